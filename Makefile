@@ -1,0 +1,34 @@
+# infer: the developer's front end. `make run` and `make test` do everything
+# on a fresh Debian 12 machine, installing what is missing first.
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+LIT := /usr/lib/llvm-22/bin/lit
+
+.PHONY: all deps configure build test run docs clean conformance
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DLLVM_EXTERNAL_LIT=$(LIT) $(CMAKE_FLAGS)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	@scripts/run-tests.sh $(BUILD)
+
+run: build
+	@scripts/run-example.sh $(BUILD)
+
+docs: configure
+	cmake --build $(BUILD) --target docs
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,67 @@
+//===- InferDialect.td - The infer dialect definition ------*- tablegen -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The `infer` dialect: value-semantics tensor ops with ONNX meaning made
+// explicit. This file holds the dialect record and the op base class.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_DIALECT_TD
+#define INFER_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/Dialect/Quant/IR/QuantBase.td"
+
+def Infer_Dialect : Dialect {
+  let name = "infer";
+  let cppNamespace = "::mlir::infer";
+  let summary = "Tensor operations of neural-network inference graphs";
+  let description = [{
+    The `infer` dialect holds the graph that infer's frontend imports from ONNX
+    and that its passes optimize. Operations have value semantics on builtin
+    tensors; every ONNX attribute is present and normalized (negative axes are
+    resolved, pads are spelled out per spatial dimension, default values are
+    filled in), broadcasting is verified and the layout is NCHW as in ONNX.
+
+    Element types are `f32`, `f16`, `bf16`, `f64`, signless integers for
+    signed ONNX integers, unsigned integers for unsigned ONNX integers, `i1`
+    for booleans, and `!quant.uniform` types for quantized tensors so that
+    precision is visible in the IR and checked by verifiers.
+
+    Dynamic dimensions are `?`. Shape helpers shared by verifiers and the
+    importer (`ir/ShapeInference.h`) compute result shapes, so a verifier
+    error and an import error say the same thing.
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
+  let hasConstantMaterializer = 1;
+  let usePropertiesForAttributes = 1;
+}
+
+/// Base class of every infer op.
+class Infer_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Infer_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Attribute and type constraints
+//===----------------------------------------------------------------------===//
+
+/// A signed 64-bit integer attribute: axes and groups read back as int64_t
+/// (upstream I64Attr returns uint64_t).
+def Infer_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+                                                 "64-bit integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
+def Infer_FloatElement : AnyTypeOf<[F16, BF16, F32, F64]>;
+def Infer_QuantElement : Type<CPred<"::llvm::isa<::mlir::quant::UniformQuantizedType, ::mlir::quant::UniformQuantizedPerAxisType>($_self)">,
+                              "uniform quantized type">;
+def Infer_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
+def Infer_IndexTensor : RankedTensorOf<[I32, I64]>;
+def Infer_QuantTensor : RankedTensorOf<[Infer_QuantElement]>;
+def Infer_Tensor : RankedTensorOf<[AnyType]>;
+
+#endif // INFER_DIALECT_TD

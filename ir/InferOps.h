@@ -1,0 +1,30 @@
+//===- InferOps.h - The infer dialect and its ops ---------------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Declares the `infer` dialect, its enums and its ops, generated from ODS.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_IR_INFEROPS_H
+#define INFER_IR_INFEROPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "ir/InferDialect.h.inc"
+#include "ir/InferEnums.h.inc"
+
+#define GET_OP_CLASSES
+#include "ir/InferOps.h.inc"
+
+#endif // INFER_IR_INFEROPS_H

@@ -1,0 +1,37 @@
+//===- ReduceOps.cpp - Verifiers of reductions ----------------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ir/InferOps.h"
+#include "ir/VerifyUtils.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+using namespace mlir::infer::detail;
+
+LogicalResult ReduceOp::verify() {
+  if (failed(verifySameElementTypes(*this, {getInput(), getOutput()},
+                                    {"input", "result"})))
+    return failure();
+  FailureOr<Shape> shape =
+      inferReduceShape(shapeOf(getInput()), getAxes(), getKeepDims(),
+                       [&] { return emitOpError(); });
+  if (failed(shape))
+    return failure();
+  return verifyResultShape(*this, *shape, getOutput());
+}
+
+LogicalResult ArgReduceOp::verify() {
+  int64_t rank = shapeOf(getInput()).size();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError() << "axis " << getAxis() << " is out of range for rank "
+                         << rank;
+  FailureOr<Shape> shape =
+      inferReduceShape(shapeOf(getInput()), {getAxis()}, getKeepDims(),
+                       [&] { return emitOpError(); });
+  if (failed(shape))
+    return failure();
+  return verifyResultShape(*this, *shape, getOutput());
+}

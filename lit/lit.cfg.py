@@ -1,0 +1,29 @@
+# lit configuration of infer's regression tests (lit + FileCheck).
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "infer"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test", ".onnxtxt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.infer_obj_root, "lit")
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
+
+tool_dirs = [config.infer_tools_dir, config.llvm_tools_dir]
+tools = ["infer-opt", "infer-translate", "infer-compile", "infer-run"]
+llvm_config.add_tool_substitutions(
+    [t for t in tools if os.path.exists(os.path.join(config.infer_tools_dir, t))],
+    tool_dirs)
+
+if config.ptxas_executable:
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", config.ptxas_executable))
+if config.spirv_val_executable:
+    config.available_features.add("spirv-val")

@@ -1,0 +1,31 @@
+//===- infer-opt.cpp - The infer optimizer driver -------------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// mlir-opt for infer: registers only the dialects and passes infer uses, so
+// `infer-opt --help` lists what a researcher can run on infer IR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ir/InferOps.h"
+#include "transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::infer::InferDialect, mlir::func::FuncDialect,
+                  mlir::quant::QuantDialect>();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  mlir::registerSymbolDCEPass();
+  mlir::infer::registerInferPasses();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "infer optimizer driver\n", registry));
+}
