@@ -5,7 +5,12 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 LIT := /usr/lib/llvm-22/bin/lit
 
-.PHONY: all deps configure build test run docs clean conformance
+.PHONY: all deps configure build test run docs clean conformance conformance-update
+
+# ONNX backend node tests: Debian's set, and the newer one of a pip-installed
+# onnx when there is one.
+CONFORMANCE_DIRS ?= /usr/share/libonnx-testdata/data/node $(shell scripts/onnx-test-data-dir.sh)
+CONFORMANCE_BACKENDS ?= reference
 
 all: build
 
@@ -29,6 +34,15 @@ run: build
 
 docs: configure
 	cmake --build $(BUILD) --target docs
+
+conformance: build
+	$(BUILD)/bin/infer-conformance $(CONFORMANCE_DIRS) \
+	  --backend=$(CONFORMANCE_BACKENDS) --report=docs/conformance.md
+
+# Rewrites the pass lists that `make test` holds (Debian's set only).
+conformance-update: build
+	$(BUILD)/bin/infer-conformance /usr/share/libonnx-testdata/data/node \
+	  --backend=$(CONFORMANCE_BACKENDS) --expected=test/conformance --update-expected
 
 clean:
 	rm -rf $(BUILD)

@@ -144,7 +144,7 @@ LogicalResult BinaryOp::verify() {
                          << "' expects integer elements, got " << lhs;
   if ((kind == BinaryKind::fmod || kind == BinaryKind::prelu ||
        kind == BinaryKind::pow) &&
-      !llvm::isa<FloatType>(lhs) && !(kind != BinaryKind::fmod && isInteger(lhs)))
+      !llvm::isa<FloatType>(lhs) && !isInteger(lhs))
     return emitOpError() << "kind '" << name << "' expects numeric elements, got "
                          << lhs;
   Type expected = (isComparison(kind) || isLogical(kind))
@@ -178,9 +178,19 @@ LogicalResult WhereOp::verify() {
 
 LogicalResult CastOp::verify() {
   Type in = elementOf(getInput()), out = elementOf(getOutput());
-  if (llvm::isa<quant::QuantizedType>(in) ||
-      llvm::isa<quant::QuantizedType>(out))
-    return emitOpError() << "cannot cast quantized types (" << in << " to "
-                         << out << "); use quantize or dequantize";
+  // A quantized type converts only to or from an integer of its storage
+  // width: the stored integers are reinterpreted (ONNX carries quantized
+  // tensors as plain int8/uint8 between QuantizeLinear and its users).
+  auto qin = llvm::dyn_cast<quant::QuantizedType>(in);
+  auto qout = llvm::dyn_cast<quant::QuantizedType>(out);
+  if (qin || qout) {
+    Type other = qin ? out : in;
+    auto q = qin ? qin : qout;
+    auto it = llvm::dyn_cast<IntegerType>(other);
+    if (!it || it.getWidth() != q.getStorageTypeIntegralWidth())
+      return emitOpError() << "casts a quantized type only to or from an "
+                              "integer of its storage width, got "
+                           << in << " to " << out;
+  }
   return verifyResultShape(*this, shapeOf(getInput()), getOutput());
 }

@@ -78,6 +78,8 @@ def Infer_CastOp : Infer_Op<"cast", [Pure]> {
   let description = [{
     Float to integer truncates toward zero; out-of-range values saturate only
     when `saturate` is set (float8 semantics) and are undefined otherwise.
+    A `!quant.uniform` type casts only to or from an integer of its storage
+    width, reinterpreting the stored integers.
 
     ```mlir
     %y = infer.cast %x : tensor<4xf32> to tensor<4xf16>

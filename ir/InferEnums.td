@@ -109,7 +109,8 @@ def Infer_CoordinateMode : I32EnumAttr<"CoordinateMode",
   I32EnumAttrCase<"half_pixel", 0>, I32EnumAttrCase<"pytorch_half_pixel", 1>,
   I32EnumAttrCase<"align_corners", 2>, I32EnumAttrCase<"asymmetric", 3>,
   I32EnumAttrCase<"tf_crop_and_resize", 4>,
-  I32EnumAttrCase<"half_pixel_symmetric", 5>
+  I32EnumAttrCase<"half_pixel_symmetric", 5>,
+  I32EnumAttrCase<"tf_half_pixel_for_nn", 6>
 ]> {
   let cppNamespace = "::mlir::infer";
 }

@@ -53,4 +53,46 @@ def Infer_ArgReduceOp : Infer_Op<"arg_reduce", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Infer_TopKOp : Infer_Op<"top_k", [Pure]> {
+  let summary = "the k largest or smallest elements along one axis";
+  let description = [{
+    Returns the values and their `i64` indices. With `sorted`, results are
+    ordered (descending for `largest`); equal values keep the lower index
+    first.
+
+    ```mlir
+    %v, %i = infer.top_k %x axis 1 k 5 largest sorted
+             : tensor<2x100xf32> -> tensor<2x5xf32>, tensor<2x5xi64>
+    ```
+  }];
+  let arguments = (ins Infer_Tensor:$input, Infer_I64Attr:$axis, Infer_I64Attr:$k,
+                       UnitAttr:$largest, UnitAttr:$sorted);
+  let results = (outs Infer_Tensor:$values, RankedTensorOf<[I64]>:$indices);
+  let assemblyFormat = [{
+    $input `axis` $axis `k` $k (`largest` $largest^)? (`sorted` $sorted^)?
+    attr-dict `:` type($input) `->` type($values) `,` type($indices)
+  }];
+  let hasVerifier = 1;
+}
+
+def Infer_CumSumOp : Infer_Op<"cumsum", [Pure]> {
+  let summary = "cumulative sum along one axis";
+  let description = [{
+    With `exclusive` the element itself is left out; with `reverse` the sum
+    runs from the end.
+
+    ```mlir
+    %y = infer.cumsum %x axis 0 exclusive : tensor<5xf32> -> tensor<5xf32>
+    ```
+  }];
+  let arguments = (ins Infer_Tensor:$input, Infer_I64Attr:$axis,
+                       UnitAttr:$exclusive, UnitAttr:$reverse);
+  let results = (outs Infer_Tensor:$output);
+  let assemblyFormat = [{
+    $input `axis` $axis (`exclusive` $exclusive^)? (`reverse` $reverse^)?
+    attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // INFER_REDUCE_OPS_TD

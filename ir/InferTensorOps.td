@@ -209,4 +209,25 @@ def Infer_ExpandOp : Infer_Op<"expand", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Infer_GatherElementsOp : Infer_Op<"gather_elements", [Pure]> {
+  let summary = "gather single elements along one axis (ONNX GatherElements)";
+  let description = [{
+    `out[i][j][k] = input[index[i][j][k]][j][k]` for axis 0; the result has
+    the shape of `indices`, which has the rank of `input`.
+
+    ```mlir
+    %y = infer.gather_elements %x, %i axis 1 : (tensor<2x3xf32>, tensor<2x2xi64>)
+                                              -> tensor<2x2xf32>
+    ```
+  }];
+  let arguments = (ins Infer_Tensor:$input, Infer_IndexTensor:$indices,
+                       Infer_I64Attr:$axis);
+  let results = (outs Infer_Tensor:$output);
+  let assemblyFormat = [{
+    $input `,` $indices `axis` $axis attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // INFER_TENSOR_OPS_TD

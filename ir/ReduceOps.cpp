@@ -35,3 +35,34 @@ LogicalResult ArgReduceOp::verify() {
     return failure();
   return verifyResultShape(*this, *shape, getOutput());
 }
+
+LogicalResult TopKOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput());
+  int64_t rank = in.size();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError() << "axis " << getAxis() << " is out of range for rank "
+                         << rank;
+  if (getK() < 0 ||
+      (!ShapedType::isDynamic(in[getAxis()]) && getK() > in[getAxis()]))
+    return emitOpError() << "k = " << getK() << " is out of range for axis "
+                         << "size " << in[getAxis()];
+  if (failed(verifySameElementTypes(*this, {getInput(), getValues()},
+                                    {"input", "values"})))
+    return failure();
+  Shape shape(in.begin(), in.end());
+  shape[getAxis()] = getK();
+  if (failed(verifyResultShape(*this, shape, getValues())))
+    return failure();
+  return verifyResultShape(*this, shape, getIndices());
+}
+
+LogicalResult CumSumOp::verify() {
+  int64_t rank = shapeOf(getInput()).size();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError() << "axis " << getAxis() << " is out of range for rank "
+                         << rank;
+  if (failed(verifySameElementTypes(*this, {getInput(), getOutput()},
+                                    {"input", "result"})))
+    return failure();
+  return verifyResultShape(*this, shapeOf(getInput()), getOutput());
+}

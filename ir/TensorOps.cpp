@@ -169,3 +169,18 @@ LogicalResult ExpandOp::verify() {
     return failure();
   return verifyResultShape(*this, *shape, getOutput());
 }
+
+LogicalResult GatherElementsOp::verify() {
+  ArrayRef<int64_t> in = shapeOf(getInput()), idx = shapeOf(getIndices());
+  int64_t rank = in.size();
+  if (static_cast<int64_t>(idx.size()) != rank)
+    return emitOpError() << "expects indices of rank " << rank << ", got rank "
+                         << idx.size();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError() << "axis " << getAxis() << " is out of range for rank "
+                         << rank;
+  if (failed(verifySameElementTypes(*this, {getInput(), getOutput()},
+                                    {"input", "result"})))
+    return failure();
+  return verifyResultShape(*this, idx, getOutput());
+}

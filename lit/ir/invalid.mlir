@@ -650,10 +650,10 @@ func.func @case71(%a: tensor<4xf32>) {
 
 // -----
 
-// Tests the binary fmod on integers check.
-func.func @case72(%a: tensor<4xi32>) {
-  // expected-error @+1 {{kind 'fmod' expects numeric elements, got 'i32'}}
-  %r = infer.binary fmod %a, %a : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
+// Tests the binary fmod on booleans check.
+func.func @case72(%a: tensor<4xi1>) {
+  // expected-error @+1 {{kind 'fmod' expects numeric elements, got 'i1'}}
+  %r = infer.binary fmod %a, %a : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
   return
 }
 
@@ -724,7 +724,7 @@ func.func @case79(%c: tensor<2x1xi1>, %a: tensor<4xf32>) {
 
 // Tests the cast quantized check.
 func.func @case80(%x: tensor<4xf32>) {
-  // expected-error @+1 {{cannot cast quantized types ('f32' to '!quant.uniform<i8:f32, 1.000000e+00>'); use quantize or dequantize}}
+  // expected-error @+1 {{casts a quantized type only to or from an integer of its storage width, got 'f32' to '!quant.uniform<i8:f32, 1.000000e+00>'}}
   %r = infer.cast %x : tensor<4xf32> to tensor<4x!quant.uniform<i8:f32, 1.0>>
   return
 }
@@ -1176,5 +1176,86 @@ func.func @concat_no_inputs() {
 func.func @split_no_results(%x: tensor<4xf32>) {
   // expected-error @+1 {{expects at least one result}}
   "infer.split"(%x) <{axis = 0 : i64}> : (tensor<4xf32>) -> ()
+  return
+}
+
+// -----
+
+// Tests the top_k axis check.
+func.func @top_k_axis(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %r:2 = infer.top_k %x axis 2 k 3 : tensor<2x10xf32> -> tensor<2x3xf32>, tensor<2x3xi64>
+  return
+}
+
+// -----
+
+// Tests the top_k k check.
+func.func @top_k_k(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{k = 11 is out of range for axis size 10}}
+  %r:2 = infer.top_k %x axis 1 k 11 : tensor<2x10xf32> -> tensor<2x11xf32>, tensor<2x11xi64>
+  return
+}
+
+// -----
+
+// Tests the top_k values type check.
+func.func @top_k_values_type(%x: tensor<2x10xf16>) {
+  // expected-error @+1 {{expects values element type 'f16' like the input, got 'f32'}}
+  %r:2 = infer.top_k %x axis 1 k 3 : tensor<2x10xf16> -> tensor<2x3xf32>, tensor<2x3xi64>
+  return
+}
+
+// -----
+
+// Tests the top_k indices shape check.
+func.func @top_k_indices_shape(%x: tensor<2x10xf32>) {
+  // expected-error @+1 {{result shape [2, 4] does not match the inferred shape [2, 3]}}
+  %r:2 = infer.top_k %x axis 1 k 3 : tensor<2x10xf32> -> tensor<2x3xf32>, tensor<2x4xi64>
+  return
+}
+
+// -----
+
+// Tests the cumsum axis check.
+func.func @cumsum_axis(%x: tensor<5xf32>) {
+  // expected-error @+1 {{axis -1 is out of range for rank 1}}
+  %r = infer.cumsum %x axis -1 : tensor<5xf32> -> tensor<5xf32>
+  return
+}
+
+// -----
+
+// Tests the cumsum result type check.
+func.func @cumsum_result_type(%x: tensor<5xf32>) {
+  // expected-error @+1 {{expects result element type 'f32' like the input, got 'f16'}}
+  %r = infer.cumsum %x axis 0 : tensor<5xf32> -> tensor<5xf16>
+  return
+}
+
+// -----
+
+// Tests the gather_elements rank check.
+func.func @gather_elements_rank(%x: tensor<2x3xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{expects indices of rank 2, got rank 1}}
+  %r = infer.gather_elements %x, %i axis 0 : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+// Tests the gather_elements axis check.
+func.func @gather_elements_axis(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %r = infer.gather_elements %x, %i axis 2 : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+// Tests the gather_elements result check.
+func.func @gather_elements_result(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) {
+  // expected-error @+1 {{result shape [2, 3] does not match the inferred shape [2, 2]}}
+  %r = infer.gather_elements %x, %i axis 1 : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x3xf32>
   return
 }

@@ -170,7 +170,20 @@ func.func @quantization(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
   %d = infer.dequantize %q : tensor<4x2x!quant.uniform<i8:f32, 0.5:3>> -> tensor<4x2xf32>
   // CHECK: infer.quantize %{{.*}} : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<u8:f32:1, {1.000000e-01:128,2.000000e-01:127}>>
   %p = infer.quantize %x : tensor<4x2xf32> -> tensor<4x2x!quant.uniform<u8:f32:1, {0.1:128, 0.2:127}>>
+  // CHECK: infer.cast %{{.*}} : tensor<4x2x!quant.uniform<i8:f32, 5.000000e-01:3>> to tensor<4x2xi8>
+  %s = infer.cast %q : tensor<4x2x!quant.uniform<i8:f32, 0.5:3>> to tensor<4x2xi8>
   return %d : tensor<4x2xf32>
+}
+
+// CHECK-LABEL: func.func @indexing
+func.func @indexing(%x: tensor<2x10xf32>, %i: tensor<2x3xi64>) {
+  // CHECK: infer.top_k %{{.*}} axis 1 k 3 largest sorted : tensor<2x10xf32> -> tensor<2x3xf32>, tensor<2x3xi64>
+  %v, %j = infer.top_k %x axis 1 k 3 largest sorted : tensor<2x10xf32> -> tensor<2x3xf32>, tensor<2x3xi64>
+  // CHECK: infer.cumsum %{{.*}} axis 1 exclusive reverse : tensor<2x10xf32> -> tensor<2x10xf32>
+  %c = infer.cumsum %x axis 1 exclusive reverse : tensor<2x10xf32> -> tensor<2x10xf32>
+  // CHECK: infer.gather_elements %{{.*}}, %{{.*}} axis 1 : (tensor<2x10xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+  %g = infer.gather_elements %x, %i axis 1 : (tensor<2x10xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+  return
 }
 
 {-#

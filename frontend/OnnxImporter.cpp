@@ -1,0 +1,557 @@
+//===- OnnxImporter.cpp - ONNX models to infer IR -------------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The driver: parses the model, checks opsets and domains, turns
+// initializers into constants and graph inputs into function arguments,
+// visits nodes in dependency order (reporting cycles and undefined inputs),
+// dispatches each node to its op importer and returns the graph outputs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/OnnxImporter.h"
+#include "frontend/ImportContext.h"
+#include "frontend/OnnxTensor.h"
+
+#include "ir/InferOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <onnx/defs/parser.h>
+#include <onnx/defs/schema.h>
+#include <onnx/onnx_pb.h>
+
+using namespace mlir;
+using namespace mlir::infer;
+using namespace mlir::infer::frontend;
+
+namespace {
+const ImporterMap &importers() {
+  static const ImporterMap map = [] {
+    ImporterMap m;
+    registerElementwiseImporters(m);
+    registerNNImporters(m);
+    registerReduceImporters(m);
+    registerTensorImporters(m);
+    registerShapeImporters(m);
+    registerQuantImporters(m);
+    registerCompositeImporters(m);
+    return m;
+  }();
+  return map;
+}
+
+bool isOnnxDomain(const std::string &d) { return d.empty() || d == "ai.onnx"; }
+
+/// Imports one GraphProto into a function.
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext &ctx, const onnx::ModelProto &model, StringRef path,
+                const OnnxImportOptions &options)
+      : ctx(ctx), model(model), path(path), options(options), b(&ctx) {}
+
+  OwningOpRef<ModuleOp> run(std::string &error);
+
+private:
+  LogicalResult checkModel();
+  LogicalResult addInitializers();
+  FailureOr<Type> inputType(const onnx::ValueInfoProto &info);
+  LogicalResult importNodes();
+  LogicalResult importNode(ImportContext &ictx, const onnx::NodeProto &node);
+  Location nodeLoc(const onnx::NodeProto &node, size_t index);
+  InFlightDiagnostic fileError() {
+    return mlir::emitError(UnknownLoc::get(&ctx));
+  }
+
+  MLIRContext &ctx;
+  const onnx::ModelProto &model;
+  std::string path;
+  const OnnxImportOptions &options;
+  OpBuilder b;
+  int64_t opset = 0;
+  llvm::StringMap<GraphValue> values;
+  /// Whether the inputs' dynamic dimensions are all one symbol.
+  bool singleDynamicDim = false;
+  /// Node name → op type, for error messages.
+  llvm::StringMap<std::string> nodeTypes;
+};
+} // namespace
+
+LogicalResult GraphImporter::checkModel() {
+  if (!model.has_graph())
+    return fileError() << "the model has no graph";
+  bool found = false;
+  for (const onnx::OperatorSetIdProto &o : model.opset_import()) {
+    if (isOnnxDomain(o.domain())) {
+      opset = o.version();
+      found = true;
+    }
+  }
+  if (!found) {
+    if (model.opset_import_size() > 0)
+      return fileError() << "the model imports no ai.onnx opset; its domain '"
+                         << model.opset_import(0).domain()
+                         << "' is not supported";
+    if (model.ir_version() >= 3)
+      return fileError() << "the model imports no opset";
+    opset = 1;
+  }
+  if (opset < kOldestOpset)
+    return fileError() << "the model uses ai.onnx opset " << opset
+                       << "; infer imports opsets " << kOldestOpset << " to "
+                       << kNewestOpset;
+  if (opset > kNewestOpset)
+    return fileError() << "the model uses ai.onnx opset " << opset
+                       << ", newer than the newest infer implements ("
+                       << kNewestOpset << ")";
+  return success();
+}
+
+LogicalResult GraphImporter::addInitializers() {
+  StringRef baseDir = llvm::sys::path::parent_path(path);
+  for (const onnx::TensorProto &init : model.graph().initializer()) {
+    std::string error;
+    FailureOr<ElementsAttr> attr =
+        attrFromProto(&ctx, init, baseDir, init.name(), error);
+    if (failed(attr))
+      return fileError() << "initializer '" << init.name() << "': " << error;
+    GraphValue gv;
+    gv.value = ConstantOp::create(b, NameLoc::get(b.getStringAttr(init.name())),
+                                  *attr);
+    values[init.name()] = gv;
+  }
+  return success();
+}
+
+FailureOr<Type> GraphImporter::inputType(const onnx::ValueInfoProto &info) {
+  if (!info.type().has_tensor_type())
+    return fileError() << "graph input '" << info.name()
+                       << "' is not a tensor (sequences, maps and optionals "
+                          "are not supported)";
+  const onnx::TypeProto::Tensor &tt = info.type().tensor_type();
+  std::string error;
+  FailureOr<Type> et = elementTypeFromOnnx(&ctx, tt.elem_type(), error);
+  if (failed(et))
+    return fileError() << "graph input '" << info.name() << "': " << error;
+  SmallVector<int64_t> shape;
+  auto it = options.inputShapes.find(info.name());
+  if (it != options.inputShapes.end()) {
+    shape.assign(it->second.begin(), it->second.end());
+    if (tt.has_shape() && tt.shape().dim_size() != static_cast<int>(shape.size()))
+      return fileError() << "--input-shape gives " << shape.size()
+                         << " dimensions for '" << info.name()
+                         << "', which has rank " << tt.shape().dim_size();
+    for (auto [i, d] : llvm::enumerate(tt.shape().dim()))
+      if (d.has_dim_value() && d.dim_value() != shape[i])
+        return fileError() << "--input-shape sets dimension " << i << " of '"
+                           << info.name() << "' to " << shape[i]
+                           << ", but the model fixes it to " << d.dim_value();
+    return Type(RankedTensorType::get(shape, *et));
+  }
+  if (!tt.has_shape())
+    return fileError() << "graph input '" << info.name()
+                       << "' has no shape; give one with --input-shape";
+  for (const auto &d : tt.shape().dim()) {
+    if (d.has_dim_value() && d.dim_value() >= 0)
+      shape.push_back(d.dim_value());
+    else if (options.dynamicDimValue > 0)
+      shape.push_back(options.dynamicDimValue);
+    else
+      shape.push_back(ShapedType::kDynamic);
+  }
+  return Type(RankedTensorType::get(shape, *et));
+}
+
+Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "_" + std::to_string(index)
+                         : node.name();
+  nodeTypes[name] = node.op_type();
+  return NameLoc::get(b.getStringAttr(name));
+}
+
+LogicalResult GraphImporter::importNode(ImportContext &ictx,
+                                        const onnx::NodeProto &node) {
+  if (!isOnnxDomain(node.domain()))
+    return ictx.emitError()
+           << "op '" << node.op_type() << "' of domain '" << node.domain()
+           << "' is not supported: infer imports the ai.onnx domain only";
+  auto it = importers().find(node.op_type());
+  if (it == importers().end()) {
+    if (!onnx::OpSchemaRegistry::Schema(node.op_type(), static_cast<int>(opset),
+                                        node.domain()) &&
+        !onnx::OpSchemaRegistry::Schema(node.op_type(), node.domain()))
+      return ictx.emitError() << "unknown op '" << node.op_type()
+                              << "' (domain 'ai.onnx', opset " << opset << ")";
+    return ictx.emitError() << "op '" << node.op_type()
+                            << "' (domain 'ai.onnx', opset " << opset
+                            << ") is not supported by infer";
+  }
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.type() == onnx::AttributeProto::GRAPH ||
+        a.type() == onnx::AttributeProto::GRAPHS)
+      return ictx.unsupported("a subgraph attribute ('" + a.name() + "')");
+  // Schema check: attribute names and types.
+  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+      node.op_type(), static_cast<int>(opset), node.domain());
+  if (schema) {
+    const auto &attrs = schema->attributes();
+    for (const onnx::AttributeProto &a : node.attribute()) {
+      auto found = attrs.find(a.name());
+      if (found == attrs.end())
+        return ictx.emitError() << "unknown attribute '" << a.name() << "'";
+      if (found->second.type != a.type())
+        return ictx.emitError()
+               << "attribute '" << a.name() << "' has type "
+               << onnx::AttributeProto::AttributeType_Name(a.type())
+               << ", expected "
+               << onnx::AttributeProto::AttributeType_Name(found->second.type);
+    }
+    for (const auto &[name, attr] : attrs)
+      if (attr.required && !ictx.hasAttr(name))
+        return ictx.emitError() << "expects attribute '" << name << "'";
+    if (node.input_size() > static_cast<int>(schema->max_input()) ||
+        node.input_size() < static_cast<int>(schema->min_input()))
+      return ictx.emitError() << "has " << node.input_size()
+                              << " inputs; the schema allows "
+                              << schema->min_input() << " to "
+                              << schema->max_input();
+  }
+  return it->second(ictx);
+}
+
+LogicalResult GraphImporter::importNodes() {
+  const onnx::GraphProto &graph = model.graph();
+  ImportContext ictx(b, values, opset, llvm::sys::path::parent_path(path));
+  ictx.setSingleDynamicDim(singleDynamicDim);
+  ictx.setWantedConstants(options.wantedConstants);
+  // Which node produces each name, to tell cycles from undefined inputs.
+  llvm::StringMap<size_t> producer;
+  for (auto [i, node] : llvm::enumerate(graph.node()))
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        producer[out] = i;
+  std::vector<bool> done(graph.node_size(), false);
+  size_t remaining = graph.node_size();
+  while (remaining > 0) {
+    bool progress = false;
+    for (auto [i, node] : llvm::enumerate(graph.node())) {
+      if (done[i])
+        continue;
+      bool ready = llvm::all_of(node.input(), [&](const std::string &in) {
+        return in.empty() || values.count(in);
+      });
+      if (!ready)
+        continue;
+      ictx.beginNode(node, nodeLoc(node, i));
+      if (failed(importNode(ictx, node)))
+        return failure();
+      for (auto [k, out] : llvm::enumerate(node.output()))
+        if (!out.empty() && !values.count(out))
+          return ictx.emitError()
+                 << "output #" << k << " ('" << out
+                 << "') is not supported by infer's import of this op";
+      done[i] = true;
+      --remaining;
+      progress = true;
+    }
+    if (progress)
+      continue;
+    // Stuck: an input nobody defines, or a cycle.
+    for (auto [i, node] : llvm::enumerate(graph.node())) {
+      if (done[i])
+        continue;
+      ictx.beginNode(node, nodeLoc(node, i));
+      for (const std::string &in : node.input()) {
+        if (in.empty() || values.count(in))
+          continue;
+        if (!producer.count(in))
+          return ictx.emitError()
+                 << "input '" << in
+                 << "' is not defined by any node, initializer or graph input";
+      }
+    }
+    for (auto [i, node] : llvm::enumerate(graph.node()))
+      if (!done[i]) {
+        ictx.beginNode(node, nodeLoc(node, i));
+        return ictx.emitError() << "is part of a cycle: the graph is not a DAG";
+      }
+  }
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
+  // Collect errors, prefixed with the file and the node that caused them.
+  std::string firstError;
+  ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+    if (diag.getSeverity() != DiagnosticSeverity::Error || !firstError.empty())
+      return success();
+    std::string prefix = path + ": ";
+    if (auto name = llvm::dyn_cast<NameLoc>(diag.getLocation())) {
+      auto it = nodeTypes.find(name.getName().getValue());
+      if (it != nodeTypes.end())
+        prefix += "node '" + name.getName().getValue().str() + "' (" +
+                  it->second + "): ";
+    }
+    firstError = prefix + diag.str();
+    return success();
+  });
+  auto fail = [&]() {
+    error = firstError.empty() ? path + ": import failed" : firstError;
+    return OwningOpRef<ModuleOp>();
+  };
+
+  if (failed(checkModel()))
+    return fail();
+  Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
+  (*module)->setAttr("infer.source", b.getStringAttr(path));
+  (*module)->setAttr("infer.opset", b.getI64IntegerAttr(opset));
+  const onnx::GraphProto &graph = model.graph();
+
+  // Graph inputs that are not initializers become arguments.
+  llvm::StringSet<> initNames;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initNames.insert(t.name());
+  SmallVector<Type> argTypes;
+  SmallVector<const onnx::ValueInfoProto *> args;
+  for (const onnx::ValueInfoProto &in : graph.input()) {
+    if (initNames.contains(in.name()))
+      continue;
+    auto bound = options.boundInputs.find(in.name());
+    if (bound != options.boundInputs.end()) {
+      FailureOr<Type> t = inputType(in);
+      if (failed(t))
+        return fail();
+      if (llvm::cast<RankedTensorType>(*t).getElementType() !=
+          bound->second.getElementType()) {
+        fileError() << "the value bound to input '" << in.name()
+                    << "' has element type " << bound->second.getElementType()
+                    << ", the input " << *t;
+        return fail();
+      }
+      continue;
+    }
+    FailureOr<Type> t = inputType(in);
+    if (failed(t))
+      return fail();
+    argTypes.push_back(*t);
+    args.push_back(&in);
+  }
+  for (auto &[name, dims] : options.inputShapes)
+    if (llvm::none_of(args, [&](const onnx::ValueInfoProto *a) {
+          return a->name() == name;
+        })) {
+      fileError() << "--input-shape names '" << name
+                  << "', which is not a graph input";
+      return fail();
+    }
+  // One dynamic symbol (all dynamic dims share a dim_param, or there is only
+  // one) lets Reshape resolve -1 next to a dynamic batch.
+  {
+    llvm::StringSet<> params;
+    int64_t dynamicDims = 0;
+    for (auto [i, in] : llvm::enumerate(args)) {
+      auto t = llvm::cast<RankedTensorType>(argTypes[i]);
+      for (auto [d, dim] : llvm::enumerate(t.getShape())) {
+        if (!ShapedType::isDynamic(dim))
+          continue;
+        ++dynamicDims;
+        const auto &shape = in->type().tensor_type().shape();
+        if (static_cast<int>(d) < shape.dim_size() &&
+            shape.dim(d).has_dim_param())
+          params.insert(shape.dim(d).dim_param());
+        else
+          params.insert("#" + std::to_string(i) + "." + std::to_string(d));
+      }
+    }
+    singleDynamicDim = dynamicDims > 0 && params.size() == 1;
+  }
+  b.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(b, fileLoc, options.functionName,
+                                   b.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, in] : llvm::enumerate(args)) {
+    GraphValue gv;
+    gv.value = entry->getArgument(i);
+    values[in->name()] = gv;
+    func.setArgAttr(i, "infer.name", b.getStringAttr(in->name()));
+  }
+  b.setInsertionPointToStart(entry);
+  for (auto &[name, tensor] : options.boundInputs) {
+    if (llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &in) {
+          return in.name() == name;
+        })) {
+      fileError() << "a value is bound to '" << name
+                  << "', which is not a graph input";
+      return fail();
+    }
+    GraphValue gv;
+    gv.value = ConstantOp::create(b, NameLoc::get(b.getStringAttr(name)),
+                                  tensor.toAttr(name));
+    values[name] = gv;
+  }
+  if (failed(addInitializers()) || failed(importNodes()))
+    return fail();
+
+  SmallVector<Value> results;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    auto it = values.find(out.name());
+    if (it == values.end()) {
+      fileError() << "graph output '" << out.name() << "' is not produced";
+      return fail();
+    }
+    GraphValue &gv = it->second;
+    if (!gv.value) {
+      fileError() << "graph output '" << out.name()
+                  << "' is a shape known only at run time; give static input "
+                     "shapes (--input-shape)";
+      return fail();
+    }
+    results.push_back(gv.value);
+  }
+  func::ReturnOp::create(b, fileLoc, results);
+  SmallVector<Type> resultTypes;
+  for (Value v : results)
+    resultTypes.push_back(v.getType());
+  func.setFunctionType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [i, out] : llvm::enumerate(graph.output()))
+    func.setResultAttr(i, "infer.name", b.getStringAttr(out.name()));
+
+  // Constants nobody uses (folded shape subgraphs, unused initializers).
+  for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))
+    if (op.use_empty() && llvm::isa<ConstantOp>(op))
+      op.erase();
+  if (failed(mlir::verify(*module)))
+    return fail();
+  return module;
+}
+
+OwningOpRef<ModuleOp>
+mlir::infer::importOnnxModel(MLIRContext &context, StringRef bytes,
+                             StringRef path, const OnnxImportOptions &options,
+                             std::string &error) {
+  context.loadDialect<InferDialect, func::FuncDialect, quant::QuantDialect>();
+  onnx::ModelProto model;
+  StringRef trimmed = bytes.ltrim();
+  if (trimmed.starts_with("<")) {
+    std::string text = bytes.str();
+    onnx::OnnxParser parser(text.c_str());
+    auto status = parser.Parse(model);
+    if (!status.IsOK()) {
+      error = path.str() + ": not a valid ONNX text model: " +
+              status.ErrorMessage();
+      return nullptr;
+    }
+  } else if (!model.ParseFromArray(bytes.data(),
+                                   static_cast<int>(bytes.size()))) {
+    error = path.str() + ": not a valid ONNX model (the protobuf does not "
+                         "parse; the file may be truncated or not ONNX)";
+    return nullptr;
+  }
+  GraphImporter importer(context, model, path, options);
+  return importer.run(error);
+}
+
+OwningOpRef<ModuleOp> mlir::infer::importOnnxFile(
+    MLIRContext &context, StringRef path, const OnnxImportOptions &options,
+    std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = path.str() + ": " + buffer.getError().message();
+    return nullptr;
+  }
+  return importOnnxModel(context, (*buffer)->getBuffer(), path, options,
+                         error);
+}
+
+LogicalResult mlir::infer::parseInputShape(StringRef spec,
+                                           OnnxImportOptions &options,
+                                           std::string &error) {
+  size_t eq = spec.rfind('=');
+  if (eq == StringRef::npos)
+    eq = spec.rfind(':');
+  if (eq == StringRef::npos || eq == 0) {
+    error = "--input-shape '" + spec.str() + "' is not NAME=D0xD1x...";
+    return failure();
+  }
+  StringRef name = spec.take_front(eq), dims = spec.drop_front(eq + 1);
+  std::vector<int64_t> shape;
+  SmallVector<StringRef> parts;
+  dims.split(parts, dims.contains(',') ? ',' : 'x', -1, /*KeepEmpty=*/false);
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.trim().getAsInteger(10, d) || d < 0) {
+      error = "--input-shape '" + spec.str() + "': '" + p.str() +
+              "' is not a dimension";
+      return failure();
+    }
+    shape.push_back(d);
+  }
+  options.inputShapes[name.str()] = shape;
+  return success();
+}
+
+int64_t mlir::infer::newestInstalledOpset() {
+  const auto &map = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+  auto it = map.find(onnx::ONNX_DOMAIN);
+  return it == map.end() ? 0 : it->second.second;
+}
+
+std::vector<std::string> mlir::infer::supportedOnnxOps() {
+  std::vector<std::string> ops;
+  for (const auto &entry : importers())
+    ops.push_back(entry.getKey().str());
+  std::sort(ops.begin(), ops.end());
+  return ops;
+}
+
+void mlir::infer::registerImportDialects(DialectRegistry &registry) {
+  registry.insert<InferDialect, func::FuncDialect, quant::QuantDialect>();
+}
+
+void mlir::infer::registerOnnxImportTranslation() {
+  static llvm::cl::list<std::string> inputShapes(
+      "input-shape",
+      llvm::cl::desc("Static shape of a graph input: NAME=D0xD1x... "
+                     "(--import-onnx)"));
+  static llvm::cl::opt<int64_t> batch(
+      "dynamic-dim",
+      llvm::cl::desc("Value for every dynamic input dimension (--import-onnx)"),
+      llvm::cl::init(0));
+  TranslateToMLIRRegistration registration(
+      "import-onnx", "Import an ONNX model (binary or text) into infer IR",
+      [](llvm::SourceMgr &sourceMgr, MLIRContext *context)
+          -> OwningOpRef<Operation *> {
+        const llvm::MemoryBuffer *buffer =
+            sourceMgr.getMemoryBuffer(sourceMgr.getMainFileID());
+        OnnxImportOptions options;
+        options.dynamicDimValue = batch;
+        std::string error;
+        for (const std::string &spec : inputShapes)
+          if (failed(parseInputShape(spec, options, error))) {
+            mlir::emitError(UnknownLoc::get(context)) << error;
+            return nullptr;
+          }
+        OwningOpRef<ModuleOp> module =
+            importOnnxModel(*context, buffer->getBuffer(),
+                            buffer->getBufferIdentifier(), options, error);
+        if (!module) {
+          mlir::emitError(UnknownLoc::get(context)) << error;
+          return nullptr;
+        }
+        return OwningOpRef<Operation *>(module.release());
+      },
+      [](DialectRegistry &registry) { registerImportDialects(registry); });
+}

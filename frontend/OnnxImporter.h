@@ -1,0 +1,82 @@
+//===- OnnxImporter.h - ONNX models to infer IR -----------------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Imports an ONNX ModelProto (binary, or ONNX's text format) into a module
+// holding one func.func of infer ops. Weights become resource blobs; ONNX
+// node names become locations. Errors name the node, its op type and the
+// file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_FRONTEND_ONNXIMPORTER_H
+#define INFER_FRONTEND_ONNXIMPORTER_H
+
+#include "reference/Tensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mlir::infer {
+
+/// Options of the ONNX importer.
+struct OnnxImportOptions {
+  /// Shapes that replace the declared shapes of graph inputs (name → dims),
+  /// to pin dynamic dimensions.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Replaces every dynamic dimension of every input by this value when
+  /// positive (a batch size, typically).
+  int64_t dynamicDimValue = 0;
+  /// Graph inputs replaced by constants (they are no longer function
+  /// arguments): inputs that carry shapes, axes or sizes, which a static
+  /// compiler specializes on, like TensorRT's shape tensors.
+  std::map<std::string, reference::Tensor> boundInputs;
+  /// When set, receives the names of graph inputs that the import needed as
+  /// compile-time constants but found as run-time inputs.
+  std::vector<std::string> *wantedConstants = nullptr;
+  /// The name of the generated function.
+  std::string functionName = "main";
+};
+
+/// Imports the model in `bytes` (binary protobuf or ONNX text format).
+/// `path` names the model in errors and locates external data. On failure
+/// returns null and sets `error`.
+OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context, StringRef bytes,
+                                      StringRef path,
+                                      const OnnxImportOptions &options,
+                                      std::string &error);
+
+/// Reads and imports the model file at `path`.
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
+                                     const OnnxImportOptions &options,
+                                     std::string &error);
+
+/// Parses `name=d0xd1x...` (or `name:d0,d1,...`) into `options`.
+LogicalResult parseInputShape(StringRef spec, OnnxImportOptions &options,
+                              std::string &error);
+
+/// The oldest ai.onnx opset the importer accepts.
+constexpr int64_t kOldestOpset = 1;
+/// The newest ai.onnx opset the importer implements.
+constexpr int64_t kNewestOpset = 21;
+/// The newest ai.onnx opset the installed onnx library knows.
+int64_t newestInstalledOpset();
+
+/// The ONNX op types the importer supports.
+std::vector<std::string> supportedOnnxOps();
+
+/// Registers `--import-onnx` with mlir-translate's registry.
+void registerOnnxImportTranslation();
+
+/// Registers the dialects the importer produces.
+void registerImportDialects(DialectRegistry &registry);
+
+} // namespace mlir::infer
+
+#endif // INFER_FRONTEND_ONNXIMPORTER_H

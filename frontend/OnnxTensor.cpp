@@ -1,0 +1,304 @@
+//===- OnnxTensor.cpp - ONNX element types and TensorProto data -----------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/OnnxTensor.h"
+
+#include "ir/ShapeInference.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::infer;
+using namespace mlir::infer::frontend;
+using reference::Tensor;
+
+FailureOr<Type> mlir::infer::frontend::elementTypeFromOnnx(MLIRContext *ctx,
+                                                           int32_t t,
+                                                           std::string &error) {
+  Builder b(ctx);
+  auto unsignedInt = [&](unsigned w) {
+    return IntegerType::get(ctx, w, IntegerType::Unsigned);
+  };
+  switch (t) {
+  case onnx::TensorProto::FLOAT: return Type(b.getF32Type());
+  case onnx::TensorProto::DOUBLE: return Type(b.getF64Type());
+  case onnx::TensorProto::FLOAT16: return Type(b.getF16Type());
+  case onnx::TensorProto::BFLOAT16: return Type(b.getBF16Type());
+  case onnx::TensorProto::BOOL: return Type(b.getI1Type());
+  case onnx::TensorProto::INT8: return Type(b.getIntegerType(8));
+  case onnx::TensorProto::INT16: return Type(b.getIntegerType(16));
+  case onnx::TensorProto::INT32: return Type(b.getI32Type());
+  case onnx::TensorProto::INT64: return Type(b.getI64Type());
+  case onnx::TensorProto::UINT8: return Type(unsignedInt(8));
+  case onnx::TensorProto::UINT16: return Type(unsignedInt(16));
+  case onnx::TensorProto::UINT32: return Type(unsignedInt(32));
+  case onnx::TensorProto::UINT64: return Type(unsignedInt(64));
+  default: break;
+  }
+  error = "element type " + onnxTypeName(t) + " is not supported";
+  return failure();
+}
+
+int32_t mlir::infer::frontend::onnxTypeOf(Type type) {
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(type)) {
+    unsigned w = q.getStorageTypeIntegralWidth();
+    if (w == 8)
+      return q.isSigned() ? onnx::TensorProto::INT8 : onnx::TensorProto::UINT8;
+    if (w == 16)
+      return q.isSigned() ? onnx::TensorProto::INT16 : onnx::TensorProto::UINT16;
+    if (w == 32)
+      return q.isSigned() ? onnx::TensorProto::INT32 : onnx::TensorProto::UINT32;
+    return 0;
+  }
+  if (type.isF32()) return onnx::TensorProto::FLOAT;
+  if (type.isF64()) return onnx::TensorProto::DOUBLE;
+  if (type.isF16()) return onnx::TensorProto::FLOAT16;
+  if (type.isBF16()) return onnx::TensorProto::BFLOAT16;
+  if (auto i = llvm::dyn_cast<IntegerType>(type)) {
+    bool u = i.isUnsigned();
+    switch (i.getWidth()) {
+    case 1: return onnx::TensorProto::BOOL;
+    case 8: return u ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
+    case 16: return u ? onnx::TensorProto::UINT16 : onnx::TensorProto::INT16;
+    case 32: return u ? onnx::TensorProto::UINT32 : onnx::TensorProto::INT32;
+    case 64: return u ? onnx::TensorProto::UINT64 : onnx::TensorProto::INT64;
+    default: return 0;
+    }
+  }
+  return 0;
+}
+
+std::string mlir::infer::frontend::onnxTypeName(int32_t t) {
+  if (onnx::TensorProto::DataType_IsValid(t))
+    return onnx::TensorProto::DataType_Name(
+        static_cast<onnx::TensorProto::DataType>(t));
+  return "type " + std::to_string(t);
+}
+
+namespace {
+/// Reads the bytes of an external-data tensor.
+FailureOr<std::vector<char>> readExternal(const onnx::TensorProto &proto,
+                                          StringRef baseDir,
+                                          std::string &error) {
+  std::string location;
+  uint64_t offset = 0, length = 0;
+  bool hasLength = false;
+  for (const auto &kv : proto.external_data()) {
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset")
+      offset = std::strtoull(kv.value().c_str(), nullptr, 10);
+    else if (kv.key() == "length") {
+      length = std::strtoull(kv.value().c_str(), nullptr, 10);
+      hasLength = true;
+    }
+  }
+  if (location.empty() || llvm::sys::path::is_absolute(location) ||
+      StringRef(location).contains("..")) {
+    error = "tensor '" + proto.name() + "' has an invalid external data "
+            "location '" + location + "'";
+    return failure();
+  }
+  SmallString<256> path(baseDir);
+  llvm::sys::path::append(path, location);
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read external data '" + std::string(path) + "' of tensor '" +
+            proto.name() + "': " + buffer.getError().message();
+    return failure();
+  }
+  uint64_t size = (*buffer)->getBufferSize();
+  if (!hasLength)
+    length = size >= offset ? size - offset : 0;
+  if (offset > size || length > size - offset) {
+    error = "external data of tensor '" + proto.name() + "' (offset " +
+            std::to_string(offset) + ", length " + std::to_string(length) +
+            ") runs past the end of '" + std::string(path) + "'";
+    return failure();
+  }
+  const char *start = (*buffer)->getBufferStart() + offset;
+  return std::vector<char>(start, start + length);
+}
+
+/// The raw little-endian bytes of `proto` when stored as raw or external
+/// data; nullopt for typed fields.
+FailureOr<std::optional<std::vector<char>>>
+rawBytes(const onnx::TensorProto &proto, StringRef baseDir,
+         std::string &error) {
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    FailureOr<std::vector<char>> bytes = readExternal(proto, baseDir, error);
+    if (failed(bytes))
+      return failure();
+    return std::optional<std::vector<char>>(std::move(*bytes));
+  }
+  if (proto.has_raw_data())
+    return std::optional<std::vector<char>>(
+        std::vector<char>(proto.raw_data().begin(), proto.raw_data().end()));
+  return std::optional<std::vector<char>>();
+}
+
+/// Reads the dims of `proto`, refusing negative ones and overflow.
+FailureOr<SmallVector<int64_t>> dimsOf(const onnx::TensorProto &proto,
+                                       std::string &error) {
+  SmallVector<int64_t> shape;
+  int64_t n = 1;
+  for (int64_t d : proto.dims()) {
+    if (d < 0 || (d > 0 && n > (int64_t(1) << 40) / d)) {
+      error = "tensor '" + proto.name() + "' has an invalid shape";
+      return failure();
+    }
+    shape.push_back(d);
+    n *= d;
+  }
+  return shape;
+}
+} // namespace
+
+FailureOr<Tensor> mlir::infer::frontend::tensorFromProto(
+    MLIRContext *ctx, const onnx::TensorProto &proto, StringRef baseDir,
+    std::string &error) {
+  FailureOr<Type> et = elementTypeFromOnnx(ctx, proto.data_type(), error);
+  if (failed(et)) {
+    error = "tensor '" + proto.name() + "': " + error;
+    return failure();
+  }
+  FailureOr<SmallVector<int64_t>> shape = dimsOf(proto, error);
+  if (failed(shape))
+    return failure();
+  FailureOr<std::optional<std::vector<char>>> raw =
+      rawBytes(proto, baseDir, error);
+  if (failed(raw))
+    return failure();
+  if (*raw) {
+    FailureOr<Tensor> t = Tensor::fromBytes(*et, *shape, **raw);
+    if (failed(t))
+      error = "tensor '" + proto.name() + "' holds " +
+              std::to_string((*raw)->size()) + " bytes, not the " +
+              std::to_string(infer::numElements(*shape) * Tensor::byteWidth(*et)) +
+              " its shape needs";
+    return t;
+  }
+  Tensor t(*et, *shape);
+  int64_t n = t.size();
+  auto mismatch = [&](int64_t have) {
+    error = "tensor '" + proto.name() + "' holds " + std::to_string(have) +
+            " values, not the " + std::to_string(n) + " its shape needs";
+    return failure();
+  };
+  switch (proto.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    if (proto.float_data_size() != n)
+      return mismatch(proto.float_data_size());
+    for (int64_t i = 0; i < n; ++i)
+      t.floats()[i] = proto.float_data(i);
+    break;
+  case onnx::TensorProto::DOUBLE:
+    if (proto.double_data_size() != n)
+      return mismatch(proto.double_data_size());
+    for (int64_t i = 0; i < n; ++i)
+      t.floats()[i] = proto.double_data(i);
+    break;
+  case onnx::TensorProto::INT64:
+    if (proto.int64_data_size() != n)
+      return mismatch(proto.int64_data_size());
+    for (int64_t i = 0; i < n; ++i)
+      t.ints()[i] = proto.int64_data(i);
+    break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    if (proto.uint64_data_size() != n)
+      return mismatch(proto.uint64_data_size());
+    for (int64_t i = 0; i < n; ++i)
+      t.setInt(i, static_cast<int64_t>(proto.uint64_data(i)));
+    break;
+  case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::BFLOAT16: {
+    if (proto.int32_data_size() != n)
+      return mismatch(proto.int32_data_size());
+    std::vector<char> bytes(2 * n);
+    for (int64_t i = 0; i < n; ++i) {
+      uint16_t bits = static_cast<uint16_t>(proto.int32_data(i));
+      std::memcpy(&bytes[2 * i], &bits, 2);
+    }
+    return Tensor::fromBytes(*et, *shape, bytes);
+  }
+  default: // int32 and narrower integers, bool
+    if (proto.int32_data_size() != n)
+      return mismatch(proto.int32_data_size());
+    for (int64_t i = 0; i < n; ++i)
+      t.setInt(i, proto.int32_data(i));
+    break;
+  }
+  return t;
+}
+
+FailureOr<ElementsAttr> mlir::infer::frontend::attrFromProto(
+    MLIRContext *ctx, const onnx::TensorProto &proto, StringRef baseDir,
+    StringRef blobName, std::string &error) {
+  FailureOr<Type> et = elementTypeFromOnnx(ctx, proto.data_type(), error);
+  if (failed(et)) {
+    error = "tensor '" + proto.name() + "': " + error;
+    return failure();
+  }
+  FailureOr<SmallVector<int64_t>> shape = dimsOf(proto, error);
+  if (failed(shape))
+    return failure();
+  int64_t n = infer::numElements(*shape);
+  // Large raw tensors go straight into a blob without conversion.
+  if (n > 16 && !et->isInteger(1)) {
+    FailureOr<std::optional<std::vector<char>>> raw =
+        rawBytes(proto, baseDir, error);
+    if (failed(raw))
+      return failure();
+    if (*raw) {
+      int64_t width = Tensor::byteWidth(*et);
+      if (static_cast<int64_t>((*raw)->size()) != n * width) {
+        error = "tensor '" + proto.name() + "' holds " +
+                std::to_string((*raw)->size()) + " bytes, not the " +
+                std::to_string(n * width) + " its shape needs";
+        return failure();
+      }
+      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          ArrayRef<char>(**raw), std::max<int64_t>(width, 8));
+      return ElementsAttr(DenseResourceElementsAttr::get(
+          RankedTensorType::get(*shape, *et), blobName, std::move(blob)));
+    }
+  }
+  FailureOr<Tensor> t = tensorFromProto(ctx, proto, baseDir, error);
+  if (failed(t))
+    return failure();
+  return t->toAttr(blobName);
+}
+
+FailureOr<Tensor> mlir::infer::frontend::readTensorProtoFile(
+    MLIRContext *ctx, StringRef path, std::string &error, std::string *name) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read '" + path.str() + "': " + buffer.getError().message();
+    return failure();
+  }
+  onnx::TensorProto proto;
+  if (!proto.ParseFromArray((*buffer)->getBufferStart(),
+                            static_cast<int>((*buffer)->getBufferSize()))) {
+    error = "'" + path.str() + "' is not a serialized ONNX TensorProto";
+    return failure();
+  }
+  if (name)
+    *name = proto.name();
+  return tensorFromProto(ctx, proto, llvm::sys::path::parent_path(path), error);
+}

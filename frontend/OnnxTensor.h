@@ -1,0 +1,63 @@
+//===- OnnxTensor.h - ONNX element types and TensorProto data ---*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Maps ONNX element types to MLIR types and reads TensorProto data (typed
+// fields, raw bytes or external files) into reference tensors and
+// attributes. Shared by the importer, the conformance runner and infer-run.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_FRONTEND_ONNXTENSOR_H
+#define INFER_FRONTEND_ONNXTENSOR_H
+
+#include "reference/Tensor.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <string>
+
+namespace onnx {
+class TensorProto;
+} // namespace onnx
+
+namespace mlir::infer::frontend {
+
+/// The MLIR element type of an ONNX TensorProto::DataType, or failure with
+/// the type's name in `error` for types infer does not support.
+FailureOr<Type> elementTypeFromOnnx(MLIRContext *context, int32_t dataType,
+                                    std::string &error);
+
+/// The ONNX TensorProto::DataType of an MLIR element type (quantized types
+/// map to their storage type), or 0 when there is none.
+int32_t onnxTypeOf(Type type);
+
+/// The name of an ONNX TensorProto::DataType ("FLOAT", "INT64", ...).
+std::string onnxTypeName(int32_t dataType);
+
+/// Reads `proto` into a host tensor. `baseDir` resolves external data;
+/// external paths may not leave it.
+FailureOr<reference::Tensor> tensorFromProto(MLIRContext *context,
+                                             const onnx::TensorProto &proto,
+                                             StringRef baseDir,
+                                             std::string &error);
+
+/// Reads `proto` into an attribute: a resource blob named `blobName` (raw
+/// bytes are not converted) or a dense attribute for small tensors.
+FailureOr<ElementsAttr> attrFromProto(MLIRContext *context,
+                                      const onnx::TensorProto &proto,
+                                      StringRef baseDir, StringRef blobName,
+                                      std::string &error);
+
+/// Reads a serialized TensorProto file (ONNX test data `input_0.pb`); the
+/// tensor's name goes to `name` when given.
+FailureOr<reference::Tensor> readTensorProtoFile(MLIRContext *context,
+                                                 StringRef path,
+                                                 std::string &error,
+                                                 std::string *name = nullptr);
+
+} // namespace mlir::infer::frontend
+
+#endif // INFER_FRONTEND_ONNXTENSOR_H

@@ -1,0 +1,518 @@
+//===- ImportComposite.cpp - ONNX ops that become several infer ops -------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Einsum (reductions, transposes, reshapes and batched matmuls, contracting
+// operands pairwise from the left), the losses NegativeLogLikelihoodLoss and
+// SoftmaxCrossEntropyLoss, Hardmax, OneHot, EyeLike and
+// MeanVarianceNormalization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/ImportContext.h"
+#include "frontend/OnnxTensor.h"
+
+#include <onnx/onnx_pb.h>
+
+using namespace mlir;
+using namespace mlir::infer;
+using namespace mlir::infer::frontend;
+
+namespace {
+RankedTensorType typeOf(Value v) {
+  return llvm::cast<RankedTensorType>(v.getType());
+}
+
+/// A tensor with one letter per dimension.
+struct Labeled {
+  Value value;
+  std::string letters;
+};
+
+int64_t product(ArrayRef<int64_t> dims) {
+  int64_t n = 1;
+  for (int64_t d : dims) {
+    if (ShapedType::isDynamic(d))
+      return ShapedType::kDynamic;
+    n *= d;
+  }
+  return n;
+}
+
+/// Sums out the letters of `t` that are not in `keep`.
+FailureOr<Labeled> sumOut(ImportContext &ctx, Labeled t, StringRef keep) {
+  SmallVector<int64_t> axes;
+  std::string rest;
+  for (auto [i, c] : llvm::enumerate(t.letters)) {
+    if (keep.contains(c))
+      rest.push_back(c);
+    else
+      axes.push_back(i);
+  }
+  if (axes.empty())
+    return t;
+  FailureOr<Value> r = ctx.reduce(ReduceKind::sum, t.value, axes, false);
+  if (failed(r))
+    return failure();
+  return Labeled{*r, rest};
+}
+
+/// Permutes `t` so its letters read `order`.
+FailureOr<Value> permute(ImportContext &ctx, const Labeled &t, StringRef order) {
+  SmallVector<int64_t> perm;
+  for (char c : order)
+    perm.push_back(t.letters.find(c));
+  bool identity = true;
+  for (auto [i, p] : llvm::enumerate(perm))
+    identity &= p == static_cast<int64_t>(i);
+  if (identity)
+    return t.value;
+  return ctx.transpose(t.value, perm);
+}
+
+/// Contracts a and b, keeping the letters in `keep`.
+FailureOr<Labeled> contract(ImportContext &ctx, Labeled a, Labeled b,
+                            StringRef keep) {
+  std::string batch, freeA, freeB, summed;
+  for (char c : a.letters) {
+    bool inB = b.letters.find(c) != std::string::npos;
+    if (inB && keep.contains(c))
+      batch.push_back(c);
+    else if (inB)
+      summed.push_back(c);
+    else
+      freeA.push_back(c);
+  }
+  for (char c : b.letters)
+    if (a.letters.find(c) == std::string::npos)
+      freeB.push_back(c);
+  auto dimsOf = [&](const Labeled &t, StringRef letters) {
+    SmallVector<int64_t> dims;
+    for (char c : letters)
+      dims.push_back(typeOf(t.value).getDimSize(t.letters.find(c)));
+    return dims;
+  };
+  SmallVector<int64_t> bDims = dimsOf(a, batch), faDims = dimsOf(a, freeA),
+                       fbDims = dimsOf(b, freeB), kDims = dimsOf(a, summed);
+  if (dimsOf(b, batch) != bDims || dimsOf(b, summed) != kDims)
+    return ctx.emitError() << "operands disagree on the sizes of shared "
+                              "letters";
+  FailureOr<Value> pa = permute(ctx, a, batch + freeA + summed);
+  FailureOr<Value> pb = permute(ctx, b, batch + summed + freeB);
+  if (failed(pa) || failed(pb))
+    return failure();
+  FailureOr<Value> ma = ctx.reshape(*pa, {product(bDims), product(faDims),
+                                          product(kDims)});
+  FailureOr<Value> mb = ctx.reshape(*pb, {product(bDims), product(kDims),
+                                          product(fbDims)});
+  if (failed(ma) || failed(mb))
+    return failure();
+  FailureOr<Value> mm = ctx.matmul(*ma, *mb);
+  if (failed(mm))
+    return failure();
+  SmallVector<int64_t> outDims(bDims);
+  outDims.append(faDims);
+  outDims.append(fbDims);
+  FailureOr<Value> r = ctx.reshape(*mm, outDims);
+  if (failed(r))
+    return failure();
+  return Labeled{*r, batch + freeA + freeB};
+}
+
+LogicalResult importEinsum(ImportContext &ctx) {
+  FailureOr<std::string> eqAttr = ctx.stringAttr("equation", std::nullopt);
+  if (failed(eqAttr))
+    return failure();
+  std::string eq;
+  for (char c : *eqAttr)
+    if (c != ' ')
+      eq.push_back(c);
+  if (StringRef(eq).contains("..."))
+    return ctx.unsupported("Einsum with an ellipsis");
+  size_t arrow = eq.find("->");
+  std::string lhs = eq.substr(0, arrow), out;
+  SmallVector<StringRef> terms;
+  StringRef(lhs).split(terms, ',');
+  if (terms.size() != ctx.numInputs())
+    return ctx.emitError() << "equation '" << *eqAttr << "' has "
+                           << terms.size() << " operands, the node "
+                           << ctx.numInputs();
+  if (arrow != std::string::npos) {
+    out = eq.substr(arrow + 2);
+  } else {
+    // Implicit output: letters that appear once, alphabetically.
+    for (char c = 'A'; c <= 'z'; ++c)
+      if (std::count(lhs.begin(), lhs.end(), c) == 1)
+        out.push_back(c);
+  }
+  SmallVector<Labeled> ops;
+  for (auto [i, term] : llvm::enumerate(terms)) {
+    FailureOr<Value> v = ctx.input(i);
+    if (failed(v))
+      return failure();
+    if (static_cast<int64_t>(term.size()) != typeOf(*v).getRank())
+      return ctx.emitError() << "term '" << term << "' has " << term.size()
+                             << " letters for an operand of rank "
+                             << typeOf(*v).getRank();
+    for (char c : term)
+      if (term.count(c) > 1)
+        return ctx.unsupported("Einsum with a repeated letter in one term "
+                               "(diagonals)");
+    ops.push_back({*v, term.str()});
+  }
+  // Letters needed after operand i: the output's and later operands'.
+  auto neededAfter = [&](size_t i) {
+    std::string keep = out;
+    for (size_t j = i + 1; j < ops.size(); ++j)
+      keep += ops[j].letters;
+    return keep;
+  };
+  FailureOr<Labeled> acc = sumOut(ctx, ops[0], neededAfter(0) + (ops.size() > 1 ? ops[1].letters : ""));
+  if (failed(acc))
+    return failure();
+  for (size_t i = 1; i < ops.size(); ++i) {
+    std::string keep = neededAfter(i);
+    FailureOr<Labeled> rhs = sumOut(ctx, ops[i], keep + acc->letters);
+    if (failed(rhs))
+      return failure();
+    acc = contract(ctx, *acc, *rhs, keep);
+    if (failed(acc))
+      return failure();
+  }
+  acc = sumOut(ctx, *acc, out);
+  if (failed(acc))
+    return failure();
+  for (char c : out)
+    if (acc->letters.find(c) == std::string::npos)
+      return ctx.emitError() << "output letter '" << c
+                             << "' appears in no operand";
+  FailureOr<Value> r = permute(ctx, *acc, out);
+  if (failed(r))
+    return failure();
+  ctx.setOutput(0, *r);
+  return success();
+}
+
+/// The loss of NegativeLogLikelihoodLoss on log-probabilities `logp`
+/// [N, C, d...] and targets [N, d...], with optional class weights.
+FailureOr<Value> buildNLL(ImportContext &ctx, Value logp, Value target,
+                          Value weight, StringRef reduction,
+                          std::optional<int64_t> ignoreIndex) {
+  RankedTensorType lt = typeOf(logp), tt = typeOf(target);
+  if (lt.getRank() < 2 || tt.getRank() != lt.getRank() - 1)
+    return ctx.emitError() << "expects input [N, C, d...] and target [N, d...], "
+                           << "got " << formatShape(lt.getShape()) << " and "
+                           << formatShape(tt.getShape());
+  Type it = tt.getElementType(), ft = lt.getElementType();
+  Value mask, safe = target;
+  if (ignoreIndex) {
+    FailureOr<Value> eq = ctx.binary(BinaryKind::equal, target,
+                                     ctx.scalar(it, *ignoreIndex));
+    if (failed(eq))
+      return failure();
+    FailureOr<Value> m = ctx.unary(UnaryKind::not_, *eq);
+    if (failed(m))
+      return failure();
+    mask = *m;
+    FailureOr<Value> s = ctx.finish1(WhereOp::create(
+        ctx.builder(), ctx.loc(), tt, mask, target, ctx.scalar(it, 0)));
+    if (failed(s))
+      return failure();
+    safe = *s;
+  }
+  // Pick logp[n, target[n, d], d].
+  Shape idxShape(tt.getShape());
+  idxShape.insert(idxShape.begin() + 1, 1);
+  FailureOr<Value> idx = ctx.reshape(safe, idxShape);
+  if (failed(idx))
+    return failure();
+  FailureOr<Value> picked = ctx.finish1(GatherElementsOp::create(
+      ctx.builder(), ctx.loc(), lt.clone(idxShape), logp, *idx, 1));
+  if (failed(picked))
+    return failure();
+  picked = ctx.reshape(*picked, tt.getShape());
+  if (failed(picked))
+    return failure();
+  FailureOr<Value> loss = ctx.unary(UnaryKind::neg, *picked);
+  if (failed(loss))
+    return failure();
+  Value w;
+  if (weight) {
+    FailureOr<Value> g = ctx.finish1(GatherOp::create(
+        ctx.builder(), ctx.loc(), tt.clone(ft), weight, safe, 0));
+    if (failed(g))
+      return failure();
+    w = *g;
+  }
+  if (mask) {
+    Value ones = w ? w : ctx.scalar(ft, 1.0);
+    FailureOr<Value> mw = ctx.finish1(WhereOp::create(
+        ctx.builder(), ctx.loc(), tt.clone(ft), mask, ones, ctx.scalar(ft, 0)));
+    if (failed(mw))
+      return failure();
+    w = *mw;
+  }
+  if (w) {
+    loss = ctx.binary(BinaryKind::mul, *loss, w);
+    if (failed(loss))
+      return failure();
+  }
+  if (reduction == "none")
+    return loss;
+  SmallVector<int64_t> all;
+  for (int64_t i = 0; i < tt.getRank(); ++i)
+    all.push_back(i);
+  if (reduction == "sum")
+    return ctx.reduce(ReduceKind::sum, *loss, all, false);
+  if (reduction != "mean")
+    return ctx.emitError() << "reduction '" << reduction
+                           << "' is not none, sum or mean";
+  if (!w)
+    return ctx.reduce(ReduceKind::mean, *loss, all, false);
+  FailureOr<Value> num = ctx.reduce(ReduceKind::sum, *loss, all, false);
+  FailureOr<Value> den = ctx.reduce(ReduceKind::sum, w, all, false);
+  if (failed(num) || failed(den))
+    return failure();
+  return ctx.binary(BinaryKind::div, *num, *den);
+}
+
+std::optional<int64_t> ignoreIndexOf(ImportContext &ctx) {
+  if (!ctx.hasAttr("ignore_index"))
+    return std::nullopt;
+  FailureOr<int64_t> v = ctx.intAttr("ignore_index", 0);
+  return succeeded(v) ? std::optional<int64_t>(*v) : std::nullopt;
+}
+
+LogicalResult importNLL(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), t = ctx.input(1);
+  FailureOr<Value> w = ctx.optionalInput(2);
+  FailureOr<std::string> red = ctx.stringAttr("reduction", "mean");
+  if (failed(x) || failed(t) || failed(w) || failed(red))
+    return failure();
+  FailureOr<Value> y = buildNLL(ctx, *x, *t, *w, *red, ignoreIndexOf(ctx));
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+LogicalResult importSoftmaxCrossEntropy(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), t = ctx.input(1);
+  FailureOr<Value> w = ctx.optionalInput(2);
+  FailureOr<std::string> red = ctx.stringAttr("reduction", "mean");
+  if (failed(x) || failed(t) || failed(w) || failed(red))
+    return failure();
+  if (typeOf(*x).getRank() < 2)
+    return ctx.emitError() << "expects scores of rank at least 2";
+  FailureOr<Value> logp = ctx.finish1(
+      LogSoftmaxOp::create(ctx.builder(), ctx.loc(), x->getType(), *x, 1));
+  if (failed(logp))
+    return failure();
+  FailureOr<Value> y = buildNLL(ctx, *logp, *t, *w, *red, ignoreIndexOf(ctx));
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  ctx.setOutput(1, *logp);
+  return success();
+}
+
+/// A constant [1, .., n, .., 1] counting 0..n-1 along `axis` of `rank`.
+Value iota(ImportContext &ctx, int64_t rank, int64_t axis, int64_t n) {
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = n;
+  reference::Tensor t(ctx.builder().getI64Type(), shape);
+  for (int64_t i = 0; i < n; ++i)
+    t.setInt(i, i);
+  return ctx.constant(t);
+}
+
+LogicalResult importHardmax(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  bool legacy = ctx.opset() < 13;
+  FailureOr<int64_t> axisAttr = ctx.intAttr("axis", legacy ? 1 : -1);
+  if (failed(axisAttr))
+    return failure();
+  RankedTensorType t = typeOf(*x);
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, t.getRank());
+  if (failed(axis))
+    return failure();
+  if (!t.hasStaticShape())
+    return ctx.unsupported("Hardmax of a dynamic shape");
+  Value in = *x;
+  int64_t a = *axis;
+  if (legacy) {
+    // Before opset 13: flatten to 2-D at `axis`.
+    FailureOr<Value> r = ctx.reshape(
+        in, {numElements(t.getShape().take_front(a)),
+             numElements(t.getShape().drop_front(a))});
+    if (failed(r))
+      return failure();
+    in = *r;
+    a = 1;
+  }
+  RankedTensorType it = typeOf(in);
+  Shape kept(it.getShape());
+  kept[a] = 1;
+  OpBuilder &b = ctx.builder();
+  FailureOr<Value> am = ctx.finish1(ArgReduceOp::create(
+      b, ctx.loc(), RankedTensorType::get(kept, b.getI64Type()), ArgKind::max,
+      in, a, true, false));
+  if (failed(am))
+    return failure();
+  FailureOr<Value> eq = ctx.binary(
+      BinaryKind::equal, iota(ctx, it.getRank(), a, it.getDimSize(a)), *am);
+  if (failed(eq))
+    return failure();
+  FailureOr<Value> y = ctx.cast(*eq, t.getElementType());
+  if (failed(y))
+    return failure();
+  if (legacy) {
+    y = ctx.reshape(*y, t.getShape());
+    if (failed(y))
+      return failure();
+  }
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+LogicalResult importOneHot(ImportContext &ctx) {
+  FailureOr<Value> idx = ctx.input(0), values = ctx.input(2);
+  FailureOr<double> depthD = ctx.constantScalar(1, "depth");
+  FailureOr<int64_t> axisAttr = ctx.intAttr("axis", -1);
+  if (failed(idx) || failed(values) || failed(depthD) || failed(axisAttr))
+    return failure();
+  int64_t depth = static_cast<int64_t>(*depthD);
+  RankedTensorType t = typeOf(*idx);
+  int64_t outRank = t.getRank() + 1;
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, outRank);
+  if (failed(axis))
+    return failure();
+  Type i64 = ctx.builder().getI64Type();
+  FailureOr<Value> ii = ctx.cast(*idx, i64);
+  if (failed(ii))
+    return failure();
+  // Negative indices count from depth.
+  FailureOr<Value> neg = ctx.binary(BinaryKind::less, *ii, ctx.scalar(i64, 0));
+  FailureOr<Value> wrapped =
+      ctx.binary(BinaryKind::add, *ii, ctx.scalar(i64, depth));
+  if (failed(neg) || failed(wrapped))
+    return failure();
+  FailureOr<Value> adj = ctx.finish1(WhereOp::create(
+      ctx.builder(), ctx.loc(), typeOf(*ii), *neg, *wrapped, *ii));
+  if (failed(adj))
+    return failure();
+  Shape unsq(t.getShape());
+  unsq.insert(unsq.begin() + *axis, 1);
+  FailureOr<Value> u = ctx.reshape(*adj, unsq);
+  if (failed(u))
+    return failure();
+  FailureOr<Value> hot =
+      ctx.binary(BinaryKind::equal, iota(ctx, outRank, *axis, depth), *u);
+  if (failed(hot))
+    return failure();
+  if (typeOf(*values).getNumElements() != 2)
+    return ctx.emitError() << "expects 2 values (off, on)";
+  FailureOr<Value> off = ctx.sliceAxis(*values, 0, 0, 1, 1);
+  FailureOr<Value> on = ctx.sliceAxis(*values, 0, 1, 2, 1);
+  if (failed(off) || failed(on))
+    return failure();
+  off = ctx.reshape(*off, {});
+  on = ctx.reshape(*on, {});
+  if (failed(off) || failed(on))
+    return failure();
+  Shape out(typeOf(*hot).getShape());
+  FailureOr<Value> y = ctx.finish1(WhereOp::create(
+      ctx.builder(), ctx.loc(),
+      RankedTensorType::get(out, typeOf(*values).getElementType()), *hot, *on,
+      *off));
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+LogicalResult importEyeLike(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<int64_t> k = ctx.intAttr("k", 0);
+  if (failed(x) || failed(k))
+    return failure();
+  RankedTensorType t = typeOf(*x);
+  if (t.getRank() != 2 || !t.hasStaticShape())
+    return ctx.emitError() << "expects a static 2-D input";
+  Type et = t.getElementType();
+  if (ctx.hasAttr("dtype")) {
+    FailureOr<int64_t> dt = ctx.intAttr("dtype", 0);
+    if (failed(dt))
+      return failure();
+    std::string error;
+    FailureOr<Type> ty =
+        elementTypeFromOnnx(ctx.getContext(), static_cast<int32_t>(*dt), error);
+    if (failed(ty))
+      return ctx.emitError() << error;
+    et = *ty;
+  }
+  int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
+  reference::Tensor eye(et, {rows, cols});
+  for (int64_t i = 0; i < rows; ++i)
+    if (i + *k >= 0 && i + *k < cols)
+      eye.setDouble(i * cols + i + *k, 1.0);
+  ctx.setOutput(0, ctx.constant(eye));
+  return success();
+}
+
+/// MeanVarianceNormalization, following ONNX's function body:
+/// (x - E[x]) / (sqrt(E[x^2] - E[x]^2) + 1e-9).
+LogicalResult importMVN(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<SmallVector<int64_t>> axesAttr =
+      ctx.intsAttr("axes", SmallVector<int64_t>{0, 2, 3});
+  if (failed(x) || failed(axesAttr))
+    return failure();
+  SmallVector<int64_t> axes;
+  for (int64_t a : *axesAttr) {
+    FailureOr<int64_t> n = ctx.normalizeAxis(a, typeOf(*x).getRank());
+    if (failed(n))
+      return failure();
+    axes.push_back(*n);
+  }
+  llvm::sort(axes);
+  Type et = typeOf(*x).getElementType();
+  FailureOr<Value> mean = ctx.reduce(ReduceKind::mean, *x, axes, true);
+  FailureOr<Value> sq = ctx.binary(BinaryKind::mul, *x, *x);
+  if (failed(mean) || failed(sq))
+    return failure();
+  FailureOr<Value> meanSq = ctx.reduce(ReduceKind::mean, *sq, axes, true);
+  FailureOr<Value> sqMean = ctx.binary(BinaryKind::mul, *mean, *mean);
+  if (failed(meanSq) || failed(sqMean))
+    return failure();
+  FailureOr<Value> var = ctx.binary(BinaryKind::sub, *meanSq, *sqMean);
+  if (failed(var))
+    return failure();
+  FailureOr<Value> std = ctx.unary(UnaryKind::sqrt, *var);
+  if (failed(std))
+    return failure();
+  std = ctx.binary(BinaryKind::add, *std, ctx.scalar(et, 1e-9));
+  FailureOr<Value> centered = ctx.binary(BinaryKind::sub, *x, *mean);
+  if (failed(std) || failed(centered))
+    return failure();
+  FailureOr<Value> y = ctx.binary(BinaryKind::div, *centered, *std);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+} // namespace
+
+void mlir::infer::frontend::registerCompositeImporters(ImporterMap &m) {
+  m["Einsum"] = importEinsum;
+  m["NegativeLogLikelihoodLoss"] = importNLL;
+  m["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropy;
+  m["Hardmax"] = importHardmax;
+  m["OneHot"] = importOneHot;
+  m["EyeLike"] = importEyeLike;
+  m["MeanVarianceNormalization"] = importMVN;
+}

@@ -1,0 +1,176 @@
+//===- Interpreter.cpp - The reference interpreter of infer IR ------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "reference/Interpreter.h"
+#include "reference/Kernels.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+using namespace mlir::infer::reference;
+
+LogicalResult mlir::infer::reference::evaluateOp(Operation *op,
+                                                 ArrayRef<const Tensor *> in,
+                                                 SmallVectorImpl<Tensor> &out,
+                                                 std::string &err) {
+  return llvm::TypeSwitch<Operation *, LogicalResult>(op)
+      .Case([&](ConstantOp c) -> LogicalResult {
+        FailureOr<Tensor> t = Tensor::fromAttr(c.getValue());
+        if (failed(t)) {
+          err = "cannot read the constant's data";
+          return failure();
+        }
+        out.push_back(std::move(*t));
+        return success();
+      })
+      .Case([&](UnaryOp o) { return runUnary(o, in, out, err); })
+      .Case([&](BinaryOp o) { return runBinary(o, in, out, err); })
+      .Case([&](WhereOp o) { return runWhere(o, in, out, err); })
+      .Case([&](CastOp o) { return runCast(o, in, out, err); })
+      .Case([&](ConvOp o) { return runConv(o, in, out, err); })
+      .Case([&](ConvTransposeOp o) { return runConvTranspose(o, in, out, err); })
+      .Case([&](MatMulOp o) { return runMatMul(o, in, out, err); })
+      .Case([&](GemmOp o) { return runGemm(o, in, out, err); })
+      .Case([&](PoolOp o) { return runPool(o, in, out, err); })
+      .Case([&](GlobalPoolOp o) { return runGlobalPool(o, in, out, err); })
+      .Case([&](SoftmaxOp o) {
+        return runSoftmax(o, o.getAxis(), false, in, out, err);
+      })
+      .Case([&](LogSoftmaxOp o) {
+        return runSoftmax(o, o.getAxis(), true, in, out, err);
+      })
+      .Case([&](LayerNormOp o) { return runLayerNorm(o, in, out, err); })
+      .Case([&](BatchNormOp o) { return runBatchNorm(o, in, out, err); })
+      .Case([&](ReduceOp o) { return runReduce(o, in, out, err); })
+      .Case([&](ArgReduceOp o) { return runArgReduce(o, in, out, err); })
+      .Case([&](TopKOp o) { return runTopK(o, in, out, err); })
+      .Case([&](CumSumOp o) { return runCumSum(o, in, out, err); })
+      .Case([&](ReshapeOp o) { return runReshape(o, in, out, err); })
+      .Case([&](TransposeOp o) { return runTranspose(o, in, out, err); })
+      .Case([&](ConcatOp o) { return runConcat(o, in, out, err); })
+      .Case([&](SplitOp o) { return runSplit(o, in, out, err); })
+      .Case([&](SliceOp o) { return runSlice(o, in, out, err); })
+      .Case([&](GatherOp o) { return runGather(o, in, out, err); })
+      .Case([&](GatherElementsOp o) {
+        return runGatherElements(o, in, out, err);
+      })
+      .Case([&](PadOp o) { return runPad(o, in, out, err); })
+      .Case([&](ResizeOp o) { return runResize(o, in, out, err); })
+      .Case([&](ExpandOp o) { return runExpand(o, in, out, err); })
+      .Case([&](QuantizeOp o) { return runQuantize(o, in, out, err); })
+      .Case([&](DequantizeOp o) { return runDequantize(o, in, out, err); })
+      .Default([&](Operation *o) {
+        err = "the reference interpreter has no kernel for '" +
+              o->getName().getStringRef().str() + "'";
+        return failure();
+      });
+}
+
+/// Formats a location for run-time errors: the ONNX node name when there is
+/// one.
+static std::string describe(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "'" << op->getName() << "' at " << op->getLoc();
+  return s;
+}
+
+FailureOr<SmallVector<Tensor>>
+mlir::infer::reference::runFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
+                                    std::string &error) {
+  Block &body = func.getBody().front();
+  if (inputs.size() != body.getNumArguments()) {
+    error = "expected " + std::to_string(body.getNumArguments()) +
+            " inputs, got " + std::to_string(inputs.size());
+    return failure();
+  }
+  llvm::DenseMap<Value, Tensor> values;
+  for (auto [arg, t] : llvm::zip(body.getArguments(), inputs))
+    values[arg] = t;
+  // Drop each value after its last use to keep memory flat on big models.
+  llvm::DenseMap<Value, Operation *> lastUse;
+  for (Operation &op : body)
+    for (Value v : op.getOperands())
+      lastUse[v] = &op;
+  SmallVector<Tensor> results;
+  for (Operation &op : body) {
+    if (auto ret = llvm::dyn_cast<func::ReturnOp>(op)) {
+      for (Value v : ret.getOperands())
+        results.push_back(values.lookup(v));
+      return results;
+    }
+    SmallVector<const Tensor *> in;
+    for (Value v : op.getOperands()) {
+      auto it = values.find(v);
+      if (it == values.end()) {
+        error = describe(&op) + ": operand has no value";
+        return failure();
+      }
+      in.push_back(&it->second);
+    }
+    // Optional operands that are absent show up as missing ODS operands.
+    SmallVector<const Tensor *> padded = in;
+    if (llvm::isa<ConvOp, ConvTransposeOp, GemmOp, LayerNormOp>(op) &&
+        padded.size() < 3)
+      padded.push_back(nullptr);
+    SmallVector<Tensor> out;
+    std::string err;
+    if (failed(evaluateOp(&op, padded, out, err))) {
+      error = describe(&op) + ": " + err;
+      return failure();
+    }
+    for (auto [r, t] : llvm::zip(op.getResults(), out))
+      values[r] = std::move(t);
+    for (Value v : op.getOperands())
+      if (lastUse.lookup(v) == &op && !llvm::isa<BlockArgument>(v))
+        values.erase(v);
+  }
+  error = "function has no return";
+  return failure();
+}
+
+FailureOr<SmallVector<ElementsAttr>>
+mlir::infer::reference::foldConstantOp(Operation *op, int64_t maxElements) {
+  if (op->getNumRegions() != 0 || llvm::isa<ConstantOp>(op))
+    return failure();
+  for (Type t : op->getResultTypes()) {
+    auto rt = llvm::dyn_cast<RankedTensorType>(t);
+    if (!rt || !rt.hasStaticShape() || rt.getNumElements() > maxElements)
+      return failure();
+  }
+  SmallVector<Tensor> storage;
+  storage.reserve(op->getNumOperands());
+  for (Value v : op->getOperands()) {
+    auto c = v.getDefiningOp<ConstantOp>();
+    if (!c)
+      return failure();
+    FailureOr<Tensor> t = Tensor::fromAttr(c.getValue());
+    if (failed(t))
+      return failure();
+    storage.push_back(std::move(*t));
+  }
+  SmallVector<const Tensor *> in;
+  for (Tensor &t : storage)
+    in.push_back(&t);
+  if (llvm::isa<ConvOp, ConvTransposeOp, GemmOp, LayerNormOp>(op) &&
+      in.size() < 3)
+    in.push_back(nullptr);
+  SmallVector<Tensor> out;
+  std::string err;
+  if (failed(evaluateOp(op, in, out, err)))
+    return failure();
+  SmallVector<ElementsAttr> attrs;
+  for (auto [t, type] : llvm::zip(out, op->getResultTypes())) {
+    if (t.getType() != type)
+      return failure();
+    attrs.push_back(t.toAttr());
+  }
+  return attrs;
+}

@@ -1,0 +1,434 @@
+//===- infer-conformance.cpp - ONNX backend node tests on infer -----------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Runs ONNX's backend node tests (a directory per test with model.onnx and
+// test_data_set_*/{input,output}_*.pb) on infer's backends, compares with
+// the expected outputs at ONNX's tolerances, prints one summary line per
+// backend, writes a Markdown report of every non-passing test and checks a
+// list of expected passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/OnnxImporter.h"
+#include "frontend/OnnxTensor.h"
+#include "ir/ShapeInference.h"
+#include "reference/Interpreter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <cstring>
+#include <map>
+
+using namespace mlir;
+using namespace mlir::infer;
+namespace cl = llvm::cl;
+
+static cl::list<std::string> testDirs(cl::Positional, cl::OneOrMore,
+                                      cl::desc("<node test directory>..."));
+static cl::list<std::string>
+    backends("backend", cl::desc("Backend to run (reference); repeatable"),
+             cl::CommaSeparated);
+static cl::opt<std::string> reportPath("report",
+                                       cl::desc("Write a Markdown report"));
+static cl::opt<std::string>
+    expectedDir("expected",
+                cl::desc("Directory of <backend>.expected pass lists to check"));
+static cl::opt<bool>
+    updateExpected("update-expected",
+                   cl::desc("Rewrite the pass lists in --expected"));
+static cl::opt<std::string> filter("filter",
+                                   cl::desc("Only tests matching this regex"));
+static cl::opt<bool> verbose("v", cl::desc("Print every test's result"));
+
+namespace {
+enum class Status { Pass, Fail, Unsupported };
+
+struct Result {
+  Status status = Status::Pass;
+  std::string reason;
+};
+
+/// Names of the inputs each test bound as constants.
+std::map<std::string, std::vector<std::string>> boundByTest;
+
+bool isUnsupported(StringRef error) {
+  return error.contains("not supported") || error.contains("unknown op") ||
+         error.contains("is not a tensor") || error.contains("no kernel");
+}
+
+/// Compares one output at ONNX's tolerances; explains the first mismatch.
+bool matches(const reference::Tensor &got, const reference::Tensor &want,
+             std::string &why) {
+  if (got.getShape() != want.getShape()) {
+    why = "shape " + formatShape(got.getShape()) + " instead of " +
+          formatShape(want.getShape());
+    return false;
+  }
+  // ONNX 1.12's data stores bfloat16 results as uint16 bit patterns.
+  if (got.getElementType().isBF16() && !want.isFloat()) {
+    std::vector<char> bytes = got.toBytes();
+    for (int64_t i = 0; i < want.size(); ++i) {
+      uint16_t bits;
+      std::memcpy(&bits, &bytes[2 * i], 2);
+      if (bits != static_cast<uint16_t>(want.ints()[i])) {
+        why = "element " + std::to_string(i) + " has bits " +
+              std::to_string(bits) + ", expected " +
+              std::to_string(want.ints()[i]);
+        return false;
+      }
+    }
+    return true;
+  }
+  const double rtol = 1e-3, atol = 1e-7;
+  for (int64_t i = 0; i < want.size(); ++i) {
+    double g = got.getDouble(i), w = want.getDouble(i);
+    bool ok;
+    if (!want.isFloat() && !got.isFloat())
+      ok = got.ints()[i] == want.ints()[i];
+    else if (std::isnan(w))
+      ok = std::isnan(g);
+    else if (std::isinf(w))
+      ok = g == w;
+    else
+      ok = std::fabs(g - w) <= atol + rtol * std::fabs(w);
+    if (!ok) {
+      why = "element " + std::to_string(i) + " is " + std::to_string(g) +
+            ", expected " + std::to_string(w);
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Sorted files `prefix_N.pb` of a data set directory.
+std::vector<std::string> dataFiles(StringRef dir, StringRef prefix) {
+  std::vector<std::string> files;
+  for (int i = 0;; ++i) {
+    SmallString<256> p(dir);
+    llvm::sys::path::append(p, prefix + "_" + std::to_string(i) + ".pb");
+    if (!llvm::sys::fs::exists(p))
+      break;
+    files.push_back(std::string(p));
+  }
+  return files;
+}
+
+/// One test data set: named inputs and expected outputs.
+struct DataSet {
+  std::vector<std::pair<std::string, reference::Tensor>> inputs;
+  std::vector<reference::Tensor> outputs;
+};
+
+FailureOr<DataSet> readDataSet(MLIRContext &ctx, StringRef dir,
+                               std::string &error) {
+  DataSet set;
+  for (const std::string &f : dataFiles(dir, "input")) {
+    std::string name;
+    FailureOr<reference::Tensor> t =
+        frontend::readTensorProtoFile(&ctx, f, error, &name);
+    if (failed(t))
+      return failure();
+    set.inputs.push_back({name, std::move(*t)});
+  }
+  for (const std::string &f : dataFiles(dir, "output")) {
+    FailureOr<reference::Tensor> t =
+        frontend::readTensorProtoFile(&ctx, f, error);
+    if (failed(t))
+      return failure();
+    set.outputs.push_back(std::move(*t));
+  }
+  return set;
+}
+
+/// Runs `func` on `backend`.
+FailureOr<SmallVector<reference::Tensor>>
+runBackend(StringRef backend, func::FuncOp func,
+           ArrayRef<reference::Tensor> inputs, std::string &error) {
+  if (backend == "reference")
+    return reference::runFunction(func, inputs, error);
+  error = "backend '" + backend.str() + "' is not supported";
+  return failure();
+}
+
+Result classifyImportError(const std::string &error) {
+  StringRef e(error);
+  size_t colon = e.find(": ");
+  std::string reason =
+      colon == StringRef::npos ? error : e.drop_front(colon + 2).str();
+  return {isUnsupported(error) ? Status::Unsupported : Status::Fail,
+          "import: " + reason};
+}
+
+Result runTest(StringRef testDir, StringRef backend,
+               std::vector<std::string> &bound) {
+  MLIRContext ctx;
+  ctx.disableMultithreading();
+  SmallString<256> model(testDir);
+  llvm::sys::path::append(model, "model.onnx");
+  std::error_code ec;
+  std::vector<std::string> sets;
+  for (llvm::sys::fs::directory_iterator it(testDir, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::filename(it->path()).starts_with("test_data_set_"))
+      sets.push_back(it->path());
+  std::sort(sets.begin(), sets.end());
+  if (sets.empty())
+    return {Status::Fail, "no test data sets"};
+  std::string error;
+  for (const std::string &dir : sets) {
+    FailureOr<DataSet> data = readDataSet(ctx, dir, error);
+    if (failed(data))
+      return {Status::Unsupported, "test data: " + error};
+    // Import; graph inputs the importer needs as constants (shapes, axes,
+    // sizes) are bound to this data set's values and the import retried.
+    OwningOpRef<ModuleOp> module;
+    OnnxImportOptions options;
+    for (int attempt = 0; attempt < 6; ++attempt) {
+      std::vector<std::string> wanted;
+      options.wantedConstants = &wanted;
+      module = importOnnxFile(ctx, model, options, error);
+      if (module || wanted.empty())
+        break;
+      bool added = false;
+      for (const std::string &name : wanted)
+        for (auto &[inName, tensor] : data->inputs)
+          if (inName == name && !options.boundInputs.count(name)) {
+            options.boundInputs.emplace(name, tensor);
+            added = true;
+          }
+      if (!added)
+        break;
+    }
+    if (!module)
+      return classifyImportError(error);
+    for (auto &[name, tensor] : options.boundInputs)
+      if (!llvm::is_contained(bound, name))
+        bound.push_back(name);
+    auto func = *module->getOps<func::FuncOp>().begin();
+    SmallVector<reference::Tensor> inputs;
+    for (auto &[name, tensor] : data->inputs)
+      if (!options.boundInputs.count(name))
+        inputs.push_back(tensor);
+    if (inputs.size() != func.getNumArguments())
+      return {Status::Fail, "the test gives " + std::to_string(inputs.size()) +
+                                " inputs for " +
+                                std::to_string(func.getNumArguments()) +
+                                " graph inputs"};
+    for (auto [t, type] : llvm::zip(inputs, func.getArgumentTypes())) {
+      Type want = llvm::cast<RankedTensorType>(type).getElementType();
+      // ONNX 1.12's data stores bfloat16 inputs as uint16 bit patterns.
+      if (want.isBF16() && t.getElementType().isUnsignedInteger(16)) {
+        FailureOr<reference::Tensor> bits =
+            reference::Tensor::fromBytes(want, t.getShape(), t.toBytes());
+        if (succeeded(bits))
+          t = std::move(*bits);
+      }
+      if (t.getElementType() != want)
+        return {Status::Fail, "input element type mismatch"};
+    }
+    FailureOr<SmallVector<reference::Tensor>> outputs =
+        runBackend(backend, func, inputs, error);
+    if (failed(outputs))
+      return {isUnsupported(error) ? Status::Unsupported : Status::Fail,
+              "run: " + error};
+    if (outputs->size() < data->outputs.size())
+      return {Status::Fail, "fewer outputs than expected"};
+    for (size_t i = 0; i < data->outputs.size(); ++i) {
+      std::string why;
+      if (!matches((*outputs)[i], data->outputs[i], why))
+        return {Status::Fail, "output " + std::to_string(i) + ": " + why};
+    }
+  }
+  return {Status::Pass, ""};
+}
+
+const char *statusName(Status s) {
+  switch (s) {
+  case Status::Pass: return "pass";
+  case Status::Fail: return "fail";
+  case Status::Unsupported: return "unsupported";
+  }
+  return "";
+}
+
+std::string escape(StringRef s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out.size() > 160 ? out.substr(0, 157) + "..." : out;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "Runs ONNX backend node tests on infer\n");
+  if (backends.empty())
+    backends.push_back("reference");
+  llvm::Regex re(filter.empty() ? std::string(".*") : std::string(filter));
+  // test name -> directory, over every given directory (later ones win).
+  std::map<std::string, std::string> tests;
+  for (const std::string &dir : testDirs) {
+    if (!llvm::sys::fs::is_directory(dir)) {
+      llvm::errs() << "infer-conformance: error: '" << dir
+                   << "' is not a directory\n";
+      return 1;
+    }
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+         it.increment(ec)) {
+      std::string name = llvm::sys::path::filename(it->path()).str();
+      SmallString<256> model(it->path());
+      llvm::sys::path::append(model, "model.onnx");
+      if (llvm::sys::fs::exists(model) && re.match(name))
+        tests[name] = it->path();
+    }
+  }
+  // backend -> test -> result
+  std::map<std::string, std::map<std::string, Result>> results;
+  for (const std::string &backend : backends) {
+    int counts[3] = {0, 0, 0};
+    for (const auto &[name, dir] : tests) {
+      std::vector<std::string> bound;
+      Result r = runTest(dir, backend, bound);
+      if (!bound.empty())
+        boundByTest[name] = bound;
+      ++counts[static_cast<int>(r.status)];
+      if (verbose)
+        llvm::outs() << name << ": " << statusName(r.status)
+                     << (r.reason.empty() ? "" : " (" + r.reason + ")") << "\n";
+      results[backend][name] = r;
+    }
+    llvm::outs() << "conformance: backend=" << backend
+                 << " passed=" << counts[0] << " failed=" << counts[1]
+                 << " unsupported=" << counts[2] << " total=" << tests.size()
+                 << "\n";
+  }
+
+  if (!reportPath.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(reportPath + ".tmp", ec);
+    if (ec) {
+      llvm::errs() << "infer-conformance: error: cannot write '" << reportPath
+                   << "': " << ec.message() << "\n";
+      return 1;
+    }
+    os << "# ONNX conformance\n\n"
+       << "Generated by `make conformance` (tools/infer-conformance) from "
+          "ONNX's backend node tests; outputs are compared at rtol 1e-3, "
+          "atol 1e-7.\n\n| backend | passed | failed | unsupported | total |\n"
+          "| --- | --- | --- | --- | --- |\n";
+    for (const std::string &backend : backends) {
+      int counts[3] = {0, 0, 0};
+      for (const auto &[name, r] : results[backend])
+        ++counts[static_cast<int>(r.status)];
+      os << "| " << backend << " | " << counts[0] << " | " << counts[1]
+         << " | " << counts[2] << " | " << tests.size() << " |\n";
+    }
+    os << "\n## Tests that do not pass on every backend\n\n| test |";
+    for (const std::string &backend : backends)
+      os << " " << backend << " |";
+    os << "\n| --- |";
+    for (size_t i = 0; i < backends.size(); ++i)
+      os << " --- |";
+    os << "\n";
+    for (const auto &[name, dir] : tests) {
+      bool allPass = llvm::all_of(backends, [&](const std::string &b) {
+        return results[b][name].status == Status::Pass;
+      });
+      if (allPass)
+        continue;
+      os << "| " << name << " |";
+      for (const std::string &backend : backends) {
+        const Result &r = results[backend][name];
+        os << " " << statusName(r.status);
+        if (!r.reason.empty())
+          os << ": " << escape(r.reason);
+        os << " |";
+      }
+      os << "\n";
+    }
+    os << "\n## Tests run with inputs bound as constants\n\n"
+          "These tests feed shapes, axes, sizes or scales as graph inputs; "
+          "infer compiles static graphs, so the runner binds those inputs to "
+          "each data set's values (as `--bind-input` does) and imports again.\n\n"
+          "| test | bound inputs |\n| --- | --- |\n";
+    for (const auto &[name, bound] : boundByTest) {
+      os << "| " << name << " |";
+      for (const std::string &b : bound)
+        os << " `" << b << "`";
+      os << " |\n";
+    }
+    os.close();
+    llvm::sys::fs::rename(reportPath + ".tmp", reportPath);
+  }
+
+  int status = 0;
+  if (!expectedDir.empty()) {
+    for (const std::string &backend : backends) {
+      SmallString<256> path(expectedDir);
+      llvm::sys::path::append(path, backend + ".expected");
+      if (updateExpected) {
+        std::error_code ec;
+        llvm::raw_fd_ostream os(path, ec);
+        if (ec) {
+          llvm::errs() << "infer-conformance: error: cannot write '" << path
+                       << "'\n";
+          return 1;
+        }
+        for (const auto &[name, r] : results[backend])
+          if (r.status == Status::Pass)
+            os << name << "\n";
+        continue;
+      }
+      auto buffer = llvm::MemoryBuffer::getFile(path);
+      if (!buffer) {
+        llvm::errs() << "infer-conformance: error: cannot read '" << path
+                     << "'\n";
+        return 1;
+      }
+      SmallVector<StringRef> lines;
+      (*buffer)->getBuffer().split(lines, '\n', -1, false);
+      int regressions = 0, checked = 0;
+      for (StringRef line : lines) {
+        std::string name = line.trim().str();
+        if (name.empty() || name[0] == '#')
+          continue;
+        auto it = results[backend].find(name);
+        if (it == results[backend].end())
+          continue; // not among the directories given (filtered or absent)
+        ++checked;
+        if (it->second.status != Status::Pass) {
+          ++regressions;
+          llvm::outs() << "regression: backend=" << backend << " " << name
+                       << ": " << statusName(it->second.status) << " ("
+                       << it->second.reason << ")\n";
+        }
+      }
+      llvm::outs() << "conformance: backend=" << backend << " expected passes "
+                   << (checked - regressions) << "/" << checked << "\n";
+      if (regressions)
+        status = 1;
+    }
+  }
+  return status;
+}

@@ -1,0 +1,21 @@
+//===- infer-translate.cpp - infer's translation driver -------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// mlir-translate for infer: `--import-onnx` turns an ONNX model into infer
+// IR; the code generation issues add the `--emit-*` translations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "frontend/OnnxImporter.h"
+
+#include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
+
+int main(int argc, char **argv) {
+  mlir::infer::registerOnnxImportTranslation();
+  return mlir::failed(mlir::mlirTranslateMain(argc, argv, "infer translation driver"))
+             ? 1
+             : 0;
+}
