@@ -5,7 +5,9 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 LIT := /usr/lib/llvm-22/bin/lit
 
-.PHONY: all deps configure build test run docs clean conformance conformance-update
+.PHONY: all deps configure build test run docs clean conformance conformance-update fuzz-import
+
+FUZZ_SECONDS ?= 600
 
 # ONNX backend node tests: Debian's set, and the newer one of a pip-installed
 # onnx when there is one.
@@ -43,6 +45,10 @@ conformance: build
 conformance-update: build
 	$(BUILD)/bin/infer-conformance /usr/share/libonnx-testdata/data/node \
 	  --backend=$(CONFORMANCE_BACKENDS) --expected=test/conformance --update-expected
+
+# The importer's libFuzzer target under ASan and UBSan, for FUZZ_SECONDS.
+fuzz-import: deps
+	scripts/fuzz-import.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD)

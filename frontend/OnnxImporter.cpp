@@ -443,14 +443,24 @@ mlir::infer::importOnnxModel(MLIRContext &context, StringRef bytes,
                              std::string &error) {
   context.loadDialect<InferDialect, func::FuncDialect, quant::QuantDialect>();
   onnx::ModelProto model;
+  // ONNX's text format starts with '<' after blank and '#' comment lines.
   StringRef trimmed = bytes.ltrim();
+  while (trimmed.starts_with("#"))
+    trimmed = trimmed.drop_until([](char c) { return c == '\n'; }).ltrim();
   if (trimmed.starts_with("<")) {
     std::string text = bytes.str();
-    onnx::OnnxParser parser(text.c_str());
-    auto status = parser.Parse(model);
-    if (!status.IsOK()) {
-      error = path.str() + ": not a valid ONNX text model: " +
-              status.ErrorMessage();
+    // ONNX's parser throws on some malformed numbers (std::stof).
+    std::string parseError;
+    try {
+      onnx::OnnxParser parser(text.c_str());
+      auto status = parser.Parse(model);
+      if (!status.IsOK())
+        parseError = status.ErrorMessage();
+    } catch (const std::exception &e) {
+      parseError = std::string("malformed text (") + e.what() + ")";
+    }
+    if (!parseError.empty()) {
+      error = path.str() + ": not a valid ONNX text model: " + parseError;
       return nullptr;
     }
   } else if (!model.ParseFromArray(bytes.data(),
@@ -541,14 +551,14 @@ void mlir::infer::registerOnnxImportTranslation() {
         std::string error;
         for (const std::string &spec : inputShapes)
           if (failed(parseInputShape(spec, options, error))) {
-            mlir::emitError(UnknownLoc::get(context)) << error;
+            llvm::errs() << "error: " << error << "\n";
             return nullptr;
           }
         OwningOpRef<ModuleOp> module =
             importOnnxModel(*context, buffer->getBuffer(),
                             buffer->getBufferIdentifier(), options, error);
         if (!module) {
-          mlir::emitError(UnknownLoc::get(context)) << error;
+          llvm::errs() << "error: " << error << "\n";
           return nullptr;
         }
         return OwningOpRef<Operation *>(module.release());
