@@ -446,8 +446,16 @@ LogicalResult importInstanceNorm(ImportContext &ctx) {
       llvm::APFloat(static_cast<float>(*eps))));
   if (failed(normed))
     return failure();
+  int64_t channels = t.getDimSize(1);
+  for (Value v : {*scale, *bias})
+    if (typeOf(v).getRank() != 1 ||
+        (!ShapedType::isDynamic(channels) &&
+         typeOf(v).getDimSize(0) != channels))
+      return ctx.emitError() << "expects scale and bias of shape ["
+                             << channels << "], got "
+                             << formatShape(typeOf(v).getShape());
   // [C] -> [C, 1, ...] to broadcast over spatial dimensions.
-  Shape perChannel{typeOf(*scale).getDimSize(0)};
+  Shape perChannel{channels};
   perChannel.append(t.getRank() - 2, 1);
   FailureOr<Value> s = ctx.reshape(*scale, perChannel);
   FailureOr<Value> bv = ctx.reshape(*bias, perChannel);
