@@ -70,7 +70,7 @@ int64_t mlir::infer::numElements(ArrayRef<int64_t> shape) {
 
 FailureOr<int64_t> mlir::infer::normalizeAxis(int64_t axis, int64_t rank,
                                               EmitErrorFn emitError) {
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1)) {
+  if (axis < -rank || axis >= rank) {
     (void)fail(emitError, "axis ", axis, " is out of range for rank ", rank);
     return failure();
   }

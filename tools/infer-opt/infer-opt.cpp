@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ir/InferOps.h"
+#include "codegen/Passes.h"
 #include "transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,11 +22,14 @@
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<mlir::infer::InferDialect, mlir::func::FuncDialect,
-                  mlir::quant::QuantDialect>();
+                  mlir::quant::QuantDialect, mlir::linalg::LinalgDialect,
+                  mlir::tensor::TensorDialect, mlir::arith::ArithDialect,
+                  mlir::math::MathDialect>();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   mlir::infer::registerInferPasses();
+  mlir::infer::registerInferCodegenPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "infer optimizer driver\n", registry));
 }

@@ -1,0 +1,312 @@
+//===- Engine.cpp - A loaded artifact and its execution contexts ----------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Everything in an artifact is checked before use: the FlatBuffers
+// structure, the format version, the target, the CPU features, and every
+// offset, size and index of the plan. A bad artifact is refused with a
+// message, never run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/Engine.h"
+
+#include "runtime/schema/Artifact_generated.h"
+
+#include <cstring>
+
+namespace infer {
+
+namespace {
+thread_local std::string lastError;
+
+size_t dtypeSize(infer_dtype d) {
+  switch (d) {
+  case INFER_F64: case INFER_I64: case INFER_U64: return 8;
+  case INFER_F32: case INFER_I32: case INFER_U32: return 4;
+  case INFER_F16: case INFER_BF16: case INFER_I16: case INFER_U16: return 2;
+  default: return 1;
+  }
+}
+} // namespace
+
+infer_status setError(infer_status status, const std::string &message) {
+  lastError = message;
+  return status;
+}
+
+const char *lastErrorMessage() { return lastError.c_str(); }
+
+bool AlignedBuffer::allocate(size_t bytes) {
+  size = bytes;
+  size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
+  data.reset(static_cast<uint8_t *>(std::aligned_alloc(64, rounded)));
+  if (data)
+    std::memset(data.get(), 0, rounded);
+  return data != nullptr;
+}
+
+const uint8_t *Engine::constants() const {
+  return root->constants() ? root->constants()->data() : nullptr;
+}
+
+size_t Engine::constantsSize() const {
+  return root->constants() ? root->constants()->size() : 0;
+}
+
+size_t Engine::arenaSize() const { return root->arena_size(); }
+
+size_t Engine::numLaunches() const {
+  return root->launches() ? root->launches()->size() : 0;
+}
+
+infer_status Engine::load(const void *data, size_t size,
+                          std::unique_ptr<Engine> &engine) {
+  if (!data)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "no artifact data");
+  auto e = std::unique_ptr<Engine>(new Engine());
+  // Copy into 64-byte aligned memory so constants keep their alignment.
+  if (!e->bytes.allocate(size))
+    return setError(INFER_ERROR_OUT_OF_MEMORY, "cannot allocate " +
+                                                   std::to_string(size) +
+                                                   " bytes for the artifact");
+  std::memcpy(e->bytes.data.get(), data, size);
+  infer_status s = e->verify();
+  if (s != INFER_OK)
+    return s;
+  engine = std::move(e);
+  return INFER_OK;
+}
+
+infer_status Engine::verify() {
+  const uint8_t *buf = bytes.data.get();
+  size_t size = bytes.size;
+  if (size < 8 || !fb::ModelBufferHasIdentifier(buf))
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                    "not an infer artifact (no 'INFR' identifier)");
+  flatbuffers::Verifier verifier(buf, size, /*max_depth=*/64,
+                                 /*max_tables=*/10000000);
+  if (!fb::VerifyModelBuffer(verifier))
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                    "the artifact is truncated or corrupt (" +
+                        std::to_string(size) + " bytes fail verification)");
+  root = fb::GetModel(buf);
+  if (root->format_version() != INFER_FORMAT_VERSION)
+    return setError(INFER_ERROR_VERSION,
+                    "the artifact has format version " +
+                        std::to_string(root->format_version()) +
+                        "; this runtime reads version " +
+                        std::to_string(INFER_FORMAT_VERSION) +
+                        " (recompile it with a matching infer-compile)");
+  targetName = root->target() ? root->target()->str() : "";
+  if (targetName != "cpu" && targetName.rfind("cpu:", 0) != 0)
+    return setError(INFER_ERROR_TARGET,
+                    "the artifact targets '" + targetName +
+                        "'; this runtime runs CPU artifacts only");
+
+  // Tensors.
+  auto readTensors = [&](const flatbuffers::Vector<
+                             flatbuffers::Offset<fb::TensorInfo>> *list,
+                         std::vector<TensorDesc> &out) -> bool {
+    if (!list)
+      return false;
+    for (const fb::TensorInfo *t : *list) {
+      if (!t->name() || !t->shape() || t->dtype() > fb::DType::Bool)
+        return false;
+      TensorDesc d;
+      d.name = t->name()->str();
+      d.dtype = static_cast<infer_dtype>(t->dtype());
+      size_t n = 1;
+      for (int64_t dim : *t->shape()) {
+        if (dim < 0 || dim > (int64_t(1) << 40))
+          return false;
+        d.shape.push_back(dim);
+        n *= static_cast<size_t>(dim);
+      }
+      d.size = n * dtypeSize(d.dtype);
+      out.push_back(std::move(d));
+    }
+    return true;
+  };
+  if (!readTensors(root->inputs(), inputDescs) ||
+      !readTensors(root->outputs(), outputDescs))
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                    "the artifact's input or output list is malformed");
+
+  // Buffers, within their regions.
+  const auto *buffers = root->buffers();
+  uint64_t constSize = root->constants() ? root->constants()->size() : 0;
+  if (!buffers)
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT, "the artifact has no buffers");
+  for (uint32_t i = 0; i < buffers->size(); ++i) {
+    const fb::Buffer *b = buffers->Get(i);
+    uint64_t end = b->offset() + b->size();
+    bool ok = end >= b->offset();
+    switch (b->region()) {
+    case fb::Region::Arena: ok &= end <= root->arena_size(); break;
+    case fb::Region::Constants: ok &= end <= constSize; break;
+    case fb::Region::Input:
+      ok &= b->index() < inputDescs.size() &&
+            end <= inputDescs[b->index()].size;
+      break;
+    case fb::Region::Output:
+      ok &= b->index() < outputDescs.size() &&
+            end <= outputDescs[b->index()].size;
+      break;
+    default: ok = false;
+    }
+    if (!ok)
+      return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                      "buffer " + std::to_string(i) +
+                          " lies outside its region");
+  }
+
+  // CPU code.
+  const fb::Binary *binary = nullptr;
+  if (root->binaries())
+    for (const fb::Binary *b : *root->binaries())
+      if (b->target() && b->target()->str() == "cpu")
+        binary = b;
+  const auto *kernels = root->kernels();
+  if (kernels && kernels->size() > 0) {
+    if (!binary || !binary->data())
+      return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                      "the artifact has kernels but no CPU code");
+    if (binary->features())
+      for (const flatbuffers::String *f : *binary->features())
+        if (!cpuHasFeature(f->str()))
+          return setError(INFER_ERROR_TARGET,
+                          "the artifact was compiled for a CPU with '" +
+                              f->str() + "' (" +
+                              (binary->arch() ? binary->arch()->str() : "?") +
+                              "), which this CPU lacks; recompile with "
+                              "--target=cpu or a matching --target=cpu:<name>");
+    std::string error;
+    if (!cpu.open(binary->data()->data(), binary->data()->size(), error))
+      return setError(INFER_ERROR_TARGET, error);
+    for (const fb::Kernel *k : *kernels) {
+      CpuKernelFn fn = k->symbol() ? cpu.lookup(k->symbol()->str()) : nullptr;
+      if (!fn)
+        return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                        "kernel '" +
+                            (k->symbol() ? k->symbol()->str() : "?") +
+                            "' is missing from the CPU code");
+      kernelFns.push_back(fn);
+    }
+  }
+
+  // The plan.
+  auto checkIds = [&](const flatbuffers::Vector<uint32_t> *ids, size_t count) {
+    if (!ids || ids->size() != count)
+      return false;
+    for (uint32_t id : *ids)
+      if (id >= buffers->size())
+        return false;
+    return true;
+  };
+  if (!checkIds(root->input_buffers(), inputDescs.size()) ||
+      !checkIds(root->output_buffers(), outputDescs.size()))
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                    "the artifact's input or output buffers are malformed");
+  if (root->launches())
+    for (uint32_t i = 0; i < root->launches()->size(); ++i) {
+      const fb::Launch *l = root->launches()->Get(i);
+      bool ok = l->args() != nullptr && l->grid() >= 0;
+      if (ok)
+        for (uint32_t a : *l->args())
+          ok &= a < buffers->size();
+      if (l->kind() == fb::LaunchKind::Kernel)
+        ok &= l->kernel() < kernelFns.size();
+      else if (l->kind() == fb::LaunchKind::Copy)
+        ok &= l->args()->size() == 2 &&
+              buffers->Get(l->args()->Get(0))->size() ==
+                  buffers->Get(l->args()->Get(1))->size();
+      else
+        ok = false;
+      if (!ok)
+        return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                        "launch " + std::to_string(i) + " is malformed");
+    }
+  return INFER_OK;
+}
+
+infer_status Context::create(const Engine &engine, int threads,
+                             std::unique_ptr<Context> &context) {
+  if (threads < 0)
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "the thread count must not be negative");
+  auto c = std::unique_ptr<Context>(new Context(engine, threads));
+  const fb::Model &m = engine.model();
+  if (!c->arena.allocate(m.arena_size()))
+    return setError(INFER_ERROR_OUT_OF_MEMORY,
+                    "cannot allocate an arena of " +
+                        std::to_string(m.arena_size()) + " bytes");
+  c->inputs.resize(engine.inputs().size());
+  c->outputs.resize(engine.outputs().size());
+  for (size_t i = 0; i < engine.inputs().size(); ++i)
+    if (!c->inputs[i].allocate(engine.inputs()[i].size))
+      return setError(INFER_ERROR_OUT_OF_MEMORY, "cannot allocate inputs");
+  for (size_t i = 0; i < engine.outputs().size(); ++i)
+    if (!c->outputs[i].allocate(engine.outputs()[i].size))
+      return setError(INFER_ERROR_OUT_OF_MEMORY, "cannot allocate outputs");
+  // Resolve every launch's argument pointers once.
+  auto pointer = [&](uint32_t id) -> void * {
+    const fb::Buffer *b = m.buffers()->Get(id);
+    switch (b->region()) {
+    case fb::Region::Arena: return c->arena.data.get() + b->offset();
+    case fb::Region::Constants:
+      return const_cast<uint8_t *>(engine.constants()) + b->offset();
+    case fb::Region::Input: return c->inputs[b->index()].data.get() + b->offset();
+    case fb::Region::Output:
+      return c->outputs[b->index()].data.get() + b->offset();
+    }
+    return nullptr;
+  };
+  if (m.launches())
+    for (const fb::Launch *l : *m.launches()) {
+      std::vector<void *> args;
+      for (uint32_t a : *l->args())
+        args.push_back(pointer(a));
+      c->launchArgs.push_back(std::move(args));
+    }
+  context = std::move(c);
+  return INFER_OK;
+}
+
+infer_status Context::setInput(int index, const void *data, size_t size) {
+  if (index < 0 || index >= static_cast<int>(inputs.size()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "input index " + std::to_string(index) +
+                        " is out of range (the model has " +
+                        std::to_string(inputs.size()) + " inputs)");
+  const TensorDesc &d = eng.inputs()[index];
+  if (!data || size != d.size)
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "input '" + d.name + "' takes " + std::to_string(d.size) +
+                        " bytes, got " + std::to_string(size));
+  std::memcpy(inputs[index].data.get(), data, size);
+  return INFER_OK;
+}
+
+infer_status Context::run() {
+  const fb::Model &m = eng.model();
+  if (!m.launches())
+    return INFER_OK;
+  for (uint32_t i = 0; i < m.launches()->size(); ++i) {
+    const fb::Launch *l = m.launches()->Get(i);
+    std::vector<void *> &args = launchArgs[i];
+    if (l->kind() == fb::LaunchKind::Copy) {
+      std::memcpy(args[1], args[0], m.buffers()->Get(l->args()->Get(1))->size());
+      continue;
+    }
+    CpuKernelFn fn = eng.kernels()[l->kernel()];
+    void **argv = args.data();
+    pool.parallelFor(l->grid(), l->grain(),
+                     [&](int64_t begin, int64_t end) { fn(argv, begin, end); });
+  }
+  return INFER_OK;
+}
+
+} // namespace infer

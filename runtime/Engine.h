@@ -1,0 +1,107 @@
+//===- Engine.h - A loaded artifact and its execution contexts --*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The implementation behind infer_runtime.h. An Engine owns the verified
+// artifact bytes, the weights and the loaded kernels and never changes
+// after loading; a Context owns an arena, input and output buffers and a
+// thread pool, and runs the plan.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_RUNTIME_ENGINE_H
+#define INFER_RUNTIME_ENGINE_H
+
+#include "runtime/ThreadPool.h"
+#include "runtime/cpu/CpuModule.h"
+#include "runtime/include/infer_runtime.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace infer {
+namespace fb {
+struct Model;
+} // namespace fb
+
+/// Sets the calling thread's error message and returns `status`.
+infer_status setError(infer_status status, const std::string &message);
+
+/// Memory aligned to 64 bytes.
+struct AlignedBuffer {
+  struct Free {
+    void operator()(uint8_t *p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t, Free> data;
+  size_t size = 0;
+  bool allocate(size_t bytes);
+};
+
+struct TensorDesc {
+  std::string name;
+  infer_dtype dtype;
+  std::vector<int64_t> shape;
+  size_t size;
+};
+
+class Engine {
+public:
+  /// Verifies and loads an artifact (the bytes are copied).
+  static infer_status load(const void *data, size_t size,
+                           std::unique_ptr<Engine> &engine);
+
+  const fb::Model &model() const { return *root; }
+  const std::vector<TensorDesc> &inputs() const { return inputDescs; }
+  const std::vector<TensorDesc> &outputs() const { return outputDescs; }
+  const std::vector<CpuKernelFn> &kernels() const { return kernelFns; }
+  const uint8_t *constants() const;
+  size_t constantsSize() const;
+  size_t arenaSize() const;
+  size_t numLaunches() const;
+  const std::string &target() const { return targetName; }
+
+private:
+  infer_status verify();
+
+  AlignedBuffer bytes;
+  const fb::Model *root = nullptr;
+  std::vector<TensorDesc> inputDescs, outputDescs;
+  CpuModule cpu;
+  std::vector<CpuKernelFn> kernelFns;
+  std::string targetName;
+};
+
+class Context {
+public:
+  static infer_status create(const Engine &engine, int threads,
+                             std::unique_ptr<Context> &context);
+  infer_status setInput(int index, const void *data, size_t size);
+  infer_status run();
+  const uint8_t *output(int index) const { return outputs[index].data.get(); }
+  const Engine &engine() const { return eng; }
+
+private:
+  explicit Context(const Engine &engine, int threads)
+      : eng(engine), pool(threads) {}
+
+  const Engine &eng;
+  ThreadPool pool;
+  AlignedBuffer arena;
+  std::vector<AlignedBuffer> inputs, outputs;
+  /// Resolved argument pointers of every launch.
+  std::vector<std::vector<void *>> launchArgs;
+};
+
+} // namespace infer
+
+struct infer_engine {
+  std::unique_ptr<infer::Engine> impl;
+};
+struct infer_context {
+  std::unique_ptr<infer::Context> impl;
+};
+
+#endif // INFER_RUNTIME_ENGINE_H

@@ -1,0 +1,176 @@
+//===- Runtime.cpp - The C API of infer's runtime -------------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/Engine.h"
+
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+namespace infer {
+const char *lastErrorMessage();
+}
+
+using namespace infer;
+
+extern "C" {
+
+const char *infer_last_error(void) { return lastErrorMessage(); }
+
+const char *infer_status_name(infer_status s) {
+  switch (s) {
+  case INFER_OK: return "INFER_OK";
+  case INFER_ERROR_INVALID_ARGUMENT: return "INFER_ERROR_INVALID_ARGUMENT";
+  case INFER_ERROR_IO: return "INFER_ERROR_IO";
+  case INFER_ERROR_CORRUPT_ARTIFACT: return "INFER_ERROR_CORRUPT_ARTIFACT";
+  case INFER_ERROR_VERSION: return "INFER_ERROR_VERSION";
+  case INFER_ERROR_TARGET: return "INFER_ERROR_TARGET";
+  case INFER_ERROR_OUT_OF_MEMORY: return "INFER_ERROR_OUT_OF_MEMORY";
+  case INFER_ERROR_DEVICE: return "INFER_ERROR_DEVICE";
+  case INFER_ERROR_SYSTEM: return "INFER_ERROR_SYSTEM";
+  }
+  return "INFER_ERROR_UNKNOWN";
+}
+
+infer_status infer_engine_load_file(const char *path, infer_engine **engine) {
+  if (!path || !engine)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null path or engine");
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return setError(INFER_ERROR_IO,
+                    std::string("cannot open '") + path + "'");
+  std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
+                          std::istreambuf_iterator<char>());
+  infer_status s = infer_engine_load_memory(bytes.data(), bytes.size(), engine);
+  if (s != INFER_OK)
+    setError(s, std::string(path) + ": " + infer_last_error());
+  return s;
+}
+
+infer_status infer_engine_load_memory(const void *data, size_t size,
+                                      infer_engine **engine) {
+  if (!engine)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine");
+  *engine = nullptr;
+  std::unique_ptr<Engine> impl;
+  infer_status s = Engine::load(data, size, impl);
+  if (s != INFER_OK)
+    return s;
+  *engine = new infer_engine{std::move(impl)};
+  return INFER_OK;
+}
+
+void infer_engine_destroy(infer_engine *engine) { delete engine; }
+
+int32_t infer_engine_num_inputs(const infer_engine *e) {
+  return e ? static_cast<int32_t>(e->impl->inputs().size()) : 0;
+}
+
+int32_t infer_engine_num_outputs(const infer_engine *e) {
+  return e ? static_cast<int32_t>(e->impl->outputs().size()) : 0;
+}
+
+static infer_status tensorInfo(const std::vector<TensorDesc> &list,
+                               int32_t index, infer_tensor_info *info,
+                               const char *what) {
+  if (!info || index < 0 || index >= static_cast<int32_t>(list.size()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    std::string(what) + " index " + std::to_string(index) +
+                        " is out of range");
+  const TensorDesc &d = list[index];
+  info->name = d.name.c_str();
+  info->dtype = d.dtype;
+  info->rank = static_cast<int32_t>(d.shape.size());
+  info->shape = d.shape.data();
+  info->size = d.size;
+  return INFER_OK;
+}
+
+infer_status infer_engine_input_info(const infer_engine *e, int32_t index,
+                                     infer_tensor_info *info) {
+  if (!e)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine");
+  return tensorInfo(e->impl->inputs(), index, info, "input");
+}
+
+infer_status infer_engine_output_info(const infer_engine *e, int32_t index,
+                                      infer_tensor_info *info) {
+  if (!e)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine");
+  return tensorInfo(e->impl->outputs(), index, info, "output");
+}
+
+const char *infer_engine_target(const infer_engine *e) {
+  return e ? e->impl->target().c_str() : "";
+}
+
+size_t infer_engine_arena_size(const infer_engine *e) {
+  return e ? e->impl->arenaSize() : 0;
+}
+
+size_t infer_engine_weights_size(const infer_engine *e) {
+  return e ? e->impl->constantsSize() : 0;
+}
+
+int32_t infer_engine_num_launches(const infer_engine *e) {
+  return e ? static_cast<int32_t>(e->impl->numLaunches()) : 0;
+}
+
+infer_status infer_context_create(infer_engine *engine, int32_t threads,
+                                  infer_context **context) {
+  if (!engine || !context)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine or context");
+  *context = nullptr;
+  std::unique_ptr<Context> impl;
+  infer_status s = Context::create(*engine->impl, threads, impl);
+  if (s != INFER_OK)
+    return s;
+  *context = new infer_context{std::move(impl)};
+  return INFER_OK;
+}
+
+void infer_context_destroy(infer_context *context) { delete context; }
+
+infer_status infer_context_set_input(infer_context *c, int32_t index,
+                                     const void *data, size_t size) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  return c->impl->setInput(index, data, size);
+}
+
+infer_status infer_context_run(infer_context *c) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  return c->impl->run();
+}
+
+infer_status infer_context_get_output(infer_context *c, int32_t index,
+                                      void *data, size_t size) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  const auto &outs = c->impl->engine().outputs();
+  if (index < 0 || index >= static_cast<int32_t>(outs.size()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "output index " + std::to_string(index) +
+                        " is out of range");
+  if (!data || size != outs[index].size)
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "output '" + outs[index].name + "' has " +
+                        std::to_string(outs[index].size) + " bytes, got " +
+                        std::to_string(size));
+  std::memcpy(data, c->impl->output(index), size);
+  return INFER_OK;
+}
+
+const void *infer_context_output_data(const infer_context *c, int32_t index) {
+  if (!c || index < 0 ||
+      index >= static_cast<int32_t>(c->impl->engine().outputs().size()))
+    return nullptr;
+  return c->impl->output(index);
+}
+
+} // extern "C"

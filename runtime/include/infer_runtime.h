@@ -1,0 +1,121 @@
+/*===- infer_runtime.h - The C API of infer's runtime -------------*- C -*-===*
+ *
+ * Part of infer, an open inference compiler built on MLIR.
+ *
+ *===----------------------------------------------------------------------===*
+ *
+ * Loads a compiled .infer artifact and runs it. An engine is immutable and
+ * may be shared by any number of threads; each thread runs through its own
+ * execution context. Every function returns a status; on error,
+ * infer_last_error() says what went wrong in the calling thread.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef INFER_RUNTIME_H
+#define INFER_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define INFER_API __attribute__((visibility("default")))
+#else
+#define INFER_API
+#endif
+
+/** The artifact format version this runtime reads. */
+#define INFER_FORMAT_VERSION 1
+
+typedef enum infer_status {
+  INFER_OK = 0,
+  /** A null pointer, an index out of range, a size that does not match. */
+  INFER_ERROR_INVALID_ARGUMENT = 1,
+  /** The artifact file cannot be read. */
+  INFER_ERROR_IO = 2,
+  /** The artifact is truncated, corrupt or not an artifact. */
+  INFER_ERROR_CORRUPT_ARTIFACT = 3,
+  /** The artifact was written for another format version. */
+  INFER_ERROR_VERSION = 4,
+  /** The artifact targets a device or CPU this machine does not have. */
+  INFER_ERROR_TARGET = 5,
+  /** Memory could not be allocated. */
+  INFER_ERROR_OUT_OF_MEMORY = 6,
+  /** The device is missing or failed. */
+  INFER_ERROR_DEVICE = 7,
+  /** The operating system refused something (memfd, dlopen, threads). */
+  INFER_ERROR_SYSTEM = 8
+} infer_status;
+
+typedef enum infer_dtype {
+  INFER_F32, INFER_F16, INFER_BF16, INFER_F64, INFER_I8, INFER_I16, INFER_I32,
+  INFER_I64, INFER_U8, INFER_U16, INFER_U32, INFER_U64, INFER_BOOL
+} infer_dtype;
+
+typedef struct infer_engine infer_engine;
+typedef struct infer_context infer_context;
+
+/** A model input or output as the artifact declares it. */
+typedef struct infer_tensor_info {
+  const char *name;
+  infer_dtype dtype;
+  int32_t rank;
+  const int64_t *shape;
+  /** Bytes of the whole tensor. */
+  size_t size;
+} infer_tensor_info;
+
+/** A message about the last error in this thread ("" when none). */
+INFER_API const char *infer_last_error(void);
+
+/** A short name of a status ("INFER_ERROR_VERSION"). */
+INFER_API const char *infer_status_name(infer_status status);
+
+/** Loads an artifact file. */
+INFER_API infer_status infer_engine_load_file(const char *path, infer_engine **engine);
+/** Loads an artifact from memory; the bytes are copied. */
+INFER_API infer_status infer_engine_load_memory(const void *data, size_t size,
+                                      infer_engine **engine);
+INFER_API void infer_engine_destroy(infer_engine *engine);
+
+INFER_API int32_t infer_engine_num_inputs(const infer_engine *engine);
+INFER_API int32_t infer_engine_num_outputs(const infer_engine *engine);
+INFER_API infer_status infer_engine_input_info(const infer_engine *engine, int32_t index,
+                                     infer_tensor_info *info);
+INFER_API infer_status infer_engine_output_info(const infer_engine *engine,
+                                      int32_t index, infer_tensor_info *info);
+/** The target the artifact was compiled for ("cpu", "cuda:sm_90a"). */
+INFER_API const char *infer_engine_target(const infer_engine *engine);
+/** Bytes of activations one context allocates, and of shared weights. */
+INFER_API size_t infer_engine_arena_size(const infer_engine *engine);
+INFER_API size_t infer_engine_weights_size(const infer_engine *engine);
+/** The number of kernel launches of one run. */
+INFER_API int32_t infer_engine_num_launches(const infer_engine *engine);
+
+/**
+ * Creates an execution context running kernels on `threads` threads (0: all
+ * cores).
+ */
+INFER_API infer_status infer_context_create(infer_engine *engine, int32_t threads,
+                                  infer_context **context);
+INFER_API void infer_context_destroy(infer_context *context);
+/** Copies `size` bytes into input `index`; `size` must match the input. */
+INFER_API infer_status infer_context_set_input(infer_context *context, int32_t index,
+                                     const void *data, size_t size);
+/** Runs the model on the inputs set. */
+INFER_API infer_status infer_context_run(infer_context *context);
+/** Copies output `index` into `data`, which holds `size` bytes. */
+INFER_API infer_status infer_context_get_output(infer_context *context, int32_t index,
+                                      void *data, size_t size);
+/** The context's own memory holding output `index` after a run. */
+INFER_API const void *infer_context_output_data(const infer_context *context,
+                                      int32_t index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* INFER_RUNTIME_H */
