@@ -12,7 +12,7 @@ FUZZ_SECONDS ?= 600
 # ONNX backend node tests: Debian's set, and the newer one of a pip-installed
 # onnx when there is one.
 CONFORMANCE_DIRS ?= /usr/share/libonnx-testdata/data/node $(shell scripts/onnx-test-data-dir.sh)
-CONFORMANCE_BACKENDS ?= reference
+CONFORMANCE_BACKENDS ?= reference,cpu
 
 all: build
 

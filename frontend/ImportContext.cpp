@@ -248,7 +248,27 @@ FailureOr<Tensor> ImportContext::readTensor(const onnx::TensorProto &proto) {
 
 //===--- Building ----------------------------------------------------------===//
 
+/// The largest dimension and element count a tensor may have.
+static constexpr int64_t kMaxDim = int64_t(1) << 40;
+static constexpr int64_t kMaxElements = int64_t(1) << 44;
+
 FailureOr<SmallVector<Value>> ImportContext::finish(Operation *op) {
+  for (Type t : op->getResultTypes()) {
+    auto rt = llvm::dyn_cast<RankedTensorType>(t);
+    if (!rt)
+      continue;
+    int64_t n = 1;
+    for (int64_t d : rt.getShape()) {
+      if (ShapedType::isDynamic(d))
+        continue;
+      if (d > kMaxDim || (d > 0 && n > kMaxElements / d)) {
+        op->erase();
+        return emitError() << "the result shape " << formatShape(rt.getShape())
+                           << " is too large";
+      }
+      n *= d;
+    }
+  }
   if (failed(mlir::verify(op))) {
     op->erase();
     return failure();

@@ -132,6 +132,11 @@ LogicalResult mlir::infer::verifyWindow(const WindowGeometry &w,
   if (w.pads.size() != 2 * spatialRank)
     return fail(emitError, "expects ", 2 * spatialRank, " pads, got ",
                 w.pads.size());
+  for (ArrayRef<int64_t> list : {w.kernel, w.strides, w.dilations, w.pads})
+    for (int64_t v : list)
+      if (v > kMaxWindowValue)
+        return fail(emitError, "window value ", v, " exceeds ",
+                    kMaxWindowValue);
   for (int64_t k : w.kernel)
     if (k < 1)
       return fail(emitError, "expects positive kernel sizes, got ",

@@ -41,6 +41,10 @@ FailureOr<Shape> broadcastShapes(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
 /// and Gemm's C need).
 bool isBroadcastableTo(ArrayRef<int64_t> from, ArrayRef<int64_t> to);
 
+/// The largest kernel size, stride, dilation or pad accepted: larger values
+/// are certainly errors, and would overflow shape arithmetic.
+constexpr int64_t kMaxWindowValue = int64_t(1) << 30;
+
 /// Window geometry of convolution and pooling: one entry per spatial
 /// dimension, `pads` has two (begins then ends).
 struct WindowGeometry {

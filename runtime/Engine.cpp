@@ -101,6 +101,8 @@ infer_status Engine::verify() {
                         std::to_string(INFER_FORMAT_VERSION) +
                         " (recompile it with a matching infer-compile)");
   targetName = root->target() ? root->target()->str() : "";
+  sourceName = root->source() ? root->source()->str() : "";
+  compilerName = root->compiler() ? root->compiler()->str() : "";
   if (targetName != "cpu" && targetName.rfind("cpu:", 0) != 0)
     return setError(INFER_ERROR_TARGET,
                     "the artifact targets '" + targetName +
@@ -282,11 +284,12 @@ infer_status Context::setInput(int index, const void *data, size_t size) {
                         " is out of range (the model has " +
                         std::to_string(inputs.size()) + " inputs)");
   const TensorDesc &d = eng.inputs()[index];
-  if (!data || size != d.size)
+  if ((!data && size != 0) || size != d.size)
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "input '" + d.name + "' takes " + std::to_string(d.size) +
                         " bytes, got " + std::to_string(size));
-  std::memcpy(inputs[index].data.get(), data, size);
+  if (size)
+    std::memcpy(inputs[index].data.get(), data, size);
   return INFER_OK;
 }
 

@@ -62,6 +62,8 @@ public:
   size_t arenaSize() const;
   size_t numLaunches() const;
   const std::string &target() const { return targetName; }
+  const std::string &source() const { return sourceName; }
+  const std::string &compiler() const { return compilerName; }
 
 private:
   infer_status verify();
@@ -71,7 +73,7 @@ private:
   std::vector<TensorDesc> inputDescs, outputDescs;
   CpuModule cpu;
   std::vector<CpuKernelFn> kernelFns;
-  std::string targetName;
+  std::string targetName, sourceName, compilerName;
 };
 
 class Context {

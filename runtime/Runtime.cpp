@@ -104,6 +104,14 @@ infer_status infer_engine_output_info(const infer_engine *e, int32_t index,
   return tensorInfo(e->impl->outputs(), index, info, "output");
 }
 
+const char *infer_engine_source(const infer_engine *e) {
+  return e ? e->impl->source().c_str() : "";
+}
+
+const char *infer_engine_compiler(const infer_engine *e) {
+  return e ? e->impl->compiler().c_str() : "";
+}
+
 const char *infer_engine_target(const infer_engine *e) {
   return e ? e->impl->target().c_str() : "";
 }
@@ -157,12 +165,13 @@ infer_status infer_context_get_output(infer_context *c, int32_t index,
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "output index " + std::to_string(index) +
                         " is out of range");
-  if (!data || size != outs[index].size)
+  if ((!data && size != 0) || size != outs[index].size)
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "output '" + outs[index].name + "' has " +
                         std::to_string(outs[index].size) + " bytes, got " +
                         std::to_string(size));
-  std::memcpy(data, c->impl->output(index), size);
+  if (size)
+    std::memcpy(data, c->impl->output(index), size);
   return INFER_OK;
 }
 

@@ -56,6 +56,23 @@ struct LowerConstant : OpConversionPattern<ConstantOp> {
         return failure();
       value = s->toAttr("const");
     }
+    if (storage.getElementType().isInteger(1)) {
+      // LLVM cannot hold i1 arrays as data: keep bytes, compare at use.
+      FailureOr<reference::Tensor> t = reference::Tensor::fromAttr(value);
+      if (failed(t))
+        return rewriter.notifyMatchFailure(op, "unreadable constant");
+      SmallVector<double> bytes;
+      for (int64_t i = 0; i < t->size(); ++i)
+        bytes.push_back(t->getInt(i));
+      Value b8 = constantTensor(rewriter, op.getLoc(),
+                                storage.clone(rewriter.getI8Type()), bytes);
+      rewriter.replaceOp(op, buildElementwise(
+                                 rewriter, op.getLoc(), storage, {b8},
+                                 [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                   return arith::TruncIOp::create(b, l, b.getI1Type(), a[0]);
+                                 }));
+      return success();
+    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, storage,
                                                    llvm::cast<TypedAttr>(value));
     return success();
@@ -137,26 +154,6 @@ struct LowerSplit : OpConversionPattern<SplitOp> {
   }
 };
 
-/// A generic copying `input` into `type` with input index `start + step * d`
-/// per dimension (steps may be negative).
-Value stridedCopy(OpBuilder &b, Location loc, RankedTensorType type, Value input,
-                  ArrayRef<int64_t> starts, ArrayRef<int64_t> steps) {
-  MLIRContext *ctx = b.getContext();
-  int64_t rank = type.getRank();
-  SmallVector<AffineExpr> e;
-  for (int64_t i = 0; i < rank; ++i)
-    e.push_back(getAffineDimExpr(i, ctx) * steps[i] + starts[i]);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{type}, ValueRange{input},
-      ValueRange{emptyTensor(b, loc, type)},
-      {AffineMap::get(rank, 0, e, ctx), AffineMap::getMultiDimIdentityMap(rank, ctx)},
-      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-      [](OpBuilder &nb, Location l, ValueRange a) {
-        linalg::YieldOp::create(nb, l, a[0]);
-      });
-  return generic.getResult(0);
-}
-
 struct LowerSlice : OpConversionPattern<SliceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -165,9 +162,35 @@ struct LowerSlice : OpConversionPattern<SliceOp> {
     RankedTensorType type = resultType(op.getOutput());
     if (!type.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "dynamic shape");
-    rewriter.replaceOp(op, stridedCopy(rewriter, op.getLoc(), type,
-                                       adaptor.getInput(), op.getStarts(),
-                                       op.getSteps()));
+    Location loc = op.getLoc();
+    ArrayRef<int64_t> starts = op.getStarts(), steps = op.getSteps();
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      SmallVector<OpFoldResult> o, sz, st;
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        o.push_back(rewriter.getIndexAttr(starts[i]));
+        sz.push_back(rewriter.getIndexAttr(type.getDimSize(i)));
+        st.push_back(rewriter.getIndexAttr(steps[i]));
+      }
+      rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(op, type,
+                                                          adaptor.getInput(),
+                                                          o, sz, st);
+      return success();
+    }
+    // Negative steps: read each element at start + step * index.
+    Value input = adaptor.getInput();
+    Value r = buildElementwise(
+        rewriter, loc, type, {}, [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          SmallVector<Value> coords;
+          for (int64_t i = 0; i < type.getRank(); ++i) {
+            Value idx = linalg::IndexOp::create(b, l, i);
+            Value scaled = arith::MulIOp::create(
+                b, l, idx, arith::ConstantIndexOp::create(b, l, steps[i]));
+            coords.push_back(arith::AddIOp::create(
+                b, l, scaled, arith::ConstantIndexOp::create(b, l, starts[i])));
+          }
+          return tensor::ExtractOp::create(b, l, input, coords);
+        });
+    rewriter.replaceOp(op, r);
     return success();
   }
 };

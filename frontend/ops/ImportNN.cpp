@@ -142,6 +142,12 @@ LogicalResult importConvTranspose(ImportContext &ctx) {
     return ctx.emitError() << "expects " << n << " output paddings, got "
                            << outPad->size();
   SmallVector<int64_t> pads(2 * n, 0);
+  WindowGeometry window{kernel, strides, pads, dilations};
+  if (failed(verifyWindow(window, n, [&] { return ctx.emitError(); })))
+    return failure();
+  for (int64_t p : *outPad)
+    if (p < 0 || p > kMaxWindowValue)
+      return ctx.emitError() << "output padding " << p << " is out of range";
   bool hasOutputShape = ctx.hasAttr("output_shape");
   if (hasOutputShape || *autoPad == "SAME_UPPER" || *autoPad == "SAME_LOWER") {
     SmallVector<int64_t> target(n);
@@ -155,11 +161,14 @@ LogicalResult importConvTranspose(ImportContext &ctx) {
       target.assign(os->end() - n, os->end());
     } else {
       for (size_t i = 0; i < n; ++i)
-        target[i] = xs[i + 2] * strides[i];
+        target[i] = ShapedType::isDynamic(xs[i + 2]) ? 0 : xs[i + 2] * strides[i];
     }
     for (size_t i = 0; i < n; ++i) {
       if (ShapedType::isDynamic(xs[i + 2]))
         return ctx.unsupported("output_shape on a dynamic spatial dimension");
+      if (target[i] < 0 || target[i] > (int64_t(1) << 40))
+        return ctx.emitError() << "output_shape " << target[i]
+                               << " is out of range";
       int64_t total = strides[i] * (xs[i + 2] - 1) + (*outPad)[i] +
                       (kernel[i] - 1) * dilations[i] + 1 - target[i];
       if (total < 0) {

@@ -111,10 +111,16 @@ LogicalResult importConstantOfShape(ImportContext &ctx) {
   FailureOr<SmallVector<int64_t>> shape = ctx.constantInts(0, "input");
   if (failed(shape))
     return failure();
-  for (int64_t d : *shape)
+  int64_t total = 1;
+  for (int64_t d : *shape) {
     if (d < 0)
       return ctx.emitError() << "expects non-negative dimensions, got "
                              << formatShape(*shape);
+    if (d > (int64_t(1) << 30) || (d > 0 && total > (int64_t(1) << 30) / d))
+      return ctx.emitError() << "the constant of shape " << formatShape(*shape)
+                             << " is too large to build at compile time";
+    total *= d;
+  }
   Tensor fill(ctx.builder().getF32Type(), {1});
   FailureOr<const onnx::TensorProto *> value = ctx.tensorAttr("value");
   if (failed(value))
@@ -150,8 +156,11 @@ LogicalResult importRange(ImportContext &ctx) {
          d = delta->getDouble(0);
   if (d == 0)
     return ctx.emitError() << "delta is zero";
-  int64_t n = std::max<int64_t>(
-      static_cast<int64_t>(std::ceil((l - s) / d)), 0);
+  double count = std::ceil((l - s) / d);
+  if (!(count < double(int64_t(1) << 30)))
+    return ctx.emitError() << "the range of " << count
+                           << " elements is too large to build at compile time";
+  int64_t n = std::max<int64_t>(static_cast<int64_t>(count), 0);
   Tensor t(start->getElementType(), {n});
   for (int64_t i = 0; i < n; ++i) {
     if (t.isFloat())

@@ -133,6 +133,9 @@ LogicalResult importReshape(ImportContext &ctx) {
     }
     if (s.value < 0)
       return ctx.emitError() << "shape entry " << s.value << " is negative";
+    if (s.value > (int64_t(1) << 40) ||
+        (s.value > 0 && knownProduct > (int64_t(1) << 44) / s.value))
+      return ctx.emitError() << "shape entry " << s.value << " is too large";
     out.push_back(s.value);
     knownProduct *= s.value;
   }
@@ -779,8 +782,8 @@ LogicalResult importTile(ImportContext &ctx) {
   // [d0, d1] -> [1, d0, 1, d1] -> [r0, d0, r1, d1] -> [r0*d0, r1*d1].
   Shape interleaved, expanded, out;
   for (auto [d, r] : llvm::zip(in, *repeats)) {
-    if (r < 0)
-      return ctx.emitError() << "expects non-negative repeats";
+    if (r < 0 || r > (int64_t(1) << 30))
+      return ctx.emitError() << "repeat " << r << " is out of range";
     interleaved.append({1, d});
     expanded.append({r, d});
     out.push_back(r * d);

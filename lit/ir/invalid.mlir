@@ -1259,3 +1259,12 @@ func.func @gather_elements_result(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) {
   %r = infer.gather_elements %x, %i axis 1 : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x3xf32>
   return
 }
+
+// -----
+
+// Tests the window range check.
+func.func @window_range(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error @+1 {{window value 2147483648 exceeds 1073741824}}
+  %r = infer.conv %x, %w strides [2147483648, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x6xf32>
+  return
+}

@@ -87,6 +87,9 @@ INFER_API infer_status infer_engine_input_info(const infer_engine *engine, int32
                                      infer_tensor_info *info);
 INFER_API infer_status infer_engine_output_info(const infer_engine *engine,
                                       int32_t index, infer_tensor_info *info);
+/** The model file the artifact was compiled from, and the compiler. */
+INFER_API const char *infer_engine_source(const infer_engine *engine);
+INFER_API const char *infer_engine_compiler(const infer_engine *engine);
 /** The target the artifact was compiled for ("cpu", "cuda:sm_90a"). */
 INFER_API const char *infer_engine_target(const infer_engine *engine);
 /** Bytes of activations one context allocates, and of shared weights. */

@@ -12,7 +12,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/Compiler.h"
 #include "frontend/OnnxImporter.h"
+#include "runtime/include/infer_runtime.h"
 #include "frontend/OnnxTensor.h"
 #include "ir/ShapeInference.h"
 #include "reference/Interpreter.h"
@@ -153,12 +155,61 @@ FailureOr<DataSet> readDataSet(MLIRContext &ctx, StringRef dir,
   return set;
 }
 
+/// Compiles `module` for the CPU and runs the artifact through the runtime.
+FailureOr<SmallVector<reference::Tensor>>
+runCpu(ModuleOp module, func::FuncOp func, ArrayRef<reference::Tensor> inputs,
+       std::string &error) {
+  SmallVector<Type> resultTypes(func.getResultTypes());
+  CompileOptions options;
+  FailureOr<CompileResult> compiled = compileModule(module, options, error);
+  if (failed(compiled)) {
+    error = "compile: " + error;
+    return failure();
+  }
+  infer_engine *engine = nullptr;
+  if (infer_engine_load_memory(compiled->artifact.data(),
+                               compiled->artifact.size(), &engine) != INFER_OK) {
+    error = std::string("load: ") + infer_last_error();
+    return failure();
+  }
+  infer_context *context = nullptr;
+  infer_context_create(engine, 1, &context);
+  SmallVector<reference::Tensor> outputs;
+  bool ok = context != nullptr;
+  for (size_t i = 0; ok && i < inputs.size(); ++i) {
+    std::vector<char> bytes = inputs[i].toBytes();
+    ok = infer_context_set_input(context, i, bytes.data(), bytes.size()) == INFER_OK;
+  }
+  ok = ok && infer_context_run(context) == INFER_OK;
+  for (size_t i = 0; ok && i < resultTypes.size(); ++i) {
+    auto t = llvm::cast<RankedTensorType>(resultTypes[i]);
+    infer_tensor_info info;
+    infer_engine_output_info(engine, i, &info);
+    std::vector<char> bytes(info.size);
+    ok = infer_context_get_output(context, i, bytes.data(), bytes.size()) == INFER_OK;
+    FailureOr<reference::Tensor> r =
+        reference::Tensor::fromBytes(t.getElementType(), t.getShape(), bytes);
+    ok = ok && succeeded(r);
+    if (ok)
+      outputs.push_back(std::move(*r));
+  }
+  if (!ok)
+    error = std::string("run: ") + infer_last_error();
+  infer_context_destroy(context);
+  infer_engine_destroy(engine);
+  if (!ok)
+    return failure();
+  return outputs;
+}
+
 /// Runs `func` on `backend`.
 FailureOr<SmallVector<reference::Tensor>>
-runBackend(StringRef backend, func::FuncOp func,
+runBackend(StringRef backend, ModuleOp module, func::FuncOp func,
            ArrayRef<reference::Tensor> inputs, std::string &error) {
   if (backend == "reference")
     return reference::runFunction(func, inputs, error);
+  if (backend == "cpu")
+    return runCpu(module, func, inputs, error);
   error = "backend '" + backend.str() + "' is not supported";
   return failure();
 }
@@ -238,12 +289,20 @@ Result runTest(StringRef testDir, StringRef backend,
       }
       if (t.getElementType() != want)
         return {Status::Fail, "input element type mismatch"};
+      ArrayRef<int64_t> declared = llvm::cast<RankedTensorType>(type).getShape();
+      bool fits = declared.size() == t.getShape().size();
+      for (size_t d = 0; fits && d < declared.size(); ++d)
+        fits = ShapedType::isDynamic(declared[d]) || declared[d] == t.getShape()[d];
+      if (!fits)
+        return {Status::Fail, "the test data's input shape " +
+                                  formatShape(t.getShape()) +
+                                  " contradicts the model's declared " +
+                                  formatShape(declared)};
     }
     FailureOr<SmallVector<reference::Tensor>> outputs =
-        runBackend(backend, func, inputs, error);
+        runBackend(backend, *module, func, inputs, error);
     if (failed(outputs))
-      return {isUnsupported(error) ? Status::Unsupported : Status::Fail,
-              "run: " + error};
+      return {isUnsupported(error) ? Status::Unsupported : Status::Fail, error};
     if (outputs->size() < data->outputs.size())
       return {Status::Fail, "fewer outputs than expected"};
     for (size_t i = 0; i < data->outputs.size(); ++i) {

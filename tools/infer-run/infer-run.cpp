@@ -4,40 +4,55 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Runs a model on given or seeded random inputs, prints and saves its
-// outputs, and compares them with expected outputs (exit 1 on mismatch,
-// naming the worst element), the way trtexec and Polygraphy do. An ONNX
-// model (or infer IR) runs on the reference interpreter.
+// infer-run OUT.infer [--input NAME=FILE]... [--output-dir DIR]
+//           [--compare DIR] [--reference] [--rtol R --atol A] [--seed S]
+//           [--bench [--warmup N] [--iterations N | --duration S]
+//            [--threads N] [--json FILE]]
+// infer-run MODEL.onnx --reference ...
+//
+// Runs an artifact (or, with --reference, an ONNX model on the reference
+// interpreter) on given or seeded random inputs, prints and saves the
+// outputs, compares them with expected ones or with the reference
+// interpreter (exit 1 on mismatch, naming the worst element), and
+// benchmarks the way trtexec does. Built without the compiler, it runs
+// artifacts only (the reference interpreter needs MLIR).
 //
 //===----------------------------------------------------------------------===//
 
-#include "frontend/OnnxImporter.h"
-#include "frontend/OnnxTensor.h"
-#include "reference/Interpreter.h"
+#include "runtime/include/infer_runtime.h"
 #include "runtime/io/HostTensor.h"
 
+#ifdef INFER_WITH_COMPILER
+#include "frontend/OnnxImporter.h"
+#include "frontend/OnnxTensor.h"
 #include "ir/InferOps.h"
+#include "reference/Interpreter.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
+#endif
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <random>
 
-using namespace mlir;
-using ::infer::DType;
-using ::infer::HostTensor;
+using infer::DType;
+using infer::HostTensor;
+namespace fs = std::filesystem;
 
 namespace {
 struct Options {
   std::string model;
   bool reference = false;
+  std::string referenceModel;
   std::vector<std::string> inputs;
   std::vector<std::string> inputShapes;
   std::string outputDir;
@@ -45,6 +60,18 @@ struct Options {
   double rtol = 1e-3, atol = 1e-4;
   uint64_t seed = 0;
   int print = 8;
+  bool bench = false;
+  int warmup = 10;
+  int iterations = 0;
+  double duration = 3.0;
+  int threads = 0;
+  std::string json;
+};
+
+/// A named tensor crossing the tool.
+struct Named {
+  std::string name;
+  HostTensor tensor;
 };
 
 int fail(const std::string &message) {
@@ -52,15 +79,192 @@ int fail(const std::string &message) {
   return 1;
 }
 
-std::optional<DType> dtypeOf(Type t) {
-  if (auto q = llvm::dyn_cast<quant::QuantizedType>(t))
+bool endsWith(const std::string &s, const std::string &suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string fileNameOf(const std::string &name) {
+  std::string out;
+  for (char c : name)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+            c == '_' || c == '.')
+               ? c
+               : '_';
+  return out.empty() ? "tensor" : out;
+}
+
+/// Seeded random data: floats in [-1, 1), integers in [0, 10), booleans.
+HostTensor randomTensor(DType dtype, const std::vector<int64_t> &shape,
+                        std::mt19937_64 &rng) {
+  HostTensor t(dtype, shape);
+  std::uniform_real_distribution<double> real(-1.0, 1.0);
+  std::uniform_int_distribution<int> small(0, 9);
+  for (int64_t i = 0; i < t.numElements(); ++i) {
+    if (infer::isFloat(dtype))
+      t.set(i, real(rng));
+    else if (dtype == DType::Bool)
+      t.set(i, small(rng) % 2);
+    else
+      t.set(i, small(rng));
+  }
+  return t;
+}
+
+void printTensor(const std::string &name, const HostTensor &t, int count) {
+  double mn = 0, mx = 0, sum = 0;
+  int64_t n = t.numElements();
+  for (int64_t i = 0; i < n; ++i) {
+    double v = t.get(i);
+    mn = i ? std::min(mn, v) : v;
+    mx = i ? std::max(mx, v) : v;
+    sum += v;
+  }
+  std::printf("output '%s': %s %s  min %.6g max %.6g mean %.6g  [",
+              name.c_str(), infer::dtypeName(t.dtype),
+              infer::formatDims(t.shape).c_str(), mn, mx, n ? sum / n : 0.0);
+  for (int64_t i = 0; i < std::min<int64_t>(n, count); ++i)
+    std::printf("%s%.6g", i ? ", " : "", t.get(i));
+  std::printf("%s]\n", n > count ? ", ..." : "");
+}
+
+/// Reads an input or expected output: .npy, or (with the compiler) a
+/// serialized ONNX TensorProto.
+std::optional<HostTensor> readTensorFile(const std::string &path,
+                                         std::string &error);
+
+/// The file holding expected output `name` (index `i`) in `dir`.
+std::optional<std::string> expectedFile(const std::string &dir,
+                                        const std::string &name, size_t i) {
+  for (const std::string &f :
+       {fileNameOf(name) + ".npy", fileNameOf(name) + ".pb",
+        "output_" + std::to_string(i) + ".pb"}) {
+    fs::path p = fs::path(dir) / f;
+    if (fs::exists(p))
+      return p.string();
+  }
+  return std::nullopt;
+}
+
+/// Prints, saves and compares outputs with --compare. Returns 1 on a
+/// mismatch.
+int reportOutputs(const Options &opt, const std::vector<Named> &outputs) {
+  int status = 0;
+  std::string error;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    const Named &o = outputs[i];
+    printTensor(o.name, o.tensor, opt.print);
+    if (!opt.outputDir.empty()) {
+      fs::create_directories(opt.outputDir);
+      std::string p = (fs::path(opt.outputDir) / (fileNameOf(o.name) + ".npy")).string();
+      if (!infer::writeNpy(p, o.tensor, error))
+        return fail(error);
+    }
+    if (!opt.compareDir.empty()) {
+      std::optional<std::string> f = expectedFile(opt.compareDir, o.name, i);
+      if (!f)
+        return fail("no expected output for '" + o.name + "' in '" +
+                    opt.compareDir + "'");
+      std::optional<HostTensor> want = readTensorFile(*f, error);
+      if (!want)
+        return fail(error);
+      infer::Comparison c =
+          infer::compareTensors(o.tensor, *want, opt.rtol, opt.atol);
+      std::printf("compare '%s' with %s: %s: %s\n", o.name.c_str(), f->c_str(),
+                  c.ok ? "PASS" : "FAIL", c.message.c_str());
+      if (!c.ok)
+        status = 1;
+    }
+  }
+  return status;
+}
+
+/// Given inputs by name (NAME=FILE).
+std::optional<std::map<std::string, std::string>>
+givenInputs(const Options &opt) {
+  std::map<std::string, std::string> given;
+  for (const std::string &spec : opt.inputs) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos) {
+      fail("--input '" + spec + "' is not NAME=FILE");
+      return std::nullopt;
+    }
+    given[spec.substr(0, eq)] = spec.substr(eq + 1);
+  }
+  return given;
+}
+
+/// Builds the inputs of a model whose inputs are `infos`.
+std::optional<std::vector<Named>>
+makeInputs(const Options &opt,
+           const std::vector<std::pair<std::string, std::pair<DType, std::vector<int64_t>>>> &infos) {
+  std::optional<std::map<std::string, std::string>> given = givenInputs(opt);
+  if (!given)
+    return std::nullopt;
+  std::mt19937_64 rng(opt.seed);
+  std::vector<Named> out;
+  std::string error;
+  for (const auto &[name, desc] : infos) {
+    const auto &[dtype, shape] = desc;
+    auto it = given->find(name);
+    if (it == given->end()) {
+      if (std::any_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; })) {
+        fail("input '" + name + "' has dynamic dimensions; give it with --input");
+        return std::nullopt;
+      }
+      out.push_back({name, randomTensor(dtype, shape, rng)});
+      continue;
+    }
+    std::optional<HostTensor> t = readTensorFile(it->second, error);
+    if (!t) {
+      fail(error);
+      return std::nullopt;
+    }
+    if (t->dtype != dtype) {
+      fail("input '" + name + "' (" + it->second + ") is " +
+           infer::dtypeName(t->dtype) + ", the model expects " +
+           infer::dtypeName(dtype));
+      return std::nullopt;
+    }
+    bool fits = t->shape.size() == shape.size();
+    for (size_t d = 0; fits && d < shape.size(); ++d)
+      fits = shape[d] < 0 || shape[d] == t->shape[d];
+    if (!fits) {
+      fail("input '" + name + "' (" + it->second + ") has shape " +
+           infer::formatDims(t->shape) + ", the model expects " +
+           infer::formatDims(shape));
+      return std::nullopt;
+    }
+    out.push_back({name, std::move(*t)});
+    given->erase(it);
+  }
+  if (!given->empty()) {
+    fail("--input names '" + given->begin()->first +
+         "', which is not an input of the model");
+    return std::nullopt;
+  }
+  return out;
+}
+
+double percentile(std::vector<double> sorted, double p) {
+  if (sorted.empty())
+    return 0;
+  double pos = p * (sorted.size() - 1);
+  size_t lo = static_cast<size_t>(pos);
+  size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+#ifdef INFER_WITH_COMPILER
+std::optional<DType> dtypeOf(mlir::Type t) {
+  if (auto q = llvm::dyn_cast<mlir::quant::QuantizedType>(t))
     return q.isSigned() ? DType::I8 : DType::U8;
   if (t.isF32()) return DType::F32;
   if (t.isF16()) return DType::F16;
   if (t.isBF16()) return DType::BF16;
   if (t.isF64()) return DType::F64;
   if (t.isInteger(1)) return DType::Bool;
-  if (auto i = llvm::dyn_cast<IntegerType>(t)) {
+  if (auto i = llvm::dyn_cast<mlir::IntegerType>(t)) {
     bool u = i.isUnsigned();
     switch (i.getWidth()) {
     case 8: return u ? DType::U8 : DType::I8;
@@ -81,79 +285,26 @@ HostTensor toHost(const mlir::infer::reference::Tensor &t) {
   return h;
 }
 
-/// Reads an input or expected output: .npy, or a serialized TensorProto.
-std::optional<HostTensor> readTensorFile(MLIRContext &ctx,
-                                         const std::string &path,
+std::optional<HostTensor> readTensorFile(const std::string &path,
                                          std::string &error) {
-  if (llvm::StringRef(path).ends_with(".npy"))
-    return ::infer::readNpy(path, error);
-  FailureOr<mlir::infer::reference::Tensor> t =
+  if (endsWith(path, ".npy"))
+    return infer::readNpy(path, error);
+  mlir::MLIRContext ctx;
+  mlir::FailureOr<mlir::infer::reference::Tensor> t =
       mlir::infer::frontend::readTensorProtoFile(&ctx, path, error);
-  if (failed(t))
+  if (mlir::failed(t))
     return std::nullopt;
   return toHost(*t);
 }
 
-/// Seeded random data: floats in [-1, 1), integers in [0, 10), booleans.
-HostTensor randomTensor(DType dtype, const std::vector<int64_t> &shape,
-                        std::mt19937_64 &rng) {
-  HostTensor t(dtype, shape);
-  std::uniform_real_distribution<double> real(-1.0, 1.0);
-  std::uniform_int_distribution<int> small(0, 9);
-  for (int64_t i = 0; i < t.numElements(); ++i) {
-    if (::infer::isFloat(dtype))
-      t.set(i, real(rng));
-    else if (dtype == DType::Bool)
-      t.set(i, small(rng) % 2);
-    else
-      t.set(i, small(rng));
-  }
-  return t;
-}
-
-/// A file name for a tensor name.
-std::string fileNameOf(const std::string &name) {
-  std::string out;
-  for (char c : name)
-    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-            c == '.')
-               ? c
-               : '_';
-  return out.empty() ? "tensor" : out;
-}
-
-void printTensor(const std::string &name, const HostTensor &t, int count) {
-  double mn = 0, mx = 0, sum = 0;
-  int64_t n = t.numElements();
-  for (int64_t i = 0; i < n; ++i) {
-    double v = t.get(i);
-    mn = i ? std::min(mn, v) : v;
-    mx = i ? std::max(mx, v) : v;
-    sum += v;
-  }
-  std::printf("output '%s': %s %s  min %.6g max %.6g mean %.6g  [", name.c_str(),
-              ::infer::dtypeName(t.dtype), ::infer::formatDims(t.shape).c_str(), mn,
-              mx, n ? sum / n : 0.0);
-  for (int64_t i = 0; i < std::min<int64_t>(n, count); ++i)
-    std::printf("%s%.6g", i ? ", " : "", t.get(i));
-  std::printf("%s]\n", n > count ? ", ..." : "");
-}
-
-/// The expected output `name` (index `i`) in `dir`: NAME.npy, NAME.pb or
-/// output_i.pb (ONNX test data layout).
-std::optional<std::string> expectedFile(const std::string &dir,
-                                        const std::string &name, size_t i) {
-  for (const std::string &f : {fileNameOf(name) + ".npy", fileNameOf(name) + ".pb",
-                               "output_" + std::to_string(i) + ".pb"}) {
-    llvm::SmallString<256> p(dir);
-    llvm::sys::path::append(p, f);
-    if (llvm::sys::fs::exists(p))
-      return std::string(p);
-  }
-  return std::nullopt;
-}
-
-int runReference(const Options &opt) {
+/// Runs `modelPath` on the reference interpreter. With `pinned`, inputs get
+/// those shapes (an artifact's static shapes). `inputs` are made (seeded)
+/// when empty.
+std::optional<std::vector<Named>>
+runReference(const Options &opt, const std::string &modelPath,
+             const std::map<std::string, std::vector<int64_t>> &pinned,
+             std::vector<Named> &inputs) {
+  using namespace mlir;
   MLIRContext ctx;
   DialectRegistry registry;
   mlir::infer::registerImportDialects(registry);
@@ -161,115 +312,230 @@ int runReference(const Options &opt) {
   ctx.loadAllAvailableDialects();
   std::string error;
   OwningOpRef<ModuleOp> module;
-  if (llvm::StringRef(opt.model).ends_with(".mlir")) {
-    module = parseSourceFile<ModuleOp>(opt.model, &ctx);
-    if (!module)
-      return fail("cannot parse '" + opt.model + "'");
+  if (endsWith(modelPath, ".mlir")) {
+    module = parseSourceFile<ModuleOp>(modelPath, &ctx);
+    if (!module) {
+      fail("cannot parse '" + modelPath + "'");
+      return std::nullopt;
+    }
   } else {
     mlir::infer::OnnxImportOptions importOptions;
     for (const std::string &spec : opt.inputShapes)
-      if (failed(mlir::infer::parseInputShape(spec, importOptions, error)))
-        return fail(error);
-    module = mlir::infer::importOnnxFile(ctx, opt.model, importOptions, error);
-    if (!module)
-      return fail(error);
+      if (failed(mlir::infer::parseInputShape(spec, importOptions, error))) {
+        fail(error);
+        return std::nullopt;
+      }
+    for (auto &[name, dims] : pinned)
+      importOptions.inputShapes[name] = dims;
+    module = mlir::infer::importOnnxFile(ctx, modelPath, importOptions, error);
+    if (!module) {
+      fail(error);
+      return std::nullopt;
+    }
   }
   auto funcs = module->getOps<func::FuncOp>();
-  if (funcs.empty())
-    return fail("'" + opt.model + "' has no function");
-  func::FuncOp func = *funcs.begin();
-
-  // Inputs: given by name, else seeded random.
-  std::map<std::string, std::string> given;
-  for (const std::string &spec : opt.inputs) {
-    size_t eq = spec.find('=');
-    if (eq == std::string::npos)
-      return fail("--input '" + spec + "' is not NAME=FILE");
-    given[spec.substr(0, eq)] = spec.substr(eq + 1);
+  if (funcs.empty()) {
+    fail("'" + modelPath + "' has no function");
+    return std::nullopt;
   }
-  std::mt19937_64 rng(opt.seed);
-  std::vector<mlir::infer::reference::Tensor> inputs;
-  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-    auto nameAttr = func.getArgAttrOfType<StringAttr>(i, "infer.name");
-    std::string name = nameAttr ? nameAttr.str() : "arg" + std::to_string(i);
-    auto type = llvm::cast<RankedTensorType>(func.getArgument(i).getType());
-    std::optional<DType> dtype = dtypeOf(type.getElementType());
-    if (!dtype)
-      return fail("input '" + name + "' has an unsupported element type");
-    HostTensor host;
-    auto it = given.find(name);
-    if (it != given.end()) {
-      std::optional<HostTensor> t = readTensorFile(ctx, it->second, error);
-      if (!t)
-        return fail(error);
-      host = std::move(*t);
-      given.erase(it);
-    } else {
-      if (!type.hasStaticShape())
-        return fail("input '" + name +
-                    "' has dynamic dimensions; give it with --input or pin "
-                    "them with --input-shape");
-      host = randomTensor(*dtype, std::vector<int64_t>(type.getShape().begin(),
-                                                       type.getShape().end()),
-                          rng);
+  func::FuncOp fn = *funcs.begin();
+  if (inputs.empty()) {
+    std::vector<std::pair<std::string, std::pair<DType, std::vector<int64_t>>>> infos;
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+      auto name = fn.getArgAttrOfType<StringAttr>(i, "infer.name");
+      auto type = llvm::cast<RankedTensorType>(fn.getArgument(i).getType());
+      std::optional<DType> d = dtypeOf(type.getElementType());
+      if (!d) {
+        fail("input " + std::to_string(i) + " has an unsupported element type");
+        return std::nullopt;
+      }
+      std::vector<int64_t> shape;
+      for (int64_t s : type.getShape())
+        shape.push_back(ShapedType::isDynamic(s) ? -1 : s);
+      infos.push_back({name ? name.str() : "arg" + std::to_string(i), {*d, shape}});
     }
-    if (host.dtype != *dtype)
-      return fail("input '" + name + "' is " + ::infer::dtypeName(host.dtype) +
-                  ", the model expects " + ::infer::dtypeName(*dtype));
-    if (host.shape.size() != static_cast<size_t>(type.getRank()))
-      return fail("input '" + name + "' has shape " +
-                  ::infer::formatDims(host.shape) + ", the model expects rank " +
-                  std::to_string(type.getRank()));
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      if (!type.isDynamicDim(d) && type.getDimSize(d) != host.shape[d])
-        return fail("input '" + name + "' has shape " +
-                    ::infer::formatDims(host.shape) +
-                    ", which does not fit the model's dimension " +
-                    std::to_string(d) + " (" +
-                    std::to_string(type.getDimSize(d)) + ")");
-    FailureOr<mlir::infer::reference::Tensor> t = mlir::infer::reference::Tensor::fromBytes(
-        type.getElementType(), host.shape,
-        llvm::ArrayRef<char>(reinterpret_cast<const char *>(host.data.data()),
-                             host.data.size()));
-    if (failed(t))
-      return fail("input '" + name + "' has the wrong number of bytes");
-    inputs.push_back(std::move(*t));
+    std::optional<std::vector<Named>> made = makeInputs(opt, infos);
+    if (!made)
+      return std::nullopt;
+    inputs = std::move(*made);
   }
-  if (!given.empty())
-    return fail("--input names '" + given.begin()->first +
-                "', which is not an input of the model");
-
+  if (inputs.size() != fn.getNumArguments()) {
+    fail("the reference model has " + std::to_string(fn.getNumArguments()) +
+         " inputs, the artifact " + std::to_string(inputs.size()));
+    return std::nullopt;
+  }
+  std::vector<mlir::infer::reference::Tensor> args;
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+    auto type = llvm::cast<RankedTensorType>(fn.getArgument(i).getType());
+    const HostTensor &h = inputs[i].tensor;
+    FailureOr<mlir::infer::reference::Tensor> t =
+        mlir::infer::reference::Tensor::fromBytes(
+            type.getElementType(), h.shape,
+            llvm::ArrayRef<char>(reinterpret_cast<const char *>(h.data.data()),
+                                 h.data.size()));
+    if (failed(t)) {
+      fail("input '" + inputs[i].name + "' does not fit the reference model");
+      return std::nullopt;
+    }
+    args.push_back(std::move(*t));
+  }
   FailureOr<SmallVector<mlir::infer::reference::Tensor>> outputs =
-      mlir::infer::reference::runFunction(func, inputs, error);
-  if (failed(outputs))
-    return fail(error);
-
-  int status = 0;
+      mlir::infer::reference::runFunction(fn, args, error);
+  if (failed(outputs)) {
+    fail(error);
+    return std::nullopt;
+  }
+  std::vector<Named> named;
   for (auto [i, t] : llvm::enumerate(*outputs)) {
-    auto nameAttr = func.getResultAttrOfType<StringAttr>(i, "infer.name");
-    std::string name = nameAttr ? nameAttr.str() : "output" + std::to_string(i);
-    HostTensor host = toHost(t);
-    printTensor(name, host, opt.print);
-    if (!opt.outputDir.empty()) {
-      llvm::sys::fs::create_directories(opt.outputDir);
-      llvm::SmallString<256> p(opt.outputDir);
-      llvm::sys::path::append(p, fileNameOf(name) + ".npy");
-      if (!::infer::writeNpy(std::string(p), host, error))
-        return fail(error);
-    }
-    if (!opt.compareDir.empty()) {
-      std::optional<std::string> f = expectedFile(opt.compareDir, name, i);
-      if (!f)
-        return fail("no expected output for '" + name + "' in '" +
-                    opt.compareDir + "'");
-      std::optional<HostTensor> want = readTensorFile(ctx, *f, error);
-      if (!want)
-        return fail(error);
-      ::infer::Comparison c = ::infer::compareTensors(host, *want, opt.rtol, opt.atol);
-      std::printf("compare '%s': %s: %s\n", name.c_str(), c.ok ? "PASS" : "FAIL",
-                  c.message.c_str());
+    auto name = fn.getResultAttrOfType<StringAttr>(i, "infer.name");
+    named.push_back({name ? name.str() : "output" + std::to_string(i), toHost(t)});
+  }
+  return named;
+}
+#else
+std::optional<HostTensor> readTensorFile(const std::string &path,
+                                         std::string &error) {
+  if (endsWith(path, ".npy"))
+    return infer::readNpy(path, error);
+  error = "'" + path + "': this infer-run was built without the compiler and "
+          "reads .npy files only";
+  return std::nullopt;
+}
+#endif
+
+DType toDType(infer_dtype d) { return static_cast<DType>(d); }
+
+/// Runs an artifact.
+int runArtifact(const Options &opt) {
+  infer_engine *engine = nullptr;
+  if (infer_engine_load_file(opt.model.c_str(), &engine) != INFER_OK)
+    return fail(infer_last_error());
+  std::unique_ptr<infer_engine, void (*)(infer_engine *)> engineGuard(
+      engine, infer_engine_destroy);
+  std::vector<std::pair<std::string, std::pair<DType, std::vector<int64_t>>>> infos;
+  std::map<std::string, std::vector<int64_t>> pinned;
+  for (int32_t i = 0; i < infer_engine_num_inputs(engine); ++i) {
+    infer_tensor_info info;
+    infer_engine_input_info(engine, i, &info);
+    std::vector<int64_t> shape(info.shape, info.shape + info.rank);
+    infos.push_back({info.name, {toDType(info.dtype), shape}});
+    pinned[info.name] = shape;
+  }
+  std::optional<std::vector<Named>> inputs = makeInputs(opt, infos);
+  if (!inputs)
+    return 1;
+  infer_context *context = nullptr;
+  if (infer_context_create(engine, opt.threads, &context) != INFER_OK)
+    return fail(infer_last_error());
+  std::unique_ptr<infer_context, void (*)(infer_context *)> contextGuard(
+      context, infer_context_destroy);
+  for (size_t i = 0; i < inputs->size(); ++i) {
+    const HostTensor &t = (*inputs)[i].tensor;
+    if (infer_context_set_input(context, static_cast<int32_t>(i), t.data.data(),
+                                t.data.size()) != INFER_OK)
+      return fail(infer_last_error());
+  }
+  if (infer_context_run(context) != INFER_OK)
+    return fail(infer_last_error());
+  std::vector<Named> outputs;
+  for (int32_t i = 0; i < infer_engine_num_outputs(engine); ++i) {
+    infer_tensor_info info;
+    infer_engine_output_info(engine, i, &info);
+    HostTensor t(toDType(info.dtype),
+                 std::vector<int64_t>(info.shape, info.shape + info.rank));
+    infer_context_get_output(context, i, t.data.data(), t.data.size());
+    outputs.push_back({info.name, std::move(t)});
+  }
+  int status = reportOutputs(opt, outputs);
+
+  if (opt.reference) {
+#ifdef INFER_WITH_COMPILER
+    std::string source =
+        opt.referenceModel.empty() ? infer_engine_source(engine) : opt.referenceModel;
+    if (source.empty() || !fs::exists(source))
+      return fail("the reference model '" + source +
+                  "' is not available; give it with --reference-model");
+    std::vector<Named> refInputs = *inputs;
+    std::optional<std::vector<Named>> ref =
+        runReference(opt, source, pinned, refInputs);
+    if (!ref)
+      return 1;
+    for (size_t i = 0; i < outputs.size() && i < ref->size(); ++i) {
+      infer::Comparison c = infer::compareTensors(outputs[i].tensor,
+                                                  (*ref)[i].tensor, opt.rtol,
+                                                  opt.atol);
+      std::printf("reference '%s': %s: %s\n", outputs[i].name.c_str(),
+                  c.ok ? "PASS" : "FAIL", c.message.c_str());
       if (!c.ok)
         status = 1;
+    }
+#else
+    return fail("--reference needs infer-run built with the compiler");
+#endif
+  }
+
+  if (opt.bench) {
+    using clock = std::chrono::steady_clock;
+    for (int i = 0; i < opt.warmup; ++i)
+      infer_context_run(context);
+    std::vector<double> ms;
+    auto start = clock::now();
+    while (true) {
+      auto t0 = clock::now();
+      if (infer_context_run(context) != INFER_OK)
+        return fail(infer_last_error());
+      auto t1 = clock::now();
+      ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+      double elapsed = std::chrono::duration<double>(t1 - start).count();
+      if (opt.iterations > 0 ? static_cast<int>(ms.size()) >= opt.iterations
+                             : elapsed >= opt.duration)
+        break;
+    }
+    double total = std::chrono::duration<double>(clock::now() - start).count();
+    std::vector<double> sorted = ms;
+    std::sort(sorted.begin(), sorted.end());
+    double mean = 0;
+    for (double v : ms)
+      mean += v;
+    mean /= ms.size();
+    int64_t batch = infos.empty() || infos[0].second.second.empty()
+                        ? 1
+                        : infos[0].second.second[0];
+    double qps = ms.size() / total;
+    std::printf("bench: %zu iterations in %.2f s, %d threads\n", ms.size(),
+                total, opt.threads);
+    std::printf("latency ms: min %.3f  median %.3f  mean %.3f  p90 %.3f  "
+                "p99 %.3f  max %.3f\n",
+                sorted.front(), percentile(sorted, 0.5), mean,
+                percentile(sorted, 0.9), percentile(sorted, 0.99),
+                sorted.back());
+    std::printf("throughput: %.1f inferences/s (%.1f samples/s at batch %lld)\n",
+                qps, qps * batch, static_cast<long long>(batch));
+    std::printf("memory: arena %.2f MiB, weights %.2f MiB, %d launches\n",
+                infer_engine_arena_size(engine) / 1048576.0,
+                infer_engine_weights_size(engine) / 1048576.0,
+                infer_engine_num_launches(engine));
+    if (!opt.json.empty()) {
+      nlohmann::json j;
+      j["artifact"] = opt.model;
+      j["target"] = infer_engine_target(engine);
+      j["threads"] = opt.threads;
+      j["iterations"] = ms.size();
+      j["batch"] = batch;
+      j["latency_ms"] = {{"min", sorted.front()},
+                         {"median", percentile(sorted, 0.5)},
+                         {"mean", mean},
+                         {"p90", percentile(sorted, 0.9)},
+                         {"p99", percentile(sorted, 0.99)},
+                         {"max", sorted.back()}};
+      j["throughput_per_s"] = qps;
+      j["samples_per_s"] = qps * batch;
+      j["arena_bytes"] = infer_engine_arena_size(engine);
+      j["weight_bytes"] = infer_engine_weights_size(engine);
+      std::ofstream out(opt.json);
+      if (!out)
+        return fail("cannot write '" + opt.json + "'");
+      out << j.dump(2) << "\n";
     }
   }
   return status;
@@ -278,40 +544,66 @@ int runReference(const Options &opt) {
 
 int main(int argc, char **argv) {
   Options opt;
-  CLI::App app{"infer-run: runs a model, compares its outputs, benchmarks it.\n"
-               "An ONNX model (.onnx, or ONNX text) or infer IR (.mlir) runs on "
-               "the reference interpreter (--reference)."};
-  app.add_option("model", opt.model, "Model: .onnx or .mlir")->required();
+  CLI::App app{"infer-run: runs a compiled model (.infer), compares its "
+               "outputs and benchmarks it; with --reference, also runs an "
+               "ONNX model on the reference interpreter."};
+  app.add_option("model", opt.model, "Artifact (.infer), or ONNX model / infer IR "
+                                     "with --reference")
+      ->required();
   app.add_flag("--reference", opt.reference,
-               "Run on the reference interpreter");
+               "Run the reference interpreter too and compare (artifacts), "
+               "or only it (ONNX models)");
+  app.add_option("--reference-model", opt.referenceModel,
+                 "The ONNX model for --reference (default: the artifact's "
+                 "source)");
   app.add_option("--input", opt.inputs,
-                 "NAME=FILE (.npy or TensorProto .pb); repeatable. Inputs not "
-                 "given are seeded random data");
+                 "NAME=FILE (.npy or TensorProto .pb); repeatable. Inputs "
+                 "not given are seeded random data");
   app.add_option("--input-shape", opt.inputShapes,
                  "NAME=D0xD1x... pins dynamic dimensions of an ONNX input");
   app.add_option("--output-dir", opt.outputDir, "Write outputs as NAME.npy");
   app.add_option("--compare", opt.compareDir,
                  "Compare with expected outputs (NAME.npy, NAME.pb or "
                  "output_N.pb) in this directory; exit 1 on mismatch");
-  app.add_option("--rtol", opt.rtol, "Relative tolerance of --compare")
-      ->capture_default_str();
-  app.add_option("--atol", opt.atol, "Absolute tolerance of --compare")
-      ->capture_default_str();
+  app.add_option("--rtol", opt.rtol, "Relative tolerance")->capture_default_str();
+  app.add_option("--atol", opt.atol, "Absolute tolerance")->capture_default_str();
   app.add_option("--seed", opt.seed, "Seed of the random inputs")
       ->capture_default_str();
   app.add_option("--print", opt.print, "Values printed per output")
       ->capture_default_str();
+  app.add_flag("--bench", opt.bench, "Benchmark after the first run");
+  app.add_option("--warmup", opt.warmup, "Benchmark warm-up runs")
+      ->capture_default_str();
+  auto *iters = app.add_option("--iterations", opt.iterations,
+                               "Benchmark runs (default: --duration)");
+  app.add_option("--duration", opt.duration, "Benchmark seconds")
+      ->capture_default_str()
+      ->excludes(iters);
+  app.add_option("--threads", opt.threads, "Threads (0: all cores)")
+      ->capture_default_str();
+  app.add_option("--json", opt.json, "Write benchmark results as JSON");
   CLI11_PARSE(app, argc, argv);
-  if (!llvm::sys::fs::exists(opt.model))
+  if (!fs::exists(opt.model))
     return fail("'" + opt.model + "' does not exist");
-  llvm::StringRef model(opt.model);
-  if (model.ends_with(".onnx") || model.ends_with(".onnxtxt") ||
-      model.ends_with(".mlir")) {
+  if (opt.threads < 0)
+    return fail("--threads must not be negative");
+  if (endsWith(opt.model, ".onnx") || endsWith(opt.model, ".onnxtxt") ||
+      endsWith(opt.model, ".mlir")) {
+#ifdef INFER_WITH_COMPILER
     if (!opt.reference)
-      return fail("ONNX models and infer IR run on the reference interpreter; "
-                  "pass --reference");
-    return runReference(opt);
+      return fail("'" + opt.model + "' is a model, not an artifact: compile it "
+                  "with infer-compile, or run it on the reference interpreter "
+                  "with --reference");
+    std::vector<Named> inputs;
+    std::optional<std::vector<Named>> outputs =
+        runReference(opt, opt.model, {}, inputs);
+    if (!outputs)
+      return 1;
+    return reportOutputs(opt, *outputs);
+#else
+    return fail("this infer-run was built without the compiler and runs "
+                "artifacts only");
+#endif
   }
-  return fail("'" + opt.model + "' is not an ONNX model (.onnx, .onnxtxt) or "
-              "infer IR (.mlir)");
+  return runArtifact(opt);
 }

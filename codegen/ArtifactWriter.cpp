@@ -1,0 +1,73 @@
+//===- ArtifactWriter.cpp - Serialize a compiled model --------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/ArtifactWriter.h"
+
+#include "runtime/include/infer_runtime.h"
+#include "runtime/schema/Artifact_generated.h"
+
+using namespace mlir::infer;
+
+std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
+  flatbuffers::FlatBufferBuilder fbb(1 << 20);
+  auto tensors = [&](const std::vector<ArtifactTensor> &list) {
+    std::vector<flatbuffers::Offset<::infer::fb::TensorInfo>> out;
+    for (const ArtifactTensor &t : list)
+      out.push_back(::infer::fb::CreateTensorInfo(
+          fbb, fbb.CreateString(t.name), static_cast<::infer::fb::DType>(t.dtype),
+          fbb.CreateVector(t.shape)));
+    return fbb.CreateVector(out);
+  };
+  auto inputs = tensors(plan.inputs);
+  auto outputs = tensors(plan.outputs);
+  std::vector<flatbuffers::Offset<::infer::fb::Buffer>> buffers;
+  for (const ArtifactBuffer &b : plan.buffers)
+    buffers.push_back(::infer::fb::CreateBuffer(
+        fbb, static_cast<::infer::fb::Region>(b.region), b.offset, b.size, b.index));
+  auto bufferVec = fbb.CreateVector(buffers);
+  std::vector<flatbuffers::Offset<::infer::fb::Kernel>> kernels;
+  for (const ArtifactKernel &k : plan.kernels)
+    kernels.push_back(::infer::fb::CreateKernel(fbb, fbb.CreateString(k.symbol),
+                                              fbb.CreateString(k.kind)));
+  auto kernelVec = fbb.CreateVector(kernels);
+  std::vector<flatbuffers::Offset<::infer::fb::Launch>> launches;
+  for (const ArtifactLaunch &l : plan.launches) {
+    std::vector<flatbuffers::Offset<flatbuffers::String>> nodes;
+    for (const std::string &n : l.nodes)
+      nodes.push_back(fbb.CreateString(n));
+    launches.push_back(::infer::fb::CreateLaunch(
+        fbb, l.copy ? ::infer::fb::LaunchKind::Copy : ::infer::fb::LaunchKind::Kernel,
+        l.kernel, fbb.CreateVector(l.args), l.grid, l.grain,
+        fbb.CreateVector(nodes)));
+  }
+  auto launchVec = fbb.CreateVector(launches);
+  std::vector<flatbuffers::Offset<::infer::fb::Binary>> binaries;
+  for (const ArtifactBinary &b : plan.binaries) {
+    std::vector<flatbuffers::Offset<flatbuffers::String>> features;
+    for (const std::string &f : b.features)
+      features.push_back(fbb.CreateString(f));
+    auto featureVec = fbb.CreateVector(features);
+    auto target = fbb.CreateString(b.target), format = fbb.CreateString(b.format),
+         arch = fbb.CreateString(b.arch);
+    fbb.ForceVectorAlignment(b.data.size(), sizeof(uint8_t), 64);
+    auto data = fbb.CreateVector(reinterpret_cast<const uint8_t *>(b.data.data()),
+                                 b.data.size());
+    binaries.push_back(
+        ::infer::fb::CreateBinary(fbb, target, format, arch, featureVec, data));
+  }
+  auto binaryVec = fbb.CreateVector(binaries);
+  fbb.ForceVectorAlignment(plan.constants.size(), sizeof(uint8_t), 64);
+  auto constants = fbb.CreateVector(plan.constants);
+  auto model = ::infer::fb::CreateModel(
+      fbb, INFER_FORMAT_VERSION, fbb.CreateString(plan.compiler),
+      fbb.CreateString(plan.target), fbb.CreateString(plan.source), inputs,
+      outputs, bufferVec, fbb.CreateVector(plan.inputBuffers),
+      fbb.CreateVector(plan.outputBuffers), kernelVec, launchVec,
+      plan.arenaSize, constants, binaryVec);
+  ::infer::fb::FinishModelBuffer(fbb, model);
+  return std::vector<uint8_t>(fbb.GetBufferPointer(),
+                              fbb.GetBufferPointer() + fbb.GetSize());
+}

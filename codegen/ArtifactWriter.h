@@ -1,0 +1,70 @@
+//===- ArtifactWriter.h - Serialize a compiled model ------------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The plan the compiler built, in plain structs, and its serialization
+// into the FlatBuffers schema runtime/schema/Artifact.fbs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_ARTIFACTWRITER_H
+#define INFER_CODEGEN_ARTIFACTWRITER_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir::infer {
+
+enum class BufferRegion : uint8_t { Arena, Constants, Input, Output };
+
+struct ArtifactTensor {
+  std::string name;
+  uint8_t dtype = 0; ///< infer::fb::DType
+  std::vector<int64_t> shape;
+};
+
+struct ArtifactBuffer {
+  BufferRegion region = BufferRegion::Arena;
+  uint64_t offset = 0, size = 0;
+  uint32_t index = 0;
+};
+
+struct ArtifactLaunch {
+  bool copy = false;
+  uint32_t kernel = 0;
+  std::vector<uint32_t> args;
+  int64_t grid = 1, grain = 1;
+  std::vector<std::string> nodes;
+};
+
+struct ArtifactKernel {
+  std::string symbol, kind;
+};
+
+struct ArtifactBinary {
+  std::string target, format, arch;
+  std::vector<std::string> features;
+  std::vector<char> data;
+};
+
+struct ArtifactPlan {
+  std::string compiler, target, source;
+  std::vector<ArtifactTensor> inputs, outputs;
+  std::vector<ArtifactBuffer> buffers;
+  std::vector<uint32_t> inputBuffers, outputBuffers;
+  std::vector<ArtifactKernel> kernels;
+  std::vector<ArtifactLaunch> launches;
+  uint64_t arenaSize = 0;
+  std::vector<uint8_t> constants;
+  std::vector<ArtifactBinary> binaries;
+};
+
+/// The artifact bytes of `plan`.
+std::vector<uint8_t> writeArtifact(const ArtifactPlan &plan);
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_ARTIFACTWRITER_H

@@ -1,0 +1,479 @@
+//===- KernelModule.cpp - CPU kernels built from infer ops ----------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// A kernel is built in three steps. (1) The group's infer ops are cloned
+// into a function over memrefs, reading inputs with to_tensor and writing
+// outputs with materialize_in_destination. (2) The ops are lowered to linalg
+// and the op producing the output is tiled with size 1 along its first
+// parallel loop of extent > 1, fusing its producers into the loop; the
+// loop's bounds become the function's [begin, end) so that the runtime can
+// split it over threads. (3) At the end, the whole module is bufferized,
+// lowered to LLVM and linked.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/KernelModule.h"
+#include "codegen/ScalarOps.h"
+#include "codegen/linalg/LowerToLinalg.h"
+
+#include "ir/InferOps.h"
+
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/IR/TensorTilingInterfaceImpl.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Index/IR/IndexDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+/// Below this many loop iterations in all, a kernel runs on one thread.
+constexpr int64_t kMinParallelWork = 1 << 15;
+
+MemRefType memrefOf(Value v) {
+  auto t = llvm::cast<RankedTensorType>(v.getType());
+  return MemRefType::get(t.getShape(), storageType(t.getElementType()));
+}
+
+/// The op whose result the kernel writes to output `dest`.
+Operation *rootOf(bufferization::MaterializeInDestinationOp m) {
+  Value v = m.getSource();
+  while (auto cast = v.getDefiningOp<UnrealizedConversionCastOp>())
+    v = cast.getInputs().front();
+  return v.getDefiningOp();
+}
+
+/// Whether every compute op `root` depends on inside the kernel can be
+/// fused into a loop over slices of the root: otherwise each thread would
+/// recompute the whole unfused producer.
+bool producersFuse(Operation *root) {
+  SmallVector<Operation *> work{root};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    if (!seen.insert(op).second)
+      continue;
+    if (op != root && !llvm::isa<TilingInterface>(op) &&
+        !llvm::isa<tensor::EmptyOp, arith::ConstantOp,
+                   bufferization::ToTensorOp, UnrealizedConversionCastOp>(op))
+      return false;
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp())
+        work.push_back(def);
+    // Values read inside bodies (tensor.extract of a computed tensor).
+    bool captured = false;
+    op->walk([&](Operation *inner) {
+      if (inner == op)
+        return;
+      for (Value v : inner->getOperands())
+        if (Operation *def = v.getDefiningOp())
+          if (!op->isAncestor(def) && !llvm::isa<arith::ConstantOp>(def) &&
+              !llvm::isa<bufferization::ToTensorOp>(def) &&
+              !llvm::isa<UnrealizedConversionCastOp>(def))
+            captured = true;
+    });
+    if (captured)
+      return false;
+  }
+  return true;
+}
+
+/// Splits the kernel along the root's first parallel loop of extent > 1.
+/// Returns the grid (1 when the kernel is not split).
+int64_t splitForThreads(func::FuncOp fn, Value begin, Value end,
+                        int64_t &grain) {
+  grain = 1;
+  SmallVector<bufferization::MaterializeInDestinationOp> outs;
+  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
+  if (outs.size() != 1)
+    return 1;
+  auto root = llvm::dyn_cast_or_null<TilingInterface>(rootOf(outs.front()));
+  if (!root || !llvm::isa<linalg::LinalgOp>(root.getOperation()) ||
+      !producersFuse(root))
+    return 1;
+  IRRewriter rewriter(fn.getContext());
+  rewriter.setInsertionPoint(root);
+  SmallVector<Range> domain = root.getIterationDomain(rewriter);
+  SmallVector<utils::IteratorType> iters = root.getLoopIteratorTypes();
+  int64_t dim = -1, extent = 1, total = 1;
+  for (auto [i, r] : llvm::enumerate(domain)) {
+    std::optional<int64_t> size = getConstantIntValue(r.size);
+    if (!size)
+      return 1;
+    total *= *size;
+    if (dim < 0 && iters[i] == utils::IteratorType::parallel && *size > 1) {
+      dim = i;
+      extent = *size;
+    }
+  }
+  if (dim < 0 || total < kMinParallelWork)
+    return 1;
+  SmallVector<OpFoldResult> tiles(domain.size(), rewriter.getIndexAttr(0));
+  tiles[dim] = rewriter.getIndexAttr(1);
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(tiles);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);
+  if (failed(tiled) || tiled->loops.empty())
+    return 1;
+  for (auto [orig, repl] : tiled->replacements)
+    rewriter.replaceAllUsesWith(orig, repl);
+  auto loop = llvm::cast<scf::ForOp>(tiled->loops.front().getOperation());
+  loop.setLowerBound(begin);
+  loop.setUpperBound(end);
+  int64_t perIteration = std::max<int64_t>(total / extent, 1);
+  grain = std::max<int64_t>(1, kMinParallelWork / 4 / perIteration);
+  return extent;
+}
+} // namespace
+
+KernelModule::KernelModule(MLIRContext *ctx) : context(ctx) {
+  DialectRegistry registry;
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerBufferizableOpInterfaceExternalModels(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerTilingInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  ctx->appendDialectRegistry(registry);
+  ctx->loadDialect<func::FuncDialect, linalg::LinalgDialect,
+                   tensor::TensorDialect, arith::ArithDialect,
+                   math::MathDialect, scf::SCFDialect, memref::MemRefDialect,
+                   bufferization::BufferizationDialect, LLVM::LLVMDialect,
+                   affine::AffineDialect, cf::ControlFlowDialect,
+                   vector::VectorDialect, index::IndexDialect>();
+  module = ModuleOp::create(UnknownLoc::get(ctx));
+}
+
+FailureOr<KernelInfo> KernelModule::addKernel(ArrayRef<Operation *> ops,
+                                              ArrayRef<Value> inputs,
+                                              ArrayRef<Value> outputs,
+                                              StringRef kind,
+                                              std::string &error) {
+  OpBuilder b(context);
+  b.setInsertionPointToEnd(module->getBody());
+  Location loc = ops.empty() ? UnknownLoc::get(context) : ops.front()->getLoc();
+  SmallVector<Type> args;
+  for (Value v : inputs)
+    args.push_back(memrefOf(v));
+  for (Value v : outputs)
+    args.push_back(memrefOf(v));
+  args.push_back(b.getIndexType());
+  args.push_back(b.getIndexType());
+  KernelInfo info;
+  info.symbol = "infer_kernel_" + std::to_string(count++);
+  info.kind = kind.str();
+  auto fn = func::FuncOp::create(b, loc, info.symbol + "_impl",
+                                 b.getFunctionType(args, {}));
+  fn.setPrivate();
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  IRMapping map;
+  for (auto [i, v] : llvm::enumerate(inputs)) {
+    auto mt = llvm::cast<MemRefType>(args[i]);
+    Value t = bufferization::ToTensorOp::create(
+        b, loc, RankedTensorType::get(mt.getShape(), mt.getElementType()),
+        entry->getArgument(i), /*restrict=*/true, /*writable=*/false);
+    if (t.getType() != v.getType())
+      t = UnrealizedConversionCastOp::create(b, loc, v.getType(), t).getResult(0);
+    map.map(v, t);
+  }
+  for (Operation *op : ops)
+    b.clone(*op, map);
+  for (auto [j, v] : llvm::enumerate(outputs)) {
+    Value r = map.lookup(v);
+    Value dest = entry->getArgument(inputs.size() + j);
+    auto mt = llvm::cast<MemRefType>(dest.getType());
+    auto st = RankedTensorType::get(mt.getShape(), mt.getElementType());
+    if (r.getType() != st)
+      r = UnrealizedConversionCastOp::create(b, loc, st, r).getResult(0);
+    auto m = bufferization::MaterializeInDestinationOp::create(b, loc, r, dest);
+    m.setRestrict(true);
+    m.setWritable(true);
+  }
+  func::ReturnOp::create(b, loc);
+
+  // Lower this kernel now, so that its parallel split is known.
+  std::string diagnostic;
+  {
+    ScopedDiagnosticHandler handler(context, [&](Diagnostic &d) {
+      if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty())
+        diagnostic = d.str();
+      return success();
+    });
+    if (failed(lowerInferToLinalg(fn))) {
+      error = "cannot lower kernel " + info.symbol + " (" + info.kind +
+              "): " + diagnostic;
+      fn.erase();
+      return failure();
+    }
+  }
+  int64_t nIn = inputs.size(), nOut = outputs.size();
+  info.grid = splitForThreads(fn, entry->getArgument(nIn + nOut),
+                              entry->getArgument(nIn + nOut + 1), info.grain);
+  return info;
+}
+
+namespace {
+/// Expands math functions into polynomials (vectorizable, no libm calls)
+/// where MLIR has an accurate approximation.
+struct ApproximateMath : PassWrapper<ApproximateMath, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateMath)
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      return name == "tanh" || name == "erf" || name == "exp" ||
+             name == "expm1" || name == "log" || name == "log1p" ||
+             name == "log2" || name == "sin" || name == "cos" ||
+             name == "rsqrt";
+    });
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+/// Rewrites memref.copy into linalg.copy, which lowers to loops: the
+/// strided form of memref.copy would call MLIR's runner library, which a
+/// self-contained artifact must not need.
+struct CopiesToLoops : PassWrapper<CopiesToLoops, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(CopiesToLoops)
+  void runOnOperation() override {
+    SmallVector<memref::CopyOp> copies;
+    getOperation().walk([&](memref::CopyOp c) { copies.push_back(c); });
+    for (memref::CopyOp c : copies) {
+      OpBuilder b(c);
+      linalg::CopyOp::create(b, c.getLoc(), c.getSource(), c.getTarget());
+      c.erase();
+    }
+  }
+};
+
+/// Adds `void symbol(void **args, int64_t begin, int64_t end)` calling each
+/// `<symbol>_impl`, which becomes internal so LLVM inlines it.
+void addEntryPoints(ModuleOp module) {
+  OpBuilder b(module.getContext());
+  auto ptr = LLVM::LLVMPointerType::get(module.getContext());
+  auto i64 = b.getI64Type();
+  SmallVector<LLVM::LLVMFuncOp> impls;
+  for (auto fn : module.getOps<LLVM::LLVMFuncOp>())
+    if (fn.getName().ends_with("_impl"))
+      impls.push_back(fn);
+  for (LLVM::LLVMFuncOp impl : impls) {
+    impl.setLinkage(LLVM::Linkage::Internal);
+    Location loc = impl.getLoc();
+    b.setInsertionPointToEnd(module.getBody());
+    std::string name = impl.getName().drop_back(5).str();
+    auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(b.getContext()),
+                                            {ptr, i64, i64});
+    auto entry = LLVM::LLVMFuncOp::create(b, loc, name, type);
+    Block *block = entry.addEntryBlock(b);
+    b.setInsertionPointToStart(block);
+    LLVM::LLVMFunctionType implType = impl.getFunctionType();
+    unsigned nPtrs = implType.getNumParams() - 2;
+    SmallVector<Value> callArgs;
+    for (unsigned i = 0; i < nPtrs; ++i) {
+      Value slot = LLVM::GEPOp::create(b, loc, ptr, ptr, block->getArgument(0),
+                                       ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+      callArgs.push_back(LLVM::LoadOp::create(b, loc, ptr, slot));
+    }
+    callArgs.push_back(block->getArgument(1));
+    callArgs.push_back(block->getArgument(2));
+    LLVM::CallOp::create(b, loc, impl, callArgs);
+    LLVM::ReturnOp::create(b, loc, ValueRange{});
+  }
+}
+
+/// Runs `program` with `args`; false with the command line in `error`.
+bool run(StringRef program, ArrayRef<StringRef> args, std::string &error) {
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(program, args, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    error = "'" + program.str() + "' failed";
+    if (!message.empty())
+      error += ": " + message;
+    return false;
+  }
+  return true;
+}
+} // namespace
+
+FailureOr<std::vector<char>>
+KernelModule::compileToSharedObject(const CpuTarget &target,
+                                    const CpuCodegenOptions &options,
+                                    std::string &error) {
+  std::string diagnostic;
+  ScopedDiagnosticHandler handler(context, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty())
+      diagnostic = d.str();
+    return success();
+  });
+  if (options.dumpStages)
+    context->disableMultithreading();
+  PassManager pm(context);
+  if (options.dumpStages)
+    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                        [](Pass *, Operation *) { return true; });
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.allowReturnAllocsFromLoops = true;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(bufferization::createPromoteBuffersToStackPass(
+      [](Value alloc) {
+        auto t = llvm::cast<MemRefType>(alloc.getType());
+        return t.hasStaticShape() &&
+               t.getNumElements() * t.getElementTypeBitWidth() / 8 <= 65536;
+      }));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(std::make_unique<CopiesToLoops>());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(std::make_unique<ApproximateMath>());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  if (failed(pm.run(*module))) {
+    error = "CPU code generation failed: " + diagnostic;
+    return failure();
+  }
+  addEntryPoints(*module);
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, "infer_kernels");
+  if (!llvmModule) {
+    error = "translation to LLVM IR failed: " + diagnostic;
+    return failure();
+  }
+  llvm::TargetMachine &tm = *target.machine;
+  llvmModule->setDataLayout(tm.createDataLayout());
+  llvmModule->setTargetTriple(tm.getTargetTriple());
+  auto optimize = makeOptimizingTransformer(3, 0, &tm);
+  if (llvm::Error e = optimize(llvmModule.get())) {
+    error = "LLVM optimization failed: " + llvm::toString(std::move(e));
+    return failure();
+  }
+  if (options.dumpStages)
+    llvmModule->print(llvm::errs(), nullptr);
+
+  // Object code, then a shared object linked by lld.
+  llvm::SmallString<128> dir;
+  if (!options.keepDir.empty()) {
+    dir = options.keepDir;
+    llvm::sys::fs::create_directories(dir);
+  } else if (std::error_code ec =
+                 llvm::sys::fs::createUniqueDirectory("infer-cpu", dir)) {
+    error = "cannot create a temporary directory: " + ec.message();
+    return failure();
+  }
+  llvm::SmallString<128> objPath(dir), soPath(dir);
+  llvm::sys::path::append(objPath, "kernels.o");
+  llvm::sys::path::append(soPath, "kernels.so");
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(objPath, ec);
+    if (ec) {
+      error = "cannot write '" + objPath.str().str() + "': " + ec.message();
+      return failure();
+    }
+    llvm::legacy::PassManager codegen;
+    if (tm.addPassesToEmitFile(codegen, out, nullptr,
+                               llvm::CodeGenFileType::ObjectFile)) {
+      error = "the target cannot emit object code";
+      return failure();
+    }
+    codegen.run(*llvmModule);
+  }
+  llvm::ErrorOr<std::string> lld = llvm::sys::findProgramByName(
+      "ld.lld", {"/usr/lib/llvm-22/bin"});
+  if (!lld) {
+    error = "ld.lld not found (install lld-22: scripts/install-deps.sh)";
+    return failure();
+  }
+  if (!run(*lld,
+           {*lld, "-shared", "--gc-sections", "-O2", "-o", soPath.str(),
+            objPath.str(), "-L/lib/x86_64-linux-gnu", "-L/usr/lib/x86_64-linux-gnu",
+            "--as-needed", "-lm"},
+           error))
+    return failure();
+  auto buffer = llvm::MemoryBuffer::getFile(soPath, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read the linked kernels: " + buffer.getError().message();
+    return failure();
+  }
+  std::vector<char> bytes((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
+  if (options.keepDir.empty())
+    llvm::sys::fs::remove_directories(dir);
+  return bytes;
+}

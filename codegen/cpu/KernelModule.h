@@ -1,0 +1,77 @@
+//===- KernelModule.h - CPU kernels built from infer ops --------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Collects the kernels of one model in a module: each kernel is a group of
+// infer ops turned into a function over memrefs (inputs, then outputs, then
+// the [begin, end) range of its parallel loop). compileToSharedObject lowers
+// the module through linalg, bufferization and LLVM, and links the object
+// into a shared library whose entry points have the runtime's signature
+// `void name(void **args, int64_t begin, int64_t end)`.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CPU_KERNELMODULE_H
+#define INFER_CODEGEN_CPU_KERNELMODULE_H
+
+#include "codegen/cpu/CpuTarget.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::infer {
+
+/// What the runtime needs to launch one kernel.
+struct KernelInfo {
+  std::string symbol;
+  std::string kind;
+  /// The parallel iteration space and the smallest chunk worth a thread.
+  int64_t grid = 1;
+  int64_t grain = 1;
+};
+
+/// Options of the CPU pipeline.
+struct CpuCodegenOptions {
+  /// Write the kernel module after each stage to stderr (debugging).
+  bool dumpStages = false;
+  /// Keep intermediate files (object, shared object) here when set.
+  std::string keepDir;
+};
+
+class KernelModule {
+public:
+  explicit KernelModule(MLIRContext *context);
+
+  /// Adds a kernel computing `ops` (in order, topologically sorted) from
+  /// `inputs` to `outputs`, lowered to linalg and split along its first
+  /// parallel loop. Constants inside `ops` are inlined; `inputs` become
+  /// arguments.
+  FailureOr<KernelInfo> addKernel(ArrayRef<Operation *> ops,
+                                  ArrayRef<Value> inputs,
+                                  ArrayRef<Value> outputs, StringRef kind,
+                                  std::string &error);
+
+  /// Lowers every kernel to machine code and links a shared object.
+  FailureOr<std::vector<char>>
+  compileToSharedObject(const CpuTarget &target,
+                        const CpuCodegenOptions &options, std::string &error);
+
+  ModuleOp getModule() { return *module; }
+
+  /// The number of kernels added.
+  size_t size() const { return count; }
+
+private:
+  MLIRContext *context;
+  OwningOpRef<ModuleOp> module;
+  size_t count = 0;
+};
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CPU_KERNELMODULE_H

@@ -1,0 +1,213 @@
+//===- infer-compile.cpp - ONNX model to .infer artifact ------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// infer-compile MODEL.onnx -o OUT.infer [--target=cpu[:<cpu>]] [-O0|-O1|-O2]
+//               [--report=FILE.json|-] [--input-shape NAME=DIMS]...
+//
+// Imports the model (ONNX binary or text, or infer IR in .mlir), optimizes
+// the graph, generates the kernels and writes the artifact atomically: on
+// any error nothing is written and the exit code is 1. MLIR's pass manager
+// options (--mlir-print-ir-after-all, --mlir-timing, ...) apply to the
+// graph passes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/Compiler.h"
+#include "frontend/OnnxImporter.h"
+
+#include "ir/InferOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+static cl::OptionCategory category("infer-compile options");
+static cl::opt<std::string> modelPath(cl::Positional, cl::Required,
+                                      cl::desc("<model.onnx | model.mlir>"),
+                                      cl::cat(category));
+static cl::opt<std::string> outputPath("o", cl::Required,
+                                       cl::desc("Output artifact (.infer)"),
+                                       cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    target("target", cl::init("cpu"),
+           cl::desc("cpu (this machine) or cpu:<name> (skylake-avx512, "
+                    "znver4, x86-64-v3, ...)"),
+           cl::cat(category));
+static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2),
+                                  cl::desc("Graph optimization level (0-2)"),
+                                  cl::cat(category));
+static cl::opt<std::string>
+    reportPath("report",
+               cl::desc("Write a JSON report of the kernels, or '-' for a "
+                        "summary on stdout"),
+               cl::value_desc("file"), cl::cat(category));
+static cl::list<std::string>
+    inputShapes("input-shape", cl::desc("Pin an input's shape: NAME=D0xD1x..."),
+                cl::cat(category));
+static cl::opt<int64_t>
+    dynamicDim("dynamic-dim", cl::init(1),
+               cl::desc("Value of every dynamic input dimension not pinned by "
+                        "--input-shape (default 1)"),
+               cl::cat(category));
+static cl::opt<bool> dumpKernels("dump-kernels",
+                                 cl::desc("Print the kernel module after "
+                                          "each code generation stage"),
+                                 cl::cat(category));
+static cl::opt<std::string>
+    keepTemps("keep-temps", cl::desc("Keep the object and shared object here"),
+              cl::value_desc("dir"), cl::cat(category));
+
+static int fail(const std::string &message) {
+  llvm::errs() << "infer-compile: error: " << message << "\n";
+  return 1;
+}
+
+static void printSummary(const infer::CompileResult &r, double seconds) {
+  std::printf("%-18s %-22s %10s %10s %6s  %s\n", "kernel", "kind", "MFLOP",
+              "KiB", "grid", "ONNX nodes");
+  double flops = 0;
+  for (const infer::KernelSummary &k : r.kernels) {
+    std::string nodes;
+    for (const std::string &n : k.nodes)
+      nodes += (nodes.empty() ? "" : ", ") + n;
+    std::printf("%-18s %-22s %10.2f %10.1f %6lld  %s\n", k.symbol.c_str(),
+                k.kind.c_str(), k.flops / 1e6, k.bytes / 1024.0,
+                static_cast<long long>(k.grid), nodes.c_str());
+    flops += k.flops;
+  }
+  std::printf("%zu kernels, %.1f GFLOP, arena %.1f MiB, weights %.1f MiB, "
+              "target %s (%s), compiled in %.2f s\n",
+              r.kernels.size(), flops / 1e9, r.arenaBytes / 1048576.0,
+              r.weightBytes / 1048576.0, r.target.c_str(), r.cpu.c_str(),
+              seconds);
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  registerPassManagerCLOptions();
+  registerMLIRContextCLOptions();
+  registerAsmPrinterCLOptions();
+  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "infer-compile: compiles an ONNX model into a .infer artifact\n\n"
+      "  infer-compile resnet50.onnx -o resnet50.infer --report=-\n");
+  auto start = std::chrono::steady_clock::now();
+  if (optLevel > 2)
+    return fail("-O" + std::to_string(optLevel) + " is not a level (0, 1, 2)");
+  if (!llvm::sys::fs::exists(modelPath))
+    return fail("'" + modelPath + "' does not exist");
+
+  MLIRContext context;
+  DialectRegistry registry;
+  infer::registerImportDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+  std::string error;
+  OwningOpRef<ModuleOp> module;
+  if (llvm::StringRef(modelPath).ends_with(".mlir")) {
+    module = parseSourceFile<ModuleOp>(modelPath, &context);
+    if (!module)
+      return fail("cannot parse '" + modelPath + "'");
+  } else {
+    infer::OnnxImportOptions options;
+    options.dynamicDimValue = dynamicDim;
+    for (const std::string &spec : inputShapes)
+      if (failed(infer::parseInputShape(spec, options, error)))
+        return fail(error);
+    module = infer::importOnnxFile(context, modelPath, options, error);
+    if (!module)
+      return fail(error);
+    llvm::SmallString<256> abs(modelPath);
+    llvm::sys::fs::make_absolute(abs);
+    (*module)->setAttr("infer.source", StringAttr::get(&context, abs));
+  }
+
+  infer::CompileOptions options;
+  options.target = target;
+  options.optLevel = optLevel;
+  options.cpu.dumpStages = dumpKernels;
+  options.cpu.keepDir = keepTemps;
+  options.configurePassManager = [](PassManager &pm) {
+    (void)applyPassManagerCLOptions(pm);
+  };
+  FailureOr<infer::CompileResult> result =
+      infer::compileModule(*module, options, error);
+  if (failed(result))
+    return fail(modelPath + ": " + error);
+  double seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+
+  // Write atomically: a temporary file renamed into place.
+  std::string tmp = outputPath + ".tmp";
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream out(tmp, ec);
+    if (ec)
+      return fail("cannot write '" + outputPath + "': " + ec.message());
+    out.write(reinterpret_cast<const char *>(result->artifact.data()),
+              result->artifact.size());
+    out.close();
+    if (out.has_error()) {
+      llvm::sys::fs::remove(tmp);
+      return fail("cannot write '" + outputPath + "'");
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, outputPath)) {
+    llvm::sys::fs::remove(tmp);
+    return fail("cannot write '" + outputPath + "': " + ec.message());
+  }
+
+  if (reportPath == "-") {
+    printSummary(*result, seconds);
+  } else if (!reportPath.empty()) {
+    nlohmann::json report;
+    report["model"] = modelPath;
+    report["artifact"] = outputPath;
+    report["compiler"] = infer::compilerVersion();
+    report["target"] = result->target;
+    report["cpu"] = result->cpu;
+    report["opt_level"] = optLevel.getValue();
+    report["compile_seconds"] = seconds;
+    report["arena_bytes"] = result->arenaBytes;
+    report["weight_bytes"] = result->weightBytes;
+    nlohmann::json kernels = nlohmann::json::array();
+    int64_t flops = 0;
+    for (const infer::KernelSummary &k : result->kernels) {
+      kernels.push_back({{"symbol", k.symbol},
+                         {"kind", k.kind},
+                         {"onnx_nodes", k.nodes},
+                         {"flops", k.flops},
+                         {"bytes", k.bytes},
+                         {"grid", k.grid}});
+      flops += k.flops;
+    }
+    report["kernels"] = kernels;
+    report["kernel_count"] = result->kernels.size();
+    report["flops"] = flops;
+    std::error_code ec;
+    llvm::raw_fd_ostream out(reportPath, ec);
+    if (ec)
+      return fail("cannot write the report '" + reportPath + "': " +
+                  ec.message());
+    out << report.dump(2) << "\n";
+  }
+  return 0;
+}
