@@ -15,6 +15,7 @@
 #include "codegen/ArtifactWriter.h"
 #include "codegen/MemoryPlanner.h"
 #include "codegen/ScalarOps.h"
+#include "codegen/cpu/ContractionTemplates.h"
 
 #include "ir/InferOps.h"
 #include "ir/ShapeInference.h"
@@ -140,6 +141,14 @@ public:
               std::vector<KernelSummary> &summaries)
       : fn(fn), kernels(kernels), plan(plan), summaries(summaries) {}
 
+  /// Constant data packed by a kernel template.
+  uint32_t packedBuffer(const std::vector<char> &bytes) {
+    uint64_t offset = (plan.constants.size() + 63) / 64 * 64;
+    plan.constants.resize(offset);
+    plan.constants.insert(plan.constants.end(), bytes.begin(), bytes.end());
+    return newBuffer(BufferRegion::Constants, offset, bytes.size());
+  }
+
   LogicalResult build(std::string &error);
   uint64_t weightBytes() const { return plan.constants.size(); }
 
@@ -214,16 +223,10 @@ LogicalResult PlanBuilder::build(std::string &error) {
 
   int64_t step = 0;
   for (Operation &op : body.without_terminator()) {
-    if (auto c = llvm::dyn_cast<ConstantOp>(op)) {
-      // Small constants are inlined into their users' kernels.
-      bool inlineAll = numel(c.getResult()) <= kInlineConstantElements &&
-                       llvm::none_of(c->getUsers(), [](Operation *u) {
-                         return llvm::isa<func::ReturnOp>(u) || isAlias(u);
-                       });
-      if (!inlineAll && failed(constantBuffer(c, error)))
-        return failure();
+    // Constants get buffers when a kernel reads them unpacked; small ones
+    // are compiled into their users' kernels.
+    if (llvm::isa<ConstantOp>(op))
       continue;
-    }
     if (isAlias(&op)) {
       Value src = op.getOperand(0);
       if (!bufferOf.count(src)) {
@@ -248,6 +251,60 @@ LogicalResult PlanBuilder::build(std::string &error) {
       }
       continue;
     }
+    std::string kind = op.getName().stripDialect().str();
+    if (auto u = llvm::dyn_cast<UnaryOp>(op))
+      kind += "." + stringifyUnaryKind(u.getKind()).str();
+    else if (auto bin = llvm::dyn_cast<BinaryOp>(op))
+      kind += "." + stringifyBinaryKind(bin.getKind()).str();
+    ArtifactLaunch launch;
+    launch.kernel = plan.kernels.size();
+    collectNodeNames(op.getLoc(), launch.nodes);
+    KernelSummary summary{"", kind, launch.nodes, estimateFlops(&op), 0, 1};
+
+    // A kernel template, with its packed constants.
+    if (auto config = op.getAttrOfType<DictionaryAttr>("infer.tile")) {
+      FailureOr<TemplateKernel> tk =
+          buildTemplateKernel(&op, config, kernels, error);
+      if (failed(tk))
+        return failure();
+      for (TemplateArg &arg : tk->inputs) {
+        uint32_t id;
+        if (arg.isPacked()) {
+          id = packedBuffer(arg.packed);
+          summary.bytes += arg.packed.size();
+        } else {
+          if (!bufferOf.count(arg.value)) {
+            auto c = arg.value.getDefiningOp<ConstantOp>();
+            if (!c || failed(constantBuffer(c, error)))
+              return failure();
+          }
+          id = bufferOf[arg.value];
+          summary.bytes += byteSize(arg.value);
+        }
+        touch(id, step);
+        launch.args.push_back(id);
+      }
+      Value v = op.getResult(0);
+      auto claim = claimedBy.find(v);
+      uint32_t out = claim != claimedBy.end()
+                         ? newBuffer(BufferRegion::Output, 0, byteSize(v), claim->second)
+                         : newBuffer(BufferRegion::Arena, 0, byteSize(v));
+      bufferOf[v] = out;
+      touch(out, step);
+      launch.args.push_back(out);
+      summary.bytes += byteSize(v);
+      launch.grid = tk->info.grid;
+      launch.grain = tk->info.grain;
+      plan.kernels.push_back({tk->info.symbol, tk->info.kind});
+      summary.symbol = tk->info.symbol;
+      summary.kind = kind + "/" + tk->info.kind;
+      summary.grid = tk->info.grid;
+      plan.launches.push_back(std::move(launch));
+      summaries.push_back(std::move(summary));
+      ++step;
+      continue;
+    }
+
     // A kernel: its small constant operands go inside.
     SmallVector<Operation *> group;
     SmallVector<Value> inputs;
@@ -267,23 +324,15 @@ LogicalResult PlanBuilder::build(std::string &error) {
     }
     group.push_back(&op);
     SmallVector<Value> outputs(op.getResults());
-    std::string kind = op.getName().stripDialect().str();
-    if (auto u = llvm::dyn_cast<UnaryOp>(op))
-      kind += "." + stringifyUnaryKind(u.getKind()).str();
-    else if (auto bin = llvm::dyn_cast<BinaryOp>(op))
-      kind += "." + stringifyBinaryKind(bin.getKind()).str();
     FailureOr<KernelInfo> info =
         kernels.addKernel(group, inputs, outputs, kind, error);
     if (failed(info))
       return failure();
-    ArtifactLaunch launch;
-    launch.kernel = plan.kernels.size();
     launch.grid = info->grid;
     launch.grain = info->grain;
-    collectNodeNames(op.getLoc(), launch.nodes);
     plan.kernels.push_back({info->symbol, info->kind});
-    KernelSummary summary{info->symbol, info->kind, launch.nodes,
-                          estimateFlops(&op), 0, info->grid};
+    summary.symbol = info->symbol;
+    summary.grid = info->grid;
     for (Value v : inputs) {
       uint32_t id = bufferOf[v];
       touch(id, step);
@@ -454,6 +503,35 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
     if (failed(t))
       return failure();
     plan.outputs.push_back(*t);
+  }
+
+  // Kernel templates: choose tile configurations, and pad explicitly the
+  // inputs of templates that read rows in place.
+  if (options.kernelTemplates) {
+    SmallVector<Operation *> anchors;
+    fn.walk([&](Operation *op) {
+      if (llvm::isa<ConvOp, GemmOp, MatMulOp>(op))
+        anchors.push_back(op);
+    });
+    for (Operation *op : anchors) {
+      DictionaryAttr config = selectTileConfig(op, *target);
+      auto conv = llvm::dyn_cast<ConvOp>(op);
+      if (!needsExplicitPadding(config) || !conv ||
+          llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; }))
+        continue;
+      OpBuilder b(conv);
+      ArrayRef<int64_t> pads = conv.getPads();
+      auto in = tensorType(conv.getInput());
+      SmallVector<int64_t> full{0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]};
+      SmallVector<int64_t> shape(in.getShape());
+      shape[2] += pads[0] + pads[2];
+      shape[3] += pads[1] + pads[3];
+      Value padded = PadOp::create(b, conv.getLoc(), in.clone(shape),
+                                   PadMode::constant, conv.getInput(), full,
+                                   llvm::APFloat(0.0));
+      conv.getInputMutable().assign(padded);
+      conv.setPads(SmallVector<int64_t>(4, 0));
+    }
   }
 
   KernelModule kernels(ctx);

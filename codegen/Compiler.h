@@ -32,6 +32,9 @@ struct CompileOptions {
   /// 0: no graph optimization; 1: cleanups; 2: everything (fusion).
   int optLevel = 2;
   CpuCodegenOptions cpu;
+  /// Use the kernel templates for conv and matmul (off: the generic linalg
+  /// path for every op, for debugging).
+  bool kernelTemplates = true;
   /// Called on the graph pass manager before it runs (IR printing options).
   std::function<void(PassManager &)> configurePassManager;
 };

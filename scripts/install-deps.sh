@@ -19,7 +19,7 @@ PACKAGES=(
   # tests
   libgtest-dev libonnx-testdata
   # Python side: test model generation, example training, comparisons
-  python3-numpy python3-onnx python3-torch python3-torchvision
+  python3-numpy python3-onnx python3-torch python3-torchvision python3-venv
   # example data set for `make run`
   dataset-fashion-mnist
   # fuzzing (libFuzzer runtime + sanitizers)

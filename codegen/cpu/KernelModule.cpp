@@ -268,6 +268,35 @@ FailureOr<KernelInfo> KernelModule::addKernel(ArrayRef<Operation *> ops,
   return info;
 }
 
+FailureOr<KernelInfo> KernelModule::addMemrefKernel(StringRef kind,
+                                                    Location loc,
+                                                    ArrayRef<MemRefType> args,
+                                                    MemrefBodyFn build,
+                                                    std::string &error) {
+  OpBuilder b(context);
+  b.setInsertionPointToEnd(module->getBody());
+  SmallVector<Type> types(args.begin(), args.end());
+  types.push_back(b.getIndexType());
+  types.push_back(b.getIndexType());
+  KernelInfo info;
+  info.symbol = "infer_kernel_" + std::to_string(count++);
+  info.kind = kind.str();
+  auto fn = func::FuncOp::create(b, loc, info.symbol + "_impl",
+                                 b.getFunctionType(types, {}));
+  fn.setPrivate();
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  ValueRange all = entry->getArguments();
+  if (failed(build(b, loc, all.drop_back(2), all[all.size() - 2],
+                   all[all.size() - 1], info.grid, info.grain))) {
+    error = "cannot build the " + info.kind + " kernel";
+    fn.erase();
+    return failure();
+  }
+  func::ReturnOp::create(b, loc);
+  return info;
+}
+
 namespace {
 /// Expands math functions into polynomials (vectorizable, no libm calls)
 /// where MLIR has an accurate approximation.
@@ -395,6 +424,7 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   ConvertFuncToLLVMPassOptions funcOptions;
   funcOptions.useBarePtrCallConv = true;

@@ -56,6 +56,18 @@ public:
                                   ArrayRef<Value> outputs, StringRef kind,
                                   std::string &error);
 
+  /// Builds the body of a kernel written directly over memrefs: `args` are
+  /// the memref arguments (inputs, then outputs); the body sets `grid` and
+  /// `grain` and handles the iterations [begin, end).
+  using MemrefBodyFn = function_ref<LogicalResult(
+      OpBuilder &b, Location loc, ValueRange args, Value begin, Value end,
+      int64_t &grid, int64_t &grain)>;
+
+  /// Adds a kernel whose body `build` writes over memrefs (templates).
+  FailureOr<KernelInfo> addMemrefKernel(StringRef kind, Location loc,
+                                        ArrayRef<MemRefType> args,
+                                        MemrefBodyFn build, std::string &error);
+
   /// Lowers every kernel to machine code and links a shared object.
   FailureOr<std::vector<char>>
   compileToSharedObject(const CpuTarget &target,

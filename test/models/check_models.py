@@ -34,21 +34,40 @@ def main():
     ap.add_argument("--backend", default="reference")
     ap.add_argument("--models", default=",".join(export_models.MODELS))
     ap.add_argument("--tolerance", type=float, default=1e-4)
+    ap.add_argument("--compile-args", default="",
+                    help="extra infer-compile flags (cpu backend)")
     args = ap.parse_args()
     names = args.models.split(",")
     os.makedirs(args.out, exist_ok=True)
     for name in names:
         export_models.export(name, args.out, 1)
     infer_run = os.path.join(args.build, "bin", "infer-run")
+    infer_compile = os.path.join(args.build, "bin", "infer-compile")
     failures = 0
     for name in names:
         model = os.path.join(args.out, f"{name}.onnx")
         data = os.path.join(args.out, name)
         result_dir = os.path.join(data, f"got-{args.backend}")
-        cmd = [infer_run, model, "--input", f"input={data}/input.npy",
-               "--output-dir", result_dir]
+        compile_note = ""
         if args.backend == "reference":
-            cmd.append("--reference")
+            cmd = [infer_run, model, "--reference"]
+        else:
+            artifact = os.path.join(args.out, f"{name}.infer")
+            start = time.time()
+            proc = subprocess.run([infer_compile, model, "-o", artifact,
+                                   f"--report={data}/report.json"]
+                                  + args.compile_args.split(),
+                                  capture_output=True, text=True)
+            compile_seconds = time.time() - start
+            if proc.returncode != 0:
+                print(f"model {name}: FAIL ({args.backend}): infer-compile "
+                      f"exited {proc.returncode}: {proc.stderr.strip()}",
+                      flush=True)
+                failures += 1
+                continue
+            compile_note = f", compiled in {compile_seconds:.1f} s"
+            cmd = [infer_run, artifact]
+        cmd += ["--input", f"input={data}/input.npy", "--output-dir", result_dir]
         start = time.time()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         seconds = time.time() - start
@@ -68,7 +87,7 @@ def main():
         failures += not ok
         print(f"model {name}: {'PASS' if ok else 'FAIL'} ({args.backend}): "
               f"relative L2 {err:.2e} (tolerance {args.tolerance:.0e}), "
-              f"{seconds:.1f} s", flush=True)
+              f"ran in {seconds:.1f} s{compile_note}", flush=True)
     print(f"models: backend={args.backend} passed={len(names) - failures} "
           f"failed={failures} total={len(names)}")
     return 1 if failures else 0
