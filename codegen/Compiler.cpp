@@ -261,47 +261,58 @@ LogicalResult PlanBuilder::build(std::string &error) {
     collectNodeNames(op.getLoc(), launch.nodes);
     KernelSummary summary{"", kind, launch.nodes, estimateFlops(&op), 0, 1};
 
-    // A kernel template, with its packed constants.
+    // A kernel template: its packed constants, scratch buffers alive for
+    // its launches only, and one launch per stage.
     if (auto config = op.getAttrOfType<DictionaryAttr>("infer.tile")) {
       FailureOr<TemplateKernel> tk =
-          buildTemplateKernel(&op, config, kernels, error);
+          buildTemplateKernel(&op, config, /*epilogue=*/{}, kernels, error);
       if (failed(tk))
         return failure();
+      std::vector<uint32_t> ids;
       for (TemplateArg &arg : tk->inputs) {
-        uint32_t id;
         if (arg.isPacked()) {
-          id = packedBuffer(arg.packed);
-          summary.bytes += arg.packed.size();
-        } else {
-          if (!bufferOf.count(arg.value)) {
-            auto c = arg.value.getDefiningOp<ConstantOp>();
-            if (!c || failed(constantBuffer(c, error)))
-              return failure();
-          }
-          id = bufferOf[arg.value];
-          summary.bytes += byteSize(arg.value);
+          ids.push_back(packedBuffer(arg.packed));
+          continue;
         }
-        touch(id, step);
-        launch.args.push_back(id);
+        if (!bufferOf.count(arg.value)) {
+          auto c = arg.value.getDefiningOp<ConstantOp>();
+          if (!c || failed(constantBuffer(c, error)))
+            return failure();
+        }
+        ids.push_back(bufferOf[arg.value]);
       }
+      for (uint64_t bytes : tk->scratchBytes)
+        ids.push_back(newBuffer(BufferRegion::Arena, 0, bytes));
       Value v = op.getResult(0);
       auto claim = claimedBy.find(v);
       uint32_t out = claim != claimedBy.end()
                          ? newBuffer(BufferRegion::Output, 0, byteSize(v), claim->second)
                          : newBuffer(BufferRegion::Arena, 0, byteSize(v));
       bufferOf[v] = out;
-      touch(out, step);
-      launch.args.push_back(out);
-      summary.bytes += byteSize(v);
-      launch.grid = tk->info.grid;
-      launch.grain = tk->info.grain;
-      plan.kernels.push_back({tk->info.symbol, tk->info.kind});
-      summary.symbol = tk->info.symbol;
-      summary.kind = kind + "/" + tk->info.kind;
-      summary.grid = tk->info.grid;
-      plan.launches.push_back(std::move(launch));
-      summaries.push_back(std::move(summary));
-      ++step;
+      ids.push_back(out);
+      for (auto [s, stage] : llvm::enumerate(tk->stages)) {
+        bool last = s + 1 == tk->stages.size();
+        ArtifactLaunch l;
+        l.kernel = plan.kernels.size();
+        l.nodes = launch.nodes;
+        l.grid = stage.info.grid;
+        l.grain = stage.info.grain;
+        KernelSummary sum = summary;
+        sum.symbol = stage.info.symbol;
+        sum.kind = kind + "/" + stage.info.kind;
+        sum.grid = stage.info.grid;
+        sum.flops = last ? summary.flops : 0;
+        sum.bytes = 0;
+        for (int a : stage.args) {
+          touch(ids[a], step);
+          l.args.push_back(ids[a]);
+          sum.bytes += plan.buffers[ids[a]].size;
+        }
+        plan.kernels.push_back({stage.info.symbol, stage.info.kind});
+        plan.launches.push_back(std::move(l));
+        summaries.push_back(std::move(sum));
+        ++step;
+      }
       continue;
     }
 
@@ -505,34 +516,12 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
     plan.outputs.push_back(*t);
   }
 
-  // Kernel templates: choose tile configurations, and pad explicitly the
-  // inputs of templates that read rows in place.
-  if (options.kernelTemplates) {
-    SmallVector<Operation *> anchors;
+  // Kernel templates: choose tile configurations (kept as attributes).
+  if (options.kernelTemplates)
     fn.walk([&](Operation *op) {
       if (llvm::isa<ConvOp, GemmOp, MatMulOp>(op))
-        anchors.push_back(op);
+        selectTileConfig(op, *target);
     });
-    for (Operation *op : anchors) {
-      DictionaryAttr config = selectTileConfig(op, *target);
-      auto conv = llvm::dyn_cast<ConvOp>(op);
-      if (!needsExplicitPadding(config) || !conv ||
-          llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; }))
-        continue;
-      OpBuilder b(conv);
-      ArrayRef<int64_t> pads = conv.getPads();
-      auto in = tensorType(conv.getInput());
-      SmallVector<int64_t> full{0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]};
-      SmallVector<int64_t> shape(in.getShape());
-      shape[2] += pads[0] + pads[2];
-      shape[3] += pads[1] + pads[3];
-      Value padded = PadOp::create(b, conv.getLoc(), in.clone(shape),
-                                   PadMode::constant, conv.getInput(), full,
-                                   llvm::APFloat(0.0));
-      conv.getInputMutable().assign(padded);
-      conv.setPads(SmallVector<int64_t>(4, 0));
-    }
-  }
 
   KernelModule kernels(ctx);
   PlanBuilder builder(fn, kernels, plan, result.kernels);

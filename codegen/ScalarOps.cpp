@@ -36,15 +36,40 @@ bool mlir::infer::isUnsignedElement(Type type) {
 }
 
 namespace {
-bool isHalfLike(Type t) { return t.isF16() || t.isBF16(); }
+/// The element type of a scalar or vector type.
+Type elementTypeOf(Type t) {
+  if (auto v = llvm::dyn_cast<VectorType>(t))
+    return v.getElementType();
+  return t;
+}
 
-/// Float constant of the float type `t`.
+bool isHalfLike(Type t) {
+  Type e = elementTypeOf(t);
+  return e.isF16() || e.isBF16();
+}
+
+/// A float constant of `t` (a float type, or a vector of one: splat).
 Value fconst(OpBuilder &b, Location loc, Type t, double v) {
+  if (auto vt = llvm::dyn_cast<VectorType>(t))
+    return arith::ConstantOp::create(
+        b, loc, vt,
+        DenseElementsAttr::get(vt, b.getFloatAttr(vt.getElementType(), v)));
   return arith::ConstantOp::create(b, loc, t, b.getFloatAttr(t, v));
 }
 
 Value iconst(OpBuilder &b, Location loc, Type t, int64_t v) {
+  if (auto vt = llvm::dyn_cast<VectorType>(t))
+    return arith::ConstantOp::create(
+        b, loc, vt,
+        DenseElementsAttr::get(vt, b.getIntegerAttr(vt.getElementType(), v)));
   return arith::ConstantOp::create(b, loc, t, b.getIntegerAttr(t, v));
+}
+
+/// `t` with its element type replaced by `e` (vectors keep their shape).
+Type withElement(Type t, Type e) {
+  if (auto vt = llvm::dyn_cast<VectorType>(t))
+    return vt.clone(e);
+  return e;
 }
 
 /// Computes a float function in f32 for half types and rounds back.
@@ -53,7 +78,7 @@ Value inComputeType(OpBuilder &b, Location loc, Value x,
   Type t = x.getType();
   if (!isHalfLike(t))
     return fn(x);
-  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
+  Value wide = arith::ExtFOp::create(b, loc, withElement(t, b.getF32Type()), x);
   return arith::TruncFOp::create(b, loc, t, fn(wide));
 }
 
@@ -173,7 +198,7 @@ Value mlir::infer::emitUnary(OpBuilder &b, Location loc, UnaryKind kind,
   double a = alpha ? alpha->convertToDouble() : 0.0;
   double bt = beta ? beta->convertToDouble() : 0.0;
   Type t = x.getType();
-  if (llvm::isa<FloatType>(t)) {
+  if (llvm::isa<FloatType>(elementTypeOf(t))) {
     if (kind == UnaryKind::is_nan)
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, x, x);
     if (kind == UnaryKind::is_inf) {
@@ -183,9 +208,9 @@ Value mlir::infer::emitUnary(OpBuilder &b, Location loc, UnaryKind kind,
                                           absx, inf);
       Value neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
                                         fconst(b, loc, t, 0));
-      Value wanted = arith::SelectOp::create(
-          b, loc, neg, iconst(b, loc, b.getI1Type(), a != 0),
-          iconst(b, loc, b.getI1Type(), bt != 0));
+      Type i1 = withElement(t, b.getI1Type());
+      Value wanted = arith::SelectOp::create(b, loc, neg, iconst(b, loc, i1, a != 0),
+                                             iconst(b, loc, i1, bt != 0));
       return arith::AndIOp::create(b, loc, isInf, wanted);
     }
     return inComputeType(b, loc, x, [&](Value v) {
@@ -243,9 +268,9 @@ Value mlir::infer::emitBinary(OpBuilder &b, Location loc, BinaryKind kind,
                               Value lhs, Value rhs, Type lhsType,
                               Type rhsType) {
   Type t = lhs.getType();
-  if (llvm::isa<FloatType>(t)) {
+  if (llvm::isa<FloatType>(elementTypeOf(t))) {
     // Pow with an integer exponent: convert the exponent first.
-    if (!llvm::isa<FloatType>(rhs.getType()))
+    if (!llvm::isa<FloatType>(elementTypeOf(rhs.getType())))
       rhs = emitCast(b, loc, rhs, rhsType, lhsType, false);
     auto cmp = [&](arith::CmpFPredicate p) -> Value {
       return arith::CmpFOp::create(b, loc, p, lhs, rhs);

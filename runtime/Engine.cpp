@@ -15,6 +15,7 @@
 
 #include "runtime/schema/Artifact_generated.h"
 
+#include <chrono>
 #include <cstring>
 
 namespace infer {
@@ -230,6 +231,16 @@ infer_status Engine::verify() {
       if (!ok)
         return setError(INFER_ERROR_CORRUPT_ARTIFACT,
                         "launch " + std::to_string(i) + " is malformed");
+      std::string kind = "copy", nodes;
+      if (l->kind() == fb::LaunchKind::Kernel) {
+        const fb::Kernel *k = kernels->Get(l->kernel());
+        kind = k->kind() ? k->kind()->str() : "kernel";
+      }
+      if (l->nodes())
+        for (const flatbuffers::String *n : *l->nodes())
+          nodes += (nodes.empty() ? "" : ",") + n->str();
+      launchKinds.push_back(kind);
+      launchNodeLists.push_back(nodes);
     }
   return INFER_OK;
 }
@@ -293,21 +304,28 @@ infer_status Context::setInput(int index, const void *data, size_t size) {
   return INFER_OK;
 }
 
-infer_status Context::run() {
+infer_status Context::run(double *launchMs) {
   const fb::Model &m = eng.model();
   if (!m.launches())
     return INFER_OK;
   for (uint32_t i = 0; i < m.launches()->size(); ++i) {
+    auto start = launchMs ? std::chrono::steady_clock::now()
+                          : std::chrono::steady_clock::time_point();
     const fb::Launch *l = m.launches()->Get(i);
     std::vector<void *> &args = launchArgs[i];
     if (l->kind() == fb::LaunchKind::Copy) {
       std::memcpy(args[1], args[0], m.buffers()->Get(l->args()->Get(1))->size());
-      continue;
+    } else {
+      CpuKernelFn fn = eng.kernels()[l->kernel()];
+      void **argv = args.data();
+      pool.parallelFor(l->grid(), l->grain(), [&](int64_t begin, int64_t end) {
+        fn(argv, begin, end);
+      });
     }
-    CpuKernelFn fn = eng.kernels()[l->kernel()];
-    void **argv = args.data();
-    pool.parallelFor(l->grid(), l->grain(),
-                     [&](int64_t begin, int64_t end) { fn(argv, begin, end); });
+    if (launchMs)
+      launchMs[i] = std::chrono::duration<double, std::milli>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
   }
   return INFER_OK;
 }

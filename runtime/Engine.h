@@ -61,6 +61,9 @@ public:
   size_t constantsSize() const;
   size_t arenaSize() const;
   size_t numLaunches() const;
+  /// The kind and the ONNX nodes of launch `i`.
+  const std::string &launchKind(size_t i) const { return launchKinds[i]; }
+  const std::string &launchNodes(size_t i) const { return launchNodeLists[i]; }
   const std::string &target() const { return targetName; }
   const std::string &source() const { return sourceName; }
   const std::string &compiler() const { return compilerName; }
@@ -74,6 +77,7 @@ private:
   CpuModule cpu;
   std::vector<CpuKernelFn> kernelFns;
   std::string targetName, sourceName, compilerName;
+  std::vector<std::string> launchKinds, launchNodeLists;
 };
 
 class Context {
@@ -81,7 +85,8 @@ public:
   static infer_status create(const Engine &engine, int threads,
                              std::unique_ptr<Context> &context);
   infer_status setInput(int index, const void *data, size_t size);
-  infer_status run();
+  /// Runs the plan; with `launchMs`, times every launch.
+  infer_status run(double *launchMs = nullptr);
   const uint8_t *output(int index) const { return outputs[index].data.get(); }
   const Engine &engine() const { return eng; }
 

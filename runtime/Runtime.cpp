@@ -156,6 +156,25 @@ infer_status infer_context_run(infer_context *c) {
   return c->impl->run();
 }
 
+infer_status infer_context_run_profiled(infer_context *c, double *launch_ms) {
+  if (!c || !launch_ms)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context or times");
+  return c->impl->run(launch_ms);
+}
+
+infer_status infer_engine_launch_info(const infer_engine *e, int32_t index,
+                                      const char **kind, const char **nodes) {
+  if (!e || index < 0 ||
+      index >= static_cast<int32_t>(e->impl->numLaunches()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "launch index " + std::to_string(index) + " is out of range");
+  if (kind)
+    *kind = e->impl->launchKind(index).c_str();
+  if (nodes)
+    *nodes = e->impl->launchNodes(index).c_str();
+  return INFER_OK;
+}
+
 infer_status infer_context_get_output(infer_context *c, int32_t index,
                                       void *data, size_t size) {
   if (!c)

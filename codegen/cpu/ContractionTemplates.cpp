@@ -3,8 +3,31 @@
 // Part of infer, an open inference compiler built on MLIR.
 //
 //===----------------------------------------------------------------------===//
+//
+// The variants and where they apply (NCHW f32, static shapes):
+//
+//   conv_pointwise  1x1, stride 1, no padding: input rows read in place as
+//                   [N, C, P] with P = H * W.
+//   conv_direct     stride 1, output rows of at least 2 vectors: NR
+//                   positions of one output row per tile, input rows read
+//                   in place; border tiles gather with a mask, rows outside
+//                   the input are skipped.
+//   conv_im2col     everything else with group 1: a first launch writes the
+//                   im2col panels [P/NR][K][NR] (gathers) into scratch, a
+//                   second runs the register tiles over them.
+//   dwconv          depthwise (group = C = M), stride 1 or 2, padding in
+//                   the kernel.
+//   gemm            Gemm / MatMul with a constant right operand packed as
+//                   [N/NR][K][NR].
+//
+// Every register tile is MR rows x NV vectors of VL lanes, updated by
+// broadcast-FMA, then passed through the fused epilogue and stored with a
+// lane mask for the tail.
+//
+//===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/ScalarOps.h"
 
 #include "ir/InferOps.h"
 #include "reference/Tensor.h"
@@ -20,9 +43,8 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-//===----------------------------------------------------------------------===//
-// Tile configurations
-//===----------------------------------------------------------------------===//
+/// Scratch above this size makes conv_im2col fall back to the generic path.
+constexpr uint64_t kMaxIm2colBytes = uint64_t(64) << 20;
 
 struct TileConfig {
   std::string variant;
@@ -44,8 +66,12 @@ RankedTensorType typeOf(Value v) {
 }
 
 bool isF32(Value v) { return typeOf(v).getElementType().isF32(); }
-
 bool isConstant(Value v) { return v && v.getDefiningOp<ConstantOp>(); }
+
+MemRefType memrefOf(Value v) {
+  RankedTensorType t = typeOf(v);
+  return MemRefType::get(t.getShape(), t.getElementType());
+}
 
 //===----------------------------------------------------------------------===//
 // Weight packing (compile time)
@@ -76,6 +102,23 @@ std::vector<float> packRows(const reference::Tensor &w, int64_t m, int64_t k,
   return out;
 }
 
+/// B(k, n) of a constant [K][N] (or [N][K] when transposed) packed into
+/// [N/NR][K][NR].
+std::vector<float> packCols(const reference::Tensor &bT, int64_t k, int64_t n,
+                            bool trans, int64_t nr) {
+  int64_t tiles = (n + nr - 1) / nr;
+  std::vector<float> out(tiles * k * nr, 0.0f);
+  for (int64_t t = 0; t < tiles; ++t)
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t j = 0; j < nr; ++j) {
+        int64_t col = t * nr + j;
+        if (col < n)
+          out[(t * k + kk) * nr + j] = static_cast<float>(
+              bT.floats()[trans ? col * k + kk : kk * n + col]);
+      }
+  return out;
+}
+
 //===----------------------------------------------------------------------===//
 // IR helpers
 //===----------------------------------------------------------------------===//
@@ -96,24 +139,52 @@ struct Emitter {
   Value lt(Value x, Value y) {
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
   }
+  Value ge(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, x, y);
+  }
+  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
   Value f32(double v) {
     return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
   }
   VectorType vec() { return VectorType::get({vl}, b.getF32Type()); }
+  VectorType ivec() { return VectorType::get({vl}, b.getI32Type()); }
+  VectorType mvec() { return VectorType::get({vl}, b.getI1Type()); }
   Value splat(Value scalar) { return vector::BroadcastOp::create(b, loc, vec(), scalar); }
   Value zeros() { return splat(f32(0)); }
   /// A mask of the first `valid` lanes (clamped to [0, vl]).
   Value mask(Value valid) {
     Value n = min(max(valid, idx(0)), idx(vl));
-    return vector::CreateMaskOp::create(
-        b, loc, VectorType::get({vl}, b.getI1Type()), ValueRange{n});
+    return vector::CreateMaskOp::create(b, loc, mvec(), ValueRange{n});
+  }
+  /// i32 lane numbers 0..vl-1 times `scale`.
+  Value iota(int64_t scale) {
+    SmallVector<int32_t> v;
+    for (int64_t i = 0; i < vl; ++i)
+      v.push_back(static_cast<int32_t>(i * scale));
+    return arith::ConstantOp::create(b, loc, ivec(),
+                                     DenseElementsAttr::get(ivec(), ArrayRef<int32_t>(v)));
+  }
+  Value i32(Value index) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
+  }
+  Value isplat(Value i32scalar) {
+    return vector::BroadcastOp::create(b, loc, ivec(), i32scalar);
   }
   Value load(Value mem, ValueRange indices) {
     return memref::LoadOp::create(b, loc, mem, indices);
   }
+  void store(Value v, Value mem, ValueRange indices) {
+    memref::StoreOp::create(b, loc, v, mem, indices);
+  }
   Value vload(Value mem, ValueRange indices) {
     return vector::LoadOp::create(b, loc, vec(), mem, indices, false,
                                   IntegerAttr());
+  }
+  void vstore(Value v, Value mem, ValueRange indices) {
+    vector::StoreOp::create(b, loc, v, mem, indices, false, IntegerAttr());
   }
   Value vloadMasked(Value mem, ValueRange indices, Value m) {
     return vector::MaskedLoadOp::create(b, loc, vec(), mem, indices, m, zeros(),
@@ -122,14 +193,19 @@ struct Emitter {
   void vstoreMasked(Value v, Value mem, ValueRange indices, Value m) {
     vector::MaskedStoreOp::create(b, loc, mem, indices, m, v, IntegerAttr());
   }
+  /// Gathers mem[indices..., offsets[lane]] for lanes in `m` (offsets must
+  /// be in bounds for every lane).
+  Value gather(Value mem, ValueRange indices, Value offsets, Value m) {
+    return vector::GatherOp::create(b, loc, vec(), mem, indices, offsets, m,
+                                    zeros());
+  }
   Value fma(Value a, Value x, Value acc) {
     return vector::FMAOp::create(b, loc, a, x, acc);
   }
 
-  /// for (i = lo; i < hi; i += step) with iteration values.
   scf::ForOp loop(Value lo, Value hi, int64_t step, ValueRange iters,
                   function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-    auto forOp = scf::ForOp::create(
+    return scf::ForOp::create(
         b, loc, lo, hi, idx(step), iters,
         [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
           OpBuilder::InsertionGuard guard(b);
@@ -137,10 +213,8 @@ struct Emitter {
           SmallVector<Value> next = body(iv, args);
           scf::YieldOp::create(b, loc, next);
         });
-    return forOp;
   }
-  void forEach(Value lo, Value hi, int64_t step,
-               function_ref<void(Value)> body) {
+  void forEach(Value lo, Value hi, int64_t step, function_ref<void(Value)> body) {
     loop(lo, hi, step, {}, [&](Value iv, ValueRange) {
       body(iv);
       return SmallVector<Value>();
@@ -152,12 +226,83 @@ struct Emitter {
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());
     body();
   }
+  /// if (cond) then() else otherwise(), both yielding `types`.
+  SmallVector<Value> ifElse(Value cond, TypeRange types,
+                            function_ref<SmallVector<Value>()> then,
+                            function_ref<SmallVector<Value>()> otherwise) {
+    auto ifOp = scf::IfOp::create(b, loc, types, cond, /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      scf::YieldOp::create(b, loc, then());
+      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      scf::YieldOp::create(b, loc, otherwise());
+    }
+    return SmallVector<Value>(ifOp.getResults());
+  }
 };
 
-/// Output stores of an MR x NV tile: rows `row0 + r` while below `rows`,
-/// lanes masked past `cols` (counted from `col0`).
+//===----------------------------------------------------------------------===//
+// Epilogues
+//===----------------------------------------------------------------------===//
+
+/// The epilogue's operands inside one kernel.
+struct Epilogue {
+  ArrayRef<EpilogueStep> steps;
+  /// A memref per step (null for unary steps and inlined scalars).
+  SmallVector<Value> operands;
+  SmallVector<std::optional<double>> scalars;
+
+  /// Applies every step to `acc`, the accumulator of output row `row` and
+  /// of the VL columns starting at `col`; `full(operand)` loads a Full
+  /// operand at the same place the output is stored.
+  Value apply(Emitter &e, Value acc, Value row, Value col,
+              function_ref<Value(Value)> full) const {
+    Type f32 = e.b.getF32Type();
+    for (auto [i, step] : llvm::enumerate(steps)) {
+      if (auto u = llvm::dyn_cast<UnaryOp>(step.op)) {
+        std::optional<APFloat> alpha, beta;
+        if (u.getAlpha())
+          alpha = *u.getAlpha();
+        if (u.getBeta())
+          beta = *u.getBeta();
+        acc = emitUnary(e.b, e.loc, u.getKind(), acc, f32, alpha, beta);
+        continue;
+      }
+      auto bin = llvm::cast<BinaryOp>(step.op);
+      Value other;
+      switch (step.read) {
+      case EpilogueStep::Read::Scalar:
+        other = scalars[i] ? e.splat(e.f32(*scalars[i]))
+                           : e.splat(e.load(operands[i], {e.idx(0)}));
+        break;
+      case EpilogueStep::Read::PerRow:
+        other = e.splat(e.load(operands[i], {row}));
+        break;
+      case EpilogueStep::Read::PerColumn:
+        other = e.vloadMasked(operands[i], {col},
+                              e.mask(e.sub(e.idx(typeOf(step.operand).getNumElements()), col)));
+        break;
+      case EpilogueStep::Read::Full:
+        other = full(operands[i]);
+        break;
+      case EpilogueStep::Read::None:
+        break;
+      }
+      acc = step.chainOnLeft
+                ? emitBinary(e.b, e.loc, bin.getKind(), acc, other, f32, f32)
+                : emitBinary(e.b, e.loc, bin.getKind(), other, acc, f32, f32);
+    }
+    return acc;
+  }
+};
+
+/// Stores an MR x NV tile through the epilogue: rows `row0 + r` below
+/// `rows`, lanes masked past `cols` (counted from `col0`); `at(row, col)`
+/// gives the indices of the output (and of Full operands).
 void storeTile(Emitter &e, ArrayRef<Value> acc, int64_t mr, int64_t nv,
-               Value out, function_ref<SmallVector<Value>(Value row, Value col)> at,
+               Value out, const Epilogue &epi,
+               function_ref<SmallVector<Value>(Value row, Value col)> at,
                Value row0, Value rows, Value col0, Value cols) {
   SmallVector<Value> masks;
   for (int64_t j = 0; j < nv; ++j)
@@ -165,11 +310,28 @@ void storeTile(Emitter &e, ArrayRef<Value> acc, int64_t mr, int64_t nv,
   for (int64_t r = 0; r < mr; ++r) {
     Value row = e.add(row0, e.idx(r));
     e.ifThen(e.lt(row, rows), [&] {
-      for (int64_t j = 0; j < nv; ++j)
-        e.vstoreMasked(acc[r * nv + j], out,
-                       at(row, e.add(col0, e.idx(j * e.vl))), masks[j]);
+      for (int64_t j = 0; j < nv; ++j) {
+        Value col = e.add(col0, e.idx(j * e.vl));
+        SmallVector<Value> where = at(row, col);
+        Value v = epi.apply(e, acc[r * nv + j], row, col, [&](Value operand) {
+          return e.vloadMasked(operand, where, masks[j]);
+        });
+        e.vstoreMasked(v, out, where, masks[j]);
+      }
     });
   }
+}
+
+/// acc[r][j] += splat(a[r]) * b[j].
+SmallVector<Value> fmaStep(Emitter &e, ValueRange acc, ArrayRef<Value> aRows,
+                           ArrayRef<Value> bCols, int64_t mr, int64_t nv) {
+  SmallVector<Value> next(acc.begin(), acc.end());
+  for (int64_t r = 0; r < mr; ++r) {
+    Value a = e.splat(aRows[r]);
+    for (int64_t j = 0; j < nv; ++j)
+      next[r * nv + j] = e.fma(a, bCols[j], next[r * nv + j]);
+  }
+  return next;
 }
 
 //===----------------------------------------------------------------------===//
@@ -184,25 +346,12 @@ ConvShape convShape(ConvOp op) {
   ArrayRef<int64_t> x = typeOf(op.getInput()).getShape();
   ArrayRef<int64_t> w = typeOf(op.getWeight()).getShape();
   ArrayRef<int64_t> o = typeOf(op.getOutput()).getShape();
-  return {x[0],
-          x[1],
-          x[2],
-          x[3],
-          w[0],
-          w[2],
-          w[3],
-          o[2],
-          o[3],
-          op.getStrides()[0],
-          op.getStrides()[1],
-          op.getDilations()[0],
-          op.getDilations()[1],
-          op.getPads()[0],
-          op.getPads()[1]};
+  return {x[0], x[1], x[2], x[3], w[0], w[2], w[3], o[2], o[3],
+          op.getStrides()[0], op.getStrides()[1], op.getDilations()[0],
+          op.getDilations()[1], op.getPads()[0], op.getPads()[1]};
 }
 
-/// Initial accumulators: the bias of each row (0 past `rows` or without
-/// bias), splat across lanes.
+/// The accumulators' start: each row's bias (0 past `rows`), splat.
 SmallVector<Value> biasRows(Emitter &e, Value bias, Value row0, Value rows,
                             int64_t mr, int64_t nv) {
   SmallVector<Value> acc;
@@ -211,8 +360,7 @@ SmallVector<Value> biasRows(Emitter &e, Value bias, Value row0, Value rows,
     if (bias) {
       Value row = e.add(row0, e.idx(r));
       Value safe = e.min(row, e.sub(rows, e.idx(1)));
-      v = arith::SelectOp::create(e.b, e.loc, e.lt(row, rows),
-                                  e.load(bias, {safe}), v);
+      v = e.select(e.lt(row, rows), e.load(bias, {safe}), v);
     }
     Value s = e.splat(v);
     for (int64_t j = 0; j < nv; ++j)
@@ -221,251 +369,297 @@ SmallVector<Value> biasRows(Emitter &e, Value bias, Value row0, Value rows,
   return acc;
 }
 
-/// One broadcast-FMA step of the register tile.
-SmallVector<Value> fmaStep(Emitter &e, ValueRange acc, ArrayRef<Value> aRows,
-                           ArrayRef<Value> bCols, int64_t mr, int64_t nv) {
-  SmallVector<Value> next(acc.begin(), acc.end());
-  for (int64_t r = 0; r < mr; ++r) {
-    Value a = e.splat(aRows[r]);
-    for (int64_t j = 0; j < nv; ++j)
-      next[r * nv + j] = e.fma(a, bCols[j], next[r * nv + j]);
+/// The MR-row panels of one block of output channels.
+struct PanelBlocks {
+  int64_t panels, perBlock, blocks;
+  PanelBlocks(int64_t m, int64_t mr) {
+    panels = (m + mr - 1) / mr;
+    perBlock = std::max<int64_t>(1, 128 / mr);
+    blocks = (panels + perBlock - 1) / perBlock;
   }
-  return next;
+};
+
+/// Flattens [N, C, H, W] into [N, C, H*W].
+Value flattenSpatial(Emitter &e, Value m) {
+  return memref::CollapseShapeOp::create(
+      e.b, e.loc, m, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
 }
 
-/// conv_packed: tiles of NR flattened output positions x a block of output
-/// channels; the im2col panel of the tile is packed once and reused by every
-/// MR-channel panel of the block.
-LogicalResult buildConvPacked(Emitter &e, ConvOp op, TileConfig cfg,
-                              ValueRange args, Value begin, Value end,
-                              int64_t &grid, int64_t &grain) {
-  ConvShape s = convShape(op);
-  bool hasBias = static_cast<bool>(op.getBias());
-  Value x = args[0], wp = args[1], bias = hasBias ? args[2] : Value();
-  Value out = args[hasBias ? 3 : 2];
-  int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr();
-  int64_t k = s.c * s.kh * s.kw, p = s.oh * s.ow;
-  int64_t panels = (s.m + mr - 1) / mr;
-  int64_t panelsPerBlock = std::max<int64_t>(1, 128 / mr);
-  int64_t blocks = (panels + panelsPerBlock - 1) / panelsPerBlock;
+/// conv_pointwise: [N, M, P] = W[M, C] x X[N, C, P], input rows read in
+/// place.
+void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
+                    Value x, Value wp, Value bias, Value out,
+                    const Epilogue &epi, Value begin, Value end, int64_t &grid) {
+  int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
+  PanelBlocks pb(s.m, mr);
   int64_t tiles = (p + nr - 1) / nr;
-  grid = s.n * tiles * blocks;
-  grain = 1;
-  OpBuilder &b = e.b;
-  Location loc = e.loc;
-  auto f32 = b.getF32Type();
-  Value out3 = memref::CollapseShapeOp::create(
-      b, loc, out, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-  // On the stack: one panel per call (the selection keeps it below 1 MiB).
-  Value panel = memref::AllocaOp::create(b, loc, MemRefType::get({k, nr}, f32),
-                                         b.getI64IntegerAttr(64));
-  Value ih0 = memref::AllocaOp::create(b, loc, MemRefType::get({nr}, b.getIndexType()));
-  Value iw0 = memref::AllocaOp::create(b, loc, MemRefType::get({nr}, b.getIndexType()));
+  grid = s.n * tiles * pb.blocks;
+  Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
   e.forEach(begin, end, 1, [&](Value t) {
-    Value blk = e.rem(t, e.idx(blocks));
-    Value q = e.div(t, e.idx(blocks));
-    Value pt = e.rem(q, e.idx(tiles));
-    Value n = e.div(q, e.idx(tiles));
+    Value blk = e.rem(t, e.idx(pb.blocks));
+    Value q = e.div(t, e.idx(pb.blocks));
+    Value pt = e.rem(q, e.idx(tiles)), n = e.div(q, e.idx(tiles));
     Value p0 = e.mul(pt, e.idx(nr));
-    // Where each column of the tile starts in the input (far outside for
-    // columns past the end).
-    e.forEach(e.idx(0), e.idx(nr), 1, [&](Value j) {
-      Value pos = e.add(p0, j);
-      Value oh = e.div(pos, e.idx(s.ow)), ow = e.rem(pos, e.idx(s.ow));
-      Value valid = e.lt(pos, e.idx(p));
-      Value far = e.idx(-(int64_t(1) << 40));
-      memref::StoreOp::create(
-          b, loc,
-          arith::SelectOp::create(b, loc, valid,
-                                  e.sub(e.mul(oh, e.idx(s.sh)), e.idx(s.ph)), far),
-          ih0, ValueRange{j});
-      memref::StoreOp::create(b, loc, e.sub(e.mul(ow, e.idx(s.sw)), e.idx(s.pw)),
-                              iw0, ValueRange{j});
-    });
-    // The im2col panel [K][NR].
-    e.forEach(e.idx(0), e.idx(s.c), 1, [&](Value c) {
-      for (int64_t kh = 0; kh < s.kh; ++kh)
-        for (int64_t kw = 0; kw < s.kw; ++kw) {
-          Value kk = e.add(e.mul(c, e.idx(s.kh * s.kw)), e.idx(kh * s.kw + kw));
-          e.forEach(e.idx(0), e.idx(nr), 1, [&](Value j) {
-            Value ih = e.add(e.load(ih0, {j}), e.idx(kh * s.dh));
-            Value iw = e.add(e.load(iw0, {j}), e.idx(kw * s.dw));
-            Value inH = arith::AndIOp::create(
-                b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, ih, e.idx(0)),
-                e.lt(ih, e.idx(s.h)));
-            Value inW = arith::AndIOp::create(
-                b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, iw, e.idx(0)),
-                e.lt(iw, e.idx(s.w)));
-            Value in = arith::AndIOp::create(b, loc, inH, inW);
-            Value chs = e.min(e.max(ih, e.idx(0)), e.idx(s.h - 1));
-            Value cws = e.min(e.max(iw, e.idx(0)), e.idx(s.w - 1));
-            Value v = e.load(x, {n, c, chs, cws});
-            v = arith::SelectOp::create(b, loc, in, v, e.f32(0));
-            memref::StoreOp::create(b, loc, v, panel, ValueRange{kk, j});
-          });
-        }
-    });
-    // MR output channels at a time over the panel.
-    Value first = e.mul(blk, e.idx(panelsPerBlock));
-    Value last = e.min(e.add(first, e.idx(panelsPerBlock)), e.idx(panels));
+    SmallVector<Value> masks;
+    for (int64_t j = 0; j < nv; ++j)
+      masks.push_back(e.mask(e.sub(e.idx(p), e.add(p0, e.idx(j * e.vl)))));
+    Value first = e.mul(blk, e.idx(pb.perBlock));
+    Value last = e.min(e.add(first, e.idx(pb.perBlock)), e.idx(pb.panels));
     e.forEach(first, last, 1, [&](Value pan) {
       Value row0 = e.mul(pan, e.idx(mr));
-      SmallVector<Value> init = biasRows(e, bias, row0, e.idx(s.m), mr, nv);
-      scf::ForOp kloop = e.loop(e.idx(0), e.idx(k), 1, init, [&](Value kk, ValueRange acc) {
-        SmallVector<Value> aRows, bCols;
-        for (int64_t r = 0; r < mr; ++r)
-          aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
-        for (int64_t j = 0; j < nv; ++j)
-          bCols.push_back(e.vload(panel, {kk, e.idx(j * e.vl)}));
-        return fmaStep(e, acc, aRows, bCols, mr, nv);
-      });
+      scf::ForOp kloop = e.loop(
+          e.idx(0), e.idx(s.c), 1, biasRows(e, bias, row0, e.idx(s.m), mr, nv),
+          [&](Value c, ValueRange acc) {
+            SmallVector<Value> aRows, bCols;
+            for (int64_t r = 0; r < mr; ++r)
+              aRows.push_back(e.load(wp, {pan, c, e.idx(r)}));
+            for (int64_t j = 0; j < nv; ++j)
+              bCols.push_back(e.vloadMasked(x3, {n, c, e.add(p0, e.idx(j * e.vl))},
+                                            masks[j]));
+            return fmaStep(e, acc, aRows, bCols, mr, nv);
+          });
       SmallVector<Value> acc(kloop.getResults());
-      storeTile(e, acc, mr, nv, out3,
+      storeTile(e, acc, mr, nv, out3, epi,
                 [&](Value row, Value col) { return SmallVector<Value>{n, row, col}; },
                 row0, e.idx(s.m), p0, e.idx(p));
     });
   });
-  return success();
 }
 
-/// conv_direct: stride 1, no padding; NR positions of one output row per
-/// tile, read in place from the input rows.
-LogicalResult buildConvDirect(Emitter &e, ConvOp op, TileConfig cfg,
-                              ValueRange args, Value begin, Value end,
-                              int64_t &grid, int64_t &grain) {
-  ConvShape s = convShape(op);
-  bool hasBias = static_cast<bool>(op.getBias());
-  Value x = args[0], wp = args[1], bias = hasBias ? args[2] : Value();
-  Value out = args[hasBias ? 3 : 2];
-  int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr();
-  int64_t panels = (s.m + mr - 1) / mr;
-  int64_t panelsPerBlock = std::max<int64_t>(1, 128 / mr);
-  int64_t blocks = (panels + panelsPerBlock - 1) / panelsPerBlock;
-  int64_t owTiles = (s.ow + nr - 1) / nr;
-  grid = s.n * s.oh * owTiles * blocks;
-  grain = 1;
-  OpBuilder &b = e.b;
-  Location loc = e.loc;
+/// Pads the input of a template that reads rows in place: xp[n][c] is x[n][c]
+/// with `top`/`left` zero rows/columns before and zeros after, one (n, c)
+/// plane per task.
+void buildPadCopy(Emitter &e, const ConvShape &s, int64_t top, int64_t left,
+                  Value x, Value xp, Value begin, Value end, int64_t &grid) {
+  MemRefType padded = llvm::cast<MemRefType>(xp.getType());
+  int64_t hp = padded.getDimSize(2), wp = padded.getDimSize(3);
+  grid = s.n * s.c;
   e.forEach(begin, end, 1, [&](Value t) {
-    Value blk = e.rem(t, e.idx(blocks));
-    Value q = e.div(t, e.idx(blocks));
+    Value c = e.rem(t, e.idx(s.c)), n = e.div(t, e.idx(s.c));
+    e.forEach(e.idx(0), e.idx(hp), 1, [&](Value r) {
+      e.forEach(e.idx(0), e.idx(wp), e.vl, [&](Value col) {
+        e.vstoreMasked(e.zeros(), xp, {n, c, r, col}, e.mask(e.sub(e.idx(wp), col)));
+      });
+      Value ih = e.sub(r, e.idx(top));
+      e.ifThen(e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h))), [&] {
+        e.forEach(e.idx(0), e.idx(s.w), e.vl, [&](Value col) {
+          Value m = e.mask(e.sub(e.idx(s.w), col));
+          e.vstoreMasked(e.vloadMasked(x, {n, c, ih, col}, m), xp,
+                         {n, c, r, e.add(col, e.idx(left))}, m);
+        });
+      });
+    });
+  });
+}
+
+/// conv_direct: stride 1 over an unpadded (or pre-padded) input, NR
+/// positions of one output row per tile, rows read in place.
+void buildDirect(Emitter &e, const ConvShape &s, const TileConfig &cfg,
+                 Value x, Value wp, Value bias, Value out, const Epilogue &epi,
+                 Value begin, Value end, int64_t &grid) {
+  int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr();
+  PanelBlocks pb(s.m, mr);
+  int64_t owTiles = (s.ow + nr - 1) / nr;
+  grid = s.n * s.oh * owTiles * pb.blocks;
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value blk = e.rem(t, e.idx(pb.blocks));
+    Value q = e.div(t, e.idx(pb.blocks));
     Value owt = e.rem(q, e.idx(owTiles));
     q = e.div(q, e.idx(owTiles));
-    Value oh = e.rem(q, e.idx(s.oh));
-    Value n = e.div(q, e.idx(s.oh));
+    Value oh = e.rem(q, e.idx(s.oh)), n = e.div(q, e.idx(s.oh));
     Value ow0 = e.mul(owt, e.idx(nr));
-    SmallVector<Value> loadMasks;
+    Value valid = e.min(e.sub(e.idx(s.ow), ow0), e.idx(nr));
+    SmallVector<Value> masks;
     for (int64_t j = 0; j < nv; ++j)
-      loadMasks.push_back(e.mask(e.sub(e.idx(s.ow), e.add(ow0, e.idx(j * e.vl)))));
-    Value first = e.mul(blk, e.idx(panelsPerBlock));
-    Value last = e.min(e.add(first, e.idx(panelsPerBlock)), e.idx(panels));
+      masks.push_back(e.mask(e.sub(valid, e.idx(j * e.vl))));
+    Value first = e.mul(blk, e.idx(pb.perBlock));
+    Value last = e.min(e.add(first, e.idx(pb.perBlock)), e.idx(pb.panels));
     e.forEach(first, last, 1, [&](Value pan) {
       Value row0 = e.mul(pan, e.idx(mr));
-      SmallVector<Value> init = biasRows(e, bias, row0, e.idx(s.m), mr, nv);
-      scf::ForOp cloop = e.loop(e.idx(0), e.idx(s.c), 1, init, [&](Value c, ValueRange accIn) {
-        SmallVector<Value> acc(accIn.begin(), accIn.end());
-        Value kbase = e.mul(c, e.idx(s.kh * s.kw));
-        for (int64_t kh = 0; kh < s.kh; ++kh) {
-          Value ih = e.add(oh, e.idx(kh * s.dh));
-          for (int64_t kw = 0; kw < s.kw; ++kw) {
-            Value kk = e.add(kbase, e.idx(kh * s.kw + kw));
-            SmallVector<Value> aRows, bCols;
-            for (int64_t r = 0; r < mr; ++r)
-              aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
-            for (int64_t j = 0; j < nv; ++j)
-              bCols.push_back(e.vloadMasked(
-                  x, {n, c, ih, e.add(ow0, e.idx(j * e.vl + kw * s.dw))},
-                  loadMasks[j]));
-            acc = fmaStep(e, acc, aRows, bCols, mr, nv);
-          }
-        }
-        return acc;
-      });
-      SmallVector<Value> acc(cloop.getResults());
-      storeTile(e, acc, mr, nv, out,
+      scf::ForOp cl = e.loop(
+          e.idx(0), e.idx(s.c), 1, biasRows(e, bias, row0, e.idx(s.m), mr, nv),
+          [&](Value c, ValueRange accIn) {
+            SmallVector<Value> acc(accIn.begin(), accIn.end());
+            Value kbase = e.mul(c, e.idx(s.kh * s.kw));
+            for (int64_t kh = 0; kh < s.kh; ++kh) {
+              Value ih = e.add(oh, e.idx(kh * s.dh));
+              for (int64_t kw = 0; kw < s.kw; ++kw) {
+                Value kk = e.add(kbase, e.idx(kh * s.kw + kw));
+                SmallVector<Value> aRows, bCols;
+                for (int64_t r = 0; r < mr; ++r)
+                  aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
+                for (int64_t j = 0; j < nv; ++j)
+                  bCols.push_back(e.vloadMasked(
+                      x, {n, c, ih, e.add(ow0, e.idx(j * e.vl + kw * s.dw))},
+                      masks[j]));
+                acc = fmaStep(e, acc, aRows, bCols, mr, nv);
+              }
+            }
+            return acc;
+          });
+      SmallVector<Value> acc(cl.getResults());
+      storeTile(e, acc, mr, nv, out, epi,
                 [&](Value row, Value col) { return SmallVector<Value>{n, row, oh, col}; },
                 row0, e.idx(s.m), ow0, e.idx(s.ow));
     });
   });
-  return success();
 }
 
-/// dwconv: one output row of one channel per tile, VL positions at a time;
-/// stride 2 reads two vectors and keeps the even lanes.
-LogicalResult buildDepthwise(Emitter &e, ConvOp op, TileConfig cfg,
-                             ValueRange args, Value begin, Value end,
-                             int64_t &grid, int64_t &grain) {
-  ConvShape s = convShape(op);
-  bool hasBias = static_cast<bool>(op.getBias());
-  Value x = args[0], w = args[1], bias = hasBias ? args[2] : Value();
-  Value out = args[hasBias ? 3 : 2];
+/// dwconv: one output row of one channel per tile, VL positions at a time,
+/// over an unpadded (or pre-padded) input; stride 2 reads two vectors and
+/// keeps the even lanes.
+void buildDepthwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
+                    Value x, Value w, Value bias, Value out, const Epilogue &epi,
+                    Value begin, Value end, int64_t &grid, int64_t &grain) {
   int64_t vl = cfg.vl;
   grid = s.n * s.m * s.oh;
   grain = std::max<int64_t>(1, 2048 / std::max<int64_t>(s.ow * s.kh * s.kw, 1));
-  OpBuilder &b = e.b;
-  Location loc = e.loc;
   SmallVector<int64_t> evens;
   for (int64_t i = 0; i < vl; ++i)
     evens.push_back(2 * i);
   e.forEach(begin, end, 1, [&](Value t) {
     Value oh = e.rem(t, e.idx(s.oh));
     Value q = e.div(t, e.idx(s.oh));
-    Value c = e.rem(q, e.idx(s.m));
-    Value n = e.div(q, e.idx(s.m));
+    Value c = e.rem(q, e.idx(s.m)), n = e.div(q, e.idx(s.m));
     Value b0 = bias ? e.load(bias, {c}) : e.f32(0);
     SmallVector<Value> weights;
-    for (int64_t kk = 0; kk < s.kh * s.kw; ++kk)
-      weights.push_back(e.splat(e.load(w, {c, e.idx(kk)})));
+    for (int64_t k = 0; k < s.kh * s.kw; ++k)
+      weights.push_back(e.splat(e.load(w, {c, e.idx(k)})));
     e.forEach(e.idx(0), e.idx(s.ow), vl, [&](Value ow0) {
+      Value valid = e.min(e.sub(e.idx(s.ow), ow0), e.idx(vl));
+      Value outMask = e.mask(valid);
+      // Lanes read: (valid - 1) * stride + 1 columns from each window start.
+      Value span = e.add(e.mul(e.sub(valid, e.idx(1)), e.idx(s.sw)), e.idx(1));
+      Value lo = e.mask(span), hi = e.mask(e.sub(span, e.idx(vl)));
       Value acc = e.splat(b0);
       for (int64_t kh = 0; kh < s.kh; ++kh) {
         Value ih = e.add(e.mul(oh, e.idx(s.sh)), e.idx(kh * s.dh));
         for (int64_t kw = 0; kw < s.kw; ++kw) {
           Value col = e.add(e.mul(ow0, e.idx(s.sw)), e.idx(kw * s.dw));
-          Value v;
-          if (s.sw == 1) {
-            v = e.vloadMasked(x, {n, c, ih, col}, e.mask(e.sub(e.idx(s.w), col)));
-          } else {
-            Value lo = e.vloadMasked(x, {n, c, ih, col}, e.mask(e.sub(e.idx(s.w), col)));
-            Value col2 = e.add(col, e.idx(vl));
-            Value hi = e.vloadMasked(x, {n, c, ih, col2}, e.mask(e.sub(e.idx(s.w), col2)));
-            v = vector::ShuffleOp::create(b, loc, lo, hi, evens);
+          Value v = e.vloadMasked(x, {n, c, ih, col}, lo);
+          if (s.sw == 2) {
+            Value v2 = e.vloadMasked(x, {n, c, ih, e.add(col, e.idx(vl))}, hi);
+            v = vector::ShuffleOp::create(e.b, e.loc, v, v2, evens);
           }
           acc = e.fma(weights[kh * s.kw + kw], v, acc);
         }
       }
-      e.vstoreMasked(acc, out, {n, c, oh, ow0}, e.mask(e.sub(e.idx(s.ow), ow0)));
+      SmallVector<Value> where{n, c, oh, ow0};
+      acc = epi.apply(e, acc, c, ow0, [&](Value operand) {
+        return e.vloadMasked(operand, where, outMask);
+      });
+      e.vstoreMasked(acc, out, where, outMask);
     });
   });
-  return success();
+}
+
+/// conv_im2col, launch 1: panels[n][P/NR][K][NR] of the input, by gathers.
+void buildIm2col(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x,
+                 Value panels, Value begin, Value end, int64_t &grid) {
+  int64_t nr = cfg.nr(), nv = cfg.nv, p = s.oh * s.ow;
+  int64_t tiles = (p + nr - 1) / nr;
+  grid = s.n * tiles * s.c;
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value c = e.rem(t, e.idx(s.c));
+    Value q = e.div(t, e.idx(s.c));
+    Value pt = e.rem(q, e.idx(tiles)), n = e.div(q, e.idx(tiles));
+    Value p0 = e.mul(pt, e.idx(nr));
+    for (int64_t j = 0; j < nv; ++j) {
+      // Output positions of this vector and where their windows start.
+      Value pos = arith::AddIOp::create(e.b, e.loc,
+                                        e.isplat(e.i32(e.add(p0, e.idx(j * e.vl)))),
+                                        e.iota(1));
+      Value inP = arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, pos,
+                                        e.isplat(e.i32(e.idx(p))));
+      Value owv = e.isplat(e.i32(e.idx(s.ow)));
+      Value ohs = arith::DivUIOp::create(e.b, e.loc, pos, owv);
+      Value ows = arith::RemUIOp::create(e.b, e.loc, pos, owv);
+      Value ih0 = arith::SubIOp::create(
+          e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ohs, e.isplat(e.i32(e.idx(s.sh)))),
+          e.isplat(e.i32(e.idx(s.ph))));
+      Value iw0 = arith::SubIOp::create(
+          e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ows, e.isplat(e.i32(e.idx(s.sw)))),
+          e.isplat(e.i32(e.idx(s.pw))));
+      Value zero = e.isplat(e.i32(e.idx(0)));
+      for (int64_t kh = 0; kh < s.kh; ++kh) {
+        Value ih = arith::AddIOp::create(e.b, e.loc, ih0, e.isplat(e.i32(e.idx(kh * s.dh))));
+        Value okH = e.both(
+            arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, ih, zero),
+            arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, ih,
+                                  e.isplat(e.i32(e.idx(s.h)))));
+        for (int64_t kw = 0; kw < s.kw; ++kw) {
+          Value iw = arith::AddIOp::create(e.b, e.loc, iw0, e.isplat(e.i32(e.idx(kw * s.dw))));
+          Value okW = e.both(
+              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, iw, zero),
+              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, iw,
+                                    e.isplat(e.i32(e.idx(s.w)))));
+          Value ok = e.both(e.both(okH, okW), inP);
+          Value flat = arith::AddIOp::create(
+              e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ih, e.isplat(e.i32(e.idx(s.w)))), iw);
+          Value safe = e.select(ok, flat, zero);
+          Value v = e.gather(x, {n, c, e.idx(0)}, safe, ok);
+          Value k = e.add(e.mul(c, e.idx(s.kh * s.kw)), e.idx(kh * s.kw + kw));
+          e.vstore(v, panels, {n, pt, k, e.idx(j * e.vl)});
+        }
+      }
+    }
+  });
+}
+
+/// conv_im2col, launch 2: the register tiles over the panels.
+void buildPanelGemm(Emitter &e, const ConvShape &s, const TileConfig &cfg,
+                    Value panels, Value wp, Value bias, Value out,
+                    const Epilogue &epi, Value begin, Value end, int64_t &grid) {
+  int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
+  int64_t k = s.c * s.kh * s.kw;
+  PanelBlocks pb(s.m, mr);
+  int64_t tiles = (p + nr - 1) / nr;
+  grid = s.n * tiles * pb.blocks;
+  Value out3 = flattenSpatial(e, out);
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value blk = e.rem(t, e.idx(pb.blocks));
+    Value q = e.div(t, e.idx(pb.blocks));
+    Value pt = e.rem(q, e.idx(tiles)), n = e.div(q, e.idx(tiles));
+    Value p0 = e.mul(pt, e.idx(nr));
+    Value first = e.mul(blk, e.idx(pb.perBlock));
+    Value last = e.min(e.add(first, e.idx(pb.perBlock)), e.idx(pb.panels));
+    e.forEach(first, last, 1, [&](Value pan) {
+      Value row0 = e.mul(pan, e.idx(mr));
+      scf::ForOp kloop = e.loop(
+          e.idx(0), e.idx(k), 1, biasRows(e, bias, row0, e.idx(s.m), mr, nv),
+          [&](Value kk, ValueRange acc) {
+            SmallVector<Value> aRows, bCols;
+            for (int64_t r = 0; r < mr; ++r)
+              aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
+            for (int64_t j = 0; j < nv; ++j)
+              bCols.push_back(e.vload(panels, {n, pt, kk, e.idx(j * e.vl)}));
+            return fmaStep(e, acc, aRows, bCols, mr, nv);
+          });
+      SmallVector<Value> acc(kloop.getResults());
+      storeTile(e, acc, mr, nv, out3, epi,
+                [&](Value row, Value col) { return SmallVector<Value>{n, row, col}; },
+                row0, e.idx(s.m), p0, e.idx(p));
+    });
+  });
 }
 
 //===----------------------------------------------------------------------===//
 // Gemm / MatMul with a constant right operand
 //===----------------------------------------------------------------------===//
 
-/// out[M][N] = A[M][K] * Bp (packed [N/NR][K][NR]) + biasP (packed [N']).
-LogicalResult buildGemm(Emitter &e, int64_t m, int64_t n, int64_t k,
-                        bool hasBias, double alpha, TileConfig cfg,
-                        ValueRange args, Value begin, Value end, int64_t &grid,
-                        int64_t &grain) {
-  Value a = args[0], bp = args[1], bias = hasBias ? args[2] : Value();
-  Value out = args[hasBias ? 3 : 2];
+void buildGemm(Emitter &e, int64_t m, int64_t n, int64_t k, double alpha,
+               const TileConfig &cfg, Value a, Value bp, Value bias, Value out,
+               const Epilogue &epi, Value begin, Value end, int64_t &grid) {
   int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr();
   int64_t mTiles = (m + mr - 1) / mr, nTiles = (n + nr - 1) / nr;
   grid = mTiles * nTiles;
-  grain = 1;
-  OpBuilder &b = e.b;
-  Location loc = e.loc;
   e.forEach(begin, end, 1, [&](Value t) {
-    Value nt = e.rem(t, e.idx(nTiles));
-    Value mt = e.div(t, e.idx(nTiles));
+    Value nt = e.rem(t, e.idx(nTiles)), mt = e.div(t, e.idx(nTiles));
     Value row0 = e.mul(mt, e.idx(mr)), col0 = e.mul(nt, e.idx(nr));
     SmallVector<Value> init;
     for (int64_t r = 0; r < mr; ++r)
       for (int64_t j = 0; j < nv; ++j)
-        init.push_back(bias ? e.vload(bias, {e.add(col0, e.idx(j * e.vl))})
-                            : e.zeros());
+        init.push_back(e.zeros());
     SmallVector<Value> rows;
     for (int64_t r = 0; r < mr; ++r)
       rows.push_back(e.min(e.add(row0, e.idx(r)), e.idx(m - 1)));
@@ -478,57 +672,31 @@ LogicalResult buildGemm(Emitter &e, int64_t m, int64_t n, int64_t k,
       return fmaStep(e, acc, aRows, bCols, mr, nv);
     });
     SmallVector<Value> acc(kloop.getResults());
-    if (alpha != 1.0) {
-      // out = alpha * A * B + bias: scale the product only.
-      for (int64_t i = 0; i < mr * nv; ++i) {
-        Value bv = bias ? e.vload(bias, {e.add(col0, e.idx((i % nv) * e.vl))})
-                        : e.zeros();
-        Value prod = arith::SubFOp::create(b, loc, acc[i], bv);
-        acc[i] = e.fma(e.splat(e.f32(alpha)), prod, bv);
-      }
+    // alpha * A*B + bias (the bias is packed pre-scaled by beta).
+    for (int64_t i = 0; i < mr * nv; ++i) {
+      Value bv = bias ? e.vload(bias, {e.add(col0, e.idx((i % nv) * e.vl))})
+                      : e.zeros();
+      acc[i] = alpha != 1.0 ? e.fma(e.splat(e.f32(alpha)), acc[i], bv)
+                            : arith::AddFOp::create(e.b, e.loc, acc[i], bv).getResult();
     }
-    storeTile(e, acc, mr, nv, out,
+    storeTile(e, acc, mr, nv, out, epi,
               [&](Value row, Value col) { return SmallVector<Value>{row, col}; },
               row0, e.idx(m), col0, e.idx(n));
   });
-  return success();
-}
-
-/// B(k, n) of a constant [K][N] (or [N][K] when transposed) packed into
-/// [N/NR][K][NR].
-std::vector<float> packCols(const reference::Tensor &bT, int64_t k, int64_t n,
-                            bool trans, int64_t nr) {
-  int64_t tiles = (n + nr - 1) / nr;
-  std::vector<float> out(tiles * k * nr, 0.0f);
-  for (int64_t t = 0; t < tiles; ++t)
-    for (int64_t kk = 0; kk < k; ++kk)
-      for (int64_t j = 0; j < nr; ++j) {
-        int64_t col = t * nr + j;
-        if (col < n)
-          out[(t * k + kk) * nr + j] = static_cast<float>(
-              bT.floats()[trans ? col * k + kk : kk * n + col]);
-      }
-  return out;
-}
-
-MemRefType memrefOf(Value v) {
-  RankedTensorType t = typeOf(v);
-  return MemRefType::get(t.getShape(), t.getElementType());
 }
 } // namespace
 
 //===----------------------------------------------------------------------===//
-// Selection and construction
+// Selection, epilogue classification, construction
 //===----------------------------------------------------------------------===//
 
 DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
                                              const CpuTarget &target) {
-  MLIRContext *ctx = op->getContext();
-  Builder b(ctx);
+  Builder b(op->getContext());
   int64_t vl = target.vectorBytes / 4;
   if (vl < 8)
     return nullptr; // SSE-only CPUs take the generic path
-  // Registers: MR x NV accumulators + NV loads + 1 broadcast must fit.
+  // MR x NV accumulators + NV loads + 1 broadcast must fit the registers.
   int64_t regs = target.vectorBytes == 64 ? 32 : 16;
   int64_t nv = 2, mr = std::min<int64_t>(8, (regs - nv - 1) / nv);
   auto make = [&](StringRef kernel) {
@@ -551,15 +719,17 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
       return make("dwconv");
     if (conv.getGroup() != 1)
       return nullptr;
-    // Rows long enough for a vector read in place: direct; otherwise pack.
     bool unitStride = s.sh == 1 && s.sw == 1;
-    bool pointwise = s.kh == 1 && s.kw == 1 && unitStride &&
-                     llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
-    if (unitStride && !pointwise && s.ow >= 2 * vl)
+    bool noPad = llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
+    if (s.kh == 1 && s.kw == 1 && unitStride && noPad)
+      return make("conv_pointwise");
+    if (unitStride && s.ow >= 2 * vl)
       return make("conv_direct");
-    if (s.c * s.kh * s.kw * nv * vl * 4 > (1 << 20))
-      return nullptr; // the packed panel would not fit the stack
-    return make("conv_packed");
+    int64_t k = s.c * s.kh * s.kw, p = s.oh * s.ow, nr = nv * vl;
+    uint64_t scratch = uint64_t(s.n) * ((p + nr - 1) / nr) * k * nr * 4;
+    if (scratch > kMaxIm2colBytes)
+      return nullptr;
+    return make("conv_im2col");
   }
   if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
     if (!isF32(gemm.getA()) || gemm.getTransA() || !isConstant(gemm.getB()))
@@ -584,122 +754,307 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
   return nullptr;
 }
 
-bool mlir::infer::needsExplicitPadding(DictionaryAttr config) {
-  if (!config)
-    return false;
-  StringRef k = llvm::cast<StringAttr>(config.get("kernel")).getValue();
-  return k == "conv_direct" || k == "dwconv";
+FailureOr<SmallVector<EpilogueStep>>
+mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
+  SmallVector<EpilogueStep> steps;
+  Value chain = anchor->getResult(0);
+  RankedTensorType out = typeOf(chain);
+  ArrayRef<int64_t> os = out.getShape();
+  bool isConv = llvm::isa<ConvOp>(anchor);
+  for (Operation *op : ops) {
+    EpilogueStep step;
+    step.op = op;
+    if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
+      return failure();
+    if (auto u = llvm::dyn_cast<UnaryOp>(op)) {
+      if (u.getInput() != chain)
+        return failure();
+    } else if (auto bin = llvm::dyn_cast<BinaryOp>(op)) {
+      switch (bin.getKind()) {
+      case BinaryKind::add: case BinaryKind::sub: case BinaryKind::mul:
+      case BinaryKind::div: case BinaryKind::max: case BinaryKind::min:
+      case BinaryKind::pow: case BinaryKind::prelu:
+        break;
+      default:
+        return failure();
+      }
+      step.chainOnLeft = bin.getLhs() == chain;
+      step.operand = step.chainOnLeft ? bin.getRhs() : bin.getLhs();
+      if ((step.chainOnLeft ? bin.getLhs() : bin.getRhs()) != chain ||
+          step.operand == chain || !isF32(step.operand))
+        return failure();
+      // How the other operand broadcasts over the output.
+      ArrayRef<int64_t> s = typeOf(step.operand).getShape();
+      SmallVector<int64_t> aligned(os.size() - std::min(os.size(), s.size()), 1);
+      aligned.append(s.begin(), s.end());
+      if (aligned.size() != os.size())
+        return failure();
+      SmallVector<int64_t> nonOne;
+      for (size_t d = 0; d < aligned.size(); ++d)
+        if (aligned[d] != 1)
+          nonOne.push_back(d);
+      if (nonOne.empty())
+        step.read = EpilogueStep::Read::Scalar;
+      else if (ArrayRef<int64_t>(aligned) == os)
+        step.read = EpilogueStep::Read::Full;
+      else if (isConv && nonOne.size() == 1 && nonOne[0] == 1)
+        step.read = EpilogueStep::Read::PerRow;
+      else if (!isConv && nonOne.size() == 1 &&
+               nonOne[0] == static_cast<int64_t>(os.size()) - 1)
+        step.read = EpilogueStep::Read::PerColumn;
+      else
+        return failure();
+    } else {
+      return failure();
+    }
+    chain = op->getResult(0);
+    steps.push_back(step);
+  }
+  return steps;
 }
 
 FailureOr<TemplateKernel>
-mlir::infer::buildTemplateKernel(Operation *op, DictionaryAttr config,
+mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
+                                 ArrayRef<EpilogueStep> epilogue,
                                  KernelModule &kernels, std::string &error) {
   TileConfig cfg = readConfig(config);
+  MLIRContext *ctx = anchor->getContext();
+  auto f32 = Float32Type::get(ctx);
   TemplateKernel result;
-  SmallVector<MemRefType> args;
-  auto f32 = Float32Type::get(op->getContext());
-  std::function<LogicalResult(Emitter &, ValueRange, Value, Value, int64_t &,
-                              int64_t &)>
-      body;
-  if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
-    ConvShape s = convShape(conv);
-    if (cfg.variant != "dwconv" && needsExplicitPadding(config) &&
-        llvm::any_of(conv.getPads(), [](int64_t p) { return p != 0; })) {
-      error = "conv_direct expects an explicitly padded input";
-      return failure();
-    }
+  // Arguments: the template's inputs, then the epilogue's operands.
+  SmallVector<MemRefType> inputTypes;
+  auto addInput = [&](Value v, MemRefType type) {
+    result.inputs.push_back({v, {}});
+    inputTypes.push_back(type);
+    return static_cast<int>(result.inputs.size()) - 1;
+  };
+  auto addPacked = [&](std::vector<float> data, MemRefType type) {
+    result.inputs.push_back({Value(), toBytes(data)});
+    inputTypes.push_back(type);
+    return static_cast<int>(result.inputs.size()) - 1;
+  };
+
+  // Main operands of the anchor.
+  int xArg = -1, wArg = -1, biasArg = -1;
+  ConvShape s{};
+  int64_t gm = 0, gn = 0, gk = 0;
+  double alpha = 1;
+  Value output = epilogue.empty() ? anchor->getResult(0)
+                                  : epilogue.back().op->getResult(0);
+  if (auto conv = llvm::dyn_cast<ConvOp>(anchor)) {
+    s = convShape(conv);
     FailureOr<reference::Tensor> w = constantData(conv.getWeight());
     if (failed(w)) {
       error = "unreadable weights";
       return failure();
     }
-    result.inputs.push_back({conv.getInput(), {}});
-    args.push_back(memrefOf(conv.getInput()));
+    xArg = addInput(conv.getInput(), memrefOf(conv.getInput()));
     if (cfg.variant == "dwconv") {
       std::vector<float> flat(w->size());
       for (int64_t i = 0; i < w->size(); ++i)
         flat[i] = static_cast<float>(w->floats()[i]);
-      result.inputs.push_back({Value(), toBytes(flat)});
-      args.push_back(MemRefType::get({s.m, s.kh * s.kw}, f32));
+      wArg = addPacked(flat, MemRefType::get({s.m, s.kh * s.kw}, f32));
     } else {
       int64_t k = s.c * s.kh * s.kw;
-      result.inputs.push_back({Value(), toBytes(packRows(*w, s.m, k, cfg.mr))});
-      args.push_back(MemRefType::get({(s.m + cfg.mr - 1) / cfg.mr, k, cfg.mr}, f32));
+      wArg = addPacked(packRows(*w, s.m, k, cfg.mr),
+                       MemRefType::get({(s.m + cfg.mr - 1) / cfg.mr, k, cfg.mr}, f32));
     }
-    if (conv.getBias()) {
-      result.inputs.push_back({conv.getBias(), {}});
-      args.push_back(memrefOf(conv.getBias()));
-    }
-    args.push_back(memrefOf(conv.getOutput()));
-    body = [&, conv](Emitter &e, ValueRange a, Value begin, Value end,
-                     int64_t &grid, int64_t &grain) {
-      if (cfg.variant == "dwconv")
-        return buildDepthwise(e, conv, cfg, a, begin, end, grid, grain);
-      if (cfg.variant == "conv_direct")
-        return buildConvDirect(e, conv, cfg, a, begin, end, grid, grain);
-      return buildConvPacked(e, conv, cfg, a, begin, end, grid, grain);
-    };
+    if (conv.getBias())
+      biasArg = addInput(conv.getBias(), MemRefType::get({s.m}, f32));
   } else {
-    // Gemm and MatMul: A [M][K] (batch dimensions folded into M).
-    Value lhs, rhs, c, output;
+    Value lhs, rhs, c;
     bool transB = false;
-    double alpha = 1, beta = 1;
-    if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
+    double beta = 1;
+    if (auto gemm = llvm::dyn_cast<GemmOp>(anchor)) {
       lhs = gemm.getA();
       rhs = gemm.getB();
       c = gemm.getC();
-      output = gemm.getOutput();
       transB = gemm.getTransB();
       alpha = gemm.getAlpha().convertToDouble();
       beta = gemm.getBeta().convertToDouble();
     } else {
-      auto mm = llvm::cast<MatMulOp>(op);
+      auto mm = llvm::cast<MatMulOp>(anchor);
       lhs = mm.getLhs();
       rhs = mm.getRhs();
-      output = mm.getOutput();
     }
-    ArrayRef<int64_t> ls = typeOf(lhs).getShape();
-    int64_t k = ls.back(), m = typeOf(lhs).getNumElements() / k;
-    int64_t n = typeOf(output).getShape().back();
+    gk = typeOf(lhs).getShape().back();
+    gm = typeOf(lhs).getNumElements() / gk;
+    gn = typeOf(anchor->getResult(0)).getShape().back();
     FailureOr<reference::Tensor> bT = constantData(rhs);
     if (failed(bT)) {
       error = "unreadable weights";
       return failure();
     }
-    result.inputs.push_back({lhs, {}});
-    args.push_back(MemRefType::get({m, k}, f32));
-    int64_t tiles = (n + cfg.nr() - 1) / cfg.nr();
-    result.inputs.push_back({Value(), toBytes(packCols(*bT, k, n, transB, cfg.nr()))});
-    args.push_back(MemRefType::get({tiles, k, cfg.nr()}, f32));
-    bool hasBias = c && beta != 0;
-    if (hasBias) {
+    xArg = addInput(lhs, MemRefType::get({gm, gk}, f32));
+    int64_t tiles = (gn + cfg.nr() - 1) / cfg.nr();
+    wArg = addPacked(packCols(*bT, gk, gn, transB, cfg.nr()),
+                     MemRefType::get({tiles, gk, cfg.nr()}, f32));
+    if (c && beta != 0) {
       FailureOr<reference::Tensor> cT = constantData(c);
       if (failed(cT)) {
         error = "unreadable bias";
         return failure();
       }
       std::vector<float> padded(tiles * cfg.nr(), 0.0f);
-      for (int64_t i = 0; i < n; ++i)
+      for (int64_t i = 0; i < gn; ++i)
         padded[i] = static_cast<float>(beta * cT->floats()[i]);
-      result.inputs.push_back({Value(), toBytes(padded)});
-      args.push_back(MemRefType::get({tiles * cfg.nr()}, f32));
+      biasArg = addPacked(padded, MemRefType::get({tiles * cfg.nr()}, f32));
     }
-    args.push_back(MemRefType::get({m, n}, f32));
-    body = [&, m, n, k, hasBias, alpha](Emitter &e, ValueRange a, Value begin,
-                                        Value end, int64_t &grid, int64_t &grain) {
-      return buildGemm(e, m, n, k, hasBias, alpha, cfg, a, begin, end, grid, grain);
-    };
   }
+
+  // Epilogue operands: scalar constants are inlined; per-row and
+  // per-column operands are read as 1-D; full ones like the output view.
+  bool flatOut = cfg.variant == "conv_pointwise" || cfg.variant == "conv_im2col";
+  auto outputView = [&](Value v) {
+    RankedTensorType t = typeOf(v);
+    if (cfg.variant == "gemm")
+      return MemRefType::get({gm, gn}, f32);
+    if (flatOut)
+      return MemRefType::get({t.getDimSize(0), t.getDimSize(1),
+                              t.getDimSize(2) * t.getDimSize(3)}, f32);
+    return memrefOf(v);
+  };
+  SmallVector<int> epilogueArgs;
+  SmallVector<std::optional<double>> scalars;
+  for (const EpilogueStep &step : epilogue) {
+    scalars.push_back(std::nullopt);
+    if (!step.operand) {
+      epilogueArgs.push_back(-1);
+      continue;
+    }
+    if (step.read == EpilogueStep::Read::Scalar && isConstant(step.operand)) {
+      FailureOr<reference::Tensor> t = constantData(step.operand);
+      if (failed(t)) {
+        error = "unreadable epilogue constant";
+        return failure();
+      }
+      scalars.back() = t->getDouble(0);
+      epilogueArgs.push_back(-1);
+      continue;
+    }
+    int64_t n = typeOf(step.operand).getNumElements();
+    MemRefType type = step.read == EpilogueStep::Read::Full
+                          ? outputView(step.operand)
+                          : MemRefType::get({n}, f32);
+    epilogueArgs.push_back(addInput(step.operand, type));
+  }
+
+  // Stages: a padded copy of the input for templates that read rows in
+  // place, the im2col panels for conv_im2col, then the compute stage.
+  bool im2col = cfg.variant == "conv_im2col";
+  bool padCopy = false;
+  ConvShape ks = s; // the shape the compute stage sees
+  if (auto conv = llvm::dyn_cast<ConvOp>(anchor)) {
+    ArrayRef<int64_t> pads = conv.getPads();
+    padCopy = (cfg.variant == "conv_direct" || cfg.variant == "dwconv") &&
+              llvm::any_of(pads, [](int64_t p) { return p != 0; });
+    if (padCopy) {
+      ks.h = s.h + pads[0] + pads[2];
+      ks.w = s.w + pads[1] + pads[3];
+      ks.ph = ks.pw = 0;
+    }
+  }
+  int64_t nr = cfg.nr(), p = s.oh * s.ow;
+  int64_t ptiles = (p + nr - 1) / nr;
+  int nIn = result.inputs.size();
+  MemRefType paddedType = MemRefType::get({s.n, s.c, ks.h, ks.w}, f32);
+  MemRefType panelType =
+      MemRefType::get({s.n, ptiles, s.c * s.kh * s.kw, nr}, f32);
+  MemRefType outType = cfg.variant == "gemm" ? MemRefType::get({gm, gn}, f32)
+                                             : memrefOf(output);
+  // The buffer the compute stage reads as its input (template input index,
+  // or nIn + scratch index).
+  int xSource = xArg;
+  MemRefType xType = inputTypes[xArg];
+  auto addStage = [&](StringRef kind, ArrayRef<MemRefType> types,
+                      std::vector<int> args,
+                      function_ref<void(Emitter &, ValueRange, Value, Value,
+                                        int64_t &)> body) -> LogicalResult {
+    FailureOr<KernelInfo> info = kernels.addMemrefKernel(
+        kind, anchor->getLoc(), types,
+        [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
+            int64_t &grid, int64_t &grain) {
+          Emitter e{b, loc, cfg.vl};
+          body(e, a, begin, end, grid);
+          grain = 1;
+          return success();
+        },
+        error);
+    if (failed(info))
+      return failure();
+    result.stages.push_back({*info, std::move(args)});
+    return success();
+  };
+  if (padCopy) {
+    int scratch = nIn + static_cast<int>(result.scratchBytes.size());
+    result.scratchBytes.push_back(uint64_t(paddedType.getNumElements()) * 4);
+    ArrayRef<int64_t> pads = llvm::cast<ConvOp>(anchor).getPads();
+    if (failed(addStage("conv.pad", {xType, paddedType}, {xSource, scratch},
+                        [&](Emitter &e, ValueRange a, Value begin, Value end,
+                            int64_t &grid) {
+                          buildPadCopy(e, s, pads[0], pads[1], a[0], a[1],
+                                       begin, end, grid);
+                        })))
+      return failure();
+    xSource = scratch;
+    xType = paddedType;
+  }
+  if (im2col) {
+    int scratch = nIn + static_cast<int>(result.scratchBytes.size());
+    result.scratchBytes.push_back(uint64_t(panelType.getNumElements()) * 4);
+    if (failed(addStage("conv_im2col.pack", {xType, panelType}, {xSource, scratch},
+                        [&](Emitter &e, ValueRange a, Value begin, Value end,
+                            int64_t &grid) {
+                          buildIm2col(e, s, cfg, flattenSpatial(e, a[0]), a[1],
+                                      begin, end, grid);
+                        })))
+      return failure();
+    xSource = scratch;
+    xType = panelType;
+  }
+
+  // The compute stage: its inputs (the panels in place of x for im2col),
+  // the epilogue operands, then the output.
+  SmallVector<MemRefType> types;
+  std::vector<int> args;
+  SmallVector<int> argOf; // template input -> position in this stage
+  for (int i = 0; i < nIn; ++i) {
+    argOf.push_back(types.size());
+    types.push_back(i == xArg ? xType : inputTypes[i]);
+    args.push_back(i == xArg ? xSource : i);
+  }
+  types.push_back(outType);
+  args.push_back(nIn + static_cast<int>(result.scratchBytes.size()));
   FailureOr<KernelInfo> info = kernels.addMemrefKernel(
-      cfg.variant, op->getLoc(), args,
+      cfg.variant, anchor->getLoc(), types,
       [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
           int64_t &grid, int64_t &grain) {
         Emitter e{b, loc, cfg.vl};
-        return body(e, a, begin, end, grid, grain);
+        Epilogue epi;
+        epi.steps = epilogue;
+        epi.scalars = scalars;
+        for (int arg : epilogueArgs)
+          epi.operands.push_back(arg < 0 ? Value() : a[argOf[arg]]);
+        Value x = a[argOf[xArg]], w = a[argOf[wArg]];
+        Value bias = biasArg < 0 ? Value() : a[argOf[biasArg]];
+        Value out = a.back();
+        grain = 1;
+        if (cfg.variant == "conv_pointwise")
+          buildPointwise(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
+        else if (cfg.variant == "conv_direct")
+          buildDirect(e, ks, cfg, x, w, bias, out, epi, begin, end, grid);
+        else if (cfg.variant == "dwconv")
+          buildDepthwise(e, ks, cfg, x, w, bias, out, epi, begin, end, grid, grain);
+        else if (im2col)
+          buildPanelGemm(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
+        else
+          buildGemm(e, gm, gn, gk, alpha, cfg, x, w, bias, out, epi, begin, end,
+                    grid);
+        return success();
       },
       error);
   if (failed(info))
     return failure();
-  result.info = *info;
+  result.stages.push_back({*info, args});
   return result;
 }

@@ -35,6 +35,17 @@
 
 namespace mlir::infer {
 
+/// One elementwise step applied to the accumulators before they are stored
+/// (a fused epilogue): a unary function, or a binary function with an
+/// operand read per output channel/row, per column, as a scalar, or as a
+/// full tensor shaped like the output.
+struct EpilogueStep {
+  Operation *op = nullptr;     ///< the infer.unary / infer.binary
+  Value operand;               ///< the other operand of a binary step
+  bool chainOnLeft = true;     ///< the accumulated value is the lhs
+  enum class Read { None, Scalar, PerRow, PerColumn, Full } read = Read::None;
+};
+
 /// An input of a template kernel: a graph value, or constant data the
 /// template packed into its own layout.
 struct TemplateArg {
@@ -43,10 +54,20 @@ struct TemplateArg {
   bool isPacked() const { return !packed.empty(); }
 };
 
-/// A template kernel ready for the plan.
-struct TemplateKernel {
+/// One launch of a template: a kernel and its arguments, as indices into
+/// the template's inputs, then its scratch buffers, then its output.
+struct TemplateStage {
   KernelInfo info;
+  std::vector<int> args;
+};
+
+/// A template kernel ready for the plan: one or more launches sharing
+/// inputs, scratch buffers (arena memory alive for the template only) and
+/// one output.
+struct TemplateKernel {
   std::vector<TemplateArg> inputs;
+  std::vector<uint64_t> scratchBytes;
+  std::vector<TemplateStage> stages;
 };
 
 /// The tile configuration chosen for `op` on `target`, or null when no
@@ -54,15 +75,20 @@ struct TemplateKernel {
 /// `infer.tile` attribute on the op.
 DictionaryAttr selectTileConfig(Operation *op, const CpuTarget &target);
 
-/// Whether the tile configuration reads its input without padding, so the
-/// planner must pad the input first (conv_direct, dwconv).
-bool needsExplicitPadding(DictionaryAttr config);
+/// Classifies the epilogue `ops` (in order, each consuming the previous
+/// result, the first consuming `anchor`'s) for the anchor's template; fails
+/// when a step cannot run in registers (the group then takes the generic
+/// path).
+FailureOr<SmallVector<EpilogueStep>> classifyEpilogue(Operation *anchor,
+                                                      ArrayRef<Operation *> ops);
 
-/// Builds the template kernel of `op` with its tile configuration.
-FailureOr<TemplateKernel> buildTemplateKernel(Operation *op,
-                                              DictionaryAttr config,
-                                              KernelModule &kernels,
-                                              std::string &error);
+/// Builds the template kernel of `anchor` with its tile configuration and
+/// epilogue. The kernel's output is the last epilogue step's (or the
+/// anchor's) result.
+FailureOr<TemplateKernel>
+buildTemplateKernel(Operation *anchor, DictionaryAttr config,
+                    ArrayRef<EpilogueStep> epilogue, KernelModule &kernels,
+                    std::string &error);
 
 } // namespace mlir::infer
 

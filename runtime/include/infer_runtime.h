@@ -110,6 +110,21 @@ INFER_API infer_status infer_context_set_input(infer_context *context, int32_t i
                                      const void *data, size_t size);
 /** Runs the model on the inputs set. */
 INFER_API infer_status infer_context_run(infer_context *context);
+/**
+ * Runs like infer_context_run and stores the time of every launch, in
+ * milliseconds, into `launch_ms` (infer_engine_num_launches entries).
+ */
+INFER_API infer_status infer_context_run_profiled(infer_context *context,
+                                                  double *launch_ms);
+/**
+ * Describes launch `index` of the plan: its kernel's kind ("conv/conv_direct",
+ * "copy") and the ONNX nodes it computes, comma-separated. The strings live
+ * as long as the engine.
+ */
+INFER_API infer_status infer_engine_launch_info(const infer_engine *engine,
+                                                int32_t index,
+                                                const char **kind,
+                                                const char **nodes);
 /** Copies output `index` into `data`, which holds `size` bytes. */
 INFER_API infer_status infer_context_get_output(infer_context *context, int32_t index,
                                       void *data, size_t size);

@@ -66,6 +66,7 @@ struct Options {
   double duration = 3.0;
   int threads = 0;
   std::string json;
+  bool profile = false;
 };
 
 /// A named tensor crossing the tool.
@@ -515,6 +516,58 @@ int runArtifact(const Options &opt) {
                 infer_engine_arena_size(engine) / 1048576.0,
                 infer_engine_weights_size(engine) / 1048576.0,
                 infer_engine_num_launches(engine));
+    std::vector<double> launchMedian;
+    if (opt.profile) {
+      // Per-launch medians over profiled runs, printed by time.
+      int32_t n = infer_engine_num_launches(engine);
+      int runs = std::max<int>(10, std::min<int>(100, static_cast<int>(ms.size())));
+      std::vector<std::vector<double>> samples(n);
+      std::vector<double> times(n);
+      for (int r = 0; r < runs; ++r) {
+        infer_context_run_profiled(context, times.data());
+        for (int32_t i = 0; i < n; ++i)
+          samples[i].push_back(times[i]);
+      }
+      double total = 0;
+      for (auto &s : samples) {
+        std::sort(s.begin(), s.end());
+        launchMedian.push_back(percentile(s, 0.5));
+        total += launchMedian.back();
+      }
+      std::vector<int32_t> order(n);
+      for (int32_t i = 0; i < n; ++i)
+        order[i] = i;
+      std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
+        return launchMedian[a] > launchMedian[b];
+      });
+      std::printf("profile: %d launches, %.3f ms in kernels (median of %d runs)\n",
+                  n, total, runs);
+      std::printf("  %6s %9s  %-28s %s\n", "share", "ms", "kind", "ONNX nodes");
+      for (int32_t k = 0; k < std::min<int32_t>(n, 25); ++k) {
+        const char *kind = "", *nodes = "";
+        infer_engine_launch_info(engine, order[k], &kind, &nodes);
+        std::printf("  %5.1f%% %9.3f  %-28s %s\n",
+                    100.0 * launchMedian[order[k]] / total, launchMedian[order[k]],
+                    kind, nodes);
+      }
+      // The same time summed per kernel kind.
+      std::map<std::string, std::pair<double, int>> byKind;
+      for (int32_t i = 0; i < n; ++i) {
+        const char *kind = "", *nodes = "";
+        infer_engine_launch_info(engine, i, &kind, &nodes);
+        byKind[kind].first += launchMedian[i];
+        byKind[kind].second += 1;
+      }
+      std::vector<std::pair<std::string, std::pair<double, int>>> kinds(
+          byKind.begin(), byKind.end());
+      std::sort(kinds.begin(), kinds.end(), [](const auto &a, const auto &b) {
+        return a.second.first > b.second.first;
+      });
+      std::printf("  by kind:\n");
+      for (const auto &[kind, t] : kinds)
+        std::printf("  %5.1f%% %9.3f  %-28s %d launches\n", 100.0 * t.first / total,
+                    t.first, kind.c_str(), t.second);
+    }
     if (!opt.json.empty()) {
       nlohmann::json j;
       j["artifact"] = opt.model;
@@ -532,6 +585,15 @@ int runArtifact(const Options &opt) {
       j["samples_per_s"] = qps * batch;
       j["arena_bytes"] = infer_engine_arena_size(engine);
       j["weight_bytes"] = infer_engine_weights_size(engine);
+      if (opt.profile) {
+        nlohmann::json launches = nlohmann::json::array();
+        for (size_t i = 0; i < launchMedian.size(); ++i) {
+          const char *kind = "", *nodes = "";
+          infer_engine_launch_info(engine, static_cast<int32_t>(i), &kind, &nodes);
+          launches.push_back({{"kind", kind}, {"nodes", nodes}, {"ms", launchMedian[i]}});
+        }
+        j["launches"] = launches;
+      }
       std::ofstream out(opt.json);
       if (!out)
         return fail("cannot write '" + opt.json + "'");
@@ -582,6 +644,8 @@ int main(int argc, char **argv) {
   app.add_option("--threads", opt.threads, "Threads (0: all cores)")
       ->capture_default_str();
   app.add_option("--json", opt.json, "Write benchmark results as JSON");
+  app.add_flag("--profile", opt.profile,
+               "With --bench: time every launch and print the costliest");
   CLI11_PARSE(app, argc, argv);
   if (!fs::exists(opt.model))
     return fail("'" + opt.model + "' does not exist");
