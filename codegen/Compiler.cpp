@@ -15,6 +15,7 @@
 #include "codegen/ArtifactWriter.h"
 #include "codegen/MemoryPlanner.h"
 #include "codegen/ScalarOps.h"
+#include "codegen/cpu/AttentionTemplate.h"
 #include "codegen/cpu/ContractionTemplates.h"
 
 #include "ir/InferOps.h"
@@ -137,9 +138,10 @@ bool isInlineConstant(Value v) {
 /// Builds the plan and the kernels of one function.
 class PlanBuilder {
 public:
-  PlanBuilder(func::FuncOp fn, KernelModule &kernels, ArtifactPlan &plan,
-              std::vector<KernelSummary> &summaries)
-      : fn(fn), kernels(kernels), plan(plan), summaries(summaries) {}
+  PlanBuilder(func::FuncOp fn, const CpuTarget &target, KernelModule &kernels,
+              ArtifactPlan &plan, std::vector<KernelSummary> &summaries)
+      : fn(fn), target(target), kernels(kernels), plan(plan),
+        summaries(summaries) {}
 
   /// Constant data packed by a kernel template.
   uint32_t packedBuffer(const std::vector<char> &bytes) {
@@ -153,26 +155,88 @@ public:
   uint64_t weightBytes() const { return plan.constants.size(); }
 
 private:
+  /// One kernel's worth of ops: a fusion group's body, or a single op.
+  struct Group {
+    Operation *root;                // the infer.fused op or the single op
+    std::string pattern;            // what the report calls it
+    SmallVector<Operation *> ops;   // in order, without the terminator
+    SmallVector<Value> results;     // values the kernel produces (inner)
+    SmallVector<Value> outer;       // the same as top-level values
+    /// The top-level value whose buffer holds `v` (a block argument's
+    /// operand), or `v` itself.
+    Value toOuter(Value v) const {
+      if (auto arg = llvm::dyn_cast<BlockArgument>(v))
+        if (arg.getOwner()->getParentOp() == root)
+          return root->getOperand(arg.getArgNumber());
+      return v;
+    }
+  };
+
   uint32_t newBuffer(BufferRegion region, uint64_t offset, uint64_t size,
                      uint32_t index = 0) {
     plan.buffers.push_back({region, offset, size, index});
     firstUse.push_back(-1);
     lastUse.push_back(-1);
+    parentOf.push_back(-1);
     return plan.buffers.size() - 1;
   }
   FailureOr<uint32_t> constantBuffer(ConstantOp c, std::string &error);
+  /// The buffer holding top-level (or group-inner constant) value `v`.
+  FailureOr<uint32_t> bufferFor(Value v, std::string &error);
+  /// A new buffer for the top-level result `v`: its slice of an in-place
+  /// concatenation, the model output that claims it, or arena.
+  uint32_t resultBuffer(Value v) {
+    uint32_t id;
+    auto slice = sliceOf.find(v);
+    auto claim = claimedBy.find(v);
+    if (slice != sliceOf.end()) {
+      auto [parent, offset] = slice->second;
+      id = newBuffer(plan.buffers[parent].region, offset, byteSize(v),
+                     plan.buffers[parent].index);
+      parentOf[id] = parent;
+    } else if (claim != claimedBy.end()) {
+      id = newBuffer(BufferRegion::Output, 0, byteSize(v), claim->second);
+    } else {
+      id = newBuffer(BufferRegion::Arena, 0, byteSize(v));
+    }
+    bufferOf[v] = id;
+    return id;
+  }
+  /// Records a use at `step` (of the whole buffer a slice belongs to).
   void touch(uint32_t buffer, int64_t step) {
+    while (parentOf[buffer] >= 0)
+      buffer = parentOf[buffer];
     if (firstUse[buffer] < 0)
       firstUse[buffer] = step;
     lastUse[buffer] = std::max(lastUse[buffer], step);
   }
 
+  LogicalResult emitGroup(const Group &g, std::string &error);
+  /// The kernel template of the group's anchor with the rest of the group
+  /// as its epilogue; `handled` is false when no template applies.
+  LogicalResult emitTemplate(const Group &g, bool &handled, std::string &error);
+  FailureOr<std::optional<TemplateKernel>> buildTemplate(const Group &g,
+                                                         std::string &error);
+  /// One kernel of the group's ops, lowered through linalg.
+  LogicalResult emitGeneric(const Group &g, std::string &error);
+  /// Records a launch of `info` over `args`.
+  void launch(const Group &g, const KernelInfo &info, ArrayRef<uint32_t> args,
+              int64_t flops, StringRef kindSuffix);
+
   func::FuncOp fn;
+  const CpuTarget &target;
   KernelModule &kernels;
   ArtifactPlan &plan;
   std::vector<KernelSummary> &summaries;
   llvm::DenseMap<Value, uint32_t> bufferOf;
+  llvm::DenseMap<Value, uint32_t> claimedBy;
+  /// Operands of in-place concatenations: (the concatenation's buffer,
+  /// byte offset).
+  llvm::DenseMap<Value, std::pair<uint32_t, uint64_t>> sliceOf;
   std::vector<int64_t> firstUse, lastUse;
+  /// The buffer a slice belongs to, or -1.
+  std::vector<int64_t> parentOf;
+  int64_t step = 0;
 };
 
 FailureOr<uint32_t> PlanBuilder::constantBuffer(ConstantOp c,
@@ -194,6 +258,214 @@ FailureOr<uint32_t> PlanBuilder::constantBuffer(ConstantOp c,
   return id;
 }
 
+FailureOr<uint32_t> PlanBuilder::bufferFor(Value v, std::string &error) {
+  auto it = bufferOf.find(v);
+  if (it != bufferOf.end())
+    return it->second;
+  if (auto c = v.getDefiningOp<ConstantOp>())
+    return constantBuffer(c, error);
+  error = "internal: a kernel reads a value that has no buffer";
+  return failure();
+}
+
+/// The FLOPs of a group: its anchor's, or its largest op's.
+int64_t groupFlops(ArrayRef<Operation *> ops) {
+  int64_t best = 0;
+  for (Operation *op : ops) {
+    if (llvm::isa<ConstantOp>(op))
+      continue;
+    if (llvm::isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp>(op))
+      return estimateFlops(op);
+    if (auto a = llvm::dyn_cast<AttentionOp>(op)) {
+      ArrayRef<int64_t> q = tensorType(a.getQ()).getShape();
+      ArrayRef<int64_t> k = tensorType(a.getK()).getShape();
+      ArrayRef<int64_t> v = tensorType(a.getV()).getShape();
+      int64_t batch = numel(a.getQ()) / (q[q.size() - 2] * q.back());
+      int64_t lq = q[q.size() - 2], lk = k[k.size() - 2];
+      return 2 * batch * lq * lk * (q.back() + v.back());
+    }
+    best = std::max(best, estimateFlops(op));
+  }
+  return best;
+}
+
+void PlanBuilder::launch(const Group &g, const KernelInfo &info,
+                         ArrayRef<uint32_t> args, int64_t flops,
+                         StringRef kindSuffix) {
+  ArtifactLaunch l;
+  l.kernel = plan.kernels.size();
+  collectNodeNames(g.root->getLoc(), l.nodes);
+  l.grid = info.grid;
+  l.grain = info.grain;
+  KernelSummary sum;
+  sum.symbol = info.symbol;
+  sum.kind = g.pattern + kindSuffix.str();
+  sum.pattern = g.pattern;
+  sum.nodes = l.nodes;
+  sum.flops = flops;
+  sum.grid = info.grid;
+  for (uint32_t a : args) {
+    touch(a, step);
+    l.args.push_back(a);
+    sum.bytes += plan.buffers[a].size;
+  }
+  plan.kernels.push_back({info.symbol, info.kind});
+  plan.launches.push_back(std::move(l));
+  summaries.push_back(std::move(sum));
+  ++step;
+}
+
+FailureOr<std::optional<TemplateKernel>>
+PlanBuilder::buildTemplate(const Group &g, std::string &error) {
+  using Result = std::optional<TemplateKernel>;
+  if (g.results.size() != 1)
+    return Result();
+  // Attention: views, the attention, views.
+  auto attn = llvm::find_if(g.ops, [](Operation *op) {
+    return llvm::isa<AttentionOp>(op);
+  });
+  if (attn != g.ops.end()) {
+    bool onlyViews = llvm::all_of(g.ops, [&](Operation *op) {
+      return op == *attn ||
+             llvm::isa<TransposeOp, ReshapeOp, SliceOp, ConstantOp>(op);
+    });
+    if (!onlyViews)
+      return Result();
+    return buildAttentionKernel(llvm::cast<AttentionOp>(*attn), g.results.front(),
+                                target.vectorBytes / 4, kernels, error);
+  }
+  // Contractions: the op with a tile configuration; before it only views
+  // and constants, after it the epilogue.
+  auto it = llvm::find_if(g.ops, [](Operation *op) {
+    return op->hasAttr("infer.tile");
+  });
+  if (it == g.ops.end())
+    return Result();
+  Operation *anchor = *it;
+  auto config = anchor->getAttrOfType<DictionaryAttr>("infer.tile");
+  SmallVector<Operation *> epilogueOps;
+  for (Operation *op : llvm::make_range(std::next(it), g.ops.end()))
+    if (!llvm::isa<ConstantOp>(op))
+      epilogueOps.push_back(op);
+  Value last = epilogueOps.empty() ? anchor->getResult(0)
+                                   : epilogueOps.back()->getResult(0);
+  if (last != g.results.front())
+    return Result();
+  FailureOr<SmallVector<EpilogueStep>> epilogue =
+      classifyEpilogue(anchor, epilogueOps);
+  if (failed(epilogue))
+    return Result();
+  FailureOr<TemplateKernel> tk =
+      buildTemplateKernel(anchor, config, *epilogue, kernels, error);
+  if (failed(tk))
+    return failure();
+  return Result(std::move(*tk));
+}
+
+LogicalResult PlanBuilder::emitTemplate(const Group &g, bool &handled,
+                                        std::string &error) {
+  handled = false;
+  FailureOr<std::optional<TemplateKernel>> built = buildTemplate(g, error);
+  if (failed(built))
+    return failure();
+  if (!*built)
+    return success();
+  TemplateKernel &tk = **built;
+  handled = true;
+  std::vector<uint32_t> ids;
+  for (TemplateArg &arg : tk.inputs) {
+    if (arg.isPacked()) {
+      ids.push_back(packedBuffer(arg.packed));
+      continue;
+    }
+    FailureOr<uint32_t> id = bufferFor(g.toOuter(arg.value), error);
+    if (failed(id))
+      return failure();
+    ids.push_back(*id);
+  }
+  for (uint64_t bytes : tk.scratchBytes)
+    ids.push_back(newBuffer(BufferRegion::Arena, 0, bytes));
+  ids.push_back(resultBuffer(g.outer.front()));
+  int64_t flops = groupFlops(g.ops);
+  for (auto [s, stage] : llvm::enumerate(tk.stages)) {
+    bool lastStage = s + 1 == tk.stages.size();
+    std::vector<uint32_t> args;
+    for (int a : stage.args)
+      args.push_back(ids[a]);
+    launch(g, stage.info, args, lastStage ? flops : 0, "/" + stage.info.kind);
+  }
+  return success();
+}
+
+LogicalResult PlanBuilder::emitGeneric(const Group &g, std::string &error) {
+  // Inputs: values read from outside the ops (small constants go inside).
+  llvm::SmallPtrSet<Operation *, 16> inside(g.ops.begin(), g.ops.end());
+  SmallVector<Operation *> ops;
+  SmallVector<Value> inputs;
+  for (Operation *op : g.ops) {
+    for (Value v : op->getOperands()) {
+      Operation *def = v.getDefiningOp();
+      if (def && inside.contains(def))
+        continue;
+      if (isInlineConstant(v) && !bufferOf.count(v)) {
+        if (!llvm::is_contained(ops, def))
+          ops.push_back(def);
+        continue;
+      }
+      if (!llvm::is_contained(inputs, v))
+        inputs.push_back(v);
+    }
+  }
+  for (Operation *op : g.ops)
+    if (!llvm::is_contained(ops, op))
+      ops.push_back(op);
+  std::string kind = g.pattern;
+  FailureOr<KernelInfo> info =
+      kernels.addKernel(ops, inputs, g.results, kind, error);
+  if (failed(info))
+    return failure();
+  std::vector<uint32_t> args;
+  for (Value v : inputs) {
+    FailureOr<uint32_t> id = bufferFor(g.toOuter(v), error);
+    if (failed(id))
+      return failure();
+    args.push_back(*id);
+  }
+  for (Value v : g.outer)
+    args.push_back(resultBuffer(v));
+  launch(g, *info, args, groupFlops(g.ops), "");
+  return success();
+}
+
+LogicalResult PlanBuilder::emitGroup(const Group &g, std::string &error) {
+  // Nothing to compute for empty results: give them empty buffers.
+  if (llvm::all_of(g.outer, [](Value v) { return numel(v) == 0; })) {
+    for (Value v : g.outer) {
+      auto claim = claimedBy.find(v);
+      bufferOf[v] = claim != claimedBy.end()
+                        ? newBuffer(BufferRegion::Output, 0, 0, claim->second)
+                        : newBuffer(BufferRegion::Arena, 0, 0);
+    }
+    return success();
+  }
+  bool handled = false;
+  if (failed(emitTemplate(g, handled, error)))
+    return failure();
+  if (handled)
+    return success();
+  return emitGeneric(g, error);
+}
+
+/// What the report calls a single op.
+std::string opPattern(Operation *op) {
+  std::string kind = op->getName().stripDialect().str();
+  if (auto u = llvm::dyn_cast<UnaryOp>(op))
+    kind += "." + stringifyUnaryKind(u.getKind()).str();
+  else if (auto bin = llvm::dyn_cast<BinaryOp>(op))
+    kind += "." + stringifyBinaryKind(bin.getKind()).str();
+  return kind;
+}
+
 LogicalResult PlanBuilder::build(std::string &error) {
   Block &body = fn.getBody().front();
   auto ret = llvm::cast<func::ReturnOp>(body.getTerminator());
@@ -205,7 +477,6 @@ LogicalResult PlanBuilder::build(std::string &error) {
   }
   // Which produced value each output claims, following aliases back to the
   // kernel that writes the bytes.
-  llvm::DenseMap<Value, uint32_t> claimedBy;
   std::vector<bool> outputClaimed(ret.getNumOperands(), false);
   for (auto [j, v] : llvm::enumerate(ret.getOperands())) {
     Value base = v;
@@ -221,150 +492,78 @@ LogicalResult PlanBuilder::build(std::string &error) {
     outputClaimed[j] = true;
   }
 
-  int64_t step = 0;
+  // In-place concatenations: their buffers exist before their operands'
+  // producers run, which write straight into their slices.
+  for (Operation &op : body.without_terminator()) {
+    auto concat = llvm::dyn_cast<ConcatOp>(op);
+    if (!concat || !concat->hasAttr(kInPlaceAttr))
+      continue;
+    std::string why;
+    if (failed(canConcatInPlace(concat, why))) {
+      concat->removeAttr(kInPlaceAttr);
+      continue;
+    }
+    uint32_t whole = resultBuffer(concat.getOutput());
+    uint64_t offset = 0;
+    for (Value v : concat.getInputs()) {
+      sliceOf[v] = {whole, offset};
+      offset += byteSize(v);
+    }
+  }
+
   for (Operation &op : body.without_terminator()) {
     // Constants get buffers when a kernel reads them unpacked; small ones
     // are compiled into their users' kernels.
     if (llvm::isa<ConstantOp>(op))
       continue;
-    if (isAlias(&op)) {
-      Value src = op.getOperand(0);
-      if (!bufferOf.count(src)) {
-        auto c = src.getDefiningOp<ConstantOp>();
-        if (!c || failed(constantBuffer(c, error)))
+    if (op.hasAttr(kInPlaceAttr) && llvm::isa<ConcatOp>(op)) {
+      // Every operand was written into its slice by its producer.
+      for (Value v : op.getOperands()) {
+        auto it = bufferOf.find(v);
+        if (it == bufferOf.end() || parentOf[it->second] < 0) {
+          error = "internal: an operand of an in-place concatenation was "
+                  "not written in place";
           return failure();
+        }
       }
-      bufferOf[op.getResult(0)] = bufferOf[src];
       continue;
     }
-    if (op.getNumRegions() != 0 || !llvm::isa<InferDialect>(op.getDialect())) {
+    if (isAlias(&op)) {
+      Value src = op.getOperand(0);
+      FailureOr<uint32_t> id = bufferFor(src, error);
+      if (failed(id))
+        return failure();
+      bufferOf[op.getResult(0)] = *id;
+      continue;
+    }
+    if (!llvm::isa<InferDialect>(op.getDialect()) ||
+        (op.getNumRegions() != 0 && !llvm::isa<FusedOp>(op))) {
       error = "cannot compile '" + op.getName().getStringRef().str() + "'";
       return failure();
     }
-    // Nothing to compute for empty results: give them empty buffers.
-    if (llvm::all_of(op.getResults(), [](Value v) { return numel(v) == 0; })) {
-      for (Value v : op.getResults()) {
-        auto claim = claimedBy.find(v);
-        bufferOf[v] = claim != claimedBy.end()
-                          ? newBuffer(BufferRegion::Output, 0, 0, claim->second)
-                          : newBuffer(BufferRegion::Arena, 0, 0);
-      }
-      continue;
-    }
-    std::string kind = op.getName().stripDialect().str();
-    if (auto u = llvm::dyn_cast<UnaryOp>(op))
-      kind += "." + stringifyUnaryKind(u.getKind()).str();
-    else if (auto bin = llvm::dyn_cast<BinaryOp>(op))
-      kind += "." + stringifyBinaryKind(bin.getKind()).str();
-    ArtifactLaunch launch;
-    launch.kernel = plan.kernels.size();
-    collectNodeNames(op.getLoc(), launch.nodes);
-    KernelSummary summary{"", kind, launch.nodes, estimateFlops(&op), 0, 1};
-
-    // A kernel template: its packed constants, scratch buffers alive for
-    // its launches only, and one launch per stage.
-    if (auto config = op.getAttrOfType<DictionaryAttr>("infer.tile")) {
-      FailureOr<TemplateKernel> tk =
-          buildTemplateKernel(&op, config, /*epilogue=*/{}, kernels, error);
-      if (failed(tk))
+    Group g;
+    g.root = &op;
+    if (auto fused = llvm::dyn_cast<FusedOp>(op)) {
+      g.pattern = fused.getPattern().str();
+      for (Operation &inner : fused.getBody().front().without_terminator())
+        g.ops.push_back(&inner);
+      g.results.assign(fused.getYield().getValues().begin(),
+                       fused.getYield().getValues().end());
+      // A group yielding one of its inputs unchanged would need a copy.
+      if (llvm::any_of(g.results, [](Value v) {
+            return llvm::isa<BlockArgument>(v);
+          })) {
+        error = "internal: a fusion group yields one of its inputs";
         return failure();
-      std::vector<uint32_t> ids;
-      for (TemplateArg &arg : tk->inputs) {
-        if (arg.isPacked()) {
-          ids.push_back(packedBuffer(arg.packed));
-          continue;
-        }
-        if (!bufferOf.count(arg.value)) {
-          auto c = arg.value.getDefiningOp<ConstantOp>();
-          if (!c || failed(constantBuffer(c, error)))
-            return failure();
-        }
-        ids.push_back(bufferOf[arg.value]);
       }
-      for (uint64_t bytes : tk->scratchBytes)
-        ids.push_back(newBuffer(BufferRegion::Arena, 0, bytes));
-      Value v = op.getResult(0);
-      auto claim = claimedBy.find(v);
-      uint32_t out = claim != claimedBy.end()
-                         ? newBuffer(BufferRegion::Output, 0, byteSize(v), claim->second)
-                         : newBuffer(BufferRegion::Arena, 0, byteSize(v));
-      bufferOf[v] = out;
-      ids.push_back(out);
-      for (auto [s, stage] : llvm::enumerate(tk->stages)) {
-        bool last = s + 1 == tk->stages.size();
-        ArtifactLaunch l;
-        l.kernel = plan.kernels.size();
-        l.nodes = launch.nodes;
-        l.grid = stage.info.grid;
-        l.grain = stage.info.grain;
-        KernelSummary sum = summary;
-        sum.symbol = stage.info.symbol;
-        sum.kind = kind + "/" + stage.info.kind;
-        sum.grid = stage.info.grid;
-        sum.flops = last ? summary.flops : 0;
-        sum.bytes = 0;
-        for (int a : stage.args) {
-          touch(ids[a], step);
-          l.args.push_back(ids[a]);
-          sum.bytes += plan.buffers[ids[a]].size;
-        }
-        plan.kernels.push_back({stage.info.symbol, stage.info.kind});
-        plan.launches.push_back(std::move(l));
-        summaries.push_back(std::move(sum));
-        ++step;
-      }
-      continue;
+    } else {
+      g.pattern = opPattern(&op);
+      g.ops.push_back(&op);
+      g.results.assign(op.getResults().begin(), op.getResults().end());
     }
-
-    // A kernel: its small constant operands go inside.
-    SmallVector<Operation *> group;
-    SmallVector<Value> inputs;
-    for (Value v : op.getOperands()) {
-      if (isInlineConstant(v) && !bufferOf.count(v)) {
-        if (!llvm::is_contained(group, v.getDefiningOp()))
-          group.push_back(v.getDefiningOp());
-        continue;
-      }
-      if (!bufferOf.count(v)) {
-        auto c = v.getDefiningOp<ConstantOp>();
-        if (!c || failed(constantBuffer(c, error)))
-          return failure();
-      }
-      if (!llvm::is_contained(inputs, v))
-        inputs.push_back(v);
-    }
-    group.push_back(&op);
-    SmallVector<Value> outputs(op.getResults());
-    FailureOr<KernelInfo> info =
-        kernels.addKernel(group, inputs, outputs, kind, error);
-    if (failed(info))
+    g.outer.assign(op.getResults().begin(), op.getResults().end());
+    if (failed(emitGroup(g, error)))
       return failure();
-    launch.grid = info->grid;
-    launch.grain = info->grain;
-    plan.kernels.push_back({info->symbol, info->kind});
-    summary.symbol = info->symbol;
-    summary.grid = info->grid;
-    for (Value v : inputs) {
-      uint32_t id = bufferOf[v];
-      touch(id, step);
-      launch.args.push_back(id);
-      summary.bytes += byteSize(v);
-    }
-    for (Value v : outputs) {
-      uint32_t id;
-      auto claim = claimedBy.find(v);
-      if (claim != claimedBy.end())
-        id = newBuffer(BufferRegion::Output, 0, byteSize(v), claim->second);
-      else
-        id = newBuffer(BufferRegion::Arena, 0, byteSize(v));
-      bufferOf[v] = id;
-      touch(id, step);
-      launch.args.push_back(id);
-      summary.bytes += byteSize(v);
-    }
-    plan.launches.push_back(std::move(launch));
-    summaries.push_back(std::move(summary));
-    ++step;
   }
 
   // Outputs: the claimed ones are written in place; the rest are copies.
@@ -394,7 +593,7 @@ LogicalResult PlanBuilder::build(std::string &error) {
   std::vector<PlannedBuffer> arena;
   std::vector<uint32_t> ids;
   for (uint32_t i = 0; i < plan.buffers.size(); ++i) {
-    if (plan.buffers[i].region != BufferRegion::Arena)
+    if (plan.buffers[i].region != BufferRegion::Arena || parentOf[i] >= 0)
       continue;
     arena.push_back({plan.buffers[i].size, std::max<int64_t>(firstUse[i], 0),
                      std::max<int64_t>(lastUse[i], 0), 0});
@@ -403,6 +602,10 @@ LogicalResult PlanBuilder::build(std::string &error) {
   plan.arenaSize = planArena(arena);
   for (size_t k = 0; k < ids.size(); ++k)
     plan.buffers[ids[k]].offset = arena[k].offset;
+  // Slices sit at their offset within their whole buffer.
+  for (uint32_t i = 0; i < plan.buffers.size(); ++i)
+    if (parentOf[i] >= 0)
+      plan.buffers[i].offset += plan.buffers[parentOf[i]].offset;
   return success();
 }
 
@@ -457,11 +660,9 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   PassManager pm(ctx, ModuleOp::getOperationName());
   if (options.configurePassManager)
     options.configurePassManager(pm);
-  if (options.optLevel >= 1) {
-    pm.addPass(createInferRemoveIdentity());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
-  }
+  GraphPipelineOptions graph;
+  graph.level = options.optLevel;
+  buildGraphPipeline(pm, graph);
   std::string diagnostic;
   {
     ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
@@ -524,7 +725,7 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
     });
 
   KernelModule kernels(ctx);
-  PlanBuilder builder(fn, kernels, plan, result.kernels);
+  PlanBuilder builder(fn, *target, kernels, plan, result.kernels);
   if (failed(builder.build(error)))
     return failure();
   if (kernels.size() > 0) {

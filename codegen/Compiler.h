@@ -42,7 +42,10 @@ struct CompileOptions {
 /// One kernel of the compiled model, for reports.
 struct KernelSummary {
   std::string symbol;
+  /// The fusion pattern (or op) and, for templates, the template variant.
   std::string kind;
+  /// The fusion pattern (`conv+add+relu`) or the op (`pool`).
+  std::string pattern;
   std::vector<std::string> nodes;
   int64_t flops = 0;
   int64_t bytes = 0;

@@ -23,5 +23,6 @@ include "InferElementwiseOps.td"
 include "InferReduceOps.td"
 include "InferTensorOps.td"
 include "InferQuantOps.td"
+include "InferFusionOps.td"
 
 #endif // INFER_OPS_TD

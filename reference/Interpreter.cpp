@@ -16,6 +16,19 @@ using namespace mlir;
 using namespace mlir::infer;
 using namespace mlir::infer::reference;
 
+/// Appends null for absent trailing optional operands, so kernels see one
+/// input per ODS operand.
+static void padOptional(Operation *op, SmallVectorImpl<const Tensor *> &in) {
+  if (llvm::isa<ConvOp, ConvTransposeOp, GemmOp, LayerNormOp>(op) &&
+      in.size() < 3)
+    in.push_back(nullptr);
+  if (llvm::isa<AttentionOp>(op) && in.size() < 4)
+    in.push_back(nullptr);
+}
+
+static FailureOr<SmallVector<Tensor>>
+runBlock(Block &body, ArrayRef<const Tensor *> inputs, std::string &error);
+
 LogicalResult mlir::infer::reference::evaluateOp(Operation *op,
                                                  ArrayRef<const Tensor *> in,
                                                  SmallVectorImpl<Tensor> &out,
@@ -47,6 +60,15 @@ LogicalResult mlir::infer::reference::evaluateOp(Operation *op,
         return runSoftmax(o, o.getAxis(), true, in, out, err);
       })
       .Case([&](LayerNormOp o) { return runLayerNorm(o, in, out, err); })
+      .Case([&](AttentionOp o) { return runAttention(o, in, out, err); })
+      .Case([&](FusedOp o) -> LogicalResult {
+        FailureOr<SmallVector<Tensor>> r = runBlock(o.getBody().front(), in, err);
+        if (failed(r))
+          return failure();
+        for (Tensor &t : *r)
+          out.push_back(std::move(t));
+        return success();
+      })
       .Case([&](BatchNormOp o) { return runBatchNorm(o, in, out, err); })
       .Case([&](ReduceOp o) { return runReduce(o, in, out, err); })
       .Case([&](ArgReduceOp o) { return runArgReduce(o, in, out, err); })
@@ -82,47 +104,56 @@ static std::string describe(Operation *op) {
   return s;
 }
 
-FailureOr<SmallVector<Tensor>>
-mlir::infer::reference::runFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
-                                    std::string &error) {
-  Block &body = func.getBody().front();
+/// Runs the ops of `body` on `inputs` (one per block argument) up to its
+/// terminator and returns the terminator's operands.
+static FailureOr<SmallVector<Tensor>>
+runBlock(Block &body, ArrayRef<const Tensor *> inputs, std::string &error) {
   if (inputs.size() != body.getNumArguments()) {
     error = "expected " + std::to_string(body.getNumArguments()) +
             " inputs, got " + std::to_string(inputs.size());
     return failure();
   }
-  llvm::DenseMap<Value, Tensor> values;
+  llvm::DenseMap<Value, const Tensor *> args;
   for (auto [arg, t] : llvm::zip(body.getArguments(), inputs))
-    values[arg] = t;
+    args[arg] = t;
+  llvm::DenseMap<Value, Tensor> values;
   // Drop each value after its last use to keep memory flat on big models.
   llvm::DenseMap<Value, Operation *> lastUse;
   for (Operation &op : body)
     for (Value v : op.getOperands())
       lastUse[v] = &op;
-  SmallVector<Tensor> results;
+  auto lookup = [&](Value v) -> const Tensor * {
+    if (const Tensor *t = args.lookup(v))
+      return t;
+    auto it = values.find(v);
+    return it == values.end() ? nullptr : &it->second;
+  };
   for (Operation &op : body) {
-    if (auto ret = llvm::dyn_cast<func::ReturnOp>(op)) {
-      for (Value v : ret.getOperands())
-        results.push_back(values.lookup(v));
+    if (op.hasTrait<OpTrait::IsTerminator>()) {
+      SmallVector<Tensor> results;
+      for (Value v : op.getOperands()) {
+        const Tensor *t = lookup(v);
+        if (!t) {
+          error = describe(&op) + ": operand has no value";
+          return failure();
+        }
+        results.push_back(*t);
+      }
       return results;
     }
     SmallVector<const Tensor *> in;
     for (Value v : op.getOperands()) {
-      auto it = values.find(v);
-      if (it == values.end()) {
+      const Tensor *t = lookup(v);
+      if (!t) {
         error = describe(&op) + ": operand has no value";
         return failure();
       }
-      in.push_back(&it->second);
+      in.push_back(t);
     }
-    // Optional operands that are absent show up as missing ODS operands.
-    SmallVector<const Tensor *> padded = in;
-    if (llvm::isa<ConvOp, ConvTransposeOp, GemmOp, LayerNormOp>(op) &&
-        padded.size() < 3)
-      padded.push_back(nullptr);
+    padOptional(&op, in);
     SmallVector<Tensor> out;
     std::string err;
-    if (failed(evaluateOp(&op, padded, out, err))) {
+    if (failed(evaluateOp(&op, in, out, err))) {
       error = describe(&op) + ": " + err;
       return failure();
     }
@@ -132,8 +163,17 @@ mlir::infer::reference::runFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
       if (lastUse.lookup(v) == &op && !llvm::isa<BlockArgument>(v))
         values.erase(v);
   }
-  error = "function has no return";
+  error = "block has no terminator";
   return failure();
+}
+
+FailureOr<SmallVector<Tensor>>
+mlir::infer::reference::runFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
+                                    std::string &error) {
+  SmallVector<const Tensor *> in;
+  for (const Tensor &t : inputs)
+    in.push_back(&t);
+  return runBlock(func.getBody().front(), in, error);
 }
 
 FailureOr<SmallVector<ElementsAttr>>
@@ -159,9 +199,7 @@ mlir::infer::reference::foldConstantOp(Operation *op, int64_t maxElements) {
   SmallVector<const Tensor *> in;
   for (Tensor &t : storage)
     in.push_back(&t);
-  if (llvm::isa<ConvOp, ConvTransposeOp, GemmOp, LayerNormOp>(op) &&
-      in.size() < 3)
-    in.push_back(nullptr);
+  padOptional(op, in);
   SmallVector<Tensor> out;
   std::string err;
   if (failed(evaluateOp(op, in, out, err)))

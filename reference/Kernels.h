@@ -54,6 +54,8 @@ LogicalResult runSoftmax(Operation *op, int64_t axis, bool log, Inputs in,
                          Outputs &out, std::string &err);
 LogicalResult runLayerNorm(LayerNormOp op, Inputs in, Outputs &out,
                            std::string &err);
+LogicalResult runAttention(AttentionOp op, Inputs in, Outputs &out,
+                           std::string &err);
 LogicalResult runBatchNorm(BatchNormOp op, Inputs in, Outputs &out,
                            std::string &err);
 

@@ -437,3 +437,66 @@ LogicalResult mlir::infer::reference::runBatchNorm(BatchNormOp op, Inputs in,
   out.push_back(std::move(y));
   return success();
 }
+
+LogicalResult mlir::infer::reference::runAttention(AttentionOp op, Inputs in,
+                                                   Outputs &out,
+                                                   std::string &err) {
+  const Tensor &q = *in[0], &k = *in[1], &v = *in[2];
+  const Tensor *mask = in[3];
+  ArrayRef<int64_t> qs = q.getShape(), ks = k.getShape(), vs = v.getShape();
+  size_t r = qs.size();
+  if (r < 2 || ks.size() != r || vs.size() != r ||
+      qs.drop_back(2) != ks.drop_back(2) || qs.drop_back(2) != vs.drop_back(2) ||
+      qs[r - 1] != ks[r - 1] || ks[r - 2] != vs[r - 2]) {
+    err = "attention shapes " + formatShape(qs) + ", " + formatShape(ks) +
+          " and " + formatShape(vs) + " do not match";
+    return failure();
+  }
+  int64_t lq = qs[r - 2], d = qs[r - 1], lk = ks[r - 2], dv = vs[r - 1];
+  int64_t batch = 1;
+  for (int64_t s : qs.drop_back(2))
+    batch *= s;
+  Shape scoreShape(qs.begin(), qs.end());
+  scoreShape[r - 1] = lk;
+  // The mask element added to each score.
+  std::vector<int64_t> maskAt;
+  if (mask) {
+    if (!isBroadcastableTo(mask->getShape(), scoreShape)) {
+      err = "attention mask " + formatShape(mask->getShape()) +
+            " does not broadcast to " + formatShape(scoreShape);
+      return failure();
+    }
+    maskAt.resize(batch * lq * lk);
+    forEachBroadcast(scoreShape, {mask->getShape()},
+                     [&](int64_t i, ArrayRef<int64_t> o) { maskAt[i] = o[0]; });
+  }
+  double scale = op.getScale().convertToDouble();
+  Shape outShape(qs.begin(), qs.end());
+  outShape[r - 1] = dv;
+  Tensor y = makeResult(op.getOutput().getType().getElementType(), outShape);
+  parallelFor(batch * lq, [&](int64_t bi) {
+    int64_t b = bi / lq, i = bi % lq;
+    std::vector<double> s(lk);
+    double top = -std::numeric_limits<double>::infinity();
+    for (int64_t j = 0; j < lk; ++j) {
+      double dot = 0;
+      for (int64_t t = 0; t < d; ++t)
+        dot += q.getDouble((b * lq + i) * d + t) * k.getDouble((b * lk + j) * d + t);
+      s[j] = scale * dot;
+      if (mask)
+        s[j] += mask->getDouble(maskAt[(b * lq + i) * lk + j]);
+      top = std::max(top, s[j]);
+    }
+    double sum = 0;
+    for (double &x : s)
+      sum += (x = std::exp(x - top));
+    for (int64_t t = 0; t < dv; ++t) {
+      double acc = 0;
+      for (int64_t j = 0; j < lk; ++j)
+        acc += s[j] * v.getDouble((b * lk + j) * dv + t);
+      y.setDouble((b * lq + i) * dv + t, acc / sum);
+    }
+  });
+  out.push_back(std::move(y));
+  return success();
+}

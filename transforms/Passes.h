@@ -16,7 +16,11 @@
 #include "mlir/Pass/Pass.h"
 
 namespace mlir {
+class OpPassManager;
 class RewritePatternSet;
+namespace func {
+class FuncOp;
+} // namespace func
 namespace infer {
 
 #define GEN_PASS_DECL
@@ -25,6 +29,66 @@ namespace infer {
 /// Patterns that replace no-op ops (identity, same-type cast, reshape and
 /// expand, identity transpose, full slice, zero pad) by their input.
 void populateRemoveIdentityPatterns(RewritePatternSet &patterns);
+
+/// Evaluates ops whose operands are all constants (results up to
+/// `maxElements` elements).
+void populateFoldConstantsPatterns(RewritePatternSet &patterns,
+                                   int64_t maxElements);
+
+/// Folds batch_norm and per-channel mul / add / sub / div into the weights
+/// and bias of the conv, conv_transpose, gemm or matmul before them.
+void populateFoldIntoWeightsPatterns(RewritePatternSet &patterns);
+
+/// Rewrites decomposed SiLU, GELU (erf and tanh forms) and HardSwish into
+/// one infer.unary.
+void populateRecognizeActivationsPatterns(RewritePatternSet &patterns);
+
+/// Rewrites the decomposed layer normalization into infer.layer_norm.
+void populateRecognizeLayerNormPatterns(RewritePatternSet &patterns);
+
+/// Rewrites matmul / scale / mask / softmax / matmul into infer.attention.
+void populateRecognizeAttentionPatterns(RewritePatternSet &patterns);
+
+/// Composes transposes and reshapes; unit-dimension transposes become
+/// reshapes.
+void populateSimplifyLayoutPatterns(RewritePatternSet &patterns);
+
+/// Marks concatenations whose operands can be written in place.
+void populateConcatInPlacePatterns(RewritePatternSet &patterns);
+
+/// The attribute that marks an in-place concatenation.
+inline constexpr llvm::StringLiteral kInPlaceAttr = "in_place";
+
+/// Whether the operands of `op` can be written straight into its result;
+/// otherwise `why` says what prevents it.
+LogicalResult canConcatInPlace(ConcatOp op, std::string &why);
+
+/// Ops that start a fusion group (conv, conv_transpose, gemm, matmul,
+/// attention, softmax, log_softmax, layer_norm).
+bool isFusionAnchor(Operation *op);
+
+/// Elementwise ops that can run in an anchor kernel's registers: float
+/// activations and arithmetic that keep the element type.
+bool isEpilogueOp(Operation *op);
+
+/// Groups the ops of `fn` into infer.fused regions (see InferFuse).
+void fuseFunction(func::FuncOp fn);
+
+/// Options of the graph optimization pipeline.
+struct GraphPipelineOptions {
+  /// 0: nothing; 1: cleanup (identity removal, constant folding,
+  /// canonicalization, CSE); 2: also folding into weights, pattern
+  /// recognition, layout simplification and fusion.
+  int level = 2;
+};
+
+/// Adds the graph optimization pipeline of `options.level` to `pm` (a
+/// module pass manager).
+void buildGraphPipeline(OpPassManager &pm, const GraphPipelineOptions &options);
+
+/// Registers the `fuse` pass pipeline: `infer-opt --fuse` runs what
+/// infer-compile -O2 runs on the graph.
+void registerGraphPipelines();
 
 #define GEN_PASS_REGISTRATION
 #include "transforms/Passes.h.inc"

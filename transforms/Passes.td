@@ -25,4 +25,125 @@ def InferRemoveIdentity : Pass<"infer-remove-identity"> {
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferFoldConstants : Pass<"infer-fold-constants"> {
+  let summary = "Evaluate ops whose operands are all constants";
+  let description = [{
+    Replaces an op whose operands are all `infer.constant` by the constants
+    it computes, with the reference interpreter as the evaluator. Exporters
+    leave transposes, reshapes, casts and arithmetic on weights in the graph
+    (a MatMul weight transposed at run time, a scale multiplied into a
+    bias); folding them means kernels read prepared weights. Results above
+    `max-elements` elements are left alone.
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", /*default=*/"1 << 26",
+           "largest result (in elements) to fold">
+  ];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferFoldIntoWeights : Pass<"infer-fold-into-weights"> {
+  let summary = "Fold batch normalization, scales and shifts into weights";
+  let description = [{
+    Folds into the constant weights and bias of the preceding `conv`,
+    `conv_transpose`, `gemm` or `matmul` (the anchor):
+
+    - `batch_norm` with constant statistics: weights scaled by
+      `scale / sqrt(var + eps)` per output channel, bias shifted;
+    - `binary mul` by a constant that is the same along every output
+      position (a scalar or one value per output channel);
+    - `binary add` / `sub` of such a constant, into the bias (conv, conv
+      transpose and gemm, which have one).
+
+    The anchor's result must have no other user.
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferRecognizeActivations : Pass<"infer-recognize-activations"> {
+  let summary = "Recognize activations exported as several nodes";
+  let description = [{
+    Rewrites the decomposed forms exporters write into one `infer.unary`:
+
+    - `x * sigmoid(x)` into `silu`;
+    - `0.5 * x * (1 + erf(x / sqrt(2)))`, in any association, into `gelu`;
+    - `0.5 * x * (1 + tanh(sqrt(2/pi) * (x + 0.044715 * x^3)))` into
+      `gelu_tanh`;
+    - `x * hard_sigmoid(x)` (alpha 1/6, beta 1/2) and
+      `x * clip(x + 3, 0, 6) / 6` into `hard_swish`.
+
+    Intermediates must have no other user.
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferRecognizeLayerNorm : Pass<"infer-recognize-layer-norm"> {
+  let summary = "Recognize layer normalization exported as several nodes";
+  let description = [{
+    Rewrites `(x - mean(x)) / sqrt(mean((x - mean(x))^2) + eps)` over the
+    trailing axes, optionally followed by a multiplication by a constant
+    scale and an addition of a constant bias, into `infer.layer_norm`. This
+    is the form PyTorch exports below opset 17 (ReduceMean, Sub, Pow,
+    ReduceMean, Add, Sqrt, Div, Mul, Add).
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferRecognizeAttention : Pass<"infer-recognize-attention"> {
+  let summary = "Recognize scaled dot-product attention";
+  let description = [{
+    Rewrites `matmul(softmax(scale * matmul(q, kᵀ) + mask), v)` into
+    `infer.attention`. The scale may be a multiplication or division by a
+    scalar constant of the scores, of `q` or of `kᵀ`; the mask is an
+    optional addition before the softmax; `kᵀ` is usually a transpose of the
+    last two dimensions, which the rewrite looks through. The softmax must
+    be over the last axis and the intermediates must have no other user.
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferSimplifyLayout : Pass<"infer-simplify-layout"> {
+  let summary = "Merge and remove layout changes";
+  let description = [{
+    Composes transposes of transposes and reshapes of reshapes, and turns a
+    transpose that only moves unit dimensions into a reshape (which costs
+    nothing: it shares its operand's buffer).
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferFuse : Pass<"infer-fuse"> {
+  let summary = "Group ops into fusion groups (`infer.fused`)";
+  let description = [{
+    Wraps each group of ops that will run as one kernel in an `infer.fused`
+    region, named by what it fused:
+
+    - an anchor (`conv`, `conv_transpose`, `gemm`, `matmul`, `attention`,
+      `softmax`, `log_softmax`, `layer_norm`) with its epilogue: the chain of
+      elementwise ops that follows it (bias, activation, residual add,
+      activation) where each intermediate has no other user, the other
+      operands broadcast to the result and every activation can run in
+      registers;
+    - connected elementwise ops (with broadcasts, `expand` and reshapes)
+      into one group;
+    - layout changes (`transpose`, `reshape`, `slice`) that feed an
+      attention, matmul or elementwise group, or that follow an attention,
+      cloned into the group so that the kernel reads (or writes) through a
+      strided view instead of a copy.
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferConcatInPlace : Pass<"infer-concat-in-place"> {
+  let summary = "Let producers write straight into a concatenation";
+  let description = [{
+    Marks `infer.concat` ops with `in_place` when every operand is computed
+    by a kernel (not a graph input or constant), is used by nothing else,
+    and lands in one contiguous range of the result (every dimension before
+    the axis is 1). The planner then gives each producer a slice of the
+    concatenation's buffer and the concatenation costs nothing.
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
 #endif // INFER_TRANSFORMS_PASSES_TD

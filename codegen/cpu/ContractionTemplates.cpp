@@ -27,6 +27,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/Emitter.h"
+#include "codegen/StridedView.h"
 #include "codegen/ScalarOps.h"
 
 #include "ir/InferOps.h"
@@ -66,7 +68,16 @@ RankedTensorType typeOf(Value v) {
 }
 
 bool isF32(Value v) { return typeOf(v).getElementType().isF32(); }
-bool isConstant(Value v) { return v && v.getDefiningOp<ConstantOp>(); }
+/// The value outside a fusion group that a group's block argument stands
+/// for (weights enter groups as operands).
+Value outerValue(Value v) {
+  if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(v))
+    if (auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp()))
+      return fused.getOperand(arg.getArgNumber());
+  return v;
+}
+
+bool isConstant(Value v) { return v && outerValue(v).getDefiningOp<ConstantOp>(); }
 
 MemRefType memrefOf(Value v) {
   RankedTensorType t = typeOf(v);
@@ -78,7 +89,8 @@ MemRefType memrefOf(Value v) {
 //===----------------------------------------------------------------------===//
 
 FailureOr<reference::Tensor> constantData(Value v) {
-  return reference::Tensor::fromAttr(v.getDefiningOp<ConstantOp>().getValue());
+  return reference::Tensor::fromAttr(
+      outerValue(v).getDefiningOp<ConstantOp>().getValue());
 }
 
 std::vector<char> toBytes(const std::vector<float> &v) {
@@ -123,124 +135,6 @@ std::vector<float> packCols(const reference::Tensor &bT, int64_t k, int64_t n,
 // IR helpers
 //===----------------------------------------------------------------------===//
 
-struct Emitter {
-  OpBuilder &b;
-  Location loc;
-  int64_t vl;
-
-  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
-  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
-  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
-  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
-  Value lt(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
-  }
-  Value ge(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, x, y);
-  }
-  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value select(Value c, Value x, Value y) {
-    return arith::SelectOp::create(b, loc, c, x, y);
-  }
-  Value f32(double v) {
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
-  }
-  VectorType vec() { return VectorType::get({vl}, b.getF32Type()); }
-  VectorType ivec() { return VectorType::get({vl}, b.getI32Type()); }
-  VectorType mvec() { return VectorType::get({vl}, b.getI1Type()); }
-  Value splat(Value scalar) { return vector::BroadcastOp::create(b, loc, vec(), scalar); }
-  Value zeros() { return splat(f32(0)); }
-  /// A mask of the first `valid` lanes (clamped to [0, vl]).
-  Value mask(Value valid) {
-    Value n = min(max(valid, idx(0)), idx(vl));
-    return vector::CreateMaskOp::create(b, loc, mvec(), ValueRange{n});
-  }
-  /// i32 lane numbers 0..vl-1 times `scale`.
-  Value iota(int64_t scale) {
-    SmallVector<int32_t> v;
-    for (int64_t i = 0; i < vl; ++i)
-      v.push_back(static_cast<int32_t>(i * scale));
-    return arith::ConstantOp::create(b, loc, ivec(),
-                                     DenseElementsAttr::get(ivec(), ArrayRef<int32_t>(v)));
-  }
-  Value i32(Value index) {
-    return arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
-  }
-  Value isplat(Value i32scalar) {
-    return vector::BroadcastOp::create(b, loc, ivec(), i32scalar);
-  }
-  Value load(Value mem, ValueRange indices) {
-    return memref::LoadOp::create(b, loc, mem, indices);
-  }
-  void store(Value v, Value mem, ValueRange indices) {
-    memref::StoreOp::create(b, loc, v, mem, indices);
-  }
-  Value vload(Value mem, ValueRange indices) {
-    return vector::LoadOp::create(b, loc, vec(), mem, indices, false,
-                                  IntegerAttr());
-  }
-  void vstore(Value v, Value mem, ValueRange indices) {
-    vector::StoreOp::create(b, loc, v, mem, indices, false, IntegerAttr());
-  }
-  Value vloadMasked(Value mem, ValueRange indices, Value m) {
-    return vector::MaskedLoadOp::create(b, loc, vec(), mem, indices, m, zeros(),
-                                        IntegerAttr());
-  }
-  void vstoreMasked(Value v, Value mem, ValueRange indices, Value m) {
-    vector::MaskedStoreOp::create(b, loc, mem, indices, m, v, IntegerAttr());
-  }
-  /// Gathers mem[indices..., offsets[lane]] for lanes in `m` (offsets must
-  /// be in bounds for every lane).
-  Value gather(Value mem, ValueRange indices, Value offsets, Value m) {
-    return vector::GatherOp::create(b, loc, vec(), mem, indices, offsets, m,
-                                    zeros());
-  }
-  Value fma(Value a, Value x, Value acc) {
-    return vector::FMAOp::create(b, loc, a, x, acc);
-  }
-
-  scf::ForOp loop(Value lo, Value hi, int64_t step, ValueRange iters,
-                  function_ref<SmallVector<Value>(Value, ValueRange)> body) {
-    return scf::ForOp::create(
-        b, loc, lo, hi, idx(step), iters,
-        [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          SmallVector<Value> next = body(iv, args);
-          scf::YieldOp::create(b, loc, next);
-        });
-  }
-  void forEach(Value lo, Value hi, int64_t step, function_ref<void(Value)> body) {
-    loop(lo, hi, step, {}, [&](Value iv, ValueRange) {
-      body(iv);
-      return SmallVector<Value>();
-    });
-  }
-  void ifThen(Value cond, function_ref<void()> body) {
-    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElse=*/false);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-    body();
-  }
-  /// if (cond) then() else otherwise(), both yielding `types`.
-  SmallVector<Value> ifElse(Value cond, TypeRange types,
-                            function_ref<SmallVector<Value>()> then,
-                            function_ref<SmallVector<Value>()> otherwise) {
-    auto ifOp = scf::IfOp::create(b, loc, types, cond, /*withElse=*/true);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      scf::YieldOp::create(b, loc, then());
-      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-      scf::YieldOp::create(b, loc, otherwise());
-    }
-    return SmallVector<Value>(ifOp.getResults());
-  }
-};
 
 //===----------------------------------------------------------------------===//
 // Epilogues
@@ -426,34 +320,47 @@ void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   });
 }
 
-/// Pads the input of a template that reads rows in place: xp[n][c] is x[n][c]
-/// with `top`/`left` zero rows/columns before and zeros after, one (n, c)
-/// plane per task.
-void buildPadCopy(Emitter &e, const ConvShape &s, int64_t top, int64_t left,
-                  Value x, Value xp, Value begin, Value end, int64_t &grid) {
-  MemRefType padded = llvm::cast<MemRefType>(xp.getType());
-  int64_t hp = padded.getDimSize(2), wp = padded.getDimSize(3);
-  grid = s.n * s.c;
-  e.forEach(begin, end, 1, [&](Value t) {
-    Value c = e.rem(t, e.idx(s.c)), n = e.div(t, e.idx(s.c));
-    e.forEach(e.idx(0), e.idx(hp), 1, [&](Value r) {
-      e.forEach(e.idx(0), e.idx(wp), e.vl, [&](Value col) {
-        e.vstoreMasked(e.zeros(), xp, {n, c, r, col}, e.mask(e.sub(e.idx(wp), col)));
-      });
-      Value ih = e.sub(r, e.idx(top));
-      e.ifThen(e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h))), [&] {
-        e.forEach(e.idx(0), e.idx(s.w), e.vl, [&](Value col) {
-          Value m = e.mask(e.sub(e.idx(s.w), col));
-          e.vstoreMasked(e.vloadMasked(x, {n, c, ih, col}, m), xp,
-                         {n, c, r, e.add(col, e.idx(left))}, m);
-        });
-      });
-    });
-  });
+
+/// The input vector of row `ih` starting at column `c0` (which may be
+/// negative: padding) for output lanes below `valid` at column stride `sw`
+/// (1 or 2). Lanes outside [0, W) read as zero and are never accessed: the
+/// masked loads may start before the row, their masked-off lanes touch no
+/// memory.
+Value loadColumns(Emitter &e, Value x, ValueRange lead, Value ih, Value c0,
+                  Value valid, int64_t sw, int64_t w, ArrayRef<int64_t> evens,
+                  Value rowOk = Value()) {
+  // Input columns c0 .. c0 + span - 1 are needed.
+  Value span = e.add(e.mul(e.sub(valid, e.idx(1)), e.idx(sw)), e.idx(1));
+  Value lo = e.sub(e.idx(0), c0);
+  Value hi = e.min(span, e.sub(e.idx(w), c0));
+  SmallVector<Value> at(lead.begin(), lead.end());
+  at.push_back(ih);
+  at.push_back(c0);
+  auto masked = [&](Value m) {
+    if (!rowOk)
+      return m;
+    Value row = vector::BroadcastOp::create(e.b, e.loc, e.mvec(), rowOk);
+    return e.both(m, row);
+  };
+  Value a = e.vloadMasked(x, at, masked(rangeMask(e, lo, hi)));
+  if (sw == 1)
+    return a;
+  Value c1 = e.add(c0, e.idx(e.vl));
+  at.back() = c1;
+  Value lo1 = e.sub(lo, e.idx(e.vl)), hi1 = e.sub(hi, e.idx(e.vl));
+  Value b = e.vloadMasked(x, at, masked(rangeMask(e, lo1, hi1)));
+  return vector::ShuffleOp::create(e.b, e.loc, a, b, evens);
 }
 
-/// conv_direct: stride 1 over an unpadded (or pre-padded) input, NR
-/// positions of one output row per tile, rows read in place.
+SmallVector<int64_t> evenLanes(int64_t vl) {
+  SmallVector<int64_t> evens;
+  for (int64_t i = 0; i < vl; ++i)
+    evens.push_back(2 * i);
+  return evens;
+}
+
+/// conv_direct: stride 1 or 2 in width, any padding and dilation; NR
+/// positions of one output row per tile, input rows read in place.
 void buildDirect(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                  Value x, Value wp, Value bias, Value out, const Epilogue &epi,
                  Value begin, Value end, int64_t &grid) {
@@ -461,6 +368,7 @@ void buildDirect(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   PanelBlocks pb(s.m, mr);
   int64_t owTiles = (s.ow + nr - 1) / nr;
   grid = s.n * s.oh * owTiles * pb.blocks;
+  SmallVector<int64_t> evens = evenLanes(e.vl);
   e.forEach(begin, end, 1, [&](Value t) {
     Value blk = e.rem(t, e.idx(pb.blocks));
     Value q = e.div(t, e.idx(pb.blocks));
@@ -469,31 +377,46 @@ void buildDirect(Emitter &e, const ConvShape &s, const TileConfig &cfg,
     Value oh = e.rem(q, e.idx(s.oh)), n = e.div(q, e.idx(s.oh));
     Value ow0 = e.mul(owt, e.idx(nr));
     Value valid = e.min(e.sub(e.idx(s.ow), ow0), e.idx(nr));
-    SmallVector<Value> masks;
+    SmallVector<Value> lanes; // valid output lanes per vector
     for (int64_t j = 0; j < nv; ++j)
-      masks.push_back(e.mask(e.sub(valid, e.idx(j * e.vl))));
+      lanes.push_back(e.min(e.max(e.sub(valid, e.idx(j * e.vl)), e.idx(0)),
+                            e.idx(e.vl)));
     Value first = e.mul(blk, e.idx(pb.perBlock));
     Value last = e.min(e.add(first, e.idx(pb.perBlock)), e.idx(pb.panels));
     e.forEach(first, last, 1, [&](Value pan) {
       Value row0 = e.mul(pan, e.idx(mr));
+      SmallVector<Value> init = biasRows(e, bias, row0, e.idx(s.m), mr, nv);
+      SmallVector<Type> types(init.size(), e.vec());
       scf::ForOp cl = e.loop(
-          e.idx(0), e.idx(s.c), 1, biasRows(e, bias, row0, e.idx(s.m), mr, nv),
-          [&](Value c, ValueRange accIn) {
+          e.idx(0), e.idx(s.c), 1, init, [&](Value c, ValueRange accIn) {
             SmallVector<Value> acc(accIn.begin(), accIn.end());
             Value kbase = e.mul(c, e.idx(s.kh * s.kw));
             for (int64_t kh = 0; kh < s.kh; ++kh) {
-              Value ih = e.add(oh, e.idx(kh * s.dh));
-              for (int64_t kw = 0; kw < s.kw; ++kw) {
-                Value kk = e.add(kbase, e.idx(kh * s.kw + kw));
-                SmallVector<Value> aRows, bCols;
-                for (int64_t r = 0; r < mr; ++r)
-                  aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
-                for (int64_t j = 0; j < nv; ++j)
-                  bCols.push_back(e.vloadMasked(
-                      x, {n, c, ih, e.add(ow0, e.idx(j * e.vl + kw * s.dw))},
-                      masks[j]));
-                acc = fmaStep(e, acc, aRows, bCols, mr, nv);
-              }
+              Value ih = e.add(e.sub(e.mul(oh, e.idx(s.sh)), e.idx(s.ph)),
+                               e.idx(kh * s.dh));
+              Value rowOk = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
+              acc = e.ifElse(
+                  rowOk, types,
+                  [&] {
+                    SmallVector<Value> a = acc;
+                    for (int64_t kw = 0; kw < s.kw; ++kw) {
+                      Value kk = e.add(kbase, e.idx(kh * s.kw + kw));
+                      SmallVector<Value> aRows, bCols;
+                      for (int64_t r = 0; r < mr; ++r)
+                        aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
+                      for (int64_t j = 0; j < nv; ++j) {
+                        Value c0 = e.add(
+                            e.sub(e.mul(e.add(ow0, e.idx(j * e.vl)), e.idx(s.sw)),
+                                  e.idx(s.pw)),
+                            e.idx(kw * s.dw));
+                        bCols.push_back(loadColumns(e, x, {n, c}, ih, c0, lanes[j],
+                                                    s.sw, s.w, evens));
+                      }
+                      a = fmaStep(e, a, aRows, bCols, mr, nv);
+                    }
+                    return a;
+                  },
+                  [&] { return acc; });
             }
             return acc;
           });
@@ -505,45 +428,119 @@ void buildDirect(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   });
 }
 
+/// conv_flat: stride 1 with the output as wide as the input (same
+/// padding), NR consecutive output positions of the flattened image per
+/// tile, so short rows waste no lanes. Each (kh, kw) reads the flattened
+/// input shifted by a constant, masked where the window leaves the image.
+void buildFlat(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x,
+               Value wp, Value bias, Value out, const Epilogue &epi,
+               Value begin, Value end, int64_t &grid) {
+  int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
+  PanelBlocks pb(s.m, mr);
+  int64_t tiles = (p + nr - 1) / nr;
+  grid = s.n * tiles * pb.blocks;
+  Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value blk = e.rem(t, e.idx(pb.blocks));
+    Value q = e.div(t, e.idx(pb.blocks));
+    Value pt = e.rem(q, e.idx(tiles)), n = e.div(q, e.idx(tiles));
+    Value p0 = e.mul(pt, e.idx(nr));
+    // Per lane: its output row and column; per (kh, kw, j): which lanes
+    // read inside the image.
+    SmallVector<Value> masks;
+    for (int64_t j = 0; j < nv; ++j) {
+      Value pos = arith::AddIOp::create(
+          e.b, e.loc, e.isplat(e.i32(e.add(p0, e.idx(j * e.vl)))), e.iota(1));
+      Value inP = arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt,
+                                        pos, e.isplat(e.i32(e.idx(p))));
+      Value wv = e.isplat(e.i32(e.idx(s.w)));
+      Value ohv = arith::DivUIOp::create(e.b, e.loc, pos, wv);
+      Value owv = arith::RemUIOp::create(e.b, e.loc, pos, wv);
+      for (int64_t kh = 0; kh < s.kh; ++kh)
+        for (int64_t kw = 0; kw < s.kw; ++kw) {
+          auto inRange = [&](Value v, int64_t shift, int64_t limit) {
+            Value sh = arith::AddIOp::create(e.b, e.loc, v,
+                                             e.isplat(e.i32(e.idx(shift))));
+            return e.both(
+                arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, sh,
+                                      e.isplat(e.i32(e.idx(0)))),
+                arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, sh,
+                                      e.isplat(e.i32(e.idx(limit)))));
+          };
+          masks.push_back(e.both(inP, e.both(inRange(ohv, kh * s.dh - s.ph, s.h),
+                                             inRange(owv, kw * s.dw - s.pw, s.w))));
+        }
+    }
+    auto maskAt = [&](int64_t j, int64_t kh, int64_t kw) {
+      return masks[(j * s.kh + kh) * s.kw + kw];
+    };
+    Value first = e.mul(blk, e.idx(pb.perBlock));
+    Value last = e.min(e.add(first, e.idx(pb.perBlock)), e.idx(pb.panels));
+    e.forEach(first, last, 1, [&](Value pan) {
+      Value row0 = e.mul(pan, e.idx(mr));
+      scf::ForOp cl = e.loop(
+          e.idx(0), e.idx(s.c), 1, biasRows(e, bias, row0, e.idx(s.m), mr, nv),
+          [&](Value c, ValueRange accIn) {
+            SmallVector<Value> acc(accIn.begin(), accIn.end());
+            Value kbase = e.mul(c, e.idx(s.kh * s.kw));
+            for (int64_t kh = 0; kh < s.kh; ++kh)
+              for (int64_t kw = 0; kw < s.kw; ++kw) {
+                Value kk = e.add(kbase, e.idx(kh * s.kw + kw));
+                int64_t shift = (kh * s.dh - s.ph) * s.w + (kw * s.dw - s.pw);
+                SmallVector<Value> aRows, bCols;
+                for (int64_t r = 0; r < mr; ++r)
+                  aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
+                for (int64_t j = 0; j < nv; ++j)
+                  bCols.push_back(e.vloadMasked(
+                      x3, {n, c, e.add(p0, e.idx(j * e.vl + shift))},
+                      maskAt(j, kh, kw)));
+                acc = fmaStep(e, acc, aRows, bCols, mr, nv);
+              }
+            return acc;
+          });
+      SmallVector<Value> acc(cl.getResults());
+      storeTile(e, acc, mr, nv, out3, epi,
+                [&](Value row, Value col) { return SmallVector<Value>{n, row, col}; },
+                row0, e.idx(s.m), p0, e.idx(p));
+    });
+  });
+}
+
 /// dwconv: one output row of one channel per tile, VL positions at a time,
-/// over an unpadded (or pre-padded) input; stride 2 reads two vectors and
-/// keeps the even lanes.
+/// stride 1 or 2 in width, padding by masked loads.
 void buildDepthwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                     Value x, Value w, Value bias, Value out, const Epilogue &epi,
                     Value begin, Value end, int64_t &grid, int64_t &grain) {
   int64_t vl = cfg.vl;
   grid = s.n * s.m * s.oh;
   grain = std::max<int64_t>(1, 2048 / std::max<int64_t>(s.ow * s.kh * s.kw, 1));
-  SmallVector<int64_t> evens;
-  for (int64_t i = 0; i < vl; ++i)
-    evens.push_back(2 * i);
+  SmallVector<int64_t> evens = evenLanes(vl);
   e.forEach(begin, end, 1, [&](Value t) {
     Value oh = e.rem(t, e.idx(s.oh));
     Value q = e.div(t, e.idx(s.oh));
     Value c = e.rem(q, e.idx(s.m)), n = e.div(q, e.idx(s.m));
     Value b0 = bias ? e.load(bias, {c}) : e.f32(0);
-    SmallVector<Value> weights;
-    for (int64_t k = 0; k < s.kh * s.kw; ++k)
-      weights.push_back(e.splat(e.load(w, {c, e.idx(k)})));
+    // Rows outside the input are masked off entirely.
+    SmallVector<Value> weights, rows, rowOk;
+    for (int64_t kh = 0; kh < s.kh; ++kh) {
+      Value ih = e.add(e.sub(e.mul(oh, e.idx(s.sh)), e.idx(s.ph)), e.idx(kh * s.dh));
+      rowOk.push_back(e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h))));
+      rows.push_back(ih);
+      for (int64_t kw = 0; kw < s.kw; ++kw)
+        weights.push_back(e.splat(e.load(w, {c, e.idx(kh * s.kw + kw)})));
+    }
     e.forEach(e.idx(0), e.idx(s.ow), vl, [&](Value ow0) {
       Value valid = e.min(e.sub(e.idx(s.ow), ow0), e.idx(vl));
       Value outMask = e.mask(valid);
-      // Lanes read: (valid - 1) * stride + 1 columns from each window start.
-      Value span = e.add(e.mul(e.sub(valid, e.idx(1)), e.idx(s.sw)), e.idx(1));
-      Value lo = e.mask(span), hi = e.mask(e.sub(span, e.idx(vl)));
       Value acc = e.splat(b0);
-      for (int64_t kh = 0; kh < s.kh; ++kh) {
-        Value ih = e.add(e.mul(oh, e.idx(s.sh)), e.idx(kh * s.dh));
+      for (int64_t kh = 0; kh < s.kh; ++kh)
         for (int64_t kw = 0; kw < s.kw; ++kw) {
-          Value col = e.add(e.mul(ow0, e.idx(s.sw)), e.idx(kw * s.dw));
-          Value v = e.vloadMasked(x, {n, c, ih, col}, lo);
-          if (s.sw == 2) {
-            Value v2 = e.vloadMasked(x, {n, c, ih, e.add(col, e.idx(vl))}, hi);
-            v = vector::ShuffleOp::create(e.b, e.loc, v, v2, evens);
-          }
+          Value c0 = e.add(e.sub(e.mul(ow0, e.idx(s.sw)), e.idx(s.pw)),
+                           e.idx(kw * s.dw));
+          Value v = loadColumns(e, x, {n, c}, rows[kh], c0, valid, s.sw, s.w,
+                                evens, rowOk[kh]);
           acc = e.fma(weights[kh * s.kw + kw], v, acc);
         }
-      }
       SmallVector<Value> where{n, c, oh, ow0};
       acc = epi.apply(e, acc, c, ow0, [&](Value operand) {
         return e.vloadMasked(operand, where, outMask);
@@ -698,8 +695,9 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
     return nullptr; // SSE-only CPUs take the generic path
   // MR x NV accumulators + NV loads + 1 broadcast must fit the registers.
   int64_t regs = target.vectorBytes == 64 ? 32 : 16;
-  int64_t nv = 2, mr = std::min<int64_t>(8, (regs - nv - 1) / nv);
-  auto make = [&](StringRef kernel) {
+  auto make = [&](StringRef kernel, int64_t nv) {
+    int64_t mr = nv == 1 ? std::min<int64_t>(12, regs - 4)
+                         : std::min<int64_t>(8, (regs - nv - 1) / nv);
     DictionaryAttr d = b.getDictionaryAttr(
         {b.getNamedAttr("kernel", b.getStringAttr(kernel)),
          b.getNamedAttr("mr", b.getI64IntegerAttr(mr)),
@@ -707,6 +705,14 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
          b.getNamedAttr("vl", b.getI64IntegerAttr(vl))});
     op->setAttr("infer.tile", d);
     return d;
+  };
+  // The vector count per tile that wastes the fewest lanes on `n` outputs.
+  auto bestNv = [&](int64_t n) {
+    auto waste = [&](int64_t nv) {
+      int64_t nr = nv * vl;
+      return (n + nr - 1) / nr * nr - n;
+    };
+    return waste(1) < waste(2) ? 1 : 2;
   };
   if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
     if (typeOf(conv.getInput()).getRank() != 4 || !isF32(conv.getInput()) ||
@@ -716,20 +722,25 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
       return nullptr;
     ConvShape s = convShape(conv);
     if (conv.getGroup() == s.c && s.m == s.c && s.sw <= 2)
-      return make("dwconv");
+      return make("dwconv", 1);
     if (conv.getGroup() != 1)
       return nullptr;
     bool unitStride = s.sh == 1 && s.sw == 1;
     bool noPad = llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
     if (s.kh == 1 && s.kw == 1 && unitStride && noPad)
-      return make("conv_pointwise");
-    if (unitStride && s.ow >= 2 * vl)
-      return make("conv_direct");
-    int64_t k = s.c * s.kh * s.kw, p = s.oh * s.ow, nr = nv * vl;
+      return make("conv_pointwise", 2);
+    // Short rows: tiles over the flattened image (needs the output as wide
+    // as the input).
+    if (unitStride && s.ow == s.w && s.ow < 2 * vl)
+      return make("conv_flat", bestNv(s.oh * s.ow));
+    if (s.sw <= 2)
+      return make("conv_direct", bestNv(s.ow));
+    int64_t nr = 2 * vl;
+    int64_t k = s.c * s.kh * s.kw, p = s.oh * s.ow;
     uint64_t scratch = uint64_t(s.n) * ((p + nr - 1) / nr) * k * nr * 4;
     if (scratch > kMaxIm2colBytes)
       return nullptr;
-    return make("conv_im2col");
+    return make("conv_im2col", 2);
   }
   if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
     if (!isF32(gemm.getA()) || gemm.getTransA() || !isConstant(gemm.getB()))
@@ -742,14 +753,14 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
       if (!isConstant(c) || !row)
         return nullptr;
     }
-    return make("gemm");
+    return make("gemm", 2);
   }
   if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
     if (!isF32(mm.getLhs()) || typeOf(mm.getRhs()).getRank() != 2 ||
         typeOf(mm.getLhs()).getRank() < 2 || !isConstant(mm.getRhs()) ||
         !typeOf(mm.getLhs()).hasStaticShape())
       return nullptr;
-    return make("gemm");
+    return make("gemm", 2);
   }
   return nullptr;
 }
@@ -761,7 +772,18 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
   RankedTensorType out = typeOf(chain);
   ArrayRef<int64_t> os = out.getShape();
   bool isConv = llvm::isa<ConvOp>(anchor);
+  int64_t lastDim = os.empty() ? 1 : os.back();
   for (Operation *op : ops) {
+    // A reshape keeps the linear order: later steps read full operands in
+    // that order and per-column ones while the last dimension stays.
+    if (auto r = llvm::dyn_cast<ReshapeOp>(op)) {
+      if (r.getInput() != chain)
+        return failure();
+      chain = r.getOutput();
+      out = typeOf(chain);
+      os = out.getShape();
+      continue;
+    }
     EpilogueStep step;
     step.op = op;
     if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
@@ -797,10 +819,12 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
         step.read = EpilogueStep::Read::Scalar;
       else if (ArrayRef<int64_t>(aligned) == os)
         step.read = EpilogueStep::Read::Full;
-      else if (isConv && nonOne.size() == 1 && nonOne[0] == 1)
+      else if (isConv && nonOne.size() == 1 && nonOne[0] == 1 &&
+               out == typeOf(anchor->getResult(0)))
         step.read = EpilogueStep::Read::PerRow;
       else if (!isConv && nonOne.size() == 1 &&
-               nonOne[0] == static_cast<int64_t>(os.size()) - 1)
+               nonOne[0] == static_cast<int64_t>(os.size()) - 1 &&
+               os.back() == lastDim)
         step.read = EpilogueStep::Read::PerColumn;
       else
         return failure();
@@ -836,11 +860,10 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
 
   // Main operands of the anchor.
   int xArg = -1, wArg = -1, biasArg = -1;
+  std::optional<StridedView> xView;
   ConvShape s{};
   int64_t gm = 0, gn = 0, gk = 0;
   double alpha = 1;
-  Value output = epilogue.empty() ? anchor->getResult(0)
-                                  : epilogue.back().op->getResult(0);
   if (auto conv = llvm::dyn_cast<ConvOp>(anchor)) {
     s = convShape(conv);
     FailureOr<reference::Tensor> w = constantData(conv.getWeight());
@@ -885,7 +908,18 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
       error = "unreadable weights";
       return failure();
     }
-    xArg = addInput(lhs, MemRefType::get({gm, gk}, f32));
+    // The lhs may be a strided view (an absorbed transpose or slice): the
+    // kernel reads it in place through a reinterpret_cast.
+    Value base;
+    FailureOr<StridedView> view = traceView(lhs, base);
+    FailureOr<StridedView> flat =
+        succeeded(view) ? view->reshaped({gm, gk}) : FailureOr<StridedView>();
+    if (succeeded(flat) && !flat->isContiguous()) {
+      xArg = addInput(base, MemRefType::get({typeOf(base).getNumElements()}, f32));
+      xView = *flat;
+    } else {
+      xArg = addInput(lhs, MemRefType::get({gm, gk}, f32));
+    }
     int64_t tiles = (gn + cfg.nr() - 1) / cfg.nr();
     wArg = addPacked(packCols(*bT, gk, gn, transB, cfg.nr()),
                      MemRefType::get({tiles, gk, cfg.nr()}, f32));
@@ -934,7 +968,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
     }
     int64_t n = typeOf(step.operand).getNumElements();
     MemRefType type = step.read == EpilogueStep::Read::Full
-                          ? outputView(step.operand)
+                          ? outputView(anchor->getResult(0))
                           : MemRefType::get({n}, f32);
     epilogueArgs.push_back(addInput(step.operand, type));
   }
@@ -942,26 +976,13 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
   // Stages: a padded copy of the input for templates that read rows in
   // place, the im2col panels for conv_im2col, then the compute stage.
   bool im2col = cfg.variant == "conv_im2col";
-  bool padCopy = false;
-  ConvShape ks = s; // the shape the compute stage sees
-  if (auto conv = llvm::dyn_cast<ConvOp>(anchor)) {
-    ArrayRef<int64_t> pads = conv.getPads();
-    padCopy = (cfg.variant == "conv_direct" || cfg.variant == "dwconv") &&
-              llvm::any_of(pads, [](int64_t p) { return p != 0; });
-    if (padCopy) {
-      ks.h = s.h + pads[0] + pads[2];
-      ks.w = s.w + pads[1] + pads[3];
-      ks.ph = ks.pw = 0;
-    }
-  }
   int64_t nr = cfg.nr(), p = s.oh * s.ow;
   int64_t ptiles = (p + nr - 1) / nr;
   int nIn = result.inputs.size();
-  MemRefType paddedType = MemRefType::get({s.n, s.c, ks.h, ks.w}, f32);
   MemRefType panelType =
       MemRefType::get({s.n, ptiles, s.c * s.kh * s.kw, nr}, f32);
   MemRefType outType = cfg.variant == "gemm" ? MemRefType::get({gm, gn}, f32)
-                                             : memrefOf(output);
+                                             : memrefOf(anchor->getResult(0));
   // The buffer the compute stage reads as its input (template input index,
   // or nIn + scratch index).
   int xSource = xArg;
@@ -985,20 +1006,6 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
     result.stages.push_back({*info, std::move(args)});
     return success();
   };
-  if (padCopy) {
-    int scratch = nIn + static_cast<int>(result.scratchBytes.size());
-    result.scratchBytes.push_back(uint64_t(paddedType.getNumElements()) * 4);
-    ArrayRef<int64_t> pads = llvm::cast<ConvOp>(anchor).getPads();
-    if (failed(addStage("conv.pad", {xType, paddedType}, {xSource, scratch},
-                        [&](Emitter &e, ValueRange a, Value begin, Value end,
-                            int64_t &grid) {
-                          buildPadCopy(e, s, pads[0], pads[1], a[0], a[1],
-                                       begin, end, grid);
-                        })))
-      return failure();
-    xSource = scratch;
-    xType = paddedType;
-  }
   if (im2col) {
     int scratch = nIn + static_cast<int>(result.scratchBytes.size());
     result.scratchBytes.push_back(uint64_t(panelType.getNumElements()) * 4);
@@ -1036,15 +1043,19 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
         for (int arg : epilogueArgs)
           epi.operands.push_back(arg < 0 ? Value() : a[argOf[arg]]);
         Value x = a[argOf[xArg]], w = a[argOf[wArg]];
+        if (xView)
+          x = viewOf(b, loc, x, *xView);
         Value bias = biasArg < 0 ? Value() : a[argOf[biasArg]];
         Value out = a.back();
         grain = 1;
         if (cfg.variant == "conv_pointwise")
           buildPointwise(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
         else if (cfg.variant == "conv_direct")
-          buildDirect(e, ks, cfg, x, w, bias, out, epi, begin, end, grid);
+          buildDirect(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
+        else if (cfg.variant == "conv_flat")
+          buildFlat(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
         else if (cfg.variant == "dwconv")
-          buildDepthwise(e, ks, cfg, x, w, bias, out, epi, begin, end, grid, grain);
+          buildDepthwise(e, s, cfg, x, w, bias, out, epi, begin, end, grid, grain);
         else if (im2col)
           buildPanelGemm(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
         else

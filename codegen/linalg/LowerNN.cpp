@@ -575,10 +575,63 @@ struct LowerGemm : OpConversionPattern<GemmOp> {
     return success();
   }
 };
+/// Attention expands into the infer ops it was recognized from (transpose,
+/// matmul, scale, mask, softmax, matmul), which lower in turn. Kernel
+/// templates compute it without materializing the scores instead.
+struct ExpandAttention : OpConversionPattern<AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto kt = llvm::cast<RankedTensorType>(op.getK().getType());
+    auto qt = llvm::cast<RankedTensorType>(op.getQ().getType());
+    int64_t r = kt.getRank();
+    SmallVector<int64_t> perm, tshape(kt.getShape());
+    for (int64_t i = 0; i < r; ++i)
+      perm.push_back(i);
+    std::swap(perm[r - 1], perm[r - 2]);
+    std::swap(tshape[r - 1], tshape[r - 2]);
+    Value kT = TransposeOp::create(rewriter, loc, kt.clone(tshape), op.getK(), perm);
+    SmallVector<int64_t> sshape(qt.getShape());
+    sshape[r - 1] = kt.getDimSize(r - 2);
+    auto st = qt.clone(sshape);
+    Value s = MatMulOp::create(rewriter, loc, st, op.getQ(), kT);
+    auto scalarType = RankedTensorType::get({}, qt.getElementType());
+    Value scale = ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(scalarType, rewriter.getFloatAttr(
+                                               qt.getElementType(),
+                                               op.getScale().convertToDouble())));
+    s = BinaryOp::create(rewriter, loc, st, BinaryKind::mul, s, scale);
+    if (op.getMask())
+      s = BinaryOp::create(rewriter, loc, st, BinaryKind::add, s, op.getMask());
+    Value p = SoftmaxOp::create(rewriter, loc, st, s, r - 1);
+    rewriter.replaceOpWithNewOp<MatMulOp>(op, op.getOutput().getType(), p, op.getV());
+    return success();
+  }
+};
+
+/// A fusion group's ops take its place (the generic path lowers them
+/// together).
+struct InlineFused : OpConversionPattern<FusedOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FusedOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Block &body = op.getBody().front();
+    YieldOp yield = op.getYield();
+    SmallVector<Value> results(yield.getValues());
+    rewriter.inlineBlockBefore(&body, op, op.getInputs());
+    rewriter.replaceOp(op, results);
+    rewriter.eraseOp(yield);
+    return success();
+  }
+};
 } // namespace
 
 void mlir::infer::populateLowerNNPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns) {
-  patterns.add<LowerConv, LowerConvTranspose, LowerPool, LowerMatMul, LowerGemm>(
-      converter, patterns.getContext());
+  patterns.add<LowerConv, LowerConvTranspose, LowerPool, LowerMatMul, LowerGemm,
+               ExpandAttention, InlineFused>(converter, patterns.getContext());
 }

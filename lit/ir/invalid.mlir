@@ -1268,3 +1268,100 @@ func.func @window_range(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
   %r = infer.conv %x, %w strides [2147483648, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x6xf32>
   return
 }
+
+// -----
+
+// Tests the fused pattern name check.
+func.func @fused_pattern(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects a non-empty pattern name}}
+  %r = infer.fused "" (%x) : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%a: tensor<4xf32>):
+    %0 = infer.unary relu %a : tensor<4xf32> -> tensor<4xf32>
+    infer.yield %0 : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+// Tests the fused region argument count check.
+func.func @fused_arguments(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects 1 region arguments (one per input), got 2}}
+  %r = infer.fused "relu" (%x) : (tensor<4xf32>) -> tensor<4xf32> {
+  ^bb0(%a: tensor<4xf32>, %b: tensor<4xf32>):
+    %0 = infer.unary relu %a : tensor<4xf32> -> tensor<4xf32>
+    infer.yield %0 : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+// Tests the fused region argument type check.
+func.func @fused_argument_type(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects region argument 0 of type 'tensor<4xf32>', got 'tensor<4xf16>'}}
+  %r = infer.fused "relu" (%x) : (tensor<4xf32>) -> tensor<4xf16> {
+  ^bb0(%a: tensor<4xf16>):
+    %0 = infer.unary relu %a : tensor<4xf16> -> tensor<4xf16>
+    infer.yield %0 : tensor<4xf16>
+  }
+  return
+}
+
+// -----
+
+// Tests the fused yield type check.
+func.func @fused_yield(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects the yielded types to match the results}}
+  %r = infer.fused "relu" (%x) : (tensor<4xf32>) -> tensor<2x2xf32> {
+  ^bb0(%a: tensor<4xf32>):
+    %0 = infer.unary relu %a : tensor<4xf32> -> tensor<4xf32>
+    infer.yield %0 : tensor<4xf32>
+  }
+  return
+}
+
+// -----
+
+// Tests the attention rank check.
+func.func @attention_rank(%q: tensor<4xf32>, %k: tensor<4xf32>, %v: tensor<4xf32>) {
+  // expected-error @+1 {{expects q, k and v of one rank of at least 2, got [4], [4] and [4]}}
+  %r = infer.attention %q, %k, %v scale 1.0 : (tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests the attention batch check.
+func.func @attention_batch(%q: tensor<2x8x4xf32>, %k: tensor<3x8x4xf32>, %v: tensor<2x8x4xf32>) {
+  // expected-error @+1 {{expects equal batch dimensions, got [2, 8, 4], [3, 8, 4] and [2, 8, 4]}}
+  %r = infer.attention %q, %k, %v scale 1.0 : (tensor<2x8x4xf32>, tensor<3x8x4xf32>, tensor<2x8x4xf32>) -> tensor<2x8x4xf32>
+  return
+}
+
+// -----
+
+// Tests the attention depth check.
+func.func @attention_depth(%q: tensor<8x4xf32>, %k: tensor<8x5xf32>, %v: tensor<8x4xf32>) {
+  // expected-error @+1 {{expects q and k with one depth, got [8, 4] and [8, 5]}}
+  %r = infer.attention %q, %k, %v scale 1.0 : (tensor<8x4xf32>, tensor<8x5xf32>, tensor<8x4xf32>) -> tensor<8x4xf32>
+  return
+}
+
+// -----
+
+// Tests the attention length check.
+func.func @attention_length(%q: tensor<8x4xf32>, %k: tensor<6x4xf32>, %v: tensor<7x4xf32>) {
+  // expected-error @+1 {{expects k and v with one length, got [6, 4] and [7, 4]}}
+  %r = infer.attention %q, %k, %v scale 1.0 : (tensor<8x4xf32>, tensor<6x4xf32>, tensor<7x4xf32>) -> tensor<8x4xf32>
+  return
+}
+
+// -----
+
+// Tests the attention mask check.
+func.func @attention_mask(%q: tensor<8x4xf32>, %k: tensor<6x4xf32>, %v: tensor<6x4xf32>, %m: tensor<8x5xf32>) {
+  // expected-error @+1 {{expects a mask that broadcasts to the scores [8, 6], got [8, 5]}}
+  %r = infer.attention %q, %k, %v mask %m scale 1.0 : (tensor<8x4xf32>, tensor<6x4xf32>, tensor<6x4xf32>, tensor<8x5xf32>) -> tensor<8x4xf32>
+  return
+}

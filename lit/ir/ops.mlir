@@ -186,6 +186,24 @@ func.func @indexing(%x: tensor<2x10xf32>, %i: tensor<2x3xi64>) {
   return
 }
 
+// CHECK-LABEL: func.func @fusion
+func.func @fusion(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>,
+                  %q: tensor<2x8x4xf32>, %k: tensor<2x6x4xf32>,
+                  %v: tensor<2x6x5xf32>, %m: tensor<8x6xf32>) {
+  // CHECK: infer.fused "conv+relu" (%{{.*}}, %{{.*}}) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  // CHECK-NEXT: ^bb0(%{{.*}}: tensor<1x3x8x8xf32>, %{{.*}}: tensor<4x3x3x3xf32>):
+  // CHECK: infer.yield %{{.*}} : tensor<1x4x6x6xf32>
+  %0 = infer.fused "conv+relu" (%x, %w) : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  ^bb0(%a: tensor<1x3x8x8xf32>, %b: tensor<4x3x3x3xf32>):
+    %c = infer.conv %a, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+    %r = infer.unary relu %c : tensor<1x4x6x6xf32> -> tensor<1x4x6x6xf32>
+    infer.yield %r : tensor<1x4x6x6xf32>
+  }
+  // CHECK: infer.attention %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} scale 5.000000e-01 : (tensor<2x8x4xf32>, tensor<2x6x4xf32>, tensor<2x6x5xf32>, tensor<8x6xf32>) -> tensor<2x8x5xf32>
+  %1 = infer.attention %q, %k, %v mask %m scale 0.5 : (tensor<2x8x4xf32>, tensor<2x6x4xf32>, tensor<2x6x5xf32>, tensor<8x6xf32>) -> tensor<2x8x5xf32>
+  return
+}
+
 {-#
   dialect_resources: {
     builtin: {

@@ -29,6 +29,7 @@ int main(int argc, char **argv) {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   mlir::infer::registerInferPasses();
+  mlir::infer::registerGraphPipelines();
   mlir::infer::registerInferCodegenPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "infer optimizer driver\n", registry));

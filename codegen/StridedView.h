@@ -1,0 +1,66 @@
+//===- StridedView.h - Layout changes as strided views ----------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// A transpose, a reshape or a slice of a tensor held in a row-major buffer
+// is the same buffer read with other sizes, strides and an offset, as long
+// as the strides can express it. Kernels that read (or write) through such
+// a view make the layout change free: this is how `infer-fuse`'s absorbed
+// views cost nothing.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_STRIDEDVIEW_H
+#define INFER_CODEGEN_STRIDEDVIEW_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
+
+namespace mlir::infer {
+
+/// Element `i` of the view is at `offset + sum(i[k] * strides[k])` of the
+/// buffer (in elements).
+struct StridedView {
+  int64_t offset = 0;
+  SmallVector<int64_t> sizes, strides;
+
+  /// The row-major view of a buffer of `shape`.
+  static StridedView contiguous(ArrayRef<int64_t> shape);
+  /// Whether the view is the row-major layout of its sizes at offset 0.
+  bool isContiguous() const;
+  int64_t numElements() const;
+
+  /// The same elements in another shape (numpy's reshape without a copy);
+  /// fails when the strides cannot express it.
+  FailureOr<StridedView> reshaped(ArrayRef<int64_t> shape) const;
+  /// Dimension i of the result is dimension perm[i] of this view.
+  StridedView transposed(ArrayRef<int64_t> perm) const;
+  /// Elements starts[k], starts[k] + steps[k], ... below ends[k]; fails on
+  /// non-positive steps.
+  FailureOr<StridedView> sliced(ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
+                                ArrayRef<int64_t> steps) const;
+
+  /// The memref type of the view over `element`s.
+  MemRefType memrefType(Type element) const;
+};
+
+/// Follows `v` back through transposes, reshapes and slices to the value
+/// that holds the data (`base`), and returns the view of `v` in `base`'s
+/// row-major buffer. Fails when a step cannot be expressed with strides.
+FailureOr<StridedView> traceView(Value v, Value &base);
+
+/// `to` is `from` after transposes and reshapes: returns the view of
+/// `to`'s row-major buffer through which writing `from` fills `to`.
+FailureOr<StridedView> inverseView(Value from, Value to);
+
+/// The 1-D memref over every element of a buffer of `type`, and the view
+/// of it in `view`'s layout.
+Value viewOf(OpBuilder &b, Location loc, Value flatBuffer,
+             const StridedView &view);
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_STRIDEDVIEW_H

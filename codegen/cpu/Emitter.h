@@ -1,0 +1,154 @@
+//===- Emitter.h - Builder helpers for CPU kernel templates ----*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Short names for the index arithmetic, vector loads and stores, masks and
+// loops that the CPU kernel templates are written with.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CPU_EMITTER_H
+#define INFER_CODEGEN_CPU_EMITTER_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::infer {
+
+/// Builds template IR at one location with vectors of `vl` f32 lanes.
+struct Emitter {
+  OpBuilder &b;
+  Location loc;
+  int64_t vl;
+
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
+  Value rem(Value x, Value y) { return arith::RemUIOp::create(b, loc, x, y); }
+  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+  Value lt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
+  }
+  Value ge(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, x, y);
+  }
+  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+  Value select(Value c, Value x, Value y) {
+    return arith::SelectOp::create(b, loc, c, x, y);
+  }
+  Value f32(double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+  VectorType vec() { return VectorType::get({vl}, b.getF32Type()); }
+  VectorType ivec() { return VectorType::get({vl}, b.getI32Type()); }
+  VectorType mvec() { return VectorType::get({vl}, b.getI1Type()); }
+  Value splat(Value scalar) { return vector::BroadcastOp::create(b, loc, vec(), scalar); }
+  Value zeros() { return splat(f32(0)); }
+  /// A mask of the first `valid` lanes (clamped to [0, vl]).
+  Value mask(Value valid) {
+    Value n = min(max(valid, idx(0)), idx(vl));
+    return vector::CreateMaskOp::create(b, loc, mvec(), ValueRange{n});
+  }
+  /// i32 lane numbers 0..vl-1 times `scale`.
+  Value iota(int64_t scale) {
+    SmallVector<int32_t> v;
+    for (int64_t i = 0; i < vl; ++i)
+      v.push_back(static_cast<int32_t>(i * scale));
+    return arith::ConstantOp::create(b, loc, ivec(),
+                                     DenseElementsAttr::get(ivec(), ArrayRef<int32_t>(v)));
+  }
+  Value i32(Value index) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), index);
+  }
+  Value isplat(Value i32scalar) {
+    return vector::BroadcastOp::create(b, loc, ivec(), i32scalar);
+  }
+  Value load(Value mem, ValueRange indices) {
+    return memref::LoadOp::create(b, loc, mem, indices);
+  }
+  void store(Value v, Value mem, ValueRange indices) {
+    memref::StoreOp::create(b, loc, v, mem, indices);
+  }
+  Value vload(Value mem, ValueRange indices) {
+    return vector::LoadOp::create(b, loc, vec(), mem, indices, false,
+                                  IntegerAttr());
+  }
+  void vstore(Value v, Value mem, ValueRange indices) {
+    vector::StoreOp::create(b, loc, v, mem, indices, false, IntegerAttr());
+  }
+  Value vloadMasked(Value mem, ValueRange indices, Value m) {
+    return vector::MaskedLoadOp::create(b, loc, vec(), mem, indices, m, zeros(),
+                                        IntegerAttr());
+  }
+  void vstoreMasked(Value v, Value mem, ValueRange indices, Value m) {
+    vector::MaskedStoreOp::create(b, loc, mem, indices, m, v, IntegerAttr());
+  }
+  /// Gathers mem[indices..., offsets[lane]] for lanes in `m` (offsets must
+  /// be in bounds for every lane).
+  Value gather(Value mem, ValueRange indices, Value offsets, Value m) {
+    return vector::GatherOp::create(b, loc, vec(), mem, indices, offsets, m,
+                                    zeros());
+  }
+  Value fma(Value a, Value x, Value acc) {
+    return vector::FMAOp::create(b, loc, a, x, acc);
+  }
+
+  scf::ForOp loop(Value lo, Value hi, int64_t step, ValueRange iters,
+                  function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+    return scf::ForOp::create(
+        b, loc, lo, hi, idx(step), iters,
+        [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          SmallVector<Value> next = body(iv, args);
+          scf::YieldOp::create(b, loc, next);
+        });
+  }
+  void forEach(Value lo, Value hi, int64_t step, function_ref<void(Value)> body) {
+    loop(lo, hi, step, {}, [&](Value iv, ValueRange) {
+      body(iv);
+      return SmallVector<Value>();
+    });
+  }
+  void ifThen(Value cond, function_ref<void()> body) {
+    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    body();
+  }
+  /// if (cond) then() else otherwise(), both yielding `types`.
+  SmallVector<Value> ifElse(Value cond, TypeRange types,
+                            function_ref<SmallVector<Value>()> then,
+                            function_ref<SmallVector<Value>()> otherwise) {
+    auto ifOp = scf::IfOp::create(b, loc, types, cond, /*withElse=*/true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      scf::YieldOp::create(b, loc, then());
+      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      scf::YieldOp::create(b, loc, otherwise());
+    }
+    return SmallVector<Value>(ifOp.getResults());
+  }
+};
+
+/// Lanes i of a vector with lo <= i < hi (bounds clamped to [0, vl]).
+inline Value rangeMask(Emitter &e, Value lo, Value hi) {
+  Value below = e.mask(lo);
+  Value ones = arith::ConstantOp::create(
+      e.b, e.loc, e.mvec(), DenseElementsAttr::get(e.mvec(), true));
+  return arith::AndIOp::create(e.b, e.loc, e.mask(hi),
+                               arith::XOrIOp::create(e.b, e.loc, below, ones));
+}
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CPU_EMITTER_H

@@ -1,0 +1,125 @@
+// RUN: infer-opt %s --infer-fold-into-weights --split-input-file | FileCheck %s
+
+// Tests that batch normalization folds into the conv before it: weights
+// scaled by gamma / sqrt(var + eps), bias shifted.
+// CHECK-LABEL: func.func @bn_into_conv
+// CHECK-NOT: infer.batch_norm
+// CHECK-DAG: %[[W:.+]] = infer.constant dense<{{\[\[\[\[}}2.000000e+00]]], {{\[\[\[}}1.500000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: %[[B:.+]] = infer.constant dense<[1.000000e+00, -1.000000e+00]> : tensor<2xf32>
+// CHECK: %[[C:.+]] = infer.conv %{{.*}}, %[[W]], %[[B]]
+// CHECK: return %[[C]]
+func.func @bn_into_conv(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = infer.constant dense<[[[[1.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %gamma = infer.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %beta = infer.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = infer.constant dense<[0.0, 2.0]> : tensor<2xf32>
+  %var = infer.constant dense<[1.0, 4.0]> : tensor<2xf32>
+  %y = infer.batch_norm %c, %gamma, %beta, %mean, %var epsilon 0.0 : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that batch normalization with statistics computed at run time
+// stays.
+// CHECK-LABEL: func.func @bn_runtime_stats
+// CHECK: infer.batch_norm
+func.func @bn_runtime_stats(%x: tensor<1x1x4x4xf32>, %mean: tensor<2xf32>) -> tensor<1x2x4x4xf32> {
+  %w = infer.constant dense<[[[[1.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %one = infer.constant dense<[1.0, 1.0]> : tensor<2xf32>
+  %y = infer.batch_norm %c, %one, %one, %mean, %one epsilon 0.0 : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that a conv whose result has a second user keeps its weights.
+// CHECK-LABEL: func.func @second_user
+// CHECK: infer.binary mul
+func.func @second_user(%x: tensor<1x1x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w = infer.constant dense<[[[[1.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %s = infer.constant dense<[[[2.0]], [[3.0]]]> : tensor<2x1x1xf32>
+  %y = infer.binary mul %c, %s : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %y, %c : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that a per-channel multiplication and addition fold into weights
+// and bias.
+// CHECK-LABEL: func.func @scale_shift
+// CHECK-NOT: infer.binary
+// CHECK-DAG: infer.constant dense<{{\[\[\[\[}}2.000000e+00]]], {{\[\[\[}}9.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK-DAG: infer.constant dense<[5.000000e-01, 2.500000e-01]> : tensor<2xf32>
+func.func @scale_shift(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %w = infer.constant dense<[[[[1.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %s = infer.constant dense<[[[2.0]], [[3.0]]]> : tensor<2x1x1xf32>
+  %m = infer.binary mul %c, %s : (tensor<1x2x4x4xf32>, tensor<2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %t = infer.constant dense<[[[0.5]], [[0.25]]]> : tensor<2x1x1xf32>
+  %y = infer.binary add %t, %m : (tensor<2x1x1xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Tests that a constant varying along the image (not per channel) stays.
+// CHECK-LABEL: func.func @not_per_channel
+// CHECK: infer.binary mul
+func.func @not_per_channel(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = infer.constant dense<[[[[1.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %s = infer.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %y = infer.binary mul %c, %s : (tensor<1x2x2x2xf32>, tensor<2x2xf32>) -> tensor<1x2x2x2xf32>
+  return %y : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+// Tests that an addition that broadcasts the result to a larger shape
+// stays.
+// CHECK-LABEL: func.func @grows_result
+// CHECK: infer.binary add
+func.func @grows_result(%x: tensor<1x1x2x2xf32>) -> tensor<3x2x2x2xf32> {
+  %w = infer.constant dense<[[[[1.0]]], [[[3.0]]]]> : tensor<2x1x1x1xf32>
+  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %s = infer.constant dense<1.0> : tensor<3x1x1x1xf32>
+  %y = infer.binary add %c, %s : (tensor<1x2x2x2xf32>, tensor<3x1x1x1xf32>) -> tensor<3x2x2x2xf32>
+  return %y : tensor<3x2x2x2xf32>
+}
+
+// -----
+
+// Tests that a rank-2 matmul plus a per-column constant becomes a gemm
+// with a bias, and a scale folds into the gemm's weights.
+// CHECK-LABEL: func.func @matmul_bias
+// CHECK-NOT: infer.binary
+// CHECK-NOT: infer.matmul
+// CHECK: infer.gemm %{{.*}}, %{{.*}}, %{{.*}} alpha 1.000000e+00 beta 1.000000e+00
+func.func @matmul_bias(%x: tensor<4x2xf32>) -> tensor<4x3xf32> {
+  %w = infer.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %m = infer.matmul %x, %w : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  %b = infer.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
+  %y = infer.binary add %m, %b : (tensor<4x3xf32>, tensor<3xf32>) -> tensor<4x3xf32>
+  %s = infer.constant dense<2.0> : tensor<f32>
+  %z = infer.binary div %y, %s : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x3xf32>
+  return %z : tensor<4x3xf32>
+}
+
+// -----
+
+// Tests that an addition after a batched matmul (which has no bias) stays
+// for the epilogue.
+// CHECK-LABEL: func.func @batched_matmul_add
+// CHECK: infer.matmul
+// CHECK: infer.binary add
+func.func @batched_matmul_add(%x: tensor<2x4x2xf32>) -> tensor<2x4x3xf32> {
+  %w = infer.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %m = infer.matmul %x, %w : (tensor<2x4x2xf32>, tensor<2x3xf32>) -> tensor<2x4x3xf32>
+  %b = infer.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf32>
+  %y = infer.binary add %m, %b : (tensor<2x4x3xf32>, tensor<3xf32>) -> tensor<2x4x3xf32>
+  return %y : tensor<2x4x3xf32>
+}

@@ -1,0 +1,316 @@
+//===- FoldIntoWeights.cpp - Fold affine ops into anchor weights -----------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// y = conv(x, W, b) followed by a per-channel affine map s * y + t is the
+// convolution with weights s * W and bias s * b + t. Batch normalization at
+// inference, and Mul / Add by per-channel constants, are such maps; folding
+// them removes a kernel and a pass over the activation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "transforms/Passes.h"
+
+#include "reference/Tensor.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+#include <optional>
+
+namespace mlir::infer {
+#define GEN_PASS_DEF_INFERFOLDINTOWEIGHTS
+#include "transforms/Passes.h.inc"
+} // namespace mlir::infer
+
+using namespace mlir;
+using namespace mlir::infer;
+using reference::Tensor;
+
+namespace {
+RankedTensorType typeOf(Value v) {
+  return llvm::cast<RankedTensorType>(v.getType());
+}
+
+std::optional<Tensor> constantOf(Value v) {
+  auto c = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
+  if (!c)
+    return std::nullopt;
+  FailureOr<Tensor> t = Tensor::fromAttr(c.getValue());
+  if (failed(t) || !t->isFloat())
+    return std::nullopt;
+  return std::move(*t);
+}
+
+/// What folding needs to know about an anchor: its output channel axis and
+/// count, and how to rebuild it with transformed weights.
+struct Anchor {
+  Operation *op = nullptr;
+  int64_t axis = 0, channels = 0;
+
+  static std::optional<Anchor> of(Operation *op) {
+    if (!op || !op->getResult(0).hasOneUse() ||
+        !llvm::isa<FloatType>(typeOf(op->getResult(0)).getElementType()))
+      return std::nullopt;
+    RankedTensorType out = typeOf(op->getResult(0));
+    Anchor a{op, 0, 0};
+    if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
+      if (!constantOf(conv.getWeight()) ||
+          (conv.getBias() && !constantOf(conv.getBias())))
+        return std::nullopt;
+      a.axis = 1;
+    } else if (auto conv = llvm::dyn_cast<ConvTransposeOp>(op)) {
+      if (!constantOf(conv.getWeight()) ||
+          (conv.getBias() && !constantOf(conv.getBias())))
+        return std::nullopt;
+      a.axis = 1;
+    } else if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
+      if (!constantOf(gemm.getB()))
+        return std::nullopt;
+      if (Value c = gemm.getC()) {
+        ArrayRef<int64_t> cs = typeOf(c).getShape();
+        bool perColumn = cs.empty() || (cs.size() == 1) ||
+                         (cs.size() == 2 && cs[0] == 1);
+        if (!constantOf(c) || !perColumn)
+          return std::nullopt;
+      }
+      a.axis = 1;
+    } else if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
+      if (typeOf(mm.getRhs()).getRank() != 2 || typeOf(mm.getLhs()).getRank() < 2 ||
+          !constantOf(mm.getRhs()))
+        return std::nullopt;
+      a.axis = out.getRank() - 1;
+    } else {
+      return std::nullopt;
+    }
+    if (!out.hasStaticShape())
+      return std::nullopt;
+    a.channels = out.getDimSize(a.axis);
+    return a;
+  }
+
+  /// Whether the anchor can take a shift into a bias.
+  bool hasBias() const {
+    if (auto mm = llvm::dyn_cast<MatMulOp>(op))
+      return typeOf(mm.getLhs()).getRank() == 2;
+    return true;
+  }
+
+  /// Values of `c` per output channel when `c` broadcasts to the output
+  /// with one value per channel (or one in all).
+  std::optional<std::vector<double>> perChannel(Value c) const {
+    std::optional<Tensor> t = constantOf(c);
+    if (!t)
+      return std::nullopt;
+    ArrayRef<int64_t> out = typeOf(op->getResult(0)).getShape();
+    ArrayRef<int64_t> cs = t->getShape();
+    if (cs.size() > out.size())
+      return std::nullopt;
+    int64_t lead = out.size() - cs.size();
+    bool perChannel = false;
+    for (size_t i = 0; i < cs.size(); ++i) {
+      int64_t dim = lead + i;
+      if (cs[i] == 1)
+        continue;
+      if (dim != axis || cs[i] != channels)
+        return std::nullopt;
+      perChannel = true;
+    }
+    std::vector<double> v(channels);
+    for (int64_t m = 0; m < channels; ++m)
+      v[m] = t->floats()[perChannel ? m : 0];
+    return v;
+  }
+
+  /// Rebuilds the anchor computing s * y + t (s or t may be empty).
+  Value rebuild(PatternRewriter &rewriter, ArrayRef<double> s, ArrayRef<double> t,
+                Location fused) const {
+    auto constant = [&](const Tensor &v) {
+      return ConstantOp::create(rewriter, op->getLoc(), v.toAttr("folded_weight"))
+          .getResult();
+    };
+    Type et = typeOf(op->getResult(0)).getElementType();
+    // The bias after the map: s * b + t.
+    auto newBias = [&](std::optional<Tensor> b, double bScale) {
+      Tensor nb(et, {channels});
+      for (int64_t m = 0; m < channels; ++m) {
+        double v = b ? bScale * b->floats()[b->size() == 1 ? 0 : m] : 0.0;
+        if (!s.empty())
+          v *= s[m];
+        if (!t.empty())
+          v += t[m];
+        nb.setDouble(m, v);
+      }
+      return nb;
+    };
+    Operation *clone = rewriter.clone(*op);
+    clone->setLoc(fused);
+    if (auto conv = llvm::dyn_cast<ConvOp>(clone)) {
+      Tensor w = *constantOf(conv.getWeight());
+      if (!s.empty()) {
+        int64_t per = w.size() / channels;
+        for (int64_t i = 0; i < w.size(); ++i)
+          w.setDouble(i, w.floats()[i] * s[i / per]);
+      }
+      conv.getWeightMutable().assign(constant(w));
+      if (!t.empty() || conv.getBias())
+        conv.getBiasMutable().assign(
+            constant(newBias(constantOf(conv.getBias()), 1.0)));
+    } else if (auto conv = llvm::dyn_cast<ConvTransposeOp>(clone)) {
+      Tensor w = *constantOf(conv.getWeight());
+      if (!s.empty()) {
+        ArrayRef<int64_t> ws = w.getShape(); // [C, M/g, ...]
+        int64_t group = conv.getGroup(), perGroup = ws[1];
+        int64_t cPerGroup = ws[0] / group, inner = w.size() / (ws[0] * ws[1]);
+        for (int64_t i = 0; i < w.size(); ++i) {
+          int64_t c = i / (ws[1] * inner), j = (i / inner) % ws[1];
+          w.setDouble(i, w.floats()[i] * s[(c / cPerGroup) * perGroup + j]);
+        }
+      }
+      conv.getWeightMutable().assign(constant(w));
+      if (!t.empty() || conv.getBias())
+        conv.getBiasMutable().assign(
+            constant(newBias(constantOf(conv.getBias()), 1.0)));
+    } else if (auto gemm = llvm::dyn_cast<GemmOp>(clone)) {
+      Tensor b = *constantOf(gemm.getB());
+      if (!s.empty()) {
+        int64_t n = channels, k = b.size() / n;
+        for (int64_t i = 0; i < b.size(); ++i) {
+          int64_t col = gemm.getTransB() ? i / k : i % n;
+          b.setDouble(i, b.floats()[i] * s[col]);
+        }
+      }
+      gemm.getBMutable().assign(constant(b));
+      if (!t.empty() || gemm.getC()) {
+        gemm.getCMutable().assign(constant(newBias(
+            constantOf(gemm.getC()), gemm.getBeta().convertToDouble())));
+        gemm.setBeta(llvm::APFloat(1.0f));
+      }
+      // alpha multiplies A*B only: s * alpha * A * B = alpha * A * (s B).
+    } else {
+      auto mm = llvm::cast<MatMulOp>(clone);
+      Tensor b = *constantOf(mm.getRhs());
+      if (!s.empty()) {
+        int64_t n = channels;
+        for (int64_t i = 0; i < b.size(); ++i)
+          b.setDouble(i, b.floats()[i] * s[i % n]);
+      }
+      Value rhs = constant(b);
+      if (t.empty()) {
+        mm.getRhsMutable().assign(rhs);
+      } else {
+        // A rank-2 matmul with a bias is a gemm.
+        Value gemm = GemmOp::create(rewriter, fused, mm.getOutput().getType(),
+                                    mm.getLhs(), rhs, constant(newBias({}, 1.0)),
+                                    llvm::APFloat(1.0f), llvm::APFloat(1.0f),
+                                    false, false);
+        rewriter.eraseOp(mm);
+        return gemm;
+      }
+    }
+    return clone->getResult(0);
+  }
+};
+
+Location fuseLocs(PatternRewriter &rewriter, ArrayRef<Location> locs) {
+  return FusedLoc::get(rewriter.getContext(), locs);
+}
+
+/// batch_norm(anchor(...)) with constant statistics.
+struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    std::optional<Anchor> a = Anchor::of(bn.getInput().getDefiningOp());
+    if (!a)
+      return rewriter.notifyMatchFailure(bn, "no foldable anchor before it");
+    if (a->axis != 1)
+      return rewriter.notifyMatchFailure(bn, "channels are not the anchor's");
+    if (!a->hasBias())
+      return rewriter.notifyMatchFailure(bn, "the anchor has no bias");
+    std::optional<Tensor> gamma = constantOf(bn.getScale()),
+                          beta = constantOf(bn.getBias()),
+                          mean = constantOf(bn.getMean()),
+                          var = constantOf(bn.getVariance());
+    if (!gamma || !beta || !mean || !var)
+      return rewriter.notifyMatchFailure(bn, "statistics are not constant");
+    if (gamma->size() != a->channels || beta->size() != a->channels ||
+        mean->size() != a->channels || var->size() != a->channels)
+      return rewriter.notifyMatchFailure(bn, "statistics per channel mismatch");
+    double eps = bn.getEpsilon().convertToDouble();
+    std::vector<double> s(a->channels), t(a->channels);
+    for (int64_t m = 0; m < a->channels; ++m) {
+      s[m] = gamma->floats()[m] / std::sqrt(var->floats()[m] + eps);
+      t[m] = beta->floats()[m] - mean->floats()[m] * s[m];
+    }
+    Value folded = a->rebuild(rewriter, s, t,
+                              fuseLocs(rewriter, {a->op->getLoc(), bn.getLoc()}));
+    rewriter.replaceOp(bn, folded);
+    return success();
+  }
+};
+
+/// mul / add / sub of anchor(...) and a per-channel constant.
+struct FoldAffine : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op,
+                                PatternRewriter &rewriter) const override {
+    BinaryKind kind = op.getKind();
+    if (kind != BinaryKind::mul && kind != BinaryKind::add &&
+        kind != BinaryKind::sub && kind != BinaryKind::div)
+      return rewriter.notifyMatchFailure(op, "not an affine function");
+    // The anchor operand; sub and div only fold with it on the left.
+    Value y = op.getLhs(), c = op.getRhs();
+    std::optional<Anchor> a = Anchor::of(y.getDefiningOp());
+    if (!a && (kind == BinaryKind::mul || kind == BinaryKind::add)) {
+      std::swap(y, c);
+      a = Anchor::of(y.getDefiningOp());
+    }
+    if (!a)
+      return rewriter.notifyMatchFailure(op, "no foldable anchor operand");
+    if (op.getOutput().getType() != y.getType())
+      return rewriter.notifyMatchFailure(op, "the constant broadcasts the result");
+    std::optional<std::vector<double>> v = a->perChannel(c);
+    if (!v)
+      return rewriter.notifyMatchFailure(op, "not one constant per channel");
+    std::vector<double> s, t;
+    if (kind == BinaryKind::mul || kind == BinaryKind::div) {
+      s = *v;
+      if (kind == BinaryKind::div)
+        for (double &x : s) {
+          if (x == 0)
+            return rewriter.notifyMatchFailure(op, "division by zero");
+          x = 1.0 / x;
+        }
+    } else {
+      if (!a->hasBias())
+        return rewriter.notifyMatchFailure(op, "the anchor has no bias");
+      t = *v;
+      if (kind == BinaryKind::sub)
+        for (double &x : t)
+          x = -x;
+    }
+    Value folded = a->rebuild(rewriter, s, t,
+                              fuseLocs(rewriter, {a->op->getLoc(), op.getLoc()}));
+    rewriter.replaceOp(op, folded);
+    return success();
+  }
+};
+
+struct FoldIntoWeightsPass
+    : infer::impl::InferFoldIntoWeightsBase<FoldIntoWeightsPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFoldIntoWeightsPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::infer::populateFoldIntoWeightsPatterns(RewritePatternSet &patterns) {
+  patterns.add<FoldBatchNorm, FoldAffine>(patterns.getContext());
+}
