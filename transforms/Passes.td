@@ -105,9 +105,10 @@ def InferRecognizeAttention : Pass<"infer-recognize-attention"> {
 def InferSimplifyLayout : Pass<"infer-simplify-layout"> {
   let summary = "Merge and remove layout changes";
   let description = [{
-    Composes transposes of transposes and reshapes of reshapes, and turns a
+    Composes transposes of transposes and reshapes of reshapes, turns a
     transpose that only moves unit dimensions into a reshape (which costs
-    nothing: it shares its operand's buffer).
+    nothing: it shares its operand's buffer), and a split into one slice
+    per piece (slices are views a consumer kernel can read in place).
   }];
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }

@@ -6,7 +6,8 @@
 //
 // A reshape shares its operand's buffer; a transpose is a copy unless a
 // kernel can read through it. Chains of both, and transposes that only move
-// dimensions of size one, reduce to fewer (or free) ops.
+// dimensions of size one, reduce to fewer (or free) ops; splits become
+// slices, which kernels read as views.
 //
 //===----------------------------------------------------------------------===//
 
@@ -78,6 +79,34 @@ struct UnitTransposeToReshape : OpRewritePattern<TransposeOp> {
   }
 };
 
+/// A split is one slice per piece: slices can be read as views.
+struct SplitToSlices : OpRewritePattern<SplitOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SplitOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType in = op.getInput().getType();
+    if (!in.hasStaticShape() ||
+        llvm::any_of(op.getResultTypes(), [](Type t) {
+          return !llvm::cast<RankedTensorType>(t).hasStaticShape();
+        }))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    int64_t axis = op.getAxis(), offset = 0;
+    SmallVector<Value> slices;
+    for (Value r : op.getOutputs()) {
+      auto t = llvm::cast<RankedTensorType>(r.getType());
+      SmallVector<int64_t> starts(in.getRank(), 0), ends(in.getShape()),
+          steps(in.getRank(), 1);
+      starts[axis] = offset;
+      ends[axis] = offset + t.getDimSize(axis);
+      offset = ends[axis];
+      slices.push_back(SliceOp::create(rewriter, op.getLoc(), t, op.getInput(),
+                                       starts, ends, steps));
+    }
+    rewriter.replaceOp(op, slices);
+    return success();
+  }
+};
+
 struct SimplifyLayoutPass
     : infer::impl::InferSimplifyLayoutBase<SimplifyLayoutPass> {
   void runOnOperation() override {
@@ -90,6 +119,7 @@ struct SimplifyLayoutPass
 } // namespace
 
 void mlir::infer::populateSimplifyLayoutPatterns(RewritePatternSet &patterns) {
-  patterns.add<ComposeTransposes, ComposeReshapes, UnitTransposeToReshape>(
+  patterns.add<ComposeTransposes, ComposeReshapes, UnitTransposeToReshape,
+               SplitToSlices>(
       patterns.getContext());
 }

@@ -938,7 +938,8 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
 
   // Epilogue operands: scalar constants are inlined; per-row and
   // per-column operands are read as 1-D; full ones like the output view.
-  bool flatOut = cfg.variant == "conv_pointwise" || cfg.variant == "conv_im2col";
+  bool flatOut = cfg.variant == "conv_pointwise" || cfg.variant == "conv_im2col" ||
+                 cfg.variant == "conv_flat";
   auto outputView = [&](Value v) {
     RankedTensorType t = typeOf(v);
     if (cfg.variant == "gemm")

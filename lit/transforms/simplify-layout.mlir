@@ -42,3 +42,25 @@ func.func @real_transpose(%x: tensor<2x128x256xf32>) -> tensor<128x2x256xf32> {
   %0 = infer.transpose %x perm [1, 0, 2] : tensor<2x128x256xf32> -> tensor<128x2x256xf32>
   return %0 : tensor<128x2x256xf32>
 }
+
+// -----
+
+// Tests that a split becomes one slice per piece.
+// CHECK-LABEL: func.func @split
+// CHECK: infer.slice %{{.*}} starts [0, 0] ends [2, 3] steps [1, 1]
+// CHECK: infer.slice %{{.*}} starts [0, 3] ends [2, 8] steps [1, 1]
+// CHECK-NOT: infer.split
+func.func @split(%x: tensor<2x8xf32>) -> (tensor<2x3xf32>, tensor<2x5xf32>) {
+  %a, %b = infer.split %x axis 1 : tensor<2x8xf32> -> tensor<2x3xf32>, tensor<2x5xf32>
+  return %a, %b : tensor<2x3xf32>, tensor<2x5xf32>
+}
+
+// -----
+
+// Tests that a split of a dynamic shape stays.
+// CHECK-LABEL: func.func @split_dynamic
+// CHECK: infer.split
+func.func @split_dynamic(%x: tensor<?x8xf32>) -> (tensor<?x3xf32>, tensor<?x5xf32>) {
+  %a, %b = infer.split %x axis 1 : tensor<?x8xf32> -> tensor<?x3xf32>, tensor<?x5xf32>
+  return %a, %b : tensor<?x3xf32>, tensor<?x5xf32>
+}

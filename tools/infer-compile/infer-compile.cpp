@@ -103,7 +103,19 @@ int main(int argc, char **argv) {
   registerPassManagerCLOptions();
   registerMLIRContextCLOptions();
   registerAsmPrinterCLOptions();
-  cl::HideUnrelatedOptions({&category, &cl::getGeneralCategory()});
+  // Show infer-compile's options and MLIR's IR printing and timing ones;
+  // hide the thousands of LLVM backend flags.
+  static cl::OptionCategory mlirCategory("MLIR debugging options");
+  cl::HideUnrelatedOptions(category);
+  for (auto &entry : cl::getRegisteredOptions()) {
+    StringRef name = entry.first;
+    if (name.starts_with("mlir-print-ir") || name.starts_with("mlir-timing") ||
+        name == "mlir-pass-statistics" || name == "mlir-print-debuginfo" ||
+        name == "mlir-elide-elementsattrs-if-larger") {
+      entry.second->setHiddenFlag(cl::NotHidden);
+      entry.second->addCategory(mlirCategory);
+    }
+  }
   cl::ParseCommandLineOptions(
       argc, argv,
       "infer-compile: compiles an ONNX model into a .infer artifact\n\n"
@@ -193,6 +205,7 @@ int main(int argc, char **argv) {
     for (const infer::KernelSummary &k : result->kernels) {
       kernels.push_back({{"symbol", k.symbol},
                          {"kind", k.kind},
+                         {"pattern", k.pattern},
                          {"onnx_nodes", k.nodes},
                          {"flops", k.flops},
                          {"bytes", k.bytes},
