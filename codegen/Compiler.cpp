@@ -17,6 +17,7 @@
 #include "codegen/ScalarOps.h"
 #include "codegen/cpu/AttentionTemplate.h"
 #include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/PoolTemplate.h"
 
 #include "ir/InferOps.h"
 #include "ir/ShapeInference.h"
@@ -334,6 +335,9 @@ PlanBuilder::buildTemplate(const Group &g, std::string &error) {
     return buildAttentionKernel(llvm::cast<AttentionOp>(*attn), g.results.front(),
                                 target.vectorBytes / 4, kernels, error);
   }
+  if (g.ops.size() == 1)
+    if (auto pool = llvm::dyn_cast<PoolOp>(g.ops.front()))
+      return buildPoolKernel(pool, target.vectorBytes / 4, kernels, error);
   // Contractions: the op with a tile configuration; before it only views
   // and constants, after it the epilogue.
   auto it = llvm::find_if(g.ops, [](Operation *op) {

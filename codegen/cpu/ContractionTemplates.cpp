@@ -27,6 +27,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/ConvLoads.h"
 #include "codegen/cpu/Emitter.h"
 #include "codegen/StridedView.h"
 #include "codegen/ScalarOps.h"
@@ -191,6 +192,45 @@ struct Epilogue {
   }
 };
 
+/// Applies the epilogue to a vector whose lanes are output channels
+/// m0 .. m0 + VL - 1 (masked by `lanes`) of one output position; `full`
+/// reads a Full operand at the same elements.
+Value applyChannelLanes(const Epilogue &epi, Emitter &e, Value acc, Value m0,
+                        Value lanes, function_ref<Value(Value)> full) {
+  Type f32 = e.b.getF32Type();
+  for (auto [i, step] : llvm::enumerate(epi.steps)) {
+    if (auto u = llvm::dyn_cast<UnaryOp>(step.op)) {
+      std::optional<APFloat> alpha, beta;
+      if (u.getAlpha())
+        alpha = *u.getAlpha();
+      if (u.getBeta())
+        beta = *u.getBeta();
+      acc = emitUnary(e.b, e.loc, u.getKind(), acc, f32, alpha, beta);
+      continue;
+    }
+    auto bin = llvm::cast<BinaryOp>(step.op);
+    Value other;
+    switch (step.read) {
+    case EpilogueStep::Read::Scalar:
+      other = epi.scalars[i] ? e.splat(e.f32(*epi.scalars[i]))
+                             : e.splat(e.load(epi.operands[i], {e.idx(0)}));
+      break;
+    case EpilogueStep::Read::PerRow:
+      other = e.vloadMasked(epi.operands[i], {m0}, lanes);
+      break;
+    case EpilogueStep::Read::Full:
+      other = full(epi.operands[i]);
+      break;
+    default:
+      break;
+    }
+    acc = step.chainOnLeft
+              ? emitBinary(e.b, e.loc, bin.getKind(), acc, other, f32, f32)
+              : emitBinary(e.b, e.loc, bin.getKind(), other, acc, f32, f32);
+  }
+  return acc;
+}
+
 /// Stores an MR x NV tile through the epilogue: rows `row0 + r` below
 /// `rows`, lanes masked past `cols` (counted from `col0`); `at(row, col)`
 /// gives the indices of the output (and of Full operands).
@@ -320,44 +360,6 @@ void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   });
 }
 
-
-/// The input vector of row `ih` starting at column `c0` (which may be
-/// negative: padding) for output lanes below `valid` at column stride `sw`
-/// (1 or 2). Lanes outside [0, W) read as zero and are never accessed: the
-/// masked loads may start before the row, their masked-off lanes touch no
-/// memory.
-Value loadColumns(Emitter &e, Value x, ValueRange lead, Value ih, Value c0,
-                  Value valid, int64_t sw, int64_t w, ArrayRef<int64_t> evens,
-                  Value rowOk = Value()) {
-  // Input columns c0 .. c0 + span - 1 are needed.
-  Value span = e.add(e.mul(e.sub(valid, e.idx(1)), e.idx(sw)), e.idx(1));
-  Value lo = e.sub(e.idx(0), c0);
-  Value hi = e.min(span, e.sub(e.idx(w), c0));
-  SmallVector<Value> at(lead.begin(), lead.end());
-  at.push_back(ih);
-  at.push_back(c0);
-  auto masked = [&](Value m) {
-    if (!rowOk)
-      return m;
-    Value row = vector::BroadcastOp::create(e.b, e.loc, e.mvec(), rowOk);
-    return e.both(m, row);
-  };
-  Value a = e.vloadMasked(x, at, masked(rangeMask(e, lo, hi)));
-  if (sw == 1)
-    return a;
-  Value c1 = e.add(c0, e.idx(e.vl));
-  at.back() = c1;
-  Value lo1 = e.sub(lo, e.idx(e.vl)), hi1 = e.sub(hi, e.idx(e.vl));
-  Value b = e.vloadMasked(x, at, masked(rangeMask(e, lo1, hi1)));
-  return vector::ShuffleOp::create(e.b, e.loc, a, b, evens);
-}
-
-SmallVector<int64_t> evenLanes(int64_t vl) {
-  SmallVector<int64_t> evens;
-  for (int64_t i = 0; i < vl; ++i)
-    evens.push_back(2 * i);
-  return evens;
-}
 
 /// conv_direct: stride 1 or 2 in width, any padding and dilation; NR
 /// positions of one output row per tile, input rows read in place.
@@ -550,6 +552,101 @@ void buildDepthwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   });
 }
 
+/// conv_cm: output positions are the rows of the register tile and output
+/// channels its vector lanes (weights packed [M/NR][K][NR]), for images too
+/// small to fill vectors along the positions. Each row's input element is a
+/// scalar broadcast; where it lies is looked up in a per-task table of
+/// offsets (-1 in the padding). Results are scattered back to NCHW.
+void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
+                       Value x, Value wt, Value bias, Value out,
+                       const Epilogue &epi, Value begin, Value end,
+                       int64_t &grid) {
+  int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
+  int64_t kk = s.kh * s.kw;
+  int64_t pTiles = (p + mr - 1) / mr, mTiles = (s.m + nr - 1) / nr;
+  // One task per (image, channel tile): its weight panel is read from
+  // memory once and stays in cache while the task runs every position tile.
+  grid = s.n * mTiles;
+  bool simple = kk == 1 && s.ph == 0 && s.pw == 0; // 1x1 without padding
+  Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
+  auto i32 = e.b.getI32Type();
+  Value table = simple ? Value()
+                       : memref::AllocaOp::create(e.b, e.loc,
+                                                  MemRefType::get({kk, mr}, i32));
+  Value strideP = e.iota(p); // lane i -> i * P
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value mt = e.rem(t, e.idx(mTiles)), n = e.div(t, e.idx(mTiles));
+    e.forEach(e.idx(0), e.idx(pTiles), 1, [&](Value pt) {
+    Value m0 = e.mul(mt, e.idx(nr)), p0 = e.mul(pt, e.idx(mr));
+    // Where row r's input starts (1x1) or the offset table (k x k).
+    SmallVector<Value> base;
+    for (int64_t r = 0; r < mr; ++r) {
+      Value pr = e.min(e.add(p0, e.idx(r)), e.idx(p - 1));
+      Value ohr = e.div(pr, e.idx(s.ow)), owr = e.rem(pr, e.idx(s.ow));
+      Value ih0 = e.sub(e.mul(ohr, e.idx(s.sh)), e.idx(s.ph));
+      Value iw0 = e.sub(e.mul(owr, e.idx(s.sw)), e.idx(s.pw));
+      if (simple) {
+        base.push_back(e.add(e.mul(ih0, e.idx(s.w)), iw0));
+        continue;
+      }
+      for (int64_t a = 0; a < s.kh; ++a)
+        for (int64_t b2 = 0; b2 < s.kw; ++b2) {
+          Value ih = e.add(ih0, e.idx(a * s.dh)), iw = e.add(iw0, e.idx(b2 * s.dw));
+          Value ok = e.both(e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h))),
+                            e.both(e.ge(iw, e.idx(0)), e.lt(iw, e.idx(s.w))));
+          Value off = e.select(ok, e.add(e.mul(ih, e.idx(s.w)), iw), e.idx(-1));
+          e.store(e.i32(off), table, {e.idx(a * s.kw + b2), e.idx(r)});
+        }
+    }
+    SmallVector<Value> lanes;
+    for (int64_t j = 0; j < nv; ++j)
+      lanes.push_back(e.mask(e.sub(e.idx(s.m), e.add(m0, e.idx(j * e.vl)))));
+    SmallVector<Value> init;
+    for (int64_t r = 0; r < mr; ++r)
+      for (int64_t j = 0; j < nv; ++j)
+        init.push_back(bias ? e.vloadMasked(bias, {e.add(m0, e.idx(j * e.vl))}, lanes[j])
+                            : e.zeros());
+    Value zero = e.f32(0);
+    scf::ForOp cl = e.loop(e.idx(0), e.idx(s.c), 1, init,
+                           [&](Value c, ValueRange accIn) {
+      SmallVector<Value> acc(accIn.begin(), accIn.end());
+      for (int64_t k = 0; k < kk; ++k) {
+        Value kidx = e.add(e.mul(c, e.idx(kk)), e.idx(k));
+        SmallVector<Value> aRows, bCols;
+        for (int64_t r = 0; r < mr; ++r) {
+          if (simple) {
+            aRows.push_back(e.load(x3, {n, c, base[r]}));
+            continue;
+          }
+          Value off = arith::IndexCastOp::create(
+              e.b, e.loc, e.b.getIndexType(), e.load(table, {e.idx(k), e.idx(r)}));
+          Value ok = e.ge(off, e.idx(0));
+          Value v = e.load(x3, {n, c, e.max(off, e.idx(0))});
+          aRows.push_back(e.select(ok, v, zero));
+        }
+        for (int64_t j = 0; j < nv; ++j)
+          bCols.push_back(e.vload(wt, {mt, kidx, e.idx(j * e.vl)}));
+        acc = fmaStep(e, acc, aRows, bCols, mr, nv);
+      }
+      return acc;
+    });
+    for (int64_t r = 0; r < mr; ++r) {
+      Value pr = e.add(p0, e.idx(r));
+      e.ifThen(e.lt(pr, e.idx(p)), [&] {
+        for (int64_t j = 0; j < nv; ++j) {
+          Value m = e.add(m0, e.idx(j * e.vl));
+          Value v = applyChannelLanes(epi, e, cl.getResult(r * nv + j), m, lanes[j],
+                                      [&](Value operand) {
+            return e.gather(operand, {n, m, pr}, strideP, lanes[j]);
+          });
+          e.scatter(v, out3, {n, m, pr}, strideP, lanes[j]);
+        }
+      });
+    }
+    });
+  });
+}
+
 /// conv_im2col, launch 1: panels[n][P/NR][K][NR] of the input, by gathers.
 void buildIm2col(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x,
                  Value panels, Value begin, Value end, int64_t &grid) {
@@ -695,9 +792,10 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
     return nullptr; // SSE-only CPUs take the generic path
   // MR x NV accumulators + NV loads + 1 broadcast must fit the registers.
   int64_t regs = target.vectorBytes == 64 ? 32 : 16;
-  auto make = [&](StringRef kernel, int64_t nv) {
+  auto make = [&](StringRef kernel, int64_t nv, int64_t rows = INT64_MAX) {
     int64_t mr = nv == 1 ? std::min<int64_t>(12, regs - 4)
                          : std::min<int64_t>(8, (regs - nv - 1) / nv);
+    mr = std::max<int64_t>(1, std::min(mr, rows)); // no idle rows (GEMV)
     DictionaryAttr d = b.getDictionaryAttr(
         {b.getNamedAttr("kernel", b.getStringAttr(kernel)),
          b.getNamedAttr("mr", b.getI64IntegerAttr(mr)),
@@ -727,6 +825,18 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
       return nullptr;
     bool unitStride = s.sh == 1 && s.sw == 1;
     bool noPad = llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
+    int64_t positions = s.oh * s.ow;
+    // Small images: vectors along the output channels, rows along the
+    // positions (MR chosen to divide them evenly).
+    if (positions <= 4 * vl && s.m >= 2 * vl &&
+        ((s.kh == 1 && s.kw == 1) || !unitStride)) {
+      int64_t best = 8;
+      for (int64_t r = 8; r >= 5; --r)
+        if ((positions + r - 1) / r * r - positions <
+            (positions + best - 1) / best * best - positions)
+          best = r;
+      return make("conv_cm", 2, best);
+    }
     if (s.kh == 1 && s.kw == 1 && unitStride && noPad)
       return make("conv_pointwise", 2);
     // Short rows: tiles over the flattened image (needs the output as wide
@@ -753,14 +863,15 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
       if (!isConstant(c) || !row)
         return nullptr;
     }
-    return make("gemm", 2);
+    return make("gemm", 2, typeOf(gemm.getA()).getDimSize(0));
   }
   if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
     if (!isF32(mm.getLhs()) || typeOf(mm.getRhs()).getRank() != 2 ||
         typeOf(mm.getLhs()).getRank() < 2 || !isConstant(mm.getRhs()) ||
         !typeOf(mm.getLhs()).hasStaticShape())
       return nullptr;
-    return make("gemm", 2);
+    RankedTensorType lhs = typeOf(mm.getLhs());
+    return make("gemm", 2, lhs.getNumElements() / lhs.getShape().back());
   }
   return nullptr;
 }
@@ -877,6 +988,10 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
       for (int64_t i = 0; i < w->size(); ++i)
         flat[i] = static_cast<float>(w->floats()[i]);
       wArg = addPacked(flat, MemRefType::get({s.m, s.kh * s.kw}, f32));
+    } else if (cfg.variant == "conv_cm") {
+      int64_t k = s.c * s.kh * s.kw, nr = cfg.nr();
+      wArg = addPacked(packCols(*w, k, s.m, /*trans=*/true, nr),
+                       MemRefType::get({(s.m + nr - 1) / nr, k, nr}, f32));
     } else {
       int64_t k = s.c * s.kh * s.kw;
       wArg = addPacked(packRows(*w, s.m, k, cfg.mr),
@@ -939,7 +1054,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
   // Epilogue operands: scalar constants are inlined; per-row and
   // per-column operands are read as 1-D; full ones like the output view.
   bool flatOut = cfg.variant == "conv_pointwise" || cfg.variant == "conv_im2col" ||
-                 cfg.variant == "conv_flat";
+                 cfg.variant == "conv_flat" || cfg.variant == "conv_cm";
   auto outputView = [&](Value v) {
     RankedTensorType t = typeOf(v);
     if (cfg.variant == "gemm")
@@ -1055,6 +1170,8 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
           buildDirect(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
         else if (cfg.variant == "conv_flat")
           buildFlat(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
+        else if (cfg.variant == "conv_cm")
+          buildChannelMajor(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
         else if (cfg.variant == "dwconv")
           buildDepthwise(e, s, cfg, x, w, bias, out, epi, begin, end, grid, grain);
         else if (im2col)

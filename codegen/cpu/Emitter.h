@@ -97,6 +97,10 @@ struct Emitter {
     return vector::GatherOp::create(b, loc, vec(), mem, indices, offsets, m,
                                     zeros());
   }
+  /// Scatters lanes in `m` of `v` to mem[indices..., offsets[lane]].
+  void scatter(Value v, Value mem, ValueRange indices, Value offsets, Value m) {
+    vector::ScatterOp::create(b, loc, Type(), mem, indices, offsets, m, v);
+  }
   Value fma(Value a, Value x, Value acc) {
     return vector::FMAOp::create(b, loc, a, x, acc);
   }

@@ -583,6 +583,7 @@ int runArtifact(const Options &opt) {
                          {"max", sorted.back()}};
       j["throughput_per_s"] = qps;
       j["samples_per_s"] = qps * batch;
+      j["samples_ms"] = ms;
       j["arena_bytes"] = infer_engine_arena_size(engine);
       j["weight_bytes"] = infer_engine_weights_size(engine);
       if (opt.profile) {

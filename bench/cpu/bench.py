@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Times infer against onnxruntime and PyTorch on the CPU, in one run.
+
+  bench/cpu/bench.py [--build build] [--models resnet50,mobilenet_v2,encoder]
+                     [--batches 1,8] [--threads N] [--rounds 5]
+                     [--iterations 20] [--opt-levels 2] [--write bench/RESULTS.md]
+
+For each model and batch: exports it from PyTorch (test/models), compiles it
+with infer-compile at each -O level, checks infer's output against
+onnxruntime's on the same input (relative L2 <= 1e-4) before timing, then
+times the engines in interleaved rounds (infer, onnxruntime, PyTorch, ...)
+so that machine noise hits all of them alike. Each round runs a warm-up and
+`--iterations` timed runs per engine; the figure is the median over all
+timed runs. Every engine gets the same thread count.
+
+Needs onnxruntime and torch in the running Python (the repository's .venv
+has both: scripts/setup-venv.sh). With --write, replaces the CPU table in
+RESULTS.md (between its cpu-bench markers) with this run's.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "test", "models"))
+import export_models  # noqa: E402
+
+
+def cpu_name():
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def rel_l2(a, b):
+    return float(np.linalg.norm((a - b).ravel()) / max(np.linalg.norm(b.ravel()), 1e-30))
+
+
+class Infer:
+    def __init__(self, build, artifact, threads):
+        self.run_bin = os.path.join(build, "bin", "infer-run")
+        self.artifact = artifact
+        self.threads = threads
+
+    def output(self, x, tmp):
+        inp = os.path.join(tmp, "input.npy")
+        np.save(inp, x)
+        out = os.path.join(tmp, "out")
+        subprocess.run([self.run_bin, self.artifact, "--input", f"input={inp}",
+                        "--output-dir", out, "--threads", str(self.threads)],
+                       check=True, capture_output=True)
+        return np.load(os.path.join(out, "output.npy"))
+
+    def times(self, warmup, iterations):
+        with tempfile.NamedTemporaryFile(suffix=".json") as f:
+            subprocess.run([self.run_bin, self.artifact, "--bench", "--warmup",
+                            str(warmup), "--iterations", str(iterations),
+                            "--threads", str(self.threads), "--json", f.name],
+                           check=True, capture_output=True)
+            report = json.load(open(f.name))
+        return report["samples_ms"]
+
+
+class OnnxRuntime:
+    def __init__(self, model, threads):
+        import onnxruntime as ort
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = threads
+        so.inter_op_num_threads = 1
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        self.session = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+        self.name = self.session.get_inputs()[0].name
+        self.x = None
+
+    def output(self, x, tmp):
+        self.x = x
+        return self.session.run(None, {self.name: x})[0]
+
+    def times(self, warmup, iterations):
+        for _ in range(warmup):
+            self.session.run(None, {self.name: self.x})
+        out = []
+        for _ in range(iterations):
+            t = time.perf_counter()
+            self.session.run(None, {self.name: self.x})
+            out.append((time.perf_counter() - t) * 1e3)
+        return out
+
+
+class Torch:
+    def __init__(self, name, threads):
+        import torch
+        self.torch = torch
+        torch.set_num_threads(threads)
+        gen = torch.Generator().manual_seed(0)
+        torch.manual_seed(0)
+        ctor = export_models.MODELS[name][0]
+        self.model = ctor().eval()
+        with torch.no_grad():
+            export_models.randomize_batchnorm(self.model, gen)
+        self.x = None
+
+    def output(self, x, tmp):
+        self.x = self.torch.from_numpy(x)
+        with self.torch.inference_mode():
+            return self.model(self.x).numpy()
+
+    def times(self, warmup, iterations):
+        out = []
+        with self.torch.inference_mode():
+            for _ in range(warmup):
+                self.model(self.x)
+            for _ in range(iterations):
+                t = time.perf_counter()
+                self.model(self.x)
+                out.append((time.perf_counter() - t) * 1e3)
+        return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--build", default=os.path.join(ROOT, "build"))
+    ap.add_argument("--models", default="resnet50,mobilenet_v2,encoder")
+    ap.add_argument("--batches", default="1,8")
+    ap.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--iterations", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--opt-levels", default="2",
+                    help="infer-compile -O levels to time (e.g. 1,2: before and after fusion)")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("--write", help="RESULTS.md to update")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    levels = [int(l) for l in args.opt_levels.split(",")]
+    rows = []
+    for name in args.models.split(","):
+        for batch in [int(b) for b in args.batches.split(",")]:
+            export_models.export(name, args.out, batch)
+            suffix = "" if batch == 1 else f"_b{batch}"
+            onnx_path = os.path.join(args.out, f"{name}{suffix}.onnx")
+            x = np.load(os.path.join(args.out, f"{name}{suffix}", "input.npy"))
+            engines = {}
+            kernels = {}
+            for level in levels:
+                artifact = os.path.join(args.out, f"{name}{suffix}.O{level}.infer")
+                report = artifact + ".json"
+                subprocess.run([os.path.join(args.build, "bin", "infer-compile"),
+                                onnx_path, "-o", artifact, f"-O{level}",
+                                f"--report={report}"], check=True)
+                kernels[level] = json.load(open(report))["kernel_count"]
+                engines[f"infer -O{level}"] = Infer(args.build, artifact, args.threads)
+            engines["onnxruntime"] = OnnxRuntime(onnx_path, args.threads)
+            engines["pytorch"] = Torch(name, args.threads)
+            # Outputs first: every engine against onnxruntime.
+            with tempfile.TemporaryDirectory() as tmp:
+                want = engines["onnxruntime"].output(x, tmp)
+                for label, e in engines.items():
+                    got = e.output(x, tmp)
+                    err = rel_l2(got, want)
+                    if err > 1e-4:
+                        sys.exit(f"{name} batch {batch}: {label} differs from "
+                                 f"onnxruntime (relative L2 {err:.2e})")
+            samples = {label: [] for label in engines}
+            for _ in range(args.rounds):
+                for label, e in engines.items():
+                    samples[label] += e.times(args.warmup, args.iterations)
+            med = {label: float(np.median(s)) for label, s in samples.items()}
+            row = {"model": name, "batch": batch, "threads": args.threads,
+                   "median_ms": med, "kernels": kernels}
+            rows.append(row)
+            ort = med["onnxruntime"]
+            parts = [f"{label} {ms:.2f} ms" for label, ms in med.items()]
+            print(f"{name} batch {batch} ({args.threads} threads): " + ", ".join(parts)
+                  + "; infer/onnxruntime " + ", ".join(
+                      f"-O{l} {med[f'infer -O{l}'] / ort:.2f}x" for l in levels),
+                  flush=True)
+    with open(os.path.join(args.out, "cpu-results.json"), "w") as f:
+        json.dump(rows, f, indent=2)
+    if args.write:
+        write_table(args, rows, levels)
+
+
+def write_table(args, rows, levels):
+    date = datetime.date.today().isoformat()
+    cmd = "bench/cpu/bench.py " + " ".join(sys.argv[1:])
+    head = ["model", "batch"] + [f"infer -O{l} ms" for l in levels] + \
+        ["onnxruntime ms", "PyTorch ms"] + \
+        [f"infer -O{l} / ORT" for l in levels] + [f"infer -O{levels[-1]} / PyTorch"] + \
+        [f"kernels -O{l}" for l in levels]
+    lines = [f"Measured {date} on {cpu_name()}, {args.threads} threads for every "
+             f"engine, median of {args.rounds} interleaved rounds x "
+             f"{args.iterations} runs; outputs checked against onnxruntime "
+             f"first (relative L2 <= 1e-4).", "",
+             f"Command: `{cmd}`", "",
+             "| " + " | ".join(head) + " |",
+             "|" + "---|" * len(head)]
+    for r in rows:
+        m = r["median_ms"]
+        cells = [r["model"], str(r["batch"])]
+        cells += [f"{m[f'infer -O{l}']:.2f}" for l in levels]
+        cells += [f"{m['onnxruntime']:.2f}", f"{m['pytorch']:.2f}"]
+        cells += [f"{m[f'infer -O{l}'] / m['onnxruntime']:.2f}" for l in levels]
+        cells += [f"{m[f'infer -O{levels[-1]}'] / m['pytorch']:.2f}"]
+        cells += [str(r["kernels"][l]) for l in levels]
+        lines.append("| " + " | ".join(cells) + " |")
+    table = "\n".join(lines)
+    begin, end = "<!-- cpu-bench:begin -->", "<!-- cpu-bench:end -->"
+    text = open(args.write).read() if os.path.exists(args.write) else ""
+    if begin in text and end in text:
+        text = text[:text.index(begin) + len(begin)] + "\n" + table + "\n" + \
+            text[text.index(end):]
+    else:
+        text += f"\n{begin}\n{table}\n{end}\n"
+    with open(args.write, "w") as f:
+        f.write(text)
+    print(f"wrote the table into {args.write}")
+
+
+if __name__ == "__main__":
+    main()

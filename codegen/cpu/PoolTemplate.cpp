@@ -1,0 +1,110 @@
+//===- PoolTemplate.cpp - CPU kernel for 2-D pooling -----------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/PoolTemplate.h"
+#include "codegen/cpu/ConvLoads.h"
+#include "codegen/cpu/Emitter.h"
+
+#include "ir/InferOps.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::infer;
+
+FailureOr<std::optional<TemplateKernel>>
+mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
+                             std::string &error) {
+  auto in = llvm::cast<RankedTensorType>(op.getInput().getType());
+  auto outT = llvm::cast<RankedTensorType>(op.getOutput().getType());
+  if (in.getRank() != 4 || !in.getElementType().isF32() || !in.hasStaticShape() ||
+      op.getKind() == PoolKind::lp || vl < 8)
+    return std::optional<TemplateKernel>();
+  int64_t n = in.getDimSize(0), c = in.getDimSize(1), h = in.getDimSize(2),
+          w = in.getDimSize(3), oh = outT.getDimSize(2), ow = outT.getDimSize(3);
+  int64_t kh = op.getKernel()[0], kw = op.getKernel()[1];
+  int64_t sh = op.getStrides()[0], sw = op.getStrides()[1];
+  int64_t dh = op.getDilations()[0], dw = op.getDilations()[1];
+  ArrayRef<int64_t> pads = op.getPads();
+  int64_t ph = pads[0], pw = pads[1], phe = pads[2], pwe = pads[3];
+  if (sw > 2)
+    return std::optional<TemplateKernel>();
+  bool isMax = op.getKind() == PoolKind::max;
+  bool includePad = op.getCountIncludePad();
+
+  TemplateKernel tk;
+  tk.inputs.push_back({op.getInput(), {}});
+  Type f32 = in.getElementType();
+  SmallVector<MemRefType> types{MemRefType::get(in.getShape(), f32),
+                                MemRefType::get(outT.getShape(), f32)};
+  SmallVector<int64_t> evens;
+  for (int64_t i = 0; i < vl; ++i)
+    evens.push_back(2 * i);
+  FailureOr<KernelInfo> info = kernels.addMemrefKernel(
+      "pool", op.getLoc(), types,
+      [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
+          int64_t &grid, int64_t &grain) {
+        Emitter e{b, loc, vl};
+        grid = n * c * oh;
+        grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(ow * kh * kw, 1));
+        Value x = a[0], out = a[1];
+        Value lowest = e.splat(e.f32(-std::numeric_limits<double>::infinity()));
+        Value one = e.splat(e.f32(1.0));
+        // Lanes i < valid whose column c0 + i * sw lies in [lo, hi).
+        auto lanesIn = [&](Value c0, Value valid, int64_t lo, int64_t hi) {
+          auto ceilDiv = [&](Value v) {
+            return arith::CeilDivSIOp::create(b, loc, v, e.idx(sw)).getResult();
+          };
+          Value first = ceilDiv(e.sub(e.idx(lo), c0));
+          Value last = e.min(valid, ceilDiv(e.sub(e.idx(hi), c0)));
+          return rangeMask(e, first, last);
+        };
+        e.forEach(begin, end, 1, [&](Value t) {
+          Value r = e.rem(t, e.idx(oh));
+          Value q = e.div(t, e.idx(oh));
+          Value ch = e.rem(q, e.idx(c)), ni = e.div(q, e.idx(c));
+          e.forEach(e.idx(0), e.idx(ow), vl, [&](Value ow0) {
+            Value valid = e.min(e.sub(e.idx(ow), ow0), e.idx(vl));
+            Value acc = isMax ? lowest : e.zeros();
+            Value count = e.zeros();
+            for (int64_t i = 0; i < kh; ++i) {
+              Value ih = e.add(e.sub(e.mul(r, e.idx(sh)), e.idx(ph)), e.idx(i * dh));
+              Value rowIn = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(h)));
+              Value rowPad = e.both(e.ge(ih, e.idx(-ph)), e.lt(ih, e.idx(h + phe)));
+              auto splatBit = [&](Value bit) {
+                return vector::BroadcastOp::create(b, loc, e.mvec(), bit).getResult();
+              };
+              for (int64_t j = 0; j < kw; ++j) {
+                Value c0 = e.add(e.sub(e.mul(ow0, e.idx(sw)), e.idx(pw)), e.idx(j * dw));
+                // Lanes outside the image read as -inf for max, 0 for avg.
+                Value v = loadColumns(e, x, {ni, ch}, ih, c0, valid, sw, w, evens,
+                                      rowIn, isMax ? lowest : Value());
+                if (isMax) {
+                  acc = arith::MaxNumFOp::create(b, loc, acc, v);
+                  continue;
+                }
+                acc = arith::AddFOp::create(b, loc, acc, v);
+                Value inside = e.both(lanesIn(c0, valid, 0, w), splatBit(rowIn));
+                Value counted =
+                    includePad ? e.both(lanesIn(c0, valid, -pw, w + pwe), splatBit(rowPad))
+                               : inside;
+                count = arith::AddFOp::create(b, loc, count,
+                                              e.select(counted, one, e.zeros()));
+              }
+            }
+            if (!isMax)
+              acc = arith::DivFOp::create(b, loc, acc, count);
+            e.vstoreMasked(acc, out, {ni, ch, r, ow0}, e.mask(valid));
+          });
+        });
+        return success();
+      },
+      error);
+  if (failed(info))
+    return failure();
+  tk.stages.push_back({*info, {0, 1}});
+  return std::optional<TemplateKernel>(std::move(tk));
+}
