@@ -363,6 +363,8 @@ PlanBuilder::buildTemplate(const Group &g, std::string &error) {
       buildTemplateKernel(anchor, config, *epilogue, kernels, error);
   if (failed(tk))
     return failure();
+  if (tk->stages.empty())
+    return Result(); // the template declined
   return Result(std::move(*tk));
 }
 

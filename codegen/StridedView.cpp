@@ -8,6 +8,7 @@
 
 #include "ir/InferOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 using namespace mlir;
@@ -17,6 +18,7 @@ StridedView StridedView::contiguous(ArrayRef<int64_t> shape) {
   StridedView v;
   v.sizes.assign(shape.begin(), shape.end());
   v.strides.resize(shape.size());
+  v.groups.assign(shape.size(), 1);
   int64_t s = 1;
   for (int64_t k = shape.size() - 1; k >= 0; --k) {
     v.strides[k] = s;
@@ -32,10 +34,28 @@ int64_t StridedView::numElements() const {
   return n;
 }
 
+bool StridedView::isPlain() const {
+  return llvm::all_of(groups, [](int64_t g) { return g == 1; });
+}
+
+int64_t StridedView::firstRefined(int64_t d) const {
+  int64_t k = 0;
+  for (int64_t i = 0; i < d; ++i)
+    k += groups[i];
+  return k;
+}
+
+int64_t StridedView::dimSize(int64_t d) const {
+  int64_t n = 1, k = firstRefined(d);
+  for (int64_t i = 0; i < groups[d]; ++i)
+    n *= sizes[k + i];
+  return n;
+}
+
 bool StridedView::isContiguous() const {
-  StridedView c = contiguous(sizes);
-  if (offset != 0)
+  if (offset != 0 || !isPlain())
     return false;
+  StridedView c = contiguous(sizes);
   for (size_t k = 0; k < sizes.size(); ++k)
     if (sizes[k] != 1 && strides[k] != c.strides[k])
       return false;
@@ -43,10 +63,6 @@ bool StridedView::isContiguous() const {
 }
 
 FailureOr<StridedView> StridedView::reshaped(ArrayRef<int64_t> shape) const {
-  StridedView out;
-  out.offset = offset;
-  out.sizes.assign(shape.begin(), shape.end());
-  out.strides.assign(shape.size(), 0);
   int64_t total = 1;
   for (int64_t s : shape)
     total *= s;
@@ -54,50 +70,54 @@ FailureOr<StridedView> StridedView::reshaped(ArrayRef<int64_t> shape) const {
     return failure();
   if (total == 0)
     return contiguous(shape);
-  // Dimensions of size one carry no stride: drop them from the source.
-  SmallVector<int64_t> os, ost;
+  // The refined dimensions larger than one, outermost first.
+  SmallVector<std::pair<int64_t, int64_t>> queue;
   for (size_t k = 0; k < sizes.size(); ++k)
-    if (sizes[k] != 1) {
-      os.push_back(sizes[k]);
-      ost.push_back(strides[k]);
-    }
-  // Match groups of old and new dimensions with equal products; each old
-  // group must be contiguous in itself.
-  size_t oi = 0, ni = 0;
-  while (ni < shape.size()) {
-    if (shape[ni] == 1) {
-      out.strides[ni] = 1;
-      ++ni;
-      continue;
-    }
-    if (oi >= os.size())
-      return failure();
-    size_t oj = oi + 1, nj = ni + 1;
-    int64_t op = os[oi], np = shape[ni];
-    while (op != np) {
-      if (op < np) {
-        if (oj >= os.size())
+    if (sizes[k] != 1)
+      queue.push_back({sizes[k], strides[k]});
+  StridedView out;
+  out.offset = offset;
+  size_t q = 0;
+  for (int64_t target : shape) {
+    SmallVector<std::pair<int64_t, int64_t>> dims;
+    int64_t left = target;
+    while (left > 1) {
+      if (q >= queue.size())
+        return failure();
+      auto [size, stride] = queue[q];
+      if (size <= left) {
+        if (left % size != 0)
           return failure();
-        op *= os[oj++];
+        dims.push_back({size, stride});
+        left /= size;
+        ++q;
       } else {
-        if (nj >= shape.size())
+        if (size % left != 0)
           return failure();
-        np *= shape[nj++];
+        // Split: the outer part goes here, the inner part stays queued.
+        dims.push_back({left, stride * (size / left)});
+        queue[q] = {size / left, stride};
+        left = 1;
       }
     }
-    for (size_t k = oi; k + 1 < oj; ++k)
-      if (ost[k] != ost[k + 1] * os[k + 1])
-        return failure();
-    // New strides from the innermost old stride outward.
-    int64_t stride = ost[oj - 1];
-    for (size_t k = nj; k-- > ni;) {
-      out.strides[k] = stride;
-      stride *= shape[k];
+    if (dims.empty())
+      dims.push_back({1, 1});
+    // Merge neighbours that one stride spans.
+    SmallVector<std::pair<int64_t, int64_t>> merged{dims.front()};
+    for (size_t k = 1; k < dims.size(); ++k) {
+      auto &last = merged.back();
+      if (last.second == dims[k].second * dims[k].first)
+        last = {last.first * dims[k].first, dims[k].second};
+      else
+        merged.push_back(dims[k]);
     }
-    oi = oj;
-    ni = nj;
+    for (auto [size, stride] : merged) {
+      out.sizes.push_back(size);
+      out.strides.push_back(stride);
+    }
+    out.groups.push_back(merged.size());
   }
-  if (oi != os.size())
+  if (q != queue.size())
     return failure();
   return out;
 }
@@ -106,8 +126,12 @@ StridedView StridedView::transposed(ArrayRef<int64_t> perm) const {
   StridedView out;
   out.offset = offset;
   for (int64_t p : perm) {
-    out.sizes.push_back(sizes[p]);
-    out.strides.push_back(strides[p]);
+    int64_t k = firstRefined(p);
+    for (int64_t i = 0; i < groups[p]; ++i) {
+      out.sizes.push_back(sizes[k + i]);
+      out.strides.push_back(strides[k + i]);
+    }
+    out.groups.push_back(groups[p]);
   }
   return out;
 }
@@ -116,14 +140,21 @@ FailureOr<StridedView> StridedView::sliced(ArrayRef<int64_t> starts,
                                            ArrayRef<int64_t> ends,
                                            ArrayRef<int64_t> steps) const {
   StridedView out = *this;
-  for (size_t k = 0; k < sizes.size(); ++k) {
-    if (steps[k] <= 0 || starts[k] < 0 || ShapedType::isDynamic(ends[k]))
+  for (int64_t d = 0; d < rank(); ++d) {
+    int64_t size = dimSize(d);
+    if (steps[d] <= 0 || starts[d] < 0 || ShapedType::isDynamic(ends[d]))
       return failure();
-    int64_t end = std::min(ends[k], sizes[k]);
-    int64_t n = end > starts[k] ? (end - starts[k] + steps[k] - 1) / steps[k] : 0;
-    out.offset += starts[k] * strides[k];
+    int64_t end = std::min(ends[d], size);
+    int64_t n = end > starts[d] ? (end - starts[d] + steps[d] - 1) / steps[d] : 0;
+    if (groups[d] != 1) {
+      if (starts[d] != 0 || n != size || steps[d] != 1)
+        return failure();
+      continue;
+    }
+    int64_t k = firstRefined(d);
+    out.offset += starts[d] * strides[k];
     out.sizes[k] = n;
-    out.strides[k] = strides[k] * steps[k];
+    out.strides[k] = strides[k] * steps[d];
   }
   return out;
 }
@@ -202,4 +233,36 @@ Value mlir::infer::viewOf(OpBuilder &b, Location loc, Value flatBuffer,
   return memref::ReinterpretCastOp::create(b, loc, view.memrefType(element),
                                            flatBuffer, view.offset, view.sizes,
                                            view.strides);
+}
+
+SmallVector<Value> mlir::infer::refinedIndices(OpBuilder &b, Location loc,
+                                               const StridedView &view,
+                                               int64_t d, Value idx) {
+  int64_t k = view.firstRefined(d), g = view.groups[d];
+  SmallVector<Value> out(g);
+  for (int64_t i = g - 1; i >= 0; --i) {
+    if (i == 0) {
+      out[i] = idx;
+      break;
+    }
+    Value size = arith::ConstantIndexOp::create(b, loc, view.sizes[k + i]);
+    out[i] = arith::RemUIOp::create(b, loc, idx, size);
+    idx = arith::DivUIOp::create(b, loc, idx, size);
+  }
+  return out;
+}
+
+Value mlir::infer::linearIndex(OpBuilder &b, Location loc, const StridedView &view,
+                               ArrayRef<Value> idx) {
+  Value sum = arith::ConstantIndexOp::create(b, loc, view.offset);
+  for (int64_t d = 0; d < view.rank(); ++d) {
+    SmallVector<Value> r = refinedIndices(b, loc, view, d, idx[d]);
+    int64_t k = view.firstRefined(d);
+    for (auto [i, v] : llvm::enumerate(r)) {
+      Value stride = arith::ConstantIndexOp::create(b, loc, view.strides[k + i]);
+      sum = arith::AddIOp::create(b, loc, sum,
+                                  arith::MulIOp::create(b, loc, v, stride));
+    }
+  }
+  return sum;
 }

@@ -53,8 +53,9 @@ FailureOr<StridedView> batchedView(Value v, Value &base, int64_t batch) {
 FailureOr<StridedView> maskView(Value mask, Value &base,
                                 ArrayRef<int64_t> scores, int64_t batch) {
   FailureOr<StridedView> view = traceView(mask, base);
-  if (failed(view))
+  if (failed(view) || !view->isPlain())
     return failure();
+  // Broadcast to the scores' shape: zero strides where the mask has 1.
   StridedView full;
   full.offset = view->offset;
   size_t lead = scores.size() - view->sizes.size();
@@ -62,20 +63,10 @@ FailureOr<StridedView> maskView(Value mask, Value &base,
     full.sizes.push_back(scores[k]);
     bool own = k >= lead && view->sizes[k - lead] != 1;
     full.strides.push_back(own ? view->strides[k - lead] : 0);
+    full.groups.push_back(1);
   }
-  // Merge the batch dimensions (zero strides merge with zero strides).
   size_t r = scores.size();
-  StridedView lead2{full.offset,
-                    SmallVector<int64_t>(full.sizes.begin(), full.sizes.end() - 2),
-                    SmallVector<int64_t>(full.strides.begin(), full.strides.end() - 2)};
-  FailureOr<StridedView> merged = lead2.reshaped({batch});
-  if (failed(merged))
-    return failure();
-  StridedView out;
-  out.offset = full.offset;
-  out.sizes = {batch, scores[r - 2], scores[r - 1]};
-  out.strides = {merged->strides[0], full.strides[r - 2], full.strides[r - 1]};
-  return out;
+  return full.reshaped({batch, scores[r - 2], scores[r - 1]});
 }
 } // namespace
 
@@ -112,8 +103,14 @@ mlir::infer::buildAttentionKernel(AttentionOp op, Value result, int64_t vl,
   FailureOr<StridedView> mv = StridedView();
   if (op.getMask())
     mv = maskView(op.getMask(), mBase, scores, batch);
-  // V rows and result rows are vector loads and stores: unit stride.
+  // Rows and columns must be plain strides (the batch may be refined); V
+  // rows and result rows are vector loads and stores: unit stride.
+  auto plainRows = [](const StridedView &v) {
+    return v.groups[1] == 1 && v.groups[2] == 1;
+  };
   if (failed(qv) || failed(kv) || failed(vv) || failed(ov) || failed(mv) ||
+      !plainRows(*qv) || !plainRows(*kv) || !plainRows(*vv) ||
+      !plainRows(*ov) || (op.getMask() && !plainRows(*mv)) ||
       vv->strides.back() != 1 || ov->strides.back() != 1)
     return std::optional<TemplateKernel>();
 
@@ -144,10 +141,12 @@ mlir::infer::buildAttentionKernel(AttentionOp op, Value result, int64_t vl,
         Emitter e{b, loc, vl};
         grid = batch * qTiles;
         grain = 1;
-        Value q = viewOf(b, loc, a[0], *qv), k = viewOf(b, loc, a[1], *kv);
-        Value v = viewOf(b, loc, a[2], *vv);
-        Value out = viewOf(b, loc, a[nIn], *ov);
-        Value qFlat = a[0], mFlat = op.getMask() ? a[3] : Value();
+        // Flat buffers addressed through the views: batch base + row *
+        // stride + column * stride.
+        Value qF = a[0], kF = a[1], vF = a[2], oF = a[nIn];
+        Value mF = op.getMask() ? a[3] : Value();
+        auto rowStride = [](const StridedView &v) { return v.strides[v.firstRefined(1)]; };
+        auto colStride = [](const StridedView &v) { return v.strides[v.firstRefined(2)]; };
         Value qT = memref::AllocaOp::create(b, loc, MemRefType::get({d, mq}, f32));
         Value st = memref::AllocaOp::create(b, loc, MemRefType::get({lk, mq}, f32));
         Value scaleV = e.splat(e.f32(scale));
@@ -156,20 +155,25 @@ mlir::infer::buildAttentionKernel(AttentionOp op, Value result, int64_t vl,
           Value i0 = e.mul(e.rem(t, e.idx(qTiles)), e.idx(mq));
           Value nq = e.min(e.sub(e.idx(lq), i0), e.idx(mq));
           Value qmask = e.mask(nq);
-          // qT[d][lane] = q[b][i0 + lane][d], gathered from the flat buffer.
-          Value qRow = e.add(e.add(e.idx(qv->offset), e.mul(bi, e.idx(qv->strides[0]))),
-                             e.mul(i0, e.idx(qv->strides[1])));
-          Value qOffs = e.iota(qv->strides[1]);
+          Value zero = e.idx(0);
+          Value qB = linearIndex(b, loc, *qv, {bi, zero, zero});
+          Value kB = linearIndex(b, loc, *kv, {bi, zero, zero});
+          Value vB = linearIndex(b, loc, *vv, {bi, zero, zero});
+          Value oB = linearIndex(b, loc, *ov, {bi, zero, zero});
+          auto at = [&](Value base, const StridedView &v, Value r, Value c) {
+            return e.add(base, e.add(e.mul(r, e.idx(rowStride(v))),
+                                     e.mul(c, e.idx(colStride(v)))));
+          };
+          // qT[d][lane] = q[b][i0 + lane][d], gathered.
+          Value qOffs = e.iota(rowStride(*qv));
           e.forEach(e.idx(0), e.idx(d), 1, [&](Value dd) {
-            Value at = e.add(qRow, e.mul(dd, e.idx(qv->strides[2])));
-            e.vstore(e.gather(qFlat, {at}, qOffs, qmask), qT, {dd, e.idx(0)});
+            e.vstore(e.gather(qF, {at(qB, *qv, i0, dd)}, qOffs, qmask), qT,
+                     {dd, e.idx(0)});
           });
           // Mask rows: mask[b][i0 + lane][j] for lane < nq.
+          Value mB = mF ? linearIndex(b, loc, *mv, {bi, zero, zero}) : Value();
           auto maskAt = [&](Value j) -> Value {
-            Value at = e.add(e.add(e.idx(mv->offset), e.mul(bi, e.idx(mv->strides[0]))),
-                             e.add(e.mul(i0, e.idx(mv->strides[1])),
-                                   e.mul(j, e.idx(mv->strides[2]))));
-            return e.gather(mFlat, {at}, e.iota(mv->strides[1]), qmask);
+            return e.gather(mF, {at(mB, *mv, i0, j)}, e.iota(rowStride(*mv)), qmask);
           };
           // Scores, NJ keys at a time, and their running maximum.
           auto scoreBlock = [&](Value j0, int64_t nj, Value maxIn) {
@@ -179,7 +183,7 @@ mlir::infer::buildAttentionKernel(AttentionOp op, Value result, int64_t vl,
               Value qvv = e.vload(qT, {dd, e.idx(0)});
               SmallVector<Value> next;
               for (int64_t jj = 0; jj < nj; ++jj) {
-                Value kval = e.load(k, {bi, e.add(j0, e.idx(jj)), dd});
+                Value kval = e.load(kF, {at(kB, *kv, e.add(j0, e.idx(jj)), dd)});
                 next.push_back(e.fma(e.splat(kval), qvv, acc[jj]));
               }
               return next;
@@ -188,7 +192,7 @@ mlir::infer::buildAttentionKernel(AttentionOp op, Value result, int64_t vl,
             for (int64_t jj = 0; jj < nj; ++jj) {
               Value j = e.add(j0, e.idx(jj));
               Value s = arith::MulFOp::create(b, loc, dl.getResult(jj), scaleV);
-              if (mFlat)
+              if (mF)
                 s = arith::AddFOp::create(b, loc, s, maskAt(j));
               e.vstore(s, st, {j, e.idx(0)});
               m = arith::MaximumFOp::create(b, loc, m, s);
@@ -229,7 +233,7 @@ mlir::infer::buildAttentionKernel(AttentionOp op, Value result, int64_t vl,
                 SmallVector<Value> vcols;
                 for (int64_t jv = 0; jv < nvv; ++jv)
                   vcols.push_back(e.vloadMasked(
-                      v, {bi, j, e.add(c0, e.idx(jv * vl))}, cmask[jv]));
+                      vF, {at(vB, *vv, j, e.add(c0, e.idx(jv * vl)))}, cmask[jv]));
                 SmallVector<Value> next(acc.begin(), acc.end());
                 for (int64_t rr = 0; rr < hr; ++rr) {
                   Value p = e.splat(e.load(st, {j, e.idx(h + rr)}));
@@ -245,7 +249,7 @@ mlir::infer::buildAttentionKernel(AttentionOp op, Value result, int64_t vl,
                       b, loc, inv, ArrayRef<int64_t>{h + rr}));
                   for (int64_t jv = 0; jv < nvv; ++jv) {
                     Value o = arith::MulFOp::create(b, loc, jl.getResult(rr * nvv + jv), w);
-                    e.vstoreMasked(o, out, {bi, i, e.add(c0, e.idx(jv * vl))},
+                    e.vstoreMasked(o, oF, {at(oB, *ov, i, e.add(c0, e.idx(jv * vl)))},
                                    cmask[jv]);
                   }
                 });

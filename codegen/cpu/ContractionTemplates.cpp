@@ -754,13 +754,27 @@ void buildGemm(Emitter &e, int64_t m, int64_t n, int64_t k, double alpha,
     for (int64_t r = 0; r < mr; ++r)
       for (int64_t j = 0; j < nv; ++j)
         init.push_back(e.zeros());
-    SmallVector<Value> rows;
-    for (int64_t r = 0; r < mr; ++r)
-      rows.push_back(e.min(e.add(row0, e.idx(r)), e.idx(m - 1)));
+    // Each row's indices into `a` (rank 2, or more when the rows of a
+    // strided view do not merge).
+    ArrayRef<int64_t> lead = llvm::cast<MemRefType>(a.getType()).getShape().drop_back();
+    SmallVector<SmallVector<Value>> rows;
+    for (int64_t r = 0; r < mr; ++r) {
+      Value row = e.min(e.add(row0, e.idx(r)), e.idx(m - 1));
+      SmallVector<Value> idx(lead.size());
+      for (int64_t d = lead.size() - 1; d >= 0; --d) {
+        idx[d] = d == 0 ? row : e.rem(row, e.idx(lead[d]));
+        if (d > 0)
+          row = e.div(row, e.idx(lead[d]));
+      }
+      rows.push_back(idx);
+    }
     scf::ForOp kloop = e.loop(e.idx(0), e.idx(k), 1, init, [&](Value kk, ValueRange acc) {
       SmallVector<Value> aRows, bCols;
-      for (int64_t r = 0; r < mr; ++r)
-        aRows.push_back(e.load(a, {rows[r], kk}));
+      for (int64_t r = 0; r < mr; ++r) {
+        SmallVector<Value> at = rows[r];
+        at.push_back(kk);
+        aRows.push_back(e.load(a, at));
+      }
       for (int64_t j = 0; j < nv; ++j)
         bCols.push_back(e.vload(bp, {nt, kk, e.idx(j * e.vl)}));
       return fmaStep(e, acc, aRows, bCols, mr, nv);
@@ -1025,15 +1039,22 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
     }
     // The lhs may be a strided view (an absorbed transpose or slice): the
     // kernel reads it in place through a reinterpret_cast.
+    // Rows that no single stride spans (a transpose of the batch and
+    // sequence dimensions) keep the view's leading dimensions and decompose
+    // each row index.
     Value base;
     FailureOr<StridedView> view = traceView(lhs, base);
-    FailureOr<StridedView> flat =
-        succeeded(view) ? view->reshaped({gm, gk}) : FailureOr<StridedView>();
-    if (succeeded(flat) && !flat->isContiguous()) {
-      xArg = addInput(base, MemRefType::get({typeOf(base).getNumElements()}, f32));
-      xView = *flat;
+    if (failed(view))
+      return TemplateKernel(); // not applicable: the generic path takes it
+    FailureOr<StridedView> flat = view->reshaped({gm, gk});
+    if (failed(flat) || flat->groups[1] != 1)
+      return TemplateKernel(); // not applicable: the generic path takes it
+    StridedView v = *flat;
+    if (v.isContiguous()) {
+      xArg = addInput(base, MemRefType::get({gm, gk}, f32));
     } else {
-      xArg = addInput(lhs, MemRefType::get({gm, gk}, f32));
+      xArg = addInput(base, MemRefType::get({typeOf(base).getNumElements()}, f32));
+      xView = v;
     }
     int64_t tiles = (gn + cfg.nr() - 1) / cfg.nr();
     wArg = addPacked(packCols(*bT, gk, gn, transB, cfg.nr()),

@@ -84,7 +84,8 @@ FailureOr<SmallVector<EpilogueStep>> classifyEpilogue(Operation *anchor,
 
 /// Builds the template kernel of `anchor` with its tile configuration and
 /// epilogue. The kernel's output is the last epilogue step's (or the
-/// anchor's) result.
+/// anchor's) result. Returns a kernel without stages when the template
+/// declines (an operand layout it cannot read in place).
 FailureOr<TemplateKernel>
 buildTemplateKernel(Operation *anchor, DictionaryAttr config,
                     ArrayRef<EpilogueStep> epilogue, KernelModule &kernels,
