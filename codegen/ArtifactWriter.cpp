@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/ArtifactWriter.h"
+#include "runtime/schema/Checksum.h"
 
 #include "runtime/include/infer_runtime.h"
 #include "runtime/schema/Artifact_generated.h"
@@ -13,6 +14,8 @@ using namespace mlir::infer;
 
 std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
   flatbuffers::FlatBufferBuilder fbb(1 << 20);
+  // Every field present, even at its default: tools can edit them in place.
+  fbb.ForceDefaults(true);
   auto tensors = [&](const std::vector<ArtifactTensor> &list) {
     std::vector<flatbuffers::Offset<::infer::fb::TensorInfo>> out;
     for (const ArtifactTensor &t : list)
@@ -30,8 +33,9 @@ std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
   auto bufferVec = fbb.CreateVector(buffers);
   std::vector<flatbuffers::Offset<::infer::fb::Kernel>> kernels;
   for (const ArtifactKernel &k : plan.kernels)
-    kernels.push_back(::infer::fb::CreateKernel(fbb, fbb.CreateString(k.symbol),
-                                              fbb.CreateString(k.kind)));
+    kernels.push_back(::infer::fb::CreateKernel(
+        fbb, fbb.CreateString(k.symbol), fbb.CreateString(k.kind), k.grid,
+        fbb.CreateVector(k.argBytes)));
   auto kernelVec = fbb.CreateVector(kernels);
   std::vector<flatbuffers::Offset<::infer::fb::Launch>> launches;
   for (const ArtifactLaunch &l : plan.launches) {
@@ -55,8 +59,9 @@ std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
     fbb.ForceVectorAlignment(b.data.size(), sizeof(uint8_t), 64);
     auto data = fbb.CreateVector(reinterpret_cast<const uint8_t *>(b.data.data()),
                                  b.data.size());
-    binaries.push_back(
-        ::infer::fb::CreateBinary(fbb, target, format, arch, featureVec, data));
+    binaries.push_back(::infer::fb::CreateBinary(
+        fbb, target, format, arch, featureVec, data,
+        ::infer::checksum(b.data.data(), b.data.size())));
   }
   auto binaryVec = fbb.CreateVector(binaries);
   fbb.ForceVectorAlignment(plan.constants.size(), sizeof(uint8_t), 64);
@@ -66,7 +71,8 @@ std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
       fbb.CreateString(plan.target), fbb.CreateString(plan.source), inputs,
       outputs, bufferVec, fbb.CreateVector(plan.inputBuffers),
       fbb.CreateVector(plan.outputBuffers), kernelVec, launchVec,
-      plan.arenaSize, constants, binaryVec);
+      plan.arenaSize, constants, binaryVec,
+      ::infer::checksum(plan.constants.data(), plan.constants.size()));
   ::infer::fb::FinishModelBuffer(fbb, model);
   return std::vector<uint8_t>(fbb.GetBufferPointer(),
                               fbb.GetBufferPointer() + fbb.GetSize());

@@ -42,6 +42,8 @@ struct ArtifactLaunch {
 
 struct ArtifactKernel {
   std::string symbol, kind;
+  int64_t grid = 1;
+  std::vector<uint64_t> argBytes;
 };
 
 struct ArtifactBinary {

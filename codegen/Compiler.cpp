@@ -310,7 +310,10 @@ void PlanBuilder::launch(const Group &g, const KernelInfo &info,
     l.args.push_back(a);
     sum.bytes += plan.buffers[a].size;
   }
-  plan.kernels.push_back({info.symbol, info.kind});
+  std::vector<uint64_t> argBytes;
+  for (uint32_t a : args)
+    argBytes.push_back(plan.buffers[a].size);
+  plan.kernels.push_back({info.symbol, info.kind, info.grid, argBytes});
   plan.launches.push_back(std::move(l));
   summaries.push_back(std::move(sum));
   ++step;

@@ -21,6 +21,18 @@ llvm_config.add_tool_substitutions(
     [t for t in tools if os.path.exists(os.path.join(config.infer_tools_dir, t))],
     tool_dirs)
 
+config.substitutions.append(("%flatc", config.flatc_executable))
+config.substitutions.append(("%artifact_schema", config.artifact_schema))
+
+# CPU features of this machine, for tests of artifacts built for others.
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = next((l.split(":", 1)[1].split() for l in f if l.startswith("flags")), [])
+except OSError:
+    flags = []
+if "avx512_fp16" not in flags:
+    config.available_features.add("cpu-lacks-avx512fp16")
+
 if config.ptxas_executable:
     config.available_features.add("ptxas")
     config.substitutions.append(("%ptxas", config.ptxas_executable))

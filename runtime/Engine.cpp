@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Engine.h"
+#include "runtime/schema/Checksum.h"
 
 #include "runtime/schema/Artifact_generated.h"
 
@@ -43,9 +44,9 @@ const char *lastErrorMessage() { return lastError.c_str(); }
 bool AlignedBuffer::allocate(size_t bytes) {
   size = bytes;
   size_t rounded = (std::max<size_t>(bytes, 1) + 63) / 64 * 64;
+  // Not cleared: every buffer is written before it is read, and untouched
+  // pages of a large allocation cost no memory.
   data.reset(static_cast<uint8_t *>(std::aligned_alloc(64, rounded)));
-  if (data)
-    std::memset(data.get(), 0, rounded);
   return data != nullptr;
 }
 
@@ -67,6 +68,8 @@ infer_status Engine::load(const void *data, size_t size,
                           std::unique_ptr<Engine> &engine) {
   if (!data)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "no artifact data");
+  if (size == 0)
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT, "the artifact is empty");
   auto e = std::unique_ptr<Engine>(new Engine());
   // Copy into 64-byte aligned memory so constants keep their alignment.
   if (!e->bytes.allocate(size))
@@ -104,6 +107,20 @@ infer_status Engine::verify() {
   targetName = root->target() ? root->target()->str() : "";
   sourceName = root->source() ? root->source()->str() : "";
   compilerName = root->compiler() ? root->compiler()->str() : "";
+  // Blobs: checked before anything reads them (a shared object is handed
+  // to the dynamic loader).
+  if (root->constants() &&
+      checksum(root->constants()->data(), root->constants()->size()) !=
+          root->constants_checksum())
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                    "the artifact's constants are corrupt (checksum mismatch)");
+  if (root->binaries())
+    for (const fb::Binary *b : *root->binaries())
+      if (!b->data() || checksum(b->data()->data(), b->data()->size()) != b->checksum())
+        return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                        "the artifact's " +
+                            (b->target() ? b->target()->str() : std::string("?")) +
+                            " code is corrupt (checksum mismatch)");
   if (targetName != "cpu" && targetName.rfind("cpu:", 0) != 0)
     return setError(INFER_ERROR_TARGET,
                     "the artifact targets '" + targetName +
@@ -187,15 +204,29 @@ infer_status Engine::verify() {
                               "), which this CPU lacks; recompile with "
                               "--target=cpu or a matching --target=cpu:<name>");
     std::string error;
-    if (!cpu.open(binary->data()->data(), binary->data()->size(), error))
-      return setError(INFER_ERROR_TARGET, error);
+    if (infer_status s = cpu.open(binary->data()->data(), binary->data()->size(), error))
+      return setError(s, error);
     for (const fb::Kernel *k : *kernels) {
-      CpuKernelFn fn = k->symbol() ? cpu.lookup(k->symbol()->str()) : nullptr;
-      if (!fn)
+      std::string symbol = k->symbol() ? k->symbol()->str() : "";
+      bool named = symbol.rfind("infer_kernel_", 0) == 0 && symbol.size() > 13 &&
+                   symbol.find_first_not_of("0123456789", 13) == std::string::npos;
+      CpuKernelFn fn = named ? cpu.lookup(symbol) : nullptr;
+      const auto *sig = named ? static_cast<const uint64_t *>(
+                                    cpu.lookupData(symbol + "_info"))
+                              : nullptr;
+      if (!fn || !sig)
         return setError(INFER_ERROR_CORRUPT_ARTIFACT,
-                        "kernel '" +
-                            (k->symbol() ? k->symbol()->str() : "?") +
-                            "' is missing from the CPU code");
+                        "kernel '" + symbol + "' is missing from the CPU code");
+      // The plan's view of the kernel must be the code's: same iteration
+      // space, same argument sizes.
+      bool same = k->arg_bytes() && sig[0] == static_cast<uint64_t>(k->grid()) &&
+                  sig[1] == k->arg_bytes()->size();
+      for (uint32_t j = 0; same && j < k->arg_bytes()->size(); ++j)
+        same = sig[2 + j] == k->arg_bytes()->Get(j);
+      if (!same)
+        return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                        "kernel '" + symbol +
+                            "' does not match the signature of its code");
       kernelFns.push_back(fn);
     }
   }
@@ -220,8 +251,15 @@ infer_status Engine::verify() {
       if (ok)
         for (uint32_t a : *l->args())
           ok &= a < buffers->size();
-      if (l->kind() == fb::LaunchKind::Kernel)
+      if (l->kind() == fb::LaunchKind::Kernel) {
         ok &= l->kernel() < kernelFns.size();
+        // The launch must match what its kernel was built for.
+        const fb::Kernel *k = ok ? kernels->Get(l->kernel()) : nullptr;
+        ok = ok && k->arg_bytes() && l->grid() == k->grid() &&
+             k->arg_bytes()->size() == l->args()->size();
+        for (uint32_t j = 0; ok && j < l->args()->size(); ++j)
+          ok &= buffers->Get(l->args()->Get(j))->size() == k->arg_bytes()->Get(j);
+      }
       else if (l->kind() == fb::LaunchKind::Copy)
         ok &= l->args()->size() == 2 &&
               buffers->Get(l->args()->Get(0))->size() ==

@@ -9,9 +9,10 @@ For each model and batch: exports it from PyTorch (test/models), compiles it
 with infer-compile at each -O level, checks infer's output against
 onnxruntime's on the same input (relative L2 <= 1e-4) before timing, then
 times the engines in interleaved rounds (infer, onnxruntime, PyTorch, ...)
-so that machine noise hits all of them alike. Each round runs a warm-up and
-`--iterations` timed runs per engine; the figure is the median over all
-timed runs. Every engine gets the same thread count.
+so that machine noise hits all of them alike. Each round runs every engine
+in a process of its own (so that no engine's idle spinning threads slow
+another), a warm-up and `--iterations` timed runs; the figure is the median
+over all timed runs. Every engine gets the same thread count.
 
 Needs onnxruntime and torch in the running Python (the repository's .venv
 has both: scripts/setup-venv.sh). With --write, replaces the CPU table in
@@ -74,60 +75,71 @@ class Infer:
         return report["samples_ms"]
 
 
-class OnnxRuntime:
-    def __init__(self, model, threads):
+class Worker:
+    """onnxruntime or PyTorch timed in a process of its own (this script
+    with --worker), so that no engine's idle spinning threads slow another
+    down."""
+
+    def __init__(self, engine, name, batch, onnx_path, threads, out):
+        self.args = [sys.executable, os.path.abspath(__file__), "--worker", engine,
+                     "--worker-model", name, "--worker-batch", str(batch),
+                     "--worker-onnx", onnx_path, "--threads", str(threads),
+                     "--out", out]
+
+    def _run(self, extra):
+        proc = subprocess.run(self.args + extra, check=True, capture_output=True,
+                              text=True)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    def output(self, x, tmp):
+        inp = os.path.join(tmp, "worker-input.npy")
+        out = os.path.join(tmp, "worker-output.npy")
+        np.save(inp, x)
+        self._run(["--worker-input", inp, "--worker-output", out])
+        return np.load(out)
+
+    def times(self, warmup, iterations):
+        return self._run(["--warmup", str(warmup), "--iterations", str(iterations)])
+
+
+def worker(args):
+    """Runs one engine: writes its output, or prints its timed runs."""
+    x = np.load(args.worker_input) if args.worker_input else np.load(
+        os.path.join(args.out, os.path.basename(args.worker_onnx)[:-5], "input.npy"))
+    if args.worker == "onnxruntime":
         import onnxruntime as ort
         so = ort.SessionOptions()
-        so.intra_op_num_threads = threads
+        so.intra_op_num_threads = args.threads
         so.inter_op_num_threads = 1
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self.session = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
-        self.name = self.session.get_inputs()[0].name
-        self.x = None
-
-    def output(self, x, tmp):
-        self.x = x
-        return self.session.run(None, {self.name: x})[0]
-
-    def times(self, warmup, iterations):
-        for _ in range(warmup):
-            self.session.run(None, {self.name: self.x})
-        out = []
-        for _ in range(iterations):
-            t = time.perf_counter()
-            self.session.run(None, {self.name: self.x})
-            out.append((time.perf_counter() - t) * 1e3)
-        return out
-
-
-class Torch:
-    def __init__(self, name, threads):
+        session = ort.InferenceSession(args.worker_onnx, so,
+                                       providers=["CPUExecutionProvider"])
+        name = session.get_inputs()[0].name
+        run = lambda: session.run(None, {name: x})[0]
+    else:
         import torch
-        self.torch = torch
-        torch.set_num_threads(threads)
+        torch.set_num_threads(args.threads)
         gen = torch.Generator().manual_seed(0)
         torch.manual_seed(0)
-        ctor = export_models.MODELS[name][0]
-        self.model = ctor().eval()
+        model = export_models.MODELS[args.worker_model][0]().eval()
         with torch.no_grad():
-            export_models.randomize_batchnorm(self.model, gen)
-        self.x = None
+            export_models.randomize_batchnorm(model, gen)
+        xt = torch.from_numpy(x)
 
-    def output(self, x, tmp):
-        self.x = self.torch.from_numpy(x)
-        with self.torch.inference_mode():
-            return self.model(self.x).numpy()
-
-    def times(self, warmup, iterations):
-        out = []
-        with self.torch.inference_mode():
-            for _ in range(warmup):
-                self.model(self.x)
-            for _ in range(iterations):
-                t = time.perf_counter()
-                self.model(self.x)
-                out.append((time.perf_counter() - t) * 1e3)
-        return out
+        def run():
+            with torch.inference_mode():
+                return model(xt).numpy()
+    if args.worker_output:
+        np.save(args.worker_output, run())
+        print("{}")
+        return
+    for _ in range(args.warmup):
+        run()
+    samples = []
+    for _ in range(args.iterations):
+        t = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - t) * 1e3)
+    print(json.dumps(samples))
 
 
 def main():
@@ -143,7 +155,15 @@ def main():
                     help="infer-compile -O levels to time (e.g. 1,2: before and after fusion)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     ap.add_argument("--write", help="RESULTS.md to update")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-model", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-batch", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--worker-onnx", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-input", help=argparse.SUPPRESS)
+    ap.add_argument("--worker-output", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.worker:
+        return worker(args)
     os.makedirs(args.out, exist_ok=True)
     levels = [int(l) for l in args.opt_levels.split(",")]
     rows = []
@@ -163,8 +183,10 @@ def main():
                                 f"--report={report}"], check=True)
                 kernels[level] = json.load(open(report))["kernel_count"]
                 engines[f"infer -O{level}"] = Infer(args.build, artifact, args.threads)
-            engines["onnxruntime"] = OnnxRuntime(onnx_path, args.threads)
-            engines["pytorch"] = Torch(name, args.threads)
+            engines["onnxruntime"] = Worker("onnxruntime", name, batch, onnx_path,
+                                            args.threads, args.out)
+            engines["pytorch"] = Worker("pytorch", name, batch, onnx_path,
+                                        args.threads, args.out)
             # Outputs first: every engine against onnxruntime.
             with tempfile.TemporaryDirectory() as tmp:
                 want = engines["onnxruntime"].output(x, tmp)

@@ -60,9 +60,15 @@ std::unique_ptr<CpuTarget> mlir::infer::createCpuTarget(const std::string &cpu,
     return nullptr;
   }
   const llvm::MCSubtargetInfo *sti = target->machine->getMCSubtargetInfo();
-  for (const char *f : {"sse4.2", "avx", "avx2", "fma", "f16c", "avx512f",
-                        "avx512bw", "avx512dq", "avx512vl", "avx512vnni",
-                        "avx512bf16"}) {
+  // Every ISA extension LLVM may emit for these kernels, named as both
+  // LLVM and the runtime's CPU detection (__builtin_cpu_supports) name it.
+  for (const char *f : {"sse4.2", "popcnt", "movbe", "lzcnt", "bmi", "bmi2",
+                        "avx", "avx2", "fma", "f16c", "avxvnni", "avx512f",
+                        "avx512cd", "avx512bw", "avx512dq", "avx512vl",
+                        "avx512vnni", "avx512bf16", "avx512fp16", "avx512ifma",
+                        "avx512vbmi", "avx512vbmi2", "avx512bitalg",
+                        "avx512vpopcntdq", "gfni", "vaes", "vpclmulqdq",
+                        "amx-tile", "amx-int8", "amx-bf16"}) {
     if (sti->checkFeatures(std::string("+") + f))
       target->requiredFeatures.push_back(f);
   }

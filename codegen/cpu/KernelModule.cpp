@@ -46,6 +46,8 @@
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Linalg/Transforms/TilingInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/TensorTilingInterfaceImpl.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -271,6 +273,7 @@ FailureOr<KernelInfo> KernelModule::addKernel(ArrayRef<Operation *> ops,
     info.grid = splitForThreads(fn, entry->getArgument(nIn + nOut),
                                 entry->getArgument(nIn + nOut + 1), info.grain);
   }
+  recordSignature(info, ArrayRef<Type>(args).drop_back(2));
   return info;
 }
 
@@ -300,7 +303,19 @@ FailureOr<KernelInfo> KernelModule::addMemrefKernel(StringRef kind,
     return failure();
   }
   func::ReturnOp::create(b, loc);
+  recordSignature(info, ArrayRef<Type>(types).drop_back(2));
   return info;
+}
+
+void KernelModule::recordSignature(const KernelInfo &info, ArrayRef<Type> args) {
+  std::vector<uint64_t> sig{static_cast<uint64_t>(info.grid), args.size()};
+  for (Type t : args) {
+    auto m = llvm::cast<MemRefType>(t);
+    uint64_t bits = m.getElementTypeBitWidth();
+    sig.push_back(static_cast<uint64_t>(m.getNumElements()) *
+                  std::max<uint64_t>(1, bits / 8));
+  }
+  signatures.push_back({info.symbol, std::move(sig)});
 }
 
 namespace {
@@ -452,6 +467,13 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
     error = "translation to LLVM IR failed: " + diagnostic;
     return failure();
   }
+  // Each kernel's signature, next to its code.
+  for (auto &[symbol, sig] : signatures)
+    new llvm::GlobalVariable(
+        *llvmModule, llvm::ArrayType::get(llvm::Type::getInt64Ty(llvmContext), sig.size()),
+        /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+        llvm::ConstantDataArray::get(llvmContext, llvm::ArrayRef<uint64_t>(sig)),
+        symbol + "_info");
   llvm::TargetMachine &tm = *target.machine;
   llvmModule->setDataLayout(tm.createDataLayout());
   llvmModule->setTargetTriple(tm.getTargetTriple());

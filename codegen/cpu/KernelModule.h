@@ -82,6 +82,11 @@ private:
   MLIRContext *context;
   OwningOpRef<ModuleOp> module;
   size_t count = 0;
+  /// Per kernel symbol: its grid and the byte size of each argument, stored
+  /// in the shared object as `<symbol>_info` so the loader can check a plan
+  /// against the code it launches.
+  std::vector<std::pair<std::string, std::vector<uint64_t>>> signatures;
+  void recordSignature(const KernelInfo &info, ArrayRef<Type> args);
 };
 
 } // namespace mlir::infer

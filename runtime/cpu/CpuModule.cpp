@@ -22,41 +22,42 @@ CpuModule::~CpuModule() {
     close(fd);
 }
 
-bool CpuModule::open(const uint8_t *data, size_t size, std::string &error) {
+infer_status CpuModule::open(const uint8_t *data, size_t size,
+                             std::string &error) {
   if (size < sizeof(Elf64_Ehdr) || std::memcmp(data, ELFMAG, SELFMAG) != 0) {
     error = "the CPU code is not an ELF shared object";
-    return false;
+    return INFER_ERROR_CORRUPT_ARTIFACT;
   }
   Elf64_Ehdr header;
   std::memcpy(&header, data, sizeof(header));
   if (header.e_ident[EI_CLASS] != ELFCLASS64 || header.e_type != ET_DYN) {
     error = "the CPU code is not a 64-bit ELF shared object";
-    return false;
+    return INFER_ERROR_CORRUPT_ARTIFACT;
   }
 #if defined(__x86_64__)
   if (header.e_machine != EM_X86_64) {
     error = "the CPU code was built for ELF machine " +
             std::to_string(header.e_machine) + ", not x86-64";
-    return false;
+    return INFER_ERROR_TARGET;
   }
 #elif defined(__aarch64__)
   if (header.e_machine != EM_AARCH64) {
     error = "the CPU code was built for ELF machine " +
             std::to_string(header.e_machine) + ", not AArch64";
-    return false;
+    return INFER_ERROR_TARGET;
   }
 #endif
   fd = memfd_create("infer-kernels", MFD_CLOEXEC);
   if (fd < 0) {
     error = std::string("memfd_create failed: ") + std::strerror(errno);
-    return false;
+    return INFER_ERROR_SYSTEM;
   }
   for (size_t written = 0; written < size;) {
     ssize_t n = write(fd, data + written, size - written);
     if (n <= 0) {
       error = std::string("writing the CPU code to a memfd failed: ") +
               std::strerror(errno);
-      return false;
+      return INFER_ERROR_SYSTEM;
     }
     written += static_cast<size_t>(n);
   }
@@ -65,9 +66,13 @@ bool CpuModule::open(const uint8_t *data, size_t size, std::string &error) {
   if (!handle) {
     const char *e = dlerror();
     error = std::string("cannot load the CPU code: ") + (e ? e : "dlopen failed");
-    return false;
+    return INFER_ERROR_SYSTEM;
   }
-  return true;
+  return INFER_OK;
+}
+
+const void *CpuModule::lookupData(const std::string &symbol) const {
+  return handle ? dlsym(handle, symbol.c_str()) : nullptr;
 }
 
 CpuKernelFn CpuModule::lookup(const std::string &symbol) const {
@@ -83,16 +88,35 @@ bool cpuHasFeature(const std::string &f) {
   if (f == #name)                                                              \
     return __builtin_cpu_supports(#name);
   INFER_FEATURE(sse4.2)
+  INFER_FEATURE(popcnt)
+  INFER_FEATURE(movbe)
+  INFER_FEATURE(lzcnt)
+  INFER_FEATURE(bmi)
+  INFER_FEATURE(bmi2)
   INFER_FEATURE(avx)
   INFER_FEATURE(avx2)
   INFER_FEATURE(fma)
   INFER_FEATURE(f16c)
+  INFER_FEATURE(avxvnni)
   INFER_FEATURE(avx512f)
+  INFER_FEATURE(avx512cd)
   INFER_FEATURE(avx512bw)
   INFER_FEATURE(avx512dq)
   INFER_FEATURE(avx512vl)
   INFER_FEATURE(avx512vnni)
   INFER_FEATURE(avx512bf16)
+  INFER_FEATURE(avx512fp16)
+  INFER_FEATURE(avx512ifma)
+  INFER_FEATURE(avx512vbmi)
+  INFER_FEATURE(avx512vbmi2)
+  INFER_FEATURE(avx512bitalg)
+  INFER_FEATURE(avx512vpopcntdq)
+  INFER_FEATURE(gfni)
+  INFER_FEATURE(vaes)
+  INFER_FEATURE(vpclmulqdq)
+  INFER_FEATURE(amx-tile)
+  INFER_FEATURE(amx-int8)
+  INFER_FEATURE(amx-bf16)
 #undef INFER_FEATURE
 #endif
   return false;

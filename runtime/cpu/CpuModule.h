@@ -14,6 +14,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include "runtime/include/infer_runtime.h"
+
 #include <string>
 #include <vector>
 
@@ -30,9 +32,11 @@ public:
   CpuModule &operator=(const CpuModule &) = delete;
 
   /// Opens the ELF shared object in `data`. False with `error` on failure.
-  bool open(const uint8_t *data, size_t size, std::string &error);
+  infer_status open(const uint8_t *data, size_t size, std::string &error);
   /// The entry point `symbol`, or null.
   CpuKernelFn lookup(const std::string &symbol) const;
+  /// The address of data symbol `symbol` of the code, or null.
+  const void *lookupData(const std::string &symbol) const;
 
 private:
   void *handle = nullptr;

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /** The artifact format version this runtime reads. */
-#define INFER_FORMAT_VERSION 1
+#define INFER_FORMAT_VERSION 2
 
 typedef enum infer_status {
   INFER_OK = 0,

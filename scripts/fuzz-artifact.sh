@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the artifact loader's libFuzzer target with clang, ASan and UBSan in
+# build-fuzz/ and runs it for a bounded time on a corpus of artifacts
+# compiled from the lit inputs and the kernel test models (by the regular
+# build in build/, which must exist).
+#   scripts/fuzz-artifact.sh [SECONDS]      (default 600)
+set -euo pipefail
+SECONDS_TO_RUN=${1:-600}
+BUILD=build-fuzz
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
+  -DINFER_FUZZ=ON -DINFER_BUILD_TESTS=OFF \
+  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >/dev/null
+cmake --build "$BUILD" --target infer-artifact-fuzzer -j "$(nproc)"
+CORPUS="$BUILD/artifact-corpus"
+if [[ ! -d "$CORPUS" ]]; then
+  mkdir -p "$CORPUS"
+  for f in lit/tools/Inputs/*.onnxtxt build/kernels/*.onnx; do
+    [[ -f "$f" ]] || continue
+    name=$(basename "${f%.*}")
+    build/bin/infer-compile "$f" -o "$CORPUS/$name.infer" >/dev/null 2>&1 || true
+  done
+fi
+mkdir -p "$BUILD/fuzz-artifacts"
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+"$BUILD/bin/infer-artifact-fuzzer" "$CORPUS" -max_total_time="$SECONDS_TO_RUN" \
+  -rss_limit_mb=4096 -malloc_limit_mb=65536 -max_len=1048576 -timeout=20 \
+  -artifact_prefix="$BUILD/fuzz-artifacts/" -print_final_stats=1
