@@ -35,7 +35,7 @@ std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
   for (const ArtifactKernel &k : plan.kernels)
     kernels.push_back(::infer::fb::CreateKernel(
         fbb, fbb.CreateString(k.symbol), fbb.CreateString(k.kind), k.grid,
-        fbb.CreateVector(k.argBytes)));
+        fbb.CreateVector(k.argBytes), k.blockThreads, k.sharedBytes));
   auto kernelVec = fbb.CreateVector(kernels);
   std::vector<flatbuffers::Offset<::infer::fb::Launch>> launches;
   for (const ArtifactLaunch &l : plan.launches) {

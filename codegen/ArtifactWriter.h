@@ -44,6 +44,8 @@ struct ArtifactKernel {
   std::string symbol, kind;
   int64_t grid = 1;
   std::vector<uint64_t> argBytes;
+  /// CUDA launch geometry (0 for CPU kernels).
+  uint32_t blockThreads = 0, sharedBytes = 0;
 };
 
 struct ArtifactBinary {

@@ -18,6 +18,7 @@
 #include "codegen/cpu/AttentionTemplate.h"
 #include "codegen/cpu/ContractionTemplates.h"
 #include "codegen/cpu/PoolTemplate.h"
+#include "codegen/cuda/CudaTarget.h"
 
 #include "ir/InferOps.h"
 #include "ir/ShapeInference.h"
@@ -139,7 +140,8 @@ bool isInlineConstant(Value v) {
 /// Builds the plan and the kernels of one function.
 class PlanBuilder {
 public:
-  PlanBuilder(func::FuncOp fn, const CpuTarget &target, KernelModule &kernels,
+  /// `target` is null for CUDA (no CPU kernel templates).
+  PlanBuilder(func::FuncOp fn, const CpuTarget *target, KernelModule &kernels,
               ArtifactPlan &plan, std::vector<KernelSummary> &summaries)
       : fn(fn), target(target), kernels(kernels), plan(plan),
         summaries(summaries) {}
@@ -225,7 +227,7 @@ private:
               int64_t flops, StringRef kindSuffix);
 
   func::FuncOp fn;
-  const CpuTarget &target;
+  const CpuTarget *target;
   KernelModule &kernels;
   ArtifactPlan &plan;
   std::vector<KernelSummary> &summaries;
@@ -313,7 +315,8 @@ void PlanBuilder::launch(const Group &g, const KernelInfo &info,
   std::vector<uint64_t> argBytes;
   for (uint32_t a : args)
     argBytes.push_back(plan.buffers[a].size);
-  plan.kernels.push_back({info.symbol, info.kind, info.grid, argBytes});
+  plan.kernels.push_back({info.symbol, info.kind, info.grid, argBytes,
+                          info.blockThreads, info.sharedBytes});
   plan.launches.push_back(std::move(l));
   summaries.push_back(std::move(sum));
   ++step;
@@ -336,11 +339,11 @@ PlanBuilder::buildTemplate(const Group &g, std::string &error) {
     if (!onlyViews)
       return Result();
     return buildAttentionKernel(llvm::cast<AttentionOp>(*attn), g.results.front(),
-                                target.vectorBytes / 4, kernels, error);
+                                target->vectorBytes / 4, kernels, error);
   }
   if (g.ops.size() == 1)
     if (auto pool = llvm::dyn_cast<PoolOp>(g.ops.front()))
-      return buildPoolKernel(pool, target.vectorBytes / 4, kernels, error);
+      return buildPoolKernel(pool, target->vectorBytes / 4, kernels, error);
   // Contractions: the op with a tile configuration; before it only views
   // and constants, after it the epilogue.
   auto it = llvm::find_if(g.ops, [](Operation *op) {
@@ -458,7 +461,7 @@ LogicalResult PlanBuilder::emitGroup(const Group &g, std::string &error) {
     return success();
   }
   bool handled = false;
-  if (failed(emitTemplate(g, handled, error)))
+  if (target && failed(emitTemplate(g, handled, error)))
     return failure();
   if (handled)
     return success();
@@ -637,16 +640,30 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
                                                     const CompileOptions &options,
                                                     std::string &error) {
   MLIRContext *ctx = module.getContext();
-  std::string cpuName;
+  std::string cpuName, cudaArch;
+  bool cuda = false;
   if (options.target == "cpu") {
     cpuName = "host";
   } else if (StringRef(options.target).starts_with("cpu:")) {
     cpuName = options.target.substr(4);
+  } else if (options.target == "cuda" ||
+             StringRef(options.target).starts_with("cuda:")) {
+    cuda = true;
+    cudaArch = options.target == "cuda" ? "" : options.target.substr(5);
   } else {
-    error = "unknown target '" + options.target + "' (this build supports "
-            "cpu and cpu:<cpu-name>)";
+    error = "unknown target '" + options.target + "' (supported: cpu, "
+            "cpu:<cpu-name>, cuda, cuda:<sm_XX>)";
     return failure();
   }
+  // Targets are checked before any work.
+  std::unique_ptr<CpuTarget> cpuTarget;
+  std::unique_ptr<CudaTarget> cudaTarget;
+  if (cuda)
+    cudaTarget = createCudaTarget(cudaArch, error);
+  else
+    cpuTarget = createCpuTarget(cpuName, error);
+  if (!cpuTarget && !cudaTarget)
+    return failure();
   auto funcs = module.getOps<func::FuncOp>();
   if (funcs.empty()) {
     error = "the module has no function";
@@ -697,15 +714,12 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
     return failure();
   }
 
-  std::unique_ptr<CpuTarget> target = createCpuTarget(cpuName, error);
-  if (!target)
-    return failure();
   CompileResult result;
-  result.target = options.target;
-  result.cpu = target->cpu;
+  result.target = cuda ? "cuda:" + cudaTarget->arch : options.target;
+  result.cpu = cuda ? cudaTarget->arch : cpuTarget->cpu;
   ArtifactPlan plan;
   plan.compiler = compilerVersion();
-  plan.target = "cpu";
+  plan.target = cuda ? "cuda:" + cudaTarget->arch : "cpu";
   if (auto src = module->getAttrOfType<StringAttr>("infer.source"))
     plan.source = src.str();
   for (auto [i, arg] : llvm::enumerate(fn.getArguments())) {
@@ -727,23 +741,36 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   }
 
   // Kernel templates: choose tile configurations (kept as attributes).
-  if (options.kernelTemplates)
+  if (options.kernelTemplates && cpuTarget)
     fn.walk([&](Operation *op) {
       if (llvm::isa<ConvOp, GemmOp, MatMulOp>(op))
-        selectTileConfig(op, *target);
+        selectTileConfig(op, *cpuTarget);
     });
 
-  KernelModule kernels(ctx);
-  PlanBuilder builder(fn, *target, kernels, plan, result.kernels);
+  KernelModule kernels(ctx, cuda ? KernelDevice::Cuda : KernelDevice::Cpu);
+  PlanBuilder builder(fn, options.kernelTemplates ? cpuTarget.get() : nullptr,
+                      kernels, plan, result.kernels);
   if (failed(builder.build(error)))
     return failure();
-  if (kernels.size() > 0) {
+  if (cuda && kernels.size() > 0) {
+    FailureOr<CudaBinaries> bins =
+        kernels.compileToCuda(*cudaTarget, options.cpu, error);
+    if (failed(bins))
+      return failure();
+    result.cubinNote = bins->cubinNote;
+    result.ptx = bins->ptx;
+    plan.binaries.push_back({"cuda", "ptx", cudaTarget->arch, {},
+                             std::vector<char>(bins->ptx.begin(), bins->ptx.end())});
+    if (!bins->cubin.empty())
+      plan.binaries.push_back(
+          {"cuda", "cubin", cudaTarget->arch, {}, std::move(bins->cubin)});
+  } else if (kernels.size() > 0) {
     FailureOr<std::vector<char>> so =
-        kernels.compileToSharedObject(*target, options.cpu, error);
+        kernels.compileToSharedObject(*cpuTarget, options.cpu, error);
     if (failed(so))
       return failure();
-    plan.binaries.push_back({"cpu", "elf-shared-object", target->cpu,
-                             target->requiredFeatures, std::move(*so)});
+    plan.binaries.push_back({"cpu", "elf-shared-object", cpuTarget->cpu,
+                             cpuTarget->requiredFeatures, std::move(*so)});
   }
   result.arenaBytes = plan.arenaSize;
   result.weightBytes = plan.constants.size();

@@ -27,7 +27,7 @@ class PassManager;
 namespace mlir::infer {
 
 struct CompileOptions {
-  /// "cpu" (the host) or "cpu:<name>".
+  /// "cpu" (the host), "cpu:<name>", "cuda" (sm_90a) or "cuda:<sm_XX>".
   std::string target = "cpu";
   /// 0: no graph optimization; 1: cleanups; 2: everything (fusion).
   int optLevel = 2;
@@ -58,7 +58,11 @@ struct CompileResult {
   uint64_t arenaBytes = 0;
   uint64_t weightBytes = 0;
   std::string target;
+  /// The CPU name or the CUDA architecture.
   std::string cpu;
+  /// CUDA: the PTX of every kernel, and why there is no cubin (if so).
+  std::string ptx;
+  std::string cubinNote;
 };
 
 /// Compiles the module's first function. Returns failure with `error`.

@@ -24,6 +24,13 @@ namespace infer {
 namespace {
 thread_local std::string lastError;
 
+/// FlatBuffers' verifier checks vectors for 4-byte alignment only; 8-byte
+/// elements read from a crafted buffer could sit misaligned.
+template <typename T> bool aligned(const flatbuffers::Vector<T> *v) {
+  return !v || v->size() == 0 ||
+         reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
+}
+
 size_t dtypeSize(infer_dtype d) {
   switch (d) {
   case INFER_F64: case INFER_I64: case INFER_U64: return 8;
@@ -121,10 +128,11 @@ infer_status Engine::verify() {
                         "the artifact's " +
                             (b->target() ? b->target()->str() : std::string("?")) +
                             " code is corrupt (checksum mismatch)");
-  if (targetName != "cpu" && targetName.rfind("cpu:", 0) != 0)
+  bool isCuda = targetName.rfind("cuda:", 0) == 0;
+  if (targetName != "cpu" && targetName.rfind("cpu:", 0) != 0 && !isCuda)
     return setError(INFER_ERROR_TARGET,
                     "the artifact targets '" + targetName +
-                        "'; this runtime runs CPU artifacts only");
+                        "'; this runtime runs cpu and cuda artifacts");
 
   // Tensors.
   auto readTensors = [&](const flatbuffers::Vector<
@@ -133,7 +141,8 @@ infer_status Engine::verify() {
     if (!list)
       return false;
     for (const fb::TensorInfo *t : *list) {
-      if (!t->name() || !t->shape() || t->dtype() > fb::DType::Bool)
+      if (!t->name() || !t->shape() || !aligned(t->shape()) ||
+          t->dtype() > fb::DType::Bool)
         return false;
       TensorDesc d;
       d.name = t->name()->str();
@@ -183,14 +192,24 @@ infer_status Engine::verify() {
                           " lies outside its region");
   }
 
+  // CUDA code: the device checks the kernels and takes the weights.
+  const auto *kernels = root->kernels();
+  if (isCuda) {
+    cudaCode = std::make_unique<cuda::CudaProgram>();
+    std::string error;
+    if (infer_status s = cudaCode->load(*root, error))
+      return setError(s, error);
+    deviceName = cudaCode->device + ", " + cudaCode->loaded;
+  }
+  size_t numKernels = isCuda ? cudaCode->numKernels() : 0;
+
   // CPU code.
   const fb::Binary *binary = nullptr;
   if (root->binaries())
     for (const fb::Binary *b : *root->binaries())
       if (b->target() && b->target()->str() == "cpu")
         binary = b;
-  const auto *kernels = root->kernels();
-  if (kernels && kernels->size() > 0) {
+  if (!isCuda && kernels && kernels->size() > 0) {
     if (!binary || !binary->data())
       return setError(INFER_ERROR_CORRUPT_ARTIFACT,
                       "the artifact has kernels but no CPU code");
@@ -219,7 +238,7 @@ infer_status Engine::verify() {
                         "kernel '" + symbol + "' is missing from the CPU code");
       // The plan's view of the kernel must be the code's: same iteration
       // space, same argument sizes.
-      bool same = k->arg_bytes() && sig[0] == static_cast<uint64_t>(k->grid()) &&
+      bool same = k->arg_bytes() && aligned(k->arg_bytes()) && sig[0] == static_cast<uint64_t>(k->grid()) &&
                   sig[1] == k->arg_bytes()->size();
       for (uint32_t j = 0; same && j < k->arg_bytes()->size(); ++j)
         same = sig[2 + j] == k->arg_bytes()->Get(j);
@@ -229,6 +248,7 @@ infer_status Engine::verify() {
                             "' does not match the signature of its code");
       kernelFns.push_back(fn);
     }
+    numKernels = kernelFns.size();
   }
 
   // The plan.
@@ -252,7 +272,7 @@ infer_status Engine::verify() {
         for (uint32_t a : *l->args())
           ok &= a < buffers->size();
       if (l->kind() == fb::LaunchKind::Kernel) {
-        ok &= l->kernel() < kernelFns.size();
+        ok &= l->kernel() < numKernels;
         // The launch must match what its kernel was built for.
         const fb::Kernel *k = ok ? kernels->Get(l->kernel()) : nullptr;
         ok = ok && k->arg_bytes() && l->grid() == k->grid() &&
@@ -290,6 +310,19 @@ infer_status Context::create(const Engine &engine, int threads,
                     "the thread count must not be negative");
   auto c = std::unique_ptr<Context>(new Context(engine, threads));
   const fb::Model &m = engine.model();
+  if (const cuda::CudaProgram *program = engine.cudaProgram()) {
+    std::vector<size_t> in, out;
+    for (const TensorDesc &d : engine.inputs())
+      in.push_back(d.size);
+    for (const TensorDesc &d : engine.outputs())
+      out.push_back(d.size);
+    c->gpu = std::make_unique<cuda::CudaExecution>();
+    std::string error;
+    if (infer_status s = c->gpu->create(*program, m, in, out, error))
+      return setError(s, error);
+    context = std::move(c);
+    return INFER_OK;
+  }
   if (!c->arena.allocate(m.arena_size()))
     return setError(INFER_ERROR_OUT_OF_MEMORY,
                     "cannot allocate an arena of " +
@@ -338,11 +371,17 @@ infer_status Context::setInput(int index, const void *data, size_t size) {
                     "input '" + d.name + "' takes " + std::to_string(d.size) +
                         " bytes, got " + std::to_string(size));
   if (size)
-    std::memcpy(inputs[index].data.get(), data, size);
+    std::memcpy(gpu ? gpu->hostInput(index) : inputs[index].data.get(), data,
+                size);
   return INFER_OK;
 }
 
 infer_status Context::run(double *launchMs) {
+  if (gpu) {
+    std::string error;
+    infer_status s = gpu->run(launchMs, error);
+    return s == INFER_OK ? s : setError(s, error);
+  }
   const fb::Model &m = eng.model();
   if (!m.launches())
     return INFER_OK;

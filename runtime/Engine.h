@@ -16,6 +16,7 @@
 
 #include "runtime/ThreadPool.h"
 #include "runtime/cpu/CpuModule.h"
+#include "runtime/cuda/CudaBackend.h"
 #include "runtime/include/infer_runtime.h"
 
 #include <memory>
@@ -67,6 +68,10 @@ public:
   const std::string &target() const { return targetName; }
   const std::string &source() const { return sourceName; }
   const std::string &compiler() const { return compilerName; }
+  /// The CUDA program of a CUDA artifact, else null.
+  const cuda::CudaProgram *cudaProgram() const { return cudaCode.get(); }
+  /// Where the engine runs ("cpu", "NVIDIA H100 (sm_90), cubin sm_90a").
+  const std::string &device() const { return deviceName; }
 
 private:
   infer_status verify();
@@ -76,7 +81,8 @@ private:
   std::vector<TensorDesc> inputDescs, outputDescs;
   CpuModule cpu;
   std::vector<CpuKernelFn> kernelFns;
-  std::string targetName, sourceName, compilerName;
+  std::unique_ptr<cuda::CudaProgram> cudaCode;
+  std::string targetName, sourceName, compilerName, deviceName = "cpu";
   std::vector<std::string> launchKinds, launchNodeLists;
 };
 
@@ -87,8 +93,16 @@ public:
   infer_status setInput(int index, const void *data, size_t size);
   /// Runs the plan; with `launchMs`, times every launch.
   infer_status run(double *launchMs = nullptr);
-  const uint8_t *output(int index) const { return outputs[index].data.get(); }
+  const uint8_t *output(int index) const {
+    return gpu ? gpu->hostOutput(index) : outputs[index].data.get();
+  }
+  /// CUDA: replay the plan as a CUDA graph (the default).
+  void setCudaGraph(bool on) {
+    if (gpu)
+      gpu->setUseGraph(on);
+  }
   const Engine &engine() const { return eng; }
+  int threads() const { return pool.size(); }
 
 private:
   explicit Context(const Engine &engine, int threads)
@@ -98,6 +112,7 @@ private:
   ThreadPool pool;
   AlignedBuffer arena;
   std::vector<AlignedBuffer> inputs, outputs;
+  std::unique_ptr<cuda::CudaExecution> gpu;
   /// Resolved argument pointers of every launch.
   std::vector<std::vector<void *>> launchArgs;
 };

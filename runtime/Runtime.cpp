@@ -116,6 +116,10 @@ const char *infer_engine_target(const infer_engine *e) {
   return e ? e->impl->target().c_str() : "";
 }
 
+const char *infer_engine_device(const infer_engine *e) {
+  return e ? e->impl->device().c_str() : "";
+}
+
 size_t infer_engine_arena_size(const infer_engine *e) {
   return e ? e->impl->arenaSize() : 0;
 }
@@ -142,6 +146,17 @@ infer_status infer_context_create(infer_engine *engine, int32_t threads,
 }
 
 void infer_context_destroy(infer_context *context) { delete context; }
+
+infer_status infer_context_set_cuda_graph(infer_context *c, int32_t enabled) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  c->impl->setCudaGraph(enabled != 0);
+  return INFER_OK;
+}
+
+int32_t infer_context_num_threads(const infer_context *c) {
+  return c ? c->impl->threads() : 0;
+}
 
 infer_status infer_context_set_input(infer_context *c, int32_t index,
                                      const void *data, size_t size) {

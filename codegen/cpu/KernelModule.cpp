@@ -59,6 +59,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Index/IR/IndexDialect.h"
@@ -84,6 +85,8 @@ using namespace mlir::infer;
 namespace {
 /// Below this many loop iterations in all, a kernel runs on one thread.
 constexpr int64_t kMinParallelWork = 1 << 15;
+/// Threads per block of generic CUDA kernels.
+constexpr int64_t kCudaBlockThreads = 256;
 
 MemRefType memrefOf(Value v) {
   auto t = llvm::cast<RankedTensorType>(v.getType());
@@ -98,6 +101,20 @@ Operation *rootOf(bufferization::MaterializeInDestinationOp m) {
   return v.getDefiningOp();
 }
 
+/// Whether `v` is a kernel input or constant, seen through reshapes (a
+/// reshape of it is a view every thread can read whole).
+bool isUncomputed(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (llvm::isa<arith::ConstantOp, bufferization::ToTensorOp>(def))
+      return true;
+    if (!llvm::isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                   UnrealizedConversionCastOp>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  return true;
+}
+
 /// Whether every compute op `root` depends on inside the kernel can be
 /// fused into a loop over slices of the root: otherwise each thread would
 /// recompute the whole unfused producer.
@@ -110,7 +127,9 @@ bool producersFuse(Operation *root) {
       continue;
     if (op != root && !llvm::isa<TilingInterface>(op) &&
         !llvm::isa<tensor::EmptyOp, arith::ConstantOp,
-                   bufferization::ToTensorOp, UnrealizedConversionCastOp>(op))
+                   bufferization::ToTensorOp, UnrealizedConversionCastOp>(op) &&
+        !(llvm::isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op) &&
+          isUncomputed(op->getOperand(0))))
       return false;
     for (Value v : op->getOperands())
       if (Operation *def = v.getDefiningOp())
@@ -180,9 +199,113 @@ int64_t splitForThreads(func::FuncOp fn, Value begin, Value end,
   grain = std::max<int64_t>(1, kMinParallelWork / 4 / perIteration);
   return extent;
 }
+
+/// Tiles the root of `fn` by 1 along the parallel loops `dims` (producers
+/// fused) and makes each tile loop run the one iteration that `linear`, the
+/// thread's index, selects (innermost dimension fastest: consecutive
+/// threads touch consecutive elements). Fails when a compute op stays
+/// outside the tile loops: every thread would recompute it whole.
+LogicalResult tileForGpu(func::FuncOp fn, Value linear, ArrayRef<int64_t> dims,
+                         ArrayRef<int64_t> extents) {
+  SmallVector<bufferization::MaterializeInDestinationOp> outs;
+  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
+  auto root = llvm::cast<TilingInterface>(rootOf(outs.front()));
+  IRRewriter rewriter(fn.getContext());
+  rewriter.setInsertionPoint(root);
+  SmallVector<OpFoldResult> tiles(root.getLoopIteratorTypes().size(),
+                                  rewriter.getIndexAttr(0));
+  for (int64_t d : dims)
+    tiles[d] = rewriter.getIndexAttr(1);
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(tiles);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);
+  if (failed(tiled) || tiled->loops.size() != dims.size())
+    return failure();
+  for (auto [orig, repl] : tiled->replacements)
+    rewriter.replaceAllUsesWith(orig, repl);
+  // Dead producers go (live ones outside the loops mean no split), and
+  // slices of empty tensors become small empty tensors (no full-size
+  // temporary per thread).
+  RewritePatternSet patterns(fn.getContext());
+  tensor::populateFoldTensorEmptyPatterns(patterns);
+  (void)applyPatternsGreedily(fn, std::move(patterns));
+  bool unfused = false;
+  fn.walk([&](linalg::LinalgOp op) {
+    if (!op->getParentOfType<scf::ForOp>())
+      unfused = true;
+  });
+  if (unfused)
+    return failure();
+  OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
+  Location loc = fn.getLoc();
+  SmallVector<Value> ivs(extents.size());
+  Value rest = linear;
+  for (int64_t k = extents.size() - 1; k >= 0; --k) {
+    Value extent = arith::ConstantIndexOp::create(b, loc, extents[k]);
+    ivs[k] = arith::RemUIOp::create(b, loc, rest, extent);
+    rest = arith::DivUIOp::create(b, loc, rest, extent);
+  }
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (auto [k, l] : llvm::enumerate(tiled->loops)) {
+    auto loop = llvm::cast<scf::ForOp>(l.getOperation());
+    loop.setLowerBound(ivs[k]);
+    loop.setUpperBound(arith::AddIOp::create(b, loc, ivs[k], one));
+  }
+  return success();
+}
+
+/// GPU form of the split: one thread per point of the root's parallel
+/// loops of extent > 1, or of the outermost of them that its producers
+/// fuse into (softmax: rows). `fn` is replaced by the split function.
+/// Returns the number of threads (1 when nothing splits: one thread
+/// computes all).
+int64_t splitForGpu(func::FuncOp &fn, unsigned linearArg) {
+  SmallVector<bufferization::MaterializeInDestinationOp> outs;
+  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
+  if (outs.size() != 1)
+    return 1;
+  auto root = llvm::dyn_cast_or_null<TilingInterface>(rootOf(outs.front()));
+  if (!root || !llvm::isa<linalg::LinalgOp>(root.getOperation()) ||
+      !producersFuse(root))
+    return 1;
+  OpBuilder b(root);
+  SmallVector<Range> domain = root.getIterationDomain(b);
+  SmallVector<utils::IteratorType> iters = root.getLoopIteratorTypes();
+  SmallVector<int64_t> dims, extents;
+  for (auto [i, r] : llvm::enumerate(domain)) {
+    std::optional<int64_t> size = getConstantIntValue(r.size);
+    if (!size)
+      return 1;
+    if (iters[i] == utils::IteratorType::parallel && *size > 1) {
+      dims.push_back(i);
+      extents.push_back(*size);
+    }
+  }
+  for (size_t n = dims.size(); n > 0; --n) {
+    // Try on a copy; keep it if every compute op fused.
+    auto copy = llvm::cast<func::FuncOp>(fn->clone());
+    b.setInsertionPoint(fn);
+    b.insert(copy);
+    if (succeeded(tileForGpu(copy, copy.getArgument(linearArg),
+                             ArrayRef<int64_t>(dims).take_front(n),
+                             ArrayRef<int64_t>(extents).take_front(n)))) {
+      copy.setName(fn.getName());
+      fn.erase();
+      fn = copy;
+      int64_t total = 1;
+      for (int64_t e : ArrayRef<int64_t>(extents).take_front(n))
+        total *= e;
+      return total;
+    }
+    copy.erase();
+  }
+  return 1;
+}
 } // namespace
 
-KernelModule::KernelModule(MLIRContext *ctx) : context(ctx) {
+KernelModule::KernelModule(MLIRContext *ctx, KernelDevice device)
+    : context(ctx), device(device) {
   DialectRegistry registry;
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
@@ -216,8 +339,10 @@ FailureOr<KernelInfo> KernelModule::addKernel(ArrayRef<Operation *> ops,
     args.push_back(memrefOf(v));
   for (Value v : outputs)
     args.push_back(memrefOf(v));
-  args.push_back(b.getIndexType());
-  args.push_back(b.getIndexType());
+  // CPU: the [begin, end) range of the split loop; CUDA: the thread index.
+  int64_t extraArgs = device == KernelDevice::Cpu ? 2 : 1;
+  for (int64_t i = 0; i < extraArgs; ++i)
+    args.push_back(b.getIndexType());
   KernelInfo info;
   info.symbol = "infer_kernel_" + std::to_string(count++);
   info.kind = kind.str();
@@ -270,10 +395,19 @@ FailureOr<KernelInfo> KernelModule::addKernel(ArrayRef<Operation *> ops,
   {
     // A kernel that cannot be split runs on one thread: not an error.
     ScopedDiagnosticHandler quiet(context, [](Diagnostic &) { return success(); });
-    info.grid = splitForThreads(fn, entry->getArgument(nIn + nOut),
-                                entry->getArgument(nIn + nOut + 1), info.grain);
+    if (device == KernelDevice::Cpu) {
+      info.grid = splitForThreads(fn, entry->getArgument(nIn + nOut),
+                                  entry->getArgument(nIn + nOut + 1), info.grain);
+    } else {
+      int64_t threads = splitForGpu(fn, nIn + nOut);
+      info.blockThreads = static_cast<uint32_t>(
+          std::min<int64_t>(kCudaBlockThreads, threads));
+      info.grid = (threads + info.blockThreads - 1) / info.blockThreads;
+      // The entry point clamps thread indices to the last point.
+      fn->setAttr("infer.threads", b.getI64IntegerAttr(threads));
+    }
   }
-  recordSignature(info, ArrayRef<Type>(args).drop_back(2));
+  recordSignature(info, ArrayRef<Type>(args).drop_back(extraArgs));
   return info;
 }
 
@@ -321,12 +455,24 @@ void KernelModule::recordSignature(const KernelInfo &info, ArrayRef<Type> args) 
 namespace {
 /// Expands math functions into polynomials (vectorizable, no libm calls)
 /// where MLIR has an accurate approximation.
+/// On CUDA there is no libm: every math function that is not an NVPTX
+/// instruction is expanded or approximated.
 struct ApproximateMath : PassWrapper<ApproximateMath, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ApproximateMath)
+  explicit ApproximateMath(bool gpu = false) : gpu(gpu) {}
+  bool gpu;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+    if (gpu)
+      math::populateExpansionPatterns(
+          patterns, {"tan", "sinh", "cosh", "asinh", "acosh", "atanh", "powf",
+                     "fpowi"});
+    bool gpuOnly = gpu;
+    populateMathPolynomialApproximationPatterns(patterns, [gpuOnly](StringRef name) {
       name.consume_front("math.");
+      if (gpuOnly && (name == "atan" || name == "atan2" || name == "asin" ||
+                      name == "acos" || name == "cbrt" || name == "erfc"))
+        return true;
       return name == "tanh" || name == "erf" || name == "exp" ||
              name == "expm1" || name == "log" || name == "log1p" ||
              name == "log2" || name == "sin" || name == "cos" ||
@@ -334,6 +480,35 @@ struct ApproximateMath : PassWrapper<ApproximateMath, OperationPass<ModuleOp>> {
     });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
+  }
+};
+
+/// CUDA: temporaries of static shape become allocas at the function entry
+/// (thread-local memory, reused by every loop iteration) instead of device
+/// malloc calls; their deallocations go.
+struct HoistAllocsToStack
+    : PassWrapper<HoistAllocsToStack, OperationPass<ModuleOp>> {
+  MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(HoistAllocsToStack)
+  void runOnOperation() override {
+    getOperation().walk([](func::FuncOp fn) {
+      SmallVector<memref::AllocOp> allocs;
+      fn.walk([&](memref::AllocOp a) {
+        auto t = a.getType();
+        if (t.hasStaticShape() &&
+            t.getNumElements() * t.getElementTypeBitWidth() / 8 <= 65536)
+          allocs.push_back(a);
+      });
+      OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
+      for (memref::AllocOp a : allocs) {
+        auto stack = memref::AllocaOp::create(b, a.getLoc(), a.getType(),
+                                              a.getAlignmentAttr());
+        for (Operation *user : llvm::make_early_inc_range(a->getUsers()))
+          if (llvm::isa<memref::DeallocOp>(user))
+            user->erase();
+        a.replaceAllUsesWith(stack.getResult());
+        a.erase();
+      }
+    });
   }
 };
 
@@ -403,10 +578,9 @@ bool run(StringRef program, ArrayRef<StringRef> args, std::string &error) {
 }
 } // namespace
 
-FailureOr<std::vector<char>>
-KernelModule::compileToSharedObject(const CpuTarget &target,
-                                    const CpuCodegenOptions &options,
-                                    std::string &error) {
+LogicalResult KernelModule::lowerToLLVMDialect(const CpuCodegenOptions &options,
+                                               std::string &error) {
+  bool gpu = device == KernelDevice::Cuda;
   std::string diagnostic;
   ScopedDiagnosticHandler handler(context, [&](Diagnostic &d) {
     if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty())
@@ -426,6 +600,7 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
+  // Temporaries live on the stack (CUDA: thread-local memory) up to 64 KiB.
   pm.addNestedPass<func::FuncOp>(bufferization::createPromoteBuffersToStackPass(
       [](Value alloc) {
         auto t = llvm::cast<MemRefType>(alloc.getType());
@@ -434,16 +609,19 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
       }));
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
+  if (gpu)
+    pm.addPass(std::make_unique<HoistAllocsToStack>());
   pm.addPass(std::make_unique<CopiesToLoops>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(std::make_unique<ApproximateMath>());
+  pm.addPass(std::make_unique<ApproximateMath>(gpu));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(arith::createArithExpandOpsPass());
   pm.addPass(createConvertMathToLLVMPass());
-  pm.addPass(createConvertMathToLibmPass());
+  if (!gpu)
+    pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertVectorToLLVMPass());
@@ -455,9 +633,25 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (failed(pm.run(*module))) {
-    error = "CPU code generation failed: " + diagnostic;
+    error = std::string(gpu ? "CUDA" : "CPU") +
+            " code generation failed: " + diagnostic;
     return failure();
   }
+  return success();
+}
+
+FailureOr<std::vector<char>>
+KernelModule::compileToSharedObject(const CpuTarget &target,
+                                    const CpuCodegenOptions &options,
+                                    std::string &error) {
+  std::string diagnostic;
+  ScopedDiagnosticHandler handler(context, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty())
+      diagnostic = d.str();
+    return success();
+  });
+  if (failed(lowerToLLVMDialect(options, error)))
+    return failure();
   addEntryPoints(*module);
 
   llvm::LLVMContext llvmContext;

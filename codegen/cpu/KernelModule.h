@@ -30,9 +30,26 @@ namespace mlir::infer {
 struct KernelInfo {
   std::string symbol;
   std::string kind;
-  /// The parallel iteration space and the smallest chunk worth a thread.
+  /// CPU: the parallel iteration space and the smallest chunk worth a
+  /// thread. CUDA: the number of blocks of `blockThreads`.
   int64_t grid = 1;
   int64_t grain = 1;
+  uint32_t blockThreads = 0;
+  uint32_t sharedBytes = 0;
+};
+
+/// Where the kernels of a module run.
+enum class KernelDevice { Cpu, Cuda };
+
+struct CudaTarget;
+
+/// The code of a CUDA kernel module.
+struct CudaBinaries {
+  std::string ptx;
+  /// Empty when ptxas was not found.
+  std::vector<char> cubin;
+  /// Why there is no cubin (ptxas missing), for the report.
+  std::string cubinNote;
 };
 
 /// Options of the CPU pipeline.
@@ -45,7 +62,8 @@ struct CpuCodegenOptions {
 
 class KernelModule {
 public:
-  explicit KernelModule(MLIRContext *context);
+  explicit KernelModule(MLIRContext *context,
+                        KernelDevice device = KernelDevice::Cpu);
 
   /// Adds a kernel computing `ops` (in order, topologically sorted) from
   /// `inputs` to `outputs`, lowered to linalg and split along its first
@@ -73,13 +91,25 @@ public:
   compileToSharedObject(const CpuTarget &target,
                         const CpuCodegenOptions &options, std::string &error);
 
+  /// Lowers every kernel to PTX (LLVM's NVPTX backend) and, when ptxas is
+  /// found, to a cubin (codegen/cuda/PtxEmitter.cpp).
+  FailureOr<CudaBinaries> compileToCuda(const CudaTarget &target,
+                                        const CpuCodegenOptions &options,
+                                        std::string &error);
+
   ModuleOp getModule() { return *module; }
+  KernelDevice getDevice() const { return device; }
 
   /// The number of kernels added.
   size_t size() const { return count; }
 
 private:
+  /// Bufferizes the module and lowers it to the LLVM dialect.
+  LogicalResult lowerToLLVMDialect(const CpuCodegenOptions &options,
+                                   std::string &error);
+
   MLIRContext *context;
+  KernelDevice device;
   OwningOpRef<ModuleOp> module;
   size_t count = 0;
   /// Per kernel symbol: its grid and the byte size of each argument, stored

@@ -110,6 +110,47 @@ Value convolve(OpBuilder &b, Location loc, Value x, Value w,
   auto wt = llvm::cast<RankedTensorType>(w.getType());
   int64_t ns = xt.getRank() - 2, n = xt.getDimSize(0), c = xt.getDimSize(1);
   int64_t m = wt.getDimSize(0), cg = c / group, mg = m / group;
+  auto body = [&](OpBuilder &nb, Location l, ValueRange a) {
+    Value xv = a[0], wv = a[1];
+    if (xv.getType() != acc) {
+      xv = arith::ExtFOp::create(nb, l, acc, xv);
+      wv = arith::ExtFOp::create(nb, l, acc, wv);
+    }
+    Value r = llvm::isa<FloatType>(acc)
+                  ? arith::AddFOp::create(nb, l, a[2],
+                                          arith::MulFOp::create(nb, l, xv, wv))
+                        .getResult()
+                  : arith::AddIOp::create(nb, l, a[2],
+                                          arith::MulIOp::create(nb, l, xv, wv))
+                        .getResult();
+    linalg::YieldOp::create(nb, l, r);
+  };
+  if (group == 1) {
+    // No group dimension: no reshapes between the convolution and its
+    // producers and consumers (they tile and fuse through it).
+    SmallVector<int64_t> os{n, m};
+    os.append(outSpatial.begin(), outSpatial.end());
+    auto outType = RankedTensorType::get(os, acc);
+    Value out = init ? init : filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
+    // Loops: n, m, o..., c, k...
+    int64_t loops = 2 + ns + 1 + ns;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> xe{d(0), d(2 + ns)}, we{d(1), d(2 + ns)}, oe{d(0), d(1)};
+    for (int64_t i = 0; i < ns; ++i) {
+      xe.push_back(d(2 + i) * strides[i] + d(3 + ns + i) * dilations[i]);
+      we.push_back(d(3 + ns + i));
+      oe.push_back(d(2 + i));
+    }
+    SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+    for (int64_t i = 2 + ns; i < loops; ++i)
+      iters[i] = utils::IteratorType::reduction;
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{outType}, ValueRange{x, w}, ValueRange{out},
+               {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, we, ctx),
+                AffineMap::get(loops, 0, oe, ctx)},
+               iters, body)
+        .getResult(0);
+  }
   // x -> [N, G, Cg, S...], w -> [G, Mg, Cg, K...].
   SmallVector<int64_t> xs{n, group, cg};
   xs.append(xt.getShape().begin() + 2, xt.getShape().end());
@@ -147,21 +188,7 @@ Value convolve(OpBuilder &b, Location loc, Value x, Value w,
       b, loc, TypeRange{outType}, ValueRange{xg, wg}, ValueRange{out},
       {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, we, ctx),
        AffineMap::get(loops, 0, oe, ctx)},
-      iters, [&](OpBuilder &nb, Location l, ValueRange a) {
-        Value xv = a[0], wv = a[1];
-        if (xv.getType() != acc) {
-          xv = arith::ExtFOp::create(nb, l, acc, xv);
-          wv = arith::ExtFOp::create(nb, l, acc, wv);
-        }
-        Value r = llvm::isa<FloatType>(acc)
-                      ? arith::AddFOp::create(nb, l, a[2],
-                                              arith::MulFOp::create(nb, l, xv, wv))
-                            .getResult()
-                      : arith::AddIOp::create(nb, l, a[2],
-                                              arith::MulIOp::create(nb, l, xv, wv))
-                            .getResult();
-        linalg::YieldOp::create(nb, l, r);
-      });
+      iters, body);
   SmallVector<int64_t> fs{n, m};
   fs.append(outSpatial.begin(), outSpatial.end());
   return tensor::CollapseShapeOp::create(b, loc, outType.clone(fs),

@@ -92,6 +92,11 @@ INFER_API const char *infer_engine_source(const infer_engine *engine);
 INFER_API const char *infer_engine_compiler(const infer_engine *engine);
 /** The target the artifact was compiled for ("cpu", "cuda:sm_90a"). */
 INFER_API const char *infer_engine_target(const infer_engine *engine);
+/**
+ * Where the engine runs: "cpu", or the GPU and the code loaded on it
+ * ("NVIDIA H100 80GB HBM3 (sm_90), cubin sm_90a").
+ */
+INFER_API const char *infer_engine_device(const infer_engine *engine);
 /** Bytes of activations one context allocates, and of shared weights. */
 INFER_API size_t infer_engine_arena_size(const infer_engine *engine);
 INFER_API size_t infer_engine_weights_size(const infer_engine *engine);
@@ -105,6 +110,14 @@ INFER_API int32_t infer_engine_num_launches(const infer_engine *engine);
 INFER_API infer_status infer_context_create(infer_engine *engine, int32_t threads,
                                   infer_context **context);
 INFER_API void infer_context_destroy(infer_context *context);
+/**
+ * CUDA artifacts: whether runs replay the plan as one CUDA graph (1, the
+ * default) or launch kernel by kernel (0). Ignored for CPU artifacts.
+ */
+INFER_API infer_status infer_context_set_cuda_graph(infer_context *context,
+                                                    int32_t enabled);
+/** The number of threads the context runs kernels on (0 resolved). */
+INFER_API int32_t infer_context_num_threads(const infer_context *context);
 /** Copies `size` bytes into input `index`; `size` must match the input. */
 INFER_API infer_status infer_context_set_input(infer_context *context, int32_t index,
                                      const void *data, size_t size);

@@ -46,9 +46,18 @@ static cl::opt<std::string> outputPath("o", cl::Required,
                                        cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     target("target", cl::init("cpu"),
-           cl::desc("cpu (this machine) or cpu:<name> (skylake-avx512, "
-                    "znver4, x86-64-v3, ...)"),
+           cl::desc("cpu (this machine), cpu:<name> (skylake-avx512, "
+                    "znver4, x86-64-v3, ...), cuda (sm_90a) or cuda:<sm_XX> "
+                    "(sm_80, sm_86, sm_89, sm_90, sm_90a)"),
            cl::cat(category));
+static cl::opt<std::string>
+    precision("precision", cl::init("fp32"),
+              cl::desc("Arithmetic precision: fp32 (the only one implemented "
+                       "so far)"),
+              cl::cat(category));
+static cl::opt<std::string>
+    ptxPath("emit-ptx", cl::desc("CUDA targets: also write the PTX here"),
+            cl::value_desc("file"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2),
                                   cl::desc("Graph optimization level (0-2)"),
                                   cl::cat(category));
@@ -151,6 +160,10 @@ int main(int argc, char **argv) {
     (*module)->setAttr("infer.source", StringAttr::get(&context, abs));
   }
 
+  if (precision != "fp32")
+    return fail("--precision=" + precision + " is not implemented yet: "
+                "infer compiles fp32 models in fp32 (fp16, bf16 and int8 are "
+                "planned)");
   infer::CompileOptions options;
   options.target = target;
   options.optLevel = optLevel;
@@ -187,6 +200,17 @@ int main(int argc, char **argv) {
     return fail("cannot write '" + outputPath + "': " + ec.message());
   }
 
+  if (!ptxPath.empty()) {
+    if (result->ptx.empty())
+      return fail("--emit-ptx needs a cuda target");
+    std::error_code ec;
+    llvm::raw_fd_ostream out(ptxPath, ec);
+    if (ec)
+      return fail("cannot write '" + ptxPath + "': " + ec.message());
+    out << result->ptx;
+  }
+  if (!result->cubinNote.empty())
+    llvm::errs() << "infer-compile: note: " << result->cubinNote << "\n";
   if (reportPath == "-") {
     printSummary(*result, seconds);
   } else if (!reportPath.empty()) {

@@ -65,6 +65,7 @@ struct Options {
   int iterations = 0;
   double duration = 3.0;
   int threads = 0;
+  bool cudaGraph = true;
   std::string json;
   bool profile = false;
 };
@@ -430,6 +431,7 @@ int runArtifact(const Options &opt) {
     return fail(infer_last_error());
   std::unique_ptr<infer_context, void (*)(infer_context *)> contextGuard(
       context, infer_context_destroy);
+  infer_context_set_cuda_graph(context, opt.cudaGraph ? 1 : 0);
   for (size_t i = 0; i < inputs->size(); ++i) {
     const HostTensor &t = (*inputs)[i].tensor;
     if (infer_context_set_input(context, static_cast<int32_t>(i), t.data.data(),
@@ -503,8 +505,13 @@ int runArtifact(const Options &opt) {
                         ? 1
                         : infos[0].second.second[0];
     double qps = ms.size() / total;
-    std::printf("bench: %zu iterations in %.2f s, %d threads\n", ms.size(),
-                total, opt.threads);
+    if (std::string(infer_engine_device(engine)) == "cpu")
+      std::printf("bench: %zu iterations in %.2f s, %d threads\n", ms.size(),
+                  total, infer_context_num_threads(context));
+    else
+      std::printf("bench: %zu iterations in %.2f s on %s%s\n", ms.size(), total,
+                  infer_engine_device(engine),
+                  opt.cudaGraph ? ", CUDA graph" : "");
     std::printf("latency ms: min %.3f  median %.3f  mean %.3f  p90 %.3f  "
                 "p99 %.3f  max %.3f\n",
                 sorted.front(), percentile(sorted, 0.5), mean,
@@ -572,7 +579,9 @@ int runArtifact(const Options &opt) {
       nlohmann::json j;
       j["artifact"] = opt.model;
       j["target"] = infer_engine_target(engine);
-      j["threads"] = opt.threads;
+      j["device"] = infer_engine_device(engine);
+      j["cuda_graph"] = opt.cudaGraph;
+      j["threads"] = infer_context_num_threads(context);
       j["iterations"] = ms.size();
       j["batch"] = batch;
       j["latency_ms"] = {{"min", sorted.front()},
@@ -645,6 +654,9 @@ int main(int argc, char **argv) {
   app.add_option("--threads", opt.threads, "Threads (0: all cores)")
       ->capture_default_str();
   app.add_option("--json", opt.json, "Write benchmark results as JSON");
+  app.add_option("--cuda-graph", opt.cudaGraph,
+                 "CUDA artifacts: replay the plan as one CUDA graph")
+      ->capture_default_str();
   app.add_flag("--profile", opt.profile,
                "With --bench: time every launch and print the costliest");
   CLI11_PARSE(app, argc, argv);

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""GPU benchmark, run on the GPU machine by bench/gpu/run.sh.
+
+Loads the artifacts compiled by bench/gpu/prepare.sh through the runtime's C
+API (ctypes), checks each output against PyTorch fp32 (computed by the
+exporter, or by torch.matmul here for GEMMs), then times infer, PyTorch
+eager and torch.compile (models) or cuBLAS through torch.matmul (GEMMs) in
+the same process, interleaved, and prints medians. infer's time is one
+infer_context_run: input copy to the device, the plan (one CUDA graph),
+output copy back, synchronized. PyTorch's is the forward pass on a device
+tensor, synchronized.
+
+  bench.py --runtime libinfer_runtime.so --models DIR [--rounds 5] [--json F]
+"""
+import argparse
+import ctypes
+import glob
+import json
+import os
+import statistics
+import time
+
+import numpy as np
+import torch
+
+
+class Runtime:
+    def __init__(self, path):
+        lib = ctypes.CDLL(path)
+        p = ctypes.c_void_p
+        lib.infer_engine_load_file.argtypes = [ctypes.c_char_p, ctypes.POINTER(p)]
+        lib.infer_last_error.restype = ctypes.c_char_p
+        lib.infer_engine_device.restype = ctypes.c_char_p
+        lib.infer_engine_device.argtypes = [p]
+        lib.infer_context_create.argtypes = [p, ctypes.c_int32, ctypes.POINTER(p)]
+        lib.infer_context_set_input.argtypes = [p, ctypes.c_int32, p, ctypes.c_size_t]
+        lib.infer_context_get_output.argtypes = [p, ctypes.c_int32, p, ctypes.c_size_t]
+        lib.infer_context_run.argtypes = [p]
+        lib.infer_context_set_cuda_graph.argtypes = [p, ctypes.c_int32]
+        self.lib = lib
+
+    def check(self, status):
+        if status != 0:
+            raise RuntimeError(self.lib.infer_last_error().decode())
+
+    def load(self, artifact):
+        engine = ctypes.c_void_p()
+        self.check(self.lib.infer_engine_load_file(artifact.encode(), ctypes.byref(engine)))
+        context = ctypes.c_void_p()
+        self.check(self.lib.infer_context_create(engine, 0, ctypes.byref(context)))
+        return engine, context
+
+    def set_input(self, context, index, array):
+        array = np.ascontiguousarray(array)
+        self.check(self.lib.infer_context_set_input(
+            context, index, array.ctypes.data_as(ctypes.c_void_p), array.nbytes))
+
+    def run(self, context):
+        self.check(self.lib.infer_context_run(context))
+
+    def output(self, context, index, shape, dtype=np.float32):
+        out = np.empty(shape, dtype=dtype)
+        self.check(self.lib.infer_context_get_output(
+            context, index, out.ctypes.data_as(ctypes.c_void_p), out.nbytes))
+        return out
+
+
+def rel_l2(a, b):
+    a = np.asarray(a, np.float64).ravel()
+    b = np.asarray(b, np.float64).ravel()
+    return float(np.linalg.norm(a - b) / max(np.linalg.norm(b), 1e-30))
+
+
+def timed(fn, warmup, iterations):
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(iterations):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1e3)
+    return out
+
+
+def cuda_timed(fn, warmup, iterations):
+    def run():
+        fn()
+        torch.cuda.synchronize()
+    return timed(run, warmup, iterations)
+
+
+def bench_gemm(rt, path, args, rows):
+    name = os.path.basename(path)[:-len(".infer")]
+    m, n, k = {"gemm_4096": (4096, 4096, 4096), "gemm_8192": (8192, 8192, 8192),
+               "gemm_16384x4096x4096": (16384, 4096, 4096)}[name]
+    engine, ctx = rt.load(path)
+    device = rt.lib.infer_engine_device(engine).decode()
+    gen = np.random.default_rng(0)
+    a = gen.standard_normal((m, k), dtype=np.float32)
+    b = gen.standard_normal((k, n), dtype=np.float32)
+    rt.set_input(ctx, 0, a)
+    rt.set_input(ctx, 1, b)
+    rt.run(ctx)
+    y = rt.output(ctx, 0, (m, n))
+    torch.backends.cuda.matmul.allow_tf32 = False
+    ta, tb = torch.from_numpy(a).cuda(), torch.from_numpy(b).cuda()
+    ref = (ta @ tb).cpu().numpy()
+    err = rel_l2(y, ref)
+    ha, hb = ta.half(), tb.half()
+    flop = 2.0 * m * n * k
+    t_infer, t_f32, t_f16 = [], [], []
+    for _ in range(args.rounds):
+        t_infer += timed(lambda: rt.run(ctx), 1, args.iterations)
+        t_f32 += cuda_timed(lambda: ta @ tb, 1, args.iterations)
+        t_f16 += cuda_timed(lambda: ha @ hb, 1, args.iterations)
+    med = {key: statistics.median(v) for key, v in
+           (("infer_fp32", t_infer), ("cublas_fp32", t_f32), ("cublas_fp16", t_f16))}
+    row = {"name": name, "device": device, "rel_l2": err, "ms": med,
+           "tflops": {key: flop / (v * 1e-3) / 1e12 for key, v in med.items()}}
+    rows.append(row)
+    print(f"{name}: rel L2 {err:.2e}; infer fp32 {med['infer_fp32']:.2f} ms "
+          f"({row['tflops']['infer_fp32']:.1f} TFLOP/s), cuBLAS fp32 "
+          f"{med['cublas_fp32']:.2f} ms ({row['tflops']['cublas_fp32']:.1f}), cuBLAS "
+          f"fp16 {med['cublas_fp16']:.3f} ms ({row['tflops']['cublas_fp16']:.1f}); "
+          f"infer/cuBLAS fp32 {med['infer_fp32'] / med['cublas_fp32']:.2f}x "
+          f"(infer includes copying A, B and Y over PCIe)", flush=True)
+
+
+def torch_model(name, batch):
+    import torchvision
+    if name.startswith("mobilenet_v2"):
+        return torchvision.models.mobilenet_v2().eval()
+    layer = torch.nn.TransformerEncoderLayer(d_model=256, nhead=8,
+                                             dim_feedforward=1024, dropout=0.1,
+                                             activation="gelu", batch_first=True)
+    return torch.nn.TransformerEncoder(layer, num_layers=4).eval()
+
+
+def bench_model(rt, path, args, rows):
+    name = os.path.basename(path)[:-len(".infer")]
+    data = os.path.join(os.path.dirname(path), name)
+    x = np.load(os.path.join(data, "input.npy"))
+    expected = np.load(os.path.join(data, "output.npy"))
+    engine, ctx = rt.load(path)
+    device = rt.lib.infer_engine_device(engine).decode()
+    rt.set_input(ctx, 0, x)
+    rt.run(ctx)
+    y = rt.output(ctx, 0, expected.shape)
+    err = rel_l2(y, expected)
+    # PyTorch on the same shapes (its own random weights: time only).
+    model = torch_model(name, x.shape[0]).cuda()
+    tx = torch.from_numpy(x).cuda()
+    with torch.no_grad():
+        compiled = torch.compile(model)
+        compiled(tx)
+        t_infer, t_eager, t_compile = [], [], []
+        for _ in range(args.rounds):
+            t_infer += timed(lambda: rt.run(ctx), 3, args.iterations)
+            t_eager += cuda_timed(lambda: model(tx), 3, args.iterations)
+            t_compile += cuda_timed(lambda: compiled(tx), 3, args.iterations)
+    med = {"infer": statistics.median(t_infer),
+           "eager": statistics.median(t_eager),
+           "compile": statistics.median(t_compile)}
+    rows.append({"name": name, "device": device, "batch": int(x.shape[0]),
+                 "rel_l2": err, "ms": med})
+    print(f"{name} (batch {x.shape[0]}): rel L2 vs PyTorch fp32 {err:.2e}; infer "
+          f"{med['infer']:.3f} ms, eager {med['eager']:.3f} ms, torch.compile "
+          f"{med['compile']:.3f} ms; infer/eager {med['infer'] / med['eager']:.2f}x",
+          flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runtime", required=True)
+    ap.add_argument("--models", required=True)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--iterations", type=int, default=10)
+    ap.add_argument("--only", default="", help="comma-separated names")
+    ap.add_argument("--json")
+    args = ap.parse_args()
+    rt = Runtime(args.runtime)
+    print("torch", torch.__version__, "on", torch.cuda.get_device_name(), flush=True)
+    rows = []
+    only = set(filter(None, args.only.split(",")))
+    for path in sorted(glob.glob(os.path.join(args.models, "*.infer"))):
+        name = os.path.basename(path)[:-len(".infer")]
+        if only and name not in only:
+            continue
+        try:
+            (bench_gemm if name.startswith("gemm") else bench_model)(rt, path, args, rows)
+        except Exception as e:  # report and go on with the next model
+            print(f"{name}: FAILED: {e}", flush=True)
+            rows.append({"name": name, "error": str(e)})
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rows, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,222 @@
+//===- PtxEmitter.cpp - CUDA kernels to PTX and cubin ---------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The CUDA half of KernelModule. Kernels are lowered to the LLVM dialect
+// like CPU kernels; each `<symbol>_impl(ptr..., i64 thread)` gets a
+// `.entry <symbol>(ptr...)` that computes its thread's index from the NVVM
+// special registers, and the module goes through LLVM's NVPTX backend to
+// PTX text (no CUDA toolkit needed). When ptxas is installed it also turns
+// the PTX into a cubin for the target architecture. Next to each kernel a
+// `.global` array `<symbol>_info` records its grid and argument sizes, which
+// the runtime checks against the plan (as for CPU shared objects).
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/KernelModule.h"
+#include "codegen/cuda/CudaTarget.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+/// Adds `.entry symbol(ptr...)` for every `<symbol>_impl`; fails when a
+/// kernel lost its thread count.
+LogicalResult addCudaEntryPoints(ModuleOp module, std::string &error) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(ctx);
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i32 = b.getI32Type();
+  auto i64 = b.getI64Type();
+  SmallVector<LLVM::LLVMFuncOp> impls;
+  for (auto fn : module.getOps<LLVM::LLVMFuncOp>())
+    if (fn.getName().ends_with("_impl"))
+      impls.push_back(fn);
+  for (LLVM::LLVMFuncOp impl : impls) {
+    auto threads = impl->getAttrOfType<IntegerAttr>("infer.threads");
+    if (!threads) {
+      error = "internal: CUDA kernel " + impl.getName().str() +
+              " has no thread count";
+      return failure();
+    }
+    impl.setLinkage(LLVM::Linkage::Internal);
+    Location loc = impl.getLoc();
+    b.setInsertionPointToEnd(module.getBody());
+    std::string name = impl.getName().drop_back(5).str();
+    LLVM::LLVMFunctionType implType = impl.getFunctionType();
+    unsigned nPtrs = implType.getNumParams() - 1;
+    SmallVector<Type> params(nPtrs, ptr);
+    auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params);
+    auto entry = LLVM::LLVMFuncOp::create(b, loc, name, type);
+    entry.setCConv(LLVM::cconv::CConv::PTX_Kernel);
+    entry->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), b.getUnitAttr());
+    Block *block = entry.addEntryBlock(b);
+    b.setInsertionPointToStart(block);
+    auto zext = [&](Value v) { return LLVM::ZExtOp::create(b, loc, i64, v); };
+    Value block_ = zext(NVVM::BlockIdXOp::create(b, loc, i32));
+    Value dim = zext(NVVM::BlockDimXOp::create(b, loc, i32));
+    Value tid = zext(NVVM::ThreadIdXOp::create(b, loc, i32));
+    Value linear = LLVM::AddOp::create(
+        b, loc, LLVM::MulOp::create(b, loc, block_, dim), tid);
+    // Threads past the last point recompute it (same value, same address):
+    // no guard divides the kernel.
+    Value last = LLVM::ConstantOp::create(
+        b, loc, i64, b.getI64IntegerAttr(std::max<int64_t>(threads.getInt() - 1, 0)));
+    Value over = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ugt, linear, last);
+    linear = LLVM::SelectOp::create(b, loc, over, last, linear);
+    SmallVector<Value> args(block->getArguments().begin(),
+                            block->getArguments().end());
+    args.push_back(linear);
+    LLVM::CallOp::create(b, loc, impl, args);
+    LLVM::ReturnOp::create(b, loc, ValueRange{});
+  }
+  return success();
+}
+
+bool runProgram(StringRef program, ArrayRef<StringRef> args, std::string &error) {
+  std::string message;
+  llvm::SmallString<128> errFile;
+  llvm::sys::fs::createTemporaryFile("infer-ptxas", "log", errFile);
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(errFile),
+                                          StringRef(errFile)};
+  int rc = llvm::sys::ExecuteAndWait(program, args, std::nullopt, redirects, 0,
+                                     0, &message);
+  if (rc != 0) {
+    error = "'" + program.str() + "' failed";
+    if (!message.empty())
+      error += ": " + message;
+    if (auto log = llvm::MemoryBuffer::getFile(errFile))
+      error += "\n" + (*log)->getBuffer().str();
+  }
+  llvm::sys::fs::remove(errFile);
+  return rc == 0;
+}
+} // namespace
+
+FailureOr<CudaBinaries>
+KernelModule::compileToCuda(const CudaTarget &target,
+                            const CpuCodegenOptions &options,
+                            std::string &error) {
+  context->loadDialect<NVVM::NVVMDialect>();
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
+  context->appendDialectRegistry(registry);
+  if (failed(lowerToLLVMDialect(options, error)) ||
+      failed(addCudaEntryPoints(*module, error)))
+    return failure();
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, "infer_kernels");
+  if (!llvmModule) {
+    error = "translation of the CUDA kernels to LLVM IR failed";
+    return failure();
+  }
+  auto i64 = llvm::Type::getInt64Ty(llvmContext);
+  for (auto &[symbol, sig] : signatures) {
+    auto *global = new llvm::GlobalVariable(
+        *llvmModule, llvm::ArrayType::get(i64, sig.size()),
+        /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+        llvm::ConstantDataArray::get(llvmContext, llvm::ArrayRef<uint64_t>(sig)),
+        symbol + "_info", nullptr, llvm::GlobalValue::NotThreadLocal,
+        /*AddressSpace=*/1);
+    global->setAlignment(llvm::Align(8));
+  }
+  llvm::TargetMachine &tm = *target.machine;
+  llvmModule->setDataLayout(tm.createDataLayout());
+  llvmModule->setTargetTriple(tm.getTargetTriple());
+  auto optimize = makeOptimizingTransformer(3, 0, &tm);
+  if (llvm::Error e = optimize(llvmModule.get())) {
+    error = "LLVM optimization failed: " + llvm::toString(std::move(e));
+    return failure();
+  }
+  // Only the driver's device functions may remain undefined.
+  for (llvm::Function &f : *llvmModule)
+    if (f.isDeclaration() && !f.isIntrinsic() && !f.use_empty() &&
+        f.getName() != "malloc" && f.getName() != "free") {
+      std::string user;
+      for (llvm::User *u : f.users())
+        if (auto *call = llvm::dyn_cast<llvm::Instruction>(u))
+          user = call->getFunction()->getName().str();
+      error = "the CUDA backend cannot compile '" + f.getName().str() +
+              "' (used by kernel " + user + ")";
+      return failure();
+    }
+  if (options.dumpStages)
+    llvmModule->print(llvm::errs(), nullptr);
+
+  CudaBinaries out;
+  {
+    llvm::raw_string_ostream os(out.ptx);
+    llvm::buffer_ostream pos(os);
+    llvm::legacy::PassManager codegen;
+    if (tm.addPassesToEmitFile(codegen, pos, nullptr,
+                               llvm::CodeGenFileType::AssemblyFile)) {
+      error = "the NVPTX target cannot emit PTX";
+      return failure();
+    }
+    codegen.run(*llvmModule);
+  }
+  if (target.ptxas.empty()) {
+    out.cubinNote = "ptxas not found (set CUDA_HOME or PATH): PTX only, the "
+                    "driver compiles it when loading";
+    return out;
+  }
+  llvm::SmallString<128> dir;
+  if (!options.keepDir.empty()) {
+    dir = options.keepDir;
+    llvm::sys::fs::create_directories(dir);
+  } else if (std::error_code ec =
+                 llvm::sys::fs::createUniqueDirectory("infer-cuda", dir)) {
+    error = "cannot create a temporary directory: " + ec.message();
+    return failure();
+  }
+  llvm::SmallString<128> ptxPath(dir), cubinPath(dir);
+  llvm::sys::path::append(ptxPath, "kernels.ptx");
+  llvm::sys::path::append(cubinPath, "kernels.cubin");
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream f(ptxPath, ec);
+    if (ec) {
+      error = "cannot write '" + ptxPath.str().str() + "': " + ec.message();
+      return failure();
+    }
+    f << out.ptx;
+  }
+  std::string arch = "-arch=" + target.arch;
+  if (!runProgram(target.ptxas,
+                  {target.ptxas, arch, "-O3", "-o", cubinPath.str(), ptxPath.str()},
+                  error))
+    return failure();
+  auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false,
+                                           /*RequiresNullTerminator=*/false);
+  if (!cubin) {
+    error = "cannot read the cubin: " + cubin.getError().message();
+    return failure();
+  }
+  out.cubin.assign((*cubin)->getBufferStart(), (*cubin)->getBufferEnd());
+  if (options.keepDir.empty())
+    llvm::sys::fs::remove_directories(dir);
+  return out;
+}

@@ -1,0 +1,94 @@
+//===- CudaBackend.h - Running artifacts on NVIDIA GPUs ---------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// CudaProgram is the engine's side: the module loaded from the cubin that
+// matches the device (else the PTX, compiled by the driver), every kernel's
+// signature checked against the plan, the weights uploaded once.
+// CudaExecution is a context's: a device arena, device and pinned host
+// buffers for inputs and outputs, a stream, and the whole plan captured
+// into a CUDA graph on the first run (replayed afterwards).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_RUNTIME_CUDA_CUDABACKEND_H
+#define INFER_RUNTIME_CUDA_CUDABACKEND_H
+
+#include "runtime/cuda/CudaDriver.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace infer {
+namespace fb {
+struct Model;
+} // namespace fb
+
+namespace cuda {
+
+class CudaProgram {
+public:
+  CudaProgram() = default;
+  ~CudaProgram();
+  CudaProgram(const CudaProgram &) = delete;
+  CudaProgram &operator=(const CudaProgram &) = delete;
+
+  /// Loads the CUDA code and weights of `model`.
+  infer_status load(const fb::Model &model, std::string &error);
+  size_t numKernels() const { return functions.size(); }
+
+  const Driver *driver = nullptr;
+  CUcontext context = nullptr;
+  std::vector<CUfunction> functions;
+  CUdeviceptr constants = 0;
+  /// "NVIDIA H100 80GB HBM3 (sm_90)", and what was loaded ("cubin sm_90a").
+  std::string device, loaded;
+
+private:
+  CUdevice dev = 0;
+  bool retained = false;
+  CUmodule module = nullptr;
+};
+
+class CudaExecution {
+public:
+  CudaExecution() = default;
+  ~CudaExecution();
+  CudaExecution(const CudaExecution &) = delete;
+  CudaExecution &operator=(const CudaExecution &) = delete;
+
+  /// Allocates the arena and buffers of one context of `model`.
+  infer_status create(const CudaProgram &program, const fb::Model &model,
+                      const std::vector<size_t> &inputSizes,
+                      const std::vector<size_t> &outputSizes, std::string &error);
+  uint8_t *hostInput(size_t i) const { return hostIn[i]; }
+  const uint8_t *hostOutput(size_t i) const { return hostOut[i]; }
+  /// Runs the plan: through the CUDA graph unless `launchMs` asks for the
+  /// time of every launch (then each launch is synchronized and timed).
+  infer_status run(double *launchMs, std::string &error);
+  void setUseGraph(bool on) { useGraph = on; }
+
+private:
+  infer_status enqueue(std::string &error);
+
+  const CudaProgram *program = nullptr;
+  const fb::Model *model = nullptr;
+  CUstream stream = nullptr;
+  CUdeviceptr arena = 0;
+  std::vector<CUdeviceptr> devIn, devOut;
+  std::vector<uint8_t *> hostIn, hostOut;
+  std::vector<size_t> inSizes, outSizes;
+  /// Per launch: the argument values and pointers to them.
+  std::vector<std::vector<CUdeviceptr>> argValues;
+  std::vector<std::vector<void *>> argPointers;
+  bool useGraph = true;
+  CUgraphExec graph = nullptr;
+};
+
+} // namespace cuda
+} // namespace infer
+
+#endif // INFER_RUNTIME_CUDA_CUDABACKEND_H
