@@ -38,3 +38,10 @@ if config.ptxas_executable:
     config.substitutions.append(("%ptxas", config.ptxas_executable))
 if config.spirv_val_executable:
     config.available_features.add("spirv-val")
+
+# Whether a CUDA driver can be loaded (tests of the no-device error need none).
+try:
+    import ctypes
+    ctypes.CDLL("libcuda.so.1")
+except OSError:
+    config.available_features.add("no-cuda-driver")

@@ -360,11 +360,11 @@ infer_status Context::create(const Engine &engine, int threads,
 }
 
 infer_status Context::setInput(int index, const void *data, size_t size) {
-  if (index < 0 || index >= static_cast<int>(inputs.size()))
+  if (index < 0 || index >= static_cast<int>(eng.inputs().size()))
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "input index " + std::to_string(index) +
                         " is out of range (the model has " +
-                        std::to_string(inputs.size()) + " inputs)");
+                        std::to_string(eng.inputs().size()) + " inputs)");
   const TensorDesc &d = eng.inputs()[index];
   if ((!data && size != 0) || size != d.size)
     return setError(INFER_ERROR_INVALID_ARGUMENT,

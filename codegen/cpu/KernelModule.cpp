@@ -483,9 +483,9 @@ struct ApproximateMath : PassWrapper<ApproximateMath, OperationPass<ModuleOp>> {
   }
 };
 
-/// CUDA: temporaries of static shape become allocas at the function entry
-/// (thread-local memory, reused by every loop iteration) instead of device
-/// malloc calls; their deallocations go.
+/// CUDA: temporaries (all of static shape) become allocas at the function
+/// entry (thread-local memory, reused by every loop iteration) instead of
+/// device malloc calls.
 struct HoistAllocsToStack
     : PassWrapper<HoistAllocsToStack, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(HoistAllocsToStack)
@@ -494,8 +494,7 @@ struct HoistAllocsToStack
       SmallVector<memref::AllocOp> allocs;
       fn.walk([&](memref::AllocOp a) {
         auto t = a.getType();
-        if (t.hasStaticShape() &&
-            t.getNumElements() * t.getElementTypeBitWidth() / 8 <= 65536)
+        if (t.hasStaticShape())
           allocs.push_back(a);
       });
       OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
@@ -607,10 +606,13 @@ LogicalResult KernelModule::lowerToLLVMDialect(const CpuCodegenOptions &options,
         return t.hasStaticShape() &&
                t.getNumElements() * t.getElementTypeBitWidth() / 8 <= 65536;
       }));
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addPass(createConvertBufferizationToMemRefPass());
+  // CUDA: every temporary lives in thread-local memory (no device malloc,
+  // hence nothing to free).
   if (gpu)
     pm.addPass(std::make_unique<HoistAllocsToStack>());
+  else
+    bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(std::make_unique<CopiesToLoops>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());

@@ -125,6 +125,32 @@ Value convolve(OpBuilder &b, Location loc, Value x, Value w,
                         .getResult();
     linalg::YieldOp::create(nb, l, r);
   };
+  if (group == c && group == m) {
+    // Depthwise: channel m reads channel m; no group dimension either.
+    SmallVector<int64_t> os{n, m};
+    os.append(outSpatial.begin(), outSpatial.end());
+    auto outType = RankedTensorType::get(os, acc);
+    Value out = init ? init : filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
+    // Loops: n, m, o..., k...
+    int64_t loops = 2 + ns + ns;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> xe{d(0), d(1)}, we{d(1), b.getAffineConstantExpr(0)},
+        oe{d(0), d(1)};
+    for (int64_t i = 0; i < ns; ++i) {
+      xe.push_back(d(2 + i) * strides[i] + d(2 + ns + i) * dilations[i]);
+      we.push_back(d(2 + ns + i));
+      oe.push_back(d(2 + i));
+    }
+    SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+    for (int64_t i = 2 + ns; i < loops; ++i)
+      iters[i] = utils::IteratorType::reduction;
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{outType}, ValueRange{x, w}, ValueRange{out},
+               {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, we, ctx),
+                AffineMap::get(loops, 0, oe, ctx)},
+               iters, body)
+        .getResult(0);
+  }
   if (group == 1) {
     // No group dimension: no reshapes between the convolution and its
     // producers and consumers (they tile and fuse through it).

@@ -350,13 +350,22 @@ infer_status CudaExecution::run(double *launchMs, std::string &error) {
                Driver::statusOf(r);
       r = d->cuGraphInstantiateWithFlags(&graph, captured, 0);
       d->cuGraphDestroy(captured);
-      if (r != CUDA_SUCCESS)
-        return error = d->describe(r, "cannot instantiate the CUDA graph"),
-               Driver::statusOf(r);
+      if (r != CUDA_SUCCESS) {
+        // Some plans cannot be graphs (kernels whose thread-local memory
+        // the driver will not reserve for a whole graph): launch them one
+        // by one from now on.
+        graph = nullptr;
+        useGraph = false;
+        graphRefused = d->describe(r, "CUDA graph refused");
+      }
     }
-    if ((r = d->cuGraphLaunch(graph, stream)) != CUDA_SUCCESS)
+    if (!graph) {
+      if (infer_status s = enqueue(error))
+        return s;
+    } else if ((r = d->cuGraphLaunch(graph, stream)) != CUDA_SUCCESS) {
       return error = d->describe(r, "cannot launch the CUDA graph"),
              Driver::statusOf(r);
+    }
   } else if (infer_status s = enqueue(error)) {
     return s;
   }

@@ -70,6 +70,9 @@ public:
   /// time of every launch (then each launch is synchronized and timed).
   infer_status run(double *launchMs, std::string &error);
   void setUseGraph(bool on) { useGraph = on; }
+  bool usesGraph() const { return useGraph; }
+  /// Why the driver refused the graph, when it did ("" otherwise).
+  const std::string &graphRefusal() const { return graphRefused; }
 
 private:
   infer_status enqueue(std::string &error);
@@ -86,6 +89,7 @@ private:
   std::vector<std::vector<void *>> argPointers;
   bool useGraph = true;
   CUgraphExec graph = nullptr;
+  std::string graphRefused;
 };
 
 } // namespace cuda
