@@ -152,18 +152,27 @@ bool producersFuse(Operation *root) {
   return true;
 }
 
+/// The linalg op writing the kernel's single output, when every compute op
+/// it depends on can fuse into loops over its slices; else null.
+TilingInterface splitRoot(func::FuncOp fn) {
+  SmallVector<bufferization::MaterializeInDestinationOp> outs;
+  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
+  if (outs.size() != 1)
+    return nullptr;
+  auto root = llvm::dyn_cast_or_null<TilingInterface>(rootOf(outs.front()));
+  if (!root || !llvm::isa<linalg::LinalgOp>(root.getOperation()) ||
+      !producersFuse(root))
+    return nullptr;
+  return root;
+}
+
 /// Splits the kernel along the root's first parallel loop of extent > 1.
 /// Returns the grid (1 when the kernel is not split).
 int64_t splitForThreads(func::FuncOp fn, Value begin, Value end,
                         int64_t &grain) {
   grain = 1;
-  SmallVector<bufferization::MaterializeInDestinationOp> outs;
-  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
-  if (outs.size() != 1)
-    return 1;
-  auto root = llvm::dyn_cast_or_null<TilingInterface>(rootOf(outs.front()));
-  if (!root || !llvm::isa<linalg::LinalgOp>(root.getOperation()) ||
-      !producersFuse(root))
+  TilingInterface root = splitRoot(fn);
+  if (!root)
     return 1;
   IRRewriter rewriter(fn.getContext());
   rewriter.setInsertionPoint(root);
@@ -207,9 +216,7 @@ int64_t splitForThreads(func::FuncOp fn, Value begin, Value end,
 /// outside the tile loops: every thread would recompute it whole.
 LogicalResult tileForGpu(func::FuncOp fn, Value linear, ArrayRef<int64_t> dims,
                          ArrayRef<int64_t> extents) {
-  SmallVector<bufferization::MaterializeInDestinationOp> outs;
-  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
-  auto root = llvm::cast<TilingInterface>(rootOf(outs.front()));
+  TilingInterface root = splitRoot(fn); // found on the original: not null
   IRRewriter rewriter(fn.getContext());
   rewriter.setInsertionPoint(root);
   SmallVector<OpFoldResult> tiles(root.getLoopIteratorTypes().size(),
@@ -261,13 +268,8 @@ LogicalResult tileForGpu(func::FuncOp fn, Value linear, ArrayRef<int64_t> dims,
 /// Returns the number of threads (1 when nothing splits: one thread
 /// computes all).
 int64_t splitForGpu(func::FuncOp &fn, unsigned linearArg) {
-  SmallVector<bufferization::MaterializeInDestinationOp> outs;
-  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
-  if (outs.size() != 1)
-    return 1;
-  auto root = llvm::dyn_cast_or_null<TilingInterface>(rootOf(outs.front()));
-  if (!root || !llvm::isa<linalg::LinalgOp>(root.getOperation()) ||
-      !producersFuse(root))
+  TilingInterface root = splitRoot(fn);
+  if (!root)
     return 1;
   OpBuilder b(root);
   SmallVector<Range> domain = root.getIterationDomain(b);
