@@ -160,6 +160,8 @@ int main(int argc, char **argv) {
     (*module)->setAttr("infer.source", StringAttr::get(&context, abs));
   }
 
+  if (!ptxPath.empty() && !StringRef(target.getValue()).starts_with("cuda"))
+    return fail("--emit-ptx needs a cuda target (got --target=" + target + ")");
   if (precision != "fp32")
     return fail("--precision=" + precision + " is not implemented yet: "
                 "infer compiles fp32 models in fp32 (fp16, bf16 and int8 are "
@@ -201,8 +203,6 @@ int main(int argc, char **argv) {
   }
 
   if (!ptxPath.empty()) {
-    if (result->ptx.empty())
-      return fail("--emit-ptx needs a cuda target");
     std::error_code ec;
     llvm::raw_fd_ostream out(ptxPath, ec);
     if (ec)
