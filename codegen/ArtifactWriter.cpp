@@ -32,10 +32,18 @@ std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
         fbb, static_cast<::infer::fb::Region>(b.region), b.offset, b.size, b.index));
   auto bufferVec = fbb.CreateVector(buffers);
   std::vector<flatbuffers::Offset<::infer::fb::Kernel>> kernels;
-  for (const ArtifactKernel &k : plan.kernels)
+  for (const ArtifactKernel &k : plan.kernels) {
+    std::vector<flatbuffers::Offset<::infer::fb::TensorMap>> maps;
+    for (const ArtifactTensorMap &t : k.tensorMaps)
+      maps.push_back(::infer::fb::CreateTensorMap(
+          fbb, t.arg, static_cast<::infer::fb::DType>(t.dtype),
+          fbb.CreateVector(t.dims), fbb.CreateVector(t.strides),
+          fbb.CreateVector(t.box), t.swizzle));
+    auto mapVec = fbb.CreateVector(maps);
     kernels.push_back(::infer::fb::CreateKernel(
         fbb, fbb.CreateString(k.symbol), fbb.CreateString(k.kind), k.grid,
-        fbb.CreateVector(k.argBytes), k.blockThreads, k.sharedBytes));
+        fbb.CreateVector(k.argBytes), k.blockThreads, k.sharedBytes, mapVec));
+  }
   auto kernelVec = fbb.CreateVector(kernels);
   std::vector<flatbuffers::Offset<::infer::fb::Launch>> launches;
   for (const ArtifactLaunch &l : plan.launches) {

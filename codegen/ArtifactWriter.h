@@ -40,12 +40,22 @@ struct ArtifactLaunch {
   std::vector<std::string> nodes;
 };
 
+/// A TMA descriptor over a kernel argument (see TensorMap in Artifact.fbs).
+struct ArtifactTensorMap {
+  uint32_t arg = 0;
+  uint8_t dtype = 0; ///< infer::fb::DType
+  std::vector<uint64_t> dims, strides;
+  std::vector<uint32_t> box;
+  uint8_t swizzle = 0;
+};
+
 struct ArtifactKernel {
   std::string symbol, kind;
   int64_t grid = 1;
   std::vector<uint64_t> argBytes;
   /// CUDA launch geometry (0 for CPU kernels).
   uint32_t blockThreads = 0, sharedBytes = 0;
+  std::vector<ArtifactTensorMap> tensorMaps;
 };
 
 struct ArtifactBinary {

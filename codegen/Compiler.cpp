@@ -19,6 +19,7 @@
 #include "codegen/cpu/ContractionTemplates.h"
 #include "codegen/cpu/PoolTemplate.h"
 #include "codegen/cuda/CudaTarget.h"
+#include "codegen/cuda/CudaTemplates.h"
 
 #include "ir/InferOps.h"
 #include "ir/ShapeInference.h"
@@ -140,11 +141,13 @@ bool isInlineConstant(Value v) {
 /// Builds the plan and the kernels of one function.
 class PlanBuilder {
 public:
-  /// `target` is null for CUDA (no CPU kernel templates).
-  PlanBuilder(func::FuncOp fn, const CpuTarget *target, KernelModule &kernels,
+  /// `target` is null for CUDA (no CPU kernel templates); `cudaTarget`
+  /// selects CUDA kernel templates. Both null: generic kernels only.
+  PlanBuilder(func::FuncOp fn, const CpuTarget *target,
+              const CudaTarget *cudaTarget, KernelModule &kernels,
               ArtifactPlan &plan, std::vector<KernelSummary> &summaries)
-      : fn(fn), target(target), kernels(kernels), plan(plan),
-        summaries(summaries) {}
+      : fn(fn), target(target), cudaTarget(cudaTarget), kernels(kernels),
+        plan(plan), summaries(summaries) {}
 
   /// Constant data packed by a kernel template.
   uint32_t packedBuffer(const std::vector<char> &bytes) {
@@ -228,6 +231,7 @@ private:
 
   func::FuncOp fn;
   const CpuTarget *target;
+  const CudaTarget *cudaTarget;
   KernelModule &kernels;
   ArtifactPlan &plan;
   std::vector<KernelSummary> &summaries;
@@ -316,7 +320,7 @@ void PlanBuilder::launch(const Group &g, const KernelInfo &info,
   for (uint32_t a : args)
     argBytes.push_back(plan.buffers[a].size);
   plan.kernels.push_back({info.symbol, info.kind, info.grid, argBytes,
-                          info.blockThreads, info.sharedBytes});
+                          info.blockThreads, info.sharedBytes, info.tensorMaps});
   plan.launches.push_back(std::move(l));
   summaries.push_back(std::move(sum));
   ++step;
@@ -327,6 +331,8 @@ PlanBuilder::buildTemplate(const Group &g, std::string &error) {
   using Result = std::optional<TemplateKernel>;
   if (g.results.size() != 1)
     return Result();
+  if (cudaTarget)
+    return buildCudaTemplate(g.ops, g.results.front(), *cudaTarget, kernels, error);
   // Attention: views, the attention, views.
   auto attn = llvm::find_if(g.ops, [](Operation *op) {
     return llvm::isa<AttentionOp>(op);
@@ -461,7 +467,7 @@ LogicalResult PlanBuilder::emitGroup(const Group &g, std::string &error) {
     return success();
   }
   bool handled = false;
-  if (target && failed(emitTemplate(g, handled, error)))
+  if ((target || cudaTarget) && failed(emitTemplate(g, handled, error)))
     return failure();
   if (handled)
     return success();
@@ -749,6 +755,7 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
 
   KernelModule kernels(ctx, cuda ? KernelDevice::Cuda : KernelDevice::Cpu);
   PlanBuilder builder(fn, options.kernelTemplates ? cpuTarget.get() : nullptr,
+                      options.kernelTemplates ? cudaTarget.get() : nullptr,
                       kernels, plan, result.kernels);
   if (failed(builder.build(error)))
     return failure();

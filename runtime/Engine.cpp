@@ -376,10 +376,10 @@ infer_status Context::setInput(int index, const void *data, size_t size) {
   return INFER_OK;
 }
 
-infer_status Context::run(double *launchMs) {
+infer_status Context::run(double *launchMs, bool copies) {
   if (gpu) {
     std::string error;
-    infer_status s = gpu->run(launchMs, error);
+    infer_status s = gpu->run(launchMs, copies, error);
     return s == INFER_OK ? s : setError(s, error);
   }
   const fb::Model &m = eng.model();

@@ -92,7 +92,9 @@ public:
                              std::unique_ptr<Context> &context);
   infer_status setInput(int index, const void *data, size_t size);
   /// Runs the plan; with `launchMs`, times every launch.
-  infer_status run(double *launchMs = nullptr);
+  /// Without `copies` (CUDA), the device's inputs are used as they are and
+  /// the outputs stay on the device.
+  infer_status run(double *launchMs = nullptr, bool copies = true);
   const uint8_t *output(int index) const {
     return gpu ? gpu->hostOutput(index) : outputs[index].data.get();
   }

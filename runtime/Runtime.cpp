@@ -171,6 +171,12 @@ infer_status infer_context_run(infer_context *c) {
   return c->impl->run();
 }
 
+infer_status infer_context_run_resident(infer_context *c) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  return c->impl->run(nullptr, /*copies=*/false);
+}
+
 infer_status infer_context_run_profiled(infer_context *c, double *launch_ms) {
   if (!c || !launch_ms)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null context or times");

@@ -12,16 +12,23 @@ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DINFER_FUZZ=ON -DINFER_BUILD_TESTS=OFF \
   -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit >/dev/null
 cmake --build "$BUILD" --target infer-artifact-fuzzer -j "$(nproc)"
+# Seeds compiled by this tree's compiler (an older corpus may hold another
+# format version); the corpus starts as a copy of them, since libFuzzer adds
+# its inputs there.
+SEEDS="$BUILD/artifact-seeds"
 CORPUS="$BUILD/artifact-corpus"
-if [[ ! -d "$CORPUS" ]]; then
-  mkdir -p "$CORPUS"
-  for f in lit/tools/Inputs/*.onnxtxt build/kernels/*.onnx; do
-    [[ -f "$f" ]] || continue
-    name=$(basename "${f%.*}")
-    build/bin/infer-compile "$f" -o "$CORPUS/$name.infer" >/dev/null 2>&1 || true
-  done
-fi
+rm -rf "$SEEDS" "$CORPUS"
+mkdir -p "$SEEDS"
+for f in lit/tools/Inputs/*.onnxtxt build/kernels/*.onnx; do
+  [[ -f "$f" ]] || continue
+  name=$(basename "${f%.*}")
+  build/bin/infer-compile "$f" -o "$SEEDS/$name.infer" >/dev/null 2>&1 || true
+done
+cp -r "$SEEDS" "$CORPUS"
 mkdir -p "$BUILD/fuzz-artifacts"
+# The seeds' machine code is the only code the harness runs (see
+# test/fuzz/ArtifactFuzzer.cpp).
+export INFER_FUZZ_SEEDS="$SEEDS"
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$BUILD/bin/infer-artifact-fuzzer" "$CORPUS" -max_total_time="$SECONDS_TO_RUN" \

@@ -1,32 +1,80 @@
 #!/usr/bin/env python3
-"""Writes the GEMM benchmark models: Y = A @ B with A and B graph inputs.
+"""Writes the GEMM benchmark and check models.
 
   export_gemm.py OUT_DIR
 
-gemm_4096.onnx (4096^3), gemm_8192.onnx (8192^3) and gemm_16384x4096x4096.onnx, fp32 (the compiler
-has no fp16 mode yet; bench/gpu/bench.py times cuBLAS in fp32 and fp16).
+Benchmarks (fp16, Y = A @ B with A and B graph inputs, as torch.matmul):
+gemm_4096.onnx (4096^3), gemm_8192.onnx (8192^3), gemm_16384x4096x4096.onnx.
+bench.py makes their inputs on the GPU and checks against torch.matmul in
+fp32.
+
+Checks (small, with inputs and a float64 reference in OUT_DIR/<name>/):
+  check_edges      MatMul 1000x520 @ 520x776: partial tiles in M, N and K,
+                   B [K,N] read transposed by wgmma
+  check_epilogue   MatMul by a constant 512x384 weight (stored [N,K]),
+                   + bias, ReLU
+  check_residual   Gemm(transB) 384x256 @ (640x256)^T + residual input
 """
 import os
 import sys
 
+import numpy as np
 import onnx
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 SHAPES = {"gemm_4096": (4096, 4096, 4096), "gemm_8192": (8192, 8192, 8192),
           "gemm_16384x4096x4096": (16384, 4096, 4096)}
+H = TensorProto.FLOAT16
+
+
+def save(out, name, nodes, inputs, output_shape, inits=()):
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info(n, H, a.shape) for n, a in inputs],
+        [helper.make_tensor_value_info("Y", H, output_shape)], initializer=list(inits))
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              os.path.join(out, name + ".onnx"))
+
+
+def save_check(out, name, nodes, inputs, expected, inits=()):
+    save(out, name, nodes, inputs, expected.shape, inits)
+    os.makedirs(os.path.join(out, name), exist_ok=True)
+    for i, (_, a) in enumerate(inputs):
+        np.save(os.path.join(out, name, f"input_{i}.npy"), a)
+    np.save(os.path.join(out, name, "output.npy"), expected.astype(np.float32))
 
 
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for name, (m, n, k) in SHAPES.items():
-        graph = helper.make_graph(
-            [helper.make_node("MatMul", ["A", "B"], ["Y"], name="matmul")], name,
-            [helper.make_tensor_value_info("A", TensorProto.FLOAT, [m, k]),
-             helper.make_tensor_value_info("B", TensorProto.FLOAT, [k, n])],
-            [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [m, n])])
-        model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-        onnx.save(model, os.path.join(out, name + ".onnx"))
+        save(out, name, [helper.make_node("MatMul", ["A", "B"], ["Y"], name="matmul")],
+             [("A", np.zeros((m, k), np.float16)), ("B", np.zeros((k, n), np.float16))],
+             [m, n])
+    g = np.random.default_rng(1)
+
+    def half(*shape, scale=1.0):
+        return (g.standard_normal(shape) * scale).astype(np.float16)
+
+    a, b = half(1000, 520), half(520, 776)
+    save_check(out, "check_edges",
+               [helper.make_node("MatMul", ["A", "B"], ["Y"], name="matmul")],
+               [("A", a), ("B", b)], a.astype(np.float64) @ b.astype(np.float64))
+
+    a, w, bias = half(300, 512), half(512, 384, scale=0.05), half(384)
+    ref = np.maximum(a.astype(np.float64) @ w.astype(np.float64) + bias, 0)
+    save_check(out, "check_epilogue",
+               [helper.make_node("MatMul", ["A", "W"], ["P"], name="matmul"),
+                helper.make_node("Add", ["P", "bias"], ["Q"], name="add_bias"),
+                helper.make_node("Relu", ["Q"], ["Y"], name="relu")],
+               [("A", a)], ref,
+               [numpy_helper.from_array(w, "W"), numpy_helper.from_array(bias, "bias")])
+
+    a, b, r = half(384, 256), half(640, 256), half(384, 640)
+    ref = a.astype(np.float64) @ b.astype(np.float64).T + r
+    save_check(out, "check_residual",
+               [helper.make_node("Gemm", ["A", "B"], ["P"], name="gemm", transB=1),
+                helper.make_node("Add", ["P", "R"], ["Y"], name="add_residual")],
+               [("A", a), ("B", b), ("R", r)], ref)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ mkdir -p "$OUT/include/runtime/schema" "$OUT/models"
 cp build/runtime/schema/Artifact_generated.h "$OUT/include/runtime/schema/"
 cp -r /usr/include/flatbuffers /usr/include/CLI /usr/include/nlohmann "$OUT/include/"
 
-# GEMMs: MatMul of two graph inputs (no weights to carry).
+# GEMMs: fp16 MatMul of two graph inputs (no weights to carry), and small
+# check models with their inputs and references.
 "$PY" bench/gpu/export_gemm.py "$OUT/models"
 # Models, exported with their inputs and PyTorch's outputs.
 MODELS=build/bench-gpu
@@ -31,7 +32,7 @@ for m in mobilenet_v2 encoder mobilenet_v2_b32; do
   build/bin/infer-compile "$MODELS/$m.onnx" --target=cuda:"$ARCH" \
     -o "$OUT/models/$m.infer" --report="$OUT/models/$m.json"
 done
-for g in "$OUT"/models/gemm_*.onnx; do
+for g in "$OUT"/models/gemm_*.onnx "$OUT"/models/check_*.onnx; do
   build/bin/infer-compile "$g" --target=cuda:"$ARCH" -o "${g%.onnx}.infer" \
     --report="${g%.onnx}.json"
   rm "$g"

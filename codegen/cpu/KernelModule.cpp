@@ -28,6 +28,7 @@
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
 #include "mlir/Conversion/MathToLibm/MathToLibm.h"
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
@@ -50,6 +51,7 @@
 #include "llvm/IR/GlobalVariable.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -325,6 +327,8 @@ KernelModule::KernelModule(MLIRContext *ctx, KernelDevice device)
                    bufferization::BufferizationDialect, LLVM::LLVMDialect,
                    affine::AffineDialect, cf::ControlFlowDialect,
                    vector::VectorDialect, index::IndexDialect>();
+  if (device == KernelDevice::Cuda)
+    ctx->loadDialect<NVVM::NVVMDialect>();
   module = ModuleOp::create(UnknownLoc::get(ctx));
 }
 
@@ -444,14 +448,59 @@ FailureOr<KernelInfo> KernelModule::addMemrefKernel(StringRef kind,
 }
 
 void KernelModule::recordSignature(const KernelInfo &info, ArrayRef<Type> args) {
-  std::vector<uint64_t> sig{static_cast<uint64_t>(info.grid), args.size()};
+  std::vector<uint64_t> bytes;
   for (Type t : args) {
     auto m = llvm::cast<MemRefType>(t);
     uint64_t bits = m.getElementTypeBitWidth();
-    sig.push_back(static_cast<uint64_t>(m.getNumElements()) *
-                  std::max<uint64_t>(1, bits / 8));
+    bytes.push_back(static_cast<uint64_t>(m.getNumElements()) *
+                    std::max<uint64_t>(1, bits / 8));
+  }
+  recordSignature(info, bytes);
+}
+
+void KernelModule::recordSignature(const KernelInfo &info,
+                                   ArrayRef<uint64_t> argBytes) {
+  std::vector<uint64_t> sig{static_cast<uint64_t>(info.grid), argBytes.size()};
+  sig.insert(sig.end(), argBytes.begin(), argBytes.end());
+  // CUDA: the tensor maps the code expects (what the runtime checks before
+  // encoding them): argument, dtype, rank, swizzle, box (4 words).
+  if (device == KernelDevice::Cuda) {
+    sig.push_back(info.tensorMaps.size());
+    for (const ArtifactTensorMap &t : info.tensorMaps) {
+      sig.insert(sig.end(), {t.arg, t.dtype, t.dims.size(), t.swizzle});
+      for (size_t d = 0; d < 4; ++d)
+        sig.push_back(d < t.box.size() ? t.box[d] : 0);
+    }
   }
   signatures.push_back({info.symbol, std::move(sig)});
+}
+
+FailureOr<KernelInfo> KernelModule::addCudaKernel(KernelInfo info,
+                                                  ArrayRef<uint64_t> argBytes,
+                                                  Location loc, CudaBodyFn build,
+                                                  std::string &error) {
+  if (device != KernelDevice::Cuda) {
+    error = "internal: a CUDA kernel in a CPU kernel module";
+    return failure();
+  }
+  OpBuilder b(context);
+  b.setInsertionPointToEnd(module->getBody());
+  info.symbol = "infer_kernel_" + std::to_string(count++);
+  SmallVector<Type> types(argBytes.size() + info.tensorMaps.size(),
+                          LLVM::LLVMPointerType::get(context));
+  auto fn = func::FuncOp::create(b, loc, info.symbol, b.getFunctionType(types, {}));
+  // addCudaEntryPoints makes it a kernel with this many threads per block.
+  fn->setAttr(kCudaEntryAttr, b.getI64IntegerAttr(info.blockThreads));
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  if (failed(build(b, loc, entry->getArguments()))) {
+    error = "cannot build the " + info.kind + " kernel";
+    fn.erase();
+    return failure();
+  }
+  func::ReturnOp::create(b, loc);
+  recordSignature(info, argBytes);
+  return info;
 }
 
 namespace {
@@ -635,6 +684,9 @@ LogicalResult KernelModule::lowerToLLVMDialect(const CpuCodegenOptions &options,
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
+  // CUDA: NVVM ops without an LLVM intrinsic (wgmma, waits) as inline PTX.
+  if (gpu)
+    pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   if (failed(pm.run(*module))) {
     error = std::string(gpu ? "CUDA" : "CPU") +

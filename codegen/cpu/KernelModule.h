@@ -16,6 +16,7 @@
 #ifndef INFER_CODEGEN_CPU_KERNELMODULE_H
 #define INFER_CODEGEN_CPU_KERNELMODULE_H
 
+#include "codegen/ArtifactWriter.h"
 #include "codegen/cpu/CpuTarget.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -36,7 +37,13 @@ struct KernelInfo {
   int64_t grain = 1;
   uint32_t blockThreads = 0;
   uint32_t sharedBytes = 0;
+  /// CUDA: TMA descriptors over arguments, passed after the buffers.
+  std::vector<ArtifactTensorMap> tensorMaps;
 };
+
+/// The attribute marking a CUDA kernel built directly as its entry point
+/// (KernelModule::addCudaKernel); its value is the block size.
+inline constexpr const char *kCudaEntryAttr = "infer.cuda_entry";
 
 /// Where the kernels of a module run.
 enum class KernelDevice { Cpu, Cuda };
@@ -86,6 +93,19 @@ public:
                                         ArrayRef<MemRefType> args,
                                         MemrefBodyFn build, std::string &error);
 
+  /// CUDA: the body of a kernel's entry point, written with the LLVM, NVVM,
+  /// arith and scf dialects; `args` are one !llvm.ptr per buffer argument,
+  /// then one per tensor map.
+  using CudaBodyFn =
+      function_ref<LogicalResult(OpBuilder &b, Location loc, ValueRange args)>;
+
+  /// CUDA: adds `.entry <symbol>(ptr...)` built by `build` for buffers of
+  /// `argBytes` bytes. `info` gives the launch geometry, shared memory and
+  /// tensor maps; the symbol is assigned here.
+  FailureOr<KernelInfo> addCudaKernel(KernelInfo info,
+                                      ArrayRef<uint64_t> argBytes, Location loc,
+                                      CudaBodyFn build, std::string &error);
+
   /// Lowers every kernel to machine code and links a shared object.
   FailureOr<std::vector<char>>
   compileToSharedObject(const CpuTarget &target,
@@ -117,6 +137,7 @@ private:
   /// against the code it launches.
   std::vector<std::pair<std::string, std::vector<uint64_t>>> signatures;
   void recordSignature(const KernelInfo &info, ArrayRef<Type> args);
+  void recordSignature(const KernelInfo &info, ArrayRef<uint64_t> argBytes);
 };
 
 } // namespace mlir::infer

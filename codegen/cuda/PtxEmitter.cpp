@@ -48,9 +48,20 @@ LogicalResult addCudaEntryPoints(ModuleOp module, std::string &error) {
   auto i32 = b.getI32Type();
   auto i64 = b.getI64Type();
   SmallVector<LLVM::LLVMFuncOp> impls;
-  for (auto fn : module.getOps<LLVM::LLVMFuncOp>())
+  for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
     if (fn.getName().ends_with("_impl"))
       impls.push_back(fn);
+    // Kernels written as entry points (tensor-core templates).
+    if (auto threads = fn->getAttrOfType<IntegerAttr>(kCudaEntryAttr)) {
+      fn.setCConv(LLVM::cconv::CConv::PTX_Kernel);
+      fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), b.getUnitAttr());
+      int32_t n = static_cast<int32_t>(threads.getInt());
+      fn->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
+                  b.getDenseI32ArrayAttr({n, 1, 1}));
+      fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
+      fn->removeAttr(kCudaEntryAttr);
+    }
+  }
   for (LLVM::LLVMFuncOp impl : impls) {
     auto threads = impl->getAttrOfType<IntegerAttr>("infer.threads");
     if (!threads) {

@@ -41,6 +41,55 @@ bool runsOn(const std::string &arch, const std::string &format, int capability) 
     return capability / 10 == cc / 10 && capability >= cc;
   return capability >= cc; // PTX is compiled forward by the driver
 }
+
+/// Bytes per element of the types a tensor map may hold (0: none).
+unsigned tensorMapElementBytes(fb::DType t) {
+  switch (t) {
+  case fb::DType::F16:
+  case fb::DType::BF16: return 2;
+  case fb::DType::F32: return 4;
+  case fb::DType::I8:
+  case fb::DType::U8: return 1;
+  default: return 0;
+  }
+}
+
+/// The signature words of one tensor map: argument, dtype, rank, swizzle,
+/// box (4 words, unused ones 0).
+constexpr size_t kTensorMapWords = 8;
+
+/// Whether `t` is what the code at `sig` expects and stays inside the buffer
+/// of its argument: a plan cannot make a TMA copy reach outside it.
+bool tensorMapValid(const fb::TensorMap &t, const fb::Kernel &k,
+                    const uint64_t *sig) {
+  const auto *dims = t.dims();
+  const auto *strides = t.strides();
+  const auto *box = t.box();
+  unsigned elem = tensorMapElementBytes(t.dtype());
+  if (!dims || !strides || !box || elem == 0 || dims->size() < 1 ||
+      dims->size() > 4 || strides->size() + 1 != dims->size() ||
+      box->size() != dims->size() || t.arg() >= k.arg_bytes()->size())
+    return false;
+  if (sig[0] != t.arg() || sig[1] != static_cast<uint64_t>(t.dtype()) ||
+      sig[2] != dims->size() || sig[3] != t.swizzle() || t.swizzle() > 3)
+    return false;
+  unsigned __int128 last = elem; // one past the last byte a copy may touch
+  for (uint32_t d = 0; d < dims->size(); ++d) {
+    uint64_t n = dims->Get(d);
+    if (n < 1 || n > (uint64_t(1) << 32) || box->Get(d) != sig[4 + d] ||
+        box->Get(d) < 1 || box->Get(d) > 256)
+      return false;
+    if (d == 0) {
+      last += static_cast<unsigned __int128>(n - 1) * elem;
+    } else {
+      uint64_t stride = strides->Get(d - 1);
+      if (stride % 16 != 0 || stride >= (uint64_t(1) << 40))
+        return false;
+      last += static_cast<unsigned __int128>(n - 1) * stride;
+    }
+  }
+  return last <= k.arg_bytes()->Get(t.arg());
+}
 } // namespace
 
 CudaProgram::~CudaProgram() {
@@ -127,16 +176,24 @@ infer_status CudaProgram::load(const fb::Model &m, std::string &error) {
           infoBytes < 16 || infoBytes % 8 != 0)
         return error = "kernel '" + symbol + "' is missing from the CUDA code",
                INFER_ERROR_CORRUPT_ARTIFACT;
+      // Signature: grid, argument count, argument sizes, tensor map count,
+      // then kTensorMapWords per tensor map.
       std::vector<uint64_t> sig(infoBytes / 8);
       if ((r = driver->cuMemcpyDtoH(sig.data(), info, infoBytes)) != CUDA_SUCCESS)
         return error = driver->describe(r, "cannot read a kernel signature"),
                Driver::statusOf(r);
+      size_t nArgs = k->arg_bytes() ? k->arg_bytes()->size() : 0;
+      size_t nMaps = k->tensor_maps() ? k->tensor_maps()->size() : 0;
       bool same = k->arg_bytes() && sig[0] == static_cast<uint64_t>(k->grid()) &&
-                  sig[1] == k->arg_bytes()->size() &&
-                  sig.size() == 2 + k->arg_bytes()->size() &&
-                  k->block_threads() >= 1 && k->block_threads() <= 1024;
-      for (uint32_t j = 0; same && j < k->arg_bytes()->size(); ++j)
+                  sig[1] == nArgs &&
+                  sig.size() == 3 + nArgs + nMaps * kTensorMapWords &&
+                  sig[2 + nArgs] == nMaps && k->block_threads() >= 1 &&
+                  k->block_threads() <= 1024;
+      for (uint32_t j = 0; same && j < nArgs; ++j)
         same = sig[2 + j] == k->arg_bytes()->Get(j);
+      for (uint32_t j = 0; same && j < nMaps; ++j)
+        same = tensorMapValid(*k->tensor_maps()->Get(j), *k,
+                              sig.data() + 3 + nArgs + j * kTensorMapWords);
       if (!same)
         return error = "kernel '" + symbol +
                        "' does not match the signature of its code",
@@ -169,8 +226,9 @@ CudaExecution::~CudaExecution() {
   d->cuCtxSetCurrent(program->context);
   if (stream)
     d->cuStreamSynchronize(stream);
-  if (graph)
-    d->cuGraphExecDestroy(graph);
+  for (CUgraphExec g : graphs)
+    if (g)
+      d->cuGraphExecDestroy(g);
   if (stream)
     d->cuStreamDestroy(stream);
   for (CUdeviceptr p : devIn)
@@ -187,6 +245,8 @@ CudaExecution::~CudaExecution() {
       d->cuMemFreeHost(p);
   if (arena)
     d->cuMemFree(arena);
+  if (tensorMaps)
+    d->cuMemFree(tensorMaps);
 }
 
 infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
@@ -242,13 +302,58 @@ infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
     }
     return 0;
   };
+  // Tensor maps: encoded for this context's buffers, kept in device
+  // memory, passed after the buffer pointers.
+  std::vector<CUtensorMap> maps;
+  std::vector<std::pair<size_t, size_t>> mapsOfLaunch; // first, count
   if (m.launches())
     for (const fb::Launch *l : *m.launches()) {
       std::vector<CUdeviceptr> values;
       for (uint32_t a : *l->args())
         values.push_back(pointer(a));
+      mapsOfLaunch.push_back({maps.size(), 0});
+      const fb::Kernel *k = l->kind() == fb::LaunchKind::Kernel
+                                ? m.kernels()->Get(l->kernel())
+                                : nullptr;
+      if (k && k->tensor_maps())
+        for (const fb::TensorMap *t : *k->tensor_maps()) {
+          CUtensorMap map{};
+          unsigned rank = t->dims()->size();
+          unsigned long long dims[4], strides[4];
+          unsigned box[4], ones[4] = {1, 1, 1, 1};
+          for (unsigned d = 0; d < rank; ++d) {
+            dims[d] = t->dims()->Get(d);
+            box[d] = t->box()->Get(d);
+            if (d)
+              strides[d - 1] = t->strides()->Get(d - 1);
+          }
+          int type = t->dtype() == fb::DType::F16    ? CU_TENSOR_MAP_DATA_TYPE_FLOAT16
+                     : t->dtype() == fb::DType::BF16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
+                     : t->dtype() == fb::DType::F32  ? CU_TENSOR_MAP_DATA_TYPE_FLOAT32
+                                                     : CU_TENSOR_MAP_DATA_TYPE_UINT8;
+          CUdeviceptr base = values[t->arg()];
+          if ((r = d->cuTensorMapEncodeTiled(
+                   &map, type, rank, reinterpret_cast<void *>(base), dims, strides,
+                   box, ones, /*interleave=*/0, t->swizzle(),
+                   CU_TENSOR_MAP_L2_PROMOTION_L2_256B, /*oobFill=*/0)) != CUDA_SUCCESS)
+            return fail(r, "cannot encode the tensor map of argument " +
+                               std::to_string(t->arg()) + " of kernel " +
+                               k->symbol()->str());
+          maps.push_back(map);
+          ++mapsOfLaunch.back().second;
+        }
       argValues.push_back(std::move(values));
     }
+  if (!maps.empty()) {
+    size_t bytes = maps.size() * sizeof(CUtensorMap);
+    if ((r = d->cuMemAlloc(&tensorMaps, bytes)) != CUDA_SUCCESS ||
+        (r = d->cuMemcpyHtoD(tensorMaps, maps.data(), bytes)) != CUDA_SUCCESS)
+      return fail(r, "cannot upload the tensor maps");
+    for (size_t i = 0; i < argValues.size(); ++i)
+      for (size_t j = 0; j < mapsOfLaunch[i].second; ++j)
+        argValues[i].push_back(tensorMaps +
+                               (mapsOfLaunch[i].first + j) * sizeof(CUtensorMap));
+  }
   // Pointers into argValues, taken once its elements no longer move.
   for (std::vector<CUdeviceptr> &values : argValues) {
     std::vector<void *> ptrs;
@@ -260,37 +365,47 @@ infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
   return INFER_OK;
 }
 
-infer_status CudaExecution::enqueue(std::string &error) {
+infer_status CudaExecution::launch(uint32_t i, std::string &error) {
+  const Driver *d = program->driver;
+  const fb::Model &m = *model;
+  const fb::Launch *l = m.launches()->Get(i);
+  CUresult r = CUDA_SUCCESS;
+  if (l->kind() == fb::LaunchKind::Copy) {
+    size_t bytes = m.buffers()->Get(l->args()->Get(1))->size();
+    if (bytes)
+      r = d->cuMemcpyDtoDAsync(argValues[i][1], argValues[i][0], bytes, stream);
+  } else {
+    const fb::Kernel *k = m.kernels()->Get(l->kernel());
+    r = d->cuLaunchKernel(program->functions[l->kernel()],
+                          static_cast<unsigned>(l->grid()), 1, 1, k->block_threads(),
+                          1, 1, k->shared_bytes(), stream, argPointers[i].data(),
+                          nullptr);
+  }
+  if (r != CUDA_SUCCESS) {
+    std::string what = l->kind() == fb::LaunchKind::Copy
+                           ? "copy"
+                           : m.kernels()->Get(l->kernel())->symbol()->str();
+    return error = d->describe(r, "launch " + std::to_string(i) + " (" + what +
+                                      ") failed"),
+           Driver::statusOf(r);
+  }
+  return INFER_OK;
+}
+
+infer_status CudaExecution::enqueue(bool copies, std::string &error) {
   const Driver *d = program->driver;
   const fb::Model &m = *model;
   CUresult r;
-  for (size_t i = 0; i < devIn.size(); ++i)
+  for (size_t i = 0; copies && i < devIn.size(); ++i)
     if (inSizes[i] &&
         (r = d->cuMemcpyHtoDAsync(devIn[i], hostIn[i], inSizes[i], stream)) != CUDA_SUCCESS)
       return error = d->describe(r, "cannot copy inputs to the device"),
              Driver::statusOf(r);
-  if (m.launches())
-    for (uint32_t i = 0; i < m.launches()->size(); ++i) {
-      const fb::Launch *l = m.launches()->Get(i);
-      if (l->kind() == fb::LaunchKind::Copy) {
-        size_t bytes = m.buffers()->Get(l->args()->Get(1))->size();
-        if (bytes && (r = d->cuMemcpyDtoDAsync(argValues[i][1], argValues[i][0],
-                                               bytes, stream)) != CUDA_SUCCESS)
-          return error = d->describe(r, "copy " + std::to_string(i) + " failed"),
-                 Driver::statusOf(r);
-        continue;
-      }
-      const fb::Kernel *k = m.kernels()->Get(l->kernel());
-      r = d->cuLaunchKernel(program->functions[l->kernel()],
-                            static_cast<unsigned>(l->grid()), 1, 1,
-                            k->block_threads(), 1, 1, k->shared_bytes(), stream,
-                            argPointers[i].data(), nullptr);
-      if (r != CUDA_SUCCESS)
-        return error = d->describe(r, "launch " + std::to_string(i) + " (" +
-                                          k->symbol()->str() + ") failed"),
-               Driver::statusOf(r);
-    }
-  for (size_t i = 0; i < devOut.size(); ++i)
+  uint32_t n = m.launches() ? m.launches()->size() : 0;
+  for (uint32_t i = 0; i < n; ++i)
+    if (infer_status s = launch(i, error))
+      return s;
+  for (size_t i = 0; copies && i < devOut.size(); ++i)
     if (outSizes[i] &&
         (r = d->cuMemcpyDtoHAsync(hostOut[i], devOut[i], outSizes[i], stream)) != CUDA_SUCCESS)
       return error = d->describe(r, "cannot copy outputs from the device"),
@@ -298,50 +413,54 @@ infer_status CudaExecution::enqueue(std::string &error) {
   return INFER_OK;
 }
 
-infer_status CudaExecution::run(double *launchMs, std::string &error) {
+infer_status CudaExecution::run(double *launchMs, bool copies, std::string &error) {
   const Driver *d = program->driver;
   d->cuCtxSetCurrent(program->context);
   CUresult r;
   if (launchMs) {
-    // Profiling: each launch alone, synchronized and timed on the host.
+    // Profiling: launch by launch, each between two events.
     const fb::Model &m = *model;
     uint32_t n = m.launches() ? m.launches()->size() : 0;
-    for (size_t i = 0; i < devIn.size(); ++i)
+    std::vector<CUevent> events(n + 1, nullptr);
+    auto release = [&] {
+      for (CUevent e : events)
+        if (e)
+          d->cuEventDestroy(e);
+    };
+    for (CUevent &e : events)
+      if ((r = d->cuEventCreate(&e, 0)) != CUDA_SUCCESS)
+        return release(), error = d->describe(r, "cannot create a CUDA event"),
+               Driver::statusOf(r);
+    for (size_t i = 0; copies && i < devIn.size(); ++i)
       if (inSizes[i])
         d->cuMemcpyHtoDAsync(devIn[i], hostIn[i], inSizes[i], stream);
-    d->cuStreamSynchronize(stream);
+    d->cuEventRecord(events[0], stream);
     for (uint32_t i = 0; i < n; ++i) {
-      auto start = std::chrono::steady_clock::now();
-      const fb::Launch *l = m.launches()->Get(i);
-      if (l->kind() == fb::LaunchKind::Copy) {
-        size_t bytes = m.buffers()->Get(l->args()->Get(1))->size();
-        if (bytes)
-          d->cuMemcpyDtoDAsync(argValues[i][1], argValues[i][0], bytes, stream);
-      } else {
-        const fb::Kernel *k = m.kernels()->Get(l->kernel());
-        d->cuLaunchKernel(program->functions[l->kernel()],
-                          static_cast<unsigned>(l->grid()), 1, 1, k->block_threads(),
-                          1, 1, k->shared_bytes(), stream, argPointers[i].data(),
-                          nullptr);
-      }
-      if ((r = d->cuStreamSynchronize(stream)) != CUDA_SUCCESS)
-        return error = d->describe(r, "launch " + std::to_string(i) + " failed"),
-               Driver::statusOf(r);
-      launchMs[i] = std::chrono::duration<double, std::milli>(
-                        std::chrono::steady_clock::now() - start)
-                        .count();
+      if (infer_status s = launch(i, error))
+        return release(), s;
+      d->cuEventRecord(events[i + 1], stream);
     }
-    for (size_t i = 0; i < devOut.size(); ++i)
+    if ((r = d->cuEventSynchronize(events[n])) != CUDA_SUCCESS)
+      return release(), error = d->describe(r, "the model failed on " + program->device),
+             Driver::statusOf(r);
+    for (uint32_t i = 0; i < n; ++i) {
+      float ms = 0;
+      d->cuEventElapsedTime(&ms, events[i], events[i + 1]);
+      launchMs[i] = ms;
+    }
+    release();
+    for (size_t i = 0; copies && i < devOut.size(); ++i)
       if (outSizes[i])
         d->cuMemcpyDtoHAsync(hostOut[i], devOut[i], outSizes[i], stream);
   } else if (useGraph) {
+    CUgraphExec &graph = graphs[copies ? 1 : 0];
     if (!graph) {
       CUgraph captured = nullptr;
       if ((r = d->cuStreamBeginCapture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL)) !=
           CUDA_SUCCESS)
         return error = d->describe(r, "cannot capture a CUDA graph"),
                Driver::statusOf(r);
-      infer_status s = enqueue(error);
+      infer_status s = enqueue(copies, error);
       r = d->cuStreamEndCapture(stream, &captured);
       if (s != INFER_OK)
         return s;
@@ -360,13 +479,13 @@ infer_status CudaExecution::run(double *launchMs, std::string &error) {
       }
     }
     if (!graph) {
-      if (infer_status s = enqueue(error))
+      if (infer_status s = enqueue(copies, error))
         return s;
     } else if ((r = d->cuGraphLaunch(graph, stream)) != CUDA_SUCCESS) {
       return error = d->describe(r, "cannot launch the CUDA graph"),
              Driver::statusOf(r);
     }
-  } else if (infer_status s = enqueue(error)) {
+  } else if (infer_status s = enqueue(copies, error)) {
     return s;
   }
   if ((r = d->cuStreamSynchronize(stream)) != CUDA_SUCCESS)

@@ -67,20 +67,25 @@ public:
   uint8_t *hostInput(size_t i) const { return hostIn[i]; }
   const uint8_t *hostOutput(size_t i) const { return hostOut[i]; }
   /// Runs the plan: through the CUDA graph unless `launchMs` asks for the
-  /// time of every launch (then each launch is synchronized and timed).
-  infer_status run(double *launchMs, std::string &error);
+  /// time of every launch (then each launch is timed with CUDA events).
+  /// Without `copies`, the inputs already on the device are used and the
+  /// outputs stay there.
+  infer_status run(double *launchMs, bool copies, std::string &error);
   void setUseGraph(bool on) { useGraph = on; }
   bool usesGraph() const { return useGraph; }
   /// Why the driver refused the graph, when it did ("" otherwise).
   const std::string &graphRefusal() const { return graphRefused; }
 
 private:
-  infer_status enqueue(std::string &error);
+  infer_status enqueue(bool copies, std::string &error);
+  infer_status launch(uint32_t i, std::string &error);
 
   const CudaProgram *program = nullptr;
   const fb::Model *model = nullptr;
   CUstream stream = nullptr;
   CUdeviceptr arena = 0;
+  /// The encoded tensor maps of every launch, in launch order.
+  CUdeviceptr tensorMaps = 0;
   std::vector<CUdeviceptr> devIn, devOut;
   std::vector<uint8_t *> hostIn, hostOut;
   std::vector<size_t> inSizes, outSizes;
@@ -88,7 +93,8 @@ private:
   std::vector<std::vector<CUdeviceptr>> argValues;
   std::vector<std::vector<void *>> argPointers;
   bool useGraph = true;
-  CUgraphExec graph = nullptr;
+  /// The plan as a graph, without and with the host copies.
+  CUgraphExec graphs[2] = {nullptr, nullptr};
   std::string graphRefused;
 };
 

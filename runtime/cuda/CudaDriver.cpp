@@ -58,6 +58,7 @@ bool loadDriver() {
   bind(driver.cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2");
   bind(driver.cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
   bind(driver.cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
+  bind(driver.cuTensorMapEncodeTiled, "cuTensorMapEncodeTiled");
   bind(driver.cuLaunchKernel, "cuLaunchKernel");
   bind(driver.cuStreamCreate, "cuStreamCreate");
   bind(driver.cuStreamDestroy, "cuStreamDestroy_v2");
@@ -68,6 +69,11 @@ bool loadDriver() {
   bind(driver.cuGraphLaunch, "cuGraphLaunch");
   bind(driver.cuGraphExecDestroy, "cuGraphExecDestroy");
   bind(driver.cuGraphDestroy, "cuGraphDestroy");
+  bind(driver.cuEventCreate, "cuEventCreate");
+  bind(driver.cuEventDestroy, "cuEventDestroy_v2");
+  bind(driver.cuEventRecord, "cuEventRecord");
+  bind(driver.cuEventSynchronize, "cuEventSynchronize");
+  bind(driver.cuEventElapsedTime, "cuEventElapsedTime");
   bind(driver.cuGetErrorName, "cuGetErrorName");
   bind(driver.cuGetErrorString, "cuGetErrorString");
   if (!ok) {

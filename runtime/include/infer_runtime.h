@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /** The artifact format version this runtime reads. */
-#define INFER_FORMAT_VERSION 2
+#define INFER_FORMAT_VERSION 3
 
 typedef enum infer_status {
   INFER_OK = 0,
@@ -123,6 +123,14 @@ INFER_API infer_status infer_context_set_input(infer_context *context, int32_t i
                                      const void *data, size_t size);
 /** Runs the model on the inputs set. */
 INFER_API infer_status infer_context_run(infer_context *context);
+/**
+ * Runs the model without moving data between host and device: a CUDA
+ * context computes on the device copies of the inputs its last
+ * infer_context_run uploaded, and leaves the outputs on the device (the
+ * device time of the plan alone, as trtexec's GPU compute time). The same
+ * as infer_context_run for CPU artifacts.
+ */
+INFER_API infer_status infer_context_run_resident(infer_context *context);
 /**
  * Runs like infer_context_run and stores the time of every launch, in
  * milliseconds, into `launch_ms` (infer_engine_num_launches entries).

@@ -1,0 +1,174 @@
+//===- CudaTemplates.cpp - CUDA kernels for the anchor ops ----------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/CudaTemplates.h"
+#include "codegen/cuda/CudaTarget.h"
+#include "codegen/cuda/GemmSm90.h"
+
+#include "ir/InferOps.h"
+#include "reference/Tensor.h"
+
+#include "llvm/ADT/APFloat.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+using Result = std::optional<TemplateKernel>;
+
+RankedTensorType typeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()); }
+
+/// The value outside a fusion group that a block argument stands for.
+Value outerValue(Value v) {
+  if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(v))
+    if (auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp()))
+      return fused.getOperand(arg.getArgNumber());
+  return v;
+}
+
+ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<ConstantOp>(); }
+
+/// A constant [K][N] matrix as [N][K] in `elem`'s bytes (fp16 / bf16).
+FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
+                                             Type elem) {
+  FailureOr<reference::Tensor> t = reference::Tensor::fromAttr(constantOf(v).getValue());
+  if (failed(t) || !t->isFloat())
+    return failure();
+  const llvm::fltSemantics &sem =
+      elem.isF16() ? llvm::APFloat::IEEEhalf() : llvm::APFloat::BFloat();
+  std::vector<char> out(static_cast<size_t>(k * n) * 2);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t nn = 0; nn < n; ++nn) {
+      llvm::APFloat f(t->floats()[kk * n + nn]);
+      bool lost = false;
+      f.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
+      uint16_t bits = static_cast<uint16_t>(f.bitcastToAPInt().getZExtValue());
+      std::memcpy(&out[(nn * k + kk) * 2], &bits, 2);
+    }
+  return out;
+}
+
+/// Maps the ops after the anchor to GEMM epilogue steps; fails when one
+/// cannot run on the accumulators (the group then takes the generic path).
+LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
+                       TemplateKernel &tk, GemmSm90Spec &spec) {
+  RankedTensorType out = typeOf(chain);
+  for (Operation *op : ops) {
+    if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
+      return failure();
+    if (auto u = llvm::dyn_cast<UnaryOp>(op)) {
+      if (u.getInput() != chain || u.getKind() != UnaryKind::relu)
+        return failure();
+      spec.epilogue.push_back({GemmEpilogueOp::Kind::Relu});
+    } else if (auto bin = llvm::dyn_cast<BinaryOp>(op)) {
+      if (bin.getKind() != BinaryKind::add)
+        return failure();
+      Value other = bin.getLhs() == chain ? bin.getRhs() : bin.getLhs();
+      if (other == chain || (bin.getLhs() != chain && bin.getRhs() != chain) ||
+          typeOf(other).getElementType() != out.getElementType())
+        return failure();
+      ArrayRef<int64_t> s = typeOf(other).getShape();
+      GemmEpilogueOp e;
+      if (s == out.getShape())
+        e.kind = GemmEpilogueOp::Kind::Residual;
+      else if (typeOf(other).getNumElements() == n && !s.empty() && s.back() == n)
+        e.kind = GemmEpilogueOp::Kind::BiasColumn;
+      else
+        return failure();
+      e.arg = static_cast<int>(tk.inputs.size());
+      tk.inputs.push_back({other, {}});
+      spec.epilogue.push_back(e);
+    } else {
+      return failure();
+    }
+    chain = op->getResult(0);
+  }
+  return success();
+}
+} // namespace
+
+FailureOr<std::optional<TemplateKernel>>
+mlir::infer::buildCudaTemplate(ArrayRef<Operation *> ops, Value result,
+                               const CudaTarget &target, KernelModule &kernels,
+                               std::string &error) {
+  // wgmma and TMA exist on sm_90a only.
+  if (target.arch != "sm_90a")
+    return Result();
+  SmallVector<Operation *> body;
+  for (Operation *op : ops)
+    if (!llvm::isa<ConstantOp>(op))
+      body.push_back(op);
+  if (body.empty() || body.back()->getResult(0) != result)
+    return Result();
+  Operation *anchor = body.front();
+  TemplateKernel tk;
+  GemmSm90Spec spec;
+  Value a, b;
+  if (auto mm = llvm::dyn_cast<MatMulOp>(anchor)) {
+    a = mm.getLhs();
+    b = mm.getRhs();
+    if (typeOf(a).getRank() < 2 || typeOf(b).getRank() != 2)
+      return Result();
+  } else if (auto gemm = llvm::dyn_cast<GemmOp>(anchor)) {
+    a = gemm.getA();
+    b = gemm.getB();
+    if (gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
+        (gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f))
+      return Result();
+    spec.bKMajor = gemm.getTransB();
+  } else {
+    return Result();
+  }
+  RankedTensorType at = typeOf(a), bt = typeOf(b), ct = typeOf(anchor->getResult(0));
+  if (!at.hasStaticShape() || !bt.hasStaticShape() ||
+      at.getElementType() != bt.getElementType() ||
+      ct.getElementType() != at.getElementType())
+    return Result();
+  spec.elem = at.getElementType();
+  spec.out = ct.getElementType();
+  spec.k = at.getShape().back();
+  spec.m = at.getNumElements() / std::max<int64_t>(spec.k, 1);
+  spec.n = spec.bKMajor ? bt.getShape()[0] : bt.getShape()[1];
+
+  tk.inputs.push_back({a, {}});
+  // A constant [K,N] operand is stored transposed: K-major tiles load in
+  // one TMA copy and need no transposed wgmma.
+  if (!spec.bKMajor && constantOf(b) && (spec.elem.isF16() || spec.elem.isBF16())) {
+    FailureOr<std::vector<char>> packed = transposedBytes(b, spec.k, spec.n, spec.elem);
+    if (failed(packed))
+      return Result();
+    tk.inputs.push_back({Value(), std::move(*packed)});
+    spec.bKMajor = true;
+  } else {
+    tk.inputs.push_back({b, {}});
+  }
+  if (auto gemm = llvm::dyn_cast<GemmOp>(anchor); gemm && gemm.getC()) {
+    Value c = gemm.getC();
+    if (typeOf(c).getElementType() != spec.out ||
+        typeOf(c).getNumElements() != spec.n || typeOf(c).getShape().back() != spec.n)
+      return Result();
+    spec.epilogue.push_back(
+        {GemmEpilogueOp::Kind::BiasColumn, static_cast<int>(tk.inputs.size())});
+    tk.inputs.push_back({c, {}});
+  }
+  if (failed(classify(anchor->getResult(0), ArrayRef<Operation *>(body).drop_front(),
+                      spec.n, tk, spec)))
+    return Result();
+  spec.numArgs = tk.inputs.size() + 1;
+  if (!gemmSm90Unsupported(spec).empty())
+    return Result();
+  // Narrow products waste half of a 256-wide tile.
+  spec.bn = spec.n <= 128 ? 128 : 256;
+  FailureOr<KernelInfo> info = addGemmSm90Kernel(kernels, spec, anchor->getLoc(), error);
+  if (failed(info))
+    return failure();
+  TemplateStage stage;
+  stage.info = std::move(*info);
+  for (unsigned i = 0; i < spec.numArgs; ++i)
+    stage.args.push_back(static_cast<int>(i));
+  tk.stages.push_back(std::move(stage));
+  return Result(std::move(tk));
+}

@@ -1,0 +1,445 @@
+//===- GemmSm90.cpp - Tensor-core GEMM kernels for Hopper -----------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Builds the kernel described in GemmSm90.h with the LLVM, NVVM and scf
+// dialects. Shared memory of one stage: the A tile (BM rows of BK = 64
+// halves, 128 bytes each) then the B tile, both in TMA's 128-byte swizzle;
+// after the stages, the full[] and empty[] mbarriers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/GemmSm90.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/BuiltinOps.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+constexpr int64_t kBM = 128, kBK = 64, kThreads = 384;
+/// Tile rows visited together (L2 reuse of B across them).
+constexpr int64_t kGroupRows = 8;
+/// Registers per thread after setmaxnreg (the block starts at 65536 / 384).
+constexpr int32_t kProducerRegs = 40, kConsumerRegs = 232;
+/// Descriptor bits for the 128-byte swizzle (bits 62-63 = 1).
+constexpr uint64_t kSwizzle128 = uint64_t(1) << 62;
+/// artifact dtypes (infer::fb::DType).
+constexpr uint8_t kF32 = 0, kF16 = 1, kBF16 = 2;
+/// The dynamic shared memory every GEMM kernel of a module uses.
+constexpr const char *kSharedSymbol = "infer_gemm_shared";
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+unsigned bytesOf(Type t) { return t.getIntOrFloatBitWidth() / 8; }
+
+uint8_t dtypeCode(Type t) {
+  return t.isF16() ? kF16 : t.isBF16() ? kBF16 : kF32;
+}
+
+/// Integer and pointer arithmetic in the LLVM dialect.
+struct Ir {
+  OpBuilder &b;
+  Location loc;
+  Type i1, i32, i64, f32, ptr, sptr;
+
+  Ir(OpBuilder &b, Location loc) : b(b), loc(loc) {
+    MLIRContext *ctx = b.getContext();
+    i1 = b.getI1Type();
+    i32 = b.getI32Type();
+    i64 = b.getI64Type();
+    f32 = b.getF32Type();
+    ptr = LLVM::LLVMPointerType::get(ctx);
+    sptr = LLVM::LLVMPointerType::get(ctx, 3);
+  }
+  Value c32(int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
+  }
+  Value c64(int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+  }
+  Value add(Value x, Value y) { return LLVM::AddOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return LLVM::MulOp::create(b, loc, x, y); }
+  Value udiv(Value x, Value y) { return LLVM::UDivOp::create(b, loc, x, y); }
+  Value urem(Value x, Value y) { return LLVM::URemOp::create(b, loc, x, y); }
+  Value band(Value x, Value y) { return LLVM::AndOp::create(b, loc, x, y); }
+  Value bor(Value x, Value y) { return LLVM::OrOp::create(b, loc, x, y); }
+  Value bxor(Value x, Value y) { return LLVM::XOrOp::create(b, loc, x, y); }
+  Value lshr(Value x, Value y) { return LLVM::LShrOp::create(b, loc, x, y); }
+  Value cmp(LLVM::ICmpPredicate p, Value x, Value y) {
+    return LLVM::ICmpOp::create(b, loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return LLVM::SelectOp::create(b, loc, c, x, y);
+  }
+  Value zext64(Value v) { return LLVM::ZExtOp::create(b, loc, i64, v); }
+  /// `base` + `bytes` (i32 or i64), same address space.
+  Value offset(Value base, Value bytes) {
+    return LLVM::GEPOp::create(b, loc, base.getType(), b.getI8Type(), base,
+                               ValueRange{bytes});
+  }
+};
+
+/// The mbarriers and stage buffers of the shared-memory ring.
+struct Ring {
+  Value smem;     ///< !llvm.ptr<3>, 1024-byte aligned
+  Value smemAddr; ///< its shared-window address, i64
+  int64_t stages, stageBytes, aBytes;
+  Value full(Ir &ir, Value s) const {
+    return ir.offset(smem, ir.add(ir.c32(stages * stageBytes), ir.mul(s, ir.c32(8))));
+  }
+  Value empty(Ir &ir, Value s) const {
+    return ir.offset(smem, ir.add(ir.c32(stages * stageBytes + stages * 8),
+                                  ir.mul(s, ir.c32(8))));
+  }
+};
+
+/// A wgmma shared-memory descriptor for 128-byte swizzled tiles: address
+/// bits, leading and stride byte offsets (in 16-byte units).
+Value descriptor(Ir &ir, Value addr64, int64_t leadingBytes, int64_t strideBytes) {
+  Value field = ir.lshr(ir.band(addr64, ir.c64(0x3FFFF)), ir.c64(4));
+  uint64_t fixed = (uint64_t(leadingBytes >> 4) << 16) |
+                   (uint64_t(strideBytes >> 4) << 32) | kSwizzle128;
+  return ir.bor(field, ir.c64(static_cast<int64_t>(fixed)));
+}
+
+void buildProducer(Ir &ir, const GemmSm90Spec &spec, const Ring &ring,
+                   Value tid, Value m0, Value n0, Value tmA, Value tmB) {
+  OpBuilder &b = ir.b;
+  Location loc = ir.loc;
+  NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegs,
+                                 NVVM::SetMaxRegisterAction::decrease);
+  auto issuer = scf::IfOp::create(
+      b, loc, ir.cmp(LLVM::ICmpPredicate::eq, tid, ir.c32(0)), false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(issuer.thenBlock());
+  int64_t kTiles = ceilDiv(spec.k, kBK);
+  auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1));
+  b.setInsertionPointToStart(loop.getBody());
+  Value kt = loop.getInductionVar();
+  Value s = ir.urem(kt, ir.c32(ring.stages));
+  Value parity = ir.band(ir.udiv(kt, ir.c32(ring.stages)), ir.c32(1));
+  // The stage's previous round must have been consumed (a fresh barrier
+  // counts as having completed the phase before its first).
+  NVVM::MBarrierTryWaitParityOp::create(b, loc, ring.empty(ir, s),
+                                        ir.bxor(parity, ir.c32(1)),
+                                        ir.c32(10000000));
+  Value full = ring.full(ir, s);
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
+                                         ir.c32(ring.stageBytes),
+                                         NVVM::MemScopeKind::CTA,
+                                         /*relaxed=*/false, Value());
+  Value stage = ir.offset(ring.smem, ir.mul(s, ir.c32(ring.stageBytes)));
+  auto cluster = LLVM::LLVMPointerType::get(b.getContext(), 7);
+  auto load = [&](Value dst, Value map, ValueRange coords) {
+    Value dst7 = LLVM::AddrSpaceCastOp::create(b, loc, cluster, dst);
+    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+        b, loc, dst7, map, coords, full, ValueRange{}, Value(), Value(),
+        NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(),
+        /*predicate=*/Value());
+  };
+  Value k0 = ir.mul(kt, ir.c32(kBK));
+  load(stage, tmA, {k0, m0});
+  Value bTile = ir.offset(stage, ir.c32(ring.aBytes));
+  if (spec.bKMajor) {
+    load(bTile, tmB, {k0, n0});
+  } else {
+    // [K,N]: BN/64 boxes of 64 columns x 64 rows, one after the other.
+    for (int64_t j = 0; j < spec.bn / 64; ++j)
+      load(ir.offset(bTile, ir.c32(j * 64 * kBK * 2)), tmB,
+           {ir.add(n0, ir.c32(j * 64)), k0});
+  }
+}
+
+/// The fp32 pair (v0, v1) at (row, col), (row, col + 1) through the
+/// epilogue, stored into C.
+void storePair(Ir &ir, const GemmSm90Spec &spec, ValueRange args, Value v0,
+               Value v1, Value row, Value col) {
+  OpBuilder &b = ir.b;
+  Location loc = ir.loc;
+  auto pairOf = [&](Type t) { return VectorType::get({2}, t); };
+  Value v = LLVM::PoisonOp::create(b, loc, pairOf(ir.f32));
+  v = LLVM::InsertElementOp::create(b, loc, v, v0, ir.c32(0));
+  v = LLVM::InsertElementOp::create(b, loc, v, v1, ir.c32(1));
+  unsigned eb = bytesOf(spec.out);
+  Value rowOffset = ir.mul(ir.zext64(row), ir.c64(spec.n));
+  Value index = ir.add(rowOffset, ir.zext64(col));
+  auto loadPair = [&](Value base, Value at) -> Value {
+    Value p = ir.offset(base, ir.mul(at, ir.c64(eb)));
+    Value x = LLVM::LoadOp::create(b, loc, pairOf(spec.out), p, 2 * eb);
+    if (!spec.out.isF32())
+      x = LLVM::FPExtOp::create(b, loc, pairOf(ir.f32), x);
+    return x;
+  };
+  for (const GemmEpilogueOp &e : spec.epilogue) {
+    switch (e.kind) {
+    case GemmEpilogueOp::Kind::BiasColumn:
+      v = LLVM::FAddOp::create(b, loc, v, loadPair(args[e.arg], ir.zext64(col)));
+      break;
+    case GemmEpilogueOp::Kind::Residual:
+      v = LLVM::FAddOp::create(b, loc, v, loadPair(args[e.arg], index));
+      break;
+    case GemmEpilogueOp::Kind::Relu:
+    case GemmEpilogueOp::Kind::Clip: {
+      float lo = e.kind == GemmEpilogueOp::Kind::Relu ? 0.0f : e.lo;
+      auto splat = [&](float x) {
+        return LLVM::ConstantOp::create(
+            b, loc, pairOf(ir.f32),
+            DenseElementsAttr::get(pairOf(ir.f32), b.getF32FloatAttr(x).getValue()));
+      };
+      v = LLVM::MaxNumOp::create(b, loc, v, splat(lo));
+      if (e.kind == GemmEpilogueOp::Kind::Clip)
+        v = LLVM::MinNumOp::create(b, loc, v, splat(e.hi));
+      break;
+    }
+    }
+  }
+  if (!spec.out.isF32())
+    v = LLVM::FPTruncOp::create(b, loc, pairOf(spec.out), v);
+  Value dst = ir.offset(args[spec.numArgs - 1], ir.mul(index, ir.c64(eb)));
+  LLVM::StoreOp::create(b, loc, v, dst, 2 * eb);
+}
+
+void buildConsumer(Ir &ir, const GemmSm90Spec &spec, const Ring &ring,
+                   Value tid, Value m0, Value n0, ValueRange args) {
+  OpBuilder &b = ir.b;
+  Location loc = ir.loc;
+  MLIRContext *ctx = b.getContext();
+  NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegs,
+                                 NVVM::SetMaxRegisterAction::increase);
+  Value consumer = ir.add(ir.udiv(tid, ir.c32(128)), ir.c32(-1)); // 0 or 1
+  Value t = ir.urem(tid, ir.c32(128));
+  Value warp = ir.udiv(t, ir.c32(32));
+  Value lane = ir.urem(tid, ir.c32(32));
+
+  int64_t accCount = spec.bn / 2;
+  SmallVector<Type> fields(accCount, ir.f32);
+  auto accType = LLVM::LLVMStructType::getLiteral(ctx, fields);
+  Value zero = LLVM::ZeroOp::create(b, loc, accType);
+  auto wgmmaElem = spec.elem.isF16() ? NVVM::WGMMATypes::f16 : NVVM::WGMMATypes::bf16;
+
+  int64_t kTiles = ceilDiv(spec.k, kBK);
+  auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1),
+                                 ValueRange{zero});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kt = loop.getInductionVar();
+    Value acc = loop.getRegionIterArgs()[0];
+    Value s = ir.urem(kt, ir.c32(ring.stages));
+    Value parity = ir.band(ir.udiv(kt, ir.c32(ring.stages)), ir.c32(1));
+    NVVM::MBarrierTryWaitParityOp::create(b, loc, ring.full(ir, s), parity,
+                                          ir.c32(10000000));
+    Value stage = ir.add(ring.smemAddr,
+                         ir.zext64(ir.mul(s, ir.c32(ring.stageBytes))));
+    // This warpgroup's 64 rows of A; B whole.
+    Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(64 * 128)));
+    Value bAddr = ir.add(stage, ir.c64(ring.aBytes));
+    NVVM::WgmmaFenceAlignedOp::create(b, loc);
+    for (int64_t kk = 0; kk < kBK / 16; ++kk) {
+      // A (K-major): a k16 step is 32 bytes along the swizzled row.
+      Value descA = descriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 1024);
+      // B K-major likewise; B MN-major: 16 rows of 128 bytes per step,
+      // 64-column boxes 8 KiB apart.
+      Value descB =
+          spec.bKMajor
+              ? descriptor(ir, ir.add(bAddr, ir.c64(kk * 32)), 16, 1024)
+              : descriptor(ir, ir.add(bAddr, ir.c64(kk * 16 * 128)),
+                           64 * kBK * 2, 1024);
+      acc = NVVM::WgmmaMmaAsyncOp::create(
+          b, loc, accType, acc, descA, descB,
+          NVVM::MMAShapeAttr::get(ctx, 64, spec.bn, 16),
+          NVVM::WGMMATypesAttr::get(ctx, wgmmaElem),
+          NVVM::WGMMATypesAttr::get(ctx, wgmmaElem),
+          NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
+          NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
+          NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+          NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
+          NVVM::MMALayoutAttr::get(ctx, NVVM::MMALayout::row),
+          NVVM::MMALayoutAttr::get(ctx, spec.bKMajor ? NVVM::MMALayout::col
+                                                     : NVVM::MMALayout::row),
+          NVVM::MMAIntOverflowAttr());
+    }
+    NVVM::WgmmaGroupSyncAlignedOp::create(b, loc);
+    // One group stays in flight; the one before it is done: free its stage
+    // (one arrival per warp).
+    NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(1));
+    Value release = ir.band(ir.cmp(LLVM::ICmpPredicate::ugt, kt, ir.c32(0)),
+                            ir.cmp(LLVM::ICmpPredicate::eq, lane, ir.c32(0)));
+    auto rel = scf::IfOp::create(b, loc, release, false);
+    b.setInsertionPointToStart(rel.thenBlock());
+    Value prev = ir.urem(ir.add(kt, ir.c32(ring.stages - 1)), ir.c32(ring.stages));
+    NVVM::MBarrierArriveOp::create(b, loc, Type(), ring.empty(ir, prev), Value());
+    b.setInsertionPointAfter(rel);
+    scf::YieldOp::create(b, loc, acc);
+  }
+  NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value acc = loop.getResult(0);
+
+  // Accumulator fragment of m64nNk16: thread (warp, lane) holds rows
+  // 16 warp + lane/4 (+8) and columns 8 j + 2 (lane % 4) (+1).
+  Value rowBase = ir.add(
+      ir.add(m0, ir.mul(consumer, ir.c32(64))),
+      ir.add(ir.mul(warp, ir.c32(16)), ir.udiv(lane, ir.c32(4))));
+  Value colBase = ir.add(n0, ir.mul(ir.urem(lane, ir.c32(4)), ir.c32(2)));
+  bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
+  for (int64_t j = 0; j < spec.bn / 8; ++j)
+    for (int64_t half = 0; half < 2; ++half) {
+      int64_t i = 4 * j + 2 * half;
+      Value row = ir.add(rowBase, ir.c32(8 * half));
+      Value col = ir.add(colBase, ir.c32(8 * j));
+      Value v0 = LLVM::ExtractValueOp::create(b, loc, acc, i);
+      Value v1 = LLVM::ExtractValueOp::create(b, loc, acc, i + 1);
+      if (!guardRows && !guardCols) {
+        storePair(ir, spec, args, v0, v1, row, col);
+        continue;
+      }
+      Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
+                             ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)));
+      auto guard = scf::IfOp::create(b, loc, inside, false);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(guard.thenBlock());
+      storePair(ir, spec, args, v0, v1, row, col);
+    }
+}
+
+Value sharedMemory(OpBuilder &b, Location loc, ModuleOp module) {
+  auto arrayType = LLVM::LLVMArrayType::get(b.getI8Type(), 0);
+  auto global = module.lookupSymbol<LLVM::GlobalOp>(kSharedSymbol);
+  if (!global) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    global = LLVM::GlobalOp::create(b, loc, arrayType, /*isConstant=*/false,
+                                    LLVM::Linkage::External, kSharedSymbol,
+                                    Attribute(), /*alignment=*/1024,
+                                    /*addrSpace=*/3);
+  }
+  return LLVM::AddressOfOp::create(b, loc, global);
+}
+} // namespace
+
+std::string mlir::infer::gemmSm90Unsupported(const GemmSm90Spec &spec) {
+  if (!(spec.elem.isF16() || spec.elem.isBF16()))
+    return "operands are not fp16 or bf16";
+  if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()))
+    return "the result is not fp16, bf16 or fp32";
+  if (spec.m < 1 || spec.n < 2 || spec.k < 1 || spec.m >= (int64_t(1) << 31) ||
+      spec.n >= (int64_t(1) << 31) || spec.k >= (int64_t(1) << 31))
+    return "sizes out of range";
+  // TMA strides are multiples of 16 bytes; C is stored in pairs.
+  if (spec.k % 8 != 0)
+    return "K is not a multiple of 8";
+  if (!spec.bKMajor && spec.n % 8 != 0)
+    return "N is not a multiple of 8";
+  if (spec.n % 2 != 0)
+    return "N is odd";
+  if (spec.bn != 128 && spec.bn != 256)
+    return "unsupported tile width";
+  return "";
+}
+
+FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
+                                                     const GemmSm90Spec &spec,
+                                                     Location loc,
+                                                     std::string &error) {
+  std::string why = gemmSm90Unsupported(spec);
+  if (!why.empty()) {
+    error = "internal: the sm_90a GEMM cannot compute this product: " + why;
+    return failure();
+  }
+  unsigned eb = bytesOf(spec.elem), ob = bytesOf(spec.out);
+  int64_t aBytes = kBM * kBK * eb, bBytes = spec.bn * kBK * eb;
+  Ring ring;
+  ring.stages = spec.stages;
+  ring.stageBytes = aBytes + bBytes;
+  ring.aBytes = aBytes;
+  int64_t tilesM = ceilDiv(spec.m, kBM), tilesN = ceilDiv(spec.n, spec.bn);
+
+  KernelInfo info;
+  info.kind = "gemm_sm90";
+  info.grid = tilesM * tilesN;
+  info.blockThreads = kThreads;
+  info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
+  uint8_t dt = dtypeCode(spec.elem);
+  info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
+                             {uint64_t(spec.k) * eb}, {kBK, kBM}, 3});
+  if (spec.bKMajor)
+    info.tensorMaps.push_back({1, dt, {uint64_t(spec.k), uint64_t(spec.n)},
+                               {uint64_t(spec.k) * eb},
+                               {kBK, static_cast<uint32_t>(spec.bn)}, 3});
+  else
+    info.tensorMaps.push_back({1, dt, {uint64_t(spec.n), uint64_t(spec.k)},
+                               {uint64_t(spec.n) * eb}, {64, kBK}, 3});
+  std::vector<uint64_t> argBytes(spec.numArgs, 0);
+  argBytes[0] = uint64_t(spec.m) * spec.k * eb;
+  argBytes[1] = uint64_t(spec.k) * spec.n * eb;
+  for (const GemmEpilogueOp &e : spec.epilogue)
+    if (e.arg >= 0)
+      argBytes[e.arg] = (e.kind == GemmEpilogueOp::Kind::BiasColumn
+                             ? uint64_t(spec.n)
+                             : uint64_t(spec.m) * spec.n) *
+                        ob;
+  argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
+
+  auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
+    Ir ir(b, loc);
+    auto module = b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
+    ring.smem = sharedMemory(b, loc, module);
+    ring.smemAddr = LLVM::PtrToIntOp::create(b, loc, ir.i64, ring.smem);
+    ValueRange buffers = args.take_front(spec.numArgs);
+    Value tmA = args[spec.numArgs], tmB = args[spec.numArgs + 1];
+    Value tid = NVVM::ThreadIdXOp::create(b, loc, ir.i32);
+    Value bid = NVVM::BlockIdXOp::create(b, loc, ir.i32);
+
+    // Tile coordinates, kGroupRows tile rows at a time.
+    int64_t groupTiles = kGroupRows * tilesN;
+    Value group = ir.udiv(bid, ir.c32(groupTiles));
+    Value firstRow = ir.mul(group, ir.c32(kGroupRows));
+    Value left = ir.add(ir.c32(tilesM), ir.mul(firstRow, ir.c32(-1)));
+    Value rows = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, left, ir.c32(kGroupRows)),
+                           left, ir.c32(kGroupRows));
+    Value inGroup = ir.urem(bid, ir.c32(groupTiles));
+    Value tm = ir.add(firstRow, ir.urem(inGroup, rows));
+    Value tn = ir.udiv(inGroup, rows);
+    Value m0 = ir.mul(tm, ir.c32(kBM)), n0 = ir.mul(tn, ir.c32(spec.bn));
+
+    // Barriers: full[s] expects the producer and the stage's bytes,
+    // empty[s] one arrival per consumer warp.
+    auto init = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::eq, tid, ir.c32(0)),
+                                  false);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(init.thenBlock());
+      for (int64_t s = 0; s < spec.stages; ++s) {
+        NVVM::MBarrierInitOp::create(b, loc, ring.full(ir, ir.c32(s)), ir.c32(1),
+                                     Value());
+        NVVM::MBarrierInitOp::create(b, loc, ring.empty(ir, ir.c32(s)), ir.c32(8),
+                                     Value());
+      }
+      NVVM::FenceMbarrierInitOp::create(b, loc);
+      for (Value map : {tmA, tmB})
+        NVVM::PrefetchOp::create(b, loc, NVVM::PrefetchCacheLevelAttr(),
+                                 NVVM::CacheEvictionPriorityAttr(), map, Value(),
+                                 /*tensormap=*/true);
+    }
+    NVVM::Barrier0Op::create(b, loc);
+
+    auto role = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::ult, tid, ir.c32(128)),
+                                  true);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(role.thenBlock());
+      buildProducer(ir, spec, ring, tid, m0, n0, tmA, tmB);
+      b.setInsertionPointToStart(role.elseBlock());
+      buildConsumer(ir, spec, ring, tid, m0, n0, buffers);
+    }
+    return success();
+  };
+  return kernels.addCudaKernel(info, argBytes, loc, build, error);
+}
