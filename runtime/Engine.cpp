@@ -281,9 +281,10 @@ infer_status Engine::verify() {
           ok &= buffers->Get(l->args()->Get(j))->size() == k->arg_bytes()->Get(j);
       }
       else if (l->kind() == fb::LaunchKind::Copy)
-        ok &= l->args()->size() == 2 &&
-              buffers->Get(l->args()->Get(0))->size() ==
-                  buffers->Get(l->args()->Get(1))->size();
+        // Only once every argument is known to name a buffer.
+        ok = ok && l->args()->size() == 2 &&
+             buffers->Get(l->args()->Get(0))->size() ==
+                 buffers->Get(l->args()->Get(1))->size();
       else
         ok = false;
       if (!ok)

@@ -70,9 +70,13 @@ Value mlir::infer::buildReduction(
   SmallVector<bool> reduced(rank, axes.empty());
   for (int64_t a : axes)
     reduced[a] = true;
+  // A kept (size-1) dimension of the result gets a loop of its own, of
+  // extent 1, so that every indexing map is a projected permutation: the
+  // reduction then tiles and fuses like any op (GPU thread splits).
   SmallVector<int64_t> outShape;
   SmallVector<AffineExpr> outExprs;
   SmallVector<utils::IteratorType> iters;
+  int64_t loops = rank;
   for (int64_t i = 0; i < rank; ++i) {
     iters.push_back(reduced[i] ? utils::IteratorType::reduction
                                : utils::IteratorType::parallel);
@@ -81,13 +85,17 @@ Value mlir::infer::buildReduction(
       outExprs.push_back(getAffineDimExpr(i, ctx));
     } else if (keepDims) {
       outShape.push_back(1);
-      outExprs.push_back(getAffineConstantExpr(0, ctx));
+      outExprs.push_back(getAffineDimExpr(loops++, ctx));
     }
   }
+  iters.resize(loops, utils::IteratorType::parallel);
   auto outType = RankedTensorType::get(outShape, accType);
   Value acc = filledTensor(b, loc, outType, init);
-  SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(rank, ctx),
-                              AffineMap::get(rank, 0, outExprs, ctx)};
+  SmallVector<AffineExpr> inExprs;
+  for (int64_t i = 0; i < rank; ++i)
+    inExprs.push_back(getAffineDimExpr(i, ctx));
+  SmallVector<AffineMap> maps{AffineMap::get(loops, 0, inExprs, ctx),
+                              AffineMap::get(loops, 0, outExprs, ctx)};
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{outType}, ValueRange{input}, ValueRange{acc}, maps,
       iters, [&](OpBuilder &nb, Location nl, ValueRange args) {

@@ -59,6 +59,9 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) {
     return 0;
   if (DIR *d = opendir(dir)) {
     while (dirent *e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.size() < 7 || name.compare(name.size() - 6, 6, ".infer") != 0)
+        continue;
       std::ifstream f(std::string(dir) + "/" + e->d_name, std::ios::binary);
       std::string bytes((std::istreambuf_iterator<char>(f)),
                         std::istreambuf_iterator<char>());
