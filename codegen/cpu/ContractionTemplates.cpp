@@ -45,6 +45,18 @@
 using namespace mlir;
 using namespace mlir::infer;
 
+Value mlir::infer::outerValue(Value v) {
+  if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(v))
+    if (auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp()))
+      return fused.getOperand(arg.getArgNumber());
+  return v;
+}
+
+FailureOr<reference::Tensor> mlir::infer::constantData(Value v) {
+  return reference::Tensor::fromAttr(
+      outerValue(v).getDefiningOp<ConstantOp>().getValue());
+}
+
 namespace {
 /// Scratch above this size makes conv_im2col fall back to the generic path.
 constexpr uint64_t kMaxIm2colBytes = uint64_t(64) << 20;
@@ -69,15 +81,6 @@ RankedTensorType typeOf(Value v) {
 }
 
 bool isF32(Value v) { return typeOf(v).getElementType().isF32(); }
-/// The value outside a fusion group that a group's block argument stands
-/// for (weights enter groups as operands).
-Value outerValue(Value v) {
-  if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(v))
-    if (auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp()))
-      return fused.getOperand(arg.getArgNumber());
-  return v;
-}
-
 bool isConstant(Value v) { return v && outerValue(v).getDefiningOp<ConstantOp>(); }
 
 MemRefType memrefOf(Value v) {
@@ -88,11 +91,6 @@ MemRefType memrefOf(Value v) {
 //===----------------------------------------------------------------------===//
 // Weight packing (compile time)
 //===----------------------------------------------------------------------===//
-
-FailureOr<reference::Tensor> constantData(Value v) {
-  return reference::Tensor::fromAttr(
-      outerValue(v).getDefiningOp<ConstantOp>().getValue());
-}
 
 std::vector<char> toBytes(const std::vector<float> &v) {
   std::vector<char> bytes(v.size() * sizeof(float));

@@ -35,6 +35,10 @@
 
 namespace mlir::infer {
 
+namespace reference {
+class Tensor;
+} // namespace reference
+
 /// One elementwise step applied to the accumulators before they are stored
 /// (a fused epilogue): a unary function, or a binary function with an
 /// operand read per output channel/row, per column, as a scalar, or as a
@@ -69,6 +73,13 @@ struct TemplateKernel {
   std::vector<uint64_t> scratchBytes;
   std::vector<TemplateStage> stages;
 };
+
+/// The value outside a fusion group that a group's block argument stands
+/// for (weights enter groups as operands), or `v` itself.
+Value outerValue(Value v);
+
+/// The data of the constant `v` (through outerValue) stands for.
+FailureOr<reference::Tensor> constantData(Value v);
 
 /// The tile configuration chosen for `op` on `target`, or null when no
 /// template applies (the op then takes the generic linalg path). Sets the

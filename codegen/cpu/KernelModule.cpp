@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/KernelModule.h"
+#include "codegen/WorkDir.h"
 #include "codegen/ScalarOps.h"
 #include "codegen/linalg/LowerToLinalg.h"
 
@@ -614,18 +615,6 @@ void addEntryPoints(ModuleOp module) {
 }
 
 /// Runs `program` with `args`; false with the command line in `error`.
-bool run(StringRef program, ArrayRef<StringRef> args, std::string &error) {
-  std::string message;
-  int rc = llvm::sys::ExecuteAndWait(program, args, std::nullopt, {}, 0, 0,
-                                     &message);
-  if (rc != 0) {
-    error = "'" + program.str() + "' failed";
-    if (!message.empty())
-      error += ": " + message;
-    return false;
-  }
-  return true;
-}
 } // namespace
 
 LogicalResult KernelModule::lowerToLLVMDialect(const CpuCodegenOptions &options,
@@ -736,18 +725,11 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
     llvmModule->print(llvm::errs(), nullptr);
 
   // Object code, then a shared object linked by lld.
-  llvm::SmallString<128> dir;
-  if (!options.keepDir.empty()) {
-    dir = options.keepDir;
-    llvm::sys::fs::create_directories(dir);
-  } else if (std::error_code ec =
-                 llvm::sys::fs::createUniqueDirectory("infer-cpu", dir)) {
-    error = "cannot create a temporary directory: " + ec.message();
+  WorkDir work;
+  if (!work.create(options.keepDir, "infer-cpu", error))
     return failure();
-  }
-  llvm::SmallString<128> objPath(dir), soPath(dir);
-  llvm::sys::path::append(objPath, "kernels.o");
-  llvm::sys::path::append(soPath, "kernels.so");
+  llvm::SmallString<128> objPath = work.file("kernels.o"),
+                         soPath = work.file("kernels.so");
   {
     std::error_code ec;
     llvm::raw_fd_ostream out(objPath, ec);
@@ -769,8 +751,8 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
     error = "ld.lld not found (install lld-22: scripts/install-deps.sh)";
     return failure();
   }
-  if (!run(*lld,
-           {*lld, "-shared", "--gc-sections", "-O2", "-o", soPath.str(),
+  if (!work.run(*lld,
+                {*lld, "-shared", "--gc-sections", "-O2", "-o", soPath.str(),
             objPath.str(), "-L/lib/x86_64-linux-gnu", "-L/usr/lib/x86_64-linux-gnu",
             "--as-needed", "-lm"},
            error))
@@ -781,8 +763,5 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
     error = "cannot read the linked kernels: " + buffer.getError().message();
     return failure();
   }
-  std::vector<char> bytes((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
-  if (options.keepDir.empty())
-    llvm::sys::fs::remove_directories(dir);
-  return bytes;
+  return std::vector<char>((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
 }

@@ -21,20 +21,12 @@ using Result = std::optional<TemplateKernel>;
 
 RankedTensorType typeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()); }
 
-/// The value outside a fusion group that a block argument stands for.
-Value outerValue(Value v) {
-  if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(v))
-    if (auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp()))
-      return fused.getOperand(arg.getArgNumber());
-  return v;
-}
-
 ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<ConstantOp>(); }
 
 /// A constant [K][N] matrix as [N][K] in `elem`'s bytes (fp16 / bf16).
 FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
                                              Type elem) {
-  FailureOr<reference::Tensor> t = reference::Tensor::fromAttr(constantOf(v).getValue());
+  FailureOr<reference::Tensor> t = constantData(v);
   if (failed(t) || !t->isFloat())
     return failure();
   const llvm::fltSemantics &sem =

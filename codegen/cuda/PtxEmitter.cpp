@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/WorkDir.h"
 #include "codegen/cpu/KernelModule.h"
 #include "codegen/cuda/CudaTarget.h"
 
@@ -103,24 +104,6 @@ LogicalResult addCudaEntryPoints(ModuleOp module, std::string &error) {
   return success();
 }
 
-bool runProgram(StringRef program, ArrayRef<StringRef> args, std::string &error) {
-  std::string message;
-  llvm::SmallString<128> errFile;
-  llvm::sys::fs::createTemporaryFile("infer-ptxas", "log", errFile);
-  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(errFile),
-                                          StringRef(errFile)};
-  int rc = llvm::sys::ExecuteAndWait(program, args, std::nullopt, redirects, 0,
-                                     0, &message);
-  if (rc != 0) {
-    error = "'" + program.str() + "' failed";
-    if (!message.empty())
-      error += ": " + message;
-    if (auto log = llvm::MemoryBuffer::getFile(errFile))
-      error += "\n" + (*log)->getBuffer().str();
-  }
-  llvm::sys::fs::remove(errFile);
-  return rc == 0;
-}
 } // namespace
 
 FailureOr<CudaBinaries>
@@ -194,18 +177,11 @@ KernelModule::compileToCuda(const CudaTarget &target,
                     "driver compiles it when loading";
     return out;
   }
-  llvm::SmallString<128> dir;
-  if (!options.keepDir.empty()) {
-    dir = options.keepDir;
-    llvm::sys::fs::create_directories(dir);
-  } else if (std::error_code ec =
-                 llvm::sys::fs::createUniqueDirectory("infer-cuda", dir)) {
-    error = "cannot create a temporary directory: " + ec.message();
+  WorkDir work;
+  if (!work.create(options.keepDir, "infer-cuda", error))
     return failure();
-  }
-  llvm::SmallString<128> ptxPath(dir), cubinPath(dir);
-  llvm::sys::path::append(ptxPath, "kernels.ptx");
-  llvm::sys::path::append(cubinPath, "kernels.cubin");
+  llvm::SmallString<128> ptxPath = work.file("kernels.ptx"),
+                         cubinPath = work.file("kernels.cubin");
   {
     std::error_code ec;
     llvm::raw_fd_ostream f(ptxPath, ec);
@@ -216,9 +192,9 @@ KernelModule::compileToCuda(const CudaTarget &target,
     f << out.ptx;
   }
   std::string arch = "-arch=" + target.arch;
-  if (!runProgram(target.ptxas,
-                  {target.ptxas, arch, "-O3", "-o", cubinPath.str(), ptxPath.str()},
-                  error))
+  if (!work.run(target.ptxas,
+                {target.ptxas, arch, "-O3", "-o", cubinPath.str(), ptxPath.str()},
+                error))
     return failure();
   auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false,
                                            /*RequiresNullTerminator=*/false);
@@ -227,7 +203,5 @@ KernelModule::compileToCuda(const CudaTarget &target,
     return failure();
   }
   out.cubin.assign((*cubin)->getBufferStart(), (*cubin)->getBufferEnd());
-  if (options.keepDir.empty())
-    llvm::sys::fs::remove_directories(dir);
   return out;
 }

@@ -392,25 +392,37 @@ infer_status CudaExecution::launch(uint32_t i, std::string &error) {
   return INFER_OK;
 }
 
-infer_status CudaExecution::enqueue(bool copies, std::string &error) {
+infer_status CudaExecution::copyInputs(std::string &error) {
   const Driver *d = program->driver;
-  const fb::Model &m = *model;
   CUresult r;
-  for (size_t i = 0; copies && i < devIn.size(); ++i)
+  for (size_t i = 0; i < devIn.size(); ++i)
     if (inSizes[i] &&
         (r = d->cuMemcpyHtoDAsync(devIn[i], hostIn[i], inSizes[i], stream)) != CUDA_SUCCESS)
       return error = d->describe(r, "cannot copy inputs to the device"),
              Driver::statusOf(r);
-  uint32_t n = m.launches() ? m.launches()->size() : 0;
-  for (uint32_t i = 0; i < n; ++i)
-    if (infer_status s = launch(i, error))
-      return s;
-  for (size_t i = 0; copies && i < devOut.size(); ++i)
+  return INFER_OK;
+}
+
+infer_status CudaExecution::copyOutputs(std::string &error) {
+  const Driver *d = program->driver;
+  CUresult r;
+  for (size_t i = 0; i < devOut.size(); ++i)
     if (outSizes[i] &&
         (r = d->cuMemcpyDtoHAsync(hostOut[i], devOut[i], outSizes[i], stream)) != CUDA_SUCCESS)
       return error = d->describe(r, "cannot copy outputs from the device"),
              Driver::statusOf(r);
   return INFER_OK;
+}
+
+infer_status CudaExecution::enqueue(bool copies, std::string &error) {
+  if (copies)
+    if (infer_status s = copyInputs(error))
+      return s;
+  uint32_t n = model->launches() ? model->launches()->size() : 0;
+  for (uint32_t i = 0; i < n; ++i)
+    if (infer_status s = launch(i, error))
+      return s;
+  return copies ? copyOutputs(error) : INFER_OK;
 }
 
 infer_status CudaExecution::run(double *launchMs, bool copies, std::string &error) {
@@ -431,9 +443,9 @@ infer_status CudaExecution::run(double *launchMs, bool copies, std::string &erro
       if ((r = d->cuEventCreate(&e, 0)) != CUDA_SUCCESS)
         return release(), error = d->describe(r, "cannot create a CUDA event"),
                Driver::statusOf(r);
-    for (size_t i = 0; copies && i < devIn.size(); ++i)
-      if (inSizes[i])
-        d->cuMemcpyHtoDAsync(devIn[i], hostIn[i], inSizes[i], stream);
+    if (copies)
+      if (infer_status s = copyInputs(error))
+        return release(), s;
     d->cuEventRecord(events[0], stream);
     for (uint32_t i = 0; i < n; ++i) {
       if (infer_status s = launch(i, error))
@@ -449,9 +461,9 @@ infer_status CudaExecution::run(double *launchMs, bool copies, std::string &erro
       launchMs[i] = ms;
     }
     release();
-    for (size_t i = 0; copies && i < devOut.size(); ++i)
-      if (outSizes[i])
-        d->cuMemcpyDtoHAsync(hostOut[i], devOut[i], outSizes[i], stream);
+    if (copies)
+      if (infer_status s = copyOutputs(error))
+        return s;
   } else if (useGraph) {
     CUgraphExec &graph = graphs[copies ? 1 : 0];
     if (!graph) {

@@ -78,6 +78,8 @@ public:
 
 private:
   infer_status enqueue(bool copies, std::string &error);
+  infer_status copyInputs(std::string &error);
+  infer_status copyOutputs(std::string &error);
   infer_status launch(uint32_t i, std::string &error);
 
   const CudaProgram *program = nullptr;

@@ -1,0 +1,51 @@
+//===- WorkDir.h - The directory of a backend's intermediate files -*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Where a backend writes the files its external steps read (the object for
+// the linker, the PTX for ptxas): the user's --keep directory, kept, or a
+// fresh temporary one, removed when the WorkDir goes away (on failures
+// too); and the running of those steps, their output kept for the error.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_WORKDIR_H
+#define INFER_CODEGEN_WORKDIR_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace mlir::infer {
+
+class WorkDir {
+public:
+  WorkDir() = default;
+  WorkDir(const WorkDir &) = delete;
+  WorkDir &operator=(const WorkDir &) = delete;
+  ~WorkDir();
+
+  /// Uses `keepDir` when set, else a new temporary directory named after
+  /// `prefix`; false with `error` when it cannot be created.
+  bool create(llvm::StringRef keepDir, llvm::StringRef prefix, std::string &error);
+
+  /// The path of `name` inside the directory.
+  llvm::SmallString<128> file(llvm::StringRef name) const;
+
+  /// Runs `program` with `args` (args[0] is the program); on failure,
+  /// `error` says so and holds what it printed.
+  bool run(llvm::StringRef program, llvm::ArrayRef<llvm::StringRef> args,
+           std::string &error) const;
+
+private:
+  llvm::SmallString<128> dir;
+  bool kept = false;
+};
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_WORKDIR_H
