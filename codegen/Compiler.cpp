@@ -675,6 +675,12 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
     error = "the module has no function";
     return failure();
   }
+  if (options.precision != "fp32" && options.precision != "fp16" &&
+      options.precision != "bf16") {
+    error = "unknown precision '" + options.precision +
+            "' (supported: fp32, fp16, bf16)";
+    return failure();
+  }
   func::FuncOp fn = *funcs.begin();
   for (auto [i, arg] : llvm::enumerate(fn.getArguments())) {
     if (!tensorType(arg).hasStaticShape()) {
@@ -694,6 +700,11 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
     options.configurePassManager(pm);
   GraphPipelineOptions graph;
   graph.level = options.optLevel;
+  graph.gpu = cuda;
+  graph.precision = options.precision;
+  // 16-bit GEMMs run on tensor cores (wgmma on sm_90a, mma.sync from
+  // sm_80 on): convolutions become GEMMs there.
+  graph.convToGemm = cuda && options.kernelTemplates && options.precision != "fp32";
   buildGraphPipeline(pm, graph);
   std::string diagnostic;
   {

@@ -31,6 +31,9 @@ struct CompileOptions {
   std::string target = "cpu";
   /// 0: no graph optimization; 1: cleanups; 2: everything (fusion).
   int optLevel = 2;
+  /// "fp32", "fp16" or "bf16": the type float ops compute in (inputs and
+  /// outputs stay fp32; accumulation is fp32).
+  std::string precision = "fp32";
   CpuCodegenOptions cpu;
   /// Use the kernel templates for conv and matmul (off: the generic linalg
   /// path for every op, for debugging).

@@ -103,7 +103,7 @@ struct Group {
 
 class Fuser {
 public:
-  explicit Fuser(Block &block) : block(block) {
+  Fuser(Block &block, bool views) : block(block), views(views) {
     int64_t i = 0;
     for (Operation &op : block)
       position[&op] = i++;
@@ -112,7 +112,8 @@ public:
   void run() {
     formAnchorGroups();
     formElementwiseGroups();
-    absorbInputViews();
+    if (views)
+      absorbInputViews();
     for (Group &g : groups)
       if (g.ops.size() > 1)
         materialize(g);
@@ -129,7 +130,7 @@ private:
       g.pattern = nameOf(&op);
       Value cur = op.getResult(0);
       // An attention writes its result through the layout changes after it.
-      if (llvm::isa<AttentionOp>(op)) {
+      if (views && llvm::isa<AttentionOp>(op)) {
         while (cur.hasOneUse()) {
           Operation *user = *cur.getUsers().begin();
           if (!llvm::isa<TransposeOp, ReshapeOp>(user) || groupOf.count(user))
@@ -146,7 +147,7 @@ private:
         Operation *user = *cur.getUsers().begin();
         if (groupOf.count(user) || user->getBlock() != &block)
           break;
-        if (llvm::isa<ReshapeOp>(user)) {
+        if (views && llvm::isa<ReshapeOp>(user)) {
           g.ops.push_back(user);
           cur = user->getResult(0);
           continue;
@@ -169,7 +170,7 @@ private:
       if (groupOf.count(&op))
         continue;
       bool reshape = llvm::isa<ReshapeOp>(op);
-      if (!isElementwise(&op) && !reshape)
+      if (!isElementwise(&op) && !(reshape && views))
         continue;
       // The elementwise group of the latest producer.
       int64_t target = -1;
@@ -332,6 +333,7 @@ private:
   }
 
   Block &block;
+  bool views;
   llvm::DenseMap<Operation *, int64_t> position;
   llvm::DenseMap<Operation *, int64_t> groupOf;
   llvm::SmallPtrSet<Operation *, 16> viewClones;
@@ -339,15 +341,16 @@ private:
 };
 
 struct FusePass : infer::impl::InferFuseBase<FusePass> {
+  using Base::Base;
   void runOnOperation() override {
-    getOperation()->walk([](func::FuncOp fn) {
+    getOperation()->walk([&](func::FuncOp fn) {
       if (!fn.getBody().empty())
-        fuseFunction(fn);
+        fuseFunction(fn, views);
     });
   }
 };
 } // namespace
 
-void mlir::infer::fuseFunction(func::FuncOp fn) {
-  Fuser(fn.getBody().front()).run();
+void mlir::infer::fuseFunction(func::FuncOp fn, bool views) {
+  Fuser(fn.getBody().front(), views).run();
 }

@@ -71,8 +71,22 @@ bool isFusionAnchor(Operation *op);
 /// activations and arithmetic that keep the element type.
 bool isEpilogueOp(Operation *op);
 
-/// Groups the ops of `fn` into infer.fused regions (see InferFuse).
-void fuseFunction(func::FuncOp fn);
+/// Groups the ops of `fn` into infer.fused regions (see InferFuse);
+/// `views` clones layout changes into the groups that read them.
+void fuseFunction(func::FuncOp fn, bool views = true);
+
+/// Runs the float ops of a function in `low` (f16 or bf16): casts around
+/// them, cast pairs that cancel removed (see InferConvertPrecision).
+void populateConvertPrecisionPatterns(RewritePatternSet &patterns, Type low);
+
+/// Rewrites 2-D convolutions on 16-bit floats into an NHWC matrix product:
+/// transposes, padding, an im2col gather and a matmul against the
+/// reordered weight (see InferConvToGemm).
+void populateConvToGemmPatterns(RewritePatternSet &patterns);
+
+/// Moves transposes and reshapes below the elementwise ops that use them,
+/// so that inverse layout changes meet and cancel (see InferSinkLayout).
+void populateSinkLayoutPatterns(RewritePatternSet &patterns);
 
 /// Options of the graph optimization pipeline.
 struct GraphPipelineOptions {
@@ -80,6 +94,16 @@ struct GraphPipelineOptions {
   /// canonicalization, CSE); 2: also folding into weights, pattern
   /// recognition, layout simplification and fusion.
   int level = 2;
+  /// The graph is for a GPU: attention stays matmul / softmax / matmul and
+  /// layout changes are kernels of their own (every kernel splits into
+  /// threads).
+  bool gpu = false;
+  /// "fp32", or "fp16" / "bf16": float ops run in that type, model inputs
+  /// and outputs stay fp32.
+  std::string precision = "fp32";
+  /// Convolutions on 16-bit floats become NHWC matrix products (targets
+  /// whose fastest kernel is a GEMM: CUDA sm_90a).
+  bool convToGemm = false;
 };
 
 /// Adds the graph optimization pipeline of `options.level` to `pm` (a

@@ -113,6 +113,62 @@ def InferSimplifyLayout : Pass<"infer-simplify-layout"> {
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferConvertPrecision : Pass<"infer-convert-precision"> {
+  let summary = "Run float ops in fp16 or bf16";
+  let description = [{
+    What `infer-compile --precision=fp16|bf16` does to the graph. Every op
+    that computes on f32 tensors gets its f32 operands cast to `precision`
+    and its results cast back; then casts that cancel
+    (`f16 -> f32 -> f16`) are removed and casts of constants fold, so that
+    weights are stored converted and only the model's inputs and outputs
+    stay f32. Ops that accumulate over many elements keep f32 (`reduce`,
+    `layer_norm`, `softmax`, `log_softmax`, `global_pool`, `batch_norm`,
+    `cumsum`), as do ops the model computes on indices. Contractions on
+    16-bit operands accumulate in f32 in every kernel.
+  }];
+  let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp16\"",
+           "fp16 or bf16">
+  ];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferConvToGemm : Pass<"infer-conv-to-gemm"> {
+  let summary = "Rewrite 16-bit 2-D convolutions as NHWC matrix products";
+  let description = [{
+    For targets whose fastest kernel is a tensor-core GEMM (CUDA sm_90a).
+    An ungrouped 2-D `conv` on f16 or bf16 with a constant weight becomes
+
+    - a transpose of the input to NHWC;
+    - for a 1x1 stride-1 unpadded convolution, nothing more: the NHWC
+      tensor is already the `[N*H*W, C]` matrix;
+    - else a `pad` (spatial padding, and channels up to a multiple of 8
+      when `kh*kw*C` is not, because a TMA row must be a multiple of 16
+      bytes) and one `gather` of the `kh*kw` window positions of every
+      output pixel (im2col, with strides and dilations in the indices);
+    - a `matmul` with the weight reordered to `[kh*kw*C, M]`, the bias as
+      an `add`, and a transpose back to NCHW.
+
+    `infer-sink-layout` then lets the transposes of consecutive
+    convolutions cancel, so activations stay NHWC between them.
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferSinkLayout : Pass<"infer-sink-layout"> {
+  let summary = "Move transposes and reshapes below elementwise ops";
+  let description = [{
+    Rewrites `op(T(x))` into `T(op(x))` for a transpose or reshape `T`
+    used once and an elementwise unary op, and `op(T(a), T(b))` into
+    `T(op(a, b))` for a binary op whose operands went through the same
+    layout change (or whose other operand is a constant that can follow
+    it). Inverse transposes then meet and compose to nothing, and the
+    elementwise ops land right after the kernel that produced their
+    operand, where fusion puts them in its epilogue.
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
 def InferFuse : Pass<"infer-fuse"> {
   let summary = "Group ops into fusion groups (`infer.fused`)";
   let description = [{
@@ -131,7 +187,15 @@ def InferFuse : Pass<"infer-fuse"> {
       attention, matmul or elementwise group, or that follow an attention,
       cloned into the group so that the kernel reads (or writes) through a
       strided view instead of a copy.
+
+    With `views=false` (GPU targets) layout changes stay kernels of their
+    own: a GPU kernel splits into one thread per output element only when
+    every op of its group tiles, and reshapes do not.
   }];
+  let options = [
+    Option<"views", "views", "bool", /*default=*/"true",
+           "clone layout changes into the groups that read them">
+  ];
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 

@@ -20,25 +20,46 @@ using namespace mlir::infer;
 
 void mlir::infer::buildGraphPipeline(OpPassManager &pm,
                                      const GraphPipelineOptions &options) {
-  if (options.level <= 0)
-    return;
   auto cleanup = [&] {
     pm.addPass(createInferRemoveIdentity());
     pm.addPass(createInferFoldConstants());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   };
-  cleanup();
-  if (options.level < 2)
+  // The precision is what the user asked for: applied at every level.
+  bool lowPrecision = options.precision != "fp32";
+  auto convertPrecision = [&] {
+    if (!lowPrecision)
+      return;
+    pm.addPass(createInferConvertPrecision({options.precision}));
+    pm.addPass(createInferRemoveIdentity());
+    pm.addPass(createInferFoldConstants());
+  };
+  if (options.level < 2) {
+    if (options.level == 1)
+      cleanup();
+    convertPrecision();
     return;
+  }
+  cleanup();
+  // Folding into weights happens in f32, before any conversion.
   pm.addPass(createInferFoldIntoWeights());
   pm.addPass(createInferRecognizeActivations());
   pm.addPass(createInferRecognizeLayerNorm());
   pm.addPass(createInferSimplifyLayout());
-  pm.addPass(createInferRecognizeAttention());
+  // On GPUs attention stays matmul / softmax / matmul, which all split
+  // into threads (the fused op has no GPU kernel yet).
+  if (!options.gpu)
+    pm.addPass(createInferRecognizeAttention());
   pm.addPass(createInferSimplifyLayout());
   cleanup();
-  pm.addPass(createInferFuse());
+  convertPrecision();
+  if (options.convToGemm) {
+    pm.addPass(createInferConvToGemm());
+    pm.addPass(createInferSinkLayout());
+    cleanup();
+  }
+  pm.addPass(createInferFuse({/*views=*/!options.gpu}));
   pm.addPass(createInferConcatInPlace());
 }
 

@@ -97,16 +97,26 @@ def cuda_timed(fn, warmup, iterations):
 
 
 def bench_gemm(rt, path, args, rows):
+    """gemm_*: A and B inputs; gemmw_*[.ARCH]: B a constant of the model
+    (export_gemm.weight), the .sm_90 variant built with mma.sync."""
     name = os.path.basename(path)[:-len(".infer")]
+    base = name.split(".")[0]
     m, n, k = {"gemm_4096": (4096, 4096, 4096), "gemm_8192": (8192, 8192, 8192),
-               "gemm_16384x4096x4096": (16384, 4096, 4096)}[name]
+               "gemm_16384x4096x4096": (16384, 4096, 4096),
+               "gemmw_8192x4096x4096": (8192, 4096, 4096)}[base]
     engine, ctx = rt.load(path)
     device = rt.lib.infer_engine_device(engine).decode()
     torch.manual_seed(0)
     ha = torch.randn(m, k, device="cuda").half()
-    hb = torch.randn(k, n, device="cuda").half()
     rt.set_input(ctx, 0, ha.cpu().numpy())
-    rt.set_input(ctx, 1, hb.cpu().numpy())
+    if base.startswith("gemmw"):
+        import sys
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from export_gemm import weight
+        hb = torch.from_numpy(weight(k, n)).cuda()
+    else:
+        hb = torch.randn(k, n, device="cuda").half()
+        rt.set_input(ctx, 1, hb.cpu().numpy())
     rt.run(ctx)
     y = rt.output(ctx, 0, (m, n), np.float16)
     torch.backends.cuda.matmul.allow_tf32 = False
@@ -153,6 +163,8 @@ def torch_model(name, batch):
     import torchvision
     if name.startswith("mobilenet_v2"):
         return torchvision.models.mobilenet_v2().eval()
+    if name.startswith("resnet50"):
+        return torchvision.models.resnet50().eval()
     layer = torch.nn.TransformerEncoderLayer(d_model=256, nhead=8,
                                              dim_feedforward=1024, dropout=0.1,
                                              activation="gelu", batch_first=True)
@@ -160,8 +172,13 @@ def torch_model(name, batch):
 
 
 def bench_model(rt, path, args, rows):
+    """DATA.infer (fp32) or DATA.fp16.infer: checked against PyTorch fp32
+    (computed by the exporter), timed against PyTorch in the artifact's
+    precision (eager, eager channels-last for CNNs, torch.compile)."""
     name = os.path.basename(path)[:-len(".infer")]
-    data = os.path.join(os.path.dirname(path), name)
+    data_name, _, precision = name.partition(".")
+    precision = precision or "fp32"
+    data = os.path.join(os.path.dirname(path), data_name)
     x = np.load(os.path.join(data, "input.npy"))
     expected = np.load(os.path.join(data, "output.npy"))
     engine, ctx = rt.load(path)
@@ -170,28 +187,41 @@ def bench_model(rt, path, args, rows):
     rt.run(ctx)
     y = rt.output(ctx, 0, expected.shape)
     err = rel_l2(y, expected)
+    tolerance = 1e-3 if precision == "fp32" else 1e-2
     # PyTorch on the same shapes (its own random weights: time only).
-    model = torch_model(name, x.shape[0]).cuda()
-    tx = torch.from_numpy(x).cuda()
+    dtype = torch.float16 if precision == "fp16" else torch.float32
+    model = torch_model(name, x.shape[0]).cuda().to(dtype)
+    tx = torch.from_numpy(x).cuda().to(dtype)
+    peers = {"eager": model}
+    if x.ndim == 4:
+        cl = torch_model(name, x.shape[0]).cuda().to(dtype).to(
+            memory_format=torch.channels_last)
+        txcl = tx.contiguous(memory_format=torch.channels_last)
+        peers["eager_channels_last"] = (cl, txcl)
     with torch.no_grad():
         compiled = torch.compile(model)
         compiled(tx)
-        t_infer, t_device, t_eager, t_compile = [], [], [], []
+        peers["compile"] = compiled
+        times = {"infer": [], "infer_device": []}
+        times.update({k: [] for k in peers})
         for _ in range(args.rounds):
-            t_infer += timed(lambda: rt.run(ctx), 3, args.iterations)
-            t_device += timed(lambda: rt.run_resident(ctx), 3, args.iterations)
-            t_eager += cuda_timed(lambda: model(tx), 3, args.iterations)
-            t_compile += cuda_timed(lambda: compiled(tx), 3, args.iterations)
-    med = {"infer": statistics.median(t_infer),
-           "infer_device": statistics.median(t_device),
-           "eager": statistics.median(t_eager),
-           "compile": statistics.median(t_compile)}
-    rows.append({"name": name, "device": device, "batch": int(x.shape[0]),
-                 "rel_l2": err, "ms": med})
-    print(f"{name} (batch {x.shape[0]}): rel L2 vs PyTorch fp32 {err:.2e}; infer "
+            times["infer"] += timed(lambda: rt.run(ctx), 3, args.iterations)
+            times["infer_device"] += timed(lambda: rt.run_resident(ctx), 3,
+                                           args.iterations)
+            for key, peer in peers.items():
+                f, inp = peer if isinstance(peer, tuple) else (peer, tx)
+                times[key] += cuda_timed(lambda: f(inp), 3, args.iterations)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    batch = int(x.shape[0])
+    rows.append({"name": name, "device": device, "batch": batch,
+                 "precision": precision, "rel_l2": err, "ms": med})
+    peer_text = ", ".join(f"{k} {v:.3f} ms" for k, v in med.items()
+                          if k not in ("infer", "infer_device"))
+    print(f"{name} (batch {batch}, {precision}): rel L2 vs PyTorch fp32 {err:.2e} "
+          f"({'ok' if err <= tolerance else 'MISMATCH'} at {tolerance:g}); infer "
           f"{med['infer_device']:.3f} ms on the device ({med['infer']:.3f} ms with host "
-          f"copies), eager {med['eager']:.3f} ms, torch.compile {med['compile']:.3f} ms; "
-          f"infer/eager {med['infer_device'] / med['eager']:.2f}x", flush=True)
+          f"copies, {batch / med['infer_device'] * 1e3:.0f} inferences/s); {peer_text}; "
+          f"eager/infer {med['eager'] / med['infer_device']:.2f}x", flush=True)
 
 
 def main():

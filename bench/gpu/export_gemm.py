@@ -6,7 +6,9 @@
 Benchmarks (fp16, Y = A @ B with A and B graph inputs, as torch.matmul):
 gemm_4096.onnx (4096^3), gemm_8192.onnx (8192^3), gemm_16384x4096x4096.onnx.
 bench.py makes their inputs on the GPU and checks against torch.matmul in
-fp32.
+fp32. gemmw_8192x4096x4096.onnx: A input times a constant weight W (seeded
+with weight(), which bench.py calls again to check), the form a model's
+layers take and the one the mma.sync kernel (sm_80 to sm_90) reads.
 
 Checks (small, with inputs and a float64 reference in OUT_DIR/<name>/):
   check_edges      MatMul 1000x520 @ 520x776: partial tiles in M, N and K,
@@ -19,15 +21,27 @@ import os
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+
+# onnx is imported by main(): bench.py imports weight() from here on the GPU
+# machine, which may have no onnx.
 
 SHAPES = {"gemm_4096": (4096, 4096, 4096), "gemm_8192": (8192, 8192, 8192),
           "gemm_16384x4096x4096": (16384, 4096, 4096)}
-H = TensorProto.FLOAT16
+
+
+WEIGHTED = {"gemmw_8192x4096x4096": (8192, 4096, 4096)}
+
+
+def weight(k, n):
+    """The constant B of the gemmw models, [K, N] fp16 (deterministic)."""
+    return (np.random.default_rng(7).standard_normal((k, n), dtype=np.float32)
+            * 0.05).astype(np.float16)
 
 
 def save(out, name, nodes, inputs, output_shape, inits=()):
+    import onnx
+    from onnx import TensorProto, helper
+    H = TensorProto.FLOAT16
     graph = helper.make_graph(
         nodes, name, [helper.make_tensor_value_info(n, H, a.shape) for n, a in inputs],
         [helper.make_tensor_value_info("Y", H, output_shape)], initializer=list(inits))
@@ -44,12 +58,17 @@ def save_check(out, name, nodes, inputs, expected, inits=()):
 
 
 def main():
+    from onnx import helper, numpy_helper
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for name, (m, n, k) in SHAPES.items():
         save(out, name, [helper.make_node("MatMul", ["A", "B"], ["Y"], name="matmul")],
              [("A", np.zeros((m, k), np.float16)), ("B", np.zeros((k, n), np.float16))],
              [m, n])
+    for name, (m, n, k) in WEIGHTED.items():
+        save(out, name, [helper.make_node("MatMul", ["A", "W"], ["Y"], name="matmul")],
+             [("A", np.zeros((m, k), np.float16))], [m, n],
+             [numpy_helper.from_array(weight(k, n), "W")])
     g = np.random.default_rng(1)
 
     def half(*shape, scale=1.0):

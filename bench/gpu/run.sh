@@ -3,7 +3,9 @@
 # runtime and infer-run without the compiler, then checks and times the
 # artifacts bench/gpu/prepare.sh compiled into gpu-carry/ against PyTorch
 # (eager and torch.compile) and cuBLAS in the same run.
-#   bench/gpu/run.sh [bench.py options]
+#   bench/gpu/run.sh [--build-only | bench.py options]
+# CARRY names the folder with include/ and models/ (default gpu-carry; a
+# set sent in batches is in gpu-stash, see prepare.sh).
 set -euo pipefail
 CARRY=${CARRY:-gpu-carry}
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
@@ -12,6 +14,7 @@ cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS="-isystem $PWD/$CARRY/include" >/dev/null
 cmake --build build-gpu --target infer_runtime -j "$(nproc)"
 cmake --build build-gpu --target infer-run -j "$(nproc)" || echo "run.sh: infer-run did not build (the benchmark needs the library only)"
+[ "${1:-}" = --build-only ] && exit 0
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
 PYTHONUNBUFFERED=1 python3 bench/gpu/bench.py --runtime build-gpu/lib/libinfer_runtime.so \
   --models "$CARRY/models" "$@"

@@ -111,7 +111,7 @@ bool isUncomputed(Value v) {
     if (llvm::isa<arith::ConstantOp, bufferization::ToTensorOp>(def))
       return true;
     if (!llvm::isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-                   UnrealizedConversionCastOp>(def))
+                   tensor::ExtractSliceOp, UnrealizedConversionCastOp>(def))
       return false;
     v = def->getOperand(0);
   }
@@ -131,7 +131,8 @@ bool producersFuse(Operation *root) {
     if (op != root && !llvm::isa<TilingInterface>(op) &&
         !llvm::isa<tensor::EmptyOp, arith::ConstantOp,
                    bufferization::ToTensorOp, UnrealizedConversionCastOp>(op) &&
-        !(llvm::isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op) &&
+        !(llvm::isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                    tensor::ExtractSliceOp>(op) &&
           isUncomputed(op->getOperand(0))))
       return false;
     for (Value v : op->getOperands())
@@ -265,12 +266,32 @@ LogicalResult tileForGpu(func::FuncOp fn, Value linear, ArrayRef<int64_t> dims,
   return success();
 }
 
+/// A kernel whose output is a slice of its input gets a linalg.copy as its
+/// root, so that the copy splits into threads like any other kernel.
+void copyViewRoot(func::FuncOp fn) {
+  SmallVector<bufferization::MaterializeInDestinationOp> outs;
+  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
+  if (outs.size() != 1)
+    return;
+  auto slice = llvm::dyn_cast_or_null<tensor::ExtractSliceOp>(rootOf(outs.front()));
+  if (!slice || !isUncomputed(slice.getSource()))
+    return;
+  OpBuilder b(slice->getContext());
+  b.setInsertionPointAfter(slice);
+  RankedTensorType t = slice.getType();
+  Value empty = tensor::EmptyOp::create(b, slice.getLoc(), t.getShape(),
+                                        t.getElementType());
+  auto copy = linalg::CopyOp::create(b, slice.getLoc(), slice.getResult(), empty);
+  slice.getResult().replaceAllUsesExcept(copy->getResult(0), copy);
+}
+
 /// GPU form of the split: one thread per point of the root's parallel
 /// loops of extent > 1, or of the outermost of them that its producers
 /// fuse into (softmax: rows). `fn` is replaced by the split function.
 /// Returns the number of threads (1 when nothing splits: one thread
 /// computes all).
 int64_t splitForGpu(func::FuncOp &fn, unsigned linearArg) {
+  copyViewRoot(fn);
   TilingInterface root = splitRoot(fn);
   if (!root)
     return 1;

@@ -6,7 +6,10 @@
 
 #include "codegen/cuda/CudaTemplates.h"
 #include "codegen/cuda/CudaTarget.h"
+#include "codegen/cuda/GatherRows.h"
+#include "codegen/cuda/GemmSm80.h"
 #include "codegen/cuda/GemmSm90.h"
+#include "codegen/cuda/PadRows.h"
 
 #include "ir/InferOps.h"
 #include "reference/Tensor.h"
@@ -46,7 +49,7 @@ FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
 /// Maps the ops after the anchor to GEMM epilogue steps; fails when one
 /// cannot run on the accumulators (the group then takes the generic path).
 LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
-                       TemplateKernel &tk, GemmSm90Spec &spec) {
+                       TemplateKernel &tk, GemmSpec &spec) {
   RankedTensorType out = typeOf(chain);
   for (Operation *op : ops) {
     if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
@@ -80,15 +83,89 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
   }
   return success();
 }
+
+/// A gather of contiguous rows of 16-byte multiples (every architecture).
+Result gatherTemplate(GatherOp g, KernelModule &kernels, std::string &error,
+                      bool &failedBuild) {
+  RankedTensorType in = typeOf(g.getInput()), idx = typeOf(g.getIndices());
+  if (!in.hasStaticShape() || !idx.hasStaticShape() ||
+      !typeOf(g.getOutput()).hasStaticShape() || in.getRank() == 0)
+    return Result();
+  Type et = in.getElementType();
+  if (!et.isIntOrFloat() || et.getIntOrFloatBitWidth() % 8 != 0)
+    return Result();
+  int64_t axis = g.getAxis();
+  if (axis < 0)
+    axis += in.getRank();
+  GatherRowsSpec spec;
+  for (int64_t i = 0; i < in.getRank(); ++i)
+    (i < axis ? spec.outer : i > axis ? spec.inner : spec.rows) *= in.getDimSize(i);
+  spec.count = idx.getNumElements();
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
+  spec.indexBits = idx.getElementType().getIntOrFloatBitWidth();
+  if (!gatherRowsApplies(spec))
+    return Result();
+  FailureOr<KernelInfo> info = addGatherRowsKernel(kernels, spec, g.getLoc(), error);
+  if (failed(info)) {
+    failedBuild = true;
+    return Result();
+  }
+  TemplateKernel tk;
+  tk.inputs.push_back({g.getInput(), {}});
+  tk.inputs.push_back({g.getIndices(), {}});
+  TemplateStage stage;
+  stage.info = std::move(*info);
+  stage.args = {0, 1, 2};
+  tk.stages.push_back(std::move(stage));
+  return Result(std::move(tk));
+}
+/// Constant padding of all but the last dimension (every architecture).
+Result padTemplate(PadOp p, KernelModule &kernels, std::string &error,
+                   bool &failedBuild) {
+  RankedTensorType in = typeOf(p.getInput());
+  if (p.getMode() != PadMode::constant || !in.hasStaticShape() || in.getRank() < 2)
+    return Result();
+  Type et = in.getElementType();
+  PadRowsSpec spec;
+  spec.shape.assign(in.getShape().begin(), in.getShape().end());
+  ArrayRef<int64_t> pads = p.getPads();
+  spec.before.assign(pads.begin(), pads.begin() + in.getRank());
+  spec.after.assign(pads.begin() + in.getRank(), pads.end());
+  double value = p.getValue().convertToDouble();
+  if (auto ft = llvm::dyn_cast<FloatType>(et)) {
+    llvm::APFloat f(value);
+    bool lost = false;
+    f.convert(ft.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
+    spec.valueBits = f.bitcastToAPInt().getZExtValue();
+  } else if (auto it = llvm::dyn_cast<IntegerType>(et); it && it.getWidth() >= 8) {
+    spec.valueBits = static_cast<uint64_t>(static_cast<int64_t>(value));
+    if (it.getWidth() < 64)
+      spec.valueBits &= (uint64_t(1) << it.getWidth()) - 1;
+  } else {
+    return Result();
+  }
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
+  if (!padRowsApplies(spec))
+    return Result();
+  FailureOr<KernelInfo> info = addPadRowsKernel(kernels, spec, p.getLoc(), error);
+  if (failed(info)) {
+    failedBuild = true;
+    return Result();
+  }
+  TemplateKernel tk;
+  tk.inputs.push_back({p.getInput(), {}});
+  TemplateStage stage;
+  stage.info = std::move(*info);
+  stage.args = {0, 1};
+  tk.stages.push_back(std::move(stage));
+  return Result(std::move(tk));
+}
 } // namespace
 
 FailureOr<std::optional<TemplateKernel>>
 mlir::infer::buildCudaTemplate(ArrayRef<Operation *> ops, Value result,
                                const CudaTarget &target, KernelModule &kernels,
                                std::string &error) {
-  // wgmma and TMA exist on sm_90a only.
-  if (target.arch != "sm_90a")
-    return Result();
   SmallVector<Operation *> body;
   for (Operation *op : ops)
     if (!llvm::isa<ConstantOp>(op))
@@ -96,8 +173,22 @@ mlir::infer::buildCudaTemplate(ArrayRef<Operation *> ops, Value result,
   if (body.empty() || body.back()->getResult(0) != result)
     return Result();
   Operation *anchor = body.front();
+  // Data movement of whole 16-byte chunks (every architecture).
+  if (body.size() == 1 && llvm::isa<GatherOp, PadOp>(anchor)) {
+    bool failedBuild = false;
+    Result r = llvm::isa<GatherOp>(anchor)
+                   ? gatherTemplate(llvm::cast<GatherOp>(anchor), kernels, error,
+                                    failedBuild)
+                   : padTemplate(llvm::cast<PadOp>(anchor), kernels, error,
+                                 failedBuild);
+    if (failedBuild)
+      return failure();
+    return r;
+  }
+  // wgmma and TMA exist on sm_90a only; mma.sync from sm_80 on.
+  bool hopper = target.arch == "sm_90a";
   TemplateKernel tk;
-  GemmSm90Spec spec;
+  GemmSpec spec;
   Value a, b;
   if (auto mm = llvm::dyn_cast<MatMulOp>(anchor)) {
     a = mm.getLhs();
@@ -150,11 +241,13 @@ mlir::infer::buildCudaTemplate(ArrayRef<Operation *> ops, Value result,
                       spec.n, tk, spec)))
     return Result();
   spec.numArgs = tk.inputs.size() + 1;
-  if (!gemmSm90Unsupported(spec).empty())
-    return Result();
   // Narrow products waste half of a 256-wide tile.
   spec.bn = spec.n <= 128 ? 128 : 256;
-  FailureOr<KernelInfo> info = addGemmSm90Kernel(kernels, spec, anchor->getLoc(), error);
+  if (!(hopper ? gemmSm90Unsupported(spec) : gemmSm80Unsupported(spec)).empty())
+    return Result();
+  FailureOr<KernelInfo> info =
+      hopper ? addGemmSm90Kernel(kernels, spec, anchor->getLoc(), error)
+             : addGemmSm80Kernel(kernels, spec, anchor->getLoc(), error);
   if (failed(info))
     return failure();
   TemplateStage stage;

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cuda/GemmSm90.h"
+#include "codegen/cuda/GemmCommon.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -30,61 +31,7 @@ constexpr int64_t kGroupRows = 8;
 constexpr int32_t kProducerRegs = 40, kConsumerRegs = 232;
 /// Descriptor bits for the 128-byte swizzle (bits 62-63 = 1).
 constexpr uint64_t kSwizzle128 = uint64_t(1) << 62;
-/// artifact dtypes (infer::fb::DType).
-constexpr uint8_t kF32 = 0, kF16 = 1, kBF16 = 2;
-/// The dynamic shared memory every GEMM kernel of a module uses.
-constexpr const char *kSharedSymbol = "infer_gemm_shared";
 
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-unsigned bytesOf(Type t) { return t.getIntOrFloatBitWidth() / 8; }
-
-uint8_t dtypeCode(Type t) {
-  return t.isF16() ? kF16 : t.isBF16() ? kBF16 : kF32;
-}
-
-/// Integer and pointer arithmetic in the LLVM dialect.
-struct Ir {
-  OpBuilder &b;
-  Location loc;
-  Type i1, i32, i64, f32, ptr, sptr;
-
-  Ir(OpBuilder &b, Location loc) : b(b), loc(loc) {
-    MLIRContext *ctx = b.getContext();
-    i1 = b.getI1Type();
-    i32 = b.getI32Type();
-    i64 = b.getI64Type();
-    f32 = b.getF32Type();
-    ptr = LLVM::LLVMPointerType::get(ctx);
-    sptr = LLVM::LLVMPointerType::get(ctx, 3);
-  }
-  Value c32(int64_t v) {
-    return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
-  }
-  Value c64(int64_t v) {
-    return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
-  }
-  Value add(Value x, Value y) { return LLVM::AddOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return LLVM::MulOp::create(b, loc, x, y); }
-  Value udiv(Value x, Value y) { return LLVM::UDivOp::create(b, loc, x, y); }
-  Value urem(Value x, Value y) { return LLVM::URemOp::create(b, loc, x, y); }
-  Value band(Value x, Value y) { return LLVM::AndOp::create(b, loc, x, y); }
-  Value bor(Value x, Value y) { return LLVM::OrOp::create(b, loc, x, y); }
-  Value bxor(Value x, Value y) { return LLVM::XOrOp::create(b, loc, x, y); }
-  Value lshr(Value x, Value y) { return LLVM::LShrOp::create(b, loc, x, y); }
-  Value cmp(LLVM::ICmpPredicate p, Value x, Value y) {
-    return LLVM::ICmpOp::create(b, loc, p, x, y);
-  }
-  Value select(Value c, Value x, Value y) {
-    return LLVM::SelectOp::create(b, loc, c, x, y);
-  }
-  Value zext64(Value v) { return LLVM::ZExtOp::create(b, loc, i64, v); }
-  /// `base` + `bytes` (i32 or i64), same address space.
-  Value offset(Value base, Value bytes) {
-    return LLVM::GEPOp::create(b, loc, base.getType(), b.getI8Type(), base,
-                               ValueRange{bytes});
-  }
-};
 
 /// The mbarriers and stage buffers of the shared-memory ring.
 struct Ring {
@@ -109,7 +56,7 @@ Value descriptor(Ir &ir, Value addr64, int64_t leadingBytes, int64_t strideBytes
   return ir.bor(field, ir.c64(static_cast<int64_t>(fixed)));
 }
 
-void buildProducer(Ir &ir, const GemmSm90Spec &spec, const Ring &ring,
+void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
                    Value tid, Value m0, Value n0, Value tmA, Value tmB) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
@@ -157,56 +104,7 @@ void buildProducer(Ir &ir, const GemmSm90Spec &spec, const Ring &ring,
   }
 }
 
-/// The fp32 pair (v0, v1) at (row, col), (row, col + 1) through the
-/// epilogue, stored into C.
-void storePair(Ir &ir, const GemmSm90Spec &spec, ValueRange args, Value v0,
-               Value v1, Value row, Value col) {
-  OpBuilder &b = ir.b;
-  Location loc = ir.loc;
-  auto pairOf = [&](Type t) { return VectorType::get({2}, t); };
-  Value v = LLVM::PoisonOp::create(b, loc, pairOf(ir.f32));
-  v = LLVM::InsertElementOp::create(b, loc, v, v0, ir.c32(0));
-  v = LLVM::InsertElementOp::create(b, loc, v, v1, ir.c32(1));
-  unsigned eb = bytesOf(spec.out);
-  Value rowOffset = ir.mul(ir.zext64(row), ir.c64(spec.n));
-  Value index = ir.add(rowOffset, ir.zext64(col));
-  auto loadPair = [&](Value base, Value at) -> Value {
-    Value p = ir.offset(base, ir.mul(at, ir.c64(eb)));
-    Value x = LLVM::LoadOp::create(b, loc, pairOf(spec.out), p, 2 * eb);
-    if (!spec.out.isF32())
-      x = LLVM::FPExtOp::create(b, loc, pairOf(ir.f32), x);
-    return x;
-  };
-  for (const GemmEpilogueOp &e : spec.epilogue) {
-    switch (e.kind) {
-    case GemmEpilogueOp::Kind::BiasColumn:
-      v = LLVM::FAddOp::create(b, loc, v, loadPair(args[e.arg], ir.zext64(col)));
-      break;
-    case GemmEpilogueOp::Kind::Residual:
-      v = LLVM::FAddOp::create(b, loc, v, loadPair(args[e.arg], index));
-      break;
-    case GemmEpilogueOp::Kind::Relu:
-    case GemmEpilogueOp::Kind::Clip: {
-      float lo = e.kind == GemmEpilogueOp::Kind::Relu ? 0.0f : e.lo;
-      auto splat = [&](float x) {
-        return LLVM::ConstantOp::create(
-            b, loc, pairOf(ir.f32),
-            DenseElementsAttr::get(pairOf(ir.f32), b.getF32FloatAttr(x).getValue()));
-      };
-      v = LLVM::MaxNumOp::create(b, loc, v, splat(lo));
-      if (e.kind == GemmEpilogueOp::Kind::Clip)
-        v = LLVM::MinNumOp::create(b, loc, v, splat(e.hi));
-      break;
-    }
-    }
-  }
-  if (!spec.out.isF32())
-    v = LLVM::FPTruncOp::create(b, loc, pairOf(spec.out), v);
-  Value dst = ir.offset(args[spec.numArgs - 1], ir.mul(index, ir.c64(eb)));
-  LLVM::StoreOp::create(b, loc, v, dst, 2 * eb);
-}
-
-void buildConsumer(Ir &ir, const GemmSm90Spec &spec, const Ring &ring,
+void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
                    Value tid, Value m0, Value n0, ValueRange args) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
@@ -297,7 +195,7 @@ void buildConsumer(Ir &ir, const GemmSm90Spec &spec, const Ring &ring,
       Value v0 = LLVM::ExtractValueOp::create(b, loc, acc, i);
       Value v1 = LLVM::ExtractValueOp::create(b, loc, acc, i + 1);
       if (!guardRows && !guardCols) {
-        storePair(ir, spec, args, v0, v1, row, col);
+        storeGemmPair(ir, spec, args, v0, v1, row, col);
         continue;
       }
       Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
@@ -305,26 +203,13 @@ void buildConsumer(Ir &ir, const GemmSm90Spec &spec, const Ring &ring,
       auto guard = scf::IfOp::create(b, loc, inside, false);
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(guard.thenBlock());
-      storePair(ir, spec, args, v0, v1, row, col);
+      storeGemmPair(ir, spec, args, v0, v1, row, col);
     }
 }
 
-Value sharedMemory(OpBuilder &b, Location loc, ModuleOp module) {
-  auto arrayType = LLVM::LLVMArrayType::get(b.getI8Type(), 0);
-  auto global = module.lookupSymbol<LLVM::GlobalOp>(kSharedSymbol);
-  if (!global) {
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(module.getBody());
-    global = LLVM::GlobalOp::create(b, loc, arrayType, /*isConstant=*/false,
-                                    LLVM::Linkage::External, kSharedSymbol,
-                                    Attribute(), /*alignment=*/1024,
-                                    /*addrSpace=*/3);
-  }
-  return LLVM::AddressOfOp::create(b, loc, global);
-}
 } // namespace
 
-std::string mlir::infer::gemmSm90Unsupported(const GemmSm90Spec &spec) {
+std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
   if (!(spec.elem.isF16() || spec.elem.isBF16()))
     return "operands are not fp16 or bf16";
   if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()))
@@ -345,7 +230,7 @@ std::string mlir::infer::gemmSm90Unsupported(const GemmSm90Spec &spec) {
 }
 
 FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
-                                                     const GemmSm90Spec &spec,
+                                                     const GemmSpec &spec,
                                                      Location loc,
                                                      std::string &error) {
   std::string why = gemmSm90Unsupported(spec);
@@ -366,7 +251,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   info.grid = tilesM * tilesN;
   info.blockThreads = kThreads;
   info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
-  uint8_t dt = dtypeCode(spec.elem);
+  uint8_t dt = gemmDtypeCode(spec.elem);
   info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
                              {uint64_t(spec.k) * eb}, {kBK, kBM}, 3});
   if (spec.bKMajor)
@@ -390,7 +275,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);
     auto module = b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
-    ring.smem = sharedMemory(b, loc, module);
+    ring.smem = gemmSharedMemory(b, loc, module);
     ring.smemAddr = LLVM::PtrToIntOp::create(b, loc, ir.i64, ring.smem);
     ValueRange buffers = args.take_front(spec.numArgs);
     Value tmA = args[spec.numArgs], tmB = args[spec.numArgs + 1];

@@ -28,42 +28,20 @@
 #ifndef INFER_CODEGEN_CUDA_GEMMSM90_H
 #define INFER_CODEGEN_CUDA_GEMMSM90_H
 
-#include "codegen/cpu/KernelModule.h"
+#include "codegen/cuda/GemmCommon.h"
 
 #include <string>
 
 namespace mlir::infer {
 
-/// One step of a GEMM epilogue, applied in order to the fp32 accumulators.
-struct GemmEpilogueOp {
-  enum class Kind { BiasColumn, Residual, Relu, Clip } kind;
-  /// BiasColumn, Residual: the kernel argument holding the operand (of the
-  /// output element type; a bias has N elements, a residual M x N).
-  int arg = -1;
-  float lo = 0, hi = 0; ///< Clip bounds
-};
-
-struct GemmSm90Spec {
-  int64_t m = 0, n = 0, k = 0;
-  /// Element types: A and B f16 or bf16 (the same), C f16, bf16 or f32.
-  Type elem, out;
-  /// B is stored [N,K] (true) or [K,N] (false).
-  bool bKMajor = false;
-  SmallVector<GemmEpilogueOp> epilogue;
-  /// Kernel arguments: A = 0, B = 1, epilogue operands, C last.
-  unsigned numArgs = 3;
-  /// Tile shape: BM = 128, BN = 128 or 256, BK = 64; pipeline stages.
-  int64_t bn = 256, stages = 4;
-};
-
 /// Why `spec` cannot use the kernel ("" when it can): alignment of the
 /// TMA strides, element types.
-std::string gemmSm90Unsupported(const GemmSm90Spec &spec);
+std::string gemmSm90Unsupported(const GemmSpec &spec);
 
 /// Adds the kernel to `kernels`; its KernelInfo carries the launch
 /// geometry and the two tensor maps (A, B) the runtime encodes.
 FailureOr<KernelInfo> addGemmSm90Kernel(KernelModule &kernels,
-                                        const GemmSm90Spec &spec, Location loc,
+                                        const GemmSpec &spec, Location loc,
                                         std::string &error);
 
 } // namespace mlir::infer

@@ -1,0 +1,110 @@
+//===- GemmCommon.h - What the CUDA GEMM kernels share ----------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The product a GEMM kernel computes (GemmSpec), the LLVM-dialect helpers
+// the kernels are written with, and the epilogue store: bias, residual and
+// activation applied to fp32 accumulator pairs, then one paired store.
+// Used by the sm_90a wgmma kernel (GemmSm90) and the mma.sync kernel for
+// sm_80 and later (GemmSm80).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CUDA_GEMMCOMMON_H
+#define INFER_CODEGEN_CUDA_GEMMCOMMON_H
+
+#include "codegen/cpu/KernelModule.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <string>
+
+namespace mlir::infer {
+
+/// One step of a GEMM epilogue, applied in order to the fp32 accumulators.
+struct GemmEpilogueOp {
+  enum class Kind { BiasColumn, Residual, Relu, Clip } kind;
+  /// BiasColumn, Residual: the kernel argument holding the operand (of the
+  /// output element type; a bias has N elements, a residual M x N).
+  int arg = -1;
+  float lo = 0, hi = 0; ///< Clip bounds
+};
+
+struct GemmSpec {
+  int64_t m = 0, n = 0, k = 0;
+  /// Element types: A and B f16 or bf16 (the same), C f16, bf16 or f32.
+  Type elem, out;
+  /// B is stored [N,K] (true) or [K,N] (false).
+  bool bKMajor = false;
+  SmallVector<GemmEpilogueOp> epilogue;
+  /// Kernel arguments: A = 0, B = 1, epilogue operands, C last.
+  unsigned numArgs = 3;
+  /// Tile shape: BM = 128, BN = 128 or 256, BK = 64; pipeline stages.
+  int64_t bn = 256, stages = 4;
+};
+
+inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+inline unsigned bytesOf(Type t) { return t.getIntOrFloatBitWidth() / 8; }
+
+/// The artifact dtype (infer::fb::DType) of a GEMM element type.
+inline uint8_t gemmDtypeCode(Type t) { return t.isF16() ? 1 : t.isBF16() ? 2 : 0; }
+
+/// Integer and pointer arithmetic in the LLVM dialect.
+struct Ir {
+  OpBuilder &b;
+  Location loc;
+  Type i1, i32, i64, f32, ptr, sptr;
+
+  Ir(OpBuilder &b, Location loc) : b(b), loc(loc) {
+    MLIRContext *ctx = b.getContext();
+    i1 = b.getI1Type();
+    i32 = b.getI32Type();
+    i64 = b.getI64Type();
+    f32 = b.getF32Type();
+    ptr = LLVM::LLVMPointerType::get(ctx);
+    sptr = LLVM::LLVMPointerType::get(ctx, 3);
+  }
+  Value c32(int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i32, b.getI32IntegerAttr(v));
+  }
+  Value c64(int64_t v) {
+    return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+  }
+  Value add(Value x, Value y) { return LLVM::AddOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return LLVM::MulOp::create(b, loc, x, y); }
+  Value udiv(Value x, Value y) { return LLVM::UDivOp::create(b, loc, x, y); }
+  Value urem(Value x, Value y) { return LLVM::URemOp::create(b, loc, x, y); }
+  Value band(Value x, Value y) { return LLVM::AndOp::create(b, loc, x, y); }
+  Value bor(Value x, Value y) { return LLVM::OrOp::create(b, loc, x, y); }
+  Value bxor(Value x, Value y) { return LLVM::XOrOp::create(b, loc, x, y); }
+  Value lshr(Value x, Value y) { return LLVM::LShrOp::create(b, loc, x, y); }
+  Value cmp(LLVM::ICmpPredicate p, Value x, Value y) {
+    return LLVM::ICmpOp::create(b, loc, p, x, y);
+  }
+  Value select(Value c, Value x, Value y) {
+    return LLVM::SelectOp::create(b, loc, c, x, y);
+  }
+  Value zext64(Value v) { return LLVM::ZExtOp::create(b, loc, i64, v); }
+  /// `base` + `bytes` (i32 or i64), same address space.
+  Value offset(Value base, Value bytes) {
+    return LLVM::GEPOp::create(b, loc, base.getType(), b.getI8Type(), base,
+                               ValueRange{bytes});
+  }
+};
+
+/// The fp32 pair (v0, v1) at (row, col), (row, col + 1) through the
+/// epilogue of `spec`, stored into C (the last of `args`).
+void storeGemmPair(Ir &ir, const GemmSpec &spec, ValueRange args, Value v0,
+                   Value v1, Value row, Value col);
+
+/// The dynamic shared memory (1024-byte aligned) every GEMM kernel of
+/// `module` uses, declared on first use.
+Value gemmSharedMemory(OpBuilder &b, Location loc, ModuleOp module);
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CUDA_GEMMCOMMON_H

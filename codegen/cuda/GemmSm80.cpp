@@ -1,0 +1,263 @@
+//===- GemmSm80.cpp - mma.sync GEMM kernels for sm_80 and later -----------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Builds the kernel described in GemmSm80.h. Shared memory of one stage:
+// the A tile (128 rows of 32 halves) then the B tile (128 rows of 32),
+// 64-byte rows whose 16-byte chunk c is stored at c ^ ((row >> 1) & 3).
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/GemmSm80.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+constexpr int64_t kBM = 128, kBN = 128, kBK = 32, kThreads = 128, kStages = 3;
+constexpr int64_t kRowBytes = kBK * 2;               // 64
+constexpr int64_t kTileBytes = kBM * kRowBytes;      // 8 KiB (A and B alike)
+constexpr int64_t kStageBytes = 2 * kTileBytes;
+/// Per warp: 64 x 64 = 4 m16 tiles x 8 n8 tiles of 4 accumulators.
+constexpr int64_t kMTiles = 4, kNTiles = 8, kAcc = kMTiles * kNTiles * 4;
+
+/// Byte offset of 16-byte chunk `chunk` of tile row `row` (i32 values).
+Value swizzled(Ir &ir, Value row, Value chunk) {
+  Value phys = ir.bxor(chunk, ir.band(ir.lshr(row, ir.c32(1)), ir.c32(3)));
+  return ir.add(ir.mul(row, ir.c32(kRowBytes)), ir.mul(phys, ir.c32(16)));
+}
+
+/// Issues this thread's cp.async copies of one stage: 512 chunks of A and
+/// 512 of B, 4 + 4 per thread; chunks outside the matrices are zero-filled.
+void loadStage(Ir &ir, const GemmSpec &spec, Value smemStage, Value tid,
+               Value m0, Value n0, Value k0, Value aGlobal, Value bGlobal) {
+  OpBuilder &b = ir.b;
+  Location loc = ir.loc;
+  for (int tile = 0; tile < 2; ++tile) {
+    Value base = tile == 0 ? aGlobal : bGlobal;
+    Value origin = tile == 0 ? m0 : n0;
+    int64_t extent = tile == 0 ? spec.m : spec.n;
+    for (int64_t i = 0; i < kBM * 4 / kThreads; ++i) {
+      Value q = ir.add(tid, ir.c32(i * kThreads));
+      Value row = ir.udiv(q, ir.c32(4)), chunk = ir.urem(q, ir.c32(4));
+      Value gRow = ir.add(origin, row);
+      Value gCol = ir.add(k0, ir.mul(chunk, ir.c32(8)));
+      Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, gRow, ir.c32(extent)),
+                             ir.cmp(LLVM::ICmpPredicate::ult, gCol, ir.c32(spec.k)));
+      // Outside: read nothing (source size 0) from the matrix's start.
+      Value element = ir.add(ir.mul(ir.zext64(gRow), ir.c64(spec.k)), ir.zext64(gCol));
+      element = ir.select(inside, element, ir.c64(0));
+      Value src = ir.offset(base, ir.mul(element, ir.c64(2)));
+      Value dst = ir.offset(smemStage,
+                            ir.add(ir.c32(tile * kTileBytes), swizzled(ir, row, chunk)));
+      NVVM::CpAsyncOp::create(
+          b, loc, dst, src, b.getI32IntegerAttr(16),
+          NVVM::LoadCacheModifierKindAttr::get(b.getContext(),
+                                               NVVM::LoadCacheModifierKind::CG),
+          ir.select(inside, ir.c32(16), ir.c32(0)));
+    }
+  }
+  NVVM::CpAsyncCommitGroupOp::create(b, loc);
+}
+} // namespace
+
+std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
+  if (!(spec.elem.isF16() || spec.elem.isBF16()))
+    return "operands are not fp16 or bf16";
+  if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()))
+    return "the result is not fp16, bf16 or fp32";
+  if (!spec.bKMajor)
+    return "B is not K-major";
+  if (spec.m < 1 || spec.n < 2 || spec.k < 1 || spec.m >= (int64_t(1) << 31) ||
+      spec.n >= (int64_t(1) << 31) || spec.k >= (int64_t(1) << 31))
+    return "sizes out of range";
+  if (spec.k % 8 != 0)
+    return "K is not a multiple of 8";
+  if (spec.n % 2 != 0)
+    return "N is odd";
+  return "";
+}
+
+FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
+                                                     const GemmSpec &spec,
+                                                     Location loc,
+                                                     std::string &error) {
+  std::string why = gemmSm80Unsupported(spec);
+  if (!why.empty()) {
+    error = "internal: the mma.sync GEMM cannot compute this product: " + why;
+    return failure();
+  }
+  unsigned eb = bytesOf(spec.elem), ob = bytesOf(spec.out);
+  int64_t tilesM = ceilDiv(spec.m, kBM), tilesN = ceilDiv(spec.n, kBN);
+  KernelInfo info;
+  info.kind = "gemm_sm80";
+  info.grid = tilesM * tilesN;
+  info.blockThreads = kThreads;
+  info.sharedBytes = static_cast<uint32_t>(kStages * kStageBytes);
+  std::vector<uint64_t> argBytes(spec.numArgs, 0);
+  argBytes[0] = uint64_t(spec.m) * spec.k * eb;
+  argBytes[1] = uint64_t(spec.k) * spec.n * eb;
+  for (const GemmEpilogueOp &e : spec.epilogue)
+    if (e.arg >= 0)
+      argBytes[e.arg] = (e.kind == GemmEpilogueOp::Kind::BiasColumn
+                             ? uint64_t(spec.n)
+                             : uint64_t(spec.m) * spec.n) *
+                        ob;
+  argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
+
+  auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
+    Ir ir(b, loc);
+    MLIRContext *ctx = b.getContext();
+    auto module = b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
+    Value smem = gemmSharedMemory(b, loc, module);
+    auto global = LLVM::LLVMPointerType::get(ctx, 1);
+    Value aGlobal = LLVM::AddrSpaceCastOp::create(b, loc, global, args[0]);
+    Value bGlobal = LLVM::AddrSpaceCastOp::create(b, loc, global, args[1]);
+    Value tid = NVVM::ThreadIdXOp::create(b, loc, ir.i32);
+    Value bid = NVVM::BlockIdXOp::create(b, loc, ir.i32);
+    Value warp = ir.udiv(tid, ir.c32(32)), lane = ir.urem(tid, ir.c32(32));
+    // Tiles column-major within the grid: consecutive CTAs share B.
+    Value m0 = ir.mul(ir.urem(bid, ir.c32(tilesM)), ir.c32(kBM));
+    Value n0 = ir.mul(ir.udiv(bid, ir.c32(tilesM)), ir.c32(kBN));
+    Value wm = ir.mul(ir.udiv(warp, ir.c32(2)), ir.c32(64));
+    Value wn = ir.mul(ir.urem(warp, ir.c32(2)), ir.c32(64));
+    auto stageAt = [&](Value s) {
+      return ir.offset(smem, ir.mul(s, ir.c32(kStageBytes)));
+    };
+    int64_t kTiles = ceilDiv(spec.k, kBK);
+    // Prologue: stages 0 .. kStages-2 (empty groups past the end keep the
+    // group count uniform).
+    for (int64_t s = 0; s < kStages - 1; ++s) {
+      if (s < kTiles)
+        loadStage(ir, spec, stageAt(ir.c32(s)), tid, m0, n0, ir.c32(s * kBK),
+                  aGlobal, bGlobal);
+      else
+        NVVM::CpAsyncCommitGroupOp::create(b, loc);
+    }
+    SmallVector<Type> fields(kAcc, ir.f32);
+    auto accType = LLVM::LLVMStructType::getLiteral(ctx, fields);
+    Value zero = LLVM::ZeroOp::create(b, loc, accType);
+    auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1),
+                                   ValueRange{zero});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(loop.getBody());
+      Value kt = loop.getInductionVar();
+      Value acc = loop.getRegionIterArgs()[0];
+      // Stage kt has landed for this thread; the barrier makes it landed
+      // for all and frees the stage read in the previous iteration.
+      NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(kStages - 2));
+      NVVM::Barrier0Op::create(b, loc);
+      Value next = ir.add(kt, ir.c32(kStages - 1));
+      auto more = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::ult, next,
+                                                   ir.c32(kTiles)),
+                                    true);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(more.thenBlock());
+        loadStage(ir, spec, stageAt(ir.urem(next, ir.c32(kStages))), tid, m0, n0,
+                  ir.mul(next, ir.c32(kBK)), aGlobal, bGlobal);
+        b.setInsertionPointToStart(more.elseBlock());
+        NVVM::CpAsyncCommitGroupOp::create(b, loc);
+      }
+      Value stage = stageAt(ir.urem(kt, ir.c32(kStages)));
+      Value bTile = ir.offset(stage, ir.c32(kTileBytes));
+      auto quad = LLVM::LLVMStructType::getLiteral(
+          ctx, {ir.i32, ir.i32, ir.i32, ir.i32});
+      auto ldmatrix = [&](Value tile, Value row, Value chunk) {
+        Value m = NVVM::LdMatrixOp::create(
+            b, loc, quad, ir.offset(tile, swizzled(ir, row, chunk)), 4,
+            NVVM::MMALayout::row, NVVM::LdStMatrixShapeAttr::get(ctx, 8, 8),
+            NVVM::LdStMatrixEltType::B16);
+        SmallVector<Value> regs;
+        for (int r = 0; r < 4; ++r)
+          regs.push_back(LLVM::ExtractValueOp::create(b, loc, m, r));
+        return regs;
+      };
+      // Operands: f16 pairs as vector<2xf16>, bf16 pairs as i32.
+      auto operand = [&](Value reg) -> Value {
+        if (spec.elem.isBF16())
+          return reg;
+        return LLVM::BitcastOp::create(b, loc, VectorType::get({2}, b.getF16Type()),
+                                       reg);
+      };
+      for (int64_t kk = 0; kk < kBK / 16; ++kk) {
+        SmallVector<SmallVector<Value>> aFrag, bFrag(kNTiles);
+        for (int64_t i = 0; i < kMTiles; ++i) {
+          Value row = ir.add(ir.add(wm, ir.c32(i * 16)), ir.urem(lane, ir.c32(16)));
+          Value chunk = ir.add(ir.c32(2 * kk), ir.udiv(lane, ir.c32(16)));
+          aFrag.push_back(ldmatrix(stage, row, chunk));
+        }
+        for (int64_t p = 0; p < kNTiles / 2; ++p) {
+          Value row = ir.add(ir.add(wn, ir.c32(p * 16)),
+                             ir.add(ir.urem(lane, ir.c32(8)),
+                                    ir.mul(ir.udiv(lane, ir.c32(16)), ir.c32(8))));
+          Value chunk = ir.add(ir.c32(2 * kk), ir.urem(ir.udiv(lane, ir.c32(8)), ir.c32(2)));
+          SmallVector<Value> r = ldmatrix(bTile, row, chunk);
+          bFrag[2 * p] = {r[0], r[1]};
+          bFrag[2 * p + 1] = {r[2], r[3]};
+        }
+        auto cType = LLVM::LLVMStructType::getLiteral(
+            ctx, {ir.f32, ir.f32, ir.f32, ir.f32});
+        for (int64_t i = 0; i < kMTiles; ++i)
+          for (int64_t j = 0; j < kNTiles; ++j) {
+            int64_t base = (i * kNTiles + j) * 4;
+            SmallVector<Value> a, bb, c;
+            for (Value r : aFrag[i])
+              a.push_back(operand(r));
+            for (Value r : bFrag[j])
+              bb.push_back(operand(r));
+            for (int64_t e = 0; e < 4; ++e)
+              c.push_back(LLVM::ExtractValueOp::create(b, loc, acc, base + e));
+            std::optional<std::array<NVVM::MMATypes, 2>> types;
+            if (spec.elem.isBF16())
+              types = std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
+                                                    NVVM::MMATypes::bf16};
+            Value d = NVVM::MmaOp::create(
+                b, loc, cType, a, bb, c, ArrayRef<int64_t>{16, 8, 16},
+                std::nullopt, std::nullopt, types,
+                std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                               NVVM::MMALayout::col});
+            for (int64_t e = 0; e < 4; ++e)
+              acc = LLVM::InsertValueOp::create(
+                  b, loc, acc, LLVM::ExtractValueOp::create(b, loc, d, e), base + e);
+          }
+      }
+      scf::YieldOp::create(b, loc, acc);
+    }
+    NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+    Value acc = loop.getResult(0);
+    // Accumulators of m16n8: c0, c1 at row lane/4, columns 2 (lane % 4)
+    // (+1); c2, c3 eight rows below.
+    Value rowBase = ir.add(ir.add(m0, wm), ir.udiv(lane, ir.c32(4)));
+    Value colBase = ir.add(ir.add(n0, wn), ir.mul(ir.urem(lane, ir.c32(4)), ir.c32(2)));
+    bool guardRows = spec.m % kBM != 0, guardCols = spec.n % kBN != 0;
+    for (int64_t i = 0; i < kMTiles; ++i)
+      for (int64_t j = 0; j < kNTiles; ++j)
+        for (int64_t half = 0; half < 2; ++half) {
+          int64_t e = (i * kNTiles + j) * 4 + 2 * half;
+          Value row = ir.add(rowBase, ir.c32(i * 16 + 8 * half));
+          Value col = ir.add(colBase, ir.c32(j * 8));
+          Value v0 = LLVM::ExtractValueOp::create(b, loc, acc, e);
+          Value v1 = LLVM::ExtractValueOp::create(b, loc, acc, e + 1);
+          if (!guardRows && !guardCols) {
+            storeGemmPair(ir, spec, args, v0, v1, row, col);
+            continue;
+          }
+          Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
+                                 ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)));
+          auto guard = scf::IfOp::create(b, loc, inside, false);
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(guard.thenBlock());
+          storeGemmPair(ir, spec, args, v0, v1, row, col);
+        }
+    return success();
+  };
+  return kernels.addCudaKernel(info, argBytes, loc, build, error);
+}

@@ -1,0 +1,133 @@
+//===- PadRows.cpp - Vectorized constant padding for CUDA -----------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/PadRows.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+constexpr int64_t kThreads = 256;
+constexpr int64_t kVectorBytes = 16;
+
+int64_t chunksPerRow(const PadRowsSpec &spec) {
+  return spec.shape.back() * spec.elemBytes / kVectorBytes;
+}
+} // namespace
+
+bool mlir::infer::padRowsApplies(const PadRowsSpec &spec) {
+  size_t rank = spec.shape.size();
+  if (rank < 2 || spec.before.size() != rank || spec.after.size() != rank ||
+      spec.before.back() != 0 || spec.after.back() != 0 ||
+      (spec.shape.back() * spec.elemBytes) % kVectorBytes != 0 ||
+      (spec.elemBytes != 1 && spec.elemBytes != 2 && spec.elemBytes != 4 &&
+       spec.elemBytes != 8))
+    return false;
+  int64_t total = chunksPerRow(spec);
+  for (size_t i = 0; i + 1 < rank; ++i) {
+    if (spec.before[i] < 0 || spec.after[i] < 0 || spec.shape[i] <= 0)
+      return false;
+    total *= spec.shape[i] + spec.before[i] + spec.after[i];
+    if (total >= (int64_t(1) << 40))
+      return false;
+  }
+  return total / kThreads < (int64_t(1) << 31);
+}
+
+FailureOr<KernelInfo> mlir::infer::addPadRowsKernel(KernelModule &kernels,
+                                                    const PadRowsSpec &spec,
+                                                    Location loc,
+                                                    std::string &error) {
+  if (!padRowsApplies(spec)) {
+    error = "internal: the row padding does not apply";
+    return failure();
+  }
+  size_t rank = spec.shape.size();
+  int64_t perRow = chunksPerRow(spec);
+  SmallVector<int64_t> outShape;
+  int64_t total = perRow, inElems = 1;
+  for (size_t i = 0; i < rank; ++i) {
+    outShape.push_back(spec.shape[i] + spec.before[i] + spec.after[i]);
+    inElems *= spec.shape[i];
+  }
+  for (size_t i = 0; i + 1 < rank; ++i)
+    total *= outShape[i];
+  KernelInfo info;
+  info.kind = "pad_rows";
+  info.grid = (total + kThreads - 1) / kThreads;
+  info.blockThreads = kThreads;
+  std::vector<uint64_t> argBytes = {uint64_t(inElems * spec.elemBytes),
+                                    uint64_t(total * kVectorBytes)};
+
+  auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
+    MLIRContext *ctx = b.getContext();
+    Type i1 = b.getI1Type(), i8 = b.getI8Type(), i32 = b.getI32Type(),
+         i64 = b.getI64Type();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto vec = VectorType::get({2}, i64);
+    auto c64 = [&](int64_t v) -> Value {
+      return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+    };
+    auto zext = [&](Value v) -> Value { return LLVM::ZExtOp::create(b, loc, i64, v); };
+    Value tid = zext(NVVM::ThreadIdXOp::create(b, loc, i32));
+    Value bid = zext(NVVM::BlockIdXOp::create(b, loc, i32));
+    Value t = LLVM::AddOp::create(b, loc, LLVM::MulOp::create(b, loc, bid, c64(kThreads)),
+                                  tid);
+    Value inRange = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult, t, c64(total));
+    auto guard = scf::IfOp::create(b, loc, inRange, false);
+    b.setInsertionPointToStart(guard.thenBlock());
+    // Output coordinates, innermost first; the source chunk and whether
+    // every coordinate falls inside the input.
+    Value rest = LLVM::UDivOp::create(b, loc, t, c64(perRow));
+    Value src = LLVM::URemOp::create(b, loc, t, c64(perRow));
+    Value inside = LLVM::ConstantOp::create(b, loc, i1, b.getBoolAttr(true));
+    int64_t stride = perRow; // source chunks per unit of dimension i
+    for (int64_t i = rank - 2; i >= 0; --i) {
+      Value coord = LLVM::URemOp::create(b, loc, rest, c64(outShape[i]));
+      rest = LLVM::UDivOp::create(b, loc, rest, c64(outShape[i]));
+      // in = coord - before, unsigned: < shape means inside.
+      Value in = LLVM::SubOp::create(b, loc, coord, c64(spec.before[i]));
+      inside = LLVM::AndOp::create(
+          b, loc, inside,
+          LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult, in, c64(spec.shape[i])));
+      src = LLVM::AddOp::create(b, loc, src, LLVM::MulOp::create(b, loc, in, c64(stride)));
+      stride *= spec.shape[i];
+    }
+    uint64_t splat = 0;
+    for (unsigned k = 0; k < 8 / spec.elemBytes; ++k)
+      splat |= spec.valueBits << (8 * spec.elemBytes * k);
+    Value fillScalar = c64(static_cast<int64_t>(splat));
+    Value fill = LLVM::UndefOp::create(b, loc, vec);
+    for (int k = 0; k < 2; ++k)
+      fill = LLVM::InsertElementOp::create(b, loc, fill, fillScalar,
+                                           LLVM::ConstantOp::create(b, loc, i32,
+                                                                    b.getI32IntegerAttr(k)));
+    Value dst = LLVM::GEPOp::create(
+        b, loc, ptr, i8, args[1],
+        ValueRange{LLVM::MulOp::create(b, loc, t, c64(kVectorBytes))});
+    auto copy = scf::IfOp::create(b, loc, vec, inside, true);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(copy.thenBlock());
+      Value from = LLVM::GEPOp::create(
+          b, loc, ptr, i8, args[0],
+          ValueRange{LLVM::MulOp::create(b, loc, src, c64(kVectorBytes))});
+      scf::YieldOp::create(b, loc,
+                           ValueRange{LLVM::LoadOp::create(b, loc, vec, from, 16)});
+      b.setInsertionPointToStart(copy.elseBlock());
+      scf::YieldOp::create(b, loc, ValueRange{fill});
+    }
+    LLVM::StoreOp::create(b, loc, copy.getResult(0), dst, /*alignment=*/16);
+    b.setInsertionPointAfter(guard);
+    return success();
+  };
+  return kernels.addCudaKernel(info, argBytes, loc, build, error);
+}

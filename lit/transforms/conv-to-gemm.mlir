@@ -1,0 +1,67 @@
+// RUN: infer-opt --infer-conv-to-gemm %s | FileCheck %s
+
+// A 1x1 stride-1 convolution: the NHWC image is the row matrix already;
+// the weight is reordered to [C, M] (folds at compile time), the bias adds.
+// CHECK-LABEL: func.func @pointwise
+// CHECK: %[[T:.*]] = infer.transpose %arg0 perm [0, 2, 3, 1] : tensor<1x16x8x8xf16> -> tensor<1x8x8x16xf16>
+// CHECK: %[[R:.*]] = infer.reshape %[[T]] : tensor<1x8x8x16xf16> -> tensor<64x16xf16>
+// CHECK: %[[WT:.*]] = infer.transpose %{{.*}} perm [2, 3, 1, 0] : tensor<32x16x1x1xf16> -> tensor<1x1x16x32xf16>
+// CHECK: %[[W:.*]] = infer.reshape %[[WT]] : tensor<1x1x16x32xf16> -> tensor<16x32xf16>
+// CHECK: %[[P:.*]] = infer.matmul %[[R]], %[[W]] : (tensor<64x16xf16>, tensor<16x32xf16>) -> tensor<64x32xf16>
+// CHECK: %[[B:.*]] = infer.binary add %[[P]], %{{.*}} : (tensor<64x32xf16>, tensor<32xf16>)
+// CHECK: %[[Y:.*]] = infer.reshape %[[B]] : tensor<64x32xf16> -> tensor<1x8x8x32xf16>
+// CHECK: infer.transpose %[[Y]] perm [0, 3, 1, 2] : tensor<1x8x8x32xf16> -> tensor<1x32x8x8xf16>
+// CHECK-NOT: infer.conv
+func.func @pointwise(%x: tensor<1x16x8x8xf16>) -> tensor<1x32x8x8xf16> {
+  %w = infer.constant dense<0.5> : tensor<32x16x1x1xf16>
+  %b = infer.constant dense<1.0> : tensor<32xf16>
+  %y = infer.conv %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1
+       : (tensor<1x16x8x8xf16>, tensor<32x16x1x1xf16>, tensor<32xf16>) -> tensor<1x32x8x8xf16>
+  return %y : tensor<1x32x8x8xf16>
+}
+
+// A strided, padded 3x3 window on 3 channels: spatial padding and channels
+// padded to 8 (3 x 3 x 8 = 72, a multiple of 8) in one pad, one im2col
+// gather of 4 x 4 pixels x 9 positions, the [72, 16] weight.
+// CHECK-LABEL: func.func @window
+// CHECK: %[[I:.*]] = infer.constant dense<"0x00000000010000000200000{{.*}}"> : tensor<144xi32>
+// CHECK: %[[T:.*]] = infer.transpose %arg0 perm [0, 2, 3, 1]
+// CHECK: %[[P:.*]] = infer.pad constant %[[T]] pads [0, 1, 1, 0, 0, 1, 1, 5] value 0.000000e+00 : tensor<2x8x8x3xf16> -> tensor<2x10x10x8xf16>
+// CHECK: %[[F:.*]] = infer.reshape %[[P]] : tensor<2x10x10x8xf16> -> tensor<2x100x8xf16>
+// CHECK: %[[G:.*]] = infer.gather %[[F]], %[[I]] axis 1 : (tensor<2x100x8xf16>, tensor<144xi32>) -> tensor<2x144x8xf16>
+// CHECK: %[[R:.*]] = infer.reshape %[[G]] : tensor<2x144x8xf16> -> tensor<32x72xf16>
+// CHECK: infer.pad constant %{{.*}} pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<16x3x3x3xf16> -> tensor<16x8x3x3xf16>
+// CHECK: infer.matmul %[[R]], %{{.*}} : (tensor<32x72xf16>, tensor<72x16xf16>) -> tensor<32x16xf16>
+// CHECK: infer.transpose %{{.*}} perm [0, 3, 1, 2] : tensor<2x4x4x16xf16> -> tensor<2x16x4x4xf16>
+func.func @window(%x: tensor<2x3x8x8xf16>) -> tensor<2x16x4x4xf16> {
+  %w = infer.constant dense<0.5> : tensor<16x3x3x3xf16>
+  %y = infer.conv %x, %w strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 1
+       : (tensor<2x3x8x8xf16>, tensor<16x3x3x3xf16>) -> tensor<2x16x4x4xf16>
+  return %y : tensor<2x16x4x4xf16>
+}
+
+// Left alone: fp32 (no 16-bit tensor-core GEMM), grouped convolutions
+// (depthwise), weights that are not constants.
+// CHECK-LABEL: func.func @fp32
+// CHECK: infer.conv
+// CHECK-LABEL: func.func @grouped
+// CHECK: infer.conv {{.*}} group 16
+// CHECK-LABEL: func.func @weight_input
+// CHECK: infer.conv
+func.func @fp32(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
+  %w = infer.constant dense<0.5> : tensor<32x16x1x1xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1
+       : (tensor<1x16x8x8xf32>, tensor<32x16x1x1xf32>) -> tensor<1x32x8x8xf32>
+  return %y : tensor<1x32x8x8xf32>
+}
+func.func @grouped(%x: tensor<1x16x8x8xf16>) -> tensor<1x16x8x8xf16> {
+  %w = infer.constant dense<0.5> : tensor<16x1x3x3xf16>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 16
+       : (tensor<1x16x8x8xf16>, tensor<16x1x3x3xf16>) -> tensor<1x16x8x8xf16>
+  return %y : tensor<1x16x8x8xf16>
+}
+func.func @weight_input(%x: tensor<1x16x8x8xf16>, %w: tensor<32x16x1x1xf16>) -> tensor<1x32x8x8xf16> {
+  %y = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1
+       : (tensor<1x16x8x8xf16>, tensor<32x16x1x1xf16>) -> tensor<1x32x8x8xf16>
+  return %y : tensor<1x32x8x8xf16>
+}

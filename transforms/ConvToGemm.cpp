@@ -1,0 +1,151 @@
+//===- ConvToGemm.cpp - 16-bit convolutions as NHWC matrix products -------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// A convolution in NHWC is a matrix product: rows are output pixels, the
+// reduction runs over (kernel row, kernel column, channel), and a 1x1
+// convolution needs no data movement at all. On a GPU whose fastest kernel
+// is a tensor-core GEMM this beats any direct convolution. The rewrite is
+// made of existing ops, so every step shows in infer-opt output and the
+// weight reordering folds at compile time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "transforms/Passes.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::infer {
+#define GEN_PASS_DEF_INFERCONVTOGEMM
+#include "transforms/Passes.h.inc"
+} // namespace mlir::infer
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+RankedTensorType typeOf(Value v) {
+  return llvm::cast<RankedTensorType>(v.getType());
+}
+
+struct ConvToMatMul : OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType xt = typeOf(op.getInput()), wt = typeOf(op.getWeight()),
+                     yt = typeOf(op.getOutput());
+    Type et = xt.getElementType();
+    if (!(et.isF16() || et.isBF16()) || wt.getElementType() != et ||
+        yt.getElementType() != et)
+      return rewriter.notifyMatchFailure(op, "not a 16-bit float convolution");
+    if (xt.getRank() != 4 || !xt.hasStaticShape() || !wt.hasStaticShape() ||
+        !yt.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "not 2-D with static shapes");
+    if (op.getGroup() != 1)
+      return rewriter.notifyMatchFailure(op, "grouped convolution");
+    if (!op.getWeight().getDefiningOp<ConstantOp>())
+      return rewriter.notifyMatchFailure(op, "the weight is not constant");
+    if (op.getBias() && typeOf(op.getBias()).getElementType() != et)
+      return rewriter.notifyMatchFailure(op, "bias of another type");
+    if (xt.getNumElements() >= (int64_t(1) << 31))
+      return rewriter.notifyMatchFailure(op, "image too large for 32-bit rows");
+
+    Location loc = op.getLoc();
+    int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), h = xt.getDimSize(2),
+            w = xt.getDimSize(3);
+    int64_t m = wt.getDimSize(0), kh = wt.getDimSize(2), kw = wt.getDimSize(3);
+    int64_t ho = yt.getDimSize(2), wo = yt.getDimSize(3);
+    ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(),
+                      dil = op.getDilations();
+    // Channels padded so that a row of the im2col matrix is a multiple of
+    // 8 elements (16 bytes: the TMA row pitch).
+    int64_t cp = c;
+    while ((kh * kw * cp) % 8 != 0)
+      ++cp;
+    int64_t k = kh * kw * cp;
+    bool pointwise = kh == 1 && kw == 1 && st[0] == 1 && st[1] == 1 &&
+                     llvm::all_of(pads, [](int64_t p) { return p == 0; }) &&
+                     cp == c;
+
+    auto transpose = [&](Value v, ArrayRef<int64_t> perm) -> Value {
+      ArrayRef<int64_t> s = typeOf(v).getShape();
+      SmallVector<int64_t> shape;
+      for (int64_t p : perm)
+        shape.push_back(s[p]);
+      return TransposeOp::create(rewriter, loc, typeOf(v).clone(shape), v, perm);
+    };
+    auto reshape = [&](Value v, ArrayRef<int64_t> shape) -> Value {
+      return ReshapeOp::create(rewriter, loc, typeOf(v).clone(shape), v);
+    };
+    auto pad = [&](Value v, ArrayRef<int64_t> p) -> Value {
+      if (llvm::all_of(p, [](int64_t x) { return x == 0; }))
+        return v;
+      ArrayRef<int64_t> s = typeOf(v).getShape();
+      SmallVector<int64_t> shape;
+      for (size_t i = 0; i < s.size(); ++i)
+        shape.push_back(s[i] + p[i] + p[i + s.size()]);
+      return PadOp::create(rewriter, loc, typeOf(v).clone(shape),
+                           PadMode::constant, v, p, llvm::APFloat(0.0));
+    };
+
+    // Rows: one per output pixel, [N*Ho*Wo, K].
+    Value nhwc = transpose(op.getInput(), {0, 2, 3, 1});
+    Value rows;
+    if (pointwise) {
+      rows = reshape(nhwc, {n * h * w, c});
+    } else {
+      Value padded = pad(nhwc, {0, pads[0], pads[1], 0, 0, pads[2], pads[3],
+                                cp - c});
+      int64_t hp = h + pads[0] + pads[2], wp = w + pads[1] + pads[3];
+      Value flat = reshape(padded, {n, hp * wp, cp});
+      // Row offsets of the padded image fit in 32 bits (checked below).
+      SmallVector<int32_t> index;
+      index.reserve(ho * wo * kh * kw);
+      for (int64_t oy = 0; oy < ho; ++oy)
+        for (int64_t ox = 0; ox < wo; ++ox)
+          for (int64_t r = 0; r < kh; ++r)
+            for (int64_t s = 0; s < kw; ++s)
+              index.push_back(static_cast<int32_t>(
+                  (oy * st[0] + r * dil[0]) * wp + ox * st[1] + s * dil[1]));
+      auto indexType = RankedTensorType::get(
+          {static_cast<int64_t>(index.size())}, rewriter.getI32Type());
+      Value indices = ConstantOp::create(
+          rewriter, loc, DenseElementsAttr::get(indexType, ArrayRef(index)));
+      Value gathered = GatherOp::create(
+          rewriter, loc,
+          typeOf(flat).clone({n, static_cast<int64_t>(index.size()), cp}), flat,
+          indices, /*axis=*/1);
+      rows = reshape(gathered, {n * ho * wo, k});
+    }
+    // The weight as [K, M], K ordered (r, s, channel); folds at compile time.
+    Value weight = pad(op.getWeight(), {0, 0, 0, 0, 0, cp - c, 0, 0});
+    weight = reshape(transpose(weight, {2, 3, 1, 0}), {k, m});
+    Value product = MatMulOp::create(rewriter, loc,
+                                     typeOf(rows).clone({n * ho * wo, m}),
+                                     rows, weight);
+    if (Value bias = op.getBias())
+      product = BinaryOp::create(rewriter, loc, typeOf(product),
+                                 BinaryKind::add, product, bias);
+    Value out = transpose(reshape(product, {n, ho, wo, m}), {0, 3, 1, 2});
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+struct ConvToGemmPass : infer::impl::InferConvToGemmBase<ConvToGemmPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateConvToGemmPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::infer::populateConvToGemmPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConvToMatMul>(patterns.getContext());
+}
