@@ -172,12 +172,14 @@ def torch_model(name, batch):
 
 
 def bench_model(rt, path, args, rows):
-    """DATA.infer (fp32) or DATA.fp16.infer: checked against PyTorch fp32
+    """DATA.infer (fp32), DATA.fp16.infer, DATA.bf16[.ARCH].infer: checked
+    against PyTorch fp32
     (computed by the exporter), timed against PyTorch in the artifact's
     precision (eager, eager channels-last for CNNs, torch.compile)."""
     name = os.path.basename(path)[:-len(".infer")]
-    data_name, _, precision = name.partition(".")
-    precision = precision or "fp32"
+    parts = name.split(".")  # DATA[.PRECISION][.ARCH]
+    data_name = parts[0]
+    precision = parts[1] if len(parts) > 1 else "fp32"
     data = os.path.join(os.path.dirname(path), data_name)
     x = np.load(os.path.join(data, "input.npy"))
     expected = np.load(os.path.join(data, "output.npy"))
@@ -189,7 +191,7 @@ def bench_model(rt, path, args, rows):
     err = rel_l2(y, expected)
     tolerance = 1e-3 if precision == "fp32" else 1e-2
     # PyTorch on the same shapes (its own random weights: time only).
-    dtype = torch.float16 if precision == "fp16" else torch.float32
+    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision, torch.float32)
     model = torch_model(name, x.shape[0]).cuda().to(dtype)
     tx = torch.from_numpy(x).cuda().to(dtype)
     peers = {"eager": model}

@@ -50,6 +50,12 @@ for m in mobilenet_v2 mobilenet_v2_b32 encoder resnet50; do
   compile $m fp32
   compile $m fp16
 done
+# bf16 on both tensor-core kernels: wgmma (sm_90a) and mma.sync (sm_90).
+compile mobilenet_v2 bf16
+build/bin/infer-compile "$MODELS/mobilenet_v2.onnx" --target=cuda:sm_90 --precision=bf16 \
+  -o "$OUT/models/mobilenet_v2.bf16.sm_90.infer"
+# CUDA-only error paths (bench/gpu/check_errors.sh on the GPU machine).
+"$PY" bench/gpu/corrupt_maps.py "$OUT/models/check_epilogue.infer" "$OUT/errors"
 # ResNet-50 at batch 32 in fp32 (106 MB more) is left out: fp32 accuracy is
 # shown at batch 1.
 compile resnet50_b32 fp16

@@ -55,9 +55,18 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
     if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
       return failure();
     if (auto u = llvm::dyn_cast<UnaryOp>(op)) {
-      if (u.getInput() != chain || u.getKind() != UnaryKind::relu)
+      if (u.getInput() != chain)
         return failure();
-      spec.epilogue.push_back({GemmEpilogueOp::Kind::Relu});
+      if (u.getKind() == UnaryKind::relu) {
+        spec.epilogue.push_back({GemmEpilogueOp::Kind::Relu});
+      } else if (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta()) {
+        GemmEpilogueOp e{GemmEpilogueOp::Kind::Clip};
+        e.lo = u.getAlpha()->convertToFloat();
+        e.hi = u.getBeta()->convertToFloat();
+        spec.epilogue.push_back(e);
+      } else {
+        return failure();
+      }
     } else if (auto bin = llvm::dyn_cast<BinaryOp>(op)) {
       if (bin.getKind() != BinaryKind::add)
         return failure();
