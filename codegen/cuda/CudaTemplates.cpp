@@ -10,6 +10,7 @@
 #include "codegen/cuda/GemmSm80.h"
 #include "codegen/cuda/GemmSm90.h"
 #include "codegen/cuda/PadRows.h"
+#include "codegen/cuda/RowNorm.h"
 
 #include "ir/InferOps.h"
 #include "reference/Tensor.h"
@@ -169,6 +170,55 @@ Result padTemplate(PadOp p, KernelModule &kernels, std::string &error,
   tk.stages.push_back(std::move(stage));
   return Result(std::move(tk));
 }
+/// Softmax or layer norm over the last dimension: a warp per row.
+Result rowTemplate(Operation *op, KernelModule &kernels, std::string &error,
+                   bool &failedBuild) {
+  RankedTensorType in = typeOf(op->getOperand(0));
+  if (!in.hasStaticShape() || in.getRank() < 1)
+    return Result();
+  int64_t rank = in.getRank();
+  RowNormSpec spec;
+  spec.elem = in.getElementType();
+  spec.length = in.getShape().back();
+  spec.rows = in.getNumElements() / std::max<int64_t>(spec.length, 1);
+  TemplateKernel tk;
+  tk.inputs.push_back({op->getOperand(0), {}});
+  if (auto sm = llvm::dyn_cast<SoftmaxOp>(op)) {
+    if (sm.getAxis() != rank - 1 && sm.getAxis() != -1)
+      return Result();
+  } else if (auto ln = llvm::dyn_cast<LayerNormOp>(op)) {
+    if (ln.getAxis() != rank - 1 && ln.getAxis() != -1)
+      return Result();
+    spec.kind = RowNormSpec::Kind::LayerNorm;
+    spec.epsilon = ln.getEpsilon().convertToFloat();
+    SmallVector<Value> params{ln.getScale()};
+    if (ln.getBias())
+      params.push_back(ln.getBias());
+    for (Value p : params) {
+      RankedTensorType t = typeOf(p);
+      if (t.getElementType() != spec.elem || t.getNumElements() != spec.length ||
+          t.getShape().back() != spec.length)
+        return Result();
+      tk.inputs.push_back({p, {}});
+    }
+    spec.hasBias = ln.getBias() != nullptr;
+  } else {
+    return Result();
+  }
+  if (!rowNormApplies(spec))
+    return Result();
+  FailureOr<KernelInfo> info = addRowNormKernel(kernels, spec, op->getLoc(), error);
+  if (failed(info)) {
+    failedBuild = true;
+    return Result();
+  }
+  TemplateStage stage;
+  stage.info = std::move(*info);
+  for (size_t i = 0; i <= tk.inputs.size(); ++i)
+    stage.args.push_back(static_cast<int>(i));
+  tk.stages.push_back(std::move(stage));
+  return Result(std::move(tk));
+}
 } // namespace
 
 FailureOr<std::optional<TemplateKernel>>
@@ -182,14 +232,17 @@ mlir::infer::buildCudaTemplate(ArrayRef<Operation *> ops, Value result,
   if (body.empty() || body.back()->getResult(0) != result)
     return Result();
   Operation *anchor = body.front();
-  // Data movement of whole 16-byte chunks (every architecture).
-  if (body.size() == 1 && llvm::isa<GatherOp, PadOp>(anchor)) {
+  // Data movement of whole 16-byte chunks and warp-per-row reductions
+  // (every architecture).
+  if (body.size() == 1 && llvm::isa<GatherOp, PadOp, SoftmaxOp, LayerNormOp>(anchor)) {
     bool failedBuild = false;
     Result r = llvm::isa<GatherOp>(anchor)
                    ? gatherTemplate(llvm::cast<GatherOp>(anchor), kernels, error,
                                     failedBuild)
-                   : padTemplate(llvm::cast<PadOp>(anchor), kernels, error,
-                                 failedBuild);
+               : llvm::isa<PadOp>(anchor)
+                   ? padTemplate(llvm::cast<PadOp>(anchor), kernels, error,
+                                 failedBuild)
+                   : rowTemplate(anchor, kernels, error, failedBuild);
     if (failedBuild)
       return failure();
     return r;
