@@ -101,6 +101,12 @@ struct Ir {
 void storeGemmPair(Ir &ir, const GemmSpec &spec, ValueRange args, Value v0,
                    Value v1, Value row, Value col);
 
+/// The fp32 vector `v` (2 to 8 lanes) at (row, col .. col + lanes - 1)
+/// through the epilogue, stored with one vector store (16 bytes at most per
+/// access; the column is a multiple of the lane count).
+void storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Value v,
+                     Value row, Value col);
+
 /// The dynamic shared memory (1024-byte aligned) every GEMM kernel of
 /// `module` uses, declared on first use.
 Value gemmSharedMemory(OpBuilder &b, Location loc, ModuleOp module);

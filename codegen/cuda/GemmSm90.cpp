@@ -104,6 +104,14 @@ void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
   }
 }
 
+/// Whether the epilogue goes through shared memory: columns in whole
+/// 8-element chunks (16-byte aligned rows), and the two warpgroups' fp32
+/// tiles fit in the ring.
+bool stagedEpilogue(const GemmSpec &spec, const Ring &ring) {
+  return spec.n % 8 == 0 &&
+         2 * 64 * (spec.bn + 4) * 4 <= ring.stages * ring.stageBytes;
+}
+
 void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
                    Value tid, Value m0, Value n0, ValueRange args) {
   OpBuilder &b = ir.b;
@@ -182,10 +190,63 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
 
   // Accumulator fragment of m64nNk16: thread (warp, lane) holds rows
   // 16 warp + lane/4 (+8) and columns 8 j + 2 (lane % 4) (+1).
-  Value rowBase = ir.add(
-      ir.add(m0, ir.mul(consumer, ir.c32(64))),
-      ir.add(ir.mul(warp, ir.c32(16)), ir.udiv(lane, ir.c32(4))));
-  Value colBase = ir.add(n0, ir.mul(ir.urem(lane, ir.c32(4)), ir.c32(2)));
+  Value fragRow = ir.add(ir.mul(warp, ir.c32(16)), ir.udiv(lane, ir.c32(4)));
+  Value fragCol = ir.mul(ir.urem(lane, ir.c32(4)), ir.c32(2));
+  Value wgRow = ir.add(m0, ir.mul(consumer, ir.c32(64)));
+  if (stagedEpilogue(spec, ring)) {
+    // Through shared memory: the fragments go to a [64][bn + 4] fp32 tile
+    // per warpgroup (the pad spreads its rows over the banks), then each
+    // thread takes 8 consecutive columns of a row, so that the epilogue's
+    // loads and the stores are 16-byte accesses and a warp covers whole
+    // rows. The ring is free once both consumer warpgroups have passed
+    // their last wgmma (named barrier 1 over their 256 threads).
+    int64_t pitch = spec.bn + 4;
+    NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.c32(1), ir.c32(256), {}, Value());
+    Value tile = ir.offset(ring.smem, ir.mul(consumer, ir.c32(64 * pitch * 4)));
+    auto pair = VectorType::get({2}, ir.f32);
+    for (int64_t j = 0; j < spec.bn / 8; ++j)
+      for (int64_t half = 0; half < 2; ++half) {
+        int64_t i = 4 * j + 2 * half;
+        Value v = LLVM::PoisonOp::create(b, loc, pair);
+        v = LLVM::InsertElementOp::create(b, loc, v,
+                                          LLVM::ExtractValueOp::create(b, loc, acc, i),
+                                          ir.c32(0));
+        v = LLVM::InsertElementOp::create(b, loc, v,
+                                          LLVM::ExtractValueOp::create(b, loc, acc, i + 1),
+                                          ir.c32(1));
+        Value r = ir.add(fragRow, ir.c32(8 * half));
+        Value c = ir.add(fragCol, ir.c32(8 * j));
+        Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
+        LLVM::StoreOp::create(b, loc, v, ir.offset(tile, at), 8);
+      }
+    // This warpgroup's tile is complete (barrier 2 + consumer, 128 threads).
+    NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.add(consumer, ir.c32(2)),
+                            ir.c32(128), {}, Value());
+    int64_t chunks = spec.bn / 8;
+    bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
+    auto oct = VectorType::get({8}, ir.f32);
+    for (int64_t it = 0; it < 64 * chunks / 128; ++it) {
+      Value q = ir.add(t, ir.c32(it * 128));
+      Value r = ir.udiv(q, ir.c32(chunks));
+      Value c = ir.mul(ir.urem(q, ir.c32(chunks)), ir.c32(8));
+      Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
+      Value v = LLVM::LoadOp::create(b, loc, oct, ir.offset(tile, at), 16);
+      Value row = ir.add(wgRow, r), col = ir.add(n0, c);
+      if (!guardRows && !guardCols) {
+        storeGemmVector(ir, spec, args, v, row, col);
+        continue;
+      }
+      Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
+                             ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)));
+      auto guard = scf::IfOp::create(b, loc, inside, false);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(guard.thenBlock());
+      storeGemmVector(ir, spec, args, v, row, col);
+    }
+    return;
+  }
+  Value rowBase = ir.add(wgRow, fragRow);
+  Value colBase = ir.add(n0, fragCol);
   bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
   for (int64_t j = 0; j < spec.bn / 8; ++j)
     for (int64_t half = 0; half < 2; ++half) {
