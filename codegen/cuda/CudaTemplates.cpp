@@ -94,6 +94,24 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
   return success();
 }
 
+/// The one-launch template over `inputs` (then the result) of a kernel
+/// built by `add`; a build failure sets `failedBuild`.
+Result singleStage(std::vector<TemplateArg> inputs, FailureOr<KernelInfo> info,
+                   bool &failedBuild) {
+  if (failed(info)) {
+    failedBuild = true;
+    return Result();
+  }
+  TemplateKernel tk;
+  tk.inputs = std::move(inputs);
+  TemplateStage stage;
+  stage.info = std::move(*info);
+  for (size_t i = 0; i <= tk.inputs.size(); ++i)
+    stage.args.push_back(static_cast<int>(i));
+  tk.stages.push_back(std::move(stage));
+  return Result(std::move(tk));
+}
+
 /// A gather of contiguous rows of 16-byte multiples (every architecture).
 Result gatherTemplate(GatherOp g, KernelModule &kernels, std::string &error,
                       bool &failedBuild) {
@@ -115,19 +133,9 @@ Result gatherTemplate(GatherOp g, KernelModule &kernels, std::string &error,
   spec.indexBits = idx.getElementType().getIntOrFloatBitWidth();
   if (!gatherRowsApplies(spec))
     return Result();
-  FailureOr<KernelInfo> info = addGatherRowsKernel(kernels, spec, g.getLoc(), error);
-  if (failed(info)) {
-    failedBuild = true;
-    return Result();
-  }
-  TemplateKernel tk;
-  tk.inputs.push_back({g.getInput(), {}});
-  tk.inputs.push_back({g.getIndices(), {}});
-  TemplateStage stage;
-  stage.info = std::move(*info);
-  stage.args = {0, 1, 2};
-  tk.stages.push_back(std::move(stage));
-  return Result(std::move(tk));
+  return singleStage({{g.getInput(), {}}, {g.getIndices(), {}}},
+                     addGatherRowsKernel(kernels, spec, g.getLoc(), error),
+                     failedBuild);
 }
 /// Constant padding of all but the last dimension (every architecture).
 Result padTemplate(PadOp p, KernelModule &kernels, std::string &error,
@@ -157,18 +165,8 @@ Result padTemplate(PadOp p, KernelModule &kernels, std::string &error,
   spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
   if (!padRowsApplies(spec))
     return Result();
-  FailureOr<KernelInfo> info = addPadRowsKernel(kernels, spec, p.getLoc(), error);
-  if (failed(info)) {
-    failedBuild = true;
-    return Result();
-  }
-  TemplateKernel tk;
-  tk.inputs.push_back({p.getInput(), {}});
-  TemplateStage stage;
-  stage.info = std::move(*info);
-  stage.args = {0, 1};
-  tk.stages.push_back(std::move(stage));
-  return Result(std::move(tk));
+  return singleStage({{p.getInput(), {}}},
+                     addPadRowsKernel(kernels, spec, p.getLoc(), error), failedBuild);
 }
 /// Softmax or layer norm over the last dimension: a warp per row.
 Result rowTemplate(Operation *op, KernelModule &kernels, std::string &error,
@@ -181,8 +179,7 @@ Result rowTemplate(Operation *op, KernelModule &kernels, std::string &error,
   spec.elem = in.getElementType();
   spec.length = in.getShape().back();
   spec.rows = in.getNumElements() / std::max<int64_t>(spec.length, 1);
-  TemplateKernel tk;
-  tk.inputs.push_back({op->getOperand(0), {}});
+  std::vector<TemplateArg> inputs{{op->getOperand(0), {}}};
   if (auto sm = llvm::dyn_cast<SoftmaxOp>(op)) {
     if (sm.getAxis() != rank - 1 && sm.getAxis() != -1)
       return Result();
@@ -199,7 +196,7 @@ Result rowTemplate(Operation *op, KernelModule &kernels, std::string &error,
       if (t.getElementType() != spec.elem || t.getNumElements() != spec.length ||
           t.getShape().back() != spec.length)
         return Result();
-      tk.inputs.push_back({p, {}});
+      inputs.push_back({p, {}});
     }
     spec.hasBias = ln.getBias() != nullptr;
   } else {
@@ -207,17 +204,8 @@ Result rowTemplate(Operation *op, KernelModule &kernels, std::string &error,
   }
   if (!rowNormApplies(spec))
     return Result();
-  FailureOr<KernelInfo> info = addRowNormKernel(kernels, spec, op->getLoc(), error);
-  if (failed(info)) {
-    failedBuild = true;
-    return Result();
-  }
-  TemplateStage stage;
-  stage.info = std::move(*info);
-  for (size_t i = 0; i <= tk.inputs.size(); ++i)
-    stage.args.push_back(static_cast<int>(i));
-  tk.stages.push_back(std::move(stage));
-  return Result(std::move(tk));
+  return singleStage(std::move(inputs),
+                     addRowNormKernel(kernels, spec, op->getLoc(), error), failedBuild);
 }
 } // namespace
 

@@ -6,11 +6,77 @@
 
 #include "codegen/cuda/GemmCommon.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 using namespace mlir;
 using namespace mlir::infer;
 
 /// The dynamic shared memory every GEMM kernel of a module uses.
 static constexpr const char *kSharedSymbol = "infer_gemm_shared";
+
+Value Ir::globalThread(int64_t blockThreads) {
+  Value tid = zext64(NVVM::ThreadIdXOp::create(b, loc, i32));
+  Value bid = zext64(NVVM::BlockIdXOp::create(b, loc, i32));
+  return add(mul(bid, c64(blockThreads)), tid);
+}
+
+std::string mlir::infer::gemmCommonUnsupported(const GemmSpec &spec) {
+  if (!(spec.elem.isF16() || spec.elem.isBF16()))
+    return "operands are not fp16 or bf16";
+  if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()))
+    return "the result is not fp16, bf16 or fp32";
+  if (spec.m < 1 || spec.n < 2 || spec.k < 1 || spec.m >= (int64_t(1) << 31) ||
+      spec.n >= (int64_t(1) << 31) || spec.k >= (int64_t(1) << 31))
+    return "sizes out of range";
+  if (spec.k % 8 != 0)
+    return "K is not a multiple of 8";
+  if (spec.n % 2 != 0)
+    return "N is odd";
+  return "";
+}
+
+std::vector<uint64_t> mlir::infer::gemmArgBytes(const GemmSpec &spec) {
+  unsigned eb = bytesOf(spec.elem), ob = bytesOf(spec.out);
+  std::vector<uint64_t> argBytes(spec.numArgs, 0);
+  argBytes[0] = uint64_t(spec.m) * spec.k * eb;
+  argBytes[1] = uint64_t(spec.k) * spec.n * eb;
+  for (const GemmEpilogueOp &e : spec.epilogue)
+    if (e.arg >= 0)
+      argBytes[e.arg] = (e.kind == GemmEpilogueOp::Kind::BiasColumn
+                             ? uint64_t(spec.n)
+                             : uint64_t(spec.m) * spec.n) *
+                        ob;
+  argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
+  return argBytes;
+}
+
+/// Runs `store` directly, or inside `if (row < M && col < N)`.
+template <typename Fn>
+static void guarded(Ir &ir, const GemmSpec &spec, Value row, Value col, bool guard,
+                    Fn store) {
+  if (!guard)
+    return store();
+  Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
+                         ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)));
+  auto ifOp = scf::IfOp::create(ir.b, ir.loc, inside, false);
+  OpBuilder::InsertionGuard g(ir.b);
+  ir.b.setInsertionPointToStart(ifOp.thenBlock());
+  store();
+}
+
+void mlir::infer::storeGemmPairIn(Ir &ir, const GemmSpec &spec, ValueRange args,
+                                  Value v0, Value v1, Value row, Value col,
+                                  bool guard) {
+  guarded(ir, spec, row, col, guard,
+          [&] { storeGemmPair(ir, spec, args, v0, v1, row, col); });
+}
+
+void mlir::infer::storeGemmVectorIn(Ir &ir, const GemmSpec &spec, ValueRange args,
+                                    Value v, Value row, Value col, bool guard) {
+  guarded(ir, spec, row, col, guard,
+          [&] { storeGemmVector(ir, spec, args, v, row, col); });
+}
 
 void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
                                   Value v, Value row, Value col) {

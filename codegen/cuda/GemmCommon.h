@@ -89,6 +89,8 @@ struct Ir {
     return LLVM::SelectOp::create(b, loc, c, x, y);
   }
   Value zext64(Value v) { return LLVM::ZExtOp::create(b, loc, i64, v); }
+  /// blockIdx.x * blockThreads + threadIdx.x, as i64.
+  Value globalThread(int64_t blockThreads);
   /// `base` + `bytes` (i32 or i64), same address space.
   Value offset(Value base, Value bytes) {
     return LLVM::GEPOp::create(b, loc, base.getType(), b.getI8Type(), base,
@@ -100,6 +102,23 @@ struct Ir {
 /// epilogue of `spec`, stored into C (the last of `args`).
 void storeGemmPair(Ir &ir, const GemmSpec &spec, ValueRange args, Value v0,
                    Value v1, Value row, Value col);
+
+/// What every GEMM kernel requires ("" when `spec` meets it): 16-bit
+/// operands, an fp16 / bf16 / fp32 result, sizes within 32 bits, K a
+/// multiple of 8 (16-byte rows), N even (paired stores).
+std::string gemmCommonUnsupported(const GemmSpec &spec);
+
+/// The byte sizes of the kernel arguments of `spec` (A, B, epilogue
+/// operands, C), as the kernel signature records them.
+std::vector<uint64_t> gemmArgBytes(const GemmSpec &spec);
+
+/// storeGemmPair behind a bounds check of (row, col) when `guard` is set.
+void storeGemmPairIn(Ir &ir, const GemmSpec &spec, ValueRange args, Value v0,
+                     Value v1, Value row, Value col, bool guard);
+
+/// storeGemmVector behind a bounds check when `guard` is set.
+void storeGemmVectorIn(Ir &ir, const GemmSpec &spec, ValueRange args, Value v,
+                       Value row, Value col, bool guard);
 
 /// The fp32 vector `v` (2 to 8 lanes) at (row, col .. col + lanes - 1)
 /// through the epilogue, stored with one vector store (16 bytes at most per

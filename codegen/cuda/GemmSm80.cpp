@@ -68,19 +68,11 @@ void loadStage(Ir &ir, const GemmSpec &spec, Value smemStage, Value tid,
 } // namespace
 
 std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
-  if (!(spec.elem.isF16() || spec.elem.isBF16()))
-    return "operands are not fp16 or bf16";
-  if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()))
-    return "the result is not fp16, bf16 or fp32";
+  std::string why = gemmCommonUnsupported(spec);
+  if (!why.empty())
+    return why;
   if (!spec.bKMajor)
     return "B is not K-major";
-  if (spec.m < 1 || spec.n < 2 || spec.k < 1 || spec.m >= (int64_t(1) << 31) ||
-      spec.n >= (int64_t(1) << 31) || spec.k >= (int64_t(1) << 31))
-    return "sizes out of range";
-  if (spec.k % 8 != 0)
-    return "K is not a multiple of 8";
-  if (spec.n % 2 != 0)
-    return "N is odd";
   return "";
 }
 
@@ -93,23 +85,13 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
     error = "internal: the mma.sync GEMM cannot compute this product: " + why;
     return failure();
   }
-  unsigned eb = bytesOf(spec.elem), ob = bytesOf(spec.out);
   int64_t tilesM = ceilDiv(spec.m, kBM), tilesN = ceilDiv(spec.n, kBN);
   KernelInfo info;
   info.kind = "gemm_sm80";
   info.grid = tilesM * tilesN;
   info.blockThreads = kThreads;
   info.sharedBytes = static_cast<uint32_t>(kStages * kStageBytes);
-  std::vector<uint64_t> argBytes(spec.numArgs, 0);
-  argBytes[0] = uint64_t(spec.m) * spec.k * eb;
-  argBytes[1] = uint64_t(spec.k) * spec.n * eb;
-  for (const GemmEpilogueOp &e : spec.epilogue)
-    if (e.arg >= 0)
-      argBytes[e.arg] = (e.kind == GemmEpilogueOp::Kind::BiasColumn
-                             ? uint64_t(spec.n)
-                             : uint64_t(spec.m) * spec.n) *
-                        ob;
-  argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
+  std::vector<uint64_t> argBytes = gemmArgBytes(spec);
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);
@@ -244,18 +226,9 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
           int64_t e = (i * kNTiles + j) * 4 + 2 * half;
           Value row = ir.add(rowBase, ir.c32(i * 16 + 8 * half));
           Value col = ir.add(colBase, ir.c32(j * 8));
-          Value v0 = LLVM::ExtractValueOp::create(b, loc, acc, e);
-          Value v1 = LLVM::ExtractValueOp::create(b, loc, acc, e + 1);
-          if (!guardRows && !guardCols) {
-            storeGemmPair(ir, spec, args, v0, v1, row, col);
-            continue;
-          }
-          Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
-                                 ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)));
-          auto guard = scf::IfOp::create(b, loc, inside, false);
-          OpBuilder::InsertionGuard g(b);
-          b.setInsertionPointToStart(guard.thenBlock());
-          storeGemmPair(ir, spec, args, v0, v1, row, col);
+          storeGemmPairIn(ir, spec, args, LLVM::ExtractValueOp::create(b, loc, acc, e),
+                          LLVM::ExtractValueOp::create(b, loc, acc, e + 1), row, col,
+                          guardRows || guardCols);
         }
     return success();
   };

@@ -231,17 +231,8 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
       Value c = ir.mul(ir.urem(q, ir.c32(chunks)), ir.c32(8));
       Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
       Value v = LLVM::LoadOp::create(b, loc, oct, ir.offset(tile, at), 16);
-      Value row = ir.add(wgRow, r), col = ir.add(n0, c);
-      if (!guardRows && !guardCols) {
-        storeGemmVector(ir, spec, args, v, row, col);
-        continue;
-      }
-      Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
-                             ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)));
-      auto guard = scf::IfOp::create(b, loc, inside, false);
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(guard.thenBlock());
-      storeGemmVector(ir, spec, args, v, row, col);
+      storeGemmVectorIn(ir, spec, args, v, ir.add(wgRow, r), ir.add(n0, c),
+                        guardRows || guardCols);
     }
     return;
   }
@@ -253,38 +244,21 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
       int64_t i = 4 * j + 2 * half;
       Value row = ir.add(rowBase, ir.c32(8 * half));
       Value col = ir.add(colBase, ir.c32(8 * j));
-      Value v0 = LLVM::ExtractValueOp::create(b, loc, acc, i);
-      Value v1 = LLVM::ExtractValueOp::create(b, loc, acc, i + 1);
-      if (!guardRows && !guardCols) {
-        storeGemmPair(ir, spec, args, v0, v1, row, col);
-        continue;
-      }
-      Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
-                             ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)));
-      auto guard = scf::IfOp::create(b, loc, inside, false);
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(guard.thenBlock());
-      storeGemmPair(ir, spec, args, v0, v1, row, col);
+      storeGemmPairIn(ir, spec, args, LLVM::ExtractValueOp::create(b, loc, acc, i),
+                      LLVM::ExtractValueOp::create(b, loc, acc, i + 1), row, col,
+                      guardRows || guardCols);
     }
 }
 
 } // namespace
 
 std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
-  if (!(spec.elem.isF16() || spec.elem.isBF16()))
-    return "operands are not fp16 or bf16";
-  if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()))
-    return "the result is not fp16, bf16 or fp32";
-  if (spec.m < 1 || spec.n < 2 || spec.k < 1 || spec.m >= (int64_t(1) << 31) ||
-      spec.n >= (int64_t(1) << 31) || spec.k >= (int64_t(1) << 31))
-    return "sizes out of range";
-  // TMA strides are multiples of 16 bytes; C is stored in pairs.
-  if (spec.k % 8 != 0)
-    return "K is not a multiple of 8";
+  std::string why = gemmCommonUnsupported(spec);
+  if (!why.empty())
+    return why;
+  // TMA strides are multiples of 16 bytes.
   if (!spec.bKMajor && spec.n % 8 != 0)
     return "N is not a multiple of 8";
-  if (spec.n % 2 != 0)
-    return "N is odd";
   if (spec.bn != 128 && spec.bn != 256)
     return "unsupported tile width";
   return "";
@@ -299,7 +273,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     error = "internal: the sm_90a GEMM cannot compute this product: " + why;
     return failure();
   }
-  unsigned eb = bytesOf(spec.elem), ob = bytesOf(spec.out);
+  unsigned eb = bytesOf(spec.elem);
   int64_t aBytes = kBM * kBK * eb, bBytes = spec.bn * kBK * eb;
   Ring ring;
   ring.stages = spec.stages;
@@ -322,16 +296,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   else
     info.tensorMaps.push_back({1, dt, {uint64_t(spec.n), uint64_t(spec.k)},
                                {uint64_t(spec.n) * eb}, {64, kBK}, 3});
-  std::vector<uint64_t> argBytes(spec.numArgs, 0);
-  argBytes[0] = uint64_t(spec.m) * spec.k * eb;
-  argBytes[1] = uint64_t(spec.k) * spec.n * eb;
-  for (const GemmEpilogueOp &e : spec.epilogue)
-    if (e.arg >= 0)
-      argBytes[e.arg] = (e.kind == GemmEpilogueOp::Kind::BiasColumn
-                             ? uint64_t(spec.n)
-                             : uint64_t(spec.m) * spec.n) *
-                        ob;
-  argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
+  std::vector<uint64_t> argBytes = gemmArgBytes(spec);
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);

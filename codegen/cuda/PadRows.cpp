@@ -6,6 +6,8 @@
 
 #include "codegen/cuda/PadRows.h"
 
+#include "codegen/cuda/GemmCommon.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
@@ -76,11 +78,7 @@ FailureOr<KernelInfo> mlir::infer::addPadRowsKernel(KernelModule &kernels,
     auto c64 = [&](int64_t v) -> Value {
       return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
     };
-    auto zext = [&](Value v) -> Value { return LLVM::ZExtOp::create(b, loc, i64, v); };
-    Value tid = zext(NVVM::ThreadIdXOp::create(b, loc, i32));
-    Value bid = zext(NVVM::BlockIdXOp::create(b, loc, i32));
-    Value t = LLVM::AddOp::create(b, loc, LLVM::MulOp::create(b, loc, bid, c64(kThreads)),
-                                  tid);
+    Value t = Ir(b, loc).globalThread(kThreads);
     Value inRange = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult, t, c64(total));
     auto guard = scf::IfOp::create(b, loc, inRange, false);
     b.setInsertionPointToStart(guard.thenBlock());
