@@ -60,6 +60,8 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
         return failure();
       if (u.getKind() == UnaryKind::relu) {
         spec.epilogue.push_back({GemmEpilogueOp::Kind::Relu});
+      } else if (u.getKind() == UnaryKind::gelu) {
+        spec.epilogue.push_back({GemmEpilogueOp::Kind::Gelu});
       } else if (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta()) {
         GemmEpilogueOp e{GemmEpilogueOp::Kind::Clip};
         e.lo = u.getAlpha()->convertToFloat();

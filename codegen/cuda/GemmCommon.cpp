@@ -6,7 +6,9 @@
 
 #include "codegen/cuda/GemmCommon.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -95,6 +97,11 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
       x = LLVM::FPExtOp::create(b, loc, vectorOf(ir.f32), x);
     return x;
   };
+  auto splat = [&](float x) -> Value {
+    return LLVM::ConstantOp::create(
+        b, loc, vectorOf(ir.f32),
+        DenseElementsAttr::get(vectorOf(ir.f32), b.getF32FloatAttr(x).getValue()));
+  };
   for (const GemmEpilogueOp &e : spec.epilogue) {
     switch (e.kind) {
     case GemmEpilogueOp::Kind::BiasColumn:
@@ -106,14 +113,19 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
     case GemmEpilogueOp::Kind::Relu:
     case GemmEpilogueOp::Kind::Clip: {
       float lo = e.kind == GemmEpilogueOp::Kind::Relu ? 0.0f : e.lo;
-      auto splat = [&](float x) {
-        return LLVM::ConstantOp::create(
-            b, loc, vectorOf(ir.f32),
-            DenseElementsAttr::get(vectorOf(ir.f32), b.getF32FloatAttr(x).getValue()));
-      };
       v = LLVM::MaxNumOp::create(b, loc, v, splat(lo));
       if (e.kind == GemmEpilogueOp::Kind::Clip)
         v = LLVM::MinNumOp::create(b, loc, v, splat(e.hi));
+      break;
+    }
+    case GemmEpilogueOp::Kind::Gelu: {
+      // 0.5 x (1 + erf(x / sqrt 2)); erf is approximated as in the generic
+      // kernels (math.erf, expanded before NVPTX).
+      Value erf = math::ErfOp::create(
+          b, loc, arith::MulFOp::create(b, loc, v, splat(M_SQRT1_2)));
+      v = arith::MulFOp::create(
+          b, loc, arith::MulFOp::create(b, loc, v, splat(0.5f)),
+          arith::AddFOp::create(b, loc, erf, splat(1.0f)));
       break;
     }
     }
