@@ -92,14 +92,15 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
                            PadMode::constant, v, p, llvm::APFloat(0.0));
     };
 
-    // Rows: one per output pixel, [N*Ho*Wo, K].
-    Value nhwc = transpose(op.getInput(), {0, 2, 3, 1});
+    // Rows: one per output pixel, [N*Ho*Wo, K]. Channels are padded
+    // before the transpose, so that it moves whole 16-byte runs.
+    Value input = pad(op.getInput(), {0, 0, 0, 0, 0, cp - c, 0, 0});
+    Value nhwc = transpose(input, {0, 2, 3, 1});
     Value rows;
     if (pointwise) {
       rows = reshape(nhwc, {n * h * w, c});
     } else {
-      Value padded = pad(nhwc, {0, pads[0], pads[1], 0, 0, pads[2], pads[3],
-                                cp - c});
+      Value padded = pad(nhwc, {0, pads[0], pads[1], 0, 0, pads[2], pads[3], 0});
       int64_t hp = h + pads[0] + pads[2], wp = w + pads[1] + pads[3];
       Value flat = reshape(padded, {n, hp * wp, cp});
       // Row offsets of the padded image fit in 32 bits (checked below).

@@ -139,13 +139,14 @@ def InferConvToGemm : Pass<"infer-conv-to-gemm"> {
     For targets whose fastest kernel is a tensor-core GEMM (CUDA sm_90a).
     An ungrouped 2-D `conv` on f16 or bf16 with a constant weight becomes
 
+    - when `kh*kw*C` is not a multiple of 8 (a TMA row is a multiple of
+      16 bytes), a `pad` of the channels up to one that is;
     - a transpose of the input to NHWC;
     - for a 1x1 stride-1 unpadded convolution, nothing more: the NHWC
       tensor is already the `[N*H*W, C]` matrix;
-    - else a `pad` (spatial padding, and channels up to a multiple of 8
-      when `kh*kw*C` is not, because a TMA row must be a multiple of 16
-      bytes) and one `gather` of the `kh*kw` window positions of every
-      output pixel (im2col, with strides and dilations in the indices);
+    - else a spatial `pad` and one `gather` of the `kh*kw` window
+      positions of every output pixel (im2col, with strides and dilations
+      in the indices);
     - a `matmul` with the weight reordered to `[kh*kw*C, M]`, the bias as
       an `add`, and a transpose back to NCHW.
 

@@ -11,6 +11,7 @@
 #include "codegen/cuda/GemmSm90.h"
 #include "codegen/cuda/PadRows.h"
 #include "codegen/cuda/RowNorm.h"
+#include "codegen/cuda/TransposeChannels.h"
 
 #include "ir/InferOps.h"
 #include "reference/Tensor.h"
@@ -170,6 +171,35 @@ Result padTemplate(PadOp p, KernelModule &kernels, std::string &error,
   return singleStage({{p.getInput(), {}}},
                      addPadRowsKernel(kernels, spec, p.getLoc(), error), failedBuild);
 }
+/// NCHW <-> NHWC (perm [0, 2, 3, 1] or [0, 3, 1, 2]) in 16-byte channel runs.
+Result transposeTemplate(TransposeOp op, KernelModule &kernels, std::string &error,
+                         bool &failedBuild) {
+  RankedTensorType in = typeOf(op.getInput());
+  ArrayRef<int64_t> perm = op.getPerm();
+  if (!in.hasStaticShape() || in.getRank() != 4 || !in.getElementType().isIntOrFloat() ||
+      in.getElementType().getIntOrFloatBitWidth() % 8 != 0)
+    return Result();
+  TransposeChannelsSpec spec;
+  ArrayRef<int64_t> s = in.getShape();
+  spec.batch = s[0];
+  spec.elemBytes = in.getElementType().getIntOrFloatBitWidth() / 8;
+  if (perm == ArrayRef<int64_t>{0, 2, 3, 1}) {
+    spec.channels = s[1];
+    spec.pixels = s[2] * s[3];
+  } else if (perm == ArrayRef<int64_t>{0, 3, 1, 2}) {
+    spec.toChannelsLast = false;
+    spec.channels = s[3];
+    spec.pixels = s[1] * s[2];
+  } else {
+    return Result();
+  }
+  if (!transposeChannelsApplies(spec))
+    return Result();
+  return singleStage({{op.getInput(), {}}},
+                     addTransposeChannelsKernel(kernels, spec, op.getLoc(), error),
+                     failedBuild);
+}
+
 /// Softmax or layer norm over the last dimension: a warp per row.
 Result rowTemplate(Operation *op, KernelModule &kernels, std::string &error,
                    bool &failedBuild) {
@@ -224,9 +254,13 @@ mlir::infer::buildCudaTemplate(ArrayRef<Operation *> ops, Value result,
   Operation *anchor = body.front();
   // Data movement of whole 16-byte chunks and warp-per-row reductions
   // (every architecture).
-  if (body.size() == 1 && llvm::isa<GatherOp, PadOp, SoftmaxOp, LayerNormOp>(anchor)) {
+  if (body.size() == 1 &&
+      llvm::isa<GatherOp, PadOp, TransposeOp, SoftmaxOp, LayerNormOp>(anchor)) {
     bool failedBuild = false;
-    Result r = llvm::isa<GatherOp>(anchor)
+    Result r = llvm::isa<TransposeOp>(anchor)
+                   ? transposeTemplate(llvm::cast<TransposeOp>(anchor), kernels, error,
+                                       failedBuild)
+               : llvm::isa<GatherOp>(anchor)
                    ? gatherTemplate(llvm::cast<GatherOp>(anchor), kernels, error,
                                     failedBuild)
                : llvm::isa<PadOp>(anchor)

@@ -20,13 +20,15 @@ func.func @pointwise(%x: tensor<1x16x8x8xf16>) -> tensor<1x32x8x8xf16> {
   return %y : tensor<1x32x8x8xf16>
 }
 
-// A strided, padded 3x3 window on 3 channels: spatial padding and channels
-// padded to 8 (3 x 3 x 8 = 72, a multiple of 8) in one pad, one im2col
-// gather of 4 x 4 pixels x 9 positions, the [72, 16] weight.
+// A strided, padded 3x3 window on 3 channels: channels padded to 8
+// (3 x 3 x 8 = 72, a multiple of 8) before the transpose, spatial padding
+// after it, one im2col gather of 4 x 4 pixels x 9 positions, the [72, 16]
+// weight.
 // CHECK-LABEL: func.func @window
 // CHECK: %[[I:.*]] = infer.constant dense<"0x00000000010000000200000{{.*}}"> : tensor<144xi32>
-// CHECK: %[[T:.*]] = infer.transpose %arg0 perm [0, 2, 3, 1]
-// CHECK: %[[P:.*]] = infer.pad constant %[[T]] pads [0, 1, 1, 0, 0, 1, 1, 5] value 0.000000e+00 : tensor<2x8x8x3xf16> -> tensor<2x10x10x8xf16>
+// CHECK: %[[C:.*]] = infer.pad constant %arg0 pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<2x3x8x8xf16> -> tensor<2x8x8x8xf16>
+// CHECK: %[[T:.*]] = infer.transpose %[[C]] perm [0, 2, 3, 1]
+// CHECK: %[[P:.*]] = infer.pad constant %[[T]] pads [0, 1, 1, 0, 0, 1, 1, 0] value 0.000000e+00 : tensor<2x8x8x8xf16> -> tensor<2x10x10x8xf16>
 // CHECK: %[[F:.*]] = infer.reshape %[[P]] : tensor<2x10x10x8xf16> -> tensor<2x100x8xf16>
 // CHECK: %[[G:.*]] = infer.gather %[[F]], %[[I]] axis 1 : (tensor<2x100x8xf16>, tensor<144xi32>) -> tensor<2x144x8xf16>
 // CHECK: %[[R:.*]] = infer.reshape %[[G]] : tensor<2x144x8xf16> -> tensor<32x72xf16>

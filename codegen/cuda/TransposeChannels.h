@@ -1,0 +1,40 @@
+//===- TransposeChannels.h - NCHW <-> NHWC on CUDA --------------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The layout changes that remain around convolutions lowered to NHWC GEMMs
+// (the model input, pooling): [N, C, P] <-> [N, P, C] with P = H*W. A
+// thread moves one 16-byte run of channels of one pixel: one vector access
+// on the channels-last side, 16/elem scalar accesses on the planar side,
+// where consecutive threads take consecutive pixels (coalesced). The
+// generic transpose gives each element a thread and reads across planes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CUDA_TRANSPOSECHANNELS_H
+#define INFER_CODEGEN_CUDA_TRANSPOSECHANNELS_H
+
+#include "codegen/cpu/KernelModule.h"
+
+namespace mlir::infer {
+
+struct TransposeChannelsSpec {
+  int64_t batch = 1, channels = 8, pixels = 1;
+  unsigned elemBytes = 2;
+  /// true: [N, C, P] -> [N, P, C]; false: [N, P, C] -> [N, C, P].
+  bool toChannelsLast = true;
+};
+
+/// Whether the kernel applies: runs of 16 bytes of channels.
+bool transposeChannelsApplies(const TransposeChannelsSpec &spec);
+
+/// Adds the kernel (arguments: input, output).
+FailureOr<KernelInfo> addTransposeChannelsKernel(KernelModule &kernels,
+                                                 const TransposeChannelsSpec &spec,
+                                                 Location loc, std::string &error);
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CUDA_TRANSPOSECHANNELS_H
