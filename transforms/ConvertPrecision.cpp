@@ -31,12 +31,14 @@ bool isF32Tensor(Type t) {
   return rt && rt.getElementType().isF32();
 }
 
-/// Ops that keep f32: they accumulate over many elements, or are not
-/// computations on float data.
+/// Ops that keep f32: sums whose result can leave the 16-bit range
+/// (reduce, cumsum), batch norm (folded into weights when it can be), and
+/// ops that are not computations on float data. Softmax, layer norm and
+/// global pooling take and return the low type: every kernel computes
+/// their statistics in f32.
 bool keepsF32(Operation *op) {
-  return llvm::isa<ConstantOp, CastOp, FusedOp, YieldOp, ReduceOp, LayerNormOp,
-                   SoftmaxOp, LogSoftmaxOp, GlobalPoolOp, BatchNormOp, CumSumOp,
-                   ArgReduceOp, TopKOp, QuantizeOp, DequantizeOp>(op);
+  return llvm::isa<ConstantOp, CastOp, FusedOp, YieldOp, ReduceOp, BatchNormOp,
+                   CumSumOp, ArgReduceOp, TopKOp, QuantizeOp, DequantizeOp>(op);
 }
 
 /// op(f32...) -> cast(op(cast(f32 -> low)...) : low -> f32).

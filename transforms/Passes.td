@@ -121,10 +121,10 @@ def InferConvertPrecision : Pass<"infer-convert-precision"> {
     and its results cast back; then casts that cancel
     (`f16 -> f32 -> f16`) are removed and casts of constants fold, so that
     weights are stored converted and only the model's inputs and outputs
-    stay f32. Ops that accumulate over many elements keep f32 (`reduce`,
-    `layer_norm`, `softmax`, `log_softmax`, `global_pool`, `batch_norm`,
-    `cumsum`), as do ops the model computes on indices. Contractions on
-    16-bit operands accumulate in f32 in every kernel.
+    stay f32. Sums whose result can leave the 16-bit range keep f32
+    (`reduce`, `cumsum`), as do `batch_norm` and ops the model computes on
+    indices. Contractions, softmax, layer norm and pooling on 16-bit
+    tensors accumulate in f32 in every kernel.
   }];
   let options = [
     Option<"precision", "precision", "std::string", /*default=*/"\"fp16\"",

@@ -26,13 +26,14 @@ func.func @chain(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
   return %r : tensor<4x8xf32>
 }
 
-// Ops that accumulate keep f32 (their neighbours convert around them);
+// A sum keeps f32 (a 16-bit result could overflow; its neighbours convert
+// around it); softmax runs in f16 (kernels keep its statistics in f32);
 // integer ops are left alone.
 // CHECK-LABEL: func.func @accumulating
 // CHECK: infer.unary exp %{{.*}} : tensor<4x8xf16>
-// CHECK: %[[B:.*]] = infer.cast %{{.*}} : tensor<4x8xf16> to tensor<4x8xf32>
-// CHECK: infer.softmax %[[B]] axis 1 : tensor<4x8xf32>
-// CHECK: infer.reduce sum %{{.*}} : tensor<4x8xf32> -> tensor<4x1xf32>
+// CHECK: %[[S:.*]] = infer.softmax %{{.*}} axis 1 : tensor<4x8xf16>
+// CHECK: %[[B:.*]] = infer.cast %[[S]] : tensor<4x8xf16> to tensor<4x8xf32>
+// CHECK: infer.reduce sum %[[B]] {{.*}} : tensor<4x8xf32> -> tensor<4x1xf32>
 // CHECK: infer.binary add %{{.*}} : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
 func.func @accumulating(%x: tensor<4x8xf32>, %i: tensor<4xi64>) -> (tensor<4x1xf32>, tensor<4xi64>) {
   %e = infer.unary exp %x : tensor<4x8xf32> -> tensor<4x8xf32>
