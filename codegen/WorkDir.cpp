@@ -10,6 +10,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir::infer;
 
@@ -37,6 +38,35 @@ llvm::SmallString<128> WorkDir::file(llvm::StringRef name) const {
   llvm::SmallString<128> path(dir);
   llvm::sys::path::append(path, name);
   return path;
+}
+
+bool WorkDir::write(llvm::StringRef name, llvm::StringRef data,
+                    std::string &error) const {
+  llvm::SmallString<128> path = file(name);
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec);
+  if (!ec) {
+    out << data;
+    out.close();
+    if (!out.has_error())
+      return true;
+    ec = out.error();
+    out.clear_error();
+  }
+  error = "cannot write '" + path.str().str() + "': " + ec.message();
+  return false;
+}
+
+std::optional<std::vector<char>> WorkDir::read(llvm::StringRef name,
+                                               llvm::StringRef what,
+                                               std::string &error) const {
+  auto buffer = llvm::MemoryBuffer::getFile(file(name), /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read " + what.str() + ": " + buffer.getError().message();
+    return std::nullopt;
+  }
+  return std::vector<char>((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
 }
 
 bool WorkDir::run(llvm::StringRef program, llvm::ArrayRef<llvm::StringRef> args,

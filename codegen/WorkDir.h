@@ -18,7 +18,9 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace mlir::infer {
 
@@ -35,6 +37,14 @@ public:
 
   /// The path of `name` inside the directory.
   llvm::SmallString<128> file(llvm::StringRef name) const;
+
+  /// Writes `data` to `name` inside the directory; false with `error`.
+  bool write(llvm::StringRef name, llvm::StringRef data, std::string &error) const;
+
+  /// The bytes of `name` inside the directory (what a step produced), or
+  /// none with `error` naming `what`.
+  std::optional<std::vector<char>> read(llvm::StringRef name, llvm::StringRef what,
+                                        std::string &error) const;
 
   /// Runs `program` with `args` (args[0] is the program); on failure,
   /// `error` says so and holds what it printed.

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "transforms/Passes.h"
+#include "transforms/ConstantValues.h"
 
 #include "reference/Tensor.h"
 
@@ -35,16 +36,6 @@ RankedTensorType typeOf(Value v) {
   return llvm::cast<RankedTensorType>(v.getType());
 }
 
-std::optional<Tensor> constantOf(Value v) {
-  auto c = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
-  if (!c)
-    return std::nullopt;
-  FailureOr<Tensor> t = Tensor::fromAttr(c.getValue());
-  if (failed(t) || !t->isFloat())
-    return std::nullopt;
-  return std::move(*t);
-}
-
 /// What folding needs to know about an anchor: its output channel axis and
 /// count, and how to rebuild it with transformed weights.
 struct Anchor {
@@ -58,29 +49,29 @@ struct Anchor {
     RankedTensorType out = typeOf(op->getResult(0));
     Anchor a{op, 0, 0};
     if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
-      if (!constantOf(conv.getWeight()) ||
-          (conv.getBias() && !constantOf(conv.getBias())))
+      if (!floatConstant(conv.getWeight()) ||
+          (conv.getBias() && !floatConstant(conv.getBias())))
         return std::nullopt;
       a.axis = 1;
     } else if (auto conv = llvm::dyn_cast<ConvTransposeOp>(op)) {
-      if (!constantOf(conv.getWeight()) ||
-          (conv.getBias() && !constantOf(conv.getBias())))
+      if (!floatConstant(conv.getWeight()) ||
+          (conv.getBias() && !floatConstant(conv.getBias())))
         return std::nullopt;
       a.axis = 1;
     } else if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
-      if (!constantOf(gemm.getB()))
+      if (!floatConstant(gemm.getB()))
         return std::nullopt;
       if (Value c = gemm.getC()) {
         ArrayRef<int64_t> cs = typeOf(c).getShape();
         bool perColumn = cs.empty() || (cs.size() == 1) ||
                          (cs.size() == 2 && cs[0] == 1);
-        if (!constantOf(c) || !perColumn)
+        if (!floatConstant(c) || !perColumn)
           return std::nullopt;
       }
       a.axis = 1;
     } else if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
       if (typeOf(mm.getRhs()).getRank() != 2 || typeOf(mm.getLhs()).getRank() < 2 ||
-          !constantOf(mm.getRhs()))
+          !floatConstant(mm.getRhs()))
         return std::nullopt;
       a.axis = out.getRank() - 1;
     } else {
@@ -102,7 +93,7 @@ struct Anchor {
   /// Values of `c` per output channel when `c` broadcasts to the output
   /// with one value per channel (or one in all).
   std::optional<std::vector<double>> perChannel(Value c) const {
-    std::optional<Tensor> t = constantOf(c);
+    std::optional<Tensor> t = floatConstant(c);
     if (!t)
       return std::nullopt;
     ArrayRef<int64_t> out = typeOf(op->getResult(0)).getShape();
@@ -149,7 +140,7 @@ struct Anchor {
     Operation *clone = rewriter.clone(*op);
     clone->setLoc(fused);
     if (auto conv = llvm::dyn_cast<ConvOp>(clone)) {
-      Tensor w = *constantOf(conv.getWeight());
+      Tensor w = *floatConstant(conv.getWeight());
       if (!s.empty()) {
         int64_t per = w.size() / channels;
         for (int64_t i = 0; i < w.size(); ++i)
@@ -158,9 +149,9 @@ struct Anchor {
       conv.getWeightMutable().assign(constant(w));
       if (!t.empty() || conv.getBias())
         conv.getBiasMutable().assign(
-            constant(newBias(constantOf(conv.getBias()), 1.0)));
+            constant(newBias(floatConstant(conv.getBias()), 1.0)));
     } else if (auto conv = llvm::dyn_cast<ConvTransposeOp>(clone)) {
-      Tensor w = *constantOf(conv.getWeight());
+      Tensor w = *floatConstant(conv.getWeight());
       if (!s.empty()) {
         ArrayRef<int64_t> ws = w.getShape(); // [C, M/g, ...]
         int64_t group = conv.getGroup(), perGroup = ws[1];
@@ -173,9 +164,9 @@ struct Anchor {
       conv.getWeightMutable().assign(constant(w));
       if (!t.empty() || conv.getBias())
         conv.getBiasMutable().assign(
-            constant(newBias(constantOf(conv.getBias()), 1.0)));
+            constant(newBias(floatConstant(conv.getBias()), 1.0)));
     } else if (auto gemm = llvm::dyn_cast<GemmOp>(clone)) {
-      Tensor b = *constantOf(gemm.getB());
+      Tensor b = *floatConstant(gemm.getB());
       if (!s.empty()) {
         int64_t n = channels, k = b.size() / n;
         for (int64_t i = 0; i < b.size(); ++i) {
@@ -186,13 +177,13 @@ struct Anchor {
       gemm.getBMutable().assign(constant(b));
       if (!t.empty() || gemm.getC()) {
         gemm.getCMutable().assign(constant(newBias(
-            constantOf(gemm.getC()), gemm.getBeta().convertToDouble())));
+            floatConstant(gemm.getC()), gemm.getBeta().convertToDouble())));
         gemm.setBeta(llvm::APFloat(1.0f));
       }
       // alpha multiplies A*B only: s * alpha * A * B = alpha * A * (s B).
     } else {
       auto mm = llvm::cast<MatMulOp>(clone);
-      Tensor b = *constantOf(mm.getRhs());
+      Tensor b = *floatConstant(mm.getRhs());
       if (!s.empty()) {
         int64_t n = channels;
         for (int64_t i = 0; i < b.size(); ++i)
@@ -231,10 +222,10 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(bn, "channels are not the anchor's");
     if (!a->hasBias())
       return rewriter.notifyMatchFailure(bn, "the anchor has no bias");
-    std::optional<Tensor> gamma = constantOf(bn.getScale()),
-                          beta = constantOf(bn.getBias()),
-                          mean = constantOf(bn.getMean()),
-                          var = constantOf(bn.getVariance());
+    std::optional<Tensor> gamma = floatConstant(bn.getScale()),
+                          beta = floatConstant(bn.getBias()),
+                          mean = floatConstant(bn.getMean()),
+                          var = floatConstant(bn.getVariance());
     if (!gamma || !beta || !mean || !var)
       return rewriter.notifyMatchFailure(bn, "statistics are not constant");
     if (gamma->size() != a->channels || beta->size() != a->channels ||

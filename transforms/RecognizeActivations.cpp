@@ -11,8 +11,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "transforms/Passes.h"
+#include "transforms/ConstantValues.h"
 
-#include "reference/Tensor.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -29,23 +29,6 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-/// The value of a constant whose elements are all equal and whose shape
-/// broadcasts like a scalar.
-std::optional<double> scalarOf(Value v) {
-  auto c = v.getDefiningOp<ConstantOp>();
-  if (!c)
-    return std::nullopt;
-  FailureOr<reference::Tensor> t = reference::Tensor::fromAttr(c.getValue());
-  if (failed(t) || !t->isFloat() || t->size() == 0)
-    return std::nullopt;
-  for (double x : t->floats())
-    if (x != t->floats()[0])
-      return std::nullopt;
-  if (llvm::any_of(t->getShape(), [](int64_t d) { return d != 1; }))
-    return std::nullopt;
-  return t->floats()[0];
-}
-
 bool near(std::optional<double> v, double want) {
   return v && std::abs(*v - want) <= 1e-3 * std::abs(want);
 }
@@ -82,7 +65,7 @@ void flatten(Value v, bool isRoot, Product &p) {
   if (bin && bin.getKind() == BinaryKind::mul) {
     p.ops.push_back(bin);
     for (Value side : {bin.getLhs(), bin.getRhs()}) {
-      if (std::optional<double> k = scalarOf(side))
+      if (std::optional<double> k = scalarConstant(side))
         p.scale *= *k;
       else
         flatten(side, false, p);
@@ -90,7 +73,7 @@ void flatten(Value v, bool isRoot, Product &p) {
     return;
   }
   if (bin && bin.getKind() == BinaryKind::div) {
-    std::optional<double> k = scalarOf(bin.getRhs());
+    std::optional<double> k = scalarConstant(bin.getRhs());
     if (k && *k != 0) {
       p.ops.push_back(bin);
       p.scale /= *k;
@@ -115,9 +98,9 @@ Value plusOne(Value v) {
   BinaryOp add = innerBinary(v, BinaryKind::add);
   if (!add)
     return Value();
-  if (near(scalarOf(add.getRhs()), 1.0))
+  if (near(scalarConstant(add.getRhs()), 1.0))
     return add.getLhs();
-  if (near(scalarOf(add.getLhs()), 1.0))
+  if (near(scalarConstant(add.getLhs()), 1.0))
     return add.getRhs();
   return Value();
 }
@@ -125,7 +108,7 @@ Value plusOne(Value v) {
 /// x^3 as pow(x, 3) or x * x * x.
 bool isCube(Value v, Value x) {
   if (BinaryOp pow = innerBinary(v, BinaryKind::pow))
-    return pow.getLhs() == x && near(scalarOf(pow.getRhs()), 3.0);
+    return pow.getLhs() == x && near(scalarConstant(pow.getRhs()), 3.0);
   Product p;
   flatten(v, false, p);
   return !p.ops.empty() && near(p.scale, 1.0) && p.factors.size() == 3 &&
@@ -179,8 +162,8 @@ struct RecognizeActivation : OpRewritePattern<BinaryOp> {
             c.getAlpha()->convertToDouble() == 0 &&
             near(c.getBeta()->convertToDouble(), 6.0))
           if (BinaryOp add = innerBinary(c.getInput(), BinaryKind::add))
-            if ((add.getLhs() == a && near(scalarOf(add.getRhs()), 3.0)) ||
-                (add.getRhs() == a && near(scalarOf(add.getLhs()), 3.0)))
+            if ((add.getLhs() == a && near(scalarConstant(add.getRhs()), 3.0)) ||
+                (add.getRhs() == a && near(scalarConstant(add.getLhs()), 3.0)))
               return UnaryKind::hard_swish;
       if (!near(p.scale, 0.5))
         return std::nullopt;

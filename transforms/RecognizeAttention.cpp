@@ -12,9 +12,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "transforms/Passes.h"
+#include "transforms/ConstantValues.h"
 
 #include "ir/ShapeInference.h"
-#include "reference/Tensor.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -30,16 +30,6 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-std::optional<double> scalarOf(Value v) {
-  auto c = v.getDefiningOp<ConstantOp>();
-  if (!c)
-    return std::nullopt;
-  FailureOr<reference::Tensor> t = reference::Tensor::fromAttr(c.getValue());
-  if (failed(t) || !t->isFloat() || t->size() != 1)
-    return std::nullopt;
-  return t->floats()[0];
-}
-
 /// Strips single-use multiplications and divisions by scalar constants off
 /// `v`, multiplying their factor into `scale`.
 Value stripScale(Value v, double &scale, SmallVectorImpl<Location> &locs) {
@@ -48,10 +38,10 @@ Value stripScale(Value v, double &scale, SmallVectorImpl<Location> &locs) {
       break;
     std::optional<double> k;
     if (bin.getKind() == BinaryKind::mul || bin.getKind() == BinaryKind::div)
-      k = scalarOf(bin.getRhs());
+      k = scalarConstant(bin.getRhs());
     if (!k && bin.getKind() == BinaryKind::mul &&
         bin.getOutput().getType() == bin.getRhs().getType()) {
-      k = scalarOf(bin.getLhs());
+      k = scalarConstant(bin.getLhs());
       if (k) {
         scale *= *k;
         locs.push_back(bin.getLoc());

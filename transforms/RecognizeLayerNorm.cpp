@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "transforms/Passes.h"
+#include "transforms/ConstantValues.h"
 
 #include "ir/ShapeInference.h"
 #include "reference/Tensor.h"
@@ -29,16 +30,6 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-std::optional<double> scalarOf(Value v) {
-  auto c = v.getDefiningOp<ConstantOp>();
-  if (!c)
-    return std::nullopt;
-  FailureOr<reference::Tensor> t = reference::Tensor::fromAttr(c.getValue());
-  if (failed(t) || !t->isFloat() || t->size() != 1)
-    return std::nullopt;
-  return t->floats()[0];
-}
-
 /// A keep-dims mean over the trailing axes of its input: returns the first
 /// reduced axis.
 std::optional<int64_t> trailingMean(ReduceOp r) {
@@ -97,10 +88,10 @@ struct RecognizeLayerNorm : OpRewritePattern<BinaryOp> {
     if (!add || add.getKind() != BinaryKind::add || !sqrt.getInput().hasOneUse())
       return rewriter.notifyMatchFailure(div, "no variance + epsilon");
     Value var = add.getLhs();
-    std::optional<double> eps = scalarOf(add.getRhs());
+    std::optional<double> eps = scalarConstant(add.getRhs());
     if (!eps) {
       var = add.getRhs();
-      eps = scalarOf(add.getLhs());
+      eps = scalarConstant(add.getLhs());
     }
     auto varMean = var.getDefiningOp<ReduceOp>();
     if (!eps || !var.hasOneUse() || trailingMean(varMean) != axis ||
@@ -112,7 +103,7 @@ struct RecognizeLayerNorm : OpRewritePattern<BinaryOp> {
     bool isSquare =
         square && sq.hasOneUse() &&
         ((square.getKind() == BinaryKind::pow && square.getLhs() == d &&
-          scalarOf(square.getRhs()) == 2.0) ||
+          scalarConstant(square.getRhs()) == 2.0) ||
          (square.getKind() == BinaryKind::mul && square.getLhs() == d &&
           square.getRhs() == d));
     if (!isSquare)

@@ -77,7 +77,6 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -706,6 +705,41 @@ LogicalResult KernelModule::lowerToLLVMDialect(const CpuCodegenOptions &options,
   return success();
 }
 
+std::unique_ptr<llvm::Module>
+KernelModule::translateAndOptimize(llvm::LLVMContext &llvmContext,
+                                   llvm::TargetMachine &tm,
+                                   unsigned signatureAddressSpace,
+                                   const CpuCodegenOptions &options,
+                                   std::string &error) {
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(*module, llvmContext, "infer_kernels");
+  if (!llvmModule) {
+    error = "translation of the kernels to LLVM IR failed";
+    return nullptr;
+  }
+  // Each kernel's signature, next to its code.
+  auto i64 = llvm::Type::getInt64Ty(llvmContext);
+  for (auto &[symbol, sig] : signatures) {
+    auto *global = new llvm::GlobalVariable(
+        *llvmModule, llvm::ArrayType::get(i64, sig.size()),
+        /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
+        llvm::ConstantDataArray::get(llvmContext, llvm::ArrayRef<uint64_t>(sig)),
+        symbol + "_info", nullptr, llvm::GlobalValue::NotThreadLocal,
+        signatureAddressSpace);
+    global->setAlignment(llvm::Align(8));
+  }
+  llvmModule->setDataLayout(tm.createDataLayout());
+  llvmModule->setTargetTriple(tm.getTargetTriple());
+  auto optimize = makeOptimizingTransformer(3, 0, &tm);
+  if (llvm::Error e = optimize(llvmModule.get())) {
+    error = "LLVM optimization failed: " + llvm::toString(std::move(e));
+    return nullptr;
+  }
+  if (options.dumpStages)
+    llvmModule->print(llvm::errs(), nullptr);
+  return llvmModule;
+}
+
 FailureOr<std::vector<char>>
 KernelModule::compileToSharedObject(const CpuTarget &target,
                                     const CpuCodegenOptions &options,
@@ -721,29 +755,14 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
   addEntryPoints(*module);
 
   llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(*module, llvmContext, "infer_kernels");
+  std::unique_ptr<llvm::Module> llvmModule = translateAndOptimize(
+      llvmContext, *target.machine, /*signatureAddressSpace=*/0, options, error);
   if (!llvmModule) {
-    error = "translation to LLVM IR failed: " + diagnostic;
+    if (!diagnostic.empty())
+      error += ": " + diagnostic;
     return failure();
   }
-  // Each kernel's signature, next to its code.
-  for (auto &[symbol, sig] : signatures)
-    new llvm::GlobalVariable(
-        *llvmModule, llvm::ArrayType::get(llvm::Type::getInt64Ty(llvmContext), sig.size()),
-        /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
-        llvm::ConstantDataArray::get(llvmContext, llvm::ArrayRef<uint64_t>(sig)),
-        symbol + "_info");
   llvm::TargetMachine &tm = *target.machine;
-  llvmModule->setDataLayout(tm.createDataLayout());
-  llvmModule->setTargetTriple(tm.getTargetTriple());
-  auto optimize = makeOptimizingTransformer(3, 0, &tm);
-  if (llvm::Error e = optimize(llvmModule.get())) {
-    error = "LLVM optimization failed: " + llvm::toString(std::move(e));
-    return failure();
-  }
-  if (options.dumpStages)
-    llvmModule->print(llvm::errs(), nullptr);
 
   // Object code, then a shared object linked by lld.
   WorkDir work;
@@ -778,11 +797,9 @@ KernelModule::compileToSharedObject(const CpuTarget &target,
             "--as-needed", "-lm"},
            error))
     return failure();
-  auto buffer = llvm::MemoryBuffer::getFile(soPath, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    error = "cannot read the linked kernels: " + buffer.getError().message();
+  std::optional<std::vector<char>> so =
+      work.read("kernels.so", "the linked kernels", error);
+  if (!so)
     return failure();
-  }
-  return std::vector<char>((*buffer)->getBufferStart(), (*buffer)->getBufferEnd());
+  return std::move(*so);
 }

@@ -22,8 +22,15 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace llvm {
+class LLVMContext;
+class Module;
+class TargetMachine;
+} // namespace llvm
 
 namespace mlir::infer {
 
@@ -127,6 +134,14 @@ private:
   /// Bufferizes the module and lowers it to the LLVM dialect.
   LogicalResult lowerToLLVMDialect(const CpuCodegenOptions &options,
                                    std::string &error);
+
+  /// Translates the lowered module to LLVM IR for `tm`, adds the kernel
+  /// signatures as `<symbol>_info` globals (in `signatureAddressSpace`) and
+  /// optimizes it (-O3); null with `error` on failure.
+  std::unique_ptr<llvm::Module>
+  translateAndOptimize(llvm::LLVMContext &llvmContext, llvm::TargetMachine &tm,
+                       unsigned signatureAddressSpace,
+                       const CpuCodegenOptions &options, std::string &error);
 
   MLIRContext *context;
   KernelDevice device;

@@ -50,53 +50,31 @@ FailureOr<KernelInfo> mlir::infer::addGatherRowsKernel(KernelModule &kernels,
       uint64_t(spec.outer * spec.count * spec.inner * spec.elemBytes)};
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
-    MLIRContext *ctx = b.getContext();
-    Type i8 = b.getI8Type(), i32 = b.getI32Type(), i64 = b.getI64Type();
+    Ir ir(b, loc);
     Type idxType = b.getIntegerType(spec.indexBits);
-    auto ptr = LLVM::LLVMPointerType::get(ctx);
-    auto vec = VectorType::get({4}, i32);
-    auto c64 = [&](int64_t v) -> Value {
-      return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
-    };
-    Value t = Ir(b, loc).globalThread(kThreads);
-    Value inRange = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult, t, c64(total));
-    auto guard = scf::IfOp::create(b, loc, inRange, false);
-    b.setInsertionPointToStart(guard.thenBlock());
-    // t = ((o * count) + l) * perRow + v
-    Value v = LLVM::URemOp::create(b, loc, t, c64(perRow));
-    Value row = LLVM::UDivOp::create(b, loc, t, c64(perRow));
-    Value l = LLVM::URemOp::create(b, loc, row, c64(spec.count));
-    Value o = LLVM::UDivOp::create(b, loc, row, c64(spec.count));
-    Value idxPtr = LLVM::GEPOp::create(b, loc, ptr, idxType, args[1], ValueRange{l});
-    Value idx = LLVM::LoadOp::create(b, loc, idxType, idxPtr);
-    if (spec.indexBits != 64)
-      idx = LLVM::SExtOp::create(b, loc, i64, idx);
-    // Negative indices count from the end; out-of-range ones are clamped.
-    Value zero = c64(0), rows = c64(spec.rows);
-    Value neg = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt, idx, zero);
-    idx = LLVM::SelectOp::create(b, loc, neg, LLVM::AddOp::create(b, loc, idx, rows), idx);
-    idx = LLVM::SelectOp::create(
-        b, loc, LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt, idx, zero), zero,
-        idx);
-    idx = LLVM::SelectOp::create(
-        b, loc, LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::sge, idx, rows),
-        c64(spec.rows - 1), idx);
-    Value srcChunk = LLVM::AddOp::create(
-        b, loc,
-        LLVM::MulOp::create(
-            b, loc,
-            LLVM::AddOp::create(b, loc, LLVM::MulOp::create(b, loc, o, rows), idx),
-            c64(perRow)),
-        v);
-    Value src = LLVM::GEPOp::create(b, loc, ptr, i8, args[0],
-                                    ValueRange{LLVM::MulOp::create(
-                                        b, loc, srcChunk, c64(kVectorBytes))});
-    Value dst = LLVM::GEPOp::create(
-        b, loc, ptr, i8, args[2],
-        ValueRange{LLVM::MulOp::create(b, loc, t, c64(kVectorBytes))});
-    Value data = LLVM::LoadOp::create(b, loc, vec, src, /*alignment=*/16);
-    LLVM::StoreOp::create(b, loc, data, dst, /*alignment=*/16);
-    b.setInsertionPointAfter(guard);
+    auto vec = VectorType::get({4}, ir.i32);
+    ir.forThreadsBelow(total, kThreads, [&](Value t) {
+      // t = ((o * count) + l) * perRow + v
+      Value v = ir.urem(t, ir.c64(perRow));
+      Value row = ir.udiv(t, ir.c64(perRow));
+      Value l = ir.urem(row, ir.c64(spec.count));
+      Value o = ir.udiv(row, ir.c64(spec.count));
+      Value idx = LLVM::LoadOp::create(
+          b, loc, idxType, ir.offset(args[1], ir.mul(l, ir.c64(spec.indexBits / 8))));
+      if (spec.indexBits != 64)
+        idx = LLVM::SExtOp::create(b, loc, ir.i64, idx);
+      // Negative indices count from the end; out-of-range ones are clamped.
+      Value zero = ir.c64(0), rows = ir.c64(spec.rows);
+      idx = ir.select(ir.cmp(LLVM::ICmpPredicate::slt, idx, zero), ir.add(idx, rows), idx);
+      idx = ir.select(ir.cmp(LLVM::ICmpPredicate::slt, idx, zero), zero, idx);
+      idx = ir.select(ir.cmp(LLVM::ICmpPredicate::sge, idx, rows), ir.c64(spec.rows - 1),
+                      idx);
+      Value srcChunk = ir.add(ir.mul(ir.add(ir.mul(o, rows), idx), ir.c64(perRow)), v);
+      Value src = ir.offset(args[0], ir.mul(srcChunk, ir.c64(kVectorBytes)));
+      Value dst = ir.offset(args[2], ir.mul(t, ir.c64(kVectorBytes)));
+      Value data = LLVM::LoadOp::create(b, loc, vec, src, /*alignment=*/16);
+      LLVM::StoreOp::create(b, loc, data, dst, /*alignment=*/16);
+    });
     return success();
   };
   return kernels.addCudaKernel(info, argBytes, loc, build, error);

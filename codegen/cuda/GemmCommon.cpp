@@ -23,6 +23,16 @@ Value Ir::globalThread(int64_t blockThreads) {
   return add(mul(bid, c64(blockThreads)), tid);
 }
 
+void Ir::forThreadsBelow(int64_t total, int64_t blockThreads,
+                         llvm::function_ref<void(Value)> body) {
+  Value t = globalThread(blockThreads);
+  auto guard = scf::IfOp::create(b, loc, cmp64(LLVM::ICmpPredicate::ult, t, total),
+                                 false);
+  b.setInsertionPointToStart(guard.thenBlock());
+  body(t);
+  b.setInsertionPointAfter(guard);
+}
+
 std::string mlir::infer::gemmCommonUnsupported(const GemmSpec &spec) {
   if (!(spec.elem.isF16() || spec.elem.isBF16()))
     return "operands are not fp16 or bf16";

@@ -91,6 +91,11 @@ struct Ir {
   Value zext64(Value v) { return LLVM::ZExtOp::create(b, loc, i64, v); }
   /// blockIdx.x * blockThreads + threadIdx.x, as i64.
   Value globalThread(int64_t blockThreads);
+  /// Builds `body(t)` for the global thread index t (i64) under
+  /// `if (t < total)`; the insertion point ends after the guard.
+  void forThreadsBelow(int64_t total, int64_t blockThreads,
+                       llvm::function_ref<void(Value)> body);
+  Value cmp64(LLVM::ICmpPredicate p, Value x, int64_t y) { return cmp(p, x, c64(y)); }
   /// `base` + `bytes` (i32 or i64), same address space.
   Value offset(Value base, Value bytes) {
     return LLVM::GEPOp::create(b, loc, base.getType(), b.getI8Type(), base,

@@ -70,61 +70,45 @@ FailureOr<KernelInfo> mlir::infer::addPadRowsKernel(KernelModule &kernels,
                                     uint64_t(total * kVectorBytes)};
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
-    MLIRContext *ctx = b.getContext();
-    Type i1 = b.getI1Type(), i8 = b.getI8Type(), i32 = b.getI32Type(),
-         i64 = b.getI64Type();
-    auto ptr = LLVM::LLVMPointerType::get(ctx);
-    auto vec = VectorType::get({2}, i64);
-    auto c64 = [&](int64_t v) -> Value {
-      return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
-    };
-    Value t = Ir(b, loc).globalThread(kThreads);
-    Value inRange = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult, t, c64(total));
-    auto guard = scf::IfOp::create(b, loc, inRange, false);
-    b.setInsertionPointToStart(guard.thenBlock());
-    // Output coordinates, innermost first; the source chunk and whether
-    // every coordinate falls inside the input.
-    Value rest = LLVM::UDivOp::create(b, loc, t, c64(perRow));
-    Value src = LLVM::URemOp::create(b, loc, t, c64(perRow));
-    Value inside = LLVM::ConstantOp::create(b, loc, i1, b.getBoolAttr(true));
-    int64_t stride = perRow; // source chunks per unit of dimension i
-    for (int64_t i = rank - 2; i >= 0; --i) {
-      Value coord = LLVM::URemOp::create(b, loc, rest, c64(outShape[i]));
-      rest = LLVM::UDivOp::create(b, loc, rest, c64(outShape[i]));
-      // in = coord - before, unsigned: < shape means inside.
-      Value in = LLVM::SubOp::create(b, loc, coord, c64(spec.before[i]));
-      inside = LLVM::AndOp::create(
-          b, loc, inside,
-          LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult, in, c64(spec.shape[i])));
-      src = LLVM::AddOp::create(b, loc, src, LLVM::MulOp::create(b, loc, in, c64(stride)));
-      stride *= spec.shape[i];
-    }
-    uint64_t splat = 0;
-    for (unsigned k = 0; k < 8 / spec.elemBytes; ++k)
-      splat |= spec.valueBits << (8 * spec.elemBytes * k);
-    Value fillScalar = c64(static_cast<int64_t>(splat));
-    Value fill = LLVM::UndefOp::create(b, loc, vec);
-    for (int k = 0; k < 2; ++k)
-      fill = LLVM::InsertElementOp::create(b, loc, fill, fillScalar,
-                                           LLVM::ConstantOp::create(b, loc, i32,
-                                                                    b.getI32IntegerAttr(k)));
-    Value dst = LLVM::GEPOp::create(
-        b, loc, ptr, i8, args[1],
-        ValueRange{LLVM::MulOp::create(b, loc, t, c64(kVectorBytes))});
-    auto copy = scf::IfOp::create(b, loc, vec, inside, true);
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(copy.thenBlock());
-      Value from = LLVM::GEPOp::create(
-          b, loc, ptr, i8, args[0],
-          ValueRange{LLVM::MulOp::create(b, loc, src, c64(kVectorBytes))});
-      scf::YieldOp::create(b, loc,
-                           ValueRange{LLVM::LoadOp::create(b, loc, vec, from, 16)});
-      b.setInsertionPointToStart(copy.elseBlock());
-      scf::YieldOp::create(b, loc, ValueRange{fill});
-    }
-    LLVM::StoreOp::create(b, loc, copy.getResult(0), dst, /*alignment=*/16);
-    b.setInsertionPointAfter(guard);
+    Ir ir(b, loc);
+    auto vec = VectorType::get({2}, ir.i64);
+    ir.forThreadsBelow(total, kThreads, [&](Value t) {
+      // Output coordinates, innermost first; the source chunk and whether
+      // every coordinate falls inside the input.
+      Value rest = ir.udiv(t, ir.c64(perRow));
+      Value src = ir.urem(t, ir.c64(perRow));
+      Value inside = LLVM::ConstantOp::create(b, loc, ir.i1, b.getBoolAttr(true));
+      int64_t stride = perRow; // source chunks per unit of dimension i
+      for (int64_t i = rank - 2; i >= 0; --i) {
+        Value coord = ir.urem(rest, ir.c64(outShape[i]));
+        rest = ir.udiv(rest, ir.c64(outShape[i]));
+        // in = coord - before, unsigned: < shape means inside.
+        Value in = ir.add(coord, ir.c64(-spec.before[i]));
+        inside = ir.band(inside, ir.cmp64(LLVM::ICmpPredicate::ult, in, spec.shape[i]));
+        src = ir.add(src, ir.mul(in, ir.c64(stride)));
+        stride *= spec.shape[i];
+      }
+      uint64_t splat = 0;
+      for (unsigned k = 0; k < 8 / spec.elemBytes; ++k)
+        splat |= spec.valueBits << (8 * spec.elemBytes * k);
+      Value fill = LLVM::UndefOp::create(b, loc, vec);
+      for (int k = 0; k < 2; ++k)
+        fill = LLVM::InsertElementOp::create(
+            b, loc, fill, ir.c64(static_cast<int64_t>(splat)), ir.c32(k));
+      auto copy = scf::IfOp::create(b, loc, vec, inside, true);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(copy.thenBlock());
+        Value from = ir.offset(args[0], ir.mul(src, ir.c64(kVectorBytes)));
+        scf::YieldOp::create(b, loc,
+                             ValueRange{LLVM::LoadOp::create(b, loc, vec, from, 16)});
+        b.setInsertionPointToStart(copy.elseBlock());
+        scf::YieldOp::create(b, loc, ValueRange{fill});
+      }
+      LLVM::StoreOp::create(b, loc, copy.getResult(0),
+                            ir.offset(args[1], ir.mul(t, ir.c64(kVectorBytes))),
+                            /*alignment=*/16);
+    });
     return success();
   };
   return kernels.addCudaKernel(info, argBytes, loc, build, error);

@@ -31,7 +31,6 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
@@ -121,30 +120,11 @@ KernelModule::compileToCuda(const CudaTarget &target,
     return failure();
 
   llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(*module, llvmContext, "infer_kernels");
-  if (!llvmModule) {
-    error = "translation of the CUDA kernels to LLVM IR failed";
+  // The signature globals live in global memory (address space 1).
+  std::unique_ptr<llvm::Module> llvmModule = translateAndOptimize(
+      llvmContext, *target.machine, /*signatureAddressSpace=*/1, options, error);
+  if (!llvmModule)
     return failure();
-  }
-  auto i64 = llvm::Type::getInt64Ty(llvmContext);
-  for (auto &[symbol, sig] : signatures) {
-    auto *global = new llvm::GlobalVariable(
-        *llvmModule, llvm::ArrayType::get(i64, sig.size()),
-        /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
-        llvm::ConstantDataArray::get(llvmContext, llvm::ArrayRef<uint64_t>(sig)),
-        symbol + "_info", nullptr, llvm::GlobalValue::NotThreadLocal,
-        /*AddressSpace=*/1);
-    global->setAlignment(llvm::Align(8));
-  }
-  llvm::TargetMachine &tm = *target.machine;
-  llvmModule->setDataLayout(tm.createDataLayout());
-  llvmModule->setTargetTriple(tm.getTargetTriple());
-  auto optimize = makeOptimizingTransformer(3, 0, &tm);
-  if (llvm::Error e = optimize(llvmModule.get())) {
-    error = "LLVM optimization failed: " + llvm::toString(std::move(e));
-    return failure();
-  }
   // Only the driver's device functions may remain undefined.
   for (llvm::Function &f : *llvmModule)
     if (f.isDeclaration() && !f.isIntrinsic() && !f.use_empty() &&
@@ -157,15 +137,13 @@ KernelModule::compileToCuda(const CudaTarget &target,
               "' (used by kernel " + user + ")";
       return failure();
     }
-  if (options.dumpStages)
-    llvmModule->print(llvm::errs(), nullptr);
 
   CudaBinaries out;
   {
     llvm::raw_string_ostream os(out.ptx);
     llvm::buffer_ostream pos(os);
     llvm::legacy::PassManager codegen;
-    if (tm.addPassesToEmitFile(codegen, pos, nullptr,
+    if (target.machine->addPassesToEmitFile(codegen, pos, nullptr,
                                llvm::CodeGenFileType::AssemblyFile)) {
       error = "the NVPTX target cannot emit PTX";
       return failure();
@@ -182,26 +160,16 @@ KernelModule::compileToCuda(const CudaTarget &target,
     return failure();
   llvm::SmallString<128> ptxPath = work.file("kernels.ptx"),
                          cubinPath = work.file("kernels.cubin");
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream f(ptxPath, ec);
-    if (ec) {
-      error = "cannot write '" + ptxPath.str().str() + "': " + ec.message();
-      return failure();
-    }
-    f << out.ptx;
-  }
+  if (!work.write("kernels.ptx", out.ptx, error))
+    return failure();
   std::string arch = "-arch=" + target.arch;
   if (!work.run(target.ptxas,
                 {target.ptxas, arch, "-O3", "-o", cubinPath.str(), ptxPath.str()},
                 error))
     return failure();
-  auto cubin = llvm::MemoryBuffer::getFile(cubinPath, /*IsText=*/false,
-                                           /*RequiresNullTerminator=*/false);
-  if (!cubin) {
-    error = "cannot read the cubin: " + cubin.getError().message();
+  std::optional<std::vector<char>> cubin = work.read("kernels.cubin", "the cubin", error);
+  if (!cubin)
     return failure();
-  }
-  out.cubin.assign((*cubin)->getBufferStart(), (*cubin)->getBufferEnd());
+  out.cubin = std::move(*cubin);
   return out;
 }

@@ -47,43 +47,40 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
     Ir ir(b, loc);
     Type elem = b.getIntegerType(spec.elemBytes * 8);
     auto vec = VectorType::get({lanes}, elem);
-    Value t = ir.globalThread(kThreads);
-    auto guard = scf::IfOp::create(
-        b, loc, ir.cmp(LLVM::ICmpPredicate::ult, t, ir.c64(total)), false);
-    b.setInsertionPointToStart(guard.thenBlock());
-    // t = (n * runs + run) * P + p: consecutive threads, consecutive pixels.
-    Value p = ir.urem(t, ir.c64(spec.pixels));
-    Value rest = ir.udiv(t, ir.c64(spec.pixels));
-    Value run = ir.urem(rest, ir.c64(runs));
-    Value n = ir.udiv(rest, ir.c64(runs));
-    Value c0 = ir.mul(run, ir.c64(lanes));
-    // Element offsets: planar (n, c, p) and channels-last (n, p, c).
-    auto planar = [&](Value c) {
-      return ir.add(ir.mul(ir.add(ir.mul(n, ir.c64(spec.channels)), c),
-                           ir.c64(spec.pixels)),
-                    p);
-    };
-    Value last = ir.add(ir.mul(ir.add(ir.mul(n, ir.c64(spec.pixels)), p),
-                               ir.c64(spec.channels)),
-                        c0);
-    auto at = [&](Value base, Value index) {
-      return ir.offset(base, ir.mul(index, ir.c64(spec.elemBytes)));
-    };
-    if (spec.toChannelsLast) {
-      Value v = LLVM::PoisonOp::create(b, loc, vec);
-      for (int64_t i = 0; i < lanes; ++i) {
-        Value x = LLVM::LoadOp::create(b, loc, elem,
-                                       at(args[0], planar(ir.add(c0, ir.c64(i)))));
-        v = LLVM::InsertElementOp::create(b, loc, v, x, ir.c32(i));
+    ir.forThreadsBelow(total, kThreads, [&](Value t) {
+      // t = (n * runs + run) * P + p: consecutive threads, consecutive pixels.
+      Value p = ir.urem(t, ir.c64(spec.pixels));
+      Value rest = ir.udiv(t, ir.c64(spec.pixels));
+      Value run = ir.urem(rest, ir.c64(runs));
+      Value n = ir.udiv(rest, ir.c64(runs));
+      Value c0 = ir.mul(run, ir.c64(lanes));
+      // Element offsets: planar (n, c, p) and channels-last (n, p, c).
+      auto planar = [&](Value c) {
+        return ir.add(ir.mul(ir.add(ir.mul(n, ir.c64(spec.channels)), c),
+                             ir.c64(spec.pixels)),
+                      p);
+      };
+      Value last = ir.add(ir.mul(ir.add(ir.mul(n, ir.c64(spec.pixels)), p),
+                                 ir.c64(spec.channels)),
+                          c0);
+      auto at = [&](Value base, Value index) {
+        return ir.offset(base, ir.mul(index, ir.c64(spec.elemBytes)));
+      };
+      if (spec.toChannelsLast) {
+        Value v = LLVM::PoisonOp::create(b, loc, vec);
+        for (int64_t i = 0; i < lanes; ++i) {
+          Value x = LLVM::LoadOp::create(b, loc, elem,
+                                         at(args[0], planar(ir.add(c0, ir.c64(i)))));
+          v = LLVM::InsertElementOp::create(b, loc, v, x, ir.c32(i));
+        }
+        LLVM::StoreOp::create(b, loc, v, at(args[1], last), kVectorBytes);
+      } else {
+        Value v = LLVM::LoadOp::create(b, loc, vec, at(args[0], last), kVectorBytes);
+        for (int64_t i = 0; i < lanes; ++i)
+          LLVM::StoreOp::create(b, loc, LLVM::ExtractElementOp::create(b, loc, v, ir.c32(i)),
+                                at(args[1], planar(ir.add(c0, ir.c64(i)))));
       }
-      LLVM::StoreOp::create(b, loc, v, at(args[1], last), kVectorBytes);
-    } else {
-      Value v = LLVM::LoadOp::create(b, loc, vec, at(args[0], last), kVectorBytes);
-      for (int64_t i = 0; i < lanes; ++i)
-        LLVM::StoreOp::create(b, loc, LLVM::ExtractElementOp::create(b, loc, v, ir.c32(i)),
-                              at(args[1], planar(ir.add(c0, ir.c64(i)))));
-    }
-    b.setInsertionPointAfter(guard);
+    });
     return success();
   };
   return kernels.addCudaKernel(info, {bytes, bytes}, loc, build, error);

@@ -1,0 +1,32 @@
+//===- ConstantValues.h - Reading constants in graph patterns ---*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// What the rewrite patterns ask of an operand: is it a float constant, and
+// which value does it hold when it has one element.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_TRANSFORMS_CONSTANTVALUES_H
+#define INFER_TRANSFORMS_CONSTANTVALUES_H
+
+#include "reference/Tensor.h"
+
+#include "mlir/IR/Value.h"
+
+#include <optional>
+
+namespace mlir::infer {
+
+/// The data of `v` when an infer.constant of floats defines it.
+std::optional<reference::Tensor> floatConstant(Value v);
+
+/// The value of `v` when it is a float constant of one element (any rank:
+/// it broadcasts like a scalar).
+std::optional<double> scalarConstant(Value v);
+
+} // namespace mlir::infer
+
+#endif // INFER_TRANSFORMS_CONSTANTVALUES_H
