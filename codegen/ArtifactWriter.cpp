@@ -50,10 +50,14 @@ std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
     std::vector<flatbuffers::Offset<flatbuffers::String>> nodes;
     for (const std::string &n : l.nodes)
       nodes.push_back(fbb.CreateString(n));
-    launches.push_back(::infer::fb::CreateLaunch(
-        fbb, l.copy ? ::infer::fb::LaunchKind::Copy : ::infer::fb::LaunchKind::Kernel,
-        l.kernel, fbb.CreateVector(l.args), l.grid, l.grain,
-        fbb.CreateVector(nodes)));
+    auto nodeVec = fbb.CreateVector(nodes);
+    auto message = fbb.CreateString(l.message);
+    auto kind = l.copy    ? ::infer::fb::LaunchKind::Copy
+                : l.check ? ::infer::fb::LaunchKind::Check
+                          : ::infer::fb::LaunchKind::Kernel;
+    launches.push_back(::infer::fb::CreateLaunch(fbb, kind, l.kernel,
+                                                 fbb.CreateVector(l.args), l.grid,
+                                                 l.grain, nodeVec, message));
   }
   auto launchVec = fbb.CreateVector(launches);
   std::vector<flatbuffers::Offset<::infer::fb::Binary>> binaries;
@@ -82,6 +86,11 @@ std::vector<uint8_t> mlir::infer::writeArtifact(const ArtifactPlan &plan) {
       plan.arenaSize, constants, binaryVec,
       ::infer::checksum(plan.constants.data(), plan.constants.size()));
   ::infer::fb::FinishModelBuffer(fbb, model);
-  return std::vector<uint8_t>(fbb.GetBufferPointer(),
-                              fbb.GetBufferPointer() + fbb.GetSize());
+  std::vector<uint8_t> bytes(fbb.GetBufferPointer(),
+                             fbb.GetBufferPointer() + fbb.GetSize());
+  // The trailer: a checksum of everything before it.
+  uint64_t sum = ::infer::checksum(bytes.data(), bytes.size());
+  for (size_t i = 0; i < ::infer::kArtifactTrailerBytes; ++i)
+    bytes.push_back(static_cast<uint8_t>(sum >> (8 * i)));
+  return bytes;
 }

@@ -34,6 +34,9 @@ struct ArtifactBuffer {
 
 struct ArtifactLaunch {
   bool copy = false;
+  /// A check: the run fails with `message` when the byte args[0] is set.
+  bool check = false;
+  std::string message;
   uint32_t kernel = 0;
   std::vector<uint32_t> args;
   int64_t grid = 1, grain = 1;

@@ -22,6 +22,7 @@
 #include "codegen/cuda/CudaTemplates.h"
 
 #include "ir/InferOps.h"
+#include "ir/Provenance.h"
 #include "ir/ShapeInference.h"
 #include "reference/Tensor.h"
 #include "transforms/Passes.h"
@@ -75,15 +76,9 @@ FailureOr<uint8_t> dtypeOf(Type t) {
 }
 
 void collectNodeNames(Location loc, std::vector<std::string> &names) {
-  if (auto n = llvm::dyn_cast<NameLoc>(loc)) {
-    std::string s = n.getName().str();
-    if (std::find(names.begin(), names.end(), s) == names.end())
-      names.push_back(s);
-    return;
-  }
-  if (auto f = llvm::dyn_cast<FusedLoc>(loc))
-    for (Location l : f.getLocations())
-      collectNodeNames(l, names);
+  for (std::string &n : nodeNames(loc))
+    if (std::find(names.begin(), names.end(), n) == names.end())
+      names.push_back(std::move(n));
 }
 
 int64_t numel(Value v) { return tensorType(v).getNumElements(); }
@@ -582,6 +577,19 @@ LogicalResult PlanBuilder::build(std::string &error) {
     g.outer.assign(op.getResults().begin(), op.getResults().end());
     if (failed(emitGroup(g, error)))
       return failure();
+    // A check's kernel computes its flag; the launch after it stops the
+    // run when the flag is set.
+    if (auto check = llvm::dyn_cast<CheckOp>(op)) {
+      uint32_t flag = bufferOf[check.getFailed()];
+      ArtifactLaunch l;
+      l.check = true;
+      l.args = {flag};
+      l.message = check.describeFailure();
+      collectNodeNames(op.getLoc(), l.nodes);
+      touch(flag, step);
+      plan.launches.push_back(std::move(l));
+      ++step;
+    }
   }
 
   // Outputs: the claimed ones are written in place; the rest are copies.
@@ -709,12 +717,14 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   std::string diagnostic;
   {
     ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
-      if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty())
-        diagnostic = d.str();
+      if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty()) {
+        std::string where = describeNodes(d.getLocation());
+        diagnostic = (where.empty() ? "" : where + ": ") + d.str();
+      }
       return success();
     });
     if (failed(pm.run(module))) {
-      error = "graph optimization failed: " + diagnostic;
+      error = diagnostic.empty() ? "graph optimization failed" : diagnostic;
       return failure();
     }
   }

@@ -318,49 +318,89 @@ Value mlir::infer::emitBinary(OpBuilder &b, Location loc, BinaryKind kind,
       }
     });
   }
-  // Integers.
+  // Integers: wrapping arithmetic, and no operation that traps or yields
+  // poison (see the reference interpreter's binaryInt). A zero divisor is
+  // replaced by 1 here; infer-insert-checks makes the run fail before its
+  // result is used.
   bool u = isUnsignedElement(lhsType);
   auto cmp = [&](arith::CmpIPredicate s, arith::CmpIPredicate us) -> Value {
     return arith::CmpIOp::create(b, loc, u ? us : s, lhs, rhs);
   };
   if (rhs.getType() != t) // pow with a float exponent on integers
     rhs = emitCast(b, loc, rhs, rhsType, lhsType, false);
+  unsigned width = elementTypeOf(t).getIntOrFloatBitWidth();
+  auto eq = [&](Value l, Value r) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, l, r).getResult();
+  };
+  auto select = [&](Value c, Value l, Value r) {
+    return arith::SelectOp::create(b, loc, c, l, r).getResult();
+  };
+  // The divisor made safe: 1 for 0, and (signed) 1 for -1 with a dividend
+  // of INT_MIN, whose quotient wraps to INT_MIN and remainder is 0.
+  auto safeDivisor = [&]() -> Value {
+    Value one = iconst(b, loc, t, 1);
+    Value d = select(eq(rhs, iconst(b, loc, t, 0)), one, rhs);
+    if (u)
+      return d;
+    Value minOverMinusOne = arith::AndIOp::create(
+        b, loc,
+        eq(lhs, iconst(b, loc, t, llvm::APInt::getSignedMinValue(width).getSExtValue())),
+        eq(rhs, iconst(b, loc, t, -1)));
+    return select(minOverMinusOne, one, d);
+  };
   switch (kind) {
   case BinaryKind::add: return arith::AddIOp::create(b, loc, lhs, rhs);
   case BinaryKind::sub: return arith::SubIOp::create(b, loc, lhs, rhs);
   case BinaryKind::mul: return arith::MulIOp::create(b, loc, lhs, rhs);
-  case BinaryKind::div:
-    return u ? arith::DivUIOp::create(b, loc, lhs, rhs).getResult()
-             : arith::DivSIOp::create(b, loc, lhs, rhs).getResult();
+  case BinaryKind::div: {
+    Value d = safeDivisor();
+    return u ? arith::DivUIOp::create(b, loc, lhs, d).getResult()
+             : arith::DivSIOp::create(b, loc, lhs, d).getResult();
+  }
   case BinaryKind::max:
     return u ? arith::MaxUIOp::create(b, loc, lhs, rhs).getResult()
              : arith::MaxSIOp::create(b, loc, lhs, rhs).getResult();
   case BinaryKind::min:
     return u ? arith::MinUIOp::create(b, loc, lhs, rhs).getResult()
              : arith::MinSIOp::create(b, loc, lhs, rhs).getResult();
-  case BinaryKind::fmod:
-    return u ? arith::RemUIOp::create(b, loc, lhs, rhs).getResult()
-             : arith::RemSIOp::create(b, loc, lhs, rhs).getResult();
+  case BinaryKind::fmod: {
+    Value d = safeDivisor();
+    return u ? arith::RemUIOp::create(b, loc, lhs, d).getResult()
+             : arith::RemSIOp::create(b, loc, lhs, d).getResult();
+  }
   case BinaryKind::mod: {
+    Value d = safeDivisor();
     if (u)
-      return arith::RemUIOp::create(b, loc, lhs, rhs);
-    Value rem = arith::RemSIOp::create(b, loc, lhs, rhs);
+      return arith::RemUIOp::create(b, loc, lhs, d);
+    Value rem = arith::RemSIOp::create(b, loc, lhs, d);
     Value zero = iconst(b, loc, t, 0);
     Value nonzero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, rem, zero);
     Value remNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, rem, zero);
-    Value rNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, rhs, zero);
+    Value rNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, d, zero);
     Value fix = arith::AndIOp::create(b, loc, nonzero,
                                       arith::XOrIOp::create(b, loc, remNeg, rNeg));
-    return arith::SelectOp::create(b, loc, fix,
-                                   arith::AddIOp::create(b, loc, rem, rhs), rem);
+    return select(fix, arith::AddIOp::create(b, loc, rem, d), rem);
   }
   case BinaryKind::pow: {
-    // Integer power by repeated squaring over the exponent's bits.
-    Value fl = arith::SIToFPOp::create(b, loc, b.getF64Type(), lhs);
-    Value fr = arith::SIToFPOp::create(b, loc, b.getF64Type(), rhs);
-    Value p = math::PowFOp::create(b, loc, fl, fr);
-    Value rounded = math::RoundEvenOp::create(b, loc, p);
-    return arith::FPToSIOp::create(b, loc, t, rounded);
+    // Square and multiply over the exponent's bits: wrapping, as the
+    // reference does; a negative exponent gives 1/x^-y truncated (1 for
+    // x = 1, +-1 for x = -1, else 0).
+    Value one = iconst(b, loc, t, 1), zero = iconst(b, loc, t, 0);
+    Value r = one, base = lhs;
+    for (unsigned i = 0; i < width; ++i) {
+      Value bit = arith::AndIOp::create(
+          b, loc, arith::ShRUIOp::create(b, loc, rhs, iconst(b, loc, t, i)), one);
+      r = select(eq(bit, one), arith::MulIOp::create(b, loc, r, base), r);
+      base = arith::MulIOp::create(b, loc, base, base);
+    }
+    if (u)
+      return r;
+    Value negExp = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, rhs, zero);
+    Value minusOne = iconst(b, loc, t, -1);
+    Value odd = eq(arith::AndIOp::create(b, loc, rhs, one), one);
+    Value inv = select(eq(lhs, one), one,
+                       select(eq(lhs, minusOne), select(odd, minusOne, one), zero));
+    return select(negExp, inv, r);
   }
   case BinaryKind::prelu: {
     Value neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, lhs,
@@ -374,8 +414,16 @@ Value mlir::infer::emitBinary(OpBuilder &b, Location loc, BinaryKind kind,
   case BinaryKind::bitwise_or: return arith::OrIOp::create(b, loc, lhs, rhs);
   case BinaryKind::xor_:
   case BinaryKind::bitwise_xor: return arith::XOrIOp::create(b, loc, lhs, rhs);
-  case BinaryKind::shift_left: return arith::ShLIOp::create(b, loc, lhs, rhs);
-  case BinaryKind::shift_right: return arith::ShRUIOp::create(b, loc, lhs, rhs);
+  case BinaryKind::shift_left:
+  case BinaryKind::shift_right: {
+    // Shifting by the bit width or more gives 0 (LLVM would give poison).
+    Value w = iconst(b, loc, t, width);
+    Value tooFar = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, rhs, w);
+    Value s = kind == BinaryKind::shift_left
+                  ? arith::ShLIOp::create(b, loc, lhs, rhs).getResult()
+                  : arith::ShRUIOp::create(b, loc, lhs, rhs).getResult();
+    return select(tooFar, iconst(b, loc, t, 0), s);
+  }
   case BinaryKind::equal:
     return cmp(arith::CmpIPredicate::eq, arith::CmpIPredicate::eq);
   case BinaryKind::greater:

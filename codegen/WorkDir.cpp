@@ -10,11 +10,58 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+#include <csignal>
+#include <cstring>
+#include <mutex>
+#include <unistd.h>
 
 using namespace mlir::infer;
 
+namespace {
+/// Temporary directories alive now, for the interrupt handler: fixed slots
+/// of plain characters, readable from a signal handler.
+constexpr int kSlots = 16;
+constexpr size_t kPathBytes = 4096;
+char slotPath[kSlots][kPathBytes];
+std::atomic<bool> slotUsed[kSlots];
+
+/// On SIGINT / SIGTERM LLVM removes the files registered with
+/// RemoveFileOnSignal (every file of a work directory), then calls this:
+/// the directories are empty by then, and rmdir is async-signal-safe.
+void removeDirsOnInterrupt() {
+  for (int i = 0; i < kSlots; ++i)
+    if (slotUsed[i].load())
+      ::rmdir(slotPath[i]);
+  std::signal(SIGINT, SIG_DFL);
+  std::raise(SIGINT);
+}
+
+int claimSlot(llvm::StringRef path) {
+  static std::once_flag once;
+  std::call_once(once, [] { llvm::sys::SetInterruptFunction(removeDirsOnInterrupt); });
+  if (path.size() >= kPathBytes)
+    return -1;
+  for (int i = 0; i < kSlots; ++i) {
+    bool expected = false;
+    if (slotUsed[i].compare_exchange_strong(expected, true)) {
+      std::memcpy(slotPath[i], path.data(), path.size());
+      slotPath[i][path.size()] = 0;
+      return i;
+    }
+  }
+  return -1;
+}
+} // namespace
+
 WorkDir::~WorkDir() {
+  for (const std::string &f : registered)
+    llvm::sys::DontRemoveFileOnSignal(f);
+  if (slot >= 0)
+    slotUsed[slot].store(false);
   if (!dir.empty() && !kept)
     llvm::sys::fs::remove_directories(dir);
 }
@@ -31,12 +78,18 @@ bool WorkDir::create(llvm::StringRef keepDir, llvm::StringRef prefix,
     error = "cannot create a temporary directory: " + ec.message();
     return false;
   }
+  // An interrupted compile leaves nothing behind either.
+  slot = claimSlot(dir);
   return true;
 }
 
 llvm::SmallString<128> WorkDir::file(llvm::StringRef name) const {
   llvm::SmallString<128> path(dir);
   llvm::sys::path::append(path, name);
+  if (!kept && !llvm::is_contained(registered, path.str())) {
+    llvm::sys::RemoveFileOnSignal(path);
+    registered.push_back(path.str().str());
+  }
   return path;
 }
 

@@ -6,8 +6,9 @@
 //
 // Where a backend writes the files its external steps read (the object for
 // the linker, the PTX for ptxas): the user's --keep directory, kept, or a
-// fresh temporary one, removed when the WorkDir goes away (on failures
-// too); and the running of those steps, their output kept for the error.
+// fresh temporary one, removed when the WorkDir goes away (on failures and
+// on SIGINT / SIGTERM too); and the running of those steps, their output
+// kept for the error.
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,6 +55,10 @@ public:
 private:
   llvm::SmallString<128> dir;
   bool kept = false;
+  /// Files registered for removal on SIGINT / SIGTERM, and the directory's
+  /// slot in the interrupt handler's list (-1: none).
+  mutable std::vector<std::string> registered;
+  int slot = -1;
 };
 
 } // namespace mlir::infer

@@ -261,6 +261,11 @@ FailureOr<SmallVector<Value>> ImportContext::finish(Operation *op) {
     for (int64_t d : rt.getShape()) {
       if (ShapedType::isDynamic(d))
         continue;
+      if (d < 0) {
+        op->erase();
+        return emitError() << "the result shape " << formatShape(rt.getShape())
+                           << " has a negative dimension";
+      }
       if (d > kMaxDim || (d > 0 && n > kMaxElements / d)) {
         op->erase();
         return emitError() << "the result shape " << formatShape(rt.getShape())
@@ -273,8 +278,13 @@ FailureOr<SmallVector<Value>> ImportContext::finish(Operation *op) {
     op->erase();
     return failure();
   }
+  std::string invalid;
   FailureOr<SmallVector<ElementsAttr>> folded =
-      reference::foldConstantOp(op, kMaxFoldElements);
+      reference::foldConstantOp(op, kMaxFoldElements, &invalid);
+  if (!invalid.empty()) {
+    op->erase();
+    return emitError() << invalid;
+  }
   SmallVector<Value> results;
   if (succeeded(folded)) {
     for (ElementsAttr attr : *folded)

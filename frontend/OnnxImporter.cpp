@@ -16,6 +16,8 @@
 #include "frontend/OnnxTensor.h"
 
 #include "ir/InferOps.h"
+#include "ir/Provenance.h"
+#include "ir/ShapeInference.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -23,6 +25,7 @@
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
@@ -64,7 +67,13 @@ public:
 
 private:
   LogicalResult checkModel();
+  /// Names are single assignments: no duplicate inputs, initializers or
+  /// outputs, no value written twice or over an input.
+  LogicalResult checkNames();
+  /// The declared graph outputs agree with what the graph computes.
+  LogicalResult checkOutputs(ArrayRef<Value> results);
   LogicalResult addInitializers();
+  LogicalResult checkDefaultedInput(const onnx::ValueInfoProto &in);
   FailureOr<Type> inputType(const onnx::ValueInfoProto &info);
   LogicalResult importNodes();
   LogicalResult importNode(ImportContext &ictx, const onnx::NodeProto &node);
@@ -114,6 +123,96 @@ LogicalResult GraphImporter::checkModel() {
     return fileError() << "the model uses ai.onnx opset " << opset
                        << ", newer than the newest infer implements ("
                        << kNewestOpset << ")";
+  return success();
+}
+
+LogicalResult GraphImporter::checkNames() {
+  const onnx::GraphProto &graph = model.graph();
+  llvm::StringMap<std::string> definedBy;
+  for (const onnx::ValueInfoProto &in : graph.input())
+    if (!definedBy.try_emplace(in.name(), "graph input").second)
+      return fileError() << "graph input '" << in.name()
+                         << "' is declared twice";
+  llvm::StringSet<> initNames;
+  for (const onnx::TensorProto &t : graph.initializer()) {
+    if (!initNames.insert(t.name()).second)
+      return fileError() << "initializer '" << t.name() << "' is given twice";
+    definedBy.try_emplace(t.name(), "initializer");
+  }
+  for (auto [i, node] : llvm::enumerate(graph.node())) {
+    Location loc = nodeLoc(node, i);
+    for (auto [k, out] : llvm::enumerate(node.output())) {
+      if (out.empty())
+        continue;
+      std::string what =
+          "node '" + llvm::cast<NameLoc>(loc).getName().str() + "'";
+      auto [it, fresh] = definedBy.try_emplace(out, what);
+      if (!fresh)
+        return mlir::emitError(loc)
+               << "output #" << k << " ('" << out << "') is already defined by "
+               << it->second << ": an ONNX graph assigns every name once";
+    }
+  }
+  llvm::StringSet<> outNames;
+  for (const onnx::ValueInfoProto &out : graph.output())
+    if (!outNames.insert(out.name()).second)
+      return fileError() << "graph output '" << out.name()
+                         << "' is declared twice";
+  return success();
+}
+
+LogicalResult GraphImporter::checkOutputs(ArrayRef<Value> results) {
+  for (auto [out, v] : llvm::zip(model.graph().output(), results)) {
+    if (!out.type().has_tensor_type())
+      continue;
+    const onnx::TypeProto::Tensor &tt = out.type().tensor_type();
+    auto type = llvm::cast<RankedTensorType>(v.getType());
+    if (tt.elem_type() != onnx::TensorProto::UNDEFINED) {
+      std::string error;
+      FailureOr<Type> et = elementTypeFromOnnx(&ctx, tt.elem_type(), error);
+      if (failed(et))
+        return fileError() << "graph output '" << out.name() << "': " << error;
+      if (*et != type.getElementType())
+        return fileError() << "graph output '" << out.name()
+                           << "' is declared " << *et << " but the graph "
+                           << "computes " << type.getElementType();
+    }
+    if (!tt.has_shape())
+      continue;
+    if (tt.shape().dim_size() != type.getRank())
+      return fileError() << "graph output '" << out.name() << "' is declared "
+                         << "with rank " << tt.shape().dim_size()
+                         << " but the graph computes "
+                         << formatShape(type.getShape());
+    for (auto [d, dim] : llvm::enumerate(tt.shape().dim()))
+      if (dim.has_dim_value() && dim.dim_value() >= 0 &&
+          !type.isDynamicDim(d) && dim.dim_value() != type.getDimSize(d))
+        return fileError() << "graph output '" << out.name()
+                           << "' is declared with dimension " << d << " of "
+                           << dim.dim_value() << " but the graph computes "
+                           << formatShape(type.getShape());
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::checkDefaultedInput(const onnx::ValueInfoProto &in) {
+  const onnx::TensorProto *init = nullptr;
+  for (const onnx::TensorProto &t : model.graph().initializer())
+    if (t.name() == in.name())
+      init = &t;
+  if (!init || !in.type().has_tensor_type())
+    return success();
+  const onnx::TypeProto::Tensor &tt = in.type().tensor_type();
+  bool sameType = tt.elem_type() == onnx::TensorProto::UNDEFINED ||
+                  tt.elem_type() == init->data_type();
+  bool sameShape = !tt.has_shape() || tt.shape().dim_size() == init->dims_size();
+  for (int d = 0; sameShape && d < tt.shape().dim_size(); ++d)
+    sameShape = !tt.shape().dim(d).has_dim_value() ||
+                tt.shape().dim(d).dim_value() == init->dims(d);
+  if (!sameType || !sameShape)
+    return fileError() << "graph input '" << in.name()
+                       << "' has an initializer of another type or shape; "
+                          "infer compiles such inputs as their initializer";
   return success();
 }
 
@@ -181,7 +280,7 @@ Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
                          ? node.op_type() + "_" + std::to_string(index)
                          : node.name();
   nodeTypes[name] = node.op_type();
-  return NameLoc::get(b.getStringAttr(name));
+  return nodeLocation(&ctx, name, node.op_type());
 }
 
 LogicalResult GraphImporter::importNode(ImportContext &ictx,
@@ -315,7 +414,7 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     return OwningOpRef<ModuleOp>();
   };
 
-  if (failed(checkModel()))
+  if (failed(checkModel()) || failed(checkNames()))
     return fail();
   Location fileLoc = FileLineColLoc::get(&ctx, path, 0, 0);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
@@ -330,8 +429,14 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   SmallVector<Type> argTypes;
   SmallVector<const onnx::ValueInfoProto *> args;
   for (const onnx::ValueInfoProto &in : graph.input()) {
-    if (initNames.contains(in.name()))
+    // An input with an initializer of its name (ONNX IR 4+: a default
+    // value) is that constant; its declared type must be the
+    // initializer's.
+    if (initNames.contains(in.name())) {
+      if (failed(checkDefaultedInput(in)))
+        return fail();
       continue;
+    }
     auto bound = options.boundInputs.find(in.name());
     if (bound != options.boundInputs.end()) {
       FailureOr<Type> t = inputType(in);
@@ -424,6 +529,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     }
     results.push_back(gv.value);
   }
+  if (failed(checkOutputs(results)))
+    return fail();
   func::ReturnOp::create(b, fileLoc, results);
   SmallVector<Type> resultTypes;
   for (Value v : results)
@@ -480,6 +587,16 @@ mlir::infer::importOnnxModel(MLIRContext &context, StringRef bytes,
 OwningOpRef<ModuleOp> mlir::infer::importOnnxFile(
     MLIRContext &context, StringRef path, const OnnxImportOptions &options,
     std::string &error) {
+  // A device or a FIFO would be read forever.
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status)) {
+    error = path.str() + ": " + ec.message();
+    return nullptr;
+  }
+  if (status.type() != llvm::sys::fs::file_type::regular_file) {
+    error = path.str() + ": not a regular file";
+    return nullptr;
+  }
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer) {

@@ -89,20 +89,33 @@ std::string mlir::infer::frontend::onnxTypeName(int32_t t) {
 }
 
 namespace {
-/// Reads the bytes of an external-data tensor.
+/// Reads the `needed` bytes of an external-data tensor. The file must be a
+/// regular file inside the model's folder once symbolic links are resolved
+/// (a model must not make the compiler read /etc/passwd, /dev/zero or a
+/// FIFO), and only the tensor's bytes are read.
 FailureOr<std::vector<char>> readExternal(const onnx::TensorProto &proto,
-                                          StringRef baseDir,
+                                          StringRef baseDir, uint64_t needed,
                                           std::string &error) {
   std::string location;
   uint64_t offset = 0, length = 0;
   bool hasLength = false;
+  auto number = [&](const std::string &key, const std::string &text,
+                    uint64_t &value) {
+    if (StringRef(text).getAsInteger(10, value)) {
+      error = "tensor '" + proto.name() + "' has an external data " + key +
+              " that is not a number ('" + text + "')";
+      return false;
+    }
+    return true;
+  };
   for (const auto &kv : proto.external_data()) {
     if (kv.key() == "location")
       location = kv.value();
-    else if (kv.key() == "offset")
-      offset = std::strtoull(kv.value().c_str(), nullptr, 10);
+    else if (kv.key() == "offset" && !number("offset", kv.value(), offset))
+      return failure();
     else if (kv.key() == "length") {
-      length = std::strtoull(kv.value().c_str(), nullptr, 10);
+      if (!number("length", kv.value(), length))
+        return failure();
       hasLength = true;
     }
   }
@@ -112,35 +125,69 @@ FailureOr<std::vector<char>> readExternal(const onnx::TensorProto &proto,
             "location '" + location + "'";
     return failure();
   }
-  SmallString<256> path(baseDir);
+  SmallString<256> path(baseDir.empty() ? StringRef(".") : baseDir);
   llvm::sys::path::append(path, location);
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
+  SmallString<256> realBase, realPath;
+  if (std::error_code ec = llvm::sys::fs::real_path(
+          baseDir.empty() ? StringRef(".") : baseDir, realBase)) {
+    error = "cannot resolve the model's folder: " + ec.message();
+    return failure();
+  }
+  if (std::error_code ec = llvm::sys::fs::real_path(path, realPath)) {
     error = "cannot read external data '" + std::string(path) + "' of tensor '" +
-            proto.name() + "': " + buffer.getError().message();
+            proto.name() + "': " + ec.message();
     return failure();
   }
-  uint64_t size = (*buffer)->getBufferSize();
-  if (!hasLength)
-    length = size >= offset ? size - offset : 0;
-  if (offset > size || length > size - offset) {
+  if (!StringRef(realPath).starts_with(std::string(realBase) + "/")) {
+    error = "external data '" + location + "' of tensor '" + proto.name() +
+            "' resolves to '" + std::string(realPath) +
+            "', outside the model's folder '" + std::string(realBase) + "'";
+    return failure();
+  }
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(realPath, status)) {
+    error = "cannot read external data '" + std::string(path) + "' of tensor '" +
+            proto.name() + "': " + ec.message();
+    return failure();
+  }
+  if (status.type() != llvm::sys::fs::file_type::regular_file) {
+    error = "external data '" + std::string(path) + "' of tensor '" +
+            proto.name() + "' is not a regular file";
+    return failure();
+  }
+  uint64_t size = status.getSize();
+  if (hasLength && length != needed) {
+    error = "external data of tensor '" + proto.name() + "' has length " +
+            std::to_string(length) + ", but its shape needs " +
+            std::to_string(needed) + " bytes";
+    return failure();
+  }
+  if (offset > size || needed > size - offset) {
     error = "external data of tensor '" + proto.name() + "' (offset " +
-            std::to_string(offset) + ", length " + std::to_string(length) +
-            ") runs past the end of '" + std::string(path) + "'";
+            std::to_string(offset) + ", length " + std::to_string(needed) +
+            ") runs past the end of '" + std::string(path) + "' (" +
+            std::to_string(size) + " bytes)";
     return failure();
   }
-  const char *start = (*buffer)->getBufferStart() + offset;
-  return std::vector<char>(start, start + length);
+  auto buffer = llvm::MemoryBuffer::getFileSlice(realPath, needed, offset);
+  if (!buffer || (*buffer)->getBufferSize() != needed) {
+    error = "cannot read external data '" + std::string(path) + "' of tensor '" +
+            proto.name() + "'" +
+            (buffer ? std::string() : ": " + buffer.getError().message());
+    return failure();
+  }
+  const char *start = (*buffer)->getBufferStart();
+  return std::vector<char>(start, start + needed);
 }
 
 /// The raw little-endian bytes of `proto` when stored as raw or external
 /// data; nullopt for typed fields.
 FailureOr<std::optional<std::vector<char>>>
-rawBytes(const onnx::TensorProto &proto, StringRef baseDir,
+rawBytes(const onnx::TensorProto &proto, StringRef baseDir, uint64_t needed,
          std::string &error) {
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
-    FailureOr<std::vector<char>> bytes = readExternal(proto, baseDir, error);
+    FailureOr<std::vector<char>> bytes =
+        readExternal(proto, baseDir, needed, error);
     if (failed(bytes))
       return failure();
     return std::optional<std::vector<char>>(std::move(*bytes));
@@ -179,8 +226,10 @@ FailureOr<Tensor> mlir::infer::frontend::tensorFromProto(
   FailureOr<SmallVector<int64_t>> shape = dimsOf(proto, error);
   if (failed(shape))
     return failure();
+  uint64_t needed = static_cast<uint64_t>(infer::numElements(*shape)) *
+                    Tensor::byteWidth(*et);
   FailureOr<std::optional<std::vector<char>>> raw =
-      rawBytes(proto, baseDir, error);
+      rawBytes(proto, baseDir, needed, error);
   if (failed(raw))
     return failure();
   if (*raw) {
@@ -260,8 +309,8 @@ FailureOr<ElementsAttr> mlir::infer::frontend::attrFromProto(
   int64_t n = infer::numElements(*shape);
   // Large raw tensors go straight into a blob without conversion.
   if (n > 16 && !et->isInteger(1)) {
-    FailureOr<std::optional<std::vector<char>>> raw =
-        rawBytes(proto, baseDir, error);
+    FailureOr<std::optional<std::vector<char>>> raw = rawBytes(
+        proto, baseDir, static_cast<uint64_t>(n) * Tensor::byteWidth(*et), error);
     if (failed(raw))
       return failure();
     if (*raw) {

@@ -55,5 +55,26 @@ LogicalResult mlir::infer::detail::verifySameElementTypes(Operation *op,
   return success();
 }
 
+LogicalResult mlir::infer::verifyValidShapes(Operation *op) {
+  auto check = [&](Type t, StringRef what, unsigned i) -> LogicalResult {
+    auto rt = llvm::dyn_cast<RankedTensorType>(t);
+    if (!rt)
+      return success();
+    for (int64_t d : rt.getShape())
+      if (d < 0 && !ShapedType::isDynamic(d))
+        return op->emitOpError()
+               << what << " #" << i << " has a negative dimension ("
+               << formatShape(rt.getShape()) << ")";
+    return success();
+  };
+  for (auto [i, t] : llvm::enumerate(op->getOperandTypes()))
+    if (failed(check(t, "operand", i)))
+      return failure();
+  for (auto [i, t] : llvm::enumerate(op->getResultTypes()))
+    if (failed(check(t, "result", i)))
+      return failure();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "ir/InferOps.cpp.inc"

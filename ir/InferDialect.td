@@ -41,9 +41,16 @@ def Infer_Dialect : Dialect {
   let usePropertiesForAttributes = 1;
 }
 
+/// Every tensor an infer op takes or makes has dimensions that are
+/// dynamic or at least 0 (a negative size from a malformed model is an
+/// error, not a type).
+def Infer_ValidShapes : NativeOpTrait<"ValidShapes"> {
+  let cppNamespace = "::mlir::infer";
+}
+
 /// Base class of every infer op.
 class Infer_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Infer_Dialect, mnemonic, traits>;
+    : Op<Infer_Dialect, mnemonic, !listconcat(traits, [Infer_ValidShapes])>;
 
 //===----------------------------------------------------------------------===//
 // Attribute and type constraints

@@ -123,4 +123,10 @@ def Infer_NearestMode : I32EnumAttr<"NearestMode", "resize nearest rounding", [
   let cppNamespace = "::mlir::infer";
 }
 
+def Infer_CheckKind : I32EnumAttr<"CheckKind", "rule of a run-time check", [
+  I32EnumAttrCase<"index", 0>, I32EnumAttrCase<"nonzero", 1>
+]> {
+  let cppNamespace = "::mlir::infer";
+}
+
 #endif // INFER_ENUMS_TD

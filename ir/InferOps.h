@@ -25,6 +25,20 @@
 #include "ir/InferDialect.h.inc"
 #include "ir/InferEnums.h.inc"
 
+namespace mlir::infer {
+/// Checks that no operand or result of an op has a negative dimension.
+LogicalResult verifyValidShapes(Operation *op);
+
+/// The trait behind Infer_ValidShapes, on every infer op.
+template <typename ConcreteType>
+class ValidShapes : public OpTrait::TraitBase<ConcreteType, ValidShapes> {
+public:
+  static LogicalResult verifyTrait(Operation *op) {
+    return verifyValidShapes(op);
+  }
+};
+} // namespace mlir::infer
+
 #define GET_OP_CLASSES
 #include "ir/InferOps.h.inc"
 

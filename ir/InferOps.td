@@ -24,5 +24,6 @@ include "InferReduceOps.td"
 include "InferTensorOps.td"
 include "InferQuantOps.td"
 include "InferFusionOps.td"
+include "InferCheckOps.td"
 
 #endif // INFER_OPS_TD

@@ -32,6 +32,11 @@ except OSError:
     flags = []
 if "avx512_fp16" not in flags:
     config.available_features.add("cpu-lacks-avx512fp16")
+# AMD Bulldozer's FMA4 (no CPU since 2017 has it) and Intel's APX.
+if "fma4" not in flags:
+    config.available_features.add("cpu-lacks-fma4")
+if "apx" not in flags and "apx_f" not in flags:
+    config.available_features.add("cpu-lacks-apx")
 
 if config.ptxas_executable:
     config.available_features.add("ptxas")

@@ -98,15 +98,17 @@ double unaryFloat(UnaryKind kind, double x, double a, double b) {
   case UnaryKind::round: return std::nearbyint(x); // ties to even
   case UnaryKind::sign: return x > 0 ? 1.0 : (x < 0 ? -1.0 : 0.0);
   case UnaryKind::sigmoid: return sigmoid(x);
-  case UnaryKind::relu: return x > 0 ? x : 0.0;
+  case UnaryKind::relu: return maxPropagateNaN(x, 0.0);
   case UnaryKind::leaky_relu: return x < 0 ? a * x : x;
   case UnaryKind::elu: return x < 0 ? a * (std::exp(x) - 1) : x;
   case UnaryKind::selu: return x <= 0 ? b * a * (std::exp(x) - 1) : b * x;
   case UnaryKind::celu:
-    return std::max(0.0, x) + std::min(0.0, a * (std::exp(x / a) - 1));
-  case UnaryKind::hard_sigmoid: return std::max(0.0, std::min(1.0, a * x + b));
+    return maxPropagateNaN(0.0, x) +
+           minPropagateNaN(0.0, a * (std::exp(x / a) - 1));
+  case UnaryKind::hard_sigmoid:
+    return maxPropagateNaN(0.0, minPropagateNaN(1.0, a * x + b));
   case UnaryKind::hard_swish:
-    return x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5));
+    return x * maxPropagateNaN(0.0, minPropagateNaN(1.0, x / 6.0 + 0.5));
   case UnaryKind::softplus: return softplus(x);
   case UnaryKind::softsign: return x / (1 + std::fabs(x));
   case UnaryKind::mish: return x * std::tanh(softplus(x));
@@ -115,7 +117,7 @@ double unaryFloat(UnaryKind kind, double x, double a, double b) {
   case UnaryKind::gelu_tanh:
     return 0.5 * x *
            (1 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
-  case UnaryKind::clip: return std::min(std::max(x, a), b);
+  case UnaryKind::clip: return minPropagateNaN(maxPropagateNaN(x, a), b);
   case UnaryKind::thresholded_relu: return x > a ? x : 0.0;
   case UnaryKind::shrink: return x < -a ? x + b : (x > a ? x - b : 0.0);
   case UnaryKind::is_nan: return std::isnan(x) ? 1 : 0;
@@ -128,10 +130,29 @@ double unaryFloat(UnaryKind kind, double x, double a, double b) {
   return x;
 }
 
+int64_t wrapNeg(int64_t x) {
+  return static_cast<int64_t>(0 - static_cast<uint64_t>(x));
+}
+
+/// x^y in two's complement (wrapping), by squaring: 64 steps at most for
+/// any exponent. A negative exponent truncates 1/x^-y towards zero.
+int64_t powInt(int64_t x, int64_t y) {
+  if (y < 0)
+    return x == 1 ? 1 : x == -1 ? ((y & 1) ? -1 : 1) : 0;
+  uint64_t r = 1, base = static_cast<uint64_t>(x);
+  for (uint64_t e = static_cast<uint64_t>(y); e; e >>= 1) {
+    if (e & 1)
+      r *= base;
+    base *= base;
+  }
+  return static_cast<int64_t>(r);
+}
+
 int64_t unaryInt(UnaryKind kind, int64_t x, double a, double b) {
   switch (kind) {
-  case UnaryKind::abs: return x < 0 ? -x : x;
-  case UnaryKind::neg: return -x;
+  // Two's complement wraps: |INT64_MIN| and -INT64_MIN are INT64_MIN.
+  case UnaryKind::abs: return x < 0 ? wrapNeg(x) : x;
+  case UnaryKind::neg: return wrapNeg(x);
   case UnaryKind::sign: return x > 0 ? 1 : (x < 0 ? -1 : 0);
   case UnaryKind::relu: return x > 0 ? x : 0;
   case UnaryKind::clip:
@@ -146,7 +167,8 @@ int64_t unaryInt(UnaryKind kind, int64_t x, double a, double b) {
   }
 }
 
-/// Python-style modulo (result has the sign of the divisor).
+/// Python-style modulo (result has the sign of the divisor); b is neither 0
+/// nor -1.
 int64_t pyMod(int64_t a, int64_t b) {
   int64_t r = a % b;
   if (r != 0 && ((r < 0) != (b < 0)))
@@ -182,25 +204,27 @@ double binaryFloat(BinaryKind kind, double x, double y) {
   }
 }
 
+/// Integer arithmetic as the compiled kernels do it: wrapping (two's
+/// complement) add, sub, mul and pow; INT_MIN / -1 is INT_MIN and
+/// INT_MIN % -1 is 0; division by zero is an error (`divByZero`); shifts by
+/// the bit width or more give 0.
 int64_t binaryInt(BinaryKind kind, int64_t x, int64_t y, bool isUnsigned,
                   bool &divByZero) {
   auto ux = static_cast<uint64_t>(x), uy = static_cast<uint64_t>(y);
+  auto wrap = [](uint64_t v) { return static_cast<int64_t>(v); };
   switch (kind) {
-  case BinaryKind::add: return x + y;
-  case BinaryKind::sub: return x - y;
-  case BinaryKind::mul: return x * y;
+  case BinaryKind::add: return wrap(ux + uy);
+  case BinaryKind::sub: return wrap(ux - uy);
+  case BinaryKind::mul: return wrap(ux * uy);
   case BinaryKind::div:
     if (y == 0) {
       divByZero = true;
       return 0;
     }
-    return isUnsigned ? static_cast<int64_t>(ux / uy) : x / y;
-  case BinaryKind::pow: {
-    int64_t r = 1;
-    for (int64_t i = 0; i < y; ++i)
-      r *= x;
-    return y < 0 ? 0 : r;
-  }
+    if (isUnsigned)
+      return wrap(ux / uy);
+    return y == -1 ? wrapNeg(x) : x / y;
+  case BinaryKind::pow: return powInt(x, y);
   case BinaryKind::max: return isUnsigned ? (ux > uy ? x : y) : std::max(x, y);
   case BinaryKind::min: return isUnsigned ? (ux < uy ? x : y) : std::min(x, y);
   case BinaryKind::mod:
@@ -210,9 +234,11 @@ int64_t binaryInt(BinaryKind kind, int64_t x, int64_t y, bool isUnsigned,
       return 0;
     }
     if (isUnsigned)
-      return static_cast<int64_t>(ux % uy);
+      return wrap(ux % uy);
+    if (y == -1)
+      return 0;
     return kind == BinaryKind::mod ? pyMod(x, y) : x % y;
-  case BinaryKind::prelu: return x < 0 ? x * y : x;
+  case BinaryKind::prelu: return x < 0 ? wrap(ux * uy) : x;
   case BinaryKind::and_: return x && y;
   case BinaryKind::or_: return x || y;
   case BinaryKind::xor_: return (x != 0) != (y != 0);
@@ -224,8 +250,8 @@ int64_t binaryInt(BinaryKind kind, int64_t x, int64_t y, bool isUnsigned,
   case BinaryKind::bitwise_and: return x & y;
   case BinaryKind::bitwise_or: return x | y;
   case BinaryKind::bitwise_xor: return x ^ y;
-  case BinaryKind::shift_left: return uy >= 64 ? 0 : static_cast<int64_t>(ux << uy);
-  case BinaryKind::shift_right: return uy >= 64 ? 0 : static_cast<int64_t>(ux >> uy);
+  case BinaryKind::shift_left: return uy >= 64 ? 0 : wrap(ux << uy);
+  case BinaryKind::shift_right: return uy >= 64 ? 0 : wrap(ux >> uy);
   }
   return 0;
 }

@@ -84,6 +84,7 @@ LogicalResult mlir::infer::reference::evaluateOp(Operation *op,
         return runGatherElements(o, in, out, err);
       })
       .Case([&](PadOp o) { return runPad(o, in, out, err); })
+      .Case([&](CheckOp o) { return runCheck(o, in, out, err); })
       .Case([&](ResizeOp o) { return runResize(o, in, out, err); })
       .Case([&](ExpandOp o) { return runExpand(o, in, out, err); })
       .Case([&](QuantizeOp o) { return runQuantize(o, in, out, err); })
@@ -176,8 +177,42 @@ mlir::infer::reference::runFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
   return runBlock(func.getBody().front(), in, error);
 }
 
+/// Ops whose evaluation fails on invalid operand values (rather than on
+/// what the interpreter does not implement): on constants, that failure is
+/// the model's error.
+static bool failsOnInvalidValues(Operation *op) {
+  if (llvm::isa<CheckOp, GatherOp, GatherElementsOp>(op))
+    return true;
+  auto bin = llvm::dyn_cast<BinaryOp>(op);
+  return bin &&
+         llvm::isa<IntegerType>(bin.getOutput().getType().getElementType()) &&
+         llvm::is_contained({BinaryKind::div, BinaryKind::mod, BinaryKind::fmod},
+                            bin.getKind());
+}
+
+/// Multiply-adds of a contraction, the costliest ops to fold.
+static int64_t foldCost(Operation *op) {
+  auto elements = [](Value v) {
+    return llvm::cast<RankedTensorType>(v.getType()).getNumElements();
+  };
+  auto dim = [](Value v, int64_t i) {
+    auto t = llvm::cast<RankedTensorType>(v.getType());
+    return t.getDimSize(i < 0 ? t.getRank() + i : i);
+  };
+  if (auto mm = llvm::dyn_cast<MatMulOp>(op))
+    return elements(mm.getOutput()) * dim(mm.getLhs(), -1);
+  if (auto g = llvm::dyn_cast<GemmOp>(op))
+    return elements(g.getOutput()) * dim(g.getA(), g.getTransA() ? 0 : 1);
+  if (auto c = llvm::dyn_cast<ConvOp>(op))
+    return elements(c.getOutput()) * (elements(c.getWeight()) / std::max<int64_t>(dim(c.getWeight(), 0), 1));
+  if (auto c = llvm::dyn_cast<ConvTransposeOp>(op))
+    return elements(c.getInput()) * (elements(c.getWeight()) / std::max<int64_t>(dim(c.getWeight(), 0), 1));
+  return 0;
+}
+
 FailureOr<SmallVector<ElementsAttr>>
-mlir::infer::reference::foldConstantOp(Operation *op, int64_t maxElements) {
+mlir::infer::reference::foldConstantOp(Operation *op, int64_t maxElements,
+                                       std::string *invalid) {
   if (op->getNumRegions() != 0 || llvm::isa<ConstantOp>(op))
     return failure();
   for (Type t : op->getResultTypes()) {
@@ -185,6 +220,14 @@ mlir::infer::reference::foldConstantOp(Operation *op, int64_t maxElements) {
     if (!rt || !rt.hasStaticShape() || rt.getNumElements() > maxElements)
       return failure();
   }
+  for (Value v : op->getOperands()) {
+    auto rt = llvm::dyn_cast<RankedTensorType>(v.getType());
+    if (!rt || !rt.hasStaticShape())
+      return failure();
+  }
+  // About a second of the interpreter's double loops: left to a kernel.
+  if (foldCost(op) > kMaxFoldMultiplyAdds)
+    return failure();
   SmallVector<Tensor> storage;
   storage.reserve(op->getNumOperands());
   for (Value v : op->getOperands()) {
@@ -202,8 +245,11 @@ mlir::infer::reference::foldConstantOp(Operation *op, int64_t maxElements) {
   padOptional(op, in);
   SmallVector<Tensor> out;
   std::string err;
-  if (failed(evaluateOp(op, in, out, err)))
+  if (failed(evaluateOp(op, in, out, err))) {
+    if (invalid && failsOnInvalidValues(op))
+      *invalid = err;
     return failure();
+  }
   SmallVector<ElementsAttr> attrs;
   for (auto [t, type] : llvm::zip(out, op->getResultTypes())) {
     if (t.getType() != type)

@@ -32,11 +32,19 @@ FailureOr<SmallVector<Tensor>> runFunction(func::FuncOp func,
                                            ArrayRef<Tensor> inputs,
                                            std::string &error);
 
+/// Contractions costlier than this many multiply-adds are not folded (the
+/// interpreter's loops would take seconds; a kernel does it faster).
+inline constexpr int64_t kMaxFoldMultiplyAdds = int64_t(1) << 28;
+
 /// Folds `op` when all its operands are infer.constant results: returns one
-/// attribute per result, or failure when the op cannot be evaluated or its
-/// results would hold more than `maxElements` elements.
+/// attribute per result, or failure when the op cannot be evaluated, its
+/// results would hold more than `maxElements` elements or it costs more
+/// than kMaxFoldMultiplyAdds. When it fails because its constant operands
+/// are invalid for it (an index out of range, a zero divisor, a failed
+/// check), `invalid` (if given) receives why: that is an error of the model.
 FailureOr<SmallVector<ElementsAttr>> foldConstantOp(Operation *op,
-                                                    int64_t maxElements);
+                                                    int64_t maxElements,
+                                                    std::string *invalid = nullptr);
 
 } // namespace mlir::infer::reference
 

@@ -35,6 +35,15 @@ void forEachBroadcast(ArrayRef<int64_t> outShape,
 /// Runs `fn(i)` for i in [0, n), in parallel when n is large enough.
 void parallelFor(int64_t n, llvm::function_ref<void(int64_t)> fn);
 
+/// max and min that propagate NaN, as onnxruntime and PyTorch do
+/// (std::max drops a NaN in its second operand).
+inline double maxPropagateNaN(double a, double b) {
+  return (a != a || b != b) ? a + b : (a < b ? b : a);
+}
+inline double minPropagateNaN(double a, double b) {
+  return (a != a || b != b) ? a + b : (b < a ? b : a);
+}
+
 // Elementwise.
 LogicalResult runUnary(UnaryOp op, Inputs in, Outputs &out, std::string &err);
 LogicalResult runBinary(BinaryOp op, Inputs in, Outputs &out, std::string &err);
@@ -78,6 +87,9 @@ LogicalResult runGather(GatherOp op, Inputs in, Outputs &out, std::string &err);
 LogicalResult runGatherElements(GatherElementsOp op, Inputs in, Outputs &out,
                                 std::string &err);
 LogicalResult runPad(PadOp op, Inputs in, Outputs &out, std::string &err);
+
+// Run-time checks: fail with the check's message when a value breaks it.
+LogicalResult runCheck(CheckOp op, Inputs in, Outputs &out, std::string &err);
 LogicalResult runResize(ResizeOp op, Inputs in, Outputs &out, std::string &err);
 LogicalResult runExpand(ExpandOp op, Inputs in, Outputs &out, std::string &err);
 

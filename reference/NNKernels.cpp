@@ -292,7 +292,7 @@ LogicalResult mlir::infer::reference::runPool(PoolOp op, Inputs in,
                                        (id * win.in[1] + ih) * win.in[2] + iw);
                 ++count;
                 if (kind == PoolKind::max)
-                  acc = std::max(acc, v);
+                  acc = maxPropagateNaN(acc, v);
                 else if (kind == PoolKind::avg)
                   acc += v;
                 else
@@ -327,7 +327,7 @@ LogicalResult mlir::infer::reference::runGlobalPool(GlobalPoolOp op, Inputs in,
     for (int64_t j = 0; j < plane; ++j) {
       double v = x.getDouble(i * plane + j);
       if (op.getKind() == PoolKind::max)
-        acc = std::max(acc, v);
+        acc = maxPropagateNaN(acc, v);
       else if (op.getKind() == PoolKind::avg)
         acc += v;
       else

@@ -82,7 +82,7 @@ LogicalResult mlir::infer::reference::runReduce(ReduceOp op, Inputs in,
     map[i] = outIndex(i);
   if (kind == ReduceKind::log_sum_exp)
     for (int64_t i = 0; i < x.size(); ++i)
-      mx[map[i]] = std::max(mx[map[i]], x.getDouble(i));
+      mx[map[i]] = maxPropagateNaN(mx[map[i]], x.getDouble(i));
   for (int64_t i = 0; i < x.size(); ++i) {
     double v = x.getDouble(i);
     double &a = acc[map[i]];
@@ -91,8 +91,8 @@ LogicalResult mlir::infer::reference::runReduce(ReduceOp op, Inputs in,
     case ReduceKind::sum:
     case ReduceKind::mean:
     case ReduceKind::log_sum: a += v; break;
-    case ReduceKind::max: a = std::max(a, v); break;
-    case ReduceKind::min: a = std::min(a, v); break;
+    case ReduceKind::max: a = maxPropagateNaN(a, v); break;
+    case ReduceKind::min: a = minPropagateNaN(a, v); break;
     case ReduceKind::prod: a *= v; break;
     case ReduceKind::l1: a += std::fabs(v); break;
     case ReduceKind::l2:

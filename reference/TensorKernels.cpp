@@ -446,3 +446,27 @@ LogicalResult mlir::infer::reference::runExpand(ExpandOp op, Inputs in,
   out.push_back(std::move(y));
   return success();
 }
+
+LogicalResult mlir::infer::reference::runCheck(CheckOp op, Inputs in,
+                                               Outputs &out, std::string &err) {
+  const Tensor &x = *in[0];
+  bool isUnsigned = llvm::cast<IntegerType>(x.getElementType()).isUnsigned();
+  int64_t bound = op.getBound();
+  for (int64_t i = 0; i < x.size(); ++i) {
+    int64_t v = x.ints()[i];
+    bool bad = op.getKind() == CheckKind::nonzero
+                   ? v == 0
+                   : (isUnsigned ? static_cast<uint64_t>(v) >=
+                                       static_cast<uint64_t>(bound)
+                                 : v < -bound || v >= bound);
+    if (bad) {
+      err = op.describeFailure() + " (element " + std::to_string(i) +
+            " is " + std::to_string(v) + ")";
+      return failure();
+    }
+  }
+  Tensor flag(op.getFailed().getType().getElementType(), {});
+  flag.setInt(0, 0);
+  out.push_back(std::move(flag));
+  return success();
+}

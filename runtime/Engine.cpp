@@ -13,6 +13,7 @@
 
 #include "runtime/Engine.h"
 #include "runtime/schema/Checksum.h"
+#include "runtime/cpu/CpuFeatures.h"
 
 #include "runtime/schema/Artifact_generated.h"
 
@@ -91,12 +92,34 @@ infer_status Engine::load(const void *data, size_t size,
   return INFER_OK;
 }
 
+infer_status Engine::load(AlignedBuffer bytes, std::unique_ptr<Engine> &engine) {
+  if (bytes.size == 0)
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT, "the artifact is empty");
+  auto e = std::unique_ptr<Engine>(new Engine());
+  e->bytes = std::move(bytes);
+  infer_status s = e->verify();
+  if (s != INFER_OK)
+    return s;
+  engine = std::move(e);
+  return INFER_OK;
+}
+
 infer_status Engine::verify() {
   const uint8_t *buf = bytes.data.get();
   size_t size = bytes.size;
-  if (size < 8 || !fb::ModelBufferHasIdentifier(buf))
+  if (size < 8 + kArtifactTrailerBytes || !fb::ModelBufferHasIdentifier(buf))
     return setError(INFER_ERROR_CORRUPT_ARTIFACT,
                     "not an infer artifact (no 'INFR' identifier)");
+  // Everything is covered by the trailing checksum: the plan, the tables,
+  // the code and the weights.
+  size -= kArtifactTrailerBytes;
+  uint64_t stored = 0;
+  for (size_t i = 0; i < kArtifactTrailerBytes; ++i)
+    stored |= static_cast<uint64_t>(buf[size + i]) << (8 * i);
+  if (checksum(buf, size) != stored)
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                    "the artifact is corrupt or truncated (checksum mismatch "
+                    "over its " + std::to_string(size) + " bytes)");
   flatbuffers::Verifier verifier(buf, size, /*max_depth=*/64,
                                  /*max_tables=*/10000000);
   if (!fb::VerifyModelBuffer(verifier))
@@ -214,14 +237,25 @@ infer_status Engine::verify() {
       return setError(INFER_ERROR_CORRUPT_ARTIFACT,
                       "the artifact has kernels but no CPU code");
     if (binary->features())
-      for (const flatbuffers::String *f : *binary->features())
-        if (!cpuHasFeature(f->str()))
+      for (const flatbuffers::String *f : *binary->features()) {
+        // Every ISA feature the code was compiled for, as LLVM names it.
+        CpuFeatureStatus st = cpuFeatureStatus(f->str());
+        if (st == CpuFeatureStatus::Present || cpuFeatureIntrinsicOnly(f->str()))
+          continue;
+        std::string arch = binary->arch() ? binary->arch()->str() : "?";
+        if (st == CpuFeatureStatus::Unknown)
           return setError(INFER_ERROR_TARGET,
                           "the artifact was compiled for a CPU with '" +
-                              f->str() + "' (" +
-                              (binary->arch() ? binary->arch()->str() : "?") +
-                              "), which this CPU lacks; recompile with "
-                              "--target=cpu or a matching --target=cpu:<name>");
+                              f->str() + "' (" + arch +
+                              "), a feature this runtime cannot check; "
+                              "use a matching runtime or recompile with "
+                              "--target=cpu");
+        return setError(INFER_ERROR_TARGET,
+                        "the artifact was compiled for a CPU with '" +
+                            f->str() + "' (" + arch +
+                            "), which this CPU lacks; recompile with "
+                            "--target=cpu or a matching --target=cpu:<name>");
+      }
     std::string error;
     if (infer_status s = cpu.open(binary->data()->data(), binary->data()->size(), error))
       return setError(s, error);
@@ -285,12 +319,18 @@ infer_status Engine::verify() {
         ok = ok && l->args()->size() == 2 &&
              buffers->Get(l->args()->Get(0))->size() ==
                  buffers->Get(l->args()->Get(1))->size();
+      else if (l->kind() == fb::LaunchKind::Check)
+        // A one-byte flag a kernel computed.
+        ok = ok && l->args()->size() == 1 && l->message() &&
+             buffers->Get(l->args()->Get(0))->size() == 1 &&
+             buffers->Get(l->args()->Get(0))->region() == fb::Region::Arena;
       else
         ok = false;
       if (!ok)
         return setError(INFER_ERROR_CORRUPT_ARTIFACT,
                         "launch " + std::to_string(i) + " is malformed");
-      std::string kind = "copy", nodes;
+      std::string kind = l->kind() == fb::LaunchKind::Check ? "check" : "copy";
+      std::string nodes;
       if (l->kind() == fb::LaunchKind::Kernel) {
         const fb::Kernel *k = kernels->Get(l->kernel());
         kind = k->kind() ? k->kind()->str() : "kernel";
@@ -304,12 +344,32 @@ infer_status Engine::verify() {
   return INFER_OK;
 }
 
+std::string checkFailure(const fb::Model &model, size_t launch) {
+  const fb::Launch *l = model.launches()->Get(launch);
+  std::string nodes;
+  size_t count = l->nodes() ? l->nodes()->size() : 0;
+  for (size_t k = 0; k < count; ++k)
+    nodes += (k ? ", '" : "'") + l->nodes()->Get(k)->str() + "'";
+  return (count == 0 ? std::string("the model")
+                     : (count == 1 ? "node " : "nodes ") + nodes) +
+         ": " + (l->message() ? l->message()->str() : "a check failed") +
+         " in the run's data";
+}
+
 infer_status Context::create(const Engine &engine, int threads,
                              std::unique_ptr<Context> &context) {
   if (threads < 0)
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "the thread count must not be negative");
-  auto c = std::unique_ptr<Context>(new Context(engine, threads));
+  threads = std::min(threads, INFER_MAX_THREADS);
+  std::unique_ptr<Context> c;
+  try {
+    c.reset(new Context(engine, threads));
+  } catch (const std::exception &e) {
+    return setError(INFER_ERROR_SYSTEM, "cannot start " +
+                                            std::to_string(threads) +
+                                            " threads: " + e.what());
+  }
   const fb::Model &m = engine.model();
   if (const cuda::CudaProgram *program = engine.cudaProgram()) {
     std::vector<size_t> in, out;
@@ -393,6 +453,9 @@ infer_status Context::run(double *launchMs, bool copies) {
     std::vector<void *> &args = launchArgs[i];
     if (l->kind() == fb::LaunchKind::Copy) {
       std::memcpy(args[1], args[0], m.buffers()->Get(l->args()->Get(1))->size());
+    } else if (l->kind() == fb::LaunchKind::Check) {
+      if (*static_cast<const uint8_t *>(args[0]) != 0)
+        return setError(INFER_ERROR_INVALID_DATA, checkFailure(m, i));
     } else {
       CpuKernelFn fn = eng.kernels()[l->kernel()];
       void **argv = args.data();

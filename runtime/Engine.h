@@ -31,6 +31,10 @@ struct Model;
 /// Sets the calling thread's error message and returns `status`.
 infer_status setError(infer_status status, const std::string &message);
 
+/// The error of check launch `launch` that failed: its ONNX node and what
+/// the data broke.
+std::string checkFailure(const fb::Model &model, size_t launch);
+
 /// Memory aligned to 64 bytes.
 struct AlignedBuffer {
   struct Free {
@@ -53,6 +57,8 @@ public:
   /// Verifies and loads an artifact (the bytes are copied).
   static infer_status load(const void *data, size_t size,
                            std::unique_ptr<Engine> &engine);
+  /// Verifies and loads an artifact whose bytes the engine takes.
+  static infer_status load(AlignedBuffer bytes, std::unique_ptr<Engine> &engine);
 
   const fb::Model &model() const { return *root; }
   const std::vector<TensorDesc> &inputs() const { return inputDescs; }

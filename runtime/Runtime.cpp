@@ -6,16 +6,35 @@
 
 #include "runtime/Engine.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+#include <new>
 #include <vector>
+
+#include <sys/stat.h>
 
 namespace infer {
 const char *lastErrorMessage();
 }
 
 using namespace infer;
+
+namespace {
+/// Runs `fn`, turning any C++ exception into a status and a message: no
+/// exception crosses the C API into the host program.
+template <typename Fn> infer_status guarded(Fn &&fn) {
+  try {
+    return fn();
+  } catch (const std::bad_alloc &) {
+    return setError(INFER_ERROR_OUT_OF_MEMORY, "out of memory");
+  } catch (const std::exception &e) {
+    return setError(INFER_ERROR_SYSTEM, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return setError(INFER_ERROR_SYSTEM, "internal error: unknown exception");
+  }
+}
+} // namespace
 
 extern "C" {
 
@@ -39,16 +58,40 @@ const char *infer_status_name(infer_status s) {
 infer_status infer_engine_load_file(const char *path, infer_engine **engine) {
   if (!path || !engine)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null path or engine");
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return setError(INFER_ERROR_IO,
-                    std::string("cannot open '") + path + "'");
-  std::vector<char> bytes((std::istreambuf_iterator<char>(in)),
-                          std::istreambuf_iterator<char>());
-  infer_status s = infer_engine_load_memory(bytes.data(), bytes.size(), engine);
-  if (s != INFER_OK)
-    setError(s, std::string(path) + ": " + infer_last_error());
-  return s;
+  *engine = nullptr;
+  return guarded([&]() -> infer_status {
+    // A regular file, read once into the engine's aligned memory: never a
+    // device or a FIFO, which would not end.
+    struct stat st;
+    if (stat(path, &st) != 0)
+      return setError(INFER_ERROR_IO, std::string("cannot open '") + path +
+                                          "': " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode))
+      return setError(INFER_ERROR_IO,
+                      std::string("'") + path + "' is not a regular file");
+    FILE *f = std::fopen(path, "rb");
+    if (!f)
+      return setError(INFER_ERROR_IO, std::string("cannot open '") + path +
+                                          "': " + std::strerror(errno));
+    AlignedBuffer bytes;
+    size_t size = static_cast<size_t>(st.st_size);
+    if (!bytes.allocate(size)) {
+      std::fclose(f);
+      return setError(INFER_ERROR_OUT_OF_MEMORY,
+                      "cannot allocate " + std::to_string(size) +
+                          " bytes for the artifact");
+    }
+    size_t got = size ? std::fread(bytes.data.get(), 1, size, f) : 0;
+    std::fclose(f);
+    if (got != size)
+      return setError(INFER_ERROR_IO, std::string("cannot read '") + path + "'");
+    std::unique_ptr<Engine> impl;
+    infer_status s = Engine::load(std::move(bytes), impl);
+    if (s != INFER_OK)
+      return setError(s, std::string(path) + ": " + infer_last_error());
+    *engine = new infer_engine{std::move(impl)};
+    return INFER_OK;
+  });
 }
 
 infer_status infer_engine_load_memory(const void *data, size_t size,
@@ -56,12 +99,14 @@ infer_status infer_engine_load_memory(const void *data, size_t size,
   if (!engine)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine");
   *engine = nullptr;
-  std::unique_ptr<Engine> impl;
-  infer_status s = Engine::load(data, size, impl);
-  if (s != INFER_OK)
-    return s;
-  *engine = new infer_engine{std::move(impl)};
-  return INFER_OK;
+  return guarded([&]() -> infer_status {
+    std::unique_ptr<Engine> impl;
+    infer_status s = Engine::load(data, size, impl);
+    if (s != INFER_OK)
+      return s;
+    *engine = new infer_engine{std::move(impl)};
+    return INFER_OK;
+  });
 }
 
 void infer_engine_destroy(infer_engine *engine) { delete engine; }
@@ -137,12 +182,14 @@ infer_status infer_context_create(infer_engine *engine, int32_t threads,
   if (!engine || !context)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine or context");
   *context = nullptr;
-  std::unique_ptr<Context> impl;
-  infer_status s = Context::create(*engine->impl, threads, impl);
-  if (s != INFER_OK)
-    return s;
-  *context = new infer_context{std::move(impl)};
-  return INFER_OK;
+  return guarded([&]() -> infer_status {
+    std::unique_ptr<Context> impl;
+    infer_status s = Context::create(*engine->impl, threads, impl);
+    if (s != INFER_OK)
+      return s;
+    *context = new infer_context{std::move(impl)};
+    return INFER_OK;
+  });
 }
 
 void infer_context_destroy(infer_context *context) { delete context; }
@@ -162,25 +209,25 @@ infer_status infer_context_set_input(infer_context *c, int32_t index,
                                      const void *data, size_t size) {
   if (!c)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
-  return c->impl->setInput(index, data, size);
+  return guarded([&] { return c->impl->setInput(index, data, size); });
 }
 
 infer_status infer_context_run(infer_context *c) {
   if (!c)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
-  return c->impl->run();
+  return guarded([&] { return c->impl->run(); });
 }
 
 infer_status infer_context_run_resident(infer_context *c) {
   if (!c)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
-  return c->impl->run(nullptr, /*copies=*/false);
+  return guarded([&] { return c->impl->run(nullptr, /*copies=*/false); });
 }
 
 infer_status infer_context_run_profiled(infer_context *c, double *launch_ms) {
   if (!c || !launch_ms)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null context or times");
-  return c->impl->run(launch_ms);
+  return guarded([&] { return c->impl->run(launch_ms); });
 }
 
 infer_status infer_engine_launch_info(const infer_engine *e, int32_t index,

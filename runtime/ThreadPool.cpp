@@ -12,11 +12,20 @@ namespace infer {
 
 ThreadPool::ThreadPool(int threads) {
   int n = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
-  for (int i = 1; i < std::max(n, 1); ++i)
-    workers.emplace_back([this, i] { workerLoop(i); });
+  try {
+    for (int i = 1; i < std::max(n, 1); ++i)
+      workers.emplace_back([this, i] { workerLoop(i); });
+  } catch (...) {
+    // The system refused a thread: stop those already started, so that
+    // the caller gets the exception and not std::terminate.
+    stop();
+    throw;
+  }
 }
 
-ThreadPool::~ThreadPool() {
+ThreadPool::~ThreadPool() { stop(); }
+
+void ThreadPool::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex);
     stopping = true;

@@ -25,7 +25,9 @@ namespace infer {
 
 class ThreadPool {
 public:
-  /// A pool of `threads` threads in all, the caller included.
+  /// A pool of `threads` threads in all, the caller included (0: one per
+  /// core). Throws std::system_error when the system refuses a thread,
+  /// after stopping those it started.
   explicit ThreadPool(int threads);
   ~ThreadPool();
   ThreadPool(const ThreadPool &) = delete;
@@ -39,6 +41,8 @@ public:
                    const std::function<void(int64_t, int64_t)> &fn);
 
 private:
+  /// Wakes every worker to exit and joins it.
+  void stop();
   void workerLoop(int index);
   void runChunks(int self);
 

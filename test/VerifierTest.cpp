@@ -119,3 +119,26 @@ TEST_F(VerifierTest, ConstantMaterializerBuildsInferConstant) {
             nullptr);
   op->erase();
 }
+
+TEST_F(VerifierTest, NegativeDimensionsAreRefused) {
+  // A negative size cannot be written in IR text, but a malformed model or
+  // an importer bug could build one in C++: every infer op refuses it
+  // (lit/ir/diagnostic-coverage.test reads the expectation below).
+  // expected-error {{operand #0 has a negative dimension ([-3])}}
+  OpBuilder b(&context);
+  Location loc = b.getUnknownLoc();
+  auto module = ModuleOp::create(loc);
+  b.setInsertionPointToEnd(module.getBody());
+  auto bad = RankedTensorType::get({-3}, b.getF32Type());
+  auto fn = func::FuncOp::create(b, loc, "f", b.getFunctionType({bad}, {}));
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  infer::UnaryOp::create(b, loc, bad, infer::UnaryKind::relu,
+                         entry->getArgument(0), FloatAttr(), FloatAttr());
+  func::ReturnOp::create(b, loc);
+  message.clear();
+  EXPECT_TRUE(failed(verify(module)));
+  EXPECT_EQ(message,
+            "'infer.unary' op operand #0 has a negative dimension ([-3])");
+  module->erase();
+}

@@ -28,9 +28,10 @@ using namespace mlir::infer;
 namespace {
 /// Replaces an infer op whose operands are all constants by its results.
 struct FoldConstantOperands : RewritePattern {
-  FoldConstantOperands(MLIRContext *ctx, int64_t maxElements)
+  FoldConstantOperands(MLIRContext *ctx, int64_t maxElements,
+                       std::shared_ptr<bool> failedOnInvalid)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx),
-        maxElements(maxElements) {}
+        maxElements(maxElements), failedOnInvalid(std::move(failedOnInvalid)) {}
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
@@ -41,8 +42,17 @@ struct FoldConstantOperands : RewritePattern {
           return v.getDefiningOp<ConstantOp>() != nullptr;
         }))
       return rewriter.notifyMatchFailure(op, "an operand is not constant");
+    std::string invalid;
     FailureOr<SmallVector<ElementsAttr>> folded =
-        reference::foldConstantOp(op, maxElements);
+        reference::foldConstantOp(op, maxElements, &invalid);
+    if (failed(folded) && !invalid.empty()) {
+      // The model computes something undefined on its own constants (an
+      // index out of range, a division by zero): an error, not a kernel
+      // that would answer wrongly at run time.
+      op->emitError() << invalid;
+      *failedOnInvalid = true;
+      return failure();
+    }
     if (failed(folded))
       return rewriter.notifyMatchFailure(op, "cannot be evaluated");
     SmallVector<Value> values;
@@ -53,6 +63,7 @@ struct FoldConstantOperands : RewritePattern {
   }
 
   int64_t maxElements;
+  std::shared_ptr<bool> failedOnInvalid;
 };
 
 struct FoldConstantsPass
@@ -60,14 +71,20 @@ struct FoldConstantsPass
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    populateFoldConstantsPatterns(patterns, maxElements);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    auto invalid = std::make_shared<bool>(false);
+    populateFoldConstantsPatterns(patterns, maxElements, invalid);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))) ||
+        *invalid)
       signalPassFailure();
   }
 };
 } // namespace
 
-void mlir::infer::populateFoldConstantsPatterns(RewritePatternSet &patterns,
-                                                int64_t maxElements) {
-  patterns.add<FoldConstantOperands>(patterns.getContext(), maxElements);
+void mlir::infer::populateFoldConstantsPatterns(
+    RewritePatternSet &patterns, int64_t maxElements,
+    std::shared_ptr<bool> failedOnInvalid) {
+  if (!failedOnInvalid)
+    failedOnInvalid = std::make_shared<bool>(false);
+  patterns.add<FoldConstantOperands>(patterns.getContext(), maxElements,
+                                     std::move(failedOnInvalid));
 }

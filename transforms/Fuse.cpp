@@ -103,7 +103,8 @@ struct Group {
 
 class Fuser {
 public:
-  Fuser(Block &block, bool views) : block(block), views(views) {
+  Fuser(Block &block, bool views, int64_t maxOps)
+      : block(block), views(views), maxOps(std::max<int64_t>(maxOps, 1)) {
     int64_t i = 0;
     for (Operation &op : block)
       position[&op] = i++;
@@ -143,7 +144,7 @@ private:
       // pass through).
       size_t kept = g.ops.size();
       std::string pattern = g.pattern;
-      while (cur.hasOneUse()) {
+      while (cur.hasOneUse() && static_cast<int64_t>(g.ops.size()) < maxOps) {
         Operation *user = *cur.getUsers().begin();
         if (groupOf.count(user) || user->getBlock() != &block)
           break;
@@ -182,7 +183,9 @@ private:
                                position[groups[target].ops.front()]))
           target = it->second;
       }
-      if (target >= 0 && canJoin(&op, groups[target])) {
+      if (target >= 0 &&
+          static_cast<int64_t>(groups[target].ops.size()) < maxOps &&
+          canJoin(&op, groups[target])) {
         groups[target].ops.push_back(&op);
         groupOf[&op] = target;
         continue;
@@ -334,6 +337,7 @@ private:
 
   Block &block;
   bool views;
+  int64_t maxOps;
   llvm::DenseMap<Operation *, int64_t> position;
   llvm::DenseMap<Operation *, int64_t> groupOf;
   llvm::SmallPtrSet<Operation *, 16> viewClones;
@@ -345,12 +349,13 @@ struct FusePass : infer::impl::InferFuseBase<FusePass> {
   void runOnOperation() override {
     getOperation()->walk([&](func::FuncOp fn) {
       if (!fn.getBody().empty())
-        fuseFunction(fn, views);
+        fuseFunction(fn, views, maxGroupOps);
     });
   }
 };
 } // namespace
 
-void mlir::infer::fuseFunction(func::FuncOp fn, bool views) {
-  Fuser(fn.getBody().front(), views).run();
+void mlir::infer::fuseFunction(func::FuncOp fn, bool views,
+                               int64_t maxGroupOps) {
+  Fuser(fn.getBody().front(), views, maxGroupOps).run();
 }

@@ -15,6 +15,8 @@
 #include "ir/InferOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <memory>
+
 namespace mlir {
 class OpPassManager;
 class RewritePatternSet;
@@ -26,14 +28,23 @@ namespace infer {
 #define GEN_PASS_DECL
 #include "transforms/Passes.h.inc"
 
+/// Adds an infer.check before every gather (its indices) and integer
+/// division (its divisor); constant operands are checked at once, and one
+/// that breaks the rule gets an error and sets `*failedOnInvalid`.
+void populateInsertChecksPatterns(
+    RewritePatternSet &patterns, std::shared_ptr<bool> failedOnInvalid = nullptr);
+
 /// Patterns that replace no-op ops (identity, same-type cast, reshape and
 /// expand, identity transpose, full slice, zero pad) by their input.
 void populateRemoveIdentityPatterns(RewritePatternSet &patterns);
 
 /// Evaluates ops whose operands are all constants (results up to
-/// `maxElements` elements).
-void populateFoldConstantsPatterns(RewritePatternSet &patterns,
-                                   int64_t maxElements);
+/// `maxElements` elements). An op whose constants are invalid for it (an
+/// index out of range, a zero divisor) gets an error and sets
+/// `*failedOnInvalid`, which the caller turns into a failure.
+void populateFoldConstantsPatterns(
+    RewritePatternSet &patterns, int64_t maxElements,
+    std::shared_ptr<bool> failedOnInvalid = nullptr);
 
 /// Folds batch_norm and per-channel mul / add / sub / div into the weights
 /// and bias of the conv, conv_transpose, gemm or matmul before them.
@@ -72,8 +83,9 @@ bool isFusionAnchor(Operation *op);
 bool isEpilogueOp(Operation *op);
 
 /// Groups the ops of `fn` into infer.fused regions (see InferFuse);
-/// `views` clones layout changes into the groups that read them.
-void fuseFunction(func::FuncOp fn, bool views = true);
+/// `views` clones layout changes into the groups that read them; a group
+/// holds at most `maxGroupOps` ops.
+void fuseFunction(func::FuncOp fn, bool views = true, int64_t maxGroupOps = 64);
 
 /// Runs the float ops of a function in `low` (f16 or bf16): casts around
 /// them, cast pairs that cancel removed (see InferConvertPrecision).

@@ -35,6 +35,8 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferRemoveIdentity());
     pm.addPass(createInferFoldConstants());
   };
+  // Every level: compiled code must never read out of bounds or trap.
+  pm.addPass(createInferInsertChecks());
   if (options.level < 2) {
     if (options.level == 1)
       cleanup();
@@ -59,7 +61,9 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferSinkLayout());
     cleanup();
   }
-  pm.addPass(createInferFuse({/*views=*/!options.gpu}));
+  InferFuseOptions fuse;
+  fuse.views = !options.gpu;
+  pm.addPass(createInferFuse(fuse));
   pm.addPass(createInferConcatInPlace());
 }
 

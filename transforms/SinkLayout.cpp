@@ -155,8 +155,10 @@ struct SinkLayoutPass : infer::impl::InferSinkLayoutBase<SinkLayoutPass> {
     populateRemoveIdentityPatterns(patterns);
     // Constants moved above a layout change fold at once, so that the next
     // op sees a constant operand again.
-    populateFoldConstantsPatterns(patterns, /*maxElements=*/1 << 26);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    auto invalid = std::make_shared<bool>(false);
+    populateFoldConstantsPatterns(patterns, /*maxElements=*/1 << 26, invalid);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))) ||
+        *invalid)
       signalPassFailure();
   }
 };

@@ -19,6 +19,7 @@ import tempfile
 
 SCHEMA = os.path.join(os.path.dirname(__file__), "..", "..", "runtime", "schema",
                       "Artifact.fbs")
+SEAL = os.path.join(os.path.dirname(__file__), "..", "..", "scripts", "artifact-seal.py")
 
 
 def main():
@@ -40,6 +41,10 @@ def main():
             path = os.path.join(tmp, bad + ".json")
             json.dump(copy, open(path, "w"))
             subprocess.run(["flatc", "--binary", "-o", out, SCHEMA, path], check=True)
+            # The edit is deliberate: seal it, so that the loader's own
+            # checks (not the checksum) refuse it.
+            subprocess.run([sys.executable, SEAL, os.path.join(out, bad + ".infer")],
+                           check=True)
 
 
 if __name__ == "__main__":

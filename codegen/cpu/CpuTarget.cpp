@@ -6,6 +6,8 @@
 
 #include "codegen/cpu/CpuTarget.h"
 
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -13,8 +15,37 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <algorithm>
+
 using namespace mlir;
 using namespace mlir::infer;
+
+std::vector<std::string>
+mlir::infer::isaFeatures(const llvm::MCSubtargetInfo &sti) {
+  llvm::ArrayRef<llvm::SubtargetFeatureKV> all = sti.getAllProcessorFeatures();
+  // LLVM marks no feature as tuning; a processor's TuneImplies is the only
+  // place that says so. Close the set under implication so that a tuning
+  // feature implied by another counts as tuning too.
+  llvm::FeatureBitset tuning;
+  for (const llvm::SubtargetSubTypeKV &cpu : sti.getAllProcessorDescriptions())
+    tuning |= cpu.TuneImplies.getAsBitset();
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const llvm::SubtargetFeatureKV &f : all) {
+      const llvm::FeatureBitset &implied = f.Implies.getAsBitset();
+      if (tuning.test(f.Value) && (implied & ~tuning).any()) {
+        tuning |= implied;
+        grew = true;
+      }
+    }
+  }
+  const llvm::FeatureBitset &enabled = sti.getFeatureBits();
+  std::vector<std::string> isa;
+  for (const llvm::SubtargetFeatureKV &f : all)
+    if (enabled.test(f.Value) && !tuning.test(f.Value))
+      isa.push_back(f.Key);
+  return isa;
+}
 
 std::unique_ptr<CpuTarget> mlir::infer::createCpuTarget(const std::string &cpu,
                                                         std::string &error) {
@@ -59,24 +90,15 @@ std::unique_ptr<CpuTarget> mlir::infer::createCpuTarget(const std::string &cpu,
     error = "cannot create an LLVM target machine for " + target->cpu;
     return nullptr;
   }
-  const llvm::MCSubtargetInfo *sti = target->machine->getMCSubtargetInfo();
-  // Every ISA extension LLVM may emit for these kernels, named as both
-  // LLVM and the runtime's CPU detection (__builtin_cpu_supports) name it.
-  for (const char *f : {"sse4.2", "popcnt", "movbe", "lzcnt", "bmi", "bmi2",
-                        "avx", "avx2", "fma", "f16c", "avxvnni", "avx512f",
-                        "avx512cd", "avx512bw", "avx512dq", "avx512vl",
-                        "avx512vnni", "avx512bf16", "avx512fp16", "avx512ifma",
-                        "avx512vbmi", "avx512vbmi2", "avx512bitalg",
-                        "avx512vpopcntdq", "gfni", "vaes", "vpclmulqdq",
-                        "amx-tile", "amx-int8", "amx-bf16"}) {
-    if (sti->checkFeatures(std::string("+") + f))
-      target->requiredFeatures.push_back(f);
-  }
-  auto has = [&](const char *f) {
-    return std::find(target->requiredFeatures.begin(),
-                     target->requiredFeatures.end(),
-                     f) != target->requiredFeatures.end();
-  };
-  target->vectorBytes = has("avx512f") ? 64 : has("avx") ? 32 : 16;
+  std::vector<std::string> isa =
+      isaFeatures(*target->machine->getMCSubtargetInfo());
+  target->vectorBytes = llvm::is_contained(isa, "avx512f") ? 64
+                        : llvm::is_contained(isa, "avx")   ? 32
+                                                           : 16;
+  // The runtime detects LLVM's X86 feature names only; elsewhere it would
+  // refuse every artifact, so record none there (the runtime's ELF machine
+  // check still guards the architecture).
+  if (triple.isX86())
+    target->requiredFeatures = std::move(isa);
   return target;
 }

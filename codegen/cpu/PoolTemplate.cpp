@@ -83,7 +83,8 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
                 Value v = loadColumns(e, x, {ni, ch}, ih, c0, valid, sw, w, evens,
                                       rowIn, isMax ? lowest : Value());
                 if (isMax) {
-                  acc = arith::MaxNumFOp::create(b, loc, acc, v);
+                  // maximumf, not maxnumf: a NaN in the window propagates.
+                  acc = arith::MaximumFOp::create(b, loc, acc, v);
                   continue;
                 }
                 acc = arith::AddFOp::create(b, loc, acc, v);

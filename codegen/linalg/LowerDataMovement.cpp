@@ -502,12 +502,49 @@ struct LowerExpand : OpConversionPattern<ExpandOp> {
     return success();
   }
 };
+/// A reduction over every element to one flag: whether any breaks the
+/// check's rule.
+struct LowerCheck : OpConversionPattern<CheckOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CheckOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    Type et = llvm::cast<RankedTensorType>(x.getType()).getElementType();
+    bool isUnsigned = isUnsignedElement(op.getInput().getType().getElementType());
+    bool nonzero = op.getKind() == CheckKind::nonzero;
+    int64_t bound = op.getBound();
+    Value init = arith::ConstantOp::create(rewriter, loc, rewriter.getBoolAttr(false));
+    Value r = buildReduction(
+        rewriter, loc, x, /*axes=*/{}, /*keepDims=*/false, rewriter.getI1Type(),
+        init, [&](OpBuilder &b, Location l, Value acc, Value v) -> Value {
+          auto c = [&](int64_t n) {
+            return arith::ConstantOp::create(b, l, b.getIntegerAttr(et, n));
+          };
+          auto cmp = [&](arith::CmpIPredicate p, Value a, Value b2) {
+            return arith::CmpIOp::create(b, l, p, a, b2).getResult();
+          };
+          Value bad;
+          if (nonzero)
+            bad = cmp(arith::CmpIPredicate::eq, v, c(0));
+          else if (isUnsigned)
+            bad = cmp(arith::CmpIPredicate::uge, v, c(bound));
+          else
+            bad = arith::OrIOp::create(b, l, cmp(arith::CmpIPredicate::slt, v, c(-bound)),
+                                       cmp(arith::CmpIPredicate::sge, v, c(bound)));
+          return arith::OrIOp::create(b, l, acc, bad);
+        });
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
 } // namespace
 
 void mlir::infer::populateLowerDataMovementPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<LowerConstant, LowerReshape, LowerTranspose, LowerConcat,
                LowerSplit, LowerSlice, LowerGather, LowerGatherElements,
-               LowerPad, LowerResize, LowerExpand>(converter,
+               LowerPad, LowerResize, LowerExpand, LowerCheck>(converter,
                                                    patterns.getContext());
 }

@@ -385,6 +385,11 @@ LogicalResult importOneHot(ImportContext &ctx) {
   FailureOr<int64_t> axisAttr = ctx.intAttr("axis", -1);
   if (failed(idx) || failed(values) || failed(depthD) || failed(axisAttr))
     return failure();
+  // ONNX wants a positive depth; the output has depth times the indices'
+  // elements.
+  if (!(*depthD >= 1 && *depthD <= double(int64_t(1) << 31)))
+    return ctx.emitError() << "expects a depth between 1 and 2^31, got "
+                           << *depthD;
   int64_t depth = static_cast<int64_t>(*depthD);
   RankedTensorType t = typeOf(*idx);
   int64_t outRank = t.getRank() + 1;

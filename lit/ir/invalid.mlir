@@ -1365,3 +1365,30 @@ func.func @attention_mask(%q: tensor<8x4xf32>, %k: tensor<6x4xf32>, %v: tensor<6
   %r = infer.attention %q, %k, %v mask %m scale 1.0 : (tensor<8x4xf32>, tensor<6x4xf32>, tensor<6x4xf32>, tensor<8x5xf32>) -> tensor<8x4xf32>
   return
 }
+
+// -----
+
+// Tests the check input type.
+func.func @check_float(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects an integer input, got 'f32'}}
+  %r = infer.check index %x bound 4 : tensor<4xf32> -> tensor<i1>
+  return
+}
+
+// -----
+
+// Tests the check bound.
+func.func @check_bound(%x: tensor<4xi64>) {
+  // expected-error @+1 {{expects a bound of at least 0, got -1}}
+  %r = infer.check index %x bound -1 : tensor<4xi64> -> tensor<i1>
+  return
+}
+
+// -----
+
+// Tests that a nonzero check takes no bound.
+func.func @check_nonzero_bound(%x: tensor<4xi32>) {
+  // expected-error @+1 {{takes no bound for a nonzero check}}
+  %r = infer.check nonzero %x bound 3 : tensor<4xi32> -> tensor<i1>
+  return
+}

@@ -147,6 +147,10 @@ func.func @data_movement(%x: tensor<2x3x4xf32>, %i: tensor<5xi64>, %y: tensor<2x
   %4 = infer.slice %x starts [0, 2, 3] ends [2, -1, 0] steps [1, -2, -1] : tensor<2x3x4xf32> -> tensor<2x2x3xf32>
   // CHECK: infer.gather %{{.*}}, %{{.*}} axis 2 : (tensor<2x3x4xf32>, tensor<5xi64>) -> tensor<2x3x5xf32>
   %5 = infer.gather %x, %i axis 2 : (tensor<2x3x4xf32>, tensor<5xi64>) -> tensor<2x3x5xf32>
+  // CHECK: infer.check index %{{.*}} bound 4 : tensor<5xi64> -> tensor<i1>
+  %c0 = infer.check index %i bound 4 : tensor<5xi64> -> tensor<i1>
+  // CHECK: infer.check nonzero %{{.*}} : tensor<5xi64> -> tensor<i1>
+  %c1 = infer.check nonzero %i : tensor<5xi64> -> tensor<i1>
   // CHECK: infer.pad constant %{{.*}} pads [0, 1, 1, 0, 1, 1] value 5.000000e-01 : tensor<2x3x4xf32> -> tensor<2x5x6xf32>
   %6 = infer.pad constant %x pads [0, 1, 1, 0, 1, 1] value 0.5 : tensor<2x3x4xf32> -> tensor<2x5x6xf32>
   // CHECK: infer.pad reflect %{{.*}} pads [0, 0, 2, 0, 0, 1] value 0.000000e+00 : tensor<2x3x4xf32> -> tensor<2x3x7xf32>

@@ -81,45 +81,4 @@ CpuKernelFn CpuModule::lookup(const std::string &symbol) const {
   return reinterpret_cast<CpuKernelFn>(dlsym(handle, symbol.c_str()));
 }
 
-bool cpuHasFeature(const std::string &f) {
-#if defined(__x86_64__)
-  __builtin_cpu_init();
-#define INFER_FEATURE(name)                                                    \
-  if (f == #name)                                                              \
-    return __builtin_cpu_supports(#name);
-  INFER_FEATURE(sse4.2)
-  INFER_FEATURE(popcnt)
-  INFER_FEATURE(movbe)
-  INFER_FEATURE(lzcnt)
-  INFER_FEATURE(bmi)
-  INFER_FEATURE(bmi2)
-  INFER_FEATURE(avx)
-  INFER_FEATURE(avx2)
-  INFER_FEATURE(fma)
-  INFER_FEATURE(f16c)
-  INFER_FEATURE(avxvnni)
-  INFER_FEATURE(avx512f)
-  INFER_FEATURE(avx512cd)
-  INFER_FEATURE(avx512bw)
-  INFER_FEATURE(avx512dq)
-  INFER_FEATURE(avx512vl)
-  INFER_FEATURE(avx512vnni)
-  INFER_FEATURE(avx512bf16)
-  INFER_FEATURE(avx512fp16)
-  INFER_FEATURE(avx512ifma)
-  INFER_FEATURE(avx512vbmi)
-  INFER_FEATURE(avx512vbmi2)
-  INFER_FEATURE(avx512bitalg)
-  INFER_FEATURE(avx512vpopcntdq)
-  INFER_FEATURE(gfni)
-  INFER_FEATURE(vaes)
-  INFER_FEATURE(vpclmulqdq)
-  INFER_FEATURE(amx-tile)
-  INFER_FEATURE(amx-int8)
-  INFER_FEATURE(amx-bf16)
-#undef INFER_FEATURE
-#endif
-  return false;
-}
-
 } // namespace infer

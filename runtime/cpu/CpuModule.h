@@ -43,10 +43,6 @@ private:
   int fd = -1;
 };
 
-/// Whether this CPU has `feature` ("avx512f", "avx2", "fma", ...); unknown
-/// names are reported as missing.
-bool cpuHasFeature(const std::string &feature);
-
 } // namespace infer
 
 #endif // INFER_RUNTIME_CPU_CPUMODULE_H

@@ -5,9 +5,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/cuda/CudaBackend.h"
+#include "runtime/Engine.h"
 
 #include "runtime/schema/Artifact_generated.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -243,6 +245,8 @@ CudaExecution::~CudaExecution() {
   for (uint8_t *p : hostOut)
     if (p)
       d->cuMemFreeHost(p);
+  if (hostFlags)
+    d->cuMemFreeHost(hostFlags);
   if (arena)
     d->cuMemFree(arena);
   if (tensorMaps)
@@ -292,6 +296,17 @@ infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
   }
   if ((r = d->cuStreamCreate(&stream, CU_STREAM_NON_BLOCKING)) != CUDA_SUCCESS)
     return fail(r, "cannot create a stream");
+  bool hasChecks = m.launches() && std::any_of(m.launches()->begin(), m.launches()->end(),
+                                [](const fb::Launch *l) {
+                                  return l->kind() == fb::LaunchKind::Check;
+                                });
+  if (hasChecks) {
+    void *host = nullptr;
+    if ((r = d->cuMemHostAlloc(&host, m.launches()->size(), 0)) != CUDA_SUCCESS)
+      return fail(r, "cannot allocate the check flags");
+    hostFlags = static_cast<uint8_t *>(host);
+    std::memset(hostFlags, 0, m.launches()->size());
+  }
   auto pointer = [&](uint32_t id) -> CUdeviceptr {
     const fb::Buffer *b = m.buffers()->Get(id);
     switch (b->region()) {
@@ -374,6 +389,10 @@ infer_status CudaExecution::launch(uint32_t i, std::string &error) {
     size_t bytes = m.buffers()->Get(l->args()->Get(1))->size();
     if (bytes)
       r = d->cuMemcpyDtoDAsync(argValues[i][1], argValues[i][0], bytes, stream);
+  } else if (l->kind() == fb::LaunchKind::Check) {
+    // The flag comes back in stream order, before later launches reuse its
+    // bytes; readChecks looks at it after the run.
+    r = d->cuMemcpyDtoHAsync(hostFlags + i, argValues[i][0], 1, stream);
   } else {
     const fb::Kernel *k = m.kernels()->Get(l->kernel());
     r = d->cuLaunchKernel(program->functions[l->kernel()],
@@ -382,8 +401,8 @@ infer_status CudaExecution::launch(uint32_t i, std::string &error) {
                           nullptr);
   }
   if (r != CUDA_SUCCESS) {
-    std::string what = l->kind() == fb::LaunchKind::Copy
-                           ? "copy"
+    std::string what = l->kind() == fb::LaunchKind::Copy    ? "copy"
+                       : l->kind() == fb::LaunchKind::Check ? "check"
                            : m.kernels()->Get(l->kernel())->symbol()->str();
     return error = d->describe(r, "launch " + std::to_string(i) + " (" + what +
                                       ") failed"),
@@ -503,6 +522,18 @@ infer_status CudaExecution::run(double *launchMs, bool copies, std::string &erro
   if ((r = d->cuStreamSynchronize(stream)) != CUDA_SUCCESS)
     return error = d->describe(r, "the model failed on " + program->device),
            Driver::statusOf(r);
+  return readChecks(error);
+}
+
+infer_status CudaExecution::readChecks(std::string &error) const {
+  if (!hostFlags)
+    return INFER_OK;
+  for (uint32_t i = 0; i < model->launches()->size(); ++i)
+    if (model->launches()->Get(i)->kind() == fb::LaunchKind::Check &&
+        hostFlags[i] != 0) {
+      error = checkFailure(*model, i);
+      return INFER_ERROR_INVALID_DATA;
+    }
   return INFER_OK;
 }
 

@@ -81,6 +81,8 @@ private:
   infer_status copyInputs(std::string &error);
   infer_status copyOutputs(std::string &error);
   infer_status launch(uint32_t i, std::string &error);
+  /// After a run: the error of the first check that failed.
+  infer_status readChecks(std::string &error) const;
 
   const CudaProgram *program = nullptr;
   const fb::Model *model = nullptr;
@@ -90,6 +92,9 @@ private:
   CUdeviceptr tensorMaps = 0;
   std::vector<CUdeviceptr> devIn, devOut;
   std::vector<uint8_t *> hostIn, hostOut;
+  /// Pinned bytes the check launches copy their flags into, one per launch
+  /// (null when the plan has no check).
+  uint8_t *hostFlags = nullptr;
   std::vector<size_t> inSizes, outSizes;
   /// Per launch: the argument values and pointers to them.
   std::vector<std::vector<CUdeviceptr>> argValues;

@@ -27,8 +27,11 @@ extern "C" {
 #define INFER_API
 #endif
 
+/** The most threads one context runs kernels on. */
+#define INFER_MAX_THREADS 1024
+
 /** The artifact format version this runtime reads. */
-#define INFER_FORMAT_VERSION 3
+#define INFER_FORMAT_VERSION 4
 
 typedef enum infer_status {
   INFER_OK = 0,
@@ -47,7 +50,12 @@ typedef enum infer_status {
   /** The device is missing or failed. */
   INFER_ERROR_DEVICE = 7,
   /** The operating system refused something (memfd, dlopen, threads). */
-  INFER_ERROR_SYSTEM = 8
+  INFER_ERROR_SYSTEM = 8,
+  /**
+   * The run's data broke a check of the model (a gather index out of range,
+   * an integer division by zero): the outputs are not valid.
+   */
+  INFER_ERROR_INVALID_DATA = 9
 } infer_status;
 
 typedef enum infer_dtype {
@@ -105,7 +113,7 @@ INFER_API int32_t infer_engine_num_launches(const infer_engine *engine);
 
 /**
  * Creates an execution context running kernels on `threads` threads (0: all
- * cores).
+ * cores). More than INFER_MAX_THREADS are clamped to it.
  */
 INFER_API infer_status infer_context_create(infer_engine *engine, int32_t threads,
                                   infer_context **context);

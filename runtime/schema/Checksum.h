@@ -4,10 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// FNV-1a (64-bit) over the kernel binaries and the constants of an
-// artifact. The compiler stores it, the loader checks it before it hands a
-// shared object to the dynamic loader: a corrupted or truncated blob is
-// refused with a message instead of reaching dlopen. It detects accidents,
+// FNV-1a (64-bit) over 8-byte little-endian words (then the remaining
+// bytes) of the kernel binaries, the constants and the whole artifact. The
+// compiler stores it, the loader checks it before it hands a shared object
+// to the dynamic loader or reads the plan: a corrupted or truncated file is
+// refused with a message instead of running. Words, not bytes, so that a
+// 100 MB artifact is checked in tens of milliseconds. It detects accidents,
 // not tampering.
 //
 //===----------------------------------------------------------------------===//
@@ -17,18 +19,29 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace infer {
 
 inline uint64_t checksum(const void *data, size_t size) {
   const auto *p = static_cast<const uint8_t *>(data);
   uint64_t h = 0xcbf29ce484222325ull;
-  for (size_t i = 0; i < size; ++i) {
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h ^= w;
+    h *= 0x100000001b3ull;
+  }
+  for (; i < size; ++i) {
     h ^= p[i];
     h *= 0x100000001b3ull;
   }
   return h;
 }
+
+/// Bytes the artifact's trailing checksum takes.
+inline constexpr size_t kArtifactTrailerBytes = 8;
 
 } // namespace infer
 

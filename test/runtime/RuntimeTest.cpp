@@ -13,6 +13,7 @@
 
 #include "runtime/include/infer_runtime.h"
 #include "runtime/schema/Artifact_generated.h"
+#include "runtime/schema/Checksum.h"
 
 #include "frontend/OnnxImporter.h"
 #include "ir/InferOps.h"
@@ -38,11 +39,25 @@ std::vector<uint8_t> readFile(const char *path) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
-/// Loads `bytes`, expecting `status`, and returns the engine (or null).
+/// `bytes` with its trailing checksum rewritten: a deliberate edit, which
+/// the loader's own checks must then catch.
+std::vector<uint8_t> sealed(std::vector<uint8_t> bytes) {
+  if (bytes.size() > infer::kArtifactTrailerBytes) {
+    size_t body = bytes.size() - infer::kArtifactTrailerBytes;
+    uint64_t sum = infer::checksum(bytes.data(), body);
+    for (size_t i = 0; i < infer::kArtifactTrailerBytes; ++i)
+      bytes[body + i] = static_cast<uint8_t>(sum >> (8 * i));
+  }
+  return bytes;
+}
+
+/// Loads `bytes` (sealed again, so that an edit reaches the checks behind
+/// the checksum), expecting `status`, and returns the engine (or null).
 infer_engine *load(const std::vector<uint8_t> &bytes,
                    infer_status status = INFER_OK) {
+  std::vector<uint8_t> copy = sealed(bytes);
   infer_engine *engine = nullptr;
-  EXPECT_EQ(infer_engine_load_memory(bytes.data(), bytes.size(), &engine), status)
+  EXPECT_EQ(infer_engine_load_memory(copy.data(), copy.size(), &engine), status)
       << infer_last_error();
   return engine;
 }
@@ -162,6 +177,28 @@ TEST(Runtime, FourThreadsShareOneEngine) {
     EXPECT_EQ(mismatches[t], 0) << "thread " << t;
 }
 
+TEST(Runtime, ThreadCountIsClamped) {
+  // 100,000 threads would make the system refuse one and the host process
+  // die; the context runs INFER_MAX_THREADS and computes what one does.
+  std::vector<uint8_t> bytes = readFile(INFER_TEST_ARTIFACT);
+  Engine e(load(bytes));
+  ASSERT_NE(e.engine, nullptr);
+  infer_tensor_info in;
+  infer_engine_input_info(e.engine, 0, &in);
+  std::vector<float> x = seededInput(in.size / 4, 5);
+  std::vector<float> one = run(e.engine, x, 1);
+  infer_context *context = nullptr;
+  ASSERT_EQ(infer_context_create(e.engine, 100000, &context), INFER_OK)
+      << infer_last_error();
+  EXPECT_EQ(infer_context_num_threads(context), INFER_MAX_THREADS);
+  std::vector<float> y(one.size());
+  ASSERT_EQ(infer_context_set_input(context, 0, x.data(), in.size), INFER_OK);
+  ASSERT_EQ(infer_context_run(context), INFER_OK);
+  ASSERT_EQ(infer_context_get_output(context, 0, y.data(), y.size() * 4), INFER_OK);
+  EXPECT_EQ(std::memcmp(y.data(), one.data(), y.size() * 4), 0);
+  infer_context_destroy(context);
+}
+
 TEST(Runtime, InvalidArguments) {
   infer_engine *engine = nullptr;
   EXPECT_EQ(infer_engine_load_file(nullptr, &engine), INFER_ERROR_INVALID_ARGUMENT);
@@ -263,6 +300,19 @@ TEST(Runtime, CorruptArtifactsAreRefused) {
   EXPECT_EQ(load(copy, INFER_ERROR_CORRUPT_ARTIFACT), nullptr);
   EXPECT_NE(std::string(infer_last_error()).find("outside its region"),
             std::string::npos);
+}
+
+TEST(Runtime, TrailingChecksumCoversThePlan) {
+  // A launch's grid is in no blob: only the whole-file checksum sees it.
+  std::vector<uint8_t> bytes = readFile(INFER_TEST_ARTIFACT);
+  ASSERT_TRUE(infer::fb::GetMutableModel(bytes.data())
+                  ->mutable_launches()->GetMutableObject(0)->mutate_grid(2));
+  infer_engine *engine = nullptr;
+  EXPECT_EQ(infer_engine_load_memory(bytes.data(), bytes.size(), &engine),
+            INFER_ERROR_CORRUPT_ARTIFACT);
+  EXPECT_NE(std::string(infer_last_error()).find("checksum mismatch over"),
+            std::string::npos)
+      << infer_last_error();
 }
 
 TEST(Runtime, ForeignVersionIsRefused) {

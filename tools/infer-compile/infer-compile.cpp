@@ -23,6 +23,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -108,9 +109,81 @@ static void printSummary(const infer::CompileResult &r, double seconds) {
               seconds);
 }
 
+/// The --report JSON.
+static std::string jsonReport(const infer::CompileResult &r, double seconds) {
+  nlohmann::json report;
+  report["model"] = modelPath;
+  report["artifact"] = outputPath;
+  report["compiler"] = infer::compilerVersion();
+  report["target"] = r.target;
+  report["cpu"] = r.cpu;
+  report["opt_level"] = optLevel.getValue();
+  report["compile_seconds"] = seconds;
+  report["arena_bytes"] = r.arenaBytes;
+  report["weight_bytes"] = r.weightBytes;
+  nlohmann::json kernels = nlohmann::json::array();
+  int64_t flops = 0;
+  for (const infer::KernelSummary &k : r.kernels) {
+    kernels.push_back({{"symbol", k.symbol},
+                       {"kind", k.kind},
+                       {"pattern", k.pattern},
+                       {"onnx_nodes", k.nodes},
+                       {"flops", k.flops},
+                       {"bytes", k.bytes},
+                       {"grid", k.grid}});
+    flops += k.flops;
+  }
+  report["kernels"] = kernels;
+  report["kernel_count"] = r.kernels.size();
+  report["flops"] = flops;
+  return report.dump(2) + "\n";
+}
+
+/// Writes each (path, bytes) to a temporary file next to it (removed on
+/// SIGINT / SIGTERM), then renames them all into place; on any failure
+/// none is left.
+static LogicalResult
+writeAll(const std::vector<std::pair<std::string, std::string>> &outputs,
+         std::string &error) {
+  std::vector<llvm::sys::fs::TempFile> temps;
+  auto discardAll = [&] {
+    for (llvm::sys::fs::TempFile &t : temps)
+      llvm::consumeError(t.discard());
+    return failure();
+  };
+  for (const auto &[path, bytes] : outputs) {
+    llvm::Expected<llvm::sys::fs::TempFile> temp =
+        llvm::sys::fs::TempFile::create(path + "-%%%%%%.tmp");
+    if (!temp) {
+      error = "cannot write '" + path + "': " +
+              llvm::toString(temp.takeError());
+      return discardAll();
+    }
+    temps.push_back(std::move(*temp));
+    llvm::raw_fd_ostream out(temps.back().FD, /*shouldClose=*/false);
+    out << bytes;
+    out.flush();
+    if (out.has_error()) {
+      error = "cannot write '" + path + "': " + out.error().message();
+      out.clear_error();
+      return discardAll();
+    }
+  }
+  for (size_t i = 0; i < temps.size(); ++i)
+    if (llvm::Error e = temps[i].keep(outputs[i].first)) {
+      error = "cannot write '" + outputs[i].first + "': " +
+              llvm::toString(std::move(e));
+      for (size_t j = i + 1; j < temps.size(); ++j)
+        llvm::consumeError(temps[j].discard());
+      return failure();
+    }
+  return success();
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   registerPassManagerCLOptions();
+  registerDefaultTimingManagerCLOptions();
   registerMLIRContextCLOptions();
   registerAsmPrinterCLOptions();
   // Show infer-compile's options and MLIR's IR printing and timing ones;
@@ -135,6 +208,8 @@ int main(int argc, char **argv) {
     return fail("-O" + std::to_string(optLevel) + " is not a level (0, 1, 2)");
   if (!llvm::sys::fs::exists(modelPath))
     return fail("'" + modelPath + "' does not exist");
+  if (!llvm::sys::fs::is_regular_file(modelPath))
+    return fail("'" + modelPath + "' is not a regular file");
 
   MLIRContext context;
   DialectRegistry registry;
@@ -175,8 +250,13 @@ int main(int argc, char **argv) {
   options.precision = precision;
   options.cpu.dumpStages = dumpKernels;
   options.cpu.keepDir = keepTemps;
+  // --mlir-timing reports the graph passes.
   options.configurePassManager = [](PassManager &pm) {
     (void)applyPassManagerCLOptions(pm);
+    auto timing = std::make_unique<DefaultTimingManager>();
+    applyDefaultTimingManagerCLOptions(*timing);
+    if (timing->isEnabled())
+      pm.enableTiming(std::move(timing));
   };
   FailureOr<infer::CompileResult> result =
       infer::compileModule(*module, options, error);
@@ -186,69 +266,24 @@ int main(int argc, char **argv) {
                        std::chrono::steady_clock::now() - start)
                        .count();
 
-  // Write atomically: a temporary file renamed into place.
-  std::string tmp = outputPath + ".tmp";
-  {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(tmp, ec);
-    if (ec)
-      return fail("cannot write '" + outputPath + "': " + ec.message());
-    out.write(reinterpret_cast<const char *>(result->artifact.data()),
-              result->artifact.size());
-    out.close();
-    if (out.has_error()) {
-      llvm::sys::fs::remove(tmp);
-      return fail("cannot write '" + outputPath + "'");
-    }
-  }
-  if (std::error_code ec = llvm::sys::fs::rename(tmp, outputPath)) {
-    llvm::sys::fs::remove(tmp);
-    return fail("cannot write '" + outputPath + "': " + ec.message());
-  }
-
-  if (!ptxPath.empty()) {
-    std::error_code ec;
-    llvm::raw_fd_ostream out(ptxPath, ec);
-    if (ec)
-      return fail("cannot write '" + ptxPath + "': " + ec.message());
-    out << result->ptx;
-  }
+  // Every output (artifact, PTX, report) is written to a temporary file
+  // first and renamed into place only once all are written: a failure or
+  // an interrupt leaves no output, half-written or alone.
+  std::vector<std::pair<std::string, std::string>> outputs;
+  outputs.push_back({outputPath, std::string(reinterpret_cast<const char *>(
+                                                 result->artifact.data()),
+                                             result->artifact.size())});
+  result->artifact.clear();
+  result->artifact.shrink_to_fit();
+  if (!ptxPath.empty())
+    outputs.push_back({ptxPath, result->ptx});
+  if (!reportPath.empty() && reportPath != "-")
+    outputs.push_back({reportPath, jsonReport(*result, seconds)});
+  if (failed(writeAll(outputs, error)))
+    return fail(error);
   if (!result->cubinNote.empty())
     llvm::errs() << "infer-compile: note: " << result->cubinNote << "\n";
-  if (reportPath == "-") {
+  if (reportPath == "-")
     printSummary(*result, seconds);
-  } else if (!reportPath.empty()) {
-    nlohmann::json report;
-    report["model"] = modelPath;
-    report["artifact"] = outputPath;
-    report["compiler"] = infer::compilerVersion();
-    report["target"] = result->target;
-    report["cpu"] = result->cpu;
-    report["opt_level"] = optLevel.getValue();
-    report["compile_seconds"] = seconds;
-    report["arena_bytes"] = result->arenaBytes;
-    report["weight_bytes"] = result->weightBytes;
-    nlohmann::json kernels = nlohmann::json::array();
-    int64_t flops = 0;
-    for (const infer::KernelSummary &k : result->kernels) {
-      kernels.push_back({{"symbol", k.symbol},
-                         {"kind", k.kind},
-                         {"pattern", k.pattern},
-                         {"onnx_nodes", k.nodes},
-                         {"flops", k.flops},
-                         {"bytes", k.bytes},
-                         {"grid", k.grid}});
-      flops += k.flops;
-    }
-    report["kernels"] = kernels;
-    report["kernel_count"] = result->kernels.size();
-    report["flops"] = flops;
-    std::error_code ec;
-    llvm::raw_fd_ostream out(reportPath, ec);
-    if (ec)
-      return fail("cannot write the report '" + reportPath + "': " +
-                  ec.message());
-    out << report.dump(2) << "\n";
-  }
   return 0;
 }

@@ -37,6 +37,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -125,15 +126,62 @@ void printTensor(const std::string &name, const HostTensor &t, int count) {
   std::printf("output '%s': %s %s  min %.6g max %.6g mean %.6g  [",
               name.c_str(), infer::dtypeName(t.dtype),
               infer::formatDims(t.shape).c_str(), mn, mx, n ? sum / n : 0.0);
-  for (int64_t i = 0; i < std::min<int64_t>(n, count); ++i)
-    std::printf("%s%.6g", i ? ", " : "", t.get(i));
+  // Integers exactly (2^31 is not 2.14748e+09); floats to 6 digits.
+  bool exact = !infer::isFloat(t.dtype);
+  for (int64_t i = 0; i < std::min<int64_t>(n, count); ++i) {
+    if (exact)
+      std::printf("%s%.0f", i ? ", " : "", t.get(i));
+    else
+      std::printf("%s%.6g", i ? ", " : "", t.get(i));
+  }
   std::printf("%s]\n", n > count ? ", ..." : "");
 }
 
 /// Reads an input or expected output: .npy, or (with the compiler) a
-/// serialized ONNX TensorProto.
+/// serialized ONNX TensorProto. The file must be a regular file of at most
+/// `maxBytes` (the tensor it should hold plus room for its header):
+/// `--input x=/dev/zero` or a FIFO is refused, not read until memory runs
+/// out.
 std::optional<HostTensor> readTensorFile(const std::string &path,
-                                         std::string &error);
+                                         uint64_t maxBytes, std::string &error);
+
+/// Room for a .npy or TensorProto header around a tensor's bytes.
+constexpr uint64_t kHeaderSlack = 1 << 20;
+
+/// The byte size of a tensor, or a generous bound when a dimension is
+/// unknown (negative).
+uint64_t tensorBytes(DType dtype, const std::vector<int64_t> &shape) {
+  uint64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0)
+      return uint64_t(1) << 36;
+    n *= static_cast<uint64_t>(d);
+  }
+  return n * infer::byteWidth(dtype);
+}
+
+/// Refuses anything but a regular file of at most `maxBytes`.
+bool checkTensorFile(const std::string &path, uint64_t maxBytes,
+                     std::string &error) {
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (ec) {
+    error = "cannot read '" + path + "': " + ec.message();
+    return false;
+  }
+  if (!fs::is_regular_file(st)) {
+    error = "'" + path + "' is not a regular file";
+    return false;
+  }
+  uint64_t size = fs::file_size(path, ec);
+  if (ec || size > maxBytes) {
+    error = "'" + path + "' has " + std::to_string(size) +
+            " bytes, more than the tensor it should hold needs (at most " +
+            std::to_string(maxBytes) + ")";
+    return false;
+  }
+  return true;
+}
 
 /// The file holding expected output `name` (index `i`) in `dir`.
 std::optional<std::string> expectedFile(const std::string &dir,
@@ -157,7 +205,6 @@ int reportOutputs(const Options &opt, const std::vector<Named> &outputs) {
     const Named &o = outputs[i];
     printTensor(o.name, o.tensor, opt.print);
     if (!opt.outputDir.empty()) {
-      fs::create_directories(opt.outputDir);
       std::string p = (fs::path(opt.outputDir) / (fileNameOf(o.name) + ".npy")).string();
       if (!infer::writeNpy(p, o.tensor, error))
         return fail(error);
@@ -167,7 +214,8 @@ int reportOutputs(const Options &opt, const std::vector<Named> &outputs) {
       if (!f)
         return fail("no expected output for '" + o.name + "' in '" +
                     opt.compareDir + "'");
-      std::optional<HostTensor> want = readTensorFile(*f, error);
+      std::optional<HostTensor> want = readTensorFile(
+          *f, tensorBytes(o.tensor.dtype, o.tensor.shape) + kHeaderSlack, error);
       if (!want)
         return fail(error);
       infer::Comparison c =
@@ -217,7 +265,8 @@ makeInputs(const Options &opt,
       out.push_back({name, randomTensor(dtype, shape, rng)});
       continue;
     }
-    std::optional<HostTensor> t = readTensorFile(it->second, error);
+    std::optional<HostTensor> t = readTensorFile(
+        it->second, tensorBytes(dtype, shape) + kHeaderSlack, error);
     if (!t) {
       fail(error);
       return std::nullopt;
@@ -288,7 +337,9 @@ HostTensor toHost(const mlir::infer::reference::Tensor &t) {
 }
 
 std::optional<HostTensor> readTensorFile(const std::string &path,
-                                         std::string &error) {
+                                         uint64_t maxBytes, std::string &error) {
+  if (!checkTensorFile(path, maxBytes, error))
+    return std::nullopt;
   if (endsWith(path, ".npy"))
     return infer::readNpy(path, error);
   mlir::MLIRContext ctx;
@@ -396,7 +447,9 @@ runReference(const Options &opt, const std::string &modelPath,
 }
 #else
 std::optional<HostTensor> readTensorFile(const std::string &path,
-                                         std::string &error) {
+                                         uint64_t maxBytes, std::string &error) {
+  if (!checkTensorFile(path, maxBytes, error))
+    return std::nullopt;
   if (endsWith(path, ".npy"))
     return infer::readNpy(path, error);
   error = "'" + path + "': this infer-run was built without the compiler and "
@@ -664,6 +717,30 @@ int main(int argc, char **argv) {
     return fail("'" + opt.model + "' does not exist");
   if (opt.threads < 0)
     return fail("--threads must not be negative");
+  if (opt.threads > INFER_MAX_THREADS) {
+    std::fprintf(stderr,
+                 "infer-run: warning: --threads %d is more than the runtime "
+                 "runs (%d); using %d\n",
+                 opt.threads, INFER_MAX_THREADS, INFER_MAX_THREADS);
+    opt.threads = INFER_MAX_THREADS;
+  }
+  // Every number a run depends on is checked before the work starts.
+  if (!(std::isfinite(opt.duration) && opt.duration > 0 && opt.duration <= 86400))
+    return fail("--duration must be a number of seconds in (0, 86400]");
+  if (opt.warmup < 0)
+    return fail("--warmup must not be negative");
+  if (opt.iterations < 0)
+    return fail("--iterations must not be negative");
+  if (!(std::isfinite(opt.rtol) && opt.rtol >= 0) ||
+      !(std::isfinite(opt.atol) && opt.atol >= 0))
+    return fail("--rtol and --atol must be finite and not negative");
+  if (!opt.outputDir.empty()) {
+    std::error_code ec;
+    fs::create_directories(opt.outputDir, ec);
+    if (ec || !fs::is_directory(opt.outputDir))
+      return fail("cannot use --output-dir '" + opt.outputDir + "': " +
+                  (ec ? ec.message() : std::string("not a directory")));
+  }
   if (endsWith(opt.model, ".onnx") || endsWith(opt.model, ".onnxtxt") ||
       endsWith(opt.model, ".mlir")) {
 #ifdef INFER_WITH_COMPILER

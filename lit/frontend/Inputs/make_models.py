@@ -6,6 +6,10 @@ truncated.onnx    a valid model cut in half
 garbage.onnx      random bytes
 external.onnx     a weight in an external data file (weights.bin)
 external-missing.onnx, external-escape.onnx: broken external references
+external-symlink.onnx   weights.bin is a link to /etc/passwd
+external-devzero.onnx   a link to /dev/zero
+external-fifo.onnx      a FIFO in the model's folder
+external-length.onnx    a length other than the tensor's bytes
 """
 import os
 import random
@@ -45,11 +49,11 @@ def main(out):
     with open(os.path.join(out, "garbage.onnx"), "wb") as f:
         f.write(bytes(rng.randrange(256) for _ in range(300)))
 
-    def external(name, location, write=True):
+    def external(name, location, write=True, length="16"):
         t = numpy_helper.from_array(np.array([1, 2, 3, 4], dtype=np.float32), "w")
         t.ClearField("raw_data")
         t.data_location = TensorProto.EXTERNAL
-        for k, v in (("location", location), ("offset", "8"), ("length", "16")):
+        for k, v in (("location", location), ("offset", "8"), ("length", length)):
             e = t.external_data.add()
             e.key, e.value = k, v
         if write:
@@ -63,6 +67,14 @@ def main(out):
     external("external.onnx", "weights.bin")
     external("external-missing.onnx", "missing.bin", write=False)
     external("external-escape.onnx", "../escape.bin", write=False)
+    # Hostile references: the location is inside the folder, the file is not.
+    os.symlink("/etc/passwd", os.path.join(out, "passwd.bin"))
+    external("external-symlink.onnx", "passwd.bin", write=False)
+    os.symlink("/dev/zero", os.path.join(out, "zero.bin"))
+    external("external-devzero.onnx", "zero.bin", write=False)
+    os.mkfifo(os.path.join(out, "fifo.bin"))
+    external("external-fifo.onnx", "fifo.bin", write=False)
+    external("external-length.onnx", "weights.bin", write=False, length="12")
 
 
 if __name__ == "__main__":
