@@ -14,6 +14,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -21,10 +22,21 @@ using namespace mlir::infer;
 #include "ir/InferDialect.cpp.inc"
 #include "ir/InferEnums.cpp.inc"
 
+#define GET_ATTRDEF_CLASSES
+#include "ir/InferAttrs.cpp.inc"
+
 void InferDialect::initialize() {
   addOperations<
 #define GET_OP_LIST
 #include "ir/InferOps.cpp.inc"
+      >();
+  registerAttributes();
+}
+
+void InferDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "ir/InferAttrs.cpp.inc"
       >();
 }
 

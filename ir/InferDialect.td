@@ -39,6 +39,18 @@ def Infer_Dialect : Dialect {
   let dependentDialects = ["::mlir::quant::QuantDialect"];
   let hasConstantMaterializer = 1;
   let usePropertiesForAttributes = 1;
+  let useDefaultAttributePrinterParser = 1;
+  // `infer.tile` must hold a tile configuration its op can take.
+  let hasOperationAttrVerify = 1;
+  let extraClassDeclaration = [{
+    /// The attribute name of a kernel template's tile configuration.
+    static constexpr ::llvm::StringLiteral getTileAttrName() {
+      return ::llvm::StringLiteral("infer.tile");
+    }
+  private:
+    void registerAttributes();
+  public:
+  }];
 }
 
 /// Every tensor an infer op takes or makes has dimensions that are

@@ -25,6 +25,9 @@
 #include "ir/InferDialect.h.inc"
 #include "ir/InferEnums.h.inc"
 
+#define GET_ATTRDEF_CLASSES
+#include "ir/InferAttrs.h.inc"
+
 namespace mlir::infer {
 /// Checks that no operand or result of an op has a negative dimension.
 LogicalResult verifyValidShapes(Operation *op);

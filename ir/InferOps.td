@@ -14,6 +14,7 @@
 
 include "InferDialect.td"
 include "InferEnums.td"
+include "InferAttrs.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"

@@ -14,7 +14,7 @@ import re
 import sys
 
 STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-START = re.compile(r'emitOpError\(\)|fail\(emitError,')
+START = re.compile(r'emitOpError\(\)|emitError\(\)|fail\(emitError,')
 
 
 def chains(text):

@@ -35,49 +35,6 @@ using namespace mlir::infer;
 /// that use them; larger ones (weights) enter as operands.
 static constexpr int64_t kCloneConstantElements = 64;
 
-bool mlir::infer::isFusionAnchor(Operation *op) {
-  return llvm::isa<ConvOp, ConvTransposeOp, GemmOp, MatMulOp, AttentionOp,
-                   SoftmaxOp, LogSoftmaxOp, LayerNormOp>(op);
-}
-
-bool mlir::infer::isEpilogueOp(Operation *op) {
-  auto floatOf = [](Value v) {
-    return llvm::isa<FloatType>(
-        llvm::cast<RankedTensorType>(v.getType()).getElementType());
-  };
-  if (auto u = llvm::dyn_cast<UnaryOp>(op)) {
-    if (!floatOf(u.getInput()) || u.getInput().getType() != u.getOutput().getType())
-      return false;
-    switch (u.getKind()) {
-    case UnaryKind::relu: case UnaryKind::leaky_relu: case UnaryKind::clip:
-    case UnaryKind::sigmoid: case UnaryKind::hard_sigmoid:
-    case UnaryKind::hard_swish: case UnaryKind::silu: case UnaryKind::gelu:
-    case UnaryKind::gelu_tanh: case UnaryKind::tanh: case UnaryKind::elu:
-    case UnaryKind::selu: case UnaryKind::celu: case UnaryKind::softplus:
-    case UnaryKind::softsign: case UnaryKind::mish: case UnaryKind::abs:
-    case UnaryKind::neg: case UnaryKind::exp: case UnaryKind::erf:
-    case UnaryKind::sqrt: case UnaryKind::reciprocal:
-    case UnaryKind::thresholded_relu: case UnaryKind::identity:
-      return true;
-    default:
-      return false;
-    }
-  }
-  if (auto b = llvm::dyn_cast<BinaryOp>(op)) {
-    if (!floatOf(b.getOutput()) || !floatOf(b.getLhs()) || !floatOf(b.getRhs()))
-      return false;
-    switch (b.getKind()) {
-    case BinaryKind::add: case BinaryKind::sub: case BinaryKind::mul:
-    case BinaryKind::div: case BinaryKind::max: case BinaryKind::min:
-    case BinaryKind::prelu:
-      return true;
-    default:
-      return false;
-    }
-  }
-  return false;
-}
-
 namespace {
 bool isElementwise(Operation *op) {
   return llvm::isa<UnaryOp, BinaryOp, WhereOp, CastOp, ExpandOp>(op);
@@ -103,8 +60,12 @@ struct Group {
 
 class Fuser {
 public:
-  Fuser(Block &block, bool views, int64_t maxOps)
-      : block(block), views(views), maxOps(std::max<int64_t>(maxOps, 1)) {
+  Fuser(Block &block, bool views, int64_t maxOps, EpilogueFilter epilogue)
+      : block(block), views(views), maxOps(std::max<int64_t>(maxOps, 1)),
+        epilogue(epilogue ? std::move(epilogue)
+                          : [](Operation *, Operation *op) {
+                              return isEpilogueOp(op);
+                            }) {
     int64_t i = 0;
     for (Operation &op : block)
       position[&op] = i++;
@@ -153,7 +114,7 @@ private:
           cur = user->getResult(0);
           continue;
         }
-        if (!isEpilogueOp(user) || user->getResult(0).getType() != cur.getType())
+        if (!epilogue(&op, user) || user->getResult(0).getType() != cur.getType())
           break;
         g.ops.push_back(user);
         pattern += "+" + nameOf(user);
@@ -338,6 +299,7 @@ private:
   Block &block;
   bool views;
   int64_t maxOps;
+  EpilogueFilter epilogue;
   llvm::DenseMap<Operation *, int64_t> position;
   llvm::DenseMap<Operation *, int64_t> groupOf;
   llvm::SmallPtrSet<Operation *, 16> viewClones;
@@ -346,16 +308,26 @@ private:
 
 struct FusePass : infer::impl::InferFuseBase<FusePass> {
   using Base::Base;
+  FusePass(const InferFuseOptions &options, EpilogueFilter epilogue)
+      : Base(options), epilogue(std::move(epilogue)) {}
   void runOnOperation() override {
     getOperation()->walk([&](func::FuncOp fn) {
       if (!fn.getBody().empty())
-        fuseFunction(fn, views, maxGroupOps);
+        fuseFunction(fn, views, maxGroupOps, epilogue);
     });
   }
+  /// A target's narrowing of what epilogues hold (null: isEpilogueOp).
+  EpilogueFilter epilogue;
 };
 } // namespace
 
+std::unique_ptr<Pass>
+mlir::infer::createInferFuse(const InferFuseOptions &options,
+                             EpilogueFilter epilogue) {
+  return std::make_unique<FusePass>(options, std::move(epilogue));
+}
+
 void mlir::infer::fuseFunction(func::FuncOp fn, bool views,
-                               int64_t maxGroupOps) {
-  Fuser(fn.getBody().front(), views, maxGroupOps).run();
+                               int64_t maxGroupOps, EpilogueFilter epilogue) {
+  Fuser(fn.getBody().front(), views, maxGroupOps, std::move(epilogue)).run();
 }

@@ -12,9 +12,11 @@
 #ifndef INFER_TRANSFORMS_PASSES_H
 #define INFER_TRANSFORMS_PASSES_H
 
+#include "ir/Fusion.h"
 #include "ir/InferOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <functional>
 #include <memory>
 
 namespace mlir {
@@ -74,18 +76,20 @@ inline constexpr llvm::StringLiteral kInPlaceAttr = "in_place";
 /// otherwise `why` says what prevents it.
 LogicalResult canConcatInPlace(ConcatOp op, std::string &why);
 
-/// Ops that start a fusion group (conv, conv_transpose, gemm, matmul,
-/// attention, softmax, log_softmax, layer_norm).
-bool isFusionAnchor(Operation *op);
-
-/// Elementwise ops that can run in an anchor kernel's registers: float
-/// activations and arithmetic that keep the element type.
-bool isEpilogueOp(Operation *op);
+/// Decides whether `op` may join the epilogue of `anchor`'s group.
+using EpilogueFilter = std::function<bool(Operation *anchor, Operation *op)>;
 
 /// Groups the ops of `fn` into infer.fused regions (see InferFuse);
 /// `views` clones layout changes into the groups that read them; a group
-/// holds at most `maxGroupOps` ops.
-void fuseFunction(func::FuncOp fn, bool views = true, int64_t maxGroupOps = 64);
+/// holds at most `maxGroupOps` ops; `epilogue` (default: isEpilogueOp)
+/// says what a target's templates fuse after an anchor.
+void fuseFunction(func::FuncOp fn, bool views = true, int64_t maxGroupOps = 64,
+                  EpilogueFilter epilogue = nullptr);
+
+/// The fusion pass with a target's epilogue filter (the driver's; the
+/// registered --infer-fuse uses the default).
+std::unique_ptr<Pass> createInferFuse(const InferFuseOptions &options,
+                                      EpilogueFilter epilogue);
 
 /// Runs the float ops of a function in `low` (f16 or bf16): casts around
 /// them, cast pairs that cancel removed (see InferConvertPrecision).
@@ -116,6 +120,8 @@ struct GraphPipelineOptions {
   /// Convolutions on 16-bit floats become NHWC matrix products (targets
   /// whose fastest kernel is a GEMM: CUDA sm_90a).
   bool convToGemm = false;
+  /// What the target's templates fuse after an anchor (null: isEpilogueOp).
+  EpilogueFilter epilogue;
 };
 
 /// Adds the graph optimization pipeline of `options.level` to `pm` (a

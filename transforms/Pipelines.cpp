@@ -63,7 +63,7 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   }
   InferFuseOptions fuse;
   fuse.views = !options.gpu;
-  pm.addPass(createInferFuse(fuse));
+  pm.addPass(createInferFuse(fuse, options.epilogue));
   pm.addPass(createInferConcatInPlace());
 }
 

@@ -16,7 +16,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/AttentionTemplate.h"
-#include "codegen/StridedView.h"
+#include "codegen/cpu/CpuKernels.h"
+#include "codegen/core/StridedView.h"
 #include "codegen/cpu/Emitter.h"
 
 #include "ir/InferOps.h"
@@ -134,7 +135,7 @@ mlir::infer::buildAttentionKernel(AttentionOp op, Value result, int64_t vl,
   int64_t lkMain = lk / kKeysPerStep * kKeysPerStep;
   int64_t nvv = kVectorsPerTile, dvStep = nvv * vl;
 
-  FailureOr<KernelInfo> info = kernels.addMemrefKernel(
+  FailureOr<KernelInfo> info = addMemrefKernel(kernels, 
       "attention", op.getLoc(), types,
       [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
           int64_t &grid, int64_t &grain) {

@@ -27,16 +27,18 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/CpuKernels.h"
 #include "codegen/cpu/ConvLoads.h"
 #include "codegen/cpu/Emitter.h"
-#include "codegen/StridedView.h"
-#include "codegen/ScalarOps.h"
+#include "codegen/core/StridedView.h"
+#include "codegen/core/ScalarOps.h"
 
 #include "ir/InferOps.h"
 #include "reference/Tensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "llvm/Support/raw_ostream.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
@@ -44,13 +46,6 @@
 
 using namespace mlir;
 using namespace mlir::infer;
-
-Value mlir::infer::outerValue(Value v) {
-  if (auto arg = llvm::dyn_cast_or_null<BlockArgument>(v))
-    if (auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp()))
-      return fused.getOperand(arg.getArgNumber());
-  return v;
-}
 
 FailureOr<reference::Tensor> mlir::infer::constantData(Value v) {
   return reference::Tensor::fromAttr(
@@ -67,12 +62,12 @@ struct TileConfig {
   int64_t nr() const { return nv * vl; }
 };
 
-TileConfig readConfig(DictionaryAttr config) {
+TileConfig readConfig(CpuTileAttr config) {
   TileConfig c;
-  c.variant = llvm::cast<StringAttr>(config.get("kernel")).str();
-  c.mr = llvm::cast<IntegerAttr>(config.get("mr")).getInt();
-  c.nv = llvm::cast<IntegerAttr>(config.get("nv")).getInt();
-  c.vl = llvm::cast<IntegerAttr>(config.get("vl")).getInt();
+  c.variant = stringifyCpuKernel(config.getKernel()).str();
+  c.mr = config.getMr();
+  c.nv = config.getNv();
+  c.vl = config.getVl();
   return c;
 }
 
@@ -796,25 +791,30 @@ void buildGemm(Emitter &e, int64_t m, int64_t n, int64_t k, double alpha,
 // Selection, epilogue classification, construction
 //===----------------------------------------------------------------------===//
 
-DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
-                                             const CpuTarget &target) {
-  Builder b(op->getContext());
+CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
+                                          const CpuTarget &target) {
+  MLIRContext *ctx = op->getContext();
   int64_t vl = target.vectorBytes / 4;
+  // Attention and pooling vectorize along one axis: the vector length only
+  // (their templates decline what they cannot read).
+  if (llvm::isa<AttentionOp, PoolOp>(op)) {
+    auto tile = CpuTileAttr::get(ctx, llvm::isa<PoolOp>(op) ? CpuKernel::pool
+                                                             : CpuKernel::attention,
+                                 1, 1, vl);
+    op->setAttr(InferDialect::getTileAttrName(), tile);
+    return tile;
+  }
   if (vl < 8)
     return nullptr; // SSE-only CPUs take the generic path
   // MR x NV accumulators + NV loads + 1 broadcast must fit the registers.
   int64_t regs = target.vectorBytes == 64 ? 32 : 16;
-  auto make = [&](StringRef kernel, int64_t nv, int64_t rows = INT64_MAX) {
+  auto make = [&](CpuKernel kernel, int64_t nv, int64_t rows = INT64_MAX) {
     int64_t mr = nv == 1 ? std::min<int64_t>(12, regs - 4)
                          : std::min<int64_t>(8, (regs - nv - 1) / nv);
     mr = std::max<int64_t>(1, std::min(mr, rows)); // no idle rows (GEMV)
-    DictionaryAttr d = b.getDictionaryAttr(
-        {b.getNamedAttr("kernel", b.getStringAttr(kernel)),
-         b.getNamedAttr("mr", b.getI64IntegerAttr(mr)),
-         b.getNamedAttr("nv", b.getI64IntegerAttr(nv)),
-         b.getNamedAttr("vl", b.getI64IntegerAttr(vl))});
-    op->setAttr("infer.tile", d);
-    return d;
+    auto tile = CpuTileAttr::get(ctx, kernel, mr, nv, vl);
+    op->setAttr(InferDialect::getTileAttrName(), tile);
+    return tile;
   };
   // The vector count per tile that wastes the fewest lanes on `n` outputs.
   auto bestNv = [&](int64_t n) {
@@ -832,7 +832,7 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
       return nullptr;
     ConvShape s = convShape(conv);
     if (conv.getGroup() == s.c && s.m == s.c && s.sw <= 2)
-      return make("dwconv", 1);
+      return make(CpuKernel::dwconv, 1);
     if (conv.getGroup() != 1)
       return nullptr;
     bool unitStride = s.sh == 1 && s.sw == 1;
@@ -847,22 +847,22 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
         if ((positions + r - 1) / r * r - positions <
             (positions + best - 1) / best * best - positions)
           best = r;
-      return make("conv_cm", 2, best);
+      return make(CpuKernel::conv_cm, 2, best);
     }
     if (s.kh == 1 && s.kw == 1 && unitStride && noPad)
-      return make("conv_pointwise", 2);
+      return make(CpuKernel::conv_pointwise, 2);
     // Short rows: tiles over the flattened image (needs the output as wide
     // as the input).
     if (unitStride && s.ow == s.w && s.ow < 2 * vl)
-      return make("conv_flat", bestNv(s.oh * s.ow));
+      return make(CpuKernel::conv_flat, bestNv(s.oh * s.ow));
     if (s.sw <= 2)
-      return make("conv_direct", bestNv(s.ow));
+      return make(CpuKernel::conv_direct, bestNv(s.ow));
     int64_t nr = 2 * vl;
     int64_t k = s.c * s.kh * s.kw, p = s.oh * s.ow;
     uint64_t scratch = uint64_t(s.n) * ((p + nr - 1) / nr) * k * nr * 4;
     if (scratch > kMaxIm2colBytes)
       return nullptr;
-    return make("conv_im2col", 2);
+    return make(CpuKernel::conv_im2col, 2);
   }
   if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
     if (!isF32(gemm.getA()) || gemm.getTransA() || !isConstant(gemm.getB()))
@@ -875,7 +875,7 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
       if (!isConstant(c) || !row)
         return nullptr;
     }
-    return make("gemm", 2, typeOf(gemm.getA()).getDimSize(0));
+    return make(CpuKernel::gemm, 2, typeOf(gemm.getA()).getDimSize(0));
   }
   if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
     if (!isF32(mm.getLhs()) || typeOf(mm.getRhs()).getRank() != 2 ||
@@ -883,9 +883,71 @@ DictionaryAttr mlir::infer::selectTileConfig(Operation *op,
         !typeOf(mm.getLhs()).hasStaticShape())
       return nullptr;
     RankedTensorType lhs = typeOf(mm.getLhs());
-    return make("gemm", 2, lhs.getNumElements() / lhs.getShape().back());
+    return make(CpuKernel::gemm, 2, lhs.getNumElements() / lhs.getShape().back());
   }
   return nullptr;
+}
+
+std::string mlir::infer::tileMismatch(Operation *op, CpuTileAttr tile,
+                                      const CpuTarget &target) {
+  std::string prefix;
+  llvm::raw_string_ostream os(prefix);
+  os << "the tile " << tile << " does not fit " << op->getName() << ": ";
+  os.flush();
+  int64_t vl = tile.getVl();
+  if (vl * 4 > target.vectorBytes)
+    return prefix + std::to_string(vl) + "-float vectors on a CPU with " +
+           std::to_string(target.vectorBytes) + "-byte registers";
+  int64_t regs = target.vectorBytes == 64 ? 32 : 16;
+  if (tile.getMr() * tile.getNv() + tile.getNv() + 1 > regs)
+    return prefix + std::to_string(tile.getMr()) + " x " +
+           std::to_string(tile.getNv()) + " accumulators do not fit " +
+           std::to_string(regs) + " vector registers";
+  CpuKernel k = tile.getKernel();
+  if (k == CpuKernel::gemm) {
+    if (!llvm::isa<GemmOp, MatMulOp>(op))
+      return prefix + "gemm takes a gemm or matmul";
+    Value b = llvm::isa<GemmOp>(op) ? llvm::cast<GemmOp>(op).getB()
+                                    : llvm::cast<MatMulOp>(op).getRhs();
+    if (!isConstant(b) || !isF32(b))
+      return prefix + "gemm needs a constant f32 right operand";
+    return "";
+  }
+  auto conv = llvm::dyn_cast<ConvOp>(op);
+  if (!conv)
+    return prefix + "a convolution template on another op";
+  if (!isF32(conv.getInput()) || typeOf(conv.getInput()).getRank() != 4 ||
+      !typeOf(conv.getInput()).hasStaticShape() || !isConstant(conv.getWeight()))
+    return prefix + "its templates take 2-D f32 convolutions of constant weights";
+  ConvShape s = convShape(conv);
+  bool depthwise = conv.getGroup() == s.c && s.m == s.c;
+  if (k == CpuKernel::dwconv)
+    return depthwise && s.sw <= 2 ? ""
+                                  : prefix + "dwconv takes depthwise "
+                                             "convolutions of stride 1 or 2";
+  if (conv.getGroup() != 1)
+    return prefix + "only dwconv takes grouped convolutions";
+  bool unitStride = s.sh == 1 && s.sw == 1;
+  bool noPad = llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
+  switch (k) {
+  case CpuKernel::conv_pointwise:
+    if (!(s.kh == 1 && s.kw == 1 && unitStride && noPad))
+      return prefix + "conv_pointwise takes 1x1 stride-1 convolutions without "
+                      "padding";
+    break;
+  case CpuKernel::conv_flat:
+    if (!(unitStride && s.ow == s.w))
+      return prefix + "conv_flat takes stride-1 convolutions as wide as their "
+                      "input";
+    break;
+  case CpuKernel::conv_direct:
+    if (s.sw > 2)
+      return prefix + "conv_direct takes strides 1 and 2";
+    break;
+  default:
+    break;
+  }
+  return "";
 }
 
 FailureOr<SmallVector<EpilogueStep>>
@@ -961,7 +1023,7 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
 }
 
 FailureOr<TemplateKernel>
-mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
+mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
                                  ArrayRef<EpilogueStep> epilogue,
                                  KernelModule &kernels, std::string &error) {
   TileConfig cfg = readConfig(config);
@@ -1126,7 +1188,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
                       std::vector<int> args,
                       function_ref<void(Emitter &, ValueRange, Value, Value,
                                         int64_t &)> body) -> LogicalResult {
-    FailureOr<KernelInfo> info = kernels.addMemrefKernel(
+    FailureOr<KernelInfo> info = addMemrefKernel(kernels, 
         kind, anchor->getLoc(), types,
         [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
             int64_t &grid, int64_t &grain) {
@@ -1167,7 +1229,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, DictionaryAttr config,
   }
   types.push_back(outType);
   args.push_back(nIn + static_cast<int>(result.scratchBytes.size()));
-  FailureOr<KernelInfo> info = kernels.addMemrefKernel(
+  FailureOr<KernelInfo> info = addMemrefKernel(kernels, 
       cfg.variant, anchor->getLoc(), types,
       [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
           int64_t &grid, int64_t &grain) {

@@ -26,8 +26,9 @@
 #ifndef INFER_CODEGEN_CPU_CONTRACTIONTEMPLATES_H
 #define INFER_CODEGEN_CPU_CONTRACTIONTEMPLATES_H
 
+#include "codegen/core/TemplateKernel.h"
+#include "ir/InferOps.h"
 #include "codegen/cpu/CpuTarget.h"
-#include "codegen/cpu/KernelModule.h"
 
 #include "mlir/IR/Operation.h"
 
@@ -39,52 +40,20 @@ namespace reference {
 class Tensor;
 } // namespace reference
 
-/// One elementwise step applied to the accumulators before they are stored
-/// (a fused epilogue): a unary function, or a binary function with an
-/// operand read per output channel/row, per column, as a scalar, or as a
-/// full tensor shaped like the output.
-struct EpilogueStep {
-  Operation *op = nullptr;     ///< the infer.unary / infer.binary
-  Value operand;               ///< the other operand of a binary step
-  bool chainOnLeft = true;     ///< the accumulated value is the lhs
-  enum class Read { None, Scalar, PerRow, PerColumn, Full } read = Read::None;
-};
-
-/// An input of a template kernel: a graph value, or constant data the
-/// template packed into its own layout.
-struct TemplateArg {
-  Value value;
-  std::vector<char> packed;
-  bool isPacked() const { return !packed.empty(); }
-};
-
-/// One launch of a template: a kernel and its arguments, as indices into
-/// the template's inputs, then its scratch buffers, then its output.
-struct TemplateStage {
-  KernelInfo info;
-  std::vector<int> args;
-};
-
-/// A template kernel ready for the plan: one or more launches sharing
-/// inputs, scratch buffers (arena memory alive for the template only) and
-/// one output.
-struct TemplateKernel {
-  std::vector<TemplateArg> inputs;
-  std::vector<uint64_t> scratchBytes;
-  std::vector<TemplateStage> stages;
-};
-
-/// The value outside a fusion group that a group's block argument stands
-/// for (weights enter groups as operands), or `v` itself.
-Value outerValue(Value v);
-
 /// The data of the constant `v` (through outerValue) stands for.
 FailureOr<reference::Tensor> constantData(Value v);
 
-/// The tile configuration chosen for `op` on `target`, or null when no
-/// template applies (the op then takes the generic linalg path). Sets the
-/// `infer.tile` attribute on the op.
-DictionaryAttr selectTileConfig(Operation *op, const CpuTarget &target);
+/// The tile configuration chosen for `op` (a conv, gemm, matmul,
+/// attention or pool) on `target`, or null when no template applies (the
+/// op then takes the generic linalg path). Sets the `infer.tile` attribute
+/// on the op.
+CpuTileAttr selectTileConfig(Operation *op, const CpuTarget &target);
+
+/// Why `tile` cannot build `op`'s kernel on `target` (a configuration from
+/// a tuner or a hand edit that does not fit: a depthwise template on a
+/// dense convolution, 16-float vectors on an AVX2 CPU), or "" when it can.
+std::string tileMismatch(Operation *op, CpuTileAttr tile,
+                         const CpuTarget &target);
 
 /// Classifies the epilogue `ops` (in order, each consuming the previous
 /// result, the first consuming `anchor`'s) for the anchor's template; fails
@@ -98,7 +67,7 @@ FailureOr<SmallVector<EpilogueStep>> classifyEpilogue(Operation *anchor,
 /// anchor's) result. Returns a kernel without stages when the template
 /// declines (an operand layout it cannot read in place).
 FailureOr<TemplateKernel>
-buildTemplateKernel(Operation *anchor, DictionaryAttr config,
+buildTemplateKernel(Operation *anchor, CpuTileAttr config,
                     ArrayRef<EpilogueStep> epilogue, KernelModule &kernels,
                     std::string &error);
 

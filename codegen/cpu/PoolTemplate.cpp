@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/PoolTemplate.h"
+#include "codegen/cpu/CpuKernels.h"
 #include "codegen/cpu/ConvLoads.h"
 #include "codegen/cpu/Emitter.h"
 
@@ -43,7 +44,7 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
   SmallVector<int64_t> evens;
   for (int64_t i = 0; i < vl; ++i)
     evens.push_back(2 * i);
-  FailureOr<KernelInfo> info = kernels.addMemrefKernel(
+  FailureOr<KernelInfo> info = addMemrefKernel(kernels, 
       "pool", op.getLoc(), types,
       [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
           int64_t &grid, int64_t &grain) {

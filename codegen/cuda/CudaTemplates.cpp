@@ -3,6 +3,14 @@
 // Part of infer, an open inference compiler built on MLIR.
 //
 //===----------------------------------------------------------------------===//
+//
+// For each template family, one function that reads what an op needs of
+// its kernel (a spec, or none when the template cannot take the op); the
+// select-config pass writes a tile for the ops that have one, and the
+// build follows the tile. A tile on an op its template cannot take is an
+// error, not a crash.
+//
+//===----------------------------------------------------------------------===//
 
 #include "codegen/cuda/CudaTemplates.h"
 #include "codegen/cuda/CudaTarget.h"
@@ -13,10 +21,13 @@
 #include "codegen/cuda/RowNorm.h"
 #include "codegen/cuda/TransposeChannels.h"
 
+#include "ir/ConstantView.h"
 #include "ir/InferOps.h"
-#include "reference/Tensor.h"
 
 #include "llvm/ADT/APFloat.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -24,27 +35,28 @@ using namespace mlir::infer;
 namespace {
 using Result = std::optional<TemplateKernel>;
 
+/// Block size of the data-movement and row kernels.
+constexpr int64_t kDefaultThreads = 256;
+
 RankedTensorType typeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()); }
 
 ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<ConstantOp>(); }
 
-/// A constant [K][N] matrix as [N][K] in `elem`'s bytes (fp16 / bf16).
-FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
-                                             Type elem) {
-  FailureOr<reference::Tensor> t = constantData(v);
-  if (failed(t) || !t->isFloat())
+/// A constant [K][N] matrix of 16-bit floats as [N][K], from its own bytes.
+FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n) {
+  std::optional<ConstantView> t = ConstantView::get(constantOf(v).getValue());
+  if (!t || t->size() != k * n)
     return failure();
-  const llvm::fltSemantics &sem =
-      elem.isF16() ? llvm::APFloat::IEEEhalf() : llvm::APFloat::BFloat();
+  std::vector<char> expanded;
+  ArrayRef<char> bytes = t->contiguousBytes();
+  if (bytes.empty()) { // a splat
+    t->appendBytes(expanded);
+    bytes = expanded;
+  }
   std::vector<char> out(static_cast<size_t>(k * n) * 2);
   for (int64_t kk = 0; kk < k; ++kk)
-    for (int64_t nn = 0; nn < n; ++nn) {
-      llvm::APFloat f(t->floats()[kk * n + nn]);
-      bool lost = false;
-      f.convert(sem, llvm::APFloat::rmNearestTiesToEven, &lost);
-      uint16_t bits = static_cast<uint16_t>(f.bitcastToAPInt().getZExtValue());
-      std::memcpy(&out[(nn * k + kk) * 2], &bits, 2);
-    }
+    for (int64_t nn = 0; nn < n; ++nn)
+      std::memcpy(&out[(nn * k + kk) * 2], &bytes[(kk * n + nn) * 2], 2);
   return out;
 }
 
@@ -97,34 +109,14 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
   return success();
 }
 
-/// The one-launch template over `inputs` (then the result) of a kernel
-/// built by `add`; a build failure sets `failedBuild`.
-Result singleStage(std::vector<TemplateArg> inputs, FailureOr<KernelInfo> info,
-                   bool &failedBuild) {
-  if (failed(info)) {
-    failedBuild = true;
-    return Result();
-  }
-  TemplateKernel tk;
-  tk.inputs = std::move(inputs);
-  TemplateStage stage;
-  stage.info = std::move(*info);
-  for (size_t i = 0; i <= tk.inputs.size(); ++i)
-    stage.args.push_back(static_cast<int>(i));
-  tk.stages.push_back(std::move(stage));
-  return Result(std::move(tk));
-}
-
-/// A gather of contiguous rows of 16-byte multiples (every architecture).
-Result gatherTemplate(GatherOp g, KernelModule &kernels, std::string &error,
-                      bool &failedBuild) {
+std::optional<GatherRowsSpec> gatherSpec(GatherOp g) {
   RankedTensorType in = typeOf(g.getInput()), idx = typeOf(g.getIndices());
   if (!in.hasStaticShape() || !idx.hasStaticShape() ||
       !typeOf(g.getOutput()).hasStaticShape() || in.getRank() == 0)
-    return Result();
+    return std::nullopt;
   Type et = in.getElementType();
   if (!et.isIntOrFloat() || et.getIntOrFloatBitWidth() % 8 != 0)
-    return Result();
+    return std::nullopt;
   int64_t axis = g.getAxis();
   if (axis < 0)
     axis += in.getRank();
@@ -135,17 +127,14 @@ Result gatherTemplate(GatherOp g, KernelModule &kernels, std::string &error,
   spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
   spec.indexBits = idx.getElementType().getIntOrFloatBitWidth();
   if (!gatherRowsApplies(spec))
-    return Result();
-  return singleStage({{g.getInput(), {}}, {g.getIndices(), {}}},
-                     addGatherRowsKernel(kernels, spec, g.getLoc(), error),
-                     failedBuild);
+    return std::nullopt;
+  return spec;
 }
-/// Constant padding of all but the last dimension (every architecture).
-Result padTemplate(PadOp p, KernelModule &kernels, std::string &error,
-                   bool &failedBuild) {
+
+std::optional<PadRowsSpec> padSpec(PadOp p) {
   RankedTensorType in = typeOf(p.getInput());
   if (p.getMode() != PadMode::constant || !in.hasStaticShape() || in.getRank() < 2)
-    return Result();
+    return std::nullopt;
   Type et = in.getElementType();
   PadRowsSpec spec;
   spec.shape.assign(in.getShape().begin(), in.getShape().end());
@@ -163,22 +152,21 @@ Result padTemplate(PadOp p, KernelModule &kernels, std::string &error,
     if (it.getWidth() < 64)
       spec.valueBits &= (uint64_t(1) << it.getWidth()) - 1;
   } else {
-    return Result();
+    return std::nullopt;
   }
   spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
   if (!padRowsApplies(spec))
-    return Result();
-  return singleStage({{p.getInput(), {}}},
-                     addPadRowsKernel(kernels, spec, p.getLoc(), error), failedBuild);
+    return std::nullopt;
+  return spec;
 }
+
 /// NCHW <-> NHWC (perm [0, 2, 3, 1] or [0, 3, 1, 2]) in 16-byte channel runs.
-Result transposeTemplate(TransposeOp op, KernelModule &kernels, std::string &error,
-                         bool &failedBuild) {
+std::optional<TransposeChannelsSpec> transposeSpec(TransposeOp op) {
   RankedTensorType in = typeOf(op.getInput());
   ArrayRef<int64_t> perm = op.getPerm();
   if (!in.hasStaticShape() || in.getRank() != 4 || !in.getElementType().isIntOrFloat() ||
       in.getElementType().getIntOrFloatBitWidth() % 8 != 0)
-    return Result();
+    return std::nullopt;
   TransposeChannelsSpec spec;
   ArrayRef<int64_t> s = in.getShape();
   spec.batch = s[0];
@@ -191,33 +179,29 @@ Result transposeTemplate(TransposeOp op, KernelModule &kernels, std::string &err
     spec.channels = s[3];
     spec.pixels = s[1] * s[2];
   } else {
-    return Result();
+    return std::nullopt;
   }
   if (!transposeChannelsApplies(spec))
-    return Result();
-  return singleStage({{op.getInput(), {}}},
-                     addTransposeChannelsKernel(kernels, spec, op.getLoc(), error),
-                     failedBuild);
+    return std::nullopt;
+  return spec;
 }
 
 /// Softmax or layer norm over the last dimension: a warp per row.
-Result rowTemplate(Operation *op, KernelModule &kernels, std::string &error,
-                   bool &failedBuild) {
+std::optional<RowNormSpec> rowSpec(Operation *op) {
   RankedTensorType in = typeOf(op->getOperand(0));
   if (!in.hasStaticShape() || in.getRank() < 1)
-    return Result();
+    return std::nullopt;
   int64_t rank = in.getRank();
   RowNormSpec spec;
   spec.elem = in.getElementType();
   spec.length = in.getShape().back();
   spec.rows = in.getNumElements() / std::max<int64_t>(spec.length, 1);
-  std::vector<TemplateArg> inputs{{op->getOperand(0), {}}};
   if (auto sm = llvm::dyn_cast<SoftmaxOp>(op)) {
     if (sm.getAxis() != rank - 1 && sm.getAxis() != -1)
-      return Result();
+      return std::nullopt;
   } else if (auto ln = llvm::dyn_cast<LayerNormOp>(op)) {
     if (ln.getAxis() != rank - 1 && ln.getAxis() != -1)
-      return Result();
+      return std::nullopt;
     spec.kind = RowNormSpec::Kind::LayerNorm;
     spec.epsilon = ln.getEpsilon().convertToFloat();
     SmallVector<Value> params{ln.getScale()};
@@ -227,113 +211,243 @@ Result rowTemplate(Operation *op, KernelModule &kernels, std::string &error,
       RankedTensorType t = typeOf(p);
       if (t.getElementType() != spec.elem || t.getNumElements() != spec.length ||
           t.getShape().back() != spec.length)
-        return Result();
-      inputs.push_back({p, {}});
+        return std::nullopt;
     }
     spec.hasBias = ln.getBias() != nullptr;
   } else {
-    return Result();
+    return std::nullopt;
   }
   if (!rowNormApplies(spec))
-    return Result();
-  return singleStage(std::move(inputs),
-                     addRowNormKernel(kernels, spec, op->getLoc(), error), failedBuild);
+    return std::nullopt;
+  return spec;
 }
-} // namespace
 
-FailureOr<std::optional<TemplateKernel>>
-mlir::infer::buildCudaTemplate(ArrayRef<Operation *> ops, Value result,
-                               const CudaTarget &target, KernelModule &kernels,
-                               std::string &error) {
-  SmallVector<Operation *> body;
-  for (Operation *op : ops)
-    if (!llvm::isa<ConstantOp>(op))
-      body.push_back(op);
-  if (body.empty() || body.back()->getResult(0) != result)
-    return Result();
-  Operation *anchor = body.front();
-  // Data movement of whole 16-byte chunks and warp-per-row reductions
-  // (every architecture).
-  if (body.size() == 1 &&
-      llvm::isa<GatherOp, PadOp, TransposeOp, SoftmaxOp, LayerNormOp>(anchor)) {
-    bool failedBuild = false;
-    Result r = llvm::isa<TransposeOp>(anchor)
-                   ? transposeTemplate(llvm::cast<TransposeOp>(anchor), kernels, error,
-                                       failedBuild)
-               : llvm::isa<GatherOp>(anchor)
-                   ? gatherTemplate(llvm::cast<GatherOp>(anchor), kernels, error,
-                                    failedBuild)
-               : llvm::isa<PadOp>(anchor)
-                   ? padTemplate(llvm::cast<PadOp>(anchor), kernels, error,
-                                 failedBuild)
-                   : rowTemplate(anchor, kernels, error, failedBuild);
-    if (failedBuild)
-      return failure();
-    return r;
-  }
-  // wgmma and TMA exist on sm_90a only; mma.sync from sm_80 on.
-  bool hopper = target.arch == "sm_90a";
-  TemplateKernel tk;
+/// The operands and shape of a matmul / gemm for the tensor-core GEMM, or
+/// none when its operands rule the template out.
+struct GemmOperands {
+  Value a, b, bias;
   GemmSpec spec;
-  Value a, b;
+};
+
+std::optional<GemmOperands> gemmOperands(Operation *anchor) {
+  GemmOperands g;
   if (auto mm = llvm::dyn_cast<MatMulOp>(anchor)) {
-    a = mm.getLhs();
-    b = mm.getRhs();
-    if (typeOf(a).getRank() < 2 || typeOf(b).getRank() != 2)
-      return Result();
+    g.a = mm.getLhs();
+    g.b = mm.getRhs();
+    if (typeOf(g.a).getRank() < 2 || typeOf(g.b).getRank() != 2)
+      return std::nullopt;
   } else if (auto gemm = llvm::dyn_cast<GemmOp>(anchor)) {
-    a = gemm.getA();
-    b = gemm.getB();
+    g.a = gemm.getA();
+    g.b = gemm.getB();
     if (gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
         (gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f))
-      return Result();
-    spec.bKMajor = gemm.getTransB();
+      return std::nullopt;
+    g.spec.bKMajor = gemm.getTransB();
+    g.bias = gemm.getC();
   } else {
-    return Result();
+    return std::nullopt;
   }
-  RankedTensorType at = typeOf(a), bt = typeOf(b), ct = typeOf(anchor->getResult(0));
+  RankedTensorType at = typeOf(g.a), bt = typeOf(g.b), ct = typeOf(anchor->getResult(0));
   if (!at.hasStaticShape() || !bt.hasStaticShape() ||
       at.getElementType() != bt.getElementType() ||
       ct.getElementType() != at.getElementType())
-    return Result();
+    return std::nullopt;
+  GemmSpec &spec = g.spec;
   spec.elem = at.getElementType();
   spec.out = ct.getElementType();
   spec.k = at.getShape().back();
   spec.m = at.getNumElements() / std::max<int64_t>(spec.k, 1);
   spec.n = spec.bKMajor ? bt.getShape()[0] : bt.getShape()[1];
+  if (g.bias && (typeOf(g.bias).getElementType() != spec.out ||
+                 typeOf(g.bias).getNumElements() != spec.n ||
+                 typeOf(g.bias).getShape().back() != spec.n))
+    return std::nullopt;
+  // A [K,N] operand is stored transposed when constant (below); otherwise
+  // the kernel reads it as it is.
+  if (!spec.bKMajor && constantOf(g.b) && (spec.elem.isF16() || spec.elem.isBF16()))
+    spec.bKMajor = true;
+  return g;
+}
 
-  tk.inputs.push_back({a, {}});
+/// What `tile` cannot do with `spec`'s GEMM ("" when it can).
+std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
+                             const CudaTarget &target) {
+  bool wgmma = tile.getKernel() == CudaGemmKernel::wgmma;
+  if (wgmma && target.arch != "sm_90a")
+    return "wgmma needs sm_90a, the target is " + target.arch;
+  if (!wgmma && target.capability < 80)
+    return "mma_sync needs sm_80 or later, the target is " + target.arch;
+  spec.bn = tile.getBn();
+  spec.stages = tile.getStages();
+  std::string why = wgmma ? gemmSm90Unsupported(spec) : gemmSm80Unsupported(spec);
+  return why;
+}
+
+CudaTileAttr rowTile(MLIRContext *ctx, CudaKernel kernel) {
+  return CudaTileAttr::get(ctx, kernel, kDefaultThreads);
+}
+
+std::string describe(Attribute tile, Operation *op, StringRef why) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "the tile " << tile << " does not fit " << op->getName();
+  if (!why.empty())
+    os << ": " << why;
+  return s;
+}
+} // namespace
+
+void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
+  MLIRContext *ctx = fn.getContext();
+  StringRef name = InferDialect::getTileAttrName();
+  fn.walk([&](Operation *op) {
+    // A tile already there (a tuner's, a hand edit) is kept.
+    if (op->hasAttr(name))
+      return;
+    if (auto g = llvm::dyn_cast<GatherOp>(op)) {
+      if (gatherSpec(g))
+        op->setAttr(name, rowTile(ctx, CudaKernel::gather_rows));
+    } else if (auto p = llvm::dyn_cast<PadOp>(op)) {
+      if (padSpec(p))
+        op->setAttr(name, rowTile(ctx, CudaKernel::pad_rows));
+    } else if (auto t = llvm::dyn_cast<TransposeOp>(op)) {
+      if (transposeSpec(t))
+        op->setAttr(name, rowTile(ctx, CudaKernel::transpose_channels));
+    } else if (llvm::isa<SoftmaxOp, LayerNormOp>(op)) {
+      if (rowSpec(op))
+        op->setAttr(name, rowTile(ctx, CudaKernel::row_norm));
+    } else if (llvm::isa<MatMulOp, GemmOp>(op)) {
+      std::optional<GemmOperands> g = gemmOperands(op);
+      if (!g)
+        return;
+      // wgmma and TMA on sm_90a only; mma.sync from sm_80 on. Narrow
+      // products waste half of a 256-wide tile.
+      bool hopper = target.arch == "sm_90a";
+      auto tile = hopper ? CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma, 128,
+                                                 g->spec.n <= 128 ? 128 : 256, 64, 4)
+                         : CudaGemmTileAttr::get(ctx, CudaGemmKernel::mma_sync,
+                                                 128, 128, 32, 3);
+      if (target.capability < 80 || !gemmTileMismatch(g->spec, tile, target).empty())
+        return;
+      op->setAttr(name, tile);
+    }
+  });
+}
+
+FailureOr<std::optional<TemplateKernel>>
+mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &target,
+                               KernelModule &kernels, std::string &error) {
+  SmallVector<Operation *> body;
+  for (Operation *op : group.ops)
+    if (!llvm::isa<ConstantOp>(op))
+      body.push_back(op);
+  Value result = group.results.front();
+  if (body.empty() || body.back()->getResult(0) != result)
+    return Result();
+  Operation *anchor = body.front();
+  Attribute tileAttr = anchor->getAttr(InferDialect::getTileAttrName());
+  if (!tileAttr)
+    return Result();
+  auto single = [&](std::vector<TemplateArg> inputs,
+                    FailureOr<KernelInfo> info) -> FailureOr<Result> {
+    if (failed(info))
+      return failure();
+    return Result(singleStageTemplate(std::move(inputs), std::move(*info)));
+  };
+  // Data movement of whole 16-byte chunks and warp-per-row reductions
+  // (every architecture), alone in their group.
+  if (auto tile = llvm::dyn_cast<CudaTileAttr>(tileAttr)) {
+    if (body.size() != 1)
+      return Result();
+    Location loc = anchor->getLoc();
+    switch (tile.getKernel()) {
+    case CudaKernel::gather_rows: {
+      auto g = llvm::cast<GatherOp>(anchor);
+      std::optional<GatherRowsSpec> spec = gatherSpec(g);
+      if (!spec)
+        break;
+      spec->threads = tile.getThreads();
+      return single({{g.getInput(), {}}, {g.getIndices(), {}}},
+                    addGatherRowsKernel(kernels, *spec, loc, error));
+    }
+    case CudaKernel::pad_rows: {
+      auto p = llvm::cast<PadOp>(anchor);
+      std::optional<PadRowsSpec> spec = padSpec(p);
+      if (!spec)
+        break;
+      spec->threads = tile.getThreads();
+      return single({{p.getInput(), {}}}, addPadRowsKernel(kernels, *spec, loc, error));
+    }
+    case CudaKernel::transpose_channels: {
+      auto t = llvm::cast<TransposeOp>(anchor);
+      std::optional<TransposeChannelsSpec> spec = transposeSpec(t);
+      if (!spec)
+        break;
+      spec->threads = tile.getThreads();
+      return single({{t.getInput(), {}}},
+                    addTransposeChannelsKernel(kernels, *spec, loc, error));
+    }
+    case CudaKernel::row_norm: {
+      std::optional<RowNormSpec> spec = rowSpec(anchor);
+      if (!spec)
+        break;
+      spec->threads = tile.getThreads();
+      std::vector<TemplateArg> inputs{{anchor->getOperand(0), {}}};
+      if (auto ln = llvm::dyn_cast<LayerNormOp>(anchor)) {
+        inputs.push_back({ln.getScale(), {}});
+        if (ln.getBias())
+          inputs.push_back({ln.getBias(), {}});
+      }
+      return single(std::move(inputs), addRowNormKernel(kernels, *spec, loc, error));
+    }
+    }
+    error = describe(tile, anchor, "its template cannot read this op");
+    return failure();
+  }
+  auto tile = llvm::dyn_cast<CudaGemmTileAttr>(tileAttr);
+  if (!tile)
+    return Result();
+  std::optional<GemmOperands> g = gemmOperands(anchor);
+  if (!g) {
+    error = describe(tile, anchor, "operands the tensor-core GEMM cannot read");
+    return failure();
+  }
+  GemmSpec spec = g->spec;
+  if (std::string why = gemmTileMismatch(spec, tile, target); !why.empty()) {
+    error = describe(tile, anchor, why);
+    return failure();
+  }
+  TemplateKernel tk;
+  tk.inputs.push_back({g->a, {}});
   // A constant [K,N] operand is stored transposed: K-major tiles load in
   // one TMA copy and need no transposed wgmma.
-  if (!spec.bKMajor && constantOf(b) && (spec.elem.isF16() || spec.elem.isBF16())) {
-    FailureOr<std::vector<char>> packed = transposedBytes(b, spec.k, spec.n, spec.elem);
-    if (failed(packed))
-      return Result();
+  bool packB = !(llvm::isa<GemmOp>(anchor) && llvm::cast<GemmOp>(anchor).getTransB()) &&
+               spec.bKMajor;
+  if (packB) {
+    FailureOr<std::vector<char>> packed = transposedBytes(g->b, spec.k, spec.n);
+    if (failed(packed)) {
+      error = describe(tile, anchor, "an unreadable constant operand");
+      return failure();
+    }
     tk.inputs.push_back({Value(), std::move(*packed)});
-    spec.bKMajor = true;
   } else {
-    tk.inputs.push_back({b, {}});
+    tk.inputs.push_back({g->b, {}});
   }
-  if (auto gemm = llvm::dyn_cast<GemmOp>(anchor); gemm && gemm.getC()) {
-    Value c = gemm.getC();
-    if (typeOf(c).getElementType() != spec.out ||
-        typeOf(c).getNumElements() != spec.n || typeOf(c).getShape().back() != spec.n)
-      return Result();
+  if (g->bias) {
     spec.epilogue.push_back(
         {GemmEpilogueOp::Kind::BiasColumn, static_cast<int>(tk.inputs.size())});
-    tk.inputs.push_back({c, {}});
+    tk.inputs.push_back({g->bias, {}});
   }
+  // An epilogue the kernel cannot apply: the group takes the generic path
+  // (the backend's fusion filter keeps such ops out of GEMM groups).
   if (failed(classify(anchor->getResult(0), ArrayRef<Operation *>(body).drop_front(),
                       spec.n, tk, spec)))
     return Result();
   spec.numArgs = tk.inputs.size() + 1;
-  // Narrow products waste half of a 256-wide tile.
-  spec.bn = spec.n <= 128 ? 128 : 256;
-  if (!(hopper ? gemmSm90Unsupported(spec) : gemmSm80Unsupported(spec)).empty())
-    return Result();
   FailureOr<KernelInfo> info =
-      hopper ? addGemmSm90Kernel(kernels, spec, anchor->getLoc(), error)
-             : addGemmSm80Kernel(kernels, spec, anchor->getLoc(), error);
+      tile.getKernel() == CudaGemmKernel::wgmma
+          ? addGemmSm90Kernel(kernels, spec, anchor->getLoc(), error)
+          : addGemmSm80Kernel(kernels, spec, anchor->getLoc(), error);
   if (failed(info))
     return failure();
   TemplateStage stage;

@@ -4,17 +4,22 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Chooses a hand-structured CUDA kernel for a fusion group when one
-// applies: matmul and gemm on fp16 / bf16 operands (with a bias, residual
-// and ReLU epilogue) run on tensor cores (GemmSm90.h on sm_90a). Groups no
-// template takes go through the generic linalg path.
+// Hand-structured CUDA kernels for the groups one applies to: matmul and
+// gemm on fp16 / bf16 operands (with a bias, residual, ReLU, Clip or GELU
+// epilogue) on tensor cores (wgmma on sm_90a, mma.sync from sm_80 on),
+// 16-byte data movement (gather, pad, NCHW <-> NHWC) and warp-per-row
+// softmax / layer norm. The choice is a tile attribute on the op
+// (#infer.cuda_gemm_tile, #infer.cuda_tile) that selectCudaConfigs writes;
+// groups without one go through the generic linalg path.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef INFER_CODEGEN_CUDA_CUDATEMPLATES_H
 #define INFER_CODEGEN_CUDA_CUDATEMPLATES_H
 
-#include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/core/TemplateKernel.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <optional>
 
@@ -22,12 +27,15 @@ namespace mlir::infer {
 
 struct CudaTarget;
 
-/// The template kernel for `ops` (a group's ops in order; `result` its one
-/// result) on `target`, or none when no template applies.
+/// Writes the tile of every op of `fn` a CUDA template takes on `target`.
+void selectCudaConfigs(func::FuncOp fn, const CudaTarget &target);
+
+/// The template kernel `group`'s anchor's tile asks for, or none (no tile,
+/// or an epilogue the kernel cannot apply). A tile the template cannot
+/// honor for the op is an error.
 FailureOr<std::optional<TemplateKernel>>
-buildCudaTemplate(ArrayRef<Operation *> ops, Value result,
-                  const CudaTarget &target, KernelModule &kernels,
-                  std::string &error);
+buildCudaTemplate(const KernelGroup &group, const CudaTarget &target,
+                  KernelModule &kernels, std::string &error);
 
 } // namespace mlir::infer
 

@@ -17,7 +17,6 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kThreads = 256;
 constexpr int64_t kVectorBytes = 16;
 } // namespace
 
@@ -27,7 +26,7 @@ bool mlir::infer::gatherRowsApplies(const GatherRowsSpec &spec) {
   return spec.outer > 0 && spec.rows > 0 && spec.count > 0 && spec.inner > 0 &&
          rowBytes % kVectorBytes == 0 &&
          (spec.indexBits == 32 || spec.indexBits == 64) &&
-         chunks < (int64_t(1) << 40) && chunks / kThreads < (int64_t(1) << 31);
+         chunks < (int64_t(1) << 40) && chunks / spec.threads < (int64_t(1) << 31);
 }
 
 FailureOr<KernelInfo> mlir::infer::addGatherRowsKernel(KernelModule &kernels,
@@ -42,8 +41,8 @@ FailureOr<KernelInfo> mlir::infer::addGatherRowsKernel(KernelModule &kernels,
   int64_t total = spec.outer * spec.count * perRow;
   KernelInfo info;
   info.kind = "gather_rows";
-  info.grid = (total + kThreads - 1) / kThreads;
-  info.blockThreads = kThreads;
+  info.grid = (total + spec.threads - 1) / spec.threads;
+  info.blockThreads = spec.threads;
   std::vector<uint64_t> argBytes = {
       uint64_t(spec.outer * spec.rows * spec.inner * spec.elemBytes),
       uint64_t(spec.count * spec.indexBits / 8),
@@ -53,7 +52,7 @@ FailureOr<KernelInfo> mlir::infer::addGatherRowsKernel(KernelModule &kernels,
     Ir ir(b, loc);
     Type idxType = b.getIntegerType(spec.indexBits);
     auto vec = VectorType::get({4}, ir.i32);
-    ir.forThreadsBelow(total, kThreads, [&](Value t) {
+    ir.forThreadsBelow(total, spec.threads, [&](Value t) {
       // t = ((o * count) + l) * perRow + v
       Value v = ir.urem(t, ir.c64(perRow));
       Value row = ir.udiv(t, ir.c64(perRow));
@@ -77,5 +76,5 @@ FailureOr<KernelInfo> mlir::infer::addGatherRowsKernel(KernelModule &kernels,
     });
     return success();
   };
-  return kernels.addCudaKernel(info, argBytes, loc, build, error);
+  return addCudaKernel(kernels, info, argBytes, loc, build, error);
 }

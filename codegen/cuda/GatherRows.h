@@ -15,7 +15,7 @@
 #ifndef INFER_CODEGEN_CUDA_GATHERROWS_H
 #define INFER_CODEGEN_CUDA_GATHERROWS_H
 
-#include "codegen/cpu/KernelModule.h"
+#include "codegen/cuda/CudaKernels.h"
 
 namespace mlir::infer {
 
@@ -26,6 +26,8 @@ struct GatherRowsSpec {
   unsigned elemBytes = 2;
   /// Index element width (32 or 64 bits).
   unsigned indexBits = 64;
+  /// Threads per block (the tile configuration's).
+  int64_t threads = 256;
 };
 
 /// Whether the kernel applies: rows of a multiple of 16 bytes, sizes in

@@ -15,7 +15,7 @@
 #ifndef INFER_CODEGEN_CUDA_GEMMCOMMON_H
 #define INFER_CODEGEN_CUDA_GEMMCOMMON_H
 
-#include "codegen/cpu/KernelModule.h"
+#include "codegen/cuda/CudaKernels.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"

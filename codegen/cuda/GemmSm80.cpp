@@ -232,5 +232,5 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
         }
     return success();
   };
-  return kernels.addCudaKernel(info, argBytes, loc, build, error);
+  return addCudaKernel(kernels, info, argBytes, loc, build, error);
 }

@@ -352,5 +352,5 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     }
     return success();
   };
-  return kernels.addCudaKernel(info, argBytes, loc, build, error);
+  return addCudaKernel(kernels, info, argBytes, loc, build, error);
 }

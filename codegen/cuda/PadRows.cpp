@@ -17,7 +17,6 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kThreads = 256;
 constexpr int64_t kVectorBytes = 16;
 
 int64_t chunksPerRow(const PadRowsSpec &spec) {
@@ -41,7 +40,7 @@ bool mlir::infer::padRowsApplies(const PadRowsSpec &spec) {
     if (total >= (int64_t(1) << 40))
       return false;
   }
-  return total / kThreads < (int64_t(1) << 31);
+  return total / spec.threads < (int64_t(1) << 31);
 }
 
 FailureOr<KernelInfo> mlir::infer::addPadRowsKernel(KernelModule &kernels,
@@ -64,15 +63,15 @@ FailureOr<KernelInfo> mlir::infer::addPadRowsKernel(KernelModule &kernels,
     total *= outShape[i];
   KernelInfo info;
   info.kind = "pad_rows";
-  info.grid = (total + kThreads - 1) / kThreads;
-  info.blockThreads = kThreads;
+  info.grid = (total + spec.threads - 1) / spec.threads;
+  info.blockThreads = spec.threads;
   std::vector<uint64_t> argBytes = {uint64_t(inElems * spec.elemBytes),
                                     uint64_t(total * kVectorBytes)};
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);
     auto vec = VectorType::get({2}, ir.i64);
-    ir.forThreadsBelow(total, kThreads, [&](Value t) {
+    ir.forThreadsBelow(total, spec.threads, [&](Value t) {
       // Output coordinates, innermost first; the source chunk and whether
       // every coordinate falls inside the input.
       Value rest = ir.udiv(t, ir.c64(perRow));
@@ -111,5 +110,5 @@ FailureOr<KernelInfo> mlir::infer::addPadRowsKernel(KernelModule &kernels,
     });
     return success();
   };
-  return kernels.addCudaKernel(info, argBytes, loc, build, error);
+  return addCudaKernel(kernels, info, argBytes, loc, build, error);
 }

@@ -14,7 +14,7 @@
 #ifndef INFER_CODEGEN_CUDA_PADROWS_H
 #define INFER_CODEGEN_CUDA_PADROWS_H
 
-#include "codegen/cpu/KernelModule.h"
+#include "codegen/cuda/CudaKernels.h"
 
 namespace mlir::infer {
 
@@ -25,6 +25,8 @@ struct PadRowsSpec {
   unsigned elemBytes = 2;
   /// The padding value's bits, repeated to fill 16 bytes.
   uint64_t valueBits = 0;
+  /// Threads per block (the tile configuration's).
+  int64_t threads = 256;
 };
 
 /// Whether the kernel applies: non-negative padding, none on the last

@@ -15,10 +15,6 @@
 using namespace mlir;
 using namespace mlir::infer;
 
-namespace {
-constexpr int64_t kWarps = 8;
-} // namespace
-
 bool mlir::infer::rowNormApplies(const RowNormSpec &spec) {
   return spec.elem && (spec.elem.isF32() || spec.elem.isF16() || spec.elem.isBF16()) &&
          spec.length >= 32 && spec.length % 32 == 0 && spec.length <= 1024 &&
@@ -38,8 +34,9 @@ FailureOr<KernelInfo> mlir::infer::addRowNormKernel(KernelModule &kernels,
   unsigned eb = bytesOf(spec.elem);
   KernelInfo info;
   info.kind = norm ? "layer_norm_rows" : "softmax_rows";
-  info.grid = (spec.rows + kWarps - 1) / kWarps;
-  info.blockThreads = kWarps * 32;
+  int64_t warps = spec.threads / 32;
+  info.grid = (spec.rows + warps - 1) / warps;
+  info.blockThreads = warps * 32;
   uint64_t bytes = uint64_t(spec.rows * spec.length) * eb;
   std::vector<uint64_t> argBytes = {bytes};
   if (norm) {
@@ -56,7 +53,7 @@ FailureOr<KernelInfo> mlir::infer::addRowNormKernel(KernelModule &kernels,
     Value tid = NVVM::ThreadIdXOp::create(b, loc, ir.i32);
     Value bid = NVVM::BlockIdXOp::create(b, loc, ir.i32);
     Value lane = ir.urem(tid, ir.c32(32));
-    Value row = ir.add(ir.mul(bid, ir.c32(kWarps)), ir.udiv(tid, ir.c32(32)));
+    Value row = ir.add(ir.mul(bid, ir.c32((spec.threads / 32))), ir.udiv(tid, ir.c32(32)));
     auto guard = scf::IfOp::create(
         b, loc, ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.rows)), false);
     b.setInsertionPointToStart(guard.thenBlock());
@@ -134,5 +131,5 @@ FailureOr<KernelInfo> mlir::infer::addRowNormKernel(KernelModule &kernels,
     b.setInsertionPointAfter(guard);
     return success();
   };
-  return kernels.addCudaKernel(info, argBytes, loc, build, error);
+  return addCudaKernel(kernels, info, argBytes, loc, build, error);
 }

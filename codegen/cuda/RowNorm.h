@@ -16,7 +16,7 @@
 #ifndef INFER_CODEGEN_CUDA_ROWNORM_H
 #define INFER_CODEGEN_CUDA_ROWNORM_H
 
-#include "codegen/cpu/KernelModule.h"
+#include "codegen/cuda/CudaKernels.h"
 
 namespace mlir::infer {
 
@@ -29,6 +29,8 @@ struct RowNormSpec {
   /// LayerNorm: scale and (optional) bias have `length` elements of `elem`.
   bool hasBias = false;
   float epsilon = 1e-5f;
+  /// Threads per block, a warp per row (the tile configuration's).
+  int64_t threads = 256;
 };
 
 /// Whether the kernel applies: length a multiple of 32 and at most 1024.

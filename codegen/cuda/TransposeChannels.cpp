@@ -13,7 +13,6 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kThreads = 256;
 constexpr int64_t kVectorBytes = 16;
 } // namespace
 
@@ -40,14 +39,14 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
   uint64_t bytes = uint64_t(spec.batch * spec.channels * spec.pixels) * spec.elemBytes;
   KernelInfo info;
   info.kind = spec.toChannelsLast ? "to_channels_last" : "to_channels_first";
-  info.grid = (total + kThreads - 1) / kThreads;
-  info.blockThreads = kThreads;
+  info.grid = (total + spec.threads - 1) / spec.threads;
+  info.blockThreads = spec.threads;
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);
     Type elem = b.getIntegerType(spec.elemBytes * 8);
     auto vec = VectorType::get({lanes}, elem);
-    ir.forThreadsBelow(total, kThreads, [&](Value t) {
+    ir.forThreadsBelow(total, spec.threads, [&](Value t) {
       // t = (n * runs + run) * P + p: consecutive threads, consecutive pixels.
       Value p = ir.urem(t, ir.c64(spec.pixels));
       Value rest = ir.udiv(t, ir.c64(spec.pixels));
@@ -83,5 +82,5 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
     });
     return success();
   };
-  return kernels.addCudaKernel(info, {bytes, bytes}, loc, build, error);
+  return addCudaKernel(kernels, info, {bytes, bytes}, loc, build, error);
 }

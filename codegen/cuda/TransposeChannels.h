@@ -16,7 +16,7 @@
 #ifndef INFER_CODEGEN_CUDA_TRANSPOSECHANNELS_H
 #define INFER_CODEGEN_CUDA_TRANSPOSECHANNELS_H
 
-#include "codegen/cpu/KernelModule.h"
+#include "codegen/cuda/CudaKernels.h"
 
 namespace mlir::infer {
 
@@ -25,6 +25,8 @@ struct TransposeChannelsSpec {
   unsigned elemBytes = 2;
   /// true: [N, C, P] -> [N, P, C]; false: [N, P, C] -> [N, C, P].
   bool toChannelsLast = true;
+  /// Threads per block (the tile configuration's).
+  int64_t threads = 256;
 };
 
 /// Whether the kernel applies: runs of 16 bytes of channels.

@@ -1392,3 +1392,103 @@ func.func @check_nonzero_bound(%x: tensor<4xi32>) {
   %r = infer.check nonzero %x bound 3 : tensor<4xi32> -> tensor<i1>
   return
 }
+
+// -----
+
+// Tests the CPU tile's vector length.
+func.func @cpu_tile_vl(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>) {
+  // expected-error @+1 {{expects a vector length of 4, 8 or 16 floats, got 12}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cpu_tile<gemm, mr = 4, nv = 2, vl = 12>} : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// Tests the CPU tile's rows.
+func.func @cpu_tile_mr(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>) {
+  // expected-error @+1 {{expects 1 to 32 rows per tile, got 0}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cpu_tile<gemm, mr = 0, nv = 2, vl = 16>} : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// Tests the CPU tile's vectors per row.
+func.func @cpu_tile_nv(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>) {
+  // expected-error @+1 {{expects 1 to 4 vectors per row, got 9}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cpu_tile<gemm, mr = 4, nv = 9, vl = 16>} : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+// Tests the wgmma tile shape.
+func.func @wgmma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
+  // expected-error @+1 {{expects a wgmma tile of 128 x 128 or 128 x 256 with bk 64, got 64 x 64 with bk 64}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 64, bn = 64, bk = 64, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
+  return
+}
+
+// -----
+
+// Tests the mma.sync tile shape.
+func.func @mma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
+  // expected-error @+1 {{expects an mma_sync tile of 128 x 128 with bk 32 and 3 stages, got 128 x 128 with bk 32 and 4 stages}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
+  return
+}
+
+// -----
+
+// Tests that the wgmma ring fits shared memory.
+func.func @wgmma_stages(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
+  // expected-error @+1 {{expects 2 pipeline stages or more that fit 227 KiB of shared memory, got 5}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 5>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
+  return
+}
+
+// -----
+
+// Tests the CUDA block size.
+func.func @cuda_tile_threads(%x: tensor<4x64xf16>) {
+  // expected-error @+1 {{expects a block of 32 to 1024 threads in whole warps, got 100}}
+  %y = infer.softmax %x axis 1 {infer.tile = #infer.cuda_tile<row_norm, threads = 100>} : tensor<4x64xf16>
+  return
+}
+
+// -----
+
+// Tests that a CPU tile must suit its op.
+func.func @cpu_tile_op(%x: tensor<4x64xf32>) {
+  // expected-error @+1 {{'infer.softmax' op cannot take the tile #infer.cpu_tile<gemm, mr = 4, nv = 2, vl = 16>}}
+  %y = infer.softmax %x axis 1 {infer.tile = #infer.cpu_tile<gemm, mr = 4, nv = 2, vl = 16>} : tensor<4x64xf32>
+  return
+}
+
+// -----
+
+// Tests that a GEMM tile must be on a product.
+func.func @gemm_tile_op(%x: tensor<4x64xf16>) {
+  // expected-error @+1 {{'infer.softmax' op cannot take the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}}
+  %y = infer.softmax %x axis 1 {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>} : tensor<4x64xf16>
+  return
+}
+
+// -----
+
+// Tests that a CUDA tile must suit its op.
+func.func @cuda_tile_op(%x: tensor<4x64xf16>) {
+  // expected-error @+1 {{'infer.softmax' op cannot take the tile #infer.cuda_tile<gather_rows, threads = 256>}}
+  %y = infer.softmax %x axis 1 {infer.tile = #infer.cuda_tile<gather_rows, threads = 256>} : tensor<4x64xf16>
+  return
+}
+
+// -----
+
+// Tests that infer.tile must hold a tile configuration: an untyped
+// dictionary (the old form) is refused, not read back with a cast.
+func.func @tile_dictionary(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>) {
+  // expected-error @+1 {{expects 'infer.tile' to be a tile configuration (#infer.cpu_tile, #infer.cuda_gemm_tile, #infer.cuda_tile), got {}}}
+  %y = infer.matmul %x, %w {infer.tile = {}} : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  return
+}

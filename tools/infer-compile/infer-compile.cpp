@@ -15,7 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "codegen/Compiler.h"
+#include "codegen/Driver.h"
+#include "codegen/InitAllBackends.h"
 #include "frontend/OnnxImporter.h"
 
 #include "ir/InferOps.h"
@@ -105,7 +106,7 @@ static void printSummary(const infer::CompileResult &r, double seconds) {
   std::printf("%zu kernels, %.1f GFLOP, arena %.1f MiB, weights %.1f MiB, "
               "target %s (%s), compiled in %.2f s\n",
               r.kernels.size(), flops / 1e9, r.arenaBytes / 1048576.0,
-              r.weightBytes / 1048576.0, r.target.c_str(), r.cpu.c_str(),
+              r.weightBytes / 1048576.0, r.target.c_str(), r.machine.c_str(),
               seconds);
 }
 
@@ -116,7 +117,7 @@ static std::string jsonReport(const infer::CompileResult &r, double seconds) {
   report["artifact"] = outputPath;
   report["compiler"] = infer::compilerVersion();
   report["target"] = r.target;
-  report["cpu"] = r.cpu;
+  report["cpu"] = r.machine;
   report["opt_level"] = optLevel.getValue();
   report["compile_seconds"] = seconds;
   report["arena_bytes"] = r.arenaBytes;
@@ -182,6 +183,7 @@ writeAll(const std::vector<std::pair<std::string, std::string>> &outputs,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  infer::registerAllTargetBackends();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
   registerMLIRContextCLOptions();
@@ -248,8 +250,8 @@ int main(int argc, char **argv) {
   options.target = target;
   options.optLevel = optLevel;
   options.precision = precision;
-  options.cpu.dumpStages = dumpKernels;
-  options.cpu.keepDir = keepTemps;
+  options.codegen.dumpStages = dumpKernels;
+  options.codegen.keepDir = keepTemps;
   // --mlir-timing reports the graph passes.
   options.configurePassManager = [](PassManager &pm) {
     (void)applyPassManagerCLOptions(pm);
@@ -276,13 +278,15 @@ int main(int argc, char **argv) {
   result->artifact.clear();
   result->artifact.shrink_to_fit();
   if (!ptxPath.empty())
-    outputs.push_back({ptxPath, result->ptx});
+    for (auto &[name, text] : result->listings)
+      if (name == "ptx")
+        outputs.push_back({ptxPath, text});
   if (!reportPath.empty() && reportPath != "-")
     outputs.push_back({reportPath, jsonReport(*result, seconds)});
   if (failed(writeAll(outputs, error)))
     return fail(error);
-  if (!result->cubinNote.empty())
-    llvm::errs() << "infer-compile: note: " << result->cubinNote << "\n";
+  if (!result->note.empty())
+    llvm::errs() << "infer-compile: note: " << result->note << "\n";
   if (reportPath == "-")
     printSummary(*result, seconds);
   return 0;

@@ -12,7 +12,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "codegen/Compiler.h"
+#include "codegen/Driver.h"
+#include "codegen/InitAllBackends.h"
 #include "frontend/OnnxImporter.h"
 #include "runtime/include/infer_runtime.h"
 #include "frontend/OnnxTensor.h"
@@ -338,6 +339,7 @@ std::string escape(StringRef s) {
 } // namespace
 
 int main(int argc, char **argv) {
+  mlir::infer::registerAllTargetBackends();
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv,
                               "Runs ONNX backend node tests on infer\n");

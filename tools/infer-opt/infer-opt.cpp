@@ -10,7 +10,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "ir/InferOps.h"
-#include "codegen/Passes.h"
+#include "codegen/InitAllBackends.h"
+#include "codegen/core/Passes.h"
 #include "transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -31,6 +32,7 @@ int main(int argc, char **argv) {
   mlir::infer::registerInferPasses();
   mlir::infer::registerGraphPipelines();
   mlir::infer::registerInferCodegenPasses();
+  mlir::infer::registerAllBackendPasses();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "infer optimizer driver\n", registry));
 }

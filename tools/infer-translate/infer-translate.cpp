@@ -13,7 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "codegen/cuda/EmitPtx.h"
+#include "codegen/InitAllBackends.h"
+#include "codegen/Translations.h"
 #include "frontend/OnnxImporter.h"
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
@@ -28,6 +29,7 @@
 
 int main(int argc, char **argv) {
   mlir::infer::registerOnnxImportTranslation();
+  mlir::infer::registerAllTargetBackends();
   mlir::infer::registerEmitPtxTranslation();
   std::vector<std::string> args(argv, argv + argc);
   std::string output, temp;

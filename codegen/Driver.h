@@ -1,0 +1,75 @@
+//===- Driver.h - ONNX-imported modules to .infer artifacts -----*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The compile pipeline behind infer-compile, infer-translate --emit-ptx and
+// the conformance and fuzz harnesses: the target's backend, the graph
+// passes at the chosen level shaped for it, tile configurations, one kernel
+// per fusion group, a memory plan from liveness, the backend's machine code
+// and the artifact that packs it all.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_DRIVER_H
+#define INFER_CODEGEN_DRIVER_H
+
+#include "codegen/core/KernelModule.h"
+#include "codegen/core/PlanBuilder.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class PassManager;
+} // namespace mlir
+
+namespace mlir::infer {
+
+struct CompileOptions {
+  /// "cpu" (the host), "cpu:<name>", "cuda" (sm_90a) or "cuda:<sm_XX>"; any
+  /// registered backend.
+  std::string target = "cpu";
+  /// 0: no graph optimization; 1: cleanups; 2: everything (fusion).
+  int optLevel = 2;
+  /// "fp32", "fp16" or "bf16": the type float ops compute in (inputs and
+  /// outputs stay fp32; accumulation is fp32).
+  std::string precision = "fp32";
+  CodegenOptions codegen;
+  /// Use the kernel templates (off: the generic linalg path for every op,
+  /// for debugging).
+  bool kernelTemplates = true;
+  /// Called on the graph pass manager before it runs (IR printing options).
+  std::function<void(PassManager &)> configurePassManager;
+};
+
+struct CompileResult {
+  std::vector<uint8_t> artifact;
+  std::vector<KernelSummary> kernels;
+  uint64_t arenaBytes = 0;
+  uint64_t weightBytes = 0;
+  /// The target the artifact records ("cpu", "cuda:sm_90a").
+  std::string target;
+  /// The machine the code is for ("znver5", "sm_90a").
+  std::string machine;
+  /// Text listings of the code by name ("ptx").
+  std::vector<std::pair<std::string, std::string>> listings;
+  /// What the backend wants the user to know (no ptxas: PTX only).
+  std::string note;
+};
+
+/// Compiles the module's first function. Returns failure with `error`.
+FailureOr<CompileResult> compileModule(ModuleOp module,
+                                       const CompileOptions &options,
+                                       std::string &error);
+
+/// "infer <version> (LLVM <version>)".
+std::string compilerVersion();
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_DRIVER_H

@@ -1,0 +1,125 @@
+//===- KernelSplit.cpp - What a backend's parallel split starts from ------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/core/KernelSplit.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+/// The op whose result the kernel writes to output `dest`.
+Operation *rootOf(bufferization::MaterializeInDestinationOp m) {
+  Value v = m.getSource();
+  while (auto cast = v.getDefiningOp<UnrealizedConversionCastOp>())
+    v = cast.getInputs().front();
+  return v.getDefiningOp();
+}
+
+/// Whether `v` is a kernel input or constant, seen through reshapes (a
+/// reshape of it is a view every thread can read whole).
+bool isUncomputed(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (llvm::isa<arith::ConstantOp, bufferization::ToTensorOp>(def))
+      return true;
+    if (!llvm::isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                   tensor::ExtractSliceOp, UnrealizedConversionCastOp>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  return true;
+}
+
+/// Whether every compute op `root` depends on inside the kernel can be
+/// fused into a loop over slices of the root: otherwise each thread would
+/// recompute the whole unfused producer.
+bool producersFuse(Operation *root) {
+  SmallVector<Operation *> work{root};
+  llvm::SmallPtrSet<Operation *, 16> seen;
+  while (!work.empty()) {
+    Operation *op = work.pop_back_val();
+    if (!seen.insert(op).second)
+      continue;
+    if (op != root && !llvm::isa<TilingInterface>(op) &&
+        !llvm::isa<tensor::EmptyOp, arith::ConstantOp,
+                   bufferization::ToTensorOp, UnrealizedConversionCastOp>(op) &&
+        !(llvm::isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                    tensor::ExtractSliceOp>(op) &&
+          isUncomputed(op->getOperand(0))))
+      return false;
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp())
+        work.push_back(def);
+    // Values read inside bodies (tensor.extract of a computed tensor).
+    bool captured = false;
+    op->walk([&](Operation *inner) {
+      if (inner == op)
+        return;
+      for (Value v : inner->getOperands())
+        if (Operation *def = v.getDefiningOp())
+          if (!op->isAncestor(def) && !llvm::isa<arith::ConstantOp>(def) &&
+              !llvm::isa<bufferization::ToTensorOp>(def) &&
+              !llvm::isa<UnrealizedConversionCastOp>(def))
+            captured = true;
+    });
+    if (captured)
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
+/// Fuses each elementwise linalg.generic into its single consumer, so that
+/// a chain of elementwise ops is one loop nest with no intermediate tensor
+/// (unsplit kernels would otherwise run one loop and allocate one buffer
+/// per op; a 64-op chain made 147 KB of code).
+void mlir::infer::fuseElementwiseChains(func::FuncOp fn) {
+  RewritePatternSet patterns(fn.getContext());
+  linalg::populateElementwiseOpsFusionPatterns(
+      patterns, [](OpOperand *operand) { return operand->get().hasOneUse(); });
+  (void)applyPatternsGreedily(fn, std::move(patterns));
+}
+
+/// The linalg op writing the kernel's single output, when every compute op
+/// it depends on can fuse into loops over its slices; else null.
+TilingInterface mlir::infer::splitRoot(func::FuncOp fn) {
+  SmallVector<bufferization::MaterializeInDestinationOp> outs;
+  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
+  if (outs.size() != 1)
+    return nullptr;
+  auto root = llvm::dyn_cast_or_null<TilingInterface>(rootOf(outs.front()));
+  if (!root || !llvm::isa<linalg::LinalgOp>(root.getOperation()) ||
+      !producersFuse(root))
+    return nullptr;
+  return root;
+}
+
+/// A kernel whose output is a slice of its input gets a linalg.copy as its
+/// root, so that the copy splits into threads like any other kernel.
+void mlir::infer::copyViewRoot(func::FuncOp fn) {
+  SmallVector<bufferization::MaterializeInDestinationOp> outs;
+  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
+  if (outs.size() != 1)
+    return;
+  auto slice = llvm::dyn_cast_or_null<tensor::ExtractSliceOp>(rootOf(outs.front()));
+  if (!slice || !isUncomputed(slice.getSource()))
+    return;
+  OpBuilder b(slice->getContext());
+  b.setInsertionPointAfter(slice);
+  RankedTensorType t = slice.getType();
+  Value empty = tensor::EmptyOp::create(b, slice.getLoc(), t.getShape(),
+                                        t.getElementType());
+  auto copy = linalg::CopyOp::create(b, slice.getLoc(), slice.getResult(), empty);
+  slice.getResult().replaceAllUsesExcept(copy->getResult(0), copy);
+}
+

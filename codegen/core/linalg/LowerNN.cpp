@@ -1,0 +1,668 @@
+//===- LowerNN.cpp - Convolution, pooling and matmul to linalg ------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The generic (correctness) lowering of the anchor ops: one linalg.generic
+// per op over padded inputs, for any rank, group count, stride and
+// dilation. conv_transpose becomes a convolution over the stride-dilated
+// input with flipped weights. Targets replace the common cases with their
+// own kernel templates.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/core/linalg/LinalgUtils.h"
+#include "codegen/core/linalg/LowerToLinalg.h"
+#include "codegen/core/ScalarOps.h"
+
+#include "ir/InferOps.h"
+#include "ir/ShapeInference.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+Type elementOf(Value v) {
+  return llvm::cast<RankedTensorType>(v.getType()).getElementType();
+}
+
+Type accumulatorOf(Type t) {
+  if (t.isF16() || t.isBF16())
+    return Float32Type::get(t.getContext());
+  return t;
+}
+
+/// Pads the spatial dimensions (2..) of `x` with `value`; negative pads crop.
+Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
+                 ArrayRef<int64_t> high, Value value) {
+  auto t = llvm::cast<RankedTensorType>(x.getType());
+  int64_t rank = t.getRank();
+  // Crop first where a pad is negative.
+  SmallVector<int64_t> offsets(rank, 0), sizes(t.getShape());
+  bool crop = false;
+  for (size_t i = 0; i < low.size(); ++i) {
+    if (low[i] < 0) {
+      offsets[i + 2] = -low[i];
+      sizes[i + 2] += low[i];
+      crop = true;
+    }
+    if (high[i] < 0) {
+      sizes[i + 2] += high[i];
+      crop = true;
+    }
+  }
+  if (crop) {
+    SmallVector<OpFoldResult> o, s, st;
+    for (int64_t i = 0; i < rank; ++i) {
+      o.push_back(b.getIndexAttr(offsets[i]));
+      s.push_back(b.getIndexAttr(sizes[i]));
+      st.push_back(b.getIndexAttr(1));
+    }
+    x = tensor::ExtractSliceOp::create(b, loc, x, o, s, st);
+  }
+  SmallVector<int64_t> lo(rank, 0), hi(rank, 0), shape(sizes);
+  bool any = false;
+  for (size_t i = 0; i < low.size(); ++i) {
+    lo[i + 2] = std::max<int64_t>(low[i], 0);
+    hi[i + 2] = std::max<int64_t>(high[i], 0);
+    shape[i + 2] += lo[i + 2] + hi[i + 2];
+    any |= lo[i + 2] || hi[i + 2];
+  }
+  if (!any)
+    return x;
+  auto padded = RankedTensorType::get(shape, t.getElementType());
+  SmallVector<OpFoldResult> l, h;
+  for (int64_t i = 0; i < rank; ++i) {
+    l.push_back(b.getIndexAttr(lo[i]));
+    h.push_back(b.getIndexAttr(hi[i]));
+  }
+  return tensor::PadOp::create(b, loc, padded, x, l, h, value);
+}
+
+/// Reassociation that splits dimension `dim` of a rank-`rank` tensor in two.
+SmallVector<ReassociationIndices> splitDim(int64_t rank, int64_t dim) {
+  SmallVector<ReassociationIndices> r;
+  for (int64_t i = 0, o = 0; i < rank; ++i) {
+    if (i == dim) {
+      r.push_back({o, o + 1});
+      o += 2;
+    } else {
+      r.push_back({o++});
+    }
+  }
+  return r;
+}
+
+/// The grouped convolution of `x` [N, C, S...] (already padded) and `w`
+/// [M, C/G, K...]: returns [N, M, O...] in `outElem`, starting from `init`
+/// (same shape and element type as the result) when given.
+Value convolve(OpBuilder &b, Location loc, Value x, Value w,
+               ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+               int64_t group, ArrayRef<int64_t> outSpatial, Value init,
+               Type acc) {
+  MLIRContext *ctx = b.getContext();
+  auto xt = llvm::cast<RankedTensorType>(x.getType());
+  auto wt = llvm::cast<RankedTensorType>(w.getType());
+  int64_t ns = xt.getRank() - 2, n = xt.getDimSize(0), c = xt.getDimSize(1);
+  int64_t m = wt.getDimSize(0), cg = c / group, mg = m / group;
+  auto body = [&](OpBuilder &nb, Location l, ValueRange a) {
+    Value xv = a[0], wv = a[1];
+    if (xv.getType() != acc) {
+      xv = arith::ExtFOp::create(nb, l, acc, xv);
+      wv = arith::ExtFOp::create(nb, l, acc, wv);
+    }
+    Value r = llvm::isa<FloatType>(acc)
+                  ? arith::AddFOp::create(nb, l, a[2],
+                                          arith::MulFOp::create(nb, l, xv, wv))
+                        .getResult()
+                  : arith::AddIOp::create(nb, l, a[2],
+                                          arith::MulIOp::create(nb, l, xv, wv))
+                        .getResult();
+    linalg::YieldOp::create(nb, l, r);
+  };
+  bool depthwise = group == c && group == m;
+  if (group == 1 || depthwise) {
+    // No group dimension, hence no reshapes between the convolution and its
+    // producers and consumers (they tile and fuse through it). Loops: n, m,
+    // o..., then c (not for depthwise: channel m reads channel m), k....
+    SmallVector<int64_t> os{n, m};
+    os.append(outSpatial.begin(), outSpatial.end());
+    auto outType = RankedTensorType::get(os, acc);
+    Value out = init ? init : filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
+    int64_t red = depthwise ? 0 : 1, k0 = 2 + ns + red;
+    int64_t loops = k0 + ns;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr channel = depthwise ? d(1) : d(2 + ns);
+    AffineExpr wChannel = depthwise ? b.getAffineConstantExpr(0) : d(2 + ns);
+    SmallVector<AffineExpr> xe{d(0), channel}, we{d(1), wChannel}, oe{d(0), d(1)};
+    for (int64_t i = 0; i < ns; ++i) {
+      xe.push_back(d(2 + i) * strides[i] + d(k0 + i) * dilations[i]);
+      we.push_back(d(k0 + i));
+      oe.push_back(d(2 + i));
+    }
+    SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+    for (int64_t i = 2 + ns; i < loops; ++i)
+      iters[i] = utils::IteratorType::reduction;
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{outType}, ValueRange{x, w}, ValueRange{out},
+               {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, we, ctx),
+                AffineMap::get(loops, 0, oe, ctx)},
+               iters, body)
+        .getResult(0);
+  }
+  // x -> [N, G, Cg, S...], w -> [G, Mg, Cg, K...].
+  SmallVector<int64_t> xs{n, group, cg};
+  xs.append(xt.getShape().begin() + 2, xt.getShape().end());
+  Value xg = tensor::ExpandShapeOp::create(b, loc, xt.clone(xs), x,
+                                           splitDim(xt.getRank(), 1));
+  SmallVector<int64_t> ws{group, mg};
+  ws.append(wt.getShape().begin() + 1, wt.getShape().end());
+  Value wg = tensor::ExpandShapeOp::create(b, loc, wt.clone(ws), w,
+                                           splitDim(wt.getRank(), 0));
+  SmallVector<int64_t> os{n, group, mg};
+  os.append(outSpatial.begin(), outSpatial.end());
+  auto outType = RankedTensorType::get(os, acc);
+  Value out;
+  if (init) {
+    auto it = llvm::cast<RankedTensorType>(init.getType());
+    out = tensor::ExpandShapeOp::create(b, loc, it.clone(os), init,
+                                        splitDim(it.getRank(), 1));
+  } else {
+    out = filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
+  }
+  // Loops: n, g, mg, o..., cg, k...
+  int64_t loops = 3 + ns + 1 + ns;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> xe{d(0), d(1), d(3 + ns)}, we{d(1), d(2), d(3 + ns)},
+      oe{d(0), d(1), d(2)};
+  for (int64_t i = 0; i < ns; ++i) {
+    xe.push_back(d(3 + i) * strides[i] + d(4 + ns + i) * dilations[i]);
+    we.push_back(d(4 + ns + i));
+    oe.push_back(d(3 + i));
+  }
+  SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+  for (int64_t i = 3 + ns; i < loops; ++i)
+    iters[i] = utils::IteratorType::reduction;
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{outType}, ValueRange{xg, wg}, ValueRange{out},
+      {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, we, ctx),
+       AffineMap::get(loops, 0, oe, ctx)},
+      iters, body);
+  SmallVector<int64_t> fs{n, m};
+  fs.append(outSpatial.begin(), outSpatial.end());
+  return tensor::CollapseShapeOp::create(b, loc, outType.clone(fs),
+                                         generic.getResult(0),
+                                         splitDim(2 + ns, 1));
+}
+
+/// A [N, M, O...] tensor holding the bias per channel (or zeros).
+Value biasInit(OpBuilder &b, Location loc, Value bias, ArrayRef<int64_t> shape,
+               Type acc, Type biasType) {
+  auto t = RankedTensorType::get(shape, acc);
+  if (!bias)
+    return filledTensor(b, loc, t, emitConstant(b, loc, acc, 0));
+  SmallVector<int64_t> bshape(shape.size(), 1);
+  bshape[1] = shape[1];
+  SmallVector<ReassociationIndices> r(1);
+  for (size_t i = 0; i < shape.size(); ++i)
+    r[0].push_back(i);
+  auto bt = llvm::cast<RankedTensorType>(bias.getType());
+  Value b4 = tensor::ExpandShapeOp::create(b, loc, bt.clone(bshape), bias, r);
+  return buildElementwise(b, loc, t, {b4}, [&](OpBuilder &nb, Location l, ValueRange a) {
+    return emitCast(nb, l, a[0], biasType, acc, false);
+  });
+}
+
+Value finalCast(OpBuilder &b, Location loc, Value v, Type from, Type to) {
+  if (from == to)
+    return v;
+  auto t = llvm::cast<RankedTensorType>(v.getType()).clone(to);
+  return buildElementwise(b, loc, t, {v}, [&](OpBuilder &nb, Location l, ValueRange a) {
+    return emitCast(nb, l, a[0], from, to, false);
+  });
+}
+
+struct LowerConv : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type et = storageType(elementOf(op.getInput()));
+    if (!llvm::isa<FloatType>(et))
+      return rewriter.notifyMatchFailure(op, "quantized convolution");
+    Type acc = accumulatorOf(et);
+    ArrayRef<int64_t> pads = op.getPads();
+    size_t ns = op.getStrides().size();
+    Value zero = emitConstant(rewriter, loc, et, 0);
+    Value x = padSpatial(rewriter, loc, adaptor.getInput(), pads.take_front(ns),
+                         pads.drop_front(ns), zero);
+    ArrayRef<int64_t> out = shapeOf(op.getOutput());
+    Value init = biasInit(rewriter, loc, adaptor.getBias(), out, acc,
+                          adaptor.getBias() ? elementOf(op.getBias()) : et);
+    Value r = convolve(rewriter, loc, x, adaptor.getWeight(), op.getStrides(),
+                       op.getDilations(), op.getGroup(), out.drop_front(2),
+                       init, acc);
+    rewriter.replaceOp(op, finalCast(rewriter, loc, r, acc, et));
+    return success();
+  }
+};
+
+struct LowerConvTranspose : OpConversionPattern<ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type et = storageType(elementOf(op.getInput()));
+    if (!llvm::isa<FloatType>(et))
+      return rewriter.notifyMatchFailure(op, "quantized convolution");
+    Type acc = accumulatorOf(et);
+    Value x = adaptor.getInput(), w = adaptor.getWeight();
+    auto xt = llvm::cast<RankedTensorType>(x.getType());
+    auto wt = llvm::cast<RankedTensorType>(w.getType());
+    int64_t ns = xt.getRank() - 2, group = op.getGroup();
+    int64_t c = xt.getDimSize(1), cg = c / group, mg = wt.getDimSize(1);
+    ArrayRef<int64_t> strides = op.getStrides(), dil = op.getDilations(),
+                      pads = op.getPads(), outPad = op.getOutputPadding();
+    // Insert stride - 1 zeros between input elements.
+    SmallVector<int64_t> dshape(xt.getShape());
+    bool strided = false;
+    for (int64_t i = 0; i < ns; ++i) {
+      dshape[i + 2] = (xt.getDimSize(i + 2) - 1) * strides[i] + 1;
+      strided |= strides[i] != 1;
+    }
+    Value zero = emitConstant(rewriter, loc, et, 0);
+    if (strided) {
+      Value z = filledTensor(rewriter, loc, xt.clone(dshape), zero);
+      SmallVector<OpFoldResult> o, s, st;
+      for (int64_t i = 0; i < xt.getRank(); ++i) {
+        o.push_back(rewriter.getIndexAttr(0));
+        s.push_back(rewriter.getIndexAttr(xt.getDimSize(i)));
+        st.push_back(rewriter.getIndexAttr(i >= 2 ? strides[i - 2] : 1));
+      }
+      x = tensor::InsertSliceOp::create(rewriter, loc, x, z, o, s, st);
+    }
+    SmallVector<int64_t> lo, hi;
+    for (int64_t i = 0; i < ns; ++i) {
+      int64_t span = dil[i] * (wt.getDimSize(i + 2) - 1);
+      lo.push_back(span - pads[i]);
+      hi.push_back(span - pads[i + ns] + outPad[i]);
+    }
+    x = padSpatial(rewriter, loc, x, lo, hi, zero);
+    // w [C, Mg, K...] -> [M, Cg, K...] with flipped kernels:
+    // w'[g*Mg + mg, cg, k] = w[g*Cg + cg, mg, K-1-k].
+    SmallVector<int64_t> wshape{group * mg, cg};
+    for (int64_t i = 0; i < ns; ++i)
+      wshape.push_back(wt.getDimSize(i + 2));
+    SmallVector<int64_t> wexp{group, cg, mg};
+    wexp.append(wt.getShape().begin() + 2, wt.getShape().end());
+    Value wg = tensor::ExpandShapeOp::create(rewriter, loc, wt.clone(wexp), w,
+                                             splitDim(wt.getRank(), 0));
+    SmallVector<int64_t> flipShape{group, mg, cg};
+    flipShape.append(wt.getShape().begin() + 2, wt.getShape().end());
+    auto flipType = wt.clone(flipShape);
+    int64_t loops = 3 + ns;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> in{d(0), d(2), d(1)};
+    for (int64_t i = 0; i < ns; ++i)
+      in.push_back(wt.getDimSize(i + 2) - 1 - d(3 + i));
+    auto flip = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{flipType}, ValueRange{wg},
+        ValueRange{emptyTensor(rewriter, loc, flipType)},
+        {AffineMap::get(loops, 0, in, ctx),
+         AffineMap::getMultiDimIdentityMap(loops, ctx)},
+        SmallVector<utils::IteratorType>(loops, utils::IteratorType::parallel),
+        [](OpBuilder &nb, Location l, ValueRange a) {
+          linalg::YieldOp::create(nb, l, a[0]);
+        });
+    Value wf = tensor::CollapseShapeOp::create(
+        rewriter, loc, wt.clone(wshape), flip.getResult(0), splitDim(2 + ns, 0));
+    ArrayRef<int64_t> out = shapeOf(op.getOutput());
+    Value init = biasInit(rewriter, loc, adaptor.getBias(), out, acc,
+                          adaptor.getBias() ? elementOf(op.getBias()) : et);
+    SmallVector<int64_t> ones(ns, 1);
+    Value r = convolve(rewriter, loc, x, wf, ones, dil, group, out.drop_front(2),
+                       init, acc);
+    rewriter.replaceOp(op, finalCast(rewriter, loc, r, acc, et));
+    return success();
+  }
+};
+
+struct LowerPool : OpConversionPattern<PoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type et = storageType(elementOf(op.getInput()));
+    Type acc = llvm::isa<FloatType>(et) ? accumulatorOf(et) : et;
+    bool isFloat = llvm::isa<FloatType>(et);
+    ArrayRef<int64_t> in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+    ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(),
+                      dl = op.getDilations(), pads = op.getPads();
+    int64_t ns = k.size();
+    PoolKind kind = op.getKind();
+    // Pad so that every window of the output fits; positions past the
+    // declared end padding (ceil mode) never count.
+    SmallVector<int64_t> lo, hi;
+    for (int64_t i = 0; i < ns; ++i) {
+      int64_t need = (out[i + 2] - 1) * s[i] + (k[i] - 1) * dl[i] + 1;
+      lo.push_back(pads[i]);
+      hi.push_back(std::max<int64_t>(need - in[i + 2] - pads[i], pads[i + ns]));
+    }
+    Value padValue = kind == PoolKind::max
+                         ? emitReduceInit(rewriter, loc, ReduceKind::max, et,
+                                          isUnsignedElement(elementOf(op.getInput())))
+                         : emitConstant(rewriter, loc, et, 0);
+    Value x = padSpatial(rewriter, loc, adaptor.getInput(), lo, hi, padValue);
+    auto outType = RankedTensorType::get(out, acc);
+    Value init = filledTensor(
+        rewriter, loc, outType,
+        kind == PoolKind::max
+            ? emitReduceInit(rewriter, loc, ReduceKind::max, acc,
+                             isUnsignedElement(elementOf(op.getInput())))
+            : emitConstant(rewriter, loc, acc, 0));
+    Value window = tensor::EmptyOp::create(rewriter, loc, k, rewriter.getI1Type());
+    int64_t loops = 2 + 2 * ns;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> xe{d(0), d(1)}, ke, oe{d(0), d(1)};
+    for (int64_t i = 0; i < ns; ++i) {
+      xe.push_back(d(2 + i) * s[i] + d(2 + ns + i) * dl[i]);
+      ke.push_back(d(2 + ns + i));
+      oe.push_back(d(2 + i));
+    }
+    SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+    for (int64_t i = 2 + ns; i < loops; ++i)
+      iters[i] = utils::IteratorType::reduction;
+    double p = static_cast<double>(op.getP());
+    bool isUnsigned = isUnsignedElement(elementOf(op.getInput()));
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType}, ValueRange{x, window}, ValueRange{init},
+        {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, ke, ctx),
+         AffineMap::get(loops, 0, oe, ctx)},
+        iters, [&](OpBuilder &b, Location l, ValueRange a) {
+          Value v = a[0];
+          if (v.getType() != acc)
+            v = arith::ExtFOp::create(b, l, acc, v);
+          Value r;
+          if (kind == PoolKind::max)
+            r = emitReduceStep(b, l, ReduceKind::max, a[2], v, isUnsigned);
+          else if (kind == PoolKind::avg)
+            r = isFloat ? arith::AddFOp::create(b, l, a[2], v).getResult()
+                        : arith::AddIOp::create(b, l, a[2], v).getResult();
+          else
+            r = arith::AddFOp::create(
+                b, l, a[2],
+                math::PowFOp::create(b, l, math::AbsFOp::create(b, l, v),
+                                     emitConstant(b, l, acc, p)));
+          linalg::YieldOp::create(b, l, r);
+        });
+    Value r = generic.getResult(0);
+    if (kind == PoolKind::avg) {
+      // The divisor of every output position, computed here since shapes are
+      // static: window positions inside the input, or inside the declared
+      // padding with count_include_pad.
+      bool includePad = op.getCountIncludePad();
+      SmallVector<int64_t> spatial(out.begin() + 2, out.end());
+      int64_t total = 1;
+      for (int64_t v : spatial)
+        total *= v;
+      SmallVector<double> counts(total, 0);
+      for (int64_t flat = 0; flat < total; ++flat) {
+        int64_t rem = flat, count = 1;
+        for (int64_t i = ns - 1; i >= 0; --i) {
+          int64_t o = rem % spatial[i];
+          rem /= spatial[i];
+          int64_t lower = includePad ? -pads[i] : 0;
+          int64_t upper = includePad ? in[i + 2] + pads[i + ns] : in[i + 2];
+          int64_t c = 0;
+          for (int64_t kk = 0; kk < k[i]; ++kk) {
+            int64_t pos = o * s[i] - pads[i] + kk * dl[i];
+            c += pos >= lower && pos < upper;
+          }
+          count *= c;
+        }
+        counts[flat] = std::max<int64_t>(count, 1);
+      }
+      SmallVector<int64_t> cshape(2, 1);
+      cshape.append(spatial);
+      Value divisor = constantTensor(rewriter, loc,
+                                     RankedTensorType::get(cshape, acc), counts);
+      r = buildElementwise(rewriter, loc, outType, {r, divisor},
+                           [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             if (isFloat)
+                               return arith::DivFOp::create(b, l, a[0], a[1]);
+                             return arith::DivSIOp::create(b, l, a[0], a[1]);
+                           });
+    } else if (kind == PoolKind::lp) {
+      r = buildElementwise(rewriter, loc, outType, {r},
+                           [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                             return math::PowFOp::create(
+                                 b, l, a[0], emitConstant(b, l, acc, 1.0 / p));
+                           });
+    }
+    rewriter.replaceOp(op, finalCast(rewriter, loc, r, acc, et));
+    return success();
+  }
+};
+
+/// Batched matmul with broadcasting over [batch..., M, K] x [batch..., K, N].
+Value batchMatmul(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                  ArrayRef<int64_t> outShape, Type acc, Value init) {
+  MLIRContext *ctx = b.getContext();
+  ArrayRef<int64_t> ls = shapeOf(lhs), rs = shapeOf(rhs);
+  int64_t rank = outShape.size(), batch = rank - 2, loops = rank + 1;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  auto batchExprs = [&](ArrayRef<int64_t> s) {
+    SmallVector<AffineExpr> e;
+    int64_t sb = s.size() - 2, off = batch - sb;
+    for (int64_t i = 0; i < sb; ++i)
+      e.push_back(s[i] == 1 && outShape[i + off] != 1
+                      ? getAffineConstantExpr(0, ctx)
+                      : d(i + off));
+    return e;
+  };
+  SmallVector<AffineExpr> le = batchExprs(ls), re = batchExprs(rs), oe;
+  le.append({d(batch), d(batch + 2)});
+  re.append({d(batch + 2), d(batch + 1)});
+  for (int64_t i = 0; i < rank; ++i)
+    oe.push_back(d(i));
+  SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
+  iters[batch + 2] = utils::IteratorType::reduction;
+  auto outType = RankedTensorType::get(outShape, acc);
+  if (!init)
+    init = filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init},
+      {AffineMap::get(loops, 0, le, ctx), AffineMap::get(loops, 0, re, ctx),
+       AffineMap::get(loops, 0, oe, ctx)},
+      iters, [&](OpBuilder &nb, Location l, ValueRange a) {
+        Value x = a[0], y = a[1];
+        if (x.getType() != acc && llvm::isa<FloatType>(acc)) {
+          x = arith::ExtFOp::create(nb, l, acc, x);
+          y = arith::ExtFOp::create(nb, l, acc, y);
+        }
+        Value r = llvm::isa<FloatType>(acc)
+                      ? arith::AddFOp::create(nb, l, a[2], arith::MulFOp::create(nb, l, x, y)).getResult()
+                      : arith::AddIOp::create(nb, l, a[2], arith::MulIOp::create(nb, l, x, y)).getResult();
+        linalg::YieldOp::create(nb, l, r);
+      });
+  return generic.getResult(0);
+}
+
+struct LowerMatMul : OpConversionPattern<MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type et = storageType(elementOf(op.getLhs()));
+    if (llvm::isa<quant::QuantizedType>(elementOf(op.getLhs())))
+      return rewriter.notifyMatchFailure(op, "quantized matmul");
+    Type acc = llvm::isa<FloatType>(et) ? accumulatorOf(et) : et;
+    Value a = adaptor.getLhs(), b = adaptor.getRhs();
+    auto at = llvm::cast<RankedTensorType>(a.getType());
+    auto bt = llvm::cast<RankedTensorType>(b.getType());
+    bool vecA = at.getRank() == 1, vecB = bt.getRank() == 1;
+    if (vecA)
+      a = tensor::ExpandShapeOp::create(rewriter, loc,
+                                        at.clone({1, at.getDimSize(0)}), a,
+                                        SmallVector<ReassociationIndices>{{0, 1}});
+    if (vecB)
+      b = tensor::ExpandShapeOp::create(rewriter, loc,
+                                        bt.clone({bt.getDimSize(0), 1}), b,
+                                        SmallVector<ReassociationIndices>{{0, 1}});
+    ArrayRef<int64_t> as = shapeOf(a), bs = shapeOf(b);
+    Shape batch = *broadcastShapes(as.drop_back(2), bs.drop_back(2), nullptr);
+    SmallVector<int64_t> full(batch.begin(), batch.end());
+    full.push_back(as[as.size() - 2]);
+    full.push_back(bs.back());
+    Value r = batchMatmul(rewriter, loc, a, b, full, acc, Value());
+    ArrayRef<int64_t> out = shapeOf(op.getOutput());
+    if (vecA || vecB) {
+      SmallVector<ReassociationIndices> reassoc;
+      int64_t rank = full.size();
+      for (int64_t i = 0; i < rank - 2; ++i)
+        reassoc.push_back({i});
+      if (vecA && vecB) {
+        reassoc.clear();
+        if (rank == 2)
+          reassoc = {};
+        else {
+          for (int64_t i = 0; i < rank - 3; ++i)
+            reassoc.push_back({i});
+          reassoc.push_back({rank - 3, rank - 2, rank - 1});
+        }
+      } else {
+        reassoc.push_back({rank - 2, rank - 1});
+      }
+      r = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get(out, acc), r, reassoc);
+    }
+    rewriter.replaceOp(op, finalCast(rewriter, loc, r, acc, et));
+    return success();
+  }
+};
+
+struct LowerGemm : OpConversionPattern<GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type et = storageType(elementOf(op.getA()));
+    if (!llvm::isa<FloatType>(et))
+      return rewriter.notifyMatchFailure(op, "quantized gemm");
+    Type acc = accumulatorOf(et);
+    ArrayRef<int64_t> out = shapeOf(op.getOutput());
+    auto outType = RankedTensorType::get(out, acc);
+    double alpha = op.getAlpha().convertToDouble();
+    double beta = op.getBeta().convertToDouble();
+    Value init;
+    if (adaptor.getC() && beta != 0) {
+      Type ct = elementOf(op.getC());
+      init = buildElementwise(rewriter, loc, outType, {adaptor.getC()},
+                              [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                Value c = emitCast(b, l, a[0], ct, acc, false);
+                                return arith::MulFOp::create(
+                                    b, l, c, emitConstant(b, l, acc, beta));
+                              });
+    } else {
+      init = filledTensor(rewriter, loc, outType, emitConstant(rewriter, loc, acc, 0));
+    }
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    AffineMap am = AffineMap::get(3, 0, op.getTransA() ? SmallVector<AffineExpr>{d(2), d(0)}
+                                                       : SmallVector<AffineExpr>{d(0), d(2)}, ctx);
+    AffineMap bm = AffineMap::get(3, 0, op.getTransB() ? SmallVector<AffineExpr>{d(1), d(2)}
+                                                       : SmallVector<AffineExpr>{d(2), d(1)}, ctx);
+    AffineMap om = AffineMap::get(3, 0, {d(0), d(1)}, ctx);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType},
+        ValueRange{adaptor.getA(), adaptor.getB()}, ValueRange{init},
+        {am, bm, om},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction},
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Value x = a[0], y = a[1];
+          if (x.getType() != acc) {
+            x = arith::ExtFOp::create(b, l, acc, x);
+            y = arith::ExtFOp::create(b, l, acc, y);
+          }
+          Value prod = arith::MulFOp::create(b, l, x, y);
+          if (alpha != 1)
+            prod = arith::MulFOp::create(b, l, prod, emitConstant(b, l, acc, alpha));
+          linalg::YieldOp::create(b, l, ValueRange{arith::AddFOp::create(b, l, a[2], prod)});
+        });
+    rewriter.replaceOp(op, finalCast(rewriter, loc, generic.getResult(0), acc, et));
+    return success();
+  }
+};
+/// Attention expands into the infer ops it was recognized from (transpose,
+/// matmul, scale, mask, softmax, matmul), which lower in turn. Kernel
+/// templates compute it without materializing the scores instead.
+struct ExpandAttention : OpConversionPattern<AttentionOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto kt = llvm::cast<RankedTensorType>(op.getK().getType());
+    auto qt = llvm::cast<RankedTensorType>(op.getQ().getType());
+    int64_t r = kt.getRank();
+    SmallVector<int64_t> perm, tshape(kt.getShape());
+    for (int64_t i = 0; i < r; ++i)
+      perm.push_back(i);
+    std::swap(perm[r - 1], perm[r - 2]);
+    std::swap(tshape[r - 1], tshape[r - 2]);
+    Value kT = TransposeOp::create(rewriter, loc, kt.clone(tshape), op.getK(), perm);
+    SmallVector<int64_t> sshape(qt.getShape());
+    sshape[r - 1] = kt.getDimSize(r - 2);
+    auto st = qt.clone(sshape);
+    Value s = MatMulOp::create(rewriter, loc, st, op.getQ(), kT);
+    auto scalarType = RankedTensorType::get({}, qt.getElementType());
+    Value scale = ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::get(scalarType, rewriter.getFloatAttr(
+                                               qt.getElementType(),
+                                               op.getScale().convertToDouble())));
+    s = BinaryOp::create(rewriter, loc, st, BinaryKind::mul, s, scale);
+    if (op.getMask())
+      s = BinaryOp::create(rewriter, loc, st, BinaryKind::add, s, op.getMask());
+    Value p = SoftmaxOp::create(rewriter, loc, st, s, r - 1);
+    rewriter.replaceOpWithNewOp<MatMulOp>(op, op.getOutput().getType(), p, op.getV());
+    return success();
+  }
+};
+
+/// A fusion group's ops take its place (the generic path lowers them
+/// together).
+struct InlineFused : OpConversionPattern<FusedOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FusedOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Block &body = op.getBody().front();
+    YieldOp yield = op.getYield();
+    SmallVector<Value> results(yield.getValues());
+    rewriter.inlineBlockBefore(&body, op, op.getInputs());
+    rewriter.replaceOp(op, results);
+    rewriter.eraseOp(yield);
+    return success();
+  }
+};
+} // namespace
+
+void mlir::infer::populateLowerNNPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns) {
+  patterns.add<LowerConv, LowerConvTranspose, LowerPool, LowerMatMul, LowerGemm,
+               ExpandAttention, InlineFused>(converter, patterns.getContext());
+}

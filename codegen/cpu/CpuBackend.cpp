@@ -1,0 +1,118 @@
+//===- CpuBackend.cpp - The CPU target backend ----------------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/CpuBackend.h"
+#include "codegen/cpu/AttentionTemplate.h"
+#include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/PoolTemplate.h"
+
+#include "ir/InferOps.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+GraphShaping CpuBackend::graphShaping(StringRef precision) const {
+  // The CPU templates read NCHW and strided views in place; attention is
+  // one kernel.
+  return GraphShaping{};
+}
+
+void CpuBackend::selectConfigs(func::FuncOp fn) const {
+  // A tile already there (a tuner's, a hand edit) is kept.
+  fn.walk([&](Operation *op) {
+    if (llvm::isa<ConvOp, GemmOp, MatMulOp, AttentionOp, PoolOp>(op) &&
+        !op->hasAttr(InferDialect::getTileAttrName()))
+      selectTileConfig(op, *target);
+  });
+}
+
+FailureOr<std::optional<TemplateKernel>>
+CpuBackend::buildTemplate(const KernelGroup &g, KernelModule &kernels,
+                          std::string &error) const {
+  using Result = std::optional<TemplateKernel>;
+  auto tileOf = [](Operation *op) {
+    return op->getAttrOfType<CpuTileAttr>(InferDialect::getTileAttrName());
+  };
+  // Attention: views, the attention, views.
+  auto attn = llvm::find_if(g.ops, [](Operation *op) {
+    return llvm::isa<AttentionOp>(op);
+  });
+  if (attn != g.ops.end()) {
+    CpuTileAttr tile = tileOf(*attn);
+    bool onlyViews = llvm::all_of(g.ops, [&](Operation *op) {
+      return op == *attn ||
+             llvm::isa<TransposeOp, ReshapeOp, SliceOp, ConstantOp>(op);
+    });
+    if (!tile || !onlyViews)
+      return Result();
+    return buildAttentionKernel(llvm::cast<AttentionOp>(*attn), g.results.front(),
+                                tile.getVl(), kernels, error);
+  }
+  if (g.ops.size() == 1)
+    if (auto pool = llvm::dyn_cast<PoolOp>(g.ops.front())) {
+      CpuTileAttr tile = tileOf(pool);
+      if (!tile)
+        return Result();
+      return buildPoolKernel(pool, tile.getVl(), kernels, error);
+    }
+  // Contractions: the op with a tile configuration; before it only views
+  // and constants, after it the epilogue.
+  auto it = llvm::find_if(g.ops, [&](Operation *op) {
+    return llvm::isa<ConvOp, GemmOp, MatMulOp>(op) && tileOf(op);
+  });
+  if (it == g.ops.end())
+    return Result();
+  Operation *anchor = *it;
+  CpuTileAttr config = tileOf(anchor);
+  if (std::string why = tileMismatch(anchor, config, *target); !why.empty()) {
+    error = why;
+    return failure();
+  }
+  SmallVector<Operation *> epilogueOps;
+  for (Operation *op : llvm::make_range(std::next(it), g.ops.end()))
+    if (!llvm::isa<ConstantOp>(op))
+      epilogueOps.push_back(op);
+  Value last = epilogueOps.empty() ? anchor->getResult(0)
+                                   : epilogueOps.back()->getResult(0);
+  if (last != g.results.front())
+    return Result();
+  FailureOr<SmallVector<EpilogueStep>> epilogue =
+      classifyEpilogue(anchor, epilogueOps);
+  if (failed(epilogue))
+    return Result();
+  FailureOr<TemplateKernel> tk =
+      buildTemplateKernel(anchor, config, *epilogue, kernels, error);
+  if (failed(tk))
+    return failure();
+  if (tk->stages.empty())
+    return Result(); // the template declined
+  return Result(std::move(*tk));
+}
+
+FailureOr<BackendOutput> CpuBackend::emitBinaries(KernelModule &kernels,
+                                                  const CodegenOptions &options,
+                                                  std::string &error) const {
+  FailureOr<std::vector<char>> so =
+      compileCpuKernels(kernels, *target, options, error);
+  if (failed(so))
+    return failure();
+  BackendOutput out;
+  out.binaries.push_back({"cpu", "elf-shared-object", target->cpu,
+                          target->requiredFeatures, std::move(*so)});
+  return out;
+}
+
+void mlir::infer::registerCpuBackend() {
+  registerTargetBackend(
+      "cpu", "cpu, cpu:<cpu-name>",
+      [](StringRef arch, std::string &error) -> std::unique_ptr<TargetBackend> {
+        std::unique_ptr<CpuTarget> target =
+            createCpuTarget(arch.empty() ? "host" : arch.str(), error);
+        if (!target)
+          return nullptr;
+        return std::make_unique<CpuBackend>(std::move(target));
+      });
+}

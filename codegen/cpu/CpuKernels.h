@@ -1,0 +1,56 @@
+//===- CpuKernels.h - How CPU kernels are called, split and built -*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The CPU backend's kernel convention (entry points
+// `void name(void **args, int64_t begin, int64_t end)` over chunks of the
+// kernel's grid), kernels written directly over memrefs (the templates),
+// and the lowering of a kernel module to a linked shared object.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CPU_CPUKERNELS_H
+#define INFER_CODEGEN_CPU_CPUKERNELS_H
+
+#include "codegen/core/KernelModule.h"
+#include "codegen/cpu/CpuTarget.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <vector>
+
+namespace mlir::infer {
+
+/// CPU kernels take [begin, end) of their grid; generic ones split along
+/// the first parallel loop of their root with enough work for threads.
+class CpuKernelConvention : public KernelConvention {
+public:
+  unsigned numIndexArgs() const override;
+  void split(func::FuncOp &fn, unsigned firstIndexArg,
+             KernelInfo &info) const override;
+};
+
+/// Builds the body of a kernel written directly over memrefs: `args` are
+/// the memref arguments (inputs, then outputs); the body sets `grid` and
+/// `grain` and handles the iterations [begin, end).
+using MemrefBodyFn = function_ref<LogicalResult(
+    OpBuilder &b, Location loc, ValueRange args, Value begin, Value end,
+    int64_t &grid, int64_t &grain)>;
+
+/// Adds a kernel whose body `build` writes over memrefs (templates).
+FailureOr<KernelInfo> addMemrefKernel(KernelModule &kernels, StringRef kind,
+                                      Location loc, ArrayRef<MemRefType> args,
+                                      MemrefBodyFn build, std::string &error);
+
+/// Lowers every kernel of `kernels` to machine code for `target` and links
+/// a shared object whose entry points have the runtime's signature.
+FailureOr<std::vector<char>> compileCpuKernels(KernelModule &kernels,
+                                               const CpuTarget &target,
+                                               const CodegenOptions &options,
+                                               std::string &error);
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CPU_CPUKERNELS_H

@@ -1,0 +1,84 @@
+//===- CudaBackend.cpp - The CUDA target backend --------------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/CudaBackend.h"
+#include "codegen/cuda/CudaTemplates.h"
+
+#include "ir/Fusion.h"
+#include "ir/InferOps.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+GraphShaping CudaBackend::graphShaping(StringRef precision) const {
+  GraphShaping s;
+  s.gpu = true;
+  // 16-bit GEMMs run on tensor cores (wgmma on sm_90a, mma.sync from sm_80
+  // on): convolutions become GEMMs there.
+  s.convToGemm = precision != "fp32" && target->capability >= 80;
+  return s;
+}
+
+bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
+  if (!isEpilogueOp(op))
+    return false;
+  // The row kernels (softmax, layer norm) take no epilogue.
+  if (llvm::isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp>(anchor))
+    return false;
+  // A 16-bit product runs on tensor cores, whose epilogue applies a bias or
+  // residual add, ReLU, Clip and GELU; anything else stays a kernel of its
+  // own rather than pull the product onto CUDA cores.
+  if (llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80) {
+    Type et =
+        llvm::cast<RankedTensorType>(anchor->getResult(0).getType()).getElementType();
+    if (!et.isF16() && !et.isBF16())
+      return true;
+    if (auto u = llvm::dyn_cast<UnaryOp>(op))
+      return u.getKind() == UnaryKind::relu || u.getKind() == UnaryKind::gelu ||
+             (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta());
+    if (auto b = llvm::dyn_cast<BinaryOp>(op))
+      return b.getKind() == BinaryKind::add;
+    return false;
+  }
+  return true;
+}
+
+void CudaBackend::selectConfigs(func::FuncOp fn) const {
+  selectCudaConfigs(fn, *target);
+}
+
+FailureOr<std::optional<TemplateKernel>>
+CudaBackend::buildTemplate(const KernelGroup &group, KernelModule &kernels,
+                           std::string &error) const {
+  return buildCudaTemplate(group, *target, kernels, error);
+}
+
+FailureOr<BackendOutput> CudaBackend::emitBinaries(KernelModule &kernels,
+                                                   const CodegenOptions &options,
+                                                   std::string &error) const {
+  FailureOr<CudaBinaries> bins = compileCudaKernels(kernels, *target, options, error);
+  if (failed(bins))
+    return failure();
+  BackendOutput out;
+  out.note = bins->cubinNote;
+  out.binaries.push_back({"cuda", "ptx", target->arch, {},
+                          std::vector<char>(bins->ptx.begin(), bins->ptx.end())});
+  if (!bins->cubin.empty())
+    out.binaries.push_back({"cuda", "cubin", target->arch, {}, std::move(bins->cubin)});
+  out.listings.push_back({"ptx", std::move(bins->ptx)});
+  return out;
+}
+
+void mlir::infer::registerCudaBackend() {
+  registerTargetBackend(
+      "cuda", "cuda, cuda:<sm_XX>",
+      [](StringRef arch, std::string &error) -> std::unique_ptr<TargetBackend> {
+        std::unique_ptr<CudaTarget> target = createCudaTarget(arch.str(), error);
+        if (!target)
+          return nullptr;
+        return std::make_unique<CudaBackend>(std::move(target));
+      });
+}

@@ -1,0 +1,353 @@
+//===- CudaKernels.cpp - How CUDA kernels are called, split and built -----===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Generic CUDA kernels run one thread per point of their root's parallel
+// loops (producers fused into the tile, temporaries in thread-local
+// memory); templates are written as entry points over pointers. Kernels are
+// lowered to the LLVM dialect like CPU kernels; each `<symbol>_impl(ptr..., i64 thread)` gets a
+// `.entry <symbol>(ptr...)` that computes its thread's index from the NVVM
+// special registers, and the module goes through LLVM's NVPTX backend to
+// PTX text (no CUDA toolkit needed). When ptxas is installed it also turns
+// the PTX into a cubin for the target architecture. Next to each kernel a
+// `.global` array `<symbol>_info` records its grid and argument sizes, which
+// the runtime checks against the plan (as for CPU shared objects).
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/CudaKernels.h"
+#include "codegen/core/KernelSplit.h"
+#include "codegen/core/LoweringPasses.h"
+#include "codegen/core/WorkDir.h"
+#include "codegen/cuda/CudaTarget.h"
+
+#include "mlir/Conversion/NVVMToLLVM/NVVMToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/NVVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Target/TargetMachine.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+/// Threads per block of generic CUDA kernels.
+constexpr int64_t kCudaBlockThreads = 256;
+
+/// Tiles the root of `fn` by 1 along the parallel loops `dims` (producers
+/// fused) and makes each tile loop run the one iteration that `linear`, the
+/// thread's index, selects (innermost dimension fastest: consecutive
+/// threads touch consecutive elements). Fails when a compute op stays
+/// outside the tile loops: every thread would recompute it whole.
+LogicalResult tileForGpu(func::FuncOp fn, Value linear, ArrayRef<int64_t> dims,
+                         ArrayRef<int64_t> extents) {
+  TilingInterface root = splitRoot(fn); // found on the original: not null
+  IRRewriter rewriter(fn.getContext());
+  rewriter.setInsertionPoint(root);
+  SmallVector<OpFoldResult> tiles(root.getLoopIteratorTypes().size(),
+                                  rewriter.getIndexAttr(0));
+  for (int64_t d : dims)
+    tiles[d] = rewriter.getIndexAttr(1);
+  scf::SCFTileAndFuseOptions options;
+  options.tilingOptions.setTileSizes(tiles);
+  FailureOr<scf::SCFTileAndFuseResult> tiled =
+      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);
+  if (failed(tiled) || tiled->loops.size() != dims.size())
+    return failure();
+  for (auto [orig, repl] : tiled->replacements)
+    rewriter.replaceAllUsesWith(orig, repl);
+  // Dead producers go (live ones outside the loops mean no split), and
+  // slices of empty tensors become small empty tensors (no full-size
+  // temporary per thread).
+  RewritePatternSet patterns(fn.getContext());
+  tensor::populateFoldTensorEmptyPatterns(patterns);
+  (void)applyPatternsGreedily(fn, std::move(patterns));
+  bool unfused = false;
+  fn.walk([&](linalg::LinalgOp op) {
+    if (!op->getParentOfType<scf::ForOp>())
+      unfused = true;
+  });
+  if (unfused)
+    return failure();
+  OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
+  Location loc = fn.getLoc();
+  SmallVector<Value> ivs(extents.size());
+  Value rest = linear;
+  for (int64_t k = extents.size() - 1; k >= 0; --k) {
+    Value extent = arith::ConstantIndexOp::create(b, loc, extents[k]);
+    ivs[k] = arith::RemUIOp::create(b, loc, rest, extent);
+    rest = arith::DivUIOp::create(b, loc, rest, extent);
+  }
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (auto [k, l] : llvm::enumerate(tiled->loops)) {
+    auto loop = llvm::cast<scf::ForOp>(l.getOperation());
+    loop.setLowerBound(ivs[k]);
+    loop.setUpperBound(arith::AddIOp::create(b, loc, ivs[k], one));
+  }
+  return success();
+}
+
+/// GPU form of the split: one thread per point of the root's parallel
+/// loops of extent > 1, or of the outermost of them that its producers
+/// fuse into (softmax: rows). `fn` is replaced by the split function.
+/// Returns the number of threads (1 when nothing splits: one thread
+/// computes all).
+int64_t splitForGpu(func::FuncOp &fn, unsigned linearArg) {
+  copyViewRoot(fn);
+  TilingInterface root = splitRoot(fn);
+  if (!root)
+    return 1;
+  OpBuilder b(root);
+  SmallVector<Range> domain = root.getIterationDomain(b);
+  SmallVector<utils::IteratorType> iters = root.getLoopIteratorTypes();
+  SmallVector<int64_t> dims, extents;
+  for (auto [i, r] : llvm::enumerate(domain)) {
+    std::optional<int64_t> size = getConstantIntValue(r.size);
+    if (!size)
+      return 1;
+    if (iters[i] == utils::IteratorType::parallel && *size > 1) {
+      dims.push_back(i);
+      extents.push_back(*size);
+    }
+  }
+  for (size_t n = dims.size(); n > 0; --n) {
+    // Try on a copy; keep it if every compute op fused.
+    auto copy = llvm::cast<func::FuncOp>(fn->clone());
+    b.setInsertionPoint(fn);
+    b.insert(copy);
+    if (succeeded(tileForGpu(copy, copy.getArgument(linearArg),
+                             ArrayRef<int64_t>(dims).take_front(n),
+                             ArrayRef<int64_t>(extents).take_front(n)))) {
+      copy.setName(fn.getName());
+      fn.erase();
+      fn = copy;
+      int64_t total = 1;
+      for (int64_t e : ArrayRef<int64_t>(extents).take_front(n))
+        total *= e;
+      return total;
+    }
+    copy.erase();
+  }
+  return 1;
+}
+
+
+/// Adds `.entry symbol(ptr...)` for every `<symbol>_impl`; fails when a
+/// kernel lost its thread count.
+LogicalResult addCudaEntryPoints(ModuleOp module, std::string &error) {
+  MLIRContext *ctx = module.getContext();
+  OpBuilder b(ctx);
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto i32 = b.getI32Type();
+  auto i64 = b.getI64Type();
+  SmallVector<LLVM::LLVMFuncOp> impls;
+  for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
+    if (fn.getName().ends_with("_impl"))
+      impls.push_back(fn);
+    // Kernels written as entry points (tensor-core templates).
+    if (auto threads = fn->getAttrOfType<IntegerAttr>(kCudaEntryAttr)) {
+      fn.setCConv(LLVM::cconv::CConv::PTX_Kernel);
+      fn->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), b.getUnitAttr());
+      int32_t n = static_cast<int32_t>(threads.getInt());
+      fn->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
+                  b.getDenseI32ArrayAttr({n, 1, 1}));
+      fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
+      fn->removeAttr(kCudaEntryAttr);
+    }
+  }
+  for (LLVM::LLVMFuncOp impl : impls) {
+    auto threads = impl->getAttrOfType<IntegerAttr>("infer.threads");
+    if (!threads) {
+      error = "internal: CUDA kernel " + impl.getName().str() +
+              " has no thread count";
+      return failure();
+    }
+    impl.setLinkage(LLVM::Linkage::Internal);
+    Location loc = impl.getLoc();
+    b.setInsertionPointToEnd(module.getBody());
+    std::string name = impl.getName().drop_back(5).str();
+    LLVM::LLVMFunctionType implType = impl.getFunctionType();
+    unsigned nPtrs = implType.getNumParams() - 1;
+    SmallVector<Type> params(nPtrs, ptr);
+    auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), params);
+    auto entry = LLVM::LLVMFuncOp::create(b, loc, name, type);
+    entry.setCConv(LLVM::cconv::CConv::PTX_Kernel);
+    entry->setAttr(NVVM::NVVMDialect::getKernelFuncAttrName(), b.getUnitAttr());
+    Block *block = entry.addEntryBlock(b);
+    b.setInsertionPointToStart(block);
+    auto zext = [&](Value v) { return LLVM::ZExtOp::create(b, loc, i64, v); };
+    Value block_ = zext(NVVM::BlockIdXOp::create(b, loc, i32));
+    Value dim = zext(NVVM::BlockDimXOp::create(b, loc, i32));
+    Value tid = zext(NVVM::ThreadIdXOp::create(b, loc, i32));
+    Value linear = LLVM::AddOp::create(
+        b, loc, LLVM::MulOp::create(b, loc, block_, dim), tid);
+    // Threads past the last point recompute it (same value, same address):
+    // no guard divides the kernel.
+    Value last = LLVM::ConstantOp::create(
+        b, loc, i64, b.getI64IntegerAttr(std::max<int64_t>(threads.getInt() - 1, 0)));
+    Value over = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ugt, linear, last);
+    linear = LLVM::SelectOp::create(b, loc, over, last, linear);
+    SmallVector<Value> args(block->getArguments().begin(),
+                            block->getArguments().end());
+    args.push_back(linear);
+    LLVM::CallOp::create(b, loc, impl, args);
+    LLVM::ReturnOp::create(b, loc, ValueRange{});
+  }
+  return success();
+}
+
+} // namespace
+
+FailureOr<KernelInfo> mlir::infer::addCudaKernel(KernelModule &kernels,
+                                                 KernelInfo info,
+                                                 ArrayRef<uint64_t> argBytes,
+                                                 Location loc, CudaBodyFn build,
+                                                 std::string &error) {
+  MLIRContext *context = kernels.getContext();
+  OpBuilder b(context);
+  b.setInsertionPointToEnd(kernels.getModule().getBody());
+  info.symbol = kernels.nextSymbol();
+  SmallVector<Type> types(argBytes.size() + info.tensorMaps.size(),
+                          LLVM::LLVMPointerType::get(context));
+  auto fn = func::FuncOp::create(b, loc, info.symbol, b.getFunctionType(types, {}));
+  // addCudaEntryPoints makes it a kernel with this many threads per block.
+  fn->setAttr(kCudaEntryAttr, b.getI64IntegerAttr(info.blockThreads));
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  if (failed(build(b, loc, entry->getArguments()))) {
+    error = "cannot build the " + info.kind + " kernel";
+    fn.erase();
+    return failure();
+  }
+  func::ReturnOp::create(b, loc);
+  kernels.recordSignature(info, argBytes);
+  return info;
+}
+
+
+unsigned CudaKernelConvention::numIndexArgs() const { return 1; }
+
+void CudaKernelConvention::split(func::FuncOp &fn, unsigned firstIndexArg,
+                                 KernelInfo &info) const {
+  int64_t threads = splitForGpu(fn, firstIndexArg);
+  info.blockThreads =
+      static_cast<uint32_t>(std::min<int64_t>(kCudaBlockThreads, threads));
+  info.grid = (threads + info.blockThreads - 1) / info.blockThreads;
+  // The entry point clamps thread indices to the last point.
+  fn->setAttr("infer.threads",
+              IntegerAttr::get(IntegerType::get(fn.getContext(), 64), threads));
+}
+
+void CudaKernelConvention::loadDialects(MLIRContext *context) const {
+  context->loadDialect<NVVM::NVVMDialect>();
+}
+
+FailureOr<CudaBinaries>
+mlir::infer::compileCudaKernels(KernelModule &kernels, const CudaTarget &target,
+                                const CodegenOptions &options,
+                                std::string &error) {
+  MLIRContext *context = kernels.getContext();
+  ModuleOp module = kernels.getModule();
+  context->loadDialect<NVVM::NVVMDialect>();
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerNVVMDialectTranslation(registry);
+  context->appendDialectRegistry(registry);
+  // Every temporary in thread-local memory (no device malloc); every math
+  // function that is not an NVPTX instruction expanded or approximated
+  // (there is no libm); NVVM ops without an intrinsic as inline PTX.
+  PassManager pm(context);
+  addBufferizationPasses(pm);
+  pm.addPass(createHoistAllocsToStackPass());
+  addLoopsToLLVMPasses(
+      pm,
+      createApproximateMathPass(
+          {"tan", "sinh", "cosh", "asinh", "acosh", "atanh", "powf", "fpowi"},
+          {"tanh", "erf", "exp", "expm1", "log", "log1p", "log2", "sin", "cos",
+           "rsqrt", "atan", "atan2", "asin", "acos", "cbrt", "erfc"}),
+      /*mathToLibm=*/false);
+  pm.addPass(createConvertNVVMToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  if (failed(runKernelPipeline(pm, module, options, "CUDA", error)) ||
+      failed(addCudaEntryPoints(module, error)))
+    return failure();
+
+  llvm::LLVMContext llvmContext;
+  // The signature globals live in global memory (address space 1).
+  std::unique_ptr<llvm::Module> llvmModule = kernels.translateAndOptimize(
+      llvmContext, *target.machine, /*signatureAddressSpace=*/1, options, error);
+  if (!llvmModule)
+    return failure();
+  // Only the driver's device functions may remain undefined.
+  for (llvm::Function &f : *llvmModule)
+    if (f.isDeclaration() && !f.isIntrinsic() && !f.use_empty() &&
+        f.getName() != "malloc" && f.getName() != "free") {
+      std::string user;
+      for (llvm::User *u : f.users())
+        if (auto *call = llvm::dyn_cast<llvm::Instruction>(u))
+          user = call->getFunction()->getName().str();
+      error = "the CUDA backend cannot compile '" + f.getName().str() +
+              "' (used by kernel " + user + ")";
+      return failure();
+    }
+
+  CudaBinaries out;
+  {
+    llvm::raw_string_ostream os(out.ptx);
+    llvm::buffer_ostream pos(os);
+    llvm::legacy::PassManager codegen;
+    if (target.machine->addPassesToEmitFile(codegen, pos, nullptr,
+                               llvm::CodeGenFileType::AssemblyFile)) {
+      error = "the NVPTX target cannot emit PTX";
+      return failure();
+    }
+    codegen.run(*llvmModule);
+  }
+  if (target.ptxas.empty()) {
+    out.cubinNote = "ptxas not found (set CUDA_HOME or PATH): PTX only, the "
+                    "driver compiles it when loading";
+    return out;
+  }
+  WorkDir work;
+  if (!work.create(options.keepDir, "infer-cuda", error))
+    return failure();
+  llvm::SmallString<128> ptxPath = work.file("kernels.ptx"),
+                         cubinPath = work.file("kernels.cubin");
+  if (!work.write("kernels.ptx", out.ptx, error))
+    return failure();
+  std::string arch = "-arch=" + target.arch;
+  if (!work.run(target.ptxas,
+                {target.ptxas, arch, "-O3", "-o", cubinPath.str(), ptxPath.str()},
+                error))
+    return failure();
+  std::optional<std::vector<char>> cubin = work.read("kernels.cubin", "the cubin", error);
+  if (!cubin)
+    return failure();
+  out.cubin = std::move(*cubin);
+  return out;
+}

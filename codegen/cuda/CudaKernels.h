@@ -1,0 +1,74 @@
+//===- CudaKernels.h - How CUDA kernels are called, split and built -*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The CUDA backend's kernel convention (generic kernels: one GPU thread per
+// output point, `.entry <symbol>(ptr...)` computing the thread's index),
+// kernels written directly as entry points (the templates: tensor-core
+// GEMM, data movement, row norms), and the lowering of a kernel module to
+// PTX and, with ptxas, a cubin.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CUDA_CUDAKERNELS_H
+#define INFER_CODEGEN_CUDA_CUDAKERNELS_H
+
+#include "codegen/core/KernelModule.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <string>
+#include <vector>
+
+namespace mlir::infer {
+
+struct CudaTarget;
+
+/// The attribute marking a CUDA kernel built directly as its entry point
+/// (addCudaKernel); its value is the block size.
+inline constexpr const char *kCudaEntryAttr = "infer.cuda_entry";
+
+/// Generic CUDA kernels take their thread's linear index; they split into
+/// one thread per point of the root's parallel loops.
+class CudaKernelConvention : public KernelConvention {
+public:
+  unsigned numIndexArgs() const override;
+  void split(func::FuncOp &fn, unsigned firstIndexArg,
+             KernelInfo &info) const override;
+  void loadDialects(MLIRContext *context) const override;
+};
+
+/// The body of a kernel's entry point, written with the LLVM, NVVM, arith
+/// and scf dialects; `args` are one !llvm.ptr per buffer argument, then
+/// one per tensor map.
+using CudaBodyFn =
+    function_ref<LogicalResult(OpBuilder &b, Location loc, ValueRange args)>;
+
+/// Adds `.entry <symbol>(ptr...)` built by `build` for buffers of
+/// `argBytes` bytes. `info` gives the launch geometry, shared memory and
+/// tensor maps; the symbol is assigned here.
+FailureOr<KernelInfo> addCudaKernel(KernelModule &kernels, KernelInfo info,
+                                    ArrayRef<uint64_t> argBytes, Location loc,
+                                    CudaBodyFn build, std::string &error);
+
+/// The code of a CUDA kernel module.
+struct CudaBinaries {
+  std::string ptx;
+  /// Empty when ptxas was not found.
+  std::vector<char> cubin;
+  /// Why there is no cubin (ptxas missing), for the report.
+  std::string cubinNote;
+};
+
+/// Lowers every kernel to PTX (LLVM's NVPTX backend) and, when ptxas is
+/// found, to a cubin for `target`.
+FailureOr<CudaBinaries> compileCudaKernels(KernelModule &kernels,
+                                           const CudaTarget &target,
+                                           const CodegenOptions &options,
+                                           std::string &error);
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CUDA_CUDAKERNELS_H

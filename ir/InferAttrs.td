@@ -1,0 +1,112 @@
+//===- InferAttrs.td - Tile configurations of kernel templates -*- tablegen -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// One attribute per family of kernel templates: the configuration a
+// backend's select-config pass chose for an op, kept on the op as
+// `infer.tile` so that it shows in the IR, is checked by a verifier, is
+// lit-tested per target and can be replaced by a tuner.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_ATTRS_TD
+#define INFER_ATTRS_TD
+
+include "InferDialect.td"
+include "mlir/IR/EnumAttr.td"
+
+def Infer_CpuKernel : I32EnumAttr<"CpuKernel", "CPU kernel template", [
+  I32EnumAttrCase<"conv_pointwise", 0>, I32EnumAttrCase<"conv_direct", 1>,
+  I32EnumAttrCase<"conv_flat", 2>, I32EnumAttrCase<"conv_cm", 3>,
+  I32EnumAttrCase<"dwconv", 4>, I32EnumAttrCase<"conv_im2col", 5>,
+  I32EnumAttrCase<"gemm", 6>, I32EnumAttrCase<"attention", 7>,
+  I32EnumAttrCase<"pool", 8>
+]> {
+  let cppNamespace = "::mlir::infer";
+  let genSpecializedAttr = 0;
+}
+
+def Infer_CudaGemmKernel : I32EnumAttr<"CudaGemmKernel",
+    "CUDA tensor-core GEMM template", [
+  I32EnumAttrCase<"wgmma", 0>, I32EnumAttrCase<"mma_sync", 1>
+]> {
+  let cppNamespace = "::mlir::infer";
+  let genSpecializedAttr = 0;
+}
+
+def Infer_CudaKernel : I32EnumAttr<"CudaKernel",
+    "CUDA data-movement and row template", [
+  I32EnumAttrCase<"gather_rows", 0>, I32EnumAttrCase<"pad_rows", 1>,
+  I32EnumAttrCase<"transpose_channels", 2>, I32EnumAttrCase<"row_norm", 3>
+]> {
+  let cppNamespace = "::mlir::infer";
+  let genSpecializedAttr = 0;
+}
+
+class Infer_Attr<string name, string attrMnemonic, list<Trait> traits = []>
+    : AttrDef<Infer_Dialect, name, traits> {
+  let mnemonic = attrMnemonic;
+}
+
+def Infer_CpuTileAttr : Infer_Attr<"CpuTile", "cpu_tile"> {
+  let summary = "CPU register tile of a kernel template";
+  let description = [{
+    `kernel` names the template (conv_direct, gemm, attention, pool, ...);
+    its hot loop keeps an `mr` x (`nv` * `vl`) tile of accumulators in
+    vector registers of `vl` floats (8 with AVX2, 16 with AVX-512).
+    Attention and pooling use `vl` only (mr = nv = 1).
+
+    ```mlir
+    %y = infer.conv %x, %w ... {infer.tile = #infer.cpu_tile<conv_direct, mr = 8, nv = 2, vl = 16>}
+    ```
+  }];
+  let parameters = (ins EnumParameter<Infer_CpuKernel>:$kernel,
+                        "int64_t":$mr, "int64_t":$nv, "int64_t":$vl);
+  let assemblyFormat = [{
+    `<` $kernel `,` `mr` `=` $mr `,` `nv` `=` $nv `,` `vl` `=` $vl `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
+  let summary = "CUDA tensor-core GEMM tile";
+  let description = [{
+    `wgmma` (sm_90a: TMA ring of `stages` buffers, one producer and two
+    consumer warpgroups) or `mma_sync` (sm_80 and later: cp.async ring):
+    a `bm` x `bn` output tile per thread block, `bk` of the reduction per
+    stage.
+
+    ```mlir
+    %y = infer.matmul %a, %b {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
+    ```
+  }];
+  let parameters = (ins EnumParameter<Infer_CudaGemmKernel>:$kernel,
+                        "int64_t":$bm, "int64_t":$bn, "int64_t":$bk,
+                        "int64_t":$stages);
+  let assemblyFormat = [{
+    `<` $kernel `,` `bm` `=` $bm `,` `bn` `=` $bn `,` `bk` `=` $bk `,`
+    `stages` `=` $stages `>`
+  }];
+  let genVerifyDecl = 1;
+}
+
+def Infer_CudaTileAttr : Infer_Attr<"CudaTile", "cuda_tile"> {
+  let summary = "CUDA data-movement or row kernel";
+  let description = [{
+    `gather_rows`, `pad_rows` and `transpose_channels` move 16 bytes per
+    thread; `row_norm` (softmax, layer norm) runs a warp per row. `threads`
+    is the block size.
+
+    ```mlir
+    %y = infer.softmax %x axis 1 {infer.tile = #infer.cuda_tile<row_norm, threads = 256>}
+    ```
+  }];
+  let parameters = (ins EnumParameter<Infer_CudaKernel>:$kernel,
+                        "int64_t":$threads);
+  let assemblyFormat = "`<` $kernel `,` `threads` `=` $threads `>`";
+  let genVerifyDecl = 1;
+}
+
+#endif // INFER_ATTRS_TD

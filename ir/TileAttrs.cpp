@@ -1,0 +1,105 @@
+//===- TileAttrs.cpp - Verifiers of the tile configurations ---------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// A tile configuration is user input (a tuner's, a hand edit in infer-opt):
+// every value a template would trust is checked here, and `infer.tile`
+// must hold a configuration of the family its op's templates take.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ir/InferOps.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+LogicalResult
+CpuTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                    CpuKernel kernel, int64_t mr, int64_t nv, int64_t vl) {
+  if (vl != 4 && vl != 8 && vl != 16)
+    return emitError() << "expects a vector length of 4, 8 or 16 floats, got "
+                       << vl;
+  if (mr < 1 || mr > 32)
+    return emitError() << "expects 1 to 32 rows per tile, got " << mr;
+  if (nv < 1 || nv > 4)
+    return emitError() << "expects 1 to 4 vectors per row, got " << nv;
+  return success();
+}
+
+LogicalResult
+CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         CudaGemmKernel kernel, int64_t bm, int64_t bn,
+                         int64_t bk, int64_t stages) {
+  if (kernel == CudaGemmKernel::wgmma &&
+      !(bm == 128 && (bn == 128 || bn == 256) && bk == 64))
+    return emitError() << "expects a wgmma tile of 128 x 128 or 128 x 256 "
+                          "with bk 64, got "
+                       << bm << " x " << bn << " with bk " << bk;
+  if (kernel == CudaGemmKernel::mma_sync &&
+      !(bm == 128 && bn == 128 && bk == 32 && stages == 3))
+    return emitError() << "expects an mma_sync tile of 128 x 128 with bk 32 "
+                          "and 3 stages, got "
+                       << bm << " x " << bn << " with bk " << bk << " and "
+                       << stages << " stages";
+  // The wgmma ring of 16-bit A and B tiles and its barriers must fit the
+  // 227 KiB of shared memory a block may take.
+  constexpr int64_t kSharedBytes = 227 * 1024;
+  if (stages < 2 || stages * ((bm + bn) * bk * 2 + 16) > kSharedBytes)
+    return emitError() << "expects 2 pipeline stages or more that fit 227 KiB "
+                          "of shared memory, got "
+                       << stages;
+  return success();
+}
+
+LogicalResult
+CudaTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                     CudaKernel kernel, int64_t threads) {
+  if (threads < 32 || threads > 1024 || threads % 32 != 0)
+    return emitError() << "expects a block of 32 to 1024 threads in whole "
+                          "warps, got "
+                       << threads;
+  return success();
+}
+
+LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
+                                                     NamedAttribute attr) {
+  if (attr.getName() != getTileAttrName())
+    return success();
+  Attribute tile = attr.getValue();
+  if (auto cpu = llvm::dyn_cast<CpuTileAttr>(tile)) {
+    bool contraction = cpu.getKernel() != CpuKernel::attention &&
+                       cpu.getKernel() != CpuKernel::pool;
+    bool fits = contraction ? llvm::isa<ConvOp, GemmOp, MatMulOp>(op)
+                : cpu.getKernel() == CpuKernel::attention
+                    ? llvm::isa<AttentionOp>(op)
+                    : llvm::isa<PoolOp>(op);
+    if (!fits)
+      return op->emitOpError() << "cannot take the tile " << tile;
+    return success();
+  }
+  if (llvm::isa<CudaGemmTileAttr>(tile)) {
+    if (!llvm::isa<GemmOp, MatMulOp>(op))
+      return op->emitOpError() << "cannot take the tile " << tile;
+    return success();
+  }
+  if (auto cuda = llvm::dyn_cast<CudaTileAttr>(tile)) {
+    bool fits = false;
+    switch (cuda.getKernel()) {
+    case CudaKernel::gather_rows: fits = llvm::isa<GatherOp>(op); break;
+    case CudaKernel::pad_rows: fits = llvm::isa<PadOp>(op); break;
+    case CudaKernel::transpose_channels: fits = llvm::isa<TransposeOp>(op); break;
+    case CudaKernel::row_norm:
+      fits = llvm::isa<SoftmaxOp, LayerNormOp>(op);
+      break;
+    }
+    if (!fits)
+      return op->emitOpError() << "cannot take the tile " << tile;
+    return success();
+  }
+  return op->emitOpError()
+         << "expects 'infer.tile' to be a tile configuration (#infer.cpu_tile, "
+            "#infer.cuda_gemm_tile, #infer.cuda_tile), got "
+         << tile;
+}

@@ -1,0 +1,63 @@
+// RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --split-input-file | FileCheck %s --check-prefix=SM90A
+// RUN: infer-opt %s --infer-cuda-select-config=arch=sm_80 --split-input-file | FileCheck %s --check-prefix=SM80
+
+// Tests the tensor-core GEMM tile: wgmma on sm_90a (128 x 256, or 128 x
+// 128 for products of at most 128 columns), mma.sync on sm_80 (constant
+// right operand only); fp32 products get none.
+// SM90A-LABEL: func.func @products
+// SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg1, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg0, %arg2 {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256
+// SM90A: infer.matmul %arg3, %arg4 :
+// SM80-LABEL: func.func @products
+// SM80: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 3>}
+// SM80: infer.matmul %arg1, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<mma_sync
+// SM80: infer.matmul %arg0, %arg2 :
+// SM80: infer.matmul %arg3, %arg4 :
+func.func @products(%a: tensor<256x512xf16>, %b: tensor<64x512xf16>, %x: tensor<512x512xf16>, %f: tensor<16x32xf32>, %g: tensor<32x16xf32>)
+    -> (tensor<256x512xf16>, tensor<64x128xf16>, tensor<256x512xf16>, tensor<16x16xf32>) {
+  %w = infer.constant dense<0.5> : tensor<512x512xf16>
+  %0 = infer.matmul %a, %w : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16>
+  %v = infer.constant dense<0.5> : tensor<512x128xf16>
+  %1 = infer.matmul %b, %v : (tensor<64x512xf16>, tensor<512x128xf16>) -> tensor<64x128xf16>
+  %2 = infer.matmul %a, %x : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16>
+  %3 = infer.matmul %f, %g : (tensor<16x32xf32>, tensor<32x16xf32>) -> tensor<16x16xf32>
+  return %0, %1, %2, %3 : tensor<256x512xf16>, tensor<64x128xf16>, tensor<256x512xf16>, tensor<16x16xf32>
+}
+
+// -----
+
+// Tests the data-movement and row kernels (every architecture), and the
+// declines: rows of 6 bytes cannot move 16 at a time, softmax off the last
+// axis.
+// SM90A-LABEL: func.func @movement
+// SM90A: infer.gather {{.*}}infer.tile = #infer.cuda_tile<gather_rows, threads = 256>
+// SM90A: infer.pad {{.*}}infer.tile = #infer.cuda_tile<pad_rows, threads = 256>
+// SM90A: infer.transpose {{.*}}infer.tile = #infer.cuda_tile<transpose_channels, threads = 256>
+// SM90A: infer.softmax {{.*}}infer.tile = #infer.cuda_tile<row_norm, threads = 256>
+// SM90A: infer.gather %arg4
+// SM90A-NOT: infer.tile
+// SM90A: infer.softmax
+// SM90A-NOT: infer.tile
+// SM90A: return
+// SM80-LABEL: func.func @movement
+// SM80: infer.tile = #infer.cuda_tile<gather_rows, threads = 256>
+func.func @movement(%t: tensor<100x64xf16>, %i: tensor<8xi64>, %x: tensor<2x8x8x16xf16>, %n: tensor<2x16x8x8xf16>,
+                    %s: tensor<10x3xf16>, %r: tensor<4x64xf16>, %c: tensor<64x4xf16>)
+    -> (tensor<8x64xf16>, tensor<2x10x10x16xf16>, tensor<2x8x8x16xf16>, tensor<4x64xf16>, tensor<8x3xf16>, tensor<64x4xf16>) {
+  %0 = infer.gather %t, %i axis 0 : (tensor<100x64xf16>, tensor<8xi64>) -> tensor<8x64xf16>
+  %1 = infer.pad constant %x pads [0, 1, 1, 0, 0, 1, 1, 0] value 0.0 : tensor<2x8x8x16xf16> -> tensor<2x10x10x16xf16>
+  %2 = infer.transpose %n perm [0, 2, 3, 1] : tensor<2x16x8x8xf16> -> tensor<2x8x8x16xf16>
+  %3 = infer.softmax %r axis 1 : tensor<4x64xf16>
+  %4 = infer.gather %s, %i axis 0 : (tensor<10x3xf16>, tensor<8xi64>) -> tensor<8x3xf16>
+  %5 = infer.softmax %c axis 0 : tensor<64x4xf16>
+  return %0, %1, %2, %3, %4, %5 : tensor<8x64xf16>, tensor<2x10x10x16xf16>, tensor<2x8x8x16xf16>, tensor<4x64xf16>, tensor<8x3xf16>, tensor<64x4xf16>
+}
+
+// -----
+
+// RUN: not infer-opt %s --infer-cuda-select-config=arch=sm_75 --split-input-file 2>&1 | FileCheck %s --check-prefix=BADARCH
+// BADARCH: error: {{.*}}sm_75
+func.func @nothing() {
+  return
+}

@@ -1,0 +1,42 @@
+// Tests that a tile configuration its template cannot honor (a tuner's or
+// a hand edit) is an error naming the ONNX node, never a crash, and that
+// no artifact is written.
+// RUN: split-file %s %t
+// RUN: not infer-compile %t/dwconv.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=DW
+// DW: infer-compile: error: {{.*}}dwconv.mlir: node 'Conv_7' (Conv): the tile #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 16> does not fit infer.conv: dwconv takes depthwise convolutions of stride 1 or 2
+// RUN: not infer-compile %t/regs.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=REGS
+// REGS: node 'Gemm_2' (Gemm): the tile #infer.cpu_tile<gemm, mr = 32, nv = 4, vl = 8> does not fit infer.gemm: 32 x 4 accumulators do not fit {{16|32}} vector registers
+// RUN: not infer-compile %t/wgmma.mlir --target=cuda:sm_80 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WGMMA
+// WGMMA: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4> does not fit infer.matmul: wgmma needs sm_90a, the target is sm_80
+// RUN: not infer-compile %t/empty.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=EMPTY
+// EMPTY: expects 'infer.tile' to be a tile configuration
+// RUN: test ! -e %t/out.infer
+
+//--- dwconv.mlir
+func.func @main(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<8x8x3x3xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1
+       {infer.tile = #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 16>}
+       : (tensor<1x8x16x16xf32>, tensor<8x8x3x3xf32>) -> tensor<1x8x16x16xf32> loc("Conv_7"("Conv"))
+  return %y : tensor<1x8x16x16xf32>
+}
+//--- regs.mlir
+func.func @main(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<64x16xf32>
+  %y = infer.gemm %x, %w alpha 1.0 beta 1.0 {infer.tile = #infer.cpu_tile<gemm, mr = 32, nv = 4, vl = 8>}
+       : (tensor<4x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32> loc("Gemm_2"("Gemm"))
+  return %y : tensor<4x16xf32>
+}
+//--- wgmma.mlir
+func.func @main(%x: tensor<256x512xf16>) -> tensor<256x512xf16> {
+  %w = infer.constant dense<0.5> : tensor<512x512xf16>
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
+       : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16> loc("MatMul_0"("MatMul"))
+  return %y : tensor<256x512xf16>
+}
+//--- empty.mlir
+func.func @main(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<64x16xf32>
+  %y = infer.gemm %x, %w alpha 1.0 beta 1.0 {infer.tile = {}} : (tensor<4x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
