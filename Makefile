@@ -5,7 +5,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 LIT := /usr/lib/llvm-22/bin/lit
 
-.PHONY: all deps configure build test run docs clean conformance conformance-update fuzz-import fuzz-artifact
+.PHONY: all deps configure build test run docs clean conformance conformance-update fuzz-import fuzz-artifact fuzz-graph
 
 FUZZ_SECONDS ?= 600
 
@@ -49,6 +49,11 @@ conformance-update: build
 # The importer's libFuzzer target under ASan and UBSan, for FUZZ_SECONDS.
 fuzz-import: deps
 	scripts/fuzz-import.sh $(FUZZ_SECONDS)
+
+# The whole compiler (import, reference, CPU codegen, runtime) on
+# structurally mutated ONNX models, for FUZZ_SECONDS.
+fuzz-graph: deps
+	scripts/fuzz-graph.sh $(FUZZ_SECONDS)
 
 # The artifact loader's libFuzzer target, seeded with compiled artifacts.
 fuzz-artifact: build

@@ -12,6 +12,7 @@
 #include "codegen/core/ArtifactWriter.h"
 #include "codegen/core/TargetBackend.h"
 
+#include "ir/ConstantView.h"
 #include "ir/InferOps.h"
 #include "ir/Provenance.h"
 #include "ir/ShapeInference.h"
@@ -19,6 +20,9 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "llvm/Config/llvm-config.h"
 
 using namespace mlir;
@@ -135,13 +139,13 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   // Tile configurations (kept as attributes), kernels and the plan.
   if (options.kernelTemplates)
     backend->selectConfigs(fn);
-  KernelModule kernels(ctx, *backend);
+  auto kernels = std::make_unique<KernelModule>(ctx, *backend);
   if (failed(buildPlan(fn, options.kernelTemplates ? backend.get() : nullptr,
-                       kernels, plan, result.kernels, error)))
+                       *kernels, plan, result.kernels, error)))
     return failure();
-  if (kernels.size() > 0) {
+  if (kernels->size() > 0) {
     FailureOr<BackendOutput> out =
-        backend->emitBinaries(kernels, options.codegen, error);
+        backend->emitBinaries(*kernels, options.codegen, error);
     if (failed(out))
       return failure();
     plan.binaries = std::move(out->binaries);
@@ -150,6 +154,15 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   }
   result.arenaBytes = plan.arenaSize;
   result.weightBytes = plan.constants.size();
-  result.artifact = writeArtifact(plan);
+  // The kernels are binaries and the weights are in the plan now: the IR's
+  // copies go before the artifact takes its own.
+  kernels.reset();
+  releaseAllWeights(ctx);
+#ifdef __GLIBC__
+  // Give the freed weights back to the system: glibc keeps freed heap
+  // memory otherwise, and the artifact is about to take as much again.
+  malloc_trim(0);
+#endif
+  result.artifact = writeArtifact(std::move(plan));
   return result;
 }

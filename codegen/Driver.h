@@ -48,7 +48,7 @@ struct CompileOptions {
 };
 
 struct CompileResult {
-  std::vector<uint8_t> artifact;
+  ArtifactBytes artifact;
   std::vector<KernelSummary> kernels;
   uint64_t arenaBytes = 0;
   uint64_t weightBytes = 0;
@@ -62,7 +62,9 @@ struct CompileResult {
   std::string note;
 };
 
-/// Compiles the module's first function. Returns failure with `error`.
+/// Compiles the module's first function. Returns failure with `error`. The
+/// module is consumed: its graph is rewritten, and the memory of its
+/// weights is released once they are packed into the artifact.
 FailureOr<CompileResult> compileModule(ModuleOp module,
                                        const CompileOptions &options,
                                        std::string &error);

@@ -5,6 +5,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/ImportContext.h"
+
+#include <cmath>
 #include "frontend/OnnxTensor.h"
 
 #include "reference/Interpreter.h"
@@ -112,8 +114,16 @@ FailureOr<SmallVector<int64_t>> ImportContext::constantInts(unsigned i,
                        << "') must be a constant known at compile time";
   }
   SmallVector<int64_t> out;
-  for (int64_t k = 0; k < t->size(); ++k)
+  for (int64_t k = 0; k < t->size(); ++k) {
+    // A float tensor standing for integers must hold integers in range.
+    if (t->isFloat()) {
+      double v = t->floats()[k];
+      if (!(std::fabs(v) <= 9.0e18) || v != std::trunc(v))
+        return emitError() << "input '" << what << "' holds " << v
+                           << ", not an integer";
+    }
     out.push_back(t->getInt(k));
+  }
   return out;
 }
 

@@ -30,7 +30,12 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include "llvm/ADT/ScopeExit.h"
+#include <cerrno>
+#include <cstring>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <onnx/defs/parser.h>
+#include <unistd.h>
 #include <onnx/defs/schema.h>
 #include <onnx/onnx_pb.h>
 
@@ -59,7 +64,7 @@ bool isOnnxDomain(const std::string &d) { return d.empty() || d == "ai.onnx"; }
 /// Imports one GraphProto into a function.
 class GraphImporter {
 public:
-  GraphImporter(MLIRContext &ctx, const onnx::ModelProto &model, StringRef path,
+  GraphImporter(MLIRContext &ctx, onnx::ModelProto &model, StringRef path,
                 const OnnxImportOptions &options)
       : ctx(ctx), model(model), path(path), options(options), b(&ctx) {}
 
@@ -77,13 +82,17 @@ private:
   FailureOr<Type> inputType(const onnx::ValueInfoProto &info);
   LogicalResult importNodes();
   LogicalResult importNode(ImportContext &ictx, const onnx::NodeProto &node);
+  /// Each input's element type is one its formal parameter allows.
+  LogicalResult checkInputTypes(ImportContext &ictx, const onnx::NodeProto &node,
+                                const onnx::OpSchema &schema);
   Location nodeLoc(const onnx::NodeProto &node, size_t index);
   InFlightDiagnostic fileError() {
     return mlir::emitError(UnknownLoc::get(&ctx));
   }
 
   MLIRContext &ctx;
-  const onnx::ModelProto &model;
+  /// Mutable: initializers' raw bytes move into the weights' blobs.
+  onnx::ModelProto &model;
   std::string path;
   const OnnxImportOptions &options;
   OpBuilder b;
@@ -218,10 +227,10 @@ LogicalResult GraphImporter::checkDefaultedInput(const onnx::ValueInfoProto &in)
 
 LogicalResult GraphImporter::addInitializers() {
   StringRef baseDir = llvm::sys::path::parent_path(path);
-  for (const onnx::TensorProto &init : model.graph().initializer()) {
+  for (onnx::TensorProto &init : *model.mutable_graph()->mutable_initializer()) {
     std::string error;
     FailureOr<ElementsAttr> attr =
-        attrFromProto(&ctx, init, baseDir, init.name(), error);
+        adoptAttrFromProto(&ctx, init, baseDir, init.name(), error);
     if (failed(attr))
       return fileError() << "initializer '" << init.name() << "': " << error;
     GraphValue gv;
@@ -283,6 +292,61 @@ Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
   return nodeLocation(&ctx, name, node.op_type());
 }
 
+namespace {
+/// The ONNX name of a tensor of element type `t` ("tensor(float)"), or ""
+/// for types with no ONNX name.
+std::string onnxTensorType(Type t) {
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(t))
+    return q.isSigned() ? "tensor(int8)" : "tensor(uint8)";
+  if (t.isF32()) return "tensor(float)";
+  if (t.isF16()) return "tensor(float16)";
+  if (t.isBF16()) return "tensor(bfloat16)";
+  if (t.isF64()) return "tensor(double)";
+  if (t.isInteger(1)) return "tensor(bool)";
+  if (auto i = llvm::dyn_cast<IntegerType>(t))
+    return std::string("tensor(") + (i.isUnsigned() ? "uint" : "int") +
+           std::to_string(i.getWidth()) + ")";
+  return "";
+}
+} // namespace
+
+LogicalResult GraphImporter::checkInputTypes(ImportContext &ictx,
+                                             const onnx::NodeProto &node,
+                                             const onnx::OpSchema &schema) {
+  const auto &formals = schema.inputs();
+  if (formals.empty())
+    return success();
+  for (int i = 0; i < node.input_size(); ++i) {
+    if (node.input(i).empty())
+      continue;
+    auto it = values.find(node.input(i));
+    if (it == values.end() || !it->second.value)
+      continue;
+    const onnx::OpSchema::FormalParameter &formal =
+        formals[std::min<size_t>(i, formals.size() - 1)];
+    const auto &allowed = formal.GetTypes();
+    if (allowed.empty())
+      continue;
+    auto type = llvm::dyn_cast<RankedTensorType>(it->second.value.getType());
+    std::string actual = type ? onnxTensorType(type.getElementType()) : "";
+    bool ok = llvm::any_of(allowed, [&](const std::string *t) { return *t == actual; });
+    if (!ok) {
+      std::vector<std::string> names;
+      for (const std::string *t : allowed)
+        names.push_back(*t);
+      std::sort(names.begin(), names.end());
+      std::string list;
+      for (const std::string &n : names)
+        list += (list.empty() ? "" : ", ") + n;
+      return ictx.emitError()
+             << "input #" << i << " ('" << node.input(i) << "') is "
+             << (actual.empty() ? std::string("of an unsupported type") : actual)
+             << "; the schema allows " << list;
+    }
+  }
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(ImportContext &ictx,
                                         const onnx::NodeProto &node) {
   if (!isOnnxDomain(node.domain()))
@@ -329,6 +393,8 @@ LogicalResult GraphImporter::importNode(ImportContext &ictx,
                               << " inputs; the schema allows "
                               << schema->min_input() << " to "
                               << schema->max_input();
+    if (failed(checkInputTypes(ictx, node, *schema)))
+      return failure();
   }
   return it->second(ictx);
 }
@@ -548,12 +614,10 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   return module;
 }
 
-OwningOpRef<ModuleOp>
-mlir::infer::importOnnxModel(MLIRContext &context, StringRef bytes,
-                             StringRef path, const OnnxImportOptions &options,
-                             std::string &error) {
-  context.loadDialect<InferDialect, func::FuncDialect, quant::QuantDialect>();
-  onnx::ModelProto model;
+namespace {
+/// Parses ONNX binary or text `bytes` into `model`.
+LogicalResult parseModel(StringRef bytes, StringRef path,
+                         onnx::ModelProto &model, std::string &error) {
   // ONNX's text format starts with '<' after blank and '#' comment lines.
   StringRef trimmed = bytes.ltrim();
   while (trimmed.starts_with("#"))
@@ -572,14 +636,71 @@ mlir::infer::importOnnxModel(MLIRContext &context, StringRef bytes,
     }
     if (!parseError.empty()) {
       error = path.str() + ": not a valid ONNX text model: " + parseError;
-      return nullptr;
+      return failure();
     }
-  } else if (!model.ParseFromArray(bytes.data(),
-                                   static_cast<int>(bytes.size()))) {
+    return success();
+  }
+  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     error = path.str() + ": not a valid ONNX model (the protobuf does not "
                          "parse; the file may be truncated or not ONNX)";
-    return nullptr;
+    return failure();
   }
+  return success();
+}
+
+/// Parses the model file at `path`. A binary model streams from the file
+/// through a small buffer: the weights are held once, by the protobuf (whose
+/// raw tensors then move into the IR), never as the file's bytes as well.
+LogicalResult parseModelFile(StringRef path, onnx::ModelProto &model,
+                             std::string &error) {
+  int fd = -1;
+  if (std::error_code ec = llvm::sys::fs::openFileForRead(path, fd)) {
+    error = path.str() + ": " + ec.message();
+    return failure();
+  }
+  auto closeFd = llvm::make_scope_exit([&] { ::close(fd); });
+  // A text model starts with '<' after blank and '#' comment lines: look at
+  // the first bytes to tell.
+  char head[4096];
+  ssize_t got = ::pread(fd, head, sizeof(head), 0);
+  if (got < 0) {
+    error = path.str() + ": " + std::strerror(errno);
+    return failure();
+  }
+  StringRef start(head, static_cast<size_t>(got));
+  start = start.ltrim();
+  while (start.starts_with("#"))
+    start = start.drop_until([](char c) { return c == '\n'; }).ltrim();
+  if (start.starts_with("<") || (got > 0 && start.empty())) {
+    auto buffer = llvm::MemoryBuffer::getOpenFile(
+        fd, path, /*FileSize=*/-1, /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+      error = path.str() + ": " + buffer.getError().message();
+      return failure();
+    }
+    return parseModel((*buffer)->getBuffer(), path, model, error);
+  }
+  google::protobuf::io::FileInputStream stream(fd, /*block_size=*/1 << 20);
+  if (!model.ParseFromZeroCopyStream(&stream)) {
+    if (stream.GetErrno() != 0)
+      error = path.str() + ": " + std::strerror(stream.GetErrno());
+    else
+      error = path.str() + ": not a valid ONNX model (the protobuf does not "
+                           "parse; the file may be truncated or not ONNX)";
+    return failure();
+  }
+  return success();
+}
+} // namespace
+
+OwningOpRef<ModuleOp>
+mlir::infer::importOnnxModel(MLIRContext &context, StringRef bytes,
+                             StringRef path, const OnnxImportOptions &options,
+                             std::string &error) {
+  context.loadDialect<InferDialect, func::FuncDialect, quant::QuantDialect>();
+  onnx::ModelProto model;
+  if (failed(parseModel(bytes, path, model, error)))
+    return nullptr;
   GraphImporter importer(context, model, path, options);
   return importer.run(error);
 }
@@ -597,14 +718,12 @@ OwningOpRef<ModuleOp> mlir::infer::importOnnxFile(
     error = path.str() + ": not a regular file";
     return nullptr;
   }
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer) {
-    error = path.str() + ": " + buffer.getError().message();
+  context.loadDialect<InferDialect, func::FuncDialect, quant::QuantDialect>();
+  onnx::ModelProto model;
+  if (failed(parseModelFile(path, model, error)))
     return nullptr;
-  }
-  return importOnnxModel(context, (*buffer)->getBuffer(), path, options,
-                         error);
+  GraphImporter importer(context, model, path, options);
+  return importer.run(error);
 }
 
 LogicalResult mlir::infer::parseInputShape(StringRef spec,

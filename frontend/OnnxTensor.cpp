@@ -6,6 +6,7 @@
 
 #include "frontend/OnnxTensor.h"
 
+#include "ir/ConstantView.h"
 #include "ir/ShapeInference.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -321,10 +322,12 @@ FailureOr<ElementsAttr> mlir::infer::frontend::attrFromProto(
                 std::to_string(n * width) + " its shape needs";
         return failure();
       }
-      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-          ArrayRef<char>(**raw), std::max<int64_t>(width, 8));
-      return ElementsAttr(DenseResourceElementsAttr::get(
-          RankedTensorType::get(*shape, *et), blobName, std::move(blob)));
+      // The bytes read become the blob (heap memory: aligned for any
+      // element type).
+      auto owner = std::make_shared<std::vector<char>>(std::move(**raw));
+      ArrayRef<char> bytes(owner->data(), owner->size());
+      return adoptWeights(RankedTensorType::get(*shape, *et), blobName, bytes,
+                          std::move(owner));
     }
   }
   FailureOr<Tensor> t = tensorFromProto(ctx, proto, baseDir, error);
@@ -350,4 +353,27 @@ FailureOr<Tensor> mlir::infer::frontend::readTensorProtoFile(
   if (name)
     *name = proto.name();
   return tensorFromProto(ctx, proto, llvm::sys::path::parent_path(path), error);
+}
+
+FailureOr<ElementsAttr> mlir::infer::frontend::adoptAttrFromProto(
+    MLIRContext *ctx, onnx::TensorProto &proto, StringRef baseDir,
+    StringRef blobName, std::string &error) {
+  FailureOr<Type> et = elementTypeFromOnnx(ctx, proto.data_type(), error);
+  if (failed(et) || et->isInteger(1) ||
+      proto.data_location() == onnx::TensorProto::EXTERNAL ||
+      !proto.has_raw_data())
+    return attrFromProto(ctx, proto, baseDir, blobName, error);
+  FailureOr<SmallVector<int64_t>> shape = dimsOf(proto, error);
+  if (failed(shape))
+    return failure();
+  int64_t n = infer::numElements(*shape);
+  int64_t width = Tensor::byteWidth(*et);
+  if (n <= 16 || static_cast<int64_t>(proto.raw_data().size()) != n * width)
+    return attrFromProto(ctx, proto, baseDir, blobName, error);
+  // The protobuf's string (heap memory, aligned for any element type)
+  // becomes the blob: the model's bytes are held once.
+  std::shared_ptr<std::string> owner(proto.release_raw_data());
+  ArrayRef<char> bytes(owner->data(), owner->size());
+  return adoptWeights(RankedTensorType::get(*shape, *et), blobName, bytes,
+                      std::move(owner));
 }

@@ -51,6 +51,13 @@ FailureOr<ElementsAttr> attrFromProto(MLIRContext *context,
                                       StringRef baseDir, StringRef blobName,
                                       std::string &error);
 
+/// attrFromProto for a model's initializer: large raw data moves out of
+/// `proto` into the weight's blob (no copy; `proto` loses it).
+FailureOr<ElementsAttr> adoptAttrFromProto(MLIRContext *context,
+                                           onnx::TensorProto &proto,
+                                           StringRef baseDir, StringRef blobName,
+                                           std::string &error);
+
 /// Reads a serialized TensorProto file (ONNX test data `input_0.pb`); the
 /// tensor's name goes to `name` when given.
 FailureOr<reference::Tensor> readTensorProtoFile(MLIRContext *context,

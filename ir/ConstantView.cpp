@@ -6,11 +6,18 @@
 
 #include "ir/ConstantView.h"
 
+#include "ir/InferOps.h"
+
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/APFloat.h"
 
+#include <atomic>
 #include <cmath>
 #include <cstring>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -284,5 +291,115 @@ ElementsAttr ConstantBuilder::finish(StringRef blobName) {
       values.push_back(c != 0);
     return DenseElementsAttr::get(type, values);
   }
-  return DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  ElementsAttr attr =
+      DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  trackWeight(attr);
+  return attr;
+}
+
+ElementsAttr mlir::infer::adoptWeights(RankedTensorType type,
+                                       StringRef blobName, ArrayRef<char> bytes,
+                                       std::shared_ptr<void> owner) {
+  std::optional<ElementKind> kind = elementKindOf(type.getElementType());
+  size_t align = std::max<size_t>(
+      kind ? elementBytes(*kind, type.getElementType()) : 1, 1);
+  AsmResourceBlob blob(bytes, align,
+                       [owner = std::move(owner)](void *, size_t, size_t) mutable {
+                         owner.reset();
+                       },
+                       /*dataIsMutable=*/false);
+  ElementsAttr attr =
+      DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  trackWeight(attr);
+  return attr;
+}
+
+namespace {
+InferDialect *inferDialect(MLIRContext *ctx) {
+  return ctx->getOrLoadDialect<InferDialect>();
+}
+
+/// Bytes of weights freed since the allocator last gave memory back.
+std::atomic<uint64_t> freedSinceTrim{0};
+
+/// Gives freed memory back to the system once enough has been freed: glibc
+/// keeps freed heap memory mapped otherwise, so the resident size would not
+/// shrink when a weight goes.
+void trimAfterFree(uint64_t bytes) {
+#ifdef __GLIBC__
+  constexpr uint64_t kTrimEvery = 8 << 20;
+  if (freedSinceTrim.fetch_add(bytes) + bytes >= kTrimEvery) {
+    freedSinceTrim = 0;
+    malloc_trim(0);
+  }
+#else
+  (void)bytes;
+#endif
+}
+
+uint64_t release(DenseResourceElementsAttr attr) {
+  auto *entry = attr.getRawHandle().getResource();
+  AsmResourceBlob *blob = entry ? entry->getBlob() : nullptr;
+  if (!blob)
+    return 0;
+  uint64_t bytes = blob->getData().size();
+  entry->setBlob(AsmResourceBlob());
+  trimAfterFree(bytes);
+  return bytes;
+}
+} // namespace
+
+void mlir::infer::trackWeight(ElementsAttr attr) {
+  auto resource = llvm::dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return;
+  InferDialect *d = inferDialect(attr.getContext());
+  std::lock_guard<std::mutex> lock(d->weightsMutex);
+  d->weights.push_back(resource);
+}
+
+void mlir::infer::releaseWeight(ElementsAttr attr) {
+  auto resource = llvm::dyn_cast<DenseResourceElementsAttr>(attr);
+  if (!resource)
+    return;
+  InferDialect *d = inferDialect(attr.getContext());
+  std::lock_guard<std::mutex> lock(d->weightsMutex);
+  auto it = llvm::find(d->weights, resource);
+  if (it == d->weights.end())
+    return;
+  release(resource);
+  d->weights.erase(it);
+}
+
+uint64_t mlir::infer::releaseDeadWeights(Operation *root) {
+  llvm::DenseSet<Attribute> live;
+  root->walk([&](Operation *op) {
+    for (NamedAttribute a : op->getAttrs())
+      if (llvm::isa<DenseResourceElementsAttr>(a.getValue()))
+        live.insert(a.getValue());
+    if (auto c = llvm::dyn_cast<ConstantOp>(op))
+      live.insert(c.getValue());
+  });
+  InferDialect *d = inferDialect(root->getContext());
+  std::lock_guard<std::mutex> lock(d->weightsMutex);
+  uint64_t freed = 0;
+  std::vector<DenseResourceElementsAttr> kept;
+  for (DenseResourceElementsAttr w : d->weights) {
+    if (live.contains(w))
+      kept.push_back(w);
+    else
+      freed += release(w);
+  }
+  d->weights = std::move(kept);
+  return freed;
+}
+
+uint64_t mlir::infer::releaseAllWeights(MLIRContext *context) {
+  InferDialect *d = inferDialect(context);
+  std::lock_guard<std::mutex> lock(d->weightsMutex);
+  uint64_t freed = 0;
+  for (DenseResourceElementsAttr w : d->weights)
+    freed += release(w);
+  d->weights.clear();
+  return freed;
 }

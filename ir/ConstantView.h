@@ -21,6 +21,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -103,6 +104,30 @@ private:
   int64_t numElements;
   AsmResourceBlob blob;
 };
+
+/// A resource-blob constant named after `blobName` holding `bytes` (taken,
+/// not copied: `owner` keeps them alive and is released with the blob).
+/// The bytes must be aligned for the element type.
+ElementsAttr adoptWeights(RankedTensorType type, StringRef blobName,
+                          ArrayRef<char> bytes, std::shared_ptr<void> owner);
+
+/// Records a weight infer made, so that releaseDeadWeights can free it.
+void trackWeight(ElementsAttr attr);
+
+/// Frees the memory of `attr` now, when it is a tracked weight: its last
+/// user has read it (the caller knows no op will read it again).
+void releaseWeight(ElementsAttr attr);
+
+/// Frees the memory of every tracked weight no op under `root` uses (a
+/// folded or converted weight's old values): attributes are immortal, so
+/// without this a model's weights would be held once per rewrite. Returns
+/// the bytes released.
+uint64_t releaseDeadWeights(Operation *root);
+
+/// Frees the memory of every tracked weight of `context`: the IR's
+/// constants can no longer be read (the compiler calls this once the
+/// weights are packed into the artifact). Returns the bytes released.
+uint64_t releaseAllWeights(MLIRContext *context);
 
 } // namespace mlir::infer
 

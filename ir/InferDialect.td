@@ -47,6 +47,11 @@ def Infer_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getTileAttrName() {
       return ::llvm::StringLiteral("infer.tile");
     }
+    /// Weights (resource blobs) infer made in this context, so that the
+    /// memory of the ones no op uses any more can be released
+    /// (ir/ConstantView.h).
+    std::mutex weightsMutex;
+    std::vector<::mlir::DenseResourceElementsAttr> weights;
   private:
     void registerAttributes();
   public:

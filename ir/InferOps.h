@@ -22,6 +22,9 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <mutex>
+#include <vector>
+
 #include "ir/InferDialect.h.inc"
 #include "ir/InferEnums.h.inc"
 

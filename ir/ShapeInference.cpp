@@ -197,7 +197,9 @@ FailureOr<Shape> mlir::infer::inferConvShape(
     return failure();
   }
   int64_t c = input[1], m = weight[0], cg = weight[1];
-  if (!isDyn(c) && !isDyn(cg) && c != cg * group) {
+  // cg * group in 128 bits: a model's group can be any int64.
+  if (!isDyn(c) && !isDyn(cg) &&
+      static_cast<__int128>(c) != static_cast<__int128>(cg) * group) {
     (void)fail(emitError, "expects input channels (", c,
                ") to equal weight channels per group (", cg, ") times group (",
                group, ")");

@@ -372,7 +372,8 @@ LogicalResult mlir::infer::reference::runCast(CastOp op, Inputs in,
                                     : std::ldexp(1.0, it.getWidth() - 1) - 1;
         v = std::min(std::max(v, lo), hi);
       }
-      y.setInt(i, static_cast<int64_t>(v));
+      // setDouble saturates what is past int64 (never undefined).
+      y.setDouble(i, v);
     } else if (!x.isFloat() && y.isFloat()) {
       bool srcUnsigned = isUnsignedInt(x.getElementType());
       int64_t v = x.ints()[i];

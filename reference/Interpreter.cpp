@@ -7,6 +7,8 @@
 #include "reference/Interpreter.h"
 #include "reference/Kernels.h"
 
+#include "ir/Provenance.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -99,6 +101,9 @@ LogicalResult mlir::infer::reference::evaluateOp(Operation *op,
 /// Formats a location for run-time errors: the ONNX node name when there is
 /// one.
 static std::string describe(Operation *op) {
+  std::string nodes = describeNodes(op->getLoc());
+  if (!nodes.empty())
+    return nodes;
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "'" << op->getName() << "' at " << op->getLoc();

@@ -38,7 +38,8 @@ LogicalResult mlir::infer::reference::runQuantize(QuantizeOp op, Inputs in,
   for (int64_t i = 0; i < x.size(); ++i) {
     auto [scale, zp] = paramsAt(q, x.getShape(), i);
     double v = std::nearbyint(x.floats()[i] / scale) + zp;
-    v = std::min<double>(std::max<double>(v, lo), hi);
+    // NaN quantizes to the zero point; the rest saturates.
+    v = std::isnan(v) ? zp : std::min<double>(std::max<double>(v, lo), hi);
     y.setInt(i, static_cast<int64_t>(v));
   }
   out.push_back(std::move(y));

@@ -80,6 +80,55 @@ LogicalResult mlir::infer::reference::runReduce(ReduceOp op, Inputs in,
   std::vector<int64_t> map(x.size());
   for (int64_t i = 0; i < x.size(); ++i)
     map[i] = outIndex(i);
+  // Integers reduce exactly in int64, wrapping as compiled code does (a
+  // double accumulator loses bits past 2^53).
+  bool exactInts = !x.isFloat() &&
+                   (kind == ReduceKind::sum || kind == ReduceKind::prod ||
+                    kind == ReduceKind::max || kind == ReduceKind::min ||
+                    kind == ReduceKind::l1 || kind == ReduceKind::sum_square);
+  if (exactInts) {
+    bool isUnsigned = llvm::cast<IntegerType>(x.getElementType()).isUnsigned();
+    auto wrapAdd = [](int64_t a, int64_t b) {
+      return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+    };
+    auto wrapMul = [](int64_t a, int64_t b) {
+      return static_cast<int64_t>(static_cast<uint64_t>(a) * static_cast<uint64_t>(b));
+    };
+    std::vector<int64_t> iacc(outN, kind == ReduceKind::prod ? 1 : 0);
+    std::vector<bool> seen(outN, false);
+    for (int64_t i = 0; i < x.size(); ++i) {
+      int64_t v = x.ints()[i], &a = iacc[map[i]];
+      bool first = !seen[map[i]];
+      seen[map[i]] = true;
+      auto less = [&](int64_t l, int64_t r) {
+        return isUnsigned ? static_cast<uint64_t>(l) < static_cast<uint64_t>(r) : l < r;
+      };
+      switch (kind) {
+      case ReduceKind::sum: a = wrapAdd(a, v); break;
+      case ReduceKind::prod: a = wrapMul(a, v); break;
+      case ReduceKind::max: a = first || less(a, v) ? v : a; break;
+      case ReduceKind::min: a = first || less(v, a) ? v : a; break;
+      case ReduceKind::l1: a = wrapAdd(a, v < 0 && !isUnsigned ? wrapMul(v, -1) : v); break;
+      case ReduceKind::sum_square: a = wrapAdd(a, wrapMul(v, v)); break;
+      default: break;
+      }
+    }
+    for (int64_t o = 0; o < outN; ++o) {
+      if (seen[o] || (kind != ReduceKind::max && kind != ReduceKind::min)) {
+        y.setInt(o, iacc[o]);
+        continue;
+      }
+      // Empty max/min over integers: the type's extreme value.
+      auto it = llvm::cast<IntegerType>(y.getElementType());
+      int64_t lo = it.isUnsigned() ? 0 : -(int64_t(1) << (it.getWidth() - 1));
+      int64_t hi = it.getWidth() >= 64 ? std::numeric_limits<int64_t>::max()
+                   : it.isUnsigned()   ? (int64_t(1) << it.getWidth()) - 1
+                                       : (int64_t(1) << (it.getWidth() - 1)) - 1;
+      y.setInt(o, kind == ReduceKind::max ? lo : hi);
+    }
+    out.push_back(std::move(y));
+    return success();
+  }
   if (kind == ReduceKind::log_sum_exp)
     for (int64_t i = 0; i < x.size(); ++i)
       mx[map[i]] = maxPropagateNaN(mx[map[i]], x.getDouble(i));
@@ -214,11 +263,16 @@ LogicalResult mlir::infer::reference::runCumSum(CumSumOp op, Inputs in,
           if (exclusive)
             acc += x.floats()[at];
         } else {
+          // Integers wrap (two's complement), as in compiled code.
+          auto add = [](int64_t a, int64_t b) {
+            return static_cast<int64_t>(static_cast<uint64_t>(a) +
+                                        static_cast<uint64_t>(b));
+          };
           if (!exclusive)
-            iacc += x.ints()[at];
+            iacc = add(iacc, x.ints()[at]);
           y.setInt(at, iacc);
           if (exclusive)
-            iacc += x.ints()[at];
+            iacc = add(iacc, x.ints()[at]);
         }
       }
     }

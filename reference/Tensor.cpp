@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "reference/Tensor.h"
+#include "ir/ConstantView.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/AsmState.h"
@@ -14,6 +15,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::infer::reference;
@@ -114,7 +116,13 @@ void Tensor::setDouble(int64_t i, double v) {
     fdata[i] = roundToFloatType(v, elementType);
     return;
   }
-  idata[i] = wrap(static_cast<int64_t>(v), elementType);
+  // NaN is 0 and out-of-range values saturate to int64, then wrap to the
+  // width: never a float-to-int conversion C++ leaves undefined.
+  int64_t n = std::isnan(v)       ? 0
+              : v >= 9.2233720368547758e18 ? std::numeric_limits<int64_t>::max()
+              : v <= -9.2233720368547758e18 ? std::numeric_limits<int64_t>::min()
+                                            : static_cast<int64_t>(v);
+  idata[i] = wrap(n, elementType);
 }
 
 void Tensor::setInt(int64_t i, int64_t v) {
@@ -262,5 +270,7 @@ ElementsAttr Tensor::toAttr(StringRef blobName) const {
   int64_t align = std::max<int64_t>(byteWidth(elementType), 8);
   AsmResourceBlob blob =
       HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align);
-  return DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  ElementsAttr attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
+  trackWeight(attr);
+  return attr;
 }

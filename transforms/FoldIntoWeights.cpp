@@ -14,10 +14,12 @@
 #include "transforms/Passes.h"
 #include "transforms/ConstantValues.h"
 
+#include "ir/ConstantView.h"
 #include "reference/Tensor.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "llvm/ADT/SetVector.h"
 
 #include <cmath>
 #include <optional>
@@ -49,29 +51,29 @@ struct Anchor {
     RankedTensorType out = typeOf(op->getResult(0));
     Anchor a{op, 0, 0};
     if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
-      if (!floatConstant(conv.getWeight()) ||
-          (conv.getBias() && !floatConstant(conv.getBias())))
+      if (!isFloatConstant(conv.getWeight()) ||
+          (conv.getBias() && !isFloatConstant(conv.getBias())))
         return std::nullopt;
       a.axis = 1;
     } else if (auto conv = llvm::dyn_cast<ConvTransposeOp>(op)) {
-      if (!floatConstant(conv.getWeight()) ||
-          (conv.getBias() && !floatConstant(conv.getBias())))
+      if (!isFloatConstant(conv.getWeight()) ||
+          (conv.getBias() && !isFloatConstant(conv.getBias())))
         return std::nullopt;
       a.axis = 1;
     } else if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
-      if (!floatConstant(gemm.getB()))
+      if (!isFloatConstant(gemm.getB()))
         return std::nullopt;
       if (Value c = gemm.getC()) {
         ArrayRef<int64_t> cs = typeOf(c).getShape();
         bool perColumn = cs.empty() || (cs.size() == 1) ||
                          (cs.size() == 2 && cs[0] == 1);
-        if (!floatConstant(c) || !perColumn)
+        if (!isFloatConstant(c) || !perColumn)
           return std::nullopt;
       }
       a.axis = 1;
     } else if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
       if (typeOf(mm.getRhs()).getRank() != 2 || typeOf(mm.getLhs()).getRank() < 2 ||
-          !floatConstant(mm.getRhs()))
+          !isFloatConstant(mm.getRhs()))
         return std::nullopt;
       a.axis = out.getRank() - 1;
     } else {
@@ -139,42 +141,45 @@ struct Anchor {
     };
     Operation *clone = rewriter.clone(*op);
     clone->setLoc(fused);
+    // The weight scaled per output channel, read and written in its own
+    // element type (no double copy of the model's weights).
+    auto scaled = [&](Value weight,
+                      llvm::function_ref<int64_t(int64_t)> channelOf) -> Value {
+      std::optional<ConstantView> w =
+          ConstantView::get(weight.getDefiningOp<ConstantOp>().getValue());
+      if (s.empty())
+        return weight;
+      ConstantBuilder nb(w->getType());
+      for (int64_t i = 0; i < w->size(); ++i)
+        nb.setDouble(i, w->getDouble(i) * s[channelOf(i)]);
+      return ConstantOp::create(rewriter, op->getLoc(), nb.finish("folded_weight"))
+          .getResult();
+    };
     if (auto conv = llvm::dyn_cast<ConvOp>(clone)) {
-      Tensor w = *floatConstant(conv.getWeight());
-      if (!s.empty()) {
-        int64_t per = w.size() / channels;
-        for (int64_t i = 0; i < w.size(); ++i)
-          w.setDouble(i, w.floats()[i] * s[i / per]);
-      }
-      conv.getWeightMutable().assign(constant(w));
+      int64_t per = typeOf(conv.getWeight()).getNumElements() / channels;
+      conv.getWeightMutable().assign(
+          scaled(conv.getWeight(), [&](int64_t i) { return i / per; }));
       if (!t.empty() || conv.getBias())
         conv.getBiasMutable().assign(
             constant(newBias(floatConstant(conv.getBias()), 1.0)));
     } else if (auto conv = llvm::dyn_cast<ConvTransposeOp>(clone)) {
-      Tensor w = *floatConstant(conv.getWeight());
-      if (!s.empty()) {
-        ArrayRef<int64_t> ws = w.getShape(); // [C, M/g, ...]
-        int64_t group = conv.getGroup(), perGroup = ws[1];
-        int64_t cPerGroup = ws[0] / group, inner = w.size() / (ws[0] * ws[1]);
-        for (int64_t i = 0; i < w.size(); ++i) {
-          int64_t c = i / (ws[1] * inner), j = (i / inner) % ws[1];
-          w.setDouble(i, w.floats()[i] * s[(c / cPerGroup) * perGroup + j]);
-        }
-      }
-      conv.getWeightMutable().assign(constant(w));
+      ArrayRef<int64_t> ws = typeOf(conv.getWeight()).getShape(); // [C, M/g, ...]
+      int64_t group = conv.getGroup(), perGroup = ws[1];
+      int64_t cPerGroup = ws[0] / group,
+              inner = typeOf(conv.getWeight()).getNumElements() / (ws[0] * ws[1]);
+      conv.getWeightMutable().assign(scaled(conv.getWeight(), [&](int64_t i) {
+        int64_t c = i / (ws[1] * inner), j = (i / inner) % ws[1];
+        return (c / cPerGroup) * perGroup + j;
+      }));
       if (!t.empty() || conv.getBias())
         conv.getBiasMutable().assign(
             constant(newBias(floatConstant(conv.getBias()), 1.0)));
     } else if (auto gemm = llvm::dyn_cast<GemmOp>(clone)) {
-      Tensor b = *floatConstant(gemm.getB());
-      if (!s.empty()) {
-        int64_t n = channels, k = b.size() / n;
-        for (int64_t i = 0; i < b.size(); ++i) {
-          int64_t col = gemm.getTransB() ? i / k : i % n;
-          b.setDouble(i, b.floats()[i] * s[col]);
-        }
-      }
-      gemm.getBMutable().assign(constant(b));
+      int64_t n = channels, k = typeOf(gemm.getB()).getNumElements() / n;
+      bool transB = gemm.getTransB();
+      gemm.getBMutable().assign(scaled(gemm.getB(), [&](int64_t i) {
+        return transB ? i / k : i % n;
+      }));
       if (!t.empty() || gemm.getC()) {
         gemm.getCMutable().assign(constant(newBias(
             floatConstant(gemm.getC()), gemm.getBeta().convertToDouble())));
@@ -183,13 +188,8 @@ struct Anchor {
       // alpha multiplies A*B only: s * alpha * A * B = alpha * A * (s B).
     } else {
       auto mm = llvm::cast<MatMulOp>(clone);
-      Tensor b = *floatConstant(mm.getRhs());
-      if (!s.empty()) {
-        int64_t n = channels;
-        for (int64_t i = 0; i < b.size(); ++i)
-          b.setDouble(i, b.floats()[i] * s[i % n]);
-      }
-      Value rhs = constant(b);
+      int64_t n = channels;
+      Value rhs = scaled(mm.getRhs(), [&](int64_t i) { return i % n; });
       if (t.empty()) {
         mm.getRhsMutable().assign(rhs);
       } else {
@@ -205,6 +205,19 @@ struct Anchor {
     return clone->getResult(0);
   }
 };
+
+/// Erases the replaced anchor and frees the weights only it read: the
+/// folded copies replace them, and the model stays about its own size
+/// while it compiles.
+void eraseWithWeights(PatternRewriter &rewriter, Operation *anchor) {
+  if (!anchor->use_empty())
+    return;
+  llvm::SetVector<Value> operands(anchor->getOperands().begin(),
+                                  anchor->getOperands().end());
+  rewriter.eraseOp(anchor);
+  for (Value v : operands)
+    eraseDeadConstant(rewriter, v);
+}
 
 Location fuseLocs(PatternRewriter &rewriter, ArrayRef<Location> locs) {
   return FusedLoc::get(rewriter.getContext(), locs);
@@ -240,6 +253,7 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
     Value folded = a->rebuild(rewriter, s, t,
                               fuseLocs(rewriter, {a->op->getLoc(), bn.getLoc()}));
     rewriter.replaceOp(bn, folded);
+    eraseWithWeights(rewriter, a->op);
     return success();
   }
 };
@@ -287,6 +301,7 @@ struct FoldAffine : OpRewritePattern<BinaryOp> {
     Value folded = a->rebuild(rewriter, s, t,
                               fuseLocs(rewriter, {a->op->getLoc(), op.getLoc()}));
     rewriter.replaceOp(op, folded);
+    eraseWithWeights(rewriter, a->op);
     return success();
   }
 };

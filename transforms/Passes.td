@@ -40,6 +40,18 @@ def InferInsertChecks : Pass<"infer-insert-checks"> {
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferReleaseWeights : Pass<"infer-release-weights", "::mlir::ModuleOp"> {
+  let summary = "Free the memory of weights no op uses any more";
+  let description = [{
+    A weight's blob is an attribute, and attributes live as long as the
+    context: when folding batch normalization, converting precision or
+    reordering for a GEMM replaces a weight, the old values would stay in
+    memory. This pass frees the blobs of weights infer made that no op
+    uses any more; the IR does not change. The graph pipeline runs it after
+    each pass that rewrites weights.
+  }];
+}
+
 def InferFoldConstants : Pass<"infer-fold-constants"> {
   let summary = "Evaluate ops whose operands are all constants";
   let description = [{

@@ -25,6 +25,7 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferFoldConstants());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
+    pm.addPass(createInferReleaseWeights());
   };
   // The precision is what the user asked for: applied at every level.
   bool lowPrecision = options.precision != "fp32";
@@ -34,6 +35,7 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferConvertPrecision({options.precision}));
     pm.addPass(createInferRemoveIdentity());
     pm.addPass(createInferFoldConstants());
+    pm.addPass(createInferReleaseWeights());
   };
   // Every level: compiled code must never read out of bounds or trap.
   pm.addPass(createInferInsertChecks());
@@ -46,6 +48,7 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   cleanup();
   // Folding into weights happens in f32, before any conversion.
   pm.addPass(createInferFoldIntoWeights());
+  pm.addPass(createInferReleaseWeights());
   pm.addPass(createInferRecognizeActivations());
   pm.addPass(createInferRecognizeLayerNorm());
   pm.addPass(createInferSimplifyLayout());

@@ -13,6 +13,8 @@
 #define INFER_CODEGEN_ARTIFACTWRITER_H
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -79,8 +81,35 @@ struct ArtifactPlan {
   std::vector<ArtifactBinary> binaries;
 };
 
-/// The artifact bytes of `plan`.
-std::vector<uint8_t> writeArtifact(const ArtifactPlan &plan);
+/// The bytes of an artifact: the FlatBuffer, then its 8-byte checksum. The
+/// weights are not copied into the FlatBuffer's memory until someone asks
+/// for contiguous bytes (data()): writing the artifact out goes through
+/// forEachPart, so a model's weights are held once.
+class ArtifactBytes {
+public:
+  ArtifactBytes();
+  ArtifactBytes(ArtifactBytes &&);
+  ArtifactBytes &operator=(ArtifactBytes &&);
+  ~ArtifactBytes();
+
+  /// The whole artifact in one piece (the weights are copied into place on
+  /// the first call).
+  const uint8_t *data() const;
+  size_t size() const;
+  bool empty() const { return size() == 0; }
+  /// Calls `fn` on consecutive pieces whose concatenation is the artifact.
+  void forEachPart(const std::function<void(const uint8_t *, size_t)> &fn) const;
+
+  struct Storage;
+
+private:
+  friend ArtifactBytes writeArtifact(ArtifactPlan &&plan);
+  std::unique_ptr<Storage> storage;
+};
+
+/// Serializes `plan`; its constants move into the artifact (freed from the
+/// plan as soon as they are in).
+ArtifactBytes writeArtifact(ArtifactPlan &&plan);
 
 } // namespace mlir::infer
 

@@ -406,6 +406,11 @@ std::string opPattern(Operation *op) {
 
 LogicalResult PlanBuilder::build(std::string &error) {
   Block &body = fn.getBody().front();
+  // Room for every weight (and packing's padding) up front: growing the
+  // vector would copy the model's weights each time.
+  uint64_t weights = 0;
+  fn.walk([&](ConstantOp c) { weights += byteSize(c.getResult()) + 64; });
+  plan.constants.reserve(weights + weights / 8 + 4096);
   auto ret = llvm::cast<func::ReturnOp>(body.getTerminator());
 
   for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
@@ -449,6 +454,26 @@ LogicalResult PlanBuilder::build(std::string &error) {
     }
   }
 
+  // Each weight's memory goes once its last reader's kernel is built (it is
+  // in the plan's constants by then): the model is held about once.
+  llvm::DenseMap<Operation *, SmallVector<ConstantOp>> lastReaderOf;
+  {
+    llvm::DenseMap<Operation *, Operation *> lastReader;
+    for (Operation &op : body)
+      for (Value v : op.getOperands())
+        if (auto c = v.getDefiningOp<ConstantOp>())
+          lastReader[c] = &op;
+    for (auto [c, reader] : lastReader)
+      if (!llvm::isa<func::ReturnOp>(reader))
+        lastReaderOf[reader].push_back(llvm::cast<ConstantOp>(c));
+  }
+  auto releaseRead = [&](Operation &op) {
+    auto it = lastReaderOf.find(&op);
+    if (it != lastReaderOf.end())
+      for (ConstantOp c : it->second)
+        if (!isInlineConstant(c.getResult())) // small ones live in kernels
+          releaseWeight(c.getValue());
+  };
   for (Operation &op : body.without_terminator()) {
     // Constants get buffers when a kernel reads them unpacked; small ones
     // are compiled into their users' kernels.
@@ -507,6 +532,7 @@ LogicalResult PlanBuilder::build(std::string &error) {
         error = where + ": " + error;
       return failure();
     }
+    releaseRead(op);
     // A check's kernel computes its flag; the launch after it stops the
     // run when the flag is set.
     if (auto check = llvm::dyn_cast<CheckOp>(op)) {

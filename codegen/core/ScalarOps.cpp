@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -326,7 +327,15 @@ Value mlir::infer::emitBinary(OpBuilder &b, Location loc, BinaryKind kind,
   auto cmp = [&](arith::CmpIPredicate s, arith::CmpIPredicate us) -> Value {
     return arith::CmpIOp::create(b, loc, u ? us : s, lhs, rhs);
   };
-  if (rhs.getType() != t) // pow with a float exponent on integers
+  if (kind == BinaryKind::pow && llvm::isa<FloatType>(elementTypeOf(rhs.getType()))) {
+    // A float exponent on integers: in f64, converted back saturating (NaN
+    // is 0), as the reference interpreter does.
+    Value l = emitCast(b, loc, lhs, lhsType, b.getF64Type(), false);
+    Value r = emitCast(b, loc, rhs, rhsType, b.getF64Type(), false);
+    Value p = math::PowFOp::create(b, loc, l, r);
+    return emitCast(b, loc, p, b.getF64Type(), lhsType, /*saturate=*/true);
+  }
+  if (rhs.getType() != t)
     rhs = emitCast(b, loc, rhs, rhsType, lhsType, false);
   unsigned width = elementTypeOf(t).getIntOrFloatBitWidth();
   auto eq = [&](Value l, Value r) {
@@ -471,23 +480,32 @@ Value mlir::infer::emitCast(OpBuilder &b, Location loc, Value x, Type from,
       v = arith::ExtFOp::create(b, loc, b.getF32Type(), x);
       f = b.getF32Type();
     }
-    if (it.getWidth() < 64 || saturate) {
-      double lo = dstUnsigned ? 0.0 : -std::ldexp(1.0, it.getWidth() - 1);
-      double hi = dstUnsigned ? std::ldexp(1.0, it.getWidth()) - 1
-                              : std::ldexp(1.0, it.getWidth() - 1) - 1;
-      if (f.isF32()) {
-        // f32 cannot hold 2^31 - 1: clamp in f64.
-        v = arith::ExtFOp::create(b, loc, b.getF64Type(), v);
-        f = b.getF64Type();
-      }
-      v = arith::MaximumFOp::create(b, loc, v, fconst(b, loc, f, lo));
-      v = arith::MinimumFOp::create(b, loc, v, fconst(b, loc, f, hi));
+    // Every width saturates (an out-of-range fptosi is poison in LLVM).
+    unsigned w = it.getWidth();
+    double lo = dstUnsigned ? 0.0 : -std::ldexp(1.0, w - 1);
+    double hi = dstUnsigned ? std::ldexp(1.0, w) - 1 : std::ldexp(1.0, w - 1) - 1;
+    if (f.isF32()) {
+      // f32 cannot hold 2^31 - 1: clamp in f64.
+      v = arith::ExtFOp::create(b, loc, b.getF64Type(), v);
+      f = b.getF64Type();
     }
+    // 2^63 - 1 (2^64 - 1) rounds up to 2^63 (2^64) as a double: clamp
+    // below it and select the maximum for what reaches it.
+    double limit = std::ldexp(1.0, dstUnsigned ? w : w - 1);
+    Value atLimit = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGE, v,
+                                          fconst(b, loc, f, limit));
+    if (w == 64)
+      hi = std::nextafter(limit, 0.0);
+    v = arith::MaximumFOp::create(b, loc, v, fconst(b, loc, f, lo));
+    v = arith::MinimumFOp::create(b, loc, v, fconst(b, loc, f, hi));
     Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
     v = arith::SelectOp::create(b, loc, isNan, fconst(b, loc, f, 0), v);
-    if (dstUnsigned)
-      return arith::FPToUIOp::create(b, loc, dst, v);
-    return arith::FPToSIOp::create(b, loc, dst, v);
+    Value r = dstUnsigned ? arith::FPToUIOp::create(b, loc, dst, v).getResult()
+                          : arith::FPToSIOp::create(b, loc, dst, v).getResult();
+    if (w < 64)
+      return r;
+    int64_t max = dstUnsigned ? -1 : std::numeric_limits<int64_t>::max();
+    return arith::SelectOp::create(b, loc, atLimit, iconst(b, loc, dst, max), r);
   }
   if (dstFloat) {
     if (src.isInteger(1) || srcUnsigned)

@@ -34,7 +34,7 @@
 #include "codegen/core/ScalarOps.h"
 
 #include "ir/InferOps.h"
-#include "reference/Tensor.h"
+#include "ir/ConstantView.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -47,9 +47,12 @@
 using namespace mlir;
 using namespace mlir::infer;
 
-FailureOr<reference::Tensor> mlir::infer::constantData(Value v) {
-  return reference::Tensor::fromAttr(
-      outerValue(v).getDefiningOp<ConstantOp>().getValue());
+FailureOr<ConstantView> mlir::infer::constantData(Value v) {
+  auto c = outerValue(v).getDefiningOp<ConstantOp>();
+  std::optional<ConstantView> view = c ? ConstantView::get(c.getValue()) : std::nullopt;
+  if (!view)
+    return failure();
+  return *view;
 }
 
 namespace {
@@ -94,7 +97,7 @@ std::vector<char> toBytes(const std::vector<float> &v) {
 }
 
 /// W[M][K] -> [ceil(M/MR)][K][MR], zero rows past M.
-std::vector<float> packRows(const reference::Tensor &w, int64_t m, int64_t k,
+std::vector<float> packRows(const ConstantView &w, int64_t m, int64_t k,
                             int64_t mr) {
   int64_t panels = (m + mr - 1) / mr;
   std::vector<float> out(panels * k * mr, 0.0f);
@@ -103,14 +106,14 @@ std::vector<float> packRows(const reference::Tensor &w, int64_t m, int64_t k,
       for (int64_t r = 0; r < mr; ++r) {
         int64_t row = p * mr + r;
         if (row < m)
-          out[(p * k + kk) * mr + r] = static_cast<float>(w.floats()[row * k + kk]);
+          out[(p * k + kk) * mr + r] = static_cast<float>(w.getDouble(row * k + kk));
       }
   return out;
 }
 
 /// B(k, n) of a constant [K][N] (or [N][K] when transposed) packed into
 /// [N/NR][K][NR].
-std::vector<float> packCols(const reference::Tensor &bT, int64_t k, int64_t n,
+std::vector<float> packCols(const ConstantView &bT, int64_t k, int64_t n,
                             bool trans, int64_t nr) {
   int64_t tiles = (n + nr - 1) / nr;
   std::vector<float> out(tiles * k * nr, 0.0f);
@@ -120,7 +123,7 @@ std::vector<float> packCols(const reference::Tensor &bT, int64_t k, int64_t n,
         int64_t col = t * nr + j;
         if (col < n)
           out[(t * k + kk) * nr + j] = static_cast<float>(
-              bT.floats()[trans ? col * k + kk : kk * n + col]);
+              bT.getDouble(trans ? col * k + kk : kk * n + col));
       }
   return out;
 }
@@ -1051,7 +1054,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
   double alpha = 1;
   if (auto conv = llvm::dyn_cast<ConvOp>(anchor)) {
     s = convShape(conv);
-    FailureOr<reference::Tensor> w = constantData(conv.getWeight());
+    FailureOr<ConstantView> w = constantData(conv.getWeight());
     if (failed(w)) {
       error = "unreadable weights";
       return failure();
@@ -1060,7 +1063,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     if (cfg.variant == "dwconv") {
       std::vector<float> flat(w->size());
       for (int64_t i = 0; i < w->size(); ++i)
-        flat[i] = static_cast<float>(w->floats()[i]);
+        flat[i] = static_cast<float>(w->getDouble(i));
       wArg = addPacked(flat, MemRefType::get({s.m, s.kh * s.kw}, f32));
     } else if (cfg.variant == "conv_cm") {
       int64_t k = s.c * s.kh * s.kw, nr = cfg.nr();
@@ -1092,7 +1095,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     gk = typeOf(lhs).getShape().back();
     gm = typeOf(lhs).getNumElements() / gk;
     gn = typeOf(anchor->getResult(0)).getShape().back();
-    FailureOr<reference::Tensor> bT = constantData(rhs);
+    FailureOr<ConstantView> bT = constantData(rhs);
     if (failed(bT)) {
       error = "unreadable weights";
       return failure();
@@ -1120,14 +1123,14 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     wArg = addPacked(packCols(*bT, gk, gn, transB, cfg.nr()),
                      MemRefType::get({tiles, gk, cfg.nr()}, f32));
     if (c && beta != 0) {
-      FailureOr<reference::Tensor> cT = constantData(c);
+      FailureOr<ConstantView> cT = constantData(c);
       if (failed(cT)) {
         error = "unreadable bias";
         return failure();
       }
       std::vector<float> padded(tiles * cfg.nr(), 0.0f);
       for (int64_t i = 0; i < gn; ++i)
-        padded[i] = static_cast<float>(beta * cT->floats()[i]);
+        padded[i] = static_cast<float>(beta * cT->getDouble(i));
       biasArg = addPacked(padded, MemRefType::get({tiles * cfg.nr()}, f32));
     }
   }
@@ -1154,7 +1157,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
       continue;
     }
     if (step.read == EpilogueStep::Read::Scalar && isConstant(step.operand)) {
-      FailureOr<reference::Tensor> t = constantData(step.operand);
+      FailureOr<ConstantView> t = constantData(step.operand);
       if (failed(t)) {
         error = "unreadable epilogue constant";
         return failure();

@@ -27,6 +27,7 @@
 #define INFER_CODEGEN_CPU_CONTRACTIONTEMPLATES_H
 
 #include "codegen/core/TemplateKernel.h"
+#include "ir/ConstantView.h"
 #include "ir/InferOps.h"
 #include "codegen/cpu/CpuTarget.h"
 
@@ -36,12 +37,10 @@
 
 namespace mlir::infer {
 
-namespace reference {
-class Tensor;
-} // namespace reference
 
-/// The data of the constant `v` (through outerValue) stands for.
-FailureOr<reference::Tensor> constantData(Value v);
+/// The data of the constant `v` (through outerValue) stands for, in its
+/// own element type.
+FailureOr<ConstantView> constantData(Value v);
 
 /// The tile configuration chosen for `op` (a conv, gemm, matmul,
 /// attention or pool) on `target`, or null when no template applies (the

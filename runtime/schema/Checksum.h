@@ -40,6 +40,46 @@ inline uint64_t checksum(const void *data, size_t size) {
   return h;
 }
 
+/// checksum() over bytes given in pieces: the same value as one call on
+/// their concatenation, whatever the pieces' sizes.
+class IncrementalChecksum {
+public:
+  void update(const void *data, size_t size) {
+    const auto *p = static_cast<const uint8_t *>(data);
+    while (size > 0 && pending > 0 && pending < 8) {
+      word[pending++] = *p++;
+      --size;
+    }
+    if (pending == 8) {
+      step(word);
+      pending = 0;
+    }
+    for (; size >= 8; p += 8, size -= 8)
+      step(p);
+    for (; size > 0; --size)
+      word[pending++] = *p++;
+  }
+  uint64_t value() const {
+    uint64_t v = h;
+    for (size_t i = 0; i < pending; ++i) {
+      v ^= word[i];
+      v *= 0x100000001b3ull;
+    }
+    return v;
+  }
+
+private:
+  void step(const uint8_t *p) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h ^= w;
+    h *= 0x100000001b3ull;
+  }
+  uint64_t h = 0xcbf29ce484222325ull;
+  uint8_t word[8] = {};
+  size_t pending = 0;
+};
+
 /// Bytes the artifact's trailing checksum takes.
 inline constexpr size_t kArtifactTrailerBytes = 8;
 

@@ -34,6 +34,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <cstdio>
 
 using namespace mlir;
@@ -140,19 +141,24 @@ static std::string jsonReport(const infer::CompileResult &r, double seconds) {
   return report.dump(2) + "\n";
 }
 
-/// Writes each (path, bytes) to a temporary file next to it (removed on
-/// SIGINT / SIGTERM), then renames them all into place; on any failure
-/// none is left.
-static LogicalResult
-writeAll(const std::vector<std::pair<std::string, std::string>> &outputs,
-         std::string &error) {
+/// An output file and what writes its bytes.
+struct Output {
+  std::string path;
+  std::function<void(llvm::raw_ostream &)> write;
+};
+
+/// Writes each output to a temporary file next to it (removed on SIGINT /
+/// SIGTERM), then renames them all into place; on any failure none is
+/// left.
+static LogicalResult writeAll(const std::vector<Output> &outputs,
+                              std::string &error) {
   std::vector<llvm::sys::fs::TempFile> temps;
   auto discardAll = [&] {
     for (llvm::sys::fs::TempFile &t : temps)
       llvm::consumeError(t.discard());
     return failure();
   };
-  for (const auto &[path, bytes] : outputs) {
+  for (const auto &[path, write] : outputs) {
     llvm::Expected<llvm::sys::fs::TempFile> temp =
         llvm::sys::fs::TempFile::create(path + "-%%%%%%.tmp");
     if (!temp) {
@@ -162,7 +168,7 @@ writeAll(const std::vector<std::pair<std::string, std::string>> &outputs,
     }
     temps.push_back(std::move(*temp));
     llvm::raw_fd_ostream out(temps.back().FD, /*shouldClose=*/false);
-    out << bytes;
+    write(out);
     out.flush();
     if (out.has_error()) {
       error = "cannot write '" + path + "': " + out.error().message();
@@ -171,8 +177,8 @@ writeAll(const std::vector<std::pair<std::string, std::string>> &outputs,
     }
   }
   for (size_t i = 0; i < temps.size(); ++i)
-    if (llvm::Error e = temps[i].keep(outputs[i].first)) {
-      error = "cannot write '" + outputs[i].first + "': " +
+    if (llvm::Error e = temps[i].keep(outputs[i].path)) {
+      error = "cannot write '" + outputs[i].path + "': " +
               llvm::toString(std::move(e));
       for (size_t j = i + 1; j < temps.size(); ++j)
         llvm::consumeError(temps[j].discard());
@@ -271,18 +277,24 @@ int main(int argc, char **argv) {
   // Every output (artifact, PTX, report) is written to a temporary file
   // first and renamed into place only once all are written: a failure or
   // an interrupt leaves no output, half-written or alone.
-  std::vector<std::pair<std::string, std::string>> outputs;
-  outputs.push_back({outputPath, std::string(reinterpret_cast<const char *>(
-                                                 result->artifact.data()),
-                                             result->artifact.size())});
-  result->artifact.clear();
-  result->artifact.shrink_to_fit();
+  // The artifact streams out in pieces: its weights are never copied into
+  // one buffer with the rest.
+  std::vector<Output> outputs;
+  outputs.push_back({outputPath, [&](llvm::raw_ostream &os) {
+                       result->artifact.forEachPart(
+                           [&](const uint8_t *p, size_t n) {
+                             os.write(reinterpret_cast<const char *>(p), n);
+                           });
+                     }});
   if (!ptxPath.empty())
     for (auto &[name, text] : result->listings)
       if (name == "ptx")
-        outputs.push_back({ptxPath, text});
-  if (!reportPath.empty() && reportPath != "-")
-    outputs.push_back({reportPath, jsonReport(*result, seconds)});
+        outputs.push_back({ptxPath, [&text](llvm::raw_ostream &os) { os << text; }});
+  std::string report;
+  if (!reportPath.empty() && reportPath != "-") {
+    report = jsonReport(*result, seconds);
+    outputs.push_back({reportPath, [&](llvm::raw_ostream &os) { os << report; }});
+  }
   if (failed(writeAll(outputs, error)))
     return fail(error);
   if (!result->note.empty())
