@@ -10,6 +10,8 @@
 
 #include "codegen/Driver.h"
 #include "codegen/core/ArtifactWriter.h"
+#include "codegen/core/Passes.h"
+#include "codegen/core/SerializePlan.h"
 #include "codegen/core/TargetBackend.h"
 
 #include "ir/ConstantView.h"
@@ -51,7 +53,26 @@ LogicalResult runWithNodeErrors(PassManager &pm, ModuleOp module,
   });
   if (succeeded(pm.run(module)))
     return success();
-  error = diagnostic.empty() ? "graph optimization failed" : diagnostic;
+  error = diagnostic.empty() ? "compilation failed" : diagnostic;
+  return failure();
+}
+
+/// Calls `fn`; on failure `error` holds the first diagnostic it emitted,
+/// with the ONNX nodes of its location.
+LogicalResult withNodeErrors(MLIRContext *ctx, std::string &error,
+                             function_ref<LogicalResult()> fn) {
+  std::string diagnostic;
+  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty()) {
+      std::string where = describeNodes(d.getLocation());
+      diagnostic = (where.empty() ? "" : where + ": ") + d.str();
+    }
+    return success();
+  });
+  if (succeeded(fn()))
+    return success();
+  if (error.empty())
+    error = diagnostic.empty() ? "compilation failed" : diagnostic;
   return failure();
 }
 
@@ -95,10 +116,19 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   if (failed(checkStatic(fn, error)))
     return failure();
 
-  // The graph, shaped for the target.
+  // The graph, shaped for the target, then the codegen stages: tile
+  // configurations, kernels, buffers, the backend's lowering.
   PassManager pm(ctx, ModuleOp::getOperationName());
   if (options.configurePassManager)
     options.configurePassManager(pm);
+  if (options.codegen.dumpStages) {
+    // --dump-kernels: the kernel module after every stage that touches it.
+    ctx->disableMultithreading();
+    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
+                        [](Pass *, Operation *op) {
+                          return op->hasAttr(DispatchOp::getKernelsAttrName());
+                        });
+  }
   GraphShaping shaping = backend->graphShaping(options.precision);
   GraphPipelineOptions graph;
   graph.level = options.optLevel;
@@ -110,20 +140,13 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
       return backend->fusesIntoEpilogue(anchor, op);
     };
   buildGraphPipeline(pm, graph);
+  if (options.kernelTemplates)
+    backend->addConfigPasses(pm);
+  pm.addPass(createOutlineKernelsPass(*backend, options.kernelTemplates));
+  pm.addPass(createInferPlanBuffers());
+  backend->addLoweringPasses(pm, options.codegen);
   if (failed(runWithNodeErrors(pm, module, error)))
     return failure();
-  std::string dynamicError;
-  fn.walk([&](Operation *op) {
-    for (Value v : op->getResults())
-      if (auto t = llvm::dyn_cast<RankedTensorType>(v.getType()))
-        if (!t.hasStaticShape() && dynamicError.empty())
-          dynamicError = "a value of shape " + formatShape(t.getShape()) +
-                         " is still dynamic after shape inference";
-  });
-  if (!dynamicError.empty()) {
-    error = dynamicError;
-    return failure();
-  }
 
   CompileResult result;
   result.target = backend->artifactTarget();
@@ -133,30 +156,30 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   plan.target = backend->artifactTarget();
   if (auto src = module->getAttrOfType<StringAttr>("infer.source"))
     plan.source = src.str();
-  if (failed(describeInterface(fn, plan, error)))
+  if (failed(withNodeErrors(ctx, error,
+                            [&] { return describeInterface(fn, plan); })))
     return failure();
 
-  // Tile configurations (kept as attributes), kernels and the plan.
-  if (options.kernelTemplates)
-    backend->selectConfigs(fn);
-  auto kernels = std::make_unique<KernelModule>(ctx, *backend);
-  if (failed(buildPlan(fn, options.kernelTemplates ? backend.get() : nullptr,
-                       *kernels, plan, result.kernels, error)))
-    return failure();
-  if (kernels->size() > 0) {
-    FailureOr<BackendOutput> out =
-        backend->emitBinaries(*kernels, options.codegen, error);
-    if (failed(out))
-      return failure();
-    plan.binaries = std::move(out->binaries);
-    result.listings = std::move(out->listings);
-    result.note = std::move(out->note);
+  // Machine code; the kernels' IR goes once compiled.
+  if (ModuleOp kernels = KernelModule::find(module)) {
+    if (!kernels.getBody()->empty()) {
+      FailureOr<BackendOutput> out =
+          backend->emitBinaries(kernels, options.codegen, error);
+      if (failed(out))
+        return failure();
+      plan.binaries = std::move(out->binaries);
+      result.listings = std::move(out->listings);
+      result.note = std::move(out->note);
+    }
+    kernels.erase();
   }
+  // The plan, read off the graph; each weight moves into it.
+  if (failed(withNodeErrors(ctx, error, [&] {
+        return serializePlan(fn, plan, result.kernels);
+      })))
+    return failure();
   result.arenaBytes = plan.arenaSize;
   result.weightBytes = plan.constants.size();
-  // The kernels are binaries and the weights are in the plan now: the IR's
-  // copies go before the artifact takes its own.
-  kernels.reset();
   releaseAllWeights(ctx);
 #ifdef __GLIBC__
   // Give the freed weights back to the system: glibc keeps freed heap

@@ -16,7 +16,7 @@
 #define INFER_CODEGEN_DRIVER_H
 
 #include "codegen/core/KernelModule.h"
-#include "codegen/core/PlanBuilder.h"
+#include "codegen/core/SerializePlan.h"
 
 #include "mlir/IR/BuiltinOps.h"
 

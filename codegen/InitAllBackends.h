@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // Registers every backend with the driver (`--target=...`) and every
-// backend pass with the pass registry (infer-opt). Included by tools only.
+// backend pass with the pass registry (infer-opt), and the dialects of
+// every backend's kernel modules. Included by tools only.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,9 @@
 
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cuda/CudaBackend.h"
+#include "codegen/cuda/CudaKernels.h"
+
+#include "mlir/IR/DialectRegistry.h"
 
 namespace mlir::infer {
 
@@ -25,6 +29,14 @@ inline void registerAllTargetBackends() {
 inline void registerAllBackendPasses() {
   registerCpuBackendPasses();
   registerCudaBackendPasses();
+}
+
+/// The dialects of kernel modules on every target (what infer-opt must
+/// parse between codegen stages).
+inline void registerAllBackendDialects(DialectRegistry &registry) {
+  KernelModule::registerDialects(registry);
+  CpuKernelConvention().registerDialects(registry);
+  CudaKernelConvention().registerDialects(registry);
 }
 
 } // namespace mlir::infer

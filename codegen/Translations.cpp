@@ -4,9 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// `--emit-ptx` compiles a module of infer ops with the driver (graph passes
-// at -O2, one kernel per fusion group) for a CUDA target and prints the
-// listing the backend made of its kernels.
+// `--emit-ptx` and `--emit-llvmir` compile a module of infer ops with the
+// driver (the same passes as infer-compile: graph at -O2, select-config,
+// outline, plan, lower) and print a listing the backend made of its
+// kernels: the PTX of a CUDA target, the optimized LLVM IR of any target.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,7 @@
 #include "llvm/Support/CommandLine.h"
 
 using namespace mlir;
+using namespace mlir::infer;
 
 namespace {
 llvm::cl::opt<std::string>
@@ -28,25 +30,54 @@ llvm::cl::opt<std::string>
                             "sm_89, sm_90, sm_90a)"));
 } // namespace
 
+namespace {
+llvm::cl::opt<std::string> llvmIRTarget(
+    "llvmir-target", llvm::cl::init("cpu"),
+    llvm::cl::desc("--emit-llvmir: the target (cpu, cpu:<name>, cuda, "
+                   "cuda:<sm_XX>)"));
+
+/// Compiles `op` (a module of infer ops) for `target` and prints the
+/// backend's listing `name`.
+LogicalResult emitListing(Operation *op, raw_ostream &os, StringRef target,
+                          StringRef name, bool keepLLVMIR) {
+  auto module = llvm::dyn_cast<ModuleOp>(op);
+  if (!module)
+    return op->emitError("expects a module");
+  CompileOptions options;
+  options.target = target.str();
+  options.codegen.keepLLVMIR = keepLLVMIR;
+  std::string error;
+  FailureOr<CompileResult> result = compileModule(module, options, error);
+  if (failed(result))
+    return op->emitError(error);
+  for (auto &[listing, text] : result->listings)
+    if (listing == name) {
+      os << text;
+      return success();
+    }
+  return op->emitError() << "the backend made no " << name;
+}
+} // namespace
+
+void mlir::infer::registerEmitLLVMIRTranslation() {
+  TranslateFromMLIRRegistration registration(
+      "emit-llvmir",
+      "compile infer IR for a target (--llvmir-target) and print the "
+      "kernels' optimized LLVM IR",
+      [](Operation *op, raw_ostream &os) -> LogicalResult {
+        return emitListing(op, os, llvmIRTarget, "llvmir", /*keepLLVMIR=*/true);
+      },
+      [](DialectRegistry &registry) {
+        registry.insert<InferDialect, func::FuncDialect>();
+      });
+}
+
 void mlir::infer::registerEmitPtxTranslation() {
   TranslateFromMLIRRegistration registration(
       "emit-ptx", "compile infer IR for a CUDA GPU and print the PTX",
       [](Operation *op, raw_ostream &os) -> LogicalResult {
-        auto module = llvm::dyn_cast<ModuleOp>(op);
-        if (!module)
-          return op->emitError("--emit-ptx expects a module");
-        CompileOptions options;
-        options.target = "cuda:" + cudaArch;
-        std::string error;
-        FailureOr<CompileResult> result = compileModule(module, options, error);
-        if (failed(result))
-          return op->emitError(error);
-        for (auto &[name, text] : result->listings)
-          if (name == "ptx") {
-            os << text;
-            return success();
-          }
-        return op->emitError("the backend made no PTX");
+        return emitListing(op, os, "cuda:" + cudaArch, "ptx",
+                           /*keepLLVMIR=*/false);
       },
       [](DialectRegistry &registry) {
         registry.insert<InferDialect, func::FuncDialect>();

@@ -11,6 +11,8 @@ namespace mlir::infer {
 /// Registers `--emit-ptx` (and its `--cuda-arch` option) with
 /// mlir-translate's registry.
 void registerEmitPtxTranslation();
+/// Registers `--emit-llvmir` (and its `--llvmir-target` option).
+void registerEmitLLVMIRTranslation();
 } // namespace mlir::infer
 
 #endif // INFER_CODEGEN_TRANSLATIONS_H

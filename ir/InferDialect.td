@@ -42,6 +42,8 @@ def Infer_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 1;
   // `infer.tile` must hold a tile configuration its op can take.
   let hasOperationAttrVerify = 1;
+  // `infer.buffer` on a function argument must be a buffer.
+  let hasRegionArgAttrVerify = 1;
   let extraClassDeclaration = [{
     /// The attribute name of a kernel template's tile configuration.
     static constexpr ::llvm::StringLiteral getTileAttrName() {

@@ -48,4 +48,10 @@ public:
 #define GET_OP_CLASSES
 #include "ir/InferOps.h.inc"
 
+namespace mlir::infer {
+/// Verifies the plan's attributes on an op (`infer.buffers`,
+/// `infer.scratch_buffers`); success for other names.
+LogicalResult verifyPlanAttribute(Operation *op, NamedAttribute attr);
+} // namespace mlir::infer
+
 #endif // INFER_IR_INFEROPS_H

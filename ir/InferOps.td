@@ -26,5 +26,6 @@ include "InferTensorOps.td"
 include "InferQuantOps.td"
 include "InferFusionOps.td"
 include "InferCheckOps.td"
+include "InferPlanOps.td"
 
 #endif // INFER_OPS_TD

@@ -66,7 +66,7 @@ CudaTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
                                                      NamedAttribute attr) {
   if (attr.getName() != getTileAttrName())
-    return success();
+    return verifyPlanAttribute(op, attr);
   Attribute tile = attr.getValue();
   if (auto cpu = llvm::dyn_cast<CpuTileAttr>(tile)) {
     bool contraction = cpu.getKernel() != CpuKernel::attention &&

@@ -18,6 +18,8 @@
 #include "codegen/core/ScalarOps.h"
 #include "codegen/core/linalg/LowerToLinalg.h"
 
+#include "ir/InferOps.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
@@ -59,9 +61,12 @@ MemRefType mlir::infer::kernelMemrefOf(Value v) {
 
 KernelConvention::~KernelConvention() = default;
 
-KernelModule::KernelModule(MLIRContext *ctx, const KernelConvention &convention)
-    : context(ctx), convention(convention) {
-  DialectRegistry registry;
+namespace {
+/// Where a kernel module keeps its kernels' signatures.
+constexpr llvm::StringLiteral kSignaturesAttr = "infer.signatures";
+} // namespace
+
+void KernelModule::registerDialects(DialectRegistry &registry) {
   arith::registerBufferizableOpInterfaceExternalModels(registry);
   linalg::registerBufferizableOpInterfaceExternalModels(registry);
   scf::registerBufferizableOpInterfaceExternalModels(registry);
@@ -71,15 +76,47 @@ KernelModule::KernelModule(MLIRContext *ctx, const KernelConvention &convention)
   bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
-  ctx->appendDialectRegistry(registry);
-  ctx->loadDialect<func::FuncDialect, linalg::LinalgDialect,
-                   tensor::TensorDialect, arith::ArithDialect,
-                   math::MathDialect, scf::SCFDialect, memref::MemRefDialect,
-                   bufferization::BufferizationDialect, LLVM::LLVMDialect,
-                   affine::AffineDialect, cf::ControlFlowDialect,
-                   vector::VectorDialect, index::IndexDialect>();
-  convention.loadDialects(ctx);
-  module = ModuleOp::create(UnknownLoc::get(ctx));
+  registry.insert<func::FuncDialect, linalg::LinalgDialect,
+                  tensor::TensorDialect, arith::ArithDialect, math::MathDialect,
+                  scf::SCFDialect, memref::MemRefDialect,
+                  bufferization::BufferizationDialect, LLVM::LLVMDialect,
+                  affine::AffineDialect, cf::ControlFlowDialect,
+                  vector::VectorDialect, index::IndexDialect>();
+}
+
+ModuleOp KernelModule::find(ModuleOp parent) {
+  for (auto m : parent.getOps<ModuleOp>())
+    if (m->hasAttr(DispatchOp::getKernelsAttrName()))
+      return m;
+  return nullptr;
+}
+
+KernelModule::KernelModule(ModuleOp parent, const KernelConvention &convention)
+    : context(parent.getContext()), convention(convention) {
+  // The passes building kernels declare the dialects (registerDialects);
+  // outside a pass they are loaded here.
+  DialectRegistry registry;
+  registerDialects(registry);
+  convention.registerDialects(registry);
+  context->appendDialectRegistry(registry);
+  for (StringRef name : registry.getDialectNames())
+    context->getOrLoadDialect(name);
+  module = find(parent);
+  if (!module) {
+    OpBuilder b(context);
+    b.setInsertionPointToEnd(parent.getBody());
+    module = ModuleOp::create(b, parent.getLoc(), StringRef("kernels"));
+    module->setAttr(DispatchOp::getKernelsAttrName(), b.getUnitAttr());
+  }
+}
+
+std::string KernelModule::nextSymbol() {
+  SymbolTable symbols(module);
+  while (true) {
+    std::string name = "infer_kernel_" + std::to_string(count++);
+    if (!symbols.lookup(name) && !symbols.lookup(name + "_impl"))
+      return name;
+  }
 }
 
 FailureOr<KernelInfo> KernelModule::addKernel(ArrayRef<Operation *> ops,
@@ -88,7 +125,7 @@ FailureOr<KernelInfo> KernelModule::addKernel(ArrayRef<Operation *> ops,
                                               StringRef kind,
                                               std::string &error) {
   OpBuilder b(context);
-  b.setInsertionPointToEnd(module->getBody());
+  b.setInsertionPointToEnd(module.getBody());
   Location loc = ops.empty() ? UnknownLoc::get(context) : ops.front()->getLoc();
   SmallVector<Type> args;
   for (Value v : inputs)
@@ -171,41 +208,54 @@ std::vector<uint64_t> KernelModule::argBytesOf(ArrayRef<Type> args) {
 
 void KernelModule::recordSignature(const KernelInfo &info,
                                    ArrayRef<uint64_t> argBytes) {
-  std::vector<uint64_t> sig{static_cast<uint64_t>(info.grid), argBytes.size()};
-  sig.insert(sig.end(), argBytes.begin(), argBytes.end());
+  SmallVector<int64_t> sig{info.grid, static_cast<int64_t>(argBytes.size())};
+  sig.append(argBytes.begin(), argBytes.end());
   // The tensor maps the code expects (what a GPU runtime checks before
   // encoding them): argument, dtype, rank, swizzle, box (4 words). None on
   // the CPU, whose loader stops reading after the arguments.
   sig.push_back(info.tensorMaps.size());
   for (const ArtifactTensorMap &t : info.tensorMaps) {
-    sig.insert(sig.end(), {t.arg, t.dtype, t.dims.size(), t.swizzle});
+    sig.append({t.arg, t.dtype, static_cast<int64_t>(t.dims.size()), t.swizzle});
     for (size_t d = 0; d < 4; ++d)
       sig.push_back(d < t.box.size() ? t.box[d] : 0);
   }
-  signatures.push_back({info.symbol, std::move(sig)});
+  NamedAttrList all(
+      module->getAttrOfType<DictionaryAttr>(kSignaturesAttr));
+  all.set(info.symbol, DenseI64ArrayAttr::get(context, sig));
+  module->setAttr(kSignaturesAttr, all.getDictionary(context));
 }
 
 std::unique_ptr<llvm::Module>
-KernelModule::translateAndOptimize(llvm::LLVMContext &llvmContext,
-                                   llvm::TargetMachine &tm,
-                                   unsigned signatureAddressSpace,
-                                   const CodegenOptions &options,
-                                   std::string &error) {
+mlir::infer::translateKernels(ModuleOp kernels, llvm::LLVMContext &llvmContext,
+                              llvm::TargetMachine &tm,
+                              unsigned signatureAddressSpace,
+                              const CodegenOptions &options,
+                              std::string &error, std::string *llvmIR) {
+  // The signatures go in as globals of their own, not as a module
+  // attribute the translation would not understand.
+  auto signatures = kernels->getAttrOfType<DictionaryAttr>(kSignaturesAttr);
+  kernels->removeAttr(kSignaturesAttr);
   std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(*module, llvmContext, "infer_kernels");
+      translateModuleToLLVMIR(kernels, llvmContext, "infer_kernels");
+  if (signatures)
+    kernels->setAttr(kSignaturesAttr, signatures);
   if (!llvmModule) {
     error = "translation of the kernels to LLVM IR failed";
     return nullptr;
   }
   // Each kernel's signature, next to its code.
   auto i64 = llvm::Type::getInt64Ty(llvmContext);
-  for (auto &[symbol, sig] : signatures) {
+  for (NamedAttribute entry : signatures ? signatures.getValue()
+                                         : ArrayRef<NamedAttribute>()) {
+    ArrayRef<int64_t> sig =
+        llvm::cast<DenseI64ArrayAttr>(entry.getValue()).asArrayRef();
+    std::vector<uint64_t> words(sig.begin(), sig.end());
     auto *global = new llvm::GlobalVariable(
-        *llvmModule, llvm::ArrayType::get(i64, sig.size()),
+        *llvmModule, llvm::ArrayType::get(i64, words.size()),
         /*isConstant=*/true, llvm::GlobalValue::ExternalLinkage,
-        llvm::ConstantDataArray::get(llvmContext, llvm::ArrayRef<uint64_t>(sig)),
-        symbol + "_info", nullptr, llvm::GlobalValue::NotThreadLocal,
-        signatureAddressSpace);
+        llvm::ConstantDataArray::get(llvmContext, llvm::ArrayRef<uint64_t>(words)),
+        entry.getName().str() + "_info", nullptr,
+        llvm::GlobalValue::NotThreadLocal, signatureAddressSpace);
     global->setAlignment(llvm::Align(8));
   }
   llvmModule->setDataLayout(tm.createDataLayout());
@@ -217,6 +267,9 @@ KernelModule::translateAndOptimize(llvm::LLVMContext &llvmContext,
   }
   if (options.dumpStages)
     llvmModule->print(llvm::errs(), nullptr);
+  if (options.keepLLVMIR && llvmIR) {
+    llvm::raw_string_ostream os(*llvmIR);
+    llvmModule->print(os, nullptr);
+  }
   return llvmModule;
 }
-

@@ -34,6 +34,7 @@ class TargetMachine;
 } // namespace llvm
 
 namespace mlir {
+class DialectRegistry;
 namespace func {
 class FuncOp;
 } // namespace func
@@ -59,6 +60,8 @@ struct CodegenOptions {
   bool dumpStages = false;
   /// Keep intermediate files (object, shared object, PTX) here when set.
   std::string keepDir;
+  /// Keep the optimized LLVM IR of the kernels as the listing "llvmir".
+  bool keepLLVMIR = false;
 };
 
 /// How one target's generic kernels are called and split: the index
@@ -76,13 +79,25 @@ public:
   /// not split runs whole (grid 1).
   virtual void split(func::FuncOp &fn, unsigned firstIndexArg,
                      KernelInfo &info) const = 0;
-  /// Loads the dialects the target's kernels use beyond the core ones.
-  virtual void loadDialects(MLIRContext *context) const {}
+  /// Adds the dialects the target's kernels use beyond the core ones
+  /// (what the passes building and lowering them declare).
+  virtual void registerDialects(DialectRegistry &registry) const {}
 };
 
+/// The kernels of a compiled model live in a module nested in the model's
+/// module, marked `infer.kernels` (one per model): the graph's dispatches
+/// name them, and each codegen stage reads and writes them in place.
 class KernelModule {
 public:
-  KernelModule(MLIRContext *context, const KernelConvention &convention);
+  /// The kernel module of `parent` (created when it has none), building
+  /// kernels split by `convention`.
+  KernelModule(ModuleOp parent, const KernelConvention &convention);
+
+  /// The kernel module nested in `parent`, or null.
+  static ModuleOp find(ModuleOp parent);
+  /// Adds the dialects every kernel module uses and their interfaces
+  /// (bufferization, tiling, LLVM IR translation) to `registry`.
+  static void registerDialects(DialectRegistry &registry);
 
   /// Adds a generic kernel computing `ops` (in order, topologically
   /// sorted) from `inputs` to `outputs`. Constants inside `ops` are
@@ -92,40 +107,37 @@ public:
                                   ArrayRef<Value> outputs, StringRef kind,
                                   std::string &error);
 
-  /// A new kernel symbol ("infer_kernel_<n>").
-  std::string nextSymbol() { return "infer_kernel_" + std::to_string(count++); }
+  /// A new kernel symbol ("infer_kernel_<n>"), unused in the module.
+  std::string nextSymbol();
 
   /// Records `info`'s signature: grid, the byte size of each argument, and
-  /// the tensor maps the code expects.
+  /// the tensor maps the code expects (kept in the module's
+  /// `infer.signatures` so that the binary carries it next to the code).
   void recordSignature(const KernelInfo &info, ArrayRef<uint64_t> argBytes);
   /// The byte sizes of memref arguments.
   static std::vector<uint64_t> argBytesOf(ArrayRef<Type> memrefs);
 
-  /// Translates the module (lowered to the LLVM dialect by the backend) to
-  /// LLVM IR for `tm`, adds every kernel's signature as a `<symbol>_info`
-  /// global (in `signatureAddressSpace`) and optimizes it (-O3); null with
-  /// `error` on failure.
-  std::unique_ptr<llvm::Module>
-  translateAndOptimize(llvm::LLVMContext &llvmContext, llvm::TargetMachine &tm,
-                       unsigned signatureAddressSpace,
-                       const CodegenOptions &options, std::string &error);
-
-  ModuleOp getModule() { return *module; }
+  ModuleOp getModule() { return module; }
   MLIRContext *getContext() { return context; }
-
-  /// The number of kernels added.
-  size_t size() const { return count; }
 
 private:
   MLIRContext *context;
   const KernelConvention &convention;
-  OwningOpRef<ModuleOp> module;
+  ModuleOp module;
   size_t count = 0;
-  /// Per kernel symbol: its grid and the byte size of each argument, stored
-  /// in the binary as `<symbol>_info` so the loader can check a plan
-  /// against the code it launches.
-  std::vector<std::pair<std::string, std::vector<uint64_t>>> signatures;
 };
+
+/// Translates `kernels` (a kernel module lowered to the LLVM dialect by its
+/// backend) to LLVM IR for `tm`, adds every kernel's signature as a
+/// `<symbol>_info` global (in `signatureAddressSpace`) so the loader can
+/// check a plan against the code it launches, and optimizes it (-O3); null
+/// with `error` on failure. With `options.keepLLVMIR`, `llvmIR` receives the
+/// optimized module's text.
+std::unique_ptr<llvm::Module>
+translateKernels(ModuleOp kernels, llvm::LLVMContext &llvmContext,
+                 llvm::TargetMachine &tm, unsigned signatureAddressSpace,
+                 const CodegenOptions &options, std::string &error,
+                 std::string *llvmIR = nullptr);
 
 /// The memref type a generic kernel takes for tensor value `v` (storage
 /// element type).

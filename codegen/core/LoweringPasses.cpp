@@ -155,26 +155,3 @@ void mlir::infer::addLoopsToLLVMPasses(OpPassManager &pm,
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
 }
-
-LogicalResult mlir::infer::runKernelPipeline(PassManager &pm, ModuleOp module,
-                                             const CodegenOptions &options,
-                                             StringRef what,
-                                             std::string &error) {
-  MLIRContext *context = module.getContext();
-  std::string diagnostic;
-  ScopedDiagnosticHandler handler(context, [&](Diagnostic &d) {
-    if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty())
-      diagnostic = d.str();
-    return success();
-  });
-  if (options.dumpStages) {
-    context->disableMultithreading();
-    pm.enableIRPrinting([](Pass *, Operation *) { return false; },
-                        [](Pass *, Operation *) { return true; });
-  }
-  if (failed(pm.run(module))) {
-    error = what.str() + " code generation failed: " + diagnostic;
-    return failure();
-  }
-  return success();
-}

@@ -51,13 +51,6 @@ createApproximateMathPass(std::vector<std::string> expand,
 void addLoopsToLLVMPasses(OpPassManager &pm, std::unique_ptr<Pass> math,
                           bool mathToLibm);
 
-/// Runs `pm` on `module`, printing the IR after every pass when the
-/// options say so; on failure `error` names `what` and the first
-/// diagnostic.
-LogicalResult runKernelPipeline(PassManager &pm, ModuleOp module,
-                                const CodegenOptions &options, StringRef what,
-                                std::string &error);
-
 } // namespace infer
 } // namespace mlir
 

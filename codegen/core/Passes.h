@@ -22,6 +22,13 @@ namespace mlir::infer {
 #define GEN_PASS_REGISTRATION
 #include "codegen/core/Passes.h.inc"
 
+class TargetBackend;
+
+/// infer-outline-kernels for `backend` (not owned; it outlives the pass),
+/// with its templates unless `templates` is false.
+std::unique_ptr<Pass> createOutlineKernelsPass(const TargetBackend &backend,
+                                               bool templates);
+
 } // namespace mlir::infer
 
 #endif // INFER_CODEGEN_PASSES_H

@@ -29,6 +29,10 @@
 #include <string>
 #include <vector>
 
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
 namespace mlir::infer {
 
 /// How the graph pipeline shapes the graph for a target.
@@ -67,14 +71,22 @@ public:
   /// (typed `infer.tile` attributes); the select-config pass of the
   /// backend runs this.
   virtual void selectConfigs(func::FuncOp fn) const = 0;
+  /// Adds the backend's select-config pass (on functions) to `pm`.
+  virtual void addConfigPasses(OpPassManager &pm) const = 0;
+  /// Adds the passes lowering the kernel module (after
+  /// infer-outline-kernels) to what emitBinaries takes: the LLVM dialect
+  /// with the backend's entry points.
+  virtual void addLoweringPasses(OpPassManager &pm,
+                                 const CodegenOptions &options) const = 0;
   /// A template kernel for `group`, or none when no template applies (the
   /// group then becomes a generic kernel); failure is an error in a
   /// template that applied.
   virtual FailureOr<std::optional<TemplateKernel>>
   buildTemplate(const KernelGroup &group, KernelModule &kernels,
                 std::string &error) const = 0;
-  /// Lowers every kernel of `kernels` to machine code.
-  virtual FailureOr<BackendOutput> emitBinaries(KernelModule &kernels,
+  /// Machine code of `kernels`, a kernel module its lowering passes
+  /// lowered.
+  virtual FailureOr<BackendOutput> emitBinaries(ModuleOp kernels,
                                                 const CodegenOptions &options,
                                                 std::string &error) const = 0;
 };

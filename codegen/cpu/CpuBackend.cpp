@@ -11,6 +11,9 @@
 
 #include "ir/InferOps.h"
 
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
 using namespace mlir;
 using namespace mlir::infer;
 
@@ -92,14 +95,26 @@ CpuBackend::buildTemplate(const KernelGroup &g, KernelModule &kernels,
   return Result(std::move(*tk));
 }
 
-FailureOr<BackendOutput> CpuBackend::emitBinaries(KernelModule &kernels,
+void CpuBackend::addConfigPasses(OpPassManager &pm) const {
+  pm.addNestedPass<func::FuncOp>(createCpuSelectConfigPass(*this));
+}
+
+void CpuBackend::addLoweringPasses(OpPassManager &pm,
+                                   const CodegenOptions &) const {
+  pm.addPass(createCpuLowerKernelsPass());
+}
+
+FailureOr<BackendOutput> CpuBackend::emitBinaries(ModuleOp kernels,
                                                   const CodegenOptions &options,
                                                   std::string &error) const {
+  std::string llvmIR;
   FailureOr<std::vector<char>> so =
-      compileCpuKernels(kernels, *target, options, error);
+      compileCpuKernels(kernels, *target, options, error, &llvmIR);
   if (failed(so))
     return failure();
   BackendOutput out;
+  if (options.keepLLVMIR)
+    out.listings.push_back({"llvmir", std::move(llvmIR)});
   out.binaries.push_back({"cpu", "elf-shared-object", target->cpu,
                           target->requiredFeatures, std::move(*so)});
   return out;

@@ -21,6 +21,10 @@
 
 #include <memory>
 
+namespace mlir {
+class Pass;
+} // namespace mlir
+
 namespace mlir::infer {
 
 class CpuBackend : public TargetBackend {
@@ -34,10 +38,13 @@ public:
   std::string machineName() const override { return target->cpu; }
   GraphShaping graphShaping(StringRef precision) const override;
   void selectConfigs(func::FuncOp fn) const override;
+  void addConfigPasses(OpPassManager &pm) const override;
+  void addLoweringPasses(OpPassManager &pm,
+                         const CodegenOptions &options) const override;
   FailureOr<std::optional<TemplateKernel>>
   buildTemplate(const KernelGroup &group, KernelModule &kernels,
                 std::string &error) const override;
-  FailureOr<BackendOutput> emitBinaries(KernelModule &kernels,
+  FailureOr<BackendOutput> emitBinaries(ModuleOp kernels,
                                         const CodegenOptions &options,
                                         std::string &error) const override;
 
@@ -55,8 +62,15 @@ private:
 /// Registers `--target=cpu[:<cpu>]` with the driver.
 void registerCpuBackend();
 
-/// Registers the CPU backend's passes (infer-cpu-select-config).
+/// Registers the CPU backend's passes (infer-cpu-select-config,
+/// infer-cpu-lower-kernels).
 void registerCpuBackendPasses();
+
+/// infer-cpu-select-config for `backend`'s CPU (not owned).
+std::unique_ptr<Pass> createCpuSelectConfigPass(const CpuBackend &backend);
+
+/// infer-cpu-lower-kernels.
+std::unique_ptr<Pass> createCpuLowerKernelsPass();
 
 } // namespace mlir::infer
 

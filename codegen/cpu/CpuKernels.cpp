@@ -160,14 +160,9 @@ FailureOr<KernelInfo> mlir::infer::addMemrefKernel(KernelModule &kernels,
   return info;
 }
 
-FailureOr<std::vector<char>>
-mlir::infer::compileCpuKernels(KernelModule &kernels, const CpuTarget &target,
-                               const CodegenOptions &options,
-                               std::string &error) {
-  MLIRContext *context = kernels.getContext();
+void mlir::infer::addCpuLoweringPasses(OpPassManager &pm) {
   // Bufferized; heap temporaries freed; math as polynomials where MLIR has
   // an accurate one (vectorizable), the rest through libm.
-  PassManager pm(context);
   addBufferizationPasses(pm);
   bufferization::buildBufferDeallocationPipeline(pm);
   addLoopsToLLVMPasses(pm,
@@ -176,10 +171,15 @@ mlir::infer::compileCpuKernels(KernelModule &kernels, const CpuTarget &target,
                                 "log2", "sin", "cos", "rsqrt"}),
                        /*mathToLibm=*/true);
   pm.addPass(createReconcileUnrealizedCastsPass());
-  if (failed(runKernelPipeline(pm, kernels.getModule(), options, "CPU", error)))
-    return failure();
-  addEntryPoints(kernels.getModule());
+}
 
+void mlir::infer::addCpuEntryPoints(ModuleOp kernels) { addEntryPoints(kernels); }
+
+FailureOr<std::vector<char>>
+mlir::infer::compileCpuKernels(ModuleOp kernels, const CpuTarget &target,
+                               const CodegenOptions &options,
+                               std::string &error, std::string *llvmIR) {
+  MLIRContext *context = kernels.getContext();
   std::string diagnostic;
   ScopedDiagnosticHandler handler(context, [&](Diagnostic &d) {
     if (d.getSeverity() == DiagnosticSeverity::Error && diagnostic.empty())
@@ -187,8 +187,9 @@ mlir::infer::compileCpuKernels(KernelModule &kernels, const CpuTarget &target,
     return success();
   });
   llvm::LLVMContext llvmContext;
-  std::unique_ptr<llvm::Module> llvmModule = kernels.translateAndOptimize(
-      llvmContext, *target.machine, /*signatureAddressSpace=*/0, options, error);
+  std::unique_ptr<llvm::Module> llvmModule = translateKernels(
+      kernels, llvmContext, *target.machine, /*signatureAddressSpace=*/0,
+      options, error, llvmIR);
   if (!llvmModule) {
     if (!diagnostic.empty())
       error += ": " + diagnostic;

@@ -21,6 +21,10 @@
 
 #include <vector>
 
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
 namespace mlir::infer {
 
 /// CPU kernels take [begin, end) of their grid; generic ones split along
@@ -44,12 +48,23 @@ FailureOr<KernelInfo> addMemrefKernel(KernelModule &kernels, StringRef kind,
                                       Location loc, ArrayRef<MemRefType> args,
                                       MemrefBodyFn build, std::string &error);
 
-/// Lowers every kernel of `kernels` to machine code for `target` and links
-/// a shared object whose entry points have the runtime's signature.
-FailureOr<std::vector<char>> compileCpuKernels(KernelModule &kernels,
+/// The passes lowering a kernel module to the LLVM dialect: one-shot
+/// bufferization, deallocation, loops, math as polynomials or libm calls.
+void addCpuLoweringPasses(OpPassManager &pm);
+
+/// Adds `void <symbol>(void **args, int64_t begin, int64_t end)` calling
+/// each lowered `<symbol>_impl` (the runtime's calling convention).
+void addCpuEntryPoints(ModuleOp kernels);
+
+/// Compiles `kernels` (lowered by infer-cpu-lower-kernels) for `target`
+/// and links a shared object whose entry points have the runtime's
+/// signature.
+/// With `options.keepLLVMIR`, `llvmIR` receives the optimized LLVM IR.
+FailureOr<std::vector<char>> compileCpuKernels(ModuleOp kernels,
                                                const CpuTarget &target,
                                                const CodegenOptions &options,
-                                               std::string &error);
+                                               std::string &error,
+                                               std::string *llvmIR = nullptr);
 
 } // namespace mlir::infer
 

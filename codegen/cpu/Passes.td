@@ -28,4 +28,20 @@ def InferCpuSelectConfig : Pass<"infer-cpu-select-config", "::mlir::func::FuncOp
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferCpuLowerKernels : Pass<"infer-cpu-lower-kernels", "::mlir::ModuleOp"> {
+  let summary = "Lower the kernel module to the LLVM dialect for the CPU";
+  let description = [{
+    The CPU backend's lowering stage, after `infer-outline-kernels`: the
+    kernel module (the nested module marked `infer.kernels`) is bufferized
+    (one-shot; temporaries of static shape up to 64 KiB on the stack, the
+    rest freed), its linalg ops become loops, math functions become
+    polynomials where MLIR has an accurate one (vectorizable) or libm
+    calls, and everything goes to the LLVM dialect with bare-pointer
+    calls. Each `<symbol>_impl` then gets the runtime's entry point
+    `void <symbol>(void **args, int64_t begin, int64_t end)`. What remains
+    (LLVM IR, -O3, object code, lld) is the backend's binary emission.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // INFER_CODEGEN_CPU_PASSES_TD

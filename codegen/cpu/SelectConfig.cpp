@@ -23,7 +23,11 @@ namespace {
 struct CpuSelectConfigPass
     : infer::impl::InferCpuSelectConfigBase<CpuSelectConfigPass> {
   using Base::Base;
+  explicit CpuSelectConfigPass(const CpuBackend &backend) : backend(&backend) {}
+
   void runOnOperation() override {
+    if (backend)
+      return backend->selectConfigs(getOperation());
     std::string error;
     std::unique_ptr<CpuTarget> target = createCpuTarget(cpu, error);
     if (!target) {
@@ -32,11 +36,22 @@ struct CpuSelectConfigPass
     }
     CpuBackend(std::move(target)).selectConfigs(getOperation());
   }
+
+  /// The driver's backend (null: one for the `cpu` option).
+  const CpuBackend *backend = nullptr;
 };
 } // namespace
+
+std::unique_ptr<Pass>
+mlir::infer::createCpuSelectConfigPass(const CpuBackend &backend) {
+  return std::make_unique<CpuSelectConfigPass>(backend);
+}
 
 void mlir::infer::registerCpuBackendPasses() {
   registerPass([]() -> std::unique_ptr<Pass> {
     return std::make_unique<CpuSelectConfigPass>();
+  });
+  registerPass([]() -> std::unique_ptr<Pass> {
+    return createCpuLowerKernelsPass();
   });
 }

@@ -10,6 +10,9 @@
 #include "ir/Fusion.h"
 #include "ir/InferOps.h"
 
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
 using namespace mlir;
 using namespace mlir::infer;
 
@@ -56,7 +59,16 @@ CudaBackend::buildTemplate(const KernelGroup &group, KernelModule &kernels,
   return buildCudaTemplate(group, *target, kernels, error);
 }
 
-FailureOr<BackendOutput> CudaBackend::emitBinaries(KernelModule &kernels,
+void CudaBackend::addConfigPasses(OpPassManager &pm) const {
+  pm.addNestedPass<func::FuncOp>(createCudaSelectConfigPass(*this));
+}
+
+void CudaBackend::addLoweringPasses(OpPassManager &pm,
+                                    const CodegenOptions &) const {
+  pm.addPass(createCudaLowerKernelsPass());
+}
+
+FailureOr<BackendOutput> CudaBackend::emitBinaries(ModuleOp kernels,
                                                    const CodegenOptions &options,
                                                    std::string &error) const {
   FailureOr<CudaBinaries> bins = compileCudaKernels(kernels, *target, options, error);
@@ -69,6 +81,8 @@ FailureOr<BackendOutput> CudaBackend::emitBinaries(KernelModule &kernels,
   if (!bins->cubin.empty())
     out.binaries.push_back({"cuda", "cubin", target->arch, {}, std::move(bins->cubin)});
   out.listings.push_back({"ptx", std::move(bins->ptx)});
+  if (options.keepLLVMIR)
+    out.listings.push_back({"llvmir", std::move(bins->llvmIR)});
   return out;
 }
 

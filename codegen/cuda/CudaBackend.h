@@ -20,6 +20,10 @@
 
 #include <memory>
 
+namespace mlir {
+class Pass;
+} // namespace mlir
+
 namespace mlir::infer {
 
 class CudaBackend : public TargetBackend {
@@ -34,10 +38,13 @@ public:
   GraphShaping graphShaping(StringRef precision) const override;
   bool fusesIntoEpilogue(Operation *anchor, Operation *op) const override;
   void selectConfigs(func::FuncOp fn) const override;
+  void addConfigPasses(OpPassManager &pm) const override;
+  void addLoweringPasses(OpPassManager &pm,
+                         const CodegenOptions &options) const override;
   FailureOr<std::optional<TemplateKernel>>
   buildTemplate(const KernelGroup &group, KernelModule &kernels,
                 std::string &error) const override;
-  FailureOr<BackendOutput> emitBinaries(KernelModule &kernels,
+  FailureOr<BackendOutput> emitBinaries(ModuleOp kernels,
                                         const CodegenOptions &options,
                                         std::string &error) const override;
 
@@ -46,8 +53,8 @@ public:
              KernelInfo &info) const override {
     convention.split(fn, firstIndexArg, info);
   }
-  void loadDialects(MLIRContext *context) const override {
-    convention.loadDialects(context);
+  void registerDialects(DialectRegistry &registry) const override {
+    convention.registerDialects(registry);
   }
 
 private:
@@ -58,8 +65,15 @@ private:
 /// Registers `--target=cuda[:sm_XX]` with the driver.
 void registerCudaBackend();
 
-/// Registers the CUDA backend's passes (infer-cuda-select-config).
+/// Registers the CUDA backend's passes (infer-cuda-select-config,
+/// infer-cuda-lower-kernels).
 void registerCudaBackendPasses();
+
+/// infer-cuda-select-config for `backend`'s GPU (not owned).
+std::unique_ptr<Pass> createCudaSelectConfigPass(const CudaBackend &backend);
+
+/// infer-cuda-lower-kernels.
+std::unique_ptr<Pass> createCudaLowerKernelsPass();
 
 } // namespace mlir::infer
 

@@ -156,9 +156,9 @@ int64_t splitForGpu(func::FuncOp &fn, unsigned linearArg) {
 }
 
 
-/// Adds `.entry symbol(ptr...)` for every `<symbol>_impl`; fails when a
-/// kernel lost its thread count.
-LogicalResult addCudaEntryPoints(ModuleOp module, std::string &error) {
+} // namespace
+
+LogicalResult mlir::infer::addCudaEntryPoints(ModuleOp module) {
   MLIRContext *ctx = module.getContext();
   OpBuilder b(ctx);
   auto ptr = LLVM::LLVMPointerType::get(ctx);
@@ -181,11 +181,9 @@ LogicalResult addCudaEntryPoints(ModuleOp module, std::string &error) {
   }
   for (LLVM::LLVMFuncOp impl : impls) {
     auto threads = impl->getAttrOfType<IntegerAttr>("infer.threads");
-    if (!threads) {
-      error = "internal: CUDA kernel " + impl.getName().str() +
-              " has no thread count";
-      return failure();
-    }
+    if (!threads)
+      return impl.emitError() << "has no thread count (infer.threads): it was "
+                                 "not split by the CUDA convention";
     impl.setLinkage(LLVM::Linkage::Internal);
     Location loc = impl.getLoc();
     b.setInsertionPointToEnd(module.getBody());
@@ -220,7 +218,6 @@ LogicalResult addCudaEntryPoints(ModuleOp module, std::string &error) {
   return success();
 }
 
-} // namespace
 
 FailureOr<KernelInfo> mlir::infer::addCudaKernel(KernelModule &kernels,
                                                  KernelInfo info,
@@ -262,26 +259,15 @@ void CudaKernelConvention::split(func::FuncOp &fn, unsigned firstIndexArg,
               IntegerAttr::get(IntegerType::get(fn.getContext(), 64), threads));
 }
 
-void CudaKernelConvention::loadDialects(MLIRContext *context) const {
-  context->loadDialect<NVVM::NVVMDialect>();
+void CudaKernelConvention::registerDialects(DialectRegistry &registry) const {
+  registry.insert<NVVM::NVVMDialect>();
+  registerNVVMDialectTranslation(registry);
 }
 
-FailureOr<CudaBinaries>
-mlir::infer::compileCudaKernels(KernelModule &kernels, const CudaTarget &target,
-                                const CodegenOptions &options,
-                                std::string &error) {
-  MLIRContext *context = kernels.getContext();
-  ModuleOp module = kernels.getModule();
-  context->loadDialect<NVVM::NVVMDialect>();
-  DialectRegistry registry;
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  registerNVVMDialectTranslation(registry);
-  context->appendDialectRegistry(registry);
+void mlir::infer::addCudaLoweringPasses(OpPassManager &pm) {
   // Every temporary in thread-local memory (no device malloc); every math
   // function that is not an NVPTX instruction expanded or approximated
   // (there is no libm); NVVM ops without an intrinsic as inline PTX.
-  PassManager pm(context);
   addBufferizationPasses(pm);
   pm.addPass(createHoistAllocsToStackPass());
   addLoopsToLLVMPasses(
@@ -293,14 +279,18 @@ mlir::infer::compileCudaKernels(KernelModule &kernels, const CudaTarget &target,
       /*mathToLibm=*/false);
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
-  if (failed(runKernelPipeline(pm, module, options, "CUDA", error)) ||
-      failed(addCudaEntryPoints(module, error)))
-    return failure();
+}
 
+FailureOr<CudaBinaries>
+mlir::infer::compileCudaKernels(ModuleOp module, const CudaTarget &target,
+                                const CodegenOptions &options,
+                                std::string &error) {
+  CudaBinaries out;
   llvm::LLVMContext llvmContext;
   // The signature globals live in global memory (address space 1).
-  std::unique_ptr<llvm::Module> llvmModule = kernels.translateAndOptimize(
-      llvmContext, *target.machine, /*signatureAddressSpace=*/1, options, error);
+  std::unique_ptr<llvm::Module> llvmModule = translateKernels(
+      module, llvmContext, *target.machine, /*signatureAddressSpace=*/1,
+      options, error, &out.llvmIR);
   if (!llvmModule)
     return failure();
   // Only the driver's device functions may remain undefined.
@@ -316,7 +306,6 @@ mlir::infer::compileCudaKernels(KernelModule &kernels, const CudaTarget &target,
       return failure();
     }
 
-  CudaBinaries out;
   {
     llvm::raw_string_ostream os(out.ptx);
     llvm::buffer_ostream pos(os);

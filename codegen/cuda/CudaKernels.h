@@ -22,6 +22,10 @@
 #include <string>
 #include <vector>
 
+namespace mlir {
+class OpPassManager;
+} // namespace mlir
+
 namespace mlir::infer {
 
 struct CudaTarget;
@@ -37,7 +41,7 @@ public:
   unsigned numIndexArgs() const override;
   void split(func::FuncOp &fn, unsigned firstIndexArg,
              KernelInfo &info) const override;
-  void loadDialects(MLIRContext *context) const override;
+  void registerDialects(DialectRegistry &registry) const override;
 };
 
 /// The body of a kernel's entry point, written with the LLVM, NVVM, arith
@@ -56,15 +60,27 @@ FailureOr<KernelInfo> addCudaKernel(KernelModule &kernels, KernelInfo info,
 /// The code of a CUDA kernel module.
 struct CudaBinaries {
   std::string ptx;
+  /// The optimized LLVM IR (with CodegenOptions::keepLLVMIR).
+  std::string llvmIR;
   /// Empty when ptxas was not found.
   std::vector<char> cubin;
   /// Why there is no cubin (ptxas missing), for the report.
   std::string cubinNote;
 };
 
-/// Lowers every kernel to PTX (LLVM's NVPTX backend) and, when ptxas is
-/// found, to a cubin for `target`.
-FailureOr<CudaBinaries> compileCudaKernels(KernelModule &kernels,
+/// The passes lowering a kernel module to the LLVM and NVVM dialects:
+/// one-shot bufferization, temporaries in thread-local memory, loops, math
+/// expanded or approximated (no libm on the GPU), NVVM to LLVM.
+void addCudaLoweringPasses(OpPassManager &pm);
+
+/// Adds `.entry <symbol>(ptr...)` for every lowered `<symbol>_impl` (the
+/// thread's index from the special registers) and marks the kernels built
+/// as entry points; fails with a diagnostic at a kernel that was not split.
+LogicalResult addCudaEntryPoints(ModuleOp kernels);
+
+/// Compiles `kernels` (lowered by infer-cuda-lower-kernels) to PTX (LLVM's
+/// NVPTX backend) and, when ptxas is found, to a cubin for `target`.
+FailureOr<CudaBinaries> compileCudaKernels(ModuleOp kernels,
                                            const CudaTarget &target,
                                            const CodegenOptions &options,
                                            std::string &error);

@@ -15,6 +15,7 @@
 #ifndef INFER_CODEGEN_CUDA_GEMMCOMMON_H
 #define INFER_CODEGEN_CUDA_GEMMCOMMON_H
 
+#include "codegen/core/PlanValues.h"
 #include "codegen/cuda/CudaKernels.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -51,7 +52,10 @@ inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 inline unsigned bytesOf(Type t) { return t.getIntOrFloatBitWidth() / 8; }
 
 /// The artifact dtype (infer::fb::DType) of a GEMM element type.
-inline uint8_t gemmDtypeCode(Type t) { return t.isF16() ? 1 : t.isBF16() ? 2 : 0; }
+inline uint8_t gemmDtypeCode(Type t) {
+  FailureOr<uint8_t> code = artifactDType(t);
+  return succeeded(code) ? *code : 0;
+}
 
 /// Integer and pointer arithmetic in the LLVM dialect.
 struct Ir {

@@ -28,4 +28,22 @@ def InferCudaSelectConfig : Pass<"infer-cuda-select-config", "::mlir::func::Func
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferCudaLowerKernels : Pass<"infer-cuda-lower-kernels", "::mlir::ModuleOp"> {
+  let summary = "Lower the kernel module to the LLVM and NVVM dialects";
+  let description = [{
+    The CUDA backend's lowering stage, after `infer-outline-kernels`: the
+    kernel module (the nested module marked `infer.kernels`) is bufferized
+    with every temporary in thread-local memory (no device malloc), its
+    linalg ops become loops, math functions the GPU has no instruction for
+    are expanded or approximated (no libm), and everything goes to the LLVM
+    dialect. Each generic `<symbol>_impl(ptr..., i64 thread)` gets a
+    `.entry <symbol>(ptr...)` computing its thread's index from the NVVM
+    special registers; templates written as entry points get their block
+    size. What remains (LLVM IR, -O3, PTX, ptxas) is the backend's binary
+    emission.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::NVVM::NVVMDialect"];
+}
+
 #endif // INFER_CODEGEN_CUDA_PASSES_TD

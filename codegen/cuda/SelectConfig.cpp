@@ -24,7 +24,12 @@ namespace {
 struct CudaSelectConfigPass
     : infer::impl::InferCudaSelectConfigBase<CudaSelectConfigPass> {
   using Base::Base;
+  explicit CudaSelectConfigPass(const CudaBackend &backend)
+      : backend(&backend) {}
+
   void runOnOperation() override {
+    if (backend)
+      return backend->selectConfigs(getOperation());
     std::string error;
     std::unique_ptr<CudaTarget> target = createCudaTarget(arch, error);
     if (!target) {
@@ -33,11 +38,22 @@ struct CudaSelectConfigPass
     }
     selectCudaConfigs(getOperation(), *target);
   }
+
+  /// The driver's backend (null: one for the `arch` option).
+  const CudaBackend *backend = nullptr;
 };
 } // namespace
+
+std::unique_ptr<Pass>
+mlir::infer::createCudaSelectConfigPass(const CudaBackend &backend) {
+  return std::make_unique<CudaSelectConfigPass>(backend);
+}
 
 void mlir::infer::registerCudaBackendPasses() {
   registerPass([]() -> std::unique_ptr<Pass> {
     return std::make_unique<CudaSelectConfigPass>();
+  });
+  registerPass([]() -> std::unique_ptr<Pass> {
+    return createCudaLowerKernelsPass();
   });
 }

@@ -73,6 +73,22 @@ func.func @pool_attention(%x: tensor<1x8x9x9xf32>, %q: tensor<2x16x8xf32>, %a: t
 
 // -----
 
+// Tests the flat convolution (few channels, whole images in registers on
+// AVX-512: conv_flat; the direct kernel with AVX2).
+// AVX512-LABEL: func.func @flat
+// AVX512: infer.tile = #infer.cpu_tile<conv_flat, mr = 8, nv = 2, vl = 16>
+// AVX2-LABEL: func.func @flat
+// AVX2: infer.tile = #infer.cpu_tile<conv_direct, mr = 6, nv = 2, vl = 8>
+// SSE-LABEL: func.func @flat
+// SSE-NOT: infer.tile
+func.func @flat(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<8x8x3x3xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 : (tensor<1x8x16x16xf32>, tensor<8x8x3x3xf32>) -> tensor<1x8x16x16xf32>
+  return %y : tensor<1x8x16x16xf32>
+}
+
+// -----
+
 // Tests that an unknown CPU is an error of the pass.
 // RUN: not infer-opt %s --infer-cpu-select-config=cpu=pentium9000 --split-input-file 2>&1 | FileCheck %s --check-prefix=BADCPU
 // BADCPU: error: unknown CPU 'pentium9000'

@@ -1492,3 +1492,137 @@ func.func @tile_dictionary(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>) {
   %y = infer.matmul %x, %w {infer.tile = {}} : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
   return
 }
+
+// -----
+
+// Tests that a launch names its kernel.
+func.func @launch_symbol(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects a kernel symbol}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"", "neg", args = [0, 1], grid = 1, grain = 1>] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests that a launch runs at least one chunk.
+func.func @launch_grid(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects a grid and a grain of at least 1, got 0 and 1}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 1], grid = 0, grain = 1>] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests the block size of a CUDA launch.
+func.func @launch_threads(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects 0 (CPU) to 1024 threads per block, got 2048}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 1], grid = 1, grain = 1, threads = 2048>] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests the shared memory of a CUDA launch.
+func.func @launch_shared(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects a non-negative shared memory size}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 1], grid = 1, grain = 1, threads = 32, shared = -4>] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests the argument indices of a launch.
+func.func @launch_negative_arg(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects argument indices of at least 0, got -1}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [-1, 1], grid = 1, grain = 1>] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests that a tensor map is over an argument of its launch.
+func.func @launch_map(%x: tensor<4xf16>) {
+  // expected-error @+1 {{has a tensor map over argument 5 of a launch with 2 arguments}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 1], grid = 1, grain = 1, threads = 128, maps = [#infer.tensor_map<arg = 5, dtype = 1, dims = [4], strides = [8], box = [4], swizzle = 0>]>] : (tensor<4xf16>) -> tensor<4xf16>
+  return
+}
+
+// -----
+
+// Tests that a launch's buffers are the dispatch's.
+func.func @dispatch_arg_range(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'infer.dispatch' op launches k over buffer 3 of 3 (inputs, scratch, outputs)}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 3], grid = 1, grain = 1>] scratch [16] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests the size of scratch memory.
+func.func @dispatch_scratch(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'infer.dispatch' op expects scratch sizes of at least 0 bytes}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 2], grid = 1, grain = 1>] scratch [-16] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests that only empty results need no launch.
+func.func @dispatch_no_launch(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'infer.dispatch' op has no launches but computes a non-empty result}}
+  %y = infer.dispatch "neg"(%x) launches [] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests that a check's dispatch computes one flag.
+func.func @dispatch_check(%x: tensor<4xi64>) {
+  // expected-error @+1 {{'infer.dispatch' op with a check expects one boolean output (the failure flag)}}
+  %y = infer.dispatch "check"(%x) launches [#infer.launch<"k", "check", args = [0, 1], grid = 1, grain = 1>] {check = "index out of range"} : (tensor<4xi64>) -> tensor<4xi64>
+  return
+}
+
+// -----
+
+// Tests that a value's buffers match its results.
+func.func @buffers_count(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'infer.dispatch' op expects 'infer.buffers' to hold 1 #infer.buffer (one per result)}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 1], grid = 1, grain = 1>] {infer.buffers = [#infer.buffer<arena, size = 16>, #infer.buffer<arena, size = 16>]} : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests that only dispatches have scratch memory.
+func.func @scratch_on_constant() {
+  // expected-error @+1 {{'infer.constant' op only a dispatch has scratch buffers}}
+  %c = infer.constant dense<1.0> : tensor<4xf32> {infer.scratch_buffers = []}
+  return
+}
+
+// -----
+
+// Tests that a function argument's buffer is a buffer.
+// expected-error @+1 {{'func.func' op expects 'infer.buffer' of argument 0 to be a #infer.buffer}}
+func.func @arg_buffer(%x: tensor<4xf32> {infer.buffer = 16 : i64}) {
+  return
+}
+
+// -----
+
+// Tests that a launch's fields are named once.
+func.func @launch_twice(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'grid' is given twice}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 1], grid = 1, grid = 2, grain = 1>] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+// Tests that a launch has no unknown fields.
+func.func @launch_unknown(%x: tensor<4xf32>) {
+  // expected-error @+1 {{expects grid, grain, threads, shared or maps, got 'blocks'}}
+  %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 1], grid = 1, grain = 1, blocks = 2>] : (tensor<4xf32>) -> tensor<4xf32>
+  return
+}

@@ -62,6 +62,10 @@ static cl::opt<std::string>
 static cl::opt<std::string>
     ptxPath("emit-ptx", cl::desc("CUDA targets: also write the PTX here"),
             cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    llvmIRPath("emit-llvmir",
+               cl::desc("Also write the kernels' optimized LLVM IR here"),
+               cl::value_desc("file"), cl::cat(category));
 static cl::opt<unsigned> optLevel("O", cl::Prefix, cl::init(2),
                                   cl::desc("Graph optimization level (0-2)"),
                                   cl::cat(category));
@@ -258,6 +262,7 @@ int main(int argc, char **argv) {
   options.precision = precision;
   options.codegen.dumpStages = dumpKernels;
   options.codegen.keepDir = keepTemps;
+  options.codegen.keepLLVMIR = !llvmIRPath.empty();
   // --mlir-timing reports the graph passes.
   options.configurePassManager = [](PassManager &pm) {
     (void)applyPassManagerCLOptions(pm);
@@ -286,10 +291,13 @@ int main(int argc, char **argv) {
                              os.write(reinterpret_cast<const char *>(p), n);
                            });
                      }});
-  if (!ptxPath.empty())
-    for (auto &[name, text] : result->listings)
-      if (name == "ptx")
-        outputs.push_back({ptxPath, [&text](llvm::raw_ostream &os) { os << text; }});
+  for (auto &[name, text] : result->listings) {
+    const std::string &path = name == "ptx"      ? ptxPath.getValue()
+                              : name == "llvmir" ? llvmIRPath.getValue()
+                                                 : std::string();
+    if (!path.empty())
+      outputs.push_back({path, [&text](llvm::raw_ostream &os) { os << text; }});
+  }
   std::string report;
   if (!reportPath.empty() && reportPath != "-") {
     report = jsonReport(*result, seconds);

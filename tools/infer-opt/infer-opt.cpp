@@ -26,6 +26,9 @@ int main(int argc, char **argv) {
                   mlir::quant::QuantDialect, mlir::linalg::LinalgDialect,
                   mlir::tensor::TensorDialect, mlir::arith::ArithDialect,
                   mlir::math::MathDialect>();
+  // Kernel modules (after infer-outline-kernels) hold linalg, bufferization,
+  // LLVM and NVVM ops.
+  mlir::infer::registerAllBackendDialects(registry);
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
@@ -33,6 +36,7 @@ int main(int argc, char **argv) {
   mlir::infer::registerGraphPipelines();
   mlir::infer::registerInferCodegenPasses();
   mlir::infer::registerAllBackendPasses();
+  mlir::infer::registerAllTargetBackends();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "infer optimizer driver\n", registry));
 }

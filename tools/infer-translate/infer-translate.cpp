@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // mlir-translate for infer: `--import-onnx` turns an ONNX model into infer
-// IR; `--emit-ptx` compiles infer IR for a CUDA GPU and prints the PTX.
+// IR; `--emit-ptx` compiles infer IR for a CUDA GPU and prints the PTX,
+// `--emit-llvmir` for any target and prints the kernels' LLVM IR.
 //
 // The output (`-o FILE`) is written to a temporary file and renamed into
 // place on success: a failed translation leaves FILE as it was (MLIR's own
@@ -31,6 +32,7 @@ int main(int argc, char **argv) {
   mlir::infer::registerOnnxImportTranslation();
   mlir::infer::registerAllTargetBackends();
   mlir::infer::registerEmitPtxTranslation();
+  mlir::infer::registerEmitLLVMIRTranslation();
   std::vector<std::string> args(argv, argv + argc);
   std::string output, temp;
   for (size_t i = 1; i < args.size(); ++i) {

@@ -1,0 +1,84 @@
+// RUN: infer-opt %s --split-input-file --infer-outline-kernels=target=cpu:znver4 | FileCheck %s
+// RUN: infer-opt %s --split-input-file --infer-outline-kernels="target=cpu:znver4 templates=false" | FileCheck %s --check-prefix=GENERIC
+// RUN: infer-opt %s --split-input-file --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=CUDA
+
+// Tests infer-outline-kernels on the CPU: the group whose convolution
+// carries a tile becomes the template's dispatch (its weight packed into a
+// new byte constant, the original gone), other ops become one generic
+// kernel each, a reshape stays (it aliases), a check's dispatch carries its
+// message, a result with no elements needs no launch, and every kernel is
+// in the nested module marked infer.kernels with its signature.
+// CHECK-LABEL: func.func @graph
+// CHECK-NOT: tensor<8x8x3x3xf32>
+// CHECK: %[[B:.*]] = infer.constant dense<2.500000e-01> : tensor<8xf32>
+// CHECK: %[[P:.*]] = infer.constant dense_resource<packed> : tensor<2304xi8>
+// CHECK: %[[Y:.*]] = infer.dispatch "conv+relu"(%arg0, %[[P]], %[[B]]) launches [#infer.launch<"infer_kernel_0", "conv_flat", args = [0, 1, 2, 3], grid = 8, grain = 1>] {flops = 294912 : i64, templated}
+// The scale (8 elements) is compiled into the kernel, not an operand.
+// CHECK: %[[M:.*]] = infer.dispatch "binary.mul"(%[[Y]]) launches [#infer.launch<"infer_kernel_1", "binary.mul", args = [0, 1]
+// CHECK: %[[R:.*]] = infer.reshape %[[M]]
+// CHECK: infer.dispatch "check"(%arg1) launches [#infer.launch<"infer_kernel_2", "check", args = [0, 1], grid = 1, grain = 1>] {check = "index out of range [-10, 9]"
+// CHECK-SAME: -> tensor<i1>
+// CHECK: %[[G:.*]] = infer.dispatch "gather"(%arg2, %arg1) launches [#infer.launch<"infer_kernel_3", "gather", args = [0, 1, 2]
+// CHECK: %[[E:.*]] = infer.dispatch "slice"() launches [] {{.*}}: () -> tensor<0x256xf32>
+// CHECK: return %[[Y]], %[[G]], %[[R]], %[[E]]
+// CHECK: module @kernels attributes {infer.kernels, infer.signatures = {infer_kernel_0 = array<i64: 8, 4, 8192, 2304, 32, 8192, 0>
+// CHECK: func.func private @infer_kernel_0_impl(%{{.*}}: memref<1x8x16x16xf32>, %{{.*}}: memref<1x72x8xf32>, %{{.*}}: memref<8xf32>, %{{.*}}: memref<1x8x16x16xf32>, %{{.*}}: index, %{{.*}}: index)
+// CHECK: func.func private @infer_kernel_1_impl(%{{.*}}: memref<1x8x16x16xf32>, %{{.*}}: memref<1x8x16x16xf32>, %{{.*}}: index, %{{.*}}: index)
+// CHECK: arith.constant 2.000000e+00 : f32
+
+// Without templates every group is one generic kernel and weights stay.
+// GENERIC-LABEL: func.func @graph
+// GENERIC: %[[W:.*]] = infer.constant dense<5.000000e-01> : tensor<8x8x3x3xf32>
+// GENERIC: infer.dispatch "conv+relu"(%arg0, %[[W]], %{{.*}}) launches [#infer.launch<"infer_kernel_0", "conv+relu", args = [0, 1, 2, 3], grid = 1, grain = 1>]
+// GENERIC-NOT: templated
+// GENERIC: return
+func.func @graph(%x: tensor<1x8x16x16xf32>, %ids: tensor<4xi64>, %t: tensor<10x8xf32>) -> (tensor<1x8x16x16xf32>, tensor<4x8xf32>, tensor<8x256xf32>, tensor<0x256xf32>) {
+  %w = infer.constant dense<0.5> : tensor<8x8x3x3xf32>
+  %b = infer.constant dense<0.25> : tensor<8xf32>
+  %y = infer.fused "conv+relu" (%x, %w, %b) : (tensor<1x8x16x16xf32>, tensor<8x8x3x3xf32>, tensor<8xf32>) -> tensor<1x8x16x16xf32> {
+  ^bb0(%a: tensor<1x8x16x16xf32>, %k: tensor<8x8x3x3xf32>, %c: tensor<8xf32>):
+    %0 = infer.conv %a, %k, %c strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 {infer.tile = #infer.cpu_tile<conv_flat, mr = 8, nv = 2, vl = 16>} : (tensor<1x8x16x16xf32>, tensor<8x8x3x3xf32>, tensor<8xf32>) -> tensor<1x8x16x16xf32>
+    %1 = infer.unary relu %0 : tensor<1x8x16x16xf32> -> tensor<1x8x16x16xf32>
+    infer.yield %1 : tensor<1x8x16x16xf32>
+  }
+  %s = infer.constant dense<2.0> : tensor<1x8x1x1xf32>
+  %m = infer.binary mul %y, %s : (tensor<1x8x16x16xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x16x16xf32>
+  %r = infer.reshape %m : tensor<1x8x16x16xf32> -> tensor<8x256xf32>
+  %bad = infer.check index %ids bound 10 : tensor<4xi64> -> tensor<i1>
+  %g = infer.gather %t, %ids axis 0 : (tensor<10x8xf32>, tensor<4xi64>) -> tensor<4x8xf32>
+  %e = infer.slice %r starts [0, 0] ends [0, 256] steps [1, 1] : tensor<8x256xf32> -> tensor<0x256xf32>
+  return %y, %g, %r, %e : tensor<1x8x16x16xf32>, tensor<4x8xf32>, tensor<8x256xf32>, tensor<0x256xf32>
+}
+
+// -----
+
+// Tests that the operands of an in-place concatenation are written by
+// their own kernels into its slices: the concatenation has no kernel.
+// CHECK-LABEL: func.func @concat
+// CHECK: %[[A:.*]] = infer.dispatch "unary.neg"
+// CHECK: %[[B:.*]] = infer.dispatch "unary.exp"
+// CHECK: infer.concat %[[A]], %[[B]] axis 0 {in_place}
+// CHECK-NOT: infer.dispatch "concat"
+// CHECK: return
+func.func @concat(%x: tensor<4x8xf32>) -> tensor<8x8xf32> {
+  %a = infer.unary neg %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  %b = infer.unary exp %x : tensor<4x8xf32> -> tensor<4x8xf32>
+  %c = infer.concat %a, %b axis 0 {in_place} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
+  return %c : tensor<8x8xf32>
+}
+
+// -----
+
+// Tests the CUDA tensor-core GEMM's dispatch: 384 threads, the shared
+// memory ring, and one TMA descriptor per operand in the launch.
+// CUDA-LABEL: func.func @gemm
+// CUDA: infer.dispatch "matmul"(%arg0, %{{.*}}) launches [#infer.launch<"infer_kernel_0", "gemm_sm90", args = [0, 1, 2], grid = 4, grain = 1, threads = 384, shared = {{[0-9]+}}, maps = [#infer.tensor_map<arg = 0, dtype = 1, dims = [512, 256], strides = [1024], box = [64, 128], swizzle = 3>, #infer.tensor_map<arg = 1, dtype = 1
+// CUDA-SAME: templated
+// CUDA: module @kernels
+// CUDA: func.func @infer_kernel_0(%{{.*}}: !llvm.ptr
+// CUDA-SAME: infer.cuda_entry = 384
+func.func @gemm(%a: tensor<256x512xf16>) -> tensor<256x512xf16> {
+  %w = infer.constant dense<0.5> : tensor<512x512xf16>
+  %0 = infer.matmul %a, %w : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16>
+  return %0 : tensor<256x512xf16>
+}
