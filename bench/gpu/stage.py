@@ -18,9 +18,11 @@ import shutil
 import sys
 
 LIMIT = 48 << 20  # bytes per batch, leaving room for the source tree
+# (--limit-mib raises it: the tree is about 4 MB, a call carries 64 MiB)
 
 
-def plan(stage):
+def plan(stage, limit=None):
+    limit = limit or LIMIT
     """Batches of (relative path, offset, length), in a stable order."""
     files = []
     for root, _, names in os.walk(stage):
@@ -32,12 +34,12 @@ def plan(stage):
     for rel, size in files:
         offset = 0
         while True:
-            room, rest = LIMIT - used, size - offset
+            room, rest = limit - used, size - offset
             if rest <= room:  # what is left fits
                 cur.append((rel, offset, rest))
                 used += rest
                 break
-            if (size <= LIMIT and offset == 0) or room == 0:
+            if (size <= limit and offset == 0) or room == 0:
                 batches.append(cur)  # whole files are not split
                 cur, used = [], 0
                 continue
@@ -51,7 +53,7 @@ def plan(stage):
 
 
 def pack(args):
-    batches = plan(args.stage)
+    batches = plan(args.stage, args.limit_mib << 20)
     if not 1 <= args.batch <= len(batches):
         sys.exit(f"stage.py: batch {args.batch} of {len(batches)}")
     shutil.rmtree(args.out, ignore_errors=True)
@@ -89,6 +91,8 @@ def main():
     p.add_argument("--stage", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--batch", type=int, required=True)
+    p.add_argument("--limit-mib", type=int, default=48,
+                   help="bytes per batch, in MiB (default 48)")
     u = sub.add_parser("unpack")
     u.add_argument("--carry", required=True)
     u.add_argument("--stash", required=True)

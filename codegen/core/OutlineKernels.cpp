@@ -27,6 +27,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/Support/xxhash.h"
 
 namespace mlir::infer {
 #define GEN_PASS_DEF_INFEROUTLINEKERNELS
@@ -134,11 +135,41 @@ private:
                             ArrayRef<Attribute> launches,
                             ArrayRef<int64_t> scratch, bool templated);
 
+  /// A constant of packed bytes before the insertion point; one already
+  /// made with the same bytes when there is one (a weight shared by
+  /// several layers is packed, and stored, once).
+  Value packedConstant(std::vector<char> packed, Location loc);
+
   func::FuncOp fn;
   const TargetBackend *templates;
   KernelModule &kernels;
   IRRewriter rewriter;
+  /// Packed constants made so far, by a hash of their bytes.
+  llvm::DenseMap<uint64_t, SmallVector<ConstantOp, 1>> packedByHash;
 };
+
+Value Outliner::packedConstant(std::vector<char> packed, Location loc) {
+  uint64_t hash = llvm::xxh3_64bits(
+      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(packed.data()),
+                        packed.size()));
+  for (ConstantOp c : packedByHash[hash]) {
+    std::optional<ConstantView> view = ConstantView::get(c.getValue());
+    ArrayRef<char> bytes = view ? view->contiguousBytes() : ArrayRef<char>();
+    if (bytes.size() == packed.size() &&
+        std::equal(bytes.begin(), bytes.end(), packed.begin()))
+      return c;
+  }
+  auto bytes = std::make_shared<std::vector<char>>(std::move(packed));
+  auto type = RankedTensorType::get({static_cast<int64_t>(bytes->size())},
+                                    rewriter.getIntegerType(8));
+  ElementsAttr attr = adoptWeights(type, "packed", *bytes, bytes);
+  // At the top of the function, so that every later dispatch may read it.
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPointToStart(&fn.getBody().front());
+  auto c = ConstantOp::create(rewriter, loc, attr);
+  packedByHash[hash].push_back(c);
+  return c;
+}
 
 DispatchOp Outliner::createDispatch(const KernelGroup &g, ValueRange inputs,
                                     ArrayRef<Attribute> launches,
@@ -191,11 +222,7 @@ FailureOr<DispatchOp> Outliner::outlineTemplate(const KernelGroup &g) {
       inputs.push_back(v);
       continue;
     }
-    auto bytes = std::make_shared<std::vector<char>>(std::move(arg.packed));
-    auto type = RankedTensorType::get({static_cast<int64_t>(bytes->size())},
-                                      rewriter.getIntegerType(8));
-    ElementsAttr packed = adoptWeights(type, "packed", *bytes, bytes);
-    inputs.push_back(ConstantOp::create(rewriter, g.root->getLoc(), packed));
+    inputs.push_back(packedConstant(std::move(arg.packed), g.root->getLoc()));
   }
   SmallVector<Attribute> launches;
   for (const TemplateStage &stage : tk.stages) {

@@ -4,14 +4,15 @@
 
 // Tests infer-outline-kernels on the CPU: the group whose convolution
 // carries a tile becomes the template's dispatch (its weight packed into a
-// new byte constant, the original gone), other ops become one generic
+// new byte constant at the top of the function, the original gone), other
+// ops become one generic
 // kernel each, a reshape stays (it aliases), a check's dispatch carries its
 // message, a result with no elements needs no launch, and every kernel is
 // in the nested module marked infer.kernels with its signature.
 // CHECK-LABEL: func.func @graph
 // CHECK-NOT: tensor<8x8x3x3xf32>
-// CHECK: %[[B:.*]] = infer.constant dense<2.500000e-01> : tensor<8xf32>
 // CHECK: %[[P:.*]] = infer.constant dense_resource<packed> : tensor<2304xi8>
+// CHECK: %[[B:.*]] = infer.constant dense<2.500000e-01> : tensor<8xf32>
 // CHECK: %[[Y:.*]] = infer.dispatch "conv+relu"(%arg0, %[[P]], %[[B]]) launches [#infer.launch<"infer_kernel_0", "conv_flat", args = [0, 1, 2, 3], grid = 8, grain = 1>] {flops = 294912 : i64, templated}
 // The scale (8 elements) is compiled into the kernel, not an operand.
 // CHECK: %[[M:.*]] = infer.dispatch "binary.mul"(%[[Y]]) launches [#infer.launch<"infer_kernel_1", "binary.mul", args = [0, 1]
@@ -65,6 +66,22 @@ func.func @concat(%x: tensor<4x8xf32>) -> tensor<8x8xf32> {
   %b = infer.unary exp %x : tensor<4x8xf32> -> tensor<4x8xf32>
   %c = infer.concat %a, %b axis 0 {in_place} : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<8x8xf32>
   return %c : tensor<8x8xf32>
+}
+
+// -----
+
+// Tests that a weight two layers share is packed once: both templates read
+// the same packed constant.
+// CHECK-LABEL: func.func @shared
+// CHECK: %[[P:.*]] = infer.constant dense_resource<packed> : tensor<4096xi8>
+// CHECK-NOT: dense_resource<packed>
+// CHECK: infer.dispatch "matmul"(%arg0, %[[P]])
+// CHECK: infer.dispatch "matmul"(%{{.*}}, %[[P]])
+func.func @shared(%x: tensor<16x32xf32>) -> tensor<16x32xf32> {
+  %w = infer.constant dense<0.5> : tensor<32x32xf32>
+  %0 = infer.matmul %x, %w {infer.tile = #infer.cpu_tile<gemm, mr = 4, nv = 2, vl = 16>} : (tensor<16x32xf32>, tensor<32x32xf32>) -> tensor<16x32xf32>
+  %1 = infer.matmul %0, %w {infer.tile = #infer.cpu_tile<gemm, mr = 4, nv = 2, vl = 16>} : (tensor<16x32xf32>, tensor<32x32xf32>) -> tensor<16x32xf32>
+  return %1 : tensor<16x32xf32>
 }
 
 // -----

@@ -17,9 +17,11 @@
 
 #include "codegen/Driver.h"
 #include "codegen/InitAllBackends.h"
+#include "codegen/core/Passes.h"
 #include "frontend/OnnxImporter.h"
 
 #include "ir/InferOps.h"
+#include "transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -194,6 +196,10 @@ static LogicalResult writeAll(const std::vector<Output> &outputs,
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   infer::registerAllTargetBackends();
+  // Every pass by name, for --mlir-print-ir-after=<pass> and friends.
+  infer::registerInferPasses();
+  infer::registerInferCodegenPasses();
+  infer::registerAllBackendPasses();
   registerPassManagerCLOptions();
   registerDefaultTimingManagerCLOptions();
   registerMLIRContextCLOptions();
