@@ -317,6 +317,36 @@ Value ImportContext::constant(const Tensor &t) {
   return ConstantOp::create(b, location, t.toAttr("const"));
 }
 
+Value ImportContext::splat(RankedTensorType type, double value) {
+  Type et = type.getElementType();
+  TypedAttr element;
+  if (auto ft = llvm::dyn_cast<FloatType>(et)) {
+    APFloat v(value);
+    bool lost = false;
+    v.convert(ft.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    element = FloatAttr::get(et, v);
+  } else {
+    auto it = llvm::cast<IntegerType>(et);
+    element = IntegerAttr::get(
+        et, APInt(it.getWidth(), static_cast<uint64_t>(static_cast<int64_t>(value)),
+                  /*isSigned=*/true, /*implicitTrunc=*/true));
+  }
+  return ConstantOp::create(b, location, DenseElementsAttr::get(type, element));
+}
+
+LogicalResult ImportContext::checkBuiltConstant(ArrayRef<int64_t> shape) {
+  int64_t total = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && total > kMaxBuiltElements / d) ||
+        total * d > kMaxBuiltElements)
+      return emitError() << "the constant of shape " << formatShape(shape)
+                         << " is too large to build at compile time (at most "
+                         << kMaxBuiltElements << " elements)";
+    total *= d;
+  }
+  return success();
+}
+
 Value ImportContext::constantI64(ArrayRef<int64_t> ints, bool scalar) {
   SmallVector<int64_t> shape;
   if (!scalar)

@@ -132,6 +132,15 @@ public:
   FailureOr<Value> finish1(Operation *op);
 
   Value constant(const reference::Tensor &t);
+  /// A constant of `type` whose every element is `value` (a splat: no
+  /// memory per element, whatever the shape).
+  Value splat(RankedTensorType type, double value);
+  /// Fails with an error when a constant of `shape` built element by
+  /// element at import would be too large (more than kMaxBuiltElements).
+  LogicalResult checkBuiltConstant(ArrayRef<int64_t> shape);
+  /// The most elements a constant the importer builds element by element
+  /// may have (a 8192 x 8192 matrix).
+  static constexpr int64_t kMaxBuiltElements = int64_t(1) << 26;
   /// A 1-D i64 or scalar constant.
   Value constantI64(ArrayRef<int64_t> values, bool scalar = false);
   /// A scalar of `elementType` with `value`, shaped [] (broadcasts anywhere).

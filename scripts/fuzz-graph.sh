@@ -52,7 +52,11 @@ export TMPDIR="$PWD/$BUILD/graph-tmp"
 rm -rf "$TMPDIR"
 mkdir -p "$TMPDIR"
 trap 'rm -rf "$TMPDIR"' EXIT
-export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+# allow_user_poisoning=0: MLIR's attribute storage is allocated from a
+# BumpPtrAllocator whose inline code, compiled with ASan into infer,
+# poisons whole slabs that the (uninstrumented) libMLIR then hands out:
+# without it, creating an attribute is a false use-after-poison.
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:allow_user_poisoning=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # A compile takes 20 ms to a few seconds under ASan: a long timeout, and a
 # max_len that fits a model with a few 4096-element weights.

@@ -20,7 +20,11 @@ if [[ ! -d "$CORPUS" ]]; then
   find lit -name '*.onnxtxt' -exec cp {} "$CORPUS/" \;
 fi
 mkdir -p "$BUILD/fuzz-artifacts"
-export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1
+# allow_user_poisoning=0: MLIR's attribute storage is allocated from a
+# BumpPtrAllocator whose inline code, compiled with ASan into infer,
+# poisons whole slabs that the (uninstrumented) libMLIR then hands out:
+# without it, creating an attribute is a false use-after-poison.
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:allow_user_poisoning=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 "$BUILD/bin/infer-import-fuzzer" "$CORPUS" -max_total_time="$SECONDS_TO_RUN" \
   -rss_limit_mb=4096 -max_len=65536 -timeout=20 \

@@ -82,24 +82,12 @@ LogicalResult addCheck(PatternRewriter &rewriter, Operation *guarded, Value v,
   return failure();
 }
 
-struct CheckGatherIndices : OpRewritePattern<GatherOp> {
+/// Gather and GatherElements: indices within the gathered axis.
+template <typename GatherLike>
+struct CheckGatherIndices : OpRewritePattern<GatherLike> {
   CheckGatherIndices(MLIRContext *ctx, std::shared_ptr<bool> failedFlag)
-      : OpRewritePattern(ctx), failedFlag(std::move(failedFlag)) {}
-  LogicalResult matchAndRewrite(GatherOp op,
-                                PatternRewriter &rewriter) const override {
-    int64_t n = op.getInput().getType().getDimSize(op.getAxis());
-    if (ShapedType::isDynamic(n))
-      return rewriter.notifyMatchFailure(op, "dynamic axis");
-    return addCheck(rewriter, op, op.getIndices(), CheckKind::index, n,
-                    failedFlag);
-  }
-  std::shared_ptr<bool> failedFlag;
-};
-
-struct CheckGatherElementsIndices : OpRewritePattern<GatherElementsOp> {
-  CheckGatherElementsIndices(MLIRContext *ctx, std::shared_ptr<bool> failedFlag)
-      : OpRewritePattern(ctx), failedFlag(std::move(failedFlag)) {}
-  LogicalResult matchAndRewrite(GatherElementsOp op,
+      : OpRewritePattern<GatherLike>(ctx), failedFlag(std::move(failedFlag)) {}
+  LogicalResult matchAndRewrite(GatherLike op,
                                 PatternRewriter &rewriter) const override {
     int64_t n = op.getInput().getType().getDimSize(op.getAxis());
     if (ShapedType::isDynamic(n))
@@ -143,6 +131,7 @@ void mlir::infer::populateInsertChecksPatterns(
     RewritePatternSet &patterns, std::shared_ptr<bool> failedOnInvalid) {
   if (!failedOnInvalid)
     failedOnInvalid = std::make_shared<bool>(false);
-  patterns.add<CheckGatherIndices, CheckGatherElementsIndices,
+  patterns.add<CheckGatherIndices<GatherOp>,
+               CheckGatherIndices<GatherElementsOp>,
                CheckIntegerDivisor>(patterns.getContext(), failedOnInvalid);
 }

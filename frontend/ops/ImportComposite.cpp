@@ -13,6 +13,7 @@
 
 #include "frontend/ImportContext.h"
 #include "frontend/OnnxTensor.h"
+#include "ir/ConstantView.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -319,13 +320,16 @@ LogicalResult importSoftmaxCrossEntropy(ImportContext &ctx) {
 }
 
 /// A constant [1, .., n, .., 1] counting 0..n-1 along `axis` of `rank`.
-Value iota(ImportContext &ctx, int64_t rank, int64_t axis, int64_t n) {
+FailureOr<Value> iota(ImportContext &ctx, int64_t rank, int64_t axis,
+                       int64_t n) {
   SmallVector<int64_t> shape(rank, 1);
   shape[axis] = n;
-  reference::Tensor t(ctx.builder().getI64Type(), shape);
+  if (failed(ctx.checkBuiltConstant(shape)))
+    return failure();
+  ConstantBuilder t(RankedTensorType::get(shape, ctx.builder().getI64Type()));
   for (int64_t i = 0; i < n; ++i)
     t.setInt(i, i);
-  return ctx.constant(t);
+  return Value(ConstantOp::create(ctx.builder(), ctx.loc(), t.finish("iota")));
 }
 
 LogicalResult importHardmax(ImportContext &ctx) {
@@ -363,8 +367,10 @@ LogicalResult importHardmax(ImportContext &ctx) {
       in, a, true, false));
   if (failed(am))
     return failure();
-  FailureOr<Value> eq = ctx.binary(
-      BinaryKind::equal, iota(ctx, it.getRank(), a, it.getDimSize(a)), *am);
+  FailureOr<Value> positions = iota(ctx, it.getRank(), a, it.getDimSize(a));
+  if (failed(positions))
+    return failure();
+  FailureOr<Value> eq = ctx.binary(BinaryKind::equal, *positions, *am);
   if (failed(eq))
     return failure();
   FailureOr<Value> y = ctx.cast(*eq, t.getElementType());
@@ -415,8 +421,10 @@ LogicalResult importOneHot(ImportContext &ctx) {
   FailureOr<Value> u = ctx.reshape(*adj, unsq);
   if (failed(u))
     return failure();
-  FailureOr<Value> hot =
-      ctx.binary(BinaryKind::equal, iota(ctx, outRank, *axis, depth), *u);
+  FailureOr<Value> positions = iota(ctx, outRank, *axis, depth);
+  if (failed(positions))
+    return failure();
+  FailureOr<Value> hot = ctx.binary(BinaryKind::equal, *positions, *u);
   if (failed(hot))
     return failure();
   if (typeOf(*values).getNumElements() != 2)
@@ -461,11 +469,13 @@ LogicalResult importEyeLike(ImportContext &ctx) {
     et = *ty;
   }
   int64_t rows = t.getDimSize(0), cols = t.getDimSize(1);
-  reference::Tensor eye(et, {rows, cols});
+  if (failed(ctx.checkBuiltConstant({rows, cols})))
+    return failure();
+  ConstantBuilder eye(RankedTensorType::get({rows, cols}, et));
   for (int64_t i = 0; i < rows; ++i)
     if (i + *k >= 0 && i + *k < cols)
       eye.setDouble(i * cols + i + *k, 1.0);
-  ctx.setOutput(0, ctx.constant(eye));
+  ctx.setOutput(0, ConstantOp::create(ctx.builder(), ctx.loc(), eye.finish("eye")));
   return success();
 }
 

@@ -148,10 +148,7 @@ LogicalResult importDropout(ImportContext &ctx) {
     auto type = llvm::cast<RankedTensorType>(x->getType());
     if (!type.hasStaticShape())
       return ctx.unsupported("the mask output of Dropout on a dynamic shape");
-    reference::Tensor mask(ctx.builder().getI1Type(), type.getShape());
-    for (int64_t i = 0; i < mask.size(); ++i)
-      mask.setInt(i, 1);
-    ctx.setOutput(1, ctx.constant(mask));
+    ctx.setOutput(1, ctx.splat(type.clone(ctx.builder().getI1Type()), 1));
   }
   return success();
 }

@@ -111,16 +111,12 @@ LogicalResult importConstantOfShape(ImportContext &ctx) {
   FailureOr<SmallVector<int64_t>> shape = ctx.constantInts(0, "input");
   if (failed(shape))
     return failure();
-  int64_t total = 1;
-  for (int64_t d : *shape) {
+  for (int64_t d : *shape)
     if (d < 0)
       return ctx.emitError() << "expects non-negative dimensions, got "
                              << formatShape(*shape);
-    if (d > (int64_t(1) << 30) || (d > 0 && total > (int64_t(1) << 30) / d))
-      return ctx.emitError() << "the constant of shape " << formatShape(*shape)
-                             << " is too large to build at compile time";
-    total *= d;
-  }
+  if (failed(ctx.checkBuiltConstant(*shape)))
+    return failure();
   Tensor fill(ctx.builder().getF32Type(), {1});
   FailureOr<const onnx::TensorProto *> value = ctx.tensorAttr("value");
   if (failed(value))
@@ -134,14 +130,8 @@ LogicalResult importConstantOfShape(ImportContext &ctx) {
                              << t->size() << " elements";
     fill = std::move(*t);
   }
-  Tensor t(fill.getElementType(), *shape);
-  for (int64_t i = 0; i < t.size(); ++i) {
-    if (t.isFloat())
-      t.floats()[i] = fill.floats()[0];
-    else
-      t.ints()[i] = fill.ints()[0];
-  }
-  ctx.setOutput(0, ctx.constant(t));
+  ctx.setOutput(0, ctx.splat(RankedTensorType::get(*shape, fill.getElementType()),
+                            fill.getDouble(0)));
   return success();
 }
 
@@ -157,9 +147,11 @@ LogicalResult importRange(ImportContext &ctx) {
   if (d == 0)
     return ctx.emitError() << "delta is zero";
   double count = std::ceil((l - s) / d);
-  if (!(count < double(int64_t(1) << 30)))
+  if (!(count <= double(ImportContext::kMaxBuiltElements)))
     return ctx.emitError() << "the range of " << count
-                           << " elements is too large to build at compile time";
+                           << " elements is too large to build at compile time"
+                           << " (at most " << ImportContext::kMaxBuiltElements
+                           << " elements)";
   int64_t n = std::max<int64_t>(static_cast<int64_t>(count), 0);
   Tensor t(start->getElementType(), {n});
   for (int64_t i = 0; i < n; ++i) {

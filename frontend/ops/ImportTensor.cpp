@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/ImportContext.h"
+#include "ir/ConstantView.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -882,14 +883,17 @@ LogicalResult importTrilu(ImportContext &ctx) {
   int64_t rows = t.getDimSize(t.getRank() - 2), cols = t.getDimSize(t.getRank() - 1);
   if (ShapedType::isDynamic(rows) || ShapedType::isDynamic(cols))
     return ctx.unsupported("Trilu over dynamic matrix dimensions");
-  Tensor mask(ctx.builder().getI1Type(), {rows, cols});
+  if (failed(ctx.checkBuiltConstant({rows, cols})))
+    return failure();
+  ConstantBuilder mask(
+      RankedTensorType::get({rows, cols}, ctx.builder().getI1Type()));
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       mask.setInt(i * cols + j, *upper ? (j - i >= k) : (j - i <= k));
   Value zero = ctx.scalar(t.getElementType(), 0.0);
+  Value m = ConstantOp::create(ctx.builder(), ctx.loc(), mask.finish("trilu"));
   return setResult(ctx, ctx.finish1(WhereOp::create(ctx.builder(), ctx.loc(), t,
-                                                    ctx.constant(mask), *x,
-                                                    zero)));
+                                                    m, *x, zero)));
 }
 } // namespace
 

@@ -16,8 +16,8 @@
 #include "codegen/core/linalg/LowerToLinalg.h"
 #include "codegen/core/ScalarOps.h"
 
+#include "ir/ConstantView.h"
 #include "ir/InferOps.h"
-#include "reference/Tensor.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -45,25 +45,26 @@ struct LowerConstant : OpConversionPattern<ConstantOp> {
     RankedTensorType storage = storageTensorType(type);
     ElementsAttr value = op.getValue();
     if (storage != type) {
-      // Retype through the host tensor (same bytes, storage element type).
-      FailureOr<reference::Tensor> t = reference::Tensor::fromAttr(value);
-      if (failed(t))
+      // The same bytes under the storage element type.
+      std::optional<ConstantView> view = ConstantView::get(value);
+      if (!view)
         return rewriter.notifyMatchFailure(op, "unreadable constant");
-      std::vector<char> bytes = t->toBytes();
-      FailureOr<reference::Tensor> s = reference::Tensor::fromBytes(
-          storage.getElementType(), storage.getShape(), bytes);
-      if (failed(s))
-        return failure();
-      value = s->toAttr("const");
+      std::vector<char> bytes;
+      view->appendBytes(bytes);
+      ConstantBuilder retyped(storage);
+      if (bytes.size() != retyped.bytes().size())
+        return rewriter.notifyMatchFailure(op, "storage size differs");
+      std::copy(bytes.begin(), bytes.end(), retyped.bytes().begin());
+      value = retyped.finish("const");
     }
     if (storage.getElementType().isInteger(1)) {
       // LLVM cannot hold i1 arrays as data: keep bytes, compare at use.
-      FailureOr<reference::Tensor> t = reference::Tensor::fromAttr(value);
-      if (failed(t))
+      std::optional<ConstantView> view = ConstantView::get(value);
+      if (!view)
         return rewriter.notifyMatchFailure(op, "unreadable constant");
       SmallVector<double> bytes;
-      for (int64_t i = 0; i < t->size(); ++i)
-        bytes.push_back(t->getInt(i));
+      for (int64_t i = 0; i < view->size(); ++i)
+        bytes.push_back(view->getInt(i));
       Value b8 = constantTensor(rewriter, op.getLoc(),
                                 storage.clone(rewriter.getI8Type()), bytes);
       rewriter.replaceOp(op, buildElementwise(
