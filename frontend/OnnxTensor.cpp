@@ -242,8 +242,24 @@ FailureOr<Tensor> mlir::infer::frontend::tensorFromProto(
               " its shape needs";
     return t;
   }
+  // The typed values must all be there before the tensor is allocated (a
+  // shape of 10^11 elements with one value is an error, not an allocation).
+  int64_t n = infer::numElements(*shape);
+  int64_t have;
+  switch (proto.data_type()) {
+  case onnx::TensorProto::FLOAT: have = proto.float_data_size(); break;
+  case onnx::TensorProto::DOUBLE: have = proto.double_data_size(); break;
+  case onnx::TensorProto::INT64: have = proto.int64_data_size(); break;
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64: have = proto.uint64_data_size(); break;
+  default: have = proto.int32_data_size(); break;
+  }
+  if (have != n) {
+    error = "tensor '" + proto.name() + "' holds " + std::to_string(have) +
+            " values, not the " + std::to_string(n) + " its shape needs";
+    return failure();
+  }
   Tensor t(*et, *shape);
-  int64_t n = t.size();
   auto mismatch = [&](int64_t have) {
     error = "tensor '" + proto.name() + "' holds " + std::to_string(have) +
             " values, not the " + std::to_string(n) + " its shape needs";

@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -247,6 +248,25 @@ ConstantBuilder::ConstantBuilder(RankedTensorType type)
   std::memset(blob.getMutableData().data(), 0, blob.getData().size());
 }
 
+int64_t mlir::infer::saturatingInt64(double v) {
+  return std::isnan(v)                 ? 0
+         : v >= 9.2233720368547758e18  ? std::numeric_limits<int64_t>::max()
+         : v <= -9.2233720368547758e18 ? std::numeric_limits<int64_t>::min()
+                                       : static_cast<int64_t>(v);
+}
+
+std::pair<int64_t, int64_t> mlir::infer::integerRange(IntegerType t) {
+  unsigned w = t.getWidth();
+  if (t.isUnsigned())
+    return {0, w >= 63 ? std::numeric_limits<int64_t>::max()
+                       : static_cast<int64_t>((uint64_t(1) << w) - 1)};
+  if (w >= 64)
+    return {std::numeric_limits<int64_t>::min(),
+            std::numeric_limits<int64_t>::max()};
+  int64_t hi = static_cast<int64_t>((uint64_t(1) << (w - 1)) - 1);
+  return {-hi - 1, hi};
+}
+
 void ConstantBuilder::setDouble(int64_t i, double v) {
   char *p = blob.getMutableData().data() + i * width;
   switch (kind) {
@@ -265,7 +285,7 @@ void ConstantBuilder::setDouble(int64_t i, double v) {
     std::memcpy(p, &v, 8);
     return;
   default:
-    setInt(i, static_cast<int64_t>(v));
+    setInt(i, saturatingInt64(v));
   }
 }
 

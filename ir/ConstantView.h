@@ -34,6 +34,14 @@ enum class ElementKind { F16, BF16, F32, F64, Signed, Unsigned, Bool };
 /// none for element types infer does not store.
 std::optional<ElementKind> elementKindOf(Type type);
 
+/// `v` as an int64: NaN is 0, values past the int64 range saturate (never a
+/// float-to-integer conversion C++ leaves undefined).
+int64_t saturatingInt64(double v);
+
+/// The smallest and largest value of integer type `t` as int64 (64-bit
+/// unsigned types stop at the int64 maximum, as infer stores them).
+std::pair<int64_t, int64_t> integerRange(IntegerType t);
+
 /// Bytes of one element of `kind` (booleans take one byte).
 unsigned elementBytes(ElementKind kind, Type type);
 

@@ -33,6 +33,12 @@ LogicalResult ArgReduceOp::verify() {
                        [&] { return emitOpError(); });
   if (failed(shape))
     return failure();
+  // An empty axis has no position of the extreme to return (unless there
+  // are no results to compute either).
+  bool noResults = llvm::any_of(*shape, [](int64_t d) { return d == 0; });
+  if (shapeOf(getInput())[getAxis()] == 0 && !noResults)
+    return emitOpError() << "cannot find the " << stringifyArgKind(getKind())
+                         << " of axis " << getAxis() << ", which is empty";
   return verifyResultShape(*this, *shape, getOutput());
 }
 

@@ -179,6 +179,14 @@ LogicalResult GatherElementsOp::verify() {
   if (getAxis() < 0 || getAxis() >= rank)
     return emitOpError() << "axis " << getAxis() << " is out of range for rank "
                          << rank;
+  // Off the axis an index is its own position: it must lie inside the input.
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != getAxis() && !ShapedType::isDynamic(idx[d]) &&
+        !ShapedType::isDynamic(in[d]) && idx[d] > in[d])
+      return emitOpError() << "expects indices no larger than the input off "
+                              "the axis, got dimension "
+                           << d << " of " << idx[d] << " for an input of "
+                           << in[d];
   if (failed(verifySameElementTypes(*this, {getInput(), getOutput()},
                                     {"input", "result"})))
     return failure();

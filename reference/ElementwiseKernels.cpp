@@ -11,6 +11,7 @@
 
 #include "reference/Kernels.h"
 
+#include "ir/ConstantView.h"
 #include "ir/ShapeInference.h"
 #include "llvm/Support/Parallel.h"
 
@@ -156,13 +157,13 @@ int64_t unaryInt(UnaryKind kind, int64_t x, double a, double b) {
   case UnaryKind::sign: return x > 0 ? 1 : (x < 0 ? -1 : 0);
   case UnaryKind::relu: return x > 0 ? x : 0;
   case UnaryKind::clip:
-    return std::min<int64_t>(std::max<int64_t>(x, static_cast<int64_t>(a)),
-                             static_cast<int64_t>(b));
+    return std::min<int64_t>(std::max<int64_t>(x, saturatingInt64(a)),
+                             saturatingInt64(b));
   case UnaryKind::not_: return x ? 0 : 1;
   case UnaryKind::bitwise_not: return ~x;
   case UnaryKind::shrink:
-    return x < -a ? static_cast<int64_t>(x + b)
-                  : (x > a ? static_cast<int64_t>(x - b) : 0);
+    return x < -a ? saturatingInt64(x + b)
+                  : (x > a ? saturatingInt64(x - b) : 0);
   default: return x;
   }
 }

@@ -98,7 +98,7 @@ LogicalResult mlir::infer::reference::runConv(ConvOp op, Inputs in,
             }
           }
     }
-    double *yp = &y.floats()[nm * outSize];
+    double *yp = y.floats().data() + (nm * outSize);
     for (int64_t i = 0; i < outSize; ++i)
       yp[i] = acc[i];
   });
@@ -131,8 +131,8 @@ LogicalResult mlir::infer::reference::runConvTranspose(ConvTransposeOp op,
     int64_t bn = nm / m, oc = nm % m, g = oc / mg, ocg = oc % mg;
     std::vector<double> acc(outSize, b ? b->floats()[oc] : 0.0);
     for (int64_t ic = 0; ic < cg; ++ic) {
-      const double *xp = &x.floats()[(bn * c + g * cg + ic) * inSize];
-      const double *wp = &w.floats()[((g * cg + ic) * mg + ocg) * kSize];
+      const double *xp = x.floats().data() + ((bn * c + g * cg + ic) * inSize);
+      const double *wp = w.floats().data() + (((g * cg + ic) * mg + ocg) * kSize);
       for (int64_t id = 0; id < win.in[0]; ++id)
         for (int64_t ih = 0; ih < win.in[1]; ++ih)
           for (int64_t iw = 0; iw < win.in[2]; ++iw) {
@@ -156,7 +156,7 @@ LogicalResult mlir::infer::reference::runConvTranspose(ConvTransposeOp op,
             }
           }
     }
-    double *yp = &y.floats()[nm * outSize];
+    double *yp = y.floats().data() + (nm * outSize);
     for (int64_t i = 0; i < outSize; ++i)
       yp[i] = acc[i];
   });
@@ -395,7 +395,7 @@ LogicalResult mlir::infer::reference::runLayerNorm(LayerNormOp op, Inputs in,
   double eps = op.getEpsilon().convertToDouble();
   Tensor y = makeResult(x.getElementType(), s);
   parallelFor(outer, [&](int64_t o) {
-    const double *xp = &x.floats()[o * inner];
+    const double *xp = x.floats().data() + o * inner; // inner may be 0
     double mean = 0, var = 0;
     for (int64_t i = 0; i < inner; ++i)
       mean += xp[i];

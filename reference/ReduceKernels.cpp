@@ -6,6 +6,7 @@
 
 #include "reference/Kernels.h"
 
+#include "ir/ConstantView.h"
 #include "ir/ShapeInference.h"
 #include "llvm/ADT/SmallBitVector.h"
 
@@ -120,10 +121,7 @@ LogicalResult mlir::infer::reference::runReduce(ReduceOp op, Inputs in,
       }
       // Empty max/min over integers: the type's extreme value.
       auto it = llvm::cast<IntegerType>(y.getElementType());
-      int64_t lo = it.isUnsigned() ? 0 : -(int64_t(1) << (it.getWidth() - 1));
-      int64_t hi = it.getWidth() >= 64 ? std::numeric_limits<int64_t>::max()
-                   : it.isUnsigned()   ? (int64_t(1) << it.getWidth()) - 1
-                                       : (int64_t(1) << (it.getWidth() - 1)) - 1;
+      auto [lo, hi] = integerRange(it);
       y.setInt(o, kind == ReduceKind::max ? lo : hi);
     }
     out.push_back(std::move(y));
@@ -166,10 +164,7 @@ LogicalResult mlir::infer::reference::runReduce(ReduceOp op, Inputs in,
     if (!y.isFloat() && std::isinf(a)) {
       // Empty max/min over integers: the type's extreme value.
       auto it = llvm::cast<IntegerType>(y.getElementType());
-      int64_t lo = it.isUnsigned() ? 0 : -(int64_t(1) << (it.getWidth() - 1));
-      int64_t hi = it.getWidth() >= 64 ? std::numeric_limits<int64_t>::max()
-                   : it.isUnsigned()   ? (int64_t(1) << it.getWidth()) - 1
-                                       : (int64_t(1) << (it.getWidth() - 1)) - 1;
+      auto [lo, hi] = integerRange(it);
       y.setInt(o, a < 0 ? lo : hi);
       continue;
     }

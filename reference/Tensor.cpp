@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "reference/Tensor.h"
+
 #include "ir/ConstantView.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -118,11 +119,7 @@ void Tensor::setDouble(int64_t i, double v) {
   }
   // NaN is 0 and out-of-range values saturate to int64, then wrap to the
   // width: never a float-to-int conversion C++ leaves undefined.
-  int64_t n = std::isnan(v)       ? 0
-              : v >= 9.2233720368547758e18 ? std::numeric_limits<int64_t>::max()
-              : v <= -9.2233720368547758e18 ? std::numeric_limits<int64_t>::min()
-                                            : static_cast<int64_t>(v);
-  idata[i] = wrap(n, elementType);
+  idata[i] = wrap(saturatingInt64(v), elementType);
 }
 
 void Tensor::setInt(int64_t i, int64_t v) {
@@ -268,8 +265,10 @@ ElementsAttr Tensor::toAttr(StringRef blobName) const {
   }
   std::vector<char> bytes = toBytes();
   int64_t align = std::max<int64_t>(byteWidth(elementType), 8);
+  // An empty tensor has no bytes to copy (and memcpy from null is UB).
   AsmResourceBlob blob =
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align);
+      bytes.empty() ? HeapAsmResourceBlob::allocate(0, align)
+                    : HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, align);
   ElementsAttr attr = DenseResourceElementsAttr::get(type, blobName, std::move(blob));
   trackWeight(attr);
   return attr;

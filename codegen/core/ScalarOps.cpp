@@ -6,6 +6,8 @@
 
 #include "codegen/core/ScalarOps.h"
 
+#include "ir/ConstantView.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
@@ -64,6 +66,17 @@ Value iconst(OpBuilder &b, Location loc, Type t, int64_t v) {
         b, loc, vt,
         DenseElementsAttr::get(vt, b.getIntegerAttr(vt.getElementType(), v)));
   return arith::ConstantOp::create(b, loc, t, b.getIntegerAttr(t, v));
+}
+
+/// An integer bound `v` of a clip on elements of `t`: saturated into the
+/// element type's range (a bound past it clamps nothing on that side).
+int64_t intBound(double v, Type t, bool isUnsigned) {
+  Type et = llvm::isa<VectorType>(t) ? llvm::cast<VectorType>(t).getElementType() : t;
+  unsigned width = llvm::cast<IntegerType>(et).getWidth();
+  auto [lo, hi] = integerRange(IntegerType::get(
+      t.getContext(), width,
+      isUnsigned ? IntegerType::Unsigned : IntegerType::Signless));
+  return std::clamp(saturatingInt64(v), lo, hi);
 }
 
 /// `t` with its element type replaced by `e` (vectors keep their shape).
@@ -239,8 +252,9 @@ Value mlir::infer::emitUnary(OpBuilder &b, Location loc, UnaryKind kind,
   case UnaryKind::relu:
     return isUnsigned ? x : arith::MaxSIOp::create(b, loc, x, zero).getResult();
   case UnaryKind::clip: {
-    Value lo = iconst(b, loc, t, static_cast<int64_t>(a));
-    Value hi = iconst(b, loc, t, static_cast<int64_t>(bt));
+    // Bounds past the type's range clamp nothing on that side.
+    Value lo = iconst(b, loc, t, intBound(a, t, isUnsigned));
+    Value hi = iconst(b, loc, t, intBound(bt, t, isUnsigned));
     if (isUnsigned)
       return arith::MinUIOp::create(b, loc, arith::MaxUIOp::create(b, loc, x, lo), hi);
     return arith::MinSIOp::create(b, loc, arith::MaxSIOp::create(b, loc, x, lo), hi);
@@ -251,8 +265,8 @@ Value mlir::infer::emitUnary(OpBuilder &b, Location loc, UnaryKind kind,
     return arith::XOrIOp::create(b, loc, x, iconst(b, loc, t, -1));
   case UnaryKind::shrink: {
     // Integer shrink: compare and shift by the rounded bias.
-    Value lam = iconst(b, loc, t, static_cast<int64_t>(a));
-    Value bias = iconst(b, loc, t, static_cast<int64_t>(bt));
+    Value lam = iconst(b, loc, t, saturatingInt64(a));
+    Value bias = iconst(b, loc, t, saturatingInt64(bt));
     Value nlam = arith::SubIOp::create(b, loc, zero, lam);
     Value below = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, nlam);
     Value above = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, lam);

@@ -472,9 +472,12 @@ LogicalResult importEyeLike(ImportContext &ctx) {
   if (failed(ctx.checkBuiltConstant({rows, cols})))
     return failure();
   ConstantBuilder eye(RankedTensorType::get({rows, cols}, et));
-  for (int64_t i = 0; i < rows; ++i)
-    if (i + *k >= 0 && i + *k < cols)
-      eye.setDouble(i * cols + i + *k, 1.0);
+  // A diagonal entirely outside the matrix leaves it zero (and |k| stays
+  // small enough below that i + k cannot overflow).
+  if (*k > -rows && *k < cols)
+    for (int64_t i = 0; i < rows; ++i)
+      if (i + *k >= 0 && i + *k < cols)
+        eye.setDouble(i * cols + i + *k, 1.0);
   ctx.setOutput(0, ConstantOp::create(ctx.builder(), ctx.loc(), eye.finish("eye")));
   return success();
 }

@@ -607,10 +607,13 @@ LogicalResult importLegacyResize(ImportContext &ctx, ArrayRef<float> scales) {
   else
     return ctx.emitError() << "mode '" << *modeName << "' is not supported";
   Shape out;
-  for (auto [d, s] : llvm::zip(in, scales))
+  for (auto [d, s] : llvm::zip(in, scales)) {
+    if (!(s > 0) || std::isinf(s))
+      return ctx.emitError() << "expects finite positive scales, got " << s;
     out.push_back(ShapedType::isDynamic(d)
                       ? kDyn
-                      : static_cast<int64_t>(std::floor(d * s)));
+                      : saturatingInt64(std::floor(d * double(s))));
+  }
   return buildResize(ctx, *x, out, scales, mode, CoordinateMode::asymmetric,
                      NearestMode::floor, -0.75f, false);
 }
@@ -702,7 +705,7 @@ LogicalResult importResize(ImportContext &ctx) {
                                << scales[a];
       out[a] = ShapedType::isDynamic(in[a])
                    ? kDyn
-                   : static_cast<int64_t>(std::floor(in[a] * scales[a]));
+                   : saturatingInt64(std::floor(in[a] * double(scales[a])));
     }
   } else if (sizesIn) {
     if (sizesIn->size() != static_cast<int64_t>(axes.size()))
@@ -729,7 +732,7 @@ LogicalResult importResize(ImportContext &ctx) {
       }
       for (int64_t a : axes) {
         scales[a] = scale;
-        out[a] = static_cast<int64_t>(std::round(scale * in[a]));
+        out[a] = saturatingInt64(std::round(double(scale) * in[a]));
       }
     }
   } else {
@@ -798,6 +801,10 @@ LogicalResult importTile(ImportContext &ctx) {
   return setResult(ctx, ctx.reshape(*v, out));
 }
 
+/// The largest DepthToSpace / SpaceToDepth blocksize (its square and its
+/// product with a dimension must not overflow).
+constexpr int64_t kMaxBlock = int64_t(1) << 16;
+
 /// DepthToSpace and SpaceToDepth as reshape -> transpose -> reshape.
 LogicalResult importDepthToSpace(ImportContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
@@ -808,7 +815,7 @@ LogicalResult importDepthToSpace(ImportContext &ctx) {
   ArrayRef<int64_t> s = typeOf(*x).getShape();
   int64_t b = *bs;
   if (s.size() != 4 || b <= 0 || ShapedType::isDynamic(s[1]) ||
-      s[1] % (b * b) != 0)
+      b > kMaxBlock || s[1] % (b * b) != 0)
     return ctx.emitError() << "expects a 4-D input whose channels divide by "
                               "blocksize^2, got "
                            << formatShape(s) << " and blocksize " << b;
@@ -843,7 +850,7 @@ LogicalResult importSpaceToDepth(ImportContext &ctx) {
     return failure();
   ArrayRef<int64_t> s = typeOf(*x).getShape();
   int64_t b = *bs;
-  if (s.size() != 4 || b <= 0 || ShapedType::isDynamic(s[2]) ||
+  if (s.size() != 4 || b <= 0 || b > kMaxBlock || ShapedType::isDynamic(s[2]) ||
       ShapedType::isDynamic(s[3]) || s[2] % b != 0 || s[3] % b != 0)
     return ctx.emitError() << "expects a 4-D input whose height and width "
                               "divide by blocksize, got "

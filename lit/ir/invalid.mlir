@@ -794,6 +794,16 @@ func.func @case87(%x: tensor<2x3x4xf32>) {
 
 // -----
 
+// Tests that an arg_reduce over an empty axis is refused (no position to
+// return).
+func.func @case_argreduce_empty(%x: tensor<0x3xf32>) {
+  // expected-error @+1 {{cannot find the max of axis 0, which is empty}}
+  %r = infer.arg_reduce max %x axis 0 : tensor<0x3xf32> -> tensor<3xi64>
+  return
+}
+
+// -----
+
 // Tests the reshape two dynamic dims check.
 func.func @case88(%x: tensor<?x6xf32>) {
   // expected-error @+1 {{expects at most one dynamic result dimension, got [?, ?]}}
@@ -1248,6 +1258,15 @@ func.func @gather_elements_rank(%x: tensor<2x3xf32>, %i: tensor<2xi64>) {
 func.func @gather_elements_axis(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>) {
   // expected-error @+1 {{axis 2 is out of range for rank 2}}
   %r = infer.gather_elements %x, %i axis 2 : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+// Tests the gather_elements check of indices off the axis.
+func.func @gather_elements_off_axis(%x: tensor<2x2xf32>, %i: tensor<4x5xi64>) {
+  // expected-error @+1 {{expects indices no larger than the input off the axis, got dimension 0 of 4 for an input of 2}}
+  %r = infer.gather_elements %x, %i axis 1 : (tensor<2x2xf32>, tensor<4x5xi64>) -> tensor<4x5xf32>
   return
 }
 

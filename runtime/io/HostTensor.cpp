@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -120,6 +121,22 @@ double HostTensor::get(int64_t i) const {
   return 0;
 }
 
+namespace {
+/// `v` clamped into [lo, hi] and converted (NaN is 0): never an
+/// out-of-range conversion.
+template <typename T> T saturate(double v) {
+  if (std::isnan(v))
+    return 0;
+  constexpr double lo = static_cast<double>(std::numeric_limits<T>::min());
+  constexpr double hi = static_cast<double>(std::numeric_limits<T>::max());
+  if (v <= lo)
+    return std::numeric_limits<T>::min();
+  if (v >= hi)
+    return std::numeric_limits<T>::max();
+  return static_cast<T>(v);
+}
+} // namespace
+
 void HostTensor::set(int64_t i, double v) {
   uint8_t *p = data.data() + i * byteWidth(dtype);
   switch (dtype) {
@@ -127,16 +144,28 @@ void HostTensor::set(int64_t i, double v) {
   case DType::F16: store<uint16_t>(p, floatToHalf(static_cast<float>(v))); break;
   case DType::BF16: store<uint16_t>(p, floatToBf16(static_cast<float>(v))); break;
   case DType::F64: store<double>(p, v); break;
-  case DType::I8: store<int8_t>(p, static_cast<int8_t>(v)); break;
-  case DType::I16: store<int16_t>(p, static_cast<int16_t>(v)); break;
-  case DType::I32: store<int32_t>(p, static_cast<int32_t>(v)); break;
-  case DType::I64: store<int64_t>(p, static_cast<int64_t>(v)); break;
-  case DType::U8: store<uint8_t>(p, static_cast<uint8_t>(v)); break;
-  case DType::U16: store<uint16_t>(p, static_cast<uint16_t>(v)); break;
-  case DType::U32: store<uint32_t>(p, static_cast<uint32_t>(v)); break;
-  case DType::U64: store<uint64_t>(p, static_cast<uint64_t>(v)); break;
+  case DType::I8: store<int8_t>(p, saturate<int8_t>(v)); break;
+  case DType::I16: store<int16_t>(p, saturate<int16_t>(v)); break;
+  case DType::I32: store<int32_t>(p, saturate<int32_t>(v)); break;
+  case DType::I64: store<int64_t>(p, saturate<int64_t>(v)); break;
+  case DType::U8: store<uint8_t>(p, saturate<uint8_t>(v)); break;
+  case DType::U16: store<uint16_t>(p, saturate<uint16_t>(v)); break;
+  case DType::U32: store<uint32_t>(p, saturate<uint32_t>(v)); break;
+  case DType::U64: store<uint64_t>(p, saturate<uint64_t>(v)); break;
   case DType::Bool: store<uint8_t>(p, v != 0); break;
   }
+}
+
+std::string HostTensor::text(int64_t i) const {
+  const uint8_t *p = data.data() + i * byteWidth(dtype);
+  switch (dtype) {
+  case DType::I64: return std::to_string(load<int64_t>(p));
+  case DType::U64: return std::to_string(load<uint64_t>(p));
+  default: break;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), isFloat(dtype) ? "%.6g" : "%.0f", get(i));
+  return buf;
 }
 
 namespace {

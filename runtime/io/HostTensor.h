@@ -44,8 +44,11 @@ struct HostTensor {
   int64_t numElements() const;
   /// Element `i` converted to double.
   double get(int64_t i) const;
-  /// Stores `v` into element `i`, converted to the dtype.
+  /// Stores `v` into element `i`, converted to the dtype (integers
+  /// saturate, NaN is 0).
   void set(int64_t i, double v);
+  /// Element `i` as text: integers exactly, floats to 6 digits.
+  std::string text(int64_t i) const;
 };
 
 /// Reads a .npy file (format 1.0-3.0, little-endian, C order).

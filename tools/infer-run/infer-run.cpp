@@ -126,14 +126,10 @@ void printTensor(const std::string &name, const HostTensor &t, int count) {
   std::printf("output '%s': %s %s  min %.6g max %.6g mean %.6g  [",
               name.c_str(), infer::dtypeName(t.dtype),
               infer::formatDims(t.shape).c_str(), mn, mx, n ? sum / n : 0.0);
-  // Integers exactly (2^31 is not 2.14748e+09); floats to 6 digits.
-  bool exact = !infer::isFloat(t.dtype);
-  for (int64_t i = 0; i < std::min<int64_t>(n, count); ++i) {
-    if (exact)
-      std::printf("%s%.0f", i ? ", " : "", t.get(i));
-    else
-      std::printf("%s%.6g", i ? ", " : "", t.get(i));
-  }
+  // Integers exactly (2^31 is not 2.14748e+09, 2^63 - 1 is not 2^63);
+  // floats to 6 digits.
+  for (int64_t i = 0; i < std::min<int64_t>(n, count); ++i)
+    std::printf("%s%s", i ? ", " : "", t.text(i).c_str());
   std::printf("%s]\n", n > count ? ", ..." : "");
 }
 
