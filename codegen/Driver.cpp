@@ -163,9 +163,13 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   // Machine code; the kernels' IR goes once compiled.
   if (ModuleOp kernels = KernelModule::find(module)) {
     if (!kernels.getBody()->empty()) {
-      FailureOr<BackendOutput> out =
-          backend->emitBinaries(kernels, options.codegen, error);
-      if (failed(out))
+      // A backend refusing a kernel reports at the kernel's location: the
+      // message names its ONNX nodes.
+      FailureOr<BackendOutput> out = failure();
+      if (failed(withNodeErrors(ctx, error, [&] {
+            out = backend->emitBinaries(kernels, options.codegen, error);
+            return LogicalResult(out);
+          })))
         return failure();
       plan.binaries = std::move(out->binaries);
       result.listings = std::move(out->listings);

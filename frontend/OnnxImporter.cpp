@@ -371,6 +371,24 @@ LogicalResult GraphImporter::importNode(ImportContext &ictx,
   // Schema check: attribute names and types.
   const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
       node.op_type(), static_cast<int>(opset), node.domain());
+  if (!schema) {
+    // Known to ONNX but not yet at the model's opset: its semantics there
+    // are undefined (the importer would apply a later version's).
+    const onnx::OpSchema *later =
+        onnx::OpSchemaRegistry::Schema(node.op_type(), node.domain());
+    if (later) {
+      int first = later->since_version();
+      for (int v = static_cast<int>(opset) + 1; v < first; ++v)
+        if (onnx::OpSchemaRegistry::Schema(node.op_type(), v, node.domain())) {
+          first = v;
+          break;
+        }
+      return ictx.emitError() << "op '" << node.op_type()
+                              << "' does not exist in opset " << opset
+                              << " (it first appears in opset " << first
+                              << ")";
+    }
+  }
   if (schema) {
     const auto &attrs = schema->attributes();
     for (const onnx::AttributeProto &a : node.attribute()) {

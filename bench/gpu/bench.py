@@ -160,15 +160,18 @@ def check_model(rt, path, args, rows):
 
 
 def torch_model(name, batch):
+    """The PyTorch module of DATA name (MODEL or MODEL_bN): a torchvision
+    model by name, or the encoder of test/models/export_models.py."""
+    base = name.split(".")[0]
+    if base.rsplit("_b", 1)[-1].isdigit():
+        base = base.rsplit("_b", 1)[0]
+    if base == "encoder":
+        layer = torch.nn.TransformerEncoderLayer(d_model=256, nhead=8,
+                                                 dim_feedforward=1024, dropout=0.1,
+                                                 activation="gelu", batch_first=True)
+        return torch.nn.TransformerEncoder(layer, num_layers=4).eval()
     import torchvision
-    if name.startswith("mobilenet_v2"):
-        return torchvision.models.mobilenet_v2().eval()
-    if name.startswith("resnet50"):
-        return torchvision.models.resnet50().eval()
-    layer = torch.nn.TransformerEncoderLayer(d_model=256, nhead=8,
-                                             dim_feedforward=1024, dropout=0.1,
-                                             activation="gelu", batch_first=True)
-    return torch.nn.TransformerEncoder(layer, num_layers=4).eval()
+    return getattr(torchvision.models, base)().eval()
 
 
 def bench_model(rt, path, args, rows):
@@ -204,6 +207,12 @@ def bench_model(rt, path, args, rows):
         compiled = torch.compile(model)
         compiled(tx)
         peers["compile"] = compiled
+        # CUDA graphs: the same launch model as infer's (the peer to beat).
+        graphed = torch.compile(torch_model(name, x.shape[0]).cuda().to(dtype),
+                                mode="reduce-overhead")
+        for _ in range(3):
+            graphed(tx)
+        peers["compile_cudagraphs"] = graphed
         times = {"infer": [], "infer_device": []}
         times.update({k: [] for k in peers})
         for _ in range(args.rounds):
@@ -223,7 +232,9 @@ def bench_model(rt, path, args, rows):
           f"({'ok' if err <= tolerance else 'MISMATCH'} at {tolerance:g}); infer "
           f"{med['infer_device']:.3f} ms on the device ({med['infer']:.3f} ms with host "
           f"copies, {batch / med['infer_device'] * 1e3:.0f} inferences/s); {peer_text}; "
-          f"eager/infer {med['eager'] / med['infer_device']:.2f}x", flush=True)
+          f"eager/infer {med['eager'] / med['infer_device']:.2f}x, "
+          f"cudagraphs/infer {med['compile_cudagraphs'] / med['infer_device']:.2f}x",
+          flush=True)
 
 
 def main():

@@ -10,6 +10,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -123,3 +124,59 @@ void mlir::infer::copyViewRoot(func::FuncOp fn) {
   slice.getResult().replaceAllUsesExcept(copy->getResult(0), copy);
 }
 
+
+void mlir::infer::concatGatherRoot(func::FuncOp fn) {
+  SmallVector<bufferization::MaterializeInDestinationOp> outs;
+  fn.walk([&](bufferization::MaterializeInDestinationOp m) { outs.push_back(m); });
+  if (outs.size() != 1)
+    return;
+  auto concat = llvm::dyn_cast_or_null<tensor::ConcatOp>(rootOf(outs.front()));
+  if (!concat || !concat.getType().hasStaticShape() ||
+      !llvm::all_of(concat.getInputs(), isUncomputed))
+    return;
+  RankedTensorType t = concat.getType();
+  int64_t rank = t.getRank(), axis = concat.getDim();
+  Location loc = concat.getLoc();
+  OpBuilder b(concat);
+  Value empty = tensor::EmptyOp::create(b, loc, t.getShape(), t.getElementType());
+  SmallVector<AffineMap> maps{b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iters(rank, utils::IteratorType::parallel);
+  ValueRange inputs = concat.getInputs();
+  auto gather = linalg::GenericOp::create(
+      b, loc, TypeRange{t}, ValueRange{}, ValueRange{empty}, maps, iters,
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        SmallVector<Value> idx;
+        for (int64_t d = 0; d < rank; ++d)
+          idx.push_back(linalg::IndexOp::create(nb, l, d));
+        // if (i < end0) in0[i] else if (i < end1) in1[i - end0] ... .
+        std::function<Value(OpBuilder &, size_t, int64_t)> pick =
+            [&](OpBuilder &ib, size_t k, int64_t offset) -> Value {
+          Value in = inputs[k];
+          SmallVector<Value> at(idx);
+          at[axis] = arith::SubIOp::create(
+              ib, l, idx[axis], arith::ConstantIndexOp::create(ib, l, offset));
+          auto read = [&](OpBuilder &rb) {
+            return tensor::ExtractOp::create(rb, l, in, at).getResult();
+          };
+          if (k + 1 == inputs.size())
+            return read(ib);
+          int64_t end =
+              offset + llvm::cast<RankedTensorType>(in.getType()).getDimSize(axis);
+          Value inside = arith::CmpIOp::create(
+              ib, l, arith::CmpIPredicate::ult, idx[axis],
+              arith::ConstantIndexOp::create(ib, l, end));
+          auto branch = scf::IfOp::create(
+              ib, l, inside,
+              [&](OpBuilder &tb, Location tl) {
+                scf::YieldOp::create(tb, tl, read(tb));
+              },
+              [&](OpBuilder &eb, Location el) {
+                scf::YieldOp::create(eb, el, pick(eb, k + 1, end));
+              });
+          return branch.getResult(0);
+        };
+        linalg::YieldOp::create(nb, l, pick(nb, 0, 0));
+      });
+  concat.getResult().replaceAllUsesWith(gather.getResult(0));
+  concat.erase();
+}

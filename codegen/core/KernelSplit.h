@@ -28,6 +28,12 @@ TilingInterface splitRoot(func::FuncOp fn);
 /// root, so that the copy splits into threads like any other kernel.
 void copyViewRoot(func::FuncOp fn);
 
+/// A kernel whose output is a concatenation of its inputs gets, instead of
+/// the concatenation (a chain of slice copies no loop can split), a
+/// linalg.generic over the result in which each point reads the one input
+/// that holds it: a gather every thread can run for its own points.
+void concatGatherRoot(func::FuncOp fn);
+
 /// Fuses each elementwise linalg.generic into its single consumer, so that
 /// a chain of elementwise ops is one loop nest with no intermediate tensor
 /// (unsplit kernels would otherwise run one loop and allocate one buffer

@@ -193,6 +193,12 @@ LogicalResult Serializer::serializeDispatch(DispatchOp d) {
     sum.nodes = nodes;
     sum.flops = k + 1 == launches.size() ? d.getFlops() : 0;
     sum.grid = launch.getGrid();
+    sum.threads = launch.getThreads();
+    sum.templated = d.getTemplated();
+    for (Value v : d.getOutputs())
+      if (auto t = llvm::dyn_cast<RankedTensorType>(v.getType());
+          t && t.hasStaticShape())
+        sum.outputElements += t.getNumElements();
     for (int32_t arg : launch.getArgs()) {
       uint32_t id = args[arg];
       l.args.push_back(id);
@@ -300,4 +306,10 @@ LogicalResult mlir::infer::describeInterface(func::FuncOp fn,
 LogicalResult mlir::infer::serializePlan(func::FuncOp fn, ArtifactPlan &plan,
                                          std::vector<KernelSummary> &summaries) {
   return Serializer(fn, plan, summaries).run();
+}
+
+bool mlir::infer::underfillsGpu(const KernelSummary &k) {
+  if (k.threads <= 0 || k.templated)
+    return false;
+  return k.grid * k.threads < std::min(k.outputElements, kGpuFillThreads);
 }

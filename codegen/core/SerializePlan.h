@@ -35,7 +35,23 @@ struct KernelSummary {
   int64_t flops = 0;
   int64_t bytes = 0;
   int64_t grid = 1;
+  /// GPU threads per block (0 on the CPU).
+  int64_t threads = 0;
+  /// Whether a kernel template chose the grid (else the generic split).
+  bool templated = false;
+  /// Elements of the launch's outputs: the points a split could spread.
+  int64_t outputElements = 0;
 };
+
+/// The GPU threads a generic kernel needs to fill a GPU (64 blocks of 256:
+/// half a block per SM of the largest Hopper parts, kept low so that small
+/// kernels of batch 1 are not flagged for lack of work).
+constexpr int64_t kGpuFillThreads = 64 * 256;
+
+/// Whether `k` is a generic GPU kernel that runs on fewer threads than its
+/// output could spread over and than a GPU needs: work left on too few
+/// threads (at worst, one thread for a whole tensor).
+bool underfillsGpu(const KernelSummary &k);
 
 /// Describes `fn`'s inputs and outputs (names, dtypes, shapes) in `plan`;
 /// an element type the runtime cannot carry is an error at the function.

@@ -43,6 +43,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/IR/Constants.h"
 #include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/InstIterator.h"
+#include "llvm/IR/Instructions.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/FileSystem.h"
@@ -57,6 +59,9 @@ using namespace mlir::infer;
 namespace {
 /// Threads per block of generic CUDA kernels.
 constexpr int64_t kCudaBlockThreads = 256;
+/// The local memory a CUDA kernel's thread may use (temporaries the split
+/// left whole): 64 KiB for each of ~270,000 resident threads is 17 GiB.
+constexpr uint64_t kCudaMaxLocalBytes = 64 * 1024;
 
 /// Tiles the root of `fn` by 1 along the parallel loops `dims` (producers
 /// fused) and makes each tile loop run the one iteration that `linear`, the
@@ -118,6 +123,7 @@ LogicalResult tileForGpu(func::FuncOp fn, Value linear, ArrayRef<int64_t> dims,
 /// computes all).
 int64_t splitForGpu(func::FuncOp &fn, unsigned linearArg) {
   copyViewRoot(fn);
+  concatGatherRoot(fn);
   TilingInterface root = splitRoot(fn);
   if (!root)
     return 1;
@@ -281,6 +287,55 @@ void mlir::infer::addCudaLoweringPasses(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+/// Refuses a kernel whose threads would each need more local memory than a
+/// launch can get: the driver reserves it for every thread the GPU can hold
+/// (about 270,000 on an H200), so what compiles could still fail at launch
+/// (CUDA_ERROR_INVALID_VALUE or out of memory). Counted from the allocas of
+/// the optimized LLVM IR; the message is at the kernel's ONNX nodes.
+static LogicalResult checkLocalMemory(ModuleOp kernels, llvm::Module &module) {
+  for (llvm::Function &f : module) {
+    if (f.isDeclaration() ||
+        f.getCallingConv() != llvm::CallingConv::PTX_Kernel)
+      continue;
+    // The kernel's allocas and those of the functions it calls.
+    uint64_t bytes = 0;
+    bool dynamic = false;
+    llvm::SmallPtrSet<llvm::Function *, 8> seen;
+    std::function<void(llvm::Function &)> visit = [&](llvm::Function &fn) {
+      if (fn.isDeclaration() || !seen.insert(&fn).second)
+        return;
+      for (llvm::Instruction &i : llvm::instructions(fn)) {
+        if (auto *a = llvm::dyn_cast<llvm::AllocaInst>(&i)) {
+          if (std::optional<llvm::TypeSize> size =
+                  a->getAllocationSize(module.getDataLayout()))
+            bytes += size->getFixedValue();
+          else
+            dynamic = true;
+        } else if (auto *call = llvm::dyn_cast<llvm::CallBase>(&i)) {
+          if (llvm::Function *callee = call->getCalledFunction())
+            visit(*callee);
+        }
+      }
+    };
+    visit(f);
+    if (!dynamic && bytes <= kCudaMaxLocalBytes)
+      continue;
+    Location loc = UnknownLoc::get(kernels.getContext());
+    if (Operation *op = SymbolTable::lookupSymbolIn(kernels, f.getName()))
+      loc = op->getLoc();
+    InFlightDiagnostic d = mlir::emitError(loc) << "kernel " << f.getName();
+    if (dynamic)
+      d << " needs local memory of a size known only at run time";
+    else
+      d << " needs " << (bytes + 1023) / 1024
+        << " KiB of local memory per thread (kernels of at most "
+        << kCudaMaxLocalBytes / 1024 << " KiB launch on every GPU)";
+    d << ": its work is not split across threads";
+    return failure();
+  }
+  return success();
+}
+
 FailureOr<CudaBinaries>
 mlir::infer::compileCudaKernels(ModuleOp module, const CudaTarget &target,
                                 const CodegenOptions &options,
@@ -306,6 +361,8 @@ mlir::infer::compileCudaKernels(ModuleOp module, const CudaTarget &target,
       return failure();
     }
 
+  if (failed(checkLocalMemory(module, *llvmModule)))
+    return failure();
   {
     llvm::raw_string_ostream os(out.ptx);
     llvm::buffer_ostream pos(os);

@@ -36,6 +36,11 @@ LogicalResult readWindow(ImportContext &ctx, size_t n,
   if (s->size() != n || d->size() != n)
     return ctx.emitError() << "expects " << n << " strides and dilations, got "
                            << s->size() << " and " << d->size();
+  for (int64_t v : llvm::concat<const int64_t>(*s, *d))
+    if (v < 1 || v > kMaxWindowValue)
+      return ctx.emitError() << "expects strides and dilations in [1, "
+                             << kMaxWindowValue << "], got "
+                             << formatShape(*s) << " and " << formatShape(*d);
   strides = *s;
   dilations = *d;
   return success();
@@ -68,6 +73,10 @@ FailureOr<SmallVector<int64_t>> readPads(ImportContext &ctx,
                            << "VALID, SAME_UPPER or SAME_LOWER";
   SmallVector<int64_t> pads(2 * n, 0);
   for (size_t i = 0; i < n; ++i) {
+    if (kernel[i] < 1 || kernel[i] > kMaxWindowValue)
+      return ctx.emitError() << "expects kernel sizes in [1, "
+                             << kMaxWindowValue << "], got "
+                             << formatShape(kernel);
     if (ShapedType::isDynamic(inSpatial[i]))
       return ctx.unsupported("auto_pad on a dynamic spatial dimension");
     int64_t out = (inSpatial[i] + strides[i] - 1) / strides[i];

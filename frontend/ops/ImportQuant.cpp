@@ -34,6 +34,9 @@ FailureOr<quant::QuantizedType> quantType(ImportContext &ctx,
   const Tensor *scale = ctx.constantInput(scaleIdx);
   if (!scale)
     return ctx.unsupported("a scale known only at run time");
+  if (!llvm::isa<FloatType>(scale->getElementType()))
+    return ctx.emitError() << "expects a float scale, got "
+                           << scale->getElementType();
   const Tensor *zp = ctx.hasInput(zpIdx) ? ctx.constantInput(zpIdx) : nullptr;
   if (ctx.hasInput(zpIdx) && !zp)
     return ctx.unsupported("a zero point known only at run time");
@@ -66,8 +69,11 @@ FailureOr<quant::QuantizedType> quantType(ImportContext &ctx,
     double s = scale->getDouble(0);
     if (!(s > 0))
       return ctx.emitError() << "expects a positive scale, got " << s;
-    return quant::QuantizedType(quant::UniformQuantizedType::getChecked(
-        emit, flags, signless, expressed, s, zp ? zp->getInt(0) : 0, lo, hi));
+    auto q = quant::UniformQuantizedType::getChecked(
+        emit, flags, signless, expressed, s, zp ? zp->getInt(0) : 0, lo, hi);
+    if (!q)
+      return failure();
+    return quant::QuantizedType(q);
   }
   if (scale->getRank() != 1)
     return ctx.emitError() << "expects a scalar or 1-D scale";
@@ -83,8 +89,11 @@ FailureOr<quant::QuantizedType> quantType(ImportContext &ctx,
       return ctx.emitError() << "expects positive scales, got "
                              << scales.back();
   }
-  return quant::QuantizedType(quant::UniformQuantizedPerAxisType::getChecked(
-      emit, flags, signless, expressed, scales, zps, *axis, lo, hi));
+  auto q = quant::UniformQuantizedPerAxisType::getChecked(
+      emit, flags, signless, expressed, scales, zps, *axis, lo, hi);
+  if (!q)
+    return failure();
+  return quant::QuantizedType(q);
 }
 
 LogicalResult importQuantizeLinear(ImportContext &ctx) {

@@ -45,6 +45,7 @@ MODELS = {
     "efficientnet_b0": (vision("efficientnet_b0"), (3, 224, 224), 15),
     "densenet121": (vision("densenet121"), (3, 224, 224), 17),
     "convnext_tiny": (vision("convnext_tiny"), (3, 224, 224), 17),
+    "regnet_y_400mf": (vision("regnet_y_400mf"), (3, 224, 224), 17),
     "encoder": (Encoder, (128, 256), 17),
 }
 

@@ -101,15 +101,23 @@ static void printSummary(const infer::CompileResult &r, double seconds) {
   std::printf("%-18s %-22s %10s %10s %6s  %s\n", "kernel", "kind", "MFLOP",
               "KiB", "grid", "ONNX nodes");
   double flops = 0;
+  int underfilled = 0;
   for (const infer::KernelSummary &k : r.kernels) {
     std::string nodes;
     for (const std::string &n : k.nodes)
       nodes += (nodes.empty() ? "" : ", ") + n;
-    std::printf("%-18s %-22s %10.2f %10.1f %6lld  %s\n", k.symbol.c_str(),
+    bool under = infer::underfillsGpu(k);
+    underfilled += under;
+    std::printf("%-18s %-22s %10.2f %10.1f %6lld%s %s\n", k.symbol.c_str(),
                 k.kind.c_str(), k.flops / 1e6, k.bytes / 1024.0,
-                static_cast<long long>(k.grid), nodes.c_str());
+                static_cast<long long>(k.grid), under ? "!" : " ",
+                nodes.c_str());
     flops += k.flops;
   }
+  if (underfilled)
+    std::printf("%d kernels marked ! run on fewer GPU threads than their "
+                "output has points and a GPU needs (%lld)\n",
+                underfilled, static_cast<long long>(infer::kGpuFillThreads));
   std::printf("%zu kernels, %.1f GFLOP, arena %.1f MiB, weights %.1f MiB, "
               "target %s (%s), compiled in %.2f s\n",
               r.kernels.size(), flops / 1e9, r.arenaBytes / 1048576.0,
@@ -139,6 +147,10 @@ static std::string jsonReport(const infer::CompileResult &r, double seconds) {
                        {"flops", k.flops},
                        {"bytes", k.bytes},
                        {"grid", k.grid}});
+    if (k.threads > 0) {
+      kernels.back()["threads"] = k.threads;
+      kernels.back()["fills_gpu"] = !infer::underfillsGpu(k);
+    }
     flops += k.flops;
   }
   report["kernels"] = kernels;

@@ -155,49 +155,32 @@ Value convolve(OpBuilder &b, Location loc, Value x, Value w,
                iters, body)
         .getResult(0);
   }
-  // x -> [N, G, Cg, S...], w -> [G, Mg, Cg, K...].
-  SmallVector<int64_t> xs{n, group, cg};
-  xs.append(xt.getShape().begin() + 2, xt.getShape().end());
-  Value xg = tensor::ExpandShapeOp::create(b, loc, xt.clone(xs), x,
-                                           splitDim(xt.getRank(), 1));
-  SmallVector<int64_t> ws{group, mg};
-  ws.append(wt.getShape().begin() + 1, wt.getShape().end());
-  Value wg = tensor::ExpandShapeOp::create(b, loc, wt.clone(ws), w,
-                                           splitDim(wt.getRank(), 0));
-  SmallVector<int64_t> os{n, group, mg};
+  // Other groups: still no reshapes. Loops n, m, o..., cg, k...; output
+  // channel m reads input channel (m floordiv Mg) * Cg + cg and weight
+  // [m, cg, k...]. A root without reshapes tiles and fuses on every target
+  // (a GPU thread per output point rather than one thread for all).
+  SmallVector<int64_t> os{n, m};
   os.append(outSpatial.begin(), outSpatial.end());
   auto outType = RankedTensorType::get(os, acc);
-  Value out;
-  if (init) {
-    auto it = llvm::cast<RankedTensorType>(init.getType());
-    out = tensor::ExpandShapeOp::create(b, loc, it.clone(os), init,
-                                        splitDim(it.getRank(), 1));
-  } else {
-    out = filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
-  }
-  // Loops: n, g, mg, o..., cg, k...
-  int64_t loops = 3 + ns + 1 + ns;
+  Value out = init ? init : filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
+  int64_t loops = 2 + ns + 1 + ns, k0 = 3 + ns;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> xe{d(0), d(1), d(3 + ns)}, we{d(1), d(2), d(3 + ns)},
-      oe{d(0), d(1), d(2)};
+  SmallVector<AffineExpr> xe{d(0), d(1).floorDiv(mg) * cg + d(2 + ns)},
+      we{d(1), d(2 + ns)}, oe{d(0), d(1)};
   for (int64_t i = 0; i < ns; ++i) {
-    xe.push_back(d(3 + i) * strides[i] + d(4 + ns + i) * dilations[i]);
-    we.push_back(d(4 + ns + i));
-    oe.push_back(d(3 + i));
+    xe.push_back(d(2 + i) * strides[i] + d(k0 + i) * dilations[i]);
+    we.push_back(d(k0 + i));
+    oe.push_back(d(2 + i));
   }
   SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
-  for (int64_t i = 3 + ns; i < loops; ++i)
+  for (int64_t i = 2 + ns; i < loops; ++i)
     iters[i] = utils::IteratorType::reduction;
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{outType}, ValueRange{xg, wg}, ValueRange{out},
-      {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, we, ctx),
-       AffineMap::get(loops, 0, oe, ctx)},
-      iters, body);
-  SmallVector<int64_t> fs{n, m};
-  fs.append(outSpatial.begin(), outSpatial.end());
-  return tensor::CollapseShapeOp::create(b, loc, outType.clone(fs),
-                                         generic.getResult(0),
-                                         splitDim(2 + ns, 1));
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{x, w}, ValueRange{out},
+             {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, we, ctx),
+              AffineMap::get(loops, 0, oe, ctx)},
+             iters, body)
+      .getResult(0);
 }
 
 /// A [N, M, O...] tensor holding the bias per channel (or zeros).
