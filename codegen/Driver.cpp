@@ -101,10 +101,10 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
       createTargetBackend(options.target, error);
   if (!backend)
     return failure();
-  if (options.precision != "fp32" && options.precision != "fp16" &&
-      options.precision != "bf16") {
+  if (options.precision != "fp32" && options.precision != "fp32-strict" &&
+      options.precision != "fp16" && options.precision != "bf16") {
     error = "unknown precision '" + options.precision +
-            "' (supported: fp32, fp16, bf16)";
+            "' (supported: fp32, fp32-strict, fp16, bf16)";
     return failure();
   }
   auto funcs = module.getOps<func::FuncOp>();
@@ -130,10 +130,15 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
                         });
   }
   GraphShaping shaping = backend->graphShaping(options.precision);
+  // fp32 products may run as TF32 where the target has it (the module says
+  // so, for every pass and template after); fp32-strict never.
+  if (shaping.tf32 && options.kernelTemplates)
+    module->setAttr(InferDialect::getTf32AttrName(), UnitAttr::get(ctx));
   GraphPipelineOptions graph;
   graph.level = options.optLevel;
   graph.gpu = shaping.gpu;
-  graph.precision = options.precision;
+  graph.precision =
+      options.precision == "fp32-strict" ? std::string("fp32") : options.precision;
   graph.convToGemm = shaping.convToGemm && options.kernelTemplates;
   if (options.kernelTemplates)
     graph.epilogue = [&](Operation *anchor, Operation *op) {

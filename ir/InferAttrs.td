@@ -76,7 +76,8 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
     `wgmma` (sm_90a: TMA ring of `stages` buffers, one producer and two
     consumer warpgroups) or `mma_sync` (sm_80 and later: cp.async ring):
     a `bm` x `bn` output tile per thread block, `bk` of the reduction per
-    stage.
+    stage. A wgmma stage holds 128-byte rows: `bk` is 64 for 16-bit
+    operands and 32 for f32 operands, which run as TF32.
 
     ```mlir
     %y = infer.matmul %a, %b {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}

@@ -49,6 +49,12 @@ def Infer_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getTileAttrName() {
       return ::llvm::StringLiteral("infer.tile");
     }
+    /// A unit attribute on the module: f32 matrix products may run as TF32
+    /// on tensor cores (`--precision=fp32`, the default; absent with
+    /// `--precision=fp32-strict`).
+    static constexpr ::llvm::StringLiteral getTf32AttrName() {
+      return ::llvm::StringLiteral("infer.tf32");
+    }
     /// Weights (resource blobs) infer made in this context, so that the
     /// memory of the ones no op uses any more can be released
     /// (ir/ConstantView.h).

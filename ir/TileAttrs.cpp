@@ -33,9 +33,9 @@ CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          CudaGemmKernel kernel, int64_t bm, int64_t bn,
                          int64_t bk, int64_t stages) {
   if (kernel == CudaGemmKernel::wgmma &&
-      !(bm == 128 && (bn == 128 || bn == 256) && bk == 64))
+      !(bm == 128 && (bn == 128 || bn == 256) && (bk == 64 || bk == 32)))
     return emitError() << "expects a wgmma tile of 128 x 128 or 128 x 256 "
-                          "with bk 64, got "
+                          "with bk 64 (16-bit) or 32 (tf32), got "
                        << bm << " x " << bn << " with bk " << bk;
   if (kernel == CudaGemmKernel::mma_sync &&
       !(bm == 128 && bn == 128 && bk == 32 && stages == 3))
@@ -43,10 +43,12 @@ CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "and 3 stages, got "
                        << bm << " x " << bn << " with bk " << bk << " and "
                        << stages << " stages";
-  // The wgmma ring of 16-bit A and B tiles and its barriers must fit the
-  // 227 KiB of shared memory a block may take.
+  // The ring of A and B tiles and its barriers must fit the 227 KiB of
+  // shared memory a block may take (wgmma rows are 128 bytes; mma_sync's
+  // hold bk 16-bit values).
   constexpr int64_t kSharedBytes = 227 * 1024;
-  if (stages < 2 || stages * ((bm + bn) * bk * 2 + 16) > kSharedBytes)
+  int64_t rowBytes = kernel == CudaGemmKernel::wgmma ? 128 : bk * 2;
+  if (stages < 2 || stages * ((bm + bn) * rowBytes + 16) > kSharedBytes)
     return emitError() << "expects 2 pipeline stages or more that fit 227 KiB "
                           "of shared memory, got "
                        << stages;
@@ -65,6 +67,12 @@ CudaTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
                                                      NamedAttribute attr) {
+  if (attr.getName() == getTf32AttrName()) {
+    if (!llvm::isa<ModuleOp>(op) || !llvm::isa<UnitAttr>(attr.getValue()))
+      return op->emitError() << "'" << getTf32AttrName()
+                             << "' must be a unit attribute of a module";
+    return success();
+  }
   if (attr.getName() != getTileAttrName())
     return verifyPlanAttribute(op, attr);
   Attribute tile = attr.getValue();

@@ -1,4 +1,4 @@
-//===- ConvToGemm.cpp - 16-bit convolutions as NHWC matrix products -------===//
+//===- ConvToGemm.cpp - Convolutions as NHWC matrix products --------------===//
 //
 // Part of infer, an open inference compiler built on MLIR.
 //
@@ -16,6 +16,7 @@
 #include "transforms/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -39,9 +40,14 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     RankedTensorType xt = typeOf(op.getInput()), wt = typeOf(op.getWeight()),
                      yt = typeOf(op.getOutput());
     Type et = xt.getElementType();
-    if (!(et.isF16() || et.isBF16()) || wt.getElementType() != et ||
+    // f32 where the module lets products run as TF32 (`infer.tf32`).
+    auto module = op->getParentOfType<ModuleOp>();
+    bool tf32 = et.isF32() && module &&
+                module->hasAttr(InferDialect::getTf32AttrName());
+    if (!(et.isF16() || et.isBF16() || tf32) || wt.getElementType() != et ||
         yt.getElementType() != et)
-      return rewriter.notifyMatchFailure(op, "not a 16-bit float convolution");
+      return rewriter.notifyMatchFailure(
+          op, "not a 16-bit float convolution, nor f32 with infer.tf32");
     if (xt.getRank() != 4 || !xt.hasStaticShape() || !wt.hasStaticShape() ||
         !yt.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not 2-D with static shapes");

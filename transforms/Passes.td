@@ -161,10 +161,12 @@ def InferConvertPrecision : Pass<"infer-convert-precision"> {
 }
 
 def InferConvToGemm : Pass<"infer-conv-to-gemm"> {
-  let summary = "Rewrite 16-bit 2-D convolutions as NHWC matrix products";
+  let summary = "Rewrite 16-bit and TF32 2-D convolutions as NHWC matrix products";
   let description = [{
     For targets whose fastest kernel is a tensor-core GEMM (CUDA sm_90a).
-    An ungrouped 2-D `conv` on f16 or bf16 with a constant weight becomes
+    An ungrouped 2-D `conv` on f16 or bf16 (or on f32 in a module marked
+    `infer.tf32`: its products may run as TF32) with a constant weight
+    becomes
 
     - when `kh*kw*C` is not a multiple of 8 (a TMA row is a multiple of
       16 bytes), a `pad` of the channels up to one that is;

@@ -5,13 +5,15 @@
 # everything the GPU machine needs (as prepare.sh does) in
 # build/gpu-stage-zoo. Kernels the report flags as unable to fill the GPU
 # are listed.
-#   bench/gpu/prepare-zoo.sh [MODELS] [BATCHES] [ARCH]
-#   (defaults: every model of test/models/export_models.py, "1 32", sm_90a)
+#   [PRECISIONS="fp16 fp32 fp32-strict"] bench/gpu/prepare-zoo.sh [MODELS] [BATCHES] [ARCH]
+#   (defaults: every model of test/models/export_models.py, "1 32", sm_90a;
+#   PRECISIONS fp16; fp32 artifacts are DATA.infer, the others DATA.P.infer)
 # Then send it in batches as prepare.sh says, with --stage build/gpu-stage-zoo.
 set -euo pipefail
 MODELS=${1:-resnet50,mobilenet_v2,efficientnet_b0,regnet_y_400mf,shufflenet_v2_x1_0,densenet121,convnext_tiny,squeezenet1_1,encoder}
 BATCHES=${2:-1 32}
 ARCH=${3:-sm_90a}
+PRECISIONS=${PRECISIONS:-fp16}
 OUT=build/gpu-stage-zoo
 PY=${INFER_TEST_PYTHON:-/usr/bin/python3}
 EXPORTS=build/bench-gpu
@@ -27,9 +29,11 @@ for m in ${MODELS//,/ }; do
     d=$m; [ "$b" = 1 ] || d=${m}_b$b
     mkdir -p "$OUT/models/$d"
     cp "$EXPORTS/$d/input.npy" "$EXPORTS/$d/expected/output.npy" "$OUT/models/$d/"
-    build/bin/infer-compile "$EXPORTS/$d.onnx" --target=cuda:"$ARCH" --precision=fp16 \
-      -o "$OUT/models/$d.fp16.infer" --report="$OUT/models/$d.fp16.json"
-    "$PY" - "$OUT/models/$d.fp16.json" <<'PYEOF'
+    for p in $PRECISIONS; do
+      a=$d.$p; [ "$p" = fp32 ] && a=$d
+      build/bin/infer-compile "$EXPORTS/$d.onnx" --target=cuda:"$ARCH" --precision="$p" \
+        -o "$OUT/models/$a.infer" --report="$OUT/models/$a.json"
+      "$PY" - "$OUT/models/$a.json" <<'PYEOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 bad = [k for k in r["kernels"] if k.get("fills_gpu") is False]
@@ -37,6 +41,7 @@ print(f"{sys.argv[1]}: {len(r['kernels'])} kernels, {len(bad)} cannot fill the G
       + "".join(f"\n  {k['symbol']} {k['kind']} grid {k['grid']}x{k['threads']}: "
                 f"{', '.join(k['onnx_nodes'][:3])}" for k in bad))
 PYEOF
+    done
   done
 done
 du -sh "$OUT"

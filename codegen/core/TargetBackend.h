@@ -42,6 +42,9 @@ struct GraphShaping {
   bool gpu = false;
   /// Convolutions become NHWC GEMMs (where GEMMs run on matrix units).
   bool convToGemm = false;
+  /// f32 matrix products may run as TF32 on matrix units (the module gets
+  /// `infer.tf32`, f32 convolutions become GEMMs when convToGemm).
+  bool tf32 = false;
 };
 
 /// The machine code of a compiled kernel module, and what the user should

@@ -20,8 +20,11 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
   GraphShaping s;
   s.gpu = true;
   // 16-bit GEMMs run on tensor cores (wgmma on sm_90a, mma.sync from sm_80
-  // on): convolutions become GEMMs there.
-  s.convToGemm = precision != "fp32" && target->capability >= 80;
+  // on), and f32 ones as TF32 on wgmma unless the user asked for strict
+  // fp32: convolutions become GEMMs there.
+  s.tf32 = precision == "fp32" && target->arch == "sm_90a";
+  bool sixteen = precision == "fp16" || precision == "bf16";
+  s.convToGemm = (sixteen && target->capability >= 80) || s.tf32;
   return s;
 }
 
@@ -37,7 +40,10 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   if (llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80) {
     Type et =
         llvm::cast<RankedTensorType>(anchor->getResult(0).getType()).getElementType();
-    if (!et.isF16() && !et.isBF16())
+    auto module = anchor->getParentOfType<ModuleOp>();
+    bool tf32 = et.isF32() && target->arch == "sm_90a" && module &&
+                module->hasAttr(InferDialect::getTf32AttrName());
+    if (!et.isF16() && !et.isBF16() && !tf32)
       return true;
     if (auto u = llvm::dyn_cast<UnaryOp>(op))
       return u.getKind() == UnaryKind::relu || u.getKind() == UnaryKind::gelu ||

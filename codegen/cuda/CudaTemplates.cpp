@@ -42,8 +42,16 @@ RankedTensorType typeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType
 
 ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<ConstantOp>(); }
 
-/// A constant [K][N] matrix of 16-bit floats as [N][K], from its own bytes.
-FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n) {
+/// Whether `op`'s module lets f32 products run as TF32.
+bool allowsTf32(Operation *op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  return module && module->hasAttr(InferDialect::getTf32AttrName());
+}
+
+/// A constant [K][N] matrix of `eb`-byte floats as [N][K], from its own
+/// bytes.
+FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
+                                             unsigned eb) {
   std::optional<ConstantView> t = ConstantView::get(constantOf(v).getValue());
   if (!t || t->size() != k * n)
     return failure();
@@ -53,10 +61,24 @@ FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n) {
     t->appendBytes(expanded);
     bytes = expanded;
   }
-  std::vector<char> out(static_cast<size_t>(k * n) * 2);
+  if (static_cast<int64_t>(bytes.size()) != k * n * eb)
+    return failure();
+  std::vector<char> out(static_cast<size_t>(k * n) * eb);
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t nn = 0; nn < n; ++nn)
-      std::memcpy(&out[(nn * k + kk) * 2], &bytes[(kk * n + nn) * 2], 2);
+      std::memcpy(&out[(nn * k + kk) * eb], &bytes[(kk * n + nn) * eb], eb);
+  if (eb == 4) {
+    // TF32 reads the top 19 bits of each float (truncating): rounded to
+    // nearest here, the weights carry no bias that would compound over
+    // layers.
+    for (size_t i = 0; i < out.size(); i += 4) {
+      uint32_t bits;
+      std::memcpy(&bits, &out[i], 4);
+      if ((bits & 0x7F800000u) != 0x7F800000u) // not Inf or NaN
+        bits = (bits + 0xFFFu + ((bits >> 13) & 1u)) & ~0x1FFFu;
+      std::memcpy(&out[i], &bits, 4);
+    }
+  }
   return out;
 }
 
@@ -264,7 +286,8 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
     return std::nullopt;
   // A [K,N] operand is stored transposed when constant (below); otherwise
   // the kernel reads it as it is.
-  if (!spec.bKMajor && constantOf(g.b) && (spec.elem.isF16() || spec.elem.isBF16()))
+  if (!spec.bKMajor && constantOf(g.b) &&
+      (spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32()))
     spec.bKMajor = true;
   return g;
 }
@@ -275,6 +298,10 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
   bool wgmma = tile.getKernel() == CudaGemmKernel::wgmma;
   if (wgmma && target.arch != "sm_90a")
     return "wgmma needs sm_90a, the target is " + target.arch;
+  if (wgmma && tile.getBk() * bytesOf(spec.elem) != 128)
+    return "a wgmma stage reads 128-byte rows: bk " +
+           std::to_string(128 / bytesOf(spec.elem)) + " for " +
+           (spec.elem.isF32() ? "f32 (TF32)" : "16-bit") + " operands";
   if (!wgmma && target.capability < 80)
     return "mma_sync needs sm_80 or later, the target is " + target.arch;
   spec.bn = tile.getBn();
@@ -320,11 +347,16 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       std::optional<GemmOperands> g = gemmOperands(op);
       if (!g)
         return;
+      // f32 products run on tensor cores only where the module allows TF32
+      // (fp32, not fp32-strict).
+      if (g->spec.elem.isF32() && !allowsTf32(op))
+        return;
       // wgmma and TMA on sm_90a only; mma.sync from sm_80 on. Narrow
       // products waste half of a 256-wide tile.
       bool hopper = target.arch == "sm_90a";
+      int64_t bk = 128 / bytesOf(g->spec.elem);
       auto tile = hopper ? CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma, 128,
-                                                 g->spec.n <= 128 ? 128 : 256, 64, 4)
+                                                 g->spec.n <= 128 ? 128 : 256, bk, 4)
                          : CudaGemmTileAttr::get(ctx, CudaGemmKernel::mma_sync,
                                                  128, 128, 32, 3);
       if (target.capability < 80 || !gemmTileMismatch(g->spec, tile, target).empty())
@@ -424,7 +456,8 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   bool packB = !(llvm::isa<GemmOp>(anchor) && llvm::cast<GemmOp>(anchor).getTransB()) &&
                spec.bKMajor;
   if (packB) {
-    FailureOr<std::vector<char>> packed = transposedBytes(g->b, spec.k, spec.n);
+    FailureOr<std::vector<char>> packed =
+        transposedBytes(g->b, spec.k, spec.n, bytesOf(spec.elem));
     if (failed(packed)) {
       error = describe(tile, anchor, "an unreadable constant operand");
       return failure();

@@ -36,14 +36,16 @@ struct GemmEpilogueOp {
 
 struct GemmSpec {
   int64_t m = 0, n = 0, k = 0;
-  /// Element types: A and B f16 or bf16 (the same), C f16, bf16 or f32.
+  /// Element types: A and B f16, bf16 or f32 (the same; f32 runs as TF32
+  /// on wgmma only), C f16, bf16 or f32.
   Type elem, out;
   /// B is stored [N,K] (true) or [K,N] (false).
   bool bKMajor = false;
   SmallVector<GemmEpilogueOp> epilogue;
   /// Kernel arguments: A = 0, B = 1, epilogue operands, C last.
   unsigned numArgs = 3;
-  /// Tile shape: BM = 128, BN = 128 or 256, BK = 64; pipeline stages.
+  /// Tile shape: BM = 128, BN = 128 or 256, BK = 128 bytes of A and B
+  /// rows (64 16-bit values, 32 f32); pipeline stages.
   int64_t bn = 256, stages = 4;
 };
 

@@ -73,6 +73,8 @@ std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
     return why;
   if (!spec.bKMajor)
     return "B is not K-major";
+  if (spec.elem.isF32())
+    return "f32 operands (TF32) need wgmma";
   return "";
 }
 

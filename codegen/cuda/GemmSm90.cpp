@@ -5,9 +5,11 @@
 //===----------------------------------------------------------------------===//
 //
 // Builds the kernel described in GemmSm90.h with the LLVM, NVVM and scf
-// dialects. Shared memory of one stage: the A tile (BM rows of BK = 64
-// halves, 128 bytes each) then the B tile, both in TMA's 128-byte swizzle;
-// after the stages, the full[] and empty[] mbarriers.
+// dialects. Shared memory of one stage: the A tile (BM rows of 128 bytes:
+// BK = 64 halves, or 32 floats read as TF32) then the B tile, both in
+// TMA's 128-byte swizzle; after the stages, the full[] and empty[]
+// mbarriers. A wgmma step reads 32 bytes of each row (k16 of 16-bit
+// values, k8 of TF32), so both element sizes share the byte layout.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,7 +26,10 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kBM = 128, kBK = 64, kThreads = 384;
+constexpr int64_t kBM = 128, kRowBytes = 128, kThreads = 384;
+
+/// BK: the reduction elements of one 128-byte row.
+int64_t bkOf(const GemmSpec &spec) { return kRowBytes / bytesOf(spec.elem); }
 /// Tile rows visited together (L2 reuse of B across them).
 constexpr int64_t kGroupRows = 8;
 /// Registers per thread after setmaxnreg (the block starts at 65536 / 384).
@@ -66,6 +71,7 @@ void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
       b, loc, ir.cmp(LLVM::ICmpPredicate::eq, tid, ir.c32(0)), false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(issuer.thenBlock());
+  int64_t kBK = bkOf(spec);
   int64_t kTiles = ceilDiv(spec.k, kBK);
   auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1));
   b.setInsertionPointToStart(loop.getBody());
@@ -99,7 +105,7 @@ void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
   } else {
     // [K,N]: BN/64 boxes of 64 columns x 64 rows, one after the other.
     for (int64_t j = 0; j < spec.bn / 64; ++j)
-      load(ir.offset(bTile, ir.c32(j * 64 * kBK * 2)), tmB,
+      load(ir.offset(bTile, ir.c32(j * 64 * kRowBytes)), tmB,
            {ir.add(n0, ir.c32(j * 64)), k0});
   }
 }
@@ -128,8 +134,14 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
   SmallVector<Type> fields(accCount, ir.f32);
   auto accType = LLVM::LLVMStructType::getLiteral(ctx, fields);
   Value zero = LLVM::ZeroOp::create(b, loc, accType);
-  auto wgmmaElem = spec.elem.isF16() ? NVVM::WGMMATypes::f16 : NVVM::WGMMATypes::bf16;
+  auto wgmmaElem = spec.elem.isF16()    ? NVVM::WGMMATypes::f16
+                   : spec.elem.isBF16() ? NVVM::WGMMATypes::bf16
+                                        : NVVM::WGMMATypes::tf32;
+  // One wgmma step takes 32 bytes of each row: k16 of 16-bit values, k8 of
+  // TF32.
+  int64_t stepK = 32 / bytesOf(spec.elem);
 
+  int64_t kBK = bkOf(spec);
   int64_t kTiles = ceilDiv(spec.k, kBK);
   auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1),
                                  ValueRange{zero});
@@ -148,7 +160,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
     Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(64 * 128)));
     Value bAddr = ir.add(stage, ir.c64(ring.aBytes));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    for (int64_t kk = 0; kk < kBK / 16; ++kk) {
+    for (int64_t kk = 0; kk < kRowBytes / 32; ++kk) {
       // A (K-major): a k16 step is 32 bytes along the swizzled row.
       Value descA = descriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 1024);
       // B K-major likewise; B MN-major: 16 rows of 128 bytes per step,
@@ -157,10 +169,10 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
           spec.bKMajor
               ? descriptor(ir, ir.add(bAddr, ir.c64(kk * 32)), 16, 1024)
               : descriptor(ir, ir.add(bAddr, ir.c64(kk * 16 * 128)),
-                           64 * kBK * 2, 1024);
+                           64 * kRowBytes, 1024);
       acc = NVVM::WgmmaMmaAsyncOp::create(
           b, loc, accType, acc, descA, descB,
-          NVVM::MMAShapeAttr::get(ctx, 64, spec.bn, 16),
+          NVVM::MMAShapeAttr::get(ctx, 64, spec.bn, stepK),
           NVVM::WGMMATypesAttr::get(ctx, wgmmaElem),
           NVVM::WGMMATypesAttr::get(ctx, wgmmaElem),
           NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
@@ -259,6 +271,9 @@ std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
   // TMA strides are multiples of 16 bytes.
   if (!spec.bKMajor && spec.n % 8 != 0)
     return "N is not a multiple of 8";
+  // wgmma reads TF32 operands K-major only.
+  if (spec.elem.isF32() && !spec.bKMajor)
+    return "B of f32 (TF32) is not K-major";
   if (spec.bn != 128 && spec.bn != 256)
     return "unsupported tile width";
   return "";
@@ -274,7 +289,8 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     return failure();
   }
   unsigned eb = bytesOf(spec.elem);
-  int64_t aBytes = kBM * kBK * eb, bBytes = spec.bn * kBK * eb;
+  int64_t kBK = bkOf(spec);
+  int64_t aBytes = kBM * kRowBytes, bBytes = spec.bn * kRowBytes;
   Ring ring;
   ring.stages = spec.stages;
   ring.stageBytes = aBytes + bBytes;
@@ -288,14 +304,14 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
   uint8_t dt = gemmDtypeCode(spec.elem);
   info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
-                             {uint64_t(spec.k) * eb}, {kBK, kBM}, 3});
+                             {uint64_t(spec.k) * eb}, {static_cast<uint32_t>(kBK), kBM}, 3});
   if (spec.bKMajor)
     info.tensorMaps.push_back({1, dt, {uint64_t(spec.k), uint64_t(spec.n)},
                                {uint64_t(spec.k) * eb},
-                               {kBK, static_cast<uint32_t>(spec.bn)}, 3});
+                               {static_cast<uint32_t>(kBK), static_cast<uint32_t>(spec.bn)}, 3});
   else
     info.tensorMaps.push_back({1, dt, {uint64_t(spec.n), uint64_t(spec.k)},
-                               {uint64_t(spec.n) * eb}, {64, kBK}, 3});
+                               {uint64_t(spec.n) * eb}, {64, static_cast<uint32_t>(kBK)}, 3});
   std::vector<uint64_t> argBytes = gemmArgBytes(spec);
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {

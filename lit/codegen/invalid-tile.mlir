@@ -8,6 +8,8 @@
 // REGS: node 'Gemm_2' (Gemm): the tile #infer.cpu_tile<gemm, mr = 32, nv = 4, vl = 8> does not fit infer.gemm: 32 x 4 accumulators do not fit {{16|32}} vector registers
 // RUN: not infer-compile %t/wgmma.mlir --target=cuda:sm_80 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WGMMA
 // WGMMA: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4> does not fit infer.matmul: wgmma needs sm_90a, the target is sm_80
+// RUN: not infer-compile %t/wgmma-bk.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=BK
+// BK: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 32, stages = 4> does not fit infer.matmul: a wgmma stage reads 128-byte rows: bk 64 for 16-bit operands
 // RUN: not infer-compile %t/empty.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: expects 'infer.tile' to be a tile configuration
 // RUN: test ! -e %t/out.infer
@@ -31,6 +33,13 @@ func.func @main(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
 func.func @main(%x: tensor<256x512xf16>) -> tensor<256x512xf16> {
   %w = infer.constant dense<0.5> : tensor<512x512xf16>
   %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
+       : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16> loc("MatMul_0"("MatMul"))
+  return %y : tensor<256x512xf16>
+}
+//--- wgmma-bk.mlir
+func.func @main(%x: tensor<256x512xf16>) -> tensor<256x512xf16> {
+  %w = infer.constant dense<0.5> : tensor<512x512xf16>
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 32, stages = 4>}
        : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16> loc("MatMul_0"("MatMul"))
   return %y : tensor<256x512xf16>
 }

@@ -1443,7 +1443,7 @@ func.func @cpu_tile_nv(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>) {
 
 // Tests the wgmma tile shape.
 func.func @wgmma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
-  // expected-error @+1 {{expects a wgmma tile of 128 x 128 or 128 x 256 with bk 64, got 64 x 64 with bk 64}}
+  // expected-error @+1 {{expects a wgmma tile of 128 x 128 or 128 x 256 with bk 64 (16-bit) or 32 (tf32), got 64 x 64 with bk 64}}
   %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 64, bn = 64, bk = 64, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
   return
 }
@@ -1454,6 +1454,14 @@ func.func @wgmma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
 func.func @mma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
   // expected-error @+1 {{expects an mma_sync tile of 128 x 128 with bk 32 and 3 stages, got 128 x 128 with bk 32 and 4 stages}}
   %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
+  return
+}
+
+// -----
+
+// Tests that infer.tf32 is a unit attribute of a module.
+// expected-error @+1 {{'infer.tf32' must be a unit attribute of a module}}
+func.func @tf32_on_func() attributes {infer.tf32} {
   return
 }
 

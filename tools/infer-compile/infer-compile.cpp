@@ -57,9 +57,11 @@ static cl::opt<std::string>
            cl::cat(category));
 static cl::opt<std::string>
     precision("precision", cl::init("fp32"),
-              cl::desc("Arithmetic precision: fp32, fp16 or bf16 (float ops "
-                       "in that type, fp32 accumulation, fp32 inputs and "
-                       "outputs)"),
+              cl::desc("Arithmetic precision: fp32 (matrix products as TF32 "
+                       "on tensor cores where the target has them, as "
+                       "TensorRT does), fp32-strict (never TF32), fp16 or "
+                       "bf16 (float ops in that type, fp32 accumulation, "
+                       "fp32 inputs and outputs)"),
               cl::cat(category));
 static cl::opt<std::string>
     ptxPath("emit-ptx", cl::desc("CUDA targets: also write the PTX here"),
@@ -269,11 +271,12 @@ int main(int argc, char **argv) {
   if (!ptxPath.empty() && !StringRef(target.getValue()).starts_with("cuda"))
     return fail("--emit-ptx needs a cuda target (got --target=" + target + ")");
   if (precision == "int8")
-    return fail("--precision=int8 is not implemented yet (fp32, fp16 and "
-                "bf16 are)");
-  if (precision != "fp32" && precision != "fp16" && precision != "bf16")
+    return fail("--precision=int8 is not implemented yet (fp32, fp32-strict, "
+                "fp16 and bf16 are)");
+  if (precision != "fp32" && precision != "fp32-strict" && precision != "fp16" &&
+      precision != "bf16")
     return fail("--precision=" + precision +
-                " is not a precision (fp32, fp16, bf16)");
+                " is not a precision (fp32, fp32-strict, fp16, bf16)");
   infer::CompileOptions options;
   options.target = target;
   options.optLevel = optLevel;
