@@ -39,7 +39,8 @@ def Infer_CudaGemmKernel : I32EnumAttr<"CudaGemmKernel",
 def Infer_CudaKernel : I32EnumAttr<"CudaKernel",
     "CUDA data-movement and row template", [
   I32EnumAttrCase<"gather_rows", 0>, I32EnumAttrCase<"pad_rows", 1>,
-  I32EnumAttrCase<"transpose_channels", 2>, I32EnumAttrCase<"row_norm", 3>
+  I32EnumAttrCase<"transpose_channels", 2>, I32EnumAttrCase<"row_norm", 3>,
+  I32EnumAttrCase<"row_reduce", 4>
 ]> {
   let cppNamespace = "::mlir::infer";
   let genSpecializedAttr = 0;
@@ -97,8 +98,9 @@ def Infer_CudaTileAttr : Infer_Attr<"CudaTile", "cuda_tile"> {
   let summary = "CUDA data-movement or row kernel";
   let description = [{
     `gather_rows`, `pad_rows` and `transpose_channels` move 16 bytes per
-    thread; `row_norm` (softmax, layer norm) runs a warp per row. `threads`
-    is the block size.
+    thread; `row_norm` (softmax, layer norm) and `row_reduce` (global
+    average and max pooling) run a warp per row. `threads` is the block
+    size.
 
     ```mlir
     %y = infer.softmax %x axis 1 {infer.tile = #infer.cuda_tile<row_norm, threads = 256>}

@@ -101,6 +101,7 @@ LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
     case CudaKernel::row_norm:
       fits = llvm::isa<SoftmaxOp, LayerNormOp>(op);
       break;
+    case CudaKernel::row_reduce: fits = llvm::isa<GlobalPoolOp>(op); break;
     }
     if (!fits)
       return op->emitOpError() << "cannot take the tile " << tile;

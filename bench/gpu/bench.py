@@ -163,8 +163,9 @@ def torch_model(name, batch):
     """The PyTorch module of DATA name (MODEL or MODEL_bN): a torchvision
     model by name, or the encoder of test/models/export_models.py."""
     base = name.split(".")[0]
-    if base.rsplit("_b", 1)[-1].isdigit():
-        base = base.rsplit("_b", 1)[0]
+    # DATA_bN for batch N > 1 (efficientnet_b0 is a model's own name).
+    if batch > 1 and base.endswith(f"_b{batch}"):
+        base = base[:-len(f"_b{batch}")]
     if base == "encoder":
         layer = torch.nn.TransformerEncoderLayer(d_model=256, nhead=8,
                                                  dim_feedforward=1024, dropout=0.1,

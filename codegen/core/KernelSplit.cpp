@@ -6,12 +6,15 @@
 
 #include "codegen/core/KernelSplit.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 using namespace mlir;
@@ -179,4 +182,90 @@ void mlir::infer::concatGatherRoot(func::FuncOp fn) {
       });
   concat.getResult().replaceAllUsesWith(gather.getResult(0));
   concat.erase();
+}
+
+/// Rewrites `g` so that its input `operand`, a constant-padded `pad` of a
+/// kernel input, is read from the unpadded input with a bounds check.
+static void guardPaddedRead(linalg::GenericOp g, OpOperand &operand,
+                            tensor::PadOp pad, TypedAttr padValue) {
+  OpBuilder b(g);
+  Location loc = g.getLoc();
+  unsigned index = operand.getOperandNumber();
+  AffineMap map = g.getMatchingIndexingMap(&operand);
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> maps;
+  for (OpOperand *in : g.getDpsInputOperands())
+    if (in->getOperandNumber() != index) {
+      inputs.push_back(in->get());
+      maps.push_back(g.getMatchingIndexingMap(in));
+    }
+  for (OpOperand &out : g.getDpsInitsMutable())
+    maps.push_back(g.getMatchingIndexingMap(&out));
+  Value source = pad.getSource();
+  auto sourceType = llvm::cast<RankedTensorType>(source.getType());
+  ArrayRef<int64_t> low = pad.getStaticLow();
+  Block &oldBody = g.getRegion().front();
+  auto guarded = linalg::GenericOp::create(
+      b, loc, g.getResultTypes(), inputs, g.getDpsInits(), maps,
+      g.getIteratorTypesArray(),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        SmallVector<Value> loops;
+        for (unsigned d = 0; d < map.getNumDims(); ++d)
+          loops.push_back(linalg::IndexOp::create(nb, l, d));
+        Value inside;
+        SmallVector<Value> at;
+        Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+        for (auto [r, expr] : llvm::enumerate(map.getResults())) {
+          Value i = affine::AffineApplyOp::create(
+              nb, l, AffineMap::get(map.getNumDims(), 0, expr), loops);
+          if (low[r] != 0)
+            i = arith::SubIOp::create(
+                nb, l, i, arith::ConstantIndexOp::create(nb, l, low[r]));
+          // Below zero wraps around: one unsigned comparison checks both ends.
+          Value in = arith::CmpIOp::create(
+              nb, l, arith::CmpIPredicate::ult, i,
+              arith::ConstantIndexOp::create(nb, l, sourceType.getDimSize(r)));
+          inside = inside ? arith::AndIOp::create(nb, l, inside, in).getResult() : in;
+          at.push_back(arith::SelectOp::create(nb, l, in, i, zero));
+        }
+        Value v = tensor::ExtractOp::create(nb, l, source, at);
+        if (inside)
+          v = arith::SelectOp::create(
+              nb, l, inside, v, arith::ConstantOp::create(nb, l, padValue));
+        IRMapping mapping;
+        unsigned next = 0;
+        for (BlockArgument arg : oldBody.getArguments())
+          mapping.map(arg, arg.getArgNumber() == index ? v : args[next++]);
+        for (Operation &op : oldBody.without_terminator())
+          nb.clone(op, mapping);
+        SmallVector<Value> yields;
+        for (Value y : oldBody.getTerminator()->getOperands())
+          yields.push_back(mapping.lookupOrDefault(y));
+        linalg::YieldOp::create(nb, l, yields);
+      });
+  g->replaceAllUsesWith(guarded->getResults());
+  g.erase();
+  if (pad->use_empty())
+    pad.erase();
+}
+
+void mlir::infer::guardPaddedReads(func::FuncOp fn) {
+  SmallVector<linalg::GenericOp> generics;
+  fn.walk([&](linalg::GenericOp g) { generics.push_back(g); });
+  for (linalg::GenericOp g : generics) {
+    for (OpOperand *operand : g.getDpsInputOperands()) {
+      auto pad = operand->get().getDefiningOp<tensor::PadOp>();
+      if (!pad || !isUncomputed(pad.getSource()) ||
+          !llvm::cast<RankedTensorType>(pad.getSource().getType()).hasStaticShape() ||
+          llvm::any_of(pad.getStaticLow(), ShapedType::isDynamic) ||
+          llvm::any_of(pad.getStaticHigh(), ShapedType::isDynamic))
+        continue;
+      Value padValue = pad.getConstantPaddingValue();
+      TypedAttr attr;
+      if (!padValue || !matchPattern(padValue, m_Constant(&attr)))
+        continue;
+      guardPaddedRead(g, *operand, pad, attr);
+      break; // g is gone; one padded operand per generic is the common case
+    }
+  }
 }

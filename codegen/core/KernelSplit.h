@@ -34,6 +34,14 @@ void copyViewRoot(func::FuncOp fn);
 /// that holds it: a gather every thread can run for its own points.
 void concatGatherRoot(func::FuncOp fn);
 
+/// Every linalg.generic that reads a constant-padded kernel input reads
+/// the input itself instead: the padded element's index, a bounds check,
+/// and the pad value where it falls outside. Split into threads, a padded
+/// operand would otherwise become a small padded copy in each thread's
+/// local memory (a depthwise convolution's 3x3 window, built element by
+/// element behind branches).
+void guardPaddedReads(func::FuncOp fn);
+
 /// Fuses each elementwise linalg.generic into its single consumer, so that
 /// a chain of elementwise ops is one loop nest with no intermediate tensor
 /// (unsplit kernels would otherwise run one loop and allocate one buffer

@@ -31,8 +31,9 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
 bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   if (!isEpilogueOp(op))
     return false;
-  // The row kernels (softmax, layer norm) take no epilogue.
-  if (llvm::isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp>(anchor))
+  // The row kernels (softmax, layer norm, global pooling) take no
+  // epilogue.
+  if (llvm::isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp, GlobalPoolOp>(anchor))
     return false;
   // A 16-bit product runs on tensor cores, whose epilogue applies a bias or
   // residual add, ReLU, Clip and GELU; anything else stays a kernel of its

@@ -124,6 +124,7 @@ LogicalResult tileForGpu(func::FuncOp fn, Value linear, ArrayRef<int64_t> dims,
 int64_t splitForGpu(func::FuncOp &fn, unsigned linearArg) {
   copyViewRoot(fn);
   concatGatherRoot(fn);
+  guardPaddedReads(fn);
   TilingInterface root = splitRoot(fn);
   if (!root)
     return 1;

@@ -19,6 +19,7 @@
 #include "codegen/cuda/GemmSm90.h"
 #include "codegen/cuda/PadRows.h"
 #include "codegen/cuda/RowNorm.h"
+#include "codegen/cuda/RowReduce.h"
 #include "codegen/cuda/TransposeChannels.h"
 
 #include "ir/ConstantView.h"
@@ -244,6 +245,25 @@ std::optional<RowNormSpec> rowSpec(Operation *op) {
   return spec;
 }
 
+/// A global average or max pool over the contiguous spatial elements of
+/// each (image, channel): rows N*C of length H*W...
+std::optional<RowReduceSpec> rowReduceSpec(GlobalPoolOp op) {
+  RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  if (!in.hasStaticShape() || in.getRank() < 3 ||
+      in.getElementType() != out.getElementType() ||
+      (op.getKind() != PoolKind::avg && op.getKind() != PoolKind::max))
+    return std::nullopt;
+  RowReduceSpec spec;
+  spec.kind = op.getKind() == PoolKind::avg ? RowReduceSpec::Kind::Mean
+                                            : RowReduceSpec::Kind::Max;
+  spec.elem = in.getElementType();
+  spec.rows = in.getDimSize(0) * in.getDimSize(1);
+  spec.length = in.getNumElements() / std::max<int64_t>(spec.rows, 1);
+  if (spec.rows == 0 || !rowReduceApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
 /// The operands and shape of a matmul / gemm for the tensor-core GEMM, or
 /// none when its operands rule the template out.
 struct GemmOperands {
@@ -343,6 +363,9 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
     } else if (llvm::isa<SoftmaxOp, LayerNormOp>(op)) {
       if (rowSpec(op))
         op->setAttr(name, rowTile(ctx, CudaKernel::row_norm));
+    } else if (auto gp = llvm::dyn_cast<GlobalPoolOp>(op)) {
+      if (rowReduceSpec(gp))
+        op->setAttr(name, rowTile(ctx, CudaKernel::row_reduce));
     } else if (llvm::isa<MatMulOp, GemmOp>(op)) {
       std::optional<GemmOperands> g = gemmOperands(op);
       if (!g)
@@ -431,6 +454,15 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
           inputs.push_back({ln.getBias(), {}});
       }
       return single(std::move(inputs), addRowNormKernel(kernels, *spec, loc, error));
+    }
+    case CudaKernel::row_reduce: {
+      auto gp = llvm::cast<GlobalPoolOp>(anchor);
+      std::optional<RowReduceSpec> spec = rowReduceSpec(gp);
+      if (!spec)
+        break;
+      spec->threads = tile.getThreads();
+      return single({{gp.getInput(), {}}},
+                    addRowReduceKernel(kernels, *spec, loc, error));
     }
     }
     error = describe(tile, anchor, "its template cannot read this op");
