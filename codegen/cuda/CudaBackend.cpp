@@ -36,7 +36,7 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   if (llvm::isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp, GlobalPoolOp>(anchor))
     return false;
   // A 16-bit product runs on tensor cores, whose epilogue applies a bias or
-  // residual add, ReLU, Clip and GELU; anything else stays a kernel of its
+  // residual add, ReLU, Clip, GELU, SiLU and sigmoid; anything else stays a kernel of its
   // own rather than pull the product onto CUDA cores.
   if (llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80) {
     Type et =
@@ -48,6 +48,7 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
       return true;
     if (auto u = llvm::dyn_cast<UnaryOp>(op))
       return u.getKind() == UnaryKind::relu || u.getKind() == UnaryKind::gelu ||
+             u.getKind() == UnaryKind::silu || u.getKind() == UnaryKind::sigmoid ||
              (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta());
     if (auto b = llvm::dyn_cast<BinaryOp>(op))
       return b.getKind() == BinaryKind::add;

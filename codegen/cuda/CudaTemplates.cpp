@@ -98,6 +98,10 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
         spec.epilogue.push_back({GemmEpilogueOp::Kind::Relu});
       } else if (u.getKind() == UnaryKind::gelu) {
         spec.epilogue.push_back({GemmEpilogueOp::Kind::Gelu});
+      } else if (u.getKind() == UnaryKind::silu) {
+        spec.epilogue.push_back({GemmEpilogueOp::Kind::Silu});
+      } else if (u.getKind() == UnaryKind::sigmoid) {
+        spec.epilogue.push_back({GemmEpilogueOp::Kind::Sigmoid});
       } else if (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta()) {
         GemmEpilogueOp e{GemmEpilogueOp::Kind::Clip};
         e.lo = u.getAlpha()->convertToFloat();

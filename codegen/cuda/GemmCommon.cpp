@@ -128,6 +128,31 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
         v = LLVM::MinNumOp::create(b, loc, v, splat(e.hi));
       break;
     }
+    case GemmEpilogueOp::Kind::Silu:
+    case GemmEpilogueOp::Kind::Sigmoid: {
+      // sigmoid(x) = 1 / (1 + 2^(-x log2 e)) with the hardware's ex2 and
+      // reciprocal approximations (2 ulp): the epilogue runs in a kernel
+      // with one block per SM, where an expanded exp and an IEEE division
+      // per element cost more than a separate elementwise kernel.
+      // SiLU (EfficientNet's activation) is x sigmoid(x).
+      Value t = LLVM::FMulOp::create(b, loc, v, splat(-1.4426950408889634f));
+      Value r = LLVM::PoisonOp::create(b, loc, vectorOf(ir.f32));
+      for (int64_t i = 0; i < width; ++i) {
+        Value x = LLVM::ExtractElementOp::create(b, loc, t, ir.c32(i));
+        Value ex = LLVM::CallIntrinsicOp::create(
+                       b, loc, ir.f32, b.getStringAttr("llvm.nvvm.ex2.approx.ftz.f"),
+                       ValueRange{x})
+                       .getResult(0);
+        Value den = LLVM::FAddOp::create(
+            b, loc, ex, LLVM::ConstantOp::create(b, loc, ir.f32, b.getF32FloatAttr(1.0f)));
+        Value rcp = NVVM::RcpApproxFtzF32Op::create(b, loc, ir.f32, den);
+        r = LLVM::InsertElementOp::create(b, loc, r, rcp, ir.c32(i));
+      }
+      v = e.kind == GemmEpilogueOp::Kind::Silu
+              ? Value(LLVM::FMulOp::create(b, loc, v, r))
+              : r;
+      break;
+    }
     case GemmEpilogueOp::Kind::Gelu: {
       // 0.5 x (1 + erf(x / sqrt 2)); erf is approximated as in the generic
       // kernels (math.erf, expanded before NVPTX).

@@ -27,7 +27,7 @@ namespace mlir::infer {
 
 /// One step of a GEMM epilogue, applied in order to the fp32 accumulators.
 struct GemmEpilogueOp {
-  enum class Kind { BiasColumn, Residual, Relu, Clip, Gelu } kind;
+  enum class Kind { BiasColumn, Residual, Relu, Clip, Gelu, Silu, Sigmoid } kind;
   /// BiasColumn, Residual: the kernel argument holding the operand (of the
   /// output element type; a bias has N elements, a residual M x N).
   int arg = -1;
