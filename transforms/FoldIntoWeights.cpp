@@ -258,6 +258,55 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// batch_norm with constant statistics that no anchor takes (pre-activation
+/// networks: BN -> ReLU -> conv) as x * s + t with per-channel constants:
+/// ordinary elementwise ops, which fuse with their neighbours, take the
+/// model's precision (the op itself stays f32 in fp16 models: casts around
+/// it) and fold into an anchor later if one appears.
+struct BatchNormToAffine : OpRewritePattern<BatchNormOp> {
+  BatchNormToAffine(MLIRContext *ctx)
+      : OpRewritePattern(ctx, /*benefit=*/0) {} // after FoldBatchNorm
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType xt = typeOf(bn.getInput());
+    if (xt.getRank() < 2 || ShapedType::isDynamic(xt.getDimSize(1)) ||
+        xt != typeOf(bn.getOutput()))
+      return rewriter.notifyMatchFailure(bn, "not an N x C x ... tensor");
+    int64_t channels = xt.getDimSize(1);
+    std::optional<Tensor> gamma = floatConstant(bn.getScale()),
+                          beta = floatConstant(bn.getBias()),
+                          mean = floatConstant(bn.getMean()),
+                          var = floatConstant(bn.getVariance());
+    if (!gamma || !beta || !mean || !var)
+      return rewriter.notifyMatchFailure(bn, "statistics are not constant");
+    if (gamma->size() != channels || beta->size() != channels ||
+        mean->size() != channels || var->size() != channels)
+      return rewriter.notifyMatchFailure(bn, "statistics per channel mismatch");
+    // [C, 1, ...]: broadcast along the channel axis.
+    SmallVector<int64_t> shape{channels};
+    shape.append(xt.getRank() - 2, 1);
+    auto ct = RankedTensorType::get(shape, xt.getElementType());
+    ConstantBuilder s(ct), t(ct);
+    double eps = bn.getEpsilon().convertToDouble();
+    for (int64_t c = 0; c < channels; ++c) {
+      double sc = gamma->floats()[c] / std::sqrt(var->floats()[c] + eps);
+      s.setDouble(c, sc);
+      t.setDouble(c, beta->floats()[c] - mean->floats()[c] * sc);
+    }
+    Location loc = bn.getLoc();
+    Value sv = ConstantOp::create(rewriter, loc, s.finish("bn_scale"));
+    Value tv = ConstantOp::create(rewriter, loc, t.finish("bn_shift"));
+    Value y = BinaryOp::create(rewriter, loc, xt, BinaryKind::mul, bn.getInput(), sv);
+    y = BinaryOp::create(rewriter, loc, xt, BinaryKind::add, y, tv);
+    SmallVector<Value> stats{bn.getScale(), bn.getBias(), bn.getMean(),
+                             bn.getVariance()};
+    rewriter.replaceOp(bn, y);
+    for (Value v : stats)
+      eraseDeadConstant(rewriter, v);
+    return success();
+  }
+};
+
 /// mul / add / sub of anchor(...) and a per-channel constant.
 struct FoldAffine : OpRewritePattern<BinaryOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -318,5 +367,5 @@ struct FoldIntoWeightsPass
 } // namespace
 
 void mlir::infer::populateFoldIntoWeightsPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldBatchNorm, FoldAffine>(patterns.getContext());
+  patterns.add<FoldBatchNorm, FoldAffine, BatchNormToAffine>(patterns.getContext());
 }

@@ -82,7 +82,11 @@ def InferFoldIntoWeights : Pass<"infer-fold-into-weights"> {
     - `binary add` / `sub` of such a constant, into the bias (conv, conv
       transpose and gemm, which have one).
 
-    The anchor's result must have no other user.
+    The anchor's result must have no other user. A `batch_norm` with
+    constant statistics that no anchor takes (pre-activation networks such
+    as DenseNet: batch norm, ReLU, then the convolution) becomes
+    `x * s + t` with one constant per channel: elementwise ops that fuse
+    with their neighbours and run in the model's precision.
   }];
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }

@@ -123,3 +123,24 @@ func.func @batched_matmul_add(%x: tensor<2x4x2xf32>) -> tensor<2x4x3xf32> {
   %y = infer.binary add %m, %b : (tensor<2x4x3xf32>, tensor<3xf32>) -> tensor<2x4x3xf32>
   return %y : tensor<2x4x3xf32>
 }
+
+// -----
+
+// Tests that batch normalization with constant statistics and no anchor
+// before it (a graph input, as after a pre-activation network's concat)
+// becomes a multiply and an add by per-channel constants:
+// s = gamma / sqrt(var + eps) = [2, 0.5], t = beta - mean * s = [1, -1].
+// CHECK-LABEL: func.func @bn_affine
+// CHECK-NOT: infer.batch_norm
+// CHECK-DAG: %[[S:.*]] = infer.constant dense<{{\[}}{{\[}}[2.000000e+00]], {{\[}}[5.000000e-01]]]> : tensor<2x1x1xf32>
+// CHECK-DAG: %[[T:.*]] = infer.constant dense<{{\[}}{{\[}}[1.000000e+00]], {{\[}}[-1.000000e+00]]]> : tensor<2x1x1xf32>
+// CHECK: %[[M:.*]] = infer.binary mul %arg0, %[[S]]
+// CHECK: infer.binary add %[[M]], %[[T]]
+func.func @bn_affine(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %gamma = infer.constant dense<[2.0, 1.0]> : tensor<2xf32>
+  %beta = infer.constant dense<[1.0, 0.0]> : tensor<2xf32>
+  %mean = infer.constant dense<[0.0, 2.0]> : tensor<2xf32>
+  %var = infer.constant dense<[1.0, 4.0]> : tensor<2xf32>
+  %y = infer.batch_norm %x, %gamma, %beta, %mean, %var epsilon 0.0 : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
