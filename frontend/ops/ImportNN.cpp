@@ -504,6 +504,9 @@ LogicalResult importLRN(ImportContext &ctx) {
   RankedTensorType t = typeOf(*x);
   if (!t.hasStaticShape() || t.getRank() < 3)
     return ctx.unsupported("LRN on a dynamic or low-rank input");
+  if (*size < 1 || *size > kMaxWindowValue)
+    return ctx.emitError() << "expects a size in [1, " << kMaxWindowValue
+                           << "], got " << *size;
   ArrayRef<int64_t> s = t.getShape();
   int64_t rest = numElements(s.drop_front(2));
   FailureOr<Value> sq = ctx.binary(BinaryKind::mul, *x, *x);
