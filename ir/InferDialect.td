@@ -55,6 +55,8 @@ def Infer_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getTf32AttrName() {
       return ::llvm::StringLiteral("infer.tf32");
     }
+    /// Whether the module holding `op` carries `infer.tf32`.
+    static bool allowsTf32(::mlir::Operation *op);
     /// Weights (resource blobs) infer made in this context, so that the
     /// memory of the ones no op uses any more can be released
     /// (ir/ConstantView.h).

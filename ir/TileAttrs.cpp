@@ -65,6 +65,11 @@ CudaTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return success();
 }
 
+bool InferDialect::allowsTf32(Operation *op) {
+  auto module = op->getParentOfType<ModuleOp>();
+  return module && module->hasAttr(getTf32AttrName());
+}
+
 LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
                                                      NamedAttribute attr) {
   if (attr.getName() == getTf32AttrName()) {

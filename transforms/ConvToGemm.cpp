@@ -16,7 +16,6 @@
 #include "transforms/Passes.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -41,9 +40,7 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
                      yt = typeOf(op.getOutput());
     Type et = xt.getElementType();
     // f32 where the module lets products run as TF32 (`infer.tf32`).
-    auto module = op->getParentOfType<ModuleOp>();
-    bool tf32 = et.isF32() && module &&
-                module->hasAttr(InferDialect::getTf32AttrName());
+    bool tf32 = et.isF32() && InferDialect::allowsTf32(op);
     if (!(et.isF16() || et.isBF16() || tf32) || wt.getElementType() != et ||
         yt.getElementType() != et)
       return rewriter.notifyMatchFailure(

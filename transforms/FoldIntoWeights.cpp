@@ -223,6 +223,30 @@ Location fuseLocs(PatternRewriter &rewriter, ArrayRef<Location> locs) {
   return FusedLoc::get(rewriter.getContext(), locs);
 }
 
+/// The per-channel map s * x + t of `bn` when its statistics are constants
+/// of `channels` values: s = gamma / sqrt(var + eps), t = beta - mean * s.
+LogicalResult batchNormAffine(BatchNormOp bn, int64_t channels,
+                              std::vector<double> &s, std::vector<double> &t,
+                              PatternRewriter &rewriter) {
+  std::optional<Tensor> gamma = floatConstant(bn.getScale()),
+                        beta = floatConstant(bn.getBias()),
+                        mean = floatConstant(bn.getMean()),
+                        var = floatConstant(bn.getVariance());
+  if (!gamma || !beta || !mean || !var)
+    return rewriter.notifyMatchFailure(bn, "statistics are not constant");
+  if (gamma->size() != channels || beta->size() != channels ||
+      mean->size() != channels || var->size() != channels)
+    return rewriter.notifyMatchFailure(bn, "statistics per channel mismatch");
+  double eps = bn.getEpsilon().convertToDouble();
+  s.assign(channels, 0);
+  t.assign(channels, 0);
+  for (int64_t m = 0; m < channels; ++m) {
+    s[m] = gamma->floats()[m] / std::sqrt(var->floats()[m] + eps);
+    t[m] = beta->floats()[m] - mean->floats()[m] * s[m];
+  }
+  return success();
+}
+
 /// batch_norm(anchor(...)) with constant statistics.
 struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -235,21 +259,9 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
       return rewriter.notifyMatchFailure(bn, "channels are not the anchor's");
     if (!a->hasBias())
       return rewriter.notifyMatchFailure(bn, "the anchor has no bias");
-    std::optional<Tensor> gamma = floatConstant(bn.getScale()),
-                          beta = floatConstant(bn.getBias()),
-                          mean = floatConstant(bn.getMean()),
-                          var = floatConstant(bn.getVariance());
-    if (!gamma || !beta || !mean || !var)
-      return rewriter.notifyMatchFailure(bn, "statistics are not constant");
-    if (gamma->size() != a->channels || beta->size() != a->channels ||
-        mean->size() != a->channels || var->size() != a->channels)
-      return rewriter.notifyMatchFailure(bn, "statistics per channel mismatch");
-    double eps = bn.getEpsilon().convertToDouble();
-    std::vector<double> s(a->channels), t(a->channels);
-    for (int64_t m = 0; m < a->channels; ++m) {
-      s[m] = gamma->floats()[m] / std::sqrt(var->floats()[m] + eps);
-      t[m] = beta->floats()[m] - mean->floats()[m] * s[m];
-    }
+    std::vector<double> s, t;
+    if (failed(batchNormAffine(bn, a->channels, s, t, rewriter)))
+      return failure();
     Value folded = a->rebuild(rewriter, s, t,
                               fuseLocs(rewriter, {a->op->getLoc(), bn.getLoc()}));
     rewriter.replaceOp(bn, folded);
@@ -273,25 +285,17 @@ struct BatchNormToAffine : OpRewritePattern<BatchNormOp> {
         xt != typeOf(bn.getOutput()))
       return rewriter.notifyMatchFailure(bn, "not an N x C x ... tensor");
     int64_t channels = xt.getDimSize(1);
-    std::optional<Tensor> gamma = floatConstant(bn.getScale()),
-                          beta = floatConstant(bn.getBias()),
-                          mean = floatConstant(bn.getMean()),
-                          var = floatConstant(bn.getVariance());
-    if (!gamma || !beta || !mean || !var)
-      return rewriter.notifyMatchFailure(bn, "statistics are not constant");
-    if (gamma->size() != channels || beta->size() != channels ||
-        mean->size() != channels || var->size() != channels)
-      return rewriter.notifyMatchFailure(bn, "statistics per channel mismatch");
+    std::vector<double> scale, shift;
+    if (failed(batchNormAffine(bn, channels, scale, shift, rewriter)))
+      return failure();
     // [C, 1, ...]: broadcast along the channel axis.
     SmallVector<int64_t> shape{channels};
     shape.append(xt.getRank() - 2, 1);
     auto ct = RankedTensorType::get(shape, xt.getElementType());
     ConstantBuilder s(ct), t(ct);
-    double eps = bn.getEpsilon().convertToDouble();
     for (int64_t c = 0; c < channels; ++c) {
-      double sc = gamma->floats()[c] / std::sqrt(var->floats()[c] + eps);
-      s.setDouble(c, sc);
-      t.setDouble(c, beta->floats()[c] - mean->floats()[c] * sc);
+      s.setDouble(c, scale[c]);
+      t.setDouble(c, shift[c]);
     }
     Location loc = bn.getLoc();
     Value sv = ConstantOp::create(rewriter, loc, s.finish("bn_scale"));

@@ -41,9 +41,8 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   if (llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80) {
     Type et =
         llvm::cast<RankedTensorType>(anchor->getResult(0).getType()).getElementType();
-    auto module = anchor->getParentOfType<ModuleOp>();
-    bool tf32 = et.isF32() && target->arch == "sm_90a" && module &&
-                module->hasAttr(InferDialect::getTf32AttrName());
+    bool tf32 = et.isF32() && target->arch == "sm_90a" &&
+                InferDialect::allowsTf32(anchor);
     if (!et.isF16() && !et.isBF16() && !tf32)
       return true;
     if (auto u = llvm::dyn_cast<UnaryOp>(op))

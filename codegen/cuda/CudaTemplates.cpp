@@ -43,11 +43,6 @@ RankedTensorType typeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType
 
 ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<ConstantOp>(); }
 
-/// Whether `op`'s module lets f32 products run as TF32.
-bool allowsTf32(Operation *op) {
-  auto module = op->getParentOfType<ModuleOp>();
-  return module && module->hasAttr(InferDialect::getTf32AttrName());
-}
 
 /// A constant [K][N] matrix of `eb`-byte floats as [N][K], from its own
 /// bytes.
@@ -376,7 +371,7 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
         return;
       // f32 products run on tensor cores only where the module allows TF32
       // (fp32, not fp32-strict).
-      if (g->spec.elem.isF32() && !allowsTf32(op))
+      if (g->spec.elem.isF32() && !InferDialect::allowsTf32(op))
         return;
       // wgmma and TMA on sm_90a only; mma.sync from sm_80 on. Narrow
       // products waste half of a 256-wide tile.

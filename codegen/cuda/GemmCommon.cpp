@@ -23,6 +23,18 @@ Value Ir::globalThread(int64_t blockThreads) {
   return add(mul(bid, c64(blockThreads)), tid);
 }
 
+Value Ir::warpAllReduce(Value v, bool max) {
+  for (int offset = 16; offset >= 1; offset /= 2) {
+    Value other = NVVM::ShflOp::create(
+        b, loc, f32, c32(-1), v, c32(offset), c32(31),
+        NVVM::ShflKindAttr::get(b.getContext(), NVVM::ShflKind::bfly),
+        UnitAttr());
+    v = max ? Value(arith::MaximumFOp::create(b, loc, v, other))
+            : Value(arith::AddFOp::create(b, loc, v, other));
+  }
+  return v;
+}
+
 void Ir::forThreadsBelow(int64_t total, int64_t blockThreads,
                          llvm::function_ref<void(Value)> body) {
   Value t = globalThread(blockThreads);

@@ -97,6 +97,9 @@ struct Ir {
   Value zext64(Value v) { return LLVM::ZExtOp::create(b, loc, i64, v); }
   /// blockIdx.x * blockThreads + threadIdx.x, as i64.
   Value globalThread(int64_t blockThreads);
+  /// The sum (or the maximum, NaN propagating) of f32 `v` over the 32 lanes
+  /// of the warp, in every lane (butterfly shuffles).
+  Value warpAllReduce(Value v, bool max);
   /// Builds `body(t)` for the global thread index t (i64) under
   /// `if (t < total)`; the insertion point ends after the guard.
   void forThreadsBelow(int64_t total, int64_t blockThreads,

@@ -73,18 +73,6 @@ FailureOr<KernelInfo> mlir::infer::addRowNormKernel(KernelModule &kernels,
     auto column = [&](int64_t i) {
       return ir.add(ir.zext64(lane), ir.c64(i * 32));
     };
-    // The whole warp's value of `combine` over every lane's `v`.
-    auto allReduce = [&](Value v, bool max) {
-      for (int offset = 16; offset >= 1; offset /= 2) {
-        Value other = NVVM::ShflOp::create(
-            b, loc, f32, ir.c32(-1), v, ir.c32(offset), ir.c32(31),
-            NVVM::ShflKindAttr::get(b.getContext(), NVVM::ShflKind::bfly),
-            UnitAttr());
-        v = max ? Value(arith::MaximumFOp::create(b, loc, v, other))
-                : Value(arith::AddFOp::create(b, loc, v, other));
-      }
-      return v;
-    };
     auto cf = [&](float x) -> Value {
       return arith::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(x));
     };
@@ -96,13 +84,13 @@ FailureOr<KernelInfo> mlir::infer::addRowNormKernel(KernelModule &kernels,
       Value m = v[0];
       for (int64_t i = 1; i < perLane; ++i)
         m = arith::MaximumFOp::create(b, loc, m, v[i]);
-      m = allReduce(m, true);
+      m = ir.warpAllReduce(m, true);
       Value s = cf(0.0f);
       for (int64_t i = 0; i < perLane; ++i) {
         v[i] = math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, v[i], m));
         s = arith::AddFOp::create(b, loc, s, v[i]);
       }
-      Value inv = arith::DivFOp::create(b, loc, cf(1.0f), allReduce(s, false));
+      Value inv = arith::DivFOp::create(b, loc, cf(1.0f), ir.warpAllReduce(s, false));
       for (int64_t i = 0; i < perLane; ++i)
         store(out, ir.add(rowBase, column(i)), arith::MulFOp::create(b, loc, v[i], inv));
     } else {
@@ -110,13 +98,13 @@ FailureOr<KernelInfo> mlir::infer::addRowNormKernel(KernelModule &kernels,
       Value s = cf(0.0f);
       for (int64_t i = 0; i < perLane; ++i)
         s = arith::AddFOp::create(b, loc, s, v[i]);
-      Value mean = arith::DivFOp::create(b, loc, allReduce(s, false), n);
+      Value mean = arith::DivFOp::create(b, loc, ir.warpAllReduce(s, false), n);
       Value q = cf(0.0f);
       for (int64_t i = 0; i < perLane; ++i) {
         v[i] = arith::SubFOp::create(b, loc, v[i], mean);
         q = arith::AddFOp::create(b, loc, q, arith::MulFOp::create(b, loc, v[i], v[i]));
       }
-      Value var = arith::DivFOp::create(b, loc, allReduce(q, false), n);
+      Value var = arith::DivFOp::create(b, loc, ir.warpAllReduce(q, false), n);
       Value inv = math::RsqrtOp::create(
           b, loc, arith::AddFOp::create(b, loc, var, cf(spec.epsilon)));
       for (int64_t i = 0; i < perLane; ++i) {

@@ -85,14 +85,7 @@ FailureOr<KernelInfo> mlir::infer::addRowReduceKernel(KernelModule &kernels,
         acc = combine(b, acc, LLVM::ExtractElementOp::create(b, loc, v, ir.c32(i)));
       scf::YieldOp::create(b, loc, acc);
     }
-    Value acc = loop.getResult(0);
-    for (int offset = 16; offset >= 1; offset /= 2) {
-      Value other = NVVM::ShflOp::create(
-          b, loc, f32, ir.c32(-1), acc, ir.c32(offset), ir.c32(31),
-          NVVM::ShflKindAttr::get(b.getContext(), NVVM::ShflKind::bfly),
-          UnitAttr());
-      acc = combine(b, acc, other);
-    }
+    Value acc = ir.warpAllReduce(loop.getResult(0), /*max=*/!mean);
     if (mean)
       acc = arith::MulFOp::create(b, loc, acc,
                                   cf(1.0f / static_cast<float>(spec.length)));

@@ -125,48 +125,25 @@ Value convolve(OpBuilder &b, Location loc, Value x, Value w,
                         .getResult();
     linalg::YieldOp::create(nb, l, r);
   };
-  bool depthwise = group == c && group == m;
-  if (group == 1 || depthwise) {
-    // No group dimension, hence no reshapes between the convolution and its
-    // producers and consumers (they tile and fuse through it). Loops: n, m,
-    // o..., then c (not for depthwise: channel m reads channel m), k....
-    SmallVector<int64_t> os{n, m};
-    os.append(outSpatial.begin(), outSpatial.end());
-    auto outType = RankedTensorType::get(os, acc);
-    Value out = init ? init : filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
-    int64_t red = depthwise ? 0 : 1, k0 = 2 + ns + red;
-    int64_t loops = k0 + ns;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    AffineExpr channel = depthwise ? d(1) : d(2 + ns);
-    AffineExpr wChannel = depthwise ? b.getAffineConstantExpr(0) : d(2 + ns);
-    SmallVector<AffineExpr> xe{d(0), channel}, we{d(1), wChannel}, oe{d(0), d(1)};
-    for (int64_t i = 0; i < ns; ++i) {
-      xe.push_back(d(2 + i) * strides[i] + d(k0 + i) * dilations[i]);
-      we.push_back(d(k0 + i));
-      oe.push_back(d(2 + i));
-    }
-    SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
-    for (int64_t i = 2 + ns; i < loops; ++i)
-      iters[i] = utils::IteratorType::reduction;
-    return linalg::GenericOp::create(
-               b, loc, TypeRange{outType}, ValueRange{x, w}, ValueRange{out},
-               {AffineMap::get(loops, 0, xe, ctx), AffineMap::get(loops, 0, we, ctx),
-                AffineMap::get(loops, 0, oe, ctx)},
-               iters, body)
-        .getResult(0);
-  }
-  // Other groups: still no reshapes. Loops n, m, o..., cg, k...; output
+  // No group dimension, hence no reshapes between the convolution and its
+  // producers and consumers (they tile and fuse through it, a GPU thread
+  // per output point). Loops: n, m, o..., then the input channel of the
+  // group cg (not for depthwise: channel m reads channel m), k...; output
   // channel m reads input channel (m floordiv Mg) * Cg + cg and weight
-  // [m, cg, k...]. A root without reshapes tiles and fuses on every target
-  // (a GPU thread per output point rather than one thread for all).
+  // [m, cg, k...].
+  bool depthwise = group == c && group == m;
   SmallVector<int64_t> os{n, m};
   os.append(outSpatial.begin(), outSpatial.end());
   auto outType = RankedTensorType::get(os, acc);
   Value out = init ? init : filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
-  int64_t loops = 2 + ns + 1 + ns, k0 = 3 + ns;
+  int64_t red = depthwise ? 0 : 1, k0 = 2 + ns + red;
+  int64_t loops = k0 + ns;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> xe{d(0), d(1).floorDiv(mg) * cg + d(2 + ns)},
-      we{d(1), d(2 + ns)}, oe{d(0), d(1)};
+  AffineExpr channel = depthwise  ? d(1)
+                       : group == 1 ? d(2 + ns)
+                                    : d(1).floorDiv(mg) * cg + d(2 + ns);
+  AffineExpr wChannel = depthwise ? b.getAffineConstantExpr(0) : d(2 + ns);
+  SmallVector<AffineExpr> xe{d(0), channel}, we{d(1), wChannel}, oe{d(0), d(1)};
   for (int64_t i = 0; i < ns; ++i) {
     xe.push_back(d(2 + i) * strides[i] + d(k0 + i) * dilations[i]);
     we.push_back(d(k0 + i));
