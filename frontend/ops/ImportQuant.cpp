@@ -34,9 +34,6 @@ FailureOr<quant::QuantizedType> quantType(ImportContext &ctx,
   const Tensor *scale = ctx.constantInput(scaleIdx);
   if (!scale)
     return ctx.unsupported("a scale known only at run time");
-  if (!llvm::isa<FloatType>(scale->getElementType()))
-    return ctx.emitError() << "expects a float scale, got "
-                           << scale->getElementType();
   const Tensor *zp = ctx.hasInput(zpIdx) ? ctx.constantInput(zpIdx) : nullptr;
   if (ctx.hasInput(zpIdx) && !zp)
     return ctx.unsupported("a zero point known only at run time");
