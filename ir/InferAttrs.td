@@ -40,7 +40,7 @@ def Infer_CudaKernel : I32EnumAttr<"CudaKernel",
     "CUDA data-movement and row template", [
   I32EnumAttrCase<"gather_rows", 0>, I32EnumAttrCase<"pad_rows", 1>,
   I32EnumAttrCase<"transpose_channels", 2>, I32EnumAttrCase<"row_norm", 3>,
-  I32EnumAttrCase<"row_reduce", 4>
+  I32EnumAttrCase<"row_reduce", 4>, I32EnumAttrCase<"depthwise", 5>
 ]> {
   let cppNamespace = "::mlir::infer";
   let genSpecializedAttr = 0;
@@ -98,9 +98,13 @@ def Infer_CudaTileAttr : Infer_Attr<"CudaTile", "cuda_tile"> {
   let summary = "CUDA data-movement or row kernel";
   let description = [{
     `gather_rows`, `pad_rows` and `transpose_channels` move 16 bytes per
-    thread; `row_norm` (softmax, layer norm) and `row_reduce` (global
-    average and max pooling) run a warp per row. `threads` is the block
-    size.
+    thread; `row_norm` (softmax, layer norm) runs a warp per row;
+    `row_reduce` (global average and max pooling, and mean, max and sum
+    over consecutive axes) a warp per row when the reduced axes are the
+    innermost, else a block per run of channels after them (NHWC pooling);
+    `depthwise` (a channels-last depthwise 2-D convolution and its
+    epilogue) a thread per output pixel and 16-byte run of channels.
+    `threads` is the block size, a power of two.
 
     ```mlir
     %y = infer.softmax %x axis 1 {infer.tile = #infer.cuda_tile<row_norm, threads = 256>}

@@ -15,10 +15,15 @@
 def Infer_ConvOp : Infer_Op<"conv", [Pure]> {
   let summary = "N-D grouped, strided and dilated convolution (ONNX Conv)";
   let description = [{
-    Convolution over 1 to 3 spatial dimensions in NC[D]HW layout. `weight` is
-    `M x C/group x k...`, the optional `bias` has `M` elements. `pads` holds
-    the padding at the beginning of every spatial dimension followed by the
-    padding at the end (ONNX order); `auto_pad` is resolved by the importer.
+    Convolution over 1 to 3 spatial dimensions in NC[D]HW layout, or in
+    N[D]HWC layout (input and result) with the unit attribute
+    `channels_last`. `weight` is `M x C/group x k...` in either layout, the
+    optional `bias` has `M` elements. `pads` holds the padding at the
+    beginning of every spatial dimension followed by the padding at the end
+    (ONNX order); `auto_pad` is resolved by the importer. The importer
+    writes NCHW; GPU pipelines move grouped convolutions to channels-last so
+    that the layout changes around them cancel with those of the
+    convolutions that run as NHWC matrix products.
 
     ```mlir
     %y = infer.conv %x, %w, %b strides [1, 1] pads [1, 1, 1, 1]
@@ -30,14 +35,23 @@ def Infer_ConvOp : Infer_Op<"conv", [Pure]> {
   let arguments = (ins Infer_Tensor:$input, Infer_Tensor:$weight,
                        Optional<Infer_Tensor>:$bias,
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
-                       DenseI64ArrayAttr:$dilations, Infer_I64Attr:$group);
+                       DenseI64ArrayAttr:$dilations, Infer_I64Attr:$group,
+                       UnitAttr:$channels_last);
   let results = (outs Infer_Tensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? `strides` $strides `pads` $pads
-    `dilations` $dilations `group` $group attr-dict `:`
-    functional-type(operands, results)
+    `dilations` $dilations `group` $group (`channels_last` $channels_last^)?
+    attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The dimension of the input and result that holds the channels.
+    int64_t getChannelAxis() {
+      return getChannelsLast()
+                 ? llvm::cast<RankedTensorType>(getInput().getType()).getRank() - 1
+                 : 1;
+    }
+  }];
 }
 
 def Infer_ConvTransposeOp : Infer_Op<"conv_transpose", [Pure]> {

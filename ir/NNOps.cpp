@@ -50,18 +50,40 @@ static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
   return success();
 }
 
+/// A channels-last shape [N, S..., C] as [N, C, S...], and back.
+static Shape channelsFirst(ArrayRef<int64_t> s) {
+  Shape r(s.begin(), s.end());
+  if (s.size() >= 2) {
+    r[1] = s.back();
+    std::copy(s.begin() + 1, s.end() - 1, r.begin() + 2);
+  }
+  return r;
+}
+
+static Shape channelsLast(ArrayRef<int64_t> s) {
+  Shape r(s.begin(), s.end());
+  if (s.size() >= 2) {
+    std::copy(s.begin() + 2, s.end(), r.begin() + 1);
+    r.back() = s[1];
+  }
+  return r;
+}
+
 LogicalResult ConvOp::verify() {
   auto emit = [&] { return emitOpError(); };
   if (failed(verifyAnchorTypes(*this, getInput(), getWeight(), getBias(),
                                getOutput())))
     return failure();
+  bool last = getChannelsLast();
+  Shape input = last ? channelsFirst(shapeOf(getInput())) : Shape(shapeOf(getInput()));
   FailureOr<Shape> shape =
-      inferConvShape(shapeOf(getInput()), shapeOf(getWeight()), getStrides(),
-                     getPads(), getDilations(), getGroup(), emit);
+      inferConvShape(input, shapeOf(getWeight()), getStrides(), getPads(),
+                     getDilations(), getGroup(), emit);
   if (failed(shape) || failed(verifyBias(*this, getBias(),
                                          shapeOf(getWeight())[0])))
     return failure();
-  return verifyResultShape(*this, *shape, getOutput());
+  return verifyResultShape(*this, last ? channelsLast(*shape) : *shape,
+                           getOutput());
 }
 
 LogicalResult ConvTransposeOp::verify() {

@@ -106,7 +106,8 @@ LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
     case CudaKernel::row_norm:
       fits = llvm::isa<SoftmaxOp, LayerNormOp>(op);
       break;
-    case CudaKernel::row_reduce: fits = llvm::isa<GlobalPoolOp>(op); break;
+    case CudaKernel::row_reduce: fits = llvm::isa<GlobalPoolOp, ReduceOp>(op); break;
+    case CudaKernel::depthwise: fits = llvm::isa<ConvOp>(op); break;
     }
     if (!fits)
       return op->emitOpError() << "cannot take the tile " << tile;

@@ -51,7 +51,21 @@ Tensor makeResult(Type et, ArrayRef<int64_t> shape) { return Tensor(et, shape); 
 
 LogicalResult mlir::infer::reference::runConv(ConvOp op, Inputs in,
                                               Outputs &out, std::string &err) {
-  const Tensor &x = *in[0], &w = *in[1];
+  // Channels-last: the same convolution between two transposes.
+  SmallVector<int64_t, 5> toFirst, toLast;
+  Tensor firstLayout;
+  if (op.getChannelsLast()) {
+    int64_t rank = in[0]->getRank();
+    toFirst = {0, rank - 1};
+    toLast = {0};
+    for (int64_t i = 1; i < rank - 1; ++i) {
+      toFirst.push_back(i);
+      toLast.push_back(i + 1);
+    }
+    toLast.push_back(1);
+    firstLayout = in[0]->permuted(toFirst);
+  }
+  const Tensor &x = op.getChannelsLast() ? firstLayout : *in[0], &w = *in[1];
   const Tensor *b = in[2];
   FailureOr<Shape> shape =
       inferConvShape(x.getShape(), w.getShape(), op.getStrides(), op.getPads(),
@@ -103,7 +117,7 @@ LogicalResult mlir::infer::reference::runConv(ConvOp op, Inputs in,
       yp[i] = acc[i];
   });
   y.normalize();
-  out.push_back(std::move(y));
+  out.push_back(op.getChannelsLast() ? y.permuted(toLast) : std::move(y));
   return success();
 }
 

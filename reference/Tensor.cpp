@@ -148,6 +148,30 @@ Tensor Tensor::reshaped(ArrayRef<int64_t> newShape) const {
   return t;
 }
 
+Tensor Tensor::permuted(ArrayRef<int64_t> perm) const {
+  SmallVector<int64_t, 4> out;
+  for (int64_t p : perm)
+    out.push_back(shape[p]);
+  SmallVector<int64_t, 4> inStrides = stridesOf(shape);
+  Tensor t(elementType, out);
+  SmallVector<int64_t, 6> idx(out.size(), 0);
+  for (int64_t i = 0; i < t.numel; ++i) {
+    int64_t src = 0;
+    for (size_t d = 0; d < idx.size(); ++d)
+      src += idx[d] * inStrides[perm[d]];
+    if (floatStorage)
+      t.fdata[i] = fdata[src];
+    else
+      t.idata[i] = idata[src];
+    for (int64_t d = static_cast<int64_t>(out.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < out[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return t;
+}
+
 FailureOr<Tensor> Tensor::fromBytes(Type elementType, ArrayRef<int64_t> shape,
                                     ArrayRef<char> bytes) {
   Tensor t(elementType, shape);

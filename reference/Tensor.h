@@ -62,6 +62,9 @@ public:
 
   /// Returns a tensor with the same elements and another shape.
   Tensor reshaped(ArrayRef<int64_t> newShape) const;
+  /// Returns the tensor with its dimensions permuted: dimension i of the
+  /// result is dimension perm[i] of this one (ONNX Transpose).
+  Tensor permuted(ArrayRef<int64_t> perm) const;
 
   /// Reads a tensor from an elements attribute (dense or resource blob).
   static FailureOr<Tensor> fromAttr(ElementsAttr attr);

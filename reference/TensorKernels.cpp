@@ -88,18 +88,7 @@ LogicalResult mlir::infer::reference::runReshape(ReshapeOp op, Inputs in,
 LogicalResult mlir::infer::reference::runTranspose(TransposeOp op, Inputs in,
                                                    Outputs &out,
                                                    std::string &err) {
-  const Tensor &x = *in[0];
-  ArrayRef<int64_t> perm = op.getPerm();
-  Shape shape = *inferTransposeShape(x.getShape(), perm, nullptr);
-  SmallVector<int64_t, 4> inStrides = stridesOf(x.getShape());
-  Tensor y(x.getElementType(), shape);
-  forEachIndex(shape, [&](int64_t i, ArrayRef<int64_t> idx) {
-    int64_t src = 0;
-    for (size_t d = 0; d < idx.size(); ++d)
-      src += idx[d] * inStrides[perm[d]];
-    copyElement(x, src, y, i);
-  });
-  out.push_back(std::move(y));
+  out.push_back(in[0]->permuted(op.getPerm()));
   return success();
 }
 

@@ -54,7 +54,7 @@ struct Anchor {
       if (!isFloatConstant(conv.getWeight()) ||
           (conv.getBias() && !isFloatConstant(conv.getBias())))
         return std::nullopt;
-      a.axis = 1;
+      a.axis = conv.getChannelAxis();
     } else if (auto conv = llvm::dyn_cast<ConvTransposeOp>(op)) {
       if (!isFloatConstant(conv.getWeight()) ||
           (conv.getBias() && !isFloatConstant(conv.getBias())))
@@ -359,6 +359,52 @@ struct FoldAffine : OpRewritePattern<BinaryOp> {
   }
 };
 
+/// mul(add(anchor(...), c1), c2) with per-channel constants ->
+/// add(mul(anchor(...), c2), c1 * c2), whose mul then folds into the
+/// weights (a layer scale after a product whose bias could not fold: a
+/// matmul of rank > 2).
+struct ScaleThroughShift : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != BinaryKind::mul)
+      return rewriter.notifyMatchFailure(op, "not a scale");
+    for (int side = 0; side < 2; ++side) {
+      Value inner = side ? op.getRhs() : op.getLhs();
+      Value c2 = side ? op.getLhs() : op.getRhs();
+      auto add = inner.getDefiningOp<BinaryOp>();
+      if (!add || add.getKind() != BinaryKind::add || !inner.hasOneUse() ||
+          op.getOutput().getType() != inner.getType())
+        continue;
+      Value y = add.getLhs(), c1 = add.getRhs();
+      std::optional<Anchor> a = Anchor::of(y.getDefiningOp());
+      if (!a) {
+        std::swap(y, c1);
+        a = Anchor::of(y.getDefiningOp());
+      }
+      if (!a || add.getOutput().getType() != y.getType())
+        continue;
+      std::optional<std::vector<double>> shift = a->perChannel(c1),
+                                         scale = a->perChannel(c2);
+      if (!shift || !scale)
+        continue;
+      // The new shift: [C, 1, ...] broadcasting along the anchor's axis.
+      RankedTensorType yt = typeOf(y);
+      SmallVector<int64_t> shape{a->channels};
+      shape.append(yt.getRank() - 1 - a->axis, 1);
+      ConstantBuilder t(RankedTensorType::get(shape, yt.getElementType()));
+      for (int64_t m = 0; m < a->channels; ++m)
+        t.setDouble(m, (*shift)[m] * (*scale)[m]);
+      Location loc = op.getLoc();
+      Value tv = ConstantOp::create(rewriter, loc, t.finish("scaled_shift"));
+      Value scaled = BinaryOp::create(rewriter, loc, yt, BinaryKind::mul, y, c2);
+      rewriter.replaceOpWithNewOp<BinaryOp>(op, yt, BinaryKind::add, scaled, tv);
+      return success();
+    }
+    return rewriter.notifyMatchFailure(op, "not a scale of an anchor's shift");
+  }
+};
+
 struct FoldIntoWeightsPass
     : infer::impl::InferFoldIntoWeightsBase<FoldIntoWeightsPass> {
   void runOnOperation() override {
@@ -371,5 +417,6 @@ struct FoldIntoWeightsPass
 } // namespace
 
 void mlir::infer::populateFoldIntoWeightsPatterns(RewritePatternSet &patterns) {
-  patterns.add<FoldBatchNorm, FoldAffine, BatchNormToAffine>(patterns.getContext());
+  patterns.add<FoldBatchNorm, FoldAffine, BatchNormToAffine, ScaleThroughShift>(
+      patterns.getContext());
 }

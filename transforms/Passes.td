@@ -183,6 +183,10 @@ def InferConvToGemm : Pass<"infer-conv-to-gemm"> {
     - a `matmul` with the weight reordered to `[kh*kw*C, M]`, the bias as
       an `add`, and a transpose back to NCHW.
 
+    A grouped 2-D convolution (depthwise included) of the same element
+    types has no GEMM form; it becomes a `channels_last` `conv` between a
+    transpose to NHWC and one back.
+
     `infer-sink-layout` then lets the transposes of consecutive
     convolutions cancel, so activations stay NHWC between them.
   }];
@@ -196,9 +200,13 @@ def InferSinkLayout : Pass<"infer-sink-layout"> {
     used once and an elementwise unary op, and `op(T(a), T(b))` into
     `T(op(a, b))` for a binary op whose operands went through the same
     layout change (or whose other operand is a constant that can follow
-    it). Inverse transposes then meet and compose to nothing, and the
-    elementwise ops land right after the kernel that produced their
-    operand, where fusion puts them in its epilogue.
+    it, or a tensor whose layout change only moves dimensions of size 1,
+    such as a squeeze-excite scale `[N, C, 1, 1]`). A `global_pool` of a
+    channels-last tensor transposed to channels-first becomes a `reduce`
+    over the spatial dimensions of the channels-last one. Inverse
+    transposes then meet and compose to nothing, and the elementwise ops
+    land right after the kernel that produced their operand, where fusion
+    puts them in its epilogue.
   }];
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }

@@ -62,6 +62,10 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   if (options.convToGemm) {
     pm.addPass(createInferConvToGemm());
     pm.addPass(createInferSinkLayout());
+    // Scales that only met their product once the layout changes between
+    // them cancelled (ConvNeXt's layer scale after its permute) fold now,
+    // in the weights' precision.
+    pm.addPass(createInferFoldIntoWeights());
     cleanup();
   }
   InferFuseOptions fuse;

@@ -96,7 +96,7 @@ struct SinkThroughBinary : OpRewritePattern<BinaryOp> {
       Value changed = leftChanged ? lhs : rhs, other = leftChanged ? rhs : lhs;
       if (!isLayoutChange(t) || !changed.hasOneUse() ||
           typeOf(changed).getShape() != out.getShape() ||
-          !other.getDefiningOp<ConstantOp>())
+          !(other.getDefiningOp<ConstantOp>() || movesOnlyUnitDims(t, other)))
         return rewriter.notifyMatchFailure(op, "no layout change to move");
       FailureOr<Value> moved = constantBefore(rewriter, t, other);
       if (failed(moved))
@@ -109,6 +109,28 @@ struct SinkThroughBinary : OpRewritePattern<BinaryOp> {
         typeOf(t->getOperand(0)).clone(out.getElementType()), op.getKind(), a, b);
     rewriter.replaceOp(op, applyLike(rewriter, t, inner));
     return success();
+  }
+
+  /// Whether undoing transpose `t` on `c` (made full rank) keeps the
+  /// order of its dimensions larger than 1: a reshape, for any `c`.
+  static bool movesOnlyUnitDims(Operation *t, Value c) {
+    auto tr = llvm::dyn_cast<TransposeOp>(t);
+    ArrayRef<int64_t> cs = typeOf(c).getShape();
+    if (!tr || !typeOf(c).hasStaticShape() || cs.size() > tr.getPerm().size())
+      return false;
+    SmallVector<int64_t> full(tr.getPerm().size() - cs.size(), 1);
+    full.append(cs.begin(), cs.end());
+    // Dimension i of c is dimension perm[i] before the transpose.
+    int64_t last = -1;
+    for (auto [i, p] : llvm::enumerate(tr.getPerm())) {
+      (void)i;
+      if (full[i] == 1)
+        continue;
+      if (p < last)
+        return false;
+      last = p;
+    }
+    return true;
   }
 
   /// `c` (broadcasting against T's result) as an operand broadcasting
@@ -133,6 +155,9 @@ struct SinkThroughBinary : OpRewritePattern<BinaryOp> {
         inverse[p] = i;
       for (auto [i, p] : llvm::enumerate(inverse))
         shape[i] = full[p];
+      if (movesOnlyUnitDims(t, c))
+        return ReshapeOp::create(rewriter, t->getLoc(), ct.clone(shape), v)
+            .getResult();
       return TransposeOp::create(rewriter, t->getLoc(), ct.clone(shape), v,
                                  inverse)
           .getResult();
@@ -144,6 +169,172 @@ struct SinkThroughBinary : OpRewritePattern<BinaryOp> {
       return failure();
     return ReshapeOp::create(rewriter, t->getLoc(), ct.clone({last}), c)
         .getResult();
+  }
+};
+
+/// The transpose defining `v` when `v` is its only use.
+TransposeOp soleTranspose(Value v) {
+  auto t = v.getDefiningOp<TransposeOp>();
+  return t && v.hasOneUse() ? t : TransposeOp();
+}
+
+/// pad(T(x)) -> T(pad(x)) with the pads permuted (every mode pads each
+/// dimension on its own).
+struct SinkThroughPad : OpRewritePattern<PadOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PadOp op,
+                                PatternRewriter &rewriter) const override {
+    TransposeOp t = soleTranspose(op.getInput());
+    if (!t)
+      return rewriter.notifyMatchFailure(op, "operand is not a transpose");
+    ArrayRef<int64_t> perm = t.getPerm(), pads = op.getPads();
+    int64_t rank = perm.size();
+    SmallVector<int64_t> moved(2 * rank);
+    SmallVector<int64_t> shape(typeOf(t.getInput()).getShape());
+    for (int64_t i = 0; i < rank; ++i) {
+      moved[perm[i]] = pads[i];
+      moved[perm[i] + rank] = pads[i + rank];
+      shape[perm[i]] += pads[i] + pads[i + rank];
+    }
+    Value inner = PadOp::create(rewriter, op.getLoc(),
+                                typeOf(t.getInput()).clone(shape), op.getMode(),
+                                t.getInput(), moved, op.getValue());
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getOutput().getType(), inner,
+                                             perm);
+    return success();
+  }
+};
+
+/// concat(T(a), T(b), ...) -> T(concat(a, b, ...)) along the axis the
+/// transpose moved.
+struct SinkThroughConcat : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Value> inputs;
+    ArrayRef<int64_t> perm;
+    for (Value v : op.getInputs()) {
+      TransposeOp t = soleTranspose(v);
+      if (!t || (!perm.empty() && t.getPerm() != perm))
+        return rewriter.notifyMatchFailure(op, "operands are not one transpose");
+      perm = t.getPerm();
+      inputs.push_back(t.getInput());
+    }
+    if (inputs.empty())
+      return failure();
+    int64_t rank = perm.size(), axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    int64_t inner = perm[axis];
+    SmallVector<int64_t> shape(typeOf(inputs.front()).getShape());
+    shape[inner] = typeOf(op.getOutput()).getDimSize(axis);
+    Value c = ConcatOp::create(rewriter, op.getLoc(),
+                               typeOf(inputs.front()).clone(shape), inputs, inner);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getOutput().getType(), c, perm);
+    return success();
+  }
+};
+
+/// slice(T(x)) -> T(slice(x)) for a transpose whose users are all slices
+/// (a channel split reads one tensor twice).
+struct SinkIntoSlices : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp t,
+                                PatternRewriter &rewriter) const override {
+    if (t->use_empty() || !llvm::all_of(t->getUsers(), [](Operation *u) {
+          return llvm::isa<SliceOp>(u);
+        }))
+      return rewriter.notifyMatchFailure(t, "not read by slices only");
+    ArrayRef<int64_t> perm = t.getPerm();
+    for (Operation *u : llvm::make_early_inc_range(t->getUsers())) {
+      auto s = llvm::cast<SliceOp>(u);
+      int64_t rank = perm.size();
+      SmallVector<int64_t> starts(rank), ends(rank), steps(rank), shape(rank);
+      ArrayRef<int64_t> out = typeOf(s.getOutput()).getShape();
+      for (int64_t i = 0; i < rank; ++i) {
+        starts[perm[i]] = s.getStarts()[i];
+        ends[perm[i]] = s.getEnds()[i];
+        steps[perm[i]] = s.getSteps()[i];
+        shape[perm[i]] = out[i];
+      }
+      rewriter.setInsertionPoint(s);
+      Value inner = SliceOp::create(rewriter, s.getLoc(),
+                                    typeOf(t.getInput()).clone(shape), t.getInput(),
+                                    starts, ends, steps);
+      rewriter.replaceOpWithNewOp<TransposeOp>(s, s.getOutput().getType(), inner,
+                                               perm);
+    }
+    return success();
+  }
+};
+
+/// The channel shuffle of ShuffleNet, reshape [N, C, H, W] -> [N, G, C/G,
+/// H, W], transpose [0, 2, 1, 3, 4], reshape back, on a channels-last
+/// tensor transposed to channels-first: the same shuffle of the last
+/// dimension of the channels-last tensor, then the transpose.
+struct SinkThroughChannelShuffle : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto shuffle = op.getInput().getDefiningOp<TransposeOp>();
+    auto split = shuffle ? shuffle.getInput().getDefiningOp<ReshapeOp>() : ReshapeOp();
+    TransposeOp t = split ? soleTranspose(split.getInput()) : TransposeOp();
+    if (!t || !op.getInput().hasOneUse() || !shuffle.getInput().hasOneUse() ||
+        t.getPerm() != ArrayRef<int64_t>{0, 3, 1, 2} ||
+        shuffle.getPerm() != ArrayRef<int64_t>{0, 2, 1, 3, 4})
+      return rewriter.notifyMatchFailure(op, "not a channel shuffle of a transpose");
+    ArrayRef<int64_t> x = typeOf(t.getOutput()).getShape(),
+                      g = typeOf(split.getOutput()).getShape();
+    if (typeOf(op.getOutput()).getShape() != x || g[0] != x[0] ||
+        g[1] * g[2] != x[1] || g[3] != x[2] || g[4] != x[3])
+      return rewriter.notifyMatchFailure(op, "not a shuffle of the channels");
+    Location loc = op.getLoc();
+    Value z = t.getInput();
+    RankedTensorType zt = typeOf(z);
+    Value grouped = ReshapeOp::create(rewriter, loc,
+                                      zt.clone({x[0], x[2], x[3], g[1], g[2]}), z);
+    Value swapped = TransposeOp::create(
+        rewriter, loc, zt.clone({x[0], x[2], x[3], g[2], g[1]}), grouped,
+        ArrayRef<int64_t>{0, 1, 2, 4, 3});
+    Value flat = ReshapeOp::create(rewriter, loc, zt, swapped);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getOutput().getType(), flat,
+                                             t.getPerm());
+    return success();
+  }
+};
+
+/// global_pool(T(x)) with T channels-last to channels-first ([0, r-1, 1,
+/// ..., r-2]) -> reshape(reduce(x) over the spatial dimensions): the pool
+/// reads the tensor as it was written.
+struct PoolChannelsLast : OpRewritePattern<GlobalPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GlobalPoolOp op,
+                                PatternRewriter &rewriter) const override {
+    auto t = op.getInput().getDefiningOp<TransposeOp>();
+    RankedTensorType in = typeOf(op.getInput());
+    int64_t rank = in.getRank();
+    if (!t || rank < 3 || !in.hasStaticShape() ||
+        (op.getKind() != PoolKind::avg && op.getKind() != PoolKind::max))
+      return rewriter.notifyMatchFailure(op, "not an average or max pool of a transpose");
+    SmallVector<int64_t> perm{0, rank - 1};
+    for (int64_t i = 1; i < rank - 1; ++i)
+      perm.push_back(i);
+    if (t.getPerm() != ArrayRef<int64_t>(perm))
+      return rewriter.notifyMatchFailure(op, "not channels-last to channels-first");
+    Value x = t.getInput();
+    ArrayRef<int64_t> xs = typeOf(x).getShape();
+    SmallVector<int64_t> axes, reduced{xs[0]};
+    for (int64_t i = 1; i < rank - 1; ++i) {
+      axes.push_back(i);
+      reduced.push_back(1);
+    }
+    reduced.push_back(xs.back());
+    Value r = ReduceOp::create(
+        rewriter, op.getLoc(), typeOf(x).clone(reduced),
+        op.getKind() == PoolKind::avg ? ReduceKind::mean : ReduceKind::max, x,
+        axes, /*keep_dims=*/true);
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getOutput().getType(), r);
+    return success();
   }
 };
 
@@ -165,5 +356,7 @@ struct SinkLayoutPass : infer::impl::InferSinkLayoutBase<SinkLayoutPass> {
 } // namespace
 
 void mlir::infer::populateSinkLayoutPatterns(RewritePatternSet &patterns) {
-  patterns.add<SinkThroughUnary, SinkThroughBinary>(patterns.getContext());
+  patterns.add<SinkThroughUnary, SinkThroughBinary, PoolChannelsLast,
+               SinkThroughPad, SinkThroughConcat, SinkIntoSlices,
+               SinkThroughChannelShuffle>(patterns.getContext());
 }

@@ -206,21 +206,23 @@ def bench_model(rt, path, args, rows):
     model = torch_model(name, x.shape[0]).cuda().to(dtype)
     tx = torch.from_numpy(x).cuda().to(dtype)
     peers = {"eager": model}
-    if x.ndim == 4:
+    if x.ndim == 4 and "channels_last" in args.peers:
         cl = torch_model(name, x.shape[0]).cuda().to(dtype).to(
             memory_format=torch.channels_last)
         txcl = tx.contiguous(memory_format=torch.channels_last)
         peers["eager_channels_last"] = (cl, txcl)
     with torch.no_grad():
-        compiled = torch.compile(model)
-        compiled(tx)
-        peers["compile"] = compiled
+        if "compile" in args.peers:
+            compiled = torch.compile(model)
+            compiled(tx)
+            peers["compile"] = compiled
         # CUDA graphs: the same launch model as infer's (the peer to beat).
-        graphed = torch.compile(torch_model(name, x.shape[0]).cuda().to(dtype),
-                                mode="reduce-overhead")
-        for _ in range(3):
-            graphed(tx)
-        peers["compile_cudagraphs"] = graphed
+        if "cudagraphs" in args.peers:
+            graphed = torch.compile(torch_model(name, x.shape[0]).cuda().to(dtype),
+                                    mode="reduce-overhead")
+            for _ in range(3):
+                graphed(tx)
+            peers["compile_cudagraphs"] = graphed
         times = {"infer": [], "infer_device": []}
         times.update({k: [] for k in peers})
         for _ in range(args.rounds):
@@ -240,8 +242,9 @@ def bench_model(rt, path, args, rows):
           f"({'ok' if err <= tolerance else 'MISMATCH'} at {tolerance:g}); infer "
           f"{med['infer_device']:.3f} ms on the device ({med['infer']:.3f} ms with host "
           f"copies, {batch / med['infer_device'] * 1e3:.0f} inferences/s); {peer_text}; "
-          f"eager/infer {med['eager'] / med['infer_device']:.2f}x, "
-          f"cudagraphs/infer {med['compile_cudagraphs'] / med['infer_device']:.2f}x",
+          f"eager/infer {med['eager'] / med['infer_device']:.2f}x"
+          + (f", cudagraphs/infer {med['compile_cudagraphs'] / med['infer_device']:.2f}x"
+             if "compile_cudagraphs" in med else ""),
           flush=True)
 
 
@@ -253,6 +256,9 @@ def main():
     ap.add_argument("--iterations", type=int, default=10)
     ap.add_argument("--only", default="", help="comma-separated names")
     ap.add_argument("--json")
+    ap.add_argument("--peers", default="eager,channels_last,compile,cudagraphs",
+                    help="PyTorch peers to time besides eager (a quick check: "
+                         "--peers eager)")
     args = ap.parse_args()
     rt = Runtime(args.runtime)
     print("torch", torch.__version__, "on", torch.cuda.get_device_name(), flush=True)

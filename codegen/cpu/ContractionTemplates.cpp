@@ -828,7 +828,8 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     return waste(1) < waste(2) ? 1 : 2;
   };
   if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
-    if (typeOf(conv.getInput()).getRank() != 4 || !isF32(conv.getInput()) ||
+    if (conv.getChannelsLast() || typeOf(conv.getInput()).getRank() != 4 ||
+        !isF32(conv.getInput()) ||
         !typeOf(conv.getInput()).hasStaticShape() ||
         !isConstant(conv.getWeight()) ||
         (conv.getBias() && !isConstant(conv.getBias())))
@@ -919,6 +920,8 @@ std::string mlir::infer::tileMismatch(Operation *op, CpuTileAttr tile,
   auto conv = llvm::dyn_cast<ConvOp>(op);
   if (!conv)
     return prefix + "a convolution template on another op";
+  if (conv.getChannelsLast())
+    return prefix + "its templates read NCHW, the convolution is channels-last";
   if (!isF32(conv.getInput()) || typeOf(conv.getInput()).getRank() != 4 ||
       !typeOf(conv.getInput()).hasStaticShape() || !isConstant(conv.getWeight()))
     return prefix + "its templates take 2-D f32 convolutions of constant weights";

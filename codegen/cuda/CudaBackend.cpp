@@ -38,12 +38,17 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // A 16-bit product runs on tensor cores, whose epilogue applies a bias or
   // residual add, ReLU, Clip, GELU, SiLU and sigmoid; anything else stays a kernel of its
   // own rather than pull the product onto CUDA cores.
-  if (llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80) {
+  // So does the depthwise channels-last convolution template (16-bit).
+  auto conv = llvm::dyn_cast<ConvOp>(anchor);
+  bool depthwise = conv && conv.getChannelsLast() &&
+                   conv.getGroup() == llvm::cast<RankedTensorType>(
+                                          conv.getOutput().getType()).getShape().back();
+  if ((llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80) || depthwise) {
     Type et =
         llvm::cast<RankedTensorType>(anchor->getResult(0).getType()).getElementType();
     bool tf32 = et.isF32() && target->arch == "sm_90a" &&
                 InferDialect::allowsTf32(anchor);
-    if (!et.isF16() && !et.isBF16() && !tf32)
+    if (!et.isF16() && !et.isBF16() && (depthwise || !tf32))
       return true;
     if (auto u = llvm::dyn_cast<UnaryOp>(op))
       return u.getKind() == UnaryKind::relu || u.getKind() == UnaryKind::gelu ||

@@ -14,6 +14,7 @@
 
 #include "codegen/cuda/CudaTemplates.h"
 #include "codegen/cuda/CudaTarget.h"
+#include "codegen/cuda/DepthwiseConv.h"
 #include "codegen/cuda/GatherRows.h"
 #include "codegen/cuda/GemmSm80.h"
 #include "codegen/cuda/GemmSm90.h"
@@ -263,6 +264,96 @@ std::optional<RowReduceSpec> rowReduceSpec(GlobalPoolOp op) {
   return spec;
 }
 
+/// A mean, max or sum over consecutive axes: rows (the dimensions before
+/// them) x length (theirs) x inner (those after), reduced over length.
+std::optional<RowReduceSpec> rowReduceSpec(ReduceOp op) {
+  RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  if (!in.hasStaticShape() || in.getRank() < 1 ||
+      in.getElementType() != out.getElementType())
+    return std::nullopt;
+  RowReduceSpec spec;
+  switch (op.getKind()) {
+  case ReduceKind::mean: spec.kind = RowReduceSpec::Kind::Mean; break;
+  case ReduceKind::max: spec.kind = RowReduceSpec::Kind::Max; break;
+  case ReduceKind::sum: spec.kind = RowReduceSpec::Kind::Sum; break;
+  default: return std::nullopt;
+  }
+  SmallVector<int64_t> axes(op.getAxes());
+  if (axes.empty())
+    for (int64_t i = 0; i < in.getRank(); ++i)
+      axes.push_back(i);
+  for (size_t i = 1; i < axes.size(); ++i)
+    if (axes[i] != axes[i - 1] + 1)
+      return std::nullopt;
+  spec.elem = in.getElementType();
+  spec.rows = spec.length = spec.inner = 1;
+  for (int64_t i = 0; i < in.getRank(); ++i)
+    (i < axes.front() ? spec.rows : i > axes.back() ? spec.inner : spec.length) *=
+        in.getDimSize(i);
+  if (in.getNumElements() == 0 || !rowReduceApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+/// A channels-last depthwise 2-D convolution of 16-bit floats with a
+/// constant weight.
+std::optional<DepthwiseSpec> depthwiseSpec(ConvOp op) {
+  RankedTensorType x = typeOf(op.getInput()), w = typeOf(op.getWeight()),
+                   y = typeOf(op.getOutput());
+  if (!op.getChannelsLast() || x.getRank() != 4 || !x.hasStaticShape() ||
+      !y.hasStaticShape() || !w.hasStaticShape() || !constantOf(op.getWeight()))
+    return std::nullopt;
+  DepthwiseSpec spec;
+  spec.n = x.getDimSize(0);
+  spec.h = x.getDimSize(1);
+  spec.w = x.getDimSize(2);
+  spec.c = x.getDimSize(3);
+  spec.ho = y.getDimSize(1);
+  spec.wo = y.getDimSize(2);
+  if (op.getGroup() != spec.c || y.getDimSize(3) != spec.c || w.getDimSize(0) != spec.c ||
+      w.getDimSize(1) != 1)
+    return std::nullopt;
+  spec.kh = w.getDimSize(2);
+  spec.kw = w.getDimSize(3);
+  spec.strideH = op.getStrides()[0];
+  spec.strideW = op.getStrides()[1];
+  spec.padTop = op.getPads()[0];
+  spec.padLeft = op.getPads()[1];
+  spec.dilH = op.getDilations()[0];
+  spec.dilW = op.getDilations()[1];
+  spec.out.elem = spec.out.out = x.getElementType();
+  spec.out.m = spec.n * spec.ho * spec.wo;
+  spec.out.n = spec.c;
+  if (y.getElementType() != x.getElementType() ||
+      w.getElementType() != x.getElementType() ||
+      (op.getBias() && typeOf(op.getBias()).getElementType() != x.getElementType()) ||
+      !depthwiseUnsupported(spec).empty())
+    return std::nullopt;
+  return spec;
+}
+
+/// A depthwise weight [C][1][kh][kw] as [kh][kw][C], from its own bytes.
+FailureOr<std::vector<char>> depthwiseWeightBytes(Value v, const DepthwiseSpec &spec) {
+  std::optional<ConstantView> t = ConstantView::get(constantOf(v).getValue());
+  int64_t taps = spec.kh * spec.kw;
+  unsigned eb = bytesOf(spec.out.elem);
+  if (!t || t->size() != spec.c * taps)
+    return failure();
+  std::vector<char> expanded;
+  ArrayRef<char> bytes = t->contiguousBytes();
+  if (bytes.empty()) { // a splat
+    t->appendBytes(expanded);
+    bytes = expanded;
+  }
+  if (static_cast<int64_t>(bytes.size()) != spec.c * taps * eb)
+    return failure();
+  std::vector<char> out(bytes.size());
+  for (int64_t c = 0; c < spec.c; ++c)
+    for (int64_t k = 0; k < taps; ++k)
+      std::memcpy(&out[(k * spec.c + c) * eb], &bytes[(c * taps + k) * eb], eb);
+  return out;
+}
+
 /// The operands and shape of a matmul / gemm for the tensor-core GEMM, or
 /// none when its operands rule the template out.
 struct GemmOperands {
@@ -365,6 +456,12 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
     } else if (auto gp = llvm::dyn_cast<GlobalPoolOp>(op)) {
       if (rowReduceSpec(gp))
         op->setAttr(name, rowTile(ctx, CudaKernel::row_reduce));
+    } else if (auto r = llvm::dyn_cast<ReduceOp>(op)) {
+      if (rowReduceSpec(r))
+        op->setAttr(name, rowTile(ctx, CudaKernel::row_reduce));
+    } else if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
+      if (depthwiseSpec(conv))
+        op->setAttr(name, rowTile(ctx, CudaKernel::depthwise));
     } else if (llvm::isa<MatMulOp, GemmOp>(op)) {
       std::optional<GemmOperands> g = gemmOperands(op);
       if (!g)
@@ -410,7 +507,51 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   };
   // Data movement of whole 16-byte chunks and warp-per-row reductions
   // (every architecture), alone in their group.
-  if (auto tile = llvm::dyn_cast<CudaTileAttr>(tileAttr)) {
+  auto cudaTile = llvm::dyn_cast<CudaTileAttr>(tileAttr);
+  if (cudaTile && cudaTile.getKernel() == CudaKernel::depthwise) {
+    auto conv = llvm::dyn_cast<ConvOp>(anchor);
+    std::optional<DepthwiseSpec> spec;
+    if (conv)
+      spec = depthwiseSpec(conv);
+    if (!spec) {
+      error = describe(cudaTile, anchor, "its template cannot read this op");
+      return failure();
+    }
+    spec->threads = cudaTile.getThreads();
+    if (std::string why = depthwiseUnsupported(*spec); !why.empty()) {
+      error = describe(cudaTile, anchor, why);
+      return failure();
+    }
+    FailureOr<std::vector<char>> weight = depthwiseWeightBytes(conv.getWeight(), *spec);
+    if (failed(weight)) {
+      error = describe(cudaTile, anchor, "an unreadable constant weight");
+      return failure();
+    }
+    TemplateKernel tk;
+    tk.inputs.push_back({conv.getInput(), {}});
+    tk.inputs.push_back({Value(), std::move(*weight)});
+    if (Value bias = conv.getBias()) {
+      spec->out.epilogue.push_back(
+          {GemmEpilogueOp::Kind::BiasColumn, static_cast<int>(tk.inputs.size())});
+      tk.inputs.push_back({bias, {}});
+    }
+    // An epilogue the kernel cannot apply: the generic kernel takes the
+    // group (the backend's fusion filter keeps such ops out).
+    if (failed(classify(anchor->getResult(0), ArrayRef<Operation *>(body).drop_front(),
+                        spec->c, tk, spec->out)))
+      return Result();
+    spec->out.numArgs = tk.inputs.size() + 1;
+    FailureOr<KernelInfo> info = addDepthwiseKernel(kernels, *spec, anchor->getLoc(), error);
+    if (failed(info))
+      return failure();
+    TemplateStage stage;
+    stage.info = std::move(*info);
+    for (unsigned i = 0; i < spec->out.numArgs; ++i)
+      stage.args.push_back(static_cast<int>(i));
+    tk.stages.push_back(std::move(stage));
+    return Result(std::move(tk));
+  }
+  if (auto tile = cudaTile) {
     if (body.size() != 1)
       return Result();
     Location loc = anchor->getLoc();
@@ -454,13 +595,20 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
       }
       return single(std::move(inputs), addRowNormKernel(kernels, *spec, loc, error));
     }
+    case CudaKernel::depthwise:
+      break; // built above
     case CudaKernel::row_reduce: {
-      auto gp = llvm::cast<GlobalPoolOp>(anchor);
-      std::optional<RowReduceSpec> spec = rowReduceSpec(gp);
+      std::optional<RowReduceSpec> spec;
+      if (auto gp = llvm::dyn_cast<GlobalPoolOp>(anchor))
+        spec = rowReduceSpec(gp);
+      else if (auto r = llvm::dyn_cast<ReduceOp>(anchor))
+        spec = rowReduceSpec(r);
       if (!spec)
         break;
       spec->threads = tile.getThreads();
-      return single({{gp.getInput(), {}}},
+      if (!rowReduceApplies(*spec))
+        break;
+      return single({{anchor->getOperand(0), {}}},
                     addRowReduceKernel(kernels, *spec, loc, error));
     }
     }

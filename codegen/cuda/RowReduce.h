@@ -21,13 +21,17 @@
 
 namespace mlir::infer {
 
+/// A reduction of a [rows][length][inner] tensor over its middle
+/// dimension into [rows][inner]: global pooling of NCHW (inner 1: a warp
+/// per row) or of NHWC (inner C: a block per image and channel run, its
+/// threads split over the channels and the length).
 struct RowReduceSpec {
-  enum class Kind { Mean, Max } kind = Kind::Mean;
-  int64_t rows = 1, length = 1;
+  enum class Kind { Mean, Max, Sum } kind = Kind::Mean;
+  int64_t rows = 1, length = 1, inner = 1;
   /// Element type of input and output (f32, f16 or bf16); the reduction
   /// runs in f32.
   Type elem;
-  /// Threads per block, a warp per row (the tile configuration's).
+  /// Threads per block (the tile configuration's).
   int64_t threads = 256;
 };
 

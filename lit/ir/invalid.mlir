@@ -92,6 +92,16 @@ func.func @case9(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
 
 // -----
 
+// Tests the channels-last conv shapes: channels are the last dimension of
+// the input and of the result.
+func.func @case10a(%x: tensor<1x8x8x4xf32>, %w: tensor<8x2x3x3xf32>) {
+  // expected-error @+1 {{result shape [1, 8, 4, 4] does not match the inferred shape [1, 4, 4, 8]}}
+  %r = infer.conv %x, %w strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 2 channels_last : (tensor<1x8x8x4xf32>, tensor<8x2x3x3xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
 // Tests the conv channels vs group check.
 func.func @case10(%x: tensor<1x4x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
   // expected-error @+1 {{expects input channels (4) to equal weight channels per group (3) times group (1)}}

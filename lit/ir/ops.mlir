@@ -15,13 +15,17 @@ func.func @constants() -> (tensor<2xi64>, tensor<2x2xf32>) {
 
 // CHECK-LABEL: func.func @conv
 func.func @conv(%x: tensor<1x4x8x8xf32>, %w: tensor<8x2x3x3xf32>, %b: tensor<8xf32>,
-                %x3: tensor<?x2x4x4x4xf16>, %w3: tensor<4x2x1x1x1xf16>) {
+                %x3: tensor<?x2x4x4x4xf16>, %w3: tensor<4x2x1x1x1xf16>,
+                %xl: tensor<1x8x8x4xf32>) {
   // CHECK: infer.conv %{{.*}}, %{{.*}}, %{{.*}} strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 2 : (tensor<1x4x8x8xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
   %0 = infer.conv %x, %w, %b strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 2
        : (tensor<1x4x8x8xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
   // CHECK: infer.conv %{{.*}}, %{{.*}} strides [1, 1, 1] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] group 1 : (tensor<?x2x4x4x4xf16>, tensor<4x2x1x1x1xf16>) -> tensor<?x4x4x4x4xf16>
   %1 = infer.conv %x3, %w3 strides [1, 1, 1] pads [0, 0, 0, 0, 0, 0] dilations [1, 1, 1] group 1
        : (tensor<?x2x4x4x4xf16>, tensor<4x2x1x1x1xf16>) -> tensor<?x4x4x4x4xf16>
+  // CHECK: infer.conv %{{.*}}, %{{.*}}, %{{.*}} strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 2 channels_last : (tensor<1x8x8x4xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>) -> tensor<1x4x4x8xf32>
+  %2 = infer.conv %xl, %w, %b strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 2 channels_last
+       : (tensor<1x8x8x4xf32>, tensor<8x2x3x3xf32>, tensor<8xf32>) -> tensor<1x4x4x8xf32>
   return
 }
 

@@ -42,12 +42,18 @@ func.func @window(%x: tensor<2x3x8x8xf16>) -> tensor<2x16x4x4xf16> {
   return %y : tensor<2x16x4x4xf16>
 }
 
-// Left alone: fp32 (no 16-bit tensor-core GEMM), grouped convolutions
-// (depthwise), weights that are not constants.
+// Left alone: fp32 (no 16-bit tensor-core GEMM), weights that are not
+// constants. A grouped convolution (depthwise) has no GEMM form: it runs
+// channels-last between two transposes; fp32 ones stay as they are.
 // CHECK-LABEL: func.func @fp32
 // CHECK: infer.conv
+// CHECK-NOT: channels_last
 // CHECK-LABEL: func.func @grouped
-// CHECK: infer.conv {{.*}} group 16
+// CHECK: %[[T:.*]] = infer.transpose %arg0 perm [0, 2, 3, 1] : tensor<1x16x8x8xf16> -> tensor<1x8x8x16xf16>
+// CHECK: %[[C:.*]] = infer.conv %[[T]], %{{.*}} strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 16 channels_last : (tensor<1x8x8x16xf16>, tensor<16x1x3x3xf16>) -> tensor<1x8x8x16xf16>
+// CHECK: infer.transpose %[[C]] perm [0, 3, 1, 2] : tensor<1x8x8x16xf16> -> tensor<1x16x8x8xf16>
+// CHECK-LABEL: func.func @grouped_fp32
+// CHECK: infer.conv {{.*}} group 16 :
 // CHECK-LABEL: func.func @weight_input
 // CHECK: infer.conv
 func.func @fp32(%x: tensor<1x16x8x8xf32>) -> tensor<1x32x8x8xf32> {
@@ -62,8 +68,28 @@ func.func @grouped(%x: tensor<1x16x8x8xf16>) -> tensor<1x16x8x8xf16> {
        : (tensor<1x16x8x8xf16>, tensor<16x1x3x3xf16>) -> tensor<1x16x8x8xf16>
   return %y : tensor<1x16x8x8xf16>
 }
+func.func @grouped_fp32(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  %w = infer.constant dense<0.5> : tensor<16x1x3x3xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 16
+       : (tensor<1x16x8x8xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return %y : tensor<1x16x8x8xf32>
+}
 func.func @weight_input(%x: tensor<1x16x8x8xf16>, %w: tensor<32x16x1x1xf16>) -> tensor<1x32x8x8xf16> {
   %y = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1
        : (tensor<1x16x8x8xf16>, tensor<32x16x1x1xf16>) -> tensor<1x32x8x8xf16>
   return %y : tensor<1x32x8x8xf16>
+}
+
+// A grouped convolution with 4 or more channels per group (here 2 groups
+// of 8) is a GEMM with a block-diagonal weight: zeros where an output
+// channel's group does not read.
+// CHECK-LABEL: func.func @block_diagonal
+// CHECK: infer.gather
+// CHECK: infer.matmul %{{.*}}, %{{.*}} : (tensor<128x144xf16>, tensor<144x16xf16>)
+// CHECK-NOT: infer.conv
+func.func @block_diagonal(%x: tensor<2x16x8x8xf16>) -> tensor<2x16x8x8xf16> {
+  %w = infer.constant dense<0.5> : tensor<16x8x3x3xf16>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 2
+       : (tensor<2x16x8x8xf16>, tensor<16x8x3x3xf16>) -> tensor<2x16x8x8xf16>
+  return %y : tensor<2x16x8x8xf16>
 }

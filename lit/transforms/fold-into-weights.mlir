@@ -144,3 +144,49 @@ func.func @bn_affine(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %y = infer.batch_norm %x, %gamma, %beta, %mean, %var epsilon 0.0 : (tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
+
+// -----
+
+// Tests that a layer scale after a batched matmul and its bias (a bias a
+// rank-3 matmul cannot take) moves before the bias and folds into the
+// weight: (x W + b) * g = x (W g) + b g. A scale computed at run time, or
+// a bias with another user, stays.
+// CHECK-LABEL: func.func @scale_through_shift
+// CHECK-DAG: %[[W:.+]] = infer.constant dense<{{\[\[}}2.000000e+00, 3.000000e+00], [4.000000e+00, 6.000000e+00]]> : tensor<2x2xf32>
+// CHECK-DAG: %[[T:.+]] = infer.constant dense<[2.000000e+00, -3.000000e+00]> : tensor<2xf32>
+// CHECK: %[[M:.+]] = infer.matmul %arg0, %[[W]]
+// CHECK: %[[A:.+]] = infer.binary add %[[M]], %[[T]]
+// CHECK: return %[[A]]
+func.func @scale_through_shift(%x: tensor<2x3x2xf32>) -> tensor<2x3x2xf32> {
+  %w = infer.constant dense<[[1.0, 1.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %b = infer.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %g = infer.constant dense<[[[2.0, 3.0]]]> : tensor<1x1x2xf32>
+  %m = infer.matmul %x, %w : (tensor<2x3x2xf32>, tensor<2x2xf32>) -> tensor<2x3x2xf32>
+  %a = infer.binary add %b, %m : (tensor<2xf32>, tensor<2x3x2xf32>) -> tensor<2x3x2xf32>
+  %y = infer.binary mul %g, %a : (tensor<1x1x2xf32>, tensor<2x3x2xf32>) -> tensor<2x3x2xf32>
+  return %y : tensor<2x3x2xf32>
+}
+
+// CHECK-LABEL: func.func @scale_not_constant
+// CHECK: %[[A:.+]] = infer.binary add
+// CHECK: infer.binary mul %arg1, %[[A]]
+// CHECK-LABEL: func.func @shift_second_user
+// CHECK: %[[A:.+]] = infer.binary add
+// CHECK: infer.binary mul %{{.*}}, %[[A]]
+func.func @scale_not_constant(%x: tensor<2x3x2xf32>, %g: tensor<2xf32>) -> tensor<2x3x2xf32> {
+  %w = infer.constant dense<[[1.0, 1.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %b = infer.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %m = infer.matmul %x, %w : (tensor<2x3x2xf32>, tensor<2x2xf32>) -> tensor<2x3x2xf32>
+  %a = infer.binary add %b, %m : (tensor<2xf32>, tensor<2x3x2xf32>) -> tensor<2x3x2xf32>
+  %y = infer.binary mul %g, %a : (tensor<2xf32>, tensor<2x3x2xf32>) -> tensor<2x3x2xf32>
+  return %y : tensor<2x3x2xf32>
+}
+func.func @shift_second_user(%x: tensor<2x3x2xf32>) -> (tensor<2x3x2xf32>, tensor<2x3x2xf32>) {
+  %w = infer.constant dense<[[1.0, 1.0], [2.0, 2.0]]> : tensor<2x2xf32>
+  %b = infer.constant dense<[1.0, -1.0]> : tensor<2xf32>
+  %g = infer.constant dense<[2.0, 3.0]> : tensor<2xf32>
+  %m = infer.matmul %x, %w : (tensor<2x3x2xf32>, tensor<2x2xf32>) -> tensor<2x3x2xf32>
+  %a = infer.binary add %b, %m : (tensor<2xf32>, tensor<2x3x2xf32>) -> tensor<2x3x2xf32>
+  %y = infer.binary mul %g, %a : (tensor<2xf32>, tensor<2x3x2xf32>) -> tensor<2x3x2xf32>
+  return %y, %a : tensor<2x3x2xf32>, tensor<2x3x2xf32>
+}

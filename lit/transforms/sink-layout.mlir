@@ -44,16 +44,18 @@ func.func @binary_constant(%a: tensor<16x8xf16>) -> tensor<1x8x4x4xf16> {
 }
 
 // Left alone: a transpose with another user (moving it would duplicate
-// it), different permutations on the two operands, a non-constant
-// broadcast operand.
+// it), different permutations on the two operands. A computed broadcast
+// operand follows the transpose as a reshape ([2] is [1, 2] after the
+// transpose, [2, 1] before it).
 // CHECK-LABEL: func.func @shared
 // CHECK: %[[T:.*]] = infer.transpose %arg0
 // CHECK: infer.unary relu %[[T]]
 // CHECK-LABEL: func.func @different
 // CHECK: infer.binary add %{{.*}}, %{{.*}} : (tensor<4x4xf16>, tensor<4x4xf16>)
 // CHECK-LABEL: func.func @broadcast_input
-// CHECK: %[[T:.*]] = infer.transpose %arg0
-// CHECK: infer.binary add %[[T]], %arg1
+// CHECK-NEXT: %[[R:.*]] = infer.reshape %arg1 : tensor<2xf16> -> tensor<2x1xf16>
+// CHECK-NEXT: %[[A:.*]] = infer.binary add %arg0, %[[R]]
+// CHECK-NEXT: infer.transpose %[[A]] perm [1, 0]
 func.func @shared(%x: tensor<2x4xf16>) -> (tensor<4x2xf16>, tensor<4x2xf16>) {
   %t = infer.transpose %x perm [1, 0] : tensor<2x4xf16> -> tensor<4x2xf16>
   %r = infer.unary relu %t : tensor<4x2xf16> -> tensor<4x2xf16>
@@ -69,4 +71,86 @@ func.func @broadcast_input(%x: tensor<2x4xf16>, %b: tensor<2xf16>) -> tensor<4x2
   %t = infer.transpose %x perm [1, 0] : tensor<2x4xf16> -> tensor<4x2xf16>
   %s = infer.binary add %t, %b : (tensor<4x2xf16>, tensor<2xf16>) -> tensor<4x2xf16>
   return %s : tensor<4x2xf16>
+}
+
+// A global pool of a channels-last tensor transposed to channels-first
+// reduces the channels-last tensor over its spatial dimensions; the
+// squeeze-excite scale [N, C, 1, 1] follows the transpose as a reshape
+// (only dimensions of size 1 move), so the multiply moves above it too.
+// CHECK-LABEL: func.func @squeeze_excite
+// CHECK-NEXT: %[[R:.*]] = infer.reduce mean %arg0 axes [1, 2] keep_dims : tensor<2x4x4x8xf16> -> tensor<2x1x1x8xf16>
+// CHECK-NEXT: %[[S:.*]] = infer.unary sigmoid %[[R]] : tensor<2x1x1x8xf16>
+// CHECK-NEXT: %[[M:.*]] = infer.binary mul %arg0, %[[S]] : (tensor<2x4x4x8xf16>, tensor<2x1x1x8xf16>) -> tensor<2x4x4x8xf16>
+// CHECK-NEXT: return %[[M]]
+func.func @squeeze_excite(%x: tensor<2x4x4x8xf16>) -> tensor<2x4x4x8xf16> {
+  %t = infer.transpose %x perm [0, 3, 1, 2] : tensor<2x4x4x8xf16> -> tensor<2x8x4x4xf16>
+  %p = infer.global_pool avg %t : tensor<2x8x4x4xf16> -> tensor<2x8x1x1xf16>
+  %s = infer.unary sigmoid %p : tensor<2x8x1x1xf16> -> tensor<2x8x1x1xf16>
+  %m = infer.binary mul %t, %s : (tensor<2x8x4x4xf16>, tensor<2x8x1x1xf16>) -> tensor<2x8x4x4xf16>
+  %u = infer.transpose %m perm [0, 2, 3, 1] : tensor<2x8x4x4xf16> -> tensor<2x4x4x8xf16>
+  return %u : tensor<2x4x4x8xf16>
+}
+
+// Not moved: a pool of another transpose, an Lp pool, and a computed
+// operand whose layout change would reorder dimensions larger than 1.
+// CHECK-LABEL: func.func @not_channels_last
+// CHECK: infer.global_pool avg
+// CHECK: infer.global_pool lp
+// CHECK: infer.binary add %{{.*}}, %{{.*}} : (tensor<2x8x4x4xf16>, tensor<2x8x4x1xf16>)
+func.func @not_channels_last(%x: tensor<2x4x8x4xf16>, %y: tensor<2x4x4x8xf16>, %z: tensor<2x8x4x1xf16>)
+    -> (tensor<2x8x1x1xf16>, tensor<2x8x1x1xf16>, tensor<2x8x4x4xf16>) {
+  %t = infer.transpose %x perm [0, 2, 1, 3] : tensor<2x4x8x4xf16> -> tensor<2x8x4x4xf16>
+  %p = infer.global_pool avg %t : tensor<2x8x4x4xf16> -> tensor<2x8x1x1xf16>
+  %ty = infer.transpose %y perm [0, 3, 1, 2] : tensor<2x4x4x8xf16> -> tensor<2x8x4x4xf16>
+  %l = infer.global_pool lp %ty : tensor<2x8x4x4xf16> -> tensor<2x8x1x1xf16>
+  %tz = infer.transpose %y perm [0, 3, 1, 2] : tensor<2x4x4x8xf16> -> tensor<2x8x4x4xf16>
+  %a = infer.binary add %tz, %z : (tensor<2x8x4x4xf16>, tensor<2x8x4x1xf16>) -> tensor<2x8x4x4xf16>
+  return %p, %l, %a : tensor<2x8x1x1xf16>, tensor<2x8x1x1xf16>, tensor<2x8x4x4xf16>
+}
+
+// ShuffleNet's block on channels-last tensors: the channel padding, the
+// concatenation, the channel shuffle (reshape, transpose, reshape) and
+// the channel split all move above the transposes, which are left only
+// on the results.
+// CHECK-LABEL: func.func @shuffle_block
+// CHECK: infer.pad constant %arg0 pads [0, 0, 0, 0, 0, 0, 0, 6]
+// CHECK-NEXT: infer.transpose %{{.*}} perm [0, 3, 1, 2]
+// CHECK-NEXT: infer.concat %arg1, %arg2 axis 3 : (tensor<1x4x4x8xf16>, tensor<1x4x4x8xf16>) -> tensor<1x4x4x16xf16>
+// CHECK-NEXT: infer.reshape %{{.*}} : tensor<1x4x4x16xf16> -> tensor<1x4x4x2x8xf16>
+// CHECK-NEXT: infer.transpose %{{.*}} perm [0, 1, 2, 4, 3] : tensor<1x4x4x2x8xf16> -> tensor<1x4x4x8x2xf16>
+// CHECK-NEXT: infer.reshape %{{.*}} : tensor<1x4x4x8x2xf16> -> tensor<1x4x4x16xf16>
+// CHECK-NEXT: infer.slice %{{.*}} starts [0, 0, 0, 0] ends [1, 4, 4, 8] steps [1, 1, 1, 1] : tensor<1x4x4x16xf16> -> tensor<1x4x4x8xf16>
+// CHECK-NEXT: infer.transpose %{{.*}} perm [0, 3, 1, 2]
+// CHECK-NEXT: infer.slice %{{.*}} starts [0, 0, 0, 8] ends [1, 4, 4, 16] steps [1, 1, 1, 1] : tensor<1x4x4x16xf16> -> tensor<1x4x4x8xf16>
+// CHECK-NEXT: infer.transpose %{{.*}} perm [0, 3, 1, 2]
+// CHECK-NEXT: return
+func.func @shuffle_block(%p: tensor<1x4x4x2xf16>, %a: tensor<1x4x4x8xf16>, %b: tensor<1x4x4x8xf16>)
+    -> (tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>) {
+  %tp = infer.transpose %p perm [0, 3, 1, 2] : tensor<1x4x4x2xf16> -> tensor<1x2x4x4xf16>
+  %pp = infer.pad constant %tp pads [0, 0, 0, 0, 0, 6, 0, 0] value 0.0 : tensor<1x2x4x4xf16> -> tensor<1x8x4x4xf16>
+  %ta = infer.transpose %a perm [0, 3, 1, 2] : tensor<1x4x4x8xf16> -> tensor<1x8x4x4xf16>
+  %tb = infer.transpose %b perm [0, 3, 1, 2] : tensor<1x4x4x8xf16> -> tensor<1x8x4x4xf16>
+  %c = infer.concat %ta, %tb axis 1 : (tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>) -> tensor<1x16x4x4xf16>
+  %g = infer.reshape %c : tensor<1x16x4x4xf16> -> tensor<1x2x8x4x4xf16>
+  %s = infer.transpose %g perm [0, 2, 1, 3, 4] : tensor<1x2x8x4x4xf16> -> tensor<1x8x2x4x4xf16>
+  %f = infer.reshape %s : tensor<1x8x2x4x4xf16> -> tensor<1x16x4x4xf16>
+  %x1 = infer.slice %f starts [0, 0, 0, 0] ends [1, 8, 4, 4] steps [1, 1, 1, 1] : tensor<1x16x4x4xf16> -> tensor<1x8x4x4xf16>
+  %x2 = infer.slice %f starts [0, 8, 0, 0] ends [1, 16, 4, 4] steps [1, 1, 1, 1] : tensor<1x16x4x4xf16> -> tensor<1x8x4x4xf16>
+  return %pp, %x1, %x2 : tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>
+}
+
+// Not moved: a concatenation of one transposed and one plain operand, a
+// shuffle of a tensor that is not channels-last transposed.
+// CHECK-LABEL: func.func @mixed
+// CHECK: %[[T:.*]] = infer.transpose %arg0
+// CHECK: infer.concat %[[T]], %arg1 axis 1
+// CHECK: infer.reshape %arg2
+func.func @mixed(%a: tensor<1x4x4x8xf16>, %b: tensor<1x8x4x4xf16>, %c: tensor<1x16x4x4xf16>)
+    -> (tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>) {
+  %ta = infer.transpose %a perm [0, 3, 1, 2] : tensor<1x4x4x8xf16> -> tensor<1x8x4x4xf16>
+  %x = infer.concat %ta, %b axis 1 : (tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>) -> tensor<1x16x4x4xf16>
+  %g = infer.reshape %c : tensor<1x16x4x4xf16> -> tensor<1x2x8x4x4xf16>
+  %s = infer.transpose %g perm [0, 2, 1, 3, 4] : tensor<1x2x8x4x4xf16> -> tensor<1x8x2x4x4xf16>
+  %f = infer.reshape %s : tensor<1x8x2x4x4xf16> -> tensor<1x16x4x4xf16>
+  return %x, %f : tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>
 }

@@ -37,9 +37,10 @@ Type accumulatorOf(Type t) {
   return t;
 }
 
-/// Pads the spatial dimensions (2..) of `x` with `value`; negative pads crop.
+/// Pads the spatial dimensions (`first`.. in order) of `x` with `value`;
+/// negative pads crop. NC[D]HW has them from 2, N[D]HWC from 1.
 Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
-                 ArrayRef<int64_t> high, Value value) {
+                 ArrayRef<int64_t> high, Value value, int64_t first = 2) {
   auto t = llvm::cast<RankedTensorType>(x.getType());
   int64_t rank = t.getRank();
   // Crop first where a pad is negative.
@@ -47,12 +48,12 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
   bool crop = false;
   for (size_t i = 0; i < low.size(); ++i) {
     if (low[i] < 0) {
-      offsets[i + 2] = -low[i];
-      sizes[i + 2] += low[i];
+      offsets[i + first] = -low[i];
+      sizes[i + first] += low[i];
       crop = true;
     }
     if (high[i] < 0) {
-      sizes[i + 2] += high[i];
+      sizes[i + first] += high[i];
       crop = true;
     }
   }
@@ -68,10 +69,10 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> low,
   SmallVector<int64_t> lo(rank, 0), hi(rank, 0), shape(sizes);
   bool any = false;
   for (size_t i = 0; i < low.size(); ++i) {
-    lo[i + 2] = std::max<int64_t>(low[i], 0);
-    hi[i + 2] = std::max<int64_t>(high[i], 0);
-    shape[i + 2] += lo[i + 2] + hi[i + 2];
-    any |= lo[i + 2] || hi[i + 2];
+    lo[i + first] = std::max<int64_t>(low[i], 0);
+    hi[i + first] = std::max<int64_t>(high[i], 0);
+    shape[i + first] += lo[i + first] + hi[i + first];
+    any |= lo[i + first] || hi[i + first];
   }
   if (!any)
     return x;
@@ -98,17 +99,19 @@ SmallVector<ReassociationIndices> splitDim(int64_t rank, int64_t dim) {
   return r;
 }
 
-/// The grouped convolution of `x` [N, C, S...] (already padded) and `w`
-/// [M, C/G, K...]: returns [N, M, O...] in `outElem`, starting from `init`
-/// (same shape and element type as the result) when given.
+/// The grouped convolution of `x` [N, C, S...] (already padded; [N, S...,
+/// C] when `channelsLast`) and `w` [M, C/G, K...]: returns [N, M, O...]
+/// ([N, O..., M]) in `acc`, starting from `init` (same shape and element
+/// type as the result) when given.
 Value convolve(OpBuilder &b, Location loc, Value x, Value w,
                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
                int64_t group, ArrayRef<int64_t> outSpatial, Value init,
-               Type acc) {
+               Type acc, bool channelsLast = false) {
   MLIRContext *ctx = b.getContext();
   auto xt = llvm::cast<RankedTensorType>(x.getType());
   auto wt = llvm::cast<RankedTensorType>(w.getType());
-  int64_t ns = xt.getRank() - 2, n = xt.getDimSize(0), c = xt.getDimSize(1);
+  int64_t ns = xt.getRank() - 2, n = xt.getDimSize(0),
+          c = xt.getDimSize(channelsLast ? ns + 1 : 1);
   int64_t m = wt.getDimSize(0), cg = c / group, mg = m / group;
   auto body = [&](OpBuilder &nb, Location l, ValueRange a) {
     Value xv = a[0], wv = a[1];
@@ -127,27 +130,42 @@ Value convolve(OpBuilder &b, Location loc, Value x, Value w,
   };
   // No group dimension, hence no reshapes between the convolution and its
   // producers and consumers (they tile and fuse through it, a GPU thread
-  // per output point). Loops: n, m, o..., then the input channel of the
-  // group cg (not for depthwise: channel m reads channel m), k...; output
-  // channel m reads input channel (m floordiv Mg) * Cg + cg and weight
-  // [m, cg, k...].
+  // per output point). Loops: n, m, o... (n, o..., m when channels-last,
+  // so that neighbouring threads take neighbouring channels), then the
+  // input channel of the group cg (not for depthwise: channel m reads
+  // channel m), k...; output channel m reads input channel
+  // (m floordiv Mg) * Cg + cg and weight [m, cg, k...].
   bool depthwise = group == c && group == m;
-  SmallVector<int64_t> os{n, m};
+  SmallVector<int64_t> os{n};
+  if (!channelsLast)
+    os.push_back(m);
   os.append(outSpatial.begin(), outSpatial.end());
+  if (channelsLast)
+    os.push_back(m);
   auto outType = RankedTensorType::get(os, acc);
   Value out = init ? init : filledTensor(b, loc, outType, emitConstant(b, loc, acc, 0));
   int64_t red = depthwise ? 0 : 1, k0 = 2 + ns + red;
   int64_t loops = k0 + ns;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr channel = depthwise  ? d(1)
+  AffineExpr dm = d(channelsLast ? 1 + ns : 1);
+  auto spatial = [&](int64_t i) { return d(channelsLast ? 1 + i : 2 + i); };
+  AffineExpr channel = depthwise  ? dm
                        : group == 1 ? d(2 + ns)
-                                    : d(1).floorDiv(mg) * cg + d(2 + ns);
+                                    : dm.floorDiv(mg) * cg + d(2 + ns);
   AffineExpr wChannel = depthwise ? b.getAffineConstantExpr(0) : d(2 + ns);
-  SmallVector<AffineExpr> xe{d(0), channel}, we{d(1), wChannel}, oe{d(0), d(1)};
+  SmallVector<AffineExpr> xe{d(0)}, we{dm, wChannel}, oe{d(0)};
+  if (!channelsLast) {
+    xe.push_back(channel);
+    oe.push_back(dm);
+  }
   for (int64_t i = 0; i < ns; ++i) {
-    xe.push_back(d(2 + i) * strides[i] + d(k0 + i) * dilations[i]);
+    xe.push_back(spatial(i) * strides[i] + d(k0 + i) * dilations[i]);
     we.push_back(d(k0 + i));
-    oe.push_back(d(2 + i));
+    oe.push_back(spatial(i));
+  }
+  if (channelsLast) {
+    xe.push_back(channel);
+    oe.push_back(dm);
   }
   SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
   for (int64_t i = 2 + ns; i < loops; ++i)
@@ -160,14 +178,15 @@ Value convolve(OpBuilder &b, Location loc, Value x, Value w,
       .getResult(0);
 }
 
-/// A [N, M, O...] tensor holding the bias per channel (or zeros).
+/// A [N, M, O...] tensor holding the bias per channel (or zeros); the
+/// channels are dimension `axis`.
 Value biasInit(OpBuilder &b, Location loc, Value bias, ArrayRef<int64_t> shape,
-               Type acc, Type biasType) {
+               Type acc, Type biasType, int64_t axis = 1) {
   auto t = RankedTensorType::get(shape, acc);
   if (!bias)
     return filledTensor(b, loc, t, emitConstant(b, loc, acc, 0));
   SmallVector<int64_t> bshape(shape.size(), 1);
-  bshape[1] = shape[1];
+  bshape[axis] = shape[axis];
   SmallVector<ReassociationIndices> r(1);
   for (size_t i = 0; i < shape.size(); ++i)
     r[0].push_back(i);
@@ -200,14 +219,18 @@ struct LowerConv : OpConversionPattern<ConvOp> {
     ArrayRef<int64_t> pads = op.getPads();
     size_t ns = op.getStrides().size();
     Value zero = emitConstant(rewriter, loc, et, 0);
+    bool last = op.getChannelsLast();
     Value x = padSpatial(rewriter, loc, adaptor.getInput(), pads.take_front(ns),
-                         pads.drop_front(ns), zero);
+                         pads.drop_front(ns), zero, last ? 1 : 2);
     ArrayRef<int64_t> out = shapeOf(op.getOutput());
     Value init = biasInit(rewriter, loc, adaptor.getBias(), out, acc,
-                          adaptor.getBias() ? elementOf(op.getBias()) : et);
+                          adaptor.getBias() ? elementOf(op.getBias()) : et,
+                          op.getChannelAxis());
+    ArrayRef<int64_t> outSpatial =
+        last ? out.drop_front(1).drop_back(1) : out.drop_front(2);
     Value r = convolve(rewriter, loc, x, adaptor.getWeight(), op.getStrides(),
-                       op.getDilations(), op.getGroup(), out.drop_front(2),
-                       init, acc);
+                       op.getDilations(), op.getGroup(), outSpatial, init, acc,
+                       last);
     rewriter.replaceOp(op, finalCast(rewriter, loc, r, acc, et));
     return success();
   }

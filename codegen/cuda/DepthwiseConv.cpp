@@ -1,0 +1,135 @@
+//===- DepthwiseConv.cpp - Channels-last depthwise convolution on CUDA ----===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// MobileNet, EfficientNet, ShuffleNet and ConvNeXt spend their non-GEMM
+// time here. In NHWC a run of channels of one pixel is contiguous, and so
+// is the same run of a [kh][kw][C] weight: a thread loads both 16 bytes at
+// a time, neighbouring threads take neighbouring runs (coalesced), and the
+// taps are unrolled at compile time with the image border as a predicate
+// instead of padded copies.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/DepthwiseConv.h"
+
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+/// Channels per thread: 16 bytes, or fewer when the channel count needs.
+int64_t runWidth(const DepthwiseSpec &spec) {
+  int64_t width = 16 / bytesOf(spec.out.elem);
+  while (spec.c % width != 0)
+    width /= 2;
+  return width;
+}
+} // namespace
+
+std::string mlir::infer::depthwiseUnsupported(const DepthwiseSpec &spec) {
+  if (!spec.out.elem || !(spec.out.elem.isF16() || spec.out.elem.isBF16()) ||
+      spec.out.out != spec.out.elem)
+    return "not an fp16 or bf16 convolution";
+  if (spec.n < 1 || spec.c < 1 || spec.ho < 1 || spec.wo < 1 || spec.kh < 1 ||
+      spec.kw < 1 || spec.kh * spec.kw > 121)
+    return "sizes out of range (a window of at most 11x11)";
+  if (spec.n * spec.h * spec.w * spec.c >= (int64_t(1) << 31) ||
+      spec.n * spec.ho * spec.wo * spec.c >= (int64_t(1) << 31))
+    return "tensors of 2^31 elements or more";
+  if (spec.threads < 32 || spec.threads > 1024 || spec.threads % 32 != 0)
+    return "a block of 32 to 1024 threads, in warps";
+  return "";
+}
+
+FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
+                                                      const DepthwiseSpec &spec,
+                                                      Location loc,
+                                                      std::string &error) {
+  if (std::string why = depthwiseUnsupported(spec); !why.empty()) {
+    error = "internal: the depthwise kernel does not apply: " + why;
+    return failure();
+  }
+  const GemmSpec &out = spec.out;
+  unsigned eb = bytesOf(out.elem);
+  int64_t width = runWidth(spec), runs = spec.c / width;
+  int64_t total = spec.n * spec.ho * spec.wo * runs;
+  KernelInfo info;
+  info.kind = "depthwise_nhwc";
+  info.grid = ceilDiv(total, spec.threads);
+  info.blockThreads = static_cast<uint32_t>(spec.threads);
+  std::vector<uint64_t> argBytes(out.numArgs, 0);
+  argBytes[0] = uint64_t(spec.n * spec.h * spec.w * spec.c) * eb;
+  argBytes[1] = uint64_t(spec.kh * spec.kw * spec.c) * eb;
+  for (const GemmEpilogueOp &e : out.epilogue)
+    if (e.arg >= 0)
+      argBytes[e.arg] = (e.kind == GemmEpilogueOp::Kind::BiasColumn
+                             ? uint64_t(out.n)
+                             : uint64_t(out.m) * out.n) *
+                        eb;
+  argBytes[out.numArgs - 1] = uint64_t(out.m) * out.n * eb;
+
+  auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
+    Ir ir(b, loc);
+    auto vt = VectorType::get({width}, out.elem);
+    auto ft = VectorType::get({width}, ir.f32);
+    ir.forThreadsBelow(total, spec.threads, [&](Value t64) {
+      Value t = LLVM::TruncOp::create(b, loc, ir.i32, t64);
+      // t = ((img * ho + oy) * wo + ox) * runs + run
+      Value run = ir.urem(t, ir.c32(runs));
+      Value pixel = ir.udiv(t, ir.c32(runs));
+      Value ox = ir.urem(pixel, ir.c32(spec.wo));
+      Value rest = ir.udiv(pixel, ir.c32(spec.wo));
+      Value oy = ir.urem(rest, ir.c32(spec.ho));
+      Value img = ir.udiv(rest, ir.c32(spec.ho));
+      Value channel = ir.mul(run, ir.c32(width));
+      // Signed top-left corner of the window.
+      Value y0 = LLVM::SubOp::create(b, loc, ir.mul(oy, ir.c32(spec.strideH)),
+                                     ir.c32(spec.padTop));
+      Value x0 = LLVM::SubOp::create(b, loc, ir.mul(ox, ir.c32(spec.strideW)),
+                                     ir.c32(spec.padLeft));
+      Value imgBase = ir.mul(img, ir.c32(spec.h * spec.w));
+      Value acc = LLVM::ConstantOp::create(
+          b, loc, ft, DenseElementsAttr::get(ft, b.getF32FloatAttr(0.0f).getValue()));
+      for (int64_t r = 0; r < spec.kh; ++r) {
+        Value iy = ir.add(y0, ir.c32(r * spec.dilH));
+        // 0 <= iy < h as one unsigned compare.
+        Value rowInside = ir.cmp(LLVM::ICmpPredicate::ult, iy, ir.c32(spec.h));
+        for (int64_t s = 0; s < spec.kw; ++s) {
+          Value ix = ir.add(x0, ir.c32(s * spec.dilW));
+          Value inside = ir.band(
+              rowInside, ir.cmp(LLVM::ICmpPredicate::ult, ix, ir.c32(spec.w)));
+          auto tap = scf::IfOp::create(b, loc, TypeRange{ft}, inside, true);
+          {
+            OpBuilder::InsertionGuard g(b);
+            b.setInsertionPointToStart(tap.thenBlock());
+            Value at = ir.add(ir.mul(ir.add(ir.add(imgBase, ir.mul(iy, ir.c32(spec.w))), ix),
+                                     ir.c32(spec.c)),
+                              channel);
+            Value xp = ir.offset(args[0], ir.mul(ir.zext64(at), ir.c64(eb)));
+            Value wp = ir.offset(
+                args[1], ir.mul(ir.zext64(ir.add(ir.c32((r * spec.kw + s) * spec.c),
+                                                 channel)),
+                                ir.c64(eb)));
+            Value xv = LLVM::FPExtOp::create(
+                b, loc, ft, LLVM::LoadOp::create(b, loc, vt, xp, width * eb));
+            Value wv = LLVM::FPExtOp::create(
+                b, loc, ft, LLVM::LoadOp::create(b, loc, vt, wp, width * eb));
+            scf::YieldOp::create(b, loc, LLVM::FMAOp::create(b, loc, xv, wv, acc).getResult());
+            b.setInsertionPointToStart(tap.elseBlock());
+            scf::YieldOp::create(b, loc, acc);
+          }
+          acc = tap.getResult(0);
+        }
+      }
+      Value row = ir.add(ir.mul(ir.add(ir.mul(img, ir.c32(spec.ho)), oy), ir.c32(spec.wo)), ox);
+      storeGemmVector(ir, out, args, acc, row, channel);
+    });
+    return success();
+  };
+  return addCudaKernel(kernels, info, argBytes, loc, build, error);
+}
