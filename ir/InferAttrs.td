@@ -78,18 +78,24 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
     consumer warpgroups) or `mma_sync` (sm_80 and later: cp.async ring):
     a `bm` x `bn` output tile per thread block, `bk` of the reduction per
     stage. A wgmma stage holds 128-byte rows: `bk` is 64 for 16-bit
-    operands and 32 for f32 operands, which run as TF32.
+    operands and 32 for f32 operands, which run as TF32. `split_k` (wgmma
+    only; 1 when not printed) splits the reduction over that many thread
+    blocks per output tile, which write fp32 partial tiles to scratch
+    memory; a second kernel sums them and applies the epilogue: GEMMs with
+    few output tiles (batch 1, late stages of CNNs) fill the GPU.
 
     ```mlir
     %y = infer.matmul %a, %b {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
+    %z = infer.matmul %c, %d {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 16>}
     ```
   }];
   let parameters = (ins EnumParameter<Infer_CudaGemmKernel>:$kernel,
                         "int64_t":$bm, "int64_t":$bn, "int64_t":$bk,
-                        "int64_t":$stages);
+                        "int64_t":$stages,
+                        DefaultValuedParameter<"int64_t", "1">:$split_k);
   let assemblyFormat = [{
     `<` $kernel `,` `bm` `=` $bm `,` `bn` `=` $bn `,` `bk` `=` $bk `,`
-    `stages` `=` $stages `>`
+    `stages` `=` $stages (`,` `split_k` `=` $split_k^)? `>`
   }];
   let genVerifyDecl = 1;
 }

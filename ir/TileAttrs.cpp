@@ -31,7 +31,12 @@ CpuTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 LogicalResult
 CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          CudaGemmKernel kernel, int64_t bm, int64_t bn,
-                         int64_t bk, int64_t stages) {
+                         int64_t bk, int64_t stages, int64_t splitK) {
+  if (splitK < 1 || splitK > 1024 ||
+      (splitK > 1 && kernel != CudaGemmKernel::wgmma))
+    return emitError() << "expects split_k from 1 to 1024 (above 1 for wgmma "
+                          "only), got "
+                       << splitK;
   if (kernel == CudaGemmKernel::wgmma &&
       !(bm == 128 && (bn == 128 || bn == 256) && (bk == 64 || bk == 32)))
     return emitError() << "expects a wgmma tile of 128 x 128 or 128 x 256 "

@@ -168,6 +168,15 @@ LogicalResult Serializer::serializeDispatch(DispatchOp d) {
   std::vector<std::string> nodes;
   collectNodeNames(d.getLoc(), nodes);
   ArrayAttr launches = d.getLaunches();
+  // The report gives the group's FLOPs to the launch that computes the
+  // product (a split-K GEMM before its reduction), else to the last one
+  // (packing stages come first).
+  size_t computes = launches.size() - 1;
+  for (auto [k, a] : llvm::enumerate(launches))
+    if (llvm::cast<LaunchAttr>(a).getKind().starts_with("gemm")) {
+      computes = k;
+      break;
+    }
   for (auto [k, a] : llvm::enumerate(launches)) {
     auto launch = llvm::cast<LaunchAttr>(a);
     ArtifactKernel kernel;
@@ -191,7 +200,7 @@ LogicalResult Serializer::serializeDispatch(DispatchOp d) {
     sum.pattern = d.getPattern().str();
     sum.kind = d.getTemplated() ? sum.pattern + "/" + kernel.kind : sum.pattern;
     sum.nodes = nodes;
-    sum.flops = k + 1 == launches.size() ? d.getFlops() : 0;
+    sum.flops = k == computes ? d.getFlops() : 0;
     sum.grid = launch.getGrid();
     sum.threads = launch.getThreads();
     sum.templated = d.getTemplated();

@@ -40,6 +40,9 @@ using Result = std::optional<TemplateKernel>;
 /// Block size of the data-movement and row kernels.
 constexpr int64_t kDefaultThreads = 256;
 
+/// The SMs of the GPUs the heuristics size waves for (H100 / H200 SXM).
+constexpr int64_t kSmCount = 132;
+
 RankedTensorType typeOf(Value v) { return llvm::cast<RankedTensorType>(v.getType()); }
 
 ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<ConstantOp>(); }
@@ -416,6 +419,12 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
     return "mma_sync needs sm_80 or later, the target is " + target.arch;
   spec.bn = tile.getBn();
   spec.stages = tile.getStages();
+  spec.splitK = tile.getSplitK();
+  int64_t kTiles = ceilDiv(spec.k, tile.getBk());
+  int64_t per = ceilDiv(kTiles, spec.splitK);
+  if (spec.splitK > 1 && (spec.splitK - 1) * per >= kTiles)
+    return "split_k " + std::to_string(spec.splitK) +
+           " leaves a split without k tiles (K has " + std::to_string(kTiles) + ")";
   std::string why = wgmma ? gemmSm90Unsupported(spec) : gemmSm80Unsupported(spec);
   return why;
 }
@@ -474,10 +483,24 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       // products waste half of a 256-wide tile.
       bool hopper = target.arch == "sm_90a";
       int64_t bk = 128 / bytesOf(g->spec.elem);
-      auto tile = hopper ? CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma, 128,
-                                                 g->spec.n <= 128 ? 128 : 256, bk, 4)
+      const GemmSpec &sp = g->spec;
+      // A product with fewer output tiles than the GPU has SMs takes
+      // 128-wide tiles, and when that is still under half a wave, splits
+      // K over more blocks (at least 4 k tiles each; two waves at most).
+      int64_t tilesM = ceilDiv(sp.m, 128);
+      int64_t bn = sp.n <= 128 ? 128 : 256;
+      if (bn == 256 && tilesM * ceilDiv(sp.n, 256) < kSmCount)
+        bn = 128;
+      int64_t tiles = tilesM * ceilDiv(sp.n, bn), kTiles = ceilDiv(sp.k, bk);
+      int64_t split = 1;
+      if (tiles < kSmCount / 2 && kTiles >= 8) {
+        split = std::min(kTiles / 4, ceilDiv(2 * kSmCount, tiles));
+        split = ceilDiv(kTiles, ceilDiv(kTiles, split));
+      }
+      auto tile = hopper ? CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma, 128, bn,
+                                                 bk, 4, std::max<int64_t>(split, 1))
                          : CudaGemmTileAttr::get(ctx, CudaGemmKernel::mma_sync,
-                                                 128, 128, 32, 3);
+                                                 128, 128, 32, 3, 1);
       if (target.capability < 80 || !gemmTileMismatch(g->spec, tile, target).empty())
         return;
       op->setAttr(name, tile);
@@ -656,6 +679,33 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
                       spec.n, tk, spec)))
     return Result();
   spec.numArgs = tk.inputs.size() + 1;
+  if (spec.splitK > 1) {
+    // Partial tiles into scratch, then their sum through the epilogue.
+    GemmSpec partial = spec;
+    partial.partial = true;
+    partial.out = Float32Type::get(anchor->getContext());
+    partial.epilogue.clear();
+    partial.numArgs = 3;
+    FailureOr<KernelInfo> gemm = addGemmSm90Kernel(kernels, partial, anchor->getLoc(), error);
+    if (failed(gemm))
+      return failure();
+    FailureOr<KernelInfo> reduce = addSplitKReduceKernel(kernels, spec, anchor->getLoc(), error);
+    if (failed(reduce))
+      return failure();
+    int scratch = static_cast<int>(tk.inputs.size()), out = scratch + 1;
+    tk.scratchBytes.push_back(uint64_t(spec.splitK) * spec.m * spec.n * 4);
+    TemplateStage first, second;
+    first.info = std::move(*gemm);
+    first.args = {0, 1, scratch};
+    second.info = std::move(*reduce);
+    for (int i = 0; i < scratch; ++i)
+      second.args.push_back(i);
+    second.args.push_back(out);
+    second.args.push_back(scratch);
+    tk.stages.push_back(std::move(first));
+    tk.stages.push_back(std::move(second));
+    return Result(std::move(tk));
+  }
   FailureOr<KernelInfo> info =
       tile.getKernel() == CudaGemmKernel::wgmma
           ? addGemmSm90Kernel(kernels, spec, anchor->getLoc(), error)

@@ -209,7 +209,7 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
   }
   if (!spec.out.isF32())
     v = LLVM::FPTruncOp::create(b, loc, vectorOf(spec.out), v);
-  if (spec.elem.isF32()) {
+  if (spec.elem.isF32() && !spec.partial) {
     // A TF32 product's result is rounded to TF32 (to nearest): the next
     // product reads it whole, where the tensor cores would truncate it, a
     // bias that compounds over layers (ResNet-50: 2e-2 instead of 6e-4).
@@ -247,4 +247,43 @@ Value mlir::infer::gemmSharedMemory(OpBuilder &b, Location loc, ModuleOp module)
                                     /*addrSpace=*/3);
   }
   return LLVM::AddressOfOp::create(b, loc, global);
+}
+
+FailureOr<KernelInfo> mlir::infer::addSplitKReduceKernel(KernelModule &kernels,
+                                                         const GemmSpec &spec,
+                                                         Location loc,
+                                                         std::string &error) {
+  if (spec.splitK < 2 || spec.n % 2 != 0) {
+    error = "internal: the split-K reduction needs 2 splits or more and an even N";
+    return failure();
+  }
+  int64_t width = spec.n % 8 == 0 ? 8 : spec.n % 4 == 0 ? 4 : 2;
+  int64_t chunks = spec.n / width, total = spec.m * chunks;
+  constexpr int64_t kThreads = 256;
+  KernelInfo info;
+  info.kind = "splitk_reduce";
+  info.grid = ceilDiv(total, kThreads);
+  info.blockThreads = kThreads;
+  std::vector<uint64_t> argBytes = gemmArgBytes(spec);
+  argBytes.push_back(uint64_t(spec.splitK) * spec.m * spec.n * 4);
+  auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
+    Ir ir(b, loc);
+    auto vt = VectorType::get({width}, ir.f32);
+    ir.forThreadsBelow(total, kThreads, [&](Value t64) {
+      Value t = LLVM::TruncOp::create(b, loc, ir.i32, t64);
+      Value row = ir.udiv(t, ir.c32(chunks));
+      Value col = ir.mul(ir.urem(t, ir.c32(chunks)), ir.c32(width));
+      Value at = ir.add(ir.mul(ir.zext64(row), ir.c64(spec.n)), ir.zext64(col));
+      Value sum;
+      for (int64_t z = 0; z < spec.splitK; ++z) {
+        Value p = ir.offset(args[spec.numArgs],
+                            ir.mul(ir.add(at, ir.c64(z * spec.m * spec.n)), ir.c64(4)));
+        Value v = LLVM::LoadOp::create(b, loc, vt, p, std::min<int64_t>(16, width * 4));
+        sum = z == 0 ? v : Value(LLVM::FAddOp::create(b, loc, sum, v));
+      }
+      storeGemmVector(ir, spec, args, sum, row, col);
+    });
+    return success();
+  };
+  return addCudaKernel(kernels, info, argBytes, loc, build, error);
 }

@@ -47,7 +47,20 @@ struct GemmSpec {
   /// Tile shape: BM = 128, BN = 128 or 256, BK = 128 bytes of A and B
   /// rows (64 16-bit values, 32 f32); pipeline stages.
   int64_t bn = 256, stages = 4;
+  /// Thread blocks per output tile, each over a slice of K (wgmma): above
+  /// 1 the kernel writes fp32 partial tiles [splitK][M][N] as its C and a
+  /// reduction kernel applies the epilogue.
+  int64_t splitK = 1;
+  /// C holds fp32 partial sums: no TF32 rounding of the result.
+  bool partial = false;
 };
+
+/// The reduction kernel of a split-K GEMM: sums the `spec.splitK` fp32
+/// partial tiles (the argument after C) and stores them through the
+/// epilogue of `spec`.
+FailureOr<KernelInfo> addSplitKReduceKernel(KernelModule &kernels,
+                                            const GemmSpec &spec, Location loc,
+                                            std::string &error);
 
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 

@@ -62,7 +62,8 @@ Value descriptor(Ir &ir, Value addr64, int64_t leadingBytes, int64_t strideBytes
 }
 
 void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
-                   Value tid, Value m0, Value n0, Value tmA, Value tmB) {
+                   Value tid, Value m0, Value n0, Value kBegin, Value kCount,
+                   Value tmA, Value tmB) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
   NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegs,
@@ -72,8 +73,9 @@ void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(issuer.thenBlock());
   int64_t kBK = bkOf(spec);
-  int64_t kTiles = ceilDiv(spec.k, kBK);
-  auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1));
+  // kt counts this block's k tiles (ring slot and phase); k tile
+  // kBegin + kt is loaded.
+  auto loop = scf::ForOp::create(b, loc, ir.c32(0), kCount, ir.c32(1));
   b.setInsertionPointToStart(loop.getBody());
   Value kt = loop.getInductionVar();
   Value s = ir.urem(kt, ir.c32(ring.stages));
@@ -97,7 +99,7 @@ void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
         NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(),
         /*predicate=*/Value());
   };
-  Value k0 = ir.mul(kt, ir.c32(kBK));
+  Value k0 = ir.mul(ir.add(kBegin, kt), ir.c32(kBK));
   load(stage, tmA, {k0, m0});
   Value bTile = ir.offset(stage, ir.c32(ring.aBytes));
   if (spec.bKMajor) {
@@ -119,7 +121,7 @@ bool stagedEpilogue(const GemmSpec &spec, const Ring &ring) {
 }
 
 void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
-                   Value tid, Value m0, Value n0, ValueRange args) {
+                   Value tid, Value m0, Value n0, Value kCount, ValueRange args) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
   MLIRContext *ctx = b.getContext();
@@ -141,9 +143,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
   // TF32.
   int64_t stepK = 32 / bytesOf(spec.elem);
 
-  int64_t kBK = bkOf(spec);
-  int64_t kTiles = ceilDiv(spec.k, kBK);
-  auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1),
+  auto loop = scf::ForOp::create(b, loc, ir.c32(0), kCount, ir.c32(1),
                                  ValueRange{zero});
   {
     OpBuilder::InsertionGuard guard(b);
@@ -296,10 +296,19 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   ring.stageBytes = aBytes + bBytes;
   ring.aBytes = aBytes;
   int64_t tilesM = ceilDiv(spec.m, kBM), tilesN = ceilDiv(spec.n, spec.bn);
+  // Split-K: block z of a tile takes k tiles [z per, (z + 1) per).
+  int64_t kTiles = ceilDiv(spec.k, kBK), splits = spec.splitK;
+  int64_t per = ceilDiv(kTiles, splits);
+  if (splits > 1 && (!spec.partial || !spec.out.isF32() || !spec.epilogue.empty() ||
+                     (splits - 1) * per >= kTiles)) {
+    error = "internal: a split-K GEMM writes fp32 partials, without an epilogue, "
+            "every split a slice of K";
+    return failure();
+  }
 
   KernelInfo info;
-  info.kind = "gemm_sm90";
-  info.grid = tilesM * tilesN;
+  info.kind = splits > 1 ? "gemm_sm90_splitk" : "gemm_sm90";
+  info.grid = tilesM * tilesN * splits;
   info.blockThreads = kThreads;
   info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
   uint8_t dt = gemmDtypeCode(spec.elem);
@@ -313,16 +322,29 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     info.tensorMaps.push_back({1, dt, {uint64_t(spec.n), uint64_t(spec.k)},
                                {uint64_t(spec.n) * eb}, {64, static_cast<uint32_t>(kBK)}, 3});
   std::vector<uint64_t> argBytes = gemmArgBytes(spec);
+  argBytes[spec.numArgs - 1] *= splits;
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);
     auto module = b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>();
     ring.smem = gemmSharedMemory(b, loc, module);
     ring.smemAddr = LLVM::PtrToIntOp::create(b, loc, ir.i64, ring.smem);
-    ValueRange buffers = args.take_front(spec.numArgs);
+    SmallVector<Value> buffers(args.take_front(spec.numArgs));
     Value tmA = args[spec.numArgs], tmB = args[spec.numArgs + 1];
     Value tid = NVVM::ThreadIdXOp::create(b, loc, ir.i32);
     Value bid = NVVM::BlockIdXOp::create(b, loc, ir.i32);
+    Value kBegin = ir.c32(0), kCount = ir.c32(kTiles);
+    if (splits > 1) {
+      Value z = ir.udiv(bid, ir.c32(tilesM * tilesN));
+      bid = ir.urem(bid, ir.c32(tilesM * tilesN));
+      kBegin = ir.mul(z, ir.c32(per));
+      Value left = LLVM::SubOp::create(b, loc, ir.c32(kTiles), kBegin);
+      kCount = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, left, ir.c32(per)), left,
+                         ir.c32(per));
+      // This split's partial tile: [z][M][N] fp32.
+      buffers.back() = ir.offset(
+          buffers.back(), ir.mul(ir.zext64(z), ir.c64(spec.m * spec.n * 4)));
+    }
 
     // Tile coordinates, kGroupRows tile rows at a time.
     int64_t groupTiles = kGroupRows * tilesN;
@@ -362,9 +384,9 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     {
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPointToStart(role.thenBlock());
-      buildProducer(ir, spec, ring, tid, m0, n0, tmA, tmB);
+      buildProducer(ir, spec, ring, tid, m0, n0, kBegin, kCount, tmA, tmB);
       b.setInsertionPointToStart(role.elseBlock());
-      buildConsumer(ir, spec, ring, tid, m0, n0, buffers);
+      buildConsumer(ir, spec, ring, tid, m0, n0, kCount, buffers);
     }
     return success();
   };

@@ -1,28 +1,43 @@
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --split-input-file | FileCheck %s --check-prefix=SM90A
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_80 --split-input-file | FileCheck %s --check-prefix=SM80
 
-// Tests the tensor-core GEMM tile: wgmma on sm_90a (128 x 256, or 128 x
-// 128 for products of at most 128 columns), mma.sync on sm_80 (constant
-// right operand only); fp32 products get none.
+// Tests the tensor-core GEMM tile: wgmma on sm_90a, 128 x 256 when the
+// output tiles fill the GPU's 132 SMs (or 128 x 128 for products of at
+// most 128 columns), else 128 x 128 and, under half a wave, K split over
+// more blocks (at least 4 k tiles each, two waves at most; not for a K of
+// fewer than 8 tiles); mma.sync on sm_80 (constant right operand only,
+// never split); fp32 products get none.
 // SM90A-LABEL: func.func @products
 // SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
-// SM90A: infer.matmul %arg1, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
-// SM90A: infer.matmul %arg0, %arg2 {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256
-// SM90A: infer.matmul %arg3, %arg4 :
+// SM90A: infer.matmul %arg1, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 2>}
+// SM90A: infer.matmul %arg2, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 18>}
+// SM90A: infer.matmul %arg3, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg0, %arg4 {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256
+// SM90A: infer.matmul %arg5, %arg6 :
 // SM80-LABEL: func.func @products
 // SM80: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 3>}
 // SM80: infer.matmul %arg1, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<mma_sync
-// SM80: infer.matmul %arg0, %arg2 :
-// SM80: infer.matmul %arg3, %arg4 :
-func.func @products(%a: tensor<256x512xf16>, %b: tensor<64x512xf16>, %x: tensor<512x512xf16>, %f: tensor<16x32xf32>, %g: tensor<32x16xf32>)
-    -> (tensor<256x512xf16>, tensor<64x128xf16>, tensor<256x512xf16>, tensor<16x16xf32>) {
+// SM80: infer.matmul %arg2, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 3>}
+// SM80: infer.matmul %arg3, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<mma_sync
+// SM80: infer.matmul %arg0, %arg4 :
+// SM80: infer.matmul %arg5, %arg6 :
+func.func @products(%a: tensor<16384x512xf16>, %b: tensor<64x512xf16>, %c: tensor<49x4608xf16>,
+                    %d: tensor<64x256xf16>, %x: tensor<512x512xf16>,
+                    %f: tensor<16x32xf32>, %g: tensor<32x16xf32>)
+    -> (tensor<16384x512xf16>, tensor<64x128xf16>, tensor<49x512xf16>, tensor<64x128xf16>,
+        tensor<16384x512xf16>, tensor<16x16xf32>) {
   %w = infer.constant dense<0.5> : tensor<512x512xf16>
-  %0 = infer.matmul %a, %w : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16>
+  %0 = infer.matmul %a, %w : (tensor<16384x512xf16>, tensor<512x512xf16>) -> tensor<16384x512xf16>
   %v = infer.constant dense<0.5> : tensor<512x128xf16>
   %1 = infer.matmul %b, %v : (tensor<64x512xf16>, tensor<512x128xf16>) -> tensor<64x128xf16>
-  %2 = infer.matmul %a, %x : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16>
-  %3 = infer.matmul %f, %g : (tensor<16x32xf32>, tensor<32x16xf32>) -> tensor<16x16xf32>
-  return %0, %1, %2, %3 : tensor<256x512xf16>, tensor<64x128xf16>, tensor<256x512xf16>, tensor<16x16xf32>
+  %u = infer.constant dense<0.5> : tensor<4608x512xf16>
+  %2 = infer.matmul %c, %u : (tensor<49x4608xf16>, tensor<4608x512xf16>) -> tensor<49x512xf16>
+  %s = infer.constant dense<0.5> : tensor<256x128xf16>
+  %3 = infer.matmul %d, %s : (tensor<64x256xf16>, tensor<256x128xf16>) -> tensor<64x128xf16>
+  %4 = infer.matmul %a, %x : (tensor<16384x512xf16>, tensor<512x512xf16>) -> tensor<16384x512xf16>
+  %5 = infer.matmul %f, %g : (tensor<16x32xf32>, tensor<32x16xf32>) -> tensor<16x16xf32>
+  return %0, %1, %2, %3, %4, %5 : tensor<16384x512xf16>, tensor<64x128xf16>, tensor<49x512xf16>,
+      tensor<64x128xf16>, tensor<16384x512xf16>, tensor<16x16xf32>
 }
 
 // -----

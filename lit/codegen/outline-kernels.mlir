@@ -87,9 +87,13 @@ func.func @shared(%x: tensor<16x32xf32>) -> tensor<16x32xf32> {
 // -----
 
 // Tests the CUDA tensor-core GEMM's dispatch: 384 threads, the shared
-// memory ring, and one TMA descriptor per operand in the launch.
+// memory ring, and one TMA descriptor per operand in the launch. A
+// product of fewer output tiles than half the GPU's SMs splits K: fp32
+// partial tiles in scratch memory, then a reduction kernel that reads them
+// (its last argument) and writes the result.
 // CUDA-LABEL: func.func @gemm
-// CUDA: infer.dispatch "matmul"(%arg0, %{{.*}}) launches [#infer.launch<"infer_kernel_0", "gemm_sm90", args = [0, 1, 2], grid = 4, grain = 1, threads = 384, shared = {{[0-9]+}}, maps = [#infer.tensor_map<arg = 0, dtype = 1, dims = [512, 256], strides = [1024], box = [64, 128], swizzle = 3>, #infer.tensor_map<arg = 1, dtype = 1
+// CUDA: infer.dispatch "matmul"(%arg0, %{{.*}}) launches [#infer.launch<"infer_kernel_0", "gemm_sm90_splitk", args = [0, 1, 2], grid = 16, grain = 1, threads = 384, shared = {{[0-9]+}}, maps = [#infer.tensor_map<arg = 0, dtype = 1, dims = [512, 256], strides = [1024], box = [64, 128], swizzle = 3>, #infer.tensor_map<arg = 1, dtype = 1
+// CUDA-SAME: #infer.launch<"infer_kernel_1", "splitk_reduce", args = [0, 1, 3, 2], grid = 64, grain = 1, threads = 256>] scratch [1048576]
 // CUDA-SAME: templated
 // CUDA: module @kernels
 // CUDA: func.func @infer_kernel_0(%{{.*}}: !llvm.ptr

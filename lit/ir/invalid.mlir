@@ -1663,3 +1663,12 @@ func.func @launch_unknown(%x: tensor<4xf32>) {
   %y = infer.dispatch "neg"(%x) launches [#infer.launch<"k", "neg", args = [0, 1], grid = 1, grain = 1, blocks = 2>] : (tensor<4xf32>) -> tensor<4xf32>
   return
 }
+
+// -----
+
+// Tests the split-K count of a CUDA GEMM tile.
+func.func @case_split_k(%x: tensor<16x32xf16>, %w: tensor<32x32xf16>) -> tensor<16x32xf16> {
+  // expected-error @+1 {{expects split_k from 1 to 1024 (above 1 for wgmma only), got 2}}
+  %0 = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 3, split_k = 2>} : (tensor<16x32xf16>, tensor<32x32xf16>) -> tensor<16x32xf16>
+  return %0 : tensor<16x32xf16>
+}
