@@ -128,7 +128,9 @@ def Infer_PoolOp : Infer_Op<"pool", [Pure]> {
   let summary = "max, average or Lp pooling over a window";
   let description = [{
     `ceil_mode` rounds the output size up; `count_include_pad` counts padded
-    elements in the average; `p` is the exponent of Lp pooling.
+    elements in the average; `p` is the exponent of Lp pooling. Input and
+    result are NC[D]HW, or N[D]HWC with `channels_last` (GPU pipelines move
+    a pool between two layout changes channels-last so that they cancel).
 
     ```mlir
     %y = infer.pool max %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1]
@@ -139,13 +141,14 @@ def Infer_PoolOp : Infer_Op<"pool", [Pure]> {
                        DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
                        UnitAttr:$ceil_mode, UnitAttr:$count_include_pad,
-                       DefaultValuedAttr<Infer_I64Attr, "2">:$p);
+                       DefaultValuedAttr<Infer_I64Attr, "2">:$p,
+                       UnitAttr:$channels_last);
   let results = (outs Infer_Tensor:$output);
   let assemblyFormat = [{
     $kind $input `kernel` $kernel `strides` $strides `pads` $pads
     `dilations` $dilations (`ceil_mode` $ceil_mode^)?
-    (`count_include_pad` $count_include_pad^)? attr-dict `:` type($input)
-    `->` type($output)
+    (`count_include_pad` $count_include_pad^)? (`channels_last` $channels_last^)?
+    attr-dict `:` type($input) `->` type($output)
   }];
   let hasVerifier = 1;
 }

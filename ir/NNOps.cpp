@@ -50,39 +50,20 @@ static LogicalResult verifyBias(Operation *op, Value bias, int64_t channels) {
   return success();
 }
 
-/// A channels-last shape [N, S..., C] as [N, C, S...], and back.
-static Shape channelsFirst(ArrayRef<int64_t> s) {
-  Shape r(s.begin(), s.end());
-  if (s.size() >= 2) {
-    r[1] = s.back();
-    std::copy(s.begin() + 1, s.end() - 1, r.begin() + 2);
-  }
-  return r;
-}
-
-static Shape channelsLast(ArrayRef<int64_t> s) {
-  Shape r(s.begin(), s.end());
-  if (s.size() >= 2) {
-    std::copy(s.begin() + 2, s.end(), r.begin() + 1);
-    r.back() = s[1];
-  }
-  return r;
-}
-
 LogicalResult ConvOp::verify() {
   auto emit = [&] { return emitOpError(); };
   if (failed(verifyAnchorTypes(*this, getInput(), getWeight(), getBias(),
                                getOutput())))
     return failure();
   bool last = getChannelsLast();
-  Shape input = last ? channelsFirst(shapeOf(getInput())) : Shape(shapeOf(getInput()));
+  Shape input = last ? toChannelsFirst(shapeOf(getInput())) : Shape(shapeOf(getInput()));
   FailureOr<Shape> shape =
       inferConvShape(input, shapeOf(getWeight()), getStrides(), getPads(),
                      getDilations(), getGroup(), emit);
   if (failed(shape) || failed(verifyBias(*this, getBias(),
                                          shapeOf(getWeight())[0])))
     return failure();
-  return verifyResultShape(*this, last ? channelsLast(*shape) : *shape,
+  return verifyResultShape(*this, last ? toChannelsLast(*shape) : *shape,
                            getOutput());
 }
 
@@ -136,11 +117,12 @@ LogicalResult PoolOp::verify() {
   if (getKind() == PoolKind::lp && getP() < 1)
     return emitOpError() << "expects p >= 1 for lp pooling, got " << getP();
   WindowGeometry window{getKernel(), getStrides(), getPads(), getDilations()};
-  FailureOr<Shape> shape =
-      inferPoolShape(shapeOf(getInput()), window, getCeilMode(), emit);
+  bool last = getChannelsLast();
+  Shape input = last ? toChannelsFirst(shapeOf(getInput())) : Shape(shapeOf(getInput()));
+  FailureOr<Shape> shape = inferPoolShape(input, window, getCeilMode(), emit);
   if (failed(shape))
     return failure();
-  return verifyResultShape(*this, *shape, getOutput());
+  return verifyResultShape(*this, last ? toChannelsLast(*shape) : *shape, getOutput());
 }
 
 LogicalResult GlobalPoolOp::verify() {

@@ -569,3 +569,21 @@ LogicalResult mlir::infer::verifyShapeMatches(ArrayRef<int64_t> expected,
   return fail(emitError, what, " shape ", formatShape(actual),
               " does not match the inferred shape ", formatShape(expected));
 }
+
+Shape mlir::infer::toChannelsFirst(ArrayRef<int64_t> s) {
+  Shape r(s.begin(), s.end());
+  if (s.size() >= 2) {
+    r[1] = s.back();
+    std::copy(s.begin() + 1, s.end() - 1, r.begin() + 2);
+  }
+  return r;
+}
+
+Shape mlir::infer::toChannelsLast(ArrayRef<int64_t> s) {
+  Shape r(s.begin(), s.end());
+  if (s.size() >= 2) {
+    std::copy(s.begin() + 2, s.end(), r.begin() + 1);
+    r.back() = s[1];
+  }
+  return r;
+}

@@ -32,6 +32,10 @@ using Shape = SmallVector<int64_t, 4>;
 /// Formats a shape as `[1, 3, ?, 4]` for diagnostics.
 std::string formatShape(ArrayRef<int64_t> shape);
 
+/// A channels-last shape [N, S..., C] as [N, C, S...], and back.
+Shape toChannelsFirst(ArrayRef<int64_t> shape);
+Shape toChannelsLast(ArrayRef<int64_t> shape);
+
 /// Broadcasts two shapes with numpy rules; a dynamic dimension broadcasts
 /// with 1 or with an equal dimension.
 FailureOr<Shape> broadcastShapes(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,

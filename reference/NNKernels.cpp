@@ -49,20 +49,27 @@ struct Window3 {
 Tensor makeResult(Type et, ArrayRef<int64_t> shape) { return Tensor(et, shape); }
 } // namespace
 
+namespace {
+/// The permutations between N[D]HWC and NC[D]HW of a rank-`rank` tensor.
+void channelPerms(int64_t rank, SmallVectorImpl<int64_t> &toFirst,
+                  SmallVectorImpl<int64_t> &toLast) {
+  toFirst.assign({0, rank - 1});
+  toLast.assign({0});
+  for (int64_t i = 1; i < rank - 1; ++i) {
+    toFirst.push_back(i);
+    toLast.push_back(i + 1);
+  }
+  toLast.push_back(1);
+}
+} // namespace
+
 LogicalResult mlir::infer::reference::runConv(ConvOp op, Inputs in,
                                               Outputs &out, std::string &err) {
   // Channels-last: the same convolution between two transposes.
   SmallVector<int64_t, 5> toFirst, toLast;
   Tensor firstLayout;
   if (op.getChannelsLast()) {
-    int64_t rank = in[0]->getRank();
-    toFirst = {0, rank - 1};
-    toLast = {0};
-    for (int64_t i = 1; i < rank - 1; ++i) {
-      toFirst.push_back(i);
-      toLast.push_back(i + 1);
-    }
-    toLast.push_back(1);
+    channelPerms(in[0]->getRank(), toFirst, toLast);
     firstLayout = in[0]->permuted(toFirst);
   }
   const Tensor &x = op.getChannelsLast() ? firstLayout : *in[0], &w = *in[1];
@@ -260,7 +267,14 @@ LogicalResult mlir::infer::reference::runGemm(GemmOp op, Inputs in,
 
 LogicalResult mlir::infer::reference::runPool(PoolOp op, Inputs in,
                                               Outputs &out, std::string &err) {
-  const Tensor &x = *in[0];
+  // Channels-last: the same pooling between two transposes.
+  SmallVector<int64_t, 5> toFirst, toLast;
+  Tensor firstLayout;
+  if (op.getChannelsLast()) {
+    channelPerms(in[0]->getRank(), toFirst, toLast);
+    firstLayout = in[0]->permuted(toFirst);
+  }
+  const Tensor &x = op.getChannelsLast() ? firstLayout : *in[0];
   WindowGeometry geometry{op.getKernel(), op.getStrides(), op.getPads(),
                           op.getDilations()};
   FailureOr<Shape> shape =
@@ -320,7 +334,7 @@ LogicalResult mlir::infer::reference::runPool(PoolOp op, Inputs in,
                       acc);
         }
   });
-  out.push_back(std::move(y));
+  out.push_back(op.getChannelsLast() ? y.permuted(toLast) : std::move(y));
   return success();
 }
 

@@ -13,6 +13,8 @@
 
 #include "transforms/Passes.h"
 
+#include "ir/ShapeInference.h"
+
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -303,6 +305,60 @@ struct SinkThroughChannelShuffle : OpRewritePattern<ReshapeOp> {
   }
 };
 
+/// A transpose read by several ops that each can take it below them (a
+/// DenseNet block's features feed every later concatenation) becomes one
+/// copy per reader, so that each copy sinks on its own and meets its
+/// inverse; copies that do not are no worse than the shared one.
+struct SplitSharedTranspose : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp t,
+                                PatternRewriter &rewriter) const override {
+    if (t->hasOneUse() || t->use_empty())
+      return rewriter.notifyMatchFailure(t, "one reader or none");
+    for (Operation *u : t->getUsers())
+      if (!llvm::isa<UnaryOp, BinaryOp, ConcatOp, PoolOp, GlobalPoolOp, PadOp,
+                     SliceOp, TransposeOp>(u))
+        return rewriter.notifyMatchFailure(t, "a reader the transpose cannot sink into");
+    // Slices only: SinkIntoSlices takes them together.
+    if (llvm::all_of(t->getUsers(), [](Operation *u) { return llvm::isa<SliceOp>(u); }))
+      return rewriter.notifyMatchFailure(t, "read by slices only");
+    for (OpOperand &use : llvm::make_early_inc_range(t->getUses())) {
+      rewriter.setInsertionPoint(use.getOwner());
+      Value copy = TransposeOp::create(rewriter, t.getLoc(), t.getType(),
+                                       t.getInput(), t.getPerm());
+      rewriter.modifyOpInPlace(use.getOwner(), [&] { use.set(copy); });
+    }
+    rewriter.eraseOp(t);
+    return success();
+  }
+};
+
+/// pool(T(x)) with T channels-last to channels-first -> T(pool(x)) run
+/// channels-last.
+struct SinkThroughPool : OpRewritePattern<PoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PoolOp op,
+                                PatternRewriter &rewriter) const override {
+    TransposeOp t = soleTranspose(op.getInput());
+    int64_t rank = typeOf(op.getInput()).getRank();
+    if (!t || op.getChannelsLast() || rank < 3)
+      return rewriter.notifyMatchFailure(op, "operand is not a transpose");
+    SmallVector<int64_t> perm{0, rank - 1};
+    for (int64_t i = 1; i < rank - 1; ++i)
+      perm.push_back(i);
+    if (t.getPerm() != ArrayRef<int64_t>(perm))
+      return rewriter.notifyMatchFailure(op, "not channels-last to channels-first");
+    auto pool = llvm::cast<PoolOp>(rewriter.clone(*op));
+    pool->setOperand(0, t.getInput());
+    pool.setChannelsLast(true);
+    pool.getOutput().setType(
+        op.getOutput().getType().clone(toChannelsLast(op.getOutput().getType().getShape())));
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getOutput().getType(),
+                                             pool.getOutput(), perm);
+    return success();
+  }
+};
+
 /// global_pool(T(x)) with T channels-last to channels-first ([0, r-1, 1,
 /// ..., r-2]) -> reshape(reduce(x) over the spatial dimensions): the pool
 /// reads the tensor as it was written.
@@ -358,5 +414,6 @@ struct SinkLayoutPass : infer::impl::InferSinkLayoutBase<SinkLayoutPass> {
 void mlir::infer::populateSinkLayoutPatterns(RewritePatternSet &patterns) {
   patterns.add<SinkThroughUnary, SinkThroughBinary, PoolChannelsLast,
                SinkThroughPad, SinkThroughConcat, SinkIntoSlices,
-               SinkThroughChannelShuffle>(patterns.getContext());
+               SinkThroughChannelShuffle, SinkThroughPool, SplitSharedTranspose>(
+      patterns.getContext());
 }

@@ -21,8 +21,8 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
                              std::string &error) {
   auto in = llvm::cast<RankedTensorType>(op.getInput().getType());
   auto outT = llvm::cast<RankedTensorType>(op.getOutput().getType());
-  if (in.getRank() != 4 || !in.getElementType().isF32() || !in.hasStaticShape() ||
-      op.getKind() == PoolKind::lp || vl < 8)
+  if (op.getChannelsLast() || in.getRank() != 4 || !in.getElementType().isF32() ||
+      !in.hasStaticShape() || op.getKind() == PoolKind::lp || vl < 8)
     return std::optional<TemplateKernel>();
   int64_t n = in.getDimSize(0), c = in.getDimSize(1), h = in.getDimSize(2),
           w = in.getDimSize(3), oh = outT.getDimSize(2), ow = outT.getDimSize(3);

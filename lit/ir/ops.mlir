@@ -55,10 +55,13 @@ func.func @matmul_gemm(%a: tensor<8x16x32xbf16>, %b: tensor<32x4xbf16>, %v: tens
 }
 
 // CHECK-LABEL: func.func @pooling
-func.func @pooling(%x: tensor<1x8x9x9xf32>) {
+func.func @pooling(%x: tensor<1x8x9x9xf32>, %xl: tensor<1x9x9x8xf32>) {
   // CHECK: infer.pool max %{{.*}} kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x8x9x9xf32> -> tensor<1x8x5x5xf32>
   %0 = infer.pool max %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1]
        : tensor<1x8x9x9xf32> -> tensor<1x8x5x5xf32>
+  // CHECK: infer.pool max %{{.*}} kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] channels_last : tensor<1x9x9x8xf32> -> tensor<1x5x5x8xf32>
+  %l = infer.pool max %xl kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] channels_last
+       : tensor<1x9x9x8xf32> -> tensor<1x5x5x8xf32>
   // CHECK: infer.pool avg %{{.*}} kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] ceil_mode count_include_pad : tensor<1x8x9x9xf32> -> tensor<1x8x5x5xf32>
   %1 = infer.pool avg %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] ceil_mode count_include_pad
        : tensor<1x8x9x9xf32> -> tensor<1x8x5x5xf32>

@@ -154,3 +154,16 @@ func.func @mixed(%a: tensor<1x4x4x8xf16>, %b: tensor<1x8x4x4xf16>, %c: tensor<1x
   %f = infer.reshape %s : tensor<1x8x2x4x4xf16> -> tensor<1x16x4x4xf16>
   return %x, %f : tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>
 }
+
+// A pool of a channels-last tensor transposed to channels-first runs
+// channels-last, below the transpose; an NCHW pool of a plain tensor stays.
+// CHECK-LABEL: func.func @pool
+// CHECK-NEXT: %[[P:.*]] = infer.pool max %arg0 kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] channels_last : tensor<1x8x8x16xf16> -> tensor<1x4x4x16xf16>
+// CHECK-NEXT: infer.transpose %[[P]] perm [0, 3, 1, 2]
+// CHECK: infer.pool avg %arg1 kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] :
+func.func @pool(%x: tensor<1x8x8x16xf16>, %y: tensor<1x16x8x8xf16>) -> (tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>) {
+  %t = infer.transpose %x perm [0, 3, 1, 2] : tensor<1x8x8x16xf16> -> tensor<1x16x8x8xf16>
+  %p = infer.pool max %t kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x16x8x8xf16> -> tensor<1x16x4x4xf16>
+  %q = infer.pool avg %y kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x16x8x8xf16> -> tensor<1x16x4x4xf16>
+  return %p, %q : tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>
+}

@@ -328,7 +328,14 @@ struct LowerPool : OpConversionPattern<PoolOp> {
     Type et = storageType(elementOf(op.getInput()));
     Type acc = llvm::isa<FloatType>(et) ? accumulatorOf(et) : et;
     bool isFloat = llvm::isa<FloatType>(et);
-    ArrayRef<int64_t> in = shapeOf(op.getInput()), out = shapeOf(op.getOutput());
+    // The window arithmetic reads NC[D]HW shapes; a channels-last pool
+    // only indexes differently (channels innermost, so that neighbouring
+    // GPU threads take neighbouring channels).
+    bool last = op.getChannelsLast();
+    ArrayRef<int64_t> outShape = shapeOf(op.getOutput());
+    Shape inF = last ? toChannelsFirst(shapeOf(op.getInput())) : Shape(shapeOf(op.getInput()));
+    Shape outF = last ? toChannelsFirst(outShape) : Shape(outShape);
+    ArrayRef<int64_t> in = inF, out = outF;
     ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(),
                       dl = op.getDilations(), pads = op.getPads();
     int64_t ns = k.size();
@@ -345,8 +352,9 @@ struct LowerPool : OpConversionPattern<PoolOp> {
                          ? emitReduceInit(rewriter, loc, ReduceKind::max, et,
                                           isUnsignedElement(elementOf(op.getInput())))
                          : emitConstant(rewriter, loc, et, 0);
-    Value x = padSpatial(rewriter, loc, adaptor.getInput(), lo, hi, padValue);
-    auto outType = RankedTensorType::get(out, acc);
+    Value x = padSpatial(rewriter, loc, adaptor.getInput(), lo, hi, padValue,
+                         last ? 1 : 2);
+    auto outType = RankedTensorType::get(outShape, acc);
     Value init = filledTensor(
         rewriter, loc, outType,
         kind == PoolKind::max
@@ -356,11 +364,22 @@ struct LowerPool : OpConversionPattern<PoolOp> {
     Value window = tensor::EmptyOp::create(rewriter, loc, k, rewriter.getI1Type());
     int64_t loops = 2 + 2 * ns;
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineExpr> xe{d(0), d(1)}, ke, oe{d(0), d(1)};
+    // Loops n, c, o... (n, o..., c when channels-last), then the window.
+    AffineExpr dc = d(last ? 1 + ns : 1);
+    auto dout = [&](int64_t i) { return d(last ? 1 + i : 2 + i); };
+    SmallVector<AffineExpr> xe{d(0)}, ke, oe{d(0)};
+    if (!last) {
+      xe.push_back(dc);
+      oe.push_back(dc);
+    }
     for (int64_t i = 0; i < ns; ++i) {
-      xe.push_back(d(2 + i) * s[i] + d(2 + ns + i) * dl[i]);
+      xe.push_back(dout(i) * s[i] + d(2 + ns + i) * dl[i]);
       ke.push_back(d(2 + ns + i));
-      oe.push_back(d(2 + i));
+      oe.push_back(dout(i));
+    }
+    if (last) {
+      xe.push_back(dc);
+      oe.push_back(dc);
     }
     SmallVector<utils::IteratorType> iters(loops, utils::IteratorType::parallel);
     for (int64_t i = 2 + ns; i < loops; ++i)
@@ -415,8 +434,10 @@ struct LowerPool : OpConversionPattern<PoolOp> {
         }
         counts[flat] = std::max<int64_t>(count, 1);
       }
-      SmallVector<int64_t> cshape(2, 1);
+      SmallVector<int64_t> cshape(last ? 1 : 2, 1);
       cshape.append(spatial);
+      if (last)
+        cshape.push_back(1);
       Value divisor = constantTensor(rewriter, loc,
                                      RankedTensorType::get(cshape, acc), counts);
       r = buildElementwise(rewriter, loc, outType, {r, divisor},
