@@ -67,6 +67,10 @@ CudaTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "expects a block of 32 to 1024 threads in whole "
                           "warps, got "
                        << threads;
+  if (kernel == CudaKernel::row_reduce && !llvm::isPowerOf2_64(threads))
+    return emitError() << "expects a power-of-two block for row_reduce (its "
+                          "shared-memory tree), got "
+                       << threads;
   return success();
 }
 

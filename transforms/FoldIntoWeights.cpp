@@ -85,6 +85,49 @@ struct Anchor {
     return a;
   }
 
+  /// Whether scaling the weight by `s` per channel keeps every weight a
+  /// normal number of its type: after the conversion to fp16 / bf16 (the
+  /// pass runs again after layout rewrites on GPUs) a tiny scale (a layer
+  /// scale of 1e-6) would flush weights to zero and a large one overflow.
+  /// Conservative: the extreme magnitudes of weight and scale together.
+  bool scalesSafely(ArrayRef<double> s) const {
+    if (s.empty())
+      return true;
+    Value w;
+    if (auto conv = llvm::dyn_cast<ConvOp>(op))
+      w = conv.getWeight();
+    else if (auto conv = llvm::dyn_cast<ConvTransposeOp>(op))
+      w = conv.getWeight();
+    else if (auto gemm = llvm::dyn_cast<GemmOp>(op))
+      w = gemm.getB();
+    else
+      w = llvm::cast<MatMulOp>(op).getRhs();
+    auto ft = llvm::dyn_cast<FloatType>(typeOf(w).getElementType());
+    if (!ft || ft.getWidth() > 16)
+      return true;
+    std::optional<ConstantView> view =
+        ConstantView::get(w.getDefiningOp<ConstantOp>().getValue());
+    if (!view)
+      return false;
+    double wMin = INFINITY, wMax = 0, sMin = INFINITY, sMax = 0;
+    for (int64_t i = 0; i < view->size(); ++i) {
+      double a = std::fabs(view->getDouble(i));
+      if (a != 0)
+        wMin = std::min(wMin, a);
+      wMax = std::max(wMax, a);
+    }
+    for (double x : s) {
+      double a = std::fabs(x);
+      if (a != 0)
+        sMin = std::min(sMin, a);
+      sMax = std::max(sMax, a);
+    }
+    const llvm::fltSemantics &sem = ft.getFloatSemantics();
+    double smallest = llvm::APFloat::getSmallestNormalized(sem).convertToDouble();
+    double largest = llvm::APFloat::getLargest(sem).convertToDouble();
+    return (wMax == 0 || wMin * sMin >= smallest) && wMax * sMax <= largest / 2;
+  }
+
   /// Whether the anchor can take a shift into a bias.
   bool hasBias() const {
     if (auto mm = llvm::dyn_cast<MatMulOp>(op))
@@ -262,6 +305,8 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
     std::vector<double> s, t;
     if (failed(batchNormAffine(bn, a->channels, s, t, rewriter)))
       return failure();
+    if (!a->scalesSafely(s))
+      return rewriter.notifyMatchFailure(bn, "the scaled weights leave the type's normal range");
     Value folded = a->rebuild(rewriter, s, t,
                               fuseLocs(rewriter, {a->op->getLoc(), bn.getLoc()}));
     rewriter.replaceOp(bn, folded);
@@ -351,6 +396,8 @@ struct FoldAffine : OpRewritePattern<BinaryOp> {
         for (double &x : t)
           x = -x;
     }
+    if (!a->scalesSafely(s))
+      return rewriter.notifyMatchFailure(op, "the scaled weights leave the type's normal range");
     Value folded = a->rebuild(rewriter, s, t,
                               fuseLocs(rewriter, {a->op->getLoc(), op.getLoc()}));
     rewriter.replaceOp(op, folded);
@@ -386,7 +433,7 @@ struct ScaleThroughShift : OpRewritePattern<BinaryOp> {
         continue;
       std::optional<std::vector<double>> shift = a->perChannel(c1),
                                          scale = a->perChannel(c2);
-      if (!shift || !scale)
+      if (!shift || !scale || !a->scalesSafely(*scale))
         continue;
       // The new shift: [C, 1, ...] broadcasting along the anchor's axis.
       RankedTensorType yt = typeOf(y);

@@ -183,9 +183,13 @@ def InferConvToGemm : Pass<"infer-conv-to-gemm"> {
     - a `matmul` with the weight reordered to `[kh*kw*C, M]`, the bias as
       an `add`, and a transpose back to NCHW.
 
-    A grouped 2-D convolution (depthwise included) of the same element
-    types has no GEMM form; it becomes a `channels_last` `conv` between a
-    transpose to NHWC and one back.
+    A grouped 2-D convolution with at least 4 channels per group and at
+    most 64 groups takes the same form with a block-diagonal weight (zeros
+    where an output channel's group does not read: tensor cores do `group`
+    times the work; an Inf or NaN input then reaches every group's outputs
+    at its pixel, as 0 * Inf is NaN). Other grouped convolutions (depthwise
+    included) become a `channels_last` `conv` between a transpose to NHWC
+    and one back.
 
     `infer-sink-layout` then lets the transposes of consecutive
     convolutions cancel, so activations stay NHWC between them.

@@ -187,8 +187,8 @@ struct SinkThroughPad : OpRewritePattern<PadOp> {
   LogicalResult matchAndRewrite(PadOp op,
                                 PatternRewriter &rewriter) const override {
     TransposeOp t = soleTranspose(op.getInput());
-    if (!t)
-      return rewriter.notifyMatchFailure(op, "operand is not a transpose");
+    if (!t || !typeOf(t.getInput()).hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "operand is not a static transpose");
     ArrayRef<int64_t> perm = t.getPerm(), pads = op.getPads();
     int64_t rank = perm.size();
     SmallVector<int64_t> moved(2 * rank);
@@ -227,6 +227,8 @@ struct SinkThroughConcat : OpRewritePattern<ConcatOp> {
     int64_t rank = perm.size(), axis = op.getAxis();
     if (axis < 0)
       axis += rank;
+    if (axis < 0 || axis >= rank || !op.getOutput().getType().hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
     int64_t inner = perm[axis];
     SmallVector<int64_t> shape(typeOf(inputs.front()).getShape());
     shape[inner] = typeOf(op.getOutput()).getDimSize(axis);
@@ -285,6 +287,9 @@ struct SinkThroughChannelShuffle : OpRewritePattern<ReshapeOp> {
         t.getPerm() != ArrayRef<int64_t>{0, 3, 1, 2} ||
         shuffle.getPerm() != ArrayRef<int64_t>{0, 2, 1, 3, 4})
       return rewriter.notifyMatchFailure(op, "not a channel shuffle of a transpose");
+    if (!typeOf(t.getOutput()).hasStaticShape() ||
+        !typeOf(split.getOutput()).hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
     ArrayRef<int64_t> x = typeOf(t.getOutput()).getShape(),
                       g = typeOf(split.getOutput()).getShape();
     if (typeOf(op.getOutput()).getShape() != x || g[0] != x[0] ||
@@ -305,19 +310,49 @@ struct SinkThroughChannelShuffle : OpRewritePattern<ReshapeOp> {
   }
 };
 
+/// Whether `user` can take the transpose `t` below it (what the patterns
+/// above need of their operands; a copy that does not sink would be one
+/// more transpose kernel on GPUs).
+bool takesTranspose(Operation *user, TransposeOp t) {
+  ArrayRef<int64_t> perm = t.getPerm();
+  int64_t rank = perm.size();
+  SmallVector<int64_t> toFirst{0, rank - 1};
+  for (int64_t i = 1; i < rank - 1; ++i)
+    toFirst.push_back(i);
+  bool channelsFirst = rank >= 3 && perm == ArrayRef<int64_t>(toFirst);
+  if (llvm::isa<UnaryOp, PadOp, SliceOp, TransposeOp>(user))
+    return true;
+  if (auto b = llvm::dyn_cast<BinaryOp>(user)) {
+    Value other = b.getLhs() == t.getResult() ? b.getRhs() : b.getLhs();
+    auto ot = other.getDefiningOp<TransposeOp>();
+    return other.getDefiningOp<ConstantOp>() || (ot && ot.getPerm() == perm) ||
+           SinkThroughBinary::movesOnlyUnitDims(t, other);
+  }
+  if (auto c = llvm::dyn_cast<ConcatOp>(user))
+    return llvm::all_of(c.getInputs(), [&](Value v) {
+      auto vt = v.getDefiningOp<TransposeOp>();
+      return vt && vt.getPerm() == perm;
+    });
+  if (auto p = llvm::dyn_cast<PoolOp>(user))
+    return channelsFirst && !p.getChannelsLast();
+  if (auto g = llvm::dyn_cast<GlobalPoolOp>(user))
+    return channelsFirst && g.getKind() != PoolKind::lp;
+  return false;
+}
+
 /// A transpose read by several ops that each can take it below them (a
 /// DenseNet block's features feed every later concatenation) becomes one
 /// copy per reader, so that each copy sinks on its own and meets its
-/// inverse; copies that do not are no worse than the shared one.
+/// inverse (only where every reader takes it: a copy that does not sink
+/// would be one more transpose kernel on GPUs).
 struct SplitSharedTranspose : OpRewritePattern<TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(TransposeOp t,
                                 PatternRewriter &rewriter) const override {
-    if (t->hasOneUse() || t->use_empty())
-      return rewriter.notifyMatchFailure(t, "one reader or none");
+    if (t->hasOneUse() || t->use_empty() || t.getInput().getDefiningOp<ConstantOp>())
+      return rewriter.notifyMatchFailure(t, "one reader or none, or a constant");
     for (Operation *u : t->getUsers())
-      if (!llvm::isa<UnaryOp, BinaryOp, ConcatOp, PoolOp, GlobalPoolOp, PadOp,
-                     SliceOp, TransposeOp>(u))
+      if (!takesTranspose(u, t))
         return rewriter.notifyMatchFailure(t, "a reader the transpose cannot sink into");
     // Slices only: SinkIntoSlices takes them together.
     if (llvm::all_of(t->getUsers(), [](Operation *u) { return llvm::isa<SliceOp>(u); }))

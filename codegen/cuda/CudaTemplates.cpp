@@ -110,17 +110,21 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
         return failure();
       }
     } else if (auto bin = llvm::dyn_cast<BinaryOp>(op)) {
-      if (bin.getKind() != BinaryKind::add)
+      bool mul = bin.getKind() == BinaryKind::mul;
+      if (bin.getKind() != BinaryKind::add && !mul)
         return failure();
       Value other = bin.getLhs() == chain ? bin.getRhs() : bin.getLhs();
       if (other == chain || (bin.getLhs() != chain && bin.getRhs() != chain) ||
           typeOf(other).getElementType() != out.getElementType())
         return failure();
       ArrayRef<int64_t> s = typeOf(other).getShape();
+      bool column = typeOf(other).getNumElements() == n && !s.empty() && s.back() == n;
       GemmEpilogueOp e;
-      if (s == out.getShape())
+      if (mul && column) // a per-channel scale (ConvNeXt's layer scale)
+        e.kind = GemmEpilogueOp::Kind::ScaleColumn;
+      else if (!mul && s == out.getShape())
         e.kind = GemmEpilogueOp::Kind::Residual;
-      else if (typeOf(other).getNumElements() == n && !s.empty() && s.back() == n)
+      else if (!mul && column)
         e.kind = GemmEpilogueOp::Kind::BiasColumn;
       else
         return failure();

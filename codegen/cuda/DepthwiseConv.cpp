@@ -67,7 +67,7 @@ FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
   argBytes[1] = uint64_t(spec.kh * spec.kw * spec.c) * eb;
   for (const GemmEpilogueOp &e : out.epilogue)
     if (e.arg >= 0)
-      argBytes[e.arg] = (e.kind == GemmEpilogueOp::Kind::BiasColumn
+      argBytes[e.arg] = (e.perColumn()
                              ? uint64_t(out.n)
                              : uint64_t(out.m) * out.n) *
                         eb;

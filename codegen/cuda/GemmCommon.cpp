@@ -67,7 +67,7 @@ std::vector<uint64_t> mlir::infer::gemmArgBytes(const GemmSpec &spec) {
   argBytes[1] = uint64_t(spec.k) * spec.n * eb;
   for (const GemmEpilogueOp &e : spec.epilogue)
     if (e.arg >= 0)
-      argBytes[e.arg] = (e.kind == GemmEpilogueOp::Kind::BiasColumn
+      argBytes[e.arg] = (e.perColumn()
                              ? uint64_t(spec.n)
                              : uint64_t(spec.m) * spec.n) *
                         ob;
@@ -128,6 +128,9 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
     switch (e.kind) {
     case GemmEpilogueOp::Kind::BiasColumn:
       v = LLVM::FAddOp::create(b, loc, v, loadVector(args[e.arg], ir.zext64(col)));
+      break;
+    case GemmEpilogueOp::Kind::ScaleColumn:
+      v = LLVM::FMulOp::create(b, loc, v, loadVector(args[e.arg], ir.zext64(col)));
       break;
     case GemmEpilogueOp::Kind::Residual:
       v = LLVM::FAddOp::create(b, loc, v, loadVector(args[e.arg], index));

@@ -27,11 +27,19 @@ namespace mlir::infer {
 
 /// One step of a GEMM epilogue, applied in order to the fp32 accumulators.
 struct GemmEpilogueOp {
-  enum class Kind { BiasColumn, Residual, Relu, Clip, Gelu, Silu, Sigmoid } kind;
-  /// BiasColumn, Residual: the kernel argument holding the operand (of the
-  /// output element type; a bias has N elements, a residual M x N).
+  enum class Kind {
+    BiasColumn, ScaleColumn, Residual, Relu, Clip, Gelu, Silu, Sigmoid
+  } kind;
+  /// BiasColumn, ScaleColumn, Residual: the kernel argument holding the
+  /// operand (of the output element type; a bias or a scale has N
+  /// elements, a residual M x N).
   int arg = -1;
   float lo = 0, hi = 0; ///< Clip bounds
+
+  /// Whether the operand has one value per column.
+  bool perColumn() const {
+    return kind == Kind::BiasColumn || kind == Kind::ScaleColumn;
+  }
 };
 
 struct GemmSpec {

@@ -1672,3 +1672,13 @@ func.func @case_split_k(%x: tensor<16x32xf16>, %w: tensor<32x32xf16>) -> tensor<
   %0 = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 3, split_k = 2>} : (tensor<16x32xf16>, tensor<32x32xf16>) -> tensor<16x32xf16>
   return %0 : tensor<16x32xf16>
 }
+
+// -----
+
+// Tests the block size of a CUDA row reduction (its shared-memory tree
+// halves the block).
+func.func @case_row_reduce_threads(%x: tensor<2x8x7x7xf32>) -> tensor<2x8x1x1xf32> {
+  // expected-error @+1 {{expects a power-of-two block for row_reduce (its shared-memory tree), got 96}}
+  %0 = infer.global_pool avg %x {infer.tile = #infer.cuda_tile<row_reduce, threads = 96>} : tensor<2x8x7x7xf32> -> tensor<2x8x1x1xf32>
+  return %0 : tensor<2x8x1x1xf32>
+}

@@ -190,3 +190,19 @@ func.func @shift_second_user(%x: tensor<2x3x2xf32>) -> (tensor<2x3x2xf32>, tenso
   %y = infer.binary mul %g, %a : (tensor<2xf32>, tensor<2x3x2xf32>) -> tensor<2x3x2xf32>
   return %y, %a : tensor<2x3x2xf32>, tensor<2x3x2xf32>
 }
+
+// -----
+
+// Tests that a scale is not folded into fp16 weights where the products
+// would leave fp16's normal range (a layer scale of 1e-6 on weights of
+// 0.02 flushes to zero): the multiply stays.
+// CHECK-LABEL: func.func @fp16_underflow
+// CHECK: infer.matmul
+// CHECK: infer.binary mul
+func.func @fp16_underflow(%x: tensor<4x2xf16>) -> tensor<4x2xf16> {
+  %w = infer.constant dense<[[0.02, 0.01], [0.03, 0.02]]> : tensor<2x2xf16>
+  %g = infer.constant dense<[1.0e-6, 2.0e-6]> : tensor<2xf16>
+  %m = infer.matmul %x, %w : (tensor<4x2xf16>, tensor<2x2xf16>) -> tensor<4x2xf16>
+  %y = infer.binary mul %m, %g : (tensor<4x2xf16>, tensor<2xf16>) -> tensor<4x2xf16>
+  return %y : tensor<4x2xf16>
+}

@@ -167,3 +167,29 @@ func.func @pool(%x: tensor<1x8x8x16xf16>, %y: tensor<1x16x8x8xf16>) -> (tensor<1
   %q = infer.pool avg %y kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x16x8x8xf16> -> tensor<1x16x4x4xf16>
   return %p, %q : tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>
 }
+
+// A transpose read by two ops that both take it is copied per reader and
+// each copy cancels; one with a reader that cannot take it (a binary op
+// with a computed full-size operand in another layout) stays shared.
+// CHECK-LABEL: func.func @shared_readers
+// CHECK-NEXT: %[[R:.*]] = infer.unary relu %arg0 : tensor<1x4x4x8xf16>
+// CHECK-NEXT: %[[S:.*]] = infer.unary sigmoid %arg0 : tensor<1x4x4x8xf16>
+// CHECK-NEXT: return %[[R]], %[[S]]
+// CHECK-LABEL: func.func @shared_blocked
+// CHECK: %[[T:.*]] = infer.transpose %arg0
+// CHECK: infer.unary relu %[[T]]
+// CHECK: infer.binary add %[[T]], %arg1
+func.func @shared_readers(%x: tensor<1x4x4x8xf16>) -> (tensor<1x4x4x8xf16>, tensor<1x4x4x8xf16>) {
+  %t = infer.transpose %x perm [0, 3, 1, 2] : tensor<1x4x4x8xf16> -> tensor<1x8x4x4xf16>
+  %r = infer.unary relu %t : tensor<1x8x4x4xf16> -> tensor<1x8x4x4xf16>
+  %s = infer.unary sigmoid %t : tensor<1x8x4x4xf16> -> tensor<1x8x4x4xf16>
+  %a = infer.transpose %r perm [0, 2, 3, 1] : tensor<1x8x4x4xf16> -> tensor<1x4x4x8xf16>
+  %b = infer.transpose %s perm [0, 2, 3, 1] : tensor<1x8x4x4xf16> -> tensor<1x4x4x8xf16>
+  return %a, %b : tensor<1x4x4x8xf16>, tensor<1x4x4x8xf16>
+}
+func.func @shared_blocked(%x: tensor<1x4x4x8xf16>, %y: tensor<1x8x4x4xf16>) -> (tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>) {
+  %t = infer.transpose %x perm [0, 3, 1, 2] : tensor<1x4x4x8xf16> -> tensor<1x8x4x4xf16>
+  %r = infer.unary relu %t : tensor<1x8x4x4xf16> -> tensor<1x8x4x4xf16>
+  %s = infer.binary add %t, %y : (tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>) -> tensor<1x8x4x4xf16>
+  return %r, %s : tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>
+}

@@ -27,11 +27,13 @@
 #include "reference/Interpreter.h"
 #include "reference/Tensor.h"
 #include "runtime/include/infer_runtime.h"
+#include "transforms/Passes.h"
 
 #include <onnx/defs/printer.h>
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
 
 #include <algorithm>
@@ -437,6 +439,14 @@ void runModel(const uint8_t *data, size_t size) {
     note("reference", failed(expected) ? refError : "ok");
   }
 
+  // The GPU graph's layout rewrites (convolutions as NHWC products,
+  // grouped ones channels-last or block-diagonal, layout changes sunk
+  // through pooling, padding, concatenation and splits), checked on the
+  // CPU: the rewritten graph must compute what the original does. The
+  // module is marked TF32 so that f32 convolutions take the rewrites; the
+  // mark goes before the CPU compile, which then runs them in fp32.
+  OwningOpRef<ModuleOp> gpuGraph = module->clone();
+
   infer::CompileOptions options;
   options.target = "cpu";
   options.optLevel = 2;
@@ -449,6 +459,25 @@ void runModel(const uint8_t *data, size_t size) {
     return;
   }
   runArtifact(result->artifact, inputs,
+              diff && succeeded(expected) ? &*expected : nullptr, rng);
+
+  (*gpuGraph)->setAttr(infer::InferDialect::getTf32AttrName(),
+                       UnitAttr::get(&context));
+  PassManager pm(&context);
+  pm.addPass(infer::createInferRemoveIdentity());
+  pm.addPass(infer::createInferFoldConstants());
+  pm.addPass(infer::createInferConvToGemm());
+  pm.addPass(infer::createInferSinkLayout());
+  pm.addPass(infer::createInferFoldIntoWeights());
+  if (failed(pm.run(*gpuGraph)))
+    fail("the GPU layout rewrites failed on a graph the CPU compiled");
+  (*gpuGraph)->removeAttr(infer::InferDialect::getTf32AttrName());
+  std::string gpuError;
+  FailureOr<infer::CompileResult> rewritten =
+      infer::compileModule(*gpuGraph, options, gpuError);
+  if (failed(rewritten))
+    fail("the CPU refuses the GPU-rewritten graph", gpuError);
+  runArtifact(rewritten->artifact, inputs,
               diff && succeeded(expected) ? &*expected : nullptr, rng);
 }
 
