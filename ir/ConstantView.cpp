@@ -221,6 +221,15 @@ ArrayRef<char> ConstantView::contiguousBytes() const {
   return ArrayRef<char>(data, static_cast<size_t>(numElements) * width);
 }
 
+ArrayRef<char> ConstantView::allBytes(std::vector<char> &storage) const {
+  ArrayRef<char> whole = contiguousBytes();
+  if (!whole.empty() || numElements == 0)
+    return whole;
+  storage.clear();
+  appendBytes(storage);
+  return storage;
+}
+
 void ConstantView::appendBytes(std::vector<char> &out) const {
   ArrayRef<char> whole = contiguousBytes();
   if (!whole.empty() || numElements == 0) {

@@ -70,6 +70,9 @@ public:
   /// Appends all elements' bytes in storage layout (splats expanded,
   /// booleans one byte each).
   void appendBytes(std::vector<char> &out) const;
+  /// All elements' bytes in storage layout: the constant's own when it
+  /// stores them that way, else a copy made in `storage`.
+  ArrayRef<char> allBytes(std::vector<char> &storage) const;
 
 private:
   ConstantView() = default;

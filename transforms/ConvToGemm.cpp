@@ -58,12 +58,8 @@ FailureOr<Value> denseWeight(PatternRewriter &rewriter, ConvOp op) {
   unsigned eb = wt.getElementType().getIntOrFloatBitWidth() / 8;
   if (!view || view->size() != wt.getNumElements())
     return failure();
-  std::vector<char> expanded;
-  ArrayRef<char> bytes = view->contiguousBytes();
-  if (bytes.empty()) { // a splat
-    view->appendBytes(expanded);
-    bytes = expanded;
-  }
+  std::vector<char> storage;
+  ArrayRef<char> bytes = view->allBytes(storage);
   if (static_cast<int64_t>(bytes.size()) != wt.getNumElements() * eb)
     return failure();
   auto dense = wt.clone({m, cg * group, w[2], w[3]});

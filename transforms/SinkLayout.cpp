@@ -174,6 +174,15 @@ struct SinkThroughBinary : OpRewritePattern<BinaryOp> {
   }
 };
 
+/// The permutation from channels-last to channels-first: [0, r-1, 1, ...,
+/// r-2].
+SmallVector<int64_t> lastToFirst(int64_t rank) {
+  SmallVector<int64_t> perm{0, rank - 1};
+  for (int64_t i = 1; i < rank - 1; ++i)
+    perm.push_back(i);
+  return perm;
+}
+
 /// The transpose defining `v` when `v` is its only use.
 TransposeOp soleTranspose(Value v) {
   auto t = v.getDefiningOp<TransposeOp>();
@@ -316,10 +325,7 @@ struct SinkThroughChannelShuffle : OpRewritePattern<ReshapeOp> {
 bool takesTranspose(Operation *user, TransposeOp t) {
   ArrayRef<int64_t> perm = t.getPerm();
   int64_t rank = perm.size();
-  SmallVector<int64_t> toFirst{0, rank - 1};
-  for (int64_t i = 1; i < rank - 1; ++i)
-    toFirst.push_back(i);
-  bool channelsFirst = rank >= 3 && perm == ArrayRef<int64_t>(toFirst);
+  bool channelsFirst = rank >= 3 && perm == ArrayRef<int64_t>(lastToFirst(rank));
   if (llvm::isa<UnaryOp, PadOp, SliceOp, TransposeOp>(user))
     return true;
   if (auto b = llvm::dyn_cast<BinaryOp>(user)) {
@@ -378,9 +384,7 @@ struct SinkThroughPool : OpRewritePattern<PoolOp> {
     int64_t rank = typeOf(op.getInput()).getRank();
     if (!t || op.getChannelsLast() || rank < 3)
       return rewriter.notifyMatchFailure(op, "operand is not a transpose");
-    SmallVector<int64_t> perm{0, rank - 1};
-    for (int64_t i = 1; i < rank - 1; ++i)
-      perm.push_back(i);
+    SmallVector<int64_t> perm = lastToFirst(rank);
     if (t.getPerm() != ArrayRef<int64_t>(perm))
       return rewriter.notifyMatchFailure(op, "not channels-last to channels-first");
     auto pool = llvm::cast<PoolOp>(rewriter.clone(*op));
@@ -407,9 +411,7 @@ struct PoolChannelsLast : OpRewritePattern<GlobalPoolOp> {
     if (!t || rank < 3 || !in.hasStaticShape() ||
         (op.getKind() != PoolKind::avg && op.getKind() != PoolKind::max))
       return rewriter.notifyMatchFailure(op, "not an average or max pool of a transpose");
-    SmallVector<int64_t> perm{0, rank - 1};
-    for (int64_t i = 1; i < rank - 1; ++i)
-      perm.push_back(i);
+    SmallVector<int64_t> perm = lastToFirst(rank);
     if (t.getPerm() != ArrayRef<int64_t>(perm))
       return rewriter.notifyMatchFailure(op, "not channels-last to channels-first");
     Value x = t.getInput();

@@ -55,12 +55,8 @@ FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
   std::optional<ConstantView> t = ConstantView::get(constantOf(v).getValue());
   if (!t || t->size() != k * n)
     return failure();
-  std::vector<char> expanded;
-  ArrayRef<char> bytes = t->contiguousBytes();
-  if (bytes.empty()) { // a splat
-    t->appendBytes(expanded);
-    bytes = expanded;
-  }
+  std::vector<char> storage;
+  ArrayRef<char> bytes = t->allBytes(storage);
   if (static_cast<int64_t>(bytes.size()) != k * n * eb)
     return failure();
   std::vector<char> out(static_cast<size_t>(k * n) * eb);
@@ -346,12 +342,8 @@ FailureOr<std::vector<char>> depthwiseWeightBytes(Value v, const DepthwiseSpec &
   unsigned eb = bytesOf(spec.out.elem);
   if (!t || t->size() != spec.c * taps)
     return failure();
-  std::vector<char> expanded;
-  ArrayRef<char> bytes = t->contiguousBytes();
-  if (bytes.empty()) { // a splat
-    t->appendBytes(expanded);
-    bytes = expanded;
-  }
+  std::vector<char> storage;
+  ArrayRef<char> bytes = t->allBytes(storage);
   if (static_cast<int64_t>(bytes.size()) != spec.c * taps * eb)
     return failure();
   std::vector<char> out(bytes.size());

@@ -65,13 +65,7 @@ FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
   std::vector<uint64_t> argBytes(out.numArgs, 0);
   argBytes[0] = uint64_t(spec.n * spec.h * spec.w * spec.c) * eb;
   argBytes[1] = uint64_t(spec.kh * spec.kw * spec.c) * eb;
-  for (const GemmEpilogueOp &e : out.epilogue)
-    if (e.arg >= 0)
-      argBytes[e.arg] = (e.perColumn()
-                             ? uint64_t(out.n)
-                             : uint64_t(out.m) * out.n) *
-                        eb;
-  argBytes[out.numArgs - 1] = uint64_t(out.m) * out.n * eb;
+  epilogueArgBytes(out, argBytes);
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);

@@ -61,18 +61,22 @@ std::string mlir::infer::gemmCommonUnsupported(const GemmSpec &spec) {
 }
 
 std::vector<uint64_t> mlir::infer::gemmArgBytes(const GemmSpec &spec) {
-  unsigned eb = bytesOf(spec.elem), ob = bytesOf(spec.out);
+  unsigned eb = bytesOf(spec.elem);
   std::vector<uint64_t> argBytes(spec.numArgs, 0);
   argBytes[0] = uint64_t(spec.m) * spec.k * eb;
   argBytes[1] = uint64_t(spec.k) * spec.n * eb;
+  epilogueArgBytes(spec, argBytes);
+  return argBytes;
+}
+
+void mlir::infer::epilogueArgBytes(const GemmSpec &spec,
+                                   std::vector<uint64_t> &argBytes) {
+  unsigned ob = bytesOf(spec.out);
   for (const GemmEpilogueOp &e : spec.epilogue)
     if (e.arg >= 0)
-      argBytes[e.arg] = (e.perColumn()
-                             ? uint64_t(spec.n)
-                             : uint64_t(spec.m) * spec.n) *
-                        ob;
+      argBytes[e.arg] =
+          (e.perColumn() ? uint64_t(spec.n) : uint64_t(spec.m) * spec.n) * ob;
   argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
-  return argBytes;
 }
 
 /// Runs `store` directly, or inside `if (row < M && col < N)`.

@@ -147,6 +147,10 @@ std::string gemmCommonUnsupported(const GemmSpec &spec);
 /// operands, C), as the kernel signature records them.
 std::vector<uint64_t> gemmArgBytes(const GemmSpec &spec);
 
+/// Fills the sizes of `spec`'s epilogue operands and of C into `argBytes`
+/// (numArgs entries; the first two are the caller's).
+void epilogueArgBytes(const GemmSpec &spec, std::vector<uint64_t> &argBytes);
+
 /// storeGemmPair behind a bounds check of (row, col) when `guard` is set.
 void storeGemmPairIn(Ir &ir, const GemmSpec &spec, ValueRange args, Value v0,
                      Value v1, Value row, Value col, bool guard);
