@@ -117,6 +117,7 @@ LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
       break;
     case CudaKernel::row_reduce: fits = llvm::isa<GlobalPoolOp, ReduceOp>(op); break;
     case CudaKernel::depthwise: fits = llvm::isa<ConvOp>(op); break;
+    case CudaKernel::concat_rows: fits = llvm::isa<ConcatOp>(op); break;
     }
     if (!fits)
       return op->emitOpError() << "cannot take the tile " << tile;

@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cuda/CudaTemplates.h"
+#include "codegen/cuda/ConcatRows.h"
 #include "codegen/cuda/CudaTarget.h"
 #include "codegen/cuda/DepthwiseConv.h"
 #include "codegen/cuda/GatherRows.h"
@@ -298,6 +299,36 @@ std::optional<RowReduceSpec> rowReduceSpec(ReduceOp op) {
   return spec;
 }
 
+/// A concatenation of static shapes whose every operand's run per outer
+/// row is whole 16-byte chunks.
+std::optional<ConcatRowsSpec> concatSpec(ConcatOp op) {
+  RankedTensorType out = typeOf(op.getOutput());
+  Type et = out.getElementType();
+  if (!out.hasStaticShape() || out.getRank() == 0 || !et.isIntOrFloat() ||
+      et.getIntOrFloatBitWidth() % 8 != 0)
+    return std::nullopt;
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += out.getRank();
+  ConcatRowsSpec spec;
+  int64_t inner = 1;
+  for (int64_t i = 0; i < out.getRank(); ++i) {
+    if (i < axis)
+      spec.outer *= out.getDimSize(i);
+    else if (i > axis)
+      inner *= out.getDimSize(i);
+  }
+  for (Value v : op.getInputs()) {
+    RankedTensorType t = typeOf(v);
+    if (!t.hasStaticShape() || t.getElementType() != et)
+      return std::nullopt;
+    spec.spanBytes.push_back(t.getDimSize(axis) * inner * (et.getIntOrFloatBitWidth() / 8));
+  }
+  if (!concatRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
 /// A channels-last depthwise 2-D convolution of 16-bit floats with a
 /// constant weight.
 std::optional<DepthwiseSpec> depthwiseSpec(ConvOp op) {
@@ -467,6 +498,9 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
     } else if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
       if (depthwiseSpec(conv))
         op->setAttr(name, rowTile(ctx, CudaKernel::depthwise));
+    } else if (auto concat = llvm::dyn_cast<ConcatOp>(op)) {
+      if (concatSpec(concat))
+        op->setAttr(name, rowTile(ctx, CudaKernel::concat_rows));
     } else if (llvm::isa<MatMulOp, GemmOp>(op)) {
       std::optional<GemmOperands> g = gemmOperands(op);
       if (!g)
@@ -616,6 +650,19 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
     }
     case CudaKernel::depthwise:
       break; // built above
+    case CudaKernel::concat_rows: {
+      auto c = llvm::cast<ConcatOp>(anchor);
+      std::optional<ConcatRowsSpec> spec = concatSpec(c);
+      if (!spec)
+        break;
+      spec->threads = tile.getThreads();
+      if (!concatRowsApplies(*spec))
+        break;
+      std::vector<TemplateArg> inputs;
+      for (Value v : c.getInputs())
+        inputs.push_back({v, {}});
+      return single(std::move(inputs), addConcatRowsKernel(kernels, *spec, loc, error));
+    }
     case CudaKernel::row_reduce: {
       std::optional<RowReduceSpec> spec;
       if (auto gp = llvm::dyn_cast<GlobalPoolOp>(anchor))
