@@ -587,3 +587,18 @@ Shape mlir::infer::toChannelsLast(ArrayRef<int64_t> s) {
   }
   return r;
 }
+
+Shape mlir::infer::channelsFirstPerm(int64_t rank) {
+  Shape perm{0, rank - 1};
+  for (int64_t i = 1; i < rank - 1; ++i)
+    perm.push_back(i);
+  return perm;
+}
+
+Shape mlir::infer::channelsLastPerm(int64_t rank) {
+  Shape perm{0};
+  for (int64_t i = 2; i < rank; ++i)
+    perm.push_back(i);
+  perm.push_back(1);
+  return perm;
+}

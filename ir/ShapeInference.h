@@ -35,6 +35,11 @@ std::string formatShape(ArrayRef<int64_t> shape);
 /// A channels-last shape [N, S..., C] as [N, C, S...], and back.
 Shape toChannelsFirst(ArrayRef<int64_t> shape);
 Shape toChannelsLast(ArrayRef<int64_t> shape);
+/// The transpose permutations (result dimension i is input dimension
+/// perm[i]) from channels-last to channels-first, [0, r-1, 1, ..., r-2],
+/// and back, [0, 2, ..., r-1, 1].
+Shape channelsFirstPerm(int64_t rank);
+Shape channelsLastPerm(int64_t rank);
 
 /// Broadcasts two shapes with numpy rules; a dynamic dimension broadcasts
 /// with 1 or with an equal dimension.

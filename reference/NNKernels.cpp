@@ -49,29 +49,13 @@ struct Window3 {
 Tensor makeResult(Type et, ArrayRef<int64_t> shape) { return Tensor(et, shape); }
 } // namespace
 
-namespace {
-/// The permutations between N[D]HWC and NC[D]HW of a rank-`rank` tensor.
-void channelPerms(int64_t rank, SmallVectorImpl<int64_t> &toFirst,
-                  SmallVectorImpl<int64_t> &toLast) {
-  toFirst.assign({0, rank - 1});
-  toLast.assign({0});
-  for (int64_t i = 1; i < rank - 1; ++i) {
-    toFirst.push_back(i);
-    toLast.push_back(i + 1);
-  }
-  toLast.push_back(1);
-}
-} // namespace
-
 LogicalResult mlir::infer::reference::runConv(ConvOp op, Inputs in,
                                               Outputs &out, std::string &err) {
   // Channels-last: the same convolution between two transposes.
-  SmallVector<int64_t, 5> toFirst, toLast;
+  int64_t rank = in[0]->getRank();
   Tensor firstLayout;
-  if (op.getChannelsLast()) {
-    channelPerms(in[0]->getRank(), toFirst, toLast);
-    firstLayout = in[0]->permuted(toFirst);
-  }
+  if (op.getChannelsLast())
+    firstLayout = in[0]->permuted(channelsFirstPerm(rank));
   const Tensor &x = op.getChannelsLast() ? firstLayout : *in[0], &w = *in[1];
   const Tensor *b = in[2];
   FailureOr<Shape> shape =
@@ -124,7 +108,7 @@ LogicalResult mlir::infer::reference::runConv(ConvOp op, Inputs in,
       yp[i] = acc[i];
   });
   y.normalize();
-  out.push_back(op.getChannelsLast() ? y.permuted(toLast) : std::move(y));
+  out.push_back(op.getChannelsLast() ? y.permuted(channelsLastPerm(rank)) : std::move(y));
   return success();
 }
 
@@ -268,12 +252,10 @@ LogicalResult mlir::infer::reference::runGemm(GemmOp op, Inputs in,
 LogicalResult mlir::infer::reference::runPool(PoolOp op, Inputs in,
                                               Outputs &out, std::string &err) {
   // Channels-last: the same pooling between two transposes.
-  SmallVector<int64_t, 5> toFirst, toLast;
+  int64_t rank = in[0]->getRank();
   Tensor firstLayout;
-  if (op.getChannelsLast()) {
-    channelPerms(in[0]->getRank(), toFirst, toLast);
-    firstLayout = in[0]->permuted(toFirst);
-  }
+  if (op.getChannelsLast())
+    firstLayout = in[0]->permuted(channelsFirstPerm(rank));
   const Tensor &x = op.getChannelsLast() ? firstLayout : *in[0];
   WindowGeometry geometry{op.getKernel(), op.getStrides(), op.getPads(),
                           op.getDilations()};
@@ -334,7 +316,7 @@ LogicalResult mlir::infer::reference::runPool(PoolOp op, Inputs in,
                       acc);
         }
   });
-  out.push_back(op.getChannelsLast() ? y.permuted(toLast) : std::move(y));
+  out.push_back(op.getChannelsLast() ? y.permuted(channelsLastPerm(rank)) : std::move(y));
   return success();
 }
 

@@ -174,15 +174,6 @@ struct SinkThroughBinary : OpRewritePattern<BinaryOp> {
   }
 };
 
-/// The permutation from channels-last to channels-first: [0, r-1, 1, ...,
-/// r-2].
-SmallVector<int64_t> lastToFirst(int64_t rank) {
-  SmallVector<int64_t> perm{0, rank - 1};
-  for (int64_t i = 1; i < rank - 1; ++i)
-    perm.push_back(i);
-  return perm;
-}
-
 /// The transpose defining `v` when `v` is its only use.
 TransposeOp soleTranspose(Value v) {
   auto t = v.getDefiningOp<TransposeOp>();
@@ -248,35 +239,29 @@ struct SinkThroughConcat : OpRewritePattern<ConcatOp> {
   }
 };
 
-/// slice(T(x)) -> T(slice(x)) for a transpose whose users are all slices
-/// (a channel split reads one tensor twice).
-struct SinkIntoSlices : OpRewritePattern<TransposeOp> {
+/// slice(T(x)) -> T(slice(x)) (a channel split reads one tensor twice:
+/// SplitSharedTranspose gives each slice its own transpose first).
+struct SinkThroughSlice : OpRewritePattern<SliceOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(TransposeOp t,
+  LogicalResult matchAndRewrite(SliceOp s,
                                 PatternRewriter &rewriter) const override {
-    if (t->use_empty() || !llvm::all_of(t->getUsers(), [](Operation *u) {
-          return llvm::isa<SliceOp>(u);
-        }))
-      return rewriter.notifyMatchFailure(t, "not read by slices only");
+    TransposeOp t = soleTranspose(s.getInput());
+    if (!t)
+      return rewriter.notifyMatchFailure(s, "operand is not a transpose");
     ArrayRef<int64_t> perm = t.getPerm();
-    for (Operation *u : llvm::make_early_inc_range(t->getUsers())) {
-      auto s = llvm::cast<SliceOp>(u);
-      int64_t rank = perm.size();
-      SmallVector<int64_t> starts(rank), ends(rank), steps(rank), shape(rank);
-      ArrayRef<int64_t> out = typeOf(s.getOutput()).getShape();
-      for (int64_t i = 0; i < rank; ++i) {
-        starts[perm[i]] = s.getStarts()[i];
-        ends[perm[i]] = s.getEnds()[i];
-        steps[perm[i]] = s.getSteps()[i];
-        shape[perm[i]] = out[i];
-      }
-      rewriter.setInsertionPoint(s);
-      Value inner = SliceOp::create(rewriter, s.getLoc(),
-                                    typeOf(t.getInput()).clone(shape), t.getInput(),
-                                    starts, ends, steps);
-      rewriter.replaceOpWithNewOp<TransposeOp>(s, s.getOutput().getType(), inner,
-                                               perm);
+    int64_t rank = perm.size();
+    SmallVector<int64_t> starts(rank), ends(rank), steps(rank), shape(rank);
+    ArrayRef<int64_t> out = typeOf(s.getOutput()).getShape();
+    for (int64_t i = 0; i < rank; ++i) {
+      starts[perm[i]] = s.getStarts()[i];
+      ends[perm[i]] = s.getEnds()[i];
+      steps[perm[i]] = s.getSteps()[i];
+      shape[perm[i]] = out[i];
     }
+    Value inner = SliceOp::create(rewriter, s.getLoc(),
+                                  typeOf(t.getInput()).clone(shape), t.getInput(),
+                                  starts, ends, steps);
+    rewriter.replaceOpWithNewOp<TransposeOp>(s, s.getOutput().getType(), inner, perm);
     return success();
   }
 };
@@ -325,7 +310,7 @@ struct SinkThroughChannelShuffle : OpRewritePattern<ReshapeOp> {
 bool takesTranspose(Operation *user, TransposeOp t) {
   ArrayRef<int64_t> perm = t.getPerm();
   int64_t rank = perm.size();
-  bool channelsFirst = rank >= 3 && perm == ArrayRef<int64_t>(lastToFirst(rank));
+  bool channelsFirst = rank >= 3 && perm == ArrayRef<int64_t>(channelsFirstPerm(rank));
   if (llvm::isa<UnaryOp, PadOp, SliceOp, TransposeOp>(user))
     return true;
   if (auto b = llvm::dyn_cast<BinaryOp>(user)) {
@@ -360,9 +345,6 @@ struct SplitSharedTranspose : OpRewritePattern<TransposeOp> {
     for (Operation *u : t->getUsers())
       if (!takesTranspose(u, t))
         return rewriter.notifyMatchFailure(t, "a reader the transpose cannot sink into");
-    // Slices only: SinkIntoSlices takes them together.
-    if (llvm::all_of(t->getUsers(), [](Operation *u) { return llvm::isa<SliceOp>(u); }))
-      return rewriter.notifyMatchFailure(t, "read by slices only");
     for (OpOperand &use : llvm::make_early_inc_range(t->getUses())) {
       rewriter.setInsertionPoint(use.getOwner());
       Value copy = TransposeOp::create(rewriter, t.getLoc(), t.getType(),
@@ -384,7 +366,7 @@ struct SinkThroughPool : OpRewritePattern<PoolOp> {
     int64_t rank = typeOf(op.getInput()).getRank();
     if (!t || op.getChannelsLast() || rank < 3)
       return rewriter.notifyMatchFailure(op, "operand is not a transpose");
-    SmallVector<int64_t> perm = lastToFirst(rank);
+    SmallVector<int64_t> perm = channelsFirstPerm(rank);
     if (t.getPerm() != ArrayRef<int64_t>(perm))
       return rewriter.notifyMatchFailure(op, "not channels-last to channels-first");
     auto pool = llvm::cast<PoolOp>(rewriter.clone(*op));
@@ -411,7 +393,7 @@ struct PoolChannelsLast : OpRewritePattern<GlobalPoolOp> {
     if (!t || rank < 3 || !in.hasStaticShape() ||
         (op.getKind() != PoolKind::avg && op.getKind() != PoolKind::max))
       return rewriter.notifyMatchFailure(op, "not an average or max pool of a transpose");
-    SmallVector<int64_t> perm = lastToFirst(rank);
+    SmallVector<int64_t> perm = channelsFirstPerm(rank);
     if (t.getPerm() != ArrayRef<int64_t>(perm))
       return rewriter.notifyMatchFailure(op, "not channels-last to channels-first");
     Value x = t.getInput();
@@ -450,7 +432,7 @@ struct SinkLayoutPass : infer::impl::InferSinkLayoutBase<SinkLayoutPass> {
 
 void mlir::infer::populateSinkLayoutPatterns(RewritePatternSet &patterns) {
   patterns.add<SinkThroughUnary, SinkThroughBinary, PoolChannelsLast,
-               SinkThroughPad, SinkThroughConcat, SinkIntoSlices,
+               SinkThroughPad, SinkThroughConcat, SinkThroughSlice,
                SinkThroughChannelShuffle, SinkThroughPool, SplitSharedTranspose>(
       patterns.getContext());
 }
