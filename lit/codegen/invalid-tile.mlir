@@ -10,6 +10,10 @@
 // WGMMA: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4> does not fit infer.matmul: wgmma needs sm_90a, the target is sm_80
 // RUN: not infer-compile %t/wgmma-bk.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=BK
 // BK: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 32, stages = 4> does not fit infer.matmul: a wgmma stage reads 128-byte rows: bk 64 for 16-bit operands
+// RUN: not infer-compile %t/splitk.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=SPLITK
+// SPLITK: node 'MatMul_1' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 7> does not fit infer.matmul: split_k 7 leaves a split without k tiles (K has 8)
+// RUN: not infer-compile %t/depthwise.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=DEPTHWISE
+// DEPTHWISE: node 'Conv_3' (Conv): the tile #infer.cuda_tile<depthwise, threads = 256> does not fit infer.conv: its template cannot read this op
 // RUN: not infer-compile %t/empty.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: expects 'infer.tile' to be a tile configuration
 // RUN: test ! -e %t/out.infer
@@ -48,4 +52,19 @@ func.func @main(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
   %w = infer.constant dense<0.5> : tensor<64x16xf32>
   %y = infer.gemm %x, %w alpha 1.0 beta 1.0 {infer.tile = {}} : (tensor<4x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
   return %y : tensor<4x16xf32>
+}
+//--- splitk.mlir
+func.func @main(%x: tensor<64x512xf16>) -> tensor<64x128xf16> {
+  %w = infer.constant dense<0.5> : tensor<512x128xf16>
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 7>}
+       : (tensor<64x512xf16>, tensor<512x128xf16>) -> tensor<64x128xf16> loc("MatMul_1"("MatMul"))
+  return %y : tensor<64x128xf16>
+}
+//--- depthwise.mlir
+func.func @main(%x: tensor<1x8x8x16xf16>) -> tensor<1x8x8x16xf16> {
+  %w = infer.constant dense<0.5> : tensor<16x2x3x3xf16>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 8 channels_last
+       {infer.tile = #infer.cuda_tile<depthwise, threads = 256>}
+       : (tensor<1x8x8x16xf16>, tensor<16x2x3x3xf16>) -> tensor<1x8x8x16xf16> loc("Conv_3"("Conv"))
+  return %y : tensor<1x8x8x16xf16>
 }
