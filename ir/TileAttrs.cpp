@@ -118,6 +118,7 @@ LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
     case CudaKernel::row_reduce: fits = llvm::isa<GlobalPoolOp, ReduceOp>(op); break;
     case CudaKernel::depthwise: fits = llvm::isa<ConvOp>(op); break;
     case CudaKernel::concat_rows: fits = llvm::isa<ConcatOp>(op); break;
+    case CudaKernel::elementwise_rows: fits = llvm::isa<UnaryOp, BinaryOp>(op); break;
     }
     if (!fits)
       return op->emitOpError() << "cannot take the tile " << tile;

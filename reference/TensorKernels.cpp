@@ -181,8 +181,16 @@ LogicalResult mlir::infer::reference::runGather(GatherOp op, Inputs in,
       *inferGatherShape(x.getShape(), indices.getShape(), axis, nullptr);
   Tensor y(x.getElementType(), shape);
   int64_t ni = indices.size();
+  std::optional<llvm::APFloat> fill = op.getFill();
   for (int64_t j = 0; j < ni; ++j) {
     int64_t k = indices.ints()[j];
+    if (fill && (k < 0 || k >= v.n)) {
+      // Out of range with a fill value: the fill, no wrapping.
+      for (int64_t o = 0; o < v.outer; ++o)
+        for (int64_t i = 0; i < v.inner; ++i)
+          y.setDouble((o * ni + j) * v.inner + i, fill->convertToDouble());
+      continue;
+    }
     if (k < -v.n || k >= v.n) {
       err = "gather index " + std::to_string(k) + " is out of range for axis " +
             "size " + std::to_string(v.n);

@@ -36,7 +36,15 @@ bool mlir::infer::concatRowsApplies(const ConcatRowsSpec &spec) {
     row += s;
   }
   int64_t chunks = row / kVectorBytes;
-  return chunks > 0 && spec.outer < (int64_t(1) << 40) / chunks;
+  if (chunks <= 0 || spec.outer >= (int64_t(1) << 40) / chunks)
+    return false;
+  if (!spec.map)
+    return true;
+  const GemmSpec &m = *spec.map;
+  Type et = m.out;
+  return et && et == m.elem && (et.isF16() || et.isBF16() || et.isF32()) &&
+         m.m == spec.outer && m.n * bytesOf(et) == row && m.m < (int64_t(1) << 31) &&
+         m.n < (int64_t(1) << 31) - 8 && m.numArgs >= spec.spanBytes.size() + 1;
 }
 
 FailureOr<KernelInfo> mlir::infer::addConcatRowsKernel(KernelModule &kernels,
@@ -59,7 +67,13 @@ FailureOr<KernelInfo> mlir::infer::addConcatRowsKernel(KernelModule &kernels,
   std::vector<uint64_t> argBytes;
   for (int64_t s : spec.spanBytes)
     argBytes.push_back(uint64_t(spec.outer) * s);
-  argBytes.push_back(uint64_t(total) * kVectorBytes);
+  if (spec.map) {
+    info.kind = operands > 1 ? "concat_map_rows" : "map_rows";
+    argBytes.resize(spec.map->numArgs, 0);
+    epilogueArgBytes(*spec.map, argBytes);
+  } else {
+    argBytes.push_back(uint64_t(total) * kVectorBytes);
+  }
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);
@@ -82,9 +96,21 @@ FailureOr<KernelInfo> mlir::infer::addConcatRowsKernel(KernelModule &kernels,
                                p, src);
       }
       Value data = LLVM::LoadOp::create(b, loc, vec, src, /*alignment=*/16);
-      LLVM::StoreOp::create(b, loc, data,
-                            ir.offset(args[operands], ir.mul(t, ir.c64(kVectorBytes))),
-                            /*alignment=*/16);
+      if (!spec.map) {
+        LLVM::StoreOp::create(b, loc, data,
+                              ir.offset(args[operands], ir.mul(t, ir.c64(kVectorBytes))),
+                              /*alignment=*/16);
+        return;
+      }
+      // The 16 bytes as floats, through the epilogue in fp32.
+      Type et = spec.map->out;
+      int64_t width = kVectorBytes / bytesOf(et);
+      Value x = LLVM::BitcastOp::create(b, loc, VectorType::get({width}, et), data);
+      if (!et.isF32())
+        x = LLVM::FPExtOp::create(b, loc, VectorType::get({width}, ir.f32), x);
+      Value row = LLVM::TruncOp::create(b, loc, ir.i32, o);
+      Value col = LLVM::TruncOp::create(b, loc, ir.i32, ir.mul(j, ir.c64(width)));
+      storeGemmVector(ir, *spec.map, args, x, row, col);
     });
     return success();
   };

@@ -26,6 +26,9 @@
 
 #include "ir/ConstantView.h"
 #include "ir/InferOps.h"
+#include "transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/Support/raw_ostream.h"
@@ -136,6 +139,24 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
   return success();
 }
 
+/// The bits of `value` as one element of type `et` (floats rounded to
+/// nearest, integers of 8 bits or more truncated).
+std::optional<uint64_t> elementBits(Type et, double value) {
+  if (auto ft = llvm::dyn_cast<FloatType>(et)) {
+    llvm::APFloat f(value);
+    bool lost = false;
+    f.convert(ft.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
+    return f.bitcastToAPInt().getZExtValue();
+  }
+  if (auto it = llvm::dyn_cast<IntegerType>(et); it && it.getWidth() >= 8) {
+    uint64_t bits = static_cast<uint64_t>(static_cast<int64_t>(value));
+    if (it.getWidth() < 64)
+      bits &= (uint64_t(1) << it.getWidth()) - 1;
+    return bits;
+  }
+  return std::nullopt;
+}
+
 std::optional<GatherRowsSpec> gatherSpec(GatherOp g) {
   RankedTensorType in = typeOf(g.getInput()), idx = typeOf(g.getIndices());
   if (!in.hasStaticShape() || !idx.hasStaticShape() ||
@@ -153,6 +174,11 @@ std::optional<GatherRowsSpec> gatherSpec(GatherOp g) {
   spec.count = idx.getNumElements();
   spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
   spec.indexBits = idx.getElementType().getIntOrFloatBitWidth();
+  if (std::optional<llvm::APFloat> fill = g.getFill()) {
+    spec.fillBits = elementBits(et, fill->convertToDouble());
+    if (!spec.fillBits)
+      return std::nullopt;
+  }
   if (!gatherRowsApplies(spec))
     return std::nullopt;
   return spec;
@@ -168,19 +194,10 @@ std::optional<PadRowsSpec> padSpec(PadOp p) {
   ArrayRef<int64_t> pads = p.getPads();
   spec.before.assign(pads.begin(), pads.begin() + in.getRank());
   spec.after.assign(pads.begin() + in.getRank(), pads.end());
-  double value = p.getValue().convertToDouble();
-  if (auto ft = llvm::dyn_cast<FloatType>(et)) {
-    llvm::APFloat f(value);
-    bool lost = false;
-    f.convert(ft.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
-    spec.valueBits = f.bitcastToAPInt().getZExtValue();
-  } else if (auto it = llvm::dyn_cast<IntegerType>(et); it && it.getWidth() >= 8) {
-    spec.valueBits = static_cast<uint64_t>(static_cast<int64_t>(value));
-    if (it.getWidth() < 64)
-      spec.valueBits &= (uint64_t(1) << it.getWidth()) - 1;
-  } else {
+  std::optional<uint64_t> bits = elementBits(et, p.getValue().convertToDouble());
+  if (!bits)
     return std::nullopt;
-  }
+  spec.valueBits = *bits;
   spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
   if (!padRowsApplies(spec))
     return std::nullopt;
@@ -329,6 +346,136 @@ std::optional<ConcatRowsSpec> concatSpec(ConcatOp op) {
   return spec;
 }
 
+/// The value an elementwise chain starts from: an operand of its first op
+/// with the result's type that comes from outside the group (`body`).
+Value chainStart(ArrayRef<Operation *> body) {
+  Operation *first = body.front();
+  for (Value v : first->getOperands())
+    if (v.getType() == first->getResult(0).getType() && !v.getDefiningOp<ConstantOp>() &&
+        !llvm::is_contained(body, v.getDefiningOp()))
+      return v;
+  return {};
+}
+
+/// The row map of a group (body ops without constants): an elementwise
+/// chain the GEMM epilogue steps express (per-channel scales and biases,
+/// residual adds, activations) over floats whose rows are whole 16-byte
+/// chunks, read from one value or from a concatenation along the last
+/// axis that leads the group. Adds the sources and the epilogue operands
+/// to `tk`'s inputs.
+std::optional<ConcatRowsSpec> mapRowsSpec(ArrayRef<Operation *> body,
+                                          TemplateKernel &tk) {
+  if (body.empty())
+    return std::nullopt;
+  ConcatRowsSpec spec;
+  Value start;
+  ArrayRef<Operation *> chain = body;
+  if (auto c = llvm::dyn_cast<ConcatOp>(body.front())) {
+    std::optional<ConcatRowsSpec> cs = concatSpec(c);
+    int64_t rank = typeOf(c.getOutput()).getRank();
+    if (!cs || !c.getOutput().hasOneUse() ||
+        (c.getAxis() != rank - 1 && c.getAxis() != -1))
+      return std::nullopt;
+    spec = *cs;
+    start = c.getOutput();
+    chain = body.drop_front();
+    for (Value v : c.getInputs())
+      tk.inputs.push_back({v, {}});
+  } else {
+    start = chainStart(body);
+    if (!start)
+      return std::nullopt;
+    RankedTensorType t = typeOf(start);
+    if (!t.hasStaticShape() || t.getRank() < 1 || !t.getElementType().isIntOrFloat())
+      return std::nullopt;
+    int64_t last = t.getShape().back();
+    spec.outer = t.getNumElements() / std::max<int64_t>(last, 1);
+    spec.spanBytes = {last * (t.getElementType().getIntOrFloatBitWidth() / 8)};
+    tk.inputs.push_back({start, {}});
+  }
+  RankedTensorType t = typeOf(start);
+  Type et = t.getElementType();
+  if (chain.empty() || !(et.isF16() || et.isBF16() || et.isF32()))
+    return std::nullopt;
+  GemmSpec map;
+  map.elem = map.out = et;
+  map.n = t.getShape().back();
+  map.m = t.getNumElements() / std::max<int64_t>(map.n, 1);
+  if (failed(classify(start, chain, map.n, tk, map)))
+    return std::nullopt;
+  map.numArgs = tk.inputs.size() + 1;
+  spec.map = std::move(map);
+  if (!concatRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+SmallVector<Operation *> withoutConstants(Block &block) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : block.without_terminator())
+    if (!llvm::isa<ConstantOp>(op))
+      ops.push_back(&op);
+  return ops;
+}
+
+/// A concatenation read only by an elementwise group whose chain the row
+/// map applies moves into that group: one kernel reads the operands and
+/// writes the mapped result (DenseNet: each concatenation and the batch
+/// norm and ReLU after it, one pass over the channels instead of two).
+void absorbConcatsIntoMaps(func::FuncOp fn) {
+  SmallVector<ConcatOp> concats;
+  fn.walk([&](ConcatOp c) {
+    if (!c->getParentOfType<FusedOp>())
+      concats.push_back(c);
+  });
+  for (ConcatOp c : concats) {
+    if (c->hasAttr(kInPlaceAttr) || !c.getOutput().hasOneUse())
+      continue;
+    OpOperand &use = *c.getOutput().getUses().begin();
+    auto f = llvm::dyn_cast<FusedOp>(use.getOwner());
+    if (!f || f->getNumResults() != 1)
+      continue;
+    Block &body = f.getBody().front();
+    BlockArgument arg = body.getArgument(use.getOperandNumber());
+    SmallVector<Operation *> ops = withoutConstants(body);
+    if (!arg.hasOneUse() || ops.empty() || *arg.getUsers().begin() != ops.front() ||
+        !llvm::all_of(ops, [](Operation *op) { return llvm::isa<UnaryOp, BinaryOp>(op); }))
+      continue;
+    // Try on the group as it would be: the concatenation first.
+    std::optional<ConcatRowsSpec> cs = concatSpec(c);
+    if (!cs || (c.getAxis() != typeOf(c.getOutput()).getRank() - 1 && c.getAxis() != -1))
+      continue;
+    TemplateKernel probe;
+    for (Value v : c.getInputs())
+      probe.inputs.push_back({v, {}});
+    GemmSpec map;
+    map.elem = map.out = typeOf(c.getOutput()).getElementType();
+    map.n = typeOf(c.getOutput()).getShape().back();
+    map.m = cs->outer;
+    if (!(map.out.isF16() || map.out.isBF16() || map.out.isF32()) ||
+        failed(classify(arg, ops, map.n, probe, map)))
+      continue;
+    map.numArgs = probe.inputs.size() + 1;
+    cs->map = map;
+    if (!concatRowsApplies(*cs))
+      continue;
+    unsigned idx = use.getOperandNumber();
+    OpBuilder b = OpBuilder::atBlockBegin(&body);
+    IRMapping mapping;
+    for (Value v : c.getInputs()) {
+      f->insertOperands(f->getNumOperands(), ValueRange{v});
+      mapping.map(v, body.addArgument(v.getType(), c.getLoc()));
+    }
+    Operation *inner = b.clone(*c, mapping);
+    arg.replaceAllUsesWith(inner->getResult(0));
+    body.eraseArgument(idx);
+    f->eraseOperand(idx);
+    f->setLoc(FusedLoc::get(fn.getContext(), {c.getLoc(), f.getLoc()}));
+    f.setPattern(("concat+" + f.getPattern()).str());
+    c.erase();
+  }
+}
+
 /// A channels-last depthwise 2-D convolution of 16-bit floats with a
 /// constant weight.
 std::optional<DepthwiseSpec> depthwiseSpec(ConvOp op) {
@@ -473,7 +620,23 @@ std::string describe(Attribute tile, Operation *op, StringRef why) {
 void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
   MLIRContext *ctx = fn.getContext();
   StringRef name = InferDialect::getTileAttrName();
+  absorbConcatsIntoMaps(fn);
   fn.walk([&](Operation *op) {
+    // Elementwise groups (and lone elementwise ops) the row map takes: the
+    // tile goes on their first op.
+    if (llvm::isa<FusedOp, UnaryOp, BinaryOp>(op) && !op->getParentOfType<FusedOp>()) {
+      SmallVector<Operation *> ops;
+      if (auto f = llvm::dyn_cast<FusedOp>(op))
+        ops = withoutConstants(f.getBody().front());
+      else
+        ops.push_back(op);
+      TemplateKernel probe;
+      if (!ops.empty() && op->getNumResults() == 1 && !ops.front()->hasAttr(name) &&
+          llvm::all_of(ops, [](Operation *o) { return llvm::isa<UnaryOp, BinaryOp>(o); }) &&
+          mapRowsSpec(ops, probe))
+        ops.front()->setAttr(name, rowTile(ctx, CudaKernel::elementwise_rows));
+      return;
+    }
     // A tile already there (a tuner's, a hand edit) is kept.
     if (op->hasAttr(name))
       return;
@@ -604,6 +767,30 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
     tk.stages.push_back(std::move(stage));
     return Result(std::move(tk));
   }
+  // Row maps: an elementwise chain over one source or a concatenation.
+  if (cudaTile && (cudaTile.getKernel() == CudaKernel::elementwise_rows ||
+                   (cudaTile.getKernel() == CudaKernel::concat_rows && body.size() > 1))) {
+    TemplateKernel tk;
+    std::optional<ConcatRowsSpec> spec = mapRowsSpec(body, tk);
+    if (spec) {
+      spec->threads = cudaTile.getThreads();
+      if (!concatRowsApplies(*spec))
+        spec.reset();
+    }
+    if (!spec) {
+      error = describe(cudaTile, anchor, "its template cannot read this group");
+      return failure();
+    }
+    FailureOr<KernelInfo> info = addConcatRowsKernel(kernels, *spec, anchor->getLoc(), error);
+    if (failed(info))
+      return failure();
+    TemplateStage stage;
+    stage.info = std::move(*info);
+    for (unsigned i = 0; i < spec->map->numArgs; ++i)
+      stage.args.push_back(static_cast<int>(i));
+    tk.stages.push_back(std::move(stage));
+    return Result(std::move(tk));
+  }
   if (auto tile = cudaTile) {
     if (body.size() != 1)
       return Result();
@@ -649,6 +836,7 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
       return single(std::move(inputs), addRowNormKernel(kernels, *spec, loc, error));
     }
     case CudaKernel::depthwise:
+    case CudaKernel::elementwise_rows:
       break; // built above
     case CudaKernel::concat_rows: {
       auto c = llvm::cast<ConcatOp>(anchor);

@@ -62,16 +62,42 @@ FailureOr<KernelInfo> mlir::infer::addGatherRowsKernel(KernelModule &kernels,
           b, loc, idxType, ir.offset(args[1], ir.mul(l, ir.c64(spec.indexBits / 8))));
       if (spec.indexBits != 64)
         idx = LLVM::SExtOp::create(b, loc, ir.i64, idx);
-      // Negative indices count from the end; out-of-range ones are clamped.
       Value zero = ir.c64(0), rows = ir.c64(spec.rows);
+      Value dst = ir.offset(args[2], ir.mul(t, ir.c64(kVectorBytes)));
+      auto rowAt = [&](Value i) {
+        Value srcChunk = ir.add(ir.mul(ir.add(ir.mul(o, rows), i), ir.c64(perRow)), v);
+        return ir.offset(args[0], ir.mul(srcChunk, ir.c64(kVectorBytes)));
+      };
+      if (spec.fillBits) {
+        // Out of range (unsigned compare): the fill, no load.
+        uint64_t splat = 0;
+        for (unsigned k = 0; k < 8 / spec.elemBytes; ++k)
+          splat |= *spec.fillBits << (8 * spec.elemBytes * k);
+        Value fill = LLVM::UndefOp::create(b, loc, vec);
+        for (int k = 0; k < 4; ++k)
+          fill = LLVM::InsertElementOp::create(
+              b, loc, fill,
+              ir.c32(static_cast<int32_t>((splat >> (32 * (k % 2))) & 0xFFFFFFFFu)),
+              ir.c32(k));
+        Value inside = ir.cmp(LLVM::ICmpPredicate::ult, idx, rows);
+        auto read = scf::IfOp::create(b, loc, vec, inside, true);
+        {
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(read.thenBlock());
+          scf::YieldOp::create(
+              b, loc, ValueRange{LLVM::LoadOp::create(b, loc, vec, rowAt(idx), 16)});
+          b.setInsertionPointToStart(read.elseBlock());
+          scf::YieldOp::create(b, loc, ValueRange{fill});
+        }
+        LLVM::StoreOp::create(b, loc, read.getResult(0), dst, /*alignment=*/16);
+        return;
+      }
+      // Negative indices count from the end; out-of-range ones are clamped.
       idx = ir.select(ir.cmp(LLVM::ICmpPredicate::slt, idx, zero), ir.add(idx, rows), idx);
       idx = ir.select(ir.cmp(LLVM::ICmpPredicate::slt, idx, zero), zero, idx);
       idx = ir.select(ir.cmp(LLVM::ICmpPredicate::sge, idx, rows), ir.c64(spec.rows - 1),
                       idx);
-      Value srcChunk = ir.add(ir.mul(ir.add(ir.mul(o, rows), idx), ir.c64(perRow)), v);
-      Value src = ir.offset(args[0], ir.mul(srcChunk, ir.c64(kVectorBytes)));
-      Value dst = ir.offset(args[2], ir.mul(t, ir.c64(kVectorBytes)));
-      Value data = LLVM::LoadOp::create(b, loc, vec, src, /*alignment=*/16);
+      Value data = LLVM::LoadOp::create(b, loc, vec, rowAt(idx), /*alignment=*/16);
       LLVM::StoreOp::create(b, loc, data, dst, /*alignment=*/16);
     });
     return success();

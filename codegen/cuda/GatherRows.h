@@ -17,6 +17,8 @@
 
 #include "codegen/cuda/CudaKernels.h"
 
+#include <optional>
+
 namespace mlir::infer {
 
 struct GatherRowsSpec {
@@ -28,15 +30,19 @@ struct GatherRowsSpec {
   unsigned indexBits = 64;
   /// Threads per block (the tile configuration's).
   int64_t threads = 256;
+  /// The gather's fill value (its bits, one element): indices outside
+  /// [0, rows) read it; none: indices wrap and clamp.
+  std::optional<uint64_t> fillBits;
 };
 
 /// Whether the kernel applies: rows of a multiple of 16 bytes, sizes in
 /// range.
 bool gatherRowsApplies(const GatherRowsSpec &spec);
 
-/// Adds the kernel (arguments: input, indices, output). Indices are
-/// wrapped when negative and clamped into range (ONNX leaves out-of-range
-/// indices undefined; the kernel never reads outside the input).
+/// Adds the kernel (arguments: input, indices, output). Without a fill,
+/// indices are wrapped when negative and clamped into range (ONNX leaves
+/// out-of-range indices undefined; the kernel never reads outside the
+/// input); with one, an index out of range stores the fill.
 FailureOr<KernelInfo> addGatherRowsKernel(KernelModule &kernels,
                                           const GatherRowsSpec &spec,
                                           Location loc, std::string &error);

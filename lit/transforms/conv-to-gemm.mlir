@@ -21,16 +21,17 @@ func.func @pointwise(%x: tensor<1x16x8x8xf16>) -> tensor<1x32x8x8xf16> {
 }
 
 // A strided, padded 3x3 window on 3 channels: channels padded to 8
-// (3 x 3 x 8 = 72, a multiple of 8) before the transpose, spatial padding
-// after it, one im2col gather of 4 x 4 pixels x 9 positions, the [72, 16]
-// weight.
+// (3 x 3 x 8 = 72, a multiple of 8) before the transpose, one im2col
+// gather of 4 x 4 pixels x 9 positions from the unpadded image, whose taps
+// in the spatial padding (index -1: the first pixel's top row and left
+// column) read the fill 0, the [72, 16] weight.
 // CHECK-LABEL: func.func @window
-// CHECK: %[[I:.*]] = infer.constant dense<"0x00000000010000000200000{{.*}}"> : tensor<144xi32>
+// CHECK: %[[I:.*]] = infer.constant dense<"0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0000000001000000FFFFFFFF08000000{{.*}}"> : tensor<144xi32>
 // CHECK: %[[C:.*]] = infer.pad constant %arg0 pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<2x3x8x8xf16> -> tensor<2x8x8x8xf16>
 // CHECK: %[[T:.*]] = infer.transpose %[[C]] perm [0, 2, 3, 1]
-// CHECK: %[[P:.*]] = infer.pad constant %[[T]] pads [0, 1, 1, 0, 0, 1, 1, 0] value 0.000000e+00 : tensor<2x8x8x8xf16> -> tensor<2x10x10x8xf16>
-// CHECK: %[[F:.*]] = infer.reshape %[[P]] : tensor<2x10x10x8xf16> -> tensor<2x100x8xf16>
-// CHECK: %[[G:.*]] = infer.gather %[[F]], %[[I]] axis 1 : (tensor<2x100x8xf16>, tensor<144xi32>) -> tensor<2x144x8xf16>
+// CHECK-NOT: infer.pad
+// CHECK: %[[F:.*]] = infer.reshape %[[T]] : tensor<2x8x8x8xf16> -> tensor<2x64x8xf16>
+// CHECK: %[[G:.*]] = infer.gather %[[F]], %[[I]] axis 1 fill 0.000000e+00 : (tensor<2x64x8xf16>, tensor<144xi32>) -> tensor<2x144x8xf16>
 // CHECK: %[[R:.*]] = infer.reshape %[[G]] : tensor<2x144x8xf16> -> tensor<32x72xf16>
 // CHECK: infer.pad constant %{{.*}} pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<16x3x3x3xf16> -> tensor<16x8x3x3xf16>
 // CHECK: infer.matmul %[[R]], %{{.*}} : (tensor<32x72xf16>, tensor<72x16xf16>) -> tensor<32x16xf16>

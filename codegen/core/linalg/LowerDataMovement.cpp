@@ -235,8 +235,31 @@ struct LowerGather : OpConversionPattern<GatherOp> {
           coords.push_back(normalizeIndex(b, l, a[0], ds[axis]));
           for (int64_t i = axis + 1; i < static_cast<int64_t>(ds.size()); ++i)
             coords.push_back(linalg::IndexOp::create(b, l, i - 1 + ni));
-          linalg::YieldOp::create(b, l,
-                                  ValueRange{tensor::ExtractOp::create(b, l, data, coords)});
+          Value x = tensor::ExtractOp::create(b, l, data, coords);
+          if (std::optional<llvm::APFloat> fill = op.getFill()) {
+            // Indices outside [0, n) read the fill (the clamped read above
+            // stays in bounds).
+            Value k = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
+            Value inside = arith::AndIOp::create(
+                b, l,
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, k,
+                                      arith::ConstantIndexOp::create(b, l, 0)),
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, k,
+                                      arith::ConstantIndexOp::create(b, l, ds[axis])));
+            Type et = type.getElementType();
+            TypedAttr value;
+            if (auto ft = llvm::dyn_cast<FloatType>(et)) {
+              llvm::APFloat f = *fill;
+              bool lost = false;
+              f.convert(ft.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
+              value = b.getFloatAttr(et, f);
+            } else {
+              value = b.getIntegerAttr(et, static_cast<int64_t>(fill->convertToDouble()));
+            }
+            x = arith::SelectOp::create(b, l, inside, x,
+                                        arith::ConstantOp::create(b, l, value));
+          }
+          linalg::YieldOp::create(b, l, ValueRange{x});
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();
