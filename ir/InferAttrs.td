@@ -104,8 +104,10 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
 def Infer_CudaTileAttr : Infer_Attr<"CudaTile", "cuda_tile"> {
   let summary = "CUDA data-movement or row kernel";
   let description = [{
-    `gather_rows`, `pad_rows`, `transpose_channels` and `concat_rows` (a
-    concatenation not written in place) move 16 bytes per thread;
+    `gather_rows` (a gather, or `infer.im2col` as a gather of pixels with a
+    compile-time index table), `pad_rows`, `transpose_channels` and
+    `concat_rows` (a concatenation not written in place) move 16 bytes per
+    thread;
     `elementwise_rows` (on the first op of an elementwise group: per-channel
     scales and biases, residual adds and activations over rows of 16-byte
     chunks) maps 16 bytes per thread, and so does `concat_rows` when the

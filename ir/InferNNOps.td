@@ -54,6 +54,33 @@ def Infer_ConvOp : Infer_Op<"conv", [Pure]> {
   }];
 }
 
+def Infer_Im2ColOp : Infer_Op<"im2col", [Pure]> {
+  let summary = "the row matrix of a 2-D convolution as a matrix product";
+  let description = [{
+    From an NHWC image `N x H x W x C`, the `N*Ho*Wo x (kh*kw*C)` matrix
+    whose row (n, y, x) holds, for each tap (r, s) of the `kernel` and
+    channel c, `input[n, y*sh + r*dh - top, x*sw + s*dw - left, c]`, or 0
+    where that falls in the padding. `pads` is [top, left, bottom, right].
+    infer-conv-to-gemm writes it before the product with the weight; the
+    CUDA GEMM template reads it through TMA's im2col mode without writing
+    it (an implicit GEMM) where it can, else one kernel writes it.
+
+    ```mlir
+    %rows = infer.im2col %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1]
+              dilations [1, 1] : tensor<1x56x56x64xf16> -> tensor<3136x576xf16>
+    ```
+  }];
+  let arguments = (ins Infer_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations);
+  let results = (outs Infer_Tensor:$output);
+  let assemblyFormat = [{
+    $input `kernel` $kernel `strides` $strides `pads` $pads
+    `dilations` $dilations attr-dict `:` type($input) `->` type($output)
+  }];
+  let hasVerifier = 1;
+}
+
 def Infer_ConvTransposeOp : Infer_Op<"conv_transpose", [Pure]> {
   let summary = "N-D transposed convolution (ONNX ConvTranspose)";
   let description = [{

@@ -125,23 +125,18 @@ def Infer_GatherOp : Infer_Op<"gather", [Pure]> {
   let summary = "gather slices along one axis (ONNX Gather)";
   let description = [{
     Negative indices count from the end of `axis`; an index out of range is
-    an error at run time. With `fill`, no index wraps: one outside
-    [0, size of `axis`) reads `fill` instead (never an ONNX Gather: the
-    im2col gather of a padded convolution, infer-conv-to-gemm, reads the
-    unpadded image with -1 where the padding was).
+    an error at run time.
 
     ```mlir
     %y = infer.gather %table, %ids axis 0 : (tensor<30522x768xf32>, tensor<1x128xi64>)
                                           -> tensor<1x128x768xf32>
-    %r = infer.gather %image, %taps axis 1 fill 0.0 : (tensor<1x3136x64xf16>, tensor<28224xi32>)
-                                                   -> tensor<1x28224x64xf16>
     ```
   }];
   let arguments = (ins Infer_Tensor:$input, Infer_IndexTensor:$indices,
-                       Infer_I64Attr:$axis, OptionalAttr<F64Attr>:$fill);
+                       Infer_I64Attr:$axis);
   let results = (outs Infer_Tensor:$output);
   let assemblyFormat = [{
-    $input `,` $indices `axis` $axis (`fill` $fill^)? attr-dict `:`
+    $input `,` $indices `axis` $axis attr-dict `:`
     functional-type(operands, results)
   }];
   let hasVerifier = 1;

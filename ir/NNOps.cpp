@@ -67,6 +67,18 @@ LogicalResult ConvOp::verify() {
                            getOutput());
 }
 
+LogicalResult Im2ColOp::verify() {
+  if (failed(verifySameElementTypes(*this, {getInput(), getOutput()},
+                                    {"input", "result"})))
+    return failure();
+  WindowGeometry window{getKernel(), getStrides(), getPads(), getDilations()};
+  FailureOr<Shape> shape = inferIm2ColShape(shapeOf(getInput()), window,
+                                            [&] { return emitOpError(); });
+  if (failed(shape))
+    return failure();
+  return verifyResultShape(*this, *shape, getOutput());
+}
+
 LogicalResult ConvTransposeOp::verify() {
   auto emit = [&] { return emitOpError(); };
   if (failed(verifyAnchorTypes(*this, getInput(), getWeight(), getBias(),

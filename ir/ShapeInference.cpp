@@ -173,6 +173,36 @@ static int64_t windowOutput(int64_t in, int64_t k, int64_t s, int64_t d,
   return out;
 }
 
+FailureOr<Shape> mlir::infer::inferIm2ColShape(ArrayRef<int64_t> input,
+                                               const WindowGeometry &window,
+                                               EmitErrorFn emitError) {
+  if (input.size() != 4) {
+    (void)fail(emitError, "expects an NHWC input of rank 4, got rank ", input.size());
+    return failure();
+  }
+  if (window.kernel.size() != 2) {
+    (void)fail(emitError, "expects 2 kernel sizes, got ", window.kernel.size());
+    return failure();
+  }
+  Shape weight{1, input[3], window.kernel[0], window.kernel[1]};
+  FailureOr<Shape> conv =
+      inferConvShape(toChannelsFirst(input), weight, window.strides, window.pads,
+                     window.dilations, 1, emitError);
+  if (failed(conv))
+    return failure();
+  auto product = [](ArrayRef<int64_t> dims) {
+    int64_t p = 1;
+    for (int64_t d : dims) {
+      if (isDyn(d))
+        return ShapedType::kDynamic;
+      p *= d;
+    }
+    return p;
+  };
+  return Shape{product({input[0], (*conv)[2], (*conv)[3]}),
+               product({window.kernel[0], window.kernel[1], input[3]})};
+}
+
 FailureOr<Shape> mlir::infer::inferConvShape(
     ArrayRef<int64_t> input, ArrayRef<int64_t> weight,
     ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,

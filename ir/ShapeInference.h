@@ -75,6 +75,11 @@ FailureOr<Shape> inferConvShape(ArrayRef<int64_t> input,
                                 ArrayRef<int64_t> dilations, int64_t group,
                                 EmitErrorFn emitError);
 
+/// The result shape of infer.im2col (NHWC input): [N*Ho*Wo, kh*kw*C].
+FailureOr<Shape> inferIm2ColShape(ArrayRef<int64_t> input,
+                                  const WindowGeometry &window,
+                                  EmitErrorFn emitError);
+
 /// The result shape of infer.conv_transpose (NCHW input, CMkk weight).
 FailureOr<Shape> inferConvTransposeShape(
     ArrayRef<int64_t> input, ArrayRef<int64_t> weight,

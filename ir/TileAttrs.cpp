@@ -109,7 +109,7 @@ LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
   if (auto cuda = llvm::dyn_cast<CudaTileAttr>(tile)) {
     bool fits = false;
     switch (cuda.getKernel()) {
-    case CudaKernel::gather_rows: fits = llvm::isa<GatherOp>(op); break;
+    case CudaKernel::gather_rows: fits = llvm::isa<GatherOp, Im2ColOp>(op); break;
     case CudaKernel::pad_rows: fits = llvm::isa<PadOp>(op); break;
     case CudaKernel::transpose_channels: fits = llvm::isa<TransposeOp>(op); break;
     case CudaKernel::row_norm:

@@ -181,16 +181,8 @@ LogicalResult mlir::infer::reference::runGather(GatherOp op, Inputs in,
       *inferGatherShape(x.getShape(), indices.getShape(), axis, nullptr);
   Tensor y(x.getElementType(), shape);
   int64_t ni = indices.size();
-  std::optional<llvm::APFloat> fill = op.getFill();
   for (int64_t j = 0; j < ni; ++j) {
     int64_t k = indices.ints()[j];
-    if (fill && (k < 0 || k >= v.n)) {
-      // Out of range with a fill value: the fill, no wrapping.
-      for (int64_t o = 0; o < v.outer; ++o)
-        for (int64_t i = 0; i < v.inner; ++i)
-          y.setDouble((o * ni + j) * v.inner + i, fill->convertToDouble());
-      continue;
-    }
     if (k < -v.n || k >= v.n) {
       err = "gather index " + std::to_string(k) + " is out of range for axis " +
             "size " + std::to_string(v.n);
@@ -202,6 +194,46 @@ LogicalResult mlir::infer::reference::runGather(GatherOp op, Inputs in,
       for (int64_t i = 0; i < v.inner; ++i)
         copyElement(x, (o * v.n + k) * v.inner + i, y,
                     (o * ni + j) * v.inner + i);
+  }
+  out.push_back(std::move(y));
+  return success();
+}
+
+LogicalResult mlir::infer::reference::runIm2Col(Im2ColOp op, Inputs in,
+                                                Outputs &out, std::string &err) {
+  const Tensor &x = *in[0];
+  ArrayRef<int64_t> s = x.getShape();
+  WindowGeometry window{op.getKernel(), op.getStrides(), op.getPads(),
+                        op.getDilations()};
+  FailureOr<Shape> shape = inferIm2ColShape(s, window, nullptr);
+  if (failed(shape)) {
+    err = "the im2col window does not fit the image";
+    return failure();
+  }
+  int64_t n = s[0], h = s[1], w = s[2], c = s[3];
+  int64_t kh = window.kernel[0], kw = window.kernel[1];
+  int64_t taps = kh * kw, pixels = (*shape)[0] / std::max<int64_t>(n, 1);
+  int64_t wo = pixels == 0 ? 0
+                           : (w + window.pads[1] + window.pads[3] -
+                              window.dilations[1] * (kw - 1) - 1) /
+                                     window.strides[1] +
+                                 1;
+  Tensor y(x.getElementType(), *shape);
+  for (int64_t row = 0; row < (*shape)[0]; ++row) {
+    int64_t img = row / pixels, p = row % pixels;
+    int64_t oy = p / wo, ox = p % wo;
+    for (int64_t t = 0; t < taps; ++t) {
+      int64_t iy = oy * window.strides[0] + (t / kw) * window.dilations[0] - window.pads[0];
+      int64_t ix = ox * window.strides[1] + (t % kw) * window.dilations[1] - window.pads[1];
+      bool inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
+      for (int64_t ch = 0; ch < c; ++ch) {
+        int64_t dst = (row * taps + t) * c + ch;
+        if (inside)
+          copyElement(x, ((img * h + iy) * w + ix) * c + ch, y, dst);
+        else
+          y.setDouble(dst, 0.0);
+      }
+    }
   }
   out.push_back(std::move(y));
   return success();

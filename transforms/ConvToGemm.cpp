@@ -158,33 +158,10 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     if (pointwise) {
       rows = reshape(nhwc, {n * h * w, cp});
     } else {
-      // The gather reads the image itself: a tap in the padding has index
-      // -1, which reads the gather's fill (0), so the padded image is
-      // never written.
-      Value flat = reshape(nhwc, {n, h * w, cp});
-      bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
-      // Row offsets of the image fit in 32 bits (checked above).
-      SmallVector<int32_t> index;
-      index.reserve(ho * wo * kh * kw);
-      for (int64_t oy = 0; oy < ho; ++oy)
-        for (int64_t ox = 0; ox < wo; ++ox)
-          for (int64_t r = 0; r < kh; ++r)
-            for (int64_t s = 0; s < kw; ++s) {
-              int64_t iy = oy * st[0] + r * dil[0] - pads[0];
-              int64_t ix = ox * st[1] + s * dil[1] - pads[1];
-              bool inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-              index.push_back(static_cast<int32_t>(inside ? iy * w + ix : -1));
-            }
-      auto indexType = RankedTensorType::get(
-          {static_cast<int64_t>(index.size())}, rewriter.getI32Type());
-      Value indices = ConstantOp::create(
-          rewriter, loc, DenseElementsAttr::get(indexType, ArrayRef(index)));
-      Value gathered = GatherOp::create(
-          rewriter, loc,
-          typeOf(flat).clone({n, static_cast<int64_t>(index.size()), cp}), flat,
-          indices, /*axis=*/1,
-          padded ? rewriter.getF64FloatAttr(0.0) : FloatAttr());
-      rows = reshape(gathered, {n * ho * wo, k});
+      // The rows read the image itself: taps in the padding read 0, so
+      // the padded image is never written.
+      rows = Im2ColOp::create(rewriter, loc, typeOf(nhwc).clone({n * ho * wo, k}), nhwc,
+                              ArrayRef<int64_t>{kh, kw}, st, pads, dil);
     }
     // The weight as [K, M], K ordered (r, s, channel); folds at compile time.
     Value weight = pad(denseW, {0, 0, 0, 0, 0, cp - c, 0, 0});

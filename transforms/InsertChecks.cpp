@@ -89,9 +89,6 @@ struct CheckGatherIndices : OpRewritePattern<GatherLike> {
       : OpRewritePattern<GatherLike>(ctx), failedFlag(std::move(failedFlag)) {}
   LogicalResult matchAndRewrite(GatherLike op,
                                 PatternRewriter &rewriter) const override {
-    if constexpr (std::is_same_v<GatherLike, GatherOp>)
-      if (op.getFill())
-        return rewriter.notifyMatchFailure(op, "out-of-range indices read the fill");
     int64_t n = op.getInput().getType().getDimSize(op.getAxis());
     if (ShapedType::isDynamic(n))
       return rewriter.notifyMatchFailure(op, "dynamic axis");

@@ -174,14 +174,57 @@ std::optional<GatherRowsSpec> gatherSpec(GatherOp g) {
   spec.count = idx.getNumElements();
   spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
   spec.indexBits = idx.getElementType().getIntOrFloatBitWidth();
-  if (std::optional<llvm::APFloat> fill = g.getFill()) {
-    spec.fillBits = elementBits(et, fill->convertToDouble());
-    if (!spec.fillBits)
-      return std::nullopt;
-  }
   if (!gatherRowsApplies(spec))
     return std::nullopt;
   return spec;
+}
+
+/// The im2col rows as a row gather of the image's pixels ([N, H*W, C])
+/// with a compile-time table of pixel indices, -1 (the fill, 0) for taps
+/// in the padding.
+std::optional<GatherRowsSpec> im2colSpec(Im2ColOp op) {
+  RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  Type et = in.getElementType();
+  if (!in.hasStaticShape() || !out.hasStaticShape() || !et.isIntOrFloat() ||
+      et.getIntOrFloatBitWidth() % 8 != 0 || in.getNumElements() >= (int64_t(1) << 31))
+    return std::nullopt;
+  GatherRowsSpec spec;
+  spec.outer = in.getDimSize(0);
+  spec.rows = in.getDimSize(1) * in.getDimSize(2);
+  spec.inner = in.getDimSize(3);
+  spec.count = out.getDimSize(0) / std::max<int64_t>(spec.outer, 1) *
+               op.getKernel()[0] * op.getKernel()[1];
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
+  spec.indexBits = 32;
+  spec.fillBits = 0;
+  if (spec.outer == 0 || !gatherRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+/// The pixel index (into [H*W]) of every tap of every output pixel of one
+/// image, -1 in the padding, as 32-bit integers.
+std::vector<char> im2colIndexBytes(Im2ColOp op) {
+  ArrayRef<int64_t> s = typeOf(op.getInput()).getShape();
+  int64_t h = s[1], w = s[2], kh = op.getKernel()[0], kw = op.getKernel()[1];
+  ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
+  int64_t wo = (w + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) / st[1] + 1;
+  int64_t ho = (h + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) / st[0] + 1;
+  std::vector<char> bytes;
+  bytes.reserve(ho * wo * kh * kw * 4);
+  for (int64_t oy = 0; oy < ho; ++oy)
+    for (int64_t ox = 0; ox < wo; ++ox)
+      for (int64_t r = 0; r < kh; ++r)
+        for (int64_t t = 0; t < kw; ++t) {
+          int64_t iy = oy * st[0] + r * dil[0] - pads[0];
+          int64_t ix = ox * st[1] + t * dil[1] - pads[1];
+          int32_t v = iy >= 0 && iy < h && ix >= 0 && ix < w
+                          ? static_cast<int32_t>(iy * w + ix)
+                          : -1;
+          const char *p = reinterpret_cast<const char *>(&v);
+          bytes.insert(bytes.end(), p, p + 4);
+        }
+  return bytes;
 }
 
 std::optional<PadRowsSpec> padSpec(PadOp p) {
@@ -643,6 +686,9 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
     if (auto g = llvm::dyn_cast<GatherOp>(op)) {
       if (gatherSpec(g))
         op->setAttr(name, rowTile(ctx, CudaKernel::gather_rows));
+    } else if (auto i = llvm::dyn_cast<Im2ColOp>(op)) {
+      if (im2colSpec(i))
+        op->setAttr(name, rowTile(ctx, CudaKernel::gather_rows));
     } else if (auto p = llvm::dyn_cast<PadOp>(op)) {
       if (padSpec(p))
         op->setAttr(name, rowTile(ctx, CudaKernel::pad_rows));
@@ -797,6 +843,14 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
     Location loc = anchor->getLoc();
     switch (tile.getKernel()) {
     case CudaKernel::gather_rows: {
+      if (auto i = llvm::dyn_cast<Im2ColOp>(anchor)) {
+        std::optional<GatherRowsSpec> spec = im2colSpec(i);
+        if (!spec)
+          break;
+        spec->threads = tile.getThreads();
+        return single({{i.getInput(), {}}, {Value(), im2colIndexBytes(i)}},
+                      addGatherRowsKernel(kernels, *spec, loc, error));
+      }
       auto g = llvm::cast<GatherOp>(anchor);
       std::optional<GatherRowsSpec> spec = gatherSpec(g);
       if (!spec)

@@ -242,7 +242,7 @@ FailureOr<Value> buildNLL(ImportContext &ctx, Value logp, Value target,
   Value w;
   if (weight) {
     FailureOr<Value> g = ctx.finish1(GatherOp::create(
-        ctx.builder(), ctx.loc(), tt.clone(ft), weight, safe, 0, FloatAttr()));
+        ctx.builder(), ctx.loc(), tt.clone(ft), weight, safe, 0));
     if (failed(g))
       return failure();
     w = *g;

@@ -494,7 +494,7 @@ LogicalResult importGather(ImportContext &ctx) {
     return failure();
   return setResult(ctx, ctx.finish1(GatherOp::create(
                             ctx.builder(), ctx.loc(), typeOf(*x).clone(*shape),
-                            *x, *idx, *axis, FloatAttr())));
+                            *x, *idx, *axis)));
 }
 
 LogicalResult importGatherElements(ImportContext &ctx) {

@@ -5,8 +5,7 @@
 // operands, applies the chain and writes the result (concat_map_rows:
 // DenseNet's concatenation, batch norm and ReLU). Left alone: a chain with
 // a division, rows of 3 channels (generic kernels); a concatenation with
-// a second reader keeps its own kernel (its lone reader maps). The im2col gather with a fill
-// stores the fill for taps outside the image.
+// a second reader keeps its own kernel (its lone reader maps).
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
 // RUN: infer-opt %s --infer-fuse --infer-cuda-select-config=arch=sm_90a | FileCheck %s --check-prefix=IR
 // RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
@@ -17,7 +16,6 @@
 // REPORT-DAG: infer_kernel_{{[0-9]+}} elementwise {{.*}} Div_3, Relu_3
 // REPORT-DAG: infer_kernel_{{[0-9]+}} binary.mul {{.*}} Mul_4
 // REPORT-DAG: concat/concat_rows {{.*}} Concat_5
-// REPORT-DAG: gather/gather_rows {{.*}} Gather_6
 // IR-LABEL: func.func @main
 // IR-DAG: infer.binary mul %arg3, %{{[0-9]+}} :
 // IR-DAG: infer.concat %arg1, %arg0 axis 3 {infer.tile = #infer.cuda_tile<concat_rows
@@ -34,9 +32,9 @@
 // PTX: max.f32
 // PTX: cvt.rn.f16.f32
 func.func @main(%a: tensor<2x4x4x64xf16>, %b: tensor<2x4x4x32xf16>, %c: tensor<2x4x4x96xf16>,
-                %d: tensor<2x4x4x3xf16>, %x: tensor<2x16x16xf16>, %i: tensor<18xi32>)
+                %d: tensor<2x4x4x3xf16>)
     -> (tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>,
-        tensor<2x4x4x3xf16>, tensor<2x4x4x96xf16>, tensor<2x18x16xf16>) {
+        tensor<2x4x4x3xf16>, tensor<2x4x4x96xf16>) {
   %s = infer.constant dense<0.5> : tensor<1x1x1x96xf16>
   %t = infer.constant dense<-0.25> : tensor<1x1x1x96xf16>
   %s3 = infer.constant dense<0.5> : tensor<1x1x1x3xf16>
@@ -53,7 +51,6 @@ func.func @main(%a: tensor<2x4x4x64xf16>, %b: tensor<2x4x4x32xf16>, %c: tensor<2
   %m4 = infer.binary mul %d, %s3 : (tensor<2x4x4x3xf16>, tensor<1x1x1x3xf16>) -> tensor<2x4x4x3xf16> loc("Mul_4"("Mul"))
   %x5 = infer.concat %b, %a axis 3 : (tensor<2x4x4x32xf16>, tensor<2x4x4x64xf16>) -> tensor<2x4x4x96xf16> loc("Concat_5"("Concat"))
   %m5 = infer.binary mul %x5, %s : (tensor<2x4x4x96xf16>, tensor<1x1x1x96xf16>) -> tensor<2x4x4x96xf16> loc("Mul_5"("Mul"))
-  %g6 = infer.gather %x, %i axis 1 fill 0.0 : (tensor<2x16x16xf16>, tensor<18xi32>) -> tensor<2x18x16xf16> loc("Gather_6"("Gather"))
-  return %r0, %a2, %e3, %m5, %m4, %x5, %g6 : tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>,
-      tensor<2x4x4x3xf16>, tensor<2x4x4x96xf16>, tensor<2x18x16xf16>
+  return %r0, %a2, %e3, %m5, %m4, %x5 : tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>, tensor<2x4x4x96xf16>,
+      tensor<2x4x4x3xf16>, tensor<2x4x4x96xf16>
 }

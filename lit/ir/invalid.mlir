@@ -1682,3 +1682,31 @@ func.func @case_row_reduce_threads(%x: tensor<2x8x7x7xf32>) -> tensor<2x8x1x1xf3
   %0 = infer.global_pool avg %x {infer.tile = #infer.cuda_tile<row_reduce, threads = 96>} : tensor<2x8x7x7xf32> -> tensor<2x8x1x1xf32>
   return %0 : tensor<2x8x1x1xf32>
 }
+
+// -----
+
+// Tests the im2col input rank check (NHWC).
+func.func @case_im2col_rank(%x: tensor<2x8x8xf16>) {
+  // expected-error @+1 {{expects an NHWC input of rank 4, got rank 3}}
+  %0 = infer.im2col %x kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x8x8xf16> -> tensor<16x72xf16>
+  return
+}
+
+// -----
+
+// Tests the im2col kernel check.
+func.func @case_im2col_kernel(%x: tensor<1x8x8x16xf16>) {
+  // expected-error @+1 {{expects 2 kernel sizes, got 1}}
+  %0 = infer.im2col %x kernel [3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x8x8x16xf16> -> tensor<64x144xf16>
+  return
+}
+
+// -----
+
+// Tests the im2col result check: 2x2 stride 2 on 8x8 gives 4x4 pixels of
+// 4 taps x 16 channels.
+func.func @case_im2col_result(%x: tensor<1x8x8x16xf16>) {
+  // expected-error @+1 {{result shape [64, 64] does not match the inferred shape [16, 64]}}
+  %0 = infer.im2col %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x8x8x16xf16> -> tensor<64x64xf16>
+  return
+}

@@ -21,18 +21,14 @@ func.func @pointwise(%x: tensor<1x16x8x8xf16>) -> tensor<1x32x8x8xf16> {
 }
 
 // A strided, padded 3x3 window on 3 channels: channels padded to 8
-// (3 x 3 x 8 = 72, a multiple of 8) before the transpose, one im2col
-// gather of 4 x 4 pixels x 9 positions from the unpadded image, whose taps
-// in the spatial padding (index -1: the first pixel's top row and left
-// column) read the fill 0, the [72, 16] weight.
+// (3 x 3 x 8 = 72, a multiple of 8) before the transpose, then the
+// im2col rows of 4 x 4 pixels x 9 taps read from the unpadded image (taps
+// in the padding read 0), the [72, 16] weight.
 // CHECK-LABEL: func.func @window
-// CHECK: %[[I:.*]] = infer.constant dense<"0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0000000001000000FFFFFFFF08000000{{.*}}"> : tensor<144xi32>
 // CHECK: %[[C:.*]] = infer.pad constant %arg0 pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<2x3x8x8xf16> -> tensor<2x8x8x8xf16>
 // CHECK: %[[T:.*]] = infer.transpose %[[C]] perm [0, 2, 3, 1]
 // CHECK-NOT: infer.pad
-// CHECK: %[[F:.*]] = infer.reshape %[[T]] : tensor<2x8x8x8xf16> -> tensor<2x64x8xf16>
-// CHECK: %[[G:.*]] = infer.gather %[[F]], %[[I]] axis 1 fill 0.000000e+00 : (tensor<2x64x8xf16>, tensor<144xi32>) -> tensor<2x144x8xf16>
-// CHECK: %[[R:.*]] = infer.reshape %[[G]] : tensor<2x144x8xf16> -> tensor<32x72xf16>
+// CHECK: %[[R:.*]] = infer.im2col %[[T]] kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x8x8x8xf16> -> tensor<32x72xf16>
 // CHECK: infer.pad constant %{{.*}} pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<16x3x3x3xf16> -> tensor<16x8x3x3xf16>
 // CHECK: infer.matmul %[[R]], %{{.*}} : (tensor<32x72xf16>, tensor<72x16xf16>) -> tensor<32x16xf16>
 // CHECK: infer.transpose %{{.*}} perm [0, 3, 1, 2] : tensor<2x4x4x16xf16> -> tensor<2x16x4x4xf16>
@@ -85,7 +81,7 @@ func.func @weight_input(%x: tensor<1x16x8x8xf16>, %w: tensor<32x16x1x1xf16>) -> 
 // of 8) is a GEMM with a block-diagonal weight: zeros where an output
 // channel's group does not read.
 // CHECK-LABEL: func.func @block_diagonal
-// CHECK: infer.gather
+// CHECK: infer.im2col
 // CHECK: infer.matmul %{{.*}}, %{{.*}} : (tensor<128x144xf16>, tensor<144x16xf16>)
 // CHECK-NOT: infer.conv
 func.func @block_diagonal(%x: tensor<2x16x8x8xf16>) -> tensor<2x16x8x8xf16> {

@@ -235,33 +235,75 @@ struct LowerGather : OpConversionPattern<GatherOp> {
           coords.push_back(normalizeIndex(b, l, a[0], ds[axis]));
           for (int64_t i = axis + 1; i < static_cast<int64_t>(ds.size()); ++i)
             coords.push_back(linalg::IndexOp::create(b, l, i - 1 + ni));
-          Value x = tensor::ExtractOp::create(b, l, data, coords);
-          if (std::optional<llvm::APFloat> fill = op.getFill()) {
-            // Indices outside [0, n) read the fill (the clamped read above
-            // stays in bounds).
-            Value k = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
-            Value inside = arith::AndIOp::create(
-                b, l,
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, k,
-                                      arith::ConstantIndexOp::create(b, l, 0)),
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, k,
-                                      arith::ConstantIndexOp::create(b, l, ds[axis])));
-            Type et = type.getElementType();
-            TypedAttr value;
-            if (auto ft = llvm::dyn_cast<FloatType>(et)) {
-              llvm::APFloat f = *fill;
-              bool lost = false;
-              f.convert(ft.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
-              value = b.getFloatAttr(et, f);
-            } else {
-              value = b.getIntegerAttr(et, static_cast<int64_t>(fill->convertToDouble()));
-            }
-            x = arith::SelectOp::create(b, l, inside, x,
-                                        arith::ConstantOp::create(b, l, value));
-          }
-          linalg::YieldOp::create(b, l, ValueRange{x});
+          linalg::YieldOp::create(b, l,
+                                  ValueRange{tensor::ExtractOp::create(b, l, data, coords)});
         });
     rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// Row (n, y, x), column (r, s, c) of the im2col matrix reads
+/// input[n, y*sh + r*dh - top, x*sw + s*dw - left, c], 0 in the padding
+/// (the read itself is clamped into the image).
+struct LowerIm2Col : OpConversionPattern<Im2ColOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(Im2ColOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = resultType(op.getOutput());
+    Value data = adaptor.getInput();
+    ArrayRef<int64_t> ds = shapeOf(data);
+    if (!type.hasStaticShape() || ShapedType::isDynamicShape(ds))
+      return rewriter.notifyMatchFailure(op, "dynamic shape");
+    int64_t h = ds[1], w = ds[2], c = ds[3];
+    int64_t kw = op.getKernel()[1];
+    ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
+    int64_t wo = (w + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) / st[1] + 1;
+    int64_t ho = (h + pads[0] + pads[2] - dil[0] * (op.getKernel()[0] - 1) - 1) / st[0] + 1;
+    Value r = buildElementwise(
+        rewriter, loc, type, {},
+        [&](OpBuilder &b, Location l, ValueRange) -> Value {
+          auto cst = [&](int64_t v) -> Value {
+            return arith::ConstantIndexOp::create(b, l, v);
+          };
+          auto div = [&](Value x, int64_t v) -> Value {
+            return arith::DivUIOp::create(b, l, x, cst(v));
+          };
+          auto rem = [&](Value x, int64_t v) -> Value {
+            return arith::RemUIOp::create(b, l, x, cst(v));
+          };
+          Value row = linalg::IndexOp::create(b, l, 0);
+          Value col = linalg::IndexOp::create(b, l, 1);
+          Value n = div(row, ho * wo), oy = rem(div(row, wo), ho), ox = rem(row, wo);
+          Value ch = rem(col, c), tap = div(col, c);
+          Value tr = div(tap, kw), ts = rem(tap, kw);
+          auto coord = [&](Value o, Value t, int64_t stride, int64_t d, int64_t pad) {
+            Value v = arith::AddIOp::create(
+                b, l, arith::MulIOp::create(b, l, o, cst(stride)),
+                arith::MulIOp::create(b, l, t, cst(d)));
+            return arith::SubIOp::create(b, l, v, cst(pad)).getResult();
+          };
+          Value iy = coord(oy, tr, st[0], dil[0], pads[0]);
+          Value ix = coord(ox, ts, st[1], dil[1], pads[1]);
+          auto within = [&](Value v, int64_t size) -> Value {
+            return arith::AndIOp::create(
+                b, l, arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, v, cst(0)),
+                arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, v, cst(size)));
+          };
+          Value inside = arith::AndIOp::create(b, l, within(iy, h), within(ix, w));
+          auto clamp = [&](Value v, int64_t size) -> Value {
+            return arith::MinSIOp::create(b, l, arith::MaxSIOp::create(b, l, v, cst(0)),
+                                          cst(size - 1));
+          };
+          Value x = tensor::ExtractOp::create(
+              b, l, data, ValueRange{n, clamp(iy, h), clamp(ix, w), ch});
+          Type et = type.getElementType();
+          Value zero = arith::ConstantOp::create(b, l, b.getZeroAttr(et));
+          return arith::SelectOp::create(b, l, inside, x, zero);
+        });
+    rewriter.replaceOp(op, r);
     return success();
   }
 };
@@ -568,7 +610,7 @@ struct LowerCheck : OpConversionPattern<CheckOp> {
 void mlir::infer::populateLowerDataMovementPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<LowerConstant, LowerReshape, LowerTranspose, LowerConcat,
-               LowerSplit, LowerSlice, LowerGather, LowerGatherElements,
+               LowerSplit, LowerSlice, LowerGather, LowerGatherElements, LowerIm2Col,
                LowerPad, LowerResize, LowerExpand, LowerCheck>(converter,
                                                    patterns.getContext());
 }
