@@ -51,17 +51,22 @@ def Infer_TensorMapAttr : Infer_Attr<"TensorMap", "tensor_map"> {
     after their buffers, one descriptor per map: over argument `arg`
     (element type `dtype`, the artifact's numbering), `dims` and byte
     `strides` innermost first, a `box` tile and a shared-memory `swizzle`
-    mode (0 none, 1: 32, 2: 64, 3: 128 bytes).
+    mode (0 none, 1: 32, 2: 64, 3: 128 bytes). With `im2col` (an NHWC
+    image: dims C, W, H, N) the map is in im2col mode: the pixel box's
+    lower corner (W, H), upper corner (W, H) and traversal strides (W, H),
+    and `box` is (channels per pixel, pixels per column): an implicit-GEMM
+    convolution loads its row tiles straight from the image.
   }];
   let parameters = (ins "uint32_t":$arg, "uint32_t":$dtype,
                         ArrayRefParameter<"uint64_t">:$dims,
                         ArrayRefParameter<"uint64_t">:$strides,
                         ArrayRefParameter<"uint32_t">:$box,
-                        "uint32_t":$swizzle);
+                        "uint32_t":$swizzle,
+                        OptionalArrayRefParameter<"int32_t">:$im2col);
   let assemblyFormat = [{
     `<` `arg` `=` $arg `,` `dtype` `=` $dtype `,` `dims` `=` `[` $dims `]`
     `,` `strides` `=` `[` $strides `]` `,` `box` `=` `[` $box `]` `,`
-    `swizzle` `=` $swizzle `>`
+    `swizzle` `=` $swizzle (`,` `im2col` `=` `[` $im2col^ `]`)? `>`
   }];
 }
 

@@ -104,7 +104,8 @@ ArtifactBytes mlir::infer::writeArtifact(ArtifactPlan &&plan) {
       maps.push_back(::infer::fb::CreateTensorMap(
           fbb, t.arg, static_cast<::infer::fb::DType>(t.dtype),
           fbb.CreateVector(t.dims), fbb.CreateVector(t.strides),
-          fbb.CreateVector(t.box), t.swizzle));
+          fbb.CreateVector(t.box), t.swizzle,
+          t.im2col.empty() ? 0 : fbb.CreateVector(t.im2col)));
     auto mapVec = fbb.CreateVector(maps);
     kernels.push_back(::infer::fb::CreateKernel(
         fbb, fbb.CreateString(k.symbol), fbb.CreateString(k.kind), k.grid,

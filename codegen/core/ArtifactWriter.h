@@ -52,6 +52,9 @@ struct ArtifactTensorMap {
   std::vector<uint64_t> dims, strides;
   std::vector<uint32_t> box;
   uint8_t swizzle = 0;
+  /// Im2col mode: lower corner (W, H), upper corner (W, H), traversal
+  /// strides (W, H); empty for a tiled map.
+  std::vector<int32_t> im2col;
 };
 
 struct ArtifactKernel {

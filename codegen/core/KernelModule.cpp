@@ -211,13 +211,17 @@ void KernelModule::recordSignature(const KernelInfo &info,
   SmallVector<int64_t> sig{info.grid, static_cast<int64_t>(argBytes.size())};
   sig.append(argBytes.begin(), argBytes.end());
   // The tensor maps the code expects (what a GPU runtime checks before
-  // encoding them): argument, dtype, rank, swizzle, box (4 words). None on
+  // encoding them): argument, dtype, rank, swizzle, box (4 words), mode
+  // (0 tiled, 1 im2col), the im2col corners and strides (6 words). None on
   // the CPU, whose loader stops reading after the arguments.
   sig.push_back(info.tensorMaps.size());
   for (const ArtifactTensorMap &t : info.tensorMaps) {
     sig.append({t.arg, t.dtype, static_cast<int64_t>(t.dims.size()), t.swizzle});
     for (size_t d = 0; d < 4; ++d)
       sig.push_back(d < t.box.size() ? t.box[d] : 0);
+    sig.push_back(t.im2col.empty() ? 0 : 1);
+    for (size_t d = 0; d < 6; ++d)
+      sig.push_back(d < t.im2col.size() ? t.im2col[d] : 0);
   }
   NamedAttrList all(
       module->getAttrOfType<DictionaryAttr>(kSignaturesAttr));

@@ -108,7 +108,7 @@ LaunchAttr launchOf(MLIRContext *ctx, const KernelInfo &info,
   SmallVector<TensorMapAttr> maps;
   for (const ArtifactTensorMap &m : info.tensorMaps)
     maps.push_back(TensorMapAttr::get(ctx, m.arg, m.dtype, m.dims, m.strides,
-                                      m.box, m.swizzle));
+                                      m.box, m.swizzle, m.im2col));
   return LaunchAttr::get(ctx, info.symbol, info.kind, args, info.grid,
                          info.grain, info.blockThreads, info.sharedBytes, maps);
 }

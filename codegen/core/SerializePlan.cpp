@@ -189,7 +189,8 @@ LogicalResult Serializer::serializeDispatch(DispatchOp d) {
       kernel.tensorMaps.push_back({m.getArg(), static_cast<uint8_t>(m.getDtype()),
                                    m.getDims().vec(), m.getStrides().vec(),
                                    m.getBox().vec(),
-                                   static_cast<uint8_t>(m.getSwizzle())});
+                                   static_cast<uint8_t>(m.getSwizzle()),
+                                   m.getIm2col().vec()});
     ArtifactLaunch l;
     l.kernel = plan.kernels.size();
     l.grid = launch.getGrid();

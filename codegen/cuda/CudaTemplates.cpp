@@ -461,6 +461,85 @@ SmallVector<Operation *> withoutConstants(Block &block) {
   return ops;
 }
 
+/// Moves `producer` (one result, read only by `use`) into the group of its
+/// reader: into its infer.fused region, or a new one holding both when the
+/// reader is alone. The group's location names the producer's nodes too.
+void pullIntoGroup(Operation *producer, OpOperand &use, StringRef name) {
+  MLIRContext *ctx = producer->getContext();
+  Operation *reader = use.getOwner();
+  auto f = llvm::dyn_cast<FusedOp>(reader);
+  if (!f) {
+    // A lone reader: a group of the two, over the operands of both.
+    OpBuilder b(reader);
+    SmallVector<Value> inputs;
+    for (Value v : producer->getOperands())
+      if (!llvm::is_contained(inputs, v))
+        inputs.push_back(v);
+    for (OpOperand &o : reader->getOpOperands())
+      if (&o != &use && !llvm::is_contained(inputs, o.get()))
+        inputs.push_back(o.get());
+    std::string pattern = (name + "+" + reader->getName().stripDialect()).str();
+    auto fused = FusedOp::create(b, FusedLoc::get(ctx, {producer->getLoc(), reader->getLoc()}),
+                                 pattern, reader->getResultTypes(), inputs);
+    Block &body = fused.getBody().front();
+    IRMapping map;
+    for (auto [v, arg] : llvm::zip(inputs, body.getArguments()))
+      map.map(v, arg);
+    OpBuilder inner = OpBuilder::atBlockEnd(&body);
+    inner.clone(*producer, map);
+    Operation *r = inner.clone(*reader, map);
+    YieldOp::create(inner, reader->getLoc(), r->getResults());
+    reader->replaceAllUsesWith(fused.getResults());
+    reader->erase();
+    producer->erase();
+    return;
+  }
+  Block &body = f.getBody().front();
+  unsigned idx = use.getOperandNumber();
+  BlockArgument arg = body.getArgument(idx);
+  OpBuilder b = OpBuilder::atBlockBegin(&body);
+  IRMapping mapping;
+  for (Value v : producer->getOperands()) {
+    f->insertOperands(f->getNumOperands(), ValueRange{v});
+    mapping.map(v, body.addArgument(v.getType(), producer->getLoc()));
+  }
+  Operation *inner = b.clone(*producer, mapping);
+  arg.replaceAllUsesWith(inner->getResult(0));
+  body.eraseArgument(idx);
+  f->eraseOperand(idx);
+  f->setLoc(FusedLoc::get(ctx, {producer->getLoc(), f.getLoc()}));
+  f.setPattern((name + "+" + f.getPattern()).str());
+  producer->erase();
+}
+
+/// The geometry of an im2col read through TMA (the template checks what
+/// TMA allows).
+std::optional<GemmIm2col> im2colGeometry(Im2ColOp op) {
+  RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  if (!in.hasStaticShape() || !out.hasStaticShape())
+    return std::nullopt;
+  GemmIm2col g;
+  g.n = in.getDimSize(0);
+  g.h = in.getDimSize(1);
+  g.w = in.getDimSize(2);
+  g.c = in.getDimSize(3);
+  g.kh = op.getKernel()[0];
+  g.kw = op.getKernel()[1];
+  g.strideH = op.getStrides()[0];
+  g.strideW = op.getStrides()[1];
+  g.dilH = op.getDilations()[0];
+  g.dilW = op.getDilations()[1];
+  g.padTop = op.getPads()[0];
+  g.padLeft = op.getPads()[1];
+  g.padBottom = op.getPads()[2];
+  g.padRight = op.getPads()[3];
+  g.wo = (g.w + g.padLeft + g.padRight - g.dilW * (g.kw - 1) - 1) / g.strideW + 1;
+  g.ho = (g.h + g.padTop + g.padBottom - g.dilH * (g.kh - 1) - 1) / g.strideH + 1;
+  if (g.n < 1 || g.ho < 1 || g.wo < 1 || out.getDimSize(0) != g.n * g.ho * g.wo)
+    return std::nullopt;
+  return g;
+}
+
 /// A concatenation read only by an elementwise group whose chain the row
 /// map applies moves into that group: one kernel reads the operands and
 /// writes the mapped result (DenseNet: each concatenation and the batch
@@ -502,20 +581,7 @@ void absorbConcatsIntoMaps(func::FuncOp fn) {
     cs->map = map;
     if (!concatRowsApplies(*cs))
       continue;
-    unsigned idx = use.getOperandNumber();
-    OpBuilder b = OpBuilder::atBlockBegin(&body);
-    IRMapping mapping;
-    for (Value v : c.getInputs()) {
-      f->insertOperands(f->getNumOperands(), ValueRange{v});
-      mapping.map(v, body.addArgument(v.getType(), c.getLoc()));
-    }
-    Operation *inner = b.clone(*c, mapping);
-    arg.replaceAllUsesWith(inner->getResult(0));
-    body.eraseArgument(idx);
-    f->eraseOperand(idx);
-    f->setLoc(FusedLoc::get(fn.getContext(), {c.getLoc(), f.getLoc()}));
-    f.setPattern(("concat+" + f.getPattern()).str());
-    c.erase();
+    pullIntoGroup(c, use, "concat");
   }
 }
 
@@ -600,6 +666,14 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
     return std::nullopt;
   }
   RankedTensorType at = typeOf(g.a), bt = typeOf(g.b), ct = typeOf(anchor->getResult(0));
+  // Rows of a convolution computed in the same group: the kernel reads
+  // them from the image (implicit GEMM).
+  if (auto i = g.a.getDefiningOp<Im2ColOp>(); i && llvm::isa<FusedOp>(i->getParentOp())) {
+    g.spec.im2col = im2colGeometry(i);
+    if (!g.spec.im2col)
+      return std::nullopt;
+    g.a = i.getInput();
+  }
   if (!at.hasStaticShape() || !bt.hasStaticShape() ||
       at.getElementType() != bt.getElementType() ||
       ct.getElementType() != at.getElementType())
@@ -646,6 +720,47 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
   return why;
 }
 
+/// An im2col read only as the rows of a product the wgmma GEMM takes moves
+/// into the product's group, where the GEMM reads the image through TMA's
+/// im2col mode: the rows are never written (DenseNet's 3x3 convolutions
+/// read 9x their input's bytes through the row matrix otherwise).
+void absorbIm2colsIntoGemms(func::FuncOp fn) {
+  SmallVector<Im2ColOp> ops;
+  fn.walk([&](Im2ColOp i) {
+    if (!i->getParentOfType<FusedOp>())
+      ops.push_back(i);
+  });
+  for (Im2ColOp i : ops) {
+    if (!i.getOutput().hasOneUse())
+      continue;
+    OpOperand &use = *i.getOutput().getUses().begin();
+    Operation *product = use.getOwner();
+    if (auto f = llvm::dyn_cast<FusedOp>(product)) {
+      // The group's product must read the rows as its left operand.
+      BlockArgument arg = f.getBody().front().getArgument(use.getOperandNumber());
+      if (!arg.hasOneUse())
+        continue;
+      product = *arg.getUsers().begin();
+      if (!llvm::isa<MatMulOp, GemmOp>(product) || product->getOperand(0) != arg)
+        continue;
+    } else if (!llvm::isa<MatMulOp, GemmOp>(product) || use.getOperandNumber() != 0) {
+      continue;
+    }
+    // What the GEMM would see with the im2col in its group.
+    std::optional<GemmOperands> g = gemmOperands(product);
+    std::optional<GemmIm2col> geometry = im2colGeometry(i);
+    if (!g || !geometry || !g->spec.bKMajor ||
+        (g->spec.elem.isF32() && !InferDialect::allowsTf32(product)))
+      continue;
+    GemmSpec spec = g->spec;
+    spec.im2col = geometry;
+    spec.bn = 128;
+    if (!gemmSm90Unsupported(spec).empty())
+      continue;
+    pullIntoGroup(i, use, "im2col");
+  }
+}
+
 CudaTileAttr rowTile(MLIRContext *ctx, CudaKernel kernel) {
   return CudaTileAttr::get(ctx, kernel, kDefaultThreads);
 }
@@ -664,6 +779,8 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
   MLIRContext *ctx = fn.getContext();
   StringRef name = InferDialect::getTileAttrName();
   absorbConcatsIntoMaps(fn);
+  if (target.arch == "sm_90a")
+    absorbIm2colsIntoGemms(fn);
   fn.walk([&](Operation *op) {
     // Elementwise groups (and lone elementwise ops) the row map takes: the
     // tile goes on their first op.
@@ -687,7 +804,7 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       if (gatherSpec(g))
         op->setAttr(name, rowTile(ctx, CudaKernel::gather_rows));
     } else if (auto i = llvm::dyn_cast<Im2ColOp>(op)) {
-      if (im2colSpec(i))
+      if (!op->getParentOfType<FusedOp>() && im2colSpec(i))
         op->setAttr(name, rowTile(ctx, CudaKernel::gather_rows));
     } else if (auto p = llvm::dyn_cast<PadOp>(op)) {
       if (padSpec(p))
@@ -757,6 +874,9 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   Value result = group.results.front();
   if (body.empty() || body.back()->getResult(0) != result)
     return Result();
+  // An im2col leading a GEMM's group is read by the GEMM (gemmOperands).
+  if (body.size() > 1 && llvm::isa<Im2ColOp>(body.front()))
+    body.erase(body.begin());
   Operation *anchor = body.front();
   Attribute tileAttr = anchor->getAttr(InferDialect::getTileAttrName());
   if (!tileAttr)

@@ -63,7 +63,9 @@ std::string mlir::infer::gemmCommonUnsupported(const GemmSpec &spec) {
 std::vector<uint64_t> mlir::infer::gemmArgBytes(const GemmSpec &spec) {
   unsigned eb = bytesOf(spec.elem);
   std::vector<uint64_t> argBytes(spec.numArgs, 0);
-  argBytes[0] = uint64_t(spec.m) * spec.k * eb;
+  argBytes[0] = spec.im2col ? uint64_t(spec.im2col->n) * spec.im2col->h *
+                                  spec.im2col->w * spec.im2col->c * eb
+                            : uint64_t(spec.m) * spec.k * eb;
   argBytes[1] = uint64_t(spec.k) * spec.n * eb;
   epilogueArgBytes(spec, argBytes);
   return argBytes;

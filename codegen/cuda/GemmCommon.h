@@ -21,6 +21,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 
+#include <optional>
 #include <string>
 
 namespace mlir::infer {
@@ -42,8 +43,20 @@ struct GemmEpilogueOp {
   }
 };
 
+/// A reads the rows of a 2-D convolution straight from its NHWC image
+/// (infer.im2col read through TMA's im2col mode: an implicit GEMM): M =
+/// n*ho*wo, K = kh*kw*c ordered (tap row, tap column, channel).
+struct GemmIm2col {
+  int64_t n = 0, h = 0, w = 0, c = 0, kh = 1, kw = 1;
+  int64_t strideH = 1, strideW = 1, dilH = 1, dilW = 1;
+  int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  int64_t ho = 0, wo = 0;
+};
+
 struct GemmSpec {
   int64_t m = 0, n = 0, k = 0;
+  /// A is an NHWC image read through im2col (sm_90a only).
+  std::optional<GemmIm2col> im2col;
   /// Element types: A and B f16, bf16 or f32 (the same; f32 runs as TF32
   /// on wgmma only), C f16, bf16 or f32.
   Type elem, out;

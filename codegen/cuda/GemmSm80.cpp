@@ -68,6 +68,8 @@ void loadStage(Ir &ir, const GemmSpec &spec, Value smemStage, Value tid,
 } // namespace
 
 std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
+  if (spec.im2col)
+    return "reading A through im2col needs sm_90a";
   std::string why = gemmCommonUnsupported(spec);
   if (!why.empty())
     return why;

@@ -57,8 +57,9 @@ unsigned tensorMapElementBytes(fb::DType t) {
 }
 
 /// The signature words of one tensor map: argument, dtype, rank, swizzle,
-/// box (4 words, unused ones 0).
-constexpr size_t kTensorMapWords = 8;
+/// box (4 words, unused ones 0), mode (0 tiled, 1 im2col), im2col corners
+/// and strides (6 words).
+constexpr size_t kTensorMapWords = 15;
 
 /// Whether `t` is what the code at `sig` expects and stays inside the buffer
 /// of its argument: a plan cannot make a TMA copy reach outside it.
@@ -68,18 +69,37 @@ bool tensorMapValid(const fb::TensorMap &t, const fb::Kernel &k,
   const auto *strides = t.strides();
   const auto *box = t.box();
   unsigned elem = tensorMapElementBytes(t.dtype());
+  const auto *im2col = t.im2col();
+  bool pixels = im2col != nullptr;
   if (!dims || !strides || !box || elem == 0 || dims->size() < 1 ||
       dims->size() > 4 || strides->size() + 1 != dims->size() ||
-      box->size() != dims->size() || t.arg() >= k.arg_bytes()->size())
+      box->size() != (pixels ? 2 : dims->size()) || t.arg() >= k.arg_bytes()->size())
     return false;
   if (sig[0] != t.arg() || sig[1] != static_cast<uint64_t>(t.dtype()) ||
-      sig[2] != dims->size() || sig[3] != t.swizzle() || t.swizzle() > 3)
+      sig[2] != dims->size() || sig[3] != t.swizzle() || t.swizzle() > 3 ||
+      sig[8] != (pixels ? 1u : 0u))
     return false;
+  if (pixels) {
+    // Im2col: an NHWC image; corners within the 4-D range, traversal
+    // strides 1 to 8, at most 256 channels and 1024 pixels per copy. The
+    // copy reads inside the image only (the rest is filled with zeros).
+    if (dims->size() != 4 || im2col->size() != 6 || box->Get(0) != sig[4] ||
+        box->Get(1) != sig[5] || box->Get(0) < 1 || box->Get(0) > 256 ||
+        box->Get(1) < 1 || box->Get(1) > 1024)
+      return false;
+    for (uint32_t i = 0; i < 6; ++i) {
+      int32_t v = im2col->Get(i);
+      if (static_cast<int64_t>(sig[9 + i]) != v ||
+          (i < 4 ? v < -128 || v > 127 : v < 1 || v > 8))
+        return false;
+    }
+  }
   unsigned __int128 last = elem; // one past the last byte a copy may touch
   for (uint32_t d = 0; d < dims->size(); ++d) {
     uint64_t n = dims->Get(d);
-    if (n < 1 || n > (uint64_t(1) << 32) || box->Get(d) != sig[4 + d] ||
-        box->Get(d) < 1 || box->Get(d) > 256)
+    uint32_t b = pixels ? 1 : box->Get(d);
+    if (n < 1 || n > (uint64_t(1) << 32) || (!pixels && b != sig[4 + d]) || b < 1 ||
+        b > 256)
       return false;
     if (d == 0) {
       last += static_cast<unsigned __int128>(n - 1) * elem;
@@ -336,9 +356,10 @@ infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
           unsigned rank = t->dims()->size();
           unsigned long long dims[4], strides[4];
           unsigned box[4], ones[4] = {1, 1, 1, 1};
+          for (unsigned d = 0; d < t->box()->size(); ++d)
+            box[d] = t->box()->Get(d);
           for (unsigned d = 0; d < rank; ++d) {
             dims[d] = t->dims()->Get(d);
-            box[d] = t->box()->Get(d);
             if (d)
               strides[d - 1] = t->strides()->Get(d - 1);
           }
@@ -347,10 +368,22 @@ infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
                      : t->dtype() == fb::DType::F32  ? CU_TENSOR_MAP_DATA_TYPE_FLOAT32
                                                      : CU_TENSOR_MAP_DATA_TYPE_UINT8;
           CUdeviceptr base = values[t->arg()];
-          if ((r = d->cuTensorMapEncodeTiled(
-                   &map, type, rank, reinterpret_cast<void *>(base), dims, strides,
-                   box, ones, /*interleave=*/0, t->swizzle(),
-                   CU_TENSOR_MAP_L2_PROMOTION_L2_256B, /*oobFill=*/0)) != CUDA_SUCCESS)
+          if (const auto *p = t->im2col()) {
+            // Corners (W, H) low then high; traversal strides C, W, H, N.
+            int lower[2] = {p->Get(0), p->Get(1)}, upper[2] = {p->Get(2), p->Get(3)};
+            unsigned traversal[4] = {1, static_cast<unsigned>(p->Get(4)),
+                                     static_cast<unsigned>(p->Get(5)), 1};
+            r = d->cuTensorMapEncodeIm2col(
+                &map, type, rank, reinterpret_cast<void *>(base), dims, strides, lower,
+                upper, box[0], box[1], traversal, /*interleave=*/0, t->swizzle(),
+                CU_TENSOR_MAP_L2_PROMOTION_L2_256B, /*oobFill=*/0);
+          } else {
+            r = d->cuTensorMapEncodeTiled(
+                &map, type, rank, reinterpret_cast<void *>(base), dims, strides, box,
+                ones, /*interleave=*/0, t->swizzle(), CU_TENSOR_MAP_L2_PROMOTION_L2_256B,
+                /*oobFill=*/0);
+          }
+          if (r != CUDA_SUCCESS)
             return fail(r, "cannot encode the tensor map of argument " +
                                std::to_string(t->arg()) + " of kernel " +
                                k->symbol()->str());

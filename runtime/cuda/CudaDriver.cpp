@@ -59,6 +59,7 @@ bool loadDriver() {
   bind(driver.cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2");
   bind(driver.cuMemcpyDtoDAsync, "cuMemcpyDtoDAsync_v2");
   bind(driver.cuTensorMapEncodeTiled, "cuTensorMapEncodeTiled");
+  bind(driver.cuTensorMapEncodeIm2col, "cuTensorMapEncodeIm2col");
   bind(driver.cuLaunchKernel, "cuLaunchKernel");
   bind(driver.cuStreamCreate, "cuStreamCreate");
   bind(driver.cuStreamDestroy, "cuStreamDestroy_v2");

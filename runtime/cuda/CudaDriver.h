@@ -102,6 +102,11 @@ struct Driver {
                                      const unsigned long long *,
                                      const unsigned long long *, const unsigned *,
                                      const unsigned *, int, int, int, int);
+  CUresult (*cuTensorMapEncodeIm2col)(CUtensorMap *, int, unsigned, void *,
+                                      const unsigned long long *,
+                                      const unsigned long long *, const int *,
+                                      const int *, unsigned, unsigned,
+                                      const unsigned *, int, int, int, int);
   CUresult (*cuEventCreate)(CUevent *, unsigned);
   CUresult (*cuEventDestroy)(CUevent);
   CUresult (*cuEventRecord)(CUevent, CUstream);

@@ -1,0 +1,30 @@
+// A convolution lowered to a GEMM reads its rows straight from the NHWC
+// image on sm_90a: the im2col moves into the product's group and the
+// kernel loads each 128-pixel x 64-channel A tile with TMA's im2col mode
+// (the tap offsets in the copy, taps in the padding and pixels past the
+// last image read 0); its tensor map is an im2col map over the image.
+// Left alone: an image whose channels are not a multiple of 64 halves
+// (3 -> 8 padded channels: the row gather writes the rows) and sm_80
+// (no TMA). Split-K slices of the reduction (few output tiles here) read
+// their taps the same way.
+// RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
+// RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
+// RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
+// RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
+// RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
+// REPORT-DAG: im2col+matmul/gemm_sm90_splitk {{.*}} Conv_0
+// REPORT-DAG: im2col/gather_rows {{.*}} Conv_1
+// MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [128, 14, 14, 2], strides = [256, 3584, 50176], box = [64, 128], swizzle = 3, im2col = [-1, -1, -1, -1, 2, 2]>
+// PTX: cp.async.bulk.tensor.4d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes
+// SM80-NOT: im2col+matmul
+// SM80: im2col/gather_rows {{.*}} Conv_0
+func.func @main(%x: tensor<2x14x14x128xf16>, %y: tensor<2x14x14x8xf16>)
+    -> (tensor<98x64xf16>, tensor<392x16xf16>) {
+  %w = infer.constant dense<0.5> : tensor<1152x64xf16>
+  %r = infer.im2col %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x128xf16> -> tensor<98x1152xf16> loc("Conv_0"("Conv"))
+  %p = infer.matmul %r, %w : (tensor<98x1152xf16>, tensor<1152x64xf16>) -> tensor<98x64xf16> loc("Conv_0"("Conv"))
+  %v = infer.constant dense<0.5> : tensor<72x16xf16>
+  %s = infer.im2col %y kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x8xf16> -> tensor<392x72xf16> loc("Conv_1"("Conv"))
+  %q = infer.matmul %s, %v : (tensor<392x72xf16>, tensor<72x16xf16>) -> tensor<392x16xf16> loc("Conv_1"("Conv"))
+  return %p, %q : tensor<98x64xf16>, tensor<392x16xf16>
+}
