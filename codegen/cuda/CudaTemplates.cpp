@@ -900,6 +900,7 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
       return failure();
     }
     spec->threads = cudaTile.getThreads();
+    spec->pixels = depthwisePixelsPerThread(*spec);
     if (std::string why = depthwiseUnsupported(*spec); !why.empty()) {
       error = describe(cudaTile, anchor, why);
       return failure();

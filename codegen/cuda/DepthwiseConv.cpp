@@ -43,7 +43,17 @@ std::string mlir::infer::depthwiseUnsupported(const DepthwiseSpec &spec) {
     return "tensors of 2^31 elements or more";
   if (spec.threads < 32 || spec.threads > 1024 || spec.threads % 32 != 0)
     return "a block of 32 to 1024 threads, in warps";
+  if (spec.pixels < 1 || spec.pixels > 8)
+    return "1 to 8 pixels per thread";
   return "";
+}
+
+int64_t mlir::infer::depthwisePixelsPerThread(const DepthwiseSpec &spec) {
+  int64_t runs = spec.c / runWidth(spec);
+  for (int64_t p : {4, 2})
+    if (spec.n * spec.ho * ceilDiv(spec.wo, p) * runs >= 65536)
+      return p;
+  return 1;
 }
 
 FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
@@ -57,7 +67,10 @@ FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
   const GemmSpec &out = spec.out;
   unsigned eb = bytesOf(out.elem);
   int64_t width = runWidth(spec), runs = spec.c / width;
-  int64_t total = spec.n * spec.ho * spec.wo * runs;
+  int64_t pixels = spec.pixels, quads = ceilDiv(spec.wo, pixels);
+  int64_t total = spec.n * spec.ho * quads * runs;
+  // Input columns the windows of one thread's pixels cover.
+  int64_t span = (pixels - 1) * spec.strideW + (spec.kw - 1) * spec.dilW + 1;
   KernelInfo info;
   info.kind = "depthwise_nhwc";
   info.grid = ceilDiv(total, spec.threads);
@@ -73,55 +86,76 @@ FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
     auto ft = VectorType::get({width}, ir.f32);
     ir.forThreadsBelow(total, spec.threads, [&](Value t64) {
       Value t = LLVM::TruncOp::create(b, loc, ir.i32, t64);
-      // t = ((img * ho + oy) * wo + ox) * runs + run
+      // t = ((img * ho + oy) * quads + q) * runs + run; pixels q*P ...
       Value run = ir.urem(t, ir.c32(runs));
-      Value pixel = ir.udiv(t, ir.c32(runs));
-      Value ox = ir.urem(pixel, ir.c32(spec.wo));
-      Value rest = ir.udiv(pixel, ir.c32(spec.wo));
+      Value cell = ir.udiv(t, ir.c32(runs));
+      Value q = ir.urem(cell, ir.c32(quads));
+      Value rest = ir.udiv(cell, ir.c32(quads));
       Value oy = ir.urem(rest, ir.c32(spec.ho));
       Value img = ir.udiv(rest, ir.c32(spec.ho));
+      Value ox0 = ir.mul(q, ir.c32(pixels));
       Value channel = ir.mul(run, ir.c32(width));
-      // Signed top-left corner of the window.
+      // Signed top-left corner of the first pixel's window.
       Value y0 = LLVM::SubOp::create(b, loc, ir.mul(oy, ir.c32(spec.strideH)),
                                      ir.c32(spec.padTop));
-      Value x0 = LLVM::SubOp::create(b, loc, ir.mul(ox, ir.c32(spec.strideW)),
+      Value x0 = LLVM::SubOp::create(b, loc, ir.mul(ox0, ir.c32(spec.strideW)),
                                      ir.c32(spec.padLeft));
       Value imgBase = ir.mul(img, ir.c32(spec.h * spec.w));
-      Value acc = LLVM::ConstantOp::create(
+      Value zero = LLVM::ConstantOp::create(
           b, loc, ft, DenseElementsAttr::get(ft, b.getF32FloatAttr(0.0f).getValue()));
+      SmallVector<Value> acc(pixels, zero);
       for (int64_t r = 0; r < spec.kh; ++r) {
         Value iy = ir.add(y0, ir.c32(r * spec.dilH));
         // 0 <= iy < h as one unsigned compare.
         Value rowInside = ir.cmp(LLVM::ICmpPredicate::ult, iy, ir.c32(spec.h));
-        for (int64_t s = 0; s < spec.kw; ++s) {
-          Value ix = ir.add(x0, ir.c32(s * spec.dilW));
+        Value rowBase = ir.add(imgBase, ir.mul(iy, ir.c32(spec.w)));
+        // The row's input columns, 0 outside the image.
+        SmallVector<Value> cols;
+        for (int64_t j = 0; j < span; ++j) {
+          Value ix = ir.add(x0, ir.c32(j));
           Value inside = ir.band(
               rowInside, ir.cmp(LLVM::ICmpPredicate::ult, ix, ir.c32(spec.w)));
-          auto tap = scf::IfOp::create(b, loc, TypeRange{ft}, inside, true);
-          {
-            OpBuilder::InsertionGuard g(b);
-            b.setInsertionPointToStart(tap.thenBlock());
-            Value at = ir.add(ir.mul(ir.add(ir.add(imgBase, ir.mul(iy, ir.c32(spec.w))), ix),
-                                     ir.c32(spec.c)),
-                              channel);
-            Value xp = ir.offset(args[0], ir.mul(ir.zext64(at), ir.c64(eb)));
-            Value wp = ir.offset(
-                args[1], ir.mul(ir.zext64(ir.add(ir.c32((r * spec.kw + s) * spec.c),
-                                                 channel)),
-                                ir.c64(eb)));
-            Value xv = LLVM::FPExtOp::create(
-                b, loc, ft, LLVM::LoadOp::create(b, loc, vt, xp, width * eb));
-            Value wv = LLVM::FPExtOp::create(
-                b, loc, ft, LLVM::LoadOp::create(b, loc, vt, wp, width * eb));
-            scf::YieldOp::create(b, loc, LLVM::FMAOp::create(b, loc, xv, wv, acc).getResult());
-            b.setInsertionPointToStart(tap.elseBlock());
-            scf::YieldOp::create(b, loc, acc);
-          }
-          acc = tap.getResult(0);
+          auto col = scf::IfOp::create(b, loc, TypeRange{ft}, inside, true);
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(col.thenBlock());
+          Value at = ir.add(ir.mul(ir.add(rowBase, ix), ir.c32(spec.c)), channel);
+          Value xp = ir.offset(args[0], ir.mul(ir.zext64(at), ir.c64(eb)));
+          scf::YieldOp::create(
+              b, loc,
+              LLVM::FPExtOp::create(b, loc, ft,
+                                    LLVM::LoadOp::create(b, loc, vt, xp, width * eb))
+                  .getResult());
+          b.setInsertionPointToStart(col.elseBlock());
+          scf::YieldOp::create(b, loc, zero);
+          cols.push_back(col.getResult(0));
+        }
+        for (int64_t s = 0; s < spec.kw; ++s) {
+          Value wp = ir.offset(
+              args[1], ir.mul(ir.zext64(ir.add(ir.c32((r * spec.kw + s) * spec.c), channel)),
+                              ir.c64(eb)));
+          Value wv = LLVM::FPExtOp::create(
+              b, loc, ft, LLVM::LoadOp::create(b, loc, vt, wp, width * eb));
+          for (int64_t p = 0; p < pixels; ++p)
+            acc[p] = LLVM::FMAOp::create(b, loc, cols[p * spec.strideW + s * spec.dilW],
+                                         wv, acc[p]);
         }
       }
-      Value row = ir.add(ir.mul(ir.add(ir.mul(img, ir.c32(spec.ho)), oy), ir.c32(spec.wo)), ox);
-      storeGemmVector(ir, out, args, acc, row, channel);
+      Value rowOut = ir.mul(ir.add(ir.mul(img, ir.c32(spec.ho)), oy), ir.c32(spec.wo));
+      for (int64_t p = 0; p < pixels; ++p) {
+        Value ox = ir.add(ox0, ir.c32(p));
+        auto store = [&] {
+          storeGemmVector(ir, out, args, acc[p], ir.add(rowOut, ox), channel);
+        };
+        if (spec.wo % pixels == 0) {
+          store();
+          continue;
+        }
+        auto guard = scf::IfOp::create(
+            b, loc, ir.cmp(LLVM::ICmpPredicate::ult, ox, ir.c32(spec.wo)), false);
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(guard.thenBlock());
+        store();
+      }
     });
     return success();
   };

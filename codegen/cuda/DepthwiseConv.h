@@ -22,14 +22,22 @@ struct DepthwiseSpec {
           dilH = 1, dilW = 1;
   GemmSpec out;
   int64_t threads = 256;
+  /// Output pixels of one row a thread computes (1 to 8): the input
+  /// columns their windows share are loaded once.
+  int64_t pixels = 1;
 };
+
+/// Pixels per thread: 4 where the GPU still gets 64K threads or more (an
+/// H100 / H200 holds 270K resident), else 2 or 1.
+int64_t depthwisePixelsPerThread(const DepthwiseSpec &spec);
 
 /// "" when the kernel applies, else why not.
 std::string depthwiseUnsupported(const DepthwiseSpec &spec);
 
-/// One thread per output pixel and 16-byte run of channels: the window's
-/// input and weight runs in vector loads (out-of-image taps skipped), f32
-/// accumulation, the epilogue and one vector store.
+/// One thread per `pixels` output pixels of a row and 16-byte run of
+/// channels: each input column of their windows and each weight run in one
+/// vector load (out-of-image taps skipped), f32 accumulation, the epilogue
+/// and one vector store per pixel.
 FailureOr<KernelInfo> addDepthwiseKernel(KernelModule &kernels,
                                          const DepthwiseSpec &spec, Location loc,
                                          std::string &error);
