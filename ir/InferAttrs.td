@@ -41,7 +41,8 @@ def Infer_CudaKernel : I32EnumAttr<"CudaKernel",
   I32EnumAttrCase<"gather_rows", 0>, I32EnumAttrCase<"pad_rows", 1>,
   I32EnumAttrCase<"transpose_channels", 2>, I32EnumAttrCase<"row_norm", 3>,
   I32EnumAttrCase<"row_reduce", 4>, I32EnumAttrCase<"depthwise", 5>,
-  I32EnumAttrCase<"concat_rows", 6>, I32EnumAttrCase<"elementwise_rows", 7>
+  I32EnumAttrCase<"concat_rows", 6>, I32EnumAttrCase<"elementwise_rows", 7>,
+  I32EnumAttrCase<"view_copy", 8>
 ]> {
   let cppNamespace = "::mlir::infer";
   let genSpecializedAttr = 0;
@@ -112,7 +113,9 @@ def Infer_CudaTileAttr : Infer_Attr<"CudaTile", "cuda_tile"> {
     scales and biases, residual adds and activations over rows of 16-byte
     chunks) maps 16 bytes per thread, and so does `concat_rows` when the
     concatenation leads such a group (DenseNet's concatenation, batch norm
-    and ReLU); `row_norm` (softmax, layer norm) runs a warp per row;
+    and ReLU); `view_copy` (on the first op of a chain of slices, reshapes
+    and transposes: the chain as one strided view of its operand) copies up
+    to 16 bytes per thread; `row_norm` (softmax, layer norm) runs a warp per row;
     `row_reduce` (global average and max pooling, and mean, max and sum
     over consecutive axes) a warp per row when the reduced axes are the
     innermost, else a block per run of channels after them (NHWC pooling);

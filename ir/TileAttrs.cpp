@@ -119,6 +119,9 @@ LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
     case CudaKernel::depthwise: fits = llvm::isa<ConvOp>(op); break;
     case CudaKernel::concat_rows: fits = llvm::isa<ConcatOp>(op); break;
     case CudaKernel::elementwise_rows: fits = llvm::isa<UnaryOp, BinaryOp>(op); break;
+    case CudaKernel::view_copy:
+      fits = llvm::isa<TransposeOp, ReshapeOp, SliceOp>(op);
+      break;
     }
     if (!fits)
       return op->emitOpError() << "cannot take the tile " << tile;

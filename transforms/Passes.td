@@ -140,6 +140,11 @@ def InferSimplifyLayout : Pass<"infer-simplify-layout"> {
     transpose that only moves unit dimensions into a reshape (which costs
     nothing: it shares its operand's buffer), and a split into one slice
     per piece (slices are views a consumer kernel can read in place).
+    Multiplications and divisions by a scalar constant move below
+    transposes, reshapes and matrix products, and reshapes that only add
+    or drop unit dimensions move above matrix products and their bias, so
+    that both land in a product's epilogue (attention's query scaling,
+    the residual add after an exported attention's output projection).
   }];
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }

@@ -181,8 +181,13 @@ FailureOr<StridedView> mlir::infer::traceView(Value v, Value &base) {
   base = cur;
   if (!llvm::cast<RankedTensorType>(cur.getType()).hasStaticShape())
     return failure();
-  StridedView view = StridedView::contiguous(shapeOf(cur));
-  for (Operation *op : llvm::reverse(chain)) {
+  std::reverse(chain.begin(), chain.end());
+  return viewThrough(StridedView::contiguous(shapeOf(cur)), chain);
+}
+
+FailureOr<StridedView> mlir::infer::viewThrough(StridedView view,
+                                                ArrayRef<Operation *> chain) {
+  for (Operation *op : chain) {
     if (auto t = llvm::dyn_cast<TransposeOp>(op)) {
       view = view.transposed(t.getPerm());
     } else if (auto s = llvm::dyn_cast<SliceOp>(op)) {

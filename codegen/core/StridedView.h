@@ -64,6 +64,10 @@ struct StridedView {
 /// row-major buffer. Fails when a step cannot be expressed with strides.
 FailureOr<StridedView> traceView(Value v, Value &base);
 
+/// `view` after the layout ops `chain` (transposes, reshapes and slices,
+/// each reading the previous one's result). Fails as traceView does.
+FailureOr<StridedView> viewThrough(StridedView view, ArrayRef<Operation *> chain);
+
 /// `to` is `from` after transposes and reshapes: returns the view of
 /// `to`'s row-major buffer through which writing `from` fills `to`.
 FailureOr<StridedView> inverseView(Value from, Value to);

@@ -35,6 +35,11 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // epilogue.
   if (llvm::isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp, GlobalPoolOp>(anchor))
     return false;
+  // A batched product of two computed operands (attention's scores) runs
+  // as a generic kernel, which takes any elementwise epilogue.
+  if (auto mm = llvm::dyn_cast<MatMulOp>(anchor);
+      mm && llvm::cast<RankedTensorType>(mm.getRhs().getType()).getRank() != 2)
+    return true;
   // A 16-bit product runs on tensor cores, whose epilogue applies a bias or
   // residual add, ReLU, Clip, GELU, SiLU and sigmoid; anything else stays a kernel of its
   // own rather than pull the product onto CUDA cores.

@@ -23,6 +23,9 @@
 #include "codegen/cuda/RowNorm.h"
 #include "codegen/cuda/RowReduce.h"
 #include "codegen/cuda/TransposeChannels.h"
+#include "codegen/cuda/ViewCopy.h"
+
+#include "codegen/core/StridedView.h"
 
 #include "ir/ConstantView.h"
 #include "ir/InferOps.h"
@@ -585,6 +588,69 @@ void absorbConcatsIntoMaps(func::FuncOp fn) {
   }
 }
 
+bool isViewOp(Operation *op) { return llvm::isa<TransposeOp, ReshapeOp, SliceOp>(op); }
+
+/// The copy a chain of view ops (`chain`, first applied first) makes of
+/// its first operand.
+std::optional<ViewCopySpec> viewCopySpec(ArrayRef<Operation *> chain) {
+  if (chain.empty() || !llvm::all_of(chain, isViewOp))
+    return std::nullopt;
+  RankedTensorType in = typeOf(chain.front()->getOperand(0));
+  Type et = in.getElementType();
+  if (!in.hasStaticShape() || !et.isIntOrFloat() || et.getIntOrFloatBitWidth() % 8 != 0 ||
+      !typeOf(chain.back()->getResult(0)).hasStaticShape())
+    return std::nullopt;
+  FailureOr<StridedView> view =
+      viewThrough(StridedView::contiguous(in.getShape()), chain);
+  if (failed(view))
+    return std::nullopt;
+  ViewCopySpec spec;
+  spec.offset = view->offset;
+  spec.sizes = view->sizes;
+  spec.strides = view->strides;
+  spec.sourceElements = in.getNumElements();
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
+  if (!viewCopyApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+/// Each transpose (other than the NCHW <-> NHWC ones, which have their own
+/// template) takes the single-use slices, reshapes and transposes before
+/// it into one group the view copy runs in one kernel: attention's head
+/// split (slice q, k or v, split the heads, move them first) is one copy
+/// instead of two.
+void absorbViewChains(func::FuncOp fn) {
+  SmallVector<TransposeOp> transposes;
+  fn.walk([&](TransposeOp t) {
+    if (!t->getParentOfType<FusedOp>() && !transposeSpec(t))
+      transposes.push_back(t);
+  });
+  for (TransposeOp t : transposes) {
+    SmallVector<Operation *> chain{t};
+    Value cur = t.getInput();
+    while (Operation *def = cur.getDefiningOp()) {
+      if (!isViewOp(def) || def->getParentOfType<FusedOp>() || !cur.hasOneUse())
+        break;
+      chain.push_back(def);
+      cur = def->getOperand(0);
+    }
+    std::reverse(chain.begin(), chain.end());
+    if (chain.size() < 2 || !viewCopySpec(chain))
+      continue;
+    // Pull the producers in, the transpose's first.
+    Operation *reader = t;
+    for (size_t i = chain.size() - 1; i > 0; --i) {
+      Operation *producer = chain[i - 1];
+      OpOperand &use = *producer->getResult(0).getUses().begin();
+      StringRef name = producer->getName().stripDialect();
+      pullIntoGroup(producer, use, name);
+      reader = use.getOwner();
+      (void)reader;
+    }
+  }
+}
+
 /// A channels-last depthwise 2-D convolution of 16-bit floats with a
 /// constant weight.
 std::optional<DepthwiseSpec> depthwiseSpec(ConvOp op) {
@@ -781,6 +847,13 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
   absorbConcatsIntoMaps(fn);
   if (target.arch == "sm_90a")
     absorbIm2colsIntoGemms(fn);
+  absorbViewChains(fn);
+  fn.walk([&](FusedOp f) {
+    SmallVector<Operation *> ops = withoutConstants(f.getBody().front());
+    if (!ops.empty() && !ops.front()->hasAttr(name) && llvm::all_of(ops, isViewOp) &&
+        viewCopySpec(ops))
+      ops.front()->setAttr(name, rowTile(ctx, CudaKernel::view_copy));
+  });
   fn.walk([&](Operation *op) {
     // Elementwise groups (and lone elementwise ops) the row map takes: the
     // tile goes on their first op.
@@ -812,6 +885,11 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
     } else if (auto t = llvm::dyn_cast<TransposeOp>(op)) {
       if (transposeSpec(t))
         op->setAttr(name, rowTile(ctx, CudaKernel::transpose_channels));
+      else if (!op->getParentOfType<FusedOp>() && viewCopySpec({op}))
+        op->setAttr(name, rowTile(ctx, CudaKernel::view_copy));
+    } else if (llvm::isa<SliceOp>(op)) {
+      if (!op->getParentOfType<FusedOp>() && viewCopySpec({op}))
+        op->setAttr(name, rowTile(ctx, CudaKernel::view_copy));
     } else if (llvm::isa<SoftmaxOp, LayerNormOp>(op)) {
       if (rowSpec(op))
         op->setAttr(name, rowTile(ctx, CudaKernel::row_norm));
@@ -934,6 +1012,21 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
     tk.stages.push_back(std::move(stage));
     return Result(std::move(tk));
   }
+  // A chain of view ops as one strided copy.
+  if (cudaTile && cudaTile.getKernel() == CudaKernel::view_copy) {
+    std::optional<ViewCopySpec> spec = viewCopySpec(body);
+    if (spec) {
+      spec->threads = cudaTile.getThreads();
+      if (!viewCopyApplies(*spec))
+        spec.reset();
+    }
+    if (!spec) {
+      error = describe(cudaTile, anchor, "its template cannot read this group");
+      return failure();
+    }
+    return single({{body.front()->getOperand(0), {}}},
+                  addViewCopyKernel(kernels, *spec, anchor->getLoc(), error));
+  }
   // Row maps: an elementwise chain over one source or a concatenation.
   if (cudaTile && (cudaTile.getKernel() == CudaKernel::elementwise_rows ||
                    (cudaTile.getKernel() == CudaKernel::concat_rows && body.size() > 1))) {
@@ -1012,6 +1105,7 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
     }
     case CudaKernel::depthwise:
     case CudaKernel::elementwise_rows:
+    case CudaKernel::view_copy:
       break; // built above
     case CudaKernel::concat_rows: {
       auto c = llvm::cast<ConcatOp>(anchor);
