@@ -103,12 +103,21 @@ FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
       Value imgBase = ir.mul(img, ir.c32(spec.h * spec.w));
       Value zero = LLVM::ConstantOp::create(
           b, loc, ft, DenseElementsAttr::get(ft, b.getF32FloatAttr(0.0f).getValue()));
-      SmallVector<Value> acc(pixels, zero);
-      for (int64_t r = 0; r < spec.kh; ++r) {
-        Value iy = ir.add(y0, ir.c32(r * spec.dilH));
+      // The window's rows in a loop that stays rolled (each iteration's
+      // loads are live only for its own taps: unrolled, the loads of every
+      // row were hoisted ahead of the arithmetic and a 7x7 window spilled).
+      SmallVector<Value> init(pixels, zero);
+      auto rows = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(spec.kh), ir.c32(1), init);
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(rows.getBody());
+        Value r = rows.getInductionVar();
+        SmallVector<Value> acc(rows.getRegionIterArgs());
+        Value iy = ir.add(y0, ir.mul(r, ir.c32(spec.dilH)));
         // 0 <= iy < h as one unsigned compare.
         Value rowInside = ir.cmp(LLVM::ICmpPredicate::ult, iy, ir.c32(spec.h));
         Value rowBase = ir.add(imgBase, ir.mul(iy, ir.c32(spec.w)));
+        Value tapBase = ir.mul(r, ir.c32(spec.kw * spec.c));
         // The row's input columns, 0 outside the image.
         SmallVector<Value> cols;
         for (int64_t j = 0; j < span; ++j) {
@@ -116,7 +125,7 @@ FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
           Value inside = ir.band(
               rowInside, ir.cmp(LLVM::ICmpPredicate::ult, ix, ir.c32(spec.w)));
           auto col = scf::IfOp::create(b, loc, TypeRange{ft}, inside, true);
-          OpBuilder::InsertionGuard g(b);
+          OpBuilder::InsertionGuard g2(b);
           b.setInsertionPointToStart(col.thenBlock());
           Value at = ir.add(ir.mul(ir.add(rowBase, ix), ir.c32(spec.c)), channel);
           Value xp = ir.offset(args[0], ir.mul(ir.zext64(at), ir.c64(eb)));
@@ -131,15 +140,18 @@ FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
         }
         for (int64_t s = 0; s < spec.kw; ++s) {
           Value wp = ir.offset(
-              args[1], ir.mul(ir.zext64(ir.add(ir.c32((r * spec.kw + s) * spec.c), channel)),
-                              ir.c64(eb)));
+              args[1],
+              ir.mul(ir.zext64(ir.add(tapBase, ir.add(ir.c32(s * spec.c), channel))),
+                     ir.c64(eb)));
           Value wv = LLVM::FPExtOp::create(
               b, loc, ft, LLVM::LoadOp::create(b, loc, vt, wp, width * eb));
           for (int64_t p = 0; p < pixels; ++p)
             acc[p] = LLVM::FMAOp::create(b, loc, cols[p * spec.strideW + s * spec.dilW],
                                          wv, acc[p]);
         }
+        scf::YieldOp::create(b, loc, acc);
       }
+      SmallVector<Value> acc(rows.getResults());
       Value rowOut = ir.mul(ir.add(ir.mul(img, ir.c32(spec.ho)), oy), ir.c32(spec.wo));
       for (int64_t p = 0; p < pixels; ++p) {
         Value ox = ir.add(ox0, ir.c32(p));

@@ -1,7 +1,9 @@
 // Channels-last depthwise convolutions of 16-bit floats run the depthwise
-// template: a thread per output pixel and 16-byte run of channels (8
-// halves; 2 when the channel count is 58), the weight packed [kh][kw][C],
-// the bias and activation in the epilogue. A channels-first one is moved
+// template: a thread per output pixel (up to 4 of a row where the GPU
+// still fills) and 16-byte run of channels (8 halves; 2 when the channel
+// count is 58), the window's rows in a loop (per row of the 5x5 window: 5
+// input columns and 5 weight runs), the weight packed [kh][kw][C], the
+// bias and activation in the epilogue. A channels-first one is moved
 // channels-last first (infer-conv-to-gemm in the pipeline). A grouped
 // convolution that is not depthwise and an f32 one keep the generic
 // kernel.
@@ -14,7 +16,9 @@
 // REPORT-DAG: infer_kernel_{{[0-9]+}} conv {{.*}} Conv_4
 // REPORT-DAG: conv/depthwise_nhwc {{.*}} Conv_5
 // CHECK: .visible .entry infer_kernel_0(
-// CHECK-COUNT-50: ld.global.v2.b16
+// CHECK-COUNT-10: ld.global.v2.b16
+// CHECK-NOT: ld.global.v2.b16
+// CHECK: bra.uni
 // CHECK: st.global.b32
 // CHECK: .visible .entry infer_kernel_6(
 // CHECK: ld.global.v4.b32
