@@ -79,6 +79,11 @@ def Infer_Im2ColOp : Infer_Op<"im2col", [Pure]> {
     `dilations` $dilations attr-dict `:` type($input) `->` type($output)
   }];
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The output pixels along image dimension `dim` (0: rows, 1: columns)
+    /// of a static image.
+    int64_t getOutputSize(unsigned dim);
+  }];
 }
 
 def Infer_ConvTransposeOp : Infer_Op<"conv_transpose", [Pure]> {

@@ -67,6 +67,14 @@ LogicalResult ConvOp::verify() {
                            getOutput());
 }
 
+int64_t Im2ColOp::getOutputSize(unsigned dim) {
+  int64_t in = llvm::cast<RankedTensorType>(getInput().getType()).getDimSize(1 + dim);
+  return (in + getPads()[dim] + getPads()[dim + 2] -
+          getDilations()[dim] * (getKernel()[dim] - 1) - 1) /
+             getStrides()[dim] +
+         1;
+}
+
 LogicalResult Im2ColOp::verify() {
   if (failed(verifySameElementTypes(*this, {getInput(), getOutput()},
                                     {"input", "result"})))

@@ -213,11 +213,7 @@ LogicalResult mlir::infer::reference::runIm2Col(Im2ColOp op, Inputs in,
   int64_t n = s[0], h = s[1], w = s[2], c = s[3];
   int64_t kh = window.kernel[0], kw = window.kernel[1];
   int64_t taps = kh * kw, pixels = (*shape)[0] / std::max<int64_t>(n, 1);
-  int64_t wo = pixels == 0 ? 0
-                           : (w + window.pads[1] + window.pads[3] -
-                              window.dilations[1] * (kw - 1) - 1) /
-                                     window.strides[1] +
-                                 1;
+  int64_t wo = op.getOutputSize(1);
   Tensor y(x.getElementType(), *shape);
   for (int64_t row = 0; row < (*shape)[0]; ++row) {
     int64_t img = row / pixels, p = row % pixels;

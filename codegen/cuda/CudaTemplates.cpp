@@ -211,8 +211,7 @@ std::vector<char> im2colIndexBytes(Im2ColOp op) {
   ArrayRef<int64_t> s = typeOf(op.getInput()).getShape();
   int64_t h = s[1], w = s[2], kh = op.getKernel()[0], kw = op.getKernel()[1];
   ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
-  int64_t wo = (w + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) / st[1] + 1;
-  int64_t ho = (h + pads[0] + pads[2] - dil[0] * (kh - 1) - 1) / st[0] + 1;
+  int64_t ho = op.getOutputSize(0), wo = op.getOutputSize(1);
   std::vector<char> bytes;
   bytes.reserve(ho * wo * kh * kw * 4);
   for (int64_t oy = 0; oy < ho; ++oy)
@@ -536,8 +535,8 @@ std::optional<GemmIm2col> im2colGeometry(Im2ColOp op) {
   g.padLeft = op.getPads()[1];
   g.padBottom = op.getPads()[2];
   g.padRight = op.getPads()[3];
-  g.wo = (g.w + g.padLeft + g.padRight - g.dilW * (g.kw - 1) - 1) / g.strideW + 1;
-  g.ho = (g.h + g.padTop + g.padBottom - g.dilH * (g.kh - 1) - 1) / g.strideH + 1;
+  g.ho = op.getOutputSize(0);
+  g.wo = op.getOutputSize(1);
   if (g.n < 1 || g.ho < 1 || g.wo < 1 || out.getDimSize(0) != g.n * g.ho * g.wo)
     return std::nullopt;
   return g;

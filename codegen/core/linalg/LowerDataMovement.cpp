@@ -260,8 +260,7 @@ struct LowerIm2Col : OpConversionPattern<Im2ColOp> {
     int64_t h = ds[1], w = ds[2], c = ds[3];
     int64_t kw = op.getKernel()[1];
     ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
-    int64_t wo = (w + pads[1] + pads[3] - dil[1] * (kw - 1) - 1) / st[1] + 1;
-    int64_t ho = (h + pads[0] + pads[2] - dil[0] * (op.getKernel()[0] - 1) - 1) / st[0] + 1;
+    int64_t ho = op.getOutputSize(0), wo = op.getOutputSize(1);
     Value r = buildElementwise(
         rewriter, loc, type, {},
         [&](OpBuilder &b, Location l, ValueRange) -> Value {
