@@ -30,8 +30,9 @@ extern "C" {
 /** The most threads one context runs kernels on. */
 #define INFER_MAX_THREADS 1024
 
-/** The artifact format version this runtime reads. */
-#define INFER_FORMAT_VERSION 4
+/** The artifact format version this runtime reads (5: CUDA tensor maps in
+ *  TMA im2col mode, 15 signature words per map). */
+#define INFER_FORMAT_VERSION 5
 
 typedef enum infer_status {
   INFER_OK = 0,
