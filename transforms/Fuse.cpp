@@ -172,6 +172,9 @@ private:
 
   /// Whether `op` can join `g` without a path from `g` through an outside
   /// op back into `g`: every operand comes from `g` or from before it.
+  /// Without views (GPU targets) a group also keeps one result: `op` joins
+  /// only through the group's last value, and only when nothing else reads
+  /// it (a generic GPU kernel splits into threads over one result).
   bool canJoin(Operation *op, const Group &g) {
     int64_t first = position[g.ops.front()];
     for (Value v : op->getOperands()) {
@@ -179,8 +182,12 @@ private:
       if (!def)
         continue;
       auto it = groupOf.find(def);
-      if (it != groupOf.end() && &groups[it->second] == &g)
+      if (it != groupOf.end() && &groups[it->second] == &g) {
+        if (!views && (def != g.ops.back() ||
+                       llvm::any_of(v.getUsers(), [&](Operation *u) { return u != op; })))
+          return false;
         continue;
+      }
       if (position[def] >= first)
         return false;
     }

@@ -241,7 +241,9 @@ def InferFuse : Pass<"infer-fuse"> {
 
     With `views=false` (GPU targets) layout changes stay kernels of their
     own: a GPU kernel splits into one thread per output element only when
-    every op of its group tiles, and reshapes do not.
+    every op of its group tiles, and reshapes do not; and an elementwise
+    group keeps one result (an op joins through the group's last value
+    only when nothing else reads it), since the split follows one result.
 
     A group holds at most `max-group-ops` ops: past that a chain starts a
     new group. One kernel's compile time grows faster than its size in

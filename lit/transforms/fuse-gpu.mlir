@@ -22,3 +22,23 @@ func.func @matmul_views(%x: tensor<8x4xf32>, %w: tensor<8x6xf32>) -> tensor<2x2x
   %a = infer.unary relu %r : tensor<2x2x6xf32> -> tensor<2x2x6xf32>
   return %a : tensor<2x2x6xf32>
 }
+
+// -----
+
+// Tests that a GPU elementwise group keeps one result: the relu does not
+// join the add whose value is also returned (a group with two results
+// would run on one GPU thread), and the chain after a single-use value
+// does.
+// CHECK-LABEL: func.func @single_result
+// CHECK: %[[A:.*]] = infer.binary add %arg0, %arg1
+// CHECK: infer.fused "elementwise"
+// CHECK: infer.unary relu
+// CHECK: infer.unary tanh
+// CHECK: return %[[A]],
+func.func @single_result(%x: tensor<64x64xf32>, %y: tensor<64x64xf32>)
+    -> (tensor<64x64xf32>, tensor<64x64xf32>) {
+  %a = infer.binary add %x, %y : (tensor<64x64xf32>, tensor<64x64xf32>) -> tensor<64x64xf32>
+  %b = infer.unary relu %a : tensor<64x64xf32> -> tensor<64x64xf32>
+  %c = infer.unary tanh %b : tensor<64x64xf32> -> tensor<64x64xf32>
+  return %a, %c : tensor<64x64xf32>, tensor<64x64xf32>
+}
