@@ -3,7 +3,8 @@
 # must fail with their message and exit code 1, never crash: a tensor map
 # with a box the code was not built for, and one reaching past its buffer.
 # The artifacts come from corrupt_maps.py (prepare.sh).
-#   bench/gpu/check_errors.sh DIR   (DIR holds bad_box.infer, bad_dims.infer)
+#   bench/gpu/check_errors.sh DIR   (DIR holds bad_box.infer, bad_dims.infer,
+#   bad_im2col.infer)
 set -u
 DIR=${1:?directory of corrupted artifacts}
 status=0
@@ -17,4 +18,5 @@ expect() { # ARTIFACT MESSAGE
 }
 expect bad_box.infer "does not match the signature of its code"
 expect bad_dims.infer "does not match the signature of its code"
+expect bad_im2col.infer "does not match the signature of its code"
 exit $status

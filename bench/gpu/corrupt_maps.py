@@ -8,8 +8,9 @@ Run here (flatc edits the artifact through its JSON form):
 
   corrupt_maps.py GOOD.infer OUT_DIR
 
-writes OUT_DIR/bad_box.infer (a box the code was not built for) and
-OUT_DIR/bad_dims.infer (a map larger than its buffer).
+writes OUT_DIR/bad_box.infer (a box the code was not built for),
+OUT_DIR/bad_dims.infer (a map larger than its buffer) and
+OUT_DIR/bad_im2col.infer (a tiled map claiming TMA's im2col mode).
 """
 import json
 import os
@@ -34,7 +35,10 @@ def main():
         if not maps:
             sys.exit(f"corrupt_maps.py: {good} has no tensor maps")
         edits = {"bad_box": ("box", [maps[0]["box"][0], maps[0]["box"][1] // 2]),
-                 "bad_dims": ("dims", [maps[0]["dims"][0], maps[0]["dims"][1] * 100])}
+                 "bad_dims": ("dims", [maps[0]["dims"][0], maps[0]["dims"][1] * 100]),
+                 # A tiled map turned into an im2col one the code was not
+                 # built for (and whose rank is not an image's).
+                 "bad_im2col": ("im2col", [-1, -1, -1, -1, 1, 1])}
         for bad, (field, value) in edits.items():
             copy = json.loads(json.dumps(artifact))
             copy["kernels"][0]["tensor_maps"][0][field] = value
