@@ -1,0 +1,200 @@
+//===- TemplateGroups.cpp - Producers joining a CUDA template's group -----===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/TemplateGroups.h"
+#include "codegen/cuda/CudaTarget.h"
+#include "codegen/cuda/GemmSm90.h"
+#include "codegen/cuda/TemplateSpecs.h"
+
+#include "transforms/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+using namespace mlir::infer::cudaspec;
+
+namespace {
+/// Moves `producer` (one result, read only by `use`) into the group of its
+/// reader: into its infer.fused region, or a new one holding both when the
+/// reader is alone. The group's location names the producer's nodes too.
+void pullIntoGroup(Operation *producer, OpOperand &use, StringRef name) {
+  MLIRContext *ctx = producer->getContext();
+  Operation *reader = use.getOwner();
+  auto f = llvm::dyn_cast<FusedOp>(reader);
+  if (!f) {
+    // A lone reader: a group of the two, over the operands of both.
+    OpBuilder b(reader);
+    SmallVector<Value> inputs;
+    for (Value v : producer->getOperands())
+      if (!llvm::is_contained(inputs, v))
+        inputs.push_back(v);
+    for (OpOperand &o : reader->getOpOperands())
+      if (&o != &use && !llvm::is_contained(inputs, o.get()))
+        inputs.push_back(o.get());
+    std::string pattern = (name + "+" + reader->getName().stripDialect()).str();
+    auto fused = FusedOp::create(b, FusedLoc::get(ctx, {producer->getLoc(), reader->getLoc()}),
+                                 pattern, reader->getResultTypes(), inputs);
+    Block &body = fused.getBody().front();
+    IRMapping map;
+    for (auto [v, arg] : llvm::zip(inputs, body.getArguments()))
+      map.map(v, arg);
+    OpBuilder inner = OpBuilder::atBlockEnd(&body);
+    inner.clone(*producer, map);
+    Operation *r = inner.clone(*reader, map);
+    YieldOp::create(inner, reader->getLoc(), r->getResults());
+    reader->replaceAllUsesWith(fused.getResults());
+    reader->erase();
+    producer->erase();
+    return;
+  }
+  Block &body = f.getBody().front();
+  unsigned idx = use.getOperandNumber();
+  BlockArgument arg = body.getArgument(idx);
+  OpBuilder b = OpBuilder::atBlockBegin(&body);
+  IRMapping mapping;
+  for (Value v : producer->getOperands()) {
+    f->insertOperands(f->getNumOperands(), ValueRange{v});
+    mapping.map(v, body.addArgument(v.getType(), producer->getLoc()));
+  }
+  Operation *inner = b.clone(*producer, mapping);
+  arg.replaceAllUsesWith(inner->getResult(0));
+  body.eraseArgument(idx);
+  f->eraseOperand(idx);
+  f->setLoc(FusedLoc::get(ctx, {producer->getLoc(), f.getLoc()}));
+  f.setPattern((name + "+" + f.getPattern()).str());
+  producer->erase();
+}
+
+/// A concatenation read only by an elementwise group whose chain the row
+/// map applies moves into that group: one kernel reads the operands and
+/// writes the mapped result (DenseNet: each concatenation and the batch
+/// norm and ReLU after it, one pass over the channels instead of two).
+void absorbConcatsIntoMaps(func::FuncOp fn) {
+  SmallVector<ConcatOp> concats;
+  fn.walk([&](ConcatOp c) {
+    if (!c->getParentOfType<FusedOp>())
+      concats.push_back(c);
+  });
+  for (ConcatOp c : concats) {
+    if (c->hasAttr(kInPlaceAttr) || !c.getOutput().hasOneUse())
+      continue;
+    OpOperand &use = *c.getOutput().getUses().begin();
+    auto f = llvm::dyn_cast<FusedOp>(use.getOwner());
+    if (!f || f->getNumResults() != 1)
+      continue;
+    Block &body = f.getBody().front();
+    BlockArgument arg = body.getArgument(use.getOperandNumber());
+    SmallVector<Operation *> ops = withoutConstants(body);
+    if (!arg.hasOneUse() || ops.empty() || *arg.getUsers().begin() != ops.front() ||
+        !llvm::all_of(ops, [](Operation *op) { return llvm::isa<UnaryOp, BinaryOp>(op); }))
+      continue;
+    // Try on the group as it would be: the concatenation first.
+    std::optional<ConcatRowsSpec> cs = concatSpec(c);
+    if (!cs || (c.getAxis() != typeOf(c.getOutput()).getRank() - 1 && c.getAxis() != -1))
+      continue;
+    TemplateKernel probe;
+    for (Value v : c.getInputs())
+      probe.inputs.push_back({v, {}});
+    GemmSpec map;
+    map.elem = map.out = typeOf(c.getOutput()).getElementType();
+    map.n = typeOf(c.getOutput()).getShape().back();
+    map.m = cs->outer;
+    if (!(map.out.isF16() || map.out.isBF16() || map.out.isF32()) ||
+        failed(classify(arg, ops, map.n, probe, map)))
+      continue;
+    map.numArgs = probe.inputs.size() + 1;
+    cs->map = map;
+    if (!concatRowsApplies(*cs))
+      continue;
+    pullIntoGroup(c, use, "concat");
+  }
+}
+
+/// Each transpose (other than the NCHW <-> NHWC ones, which have their own
+/// template) takes the single-use slices, reshapes and transposes before
+/// it into one group the view copy runs in one kernel: attention's head
+/// split (slice q, k or v, split the heads, move them first) is one copy
+/// instead of two.
+void absorbViewChains(func::FuncOp fn) {
+  SmallVector<TransposeOp> transposes;
+  fn.walk([&](TransposeOp t) {
+    if (!t->getParentOfType<FusedOp>() && !transposeSpec(t))
+      transposes.push_back(t);
+  });
+  for (TransposeOp t : transposes) {
+    SmallVector<Operation *> chain{t};
+    Value cur = t.getInput();
+    while (Operation *def = cur.getDefiningOp()) {
+      if (!isViewOp(def) || def->getParentOfType<FusedOp>() || !cur.hasOneUse())
+        break;
+      chain.push_back(def);
+      cur = def->getOperand(0);
+    }
+    std::reverse(chain.begin(), chain.end());
+    if (chain.size() < 2 || !viewCopySpec(chain))
+      continue;
+    // Pull the producers in, the transpose's first.
+    Operation *reader = t;
+    for (size_t i = chain.size() - 1; i > 0; --i) {
+      Operation *producer = chain[i - 1];
+      OpOperand &use = *producer->getResult(0).getUses().begin();
+      StringRef name = producer->getName().stripDialect();
+      pullIntoGroup(producer, use, name);
+      reader = use.getOwner();
+      (void)reader;
+    }
+  }
+}
+
+/// An im2col read only as the rows of a product the wgmma GEMM takes moves
+/// into the product's group, where the GEMM reads the image through TMA's
+/// im2col mode: the rows are never written (DenseNet's 3x3 convolutions
+/// read 9x their input's bytes through the row matrix otherwise).
+void absorbIm2colsIntoGemms(func::FuncOp fn) {
+  SmallVector<Im2ColOp> ops;
+  fn.walk([&](Im2ColOp i) {
+    if (!i->getParentOfType<FusedOp>())
+      ops.push_back(i);
+  });
+  for (Im2ColOp i : ops) {
+    if (!i.getOutput().hasOneUse())
+      continue;
+    OpOperand &use = *i.getOutput().getUses().begin();
+    Operation *product = use.getOwner();
+    if (auto f = llvm::dyn_cast<FusedOp>(product)) {
+      // The group's product must read the rows as its left operand.
+      BlockArgument arg = f.getBody().front().getArgument(use.getOperandNumber());
+      if (!arg.hasOneUse())
+        continue;
+      product = *arg.getUsers().begin();
+      if (!llvm::isa<MatMulOp, GemmOp>(product) || product->getOperand(0) != arg)
+        continue;
+    } else if (!llvm::isa<MatMulOp, GemmOp>(product) || use.getOperandNumber() != 0) {
+      continue;
+    }
+    // What the GEMM would see with the im2col in its group.
+    std::optional<GemmOperands> g = gemmOperands(product);
+    std::optional<GemmIm2col> geometry = im2colGeometry(i);
+    if (!g || !geometry || !g->spec.bKMajor ||
+        (g->spec.elem.isF32() && !InferDialect::allowsTf32(product)))
+      continue;
+    GemmSpec spec = g->spec;
+    spec.im2col = geometry;
+    spec.bn = 128;
+    if (!gemmSm90Unsupported(spec).empty())
+      continue;
+    pullIntoGroup(i, use, "im2col");
+  }
+}
+} // namespace
+
+void mlir::infer::formCudaTemplateGroups(func::FuncOp fn, const CudaTarget &target) {
+  absorbConcatsIntoMaps(fn);
+  if (target.arch == "sm_90a")
+    absorbIm2colsIntoGemms(fn);
+  absorbViewChains(fn);
+}

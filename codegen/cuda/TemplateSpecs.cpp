@@ -1,0 +1,578 @@
+//===- TemplateSpecs.cpp - What each CUDA template reads of an op ---------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cuda/TemplateSpecs.h"
+#include "codegen/cuda/CudaTarget.h"
+#include "codegen/cuda/GemmSm80.h"
+#include "codegen/cuda/GemmSm90.h"
+
+#include "codegen/core/StridedView.h"
+#include "ir/ConstantView.h"
+
+#include "llvm/ADT/APFloat.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace mlir::infer::cudaspec {
+
+FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
+                                             unsigned eb) {
+  std::optional<ConstantView> t = ConstantView::get(constantOf(v).getValue());
+  if (!t || t->size() != k * n)
+    return failure();
+  std::vector<char> storage;
+  ArrayRef<char> bytes = t->allBytes(storage);
+  if (static_cast<int64_t>(bytes.size()) != k * n * eb)
+    return failure();
+  std::vector<char> out(static_cast<size_t>(k * n) * eb);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t nn = 0; nn < n; ++nn)
+      std::memcpy(&out[(nn * k + kk) * eb], &bytes[(kk * n + nn) * eb], eb);
+  if (eb == 4) {
+    // TF32 reads the top 19 bits of each float (truncating): rounded to
+    // nearest here, the weights carry no bias that would compound over
+    // layers.
+    for (size_t i = 0; i < out.size(); i += 4) {
+      uint32_t bits;
+      std::memcpy(&bits, &out[i], 4);
+      if ((bits & 0x7F800000u) != 0x7F800000u) // not Inf or NaN
+        bits = (bits + 0xFFFu + ((bits >> 13) & 1u)) & ~0x1FFFu;
+      std::memcpy(&out[i], &bits, 4);
+    }
+  }
+  return out;
+}
+
+LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
+                       TemplateKernel &tk, GemmSpec &spec) {
+  RankedTensorType out = typeOf(chain);
+  for (Operation *op : ops) {
+    if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
+      return failure();
+    if (auto u = llvm::dyn_cast<UnaryOp>(op)) {
+      if (u.getInput() != chain)
+        return failure();
+      if (u.getKind() == UnaryKind::relu) {
+        spec.epilogue.push_back({GemmEpilogueOp::Kind::Relu});
+      } else if (u.getKind() == UnaryKind::gelu) {
+        spec.epilogue.push_back({GemmEpilogueOp::Kind::Gelu});
+      } else if (u.getKind() == UnaryKind::silu) {
+        spec.epilogue.push_back({GemmEpilogueOp::Kind::Silu});
+      } else if (u.getKind() == UnaryKind::sigmoid) {
+        spec.epilogue.push_back({GemmEpilogueOp::Kind::Sigmoid});
+      } else if (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta()) {
+        GemmEpilogueOp e{GemmEpilogueOp::Kind::Clip};
+        e.lo = u.getAlpha()->convertToFloat();
+        e.hi = u.getBeta()->convertToFloat();
+        spec.epilogue.push_back(e);
+      } else {
+        return failure();
+      }
+    } else if (auto bin = llvm::dyn_cast<BinaryOp>(op)) {
+      bool mul = bin.getKind() == BinaryKind::mul;
+      if (bin.getKind() != BinaryKind::add && !mul)
+        return failure();
+      Value other = bin.getLhs() == chain ? bin.getRhs() : bin.getLhs();
+      if (other == chain || (bin.getLhs() != chain && bin.getRhs() != chain) ||
+          typeOf(other).getElementType() != out.getElementType())
+        return failure();
+      ArrayRef<int64_t> s = typeOf(other).getShape();
+      bool column = typeOf(other).getNumElements() == n && !s.empty() && s.back() == n;
+      GemmEpilogueOp e;
+      if (mul && column) // a per-channel scale (ConvNeXt's layer scale)
+        e.kind = GemmEpilogueOp::Kind::ScaleColumn;
+      else if (!mul && s == out.getShape())
+        e.kind = GemmEpilogueOp::Kind::Residual;
+      else if (!mul && column)
+        e.kind = GemmEpilogueOp::Kind::BiasColumn;
+      else
+        return failure();
+      e.arg = static_cast<int>(tk.inputs.size());
+      tk.inputs.push_back({other, {}});
+      spec.epilogue.push_back(e);
+    } else {
+      return failure();
+    }
+    chain = op->getResult(0);
+  }
+  return success();
+}
+
+std::optional<uint64_t> elementBits(Type et, double value) {
+  if (auto ft = llvm::dyn_cast<FloatType>(et)) {
+    llvm::APFloat f(value);
+    bool lost = false;
+    f.convert(ft.getFloatSemantics(), llvm::APFloat::rmNearestTiesToEven, &lost);
+    return f.bitcastToAPInt().getZExtValue();
+  }
+  if (auto it = llvm::dyn_cast<IntegerType>(et); it && it.getWidth() >= 8) {
+    uint64_t bits = static_cast<uint64_t>(static_cast<int64_t>(value));
+    if (it.getWidth() < 64)
+      bits &= (uint64_t(1) << it.getWidth()) - 1;
+    return bits;
+  }
+  return std::nullopt;
+}
+
+std::optional<GatherRowsSpec> gatherSpec(GatherOp g) {
+  RankedTensorType in = typeOf(g.getInput()), idx = typeOf(g.getIndices());
+  if (!in.hasStaticShape() || !idx.hasStaticShape() ||
+      !typeOf(g.getOutput()).hasStaticShape() || in.getRank() == 0)
+    return std::nullopt;
+  Type et = in.getElementType();
+  if (!et.isIntOrFloat() || et.getIntOrFloatBitWidth() % 8 != 0)
+    return std::nullopt;
+  int64_t axis = g.getAxis();
+  if (axis < 0)
+    axis += in.getRank();
+  GatherRowsSpec spec;
+  for (int64_t i = 0; i < in.getRank(); ++i)
+    (i < axis ? spec.outer : i > axis ? spec.inner : spec.rows) *= in.getDimSize(i);
+  spec.count = idx.getNumElements();
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
+  spec.indexBits = idx.getElementType().getIntOrFloatBitWidth();
+  if (!gatherRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::optional<GatherRowsSpec> im2colSpec(Im2ColOp op) {
+  RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  Type et = in.getElementType();
+  if (!in.hasStaticShape() || !out.hasStaticShape() || !et.isIntOrFloat() ||
+      et.getIntOrFloatBitWidth() % 8 != 0 || in.getNumElements() >= (int64_t(1) << 31))
+    return std::nullopt;
+  GatherRowsSpec spec;
+  spec.outer = in.getDimSize(0);
+  spec.rows = in.getDimSize(1) * in.getDimSize(2);
+  spec.inner = in.getDimSize(3);
+  spec.count = out.getDimSize(0) / std::max<int64_t>(spec.outer, 1) *
+               op.getKernel()[0] * op.getKernel()[1];
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
+  spec.indexBits = 32;
+  spec.fillBits = 0;
+  if (spec.outer == 0 || !gatherRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::vector<char> im2colIndexBytes(Im2ColOp op) {
+  ArrayRef<int64_t> s = typeOf(op.getInput()).getShape();
+  int64_t h = s[1], w = s[2], kh = op.getKernel()[0], kw = op.getKernel()[1];
+  ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
+  int64_t ho = op.getOutputSize(0), wo = op.getOutputSize(1);
+  std::vector<char> bytes;
+  bytes.reserve(ho * wo * kh * kw * 4);
+  for (int64_t oy = 0; oy < ho; ++oy)
+    for (int64_t ox = 0; ox < wo; ++ox)
+      for (int64_t r = 0; r < kh; ++r)
+        for (int64_t t = 0; t < kw; ++t) {
+          int64_t iy = oy * st[0] + r * dil[0] - pads[0];
+          int64_t ix = ox * st[1] + t * dil[1] - pads[1];
+          int32_t v = iy >= 0 && iy < h && ix >= 0 && ix < w
+                          ? static_cast<int32_t>(iy * w + ix)
+                          : -1;
+          const char *p = reinterpret_cast<const char *>(&v);
+          bytes.insert(bytes.end(), p, p + 4);
+        }
+  return bytes;
+}
+
+std::optional<PadRowsSpec> padSpec(PadOp p) {
+  RankedTensorType in = typeOf(p.getInput());
+  if (p.getMode() != PadMode::constant || !in.hasStaticShape() || in.getRank() < 2)
+    return std::nullopt;
+  Type et = in.getElementType();
+  PadRowsSpec spec;
+  spec.shape.assign(in.getShape().begin(), in.getShape().end());
+  ArrayRef<int64_t> pads = p.getPads();
+  spec.before.assign(pads.begin(), pads.begin() + in.getRank());
+  spec.after.assign(pads.begin() + in.getRank(), pads.end());
+  std::optional<uint64_t> bits = elementBits(et, p.getValue().convertToDouble());
+  if (!bits)
+    return std::nullopt;
+  spec.valueBits = *bits;
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
+  if (!padRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::optional<TransposeChannelsSpec> transposeSpec(TransposeOp op) {
+  RankedTensorType in = typeOf(op.getInput());
+  ArrayRef<int64_t> perm = op.getPerm();
+  if (!in.hasStaticShape() || in.getRank() != 4 || !in.getElementType().isIntOrFloat() ||
+      in.getElementType().getIntOrFloatBitWidth() % 8 != 0)
+    return std::nullopt;
+  TransposeChannelsSpec spec;
+  ArrayRef<int64_t> s = in.getShape();
+  spec.batch = s[0];
+  spec.elemBytes = in.getElementType().getIntOrFloatBitWidth() / 8;
+  if (perm == ArrayRef<int64_t>{0, 2, 3, 1}) {
+    spec.channels = s[1];
+    spec.pixels = s[2] * s[3];
+  } else if (perm == ArrayRef<int64_t>{0, 3, 1, 2}) {
+    spec.toChannelsLast = false;
+    spec.channels = s[3];
+    spec.pixels = s[1] * s[2];
+  } else {
+    return std::nullopt;
+  }
+  if (!transposeChannelsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::optional<RowNormSpec> rowSpec(Operation *op) {
+  RankedTensorType in = typeOf(op->getOperand(0));
+  if (!in.hasStaticShape() || in.getRank() < 1)
+    return std::nullopt;
+  int64_t rank = in.getRank();
+  RowNormSpec spec;
+  spec.elem = in.getElementType();
+  spec.length = in.getShape().back();
+  spec.rows = in.getNumElements() / std::max<int64_t>(spec.length, 1);
+  if (auto sm = llvm::dyn_cast<SoftmaxOp>(op)) {
+    if (sm.getAxis() != rank - 1 && sm.getAxis() != -1)
+      return std::nullopt;
+  } else if (auto ln = llvm::dyn_cast<LayerNormOp>(op)) {
+    if (ln.getAxis() != rank - 1 && ln.getAxis() != -1)
+      return std::nullopt;
+    spec.kind = RowNormSpec::Kind::LayerNorm;
+    spec.epsilon = ln.getEpsilon().convertToFloat();
+    SmallVector<Value> params{ln.getScale()};
+    if (ln.getBias())
+      params.push_back(ln.getBias());
+    for (Value p : params) {
+      RankedTensorType t = typeOf(p);
+      if (t.getElementType() != spec.elem || t.getNumElements() != spec.length ||
+          t.getShape().back() != spec.length)
+        return std::nullopt;
+    }
+    spec.hasBias = ln.getBias() != nullptr;
+  } else {
+    return std::nullopt;
+  }
+  if (!rowNormApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::optional<RowReduceSpec> rowReduceSpec(GlobalPoolOp op) {
+  RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  if (!in.hasStaticShape() || in.getRank() < 3 ||
+      in.getElementType() != out.getElementType() ||
+      (op.getKind() != PoolKind::avg && op.getKind() != PoolKind::max))
+    return std::nullopt;
+  RowReduceSpec spec;
+  spec.kind = op.getKind() == PoolKind::avg ? RowReduceSpec::Kind::Mean
+                                            : RowReduceSpec::Kind::Max;
+  spec.elem = in.getElementType();
+  spec.rows = in.getDimSize(0) * in.getDimSize(1);
+  spec.length = in.getNumElements() / std::max<int64_t>(spec.rows, 1);
+  if (spec.rows == 0 || !rowReduceApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::optional<RowReduceSpec> rowReduceSpec(ReduceOp op) {
+  RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  if (!in.hasStaticShape() || in.getRank() < 1 ||
+      in.getElementType() != out.getElementType())
+    return std::nullopt;
+  RowReduceSpec spec;
+  switch (op.getKind()) {
+  case ReduceKind::mean: spec.kind = RowReduceSpec::Kind::Mean; break;
+  case ReduceKind::max: spec.kind = RowReduceSpec::Kind::Max; break;
+  case ReduceKind::sum: spec.kind = RowReduceSpec::Kind::Sum; break;
+  default: return std::nullopt;
+  }
+  SmallVector<int64_t> axes(op.getAxes());
+  if (axes.empty())
+    for (int64_t i = 0; i < in.getRank(); ++i)
+      axes.push_back(i);
+  for (size_t i = 1; i < axes.size(); ++i)
+    if (axes[i] != axes[i - 1] + 1)
+      return std::nullopt;
+  spec.elem = in.getElementType();
+  spec.rows = spec.length = spec.inner = 1;
+  for (int64_t i = 0; i < in.getRank(); ++i)
+    (i < axes.front() ? spec.rows : i > axes.back() ? spec.inner : spec.length) *=
+        in.getDimSize(i);
+  if (in.getNumElements() == 0 || !rowReduceApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::optional<ConcatRowsSpec> concatSpec(ConcatOp op) {
+  RankedTensorType out = typeOf(op.getOutput());
+  Type et = out.getElementType();
+  if (!out.hasStaticShape() || out.getRank() == 0 || !et.isIntOrFloat() ||
+      et.getIntOrFloatBitWidth() % 8 != 0)
+    return std::nullopt;
+  int64_t axis = op.getAxis();
+  if (axis < 0)
+    axis += out.getRank();
+  ConcatRowsSpec spec;
+  int64_t inner = 1;
+  for (int64_t i = 0; i < out.getRank(); ++i) {
+    if (i < axis)
+      spec.outer *= out.getDimSize(i);
+    else if (i > axis)
+      inner *= out.getDimSize(i);
+  }
+  for (Value v : op.getInputs()) {
+    RankedTensorType t = typeOf(v);
+    if (!t.hasStaticShape() || t.getElementType() != et)
+      return std::nullopt;
+    spec.spanBytes.push_back(t.getDimSize(axis) * inner * (et.getIntOrFloatBitWidth() / 8));
+  }
+  if (!concatRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+Value chainStart(ArrayRef<Operation *> body) {
+  Operation *first = body.front();
+  for (Value v : first->getOperands())
+    if (v.getType() == first->getResult(0).getType() && !v.getDefiningOp<ConstantOp>() &&
+        !llvm::is_contained(body, v.getDefiningOp()))
+      return v;
+  return {};
+}
+
+std::optional<ConcatRowsSpec> mapRowsSpec(ArrayRef<Operation *> body,
+                                          TemplateKernel &tk) {
+  if (body.empty())
+    return std::nullopt;
+  ConcatRowsSpec spec;
+  Value start;
+  ArrayRef<Operation *> chain = body;
+  if (auto c = llvm::dyn_cast<ConcatOp>(body.front())) {
+    std::optional<ConcatRowsSpec> cs = concatSpec(c);
+    int64_t rank = typeOf(c.getOutput()).getRank();
+    if (!cs || !c.getOutput().hasOneUse() ||
+        (c.getAxis() != rank - 1 && c.getAxis() != -1))
+      return std::nullopt;
+    spec = *cs;
+    start = c.getOutput();
+    chain = body.drop_front();
+    for (Value v : c.getInputs())
+      tk.inputs.push_back({v, {}});
+  } else {
+    start = chainStart(body);
+    if (!start)
+      return std::nullopt;
+    RankedTensorType t = typeOf(start);
+    if (!t.hasStaticShape() || t.getRank() < 1 || !t.getElementType().isIntOrFloat())
+      return std::nullopt;
+    int64_t last = t.getShape().back();
+    spec.outer = t.getNumElements() / std::max<int64_t>(last, 1);
+    spec.spanBytes = {last * (t.getElementType().getIntOrFloatBitWidth() / 8)};
+    tk.inputs.push_back({start, {}});
+  }
+  RankedTensorType t = typeOf(start);
+  Type et = t.getElementType();
+  if (chain.empty() || !(et.isF16() || et.isBF16() || et.isF32()))
+    return std::nullopt;
+  GemmSpec map;
+  map.elem = map.out = et;
+  map.n = t.getShape().back();
+  map.m = t.getNumElements() / std::max<int64_t>(map.n, 1);
+  if (failed(classify(start, chain, map.n, tk, map)))
+    return std::nullopt;
+  map.numArgs = tk.inputs.size() + 1;
+  spec.map = std::move(map);
+  if (!concatRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+SmallVector<Operation *> withoutConstants(Block &block) {
+  SmallVector<Operation *> ops;
+  for (Operation &op : block.without_terminator())
+    if (!llvm::isa<ConstantOp>(op))
+      ops.push_back(&op);
+  return ops;
+}
+
+std::optional<GemmIm2col> im2colGeometry(Im2ColOp op) {
+  RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  if (!in.hasStaticShape() || !out.hasStaticShape())
+    return std::nullopt;
+  GemmIm2col g;
+  g.n = in.getDimSize(0);
+  g.h = in.getDimSize(1);
+  g.w = in.getDimSize(2);
+  g.c = in.getDimSize(3);
+  g.kh = op.getKernel()[0];
+  g.kw = op.getKernel()[1];
+  g.strideH = op.getStrides()[0];
+  g.strideW = op.getStrides()[1];
+  g.dilH = op.getDilations()[0];
+  g.dilW = op.getDilations()[1];
+  g.padTop = op.getPads()[0];
+  g.padLeft = op.getPads()[1];
+  g.padBottom = op.getPads()[2];
+  g.padRight = op.getPads()[3];
+  g.ho = op.getOutputSize(0);
+  g.wo = op.getOutputSize(1);
+  if (g.n < 1 || g.ho < 1 || g.wo < 1 || out.getDimSize(0) != g.n * g.ho * g.wo)
+    return std::nullopt;
+  return g;
+}
+
+std::optional<ViewCopySpec> viewCopySpec(ArrayRef<Operation *> chain) {
+  if (chain.empty() || !llvm::all_of(chain, isViewOp))
+    return std::nullopt;
+  RankedTensorType in = typeOf(chain.front()->getOperand(0));
+  Type et = in.getElementType();
+  if (!in.hasStaticShape() || !et.isIntOrFloat() || et.getIntOrFloatBitWidth() % 8 != 0 ||
+      !typeOf(chain.back()->getResult(0)).hasStaticShape())
+    return std::nullopt;
+  FailureOr<StridedView> view =
+      viewThrough(StridedView::contiguous(in.getShape()), chain);
+  if (failed(view))
+    return std::nullopt;
+  ViewCopySpec spec;
+  spec.offset = view->offset;
+  spec.sizes = view->sizes;
+  spec.strides = view->strides;
+  spec.sourceElements = in.getNumElements();
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
+  if (!viewCopyApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::optional<DepthwiseSpec> depthwiseSpec(ConvOp op) {
+  RankedTensorType x = typeOf(op.getInput()), w = typeOf(op.getWeight()),
+                   y = typeOf(op.getOutput());
+  if (!op.getChannelsLast() || x.getRank() != 4 || !x.hasStaticShape() ||
+      !y.hasStaticShape() || !w.hasStaticShape() || !constantOf(op.getWeight()))
+    return std::nullopt;
+  DepthwiseSpec spec;
+  spec.n = x.getDimSize(0);
+  spec.h = x.getDimSize(1);
+  spec.w = x.getDimSize(2);
+  spec.c = x.getDimSize(3);
+  spec.ho = y.getDimSize(1);
+  spec.wo = y.getDimSize(2);
+  if (op.getGroup() != spec.c || y.getDimSize(3) != spec.c || w.getDimSize(0) != spec.c ||
+      w.getDimSize(1) != 1)
+    return std::nullopt;
+  spec.kh = w.getDimSize(2);
+  spec.kw = w.getDimSize(3);
+  spec.strideH = op.getStrides()[0];
+  spec.strideW = op.getStrides()[1];
+  spec.padTop = op.getPads()[0];
+  spec.padLeft = op.getPads()[1];
+  spec.dilH = op.getDilations()[0];
+  spec.dilW = op.getDilations()[1];
+  spec.out.elem = spec.out.out = x.getElementType();
+  spec.out.m = spec.n * spec.ho * spec.wo;
+  spec.out.n = spec.c;
+  if (y.getElementType() != x.getElementType() ||
+      w.getElementType() != x.getElementType() ||
+      (op.getBias() && typeOf(op.getBias()).getElementType() != x.getElementType()) ||
+      !depthwiseUnsupported(spec).empty())
+    return std::nullopt;
+  return spec;
+}
+
+FailureOr<std::vector<char>> depthwiseWeightBytes(Value v, const DepthwiseSpec &spec) {
+  std::optional<ConstantView> t = ConstantView::get(constantOf(v).getValue());
+  int64_t taps = spec.kh * spec.kw;
+  unsigned eb = bytesOf(spec.out.elem);
+  if (!t || t->size() != spec.c * taps)
+    return failure();
+  std::vector<char> storage;
+  ArrayRef<char> bytes = t->allBytes(storage);
+  if (static_cast<int64_t>(bytes.size()) != spec.c * taps * eb)
+    return failure();
+  std::vector<char> out(bytes.size());
+  for (int64_t c = 0; c < spec.c; ++c)
+    for (int64_t k = 0; k < taps; ++k)
+      std::memcpy(&out[(k * spec.c + c) * eb], &bytes[(c * taps + k) * eb], eb);
+  return out;
+}
+
+std::optional<GemmOperands> gemmOperands(Operation *anchor) {
+  GemmOperands g;
+  if (auto mm = llvm::dyn_cast<MatMulOp>(anchor)) {
+    g.a = mm.getLhs();
+    g.b = mm.getRhs();
+    if (typeOf(g.a).getRank() < 2 || typeOf(g.b).getRank() != 2)
+      return std::nullopt;
+  } else if (auto gemm = llvm::dyn_cast<GemmOp>(anchor)) {
+    g.a = gemm.getA();
+    g.b = gemm.getB();
+    if (gemm.getTransA() || gemm.getAlpha().convertToFloat() != 1.0f ||
+        (gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f))
+      return std::nullopt;
+    g.spec.bKMajor = gemm.getTransB();
+    g.bias = gemm.getC();
+  } else {
+    return std::nullopt;
+  }
+  RankedTensorType at = typeOf(g.a), bt = typeOf(g.b), ct = typeOf(anchor->getResult(0));
+  // Rows of a convolution computed in the same group: the kernel reads
+  // them from the image (implicit GEMM).
+  if (auto i = g.a.getDefiningOp<Im2ColOp>(); i && llvm::isa<FusedOp>(i->getParentOp())) {
+    g.spec.im2col = im2colGeometry(i);
+    if (!g.spec.im2col)
+      return std::nullopt;
+    g.a = i.getInput();
+  }
+  if (!at.hasStaticShape() || !bt.hasStaticShape() ||
+      at.getElementType() != bt.getElementType() ||
+      ct.getElementType() != at.getElementType())
+    return std::nullopt;
+  GemmSpec &spec = g.spec;
+  spec.elem = at.getElementType();
+  spec.out = ct.getElementType();
+  spec.k = at.getShape().back();
+  spec.m = at.getNumElements() / std::max<int64_t>(spec.k, 1);
+  spec.n = spec.bKMajor ? bt.getShape()[0] : bt.getShape()[1];
+  if (g.bias && (typeOf(g.bias).getElementType() != spec.out ||
+                 typeOf(g.bias).getNumElements() != spec.n ||
+                 typeOf(g.bias).getShape().back() != spec.n))
+    return std::nullopt;
+  // A [K,N] operand is stored transposed when constant (below); otherwise
+  // the kernel reads it as it is.
+  if (!spec.bKMajor && constantOf(g.b) &&
+      (spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32()))
+    spec.bKMajor = true;
+  return g;
+}
+
+std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
+                             const CudaTarget &target) {
+  bool wgmma = tile.getKernel() == CudaGemmKernel::wgmma;
+  if (wgmma && target.arch != "sm_90a")
+    return "wgmma needs sm_90a, the target is " + target.arch;
+  if (wgmma && tile.getBk() * bytesOf(spec.elem) != 128)
+    return "a wgmma stage reads 128-byte rows: bk " +
+           std::to_string(128 / bytesOf(spec.elem)) + " for " +
+           (spec.elem.isF32() ? "f32 (TF32)" : "16-bit") + " operands";
+  if (!wgmma && target.capability < 80)
+    return "mma_sync needs sm_80 or later, the target is " + target.arch;
+  spec.bn = tile.getBn();
+  spec.stages = tile.getStages();
+  spec.splitK = tile.getSplitK();
+  int64_t kTiles = ceilDiv(spec.k, tile.getBk());
+  int64_t per = ceilDiv(kTiles, spec.splitK);
+  if (spec.splitK > 1 && (spec.splitK - 1) * per >= kTiles)
+    return "split_k " + std::to_string(spec.splitK) +
+           " leaves a split without k tiles (K has " + std::to_string(kTiles) + ")";
+  std::string why = wgmma ? gemmSm90Unsupported(spec) : gemmSm80Unsupported(spec);
+  return why;
+}
+
+} // namespace mlir::infer::cudaspec
