@@ -167,8 +167,10 @@ struct ScalarScaleBelowMatMul : OpRewritePattern<MatMulOp> {
       auto bin = op->getOperand(i).getDefiningOp<BinaryOp>();
       Value x;
       Value c = bin ? scalarFactor(bin, x) : Value();
+      // Floats only: an integer division does not commute with the sum.
       if (!c || !bin.getOutput().hasOneUse() ||
-          typeOf(c).getElementType() != typeOf(op.getOutput()).getElementType())
+          typeOf(c).getElementType() != typeOf(op.getOutput()).getElementType() ||
+          !llvm::isa<FloatType>(typeOf(c).getElementType()))
         continue;
       Operation *product = rewriter.clone(*op);
       product->setOperand(i, x);

@@ -144,3 +144,17 @@ func.func @regrouping_reshape(%a: tensor<32x4xf32>, %b: tensor<4x8xf32>) -> tens
   %r = infer.reshape %p : tensor<32x8xf32> -> tensor<2x4x4x8xf32>
   return %r : tensor<2x4x4x8xf32>
 }
+
+// -----
+
+// Tests that an integer division stays before the product (truncation
+// does not commute with the sum).
+// CHECK-LABEL: func.func @integer_scale_stays
+// CHECK: %[[D:.*]] = infer.binary div %arg0, %{{.*}} : (tensor<4x4xi32>, tensor<i32>)
+// CHECK: infer.matmul %[[D]], %arg1
+func.func @integer_scale_stays(%a: tensor<4x4xi32>, %b: tensor<4x4xi32>) -> tensor<4x4xi32> {
+  %c = infer.constant dense<3> : tensor<i32>
+  %d = infer.binary div %a, %c : (tensor<4x4xi32>, tensor<i32>) -> tensor<4x4xi32>
+  %p = infer.matmul %d, %b : (tensor<4x4xi32>, tensor<4x4xi32>) -> tensor<4x4xi32>
+  return %p : tensor<4x4xi32>
+}
