@@ -257,7 +257,8 @@ struct UnitReshapeAboveBias : OpRewritePattern<ReshapeOp> {
 
 /// x + reshape(product) -> reshape(reshape(x) + product) when the reshape
 /// only adds or drops unit dimensions: the add joins the product's
-/// epilogue (a 2-D Gemm cannot take the reshape itself).
+/// epilogue (a 2-D Gemm cannot take the reshape itself). Not when x is a
+/// product too (the rewrite would then apply to its own result forever).
 struct UnitReshapeBelowResidual : OpRewritePattern<BinaryOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(BinaryOp op,
@@ -270,6 +271,7 @@ struct UnitReshapeBelowResidual : OpRewritePattern<BinaryOp> {
       if (!reshape || !unitReshape(reshape) || !reshape.getOutput().hasOneUse() ||
           x.getType() != op.getOutput().getType() || r.getType() != x.getType() ||
           x.getDefiningOp<ReshapeOp>() ||
+          llvm::isa_and_present<GemmOp, MatMulOp>(x.getDefiningOp()) ||
           !llvm::isa_and_present<GemmOp, MatMulOp>(reshape.getInput().getDefiningOp()))
         continue;
       Value y = reshape.getInput();

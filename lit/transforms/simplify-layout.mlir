@@ -158,3 +158,18 @@ func.func @integer_scale_stays(%a: tensor<4x4xi32>, %b: tensor<4x4xi32>) -> tens
   %p = infer.matmul %d, %b : (tensor<4x4xi32>, tensor<4x4xi32>) -> tensor<4x4xi32>
   return %p : tensor<4x4xi32>
 }
+
+// -----
+
+// Tests that a residual add of two products keeps its reshape (moving it
+// would give the same pattern back).
+// CHECK-LABEL: func.func @two_products
+// CHECK: %[[R:.*]] = infer.reshape %{{.*}} : tensor<16x8xf32> -> tensor<1x16x8xf32>
+// CHECK: infer.binary add %{{.*}}, %[[R]] : (tensor<1x16x8xf32>, tensor<1x16x8xf32>)
+func.func @two_products(%a: tensor<16x4xf32>, %b: tensor<1x16x4xf32>, %w: tensor<4x8xf32>) -> tensor<1x16x8xf32> {
+  %p = infer.gemm %a, %w alpha 1.0 beta 1.0 : (tensor<16x4xf32>, tensor<4x8xf32>) -> tensor<16x8xf32>
+  %q = infer.matmul %b, %w : (tensor<1x16x4xf32>, tensor<4x8xf32>) -> tensor<1x16x8xf32>
+  %r = infer.reshape %p : tensor<16x8xf32> -> tensor<1x16x8xf32>
+  %s = infer.binary add %q, %r : (tensor<1x16x8xf32>, tensor<1x16x8xf32>) -> tensor<1x16x8xf32>
+  return %s : tensor<1x16x8xf32>
+}
