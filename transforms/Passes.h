@@ -66,6 +66,12 @@ void populateRecognizeAttentionPatterns(RewritePatternSet &patterns);
 /// reshapes.
 void populateSimplifyLayoutPatterns(RewritePatternSet &patterns);
 
+/// infer-simplify-layout's moves toward product epilogues (scalar scalings
+/// below layout changes and products, unit reshapes above products and
+/// biases, below residual adds). Not for infer-sink-layout, whose sinking
+/// of layout changes below elementwise ops they would undo forever.
+void populateEpilogueLayoutPatterns(RewritePatternSet &patterns);
+
 /// Marks concatenations whose operands can be written in place.
 void populateConcatInPlacePatterns(RewritePatternSet &patterns);
 

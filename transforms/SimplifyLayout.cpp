@@ -292,6 +292,7 @@ struct SimplifyLayoutPass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateSimplifyLayoutPatterns(patterns);
+    populateEpilogueLayoutPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -300,8 +301,11 @@ struct SimplifyLayoutPass
 
 void mlir::infer::populateSimplifyLayoutPatterns(RewritePatternSet &patterns) {
   patterns.add<ComposeTransposes, ComposeReshapes, UnitTransposeToReshape,
-               SplitToSlices, ScalarScaleBelowLayout<TransposeOp>,
-               ScalarScaleBelowLayout<ReshapeOp>, ScalarScaleBelowMatMul,
-               UnitReshapeAboveMatMul, UnitReshapeAboveBias, UnitReshapeBelowResidual>(
-      patterns.getContext());
+               SplitToSlices>(patterns.getContext());
+}
+
+void mlir::infer::populateEpilogueLayoutPatterns(RewritePatternSet &patterns) {
+  patterns.add<ScalarScaleBelowLayout<TransposeOp>, ScalarScaleBelowLayout<ReshapeOp>,
+               ScalarScaleBelowMatMul, UnitReshapeAboveMatMul, UnitReshapeAboveBias,
+               UnitReshapeBelowResidual>(patterns.getContext());
 }

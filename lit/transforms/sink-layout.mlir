@@ -193,3 +193,20 @@ func.func @shared_blocked(%x: tensor<1x4x4x8xf16>, %y: tensor<1x8x4x4xf16>) -> (
   %s = infer.binary add %t, %y : (tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>) -> tensor<1x8x4x4xf16>
   return %r, %s : tensor<1x8x4x4xf16>, tensor<1x8x4x4xf16>
 }
+
+// -----
+
+// Tests that sinking a reshape below a bias add terminates:
+// infer-simplify-layout moves unit reshapes above a bias (toward the
+// product's epilogue), which this pass must not undo and redo forever (a
+// 1x1 output pixel at batch 1 made infer-compile hang; found by the graph
+// fuzzer).
+// CHECK-LABEL: func.func @unit_reshape_bias
+// CHECK: infer.transpose
+func.func @unit_reshape_bias(%x: tensor<8x4xf32>) -> tensor<1x4x1x8xf32> {
+  %b = infer.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
+  %a = infer.binary add %x, %b : (tensor<8x4xf32>, tensor<4xf32>) -> tensor<8x4xf32>
+  %r = infer.reshape %a : tensor<8x4xf32> -> tensor<1x1x8x4xf32>
+  %t = infer.transpose %r perm [0, 3, 1, 2] : tensor<1x1x8x4xf32> -> tensor<1x4x1x8xf32>
+  return %t : tensor<1x4x1x8xf32>
+}
