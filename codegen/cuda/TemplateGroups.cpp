@@ -92,23 +92,9 @@ void absorbConcatsIntoMaps(func::FuncOp fn) {
     if (!arg.hasOneUse() || ops.empty() || *arg.getUsers().begin() != ops.front() ||
         !llvm::all_of(ops, [](Operation *op) { return llvm::isa<UnaryOp, BinaryOp>(op); }))
       continue;
-    // Try on the group as it would be: the concatenation first.
-    std::optional<ConcatRowsSpec> cs = concatSpec(c);
-    if (!cs || (c.getAxis() != typeOf(c.getOutput()).getRank() - 1 && c.getAxis() != -1))
-      continue;
+    // The group as it would be, the concatenation first.
     TemplateKernel probe;
-    for (Value v : c.getInputs())
-      probe.inputs.push_back({v, {}});
-    GemmSpec map;
-    map.elem = map.out = typeOf(c.getOutput()).getElementType();
-    map.n = typeOf(c.getOutput()).getShape().back();
-    map.m = cs->outer;
-    if (!(map.out.isF16() || map.out.isBF16() || map.out.isF32()) ||
-        failed(classify(arg, ops, map.n, probe, map)))
-      continue;
-    map.numArgs = probe.inputs.size() + 1;
-    cs->map = map;
-    if (!concatRowsApplies(*cs))
+    if (!concatMapSpec(c, arg, ops, probe))
       continue;
     pullIntoGroup(c, use, "concat");
   }
@@ -138,14 +124,10 @@ void absorbViewChains(func::FuncOp fn) {
     if (chain.size() < 2 || !viewCopySpec(chain))
       continue;
     // Pull the producers in, the transpose's first.
-    Operation *reader = t;
     for (size_t i = chain.size() - 1; i > 0; --i) {
       Operation *producer = chain[i - 1];
-      OpOperand &use = *producer->getResult(0).getUses().begin();
-      StringRef name = producer->getName().stripDialect();
-      pullIntoGroup(producer, use, name);
-      reader = use.getOwner();
-      (void)reader;
+      pullIntoGroup(producer, *producer->getResult(0).getUses().begin(),
+                    producer->getName().stripDialect());
     }
   }
 }

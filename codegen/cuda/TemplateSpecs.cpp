@@ -18,6 +18,7 @@
 
 using namespace mlir;
 using namespace mlir::infer;
+using namespace mlir::infer::cudaspec;
 
 namespace mlir::infer::cudaspec {
 
@@ -104,6 +105,12 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
   return success();
 }
 
+
+} // namespace mlir::infer::cudaspec
+
+namespace {
+/// The bits of `value` as one element of type `et` (floats rounded to
+/// nearest, integers of 8 bits or more truncated).
 std::optional<uint64_t> elementBits(Type et, double value) {
   if (auto ft = llvm::dyn_cast<FloatType>(et)) {
     llvm::APFloat f(value);
@@ -119,6 +126,41 @@ std::optional<uint64_t> elementBits(Type et, double value) {
   }
   return std::nullopt;
 }
+
+/// The value an elementwise chain starts from: an operand of its first op
+/// with the result's type that comes from outside the group (`body`).
+Value chainStart(ArrayRef<Operation *> body) {
+  Operation *first = body.front();
+  for (Value v : first->getOperands())
+    if (v.getType() == first->getResult(0).getType() && !v.getDefiningOp<ConstantOp>() &&
+        !llvm::is_contained(body, v.getDefiningOp()))
+      return v;
+  return {};
+}
+
+/// `spec` (its sources already in `tk`'s inputs) applying the epilogue
+/// steps of `chain` to `start` on the way.
+std::optional<ConcatRowsSpec> withMap(ConcatRowsSpec spec, Value start,
+                                      ArrayRef<Operation *> chain, TemplateKernel &tk) {
+  RankedTensorType t = typeOf(start);
+  Type et = t.getElementType();
+  if (chain.empty() || !(et.isF16() || et.isBF16() || et.isF32()))
+    return std::nullopt;
+  GemmSpec map;
+  map.elem = map.out = et;
+  map.n = t.getShape().back();
+  map.m = t.getNumElements() / std::max<int64_t>(map.n, 1);
+  if (failed(classify(start, chain, map.n, tk, map)))
+    return std::nullopt;
+  map.numArgs = tk.inputs.size() + 1;
+  spec.map = std::move(map);
+  if (!concatRowsApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+} // namespace
+
+namespace mlir::infer::cudaspec {
 
 std::optional<GatherRowsSpec> gatherSpec(GatherOp g) {
   RankedTensorType in = typeOf(g.getInput()), idx = typeOf(g.getIndices());
@@ -338,60 +380,40 @@ std::optional<ConcatRowsSpec> concatSpec(ConcatOp op) {
   return spec;
 }
 
-Value chainStart(ArrayRef<Operation *> body) {
-  Operation *first = body.front();
-  for (Value v : first->getOperands())
-    if (v.getType() == first->getResult(0).getType() && !v.getDefiningOp<ConstantOp>() &&
-        !llvm::is_contained(body, v.getDefiningOp()))
-      return v;
-  return {};
+
+std::optional<ConcatRowsSpec> concatMapSpec(ConcatOp c, Value start,
+                                            ArrayRef<Operation *> chain,
+                                            TemplateKernel &tk) {
+  std::optional<ConcatRowsSpec> spec = concatSpec(c);
+  int64_t rank = typeOf(c.getOutput()).getRank();
+  if (!spec || (c.getAxis() != rank - 1 && c.getAxis() != -1))
+    return std::nullopt;
+  for (Value v : c.getInputs())
+    tk.inputs.push_back({v, {}});
+  return withMap(*spec, start, chain, tk);
 }
 
 std::optional<ConcatRowsSpec> mapRowsSpec(ArrayRef<Operation *> body,
                                           TemplateKernel &tk) {
   if (body.empty())
     return std::nullopt;
-  ConcatRowsSpec spec;
-  Value start;
-  ArrayRef<Operation *> chain = body;
   if (auto c = llvm::dyn_cast<ConcatOp>(body.front())) {
-    std::optional<ConcatRowsSpec> cs = concatSpec(c);
-    int64_t rank = typeOf(c.getOutput()).getRank();
-    if (!cs || !c.getOutput().hasOneUse() ||
-        (c.getAxis() != rank - 1 && c.getAxis() != -1))
+    if (!c.getOutput().hasOneUse())
       return std::nullopt;
-    spec = *cs;
-    start = c.getOutput();
-    chain = body.drop_front();
-    for (Value v : c.getInputs())
-      tk.inputs.push_back({v, {}});
-  } else {
-    start = chainStart(body);
-    if (!start)
-      return std::nullopt;
-    RankedTensorType t = typeOf(start);
-    if (!t.hasStaticShape() || t.getRank() < 1 || !t.getElementType().isIntOrFloat())
-      return std::nullopt;
-    int64_t last = t.getShape().back();
-    spec.outer = t.getNumElements() / std::max<int64_t>(last, 1);
-    spec.spanBytes = {last * (t.getElementType().getIntOrFloatBitWidth() / 8)};
-    tk.inputs.push_back({start, {}});
+    return concatMapSpec(c, c.getOutput(), body.drop_front(), tk);
   }
+  Value start = chainStart(body);
+  if (!start)
+    return std::nullopt;
   RankedTensorType t = typeOf(start);
-  Type et = t.getElementType();
-  if (chain.empty() || !(et.isF16() || et.isBF16() || et.isF32()))
+  if (!t.hasStaticShape() || t.getRank() < 1 || !t.getElementType().isIntOrFloat())
     return std::nullopt;
-  GemmSpec map;
-  map.elem = map.out = et;
-  map.n = t.getShape().back();
-  map.m = t.getNumElements() / std::max<int64_t>(map.n, 1);
-  if (failed(classify(start, chain, map.n, tk, map)))
-    return std::nullopt;
-  map.numArgs = tk.inputs.size() + 1;
-  spec.map = std::move(map);
-  if (!concatRowsApplies(spec))
-    return std::nullopt;
-  return spec;
+  ConcatRowsSpec spec;
+  int64_t last = t.getShape().back();
+  spec.outer = t.getNumElements() / std::max<int64_t>(last, 1);
+  spec.spanBytes = {last * (t.getElementType().getIntOrFloatBitWidth() / 8)};
+  tk.inputs.push_back({start, {}});
+  return withMap(spec, start, body, tk);
 }
 
 SmallVector<Operation *> withoutConstants(Block &block) {

@@ -53,10 +53,6 @@ FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
 LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
                        TemplateKernel &tk, GemmSpec &spec);
 
-/// The bits of `value` as one element of type `et` (floats rounded to
-/// nearest, integers of 8 bits or more truncated).
-std::optional<uint64_t> elementBits(Type et, double value);
-
 /// A gather along one axis whose rows are whole 16-byte runs.
 std::optional<GatherRowsSpec> gatherSpec(GatherOp g);
 
@@ -90,9 +86,13 @@ std::optional<RowReduceSpec> rowReduceSpec(ReduceOp op);
 /// row is whole 16-byte chunks.
 std::optional<ConcatRowsSpec> concatSpec(ConcatOp op);
 
-/// The value an elementwise chain starts from: an operand of its first op
-/// with the result's type that comes from outside the group (`body`).
-Value chainStart(ArrayRef<Operation *> body);
+/// The row map of concatenation `c` followed by `chain`, whose first op
+/// reads `start` (the concatenation's result, or the group input that will
+/// become it): adds the operands and the epilogue operands to `tk`'s
+/// inputs.
+std::optional<ConcatRowsSpec> concatMapSpec(ConcatOp c, Value start,
+                                            ArrayRef<Operation *> chain,
+                                            TemplateKernel &tk);
 
 /// The row map of a group (body ops without constants): an elementwise
 /// chain the GEMM epilogue steps express (per-channel scales and biases,
