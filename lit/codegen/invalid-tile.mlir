@@ -18,6 +18,12 @@
 // EMPTY: expects 'infer.tile' to be a tile configuration
 // RUN: test ! -e %t/out.infer
 
+// Hand-edited row-map and view-copy tiles on ops their templates cannot
+// read (a division; a transpose of booleans, which are not whole bytes).
+// RUN: not infer-compile %t/maprows.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=MAPROWS
+// MAPROWS: node 'Div_4' (Div): the tile #infer.cuda_tile<elementwise_rows, threads = 256> does not fit infer.binary: its template cannot read this group
+// RUN: not infer-compile %t/viewcopy.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=VIEWCOPY
+// VIEWCOPY: node 'Transpose_5' (Transpose): the tile #infer.cuda_tile<view_copy, threads = 256> does not fit infer.transpose: its template cannot read this group
 //--- dwconv.mlir
 func.func @main(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
   %w = infer.constant dense<0.5> : tensor<8x8x3x3xf32>
@@ -67,4 +73,17 @@ func.func @main(%x: tensor<1x8x8x16xf16>) -> tensor<1x8x8x16xf16> {
        {infer.tile = #infer.cuda_tile<depthwise, threads = 256>}
        : (tensor<1x8x8x16xf16>, tensor<16x2x3x3xf16>) -> tensor<1x8x8x16xf16> loc("Conv_3"("Conv"))
   return %y : tensor<1x8x8x16xf16>
+}
+//--- maprows.mlir
+func.func @main(%x: tensor<4x64xf16>) -> tensor<4x64xf16> {
+  %c = infer.constant dense<0.5> : tensor<64xf16>
+  %y = infer.binary div %x, %c {infer.tile = #infer.cuda_tile<elementwise_rows, threads = 256>}
+       : (tensor<4x64xf16>, tensor<64xf16>) -> tensor<4x64xf16> loc("Div_4"("Div"))
+  return %y : tensor<4x64xf16>
+}
+//--- viewcopy.mlir
+func.func @main(%x: tensor<4x64xi1>) -> tensor<64x4xi1> {
+  %y = infer.transpose %x perm [1, 0] {infer.tile = #infer.cuda_tile<view_copy, threads = 256>}
+       : tensor<4x64xi1> -> tensor<64x4xi1> loc("Transpose_5"("Transpose"))
+  return %y : tensor<64x4xi1>
 }
