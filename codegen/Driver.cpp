@@ -18,6 +18,7 @@
 #include "ir/InferOps.h"
 #include "ir/Provenance.h"
 #include "ir/ShapeInference.h"
+#include "ir/SparsityLog.h"
 #include "transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -35,6 +36,38 @@ std::string mlir::infer::compilerVersion() {
 }
 
 namespace {
+/// Copies the module's sparsity log into the result.
+void collectSparsity(ModuleOp module, CompileResult &result) {
+  ArrayRef<Attribute> log = sparsityLog(module);
+  for (Attribute a : log) {
+    auto entry = llvm::dyn_cast<DictionaryAttr>(a);
+    if (!entry)
+      continue;
+    auto str = [&](StringRef k) {
+      auto s = entry.getAs<StringAttr>(k);
+      return s ? s.str() : std::string();
+    };
+    auto num = [&](StringRef k) -> int64_t {
+      auto i = entry.getAs<IntegerAttr>(k);
+      return i ? i.getInt() : 0;
+    };
+    SparsityNote n;
+    n.node = str("node");
+    n.op = str("op");
+    n.kind = str("kind");
+    n.description = describeSparsityEntry(entry);
+    n.unusedZeroShare = unstructuredZeroShare(entry);
+    n.removedOutputs = num("removed_outputs");
+    n.removedInputs = num("removed_inputs");
+    n.flopsSaved = num("flops_saved");
+    result.sparsity.push_back(std::move(n));
+  }
+  if (!log.empty()) {
+    llvm::raw_string_ostream os(result.sparsityTable);
+    printSparsityTable(log, os);
+  }
+}
+
 RankedTensorType tensorType(Value v) {
   return llvm::cast<RankedTensorType>(v.getType());
 }
@@ -140,6 +173,8 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   graph.precision =
       options.precision == "fp32-strict" ? std::string("fp32") : options.precision;
   graph.convToGemm = shaping.convToGemm && options.kernelTemplates;
+  graph.sparsity = options.sparsity;
+  graph.sparseDecline = shaping.sparseDecline;
   if (options.kernelTemplates)
     graph.epilogue = [&](Operation *anchor, Operation *op) {
       return backend->fusesIntoEpilogue(anchor, op);
@@ -154,6 +189,7 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
     return failure();
 
   CompileResult result;
+  collectSparsity(module, result);
   result.target = backend->artifactTarget();
   result.machine = backend->machineName();
   ArtifactPlan plan;

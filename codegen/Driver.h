@@ -30,6 +30,19 @@ class PassManager;
 
 namespace mlir::infer {
 
+/// One decision of the sparsity passes about a contraction.
+struct SparsityNote {
+  /// ONNX node names and op types (comma-separated).
+  std::string node, op;
+  /// "2:4", "declined", "dense" or "channels".
+  std::string kind;
+  /// The decision in words ("declined: K (27) is not a multiple of 4").
+  std::string description;
+  /// Share of the weights that are zero and unexploited (-1: not counted).
+  double unusedZeroShare = -1;
+  int64_t removedOutputs = 0, removedInputs = 0, flopsSaved = 0;
+};
+
 struct CompileOptions {
   /// "cpu" (the host), "cpu:<name>", "cuda" (sm_90a) or "cuda:<sm_XX>"; any
   /// registered backend.
@@ -40,6 +53,8 @@ struct CompileOptions {
   /// outputs stay fp32; accumulation is fp32).
   std::string precision = "fp32";
   CodegenOptions codegen;
+  /// 2:4 sparsity and channel removal: "enable", "force" or "disable".
+  std::string sparsity = "enable";
   /// Use the kernel templates (off: the generic linalg path for every op,
   /// for debugging).
   bool kernelTemplates = true;
@@ -60,6 +75,11 @@ struct CompileResult {
   std::vector<std::pair<std::string, std::string>> listings;
   /// What the backend wants the user to know (no ptxas: PTX only).
   std::string note;
+  /// What the sparsity passes did, one entry per decision (the module's
+  /// `infer.sparsity` log, see ir/SparsityLog.h).
+  std::vector<SparsityNote> sparsity;
+  /// The same as a table for people.
+  std::string sparsityTable;
 };
 
 /// Compiles the module's first function. Returns failure with `error`. The

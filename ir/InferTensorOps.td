@@ -31,6 +31,37 @@ def Infer_ConstantOp : Infer_Op<"constant",
   let hasFolder = 1;
 }
 
+def Infer_Sparse24Op : Infer_Op<"sparse24", [Pure]> {
+  let summary = "a 2:4 structured-sparse matrix: kept values and their positions";
+  let description = [{
+    The `M x K` matrix whose rows hold two non-zeros in every group of four
+    consecutive columns (NVIDIA's 2:4 pattern along the reduction dimension
+    K), stored as sparse tensor cores read it: `values` (`M x K/2`) keeps
+    the two values of each group in column order, and `meta` (`M x K/16`,
+    i16) their positions, one 4-bit code per group: group `g` of row `m` is
+    bits `4*(g%4)` to `4*(g%4)+3` of `meta[m][g/4]`, code `i0 | i1 << 2`
+    with `i0 < i1` the columns (0-3) of the two values. A group with fewer
+    than two non-zeros stores zeros at any two such positions. K is a
+    multiple of 16.
+
+    `infer-sparse24` writes it for the constant weight of a matrix product
+    whose output channels are the rows (the transposed product where the
+    weight is `K x N`); a target without sparse kernels folds it back into
+    the dense matrix at compile time.
+
+    ```mlir
+    %w = infer.sparse24 %values, %meta
+         : (tensor<64x128xf16>, tensor<64x16xi16>) -> tensor<64x256xf16>
+    ```
+  }];
+  let arguments = (ins Infer_FloatTensor:$values, RankedTensorOf<[I16]>:$meta);
+  let results = (outs Infer_FloatTensor:$output);
+  let assemblyFormat = [{
+    $values `,` $meta attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Infer_ReshapeOp : Infer_Op<"reshape", [Pure]> {
   let summary = "reinterpret a tensor with another shape";
   let description = [{

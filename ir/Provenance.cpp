@@ -44,6 +44,12 @@ std::vector<std::string> mlir::infer::nodeNames(Location loc) {
   return names;
 }
 
+std::vector<std::string> mlir::infer::nodeOpTypes(Location loc) {
+  std::vector<std::string> names, types;
+  collect(loc, names, &types);
+  return types;
+}
+
 std::string mlir::infer::describeNodes(Location loc) {
   std::vector<std::string> names, types;
   collect(loc, names, &types);

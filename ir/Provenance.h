@@ -29,6 +29,10 @@ Location nodeLocation(MLIRContext *ctx, llvm::StringRef name,
 /// order and without repeats.
 std::vector<std::string> nodeNames(Location loc);
 
+/// The ONNX op types of the nodes `loc` names, in nodeNames' order ("" where
+/// unknown).
+std::vector<std::string> nodeOpTypes(Location loc);
+
 /// "node 'Conv_3' (Conv)", "nodes 'Conv_3', 'Relu_4'", or "" when `loc`
 /// names no node.
 std::string describeNodes(Location loc);

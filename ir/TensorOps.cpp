@@ -33,6 +33,34 @@ LogicalResult ReshapeOp::verify() {
   return success();
 }
 
+LogicalResult Sparse24Op::verify() {
+  if (failed(verifySameElementTypes(*this, {getValues(), getOutput()},
+                                    {"values", "result"})))
+    return failure();
+  ArrayRef<int64_t> values = shapeOf(getValues()), meta = shapeOf(getMeta()),
+                    out = shapeOf(getOutput());
+  if (values.size() != 2 || meta.size() != 2 || out.size() != 2)
+    return emitOpError() << "expects rank-2 values, metadata and result, got "
+                         << formatShape(values) << ", " << formatShape(meta)
+                         << " and " << formatShape(out);
+  if (llvm::any_of(llvm::concat<const int64_t>(values, meta, out),
+                   ShapedType::isDynamic))
+    return emitOpError() << "expects static shapes";
+  int64_t m = out[0], k = out[1];
+  if (k % 16 != 0)
+    return emitOpError() << "expects a result with a multiple of 16 columns, got "
+                         << k;
+  if (values[0] != m || values[1] != k / 2)
+    return emitOpError() << "expects " << m << "x" << k / 2
+                         << " values for a " << m << "x" << k
+                         << " result, got " << formatShape(values);
+  if (meta[0] != m || meta[1] != k / 16)
+    return emitOpError() << "expects " << m << "x" << k / 16
+                         << " metadata words for a " << m << "x" << k
+                         << " result, got " << formatShape(meta);
+  return success();
+}
+
 LogicalResult TransposeOp::verify() {
   if (failed(verifySameElementTypes(*this, {getInput(), getOutput()},
                                     {"input", "result"})))

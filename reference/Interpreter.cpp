@@ -87,6 +87,7 @@ LogicalResult mlir::infer::reference::evaluateOp(Operation *op,
       })
       .Case([&](PadOp o) { return runPad(o, in, out, err); })
       .Case([&](Im2ColOp o) { return runIm2Col(o, in, out, err); })
+      .Case([&](Sparse24Op o) { return runSparse24(o, in, out, err); })
       .Case([&](CheckOp o) { return runCheck(o, in, out, err); })
       .Case([&](ResizeOp o) { return runResize(o, in, out, err); })
       .Case([&](ExpandOp o) { return runExpand(o, in, out, err); })

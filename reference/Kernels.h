@@ -88,6 +88,8 @@ LogicalResult runGatherElements(GatherElementsOp op, Inputs in, Outputs &out,
                                 std::string &err);
 LogicalResult runPad(PadOp op, Inputs in, Outputs &out, std::string &err);
 LogicalResult runIm2Col(Im2ColOp op, Inputs in, Outputs &out, std::string &err);
+LogicalResult runSparse24(Sparse24Op op, Inputs in, Outputs &out,
+                          std::string &err);
 
 // Run-time checks: fail with the check's message when a value breaks it.
 LogicalResult runCheck(CheckOp op, Inputs in, Outputs &out, std::string &err);

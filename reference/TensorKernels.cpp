@@ -13,6 +13,7 @@
 #include "reference/Kernels.h"
 
 #include "ir/ShapeInference.h"
+#include "ir/Sparse24.h"
 
 #include <cmath>
 
@@ -231,6 +232,30 @@ LogicalResult mlir::infer::reference::runIm2Col(Im2ColOp op, Inputs in,
       }
     }
   }
+  out.push_back(std::move(y));
+  return success();
+}
+
+LogicalResult mlir::infer::reference::runSparse24(Sparse24Op op, Inputs in,
+                                                  Outputs &out, std::string &err) {
+  const Tensor &values = *in[0], &meta = *in[1];
+  int64_t m = values.getShape()[0], half = values.getShape()[1];
+  Tensor y(values.getElementType(), {m, 2 * half});
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t g = 0; g < half / 2; ++g) {
+      uint16_t word = static_cast<uint16_t>(meta.getInt(r * (half / 8) + g / 4));
+      unsigned code = sparse24CodeAt(&word, g % 4);
+      if (!isSparse24Code(code)) {
+        err = "metadata code " + std::to_string(code) + " of row " +
+              std::to_string(r) + ", group " + std::to_string(g) +
+              " does not name two increasing positions";
+        return failure();
+      }
+      for (int64_t j = 0; j < 4; ++j)
+        y.setDouble(r * 2 * half + 4 * g + j, 0.0);
+      copyElement(values, r * half + 2 * g, y, r * 2 * half + 4 * g + (code & 3));
+      copyElement(values, r * half + 2 * g + 1, y, r * 2 * half + 4 * g + (code >> 2));
+    }
   out.push_back(std::move(y));
   return success();
 }

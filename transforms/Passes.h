@@ -128,6 +128,13 @@ struct GraphPipelineOptions {
   bool convToGemm = false;
   /// What the target's templates fuse after an anchor (null: isEpilogueOp).
   EpilogueFilter epilogue;
+  /// Remove channels pruning left all zero (infer-eliminate-zero-channels).
+  bool eliminateZeroChannels = true;
+  /// infer-sparse24: "enable" (use 2:4 weights), "force" (prune eligible
+  /// weights to 2:4 first) or "disable" (neither 2:4 nor channel removal).
+  std::string sparsity = "enable";
+  /// Why the target leaves 2:4 weights dense (empty: it runs them sparse).
+  std::string sparseDecline = "no 2:4 kernel for this target";
 };
 
 /// Adds the graph optimization pipeline of `options.level` to `pm` (a

@@ -91,6 +91,105 @@ def InferFoldIntoWeights : Pass<"infer-fold-into-weights"> {
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferEliminateZeroChannels
+    : Pass<"infer-eliminate-zero-channels", "::mlir::ModuleOp"> {
+  let summary = "Remove channels whose weights and bias are all zero";
+  let description = [{
+    A `conv` (ungrouped), `gemm` or `matmul` with constant weights whose
+    output channel has all-zero weights and a zero (or no) bias computes
+    zeros there, as models pruned by masking leave them. The pass follows
+    such channels through the ops that keep them zero (activations with
+    f(0) = 0, `cast`, `pool`, `global_pool`, `batch_norm` and per-channel
+    `mul` / `div` / `add` / `sub` by constants that map 0 to 0,
+    `concat` along the channels, and an `add` of two activations in the
+    channels zero on both sides) and removes them from the producer's
+    outputs, every op on the way and the input channels of the `conv`,
+    `gemm` and `matmul` ops that read them.
+
+    Channels are removed only where the producer and every reader can
+    work without them (a graph output, a reshape or a grouped convolution
+    keeps the full width), so results are unchanged. Each contraction
+    changed is logged in the module attribute `infer.sparsity`
+    (`kind = "channels"`, `removed_outputs`, `removed_inputs`,
+    `flops_saved`), which `infer-compile --report` and
+    `infer-opt --sparsity-report` show.
+
+    With `channel-multiple=N` (GPU pipelines: 8) a tensor whose channel
+    count is a multiple of N keeps it one: fewer zero channels are removed
+    so that rows stay whole 16-byte vectors for the tensor-core kernels.
+    `conv-channel-multiple` does the same for tensors a convolution with a
+    window or a stride reads (GPU pipelines: 128 bytes of channels, the K
+    tile of an implicit GEMM).
+
+    ```mlir
+    // conv1's channel 1 is zero: conv1 keeps 1 output, conv2 1 input.
+    %a = infer.conv %x, %w1, %b1 ... -> tensor<1x2x8x8xf32>
+    %r = infer.unary relu %a : ...
+    %y = infer.conv %r, %w2 ... : (tensor<1x2x8x8xf32>, tensor<4x2x3x3xf32>) -> ...
+    ```
+  }];
+  let options = [
+    Option<"channelMultiple", "channel-multiple", "int64_t", /*default=*/"1",
+           "Keep channel counts that are multiples of this one">,
+    Option<"convChannelMultiple", "conv-channel-multiple", "int64_t",
+           /*default=*/"1",
+           "Keep channel counts that are multiples of this one where a "
+           "convolution with a window or a stride reads the tensor">,
+  ];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferSparse24 : Pass<"infer-sparse24", "::mlir::ModuleOp"> {
+  let summary = "Rewrite 2:4 sparse weights into infer.sparse24";
+  let description = [{
+    Finds the constant weights of `matmul`, `gemm` and `conv` whose every
+    group of four consecutive values along the reduction dimension K holds
+    at most two non-zeros (NVIDIA's 2:4 pattern, as ASP, ModelOpt and
+    torch.ao leave pruned models) and rewrites those of matrix products
+    into `infer.sparse24` (kept values and 4-bit positions, the output
+    channels as rows; a `K x N` weight through a transpose). Each
+    contraction is logged in the module attribute `infer.sparsity`:
+    `kind = "2:4"` (rewritten), `"declined"` with a `reason` (an
+    activation operand, a grouped convolution, K not a multiple of 16, a
+    convolution before `infer-conv-to-gemm`, or the target's reason given
+    by `decline`), or `"dense"` (not 2:4), with its `weights` and `zeros`
+    counts.
+
+    `mode=force` first prunes every eligible weight by magnitude (the two
+    largest values of every four stay; `forced` counts the weights
+    zeroed). `decline=REASON` logs eligible weights as declined with that
+    reason and leaves them dense (targets without sparse kernels).
+
+    ```mlir
+    %w = infer.constant dense<...> : tensor<32x8xf16>      // K x N, 2:4 along K
+    %y = infer.matmul %x, %w : (tensor<4x32xf16>, tensor<32x8xf16>) -> tensor<4x8xf16>
+    // becomes
+    %d = infer.sparse24 %values, %meta : (tensor<8x16xf16>, tensor<8x2xi16>) -> tensor<8x32xf16>
+    %t = infer.transpose %d perm [1, 0] : tensor<8x32xf16> -> tensor<32x8xf16>
+    %y = infer.matmul %x, %t : ...
+    ```
+  }];
+  let options = [
+    Option<"mode", "mode", "std::string", /*default=*/"\"enable\"",
+           "enable (use 2:4 weights) or force (prune eligible weights to "
+           "2:4 by magnitude first)">,
+    Option<"decline", "decline", "std::string", /*default=*/"\"\"",
+           "Leave eligible weights dense and log them as declined for "
+           "this reason">,
+  ];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
+def InferSparsityReport : Pass<"infer-sparsity-report", "::mlir::ModuleOp"> {
+  let summary = "Print the module's sparsity log as a table";
+  let description = [{
+    Prints the `infer.sparsity` entries the sparsity passes wrote, one
+    line per contraction: ONNX node, op, what was done (2:4 used, declined
+    and why, dense, channels removed), the share of zero weights nothing
+    exploits, and the FLOPs saved; then the totals. The IR is unchanged.
+  }];
+}
+
 def InferRecognizeActivations : Pass<"infer-recognize-activations"> {
   let summary = "Recognize activations exported as several nodes";
   let description = [{

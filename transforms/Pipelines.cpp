@@ -49,6 +49,16 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   // Folding into weights happens in f32, before any conversion.
   pm.addPass(createInferFoldIntoWeights());
   pm.addPass(createInferReleaseWeights());
+  // After folding: a masked channel's batch norm has become a zero bias.
+  if (options.eliminateZeroChannels && options.sparsity != "disable") {
+    InferEliminateZeroChannelsOptions zeroChannels;
+    zeroChannels.channelMultiple = options.gpu ? 8 : 1;
+    // 128-byte runs of channels: 64 16-bit values or 32 fp32 (TF32) ones.
+    if (options.gpu)
+      zeroChannels.convChannelMultiple = lowPrecision ? 64 : 32;
+    pm.addPass(createInferEliminateZeroChannels(zeroChannels));
+    pm.addPass(createInferReleaseWeights());
+  }
   pm.addPass(createInferRecognizeActivations());
   pm.addPass(createInferRecognizeLayerNorm());
   pm.addPass(createInferSimplifyLayout());
@@ -68,6 +78,15 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferFoldIntoWeights());
     cleanup();
   }
+  // 2:4 weights, on the products' final weights (after the convolutions
+  // became GEMMs and the precision conversion).
+  if (options.sparsity != "disable") {
+    InferSparse24Options sparse;
+    sparse.mode = options.sparsity;
+    sparse.decline = options.sparseDecline;
+    pm.addPass(createInferSparse24(sparse));
+    pm.addPass(createInferReleaseWeights());
+  }
   InferFuseOptions fuse;
   fuse.views = !options.gpu;
   pm.addPass(createInferFuse(fuse, options.epilogue));
@@ -80,4 +99,12 @@ void mlir::infer::registerGraphPipelines() {
       "The graph optimization pipeline of infer-compile -O2: cleanup, folding "
       "into weights, pattern recognition, layout simplification, fusion",
       [](OpPassManager &pm) { buildGraphPipeline(pm, {}); });
+  PassPipelineRegistration<>(
+      "sparse24",
+      "infer-sparse24: rewrite 2:4 sparse weights into infer.sparse24",
+      [](OpPassManager &pm) { pm.addPass(createInferSparse24()); });
+  PassPipelineRegistration<>(
+      "sparsity-report",
+      "infer-sparsity-report: print what the sparsity passes did",
+      [](OpPassManager &pm) { pm.addPass(createInferSparsityReport()); });
 }

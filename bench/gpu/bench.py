@@ -166,6 +166,11 @@ def torch_model(name, batch):
     # DATA_bN for batch N > 1 (efficientnet_b0 is a model's own name).
     if batch > 1 and base.endswith(f"_b{batch}"):
         base = base[:-len(f"_b{batch}")]
+    # Pruned variants (bench/prune_resnet50.py): PyTorch runs zeros as it
+    # runs any weight, so the dense model is its peer.
+    for suffix in ("_channels", "_sparse24"):
+        if base.endswith(suffix):
+            base = base[:-len(suffix)]
     if base == "encoder":
         layer = torch.nn.TransformerEncoderLayer(d_model=256, nhead=8,
                                                  dim_feedforward=1024, dropout=0.1,

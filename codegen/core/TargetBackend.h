@@ -45,6 +45,9 @@ struct GraphShaping {
   /// f32 matrix products may run as TF32 on matrix units (the module gets
   /// `infer.tf32`, f32 convolutions become GEMMs when convToGemm).
   bool tf32 = false;
+  /// Why 2:4 sparse weights stay dense on this target (empty: the target
+  /// runs infer.sparse24 products on sparse kernels).
+  std::string sparseDecline;
 };
 
 /// The machine code of a compiled kernel module, and what the user should

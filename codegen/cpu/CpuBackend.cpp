@@ -20,7 +20,9 @@ using namespace mlir::infer;
 GraphShaping CpuBackend::graphShaping(StringRef precision) const {
   // The CPU templates read NCHW and strided views in place; attention is
   // one kernel.
-  return GraphShaping{};
+  GraphShaping s;
+  s.sparseDecline = "the CPU target has no sparse kernels (weights stay dense)";
+  return s;
 }
 
 void CpuBackend::selectConfigs(func::FuncOp fn) const {

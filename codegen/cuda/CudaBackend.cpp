@@ -25,6 +25,9 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
   s.tf32 = precision == "fp32" && target->arch == "sm_90a";
   bool sixteen = precision == "fp16" || precision == "bf16";
   s.convToGemm = (sixteen && target->capability >= 80) || s.tf32;
+  s.sparseDecline = target->capability >= 80
+                        ? "the CUDA backend has no 2:4 tensor-core kernel yet"
+                        : "no sparse tensor cores before sm_80";
   return s;
 }
 

@@ -1710,3 +1710,48 @@ func.func @case_im2col_result(%x: tensor<1x8x8x16xf16>) {
   %0 = infer.im2col %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] : tensor<1x8x8x16xf16> -> tensor<64x64xf16>
   return
 }
+
+// -----
+
+// Tests the sparse24 rank check.
+func.func @case_sparse24_rank(%v: tensor<8x16xf16>, %m: tensor<8x2x1xi16>) {
+  // expected-error @+1 {{expects rank-2 values, metadata and result, got [8, 16], [8, 2, 1] and [8, 32]}}
+  %0 = infer.sparse24 %v, %m : (tensor<8x16xf16>, tensor<8x2x1xi16>) -> tensor<8x32xf16>
+  return
+}
+
+// -----
+
+// Tests the sparse24 static shape check.
+func.func @case_sparse24_dynamic(%v: tensor<?x16xf16>, %m: tensor<?x2xi16>) {
+  // expected-error @+1 {{expects static shapes}}
+  %0 = infer.sparse24 %v, %m : (tensor<?x16xf16>, tensor<?x2xi16>) -> tensor<?x32xf16>
+  return
+}
+
+// -----
+
+// Tests the sparse24 column check: groups of four in 16-column words.
+func.func @case_sparse24_columns(%v: tensor<8x4xf16>, %m: tensor<8x0xi16>) {
+  // expected-error @+1 {{expects a result with a multiple of 16 columns, got 8}}
+  %0 = infer.sparse24 %v, %m : (tensor<8x4xf16>, tensor<8x0xi16>) -> tensor<8x8xf16>
+  return
+}
+
+// -----
+
+// Tests the sparse24 values check: half the columns.
+func.func @case_sparse24_values(%v: tensor<8x32xf16>, %m: tensor<8x2xi16>) {
+  // expected-error @+1 {{expects 8x16 values for a 8x32 result, got [8, 32]}}
+  %0 = infer.sparse24 %v, %m : (tensor<8x32xf16>, tensor<8x2xi16>) -> tensor<8x32xf16>
+  return
+}
+
+// -----
+
+// Tests the sparse24 metadata check: one word per 16 columns.
+func.func @case_sparse24_meta(%v: tensor<8x16xf16>, %m: tensor<8x4xi16>) {
+  // expected-error @+1 {{expects 8x2 metadata words for a 8x32 result, got [8, 4]}}
+  %0 = infer.sparse24 %v, %m : (tensor<8x16xf16>, tensor<8x4xi16>) -> tensor<8x32xf16>
+  return
+}

@@ -154,6 +154,10 @@ func.func @data_movement(%x: tensor<2x3x4xf32>, %i: tensor<5xi64>, %y: tensor<2x
   %4 = infer.slice %x starts [0, 2, 3] ends [2, -1, 0] steps [1, -2, -1] : tensor<2x3x4xf32> -> tensor<2x2x3xf32>
   // CHECK: infer.gather %{{.*}}, %{{.*}} axis 2 : (tensor<2x3x4xf32>, tensor<5xi64>) -> tensor<2x3x5xf32>
   %5 = infer.gather %x, %i axis 2 : (tensor<2x3x4xf32>, tensor<5xi64>) -> tensor<2x3x5xf32>
+  // CHECK: infer.sparse24 %{{.*}}, %{{.*}} : (tensor<4x16xf16>, tensor<4x2xi16>) -> tensor<4x32xf16>
+  %sv = infer.constant dense<1.0> : tensor<4x16xf16>
+  %sm = infer.constant dense<17476> : tensor<4x2xi16>
+  %sp = infer.sparse24 %sv, %sm : (tensor<4x16xf16>, tensor<4x2xi16>) -> tensor<4x32xf16>
   // CHECK: infer.im2col %{{.*}} kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x8x8x16xf16> -> tensor<16x144xf16>
   %im = infer.im2col %img kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<1x8x8x16xf16> -> tensor<16x144xf16>
   // CHECK: infer.check index %{{.*}} bound 4 : tensor<5xi64> -> tensor<i1>

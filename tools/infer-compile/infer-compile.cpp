@@ -36,6 +36,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <functional>
 #include <cstdio>
 
@@ -63,6 +64,13 @@ static cl::opt<std::string>
                        "bf16 (float ops in that type, fp32 accumulation, "
                        "fp32 inputs and outputs)"),
               cl::cat(category));
+static cl::opt<std::string> sparsity(
+    "sparsity", cl::init("enable"),
+    cl::desc("2:4 structured sparsity and pruned channels: enable (use 2:4 "
+             "weights where the target has sparse kernels, remove all-zero "
+             "channels), force (also prune eligible weights to 2:4 by "
+             "magnitude: changes the results) or disable"),
+    cl::cat(category));
 static cl::opt<std::string>
     ptxPath("emit-ptx", cl::desc("CUDA targets: also write the PTX here"),
             cl::value_desc("file"), cl::cat(category));
@@ -120,6 +128,11 @@ static void printSummary(const infer::CompileResult &r, double seconds) {
     std::printf("%d kernels marked ! run on fewer GPU threads than their "
                 "output has points and a GPU needs (%lld)\n",
                 underfilled, static_cast<long long>(infer::kGpuFillThreads));
+  // The sparsity table when something was not plain dense.
+  if (llvm::any_of(r.sparsity, [](const infer::SparsityNote &n) {
+        return n.kind != "dense";
+      }))
+    std::printf("%s", r.sparsityTable.c_str());
   std::printf("%zu kernels, %.1f GFLOP, arena %.1f MiB, weights %.1f MiB, "
               "target %s (%s), compiled in %.2f s\n",
               r.kernels.size(), flops / 1e9, r.arenaBytes / 1048576.0,
@@ -139,6 +152,26 @@ static std::string jsonReport(const infer::CompileResult &r, double seconds) {
   report["compile_seconds"] = seconds;
   report["arena_bytes"] = r.arenaBytes;
   report["weight_bytes"] = r.weightBytes;
+  // Sparsity by ONNX node: what each kernel's contractions got.
+  std::map<std::string, std::vector<std::string>> sparsityOf;
+  nlohmann::json sparsity = nlohmann::json::array();
+  for (const infer::SparsityNote &n : r.sparsity) {
+    nlohmann::json e = {{"onnx_node", n.node},
+                        {"op", n.op},
+                        {"kind", n.kind},
+                        {"sparsity", n.description}};
+    if (n.unusedZeroShare >= 0)
+      e["unused_zero_share"] = n.unusedZeroShare;
+    if (n.kind == "channels") {
+      e["removed_outputs"] = n.removedOutputs;
+      e["removed_inputs"] = n.removedInputs;
+      e["flops_saved"] = n.flopsSaved;
+    }
+    sparsity.push_back(e);
+    for (llvm::StringRef node : llvm::split(n.node, ", "))
+      sparsityOf[node.str()].push_back(n.description);
+  }
+  report["sparsity"] = sparsity;
   nlohmann::json kernels = nlohmann::json::array();
   int64_t flops = 0;
   for (const infer::KernelSummary &k : r.kernels) {
@@ -149,6 +182,14 @@ static std::string jsonReport(const infer::CompileResult &r, double seconds) {
                        {"flops", k.flops},
                        {"bytes", k.bytes},
                        {"grid", k.grid}});
+    std::vector<std::string> notes;
+    for (const std::string &node : k.nodes) {
+      auto it = sparsityOf.find(node);
+      if (it != sparsityOf.end())
+        notes.insert(notes.end(), it->second.begin(), it->second.end());
+    }
+    if (!notes.empty())
+      kernels.back()["sparsity"] = notes;
     if (k.threads > 0) {
       kernels.back()["threads"] = k.threads;
       kernels.back()["fills_gpu"] = !infer::underfillsGpu(k);
@@ -236,6 +277,9 @@ int main(int argc, char **argv) {
       "infer-compile: compiles an ONNX model into a .infer artifact\n\n"
       "  infer-compile resnet50.onnx -o resnet50.infer --report=-\n");
   auto start = std::chrono::steady_clock::now();
+  if (sparsity != "enable" && sparsity != "force" && sparsity != "disable")
+    return fail("--sparsity=" + sparsity +
+                " is not a sparsity mode (enable, force, disable)");
   if (optLevel > 2)
     return fail("-O" + std::to_string(optLevel) + " is not a level (0, 1, 2)");
   if (!llvm::sys::fs::exists(modelPath))
@@ -281,6 +325,7 @@ int main(int argc, char **argv) {
   options.target = target;
   options.optLevel = optLevel;
   options.precision = precision;
+  options.sparsity = sparsity;
   options.codegen.dumpStages = dumpKernels;
   options.codegen.keepDir = keepTemps;
   options.codegen.keepLLVMIR = !llvmIRPath.empty();
@@ -328,6 +373,14 @@ int main(int argc, char **argv) {
     return fail(error);
   if (!result->note.empty())
     llvm::errs() << "infer-compile: note: " << result->note << "\n";
+  if (sparsity == "force" &&
+      llvm::none_of(result->sparsity, [](const infer::SparsityNote &n) {
+        return n.kind == "2:4" ||
+               llvm::StringRef(n.description).contains("pruned by force");
+      }))
+    llvm::errs() << "infer-compile: warning: --sparsity=force found no weight "
+                    "to prune to 2:4 (none has K a multiple of 4 and groups "
+                    "with more than two non-zeros)\n";
   if (reportPath == "-")
     printSummary(*result, seconds);
   return 0;
