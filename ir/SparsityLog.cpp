@@ -38,6 +38,25 @@ void mlir::infer::appendSparsityLog(ModuleOp module, Operation *op,
   module->setAttr(kSparsityLogAttr, b.getArrayAttr(entries));
 }
 
+void mlir::infer::declineSparsityEntry(ModuleOp module, Location loc,
+                                       StringRef reason) {
+  Builder b(module.getContext());
+  std::string node = joined(nodeNames(loc));
+  SmallVector<Attribute> entries(sparsityLog(module));
+  for (Attribute &a : llvm::reverse(entries)) {
+    auto entry = llvm::dyn_cast<DictionaryAttr>(a);
+    if (!entry || entry.getAs<StringAttr>("node") != b.getStringAttr(node) ||
+        entry.getAs<StringAttr>("kind") != b.getStringAttr("2:4"))
+      continue;
+    NamedAttrList fields(entry);
+    fields.set("kind", b.getStringAttr("declined"));
+    fields.set("reason", b.getStringAttr(reason));
+    a = fields.getDictionary(module.getContext());
+    module->setAttr(kSparsityLogAttr, b.getArrayAttr(entries));
+    return;
+  }
+}
+
 ArrayRef<Attribute> mlir::infer::sparsityLog(ModuleOp module) {
   if (auto log = module->getAttrOfType<ArrayAttr>(kSparsityLogAttr))
     return log.getValue();

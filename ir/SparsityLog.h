@@ -40,6 +40,10 @@ inline constexpr llvm::StringLiteral kSparsityLogAttr = "infer.sparsity";
 void appendSparsityLog(ModuleOp module, Operation *op, StringRef kind,
                        NamedAttrList fields);
 
+/// Turns the "2:4" entry of the nodes of `loc` into a "declined" one with
+/// `reason` (code generation gave the weight back its dense form).
+void declineSparsityEntry(ModuleOp module, Location loc, StringRef reason);
+
 /// The log's entries (empty when no pass wrote one).
 ArrayRef<Attribute> sparsityLog(ModuleOp module);
 

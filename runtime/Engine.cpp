@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/Engine.h"
+#include "ir/Sparse24.h"
 #include "runtime/schema/Checksum.h"
 #include "runtime/cpu/CpuFeatures.h"
 
@@ -101,6 +102,52 @@ infer_status Engine::load(AlignedBuffer bytes, std::unique_ptr<Engine> &engine) 
   if (s != INFER_OK)
     return s;
   engine = std::move(e);
+  return INFER_OK;
+}
+
+infer_status Engine::verifySparseMetadata() {
+  // 2:4 sparse kernels read their weight's positions as 16-bit words of
+  // four 4-bit codes (ir/Sparse24.h); a code that names no two increasing
+  // positions is undefined behaviour on the tensor cores, so a constant
+  // that holds one is refused here, before any device sees it.
+  const auto *kernels = root->kernels();
+  const auto *launches = root->launches();
+  const auto *buffers = root->buffers();
+  if (!kernels || !launches || !root->constants())
+    return INFER_OK;
+  const uint8_t *constants = root->constants()->data();
+  for (uint32_t li = 0; li < launches->size(); ++li) {
+    const fb::Launch *l = launches->Get(li);
+    if (l->kind() != fb::LaunchKind::Kernel || l->kernel() >= kernels->size() ||
+        !l->args())
+      continue;
+    const fb::Kernel *k = kernels->Get(l->kernel());
+    if (!k->kind() || k->kind()->str() != "gemm_sm90_sparse" || !k->tensor_maps())
+      continue;
+    for (const fb::TensorMap *t : *k->tensor_maps()) {
+      if (t->dtype() != fb::DType::I16 || t->arg() >= l->args()->size())
+        continue;
+      uint32_t bi = l->args()->Get(t->arg());
+      if (bi >= buffers->size())
+        continue; // the plan checks refuse it
+      const fb::Buffer *b = buffers->Get(bi);
+      if (b->region() != fb::Region::Constants)
+        continue;
+      for (uint64_t w = 0; w + 1 < b->size(); w += 2) {
+        unsigned word = constants[b->offset() + w] | constants[b->offset() + w + 1] << 8;
+        for (int g = 0; g < 4; ++g)
+          if (!mlir::infer::isSparse24Code((word >> (4 * g)) & 0xF))
+            return setError(
+                INFER_ERROR_CORRUPT_ARTIFACT,
+                "kernel '" + (k->symbol() ? k->symbol()->str() : std::string("?")) +
+                    "' (2:4 sparse) reads metadata word " + std::to_string(w / 2) +
+                    " of buffer " + std::to_string(bi) + " with code " +
+                    std::to_string((word >> (4 * g)) & 0xF) +
+                    ", which names no two increasing positions: the artifact "
+                    "is corrupt");
+      }
+    }
+  }
   return INFER_OK;
 }
 
@@ -215,8 +262,11 @@ infer_status Engine::verify() {
                           " lies outside its region");
   }
 
-  // CUDA code: the device checks the kernels and takes the weights.
   const auto *kernels = root->kernels();
+  if (infer_status s = verifySparseMetadata())
+    return s;
+
+  // CUDA code: the device checks the kernels and takes the weights.
   if (isCuda) {
     cudaCode = std::make_unique<cuda::CudaProgram>();
     std::string error;

@@ -81,6 +81,8 @@ public:
 
 private:
   infer_status verify();
+  /// Refuses 2:4 metadata constants with a code that names no two positions.
+  infer_status verifySparseMetadata();
 
   AlignedBuffer bytes;
   const fb::Model *root = nullptr;

@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "transforms/Passes.h"
+#include "transforms/ConstantValues.h"
 
 #include "ir/ConstantView.h"
 #include "ir/Sparse24.h"
@@ -76,13 +77,17 @@ struct Candidate {
   std::string declined;
 };
 
-bool isFloatConstant(Value v) {
-  return v.getDefiningOp<ConstantOp>() &&
-         llvm::isa<FloatType>(typeOf(v).getElementType());
+/// Whether `w` is already a 2:4 weight (infer.sparse24, or its transpose).
+bool isSparseWeight(Value w) {
+  if (auto t = w.getDefiningOp<TransposeOp>())
+    w = t.getInput();
+  return w.getDefiningOp<Sparse24Op>() != nullptr;
 }
 
 std::optional<Candidate> candidateOf(Operation *op) {
   Candidate c;
+  if (llvm::isa<MatMulOp, GemmOp>(op) && isSparseWeight(op->getOperand(1)))
+    return std::nullopt;
   if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
     if (!isFloatConstant(mm.getRhs())) {
       c.declined = "activation operand: both operands are computed at run time";

@@ -103,17 +103,20 @@ def bench_gemm(rt, path, args, rows):
     base = name.split(".")[0]
     m, n, k = {"gemm_4096": (4096, 4096, 4096), "gemm_8192": (8192, 8192, 8192),
                "gemm_16384x4096x4096": (16384, 4096, 4096),
-               "gemmw_8192x4096x4096": (8192, 4096, 4096)}[base]
+               "gemmw_8192x4096x4096": (8192, 4096, 4096),
+               "gemms_4096": (4096, 4096, 4096), "gemms_8192": (8192, 8192, 8192),
+               "gemms_16384x4096x4096": (16384, 4096, 4096)}[base]
     engine, ctx = rt.load(path)
     device = rt.lib.infer_engine_device(engine).decode()
     torch.manual_seed(0)
     ha = torch.randn(m, k, device="cuda").half()
     rt.set_input(ctx, 0, ha.cpu().numpy())
-    if base.startswith("gemmw"):
+    if base.startswith("gemmw") or base.startswith("gemms"):
         import sys
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from export_gemm import weight
-        hb = torch.from_numpy(weight(k, n)).cuda()
+        from export_gemm import weight, weight24
+        w = weight24(k, n) if base.startswith("gemms") else weight(k, n)
+        hb = torch.from_numpy(w).cuda()
     else:
         hb = torch.randn(k, n, device="cuda").half()
         rt.set_input(ctx, 1, hb.cpu().numpy())
@@ -130,6 +133,22 @@ def bench_gemm(rt, path, args, rows):
         t_f16 += cuda_timed(lambda: ha @ hb, 2, args.iterations)
     med = {"infer_fp16": statistics.median(t_infer),
            "cublas_fp16": statistics.median(t_f16)}
+    if base.startswith("gemms"):
+        # cuSPARSELt (PyTorch's semi-structured sparsity): the 2:4 weight is
+        # the sparse operand, Y^T = W^T A^T, as infer computes it.
+        try:
+            from torch.sparse import to_sparse_semi_structured
+            ws = to_sparse_semi_structured(hb.t().contiguous())
+            at = ha.t().contiguous()
+            yt = torch.mm(ws, at)
+            row_err = rel_l2(yt.t().float().cpu().numpy(), ref)
+            t_sp = []
+            for _ in range(args.rounds):
+                t_sp += cuda_timed(lambda: torch.mm(ws, at), 2, args.iterations)
+            med["cusparselt_fp16"] = statistics.median(t_sp)
+            print(f"{name}: cuSPARSELt rel L2 {row_err:.2e}", flush=True)
+        except Exception as e:  # no cuSPARSELt in this PyTorch build
+            print(f"{name}: cuSPARSELt unavailable: {e}", flush=True)
     row = {"name": name, "device": device, "rel_l2": err, "rel_l2_cublas": err_cublas,
            "ms": med, "tflops": {key: flop / (v * 1e-3) / 1e12 for key, v in med.items()}}
     rows.append(row)
@@ -138,7 +157,10 @@ def bench_gemm(rt, path, args, rows):
           f"{med['infer_fp16']:.3f} ms ({tf['infer_fp16']:.1f} TFLOP/s, "
           f"{tf['infer_fp16'] / 989 * 100:.1f}% of 989), cuBLAS fp16 "
           f"{med['cublas_fp16']:.3f} ms ({tf['cublas_fp16']:.1f}); infer = "
-          f"{tf['infer_fp16'] / tf['cublas_fp16'] * 100:.1f}% of cuBLAS", flush=True)
+          f"{tf['infer_fp16'] / tf['cublas_fp16'] * 100:.1f}% of cuBLAS"
+          + (f"; cuSPARSELt {med['cusparselt_fp16']:.3f} ms "
+             f"({tf['cusparselt_fp16']:.1f})" if "cusparselt_fp16" in med else ""),
+          flush=True)
 
 
 def check_model(rt, path, args, rows):

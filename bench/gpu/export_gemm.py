@@ -16,6 +16,10 @@ Checks (small, with inputs and a float64 reference in OUT_DIR/<name>/):
   check_epilogue   MatMul by a constant 512x384 weight (stored [N,K]),
                    + bias, ReLU
   check_residual   Gemm(transB) 384x256 @ (640x256)^T + residual input
+  check_sparse     MatMul by a constant 2:4 1024x384 weight + bias, ReLU:
+                   the sparse wgmma kernel (sm_90a), partial row tiles
+gemms_*: A times a constant 2:4 weight (weight24), for the sparse kernel
+against the same weight run dense and cuSPARSELt.
 """
 import os
 import sys
@@ -31,11 +35,31 @@ SHAPES = {"gemm_4096": (4096, 4096, 4096), "gemm_8192": (8192, 8192, 8192),
 
 WEIGHTED = {"gemmw_8192x4096x4096": (8192, 4096, 4096)}
 
+# A times a constant 2:4 weight (weight24): compiled twice by prepare.sh,
+# sparse (the default) and dense (--sparsity=disable, NAME.dense).
+SPARSE = {"gemms_4096": (4096, 4096, 4096), "gemms_8192": (8192, 8192, 8192),
+          "gemms_16384x4096x4096": (16384, 4096, 4096)}
+
 
 def weight(k, n):
     """The constant B of the gemmw models, [K, N] fp16 (deterministic)."""
     return (np.random.default_rng(7).standard_normal((k, n), dtype=np.float32)
             * 0.05).astype(np.float16)
+
+
+def prune24(w):
+    """`w` [K, N] with the two largest |w| of every four along K kept."""
+    k, n = w.shape
+    g = w.reshape(k // 4, 4, n)
+    order = np.argsort(-np.abs(g.astype(np.float32)), axis=1, kind="stable")
+    keep = np.zeros(g.shape, bool)
+    np.put_along_axis(keep, order[:, :2, :], True, axis=1)
+    return np.where(keep, g, 0).reshape(k, n).astype(w.dtype)
+
+
+def weight24(k, n):
+    """The constant B of the gemms models: weight() pruned to 2:4 along K."""
+    return prune24(weight(k, n))
 
 
 def save(out, name, nodes, inputs, output_shape, inits=()):
@@ -69,6 +93,10 @@ def main():
         save(out, name, [helper.make_node("MatMul", ["A", "W"], ["Y"], name="matmul")],
              [("A", np.zeros((m, k), np.float16))], [m, n],
              [numpy_helper.from_array(weight(k, n), "W")])
+    for name, (m, n, k) in SPARSE.items():
+        save(out, name, [helper.make_node("MatMul", ["A", "W"], ["Y"], name="matmul")],
+             [("A", np.zeros((m, k), np.float16))], [m, n],
+             [numpy_helper.from_array(weight24(k, n), "W")])
     g = np.random.default_rng(1)
 
     def half(*shape, scale=1.0):
@@ -82,6 +110,16 @@ def main():
     a, w, bias = half(300, 512), half(512, 384, scale=0.05), half(384)
     ref = np.maximum(a.astype(np.float64) @ w.astype(np.float64) + bias, 0)
     save_check(out, "check_epilogue",
+               [helper.make_node("MatMul", ["A", "W"], ["P"], name="matmul"),
+                helper.make_node("Add", ["P", "bias"], ["Q"], name="add_bias"),
+                helper.make_node("Relu", ["Q"], ["Y"], name="relu")],
+               [("A", a)], ref,
+               [numpy_helper.from_array(w, "W"), numpy_helper.from_array(bias, "bias")])
+
+    # A 2:4 weight through the sparse kernel: partial row tiles, bias, ReLU.
+    a, w, bias = half(300, 1024), prune24(half(1024, 384, scale=0.05)), half(384)
+    ref = np.maximum(a.astype(np.float64) @ w.astype(np.float64) + bias, 0)
+    save_check(out, "check_sparse",
                [helper.make_node("MatMul", ["A", "W"], ["P"], name="matmul"),
                 helper.make_node("Add", ["P", "bias"], ["Q"], name="add_bias"),
                 helper.make_node("Relu", ["Q"], ["Y"], name="relu")],

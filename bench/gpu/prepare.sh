@@ -28,6 +28,11 @@ cp -r /usr/include/flatbuffers /usr/include/CLI /usr/include/nlohmann "$OUT/incl
 # The weighted GEMM also for sm_90 (mma.sync instead of wgmma).
 build/bin/infer-compile "$OUT"/models/gemmw_8192x4096x4096.onnx --target=cuda:sm_90 \
   -o "$OUT"/models/gemmw_8192x4096x4096.sm_90.infer
+# The 2:4 GEMMs also dense (the same weight, --sparsity=disable).
+for g in "$OUT"/models/gemms_*.onnx; do
+  build/bin/infer-compile "$g" --target=cuda:"$ARCH" --sparsity=disable \
+    -o "${g%.onnx}.dense.infer"
+done
 for g in "$OUT"/models/gemm*.onnx "$OUT"/models/check_*.onnx; do
   build/bin/infer-compile "$g" --target=cuda:"$ARCH" -o "${g%.onnx}.infer" \
     --report="${g%.onnx}.json"

@@ -35,7 +35,7 @@ struct Arch {
 // architecture accepts it, and CUDA 12.0 and later drivers read it.
 constexpr Arch kArchs[] = {{"sm_80", 80, "+ptx80"}, {"sm_86", 86, "+ptx80"},
                            {"sm_89", 89, "+ptx80"}, {"sm_90", 90, "+ptx80"},
-                           {"sm_90a", 90, "+ptx80"}};
+                           {"sm_90a", 90, "+ptx85"}};
 
 std::string findPtxas() {
   if (std::optional<std::string> home = llvm::sys::Process::GetEnv("CUDA_HOME")) {

@@ -150,7 +150,9 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
         bn = 128;
       int64_t tiles = tilesM * ceilDiv(sp.n, bn), kTiles = ceilDiv(sp.k, bk);
       int64_t split = 1;
-      if (tiles < kSmCount / 2 && kTiles >= 8) {
+      if (sp.sparse) // the sparse kernel: 256 rows where they fill the GPU
+        bn = ceilDiv(sp.m, 256) * ceilDiv(sp.n, 128) >= kSmCount ? 256 : 128;
+      else if (tiles < kSmCount / 2 && kTiles >= 8) {
         split = std::min(kTiles / 4, ceilDiv(2 * kSmCount, tiles));
         split = ceilDiv(kTiles, ceilDiv(kTiles, split));
       }
@@ -175,9 +177,15 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   Value result = group.results.front();
   if (body.empty() || body.back()->getResult(0) != result)
     return Result();
-  // An im2col leading a GEMM's group is read by the GEMM (gemmOperands).
+  // An im2col leading a GEMM's group is read by the GEMM (gemmOperands),
+  // and so is a 2:4 weight (infer.sparse24, with its transpose).
   if (body.size() > 1 && llvm::isa<Im2ColOp>(body.front()))
     body.erase(body.begin());
+  if (body.size() > 1 && llvm::isa<Sparse24Op>(body.front())) {
+    body.erase(body.begin());
+    if (body.size() > 1 && llvm::isa<TransposeOp>(body.front()))
+      body.erase(body.begin());
+  }
   Operation *anchor = body.front();
   Attribute tileAttr = anchor->getAttr(InferDialect::getTileAttrName());
   if (!tileAttr)
@@ -376,6 +384,21 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   }
   TemplateKernel tk;
   tk.inputs.push_back({g->a, {}});
+  if (spec.sparse) {
+    tk.inputs.push_back({g->values, {}});
+    tk.inputs.push_back({g->meta, {}});
+    if (g->bias) {
+      spec.epilogue.push_back(
+          {GemmEpilogueOp::Kind::BiasColumn, static_cast<int>(tk.inputs.size())});
+      tk.inputs.push_back({g->bias, {}});
+    }
+    if (failed(classify(anchor->getResult(0), ArrayRef<Operation *>(body).drop_front(),
+                        spec.n, tk, spec)))
+      return Result();
+    spec.numArgs = tk.inputs.size() + 1;
+    return single(std::move(tk.inputs),
+                  addGemmSm90SparseKernel(kernels, spec, anchor->getLoc(), error));
+  }
   // A constant [K,N] operand is stored transposed: K-major tiles load in
   // one TMA copy and need no transposed wgmma.
   bool packB = !(llvm::isa<GemmOp>(anchor) && llvm::cast<GemmOp>(anchor).getTransB()) &&

@@ -67,6 +67,10 @@ std::vector<uint64_t> mlir::infer::gemmArgBytes(const GemmSpec &spec) {
                                   spec.im2col->w * spec.im2col->c * eb
                             : uint64_t(spec.m) * spec.k * eb;
   argBytes[1] = uint64_t(spec.k) * spec.n * eb;
+  if (spec.sparse) {
+    argBytes[1] /= 2;
+    argBytes[2] = uint64_t(spec.k) / 16 * spec.n * 2;
+  }
   epilogueArgBytes(spec, argBytes);
   return argBytes;
 }

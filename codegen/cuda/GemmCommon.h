@@ -74,6 +74,10 @@ struct GemmSpec {
   int64_t splitK = 1;
   /// C holds fp32 partial sums: no TF32 rounding of the result.
   bool partial = false;
+  /// B (N x K) is 2:4 sparse: argument 1 holds its kept values (N x K/2),
+  /// argument 2 their positions (N x K/16 i16), as infer.sparse24 stores
+  /// them; the epilogue operands follow.
+  bool sparse = false;
 };
 
 /// The reduction kernel of a split-K GEMM: sums the `spec.splitK` fp32

@@ -34,8 +34,6 @@ int64_t bkOf(const GemmSpec &spec) { return kRowBytes / bytesOf(spec.elem); }
 constexpr int64_t kGroupRows = 8;
 /// Registers per thread after setmaxnreg (the block starts at 65536 / 384).
 constexpr int32_t kProducerRegs = 40, kConsumerRegs = 232;
-/// Descriptor bits for the 128-byte swizzle (bits 62-63 = 1).
-constexpr uint64_t kSwizzle128 = uint64_t(1) << 62;
 
 
 /// The mbarriers and stage buffers of the shared-memory ring.
@@ -51,15 +49,6 @@ struct Ring {
                                   ir.mul(s, ir.c32(8))));
   }
 };
-
-/// A wgmma shared-memory descriptor for 128-byte swizzled tiles: address
-/// bits, leading and stride byte offsets (in 16-byte units).
-Value descriptor(Ir &ir, Value addr64, int64_t leadingBytes, int64_t strideBytes) {
-  Value field = ir.lshr(ir.band(addr64, ir.c64(0x3FFFF)), ir.c64(4));
-  uint64_t fixed = (uint64_t(leadingBytes >> 4) << 16) |
-                   (uint64_t(strideBytes >> 4) << 32) | kSwizzle128;
-  return ir.bor(field, ir.c64(static_cast<int64_t>(fixed)));
-}
 
 /// The im2col map's pixel box: lower corner (W, H), upper corner (W, H),
 /// traversal strides (W, H). With these, a row of the box holds exactly
@@ -197,13 +186,13 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     for (int64_t kk = 0; kk < kRowBytes / 32; ++kk) {
       // A (K-major): a k16 step is 32 bytes along the swizzled row.
-      Value descA = descriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 1024);
+      Value descA = wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 1024);
       // B K-major likewise; B MN-major: 16 rows of 128 bytes per step,
       // 64-column boxes 8 KiB apart.
       Value descB =
           spec.bKMajor
-              ? descriptor(ir, ir.add(bAddr, ir.c64(kk * 32)), 16, 1024)
-              : descriptor(ir, ir.add(bAddr, ir.c64(kk * 16 * 128)),
+              ? wgmmaDescriptor(ir, ir.add(bAddr, ir.c64(kk * 32)), 16, 1024)
+              : wgmmaDescriptor(ir, ir.add(bAddr, ir.c64(kk * 16 * 128)),
                            64 * kRowBytes, 1024);
       acc = NVVM::WgmmaMmaAsyncOp::create(
           b, loc, accType, acc, descA, descB,
@@ -298,6 +287,17 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
 }
 
 } // namespace
+
+Value mlir::infer::wgmmaDescriptor(Ir &ir, Value addr64, int64_t leadingBytes,
+                                   int64_t strideBytes) {
+  // Address bits, leading and stride byte offsets (16-byte units), and the
+  // 128-byte swizzle (bits 62-63 = 1).
+  constexpr uint64_t kSwizzle128 = uint64_t(1) << 62;
+  Value field = ir.lshr(ir.band(addr64, ir.c64(0x3FFFF)), ir.c64(4));
+  uint64_t fixed = (uint64_t(leadingBytes >> 4) << 16) |
+                   (uint64_t(strideBytes >> 4) << 32) | kSwizzle128;
+  return ir.bor(field, ir.c64(static_cast<int64_t>(fixed)));
+}
 
 std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
   std::string why = gemmCommonUnsupported(spec);

@@ -38,6 +38,24 @@ namespace mlir::infer {
 /// TMA strides, element types.
 std::string gemmSm90Unsupported(const GemmSpec &spec);
 
+/// A wgmma shared-memory descriptor of a 128-byte swizzled tile at
+/// shared-window address `addr64` (i64), with its leading and stride byte
+/// offsets.
+Value wgmmaDescriptor(Ir &ir, Value addr64, int64_t leadingBytes,
+                      int64_t strideBytes);
+
+/// What the 2:4 sparse sm_90a GEMM cannot do with `spec` ("" when it can).
+std::string gemmSm90SparseUnsupported(const GemmSpec &spec);
+
+/// The 2:4 sparse GEMM on sm_90a (wgmma.mma_async.sp): C = A * B^T where
+/// B (N x K) is given as its kept values (argument 1, N x K/2) and 4-bit
+/// positions (argument 2, N x K/16 i16, infer.sparse24's layout). The
+/// weight is wgmma's sparse operand: each block computes a 128-channel x
+/// BN-row tile of C transposed and its epilogue writes it back row-major.
+FailureOr<KernelInfo> addGemmSm90SparseKernel(KernelModule &kernels,
+                                              const GemmSpec &spec, Location loc,
+                                              std::string &error);
+
 /// Adds the kernel to `kernels`; its KernelInfo carries the launch
 /// geometry and the two tensor maps (A, B) the runtime encodes.
 FailureOr<KernelInfo> addGemmSm90Kernel(KernelModule &kernels,

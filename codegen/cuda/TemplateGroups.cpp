@@ -9,6 +9,8 @@
 #include "codegen/cuda/GemmSm90.h"
 #include "codegen/cuda/TemplateSpecs.h"
 
+#include "ir/ConstantView.h"
+#include "ir/SparsityLog.h"
 #include "transforms/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -172,11 +174,98 @@ void absorbIm2colsIntoGemms(func::FuncOp fn) {
     pullIntoGroup(i, use, "im2col");
   }
 }
+/// The dense weight an infer.sparse24 of constants stands for (transposed
+/// to K x N when `transposed`), as a constant before `at`.
+Value denseWeight(Sparse24Op s, bool transposed, Operation *at) {
+  std::optional<ConstantView> values = ConstantView::get(constantOf(s.getValues()).getValue()),
+                              meta = ConstantView::get(constantOf(s.getMeta()).getValue());
+  RankedTensorType t = llvm::cast<RankedTensorType>(s.getOutput().getType());
+  int64_t n = t.getDimSize(0), k = t.getDimSize(1);
+  RankedTensorType out = transposed ? t.clone({k, n}) : t;
+  ConstantBuilder nb(out);
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t g = 0; g < k / 4; ++g) {
+      unsigned code = (meta->getInt(r * (k / 16) + g / 4) >> (4 * (g % 4))) & 0xF;
+      for (int64_t j = 0; j < 4; ++j) {
+        double v = 0;
+        if (j == int64_t(code & 3))
+          v = values->getDouble(r * (k / 2) + 2 * g);
+        else if (j == int64_t(code >> 2))
+          v = values->getDouble(r * (k / 2) + 2 * g + 1);
+        int64_t kk = 4 * g + j;
+        nb.setDouble(transposed ? kk * n + r : r * k + kk, v);
+      }
+    }
+  OpBuilder b(at);
+  return ConstantOp::create(b, s.getLoc(), nb.finish("dense_weight")).getResult();
+}
+
+/// A 2:4 weight (infer.sparse24 of constants, through its transpose) read
+/// only by a product the sparse wgmma kernel computes moves into the
+/// product's group, where that kernel reads the values and positions as
+/// they are. Any other infer.sparse24 of constants becomes its dense
+/// weight (no kernel computes it alone).
+void absorbSparseWeights(func::FuncOp fn, bool sparseKernels) {
+  SmallVector<Sparse24Op> ops;
+  fn.walk([&](Sparse24Op s) {
+    if (!s->getParentOfType<FusedOp>() && constantOf(s.getValues()) &&
+        constantOf(s.getMeta()))
+      ops.push_back(s);
+  });
+  for (Sparse24Op s : ops) {
+    Operation *top = s;
+    auto t = s.getOutput().hasOneUse()
+                 ? llvm::dyn_cast<TransposeOp>(*s.getOutput().getUsers().begin())
+                 : TransposeOp();
+    if (t && t.getPerm() == ArrayRef<int64_t>{1, 0} && !t->getParentOfType<FusedOp>())
+      top = t;
+    Value weight = top->getResult(0);
+    Operation *product = nullptr;
+    OpOperand *use = weight.hasOneUse() ? &*weight.getUses().begin() : nullptr;
+    if (use) {
+      product = use->getOwner();
+      if (auto f = llvm::dyn_cast<FusedOp>(product)) {
+        BlockArgument arg = f.getBody().front().getArgument(use->getOperandNumber());
+        product = arg.hasOneUse() ? *arg.getUsers().begin() : nullptr;
+      }
+    }
+    std::string why = "the target has no 2:4 kernel";
+    if (sparseKernels && product && llvm::isa<MatMulOp, GemmOp>(product) &&
+        product->getOperand(1).getType() == weight.getType()) {
+      std::optional<GemmOperands> g = gemmOperands(product);
+      why = "not a product the sparse GEMM reads";
+      if (g && !g->spec.im2col) {
+        GemmSpec spec = g->spec;
+        spec.sparse = true;
+        spec.bKMajor = true;
+        spec.bn = 128;
+        spec.splitK = 1;
+        why = gemmSm90SparseUnsupported(spec);
+      }
+    }
+    bool takes = why.empty();
+    if (takes) {
+      if (top != s.getOperation())
+        pullIntoGroup(top, *use, "transpose");
+      pullIntoGroup(s, *s.getOutput().getUses().begin(), "sparse24");
+      continue;
+    }
+    // Dense after all: the weight the product reads, as a constant.
+    declineSparsityEntry(fn->getParentOfType<ModuleOp>(), s.getLoc(),
+                         "at code generation: " + why);
+    Value dense = denseWeight(s, top != s.getOperation(), top);
+    weight.replaceAllUsesWith(dense);
+    if (top != s.getOperation())
+      top->erase();
+    s->erase();
+  }
+}
 } // namespace
 
 void mlir::infer::formCudaTemplateGroups(func::FuncOp fn, const CudaTarget &target) {
   absorbConcatsIntoMaps(fn);
   if (target.arch == "sm_90a")
     absorbIm2colsIntoGemms(fn);
+  absorbSparseWeights(fn, target.arch == "sm_90a");
   absorbViewChains(fn);
 }

@@ -525,6 +525,25 @@ FailureOr<std::vector<char>> depthwiseWeightBytes(Value v, const DepthwiseSpec &
   return out;
 }
 
+Sparse24Op sparseWeightOf(Operation *product) {
+  Value b;
+  bool kMajor = false;
+  if (auto mm = llvm::dyn_cast<MatMulOp>(product)) {
+    b = mm.getRhs();
+  } else if (auto gemm = llvm::dyn_cast<GemmOp>(product)) {
+    b = gemm.getB();
+    kMajor = gemm.getTransB();
+  } else {
+    return {};
+  }
+  if (kMajor)
+    return b.getDefiningOp<Sparse24Op>();
+  auto t = b.getDefiningOp<TransposeOp>();
+  if (!t || t.getPerm() != ArrayRef<int64_t>{1, 0})
+    return {};
+  return t.getInput().getDefiningOp<Sparse24Op>();
+}
+
 std::optional<GemmOperands> gemmOperands(Operation *anchor) {
   GemmOperands g;
   if (auto mm = llvm::dyn_cast<MatMulOp>(anchor)) {
@@ -566,6 +585,17 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
                  typeOf(g.bias).getNumElements() != spec.n ||
                  typeOf(g.bias).getShape().back() != spec.n))
     return std::nullopt;
+  // A 2:4 weight in the product's group: the sparse kernel reads its
+  // values and positions (N x K as the sparse operand).
+  if (Sparse24Op s = sparseWeightOf(anchor);
+      s && llvm::isa<FusedOp>(s->getParentOp()) && constantOf(s.getValues()) &&
+      constantOf(s.getMeta())) {
+    spec.sparse = true;
+    spec.bKMajor = true;
+    g.values = s.getValues();
+    g.meta = s.getMeta();
+    return g;
+  }
   // A [K,N] operand is stored transposed when constant (below); otherwise
   // the kernel reads it as it is.
   if (!spec.bKMajor && constantOf(g.b) &&
@@ -585,6 +615,14 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
            (spec.elem.isF32() ? "f32 (TF32)" : "16-bit") + " operands";
   if (!wgmma && target.capability < 80)
     return "mma_sync needs sm_80 or later, the target is " + target.arch;
+  if (spec.sparse) {
+    if (!wgmma || tile.getSplitK() != 1)
+      return "a 2:4 weight runs on the sparse wgmma kernel: no split-K";
+    spec.bn = tile.getBn();
+    spec.stages = tile.getStages();
+    spec.splitK = 1;
+    return gemmSm90SparseUnsupported(spec);
+  }
   spec.bn = tile.getBn();
   spec.stages = tile.getStages();
   spec.splitK = tile.getSplitK();

@@ -128,8 +128,14 @@ FailureOr<std::vector<char>> depthwiseWeightBytes(Value v, const DepthwiseSpec &
 /// none when its operands rule the template out.
 struct GemmOperands {
   Value a, b, bias;
+  /// A 2:4 weight (spec.sparse): its kept values and positions.
+  Value values, meta;
   GemmSpec spec;
 };
+
+/// The infer.sparse24 a product reads as its weight (`b`, directly for a
+/// gemm with trans_b, else through a [1, 0] transpose), or null.
+Sparse24Op sparseWeightOf(Operation *product);
 
 /// The tensor-core GEMM's view of a matmul or gemm (reading an im2col in
 /// its group as an implicit GEMM), or none.

@@ -9,7 +9,7 @@
 // RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.sm90a.ptx && %ptxas -arch=sm_90a %t.sm90a.ptx -o %t.sm90a.cubin %}
 // RUN: %if ptxas %{ infer-translate --emit-ptx --cuda-arch=sm_80 %s -o %t.sm80.ptx && %ptxas -arch=sm_80 %t.sm80.ptx -o %t.sm80.cubin %}
 
-// CHECK: .version 8.0
+// CHECK: .version 8.5
 // CHECK: .target sm_90a
 // CHECK: .address_size 64
 // CHECK-DAG: .visible .global .align 8 .b8 infer_kernel_0_info

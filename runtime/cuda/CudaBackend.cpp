@@ -48,7 +48,9 @@ bool runsOn(const std::string &arch, const std::string &format, int capability) 
 unsigned tensorMapElementBytes(fb::DType t) {
   switch (t) {
   case fb::DType::F16:
-  case fb::DType::BF16: return 2;
+  case fb::DType::BF16:
+  case fb::DType::I16: // 2:4 sparsity metadata
+  case fb::DType::U16: return 2;
   case fb::DType::F32: return 4;
   case fb::DType::I8:
   case fb::DType::U8: return 1;
@@ -366,7 +368,9 @@ infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
           int type = t->dtype() == fb::DType::F16    ? CU_TENSOR_MAP_DATA_TYPE_FLOAT16
                      : t->dtype() == fb::DType::BF16 ? CU_TENSOR_MAP_DATA_TYPE_BFLOAT16
                      : t->dtype() == fb::DType::F32  ? CU_TENSOR_MAP_DATA_TYPE_FLOAT32
-                                                     : CU_TENSOR_MAP_DATA_TYPE_UINT8;
+                     : t->dtype() == fb::DType::I16 || t->dtype() == fb::DType::U16
+                         ? CU_TENSOR_MAP_DATA_TYPE_UINT16
+                         : CU_TENSOR_MAP_DATA_TYPE_UINT8;
           CUdeviceptr base = values[t->arg()];
           if (const auto *p = t->im2col()) {
             // Corners (W, H) low then high; traversal strides C, W, H, N.

@@ -57,6 +57,7 @@ struct alignas(64) CUtensorMap {
 };
 /// CUtensorMapDataType values.
 constexpr int CU_TENSOR_MAP_DATA_TYPE_UINT8 = 0;
+constexpr int CU_TENSOR_MAP_DATA_TYPE_UINT16 = 1;
 constexpr int CU_TENSOR_MAP_DATA_TYPE_FLOAT16 = 6;
 constexpr int CU_TENSOR_MAP_DATA_TYPE_FLOAT32 = 7;
 constexpr int CU_TENSOR_MAP_DATA_TYPE_BFLOAT16 = 9;

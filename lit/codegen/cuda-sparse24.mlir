@@ -1,0 +1,42 @@
+// 2:4 weights on sm_90a: a product whose weight is infer.sparse24 of
+// constants (through its transpose for a K x N weight, directly for a gemm
+// with trans_b) runs on the sparse wgmma kernel, which reads the kept
+// values (a 128-byte swizzled tile, as a dense K-major one) and the 4-bit
+// positions (i16 rows, unswizzled) with TMA; the bias stays in its
+// epilogue. A product the kernel cannot take (K = 64, not a multiple of
+// 128) gets its dense weight back and the report says why, as does every
+// product on sm_80.
+// RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
+// RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
+// RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
+// RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
+// RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
+// REPORT-DAG: sparse24+transpose+matmul/gemm_sm90_sparse {{.*}} mm_sparse
+// REPORT-DAG: sparse24+gemm/gemm_sm90_sparse {{.*}} gemm_sparse
+// REPORT-DAG: matmul/gemm_sm90 {{.*}} mm_k64
+// REPORT: mm_k64 {{.*}} declined: at code generation: K (64) is not a multiple of 128
+// MAP: #infer.tensor_map<arg = 1, dtype = {{[0-9]+}}, dims = [128, 128], strides = [256], box = [64, 128], swizzle = 3>
+// MAP: #infer.tensor_map<arg = 2, dtype = {{[0-9]+}}, dims = [16, 128], strides = [32], box = [8, 128], swizzle = 0>
+// PTX: wgmma.mma_async.sp.sync.aligned.m64n128k32.f32.f16.f16
+// SM80-NOT: gemm_sm90_sparse
+// SM80: matmul/gemm_sm80 {{.*}} mm_sparse
+func.func @main(%x: tensor<256x256xf16>, %y: tensor<256x64xf16>)
+    -> (tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>) {
+  // Every group keeps its first two values: code 4, four to a word (17476).
+  %v = infer.constant dense<0.5> : tensor<128x128xf16>
+  %m = infer.constant dense<17476> : tensor<128x16xi16>
+  %s = infer.sparse24 %v, %m : (tensor<128x128xf16>, tensor<128x16xi16>) -> tensor<128x256xf16>
+  %t = infer.transpose %s perm [1, 0] : tensor<128x256xf16> -> tensor<256x128xf16>
+  %p = infer.matmul %x, %t : (tensor<256x256xf16>, tensor<256x128xf16>) -> tensor<256x128xf16> loc("mm_sparse"("MatMul"))
+  %gv = infer.constant dense<0.25> : tensor<128x128xf16>
+  %gm = infer.constant dense<17476> : tensor<128x16xi16>
+  %gs = infer.sparse24 %gv, %gm : (tensor<128x128xf16>, tensor<128x16xi16>) -> tensor<128x256xf16>
+  %bias = infer.constant dense<1.0> : tensor<128xf16>
+  %q = infer.gemm %x, %gs, %bias alpha 1.0 beta 1.0 trans_b : (tensor<256x256xf16>, tensor<128x256xf16>, tensor<128xf16>) -> tensor<256x128xf16> loc("gemm_sparse"("Gemm"))
+  %kv = infer.constant dense<0.5> : tensor<128x32xf16>
+  %km = infer.constant dense<17476> : tensor<128x4xi16>
+  %ks = infer.sparse24 %kv, %km : (tensor<128x32xf16>, tensor<128x4xi16>) -> tensor<128x64xf16>
+  %kt = infer.transpose %ks perm [1, 0] : tensor<128x64xf16> -> tensor<64x128xf16>
+  %r = infer.matmul %y, %kt : (tensor<256x64xf16>, tensor<64x128xf16>) -> tensor<256x128xf16> loc("mm_k64"("MatMul"))
+  return %p, %q, %r : tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>
+}
