@@ -137,6 +137,12 @@ struct GraphPipelineOptions {
   std::string sparseDecline = "no 2:4 kernel for this target";
 };
 
+/// Prunes a copy of `module` as infer-sparse24 mode=force does and runs the
+/// module and the copy on the reference interpreter with the same seeded
+/// inputs (normal floats, zero integers); returns the largest relative L2
+/// difference over the outputs.
+FailureOr<double> measureForcedSparsityError(ModuleOp module, std::string &error);
+
 /// Adds the graph optimization pipeline of `options.level` to `pm` (a
 /// module pass manager).
 void buildGraphPipeline(OpPassManager &pm, const GraphPipelineOptions &options);
