@@ -125,7 +125,8 @@ infer_status Engine::verifySparseMetadata() {
     if (!k->kind() || k->kind()->str() != "gemm_sm90_sparse" || !k->tensor_maps())
       continue;
     for (const fb::TensorMap *t : *k->tensor_maps()) {
-      if (t->dtype() != fb::DType::I16 || t->arg() >= l->args()->size())
+      if ((t->dtype() != fb::DType::I16 && t->dtype() != fb::DType::U16) ||
+          t->arg() >= l->args()->size())
         continue;
       uint32_t bi = l->args()->Get(t->arg());
       if (bi >= buffers->size())

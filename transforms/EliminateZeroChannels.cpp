@@ -32,6 +32,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 
 #include <cmath>
@@ -272,8 +273,14 @@ private:
 
   /// Records the zero channels of `op`'s result.
   void visit(Operation *op) {
-    if (op->getNumResults() != 1 ||
-        !llvm::isa<RankedTensorType>(op->getResult(0).getType()))
+    // Static shapes only, every operand too (channel counts and offsets
+    // are known, and no axis has zero channels to index).
+    auto staticTensor = [](Type t) {
+      auto r = llvm::dyn_cast<RankedTensorType>(t);
+      return r && r.hasStaticShape() && r.getNumElements() > 0;
+    };
+    if (op->getNumResults() != 1 || !staticTensor(op->getResult(0).getType()) ||
+        !llvm::all_of(op->getOperandTypes(), staticTensor))
       return;
     Value result = op->getResult(0);
     RankedTensorType out = typeOf(result);
@@ -335,6 +342,8 @@ private:
       return;
     }
     if (auto pool = llvm::dyn_cast<PoolOp>(op)) {
+      // Every window holds an input element (the verifier keeps pads
+      // smaller than the kernel), so a zero channel pools to 0.
       passThrough(pool.getInput(),
                   pool.getChannelsLast() ? out.getRank() - 1 : 1);
       return;
@@ -452,13 +461,17 @@ private:
       int64_t offset = 0;
       for (Value in : cat.getInputs()) {
         int64_t w = typeOf(in).getShape()[cat.getAxis()];
-        llvm::BitVector part = removedOf(in, w);
+        // An input with zeros along another axis is not narrowed here.
+        auto it = zeros.find(in);
+        bool linked = it != zeros.end() && it->second.axis == cat.getAxis();
+        llvm::BitVector part = linked ? removedOf(in, w) : llvm::BitVector(w);
         for (int64_t m = 0; m < w; ++m) {
           bool both = part[m] && r[offset + m];
           part[m] = both;
           r[offset + m] = both;
         }
-        changed |= setRemoved(in, part);
+        if (linked)
+          changed |= setRemoved(in, part);
         offset += w;
       }
       return setRemoved(v, r) | changed;
@@ -549,7 +562,8 @@ private:
       // An op on the way: its result has zeros of its own (visit() only
       // records them for ops that keep a zero channel zero), and
       // constrainProducer links the two.
-      if (user->getNumResults() != 1 || !zeros.count(user->getResult(0)))
+      if (user->getNumResults() != 1 || !zeros.count(user->getResult(0)) ||
+          zeros[user->getResult(0)].axis != axis)
         return false;
       if (llvm::isa<BatchNormOp>(user) && index != 0)
         return false;
@@ -619,7 +633,8 @@ private:
 
   func::FuncOp func;
   int64_t multiple, convMultiple;
-  llvm::DenseMap<Value, ZeroChannels> zeros;
+  /// In walk order (the fixpoint's result must not depend on hashing).
+  llvm::MapVector<Value, ZeroChannels> zeros;
   /// The channels removed from each value with zeros (a subset of them).
   llvm::DenseMap<Value, llvm::BitVector> removed;
   llvm::SetVector<Value> candidates;

@@ -151,9 +151,12 @@ bool isTwoOfFour(const ConstantView &w, const WeightLayout &l) {
 std::pair<unsigned, unsigned> keptPositions(const ConstantView &w,
                                             const WeightLayout &l, int64_t n,
                                             int64_t g, int64_t t) {
+  // NaN counts as the largest (kept, never silently dropped).
   double mag[4];
-  for (int64_t j = 0; j < 4; ++j)
-    mag[j] = std::fabs(w.getDouble(l.at(n, 4 * g + j, t)));
+  for (int64_t j = 0; j < 4; ++j) {
+    double v = w.getDouble(l.at(n, 4 * g + j, t));
+    mag[j] = std::isnan(v) ? INFINITY : std::fabs(v);
+  }
   unsigned best = 0;
   for (unsigned j = 1; j < 4; ++j)
     if (mag[j] > mag[best])

@@ -88,7 +88,12 @@ FailureOr<double> mlir::infer::measureForcedSparsityError(ModuleOp module,
       diff += (a - b) * (a - b);
       norm += a * a;
     }
-    worst = std::max(worst, norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff));
+    double e = norm > 0 ? std::sqrt(diff / norm) : std::sqrt(diff);
+    // A NaN (an output pruning broke) is the worst there is.
+    if (std::isnan(e) || e > worst)
+      worst = e;
+    if (std::isnan(worst))
+      break;
   }
   return worst;
 }

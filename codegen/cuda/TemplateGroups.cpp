@@ -220,18 +220,28 @@ void absorbSparseWeights(func::FuncOp fn, bool sparseKernels) {
     if (t && t.getPerm() == ArrayRef<int64_t>{1, 0} && !t->getParentOfType<FusedOp>())
       top = t;
     Value weight = top->getResult(0);
+    // The product reading the weight as its B (in its group, or alone) and
+    // what follows it in the group (its epilogue).
     Operation *product = nullptr;
+    Value read = weight;
+    SmallVector<Operation *> epilogue;
     OpOperand *use = weight.hasOneUse() ? &*weight.getUses().begin() : nullptr;
     if (use) {
       product = use->getOwner();
       if (auto f = llvm::dyn_cast<FusedOp>(product)) {
         BlockArgument arg = f.getBody().front().getArgument(use->getOperandNumber());
+        read = arg;
         product = arg.hasOneUse() ? *arg.getUsers().begin() : nullptr;
+        SmallVector<Operation *> body = withoutConstants(f.getBody().front());
+        auto at = llvm::find(body, product);
+        if (at != body.end())
+          epilogue.assign(std::next(at), body.end());
       }
     }
-    std::string why = "the target has no 2:4 kernel";
+    std::string why = sparseKernels ? "the weight is not only a product's B"
+                                    : "the target has no 2:4 kernel";
     if (sparseKernels && product && llvm::isa<MatMulOp, GemmOp>(product) &&
-        product->getOperand(1).getType() == weight.getType()) {
+        product->getOperand(1) == read) {
       std::optional<GemmOperands> g = gemmOperands(product);
       why = "not a product the sparse GEMM reads";
       if (g && !g->spec.im2col) {
@@ -241,6 +251,11 @@ void absorbSparseWeights(func::FuncOp fn, bool sparseKernels) {
         spec.bn = 128;
         spec.splitK = 1;
         why = gemmSm90SparseUnsupported(spec);
+        // The kernel applies the group's epilogue or does not run.
+        TemplateKernel probe;
+        if (why.empty() &&
+            failed(classify(product->getResult(0), epilogue, spec.n, probe, spec)))
+          why = "an epilogue the GEMM kernels do not apply";
       }
     }
     bool takes = why.empty();

@@ -4,8 +4,8 @@
 // values (a 128-byte swizzled tile, as a dense K-major one) and the 4-bit
 // positions (i16 rows, unswizzled) with TMA; the bias stays in its
 // epilogue. A product the kernel cannot take (K = 64, not a multiple of
-// 128) gets its dense weight back and the report says why, as does every
-// product on sm_80.
+// 128, or an epilogue the GEMM kernels do not apply) gets its dense weight
+// back and the report says why, as does every product on sm_80.
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
 // RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
@@ -15,13 +15,15 @@
 // REPORT-DAG: sparse24+gemm/gemm_sm90_sparse {{.*}} gemm_sparse
 // REPORT-DAG: matmul/gemm_sm90 {{.*}} mm_k64
 // REPORT: mm_k64 {{.*}} declined: at code generation: K (64) is not a multiple of 128
+// REPORT: mm_epilogue {{.*}} declined: at code generation: an epilogue the GEMM kernels do not apply
 // MAP: #infer.tensor_map<arg = 1, dtype = {{[0-9]+}}, dims = [128, 128], strides = [256], box = [64, 128], swizzle = 3>
 // MAP: #infer.tensor_map<arg = 2, dtype = {{[0-9]+}}, dims = [16, 128], strides = [32], box = [8, 128], swizzle = 0>
 // PTX: wgmma.mma_async.sp.sync.aligned.m64n128k32.f32.f16.f16
 // SM80-NOT: gemm_sm90_sparse
 // SM80: matmul/gemm_sm80 {{.*}} mm_sparse
-func.func @main(%x: tensor<256x256xf16>, %y: tensor<256x64xf16>)
-    -> (tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>) {
+func.func @main(%x: tensor<256x256xf16>, %y: tensor<256x64xf16>,
+                %z: tensor<2x128x256xf16>, %bc: tensor<1x128x128xf16>)
+    -> (tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>, tensor<2x128x128xf16>) {
   // Every group keeps its first two values: code 4, four to a word (17476).
   %v = infer.constant dense<0.5> : tensor<128x128xf16>
   %m = infer.constant dense<17476> : tensor<128x16xi16>
@@ -38,5 +40,11 @@ func.func @main(%x: tensor<256x256xf16>, %y: tensor<256x64xf16>)
   %ks = infer.sparse24 %kv, %km : (tensor<128x32xf16>, tensor<128x4xi16>) -> tensor<128x64xf16>
   %kt = infer.transpose %ks perm [1, 0] : tensor<128x64xf16> -> tensor<64x128xf16>
   %r = infer.matmul %y, %kt : (tensor<256x64xf16>, tensor<64x128xf16>) -> tensor<256x128xf16> loc("mm_k64"("MatMul"))
-  return %p, %q, %r : tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>
+  %ev = infer.constant dense<0.5> : tensor<128x128xf16>
+  %em = infer.constant dense<17476> : tensor<128x16xi16>
+  %es = infer.sparse24 %ev, %em : (tensor<128x128xf16>, tensor<128x16xi16>) -> tensor<128x256xf16>
+  %et = infer.transpose %es perm [1, 0] : tensor<128x256xf16> -> tensor<256x128xf16>
+  %e = infer.matmul %z, %et : (tensor<2x128x256xf16>, tensor<256x128xf16>) -> tensor<2x128x128xf16> loc("mm_epilogue"("MatMul"))
+  %f = infer.binary add %e, %bc : (tensor<2x128x128xf16>, tensor<1x128x128xf16>) -> tensor<2x128x128xf16> loc("add_broadcast"("Add"))
+  return %p, %q, %r, %f : tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>, tensor<2x128x128xf16>
 }

@@ -122,3 +122,38 @@ func.func @bn_shift(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
   %y = infer.conv %bn, %w2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
 }
+
+// -----
+
+// Tests a concatenation along the last axis of a product whose columns
+// 0-3 are zero and a convolution whose channels (axis 1) 2-3 are zero:
+// only the product's columns go; the convolution keeps its channels.
+// CHECK-LABEL: func.func @concat_other_axis
+// CHECK: infer.matmul {{.*}} -> tensor<1x4x4x4xf32>
+// CHECK: infer.conv {{.*}} -> tensor<1x4x4x4xf32>
+// CHECK: infer.concat {{.*}} -> tensor<1x4x4x8xf32>
+// CHECK: infer.matmul {{.*}} : (tensor<1x4x4x8xf32>, tensor<8x5xf32>) -> tensor<1x4x4x5xf32>
+func.func @concat_other_axis(%x: tensor<1x4x4x2xf32>, %img: tensor<1x1x4x4xf32>) -> tensor<1x4x4x5xf32> {
+  %w = infer.constant dense<[[0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0, 5.0, 6.0, 7.0, 8.0]]> : tensor<2x8xf32>
+  %a = infer.matmul %x, %w : (tensor<1x4x4x2xf32>, tensor<2x8xf32>) -> tensor<1x4x4x8xf32>
+  %cw = infer.constant dense<[[[[1.0]]], [[[2.0]]], [[[0.0]]], [[[0.0]]]]> : tensor<4x1x1x1xf32>
+  %b = infer.conv %img, %cw strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x4x4xf32>, tensor<4x1x1x1xf32>) -> tensor<1x4x4x4xf32>
+  %c = infer.concat %a, %b axis 3 : (tensor<1x4x4x8xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x12xf32>
+  %w2 = infer.constant dense<1.0> : tensor<12x5xf32>
+  %y = infer.matmul %c, %w2 : (tensor<1x4x4x12xf32>, tensor<12x5xf32>) -> tensor<1x4x4x5xf32>
+  return %y : tensor<1x4x4x5xf32>
+}
+
+// -----
+
+// Tests that dynamic shapes are left alone (channel counts unknown).
+// CHECK-LABEL: func.func @dynamic
+// CHECK-NOT: infer.sparsity
+// CHECK: infer.conv {{.*}} -> tensor<?x2x4x4xf32>
+func.func @dynamic(%x: tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32> {
+  %w = infer.constant dense<[[[[1.0]]], [[[0.0]]]]> : tensor<2x1x1x1xf32>
+  %a = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<?x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<?x2x4x4xf32>
+  %w2 = infer.constant dense<[[[[1.0]], [[2.0]]]]> : tensor<1x2x1x1xf32>
+  %y = infer.conv %a, %w2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<?x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<?x1x4x4xf32>
+  return %y : tensor<?x1x4x4xf32>
+}

@@ -36,6 +36,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -130,9 +131,11 @@ static void printSummary(const infer::CompileResult &r, double seconds) {
     std::printf("%d kernels marked ! run on fewer GPU threads than their "
                 "output has points and a GPU needs (%lld)\n",
                 underfilled, static_cast<long long>(infer::kGpuFillThreads));
-  // The sparsity table when something was not plain dense.
+  // The sparsity table when a weight was sparse, pruned or a candidate
+  // (products of two activations, as attention's, are no news).
   if (llvm::any_of(r.sparsity, [](const infer::SparsityNote &n) {
-        return n.kind != "dense";
+        return n.kind != "dense" &&
+               !llvm::StringRef(n.description).contains("activation operand");
       }))
     std::printf("%s", r.sparsityTable.c_str());
   std::printf("%zu kernels, %.1f GFLOP, arena %.1f MiB, weights %.1f MiB, "
@@ -191,7 +194,9 @@ static std::string jsonReport(const infer::CompileResult &r, double seconds,
     for (const std::string &node : k.nodes) {
       auto it = sparsityOf.find(node);
       if (it != sparsityOf.end())
-        notes.insert(notes.end(), it->second.begin(), it->second.end());
+        for (const std::string &n : it->second)
+          if (std::find(notes.begin(), notes.end(), n) == notes.end())
+            notes.push_back(n);
     }
     if (!notes.empty())
       kernels.back()["sparsity"] = notes;
@@ -285,6 +290,9 @@ int main(int argc, char **argv) {
   if (sparsity != "enable" && sparsity != "force" && sparsity != "disable")
     return fail("--sparsity=" + sparsity +
                 " is not a sparsity mode (enable, force, disable)");
+  if (sparsity == "force" && optLevel < 2)
+    return fail("--sparsity=force prunes in the -O2 pipeline; -O" +
+                std::to_string(optLevel) + " runs no sparsity pass");
   if (optLevel > 2)
     return fail("-O" + std::to_string(optLevel) + " is not a level (0, 1, 2)");
   if (!llvm::sys::fs::exists(modelPath))
@@ -331,7 +339,8 @@ int main(int argc, char **argv) {
   std::optional<double> forcedError;
   if (sparsity == "force") {
     auto t0 = std::chrono::steady_clock::now();
-    FailureOr<double> e = infer::measureForcedSparsityError(*module, error);
+    std::string why;
+    FailureOr<double> e = infer::measureForcedSparsityError(*module, why);
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
                    .count();
     if (succeeded(e)) {
@@ -344,7 +353,7 @@ int main(int argc, char **argv) {
     } else {
       llvm::errs() << "infer-compile: note: --sparsity=force: the accuracy "
                       "change could not be measured: "
-                   << error << "\n";
+                   << why << "\n";
     }
   }
   infer::CompileOptions options;
