@@ -9,7 +9,8 @@
 // every reader spends time on them. This pass finds such channels (conv,
 // gemm and matmul with constant weights), follows them through the ops
 // that keep a zero channel zero (activations with f(0) = 0, pooling, casts,
-// batch norm and per-channel scales and shifts that map 0 to 0,
+// batch norm and per-channel scales and shifts that map 0 to 0, depthwise
+// convolutions with a zero bias there,
 // concatenation along the channels, and residual adds where both sides are
 // zero in the same channels), and removes them: from the producer's
 // outputs, from every op on the way, and from the input channels of the
@@ -169,6 +170,15 @@ void slicePerChannel(OpBuilder &b, OpOperand &operand, int64_t resultRank,
                             dim, keep));
 }
 
+/// Whether `conv` is depthwise (one input channel per output channel and
+/// group) with a constant weight: a zero input channel gives its bias.
+bool isDepthwise(ConvOp conv) {
+  ArrayRef<int64_t> w = typeOf(conv.getWeight()).getShape();
+  int64_t channels = typeOf(conv.getInput()).getShape()[conv.getChannelAxis()];
+  return conv.getGroup() > 1 && conv.getGroup() == channels && w[0] == channels &&
+         w[1] == 1 && conv.getWeight().getDefiningOp<ConstantOp>();
+}
+
 /// 2 * multiply-adds of a contraction from its result and weight types.
 int64_t contractionFlops(Operation *op) {
   auto outType = typeOf(op->getResult(0));
@@ -290,6 +300,23 @@ private:
     };
     if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
       std::optional<ConstantView> w = viewOf(conv.getWeight());
+      if (w && isDepthwise(conv)) {
+        // A zero input channel comes out as its bias; a zero bias keeps it
+        // zero.
+        const ZeroChannels *z = zerosOf(conv.getInput());
+        int64_t axis = conv.getChannelAxis(), m = out.getShape()[axis];
+        std::optional<std::vector<double>> bias;
+        if (!z || z->axis != axis ||
+            (conv.getBias() && !(bias = perChannel(conv.getBias(), 1, 0, m))))
+          return;
+        llvm::BitVector zero = z->zero;
+        if (bias)
+          for (int64_t c : z->zero.set_bits())
+            if ((*bias)[c] != 0.0)
+              zero.reset(c);
+        set(axis, zero);
+        return;
+      }
       if (!w || conv.getGroup() != 1)
         return;
       int64_t axis = conv.getChannelAxis(), m = out.getShape()[axis];
@@ -452,7 +479,8 @@ private:
   /// same channels.
   bool constrainProducer(Value v) {
     Operation *op = v.getDefiningOp();
-    if (llvm::isa<ConvOp, GemmOp, MatMulOp>(op))
+    if (llvm::isa<GemmOp, MatMulOp>(op) ||
+        (llvm::isa<ConvOp>(op) && !isDepthwise(llvm::cast<ConvOp>(op))))
       return false;
     size_t n = removed[v].size();
     if (auto cat = llvm::dyn_cast<ConcatOp>(op)) {
@@ -541,12 +569,15 @@ private:
     for (OpOperand &use : v.getUses()) {
       Operation *user = use.getOwner();
       unsigned index = use.getOperandNumber();
-      if (auto conv = llvm::dyn_cast<ConvOp>(user)) {
+      auto conv = llvm::dyn_cast<ConvOp>(user);
+      if (conv && !isDepthwise(conv)) {
         if (index != 0 || conv.getGroup() != 1 || !viewOf(conv.getWeight()) ||
             conv.getChannelAxis() != axis)
           return false;
         continue;
       }
+      if (conv && index != 0)
+        return false;
       if (auto gemm = llvm::dyn_cast<GemmOp>(user)) {
         if (index != 0 || gemm.getTransA() || !viewOf(gemm.getB()) || axis != 1)
           return false;
@@ -585,6 +616,18 @@ private:
     }
     if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
       OpOperand &w = conv.getWeightMutable();
+      if (conv.getGroup() > 1) {
+        // Depthwise (the only grouped conv narrowed): its channels go with
+        // its input's, one group each.
+        if (!narrowedOut)
+          return;
+        w.set(sliceConstant(b, loc, w.get(), 0, keepOut));
+        if (conv.getBias())
+          conv.getBiasMutable()[0].set(
+              sliceConstant(b, loc, conv.getBias(), 0, keepOut));
+        conv.setGroupAttr(b.getI64IntegerAttr(keepOut.count()));
+        return;
+      }
       if (narrowedOut) {
         w.set(sliceConstant(b, loc, w.get(), 0, keepOut));
         if (conv.getBias())

@@ -100,7 +100,8 @@ def InferEliminateZeroChannels
     zeros there, as models pruned by masking leave them. The pass follows
     such channels through the ops that keep them zero (activations with
     f(0) = 0, `cast`, `pool`, `global_pool`, `batch_norm` and per-channel
-    `mul` / `div` / `add` / `sub` by constants that map 0 to 0,
+    `mul` / `div` / `add` / `sub` by constants that map 0 to 0, depthwise
+    `conv` (whose zero-bias channels stay zero),
     `concat` along the channels, and an `add` of two activations in the
     channels zero on both sides) and removes them from the producer's
     outputs, every op on the way and the input channels of the `conv`,

@@ -157,3 +157,23 @@ func.func @dynamic(%x: tensor<?x1x4x4xf32>) -> tensor<?x1x4x4xf32> {
   %y = infer.conv %a, %w2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<?x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<?x1x4x4xf32>
   return %y : tensor<?x1x4x4xf32>
 }
+
+// -----
+
+// Tests a depthwise convolution between two pointwise ones (MobileNet's
+// inverted residual): the expansion's zero channel 1 passes through the
+// depthwise one (zero bias there) and leaves all three.
+// CHECK-LABEL: func.func @depthwise
+// CHECK: infer.conv {{.*}} -> tensor<1x2x4x4xf32>
+// CHECK: infer.conv {{.*}} group 2 : (tensor<1x2x4x4xf32>, tensor<2x1x3x3xf32>, tensor<2xf32>) -> tensor<1x2x4x4xf32>
+// CHECK: infer.conv {{.*}} : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x1x4x4xf32>
+func.func @depthwise(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
+  %w1 = infer.constant dense<[[[[1.0]]], [[[0.0]]], [[[3.0]]]]> : tensor<3x1x1x1xf32>
+  %a = infer.conv %x, %w1 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x4x4xf32>, tensor<3x1x1x1xf32>) -> tensor<1x3x4x4xf32>
+  %dw = infer.constant dense<0.5> : tensor<3x1x3x3xf32>
+  %db = infer.constant dense<[1.0, 0.0, -1.0]> : tensor<3xf32>
+  %d = infer.conv %a, %dw, %db strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 3 : (tensor<1x3x4x4xf32>, tensor<3x1x3x3xf32>, tensor<3xf32>) -> tensor<1x3x4x4xf32>
+  %w2 = infer.constant dense<[[[[1.0]], [[2.0]], [[3.0]]]]> : tensor<1x3x1x1xf32>
+  %y = infer.conv %d, %w2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x3x4x4xf32>, tensor<1x3x1x1xf32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
