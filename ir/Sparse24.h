@@ -28,9 +28,9 @@ constexpr bool isSparse24Code(unsigned code) {
   return (code & 3) < ((code >> 2) & 3) && code < 16;
 }
 
-/// The code of group `g` in a row's metadata words.
-inline unsigned sparse24CodeAt(const uint16_t *rowMeta, int64_t g) {
-  return (rowMeta[g / 4] >> (4 * (g % 4))) & 0xF;
+/// The code of group `slot` (0-3) of a 16-bit metadata word.
+constexpr unsigned sparse24CodeOf(unsigned word, unsigned slot) {
+  return (word >> (4 * slot)) & 0xF;
 }
 
 } // namespace mlir::infer

@@ -27,15 +27,21 @@ static std::string joined(const std::vector<std::string> &parts) {
   return s;
 }
 
-void mlir::infer::appendSparsityLog(ModuleOp module, Operation *op,
-                                    StringRef kind, NamedAttrList fields) {
-  Builder b(module.getContext());
+DictionaryAttr mlir::infer::sparsityEntry(Operation *op, StringRef kind,
+                                          NamedAttrList fields) {
+  Builder b(op->getContext());
   fields.set("node", b.getStringAttr(joined(nodeNames(op->getLoc()))));
   fields.set("op", b.getStringAttr(joined(nodeOpTypes(op->getLoc()))));
   fields.set("kind", b.getStringAttr(kind));
-  SmallVector<Attribute> entries(sparsityLog(module));
-  entries.push_back(fields.getDictionary(module.getContext()));
-  module->setAttr(kSparsityLogAttr, b.getArrayAttr(entries));
+  return fields.getDictionary(op->getContext());
+}
+
+void mlir::infer::appendSparsityLog(ModuleOp module, ArrayRef<Attribute> entries) {
+  if (entries.empty())
+    return;
+  SmallVector<Attribute> all(sparsityLog(module));
+  all.append(entries.begin(), entries.end());
+  module->setAttr(kSparsityLogAttr, Builder(module.getContext()).getArrayAttr(all));
 }
 
 void mlir::infer::declineSparsityEntry(ModuleOp module, Location loc,

@@ -35,10 +35,13 @@ namespace mlir::infer {
 /// The module attribute holding the log.
 inline constexpr llvm::StringLiteral kSparsityLogAttr = "infer.sparsity";
 
-/// Appends an entry about `op` (its ONNX nodes and op types from its
-/// location) with the given fields to the log of `module`.
-void appendSparsityLog(ModuleOp module, Operation *op, StringRef kind,
-                       NamedAttrList fields);
+/// An entry about `op` (its ONNX nodes and op types from its location)
+/// with the given kind and fields.
+DictionaryAttr sparsityEntry(Operation *op, StringRef kind, NamedAttrList fields);
+
+/// Appends `entries` to the log of `module` (a pass appends once: the
+/// attribute is rebuilt each time).
+void appendSparsityLog(ModuleOp module, ArrayRef<Attribute> entries);
 
 /// Turns the "2:4" entry of the nodes of `loc` into a "declined" one with
 /// `reason` (code generation gave the weight back its dense form).

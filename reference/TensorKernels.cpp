@@ -243,8 +243,8 @@ LogicalResult mlir::infer::reference::runSparse24(Sparse24Op op, Inputs in,
   Tensor y(values.getElementType(), {m, 2 * half});
   for (int64_t r = 0; r < m; ++r)
     for (int64_t g = 0; g < half / 2; ++g) {
-      uint16_t word = static_cast<uint16_t>(meta.getInt(r * (half / 8) + g / 4));
-      unsigned code = sparse24CodeAt(&word, g % 4);
+      unsigned word = static_cast<uint16_t>(meta.getInt(r * (half / 8) + g / 4));
+      unsigned code = sparse24CodeOf(word, g % 4);
       if (!isSparse24Code(code)) {
         err = "metadata code " + std::to_string(code) + " of row " +
               std::to_string(r) + ", group " + std::to_string(g) +

@@ -136,14 +136,15 @@ infer_status Engine::verifySparseMetadata() {
         continue;
       for (uint64_t w = 0; w + 1 < b->size(); w += 2) {
         unsigned word = constants[b->offset() + w] | constants[b->offset() + w + 1] << 8;
-        for (int g = 0; g < 4; ++g)
-          if (!mlir::infer::isSparse24Code((word >> (4 * g)) & 0xF))
+        for (unsigned g = 0; g < 4; ++g)
+          if (unsigned code = mlir::infer::sparse24CodeOf(word, g);
+              !mlir::infer::isSparse24Code(code))
             return setError(
                 INFER_ERROR_CORRUPT_ARTIFACT,
                 "kernel '" + (k->symbol() ? k->symbol()->str() : std::string("?")) +
                     "' (2:4 sparse) reads metadata word " + std::to_string(w / 2) +
                     " of buffer " + std::to_string(bi) + " with code " +
-                    std::to_string((word >> (4 * g)) & 0xF) +
+                    std::to_string(code) +
                     ", which names no two increasing positions: the artifact "
                     "is corrupt");
       }

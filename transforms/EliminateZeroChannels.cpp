@@ -222,7 +222,7 @@ public:
   }
 
   /// Removes the channels, logging each contraction changed.
-  void rewrite(ModuleOp module) {
+  void rewrite(SmallVectorImpl<Attribute> &log) {
     OpBuilder b(func.getContext());
     SmallVector<Operation *> ops;
     func.walk([&](Operation *op) { ops.push_back(op); });
@@ -255,7 +255,7 @@ public:
         if (narrowedOut)
           fields.set("outputs", ab.getI64IntegerAttr(outsBefore));
         fields.set("flops_saved", ab.getI64IntegerAttr(flopsBefore - flopsAfter));
-        appendSparsityLog(module, op, "channels", fields);
+        log.push_back(sparsityEntry(op, "channels", fields));
       }
     }
   }
@@ -695,11 +695,13 @@ struct EliminateZeroChannelsPass
       return signalPassFailure();
     }
     ModuleOp module = getOperation();
+    SmallVector<Attribute> log;
     for (auto func : module.getOps<func::FuncOp>()) {
       Eliminator e(func, channelMultiple, convChannelMultiple);
       if (e.analyze())
-        e.rewrite(module);
+        e.rewrite(log);
     }
+    appendSparsityLog(module, log);
   }
 };
 } // namespace

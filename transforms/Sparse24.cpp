@@ -236,11 +236,13 @@ struct Sparse24Pass : infer::impl::InferSparse24Base<Sparse24Pass> {
         ops.push_back(op);
     });
     OpBuilder b(module.getContext());
+    SmallVector<Attribute> log;
     for (Operation *op : ops)
-      visit(b, module, op);
+      visit(b, op, log);
+    appendSparsityLog(module, log);
   }
 
-  void visit(OpBuilder &b, ModuleOp module, Operation *op) {
+  void visit(OpBuilder &b, Operation *op, SmallVectorImpl<Attribute> &entries) {
     std::optional<Candidate> c = candidateOf(op);
     if (!c)
       return;
@@ -248,7 +250,7 @@ struct Sparse24Pass : infer::impl::InferSparse24Base<Sparse24Pass> {
     auto log = [&](StringRef kind, StringRef reason) {
       if (!reason.empty())
         fields.set("reason", b.getStringAttr(reason));
-      appendSparsityLog(module, op, kind, fields);
+      entries.push_back(sparsityEntry(op, kind, fields));
     };
     if (!c->weight) {
       log("declined", c->declined);

@@ -384,26 +384,16 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   }
   TemplateKernel tk;
   tk.inputs.push_back({g->a, {}});
+  // A 2:4 weight: its values and positions as stored. A constant [K,N]
+  // operand is stored transposed: K-major tiles load in one TMA copy and
+  // need no transposed wgmma.
+  bool packB = !spec.sparse &&
+               !(llvm::isa<GemmOp>(anchor) && llvm::cast<GemmOp>(anchor).getTransB()) &&
+               spec.bKMajor;
   if (spec.sparse) {
     tk.inputs.push_back({g->values, {}});
     tk.inputs.push_back({g->meta, {}});
-    if (g->bias) {
-      spec.epilogue.push_back(
-          {GemmEpilogueOp::Kind::BiasColumn, static_cast<int>(tk.inputs.size())});
-      tk.inputs.push_back({g->bias, {}});
-    }
-    if (failed(classify(anchor->getResult(0), ArrayRef<Operation *>(body).drop_front(),
-                        spec.n, tk, spec)))
-      return Result();
-    spec.numArgs = tk.inputs.size() + 1;
-    return single(std::move(tk.inputs),
-                  addGemmSm90SparseKernel(kernels, spec, anchor->getLoc(), error));
-  }
-  // A constant [K,N] operand is stored transposed: K-major tiles load in
-  // one TMA copy and need no transposed wgmma.
-  bool packB = !(llvm::isa<GemmOp>(anchor) && llvm::cast<GemmOp>(anchor).getTransB()) &&
-               spec.bKMajor;
-  if (packB) {
+  } else if (packB) {
     FailureOr<std::vector<char>> packed =
         transposedBytes(g->b, spec.k, spec.n, bytesOf(spec.elem));
     if (failed(packed)) {
@@ -425,6 +415,9 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
                       spec.n, tk, spec)))
     return Result();
   spec.numArgs = tk.inputs.size() + 1;
+  if (spec.sparse)
+    return single(std::move(tk.inputs),
+                  addGemmSm90SparseKernel(kernels, spec, anchor->getLoc(), error));
   if (spec.splitK > 1) {
     // Partial tiles into scratch, then their sum through the epilogue.
     GemmSpec partial = spec;

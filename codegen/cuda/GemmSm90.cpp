@@ -15,6 +15,7 @@
 
 #include "codegen/cuda/GemmSm90.h"
 #include "codegen/cuda/GemmCommon.h"
+#include "codegen/cuda/Sm90Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -26,29 +27,14 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kBM = 128, kRowBytes = 128, kThreads = 384;
+constexpr int64_t kBM = 128, kRowBytes = 128;
+/// A stage: the A tile (BM rows of 128 bytes), then the B tile.
+constexpr int64_t kABytes = kBM * kRowBytes;
 
 /// BK: the reduction elements of one 128-byte row.
 int64_t bkOf(const GemmSpec &spec) { return kRowBytes / bytesOf(spec.elem); }
 /// Tile rows visited together (L2 reuse of B across them).
 constexpr int64_t kGroupRows = 8;
-/// Registers per thread after setmaxnreg (the block starts at 65536 / 384).
-constexpr int32_t kProducerRegs = 40, kConsumerRegs = 232;
-
-
-/// The mbarriers and stage buffers of the shared-memory ring.
-struct Ring {
-  Value smem;     ///< !llvm.ptr<3>, 1024-byte aligned
-  Value smemAddr; ///< its shared-window address, i64
-  int64_t stages, stageBytes, aBytes;
-  Value full(Ir &ir, Value s) const {
-    return ir.offset(smem, ir.add(ir.c32(stages * stageBytes), ir.mul(s, ir.c32(8))));
-  }
-  Value empty(Ir &ir, Value s) const {
-    return ir.offset(smem, ir.add(ir.c32(stages * stageBytes + stages * 8),
-                                  ir.mul(s, ir.c32(8))));
-  }
-};
 
 /// The im2col map's pixel box: lower corner (W, H), upper corner (W, H),
 /// traversal strides (W, H). With these, a row of the box holds exactly
@@ -60,43 +46,15 @@ std::vector<int32_t> im2colBox(const GemmIm2col &g) {
           static_cast<int32_t>(g.strideW), static_cast<int32_t>(g.strideH)};
 }
 
-void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
-                   Value tid, Value m0, Value n0, Value kBegin, Value kCount,
-                   Value tmA, Value tmB) {
+/// Stage kt of this block holds k tile kBegin + kt: A's and B's tiles.
+void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
+               Value tmA, Value tmB, Value kt, Value stage, Value full) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
-  NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegs,
-                                 NVVM::SetMaxRegisterAction::decrease);
-  auto issuer = scf::IfOp::create(
-      b, loc, ir.cmp(LLVM::ICmpPredicate::eq, tid, ir.c32(0)), false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(issuer.thenBlock());
   int64_t kBK = bkOf(spec);
-  // kt counts this block's k tiles (ring slot and phase); k tile
-  // kBegin + kt is loaded.
-  auto loop = scf::ForOp::create(b, loc, ir.c32(0), kCount, ir.c32(1));
-  b.setInsertionPointToStart(loop.getBody());
-  Value kt = loop.getInductionVar();
-  Value s = ir.urem(kt, ir.c32(ring.stages));
-  Value parity = ir.band(ir.udiv(kt, ir.c32(ring.stages)), ir.c32(1));
-  // The stage's previous round must have been consumed (a fresh barrier
-  // counts as having completed the phase before its first).
-  NVVM::MBarrierTryWaitParityOp::create(b, loc, ring.empty(ir, s),
-                                        ir.bxor(parity, ir.c32(1)),
-                                        ir.c32(10000000));
-  Value full = ring.full(ir, s);
-  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
-                                         ir.c32(ring.stageBytes),
-                                         NVVM::MemScopeKind::CTA,
-                                         /*relaxed=*/false, Value());
-  Value stage = ir.offset(ring.smem, ir.mul(s, ir.c32(ring.stageBytes)));
   auto cluster = LLVM::LLVMPointerType::get(b.getContext(), 7);
   auto load = [&](Value dst, Value map, ValueRange coords) {
-    Value dst7 = LLVM::AddrSpaceCastOp::create(b, loc, cluster, dst);
-    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-        b, loc, dst7, map, coords, full, ValueRange{}, Value(), Value(),
-        NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(),
-        /*predicate=*/Value());
+    tmaTileLoad(ir, dst, map, coords, full);
   };
   Value k0 = ir.mul(ir.add(kBegin, kt), ir.c32(kBK));
   if (const std::optional<GemmIm2col> &g = spec.im2col) {
@@ -125,7 +83,7 @@ void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
   } else {
     load(stage, tmA, {k0, m0});
   }
-  Value bTile = ir.offset(stage, ir.c32(ring.aBytes));
+  Value bTile = ir.offset(stage, ir.c32(kABytes));
   if (spec.bKMajor) {
     load(bTile, tmB, {k0, n0});
   } else {
@@ -139,22 +97,18 @@ void buildProducer(Ir &ir, const GemmSpec &spec, const Ring &ring,
 /// Whether the epilogue goes through shared memory: columns in whole
 /// 8-element chunks (16-byte aligned rows), and the two warpgroups' fp32
 /// tiles fit in the ring.
-bool stagedEpilogue(const GemmSpec &spec, const Ring &ring) {
+bool stagedEpilogue(const GemmSpec &spec, const Sm90Ring &ring) {
   return spec.n % 8 == 0 &&
          2 * 64 * (spec.bn + 4) * 4 <= ring.stages * ring.stageBytes;
 }
 
-void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
+void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
                    Value tid, Value m0, Value n0, Value kCount, ValueRange args) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
   MLIRContext *ctx = b.getContext();
-  NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegs,
-                                 NVVM::SetMaxRegisterAction::increase);
-  Value consumer = ir.add(ir.udiv(tid, ir.c32(128)), ir.c32(-1)); // 0 or 1
-  Value t = ir.urem(tid, ir.c32(128));
-  Value warp = ir.udiv(t, ir.c32(32));
-  Value lane = ir.urem(tid, ir.c32(32));
+  Sm90Consumer self = Sm90Consumer::enter(ir, tid);
+  Value consumer = self.consumer, t = self.t, warp = self.warp, lane = self.lane;
 
   int64_t accCount = spec.bn / 2;
   SmallVector<Type> fields(accCount, ir.f32);
@@ -174,15 +128,12 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
     b.setInsertionPointToStart(loop.getBody());
     Value kt = loop.getInductionVar();
     Value acc = loop.getRegionIterArgs()[0];
-    Value s = ir.urem(kt, ir.c32(ring.stages));
-    Value parity = ir.band(ir.udiv(kt, ir.c32(ring.stages)), ir.c32(1));
-    NVVM::MBarrierTryWaitParityOp::create(b, loc, ring.full(ir, s), parity,
-                                          ir.c32(10000000));
+    Value s = waitSm90Stage(ir, ring, kt);
     Value stage = ir.add(ring.smemAddr,
                          ir.zext64(ir.mul(s, ir.c32(ring.stageBytes))));
     // This warpgroup's 64 rows of A; B whole.
     Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(64 * 128)));
-    Value bAddr = ir.add(stage, ir.c64(ring.aBytes));
+    Value bAddr = ir.add(stage, ir.c64(kABytes));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     for (int64_t kk = 0; kk < kRowBytes / 32; ++kk) {
       // A (K-major): a k16 step is 32 bytes along the swizzled row.
@@ -214,11 +165,8 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring,
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(1));
     Value release = ir.band(ir.cmp(LLVM::ICmpPredicate::ugt, kt, ir.c32(0)),
                             ir.cmp(LLVM::ICmpPredicate::eq, lane, ir.c32(0)));
-    auto rel = scf::IfOp::create(b, loc, release, false);
-    b.setInsertionPointToStart(rel.thenBlock());
     Value prev = ir.urem(ir.add(kt, ir.c32(ring.stages - 1)), ir.c32(ring.stages));
-    NVVM::MBarrierArriveOp::create(b, loc, Type(), ring.empty(ir, prev), Value());
-    b.setInsertionPointAfter(rel);
+    releaseSm90Stage(ir, ring, prev, release);
     scf::YieldOp::create(b, loc, acc);
   }
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
@@ -340,11 +288,9 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   }
   unsigned eb = bytesOf(spec.elem);
   int64_t kBK = bkOf(spec);
-  int64_t aBytes = kBM * kRowBytes, bBytes = spec.bn * kRowBytes;
-  Ring ring;
+  Sm90Ring ring;
   ring.stages = spec.stages;
-  ring.stageBytes = aBytes + bBytes;
-  ring.aBytes = aBytes;
+  ring.stageBytes = kABytes + spec.bn * kRowBytes;
   int64_t tilesM = ceilDiv(spec.m, kBM), tilesN = ceilDiv(spec.n, spec.bn);
   // Split-K: block z of a tile takes k tiles [z per, (z + 1) per).
   int64_t kTiles = ceilDiv(spec.k, kBK), splits = spec.splitK;
@@ -359,7 +305,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   KernelInfo info;
   info.kind = splits > 1 ? "gemm_sm90_splitk" : "gemm_sm90";
   info.grid = tilesM * tilesN * splits;
-  info.blockThreads = kThreads;
+  info.blockThreads = kSm90Threads;
   info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
   uint8_t dt = gemmDtypeCode(spec.elem);
   if (const std::optional<GemmIm2col> &g = spec.im2col)
@@ -414,36 +360,16 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     Value tn = ir.udiv(inGroup, rows);
     Value m0 = ir.mul(tm, ir.c32(kBM)), n0 = ir.mul(tn, ir.c32(spec.bn));
 
-    // Barriers: full[s] expects the producer and the stage's bytes,
-    // empty[s] one arrival per consumer warp.
-    auto init = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::eq, tid, ir.c32(0)),
-                                  false);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(init.thenBlock());
-      for (int64_t s = 0; s < spec.stages; ++s) {
-        NVVM::MBarrierInitOp::create(b, loc, ring.full(ir, ir.c32(s)), ir.c32(1),
-                                     Value());
-        NVVM::MBarrierInitOp::create(b, loc, ring.empty(ir, ir.c32(s)), ir.c32(8),
-                                     Value());
-      }
-      NVVM::FenceMbarrierInitOp::create(b, loc);
-      for (Value map : {tmA, tmB})
-        NVVM::PrefetchOp::create(b, loc, NVVM::PrefetchCacheLevelAttr(),
-                                 NVVM::CacheEvictionPriorityAttr(), map, Value(),
-                                 /*tensormap=*/true);
-    }
-    NVVM::Barrier0Op::create(b, loc);
-
-    auto role = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::ult, tid, ir.c32(128)),
-                                  true);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(role.thenBlock());
-      buildProducer(ir, spec, ring, tid, m0, n0, kBegin, kCount, tmA, tmB);
-      b.setInsertionPointToStart(role.elseBlock());
-      buildConsumer(ir, spec, ring, tid, m0, n0, kCount, buffers);
-    }
+    buildSm90Roles(
+        ir, ring, tid, {tmA, tmB},
+        [&] {
+          // kt counts this block's k tiles (ring slot and phase); k tile
+          // kBegin + kt is loaded.
+          buildSm90Producer(ir, ring, tid, kCount, [&](Value kt, Value stage, Value full) {
+            fillStage(ir, spec, m0, n0, kBegin, tmA, tmB, kt, stage, full);
+          });
+        },
+        [&] { buildConsumer(ir, spec, ring, tid, m0, n0, kCount, buffers); });
     return success();
   };
   return addCudaKernel(kernels, info, argBytes, loc, build, error);

@@ -27,6 +27,7 @@
 
 #include "codegen/cuda/GemmSm90.h"
 #include "codegen/cuda/GemmCommon.h"
+#include "codegen/cuda/Sm90Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -41,60 +42,28 @@ namespace {
 /// Output channels per block (two consumer warpgroups of 64), dense K per
 /// stage, bytes of a swizzled row, threads (a producer warpgroup and two
 /// consumers), activation rows per block.
-constexpr int64_t kChannels = 128, kStageK = 128, kRowBytes = 128,
-                  kThreads = 384;
-constexpr int32_t kProducerRegs = 40, kConsumerRegs = 232;
+constexpr int64_t kChannels = 128, kStageK = 128, kRowBytes = 128;
 /// Stage layout: values, activations (two boxes of BN rows), positions.
 constexpr int64_t kValuesBytes = kChannels * kRowBytes;
 constexpr int64_t kMetaBytes = kChannels * (kStageK / 16) * 2;
 /// The most dynamic shared memory a block may have (227 KiB).
 constexpr int64_t kMaxShared = 232448;
 
-struct Ring {
-  Value smem, smemAddr;
-  int64_t stages, bn, actBytes, stageBytes;
-  Ring(int64_t stages, int64_t bn)
-      : stages(stages), bn(bn), actBytes(2 * bn * kRowBytes),
-        stageBytes(kValuesBytes + actBytes + kMetaBytes) {}
-  Value full(Ir &ir, Value s) const {
-    return ir.offset(smem, ir.add(ir.c32(stages * stageBytes), ir.mul(s, ir.c32(8))));
-  }
-  Value empty(Ir &ir, Value s) const {
-    return ir.offset(smem, ir.add(ir.c32(stages * stageBytes + stages * 8),
-                                  ir.mul(s, ir.c32(8))));
+/// The ring with this kernel's stage layout for BN rows of A.
+struct Ring : Sm90Ring {
+  int64_t bn, actBytes;
+  Ring(int64_t stages, int64_t bn) : bn(bn), actBytes(2 * bn * kRowBytes) {
+    this->stages = stages;
+    stageBytes = kValuesBytes + actBytes + kMetaBytes;
   }
 };
 
-void buildProducer(Ir &ir, const Ring &ring, Value tid, Value r0, Value c0,
-                   Value kTiles, Value tmA, Value tmValues, Value tmMeta) {
-  OpBuilder &b = ir.b;
-  Location loc = ir.loc;
-  NVVM::SetMaxRegisterOp::create(b, loc, kProducerRegs,
-                                 NVVM::SetMaxRegisterAction::decrease);
-  auto issuer = scf::IfOp::create(
-      b, loc, ir.cmp(LLVM::ICmpPredicate::eq, tid, ir.c32(0)), false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(issuer.thenBlock());
-  auto loop = scf::ForOp::create(b, loc, ir.c32(0), kTiles, ir.c32(1));
-  b.setInsertionPointToStart(loop.getBody());
-  Value kt = loop.getInductionVar();
-  Value s = ir.urem(kt, ir.c32(ring.stages));
-  Value parity = ir.band(ir.udiv(kt, ir.c32(ring.stages)), ir.c32(1));
-  NVVM::MBarrierTryWaitParityOp::create(b, loc, ring.empty(ir, s),
-                                        ir.bxor(parity, ir.c32(1)),
-                                        ir.c32(10000000));
-  Value full = ring.full(ir, s);
-  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, ir.c32(ring.stageBytes),
-                                         NVVM::MemScopeKind::CTA,
-                                         /*relaxed=*/false, Value());
-  Value stage = ir.offset(ring.smem, ir.mul(s, ir.c32(ring.stageBytes)));
-  auto cluster = LLVM::LLVMPointerType::get(b.getContext(), 7);
+/// Stage kt: the values, the activations (two 64-value boxes) and the
+/// positions of k tile kt.
+void fillStage(Ir &ir, const Ring &ring, Value r0, Value c0, Value tmA,
+               Value tmValues, Value tmMeta, Value kt, Value stage, Value full) {
   auto load = [&](Value dst, Value map, ValueRange coords) {
-    Value dst7 = LLVM::AddrSpaceCastOp::create(b, loc, cluster, dst);
-    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-        b, loc, dst7, map, coords, full, ValueRange{}, Value(), Value(),
-        NVVM::TMALoadMode::TILE, /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(),
-        /*predicate=*/Value());
+    tmaTileLoad(ir, dst, map, coords, full);
   };
   Value k0 = ir.mul(kt, ir.c32(kStageK));
   load(stage, tmValues, {ir.mul(kt, ir.c32(kStageK / 2)), c0});
@@ -141,12 +110,8 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring, Value tid,
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
   MLIRContext *ctx = b.getContext();
-  NVVM::SetMaxRegisterOp::create(b, loc, kConsumerRegs,
-                                 NVVM::SetMaxRegisterAction::increase);
-  Value consumer = ir.add(ir.udiv(tid, ir.c32(128)), ir.c32(-1)); // 0 or 1
-  Value t = ir.urem(tid, ir.c32(128));
-  Value warp = ir.udiv(t, ir.c32(32));
-  Value lane = ir.urem(tid, ir.c32(32));
+  Sm90Consumer self = Sm90Consumer::enter(ir, tid);
+  Value consumer = self.consumer, t = self.t, warp = self.warp, lane = self.lane;
   SmallVector<Type> fields(ring.bn / 2, ir.f32);
   auto accType = LLVM::LLVMStructType::getLiteral(ctx, fields);
   Value zero = LLVM::ZeroOp::create(b, loc, accType);
@@ -164,10 +129,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring, Value tid,
     b.setInsertionPointToStart(loop.getBody());
     Value kt = loop.getInductionVar();
     Value acc = loop.getRegionIterArgs()[0];
-    Value s = ir.urem(kt, ir.c32(ring.stages));
-    Value parity = ir.band(ir.udiv(kt, ir.c32(ring.stages)), ir.c32(1));
-    NVVM::MBarrierTryWaitParityOp::create(b, loc, ring.full(ir, s), parity,
-                                          ir.c32(10000000));
+    Value s = waitSm90Stage(ir, ring, kt);
     Value stageOff = ir.mul(s, ir.c32(ring.stageBytes));
     Value stage = ir.add(ring.smemAddr, ir.zext64(stageOff));
     // The positions first: registers written between wgmmas make ptxas
@@ -204,11 +166,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring, Value tid,
     // The two consumer warpgroups interleave their groups on the tensor
     // cores meanwhile.
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
-    auto rel = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::eq, lane, ir.c32(0)),
-                                 false);
-    b.setInsertionPointToStart(rel.thenBlock());
-    NVVM::MBarrierArriveOp::create(b, loc, Type(), ring.empty(ir, s), Value());
-    b.setInsertionPointAfter(rel);
+    releaseSm90Stage(ir, ring, s, ir.cmp(LLVM::ICmpPredicate::eq, lane, ir.c32(0)));
     scf::YieldOp::create(b, loc, acc);
   }
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
@@ -292,7 +250,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90SparseKernel(KernelModule &kernels
   KernelInfo info;
   info.kind = "gemm_sm90_sparse";
   info.grid = tilesRows * tilesCh;
-  info.blockThreads = kThreads;
+  info.blockThreads = kSm90Threads;
   info.sharedBytes = static_cast<uint32_t>(ring.stages * (ring.stageBytes + 16));
   uint8_t dt = gemmDtypeCode(spec.elem);
   uint8_t u16 = gemmDtypeCode(IntegerType::get(loc.getContext(), 16));
@@ -318,31 +276,14 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90SparseKernel(KernelModule &kernels
     Value r0 = ir.mul(ir.udiv(bid, ir.c32(tilesCh)), ir.c32(spec.bn));
     Value c0 = ir.mul(ir.urem(bid, ir.c32(tilesCh)), ir.c32(kChannels));
     Value kTiles = ir.c32(spec.k / kStageK);
-    auto init = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::eq, tid, ir.c32(0)),
-                                  false);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(init.thenBlock());
-      for (int64_t s = 0; s < ring.stages; ++s) {
-        NVVM::MBarrierInitOp::create(b, loc, ring.full(ir, ir.c32(s)), ir.c32(1), Value());
-        NVVM::MBarrierInitOp::create(b, loc, ring.empty(ir, ir.c32(s)), ir.c32(8), Value());
-      }
-      NVVM::FenceMbarrierInitOp::create(b, loc);
-      for (Value map : {tmA, tmValues, tmMeta})
-        NVVM::PrefetchOp::create(b, loc, NVVM::PrefetchCacheLevelAttr(),
-                                 NVVM::CacheEvictionPriorityAttr(), map, Value(),
-                                 /*tensormap=*/true);
-    }
-    NVVM::Barrier0Op::create(b, loc);
-    auto role = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::ult, tid, ir.c32(128)),
-                                  true);
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(role.thenBlock());
-      buildProducer(ir, ring, tid, r0, c0, kTiles, tmA, tmValues, tmMeta);
-      b.setInsertionPointToStart(role.elseBlock());
-      buildConsumer(ir, spec, ring, tid, r0, c0, kTiles, buffers);
-    }
+    buildSm90Roles(
+        ir, ring, tid, {tmA, tmValues, tmMeta},
+        [&] {
+          buildSm90Producer(ir, ring, tid, kTiles, [&](Value kt, Value stage, Value full) {
+            fillStage(ir, ring, r0, c0, tmA, tmValues, tmMeta, kt, stage, full);
+          });
+        },
+        [&] { buildConsumer(ir, spec, ring, tid, r0, c0, kTiles, buffers); });
     return success();
   };
   return addCudaKernel(kernels, info, argBytes, loc, build, error);

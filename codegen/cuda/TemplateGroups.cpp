@@ -10,6 +10,7 @@
 #include "codegen/cuda/TemplateSpecs.h"
 
 #include "ir/ConstantView.h"
+#include "ir/Sparse24.h"
 #include "ir/SparsityLog.h"
 #include "transforms/Passes.h"
 
@@ -185,7 +186,8 @@ Value denseWeight(Sparse24Op s, bool transposed, Operation *at) {
   ConstantBuilder nb(out);
   for (int64_t r = 0; r < n; ++r)
     for (int64_t g = 0; g < k / 4; ++g) {
-      unsigned code = (meta->getInt(r * (k / 16) + g / 4) >> (4 * (g % 4))) & 0xF;
+      unsigned code = sparse24CodeOf(
+          static_cast<uint16_t>(meta->getInt(r * (k / 16) + g / 4)), g % 4);
       for (int64_t j = 0; j < 4; ++j) {
         double v = 0;
         if (j == int64_t(code & 3))

@@ -1,0 +1,72 @@
+//===- Sm90Pipeline.h - The warp-specialized TMA ring of sm_90a GEMMs -*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// What the dense and the 2:4 sparse sm_90a GEMMs share: a block of three
+// warpgroups (a producer that issues TMA copies into a ring of shared
+// memory stages, two consumers that run wgmma on them), the ring's full[]
+// and empty[] mbarriers after the stages, and the loop each role runs over
+// the k tiles. The kernels supply what a stage holds and what a consumer
+// does with it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CUDA_SM90PIPELINE_H
+#define INFER_CODEGEN_CUDA_SM90PIPELINE_H
+
+#include "codegen/cuda/GemmCommon.h"
+
+namespace mlir::infer {
+
+/// Threads of the block: a producer warpgroup and two consumers.
+inline constexpr int64_t kSm90Threads = 384;
+
+/// The mbarriers and stage buffers of the shared-memory ring.
+struct Sm90Ring {
+  Value smem;     ///< !llvm.ptr<3>, 1024-byte aligned
+  Value smemAddr; ///< its shared-window address, i64
+  int64_t stages = 0, stageBytes = 0;
+  /// full[s]: the producer's arrival and the stage's bytes.
+  Value full(Ir &ir, Value s) const;
+  /// empty[s]: one arrival per consumer warp.
+  Value empty(Ir &ir, Value s) const;
+};
+
+/// Thread 0 initializes the ring's barriers and prefetches the tensor
+/// maps; the block synchronizes; then threads 0-127 build `producer` and
+/// the rest `consumer` (each at the start of its branch).
+void buildSm90Roles(Ir &ir, const Sm90Ring &ring, Value tid, ArrayRef<Value> maps,
+                    llvm::function_ref<void()> producer,
+                    llvm::function_ref<void()> consumer);
+
+/// The producer's loop: its register budget lowered, thread 0 fills k tile
+/// kt = 0 .. kCount - 1 into stage kt % stages once the consumers freed it,
+/// expecting the stage's bytes on full[]; `fill(kt, stage, full)` issues
+/// the copies (TmaTileLoad for tiled ones).
+void buildSm90Producer(Ir &ir, const Sm90Ring &ring, Value tid, Value kCount,
+                       llvm::function_ref<void(Value kt, Value stage, Value full)> fill);
+
+/// A tiled TMA copy of `map` at `coords` into shared `dst`, completing on
+/// the mbarrier `full`.
+void tmaTileLoad(Ir &ir, Value dst, Value map, ValueRange coords, Value full);
+
+/// A consumer thread: its register budget raised, which consumer
+/// warpgroup (0 or 1), its thread within it, warp and lane.
+struct Sm90Consumer {
+  Value consumer, t, warp, lane;
+  static Sm90Consumer enter(Ir &ir, Value tid);
+};
+
+/// In a consumer's k loop: waits until k tile kt has landed; returns its
+/// stage index.
+Value waitSm90Stage(Ir &ir, const Sm90Ring &ring, Value kt);
+
+/// Hands stage `s` back to the producer (lane 0 of each warp arrives)
+/// where `when` holds.
+void releaseSm90Stage(Ir &ir, const Sm90Ring &ring, Value s, Value when);
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CUDA_SM90PIPELINE_H
