@@ -188,7 +188,7 @@ mlir::infer::reference::runFunction(func::FuncOp func, ArrayRef<Tensor> inputs,
 /// what the interpreter does not implement): on constants, that failure is
 /// the model's error.
 static bool failsOnInvalidValues(Operation *op) {
-  if (llvm::isa<CheckOp, GatherOp, GatherElementsOp>(op))
+  if (llvm::isa<CheckOp, GatherOp, GatherElementsOp, Sparse24Op>(op))
     return true;
   auto bin = llvm::dyn_cast<BinaryOp>(op);
   return bin &&

@@ -691,7 +691,7 @@ struct EliminateZeroChannelsPass
     if (channelMultiple < 1 || convChannelMultiple < 1) {
       getOperation().emitError("channel-multiple and conv-channel-multiple "
                                "must be at least 1, not ")
-          << channelMultiple << " and " << convChannelMultiple;
+          << channelMultiple.getValue() << " and " << convChannelMultiple.getValue();
       return signalPassFailure();
     }
     ModuleOp module = getOperation();
