@@ -12,12 +12,16 @@ batch-norm statistics, same input), pruned before export:
                      the fc layer: in each group of 4 consecutive input
                      channels at a fixed (m, kh, kw) (fc: 4 consecutive
                      inputs), the 2 smallest |w| are zeroed (NVIDIA ASP).
-  resnet50_channels  in every Bottleneck, --channel-ratio of the output
-                     channels of conv1 and conv2 with the lowest L1 norm are
-                     masked: the conv's output channel and the following
-                     BatchNorm's gamma and beta are zeroed, so the channel is
-                     exactly 0 after BN and ReLU. conv3, downsample and the
-                     stem are untouched.
+  resnet50_channels  --channel-ratio of the output channels of every
+                     convolution, lowest L1 norm first, are masked: the
+                     conv's output channel and the following BatchNorm's
+                     gamma and beta are zeroed, so the channel is exactly 0
+                     after BN and ReLU. The convolutions adding into one
+                     residual stream (a stage's conv3s and its downsample)
+                     lose the same channels (their L1 norms summed), so the
+                     sums are zero there too; the fc layer reads fewer.
+                     With --inner-only (resnet50_channels_inner): conv1 and
+                     conv2 of every Bottleneck only.
 For each NAME it writes OUT_DIR/NAME.onnx, OUT_DIR/NAME/input.npy and
 OUT_DIR/NAME/expected/output.npy (NAME_bN for batch N != 1), then checks the
 ONNX initializers. Models already exported are reused (their pruning summary
@@ -80,43 +84,83 @@ def conv_flops(model):
     return flops  # conv -> (flops per output x input channel, M, C)
 
 
-def prune_channels(model, ratio):
+def lowest_l1(convs, ratio):
+    """The ratio of output channels with the lowest L1 norm summed over
+    `convs` (convolutions writing one tensor)."""
+    l1 = sum(c.weight.abs().sum(dim=(1, 2, 3)) for c in convs)
+    return l1.argsort()[:int(round(ratio * len(l1)))]
+
+
+def mask(pairs, idx):
+    """Zeroes output channels idx of each (conv, batch norm)."""
+    for conv, bn in pairs:
+        conv.weight[idx] = 0
+        bn.weight[idx] = 0
+        bn.bias[idx] = 0
+
+
+def prune_channels(model, ratio, inner_only):
+    """Masks the ratio of output channels with the lowest L1 norm. Inner
+    channels: conv1 and conv2 of every Bottleneck. Unless inner_only, also
+    the stem and each stage's residual stream: the convolutions that add
+    into one stream (every block's conv3 and the first block's downsample)
+    lose the same channels, as structured pruning of residual groups does
+    (torch-pruning's dependency groups), so the sums stay zero there."""
     flops = conv_flops(model)
-    removed = {}                                 # conv -> (outputs, inputs)
-    masked = 0
-    for b in model.modules():
-        if not isinstance(b, torchvision.models.resnet.Bottleneck):
-            continue
-        k_prev = 0
-        for conv, bn, nxt in ((b.conv1, b.bn1, b.conv2),
-                              (b.conv2, b.bn2, b.conv3)):
-            k = int(round(ratio * conv.out_channels))
-            idx = conv.weight.abs().sum(dim=(1, 2, 3)).argsort()[:k]
-            conv.weight[idx] = 0
-            bn.weight[idx] = 0
-            bn.bias[idx] = 0
-            removed[conv] = (k, k_prev)
-            removed[nxt] = (0, k)
-            k_prev, masked = k, masked + k
+    gone = {}                                    # module -> removed outputs
+    readers = {}                                 # module -> read tensor's writer
+    stream = None
+    if not inner_only:
+        stream = model.conv1
+        idx = lowest_l1([model.conv1], ratio)
+        mask([(model.conv1, model.bn1)], idx)
+        gone[model.conv1] = len(idx)
+    for layer in (model.layer1, model.layer2, model.layer3, model.layer4):
+        blocks = list(layer)
+        writers = [(b.conv3, b.bn3) for b in blocks]
+        ds = blocks[0].downsample
+        if ds is not None:
+            writers.append((ds[0], ds[1]))
+            readers[ds[0]] = stream
+        if not inner_only:
+            idx = lowest_l1([c for c, _ in writers], ratio)
+            mask(writers, idx)
+            for c, _ in writers:
+                gone[c] = len(idx)
+        for b in blocks:
+            readers[b.conv1] = stream
+            for conv, bn, nxt in ((b.conv1, b.bn1, b.conv2),
+                                  (b.conv2, b.bn2, b.conv3)):
+                idx = lowest_l1([conv], ratio)
+                mask([(conv, bn)], idx)
+                gone[conv] = len(idx)
+                readers[nxt] = conv
+            stream = b.conv3
     dense = sum(f * m * c for f, m, c in flops.values())
     reduced = 0
     for conv, (f, m, c) in flops.items():
-        ko, ki = removed.get(conv, (0, 0))
-        reduced += f * (m - ko) * (c - ki)
-    print(f"  channels: {masked} output channels masked in conv1/conv2 of "
-          f"16 bottlenecks (ratio {ratio}); conv GFLOPs (batch 1) "
+        reduced += f * (m - gone.get(conv, 0)) * (c - gone.get(readers.get(conv), 0))
+    fc_in = model.fc.in_features
+    fc_kept = fc_in - gone.get(stream, 0)
+    dense += 2 * fc_in * model.fc.out_features
+    reduced += 2 * fc_kept * model.fc.out_features
+    masked = sum(gone.values())
+    scope = "conv1/conv2 of 16 bottlenecks" if inner_only else \
+        "every convolution (residual streams pruned together)"
+    print(f"  channels: {masked} output channels masked in {scope} "
+          f"(ratio {ratio}); conv+fc GFLOPs (batch 1) "
           f"{dense / 1e9:.3f} dense, {reduced / 1e9:.3f} reduced: "
-          f"{1 - reduced / dense:.1%} of conv FLOPs belong to removed channels")
+          f"{1 - reduced / dense:.1%} of the FLOPs belong to removed channels")
 
 
-def pruned_resnet50(kind, ratio):
+def pruned_resnet50(kind, ratio, inner_only):
     def ctor():
         model = torchvision.models.resnet50()
         with torch.no_grad():
             if kind == "2:4":
                 prune_24(model)
             else:
-                prune_channels(model.eval(), ratio)
+                prune_channels(model.eval(), ratio, inner_only)
         return model
     return ctor
 
@@ -165,10 +209,15 @@ def main():
     ap.add_argument("--batch", type=int, default=1)
     ap.add_argument("--sparsity", default="2:4,channels")
     ap.add_argument("--channel-ratio", type=float, default=0.4)
+    ap.add_argument("--inner-only", action="store_true",
+                    help="mask only conv1/conv2 of each bottleneck "
+                         "(resnet50_channels_inner)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(os.cpu_count() or 1)
-    names = {"2:4": "resnet50_sparse24", "channels": "resnet50_channels"}
+    names = {"2:4": "resnet50_sparse24",
+             "channels": "resnet50_channels_inner" if args.inner_only
+             else "resnet50_channels"}
     _, shape, opset = export_models.MODELS["resnet50"]
     for kind in args.sparsity.split(","):
         if kind not in names:
@@ -178,7 +227,8 @@ def main():
         # statistics (pruning leaves them alone) and draws the input: the
         # dense network and the input are export_models.py's resnet50.
         export_models.MODELS[name] = (
-            pruned_resnet50(kind, args.channel_ratio), shape, opset)
+            pruned_resnet50(kind, args.channel_ratio, args.inner_only),
+            shape, opset)
         print(f"{name}:", flush=True)
         export_models.export(name, args.out, args.batch)
         suffix = "" if args.batch == 1 else f"_b{args.batch}"

@@ -30,7 +30,8 @@ def Infer_CpuKernel : I32EnumAttr<"CpuKernel", "CPU kernel template", [
 
 def Infer_CudaGemmKernel : I32EnumAttr<"CudaGemmKernel",
     "CUDA tensor-core GEMM template", [
-  I32EnumAttrCase<"wgmma", 0>, I32EnumAttrCase<"mma_sync", 1>
+  I32EnumAttrCase<"wgmma", 0>, I32EnumAttrCase<"mma_sync", 1>,
+  I32EnumAttrCase<"wgmma_sp", 2>
 ]> {
   let cppNamespace = "::mlir::infer";
   let genSpecializedAttr = 0;
@@ -86,9 +87,18 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
     memory; a second kernel sums them and applies the epilogue: GEMMs with
     few output tiles (batch 1, late stages of CNNs) fill the GPU.
 
+    `wgmma_sp` (sm_90a) multiplies by a 2:4 sparse weight
+    (`infer.sparse24`) with `wgmma.mma_async.sp` on the same ring. The
+    weight is wgmma's sparse operand, so a block computes its tile
+    transposed: `bn` output channels (128 or 256, in 64-channel slices) by
+    `bm` rows (64, 128 or 256; `bm` * `bn` at most 256 * 128, the
+    accumulators two warpgroups hold). `bk` is 64; a stage holds 128 of the
+    reduction (the kept values, the activations and the positions).
+
     ```mlir
     %y = infer.matmul %a, %b {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
     %z = infer.matmul %c, %d {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 16>}
+    %s = infer.matmul %e, %w24 {infer.tile = #infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 256, bk = 64, stages = 3>}
     ```
   }];
   let parameters = (ins EnumParameter<Infer_CudaGemmKernel>:$kernel,

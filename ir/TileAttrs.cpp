@@ -42,6 +42,20 @@ CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "expects a wgmma tile of 128 x 128 or 128 x 256 "
                           "with bk 64 (16-bit) or 32 (tf32), got "
                        << bm << " x " << bn << " with bk " << bk;
+  if (kernel == CudaGemmKernel::wgmma_sp) {
+    if (!((bm == 64 || bm == 128 || bm == 256) && (bn == 128 || bn == 256) &&
+          bm * bn <= 256 * 128 && bk == 64))
+      return emitError() << "expects a wgmma_sp tile of 64, 128 or 256 rows by 128 "
+                            "or 256 channels (at most 256 x 128) with bk 64, got "
+                         << bm << " x " << bn << " with bk " << bk;
+    // A stage (128 of K): per channel 64 kept 16-bit values and 8 position
+    // words, per row two 64-value boxes.
+    if (stages < 2 || stages * (bn * 144 + bm * 256 + 16) > 227 * 1024)
+      return emitError() << "expects 2 pipeline stages or more that fit 227 KiB "
+                            "of shared memory, got "
+                         << stages;
+    return success();
+  }
   if (kernel == CudaGemmKernel::mma_sync &&
       !(bm == 128 && bn == 128 && bk == 32 && stages == 3))
     return emitError() << "expects an mma_sync tile of 128 x 128 with bk 32 "

@@ -10,7 +10,8 @@
 // gemm and matmul with constant weights), follows them through the ops
 // that keep a zero channel zero (activations with f(0) = 0, pooling, casts,
 // batch norm and per-channel scales and shifts that map 0 to 0, depthwise
-// convolutions with a zero bias there,
+// convolutions with a zero bias there, reshapes that keep the channel
+// dimension whole (the flatten before a classifier),
 // concatenation along the channels, and residual adds where both sides are
 // zero in the same channels), and removes them: from the producer's
 // outputs, from every op on the way, and from the input channels of the
@@ -18,9 +19,10 @@
 //
 // A value's channels are removed only when its producer can compute it
 // narrower and every reader can take it narrower (a fixpoint over the
-// candidates); anything else (a graph output, a reshape, a grouped
-// convolution) keeps the full width, and the channels stay. Results are
-// exact: only channels that are zero for every input are removed.
+// candidates); anything else (a graph output, a reshape that merges the
+// channels with other dimensions, a grouped convolution) keeps the full
+// width, and the channels stay. Results are exact: only channels that are
+// zero for every input are removed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -401,6 +403,23 @@ private:
       visitBinary(bin, set);
       return;
     }
+    if (auto reshape = llvm::dyn_cast<ReshapeOp>(op)) {
+      // A reshape that keeps the channel dimension whole (a flatten of
+      // N x C x 1 x 1 to N x C): the same channels along its new axis.
+      const ZeroChannels *z = zerosOf(reshape.getInput());
+      if (!z)
+        return;
+      ArrayRef<int64_t> in = typeOf(reshape.getInput()).getShape();
+      int64_t before = 1, at = 1;
+      for (int64_t d = 0; d < z->axis; ++d)
+        before *= in[d];
+      for (int64_t d = 0, n = out.getRank(); d < n; at *= out.getShape()[d], ++d)
+        if (at == before && out.getShape()[d] == in[z->axis]) {
+          set(d, z->zero);
+          return;
+        }
+      return;
+    }
     if (auto cat = llvm::dyn_cast<ConcatOp>(op)) {
       int64_t axis = cat.getAxis();
       llvm::BitVector zero(out.getShape()[axis]);
@@ -592,9 +611,9 @@ private:
       }
       // An op on the way: its result has zeros of its own (visit() only
       // records them for ops that keep a zero channel zero), and
-      // constrainProducer links the two.
+      // constrainProducer links the two. A reshape moves the channel axis.
       if (user->getNumResults() != 1 || !zeros.count(user->getResult(0)) ||
-          zeros[user->getResult(0)].axis != axis)
+          (zeros[user->getResult(0)].axis != axis && !llvm::isa<ReshapeOp>(user)))
         return false;
       if (llvm::isa<BatchNormOp>(user) && index != 0)
         return false;

@@ -190,7 +190,7 @@ def torch_model(name, batch):
         base = base[:-len(f"_b{batch}")]
     # Pruned variants (bench/prune_resnet50.py): PyTorch runs zeros as it
     # runs any weight, so the dense model is its peer.
-    for suffix in ("_channels", "_sparse24"):
+    for suffix in ("_channels_inner", "_channels", "_sparse24"):
         if base.endswith(suffix):
             base = base[:-len(suffix)]
     if base == "encoder":

@@ -65,6 +65,31 @@ std::string describe(Attribute tile, Operation *op, StringRef why) {
     os << ": " << why;
   return s;
 }
+
+/// The 2:4 sparse kernel's tile: the largest that still gives every SM a
+/// block (a stage reads the activations once for all of the block's
+/// channels: the more channels per block, the fewer bytes per multiply-add),
+/// else the smallest, with as many stages as fit, four at most. Null where
+/// the kernel takes none.
+CudaGemmTileAttr sparseTile(MLIRContext *ctx, const GemmSpec &sp) {
+  static const int64_t kTiles[][2] = {{128, 256}, {256, 128}, {128, 128},
+                                      {64, 256}, {64, 128}};
+  CudaGemmTileAttr last;
+  for (auto [bm, bn] : kTiles) {
+    GemmSpec spec = sp;
+    spec.bm = bm;
+    spec.bn = bn;
+    spec.stages =
+        std::min<int64_t>(4, 227 * 1024 / (sparseGemmStageBytes(bm, bn) + 16));
+    if (!gemmSm90SparseUnsupported(spec).empty())
+      continue;
+    last = CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma_sp, bm, bn, 64,
+                                 spec.stages, 1);
+    if (ceilDiv(sp.m, bm) * (sp.n / bn) >= kSmCount)
+      break;
+  }
+  return last;
+}
 } // namespace
 
 void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
@@ -150,9 +175,13 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
         bn = 128;
       int64_t tiles = tilesM * ceilDiv(sp.n, bn), kTiles = ceilDiv(sp.k, bk);
       int64_t split = 1;
-      if (sp.sparse) // the sparse kernel: 256 rows where they fill the GPU
-        bn = ceilDiv(sp.m, 256) * ceilDiv(sp.n, 128) >= kSmCount ? 256 : 128;
-      else if (tiles < kSmCount / 2 && kTiles >= 8) {
+      if (sp.sparse) {
+        CudaGemmTileAttr tile = hopper ? sparseTile(ctx, sp) : CudaGemmTileAttr();
+        if (tile && gemmTileMismatch(g->spec, tile, target).empty())
+          op->setAttr(name, tile);
+        return;
+      }
+      if (tiles < kSmCount / 2 && kTiles >= 8) {
         split = std::min(kTiles / 4, ceilDiv(2 * kSmCount, tiles));
         split = ceilDiv(kTiles, ceilDiv(kTiles, split));
       }

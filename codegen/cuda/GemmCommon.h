@@ -66,8 +66,9 @@ struct GemmSpec {
   /// Kernel arguments: A = 0, B = 1, epilogue operands, C last.
   unsigned numArgs = 3;
   /// Tile shape: BM = 128, BN = 128 or 256, BK = 128 bytes of A and B
-  /// rows (64 16-bit values, 32 f32); pipeline stages.
-  int64_t bn = 256, stages = 4;
+  /// rows (64 16-bit values, 32 f32); pipeline stages. The 2:4 sparse
+  /// kernel also takes BM = 64 or 256 (BN * BM at most 256 * 128).
+  int64_t bm = 128, bn = 256, stages = 4;
   /// Thread blocks per output tile, each over a slice of K (wgmma): above
   /// 1 the kernel writes fp32 partial tiles [splitK][M][N] as its C and a
   /// reduction kernel applies the epilogue.

@@ -34,7 +34,6 @@ constexpr int64_t kABytes = kBM * kRowBytes;
 /// BK: the reduction elements of one 128-byte row.
 int64_t bkOf(const GemmSpec &spec) { return kRowBytes / bytesOf(spec.elem); }
 /// Tile rows visited together (L2 reuse of B across them).
-constexpr int64_t kGroupRows = 8;
 
 /// The im2col map's pixel box: lower corner (W, H), upper corner (W, H),
 /// traversal strides (W, H). With these, a row of the box holds exactly
@@ -348,17 +347,8 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
           buffers.back(), ir.mul(ir.zext64(z), ir.c64(spec.m * spec.n * 4)));
     }
 
-    // Tile coordinates, kGroupRows tile rows at a time.
-    int64_t groupTiles = kGroupRows * tilesN;
-    Value group = ir.udiv(bid, ir.c32(groupTiles));
-    Value firstRow = ir.mul(group, ir.c32(kGroupRows));
-    Value left = ir.add(ir.c32(tilesM), ir.mul(firstRow, ir.c32(-1)));
-    Value rows = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, left, ir.c32(kGroupRows)),
-                           left, ir.c32(kGroupRows));
-    Value inGroup = ir.urem(bid, ir.c32(groupTiles));
-    Value tm = ir.add(firstRow, ir.urem(inGroup, rows));
-    Value tn = ir.udiv(inGroup, rows);
-    Value m0 = ir.mul(tm, ir.c32(kBM)), n0 = ir.mul(tn, ir.c32(spec.bn));
+    Sm90TileCoords tc = sm90GroupedTile(ir, bid, tilesM, tilesN);
+    Value m0 = ir.mul(tc.row, ir.c32(kBM)), n0 = ir.mul(tc.col, ir.c32(spec.bn));
 
     buildSm90Roles(
         ir, ring, tid, {tmA, tmB},

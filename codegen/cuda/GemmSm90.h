@@ -44,14 +44,20 @@ std::string gemmSm90Unsupported(const GemmSpec &spec);
 Value wgmmaDescriptor(Ir &ir, Value addr64, int64_t leadingBytes,
                       int64_t strideBytes);
 
+/// Bytes of one pipeline stage of the 2:4 sparse GEMM for a tile of `rows`
+/// rows of A by `channels` output channels (128 of K: values, activations,
+/// positions).
+int64_t sparseGemmStageBytes(int64_t rows, int64_t channels);
+
 /// What the 2:4 sparse sm_90a GEMM cannot do with `spec` ("" when it can).
 std::string gemmSm90SparseUnsupported(const GemmSpec &spec);
 
 /// The 2:4 sparse GEMM on sm_90a (wgmma.mma_async.sp): C = A * B^T where
 /// B (N x K) is given as its kept values (argument 1, N x K/2) and 4-bit
 /// positions (argument 2, N x K/16 i16, infer.sparse24's layout). The
-/// weight is wgmma's sparse operand: each block computes a 128-channel x
-/// BN-row tile of C transposed and its epilogue writes it back row-major.
+/// weight is wgmma's sparse operand: each block computes a BM-row x
+/// BN-channel tile of C transposed and its epilogue writes it back
+/// row-major.
 FailureOr<KernelInfo> addGemmSm90SparseKernel(KernelModule &kernels,
                                               const GemmSpec &spec, Location loc,
                                               std::string &error);

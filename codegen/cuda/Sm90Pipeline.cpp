@@ -15,6 +15,8 @@ using namespace mlir::infer;
 namespace {
 /// Registers per thread after setmaxnreg (the block starts at 65536 / 384).
 constexpr int32_t kProducerRegs = 40, kConsumerRegs = 232;
+/// Tile rows per group of the block order.
+constexpr int64_t kGroupRows = 8;
 /// How long one mbarrier try_wait suspends before it is retried.
 constexpr int32_t kWaitHint = 10000000;
 } // namespace
@@ -59,6 +61,18 @@ void mlir::infer::buildSm90Roles(Ir &ir, const Sm90Ring &ring, Value tid,
   producer();
   b.setInsertionPointToStart(role.elseBlock());
   consumer();
+}
+
+Sm90TileCoords mlir::infer::sm90GroupedTile(Ir &ir, Value bid, int64_t tilesRows,
+                                            int64_t tilesCols) {
+  int64_t groupTiles = kGroupRows * tilesCols;
+  Value group = ir.udiv(bid, ir.c32(groupTiles));
+  Value firstRow = ir.mul(group, ir.c32(kGroupRows));
+  Value left = ir.add(ir.c32(tilesRows), ir.mul(firstRow, ir.c32(-1)));
+  Value rows = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, left, ir.c32(kGroupRows)),
+                         left, ir.c32(kGroupRows));
+  Value inGroup = ir.urem(bid, ir.c32(groupTiles));
+  return {ir.add(firstRow, ir.urem(inGroup, rows)), ir.udiv(inGroup, rows)};
 }
 
 void mlir::infer::tmaTileLoad(Ir &ir, Value dst, Value map, ValueRange coords,

@@ -48,6 +48,14 @@ void buildSm90Roles(Ir &ir, const Sm90Ring &ring, Value tid, ArrayRef<Value> map
 void buildSm90Producer(Ir &ir, const Sm90Ring &ring, Value tid, Value kCount,
                        llvm::function_ref<void(Value kt, Value stage, Value full)> fill);
 
+/// A block's output tile (row and column tile indices): consecutive
+/// blocks walk groups of 8 tile rows column by column, so that the blocks
+/// running at once share their rows' and columns' operands in L2.
+struct Sm90TileCoords {
+  Value row, col;
+};
+Sm90TileCoords sm90GroupedTile(Ir &ir, Value bid, int64_t tilesRows, int64_t tilesCols);
+
 /// A tiled TMA copy of `map` at `coords` into shared `dst`, completing on
 /// the mbarrier `full`.
 void tmaTileLoad(Ir &ir, Value dst, Value map, ValueRange coords, Value full);

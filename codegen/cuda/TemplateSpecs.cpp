@@ -606,9 +606,13 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
 
 std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
                              const CudaTarget &target) {
-  bool wgmma = tile.getKernel() == CudaGemmKernel::wgmma;
+  bool sparseKernel = tile.getKernel() == CudaGemmKernel::wgmma_sp;
+  bool wgmma = tile.getKernel() == CudaGemmKernel::wgmma || sparseKernel;
   if (wgmma && target.arch != "sm_90a")
     return "wgmma needs sm_90a, the target is " + target.arch;
+  if (sparseKernel != spec.sparse)
+    return spec.sparse ? "a 2:4 weight runs on the wgmma_sp kernel"
+                       : "wgmma_sp needs a 2:4 weight (infer.sparse24)";
   if (wgmma && tile.getBk() * bytesOf(spec.elem) != 128)
     return "a wgmma stage reads 128-byte rows: bk " +
            std::to_string(128 / bytesOf(spec.elem)) + " for " +
@@ -616,8 +620,7 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
   if (!wgmma && target.capability < 80)
     return "mma_sync needs sm_80 or later, the target is " + target.arch;
   if (spec.sparse) {
-    if (!wgmma || tile.getSplitK() != 1)
-      return "a 2:4 weight runs on the sparse wgmma kernel: no split-K";
+    spec.bm = tile.getBm();
     spec.bn = tile.getBn();
     spec.stages = tile.getStages();
     spec.splitK = 1;

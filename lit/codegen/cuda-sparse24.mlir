@@ -7,6 +7,7 @@
 // 128, or an epilogue the GEMM kernels do not apply) gets its dense weight
 // back and the report says why, as does every product on sm_80.
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
+// RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a | FileCheck %s --check-prefix=TILE
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
 // RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
 // RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
@@ -16,9 +17,13 @@
 // REPORT-DAG: matmul/gemm_sm90 {{.*}} mm_k64
 // REPORT: mm_k64 {{.*}} declined: at code generation: K (64) is not a multiple of 128
 // REPORT: mm_epilogue {{.*}} declined: at code generation: an epilogue the GEMM kernels do not apply
+// MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [256, 256], strides = [512], box = [64, 64], swizzle = 3>
 // MAP: #infer.tensor_map<arg = 1, dtype = {{[0-9]+}}, dims = [128, 128], strides = [256], box = [64, 128], swizzle = 3>
 // MAP: #infer.tensor_map<arg = 2, dtype = {{[0-9]+}}, dims = [16, 128], strides = [32], box = [8, 128], swizzle = 0>
-// PTX: wgmma.mma_async.sp.sync.aligned.m64n128k32.f32.f16.f16
+// 256 x 128 products fill few SMs: the smallest tile, 64 rows by 128
+// channels (wgmma m64n64k32).
+// TILE: infer.matmul {{.*}} #infer.cuda_gemm_tile<wgmma_sp, bm = 64, bn = 128, bk = 64, stages = 4>
+// PTX: wgmma.mma_async.sp.sync.aligned.m64n64k32.f32.f16.f16
 // SM80-NOT: gemm_sm90_sparse
 // SM80: matmul/gemm_sm80 {{.*}} mm_sparse
 func.func @main(%x: tensor<256x256xf16>, %y: tensor<256x64xf16>,

@@ -1460,6 +1460,26 @@ func.func @wgmma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
 
 // -----
 
+// Tests the 2:4 sparse wgmma tile shape: 256 rows by 256 channels is more
+// than two warpgroups' accumulators.
+func.func @wgmma_sp_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
+  // expected-error @+1 {{expects a wgmma_sp tile of 64, 128 or 256 rows by 128 or 256 channels (at most 256 x 128) with bk 64, got 256 x 256 with bk 64}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma_sp, bm = 256, bn = 256, bk = 64, stages = 2>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
+  return
+}
+
+// -----
+
+// Tests that the 2:4 sparse wgmma ring fits shared memory: 4 stages of
+// 128 rows by 256 channels take 272 KiB.
+func.func @wgmma_sp_stages(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
+  // expected-error @+1 {{expects 2 pipeline stages or more that fit 227 KiB of shared memory, got 4}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 256, bk = 64, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
+  return
+}
+
+// -----
+
 // Tests the mma.sync tile shape.
 func.func @mma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
   // expected-error @+1 {{expects an mma_sync tile of 128 x 128 with bk 32 and 3 stages, got 128 x 128 with bk 32 and 4 stages}}

@@ -177,3 +177,41 @@ func.func @depthwise(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
   %y = infer.conv %d, %w2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x3x4x4xf32>, tensor<1x3x1x1xf32>) -> tensor<1x1x4x4xf32>
   return %y : tensor<1x1x4x4xf32>
 }
+
+// -----
+
+// Tests the classifier head: a zero channel passes a global pool and the
+// flatten (a reshape keeping the channel dimension whole) and leaves the
+// gemm's input features.
+// CHECK-LABEL: func.func @flatten
+// CHECK: infer.conv {{.*}} -> tensor<2x2x3x3xf32>
+// CHECK: %[[P:.+]] = infer.global_pool avg {{.*}} -> tensor<2x2x1x1xf32>
+// CHECK: %[[F:.+]] = infer.reshape %[[P]] : tensor<2x2x1x1xf32> -> tensor<2x2xf32>
+// CHECK: infer.gemm %[[F]], {{.*}} : (tensor<2x2xf32>, tensor<4x2xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+func.func @flatten(%x: tensor<2x1x3x3xf32>) -> tensor<2x4xf32> {
+  %w = infer.constant dense<[[[[1.0]]], [[[0.0]]], [[[2.0]]]]> : tensor<3x1x1x1xf32>
+  %a = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<2x1x3x3xf32>, tensor<3x1x1x1xf32>) -> tensor<2x3x3x3xf32>
+  %p = infer.global_pool avg %a : tensor<2x3x3x3xf32> -> tensor<2x3x1x1xf32>
+  %f = infer.reshape %p : tensor<2x3x1x1xf32> -> tensor<2x3xf32>
+  %fw = infer.constant dense<1.0> : tensor<4x3xf32>
+  %fb = infer.constant dense<0.5> : tensor<4xf32>
+  %y = infer.gemm %f, %fw, %fb alpha 1.0 beta 1.0 trans_b : (tensor<2x3xf32>, tensor<4x3xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+// Tests that a reshape merging the channels with the pixels keeps them:
+// the zero channel's values are spread over the gemm's input features.
+// CHECK-LABEL: func.func @merged
+// CHECK-NOT: infer.sparsity
+// CHECK: infer.conv {{.*}} -> tensor<1x3x2x2xf32>
+// CHECK: infer.reshape {{.*}} : tensor<1x3x2x2xf32> -> tensor<1x12xf32>
+func.func @merged(%x: tensor<1x1x2x2xf32>) -> tensor<1x4xf32> {
+  %w = infer.constant dense<[[[[1.0]]], [[[0.0]]], [[[2.0]]]]> : tensor<3x1x1x1xf32>
+  %a = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x2x2xf32>, tensor<3x1x1x1xf32>) -> tensor<1x3x2x2xf32>
+  %f = infer.reshape %a : tensor<1x3x2x2xf32> -> tensor<1x12xf32>
+  %fw = infer.constant dense<1.0> : tensor<4x12xf32>
+  %y = infer.gemm %f, %fw alpha 1.0 beta 1.0 trans_b : (tensor<1x12xf32>, tensor<4x12xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
