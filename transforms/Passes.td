@@ -115,12 +115,12 @@ def InferEliminateZeroChannels
     `flops_saved`), which `infer-compile --report` and
     `infer-opt --sparsity-report` show.
 
-    With `channel-multiple=N` (GPU pipelines: 8) a tensor whose channel
-    count is a multiple of N keeps it one: fewer zero channels are removed
-    so that rows stay whole 16-byte vectors for the tensor-core kernels.
-    `conv-channel-multiple` does the same for tensors a convolution with a
-    window or a stride reads (GPU pipelines: 128 bytes of channels, the K
-    tile of an implicit GEMM).
+    With `channel-multiple=N` a tensor whose channel count is a multiple
+    of N keeps it one: fewer zero channels are removed so that rows stay
+    whole vectors for the kernels. `conv-channel-multiple` does the same
+    for tensors a convolution with a window or a stride reads (the K tile
+    of an implicit GEMM). GPU pipelines set both to 128 bytes of channels
+    (64 16-bit values, 32 fp32 ones), the run their kernels move.
 
     ```mlir
     // conv1's channel 1 is zero: conv1 keeps 1 output, conv2 1 input.

@@ -52,10 +52,14 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   // After folding: a masked channel's batch norm has become a zero bias.
   if (options.eliminateZeroChannels && options.sparsity != "disable") {
     InferEliminateZeroChannelsOptions zeroChannels;
-    zeroChannels.channelMultiple = options.gpu ? 8 : 1;
-    // 128-byte runs of channels: 64 16-bit values or 32 fp32 (TF32) ones.
+    // GPU kernels move rows of channels in 128-byte runs (64 16-bit values
+    // or 32 fp32 ones; the implicit GEMM's K tile): a narrower row costs
+    // about as much as a whole one, and rows that are not whole runs cost
+    // more (ResNet-50 with 40% of its channels pruned, H200, batch 32:
+    // 1.359 ms with 128-byte runs, 1.427 ms with 16-byte ones).
     if (options.gpu)
-      zeroChannels.convChannelMultiple = lowPrecision ? 64 : 32;
+      zeroChannels.channelMultiple = zeroChannels.convChannelMultiple =
+          lowPrecision ? 64 : 32;
     pm.addPass(createInferEliminateZeroChannels(zeroChannels));
     pm.addPass(createInferReleaseWeights());
   }

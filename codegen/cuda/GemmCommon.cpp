@@ -85,65 +85,54 @@ void mlir::infer::epilogueArgBytes(const GemmSpec &spec,
   argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
 }
 
-/// Runs `store` directly, or inside `if (row < M && col < N)`.
-template <typename Fn>
-static void guarded(Ir &ir, const GemmSpec &spec, Value row, Value col, bool guard,
-                    Fn store) {
-  if (!guard)
-    return store();
-  Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
-                         ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)));
-  auto ifOp = scf::IfOp::create(ir.b, ir.loc, inside, false);
-  OpBuilder::InsertionGuard g(ir.b);
-  ir.b.setInsertionPointToStart(ifOp.thenBlock());
-  store();
+/// The epilogue operands of `spec` (bias, scale, residual) for the `width`
+/// lanes at element `index` of C (column `col`), in the epilogue's order.
+static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
+                                               ValueRange args, int64_t width,
+                                               Value index, Value col) {
+  OpBuilder &b = ir.b;
+  auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
+  unsigned eb = bytesOf(spec.out);
+  unsigned align = std::min<unsigned>(16, width * eb);
+  auto loadVector = [&](Value base, Value at) -> Value {
+    Value p = ir.offset(base, ir.mul(at, ir.c64(eb)));
+    Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(spec.out), p, align);
+    if (!spec.out.isF32())
+      x = LLVM::FPExtOp::create(b, ir.loc, vectorOf(ir.f32), x);
+    return x;
+  };
+  SmallVector<Value> operands;
+  for (const GemmEpilogueOp &e : spec.epilogue)
+    if (e.arg >= 0)
+      operands.push_back(
+          loadVector(args[e.arg], e.perColumn() ? ir.zext64(col) : index));
+  return operands;
 }
 
-void mlir::infer::storeGemmPairIn(Ir &ir, const GemmSpec &spec, ValueRange args,
-                                  Value v0, Value v1, Value row, Value col,
-                                  bool guard) {
-  guarded(ir, spec, row, col, guard,
-          [&] { storeGemmPair(ir, spec, args, v0, v1, row, col); });
-}
-
-void mlir::infer::storeGemmVectorIn(Ir &ir, const GemmSpec &spec, ValueRange args,
-                                    Value v, Value row, Value col, bool guard) {
-  guarded(ir, spec, row, col, guard,
-          [&] { storeGemmVector(ir, spec, args, v, row, col); });
-}
-
-void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
-                                  Value v, Value row, Value col) {
+/// The fp32 vector `v` through the epilogue of `spec` with its loaded
+/// `operands`, stored at element `index` of C.
+static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Value v,
+                             ArrayRef<Value> operands, Value index) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
   int64_t width = llvm::cast<VectorType>(v.getType()).getNumElements();
   auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
   unsigned eb = bytesOf(spec.out);
   unsigned align = std::min<unsigned>(16, width * eb);
-  Value rowOffset = ir.mul(ir.zext64(row), ir.c64(spec.n));
-  Value index = ir.add(rowOffset, ir.zext64(col));
-  auto loadVector = [&](Value base, Value at) -> Value {
-    Value p = ir.offset(base, ir.mul(at, ir.c64(eb)));
-    Value x = LLVM::LoadOp::create(b, loc, vectorOf(spec.out), p, align);
-    if (!spec.out.isF32())
-      x = LLVM::FPExtOp::create(b, loc, vectorOf(ir.f32), x);
-    return x;
-  };
   auto splat = [&](float x) -> Value {
     return LLVM::ConstantOp::create(
         b, loc, vectorOf(ir.f32),
         DenseElementsAttr::get(vectorOf(ir.f32), b.getF32FloatAttr(x).getValue()));
   };
+  const Value *operand = operands.begin();
   for (const GemmEpilogueOp &e : spec.epilogue) {
     switch (e.kind) {
     case GemmEpilogueOp::Kind::BiasColumn:
-      v = LLVM::FAddOp::create(b, loc, v, loadVector(args[e.arg], ir.zext64(col)));
+    case GemmEpilogueOp::Kind::Residual:
+      v = LLVM::FAddOp::create(b, loc, v, *operand++);
       break;
     case GemmEpilogueOp::Kind::ScaleColumn:
-      v = LLVM::FMulOp::create(b, loc, v, loadVector(args[e.arg], ir.zext64(col)));
-      break;
-    case GemmEpilogueOp::Kind::Residual:
-      v = LLVM::FAddOp::create(b, loc, v, loadVector(args[e.arg], index));
+      v = LLVM::FMulOp::create(b, loc, v, *operand++);
       break;
     case GemmEpilogueOp::Kind::Relu:
     case GemmEpilogueOp::Kind::Clip: {
@@ -239,13 +228,45 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
   LLVM::StoreOp::create(b, loc, v, dst, align);
 }
 
-void mlir::infer::storeGemmPair(Ir &ir, const GemmSpec &spec, ValueRange args, Value v0,
-                                Value v1, Value row, Value col) {
-  auto pair = VectorType::get({2}, ir.f32);
-  Value v = LLVM::PoisonOp::create(ir.b, ir.loc, pair);
-  v = LLVM::InsertElementOp::create(ir.b, ir.loc, v, v0, ir.c32(0));
-  v = LLVM::InsertElementOp::create(ir.b, ir.loc, v, v1, ir.c32(1));
-  storeGemmVector(ir, spec, args, v, row, col);
+void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
+                                  Value v, Value row, Value col) {
+  int64_t width = llvm::cast<VectorType>(v.getType()).getNumElements();
+  Value index = ir.add(ir.mul(ir.zext64(row), ir.c64(spec.n)), ir.zext64(col));
+  finishGemmVector(ir, spec, args, v,
+                   loadEpilogueOperands(ir, spec, args, width, index, col), index);
+}
+
+void mlir::infer::storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args,
+                                   ArrayRef<GemmVector> vectors, bool guard) {
+  // Every operand load first: a store between two loads would order them
+  // (C may alias what the loads read, for all LLVM and ptxas know), and
+  // each would wait out the memory latency alone.
+  SmallVector<SmallVector<Value>> operands;
+  SmallVector<Value> indices, inside;
+  for (const GemmVector &g : vectors) {
+    int64_t width = llvm::cast<VectorType>(g.v.getType()).getNumElements();
+    Value index = ir.add(ir.mul(ir.zext64(g.row), ir.c64(spec.n)), ir.zext64(g.col));
+    Value at = index, col = g.col;
+    if (guard) {
+      // Outside C the loads read element 0 instead; the store is skipped.
+      inside.push_back(ir.band(ir.cmp(LLVM::ICmpPredicate::ult, g.row, ir.c32(spec.m)),
+                               ir.cmp(LLVM::ICmpPredicate::ult, g.col, ir.c32(spec.n))));
+      at = ir.select(inside.back(), index, ir.c64(0));
+      col = ir.select(inside.back(), g.col, ir.c32(0));
+    }
+    indices.push_back(index);
+    operands.push_back(loadEpilogueOperands(ir, spec, args, width, at, col));
+  }
+  for (auto [i, g] : llvm::enumerate(vectors)) {
+    if (!guard) {
+      finishGemmVector(ir, spec, args, g.v, operands[i], indices[i]);
+      continue;
+    }
+    auto ifOp = scf::IfOp::create(ir.b, ir.loc, inside[i], false);
+    OpBuilder::InsertionGuard g2(ir.b);
+    ir.b.setInsertionPointToStart(ifOp.thenBlock());
+    finishGemmVector(ir, spec, args, g.v, operands[i], indices[i]);
+  }
 }
 
 Value mlir::infer::gemmSharedMemory(OpBuilder &b, Location loc, ModuleOp module) {

@@ -6,7 +6,8 @@
 //
 // The product a GEMM kernel computes (GemmSpec), the LLVM-dialect helpers
 // the kernels are written with, and the epilogue store: bias, residual and
-// activation applied to fp32 accumulator pairs, then one paired store.
+// activation applied to fp32 accumulator vectors, then one vector store,
+// in batches whose operand loads all come before the first store.
 // Used by the sm_90a wgmma kernel (GemmSm90) and the mma.sync kernel for
 // sm_80 and later (GemmSm80).
 //
@@ -151,11 +152,6 @@ struct Ir {
   }
 };
 
-/// The fp32 pair (v0, v1) at (row, col), (row, col + 1) through the
-/// epilogue of `spec`, stored into C (the last of `args`).
-void storeGemmPair(Ir &ir, const GemmSpec &spec, ValueRange args, Value v0,
-                   Value v1, Value row, Value col);
-
 /// What every GEMM kernel requires ("" when `spec` meets it): 16-bit
 /// operands, an fp16 / bf16 / fp32 result, sizes within 32 bits, K a
 /// multiple of 8 (16-byte rows), N even (paired stores).
@@ -169,19 +165,23 @@ std::vector<uint64_t> gemmArgBytes(const GemmSpec &spec);
 /// (numArgs entries; the first two are the caller's).
 void epilogueArgBytes(const GemmSpec &spec, std::vector<uint64_t> &argBytes);
 
-/// storeGemmPair behind a bounds check of (row, col) when `guard` is set.
-void storeGemmPairIn(Ir &ir, const GemmSpec &spec, ValueRange args, Value v0,
-                     Value v1, Value row, Value col, bool guard);
-
-/// storeGemmVector behind a bounds check when `guard` is set.
-void storeGemmVectorIn(Ir &ir, const GemmSpec &spec, ValueRange args, Value v,
-                       Value row, Value col, bool guard);
-
 /// The fp32 vector `v` (2 to 8 lanes) at (row, col .. col + lanes - 1)
 /// through the epilogue, stored with one vector store (16 bytes at most per
 /// access; the column is a multiple of the lane count).
 void storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Value v,
                      Value row, Value col);
+
+/// An fp32 vector of accumulators bound for C at (row, col .. col + lanes
+/// - 1).
+struct GemmVector {
+  Value v, row, col;
+};
+
+/// storeGemmVector for each of `vectors`, with every epilogue operand
+/// loaded before the first store (so that the loads wait out the memory
+/// latency together); with `guard`, vectors outside C are not stored.
+void storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args,
+                      ArrayRef<GemmVector> vectors, bool guard);
 
 /// The dynamic shared memory (1024-byte aligned) every GEMM kernel of
 /// `module` uses, declared on first use.

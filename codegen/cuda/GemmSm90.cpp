@@ -208,29 +208,42 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     int64_t chunks = spec.bn / 8;
     bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
     auto oct = VectorType::get({8}, ir.f32);
+    SmallVector<GemmVector> batch;
     for (int64_t it = 0; it < 64 * chunks / 128; ++it) {
       Value q = ir.add(t, ir.c32(it * 128));
       Value r = ir.udiv(q, ir.c32(chunks));
       Value c = ir.mul(ir.urem(q, ir.c32(chunks)), ir.c32(8));
       Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
       Value v = LLVM::LoadOp::create(b, loc, oct, ir.offset(tile, at), 16);
-      storeGemmVectorIn(ir, spec, args, v, ir.add(wgRow, r), ir.add(n0, c),
-                        guardRows || guardCols);
+      batch.push_back({v, ir.add(wgRow, r), ir.add(n0, c)});
+      // Eight vectors' epilogue loads in flight at once.
+      if (batch.size() == 8) {
+        storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
+        batch.clear();
+      }
     }
+    storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
     return;
   }
   Value rowBase = ir.add(wgRow, fragRow);
   Value colBase = ir.add(n0, fragCol);
   bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
+  auto pair = VectorType::get({2}, ir.f32);
+  SmallVector<GemmVector> batch;
   for (int64_t j = 0; j < spec.bn / 8; ++j)
     for (int64_t half = 0; half < 2; ++half) {
       int64_t i = 4 * j + 2 * half;
-      Value row = ir.add(rowBase, ir.c32(8 * half));
-      Value col = ir.add(colBase, ir.c32(8 * j));
-      storeGemmPairIn(ir, spec, args, LLVM::ExtractValueOp::create(b, loc, acc, i),
-                      LLVM::ExtractValueOp::create(b, loc, acc, i + 1), row, col,
-                      guardRows || guardCols);
+      Value v = LLVM::PoisonOp::create(b, loc, pair);
+      for (int64_t e = 0; e < 2; ++e)
+        v = LLVM::InsertElementOp::create(
+            b, loc, v, LLVM::ExtractValueOp::create(b, loc, acc, i + e), ir.c32(e));
+      batch.push_back({v, ir.add(rowBase, ir.c32(8 * half)), ir.add(colBase, ir.c32(8 * j))});
+      if (batch.size() == 16) {
+        storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
+        batch.clear();
+      }
     }
+  storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
 }
 
 } // namespace
