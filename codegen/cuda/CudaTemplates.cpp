@@ -66,15 +66,18 @@ std::string describe(Attribute tile, Operation *op, StringRef why) {
   return s;
 }
 
-/// The 2:4 sparse kernel's tile: the largest that still gives every SM a
-/// block (a stage reads the activations once for all of the block's
-/// channels: the more channels per block, the fewer bytes per multiply-add),
-/// else the smallest, with as many stages as fit, four at most. Null where
-/// the kernel takes none.
+/// The 2:4 sparse kernel's tile: the one with the least time per SM, the
+/// waves of blocks (every SM one block at a time) times a block's time per
+/// k tile, the longer of its sparse wgmma work (128 x bm x bn dense
+/// multiply-adds at 4096 per clock) and its stage's bytes at 64 per clock
+/// (an SM's share of L2). Small tiles fill more SMs but read more bytes
+/// per multiply-add; among equals the first listed. As many stages as fit,
+/// four at most. Null where the kernel takes none.
 CudaGemmTileAttr sparseTile(MLIRContext *ctx, const GemmSpec &sp) {
   static const int64_t kTiles[][2] = {{128, 256}, {256, 128}, {128, 128},
                                       {64, 256}, {64, 128}};
-  CudaGemmTileAttr last;
+  CudaGemmTileAttr best;
+  int64_t bestCost = 0;
   for (auto [bm, bn] : kTiles) {
     GemmSpec spec = sp;
     spec.bm = bm;
@@ -83,12 +86,15 @@ CudaGemmTileAttr sparseTile(MLIRContext *ctx, const GemmSpec &sp) {
         std::min<int64_t>(4, 227 * 1024 / (sparseGemmStageBytes(bm, bn) + 16));
     if (!gemmSm90SparseUnsupported(spec).empty())
       continue;
-    last = CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma_sp, bm, bn, 64,
-                                 spec.stages, 1);
-    if (ceilDiv(sp.m, bm) * (sp.n / bn) >= kSmCount)
-      break;
+    int64_t perTile = std::max(128 * bm * bn / 4096, sparseGemmStageBytes(bm, bn) / 64);
+    int64_t cost = ceilDiv(ceilDiv(sp.m, bm) * (sp.n / bn), kSmCount) * perTile;
+    if (!best || cost < bestCost) {
+      best = CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma_sp, bm, bn, 64,
+                                   spec.stages, 1);
+      bestCost = cost;
+    }
   }
-  return last;
+  return best;
 }
 } // namespace
 

@@ -33,52 +33,17 @@ constexpr int64_t kABytes = kBM * kRowBytes;
 
 /// BK: the reduction elements of one 128-byte row.
 int64_t bkOf(const GemmSpec &spec) { return kRowBytes / bytesOf(spec.elem); }
-/// Tile rows visited together (L2 reuse of B across them).
-
-/// The im2col map's pixel box: lower corner (W, H), upper corner (W, H),
-/// traversal strides (W, H). With these, a row of the box holds exactly
-/// `wo` positions (stride enters only through the traversal).
-std::vector<int32_t> im2colBox(const GemmIm2col &g) {
-  return {static_cast<int32_t>(-g.padLeft), static_cast<int32_t>(-g.padTop),
-          static_cast<int32_t>(g.padRight - g.dilW * (g.kw - 1)),
-          static_cast<int32_t>(g.padBottom - g.dilH * (g.kh - 1)),
-          static_cast<int32_t>(g.strideW), static_cast<int32_t>(g.strideH)};
-}
 
 /// Stage kt of this block holds k tile kBegin + kt: A's and B's tiles.
 void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
                Value tmA, Value tmB, Value kt, Value stage, Value full) {
-  OpBuilder &b = ir.b;
-  Location loc = ir.loc;
   int64_t kBK = bkOf(spec);
-  auto cluster = LLVM::LLVMPointerType::get(b.getContext(), 7);
   auto load = [&](Value dst, Value map, ValueRange coords) {
     tmaTileLoad(ir, dst, map, coords, full);
   };
   Value k0 = ir.mul(ir.add(kBegin, kt), ir.c32(kBK));
   if (const std::optional<GemmIm2col> &g = spec.im2col) {
-    // K tile kBegin + kt is channel block `cb` of tap (r, s): the copy
-    // starts at the tap window's corner of output pixel m0 (input
-    // coordinates) and walks the tile's 128 output pixels, the tap offset
-    // added; taps in the padding and pixels past the last image read 0.
-    int64_t blocks = g->c / kBK;
-    Value tile = ir.add(kBegin, kt);
-    Value cb = ir.urem(tile, ir.c32(blocks)), tap = ir.udiv(tile, ir.c32(blocks));
-    Value r = ir.udiv(tap, ir.c32(g->kw)), s = ir.urem(tap, ir.c32(g->kw));
-    Value img = ir.udiv(m0, ir.c32(g->ho * g->wo));
-    Value pix = ir.urem(m0, ir.c32(g->ho * g->wo));
-    Value y = ir.add(ir.mul(ir.udiv(pix, ir.c32(g->wo)), ir.c32(g->strideH)),
-                     ir.c32(-g->padTop));
-    Value x = ir.add(ir.mul(ir.urem(pix, ir.c32(g->wo)), ir.c32(g->strideW)),
-                     ir.c32(-g->padLeft));
-    auto i16 = b.getI16Type();
-    Value offW = LLVM::TruncOp::create(b, loc, i16, ir.mul(s, ir.c32(g->dilW)));
-    Value offH = LLVM::TruncOp::create(b, loc, i16, ir.mul(r, ir.c32(g->dilH)));
-    Value dst7 = LLVM::AddrSpaceCastOp::create(b, loc, cluster, stage);
-    NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
-        b, loc, dst7, tmA, ValueRange{ir.mul(cb, ir.c32(kBK)), x, y, img}, full,
-        ValueRange{offW, offH}, Value(), Value(), NVVM::TMALoadMode::IM2COL,
-        /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(), /*predicate=*/Value());
+    tmaIm2colLoad(ir, *g, kBK, stage, tmA, m0, ir.add(kBegin, kt), full);
   } else {
     load(stage, tmA, {k0, m0});
   }
@@ -271,22 +236,7 @@ std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
     return "B of f32 (TF32) is not K-major";
   if (spec.bn != 128 && spec.bn != 256)
     return "unsupported tile width";
-  if (const std::optional<GemmIm2col> &g = spec.im2col) {
-    // TMA's im2col mode on a 4-D image: corners in [-128, 127], tap
-    // offsets below 256, traversal strides 1 to 8, coordinates in 32 bits.
-    std::vector<int32_t> box = im2colBox(*g);
-    if (g->c * bytesOf(spec.elem) % kRowBytes != 0)
-      return "im2col channels are not a multiple of 128 bytes";
-    if (llvm::any_of(ArrayRef(box).take_front(4),
-                     [](int32_t v) { return v < -128 || v > 127; }) ||
-        box[4] > 8 || box[5] > 8 || (g->kh - 1) * g->dilH > 255 ||
-        (g->kw - 1) * g->dilW > 255)
-      return "the im2col window is out of TMA's range";
-    if (spec.m != g->n * g->ho * g->wo || spec.k != g->kh * g->kw * g->c ||
-        g->n * g->h * g->w * g->c >= (int64_t(1) << 31))
-      return "the im2col geometry does not match the product";
-  }
-  return "";
+  return im2colUnsupported(spec);
 }
 
 FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
@@ -321,10 +271,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
   uint8_t dt = gemmDtypeCode(spec.elem);
   if (const std::optional<GemmIm2col> &g = spec.im2col)
-    info.tensorMaps.push_back(
-        {0, dt, {uint64_t(g->c), uint64_t(g->w), uint64_t(g->h), uint64_t(g->n)},
-         {uint64_t(g->c) * eb, uint64_t(g->w * g->c) * eb, uint64_t(g->h * g->w * g->c) * eb},
-         {static_cast<uint32_t>(kBK), kBM}, 3, im2colBox(*g)});
+    info.tensorMaps.push_back(im2colMap(*g, spec.elem, kBK, kBM));
   else
     info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
                                {uint64_t(spec.k) * eb}, {static_cast<uint32_t>(kBK), kBM}, 3});

@@ -11,8 +11,9 @@
 // rows of A (wgmma's N). One pipeline stage covers 128 of K: the weight's
 // kept values (BN rows of 64 values, 128 bytes, 128-byte swizzle: the
 // layout of a dense K-major tile), the activations (BM rows of 128 values
-// as two 64-value swizzled boxes), and the positions (BN rows of 8 i16
-// words, unswizzled). A k32 step reads 32 bytes of each values row and 64
+// as two 64-value swizzled boxes; for a convolution, two 64-channel blocks
+// read from the NHWC image with TMA's im2col mode, as the dense kernel
+// does), and the positions (BN rows of 8 i16 words, unswizzled). A k32 step reads 32 bytes of each values row and 64
 // bytes of each activation row.
 //
 // Metadata: for step st of a 64-channel slice, lane l of warp w supplies
@@ -73,18 +74,26 @@ struct Ring : Sm90Ring {
   int64_t slices() const { return channels / 128; }
 };
 
-/// Stage kt: the values, the activations (two 64-value boxes) and the
-/// positions of k tile kt.
-void fillStage(Ir &ir, const Ring &ring, Value r0, Value c0, Value tmA,
-               Value tmValues, Value tmMeta, Value kt, Value stage, Value full) {
+/// Stage kt: the values, the activations (two 64-value boxes: tiled, or
+/// through im2col two 64-channel blocks of the image) and the positions
+/// of k tile kt.
+void fillStage(Ir &ir, const GemmSpec &spec, const Ring &ring, Value r0, Value c0,
+               Value tmA, Value tmValues, Value tmMeta, Value kt, Value stage,
+               Value full) {
   auto load = [&](Value dst, Value map, ValueRange coords) {
     tmaTileLoad(ir, dst, map, coords, full);
   };
   Value k0 = ir.mul(kt, ir.c32(kStageK));
   load(stage, tmValues, {ir.mul(kt, ir.c32(kStageK / 2)), c0});
   Value act = ir.offset(stage, ir.c32(ring.valuesBytes));
-  load(act, tmA, {k0, r0});
-  load(ir.offset(act, ir.c32(ring.rows * kRowBytes)), tmA, {ir.add(k0, ir.c32(64)), r0});
+  for (int64_t j = 0; j < 2; ++j) {
+    Value box = ir.offset(act, ir.c32(j * ring.rows * kRowBytes));
+    if (spec.im2col)
+      tmaIm2colLoad(ir, *spec.im2col, 64, box, tmA, r0,
+                    ir.add(ir.mul(kt, ir.c32(2)), ir.c32(j)), full);
+    else
+      load(box, tmA, {ir.add(k0, ir.c32(64 * j)), r0});
+  }
   load(ir.offset(stage, ir.c32(ring.valuesBytes + ring.actBytes)), tmMeta,
        {ir.mul(kt, ir.c32(kStageK / 16)), c0});
 }
@@ -280,8 +289,8 @@ std::string mlir::infer::gemmSm90SparseUnsupported(const GemmSpec &spec) {
     return why;
   if (!spec.elem.isF16() && !spec.elem.isBF16())
     return "2:4 sparse wgmma takes f16 or bf16";
-  if (spec.im2col)
-    return "an implicit GEMM (im2col) has no sparse form";
+  if (std::string why = im2colUnsupported(spec); !why.empty())
+    return why;
   // The positions' rows are K / 8 bytes: TMA strides are multiples of 16.
   if (spec.k % kStageK != 0)
     return "K (" + std::to_string(spec.k) + ") is not a multiple of 128";
@@ -326,8 +335,11 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90SparseKernel(KernelModule &kernels
   uint8_t dt = gemmDtypeCode(spec.elem);
   uint8_t u16 = gemmDtypeCode(IntegerType::get(loc.getContext(), 16));
   auto bm = static_cast<uint32_t>(spec.bm), bn = static_cast<uint32_t>(spec.bn);
-  info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
-                             {uint64_t(spec.k) * eb}, {64, bm}, 3});
+  if (const std::optional<GemmIm2col> &g = spec.im2col)
+    info.tensorMaps.push_back(im2colMap(*g, spec.elem, 64, spec.bm));
+  else
+    info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
+                               {uint64_t(spec.k) * eb}, {64, bm}, 3});
   info.tensorMaps.push_back({1, dt, {uint64_t(spec.k / 2), uint64_t(spec.n)},
                              {uint64_t(spec.k / 2) * eb}, {64, bn}, 3});
   info.tensorMaps.push_back({2, u16, {uint64_t(spec.k / 16), uint64_t(spec.n)},
@@ -353,8 +365,8 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90SparseKernel(KernelModule &kernels
         [&] {
           buildSm90Producer(ir, ring, tid, ir.c32(kTiles),
                             [&](Value kt, Value stage, Value full) {
-                              fillStage(ir, ring, r0, c0, tmA, tmValues, tmMeta, kt,
-                                        stage, full);
+                              fillStage(ir, spec, ring, r0, c0, tmA, tmValues, tmMeta,
+                                        kt, stage, full);
                             });
         },
         [&] { buildConsumer(ir, spec, ring, tid, r0, c0, kTiles, buffers); });

@@ -75,6 +75,76 @@ Sm90TileCoords mlir::infer::sm90GroupedTile(Ir &ir, Value bid, int64_t tilesRows
   return {ir.add(firstRow, ir.urem(inGroup, rows)), ir.udiv(inGroup, rows)};
 }
 
+/// The im2col map's pixel box: lower corner (W, H), upper corner (W, H),
+/// traversal strides (W, H). With these, a row of the box holds exactly
+/// `wo` positions (stride enters only through the traversal).
+static std::vector<int32_t> im2colBox(const GemmIm2col &g) {
+  return {static_cast<int32_t>(-g.padLeft), static_cast<int32_t>(-g.padTop),
+          static_cast<int32_t>(g.padRight - g.dilW * (g.kw - 1)),
+          static_cast<int32_t>(g.padBottom - g.dilH * (g.kh - 1)),
+          static_cast<int32_t>(g.strideW), static_cast<int32_t>(g.strideH)};
+}
+
+std::string mlir::infer::im2colUnsupported(const GemmSpec &spec) {
+  const std::optional<GemmIm2col> &g = spec.im2col;
+  if (!g)
+    return "";
+  // TMA's im2col mode on a 4-D image: corners in [-128, 127], tap offsets
+  // below 256, traversal strides 1 to 8, coordinates in 32 bits.
+  std::vector<int32_t> box = im2colBox(*g);
+  if (g->c * bytesOf(spec.elem) % 128 != 0)
+    return "im2col channels are not a multiple of 128 bytes";
+  if (llvm::any_of(ArrayRef(box).take_front(4),
+                   [](int32_t v) { return v < -128 || v > 127; }) ||
+      box[4] > 8 || box[5] > 8 || (g->kh - 1) * g->dilH > 255 ||
+      (g->kw - 1) * g->dilW > 255)
+    return "the im2col window is out of TMA's range";
+  if (spec.m != g->n * g->ho * g->wo || spec.k != g->kh * g->kw * g->c ||
+      g->n * g->h * g->w * g->c >= (int64_t(1) << 31))
+    return "the im2col geometry does not match the product";
+  return "";
+}
+
+ArtifactTensorMap mlir::infer::im2colMap(const GemmIm2col &g, Type elem,
+                                         int64_t channels, int64_t pixels) {
+  uint64_t eb = bytesOf(elem);
+  return {0, gemmDtypeCode(elem),
+          {uint64_t(g.c), uint64_t(g.w), uint64_t(g.h), uint64_t(g.n)},
+          {uint64_t(g.c) * eb, uint64_t(g.w * g.c) * eb, uint64_t(g.h * g.w * g.c) * eb},
+          {static_cast<uint32_t>(channels), static_cast<uint32_t>(pixels)},
+          3,
+          im2colBox(g)};
+}
+
+void mlir::infer::tmaIm2colLoad(Ir &ir, const GemmIm2col &g, int64_t channels,
+                                Value dst, Value map, Value m0, Value tile,
+                                Value full) {
+  OpBuilder &b = ir.b;
+  Location loc = ir.loc;
+  // K tile `tile` is channel block `cb` of tap (r, s): the copy starts at
+  // the tap window's corner of output pixel m0 (input coordinates) and
+  // walks the box's output pixels, the tap offset added; taps in the
+  // padding and pixels past the last image read 0.
+  int64_t blocks = g.c / channels;
+  Value cb = ir.urem(tile, ir.c32(blocks)), tap = ir.udiv(tile, ir.c32(blocks));
+  Value r = ir.udiv(tap, ir.c32(g.kw)), s = ir.urem(tap, ir.c32(g.kw));
+  Value img = ir.udiv(m0, ir.c32(g.ho * g.wo));
+  Value pix = ir.urem(m0, ir.c32(g.ho * g.wo));
+  Value y = ir.add(ir.mul(ir.udiv(pix, ir.c32(g.wo)), ir.c32(g.strideH)),
+                   ir.c32(-g.padTop));
+  Value x = ir.add(ir.mul(ir.urem(pix, ir.c32(g.wo)), ir.c32(g.strideW)),
+                   ir.c32(-g.padLeft));
+  auto i16 = b.getI16Type();
+  Value offW = LLVM::TruncOp::create(b, loc, i16, ir.mul(s, ir.c32(g.dilW)));
+  Value offH = LLVM::TruncOp::create(b, loc, i16, ir.mul(r, ir.c32(g.dilH)));
+  auto cluster = LLVM::LLVMPointerType::get(b.getContext(), 7);
+  Value dst7 = LLVM::AddrSpaceCastOp::create(b, loc, cluster, dst);
+  NVVM::CpAsyncBulkTensorGlobalToSharedClusterOp::create(
+      b, loc, dst7, map, ValueRange{ir.mul(cb, ir.c32(channels)), x, y, img}, full,
+      ValueRange{offW, offH}, Value(), Value(), NVVM::TMALoadMode::IM2COL,
+      /*isCTAOnly=*/false, NVVM::CTAGroupKindAttr(), /*predicate=*/Value());
+}
+
 void mlir::infer::tmaTileLoad(Ir &ir, Value dst, Value map, ValueRange coords,
                               Value full) {
   auto cluster = LLVM::LLVMPointerType::get(ir.b.getContext(), 7);

@@ -56,6 +56,21 @@ struct Sm90TileCoords {
 };
 Sm90TileCoords sm90GroupedTile(Ir &ir, Value bid, int64_t tilesRows, int64_t tilesCols);
 
+/// Why TMA's im2col mode cannot read A of `spec` as 128-byte rows of
+/// channels ("" when it can, or when A is not an im2col).
+std::string im2colUnsupported(const GemmSpec &spec);
+
+/// The tensor map (argument 0) of an im2col A: the NHWC image, boxes of
+/// `channels` channels (128 bytes) of `pixels` output pixels, swizzled.
+ArtifactTensorMap im2colMap(const GemmIm2col &g, Type elem, int64_t channels,
+                            int64_t pixels);
+
+/// The im2col TMA copy of k tile `tile` (`channels` channels of one tap)
+/// for the output pixels from row m0 of A into shared `dst`, completing
+/// on `full`.
+void tmaIm2colLoad(Ir &ir, const GemmIm2col &g, int64_t channels, Value dst,
+                   Value map, Value m0, Value tile, Value full);
+
 /// A tiled TMA copy of `map` at `coords` into shared `dst`, completing on
 /// the mbarrier `full`.
 void tmaTileLoad(Ir &ir, Value dst, Value map, ValueRange coords, Value full);

@@ -135,9 +135,9 @@ void absorbViewChains(func::FuncOp fn) {
   }
 }
 
-/// An im2col read only as the rows of a product the wgmma GEMM takes moves
-/// into the product's group, where the GEMM reads the image through TMA's
-/// im2col mode: the rows are never written (DenseNet's 3x3 convolutions
+/// An im2col read only as the rows of a product the wgmma GEMM (with a 2:4
+/// weight, the sparse one) takes moves into the product's group, where
+/// the GEMM reads the image through TMA's im2col mode: the rows are never written (DenseNet's 3x3 convolutions
 /// read 9x their input's bytes through the row matrix otherwise).
 void absorbIm2colsIntoGemms(func::FuncOp fn) {
   SmallVector<Im2ColOp> ops;
@@ -170,7 +170,8 @@ void absorbIm2colsIntoGemms(func::FuncOp fn) {
     GemmSpec spec = g->spec;
     spec.im2col = geometry;
     spec.bn = 128;
-    if (!gemmSm90Unsupported(spec).empty())
+    if (!(spec.sparse ? gemmSm90SparseUnsupported(spec) : gemmSm90Unsupported(spec))
+             .empty())
       continue;
     pullIntoGroup(i, use, "im2col");
   }
@@ -246,7 +247,7 @@ void absorbSparseWeights(func::FuncOp fn, bool sparseKernels) {
         product->getOperand(1) == read) {
       std::optional<GemmOperands> g = gemmOperands(product);
       why = "not a product the sparse GEMM reads";
-      if (g && !g->spec.im2col) {
+      if (g) {
         GemmSpec spec = g->spec;
         spec.sparse = true;
         spec.bKMajor = true;
@@ -281,8 +282,10 @@ void absorbSparseWeights(func::FuncOp fn, bool sparseKernels) {
 
 void mlir::infer::formCudaTemplateGroups(func::FuncOp fn, const CudaTarget &target) {
   absorbConcatsIntoMaps(fn);
+  // 2:4 weights first: a product that keeps one reads its im2col through
+  // the sparse kernel.
+  absorbSparseWeights(fn, target.arch == "sm_90a");
   if (target.arch == "sm_90a")
     absorbIm2colsIntoGemms(fn);
-  absorbSparseWeights(fn, target.arch == "sm_90a");
   absorbViewChains(fn);
 }

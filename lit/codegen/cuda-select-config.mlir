@@ -71,6 +71,35 @@ func.func @movement(%t: tensor<100x64xf16>, %i: tensor<8xi64>, %x: tensor<2x8x8x
 
 // -----
 
+// Tests the 2:4 sparse tile: the least waves x block time, a block's time
+// per k tile the longer of its sparse wgmma work and its stage's bytes.
+// 8192 rows by 1024 channels: 128 x 256 (2 waves); 6272 rows by 256
+// channels (ResNet-50's layer3 at batch 32): 128 x 128, one wave of 98
+// blocks (128 x 256 would take as long with 49, 64 x 128 two waves).
+// No sparse tile on sm_80: the product takes mma.sync's after the weight
+// is dense again.
+// SM90A-LABEL: func.func @sparse_tiles
+// SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 256, bk = 64, stages = 3>
+// SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 128, bk = 64, stages = 4>
+// SM80-LABEL: func.func @sparse_tiles
+// SM80-NOT: wgmma_sp
+func.func @sparse_tiles(%a: tensor<8192x1024xf16>, %b: tensor<6272x1024xf16>)
+    -> (tensor<8192x1024xf16>, tensor<6272x256xf16>) {
+  %av = infer.constant dense<0.5> : tensor<1024x512xf16>
+  %am = infer.constant dense<17476> : tensor<1024x64xi16>
+  %as = infer.sparse24 %av, %am : (tensor<1024x512xf16>, tensor<1024x64xi16>) -> tensor<1024x1024xf16>
+  %at = infer.transpose %as perm [1, 0] : tensor<1024x1024xf16> -> tensor<1024x1024xf16>
+  %0 = infer.matmul %a, %at : (tensor<8192x1024xf16>, tensor<1024x1024xf16>) -> tensor<8192x1024xf16>
+  %bv = infer.constant dense<0.5> : tensor<256x512xf16>
+  %bm = infer.constant dense<17476> : tensor<256x64xi16>
+  %bs = infer.sparse24 %bv, %bm : (tensor<256x512xf16>, tensor<256x64xi16>) -> tensor<256x1024xf16>
+  %bt = infer.transpose %bs perm [1, 0] : tensor<256x1024xf16> -> tensor<1024x256xf16>
+  %1 = infer.matmul %b, %bt : (tensor<6272x1024xf16>, tensor<1024x256xf16>) -> tensor<6272x256xf16>
+  return %0, %1 : tensor<8192x1024xf16>, tensor<6272x256xf16>
+}
+
+// -----
+
 // RUN: not infer-opt %s --infer-cuda-select-config=arch=sm_75 --split-input-file 2>&1 | FileCheck %s --check-prefix=BADARCH
 // BADARCH: error: {{.*}}sm_75
 func.func @nothing() {

@@ -5,7 +5,9 @@
 // positions (i16 rows, unswizzled) with TMA; the bias stays in its
 // epilogue. A product the kernel cannot take (K = 64, not a multiple of
 // 128, or an epilogue the GEMM kernels do not apply) gets its dense weight
-// back and the report says why, as does every product on sm_80.
+// back and the report says why, as does every product on sm_80. A
+// convolution's product with a 2:4 weight reads its image through TMA's
+// im2col mode as the dense kernel does (its im2col in the group).
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a | FileCheck %s --check-prefix=TILE
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
@@ -15,11 +17,13 @@
 // REPORT-DAG: sparse24+transpose+matmul/gemm_sm90_sparse {{.*}} mm_sparse
 // REPORT-DAG: sparse24+gemm/gemm_sm90_sparse {{.*}} gemm_sparse
 // REPORT-DAG: matmul/gemm_sm90 {{.*}} mm_k64
+// REPORT-DAG: im2col+sparse24+transpose+matmul/gemm_sm90_sparse {{.*}} conv_sparse
 // REPORT: mm_k64 {{.*}} declined: at code generation: K (64) is not a multiple of 128
 // REPORT: mm_epilogue {{.*}} declined: at code generation: an epilogue the GEMM kernels do not apply
 // MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [256, 256], strides = [512], box = [64, 64], swizzle = 3>
 // MAP: #infer.tensor_map<arg = 1, dtype = {{[0-9]+}}, dims = [128, 128], strides = [256], box = [64, 128], swizzle = 3>
 // MAP: #infer.tensor_map<arg = 2, dtype = {{[0-9]+}}, dims = [16, 128], strides = [32], box = [8, 128], swizzle = 0>
+// MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [128, 14, 14, 2], strides = [256, 3584, 50176], box = [64, 64], swizzle = 3, im2col = [-1, -1, -1, -1, 1, 1]>
 // 256 x 128 products fill few SMs: the smallest tile, 64 rows by 128
 // channels (wgmma m64n64k32).
 // TILE: infer.matmul {{.*}} #infer.cuda_gemm_tile<wgmma_sp, bm = 64, bn = 128, bk = 64, stages = 4>
@@ -27,8 +31,10 @@
 // SM80-NOT: gemm_sm90_sparse
 // SM80: matmul/gemm_sm80 {{.*}} mm_sparse
 func.func @main(%x: tensor<256x256xf16>, %y: tensor<256x64xf16>,
-                %z: tensor<2x128x256xf16>, %bc: tensor<1x128x128xf16>)
-    -> (tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>, tensor<2x128x128xf16>) {
+                %z: tensor<2x128x256xf16>, %bc: tensor<1x128x128xf16>,
+                %img: tensor<2x14x14x128xf16>)
+    -> (tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>, tensor<2x128x128xf16>,
+        tensor<392x128xf16>) {
   // Every group keeps its first two values: code 4, four to a word (17476).
   %v = infer.constant dense<0.5> : tensor<128x128xf16>
   %m = infer.constant dense<17476> : tensor<128x16xi16>
@@ -51,5 +57,11 @@ func.func @main(%x: tensor<256x256xf16>, %y: tensor<256x64xf16>,
   %et = infer.transpose %es perm [1, 0] : tensor<128x256xf16> -> tensor<256x128xf16>
   %e = infer.matmul %z, %et : (tensor<2x128x256xf16>, tensor<256x128xf16>) -> tensor<2x128x128xf16> loc("mm_epilogue"("MatMul"))
   %f = infer.binary add %e, %bc : (tensor<2x128x128xf16>, tensor<1x128x128xf16>) -> tensor<2x128x128xf16> loc("add_broadcast"("Add"))
-  return %p, %q, %r, %f : tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>, tensor<2x128x128xf16>
+  %rows = infer.im2col %img kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x128xf16> -> tensor<392x1152xf16> loc("conv_sparse"("Conv"))
+  %cv = infer.constant dense<0.5> : tensor<128x576xf16>
+  %cm = infer.constant dense<17476> : tensor<128x72xi16>
+  %cs = infer.sparse24 %cv, %cm : (tensor<128x576xf16>, tensor<128x72xi16>) -> tensor<128x1152xf16>
+  %ct = infer.transpose %cs perm [1, 0] : tensor<128x1152xf16> -> tensor<1152x128xf16>
+  %c = infer.matmul %rows, %ct : (tensor<392x1152xf16>, tensor<1152x128xf16>) -> tensor<392x128xf16> loc("conv_sparse"("Conv"))
+  return %p, %q, %r, %f, %c : tensor<256x128xf16>, tensor<256x128xf16>, tensor<256x128xf16>, tensor<2x128x128xf16>, tensor<392x128xf16>
 }
