@@ -42,7 +42,20 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
     tmaTileLoad(ir, dst, map, coords, full);
   };
   Value k0 = ir.mul(ir.add(kBegin, kt), ir.c32(kBK));
-  if (const std::optional<GemmIm2col> &g = spec.im2col) {
+  if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec)) {
+    // 16-byte pixels: a K tile is 8 taps, each a [128 pixels][16 bytes]
+    // slab (unswizzled core matrices, K-adjacent slabs 2 KiB apart). Taps
+    // past the window (the last tile's) read the last tap again: the
+    // weight's rows there are zero.
+    int64_t taps = g->kh * g->kw;
+    for (int64_t j = 0; j < kRowBytes / 16; ++j) {
+      Value tap = ir.add(ir.mul(ir.add(kBegin, kt), ir.c32(kRowBytes / 16)), ir.c32(j));
+      tap = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, tap, ir.c32(taps)), tap,
+                      ir.c32(taps - 1));
+      tmaIm2colLoad(ir, *g, g->c, ir.offset(stage, ir.c32(j * kBM * 16)), tmA, m0, tap,
+                    full);
+    }
+  } else if (const std::optional<GemmIm2col> &g = spec.im2col) {
     tmaIm2colLoad(ir, *g, kBK, stage, tmA, m0, ir.add(kBegin, kt), full);
   } else {
     load(stage, tmA, {k0, m0});
@@ -95,13 +108,19 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     Value s = waitSm90Stage(ir, ring, kt);
     Value stage = ir.add(ring.smemAddr,
                          ir.zext64(ir.mul(s, ir.c32(ring.stageBytes))));
-    // This warpgroup's 64 rows of A; B whole.
-    Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(64 * 128)));
+    // This warpgroup's 64 rows of A (of a 16-byte-pixel im2col: of each
+    // tap's slab); B whole.
+    bool narrow = narrowIm2col(spec);
+    Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(narrow ? 64 * 16 : 64 * 128)));
     Value bAddr = ir.add(stage, ir.c64(kABytes));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     for (int64_t kk = 0; kk < kRowBytes / 32; ++kk) {
-      // A (K-major): a k16 step is 32 bytes along the swizzled row.
-      Value descA = wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 1024);
+      // A (K-major): a k16 step is 32 bytes along the swizzled row, or two
+      // taps' slabs (core matrices 128 bytes apart along M, 2 KiB along K).
+      Value descA =
+          narrow ? wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 2 * kBM * 16)), kBM * 16,
+                                   128, /*swizzled=*/false)
+                 : wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 1024);
       // B K-major likewise; B MN-major: 16 rows of 128 bytes per step,
       // 64-column boxes 8 KiB apart.
       Value descB =
@@ -214,13 +233,13 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
 } // namespace
 
 Value mlir::infer::wgmmaDescriptor(Ir &ir, Value addr64, int64_t leadingBytes,
-                                   int64_t strideBytes) {
+                                   int64_t strideBytes, bool swizzled) {
   // Address bits, leading and stride byte offsets (16-byte units), and the
-  // 128-byte swizzle (bits 62-63 = 1).
+  // 128-byte swizzle (bits 62-63 = 1; 0 for none).
   constexpr uint64_t kSwizzle128 = uint64_t(1) << 62;
   Value field = ir.lshr(ir.band(addr64, ir.c64(0x3FFFF)), ir.c64(4));
   uint64_t fixed = (uint64_t(leadingBytes >> 4) << 16) |
-                   (uint64_t(strideBytes >> 4) << 32) | kSwizzle128;
+                   (uint64_t(strideBytes >> 4) << 32) | (swizzled ? kSwizzle128 : 0);
   return ir.bor(field, ir.c64(static_cast<int64_t>(fixed)));
 }
 
@@ -236,7 +255,7 @@ std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
     return "B of f32 (TF32) is not K-major";
   if (spec.bn != 128 && spec.bn != 256)
     return "unsupported tile width";
-  return im2colUnsupported(spec);
+  return im2colUnsupported(spec, /*narrow=*/true);
 }
 
 FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
@@ -270,7 +289,9 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   info.blockThreads = kSm90Threads;
   info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
   uint8_t dt = gemmDtypeCode(spec.elem);
-  if (const std::optional<GemmIm2col> &g = spec.im2col)
+  if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec))
+    info.tensorMaps.push_back(im2colMap(*g, spec.elem, g->c, kBM, /*swizzled=*/false));
+  else if (const std::optional<GemmIm2col> &g = spec.im2col)
     info.tensorMaps.push_back(im2colMap(*g, spec.elem, kBK, kBM));
   else
     info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},

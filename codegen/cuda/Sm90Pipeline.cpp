@@ -85,15 +85,20 @@ static std::vector<int32_t> im2colBox(const GemmIm2col &g) {
           static_cast<int32_t>(g.strideW), static_cast<int32_t>(g.strideH)};
 }
 
-std::string mlir::infer::im2colUnsupported(const GemmSpec &spec) {
+bool mlir::infer::narrowIm2col(const GemmSpec &spec) {
+  return spec.im2col && spec.im2col->c * bytesOf(spec.elem) == 16;
+}
+
+std::string mlir::infer::im2colUnsupported(const GemmSpec &spec, bool narrow) {
   const std::optional<GemmIm2col> &g = spec.im2col;
   if (!g)
     return "";
   // TMA's im2col mode on a 4-D image: corners in [-128, 127], tap offsets
   // below 256, traversal strides 1 to 8, coordinates in 32 bits.
   std::vector<int32_t> box = im2colBox(*g);
-  if (g->c * bytesOf(spec.elem) % 128 != 0)
-    return "im2col channels are not a multiple of 128 bytes";
+  if (g->c * bytesOf(spec.elem) % 128 != 0 && !(narrow && narrowIm2col(spec)))
+    return narrow ? "im2col channels are not 16 bytes or a multiple of 128 bytes"
+                  : "im2col channels are not a multiple of 128 bytes";
   if (llvm::any_of(ArrayRef(box).take_front(4),
                    [](int32_t v) { return v < -128 || v > 127; }) ||
       box[4] > 8 || box[5] > 8 || (g->kh - 1) * g->dilH > 255 ||
@@ -106,13 +111,14 @@ std::string mlir::infer::im2colUnsupported(const GemmSpec &spec) {
 }
 
 ArtifactTensorMap mlir::infer::im2colMap(const GemmIm2col &g, Type elem,
-                                         int64_t channels, int64_t pixels) {
+                                         int64_t channels, int64_t pixels,
+                                         bool swizzled) {
   uint64_t eb = bytesOf(elem);
   return {0, gemmDtypeCode(elem),
           {uint64_t(g.c), uint64_t(g.w), uint64_t(g.h), uint64_t(g.n)},
           {uint64_t(g.c) * eb, uint64_t(g.w * g.c) * eb, uint64_t(g.h * g.w * g.c) * eb},
           {static_cast<uint32_t>(channels), static_cast<uint32_t>(pixels)},
-          3,
+          static_cast<uint8_t>(swizzled ? 3 : 0),
           im2colBox(g)};
 }
 

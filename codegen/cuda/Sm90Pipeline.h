@@ -57,13 +57,20 @@ struct Sm90TileCoords {
 Sm90TileCoords sm90GroupedTile(Ir &ir, Value bid, int64_t tilesRows, int64_t tilesCols);
 
 /// Why TMA's im2col mode cannot read A of `spec` as 128-byte rows of
-/// channels ("" when it can, or when A is not an im2col).
-std::string im2colUnsupported(const GemmSpec &spec);
+/// channels, or with `narrow` also as one 16-byte run of channels per
+/// pixel (a stem's 8 padded channels) ("" when it can, or when A is not an
+/// im2col).
+std::string im2colUnsupported(const GemmSpec &spec, bool narrow = false);
+
+/// Whether A of `spec` is an im2col of 16-byte pixels (one tap per 16
+/// bytes of a K tile's rows).
+bool narrowIm2col(const GemmSpec &spec);
 
 /// The tensor map (argument 0) of an im2col A: the NHWC image, boxes of
-/// `channels` channels (128 bytes) of `pixels` output pixels, swizzled.
+/// `channels` channels of `pixels` output pixels, 128-byte swizzled when
+/// `swizzled`.
 ArtifactTensorMap im2colMap(const GemmIm2col &g, Type elem, int64_t channels,
-                            int64_t pixels);
+                            int64_t pixels, bool swizzled = true);
 
 /// The im2col TMA copy of k tile `tile` (`channels` channels of one tap)
 /// for the output pixels from row m0 of A into shared `dst`, completing

@@ -3,28 +3,37 @@
 // kernel loads each 128-pixel x 64-channel A tile with TMA's im2col mode
 // (the tap offsets in the copy, taps in the padding and pixels past the
 // last image read 0); its tensor map is an im2col map over the image.
-// Left alone: an image whose channels are not a multiple of 64 halves
-// (3 -> 8 padded channels: the row gather writes the rows) and sm_80
-// (no TMA). Split-K slices of the reduction (few output tiles here) read
-// their taps the same way.
+// An image of 16-byte pixels (a stem's 3 channels padded to 8) is read the
+// same way one tap per copy: a K tile is 8 taps, each an unswizzled
+// [128 pixels][8 channels] slab (its map has 8-channel boxes and no
+// swizzle; taps past the 3x3 window read the last tap, whose weight rows
+// are zero). Left alone: other channel counts (not 16 or a multiple of 128
+// bytes: the row gather writes the rows) and sm_80 (no TMA). Split-K slices
+// of the reduction (few output tiles here) read their taps the same way.
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
 // RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
 // RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
 // RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
 // REPORT-DAG: im2col+matmul/gemm_sm90_splitk {{.*}} Conv_0
-// REPORT-DAG: im2col/gather_rows {{.*}} Conv_1
+// REPORT-DAG: im2col+matmul/gemm_sm90 {{.*}} Conv_1
+// REPORT-DAG: im2col/gather_rows {{.*}} Conv_2
 // MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [128, 14, 14, 2], strides = [256, 3584, 50176], box = [64, 128], swizzle = 3, im2col = [-1, -1, -1, -1, 2, 2]>
+// MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [8, 14, 14, 2], strides = [16, 224, 3136], box = [8, 128], swizzle = 0, im2col = [-1, -1, -1, -1, 1, 1]>
 // PTX: cp.async.bulk.tensor.4d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes
 // SM80-NOT: im2col+matmul
 // SM80: im2col/gather_rows {{.*}} Conv_0
-func.func @main(%x: tensor<2x14x14x128xf16>, %y: tensor<2x14x14x8xf16>)
-    -> (tensor<98x64xf16>, tensor<392x16xf16>) {
+func.func @main(%x: tensor<2x14x14x128xf16>, %y: tensor<2x14x14x8xf16>,
+                %z: tensor<2x14x14x16xf16>)
+    -> (tensor<98x64xf16>, tensor<392x16xf16>, tensor<392x16xf16>) {
   %w = infer.constant dense<0.5> : tensor<1152x64xf16>
   %r = infer.im2col %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x128xf16> -> tensor<98x1152xf16> loc("Conv_0"("Conv"))
   %p = infer.matmul %r, %w : (tensor<98x1152xf16>, tensor<1152x64xf16>) -> tensor<98x64xf16> loc("Conv_0"("Conv"))
   %v = infer.constant dense<0.5> : tensor<72x16xf16>
   %s = infer.im2col %y kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x8xf16> -> tensor<392x72xf16> loc("Conv_1"("Conv"))
   %q = infer.matmul %s, %v : (tensor<392x72xf16>, tensor<72x16xf16>) -> tensor<392x16xf16> loc("Conv_1"("Conv"))
-  return %p, %q : tensor<98x64xf16>, tensor<392x16xf16>
+  %zw = infer.constant dense<0.5> : tensor<144x16xf16>
+  %zr = infer.im2col %z kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x16xf16> -> tensor<392x144xf16> loc("Conv_2"("Conv"))
+  %zp = infer.matmul %zr, %zw : (tensor<392x144xf16>, tensor<144x16xf16>) -> tensor<392x16xf16> loc("Conv_2"("Conv"))
+  return %p, %q, %zp : tensor<98x64xf16>, tensor<392x16xf16>, tensor<392x16xf16>
 }
