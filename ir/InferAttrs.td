@@ -31,7 +31,7 @@ def Infer_CpuKernel : I32EnumAttr<"CpuKernel", "CPU kernel template", [
 def Infer_CudaGemmKernel : I32EnumAttr<"CudaGemmKernel",
     "CUDA tensor-core GEMM template", [
   I32EnumAttrCase<"wgmma", 0>, I32EnumAttrCase<"mma_sync", 1>,
-  I32EnumAttrCase<"wgmma_sp", 2>
+  I32EnumAttrCase<"wgmma_sp", 2>, I32EnumAttrCase<"mma_sp", 3>
 ]> {
   let cppNamespace = "::mlir::infer";
   let genSpecializedAttr = 0;
@@ -94,6 +94,8 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
     `bm` rows (64, 128 or 256; `bm` * `bn` at most 256 * 128, the
     accumulators two warpgroups hold). `bk` is 64; a stage holds 128 of the
     reduction (the kept values, the activations and the positions).
+    `mma_sp` (sm_80 and later) does the same with `mma.sp.sync` m16n8k32
+    on a `cp.async` ring: 128 rows by 128 channels, `bk` 64, 3 stages.
 
     ```mlir
     %y = infer.matmul %a, %b {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}

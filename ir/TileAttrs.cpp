@@ -56,6 +56,12 @@ CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                          << stages;
     return success();
   }
+  if (kernel == CudaGemmKernel::mma_sp &&
+      !(bm == 128 && bn == 128 && bk == 64 && stages == 3))
+    return emitError() << "expects an mma_sp tile of 128 x 128 with bk 64 and 3 "
+                          "stages, got "
+                       << bm << " x " << bn << " with bk " << bk << " and " << stages
+                       << " stages";
   if (kernel == CudaGemmKernel::mma_sync &&
       !(bm == 128 && bn == 128 && bk == 32 && stages == 3))
     return emitError() << "expects an mma_sync tile of 128 x 128 with bk 32 "

@@ -25,13 +25,12 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
   s.tf32 = precision == "fp32" && target->arch == "sm_90a";
   bool sixteen = precision == "fp16" || precision == "bf16";
   s.convToGemm = (sixteen && target->capability >= 80) || s.tf32;
-  // 2:4 weights run on sparse wgmma (sm_90a); the products its kernel
-  // cannot take (fp32, K not a multiple of 128, ...) get their dense
-  // weight back at code generation, and the report says why.
-  if (target->arch != "sm_90a")
-    s.sparseDecline = target->capability >= 80
-                          ? "no 2:4 kernel for " + target->arch + " yet (sm_90a has one)"
-                          : "no sparse tensor cores before sm_80";
+  // 2:4 weights run on sparse wgmma (sm_90a) or mma.sp (sm_80 on); the
+  // products those kernels cannot take (fp32, K not a multiple of 128 or
+  // 64, ...) get their dense weight back at code generation, and the
+  // report says why.
+  if (target->capability < 80)
+    s.sparseDecline = "no sparse tensor cores before sm_80";
   return s;
 }
 

@@ -182,8 +182,11 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       int64_t tiles = tilesM * ceilDiv(sp.n, bn), kTiles = ceilDiv(sp.k, bk);
       int64_t split = 1;
       if (sp.sparse) {
-        CudaGemmTileAttr tile = hopper ? sparseTile(ctx, sp) : CudaGemmTileAttr();
-        if (tile && gemmTileMismatch(g->spec, tile, target).empty())
+        // sm_90a: sparse wgmma; sm_80 to sm_90: mma.sp, one tile shape.
+        CudaGemmTileAttr tile =
+            hopper ? sparseTile(ctx, sp)
+                   : CudaGemmTileAttr::get(ctx, CudaGemmKernel::mma_sp, 128, 128, 64, 3, 1);
+        if (target.capability >= 80 && gemmTileMismatch(g->spec, tile, target).empty())
           op->setAttr(name, tile);
         return;
       }
@@ -452,7 +455,9 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   spec.numArgs = tk.inputs.size() + 1;
   if (spec.sparse)
     return single(std::move(tk.inputs),
-                  addGemmSm90SparseKernel(kernels, spec, anchor->getLoc(), error));
+                  tile.getKernel() == CudaGemmKernel::mma_sp
+                      ? addGemmSm80SparseKernel(kernels, spec, anchor->getLoc(), error)
+                      : addGemmSm90SparseKernel(kernels, spec, anchor->getLoc(), error));
   if (spec.splitK > 1) {
     // Partial tiles into scratch, then their sum through the epilogue.
     GemmSpec partial = spec;

@@ -67,6 +67,67 @@ void loadStage(Ir &ir, const GemmSpec &spec, Value smemStage, Value tid,
 }
 } // namespace
 
+Value mlir::infer::buildCpAsyncRing(
+    Ir &ir, Value smem, int64_t stages, int64_t stageBytes, int64_t kTiles, Value acc,
+    llvm::function_ref<void(Value stage, Value kt)> load,
+    llvm::function_ref<Value(Value stage, Value acc)> compute) {
+  OpBuilder &b = ir.b;
+  Location loc = ir.loc;
+  auto stageAt = [&](Value s) { return ir.offset(smem, ir.mul(s, ir.c32(stageBytes))); };
+  // Prologue: stages 0 .. stages - 2 (empty groups past the end keep the
+  // group count uniform).
+  for (int64_t s = 0; s < stages - 1; ++s) {
+    if (s < kTiles)
+      load(stageAt(ir.c32(s)), ir.c32(s));
+    else
+      NVVM::CpAsyncCommitGroupOp::create(b, loc);
+  }
+  auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1),
+                                 ValueRange{acc});
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value kt = loop.getInductionVar();
+    // Stage kt has landed for this thread; the barrier makes it landed
+    // for all and frees the stage read in the previous iteration.
+    NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(stages - 2));
+    NVVM::Barrier0Op::create(b, loc);
+    Value next = ir.add(kt, ir.c32(stages - 1));
+    auto more = scf::IfOp::create(
+        b, loc, ir.cmp(LLVM::ICmpPredicate::ult, next, ir.c32(kTiles)), true);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(more.thenBlock());
+      load(stageAt(ir.urem(next, ir.c32(stages))), next);
+      b.setInsertionPointToStart(more.elseBlock());
+      NVVM::CpAsyncCommitGroupOp::create(b, loc);
+    }
+    scf::YieldOp::create(
+        b, loc, compute(stageAt(ir.urem(kt, ir.c32(stages))), loop.getRegionIterArgs()[0]));
+  }
+  NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
+  return loop.getResult(0);
+}
+
+SmallVector<Value> mlir::infer::ldmatrixX4(Ir &ir, Value at) {
+  MLIRContext *ctx = ir.b.getContext();
+  auto quad = LLVM::LLVMStructType::getLiteral(ctx, {ir.i32, ir.i32, ir.i32, ir.i32});
+  Value m = NVVM::LdMatrixOp::create(ir.b, ir.loc, quad, at, 4, NVVM::MMALayout::row,
+                                     NVVM::LdStMatrixShapeAttr::get(ctx, 8, 8),
+                                     NVVM::LdStMatrixEltType::B16);
+  SmallVector<Value> regs;
+  for (int r = 0; r < 4; ++r)
+    regs.push_back(LLVM::ExtractValueOp::create(ir.b, ir.loc, m, r));
+  return regs;
+}
+
+Value mlir::infer::mmaOperand(Ir &ir, Type elem, Value reg) {
+  if (elem.isBF16())
+    return reg;
+  return LLVM::BitcastOp::create(ir.b, ir.loc, VectorType::get({2}, ir.b.getF16Type()),
+                                 reg);
+}
+
 std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
   if (spec.im2col)
     return "reading A through im2col needs sm_90a";
@@ -113,66 +174,18 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
     Value n0 = ir.mul(ir.udiv(bid, ir.c32(tilesM)), ir.c32(kBN));
     Value wm = ir.mul(ir.udiv(warp, ir.c32(2)), ir.c32(64));
     Value wn = ir.mul(ir.urem(warp, ir.c32(2)), ir.c32(64));
-    auto stageAt = [&](Value s) {
-      return ir.offset(smem, ir.mul(s, ir.c32(kStageBytes)));
-    };
     int64_t kTiles = ceilDiv(spec.k, kBK);
-    // Prologue: stages 0 .. kStages-2 (empty groups past the end keep the
-    // group count uniform).
-    for (int64_t s = 0; s < kStages - 1; ++s) {
-      if (s < kTiles)
-        loadStage(ir, spec, stageAt(ir.c32(s)), tid, m0, n0, ir.c32(s * kBK),
-                  aGlobal, bGlobal);
-      else
-        NVVM::CpAsyncCommitGroupOp::create(b, loc);
-    }
     SmallVector<Type> fields(kAcc, ir.f32);
     auto accType = LLVM::LLVMStructType::getLiteral(ctx, fields);
-    Value zero = LLVM::ZeroOp::create(b, loc, accType);
-    auto loop = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(kTiles), ir.c32(1),
-                                   ValueRange{zero});
-    {
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(loop.getBody());
-      Value kt = loop.getInductionVar();
-      Value acc = loop.getRegionIterArgs()[0];
-      // Stage kt has landed for this thread; the barrier makes it landed
-      // for all and frees the stage read in the previous iteration.
-      NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(kStages - 2));
-      NVVM::Barrier0Op::create(b, loc);
-      Value next = ir.add(kt, ir.c32(kStages - 1));
-      auto more = scf::IfOp::create(b, loc, ir.cmp(LLVM::ICmpPredicate::ult, next,
-                                                   ir.c32(kTiles)),
-                                    true);
-      {
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPointToStart(more.thenBlock());
-        loadStage(ir, spec, stageAt(ir.urem(next, ir.c32(kStages))), tid, m0, n0,
-                  ir.mul(next, ir.c32(kBK)), aGlobal, bGlobal);
-        b.setInsertionPointToStart(more.elseBlock());
-        NVVM::CpAsyncCommitGroupOp::create(b, loc);
-      }
-      Value stage = stageAt(ir.urem(kt, ir.c32(kStages)));
+    auto load = [&](Value stage, Value kt) {
+      loadStage(ir, spec, stage, tid, m0, n0, ir.mul(kt, ir.c32(kBK)), aGlobal, bGlobal);
+    };
+    auto compute = [&](Value stage, Value acc) -> Value {
       Value bTile = ir.offset(stage, ir.c32(kTileBytes));
-      auto quad = LLVM::LLVMStructType::getLiteral(
-          ctx, {ir.i32, ir.i32, ir.i32, ir.i32});
       auto ldmatrix = [&](Value tile, Value row, Value chunk) {
-        Value m = NVVM::LdMatrixOp::create(
-            b, loc, quad, ir.offset(tile, swizzled(ir, row, chunk)), 4,
-            NVVM::MMALayout::row, NVVM::LdStMatrixShapeAttr::get(ctx, 8, 8),
-            NVVM::LdStMatrixEltType::B16);
-        SmallVector<Value> regs;
-        for (int r = 0; r < 4; ++r)
-          regs.push_back(LLVM::ExtractValueOp::create(b, loc, m, r));
-        return regs;
+        return ldmatrixX4(ir, ir.offset(tile, swizzled(ir, row, chunk)));
       };
-      // Operands: f16 pairs as vector<2xf16>, bf16 pairs as i32.
-      auto operand = [&](Value reg) -> Value {
-        if (spec.elem.isBF16())
-          return reg;
-        return LLVM::BitcastOp::create(b, loc, VectorType::get({2}, b.getF16Type()),
-                                       reg);
-      };
+      auto operand = [&](Value reg) { return mmaOperand(ir, spec.elem, reg); };
       for (int64_t kk = 0; kk < kBK / 16; ++kk) {
         SmallVector<SmallVector<Value>> aFrag, bFrag(kNTiles);
         for (int64_t i = 0; i < kMTiles; ++i) {
@@ -215,10 +228,10 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
                   b, loc, acc, LLVM::ExtractValueOp::create(b, loc, d, e), base + e);
           }
       }
-      scf::YieldOp::create(b, loc, acc);
-    }
-    NVVM::CpAsyncWaitGroupOp::create(b, loc, b.getI32IntegerAttr(0));
-    Value acc = loop.getResult(0);
+      return acc;
+    };
+    Value acc = buildCpAsyncRing(ir, smem, kStages, kStageBytes, kTiles,
+                                 LLVM::ZeroOp::create(b, loc, accType), load, compute);
     // Accumulators of m16n8: c0, c1 at row lane/4, columns 2 (lane % 4)
     // (+1); c2, c3 eight rows below.
     Value rowBase = ir.add(ir.add(m0, wm), ir.udiv(lane, ir.c32(4)));

@@ -30,6 +30,24 @@
 
 namespace mlir::infer {
 
+/// The cp.async ring the mma.sync kernels share: k tiles 0 .. kTiles - 1
+/// in `stages` buffers of `stageBytes` at `smem`. `load(stage, kt)` issues
+/// one tile's copies and commits them; `compute(stage, acc)` consumes a
+/// landed tile (the barrier before it frees the stage read last). Returns
+/// the accumulators after the last tile, every copy complete.
+Value buildCpAsyncRing(Ir &ir, Value smem, int64_t stages, int64_t stageBytes,
+                       int64_t kTiles, Value acc,
+                       llvm::function_ref<void(Value stage, Value kt)> load,
+                       llvm::function_ref<Value(Value stage, Value acc)> compute);
+
+/// ldmatrix.x4 of four 8 x 8 16-bit matrices (each lane gives the address
+/// of one row at `at`): the four i32 registers.
+SmallVector<Value> ldmatrixX4(Ir &ir, Value at);
+
+/// A register of two 16-bit values as mma takes it: vector<2xf16> for
+/// f16, the i32 itself for bf16.
+Value mmaOperand(Ir &ir, Type elem, Value reg);
+
 /// Why `spec` cannot use the kernel ("" when it can).
 std::string gemmSm80Unsupported(const GemmSpec &spec);
 
@@ -37,6 +55,18 @@ std::string gemmSm80Unsupported(const GemmSpec &spec);
 FailureOr<KernelInfo> addGemmSm80Kernel(KernelModule &kernels,
                                         const GemmSpec &spec, Location loc,
                                         std::string &error);
+
+/// What the 2:4 sparse mma.sync GEMM cannot do with `spec` ("" when it can).
+std::string gemmSm80SparseUnsupported(const GemmSpec &spec);
+
+/// The 2:4 sparse GEMM from sm_80 on (mma.sp.sync m16n8k32): C = A * B^T
+/// where B (N x K) is given as its kept values (argument 1, N x K/2) and
+/// positions (argument 2, N x K/16 i16). The weight is the mma's sparse
+/// operand: a block computes a 128-row x 128-channel tile of C transposed
+/// (GemmSm80Sparse.cpp).
+FailureOr<KernelInfo> addGemmSm80SparseKernel(KernelModule &kernels,
+                                              const GemmSpec &spec, Location loc,
+                                              std::string &error);
 
 } // namespace mlir::infer
 

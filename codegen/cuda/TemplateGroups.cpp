@@ -6,6 +6,7 @@
 
 #include "codegen/cuda/TemplateGroups.h"
 #include "codegen/cuda/CudaTarget.h"
+#include "codegen/cuda/GemmSm80.h"
 #include "codegen/cuda/GemmSm90.h"
 #include "codegen/cuda/TemplateSpecs.h"
 
@@ -208,7 +209,8 @@ Value denseWeight(Sparse24Op s, bool transposed, Operation *at) {
 /// product's group, where that kernel reads the values and positions as
 /// they are. Any other infer.sparse24 of constants becomes its dense
 /// weight (no kernel computes it alone).
-void absorbSparseWeights(func::FuncOp fn, bool sparseKernels) {
+void absorbSparseWeights(func::FuncOp fn, const CudaTarget &target) {
+  bool hopper = target.arch == "sm_90a", sparseKernels = target.capability >= 80;
   SmallVector<Sparse24Op> ops;
   fn.walk([&](Sparse24Op s) {
     if (!s->getParentOfType<FusedOp>() && constantOf(s.getValues()) &&
@@ -253,7 +255,7 @@ void absorbSparseWeights(func::FuncOp fn, bool sparseKernels) {
         spec.bKMajor = true;
         spec.bn = 128;
         spec.splitK = 1;
-        why = gemmSm90SparseUnsupported(spec);
+        why = hopper ? gemmSm90SparseUnsupported(spec) : gemmSm80SparseUnsupported(spec);
         // The kernel applies the group's epilogue or does not run.
         TemplateKernel probe;
         if (why.empty() &&
@@ -284,7 +286,7 @@ void mlir::infer::formCudaTemplateGroups(func::FuncOp fn, const CudaTarget &targ
   absorbConcatsIntoMaps(fn);
   // 2:4 weights first: a product that keeps one reads its im2col through
   // the sparse kernel.
-  absorbSparseWeights(fn, target.arch == "sm_90a");
+  absorbSparseWeights(fn, target);
   if (target.arch == "sm_90a")
     absorbIm2colsIntoGemms(fn);
   absorbViewChains(fn);

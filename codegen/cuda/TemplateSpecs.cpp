@@ -606,13 +606,15 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
 
 std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
                              const CudaTarget &target) {
-  bool sparseKernel = tile.getKernel() == CudaGemmKernel::wgmma_sp;
-  bool wgmma = tile.getKernel() == CudaGemmKernel::wgmma || sparseKernel;
+  bool mmaSp = tile.getKernel() == CudaGemmKernel::mma_sp;
+  bool sparseKernel = tile.getKernel() == CudaGemmKernel::wgmma_sp || mmaSp;
+  bool wgmma = tile.getKernel() == CudaGemmKernel::wgmma ||
+               tile.getKernel() == CudaGemmKernel::wgmma_sp;
   if (wgmma && target.arch != "sm_90a")
     return "wgmma needs sm_90a, the target is " + target.arch;
   if (sparseKernel != spec.sparse)
-    return spec.sparse ? "a 2:4 weight runs on the wgmma_sp kernel"
-                       : "wgmma_sp needs a 2:4 weight (infer.sparse24)";
+    return spec.sparse ? "a 2:4 weight runs on the wgmma_sp or mma_sp kernel"
+                       : "wgmma_sp and mma_sp need a 2:4 weight (infer.sparse24)";
   if (wgmma && tile.getBk() * bytesOf(spec.elem) != 128)
     return "a wgmma stage reads 128-byte rows: bk " +
            std::to_string(128 / bytesOf(spec.elem)) + " for " +
@@ -624,7 +626,7 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
     spec.bn = tile.getBn();
     spec.stages = tile.getStages();
     spec.splitK = 1;
-    return gemmSm90SparseUnsupported(spec);
+    return mmaSp ? gemmSm80SparseUnsupported(spec) : gemmSm90SparseUnsupported(spec);
   }
   spec.bn = tile.getBn();
   spec.stages = tile.getStages();

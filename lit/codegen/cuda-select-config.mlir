@@ -76,13 +76,13 @@ func.func @movement(%t: tensor<100x64xf16>, %i: tensor<8xi64>, %x: tensor<2x8x8x
 // 8192 rows by 1024 channels: 128 x 256 (2 waves); 6272 rows by 256
 // channels (ResNet-50's layer3 at batch 32): 128 x 128, one wave of 98
 // blocks (128 x 256 would take as long with 49, 64 x 128 two waves).
-// No sparse tile on sm_80: the product takes mma.sync's after the weight
-// is dense again.
+// On sm_80 both take mma.sp's one tile.
 // SM90A-LABEL: func.func @sparse_tiles
 // SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 256, bk = 64, stages = 3>
 // SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 128, bk = 64, stages = 4>
 // SM80-LABEL: func.func @sparse_tiles
-// SM80-NOT: wgmma_sp
+// SM80: infer.matmul {{.*}}#infer.cuda_gemm_tile<mma_sp, bm = 128, bn = 128, bk = 64, stages = 3>
+// SM80: infer.matmul {{.*}}#infer.cuda_gemm_tile<mma_sp, bm = 128, bn = 128, bk = 64, stages = 3>
 func.func @sparse_tiles(%a: tensor<8192x1024xf16>, %b: tensor<6272x1024xf16>)
     -> (tensor<8192x1024xf16>, tensor<6272x256xf16>) {
   %av = infer.constant dense<0.5> : tensor<1024x512xf16>

@@ -5,15 +5,19 @@
 // positions (i16 rows, unswizzled) with TMA; the bias stays in its
 // epilogue. A product the kernel cannot take (K = 64, not a multiple of
 // 128, or an epilogue the GEMM kernels do not apply) gets its dense weight
-// back and the report says why, as does every product on sm_80. A
-// convolution's product with a 2:4 weight reads its image through TMA's
-// im2col mode as the dense kernel does (its im2col in the group).
+// back and the report says why. A convolution's product with a 2:4 weight
+// reads its image through TMA's im2col mode as the dense kernel does (its
+// im2col in the group). On sm_80 the products run on mma.sp (cp.async
+// ring, K a multiple of 64: mm_k64 too; the convolution's rows gathered
+// first); its PTX assembles for sm_80.
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a | FileCheck %s --check-prefix=TILE
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
 // RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
 // RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
 // RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
+// RUN: %if ptxas %{ infer-compile %s --target=cuda:sm_80 -o %t80b.infer --emit-ptx=%t80.ptx && %ptxas -arch=sm_80 %t80.ptx -o %t80.cubin %}
+// RUN: infer-compile %s --target=cuda:sm_80 -o %t80c.infer --emit-ptx=%t80c.ptx && FileCheck %s --check-prefix=PTX80 < %t80c.ptx
 // REPORT-DAG: sparse24+transpose+matmul/gemm_sm90_sparse {{.*}} mm_sparse
 // REPORT-DAG: sparse24+gemm/gemm_sm90_sparse {{.*}} gemm_sparse
 // REPORT-DAG: matmul/gemm_sm90 {{.*}} mm_k64
@@ -29,7 +33,12 @@
 // TILE: infer.matmul {{.*}} #infer.cuda_gemm_tile<wgmma_sp, bm = 64, bn = 128, bk = 64, stages = 4>
 // PTX: wgmma.mma_async.sp.sync.aligned.m64n64k32.f32.f16.f16
 // SM80-NOT: gemm_sm90_sparse
-// SM80: matmul/gemm_sm80 {{.*}} mm_sparse
+// SM80-DAG: sparse24+transpose+matmul/gemm_sm80_sparse {{.*}} mm_sparse
+// SM80-DAG: sparse24+gemm/gemm_sm80_sparse {{.*}} gemm_sparse
+// SM80-DAG: sparse24+transpose+matmul/gemm_sm80_sparse {{.*}} mm_k64
+// SM80-DAG: sparse24+transpose+matmul/gemm_sm80_sparse {{.*}} conv_sparse
+// SM80: mm_epilogue {{.*}} declined: at code generation: an epilogue the GEMM kernels do not apply
+// PTX80: mma.sp.sync.aligned.m16n8k32.row.col.f32.f16.f16.f32
 func.func @main(%x: tensor<256x256xf16>, %y: tensor<256x64xf16>,
                 %z: tensor<2x128x256xf16>, %bc: tensor<1x128x128xf16>,
                 %img: tensor<2x14x14x128xf16>)

@@ -1480,6 +1480,15 @@ func.func @wgmma_sp_stages(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
 
 // -----
 
+// Tests the 2:4 sparse mma.sp tile shape: one shape, 4 stages refused.
+func.func @mma_sp_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
+  // expected-error @+1 {{expects an mma_sp tile of 128 x 128 with bk 64 and 3 stages, got 128 x 128 with bk 64 and 4 stages}}
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<mma_sp, bm = 128, bn = 128, bk = 64, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
+  return
+}
+
+// -----
+
 // Tests the mma.sync tile shape.
 func.func @mma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
   // expected-error @+1 {{expects an mma_sync tile of 128 x 128 with bk 32 and 3 stages, got 128 x 128 with bk 32 and 4 stages}}
