@@ -199,8 +199,10 @@ int64_t contractionFlops(Operation *op) {
 
 class Eliminator {
 public:
-  Eliminator(func::FuncOp func, int64_t multiple, int64_t convMultiple)
-      : func(func), multiple(multiple), convMultiple(convMultiple) {}
+  Eliminator(func::FuncOp func, int64_t multiple, int64_t preferredMultiple,
+             int64_t convMultiple)
+      : func(func), multiple(multiple), preferredMultiple(preferredMultiple),
+        convMultiple(convMultiple) {}
 
   /// Finds the removable channels; returns whether there are any.
   bool analyze() {
@@ -540,13 +542,19 @@ private:
     return changed;
   }
 
-  /// Keeps the channel count of `v` a multiple of `multiple` when it is
-  /// one (GPU kernels read rows of whole 16-byte vectors): removes fewer
-  /// channels, keeping the last zero ones.
+  /// Keeps the channel count of `v` a multiple of the first of its
+  /// multiples that divides it (GPU kernels read rows of whole 16-byte
+  /// vectors, best whole 128-byte runs): removes fewer channels, keeping
+  /// the last zero ones.
   bool roundDown(Value v) {
     llvm::BitVector &r = removed[v];
-    int64_t m = multipleOf(v);
-    if (m <= 1 || static_cast<int64_t>(r.size()) % m != 0)
+    int64_t m = 1;
+    for (int64_t candidate : multiplesOf(v))
+      if (static_cast<int64_t>(r.size()) % candidate == 0) {
+        m = candidate;
+        break;
+      }
+    if (m <= 1)
       return false;
     int64_t extra = r.count() % m;
     if (extra == 0)
@@ -559,18 +567,24 @@ private:
     return true;
   }
 
-  /// The multiple `v`'s channel count keeps: `convMultiple` when a
-  /// convolution with a window or a stride reads it (an implicit GEMM on
-  /// GPUs, whose K tiles are runs of channels), else `multiple`.
-  int64_t multipleOf(Value v) {
+  /// The multiples `v`'s channel count may keep, the most wanted first:
+  /// `convMultiple` when a convolution with a window or a stride reads it
+  /// (an implicit GEMM on GPUs, whose K tiles are runs of channels), then
+  /// `preferredMultiple`, then `multiple`.
+  SmallVector<int64_t, 3> multiplesOf(Value v) {
+    SmallVector<int64_t, 3> all;
     for (Operation *user : v.getUsers())
       if (auto conv = llvm::dyn_cast<ConvOp>(user)) {
         ArrayRef<int64_t> k = typeOf(conv.getWeight()).getShape().drop_front(2);
         if (llvm::any_of(k, [](int64_t d) { return d != 1; }) ||
-            llvm::any_of(conv.getStrides(), [](int64_t d) { return d != 1; }))
-          return std::max(multiple, convMultiple);
+            llvm::any_of(conv.getStrides(), [](int64_t d) { return d != 1; })) {
+          all.push_back(std::max(multiple, convMultiple));
+          break;
+        }
       }
-    return multiple;
+    all.push_back(std::max(multiple, preferredMultiple));
+    all.push_back(multiple);
+    return all;
   }
 
   /// Clears the channels to remove from `v` when a reader cannot take it
@@ -694,7 +708,7 @@ private:
   }
 
   func::FuncOp func;
-  int64_t multiple, convMultiple;
+  int64_t multiple, preferredMultiple, convMultiple;
   /// In walk order (the fixpoint's result must not depend on hashing).
   llvm::MapVector<Value, ZeroChannels> zeros;
   /// The channels removed from each value with zeros (a subset of them).
@@ -707,16 +721,17 @@ struct EliminateZeroChannelsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (channelMultiple < 1 || convChannelMultiple < 1) {
-      getOperation().emitError("channel-multiple and conv-channel-multiple "
-                               "must be at least 1, not ")
-          << channelMultiple.getValue() << " and " << convChannelMultiple.getValue();
+    if (channelMultiple < 1 || preferredChannelMultiple < 1 || convChannelMultiple < 1) {
+      getOperation().emitError("channel-multiple, preferred-channel-multiple and "
+                               "conv-channel-multiple must be at least 1, not ")
+          << channelMultiple.getValue() << ", " << preferredChannelMultiple.getValue()
+          << " and " << convChannelMultiple.getValue();
       return signalPassFailure();
     }
     ModuleOp module = getOperation();
     SmallVector<Attribute> log;
     for (auto func : module.getOps<func::FuncOp>()) {
-      Eliminator e(func, channelMultiple, convChannelMultiple);
+      Eliminator e(func, channelMultiple, preferredChannelMultiple, convChannelMultiple);
       if (e.analyze())
         e.rewrite(log);
     }

@@ -117,10 +117,12 @@ def InferEliminateZeroChannels
 
     With `channel-multiple=N` a tensor whose channel count is a multiple
     of N keeps it one: fewer zero channels are removed so that rows stay
-    whole vectors for the kernels. `conv-channel-multiple` does the same
-    for tensors a convolution with a window or a stride reads (the K tile
-    of an implicit GEMM). GPU pipelines set both to 128 bytes of channels
-    (64 16-bit values, 32 fp32 ones), the run their kernels move.
+    whole vectors for the kernels. `preferred-channel-multiple` is tried
+    first, and `conv-channel-multiple` before it for tensors a convolution
+    with a window or a stride reads (the K tile of an implicit GEMM); a
+    count keeps the first of these it is a multiple of. GPU pipelines: 8
+    (16-byte rows), preferred and conv 128 bytes of channels (64 16-bit
+    values, 32 fp32 ones), the runs their kernels move.
 
     ```mlir
     // conv1's channel 1 is zero: conv1 keeps 1 output, conv2 1 input.
@@ -132,6 +134,10 @@ def InferEliminateZeroChannels
   let options = [
     Option<"channelMultiple", "channel-multiple", "int64_t", /*default=*/"1",
            "Keep channel counts that are multiples of this one">,
+    Option<"preferredChannelMultiple", "preferred-channel-multiple", "int64_t",
+           /*default=*/"1",
+           "Keep channel counts that are multiples of this one, before "
+           "channel-multiple">,
     Option<"convChannelMultiple", "conv-channel-multiple", "int64_t",
            /*default=*/"1",
            "Keep channel counts that are multiples of this one where a "

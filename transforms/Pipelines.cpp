@@ -56,10 +56,14 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     // or 32 fp32 ones; the implicit GEMM's K tile): a narrower row costs
     // about as much as a whole one, and rows that are not whole runs cost
     // more (ResNet-50 with 40% of its channels pruned, H200, batch 32:
-    // 1.359 ms with 128-byte runs, 1.427 ms with 16-byte ones).
-    if (options.gpu)
-      zeroChannels.channelMultiple = zeroChannels.convChannelMultiple =
+    // 1.359 ms with 128-byte runs, 1.427 ms with 16-byte ones). Counts
+    // that are not whole runs keep 16-byte rows (8 channels), which every
+    // tensor-core kernel needs.
+    if (options.gpu) {
+      zeroChannels.channelMultiple = 8;
+      zeroChannels.preferredChannelMultiple = zeroChannels.convChannelMultiple =
           lowPrecision ? 64 : 32;
+    }
     pm.addPass(createInferEliminateZeroChannels(zeroChannels));
     pm.addPass(createInferReleaseWeights());
   }

@@ -4,7 +4,7 @@
 // Tests the tensor-core GEMM tile: wgmma on sm_90a, 128 x 256 when the
 // output tiles fill the GPU's 132 SMs (or 128 x 128 for products of at
 // most 128 columns), else 128 x 128 and, under half a wave, K split over
-// more blocks (at least 4 k tiles each, two waves at most; not for a K of
+// more blocks (at least 4 k tiles each, as many as fill one wave; not for a K of
 // fewer than 8 tiles); mma.sync on sm_80 (constant right operand only,
 // never split); fp32 products get none.
 // SM90A-LABEL: func.func @products
@@ -67,6 +67,19 @@ func.func @movement(%t: tensor<100x64xf16>, %i: tensor<8xi64>, %x: tensor<2x8x8x
   %4 = infer.gather %s, %i axis 0 : (tensor<10x3xf16>, tensor<8xi64>) -> tensor<8x3xf16>
   %5 = infer.softmax %c axis 0 : tensor<64x4xf16>
   return %0, %1, %2, %3, %4, %5 : tensor<8x64xf16>, tensor<2x10x10x16xf16>, tensor<2x8x8x16xf16>, tensor<4x64xf16>, tensor<8x3xf16>, tensor<64x4xf16>
+}
+
+// -----
+
+// Tests split-K up to one wave: ResNet-50 b32's layer4 1x1 product (1568
+// rows, 512 columns: 52 tiles of 128 x 128, 32 k tiles) splits in 2 (104
+// blocks), not in 6 (312 blocks, three waves of partial tiles).
+// SM90A-LABEL: func.func @split_one_wave
+// SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 2>
+func.func @split_one_wave(%a: tensor<1568x2048xf16>) -> tensor<1568x512xf16> {
+  %w = infer.constant dense<0.5> : tensor<2048x512xf16>
+  %0 = infer.matmul %a, %w : (tensor<1568x2048xf16>, tensor<2048x512xf16>) -> tensor<1568x512xf16>
+  return %0 : tensor<1568x512xf16>
 }
 
 // -----

@@ -1,4 +1,5 @@
 // RUN: infer-opt %s --infer-eliminate-zero-channels --split-input-file | FileCheck %s
+// RUN: infer-opt %s --infer-eliminate-zero-channels="channel-multiple=2 preferred-channel-multiple=4" --split-input-file | FileCheck %s --check-prefix=MULT
 
 // Tests that a channel whose weights and bias are zero leaves the conv
 // that makes it, passes through ReLU, and leaves the input channels of the
@@ -214,4 +215,28 @@ func.func @merged(%x: tensor<1x1x2x2xf32>) -> tensor<1x4xf32> {
   %fw = infer.constant dense<1.0> : tensor<4x12xf32>
   %y = infer.gemm %f, %fw alpha 1.0 beta 1.0 trans_b : (tensor<1x12xf32>, tensor<4x12xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
+}
+
+// -----
+
+// Tests the channel multiples (4 preferred, else 2, in the second run line). Eight
+// channels with five zero keep a multiple of 4 (four removed); six with
+// three zero are not a multiple of 4 and keep a multiple of 2 (two
+// removed). Without multiples all zero channels go.
+// CHECK-LABEL: func.func @multiples
+// CHECK: infer.conv {{.*}} -> tensor<1x3x2x2xf32>
+// CHECK: infer.conv {{.*}} -> tensor<1x3x2x2xf32>
+// MULT-LABEL: func.func @multiples
+// MULT: infer.conv {{.*}} -> tensor<1x4x2x2xf32>
+// MULT: infer.conv {{.*}} -> tensor<1x4x2x2xf32>
+func.func @multiples(%x: tensor<1x1x2x2xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>) {
+  %w8 = infer.constant dense<[[[[1.0]]], [[[0.0]]], [[[2.0]]], [[[0.0]]], [[[0.0]]], [[[0.0]]], [[[0.0]]], [[[5.0]]]]> : tensor<8x1x1x1xf32>
+  %a = infer.conv %x, %w8 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x2x2xf32>, tensor<8x1x1x1xf32>) -> tensor<1x8x2x2xf32>
+  %r8 = infer.constant dense<1.0> : tensor<1x8x1x1xf32>
+  %y8 = infer.conv %a, %r8 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x8x2x2xf32>, tensor<1x8x1x1xf32>) -> tensor<1x1x2x2xf32>
+  %w6 = infer.constant dense<[[[[1.0]]], [[[0.0]]], [[[2.0]]], [[[0.0]]], [[[3.0]]], [[[0.0]]]]> : tensor<6x1x1x1xf32>
+  %b = infer.conv %x, %w6 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x2x2xf32>, tensor<6x1x1x1xf32>) -> tensor<1x6x2x2xf32>
+  %r6 = infer.constant dense<1.0> : tensor<1x6x1x1xf32>
+  %y6 = infer.conv %b, %r6 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x6x2x2xf32>, tensor<1x6x1x1xf32>) -> tensor<1x1x2x2xf32>
+  return %y8, %y6 : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>
 }

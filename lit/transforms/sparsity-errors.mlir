@@ -6,7 +6,7 @@
 // RUN: not infer-opt %s --infer-sparse24=mode=maybe 2>&1 | FileCheck %s --check-prefix=MODE
 // MODE: error: infer-sparse24: mode must be 'enable' or 'force', not 'maybe'
 // RUN: not infer-opt %s --infer-eliminate-zero-channels=channel-multiple=0 2>&1 | FileCheck %s --check-prefix=MULTIPLE
-// MULTIPLE: error: channel-multiple and conv-channel-multiple must be at least 1, not 0 and 1
+// MULTIPLE: error: channel-multiple, preferred-channel-multiple and conv-channel-multiple must be at least 1, not 0, 1 and 1
 func.func @main(%x: tensor<4x32xf32>) -> tensor<4x8xf32> {
   %v = infer.constant dense<1.0> : tensor<8x16xf32>
   %m = infer.constant dense<0> : tensor<8x2xi16>
