@@ -18,6 +18,8 @@ Checks (small, with inputs and a float64 reference in OUT_DIR/<name>/):
   check_residual   Gemm(transB) 384x256 @ (640x256)^T + residual input
   check_sparse     MatMul by a constant 2:4 1024x384 weight + bias, ReLU:
                    the sparse wgmma kernel (sm_90a), partial row tiles
+  check_sparse_f32 the same in fp32, for --precision=bf16 (bf16 2:4
+                   kernels, fp32 inputs and outputs)
 gemms_*: A times a constant 2:4 weight (weight24), for the sparse kernel
 against the same weight run dense and cuSPARSELt.
 """
@@ -62,10 +64,10 @@ def weight24(k, n):
     return prune24(weight(k, n))
 
 
-def save(out, name, nodes, inputs, output_shape, inits=()):
+def save(out, name, nodes, inputs, output_shape, inits=(), elem=None):
     import onnx
     from onnx import TensorProto, helper
-    H = TensorProto.FLOAT16
+    H = TensorProto.FLOAT16 if elem is None else elem
     graph = helper.make_graph(
         nodes, name, [helper.make_tensor_value_info(n, H, a.shape) for n, a in inputs],
         [helper.make_tensor_value_info("Y", H, output_shape)], initializer=list(inits))
@@ -73,8 +75,8 @@ def save(out, name, nodes, inputs, output_shape, inits=()):
               os.path.join(out, name + ".onnx"))
 
 
-def save_check(out, name, nodes, inputs, expected, inits=()):
-    save(out, name, nodes, inputs, expected.shape, inits)
+def save_check(out, name, nodes, inputs, expected, inits=(), elem=None):
+    save(out, name, nodes, inputs, expected.shape, inits, elem)
     os.makedirs(os.path.join(out, name), exist_ok=True)
     for i, (_, a) in enumerate(inputs):
         np.save(os.path.join(out, name, f"input_{i}.npy"), a)
@@ -125,6 +127,18 @@ def main():
                 helper.make_node("Relu", ["Q"], ["Y"], name="relu")],
                [("A", a)], ref,
                [numpy_helper.from_array(w, "W"), numpy_helper.from_array(bias, "bias")])
+
+    # The same in fp32, for --precision=bf16 (check_sparse_f32.bf16): the
+    # compiler converts the product to bf16 and keeps fp32 at the edges.
+    from onnx import TensorProto
+    a32, w32, b32 = a.astype(np.float32), w.astype(np.float32), bias.astype(np.float32)
+    save_check(out, "check_sparse_f32",
+               [helper.make_node("MatMul", ["A", "W"], ["P"], name="matmul"),
+                helper.make_node("Add", ["P", "bias"], ["Q"], name="add_bias"),
+                helper.make_node("Relu", ["Q"], ["Y"], name="relu")],
+               [("A", a32)], ref,
+               [numpy_helper.from_array(w32, "W"), numpy_helper.from_array(b32, "bias")],
+               elem=TensorProto.FLOAT)
 
     a, b, r = half(384, 256), half(640, 256), half(384, 640)
     ref = a.astype(np.float64) @ b.astype(np.float64).T + r

@@ -33,6 +33,11 @@ for g in "$OUT"/models/gemms_*.onnx; do
   build/bin/infer-compile "$g" --target=cuda:"$ARCH" --sparsity=disable \
     -o "${g%.onnx}.dense.infer"
 done
+# The fp32 2:4 check in bf16 on both sparse kernels (sparse wgmma, mma.sp).
+for t in sm_90a sm_90; do
+  build/bin/infer-compile "$OUT"/models/check_sparse_f32.onnx --target=cuda:$t \
+    --precision=bf16 -o "$OUT/models/check_sparse_f32.bf16_$t.infer"
+done
 for g in "$OUT"/models/gemm*.onnx "$OUT"/models/check_*.onnx; do
   build/bin/infer-compile "$g" --target=cuda:"$ARCH" -o "${g%.onnx}.infer" \
     --report="${g%.onnx}.json"
