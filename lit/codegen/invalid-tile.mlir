@@ -10,6 +10,8 @@
 // WGMMA: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4> does not fit infer.matmul: wgmma needs sm_90a, the target is sm_80
 // RUN: not infer-compile %t/wgmma-bk.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=BK
 // BK: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 32, stages = 4> does not fit infer.matmul: a wgmma stage reads 128-byte rows: bk 64 for 16-bit operands
+// RUN: not infer-compile %t/sparse-tile.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=SPARSETILE
+// SPARSETILE: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 256, bk = 64, stages = 3> does not fit infer.matmul: wgmma_sp and mma_sp need a 2:4 weight (infer.sparse24)
 // RUN: not infer-compile %t/splitk.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=SPLITK
 // SPLITK: node 'MatMul_1' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 7> does not fit infer.matmul: split_k 7 leaves a split without k tiles (K has 8)
 // RUN: not infer-compile %t/depthwise.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=DEPTHWISE
@@ -43,6 +45,13 @@ func.func @main(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
 func.func @main(%x: tensor<256x512xf16>) -> tensor<256x512xf16> {
   %w = infer.constant dense<0.5> : tensor<512x512xf16>
   %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
+       : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16> loc("MatMul_0"("MatMul"))
+  return %y : tensor<256x512xf16>
+}
+//--- sparse-tile.mlir
+func.func @main(%x: tensor<256x512xf16>) -> tensor<256x512xf16> {
+  %w = infer.constant dense<0.5> : tensor<512x512xf16>
+  %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 256, bk = 64, stages = 3>}
        : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16> loc("MatMul_0"("MatMul"))
   return %y : tensor<256x512xf16>
 }
