@@ -119,9 +119,10 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(),
                       dil = op.getDilations();
     // Channels padded so that a row of the im2col matrix is a multiple of
-    // 8 elements (16 bytes: the TMA row pitch).
+    // 16 bytes (the TMA row pitch): 8 16-bit elements, 4 f32 ones.
+    int64_t rowElems = 16 / (et.getIntOrFloatBitWidth() / 8);
     int64_t cp = c;
-    while ((kh * kw * cp) % 8 != 0)
+    while ((kh * kw * cp) % rowElems != 0)
       ++cp;
     int64_t k = kh * kw * cp;
     // Padded channels are there before the transpose: a pointwise

@@ -283,8 +283,9 @@ def InferConvToGemm : Pass<"infer-conv-to-gemm"> {
     `infer.tf32`: its products may run as TF32) with a constant weight
     becomes
 
-    - when `kh*kw*C` is not a multiple of 8 (a TMA row is a multiple of
-      16 bytes), a `pad` of the channels up to one that is;
+    - when `kh*kw*C` values are not a multiple of 16 bytes (a TMA row's
+      pitch: 8 16-bit values, 4 f32 ones), a `pad` of the channels up to
+      one that is;
     - a transpose of the input to NHWC;
     - for a 1x1 stride-1 unpadded convolution, nothing more: the NHWC
       tensor is already the `[N*H*W, C]` matrix;

@@ -53,8 +53,8 @@ std::string mlir::infer::gemmCommonUnsupported(const GemmSpec &spec) {
   if (spec.m < 1 || spec.n < 2 || spec.k < 1 || spec.m >= (int64_t(1) << 31) ||
       spec.n >= (int64_t(1) << 31) || spec.k >= (int64_t(1) << 31))
     return "sizes out of range";
-  if (spec.k % 8 != 0)
-    return "K is not a multiple of 8";
+  if (spec.k * bytesOf(spec.elem) % 16 != 0)
+    return "rows of K are not a multiple of 16 bytes";
   if (spec.n % 2 != 0)
     return "N is odd";
   return "";

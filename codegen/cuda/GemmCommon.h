@@ -152,9 +152,10 @@ struct Ir {
   }
 };
 
-/// What every GEMM kernel requires ("" when `spec` meets it): 16-bit
-/// operands, an fp16 / bf16 / fp32 result, sizes within 32 bits, K a
-/// multiple of 8 (16-byte rows), N even (paired stores).
+/// What every GEMM kernel requires ("" when `spec` meets it): 16-bit or
+/// f32 operands, an fp16 / bf16 / fp32 result, sizes within 32 bits, rows
+/// of K in whole 16 bytes (8 16-bit values, 4 f32), N even (paired
+/// stores).
 std::string gemmCommonUnsupported(const GemmSpec &spec);
 
 /// The byte sizes of the kernel arguments of `spec` (A, B, epilogue
