@@ -269,6 +269,43 @@ void mlir::infer::storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args
   }
 }
 
+void GemmVectorBatch::add(GemmVector v) {
+  pending.push_back(v);
+  if (pending.size() == size)
+    flush();
+}
+
+void GemmVectorBatch::flush() {
+  storeGemmVectors(ir, spec, args, pending, guard);
+  pending.clear();
+}
+
+Value mlir::infer::accumulatorPair(Ir &ir, Value acc, int64_t i) {
+  Value v = LLVM::PoisonOp::create(ir.b, ir.loc, VectorType::get({2}, ir.f32));
+  for (int64_t e = 0; e < 2; ++e)
+    v = LLVM::InsertElementOp::create(
+        ir.b, ir.loc, v, LLVM::ExtractValueOp::create(ir.b, ir.loc, acc, i + e), ir.c32(e));
+  return v;
+}
+
+void mlir::infer::storeStagedTile(Ir &ir, const GemmSpec &spec, ValueRange args,
+                                  Value tile, int64_t rows, int64_t cols, int64_t pitch,
+                                  Value t, int64_t threads, Value row0, Value col0,
+                                  bool guard) {
+  auto oct = VectorType::get({8}, ir.f32);
+  int64_t octs = cols / 8;
+  GemmVectorBatch batch(ir, spec, args, guard, 8);
+  for (int64_t it = 0; it < rows * octs / threads; ++it) {
+    Value q = ir.add(t, ir.c32(it * threads));
+    Value r = ir.udiv(q, ir.c32(octs));
+    Value c = ir.mul(ir.urem(q, ir.c32(octs)), ir.c32(8));
+    Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
+    Value v = LLVM::LoadOp::create(ir.b, ir.loc, oct, ir.offset(tile, at), 16);
+    batch.add({v, ir.add(row0, r), ir.add(col0, c)});
+  }
+  batch.flush();
+}
+
 Value mlir::infer::gemmSharedMemory(OpBuilder &b, Location loc, ModuleOp module) {
   auto arrayType = LLVM::LLVMArrayType::get(b.getI8Type(), 0);
   auto global = module.lookupSymbol<LLVM::GlobalOp>(kSharedSymbol);

@@ -184,6 +184,39 @@ struct GemmVector {
 void storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args,
                       ArrayRef<GemmVector> vectors, bool guard);
 
+/// storeGemmVectors over a stream of vectors, `size` at a time: each
+/// batch's operand loads are in flight together.
+class GemmVectorBatch {
+public:
+  GemmVectorBatch(Ir &ir, const GemmSpec &spec, ValueRange args, bool guard,
+                  size_t size)
+      : ir(ir), spec(spec), args(args), guard(guard), size(size) {}
+  /// Adds `v`; stores the batch once it is full.
+  void add(GemmVector v);
+  /// Stores what is left.
+  void flush();
+
+private:
+  Ir &ir;
+  const GemmSpec &spec;
+  ValueRange args;
+  bool guard;
+  size_t size;
+  SmallVector<GemmVector> pending;
+};
+
+/// Fields i and i + 1 of the accumulator struct `acc` as a vector<2xf32>.
+Value accumulatorPair(Ir &ir, Value acc, int64_t i);
+
+/// Stores an fp32 tile staged in shared memory at `tile` ([rows][pitch]
+/// floats, `cols` of each row used) through the epilogue: `threads` threads
+/// (this one `t`) take 8 consecutive columns of a row at a time, eight
+/// vectors' operand loads in flight at once; tile element (r, c) goes to
+/// C at (row0 + r, col0 + c).
+void storeStagedTile(Ir &ir, const GemmSpec &spec, ValueRange args, Value tile,
+                     int64_t rows, int64_t cols, int64_t pitch, Value t,
+                     int64_t threads, Value row0, Value col0, bool guard);
+
 /// The dynamic shared memory (1024-byte aligned) every GEMM kernel of
 /// `module` uses, declared on first use.
 Value gemmSharedMemory(OpBuilder &b, Location loc, ModuleOp module);

@@ -237,25 +237,15 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
     Value rowBase = ir.add(ir.add(m0, wm), ir.udiv(lane, ir.c32(4)));
     Value colBase = ir.add(ir.add(n0, wn), ir.mul(ir.urem(lane, ir.c32(4)), ir.c32(2)));
     bool guardRows = spec.m % kBM != 0, guardCols = spec.n % kBN != 0;
-    auto pair = VectorType::get({2}, ir.f32);
-    SmallVector<GemmVector> batch;
+    // Sixteen pairs' epilogue loads in flight at once.
+    GemmVectorBatch batch(ir, spec, args, guardRows || guardCols, 16);
     for (int64_t i = 0; i < kMTiles; ++i)
       for (int64_t j = 0; j < kNTiles; ++j)
-        for (int64_t half = 0; half < 2; ++half) {
-          int64_t e = (i * kNTiles + j) * 4 + 2 * half;
-          Value v = LLVM::PoisonOp::create(b, loc, pair);
-          for (int64_t x = 0; x < 2; ++x)
-            v = LLVM::InsertElementOp::create(
-                b, loc, v, LLVM::ExtractValueOp::create(b, loc, acc, e + x), ir.c32(x));
-          batch.push_back({v, ir.add(rowBase, ir.c32(i * 16 + 8 * half)),
-                           ir.add(colBase, ir.c32(j * 8))});
-          // Sixteen pairs' epilogue loads in flight at once.
-          if (batch.size() == 16) {
-            storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
-            batch.clear();
-          }
-        }
-    storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
+        for (int64_t half = 0; half < 2; ++half)
+          batch.add({accumulatorPair(ir, acc, (i * kNTiles + j) * 4 + 2 * half),
+                     ir.add(rowBase, ir.c32(i * 16 + 8 * half)),
+                     ir.add(colBase, ir.c32(j * 8))});
+    batch.flush();
     return success();
   };
   return addCudaKernel(kernels, info, argBytes, loc, build, error);

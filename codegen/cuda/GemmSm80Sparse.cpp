@@ -248,25 +248,9 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80SparseKernel(KernelModule &kernels
               ir.offset(smem, at), 4);
         }
     NVVM::Barrier0Op::create(b, loc);
-    bool guard = spec.m % kRows != 0;
-    auto oct = VectorType::get({8}, ir.f32);
-    constexpr int64_t octs = kChannels / 8;
     SmallVector<Value> buffers(args.take_front(spec.numArgs));
-    SmallVector<GemmVector> batch;
-    for (int64_t it = 0; it < kRows * octs / kThreads; ++it) {
-      Value q = ir.add(tid, ir.c32(it * kThreads));
-      Value r = ir.udiv(q, ir.c32(octs));
-      Value c = ir.mul(ir.urem(q, ir.c32(octs)), ir.c32(8));
-      Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
-      Value v = LLVM::LoadOp::create(b, loc, oct, ir.offset(smem, at), 16);
-      batch.push_back({v, ir.add(r0, r), ir.add(c0, c)});
-      // Eight vectors' epilogue loads in flight at once.
-      if (batch.size() == 8) {
-        storeGemmVectors(ir, spec, buffers, batch, guard);
-        batch.clear();
-      }
-    }
-    storeGemmVectors(ir, spec, buffers, batch, guard);
+    storeStagedTile(ir, spec, buffers, smem, kRows, kChannels, pitch, tid, kThreads, r0,
+                    c0, /*guard=*/spec.m % kRows != 0);
     return success();
   };
   return addCudaKernel(kernels, info, argBytes, loc, build, error);

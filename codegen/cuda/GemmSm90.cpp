@@ -170,17 +170,9 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     int64_t pitch = spec.bn + 4;
     NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.c32(1), ir.c32(256), {}, Value());
     Value tile = ir.offset(ring.smem, ir.mul(consumer, ir.c32(64 * pitch * 4)));
-    auto pair = VectorType::get({2}, ir.f32);
     for (int64_t j = 0; j < spec.bn / 8; ++j)
       for (int64_t half = 0; half < 2; ++half) {
-        int64_t i = 4 * j + 2 * half;
-        Value v = LLVM::PoisonOp::create(b, loc, pair);
-        v = LLVM::InsertElementOp::create(b, loc, v,
-                                          LLVM::ExtractValueOp::create(b, loc, acc, i),
-                                          ir.c32(0));
-        v = LLVM::InsertElementOp::create(b, loc, v,
-                                          LLVM::ExtractValueOp::create(b, loc, acc, i + 1),
-                                          ir.c32(1));
+        Value v = accumulatorPair(ir, acc, 4 * j + 2 * half);
         Value r = ir.add(fragRow, ir.c32(8 * half));
         Value c = ir.add(fragCol, ir.c32(8 * j));
         Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
@@ -189,45 +181,21 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     // This warpgroup's tile is complete (barrier 2 + consumer, 128 threads).
     NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.add(consumer, ir.c32(2)),
                             ir.c32(128), {}, Value());
-    int64_t chunks = spec.bn / 8;
     bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
-    auto oct = VectorType::get({8}, ir.f32);
-    SmallVector<GemmVector> batch;
-    for (int64_t it = 0; it < 64 * chunks / 128; ++it) {
-      Value q = ir.add(t, ir.c32(it * 128));
-      Value r = ir.udiv(q, ir.c32(chunks));
-      Value c = ir.mul(ir.urem(q, ir.c32(chunks)), ir.c32(8));
-      Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
-      Value v = LLVM::LoadOp::create(b, loc, oct, ir.offset(tile, at), 16);
-      batch.push_back({v, ir.add(wgRow, r), ir.add(n0, c)});
-      // Eight vectors' epilogue loads in flight at once.
-      if (batch.size() == 8) {
-        storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
-        batch.clear();
-      }
-    }
-    storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
+    storeStagedTile(ir, spec, args, tile, 64, spec.bn, pitch, t, 128, wgRow, n0,
+                    guardRows || guardCols);
     return;
   }
   Value rowBase = ir.add(wgRow, fragRow);
   Value colBase = ir.add(n0, fragCol);
   bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
-  auto pair = VectorType::get({2}, ir.f32);
-  SmallVector<GemmVector> batch;
+  // Sixteen pairs' epilogue loads in flight at once.
+  GemmVectorBatch batch(ir, spec, args, guardRows || guardCols, 16);
   for (int64_t j = 0; j < spec.bn / 8; ++j)
-    for (int64_t half = 0; half < 2; ++half) {
-      int64_t i = 4 * j + 2 * half;
-      Value v = LLVM::PoisonOp::create(b, loc, pair);
-      for (int64_t e = 0; e < 2; ++e)
-        v = LLVM::InsertElementOp::create(
-            b, loc, v, LLVM::ExtractValueOp::create(b, loc, acc, i + e), ir.c32(e));
-      batch.push_back({v, ir.add(rowBase, ir.c32(8 * half)), ir.add(colBase, ir.c32(8 * j))});
-      if (batch.size() == 16) {
-        storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
-        batch.clear();
-      }
-    }
-  storeGemmVectors(ir, spec, args, batch, guardRows || guardCols);
+    for (int64_t half = 0; half < 2; ++half)
+      batch.add({accumulatorPair(ir, acc, 4 * j + 2 * half),
+                 ir.add(rowBase, ir.c32(8 * half)), ir.add(colBase, ir.c32(8 * j))});
+  batch.flush();
 }
 
 } // namespace

@@ -257,25 +257,9 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring, Value tid,
       }
   NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.add(consumer, ir.c32(2)),
                           ir.c32(128), {}, Value());
-  Value outCh = ir.add(c0, wgCh);
   bool guard = spec.m % ring.rows != 0 || spec.n % ring.channels != 0;
-  auto oct = VectorType::get({8}, ir.f32);
-  int64_t octs = half / 8;
-  SmallVector<GemmVector> batch;
-  for (int64_t it = 0; it < ring.rows * octs / 128; ++it) {
-    Value q = ir.add(t, ir.c32(it * 128));
-    Value r = ir.udiv(q, ir.c32(octs));
-    Value c = ir.mul(ir.urem(q, ir.c32(octs)), ir.c32(8));
-    Value at = ir.mul(ir.add(ir.mul(r, ir.c32(pitch)), c), ir.c32(4));
-    Value v = LLVM::LoadOp::create(b, loc, oct, ir.offset(staging, at), 16);
-    batch.push_back({v, ir.add(r0, r), ir.add(outCh, c)});
-    // Eight vectors' epilogue loads in flight at once.
-    if (batch.size() == 8) {
-      storeGemmVectors(ir, spec, args, batch, guard);
-      batch.clear();
-    }
-  }
-  storeGemmVectors(ir, spec, args, batch, guard);
+  storeStagedTile(ir, spec, args, staging, ring.rows, half, pitch, t, 128, r0,
+                  ir.add(c0, wgCh), guard);
 }
 } // namespace
 
