@@ -12,6 +12,8 @@
 // BK: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 32, stages = 4> does not fit infer.matmul: a wgmma stage reads 128-byte rows: bk 64 for 16-bit operands
 // RUN: not infer-compile %t/sparse-tile.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=SPARSETILE
 // SPARSETILE: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 256, bk = 64, stages = 3> does not fit infer.matmul: wgmma_sp and mma_sp need a 2:4 weight (infer.sparse24)
+// RUN: not infer-compile %t/dense-tile.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=DENSETILE
+// DENSETILE: node 'MatMul_0' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4> does not fit infer.matmul: a 2:4 weight runs on the wgmma_sp or mma_sp kernel
 // RUN: not infer-compile %t/splitk.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=SPLITK
 // SPLITK: node 'MatMul_1' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 7> does not fit infer.matmul: split_k 7 leaves a split without k tiles (K has 8)
 // RUN: not infer-compile %t/depthwise.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=DEPTHWISE
@@ -54,6 +56,16 @@ func.func @main(%x: tensor<256x512xf16>) -> tensor<256x512xf16> {
   %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma_sp, bm = 128, bn = 256, bk = 64, stages = 3>}
        : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16> loc("MatMul_0"("MatMul"))
   return %y : tensor<256x512xf16>
+}
+//--- dense-tile.mlir
+func.func @main(%x: tensor<256x256xf16>) -> tensor<256x128xf16> {
+  %v = infer.constant dense<0.5> : tensor<128x128xf16>
+  %m = infer.constant dense<17476> : tensor<128x16xi16>
+  %s = infer.sparse24 %v, %m : (tensor<128x128xf16>, tensor<128x16xi16>) -> tensor<128x256xf16>
+  %t = infer.transpose %s perm [1, 0] : tensor<128x256xf16> -> tensor<256x128xf16>
+  %y = infer.matmul %x, %t {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
+       : (tensor<256x256xf16>, tensor<256x128xf16>) -> tensor<256x128xf16> loc("MatMul_0"("MatMul"))
+  return %y : tensor<256x128xf16>
 }
 //--- wgmma-bk.mlir
 func.func @main(%x: tensor<256x512xf16>) -> tensor<256x512xf16> {
