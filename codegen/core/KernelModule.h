@@ -50,6 +50,9 @@ struct KernelInfo {
   int64_t grain = 1;
   uint32_t blockThreads = 0;
   uint32_t sharedBytes = 0;
+  /// CUDA: blocks that must fit on one SM at once (the compiler caps the
+  /// registers per thread to match).
+  uint32_t minBlocksPerSm = 1;
   /// CUDA: TMA descriptors over arguments, passed after the buffers.
   std::vector<ArtifactTensorMap> tensorMaps;
 };

@@ -182,8 +182,12 @@ LogicalResult mlir::infer::addCudaEntryPoints(ModuleOp module) {
       int32_t n = static_cast<int32_t>(threads.getInt());
       fn->setAttr(NVVM::NVVMDialect::getReqntidAttrName(),
                   b.getDenseI32ArrayAttr({n, 1, 1}));
-      fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(1));
+      int32_t blocks = 1;
+      if (auto min = fn->getAttrOfType<IntegerAttr>(kCudaMinBlocksAttr))
+        blocks = static_cast<int32_t>(min.getInt());
+      fn->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(), b.getI32IntegerAttr(blocks));
       fn->removeAttr(kCudaEntryAttr);
+      fn->removeAttr(kCudaMinBlocksAttr);
     }
   }
   for (LLVM::LLVMFuncOp impl : impls) {
@@ -240,6 +244,8 @@ FailureOr<KernelInfo> mlir::infer::addCudaKernel(KernelModule &kernels,
   auto fn = func::FuncOp::create(b, loc, info.symbol, b.getFunctionType(types, {}));
   // addCudaEntryPoints makes it a kernel with this many threads per block.
   fn->setAttr(kCudaEntryAttr, b.getI64IntegerAttr(info.blockThreads));
+  if (info.minBlocksPerSm > 1)
+    fn->setAttr(kCudaMinBlocksAttr, b.getI64IntegerAttr(info.minBlocksPerSm));
   Block *entry = fn.addEntryBlock();
   b.setInsertionPointToStart(entry);
   if (failed(build(b, loc, entry->getArguments()))) {

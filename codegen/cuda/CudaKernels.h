@@ -33,6 +33,8 @@ struct CudaTarget;
 /// The attribute marking a CUDA kernel built directly as its entry point
 /// (addCudaKernel); its value is the block size.
 inline constexpr const char *kCudaEntryAttr = "infer.cuda_entry";
+/// On an entry point: the blocks per SM it is compiled for (1 if absent).
+inline constexpr const char *kCudaMinBlocksAttr = "infer.cuda_min_blocks";
 
 /// Generic CUDA kernels take their thread's linear index; they split into
 /// one thread per point of the root's parallel loops.

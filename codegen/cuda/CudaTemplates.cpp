@@ -23,6 +23,7 @@
 #include "codegen/cuda/PadRows.h"
 #include "codegen/cuda/RowNorm.h"
 #include "codegen/cuda/RowReduce.h"
+#include "codegen/cuda/Sm90Pipeline.h"
 #include "codegen/cuda/TransposeChannels.h"
 #include "codegen/cuda/ViewCopy.h"
 
@@ -173,15 +174,29 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       int64_t bk = 128 / bytesOf(g->spec.elem);
       const GemmSpec &sp = g->spec;
       // A product with fewer output tiles than the GPU has SMs takes
-      // 128-wide tiles, and when that is still under half a wave, splits
-      // K over as many blocks as fill one wave (at least 4 k tiles each):
-      // more waves only add partial tiles to write and sum (ResNet-50 b32's
-      // layer4, 52 tiles: six splits took 0.032 ms plus the reduction).
+      // tiles at most 128 wide, and when that is still under half a wave,
+      // splits K over as many blocks as fill one wave (at least 4 k tiles
+      // each): more waves only add partial tiles to write and sum
+      // (ResNet-50 b32's layer4, 52 tiles: six splits took 0.032 ms plus
+      // the reduction). The channels share the fewest tiles evenly, in
+      // whole 16 columns (64 when B is [K,N]): a pruned layer's 40 output
+      // channels run 48 wide, not 128.
       int64_t tilesM = ceilDiv(sp.m, 128);
-      int64_t bn = sp.n <= 128 ? 128 : 256;
-      if (bn == 256 && tilesM * ceilDiv(sp.n, 256) < kSmCount)
+      int64_t widest = sp.n > 128 && tilesM * ceilDiv(sp.n, 256) >= kSmCount ? 256 : 128;
+      int64_t bn = llvm::alignTo(ceilDiv(sp.n, ceilDiv(sp.n, widest)),
+                                 hopper && sp.bKMajor ? 16 : 64);
+      // Short products (at most 8 k tiles, no window) of at most 128
+      // channels and a wave of row tiles or more take tiles at most 64
+      // wide, which run two blocks per SM: one's fill and epilogue under
+      // the other's wgmma (H200, 100352 x 256 x 128: 0.038 ms in 128-wide
+      // tiles, 0.033 in 64-wide ones).
+      if (hopper && sp.bKMajor && !sp.im2col && sp.n > 64 && sp.n <= 128 &&
+          sm90KTiles(sp) <= 8 && tilesM >= kSmCount)
+        bn = llvm::alignTo(ceilDiv(sp.n, ceilDiv(sp.n, 64)), 16);
+      if (!hopper)
         bn = 128;
-      int64_t tiles = tilesM * ceilDiv(sp.n, bn), kTiles = ceilDiv(sp.k, bk);
+      int64_t tiles = tilesM * ceilDiv(sp.n, bn);
+      int64_t kTiles = hopper ? sm90KTiles(sp) : ceilDiv(sp.k, bk);
       int64_t split = 1;
       if (sp.sparse) {
         // sm_90a: sparse wgmma; sm_80 to sm_90: mma.sp, one tile shape.

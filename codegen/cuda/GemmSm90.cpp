@@ -61,7 +61,14 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
     load(stage, tmA, {k0, m0});
   }
   Value bTile = ir.offset(stage, ir.c32(kABytes));
-  if (spec.bKMajor) {
+  if (paddedIm2col(spec)) {
+    // The weight as [N][taps][C]: block cb of tap t, zeros past C.
+    int64_t blocks = ceilDiv(spec.im2col->c, kBK);
+    Value tile = ir.add(kBegin, kt);
+    load(bTile, tmB,
+         {ir.mul(ir.urem(tile, ir.c32(blocks)), ir.c32(kBK)),
+          ir.udiv(tile, ir.c32(blocks)), n0});
+  } else if (spec.bKMajor) {
     load(bTile, tmB, {k0, n0});
   } else {
     // [K,N]: BN/64 boxes of 64 columns x 64 rows, one after the other.
@@ -84,7 +91,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
   MLIRContext *ctx = b.getContext();
-  Sm90Consumer self = Sm90Consumer::enter(ir, tid);
+  Sm90Consumer self = Sm90Consumer::enter(ir, ring, tid);
   Value consumer = self.consumer, t = self.t, warp = self.warp, lane = self.lane;
 
   int64_t accCount = spec.bn / 2;
@@ -221,9 +228,12 @@ std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
   // wgmma reads TF32 operands K-major only.
   if (spec.elem.isF32() && !spec.bKMajor)
     return "B of f32 (TF32) is not K-major";
-  if (spec.bn != 128 && spec.bn != 256)
+  // wgmma's N in whole 16 columns (the staged epilogue's 8-column
+  // chunks pair up over 128 threads); [K,N] B in 64-column boxes.
+  if (spec.bn < 16 || spec.bn > 256 || spec.bn % 16 != 0 ||
+      (!spec.bKMajor && spec.bn % 64 != 0))
     return "unsupported tile width";
-  return im2colUnsupported(spec, /*narrow=*/true);
+  return im2colUnsupported(spec, /*dense=*/true);
 }
 
 FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
@@ -242,7 +252,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   ring.stageBytes = kABytes + spec.bn * kRowBytes;
   int64_t tilesM = ceilDiv(spec.m, kBM), tilesN = ceilDiv(spec.n, spec.bn);
   // Split-K: block z of a tile takes k tiles [z per, (z + 1) per).
-  int64_t kTiles = ceilDiv(spec.k, kBK), splits = spec.splitK;
+  int64_t kTiles = sm90KTiles(spec), splits = spec.splitK;
   int64_t per = ceilDiv(kTiles, splits);
   if (splits > 1 && (!spec.partial || !spec.out.isF32() || !spec.epilogue.empty() ||
                      (splits - 1) * per >= kTiles)) {
@@ -256,6 +266,11 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   info.grid = tilesM * tilesN * splits;
   info.blockThreads = kSm90Threads;
   info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
+  // Tiles of at most 64 columns whose ring takes half an SM's 228 KiB (1
+  // KiB of it reserved per block) run two blocks per SM: one's fill and
+  // epilogue overlap the other's wgmma.
+  if (spec.bn <= 64 && 2 * (info.sharedBytes + 1024) <= 228 * 1024)
+    ring.blocksPerSm = info.minBlocksPerSm = 2;
   uint8_t dt = gemmDtypeCode(spec.elem);
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec))
     info.tensorMaps.push_back(im2colMap(*g, spec.elem, g->c, kBM, /*swizzled=*/false));
@@ -264,7 +279,11 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   else
     info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
                                {uint64_t(spec.k) * eb}, {static_cast<uint32_t>(kBK), kBM}, 3});
-  if (spec.bKMajor)
+  if (const std::optional<GemmIm2col> &g = spec.im2col; g && paddedIm2col(spec))
+    info.tensorMaps.push_back({1, dt, {uint64_t(g->c), uint64_t(g->kh * g->kw), uint64_t(spec.n)},
+                               {uint64_t(g->c) * eb, uint64_t(spec.k) * eb},
+                               {static_cast<uint32_t>(kBK), 1, static_cast<uint32_t>(spec.bn)}, 3});
+  else if (spec.bKMajor)
     info.tensorMaps.push_back({1, dt, {uint64_t(spec.k), uint64_t(spec.n)},
                                {uint64_t(spec.k) * eb},
                                {static_cast<uint32_t>(kBK), static_cast<uint32_t>(spec.bn)}, 3});

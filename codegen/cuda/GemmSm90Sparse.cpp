@@ -146,7 +146,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring, Value tid,
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
   MLIRContext *ctx = b.getContext();
-  Sm90Consumer self = Sm90Consumer::enter(ir, tid);
+  Sm90Consumer self = Sm90Consumer::enter(ir, ring, tid);
   Value consumer = self.consumer, t = self.t, warp = self.warp, lane = self.lane;
   int64_t slices = ring.slices(), half = ring.channels / 2;
   SmallVector<Type> fields(ring.rows / 2, ir.f32);

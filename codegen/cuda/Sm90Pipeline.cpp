@@ -13,8 +13,11 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-/// Registers per thread after setmaxnreg (the block starts at 65536 / 384).
-constexpr int32_t kProducerRegs = 40, kConsumerRegs = 232;
+/// Registers per thread after setmaxnreg: the producer's, and the
+/// consumers' when one block or two share an SM's 65536 (a block starts
+/// with 65536 / 384 = 168 each, or 80 when two fit; the consumers take
+/// what the producer gives up).
+constexpr int32_t kProducerRegs = 40, kConsumerRegs[2] = {232, 96};
 /// Tile rows per group of the block order.
 constexpr int64_t kGroupRows = 8;
 /// How long one mbarrier try_wait suspends before it is retried.
@@ -89,16 +92,29 @@ bool mlir::infer::narrowIm2col(const GemmSpec &spec) {
   return spec.im2col && spec.im2col->c * bytesOf(spec.elem) == 16;
 }
 
-std::string mlir::infer::im2colUnsupported(const GemmSpec &spec, bool narrow) {
+int64_t mlir::infer::sm90KTiles(const GemmSpec &spec) {
+  int64_t bk = 128 / bytesOf(spec.elem);
+  if (const std::optional<GemmIm2col> &g = spec.im2col; g && !narrowIm2col(spec))
+    return g->kh * g->kw * ceilDiv(g->c, bk);
+  return ceilDiv(spec.k, bk);
+}
+
+bool mlir::infer::paddedIm2col(const GemmSpec &spec) {
+  return spec.im2col && !narrowIm2col(spec) &&
+         spec.im2col->c * bytesOf(spec.elem) % 128 != 0;
+}
+
+std::string mlir::infer::im2colUnsupported(const GemmSpec &spec, bool dense) {
   const std::optional<GemmIm2col> &g = spec.im2col;
   if (!g)
     return "";
   // TMA's im2col mode on a 4-D image: corners in [-128, 127], tap offsets
   // below 256, traversal strides 1 to 8, coordinates in 32 bits.
   std::vector<int32_t> box = im2colBox(*g);
-  if (g->c * bytesOf(spec.elem) % 128 != 0 && !(narrow && narrowIm2col(spec)))
-    return narrow ? "im2col channels are not 16 bytes or a multiple of 128 bytes"
-                  : "im2col channels are not a multiple of 128 bytes";
+  int64_t rowBytes = g->c * bytesOf(spec.elem);
+  if (dense ? rowBytes % 16 != 0 : rowBytes % 128 != 0)
+    return dense ? "im2col channels are not whole 16 bytes"
+                 : "im2col channels are not a multiple of 128 bytes";
   if (llvm::any_of(ArrayRef(box).take_front(4),
                    [](int32_t v) { return v < -128 || v > 127; }) ||
       box[4] > 8 || box[5] > 8 || (g->kh - 1) * g->dilH > 255 ||
@@ -127,11 +143,12 @@ void mlir::infer::tmaIm2colLoad(Ir &ir, const GemmIm2col &g, int64_t channels,
                                 Value full) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
-  // K tile `tile` is channel block `cb` of tap (r, s): the copy starts at
+  // K tile `tile` is channel block `cb` of tap (r, s) (channels past the
+  // image's, in a last partial block, read 0): the copy starts at
   // the tap window's corner of output pixel m0 (input coordinates) and
   // walks the box's output pixels, the tap offset added; taps in the
   // padding and pixels past the last image read 0.
-  int64_t blocks = g.c / channels;
+  int64_t blocks = ceilDiv(g.c, channels);
   Value cb = ir.urem(tile, ir.c32(blocks)), tap = ir.udiv(tile, ir.c32(blocks));
   Value r = ir.udiv(tap, ir.c32(g.kw)), s = ir.urem(tap, ir.c32(g.kw));
   Value img = ir.udiv(m0, ir.c32(g.ho * g.wo));
@@ -189,8 +206,8 @@ void mlir::infer::buildSm90Producer(
   fill(kt, stage, full);
 }
 
-Sm90Consumer Sm90Consumer::enter(Ir &ir, Value tid) {
-  NVVM::SetMaxRegisterOp::create(ir.b, ir.loc, kConsumerRegs,
+Sm90Consumer Sm90Consumer::enter(Ir &ir, const Sm90Ring &ring, Value tid) {
+  NVVM::SetMaxRegisterOp::create(ir.b, ir.loc, kConsumerRegs[ring.blocksPerSm > 1],
                                  NVVM::SetMaxRegisterAction::increase);
   Sm90Consumer c;
   c.consumer = ir.add(ir.udiv(tid, ir.c32(128)), ir.c32(-1)); // 0 or 1

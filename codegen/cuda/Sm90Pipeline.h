@@ -28,6 +28,8 @@ struct Sm90Ring {
   Value smem;     ///< !llvm.ptr<3>, 1024-byte aligned
   Value smemAddr; ///< its shared-window address, i64
   int64_t stages = 0, stageBytes = 0;
+  /// Blocks sharing an SM (1 or 2): sets the consumers' registers.
+  int64_t blocksPerSm = 1;
   /// full[s]: the producer's arrival and the stage's bytes.
   Value full(Ir &ir, Value s) const;
   /// empty[s]: one arrival per consumer warp.
@@ -57,14 +59,24 @@ struct Sm90TileCoords {
 Sm90TileCoords sm90GroupedTile(Ir &ir, Value bid, int64_t tilesRows, int64_t tilesCols);
 
 /// Why TMA's im2col mode cannot read A of `spec` as 128-byte rows of
-/// channels, or with `narrow` also as one 16-byte run of channels per
-/// pixel (a stem's 8 padded channels) ("" when it can, or when A is not an
-/// im2col).
-std::string im2colUnsupported(const GemmSpec &spec, bool narrow = false);
+/// channels, or with `dense` (the dense GEMM) also channel counts in whole
+/// 16 bytes: one 16-byte run per pixel (a stem's 8 padded channels) or
+/// 128-byte blocks whose last one TMA completes with zeros ("" when it
+/// can, or when A is not an im2col).
+std::string im2colUnsupported(const GemmSpec &spec, bool dense = false);
 
 /// Whether A of `spec` is an im2col of 16-byte pixels (one tap per 16
 /// bytes of a K tile's rows).
 bool narrowIm2col(const GemmSpec &spec);
+
+/// Whether A of `spec` is an im2col whose channels end in a partial
+/// 128-byte block: a K tile is one block of one tap, zeros past the
+/// channels, and the weight is read per tap.
+bool paddedIm2col(const GemmSpec &spec);
+
+/// The k tiles of 128-byte rows the dense sm_90a GEMM runs for `spec`: of
+/// an im2col A (not of 16-byte pixels) the taps times the channel blocks.
+int64_t sm90KTiles(const GemmSpec &spec);
 
 /// The tensor map (argument 0) of an im2col A: the NHWC image, boxes of
 /// `channels` channels of `pixels` output pixels, 128-byte swizzled when
@@ -86,7 +98,7 @@ void tmaTileLoad(Ir &ir, Value dst, Value map, ValueRange coords, Value full);
 /// warpgroup (0 or 1), its thread within it, warp and lane.
 struct Sm90Consumer {
   Value consumer, t, warp, lane;
-  static Sm90Consumer enter(Ir &ir, Value tid);
+  static Sm90Consumer enter(Ir &ir, const Sm90Ring &ring, Value tid);
 };
 
 /// In a consumer's k loop: waits until k tile kt has landed; returns its

@@ -8,6 +8,7 @@
 #include "codegen/cuda/CudaTarget.h"
 #include "codegen/cuda/GemmSm80.h"
 #include "codegen/cuda/GemmSm90.h"
+#include "codegen/cuda/Sm90Pipeline.h"
 
 #include "codegen/core/StridedView.h"
 #include "ir/ConstantView.h"
@@ -631,7 +632,7 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
   spec.bn = tile.getBn();
   spec.stages = tile.getStages();
   spec.splitK = tile.getSplitK();
-  int64_t kTiles = ceilDiv(spec.k, tile.getBk());
+  int64_t kTiles = wgmma ? sm90KTiles(spec) : ceilDiv(spec.k, tile.getBk());
   int64_t per = ceilDiv(kTiles, spec.splitK);
   if (spec.splitK > 1 && (spec.splitK - 1) * per >= kTiles)
     return "split_k " + std::to_string(spec.splitK) +

@@ -7,9 +7,14 @@
 // same way one tap per copy: a K tile is 8 taps, each an unswizzled
 // [128 pixels][8 channels] slab (its map has 8-channel boxes and no
 // swizzle; taps past the 3x3 window read the last tap, whose weight rows
-// are zero). Left alone: other channel counts (not 16 or a multiple of 128
-// bytes: the row gather writes the rows) and sm_80 (no TMA). Split-K slices
-// of the reduction (few output tiles here) read their taps the same way.
+// are zero). Channels in whole 16 bytes but not 128 (a pruned layer's 16
+// here) end each tap in a partial 64-channel block: TMA fills the
+// channels past the image's with zeros, and the weight is read per tap as
+// [N][taps][C] (a 3-D map, zeros past C). Left alone: channels that are
+// not whole 16 bytes (12 here: a generic im2col writes the rows) and sm_80
+// (no TMA). Split-K slices of the reduction (few output tiles here) read
+// their taps the same way. Tiles are as wide as the channels in steps of
+// 16 (64 and 16 here).
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
 // RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
@@ -17,15 +22,19 @@
 // RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
 // REPORT-DAG: im2col+matmul/gemm_sm90_splitk {{.*}} Conv_0
 // REPORT-DAG: im2col+matmul/gemm_sm90 {{.*}} Conv_1
-// REPORT-DAG: im2col/gather_rows {{.*}} Conv_2
+// REPORT-DAG: im2col+matmul/gemm_sm90_splitk {{.*}} Conv_2
+// REPORT-DAG: {{ +}}im2col{{ +}}{{.*}} Conv_3
 // MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [128, 14, 14, 2], strides = [256, 3584, 50176], box = [64, 128], swizzle = 3, im2col = [-1, -1, -1, -1, 2, 2]>
+// MAP: #infer.tensor_map<arg = 1, dtype = {{[0-9]+}}, dims = [1152, 64], strides = [2304], box = [64, 64], swizzle = 3>
 // MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [8, 14, 14, 2], strides = [16, 224, 3136], box = [8, 128], swizzle = 0, im2col = [-1, -1, -1, -1, 1, 1]>
+// MAP: #infer.tensor_map<arg = 0, dtype = {{[0-9]+}}, dims = [16, 14, 14, 2], strides = [32, 448, 6272], box = [64, 128], swizzle = 3, im2col = [-1, -1, -1, -1, 1, 1]>
+// MAP: #infer.tensor_map<arg = 1, dtype = {{[0-9]+}}, dims = [16, 9, 16], strides = [32, 288], box = [64, 1, 16], swizzle = 3>
 // PTX: cp.async.bulk.tensor.4d.shared::cluster.global.im2col.mbarrier::complete_tx::bytes
 // SM80-NOT: im2col+matmul
 // SM80: im2col/gather_rows {{.*}} Conv_0
 func.func @main(%x: tensor<2x14x14x128xf16>, %y: tensor<2x14x14x8xf16>,
-                %z: tensor<2x14x14x16xf16>)
-    -> (tensor<98x64xf16>, tensor<392x16xf16>, tensor<392x16xf16>) {
+                %z: tensor<2x14x14x16xf16>, %u: tensor<2x14x14x12xf16>)
+    -> (tensor<98x64xf16>, tensor<392x16xf16>, tensor<392x16xf16>, tensor<392x16xf16>) {
   %w = infer.constant dense<0.5> : tensor<1152x64xf16>
   %r = infer.im2col %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x128xf16> -> tensor<98x1152xf16> loc("Conv_0"("Conv"))
   %p = infer.matmul %r, %w : (tensor<98x1152xf16>, tensor<1152x64xf16>) -> tensor<98x64xf16> loc("Conv_0"("Conv"))
@@ -35,5 +44,8 @@ func.func @main(%x: tensor<2x14x14x128xf16>, %y: tensor<2x14x14x8xf16>,
   %zw = infer.constant dense<0.5> : tensor<144x16xf16>
   %zr = infer.im2col %z kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x16xf16> -> tensor<392x144xf16> loc("Conv_2"("Conv"))
   %zp = infer.matmul %zr, %zw : (tensor<392x144xf16>, tensor<144x16xf16>) -> tensor<392x16xf16> loc("Conv_2"("Conv"))
-  return %p, %q, %zp : tensor<98x64xf16>, tensor<392x16xf16>, tensor<392x16xf16>
+  %uw = infer.constant dense<0.5> : tensor<108x16xf16>
+  %ur = infer.im2col %u kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x14x14x12xf16> -> tensor<392x108xf16> loc("Conv_3"("Conv"))
+  %up = infer.matmul %ur, %uw : (tensor<392x108xf16>, tensor<108x16xf16>) -> tensor<392x16xf16> loc("Conv_3"("Conv"))
+  return %p, %q, %zp, %up : tensor<98x64xf16>, tensor<392x16xf16>, tensor<392x16xf16>, tensor<392x16xf16>
 }

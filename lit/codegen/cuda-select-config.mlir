@@ -42,6 +42,38 @@ func.func @products(%a: tensor<16384x512xf16>, %b: tensor<64x512xf16>, %c: tenso
 
 // -----
 
+// Tests the width of wgmma tiles: the columns share the fewest tiles
+// evenly, in steps of 16 (a pruned layer's 40 channels: 48 wide; 384
+// columns: two tiles of 192), or of 64 when B is not a constant (read
+// [K,N]); short products (at most 8 k tiles, no window) of 65 to 128
+// columns take tiles at most 64 wide (two blocks per SM), longer ones
+// one tile.
+// SM90A-LABEL: func.func @widths
+// SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 48, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 192, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg0, %arg1 {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 64, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 64, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg2, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
+// SM80-LABEL: func.func @widths
+// SM80: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 3>}
+func.func @widths(%a: tensor<32768x64xf16>, %b: tensor<64x40xf16>, %c: tensor<32768x576xf16>)
+    -> (tensor<32768x40xf16>, tensor<32768x384xf16>, tensor<32768x40xf16>, tensor<32768x128xf16>,
+        tensor<32768x128xf16>) {
+  %w = infer.constant dense<0.5> : tensor<64x40xf16>
+  %0 = infer.matmul %a, %w : (tensor<32768x64xf16>, tensor<64x40xf16>) -> tensor<32768x40xf16>
+  %v = infer.constant dense<0.5> : tensor<64x384xf16>
+  %1 = infer.matmul %a, %v : (tensor<32768x64xf16>, tensor<64x384xf16>) -> tensor<32768x384xf16>
+  %2 = infer.matmul %a, %b : (tensor<32768x64xf16>, tensor<64x40xf16>) -> tensor<32768x40xf16>
+  %u = infer.constant dense<0.5> : tensor<64x128xf16>
+  %3 = infer.matmul %a, %u : (tensor<32768x64xf16>, tensor<64x128xf16>) -> tensor<32768x128xf16>
+  %t = infer.constant dense<0.5> : tensor<576x128xf16>
+  %4 = infer.matmul %c, %t : (tensor<32768x576xf16>, tensor<576x128xf16>) -> tensor<32768x128xf16>
+  return %0, %1, %2, %3, %4 : tensor<32768x40xf16>, tensor<32768x384xf16>, tensor<32768x40xf16>,
+      tensor<32768x128xf16>, tensor<32768x128xf16>
+}
+
+// -----
+
 // Tests the data-movement and row kernels (every architecture), and the
 // declines: rows of 6 bytes cannot move 16 at a time, softmax off the last
 // axis.

@@ -1,5 +1,6 @@
 // RUN: infer-opt %s --infer-eliminate-zero-channels --split-input-file | FileCheck %s
 // RUN: infer-opt %s --infer-eliminate-zero-channels="channel-multiple=2 preferred-channel-multiple=4" --split-input-file | FileCheck %s --check-prefix=MULT
+// RUN: infer-opt %s --infer-eliminate-zero-channels="channel-multiple=2 conv-channel-multiple=8" --split-input-file | FileCheck %s --check-prefix=CONV
 
 // Tests that a channel whose weights and bias are zero leaves the conv
 // that makes it, passes through ReLU, and leaves the input channels of the
@@ -239,4 +240,26 @@ func.func @multiples(%x: tensor<1x1x2x2xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x
   %r6 = infer.constant dense<1.0> : tensor<1x6x1x1xf32>
   %y6 = infer.conv %b, %r6 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x6x2x2xf32>, tensor<1x6x1x1xf32>) -> tensor<1x1x2x2xf32>
   return %y8, %y6 : tensor<1x1x2x2xf32>, tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// Tests the multiple of channels a windowed convolution reads (8 in the
+// third run line, a GPU's 128-byte im2col blocks): of eight channels with
+// five zero, none go where a 3x3 convolution reads them, four (a multiple
+// of 2) where a 1x1 one does.
+// CONV-LABEL: func.func @conv_multiples
+// CONV: infer.conv {{.*}} -> tensor<1x8x3x3xf32>
+// CONV: infer.conv {{.*}} : (tensor<1x8x3x3xf32>, tensor<1x8x3x3xf32>)
+// CONV: infer.conv {{.*}} -> tensor<1x4x3x3xf32>
+// CONV: infer.conv {{.*}} : (tensor<1x4x3x3xf32>, tensor<1x4x1x1xf32>)
+func.func @conv_multiples(%x: tensor<1x1x3x3xf32>) -> (tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>) {
+  %w8 = infer.constant dense<[[[[1.0]]], [[[0.0]]], [[[2.0]]], [[[0.0]]], [[[0.0]]], [[[0.0]]], [[[0.0]]], [[[5.0]]]]> : tensor<8x1x1x1xf32>
+  %a = infer.conv %x, %w8 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x3x3xf32>, tensor<8x1x1x1xf32>) -> tensor<1x8x3x3xf32>
+  %k3 = infer.constant dense<1.0> : tensor<1x8x3x3xf32>
+  %y3 = infer.conv %a, %k3 strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 : (tensor<1x8x3x3xf32>, tensor<1x8x3x3xf32>) -> tensor<1x1x3x3xf32>
+  %b = infer.conv %x, %w8 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x1x3x3xf32>, tensor<8x1x1x1xf32>) -> tensor<1x8x3x3xf32>
+  %k1 = infer.constant dense<1.0> : tensor<1x8x1x1xf32>
+  %y1 = infer.conv %b, %k1 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x8x3x3xf32>, tensor<1x8x1x1xf32>) -> tensor<1x1x3x3xf32>
+  return %y3, %y1 : tensor<1x1x3x3xf32>, tensor<1x1x3x3xf32>
 }

@@ -1,0 +1,31 @@
+// A product of few output channels (40 here) takes a tile as wide as its
+// channels in steps of 16 (m64n48 wgmma); a ring of 4 stages of 48-wide
+// tiles fits half an SM's shared memory, so the kernel is compiled for two
+// blocks per SM (.minnctapersm 2: 80 registers a thread at launch, the
+// consumers raised to 96 after the producer gives up its own). A 128-wide
+// tile (a longer product of 128 channels) runs one block per SM
+// (consumers at 232). ptxas, when installed,
+// must accept both.
+
+// RUN: infer-translate --emit-ptx %s | FileCheck %s
+// RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
+
+// CHECK-LABEL: .visible .entry infer_kernel_{{[0-9]+}}(
+// CHECK: .reqntid 384, 1, 1
+// CHECK: .minnctapersm 2
+// CHECK: setmaxnreg.dec.sync.aligned.u32 40;
+// CHECK: setmaxnreg.inc.sync.aligned.u32 96;
+// CHECK: wgmma.mma_async.sync.aligned.m64n48k16.f32.f16.f16
+// CHECK-LABEL: .visible .entry infer_kernel_{{[0-9]+}}(
+// CHECK: .minnctapersm 1
+// CHECK: setmaxnreg.inc.sync.aligned.u32 232;
+// CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
+
+func.func @main(%a: tensor<32768x64xf16>, %c: tensor<32768x576xf16>)
+    -> (tensor<32768x40xf16>, tensor<32768x128xf16>) {
+  %w = infer.constant dense<0.5> : tensor<64x40xf16>
+  %0 = infer.matmul %a, %w : (tensor<32768x64xf16>, tensor<64x40xf16>) -> tensor<32768x40xf16>
+  %v = infer.constant dense<0.5> : tensor<576x128xf16>
+  %1 = infer.matmul %c, %v : (tensor<32768x576xf16>, tensor<576x128xf16>) -> tensor<32768x128xf16>
+  return %0, %1 : tensor<32768x40xf16>, tensor<32768x128xf16>
+}
