@@ -151,6 +151,33 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
                            PadMode::constant, v, p, llvm::APFloat(0.0));
     };
 
+    // A stem (at most 8 bytes of channels a pixel, an even horizontal
+    // stride): two horizontally adjacent pixels, padded to 8 bytes each,
+    // are one 16-byte pixel of the image seen half as wide, and the window
+    // about half as wide in them (ResNet's 7x7 stride-2 window: 7 x 4
+    // taps, not 7 x 7, of 16 bytes), so the rows read each byte of the
+    // image about half as often. The weight is zero where a pair's pixel
+    // falls outside the window.
+    int64_t eb = et.getIntOrFloatBitWidth() / 8, pairC = 8 / eb;
+    int64_t wp = w + w % 2, e = pads[1] % 2, kwp = (kw + e + 1) / 2;
+    int64_t padL = (pads[1] + 1) / 2, padR = (wo - 1) * (st[1] / 2) + kwp - wp / 2 - padL;
+    bool paired = !pointwise && c <= pairC && st[1] % 2 == 0 && dil[1] == 1 && padR >= 0;
+    if (paired) {
+      Value input = pad(op.getInput(), {0, 0, 0, 0, 0, pairC - c, 0, wp - w});
+      Value pairs = reshape(transpose(input, {0, 2, 3, 1}), {n, h, wp / 2, 2 * pairC});
+      k = kh * kwp * 2 * pairC;
+      Value rows = Im2ColOp::create(
+          rewriter, loc, typeOf(pairs).clone({n * ho * wo, k}), pairs,
+          ArrayRef<int64_t>{kh, kwp}, ArrayRef<int64_t>{st[0], st[1] / 2},
+          ArrayRef<int64_t>{pads[0], padL, pads[2], padR}, ArrayRef<int64_t>{dil[0], 1});
+      // [M, C, kh, kw] -> [M, pairC, kh, kwp, 2] (tap s of pair j, half q
+      // is 2 j + q - e) -> [kh, kwp, 2, pairC, M]: K ordered (r, j, q, c).
+      Value weight = pad(denseW, {0, 0, 0, e, 0, pairC - c, 0, 2 * kwp - kw - e});
+      weight = reshape(weight, {m, pairC, kh, kwp, 2});
+      weight = reshape(transpose(weight, {2, 3, 4, 1, 0}), {k, m});
+      return replaceWithProduct(rewriter, op, rows, weight, n, ho, wo, m);
+    }
+
     // Rows: one per output pixel, [N*Ho*Wo, K]. Channels are padded
     // before the transpose, so that it moves whole 16-byte runs.
     Value input = pad(op.getInput(), {0, 0, 0, 0, 0, cp - c, 0, 0});
@@ -167,13 +194,24 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     // The weight as [K, M], K ordered (r, s, channel); folds at compile time.
     Value weight = pad(denseW, {0, 0, 0, 0, 0, cp - c, 0, 0});
     weight = reshape(transpose(weight, {2, 3, 1, 0}), {k, m});
+    return replaceWithProduct(rewriter, op, rows, weight, n, ho, wo, m);
+  }
+
+  /// Replaces `op` by rows x weight [+ bias], back to NCHW.
+  static LogicalResult replaceWithProduct(PatternRewriter &rewriter, ConvOp op,
+                                          Value rows, Value weight, int64_t n,
+                                          int64_t ho, int64_t wo, int64_t m) {
+    Location loc = op.getLoc();
     Value product = MatMulOp::create(rewriter, loc,
                                      typeOf(rows).clone({n * ho * wo, m}),
                                      rows, weight);
     if (Value bias = op.getBias())
       product = BinaryOp::create(rewriter, loc, typeOf(product),
                                  BinaryKind::add, product, bias);
-    Value out = transpose(reshape(product, {n, ho, wo, m}), {0, 3, 1, 2});
+    RankedTensorType pt = typeOf(product);
+    Value nhwc = ReshapeOp::create(rewriter, loc, pt.clone({n, ho, wo, m}), product);
+    Value out = TransposeOp::create(rewriter, loc, pt.clone({n, m, ho, wo}), nhwc,
+                                    ArrayRef<int64_t>{0, 3, 1, 2});
     rewriter.replaceOp(op, out);
     return success();
   }

@@ -13,7 +13,12 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kVectorBytes = 16;
+/// A thread moves one pixel's run of channels: 16 bytes, or 8 where the
+/// pixel's channels are 8 bytes or an odd multiple of them (a stem's 4
+/// fp16 channels).
+int64_t vectorBytes(const TransposeChannelsSpec &spec) {
+  return (spec.channels * spec.elemBytes) % 16 == 0 ? 16 : 8;
+}
 } // namespace
 
 bool mlir::infer::transposeChannelsApplies(const TransposeChannelsSpec &spec) {
@@ -22,7 +27,7 @@ bool mlir::infer::transposeChannelsApplies(const TransposeChannelsSpec &spec) {
     return false;
   int64_t total = spec.batch * spec.channels * spec.pixels;
   return spec.batch > 0 && spec.pixels > 0 && spec.channels > 0 &&
-         (spec.channels * spec.elemBytes) % kVectorBytes == 0 &&
+         (spec.channels * spec.elemBytes) % 8 == 0 && spec.elemBytes <= 8 &&
          total < (int64_t(1) << 40);
 }
 
@@ -33,7 +38,8 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
     error = "internal: the channel transpose does not apply";
     return failure();
   }
-  int64_t lanes = kVectorBytes / spec.elemBytes;
+  int64_t vector = vectorBytes(spec);
+  int64_t lanes = vector / spec.elemBytes;
   int64_t runs = spec.channels / lanes;
   int64_t total = spec.batch * runs * spec.pixels;
   uint64_t bytes = uint64_t(spec.batch * spec.channels * spec.pixels) * spec.elemBytes;
@@ -72,9 +78,9 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
                                          at(args[0], planar(ir.add(c0, ir.c64(i)))));
           v = LLVM::InsertElementOp::create(b, loc, v, x, ir.c32(i));
         }
-        LLVM::StoreOp::create(b, loc, v, at(args[1], last), kVectorBytes);
+        LLVM::StoreOp::create(b, loc, v, at(args[1], last), vector);
       } else {
-        Value v = LLVM::LoadOp::create(b, loc, vec, at(args[0], last), kVectorBytes);
+        Value v = LLVM::LoadOp::create(b, loc, vec, at(args[0], last), vector);
         for (int64_t i = 0; i < lanes; ++i)
           LLVM::StoreOp::create(b, loc, LLVM::ExtractElementOp::create(b, loc, v, ir.c32(i)),
                                 at(args[1], planar(ir.add(c0, ir.c64(i)))));

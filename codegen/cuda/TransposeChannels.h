@@ -6,8 +6,10 @@
 //
 // The layout changes that remain around convolutions lowered to NHWC GEMMs
 // (the model input, pooling): [N, C, P] <-> [N, P, C] with P = H*W. A
-// thread moves one 16-byte run of channels of one pixel: one vector access
-// on the channels-last side, 16/elem scalar accesses on the planar side,
+// thread moves one 16-byte run of channels of one pixel (8 bytes where
+// the channels are not whole 16: a stem's 4 fp16 channels): one vector
+// access on the channels-last side, one scalar access a channel on the
+// planar side,
 // where consecutive threads take consecutive pixels (coalesced). The
 // generic transpose gives each element a thread and reads across planes.
 //
@@ -29,7 +31,7 @@ struct TransposeChannelsSpec {
   int64_t threads = 256;
 };
 
-/// Whether the kernel applies: runs of 16 bytes of channels.
+/// Whether the kernel applies: channels in whole 8 bytes.
 bool transposeChannelsApplies(const TransposeChannelsSpec &spec);
 
 /// Adds the kernel (arguments: input, output).

@@ -20,23 +20,46 @@ func.func @pointwise(%x: tensor<1x16x8x8xf16>) -> tensor<1x32x8x8xf16> {
   return %y : tensor<1x32x8x8xf16>
 }
 
-// A strided, padded 3x3 window on 3 channels: channels padded to 8
-// (3 x 3 x 8 = 72, a multiple of 8) before the transpose, then the
-// im2col rows of 4 x 4 pixels x 9 taps read from the unpadded image (taps
-// in the padding read 0), the [72, 16] weight.
+// A strided, padded 3x3 window on 3 channels (a stem): channels padded to
+// 4 (8 bytes) before the transpose, pixel pairs read as one 16-byte pixel
+// of an image half as wide (a reshape), the window 3 x 2 pairs with stride
+// 2 x 1 and pads 1 (top), 1 pair (left), 1, 0; the weight padded by one
+// column on the left (the first pair's first pixel is outside the window)
+// and reordered to [r, pair, half, channel] x M (folds at compile time).
 // CHECK-LABEL: func.func @window
-// CHECK: %[[C:.*]] = infer.pad constant %arg0 pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<2x3x8x8xf16> -> tensor<2x8x8x8xf16>
-// CHECK: %[[T:.*]] = infer.transpose %[[C]] perm [0, 2, 3, 1]
-// CHECK-NOT: infer.pad
-// CHECK: %[[R:.*]] = infer.im2col %[[T]] kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x8x8x8xf16> -> tensor<32x72xf16>
-// CHECK: infer.pad constant %{{.*}} pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<16x3x3x3xf16> -> tensor<16x8x3x3xf16>
-// CHECK: infer.matmul %[[R]], %{{.*}} : (tensor<32x72xf16>, tensor<72x16xf16>) -> tensor<32x16xf16>
+// CHECK: %[[C:.*]] = infer.pad constant %arg0 pads [0, 0, 0, 0, 0, 1, 0, 0] value 0.000000e+00 : tensor<2x3x8x8xf16> -> tensor<2x4x8x8xf16>
+// CHECK: %[[T:.*]] = infer.transpose %[[C]] perm [0, 2, 3, 1] : tensor<2x4x8x8xf16> -> tensor<2x8x8x4xf16>
+// CHECK: %[[P:.*]] = infer.reshape %[[T]] : tensor<2x8x8x4xf16> -> tensor<2x8x4x8xf16>
+// CHECK: %[[R:.*]] = infer.im2col %[[P]] kernel [3, 2] strides [2, 1] pads [1, 1, 1, 0] dilations [1, 1] : tensor<2x8x4x8xf16> -> tensor<32x48xf16>
+// CHECK: infer.pad constant %{{.*}} pads [0, 0, 0, 1, 0, 1, 0, 0] value 0.000000e+00 : tensor<16x3x3x3xf16> -> tensor<16x4x3x4xf16>
+// CHECK: infer.transpose %{{.*}} perm [2, 3, 4, 1, 0] : tensor<16x4x3x2x2xf16> -> tensor<3x2x2x4x16xf16>
+// CHECK: infer.matmul %[[R]], %{{.*}} : (tensor<32x48xf16>, tensor<48x16xf16>) -> tensor<32x16xf16>
 // CHECK: infer.transpose %{{.*}} perm [0, 3, 1, 2] : tensor<2x4x4x16xf16> -> tensor<2x16x4x4xf16>
 func.func @window(%x: tensor<2x3x8x8xf16>) -> tensor<2x16x4x4xf16> {
   %w = infer.constant dense<0.5> : tensor<16x3x3x3xf16>
   %y = infer.conv %x, %w strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 1
        : (tensor<2x3x8x8xf16>, tensor<16x3x3x3xf16>) -> tensor<2x16x4x4xf16>
   return %y : tensor<2x16x4x4xf16>
+}
+
+// Windows that keep one pixel per row of taps: a stride of 1 (a pair of
+// pixels would need taps half a pair apart) and 8 channels (16 bytes a
+// pixel already). Channels are padded so that K is whole 16 bytes
+// (3 x 3 x 8 = 72) and the im2col reads the NHWC image.
+// CHECK-LABEL: func.func @unpaired
+// CHECK: infer.pad constant %arg0 pads [0, 0, 0, 0, 0, 5, 0, 0] value 0.000000e+00 : tensor<2x3x8x8xf16> -> tensor<2x8x8x8xf16>
+// CHECK-NOT: infer.reshape
+// CHECK: infer.im2col %{{.*}} kernel [3, 3] strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x8x8x8xf16> -> tensor<128x72xf16>
+// CHECK: infer.im2col %{{.*}} kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] : tensor<2x8x8x8xf16> -> tensor<32x72xf16>
+func.func @unpaired(%x: tensor<2x3x8x8xf16>, %z: tensor<2x8x8x8xf16>)
+    -> (tensor<2x16x8x8xf16>, tensor<2x16x4x4xf16>) {
+  %w = infer.constant dense<0.5> : tensor<16x3x3x3xf16>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1
+       : (tensor<2x3x8x8xf16>, tensor<16x3x3x3xf16>) -> tensor<2x16x8x8xf16>
+  %v = infer.constant dense<0.5> : tensor<16x8x3x3xf16>
+  %p = infer.conv %z, %v strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 1
+       : (tensor<2x8x8x8xf16>, tensor<16x8x3x3xf16>) -> tensor<2x16x4x4xf16>
+  return %y, %p : tensor<2x16x8x8xf16>, tensor<2x16x4x4xf16>
 }
 
 // Left alone: fp32 (no 16-bit tensor-core GEMM), weights that are not
