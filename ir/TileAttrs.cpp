@@ -38,10 +38,11 @@ CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                           "only), got "
                        << splitK;
   if (kernel == CudaGemmKernel::wgmma &&
-      !(bm == 128 && bn >= 16 && bn <= 256 && bn % 16 == 0 && (bk == 64 || bk == 32)))
+      !((bm == 128 || (bm == 64 && bn <= 128)) && bn >= 16 && bn <= 256 &&
+        bn % 16 == 0 && (bk == 64 || bk == 32)))
     return emitError() << "expects a wgmma tile of 128 rows by 16 to 256 "
-                          "columns in steps of 16, with bk 64 (16-bit) or 32 "
-                          "(tf32), got "
+                          "columns or 64 rows by 16 to 128, in steps of 16, "
+                          "with bk 64 (16-bit) or 32 (tf32), got "
                        << bm << " x " << bn << " with bk " << bk;
   if (kernel == CudaGemmKernel::wgmma_sp) {
     if (!((bm == 64 || bm == 128 || bm == 256) && (bn == 128 || bn == 256) &&

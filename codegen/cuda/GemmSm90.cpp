@@ -27,9 +27,9 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kBM = 128, kRowBytes = 128;
+constexpr int64_t kRowBytes = 128;
 /// A stage: the A tile (BM rows of 128 bytes), then the B tile.
-constexpr int64_t kABytes = kBM * kRowBytes;
+int64_t aBytes(const GemmSpec &spec) { return spec.bm * kRowBytes; }
 
 /// BK: the reduction elements of one 128-byte row.
 int64_t bkOf(const GemmSpec &spec) { return kRowBytes / bytesOf(spec.elem); }
@@ -52,7 +52,7 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
       Value tap = ir.add(ir.mul(ir.add(kBegin, kt), ir.c32(kRowBytes / 16)), ir.c32(j));
       tap = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, tap, ir.c32(taps)), tap,
                       ir.c32(taps - 1));
-      tmaIm2colLoad(ir, *g, g->c, ir.offset(stage, ir.c32(j * kBM * 16)), tmA, m0, tap,
+      tmaIm2colLoad(ir, *g, g->c, ir.offset(stage, ir.c32(j * spec.bm * 16)), tmA, m0, tap,
                     full);
     }
   } else if (const std::optional<GemmIm2col> &g = spec.im2col) {
@@ -60,7 +60,7 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
   } else {
     load(stage, tmA, {k0, m0});
   }
-  Value bTile = ir.offset(stage, ir.c32(kABytes));
+  Value bTile = ir.offset(stage, ir.c32(aBytes(spec)));
   if (paddedIm2col(spec)) {
     // The weight as [N][taps][C]: block cb of tap t, zeros past C.
     int64_t blocks = ceilDiv(spec.im2col->c, kBK);
@@ -83,7 +83,7 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
 /// tiles fit in the ring.
 bool stagedEpilogue(const GemmSpec &spec, const Sm90Ring &ring) {
   return spec.n % 8 == 0 &&
-         2 * 64 * (spec.bn + 4) * 4 <= ring.stages * ring.stageBytes;
+         ring.consumers * 64 * (spec.bn + 4) * 4 <= ring.stages * ring.stageBytes;
 }
 
 void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
@@ -119,13 +119,13 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     // tap's slab); B whole.
     bool narrow = narrowIm2col(spec);
     Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(narrow ? 64 * 16 : 64 * 128)));
-    Value bAddr = ir.add(stage, ir.c64(kABytes));
+    Value bAddr = ir.add(stage, ir.c64(aBytes(spec)));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
     for (int64_t kk = 0; kk < kRowBytes / 32; ++kk) {
       // A (K-major): a k16 step is 32 bytes along the swizzled row, or two
       // taps' slabs (core matrices 128 bytes apart along M, 2 KiB along K).
       Value descA =
-          narrow ? wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 2 * kBM * 16)), kBM * 16,
+          narrow ? wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 2 * spec.bm * 16)), spec.bm * 16,
                                    128, /*swizzled=*/false)
                  : wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 1024);
       // B K-major likewise; B MN-major: 16 rows of 128 bytes per step,
@@ -172,10 +172,11 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     // per warpgroup (the pad spreads its rows over the banks), then each
     // thread takes 8 consecutive columns of a row, so that the epilogue's
     // loads and the stores are 16-byte accesses and a warp covers whole
-    // rows. The ring is free once both consumer warpgroups have passed
-    // their last wgmma (named barrier 1 over their 256 threads).
+    // rows. The ring is free once the consumer warpgroups have passed
+    // their last wgmma (named barrier 1 over their threads).
     int64_t pitch = spec.bn + 4;
-    NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.c32(1), ir.c32(256), {}, Value());
+    NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.c32(1), ir.c32(128 * ring.consumers), {},
+                            Value());
     Value tile = ir.offset(ring.smem, ir.mul(consumer, ir.c32(64 * pitch * 4)));
     for (int64_t j = 0; j < spec.bn / 8; ++j)
       for (int64_t half = 0; half < 2; ++half) {
@@ -188,14 +189,14 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     // This warpgroup's tile is complete (barrier 2 + consumer, 128 threads).
     NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.add(consumer, ir.c32(2)),
                             ir.c32(128), {}, Value());
-    bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
+    bool guardRows = spec.m % spec.bm != 0, guardCols = spec.n % spec.bn != 0;
     storeStagedTile(ir, spec, args, tile, 64, spec.bn, pitch, t, 128, wgRow, n0,
                     guardRows || guardCols);
     return;
   }
   Value rowBase = ir.add(wgRow, fragRow);
   Value colBase = ir.add(n0, fragCol);
-  bool guardRows = spec.m % kBM != 0, guardCols = spec.n % spec.bn != 0;
+  bool guardRows = spec.m % spec.bm != 0, guardCols = spec.n % spec.bn != 0;
   // Sixteen pairs' epilogue loads in flight at once.
   GemmVectorBatch batch(ir, spec, args, guardRows || guardCols, 16);
   for (int64_t j = 0; j < spec.bn / 8; ++j)
@@ -229,10 +230,14 @@ std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
   if (spec.elem.isF32() && !spec.bKMajor)
     return "B of f32 (TF32) is not K-major";
   // wgmma's N in whole 16 columns (the staged epilogue's 8-column
-  // chunks pair up over 128 threads); [K,N] B in 64-column boxes.
+  // chunks pair up over 128 threads); [K,N] B in 64-column boxes. 64 rows
+  // (one consumer warpgroup, two blocks per SM) keep at most 128 columns
+  // of accumulators in a thread's registers.
   if (spec.bn < 16 || spec.bn > 256 || spec.bn % 16 != 0 ||
       (!spec.bKMajor && spec.bn % 64 != 0))
     return "unsupported tile width";
+  if (spec.bm != 128 && !(spec.bm == 64 && spec.bn <= 128))
+    return "unsupported tile height";
   return im2colUnsupported(spec, /*dense=*/true);
 }
 
@@ -249,8 +254,8 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   int64_t kBK = bkOf(spec);
   Sm90Ring ring;
   ring.stages = spec.stages;
-  ring.stageBytes = kABytes + spec.bn * kRowBytes;
-  int64_t tilesM = ceilDiv(spec.m, kBM), tilesN = ceilDiv(spec.n, spec.bn);
+  ring.stageBytes = aBytes(spec) + spec.bn * kRowBytes;
+  int64_t tilesM = ceilDiv(spec.m, spec.bm), tilesN = ceilDiv(spec.n, spec.bn);
   // Split-K: block z of a tile takes k tiles [z per, (z + 1) per).
   int64_t kTiles = sm90KTiles(spec), splits = spec.splitK;
   int64_t per = ceilDiv(kTiles, splits);
@@ -264,21 +269,27 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   KernelInfo info;
   info.kind = splits > 1 ? "gemm_sm90_splitk" : "gemm_sm90";
   info.grid = tilesM * tilesN * splits;
-  info.blockThreads = kSm90Threads;
+  ring.consumers = spec.bm / 64;
+  info.blockThreads = static_cast<uint32_t>(ring.threads());
   info.sharedBytes = static_cast<uint32_t>(spec.stages * (ring.stageBytes + 16));
-  // Tiles of at most 64 columns whose ring takes half an SM's 228 KiB (1
-  // KiB of it reserved per block) run two blocks per SM: one's fill and
-  // epilogue overlap the other's wgmma.
-  if (spec.bn <= 64 && 2 * (info.sharedBytes + 1024) <= 228 * 1024)
+  // Two blocks share an SM where their rings fit its 228 KiB (1 KiB
+  // reserved per block) and a consumer's accumulators (bn / 2 registers)
+  // and about 48 more fit half the SM's registers per thread (80 for 384
+  // threads: tiles of at most 64 columns; 128 for 256 threads, 64-row
+  // tiles: at most 128 columns): one block's fill and epilogue run under
+  // the other's wgmma.
+  int64_t halfRegs = 65536 / (2 * ring.threads()) / 8 * 8;
+  if (spec.bn / 2 + 48 <= halfRegs && 2 * (info.sharedBytes + 1024) <= 228 * 1024)
     ring.blocksPerSm = info.minBlocksPerSm = 2;
   uint8_t dt = gemmDtypeCode(spec.elem);
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec))
-    info.tensorMaps.push_back(im2colMap(*g, spec.elem, g->c, kBM, /*swizzled=*/false));
+    info.tensorMaps.push_back(im2colMap(*g, spec.elem, g->c, spec.bm, /*swizzled=*/false));
   else if (const std::optional<GemmIm2col> &g = spec.im2col)
-    info.tensorMaps.push_back(im2colMap(*g, spec.elem, kBK, kBM));
+    info.tensorMaps.push_back(im2colMap(*g, spec.elem, kBK, spec.bm));
   else
     info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
-                               {uint64_t(spec.k) * eb}, {static_cast<uint32_t>(kBK), kBM}, 3});
+                               {uint64_t(spec.k) * eb},
+                               {static_cast<uint32_t>(kBK), static_cast<uint32_t>(spec.bm)}, 3});
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && paddedIm2col(spec))
     info.tensorMaps.push_back({1, dt, {uint64_t(g->c), uint64_t(g->kh * g->kw), uint64_t(spec.n)},
                                {uint64_t(g->c) * eb, uint64_t(spec.k) * eb},
@@ -316,7 +327,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     }
 
     Sm90TileCoords tc = sm90GroupedTile(ir, bid, tilesM, tilesN);
-    Value m0 = ir.mul(tc.row, ir.c32(kBM)), n0 = ir.mul(tc.col, ir.c32(spec.bn));
+    Value m0 = ir.mul(tc.row, ir.c32(spec.bm)), n0 = ir.mul(tc.col, ir.c32(spec.bn));
 
     buildSm90Roles(
         ir, ring, tid, {tmA, tmB},

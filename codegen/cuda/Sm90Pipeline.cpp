@@ -14,10 +14,8 @@ using namespace mlir::infer;
 
 namespace {
 /// Registers per thread after setmaxnreg: the producer's, and the
-/// consumers' when one block or two share an SM's 65536 (a block starts
-/// with 65536 / 384 = 168 each, or 80 when two fit; the consumers take
-/// what the producer gives up).
-constexpr int32_t kProducerRegs = 40, kConsumerRegs[2] = {232, 96};
+/// consumers' (below).
+constexpr int32_t kProducerRegs = 40;
 /// Tile rows per group of the block order.
 constexpr int64_t kGroupRows = 8;
 /// How long one mbarrier try_wait suspends before it is retried.
@@ -48,7 +46,8 @@ void mlir::infer::buildSm90Roles(Ir &ir, const Sm90Ring &ring, Value tid,
     b.setInsertionPointToStart(init.thenBlock());
     for (int64_t s = 0; s < ring.stages; ++s) {
       NVVM::MBarrierInitOp::create(b, loc, ring.full(ir, ir.c32(s)), ir.c32(1), Value());
-      NVVM::MBarrierInitOp::create(b, loc, ring.empty(ir, ir.c32(s)), ir.c32(8), Value());
+      NVVM::MBarrierInitOp::create(b, loc, ring.empty(ir, ir.c32(s)),
+                                   ir.c32(4 * ring.consumers), Value());
     }
     NVVM::FenceMbarrierInitOp::create(b, loc);
     for (Value map : maps)
@@ -207,7 +206,13 @@ void mlir::infer::buildSm90Producer(
 }
 
 Sm90Consumer Sm90Consumer::enter(Ir &ir, const Sm90Ring &ring, Value tid) {
-  NVVM::SetMaxRegisterOp::create(ir.b, ir.loc, kConsumerRegs[ring.blocksPerSm > 1],
+  // A block starts with its share of the SM's 65536 registers per thread
+  // (in steps of 8, at most 248: 168 for one block of 384 threads, 80 for
+  // two); the consumers take what the producer gives up.
+  int64_t threads = ring.threads();
+  int64_t launch = std::min<int64_t>(248, 65536 / (ring.blocksPerSm * threads) / 8 * 8);
+  int64_t regs = (launch * threads - kProducerRegs * 128) / (128 * ring.consumers) / 8 * 8;
+  NVVM::SetMaxRegisterOp::create(ir.b, ir.loc, static_cast<int32_t>(std::min<int64_t>(regs, 248)),
                                  NVVM::SetMaxRegisterAction::increase);
   Sm90Consumer c;
   c.consumer = ir.add(ir.udiv(tid, ir.c32(128)), ir.c32(-1)); // 0 or 1

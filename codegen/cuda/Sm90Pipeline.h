@@ -28,8 +28,10 @@ struct Sm90Ring {
   Value smem;     ///< !llvm.ptr<3>, 1024-byte aligned
   Value smemAddr; ///< its shared-window address, i64
   int64_t stages = 0, stageBytes = 0;
-  /// Blocks sharing an SM (1 or 2): sets the consumers' registers.
-  int64_t blocksPerSm = 1;
+  /// Blocks sharing an SM (1 or 2) and consumer warpgroups (1 or 2): set
+  /// the threads and the consumers' registers.
+  int64_t blocksPerSm = 1, consumers = 2;
+  int64_t threads() const { return 128 * (1 + consumers); }
   /// full[s]: the producer's arrival and the stage's bytes.
   Value full(Ir &ir, Value s) const;
   /// empty[s]: one arrival per consumer warp.

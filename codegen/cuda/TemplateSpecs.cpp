@@ -629,6 +629,7 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
     spec.splitK = 1;
     return mmaSp ? gemmSm80SparseUnsupported(spec) : gemmSm90SparseUnsupported(spec);
   }
+  spec.bm = tile.getBm();
   spec.bn = tile.getBn();
   spec.stages = tile.getStages();
   spec.splitK = tile.getSplitK();
