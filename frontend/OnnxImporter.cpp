@@ -77,6 +77,10 @@ private:
   LogicalResult checkNames();
   /// The declared graph outputs agree with what the graph computes.
   LogicalResult checkOutputs(ArrayRef<Value> results);
+  /// Appends the tensors the options mark as outputs to `results` and
+  /// their names to `names`.
+  LogicalResult markOutputs(SmallVectorImpl<Value> &results,
+                            SmallVectorImpl<std::string> &names);
   LogicalResult addInitializers();
   LogicalResult checkDefaultedInput(const onnx::ValueInfoProto &in);
   FailureOr<Type> inputType(const onnx::ValueInfoProto &info);
@@ -167,6 +171,45 @@ LogicalResult GraphImporter::checkNames() {
     if (!outNames.insert(out.name()).second)
       return fileError() << "graph output '" << out.name()
                          << "' is declared twice";
+  return success();
+}
+
+LogicalResult GraphImporter::markOutputs(SmallVectorImpl<Value> &results,
+                                         SmallVectorImpl<std::string> &names) {
+  llvm::StringSet<> taken;
+  for (const std::string &n : names)
+    taken.insert(n);
+  for (const onnx::ValueInfoProto &in : model.graph().input())
+    taken.insert(in.name());
+  auto add = [&](const std::string &name) {
+    results.push_back(values[name].value);
+    names.push_back(name);
+    taken.insert(name);
+  };
+  if (options.markAllOutputs) {
+    // Node outputs in graph order; those folded to constants at import
+    // (shape arithmetic) and shapes known only at run time are left out.
+    for (const onnx::NodeProto &node : model.graph().node())
+      for (const std::string &out : node.output()) {
+        auto it = values.find(out);
+        if (out.empty() || taken.contains(out) || it == values.end() ||
+            !it->second.value || it->second.value.getDefiningOp<ConstantOp>())
+          continue;
+        add(out);
+      }
+  }
+  for (const std::string &name : options.markOutputs) {
+    if (taken.contains(name))
+      continue;
+    auto it = values.find(name);
+    if (it == values.end())
+      return fileError() << "cannot mark '" << name
+                         << "' as an output: the graph has no tensor of that name";
+    if (!it->second.value)
+      return fileError() << "cannot mark '" << name
+                         << "' as an output: it is a shape known only at run time";
+    add(name);
+  }
   return success();
 }
 
@@ -615,13 +658,18 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   }
   if (failed(checkOutputs(results)))
     return fail();
+  SmallVector<std::string> names;
+  for (const onnx::ValueInfoProto &out : graph.output())
+    names.push_back(out.name());
+  if (failed(markOutputs(results, names)))
+    return fail();
   func::ReturnOp::create(b, fileLoc, results);
   SmallVector<Type> resultTypes;
   for (Value v : results)
     resultTypes.push_back(v.getType());
   func.setFunctionType(b.getFunctionType(argTypes, resultTypes));
-  for (auto [i, out] : llvm::enumerate(graph.output()))
-    func.setResultAttr(i, "infer.name", b.getStringAttr(out.name()));
+  for (auto [i, name] : llvm::enumerate(names))
+    func.setResultAttr(i, "infer.name", b.getStringAttr(name));
 
   // Constants nobody uses (folded shape subgraphs, unused initializers).
   for (Operation &op : llvm::make_early_inc_range(llvm::reverse(*entry)))

@@ -42,6 +42,11 @@ struct OnnxImportOptions {
   std::vector<std::string> *wantedConstants = nullptr;
   /// The name of the generated function.
   std::string functionName = "main";
+  /// Tensors computed inside the graph to return as well, after the graph
+  /// outputs, by their ONNX names (Polygraphy's "mark outputs"); with
+  /// `markAllOutputs`, every node output that is computed at run time.
+  std::vector<std::string> markOutputs;
+  bool markAllOutputs = false;
 };
 
 /// Imports the model in `bytes` (binary protobuf or ONNX text format).

@@ -97,6 +97,13 @@ static cl::opt<int64_t>
                cl::desc("Value of every dynamic input dimension not pinned by "
                         "--input-shape (default 1)"),
                cl::cat(category));
+static cl::list<std::string> markOutputs(
+    "mark-outputs", cl::CommaSeparated,
+    cl::desc("Also return these tensors of the ONNX graph (names, comma "
+             "separated), or 'all': every node output computed at run time, "
+             "to compare layer by layer with another runtime (fusion stops "
+             "at each marked tensor)"),
+    cl::value_desc("names|all"), cl::cat(category));
 static cl::opt<bool> dumpKernels("dump-kernels",
                                  cl::desc("Print the kernel module after "
                                           "each code generation stage"),
@@ -308,6 +315,9 @@ int main(int argc, char **argv) {
   std::string error;
   OwningOpRef<ModuleOp> module;
   if (llvm::StringRef(modelPath).ends_with(".mlir")) {
+    if (!markOutputs.empty())
+      return fail("--mark-outputs names tensors of an ONNX graph; '" + modelPath +
+                  "' is MLIR");
     module = parseSourceFile<ModuleOp>(modelPath, &context);
     if (!module)
       return fail("cannot parse '" + modelPath + "'");
@@ -317,6 +327,12 @@ int main(int argc, char **argv) {
     for (const std::string &spec : inputShapes)
       if (failed(infer::parseInputShape(spec, options, error)))
         return fail(error);
+    for (const std::string &name : markOutputs) {
+      if (name == "all")
+        options.markAllOutputs = true;
+      else
+        options.markOutputs.push_back(name);
+    }
     module = infer::importOnnxFile(context, modelPath, options, error);
     if (!module)
       return fail(error);

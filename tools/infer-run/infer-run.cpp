@@ -347,12 +347,13 @@ std::optional<HostTensor> readTensorFile(const std::string &path,
 }
 
 /// Runs `modelPath` on the reference interpreter. With `pinned`, inputs get
-/// those shapes (an artifact's static shapes). `inputs` are made (seeded)
-/// when empty.
+/// those shapes (an artifact's static shapes); an ONNX model also returns
+/// the tensors named in `marked` (an artifact's marked outputs). `inputs`
+/// are made (seeded) when empty.
 std::optional<std::vector<Named>>
 runReference(const Options &opt, const std::string &modelPath,
              const std::map<std::string, std::vector<int64_t>> &pinned,
-             std::vector<Named> &inputs) {
+             std::vector<Named> &inputs, const std::vector<std::string> &marked = {}) {
   using namespace mlir;
   MLIRContext ctx;
   DialectRegistry registry;
@@ -376,6 +377,7 @@ runReference(const Options &opt, const std::string &modelPath,
       }
     for (auto &[name, dims] : pinned)
       importOptions.inputShapes[name] = dims;
+    importOptions.markOutputs = marked;
     module = mlir::infer::importOnnxFile(ctx, modelPath, importOptions, error);
     if (!module) {
       fail(error);
@@ -508,13 +510,22 @@ int runArtifact(const Options &opt) {
       return fail("the reference model '" + source +
                   "' is not available; give it with --reference-model");
     std::vector<Named> refInputs = *inputs;
+    // Tensors the artifact was compiled to return too (--mark-outputs)
+    // are returned by the reference as well and compared by name.
+    std::vector<std::string> names;
+    for (const Named &o : outputs)
+      names.push_back(o.name);
     std::optional<std::vector<Named>> ref =
-        runReference(opt, source, pinned, refInputs);
+        runReference(opt, source, pinned, refInputs, names);
     if (!ref)
       return 1;
     for (size_t i = 0; i < outputs.size() && i < ref->size(); ++i) {
+      const Named *expected = &(*ref)[i];
+      for (const Named &r : *ref)
+        if (r.name == outputs[i].name)
+          expected = &r;
       infer::Comparison c = infer::compareTensors(outputs[i].tensor,
-                                                  (*ref)[i].tensor, opt.rtol,
+                                                  expected->tensor, opt.rtol,
                                                   opt.atol);
       std::printf("reference '%s': %s: %s\n", outputs[i].name.c_str(),
                   c.ok ? "PASS" : "FAIL", c.message.c_str());
