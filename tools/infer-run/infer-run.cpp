@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/include/infer_runtime.h"
+#include "runtime/io/Calibration.h"
 #include "runtime/io/HostTensor.h"
 
 #ifdef INFER_WITH_COMPILER
@@ -45,6 +46,8 @@
 #include <map>
 #include <random>
 
+#include <unistd.h>
+
 using infer::DType;
 using infer::HostTensor;
 namespace fs = std::filesystem;
@@ -69,6 +72,7 @@ struct Options {
   bool cudaGraph = true;
   std::string json;
   bool profile = false;
+  std::string calibrateDir, calibrator = "entropy", calibrationCache;
 };
 
 /// A named tensor crossing the tool.
@@ -240,6 +244,33 @@ givenInputs(const Options &opt) {
   return given;
 }
 
+/// Reads input `name` from `path`: it must have the model's `dtype` and
+/// `shape` (negative dimensions match any size).
+std::optional<HostTensor> readInput(const std::string &name, const std::string &path,
+                                    DType dtype, const std::vector<int64_t> &shape) {
+  std::string error;
+  std::optional<HostTensor> t =
+      readTensorFile(path, tensorBytes(dtype, shape) + kHeaderSlack, error);
+  if (!t) {
+    fail(error);
+    return std::nullopt;
+  }
+  if (t->dtype != dtype) {
+    fail("input '" + name + "' (" + path + ") is " + infer::dtypeName(t->dtype) +
+         ", the model expects " + infer::dtypeName(dtype));
+    return std::nullopt;
+  }
+  bool fits = t->shape.size() == shape.size();
+  for (size_t d = 0; fits && d < shape.size(); ++d)
+    fits = shape[d] < 0 || shape[d] == t->shape[d];
+  if (!fits) {
+    fail("input '" + name + "' (" + path + ") has shape " + infer::formatDims(t->shape) +
+         ", the model expects " + infer::formatDims(shape));
+    return std::nullopt;
+  }
+  return t;
+}
+
 /// Builds the inputs of a model whose inputs are `infos`.
 std::optional<std::vector<Named>>
 makeInputs(const Options &opt,
@@ -249,7 +280,6 @@ makeInputs(const Options &opt,
     return std::nullopt;
   std::mt19937_64 rng(opt.seed);
   std::vector<Named> out;
-  std::string error;
   for (const auto &[name, desc] : infos) {
     const auto &[dtype, shape] = desc;
     auto it = given->find(name);
@@ -261,27 +291,9 @@ makeInputs(const Options &opt,
       out.push_back({name, randomTensor(dtype, shape, rng)});
       continue;
     }
-    std::optional<HostTensor> t = readTensorFile(
-        it->second, tensorBytes(dtype, shape) + kHeaderSlack, error);
-    if (!t) {
-      fail(error);
+    std::optional<HostTensor> t = readInput(name, it->second, dtype, shape);
+    if (!t)
       return std::nullopt;
-    }
-    if (t->dtype != dtype) {
-      fail("input '" + name + "' (" + it->second + ") is " +
-           infer::dtypeName(t->dtype) + ", the model expects " +
-           infer::dtypeName(dtype));
-      return std::nullopt;
-    }
-    bool fits = t->shape.size() == shape.size();
-    for (size_t d = 0; fits && d < shape.size(); ++d)
-      fits = shape[d] < 0 || shape[d] == t->shape[d];
-    if (!fits) {
-      fail("input '" + name + "' (" + it->second + ") has shape " +
-           infer::formatDims(t->shape) + ", the model expects " +
-           infer::formatDims(shape));
-      return std::nullopt;
-    }
     out.push_back({name, std::move(*t)});
     given->erase(it);
   }
@@ -458,6 +470,131 @@ std::optional<HostTensor> readTensorFile(const std::string &path,
 
 DType toDType(infer_dtype d) { return static_cast<DType>(d); }
 
+using InputInfos = std::vector<std::pair<std::string, std::pair<DType, std::vector<int64_t>>>>;
+
+/// The calibration samples in `dir`: its subdirectories in name order, or
+/// `dir` itself when it has none.
+std::vector<fs::path> calibrationSamples(const std::string &dir) {
+  std::vector<fs::path> samples;
+  std::error_code ec;
+  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
+    if (e.is_directory())
+      samples.push_back(e.path());
+  std::sort(samples.begin(), samples.end());
+  if (samples.empty())
+    samples.push_back(dir);
+  return samples;
+}
+
+/// Reads one calibration sample: input `name` (index i) from NAME.npy,
+/// NAME.pb or input_i.pb in `sample`.
+std::optional<std::vector<Named>> readSample(const fs::path &sample, const InputInfos &infos) {
+  std::vector<Named> inputs;
+  for (size_t i = 0; i < infos.size(); ++i) {
+    const auto &[name, desc] = infos[i];
+    std::optional<std::string> file;
+    for (const std::string &f : {fileNameOf(name) + ".npy", fileNameOf(name) + ".pb",
+                                 "input_" + std::to_string(i) + ".pb"})
+      if (fs::exists(sample / f)) {
+        file = (sample / f).string();
+        break;
+      }
+    if (!file) {
+      fail("calibration sample '" + sample.string() + "' has no file for input '" + name +
+           "' (" + fileNameOf(name) + ".npy, " + fileNameOf(name) + ".pb or input_" +
+           std::to_string(i) + ".pb)");
+      return std::nullopt;
+    }
+    std::optional<HostTensor> t = readInput(name, *file, desc.first, desc.second);
+    if (!t)
+      return std::nullopt;
+    inputs.push_back({name, std::move(*t)});
+  }
+  return inputs;
+}
+
+/// --calibrate: runs every sample twice (ranges, then histograms) and
+/// writes each float input's and output's amax to the cache.
+int calibrate(const Options &opt, infer_engine *engine, infer_context *context,
+              const InputInfos &infos) {
+  std::string error;
+  std::optional<infer::Calibrator> calibrator = infer::parseCalibrator(opt.calibrator, error);
+  if (!calibrator)
+    return fail(error);
+  if (opt.calibrationCache.empty())
+    return fail("--calibrate needs --calibration-cache FILE to write the ranges to");
+  if (!fs::is_directory(opt.calibrateDir))
+    return fail("--calibrate '" + opt.calibrateDir + "' is not a directory");
+  std::vector<fs::path> samples = calibrationSamples(opt.calibrateDir);
+  int32_t nOut = infer_engine_num_outputs(engine);
+  std::vector<std::pair<std::string, std::vector<int64_t>>> outInfos;
+  std::vector<DType> outTypes;
+  for (int32_t i = 0; i < nOut; ++i) {
+    infer_tensor_info info;
+    infer_engine_output_info(engine, i, &info);
+    outInfos.push_back({info.name, std::vector<int64_t>(info.shape, info.shape + info.rank)});
+    outTypes.push_back(toDType(info.dtype));
+  }
+  // Statistics of the float inputs, then of the float outputs.
+  std::vector<infer::TensorStatistics> stats(infos.size() + nOut);
+  bool tty = isatty(2);
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t s = 0; s < samples.size(); ++s) {
+      if (tty)
+        std::fprintf(stderr, "\rcalibrating (%s): pass %d of 2, sample %zu of %zu",
+                     calibrator->name().c_str(), pass + 1, s + 1, samples.size());
+      std::optional<std::vector<Named>> inputs = readSample(samples[s], infos);
+      if (!inputs)
+        return 1;
+      auto observe = [&](size_t k, const HostTensor &t) {
+        if (!infer::isFloat(t.dtype))
+          return;
+        if (pass == 0)
+          stats[k].observeRange(t);
+        else
+          stats[k].observeValues(t);
+      };
+      for (size_t i = 0; i < inputs->size(); ++i) {
+        const HostTensor &t = (*inputs)[i].tensor;
+        if (infer_context_set_input(context, static_cast<int32_t>(i), t.data.data(),
+                                    t.data.size()) != INFER_OK)
+          return fail(infer_last_error());
+        observe(i, t);
+      }
+      if (infer_context_run(context) != INFER_OK)
+        return fail(infer_last_error());
+      for (int32_t i = 0; i < nOut; ++i) {
+        HostTensor t(outTypes[i], outInfos[i].second);
+        infer_context_get_output(context, i, t.data.data(), t.data.size());
+        observe(infos.size() + i, t);
+      }
+    }
+  }
+  if (tty)
+    std::fprintf(stderr, "\n");
+  std::vector<std::pair<std::string, double>> ranges;
+  std::printf("%-48s %12s %12s\n", "tensor", "max |x|", "amax");
+  for (size_t k = 0; k < stats.size(); ++k) {
+    bool isInput = k < infos.size();
+    DType d = isInput ? infos[k].second.first : outTypes[k - infos.size()];
+    if (!infer::isFloat(d))
+      continue;
+    const std::string &name = isInput ? infos[k].first : outInfos[k - infos.size()].first;
+    double a = stats[k].amax(*calibrator);
+    ranges.push_back({name, a});
+    std::printf("%-48s %12.6g %12.6g\n", name.c_str(), stats[k].maxAbs(), a);
+  }
+  const char *source = infer_engine_source(engine);
+  std::string model = source && *source ? source : opt.model;
+  if (!infer::writeCalibrationCache(opt.calibrationCache, *calibrator, model, samples.size(),
+                                    ranges, error))
+    return fail(error);
+  std::printf("calibration (%s): %zu samples, %zu tensors, written to %s\n",
+              calibrator->name().c_str(), samples.size(), ranges.size(),
+              opt.calibrationCache.c_str());
+  return 0;
+}
+
 /// Runs an artifact.
 int runArtifact(const Options &opt) {
   infer_engine *engine = nullptr;
@@ -473,6 +610,14 @@ int runArtifact(const Options &opt) {
     std::vector<int64_t> shape(info.shape, info.shape + info.rank);
     infos.push_back({info.name, {toDType(info.dtype), shape}});
     pinned[info.name] = shape;
+  }
+  if (!opt.calibrateDir.empty()) {
+    infer_context *context = nullptr;
+    if (infer_context_create(engine, opt.threads, &context) != INFER_OK)
+      return fail(infer_last_error());
+    std::unique_ptr<infer_context, void (*)(infer_context *)> contextGuard(
+        context, infer_context_destroy);
+    return calibrate(opt, engine, context, infos);
   }
   std::optional<std::vector<Named>> inputs = makeInputs(opt, infos);
   if (!inputs)
@@ -719,6 +864,19 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_flag("--profile", opt.profile,
                "With --bench: time every launch and print the costliest");
+  app.add_option("--calibrate", opt.calibrateDir,
+                 "Int8 calibration: run every sample in this directory (its "
+                 "subdirectories, each with NAME.npy, NAME.pb or input_N.pb "
+                 "per input, or the directory itself as one sample) and "
+                 "write each float input's and output's range to "
+                 "--calibration-cache (compile with --mark-outputs=all to "
+                 "calibrate every tensor)");
+  app.add_option("--calibrator", opt.calibrator,
+                 "minmax, entropy (TensorRT's KL divergence), "
+                 "percentile[=99.99] or mse")
+      ->capture_default_str();
+  app.add_option("--calibration-cache", opt.calibrationCache,
+                 "The calibration cache to write (plain text: name, amax, scale)");
   CLI11_PARSE(app, argc, argv);
   if (!fs::exists(opt.model))
     return fail("'" + opt.model + "' does not exist");
