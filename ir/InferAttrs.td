@@ -87,7 +87,11 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
     only; 1 when not printed) splits the reduction over that many thread
     blocks per output tile, which write fp32 partial tiles to scratch
     memory; a second kernel sums them and applies the epilogue: GEMMs with
-    few output tiles (batch 1, late stages of CNNs) fill the GPU.
+    few output tiles (batch 1, late stages of CNNs) fill the GPU. A wgmma
+    kernel whose ring fits half an SM (tiles of at most 64 columns, or of
+    64 rows) runs two blocks per SM; one with two tiles per SM or more and
+    room for its staged epilogue after the ring is persistent (one block
+    per SM walks the tiles, loading the next tile during the epilogue).
 
     `wgmma_sp` (sm_90a) multiplies by a 2:4 sparse weight
     (`infer.sparse24`) with `wgmma.mma_async.sp` on the same ring. The

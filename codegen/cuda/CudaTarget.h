@@ -19,6 +19,10 @@
 
 namespace mlir::infer {
 
+/// The SMs of the GPUs the heuristics size waves and persistent grids for
+/// (H100 / H200 SXM; a GPU with fewer runs the extra blocks after).
+inline constexpr int64_t kCudaSmCount = 132;
+
 struct CudaTarget {
   /// "sm_90a", "sm_80", ...
   std::string arch;

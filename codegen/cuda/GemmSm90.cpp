@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cuda/GemmSm90.h"
+#include "codegen/cuda/CudaTarget.h"
 #include "codegen/cuda/GemmCommon.h"
 #include "codegen/cuda/Sm90Pipeline.h"
 
@@ -86,12 +87,23 @@ bool stagedEpilogue(const GemmSpec &spec, const Sm90Ring &ring) {
          ring.consumers * 64 * (spec.bn + 4) * 4 <= ring.stages * ring.stageBytes;
 }
 
+/// Where a consumer's output tile goes through shared memory: over the
+/// ring once it is drained (one tile per block), or in its own region
+/// after the ring (a persistent block, whose producer already fills the
+/// ring with the next tile's stages).
+struct EpilogueSpace {
+  bool persistent = false;
+  int64_t offset = 0; ///< bytes from the ring's start
+};
+
+/// One output tile of a consumer: k tiles kBase .. kBase + kCount - 1 of
+/// the ring's sequence, then the epilogue.
 void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
-                   Value tid, Value m0, Value n0, Value kCount, ValueRange args) {
+                   const Sm90Consumer &self, Value m0, Value n0, Value kBase,
+                   Value kCount, ValueRange args, EpilogueSpace space) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
   MLIRContext *ctx = b.getContext();
-  Sm90Consumer self = Sm90Consumer::enter(ir, ring, tid);
   Value consumer = self.consumer, t = self.t, warp = self.warp, lane = self.lane;
 
   int64_t accCount = spec.bn / 2;
@@ -112,7 +124,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     b.setInsertionPointToStart(loop.getBody());
     Value kt = loop.getInductionVar();
     Value acc = loop.getRegionIterArgs()[0];
-    Value s = waitSm90Stage(ir, ring, kt);
+    Value s = waitSm90Stage(ir, ring, ir.add(kBase, kt));
     Value stage = ir.add(ring.smemAddr,
                          ir.zext64(ir.mul(s, ir.c32(ring.stageBytes))));
     // This warpgroup's 64 rows of A (of a 16-byte-pixel im2col: of each
@@ -155,12 +167,19 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(1));
     Value release = ir.band(ir.cmp(LLVM::ICmpPredicate::ugt, kt, ir.c32(0)),
                             ir.cmp(LLVM::ICmpPredicate::eq, lane, ir.c32(0)));
-    Value prev = ir.urem(ir.add(kt, ir.c32(ring.stages - 1)), ir.c32(ring.stages));
+    Value prev = ir.urem(ir.add(ir.add(kBase, kt), ir.c32(ring.stages - 1)),
+                         ir.c32(ring.stages));
     releaseSm90Stage(ir, ring, prev, release);
     scf::YieldOp::create(b, loc, acc);
   }
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
   Value acc = loop.getResult(0);
+  if (space.persistent) {
+    // The last stage goes back too: the producer reuses it for a later
+    // tile.
+    Value last = ir.urem(ir.add(ir.add(kBase, kCount), ir.c32(-1)), ir.c32(ring.stages));
+    releaseSm90Stage(ir, ring, last, ir.cmp(LLVM::ICmpPredicate::eq, lane, ir.c32(0)));
+  }
 
   // Accumulator fragment of m64nNk16: thread (warp, lane) holds rows
   // 16 warp + lane/4 (+8) and columns 8 j + 2 (lane % 4) (+1).
@@ -175,9 +194,11 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     // rows. The ring is free once the consumer warpgroups have passed
     // their last wgmma (named barrier 1 over their threads).
     int64_t pitch = spec.bn + 4;
-    NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.c32(1), ir.c32(128 * ring.consumers), {},
-                            Value());
-    Value tile = ir.offset(ring.smem, ir.mul(consumer, ir.c32(64 * pitch * 4)));
+    if (!space.persistent)
+      NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.c32(1), ir.c32(128 * ring.consumers), {},
+                              Value());
+    Value tile = ir.offset(ring.smem, ir.add(ir.c32(space.offset),
+                                             ir.mul(consumer, ir.c32(64 * pitch * 4))));
     for (int64_t j = 0; j < spec.bn / 8; ++j)
       for (int64_t half = 0; half < 2; ++half) {
         Value v = accumulatorPair(ir, acc, 4 * j + 2 * half);
@@ -192,6 +213,10 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     bool guardRows = spec.m % spec.bm != 0, guardCols = spec.n % spec.bn != 0;
     storeStagedTile(ir, spec, args, tile, 64, spec.bn, pitch, t, 128, wgRow, n0,
                     guardRows || guardCols);
+    // Read out before the next tile's fragments overwrite it.
+    if (space.persistent)
+      NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.add(consumer, ir.c32(2)),
+                              ir.c32(128), {}, Value());
     return;
   }
   Value rowBase = ir.add(wgRow, fragRow);
@@ -281,6 +306,23 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   int64_t halfRegs = 65536 / (2 * ring.threads()) / 8 * 8;
   if (spec.bn / 2 + 48 <= halfRegs && 2 * (info.sharedBytes + 1024) <= 228 * 1024)
     ring.blocksPerSm = info.minBlocksPerSm = 2;
+  // Two tiles or more per SM and one block an SM: persistent blocks (one
+  // per SM) walk the tiles, and each block's producer fills the next
+  // tile's stages while its consumers run the epilogue, whose staged tile
+  // then needs shared memory of its own after the ring (H200, 100352 x 64
+  // x 256 in 128-wide tiles: 0.046 -> 0.026 ms; under two tiles per SM
+  // the uneven last round costs more than the overlap gains).
+  EpilogueSpace space;
+  int64_t tiles = tilesM * tilesN;
+  int64_t epilogueBytes = ring.consumers * 64 * (spec.bn + 4) * 4;
+  if (splits == 1 && ring.blocksPerSm == 1 && tiles >= 2 * kCudaSmCount &&
+      (!stagedEpilogue(spec, ring) || info.sharedBytes + epilogueBytes <= 227 * 1024)) {
+    space.persistent = true;
+    space.offset = info.sharedBytes;
+    if (stagedEpilogue(spec, ring))
+      info.sharedBytes += static_cast<uint32_t>(epilogueBytes);
+    info.grid = kCudaSmCount;
+  }
   uint8_t dt = gemmDtypeCode(spec.elem);
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec))
     info.tensorMaps.push_back(im2colMap(*g, spec.elem, g->c, spec.bm, /*swizzled=*/false));
@@ -326,6 +368,41 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
           buffers.back(), ir.mul(ir.zext64(z), ir.c64(spec.m * spec.n * 4)));
     }
 
+    if (space.persistent) {
+      // Block b takes tiles b, b + grid, ...: kTiles k tiles each, one
+      // sequence of the ring across them.
+      Value grid = ir.c32(kCudaSmCount);
+      Value mine = ir.udiv(ir.add(ir.add(ir.c32(tiles), ir.mul(bid, ir.c32(-1))),
+                                  ir.c32(kCudaSmCount - 1)),
+                           grid);
+      auto origin = [&](Value tile) {
+        Sm90TileCoords tc = sm90GroupedTile(ir, ir.add(bid, ir.mul(tile, grid)), tilesM, tilesN);
+        return std::make_pair(ir.mul(tc.row, ir.c32(spec.bm)),
+                              ir.mul(tc.col, ir.c32(spec.bn)));
+      };
+      buildSm90Roles(
+          ir, ring, tid, {tmA, tmB},
+          [&] {
+            buildSm90Producer(ir, ring, tid, ir.mul(mine, ir.c32(kTiles)),
+                              [&](Value kt, Value stage, Value full) {
+                                auto [m0, n0] = origin(ir.udiv(kt, ir.c32(kTiles)));
+                                fillStage(ir, spec, m0, n0, ir.c32(0), tmA, tmB,
+                                          ir.urem(kt, ir.c32(kTiles)), stage, full);
+                              });
+          },
+          [&] {
+            Sm90Consumer self = Sm90Consumer::enter(ir, ring, tid);
+            auto loop = scf::ForOp::create(b, loc, ir.c32(0), mine, ir.c32(1));
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(loop.getBody());
+            Value tile = loop.getInductionVar();
+            auto [m0, n0] = origin(tile);
+            buildConsumer(ir, spec, ring, self, m0, n0, ir.mul(tile, ir.c32(kTiles)),
+                          ir.c32(kTiles), buffers, space);
+          });
+      return success();
+    }
+
     Sm90TileCoords tc = sm90GroupedTile(ir, bid, tilesM, tilesN);
     Value m0 = ir.mul(tc.row, ir.c32(spec.bm)), n0 = ir.mul(tc.col, ir.c32(spec.bn));
 
@@ -338,7 +415,10 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
             fillStage(ir, spec, m0, n0, kBegin, tmA, tmB, kt, stage, full);
           });
         },
-        [&] { buildConsumer(ir, spec, ring, tid, m0, n0, kCount, buffers); });
+        [&] {
+          Sm90Consumer self = Sm90Consumer::enter(ir, ring, tid);
+          buildConsumer(ir, spec, ring, self, m0, n0, ir.c32(0), kCount, buffers, space);
+        });
     return success();
   };
   return addCudaKernel(kernels, info, argBytes, loc, build, error);

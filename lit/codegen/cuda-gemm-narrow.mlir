@@ -6,11 +6,17 @@
 // producer gives up its own). A tile of 64 rows (one consumer
 // warpgroup, 256 threads: 128 registers at launch, 216 for the consumer)
 // by 128 columns, set by hand here (the heuristic does not choose it; a
-// tuner may), runs two blocks per SM too. A 256-wide tile of 128 rows
-// runs one block per SM (consumers at 232). ptxas, when installed, must
-// accept all three.
+// tuner may), runs two blocks per SM too. A short product of 256 channels
+// with 512 tiles of 128 x 128 runs one block per SM (consumers at 232),
+// persistent: 132 blocks walk the tiles, each block's producer loading
+// the next tile while its consumers run the epilogue through shared
+// memory of their own. ptxas, when installed, must accept all three.
 
 // RUN: infer-translate --emit-ptx %s | FileCheck %s
+// RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=GRID
+// GRID: infer_kernel_0 {{.*}} 256
+// GRID: infer_kernel_1 {{.*}} 512
+// GRID: infer_kernel_2 {{.*}} 132
 // RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
 
 // CHECK-LABEL: .visible .entry infer_kernel_{{[0-9]+}}(
@@ -28,7 +34,7 @@
 // CHECK: .reqntid 384, 1, 1
 // CHECK: .minnctapersm 1
 // CHECK: setmaxnreg.inc.sync.aligned.u32 232;
-// CHECK: wgmma.mma_async.sync.aligned.m64n256k16.f32.f16.f16
+// CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
 
 func.func @main(%a: tensor<32768x64xf16>, %c: tensor<32768x576xf16>)
     -> (tensor<32768x40xf16>, tensor<32768x128xf16>, tensor<32768x256xf16>) {

@@ -3,12 +3,14 @@
 
 // Tests the tensor-core GEMM tile: wgmma on sm_90a, 128 x 256 when the
 // output tiles fill the GPU's 132 SMs (or 128 x 128 for products of at
-// most 128 columns), else 128 x 128 and, under half a wave, K split over
+// most 128 columns, and for short ones, at most 16 k tiles, with two
+// 128-wide tiles per SM or more: their kernel is persistent; the first
+// product here, 8 k tiles), else 128 x 128 and, under half a wave, K split over
 // more blocks (at least 4 k tiles each, as many as fill one wave; not for a K of
 // fewer than 8 tiles); mma.sync on sm_80 (constant right operand only,
 // never split); fp32 products get none.
 // SM90A-LABEL: func.func @products
-// SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
 // SM90A: infer.matmul %arg1, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 2>}
 // SM90A: infer.matmul %arg2, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 18>}
 // SM90A: infer.matmul %arg3, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
@@ -44,13 +46,14 @@ func.func @products(%a: tensor<16384x512xf16>, %b: tensor<64x512xf16>, %c: tenso
 
 // Tests the width of wgmma tiles: the columns share the fewest tiles
 // evenly, in steps of 16 (a pruned layer's 40 channels: 48 wide; 384
-// columns: two tiles of 192), or of 64 when B is not a constant (read
+// columns of a short product: three persistent tiles of 128), or of 64
+// when B is not a constant (read
 // [K,N]); short products (at most 8 k tiles, no window) of 65 to 128
 // columns take tiles at most 64 wide (two blocks per SM), longer ones
 // one tile.
 // SM90A-LABEL: func.func @widths
 // SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 48, bk = 64, stages = 4>}
-// SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 192, bk = 64, stages = 4>}
+// SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
 // SM90A: infer.matmul %arg0, %arg1 {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 64, bk = 64, stages = 4>}
 // SM90A: infer.matmul %arg0, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 64, bk = 64, stages = 4>}
 // SM90A: infer.matmul %arg2, %{{.*}} {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>}
