@@ -7,15 +7,20 @@
 // C[M,N] = epilogue(A[M,K] * B) in fp16 or bf16 with fp32 accumulation, as
 // one sm_90a kernel built from LLVM and NVVM dialect ops:
 //
-//   - a CTA computes a BM x BN tile; its 384 threads are three warpgroups:
-//     warpgroup 0 produces (one thread issues TMA copies of the A and B
-//     tiles into a ring of shared-memory stages, each guarded by a "full"
-//     and an "empty" mbarrier), warpgroups 1 and 2 consume (each owns
-//     BM/2 rows and issues wgmma.mma_async m64nBNk16 on the stage, keeping
-//     one group in flight, then frees the stage);
-//   - registers are rebalanced with setmaxnreg (producer 40, consumers 232);
-//   - the epilogue runs on the accumulators in registers (bias per column,
-//     residual, ReLU) and stores C directly;
+//   - a CTA computes a BM x BN tile (BM 128, or 64; BN 16 to 256); its
+//     threads are warpgroups: warpgroup 0 produces (one thread issues TMA
+//     copies of the A and B tiles into a ring of shared-memory stages,
+//     each guarded by a "full" and an "empty" mbarrier), the others
+//     consume (each owns 64 rows and issues wgmma.mma_async m64nBNk16 on
+//     the stage, keeping one group in flight, then frees the stage);
+//   - registers are rebalanced with setmaxnreg (producer 40, consumers the
+//     rest of the block's share);
+//   - two CTAs share an SM when their rings and accumulators fit half of
+//     it; with two tiles per SM or more a CTA is persistent instead: one
+//     per SM walks tiles b, b + 132, ..., its producer loading the next
+//     tile while its consumers run the epilogue;
+//   - the epilogue runs on the accumulators (bias per column, residual,
+//     activation), staged through shared memory into 16-byte stores;
 //   - tiles are visited in groups of 8 tile rows so that concurrent CTAs
 //     share A and B in L2.
 //
