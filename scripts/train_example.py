@@ -2,6 +2,7 @@
 """Trains the bundled example: a small CNN on Fashion-MNIST.
 
   scripts/train_example.py [--epochs 3] [--out examples/fashion-mnist]
+                           [--calibration-only]
 
 Reads Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist),
 trains with PyTorch on the CPU (a couple of minutes on two cores), and
@@ -11,7 +12,12 @@ writes into --out:
   images.npy           the first 512 test images, float32 [512, 1, 28, 28]
                        scaled to [0, 1]
   labels.npy           their labels, int64 [512]
+  calibration/image.npy  the first 512 training images, the int8
+                       calibration sample (infer-run --calibrate)
   README.md            what the files are and the test accuracy
+
+--calibration-only writes calibration/ alone (no training: the committed
+model stays).
 
 The committed files were produced by this script; `make run` only uses them.
 """
@@ -61,10 +67,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--out", default="examples/fashion-mnist")
+    ap.add_argument("--calibration-only", action="store_true")
     args = ap.parse_args()
     torch.manual_seed(0)
     torch.set_num_threads(os.cpu_count() or 1)
     train_x = torch.from_numpy(idx(f"{DATA}/train-images-idx3-ubyte.gz").astype(np.float32) / 255).unsqueeze(1)
+    os.makedirs(os.path.join(args.out, "calibration"), exist_ok=True)
+    np.save(os.path.join(args.out, "calibration", "image.npy"), train_x[:512].numpy())
+    if args.calibration_only:
+        return
     train_y = torch.from_numpy(idx(f"{DATA}/train-labels-idx1-ubyte.gz").astype(np.int64))
     test_x = torch.from_numpy(idx(f"{DATA}/t10k-images-idx3-ubyte.gz").astype(np.float32) / 255).unsqueeze(1)
     test_y = torch.from_numpy(idx(f"{DATA}/t10k-labels-idx1-ubyte.gz").astype(np.int64))
@@ -104,6 +115,8 @@ it on `images.npy`.
   test images.
 - `images.npy`, `labels.npy`: the first 512 test images and their labels
   ({', '.join(CLASSES)}).
+- `calibration/image.npy`: the first 512 training images, the sample for
+  int8 calibration (`infer-run --calibrate examples/fashion-mnist/calibration`).
 """)
 
 
