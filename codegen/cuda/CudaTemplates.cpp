@@ -249,6 +249,12 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
     if (body.size() > 1 && llvm::isa<TransposeOp>(body.front()))
       body.erase(body.begin());
   }
+  // A channel transpose with the cast and padding of its input
+  // (absorbLayoutPrologues) is anchored on the transpose.
+  if (body.size() > 1 && llvm::isa<TransposeOp>(body.back()) &&
+      llvm::all_of(ArrayRef(body).drop_back(),
+                   [](Operation *op) { return llvm::isa<CastOp, PadOp>(op); }))
+    body.erase(body.begin(), body.end() - 1);
   Operation *anchor = body.front();
   Attribute tileAttr = anchor->getAttr(InferDialect::getTileAttrName());
   if (!tileAttr)
@@ -381,8 +387,23 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
       if (!spec)
         break;
       spec->threads = tile.getThreads();
-      return single({{t.getInput(), {}}},
-                    addTransposeChannelsKernel(kernels, *spec, loc, error));
+      // Its group's channel padding and fp32 -> 16-bit cast happen on the
+      // way: the kernel reads what they read.
+      Value source = t.getInput();
+      if (auto pad = source.getDefiningOp<PadOp>()) {
+        spec->srcChannels = typeOf(pad.getInput()).getDimSize(1);
+        source = pad.getInput();
+      }
+      if (auto cast = source.getDefiningOp<CastOp>()) {
+        spec->srcElemBytes = 4;
+        spec->bf16 = typeOf(cast.getOutput()).getElementType().isBF16();
+        source = cast.getInput();
+      }
+      if (!transposeChannelsApplies(*spec)) {
+        error = describe(cudaTile, anchor, "its template cannot read this layout change");
+        return failure();
+      }
+      return single({{source, {}}}, addTransposeChannelsKernel(kernels, *spec, loc, error));
     }
     case CudaKernel::row_norm: {
       std::optional<RowNormSpec> spec = rowSpec(anchor);

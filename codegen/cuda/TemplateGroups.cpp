@@ -25,7 +25,8 @@ namespace {
 /// Moves `producer` (one result, read only by `use`) into the group of its
 /// reader: into its infer.fused region, or a new one holding both when the
 /// reader is alone. The group's location names the producer's nodes too.
-void pullIntoGroup(Operation *producer, OpOperand &use, StringRef name) {
+/// Returns the group.
+FusedOp pullIntoGroup(Operation *producer, OpOperand &use, StringRef name) {
   MLIRContext *ctx = producer->getContext();
   Operation *reader = use.getOwner();
   auto f = llvm::dyn_cast<FusedOp>(reader);
@@ -53,7 +54,7 @@ void pullIntoGroup(Operation *producer, OpOperand &use, StringRef name) {
     reader->replaceAllUsesWith(fused.getResults());
     reader->erase();
     producer->erase();
-    return;
+    return fused;
   }
   Block &body = f.getBody().front();
   unsigned idx = use.getOperandNumber();
@@ -71,6 +72,7 @@ void pullIntoGroup(Operation *producer, OpOperand &use, StringRef name) {
   f->setLoc(FusedLoc::get(ctx, {producer->getLoc(), f.getLoc()}));
   f.setPattern((name + "+" + f.getPattern()).str());
   producer->erase();
+  return f;
 }
 
 /// A concatenation read only by an elementwise group whose chain the row
@@ -280,6 +282,40 @@ void absorbSparseWeights(func::FuncOp fn, const CudaTarget &target) {
     s->erase();
   }
 }
+/// An NCHW -> NHWC transpose takes the channel padding and the fp32 ->
+/// 16-bit cast before it (a model input going to a stem's implicit GEMM:
+/// cast, pad 3 channels to 4, transpose) into its group: the channel
+/// transpose reads the fp32 image and writes the padded 16-bit one in one
+/// pass instead of three kernels.
+void absorbLayoutPrologues(func::FuncOp fn) {
+  SmallVector<TransposeOp> transposes;
+  fn.walk([&](TransposeOp t) {
+    if (!t->getParentOfType<FusedOp>() && transposeSpec(t) &&
+        t.getPerm() == ArrayRef<int64_t>{0, 2, 3, 1})
+      transposes.push_back(t);
+  });
+  for (TransposeOp t : transposes) {
+    // The op reading the chain's head: the transpose, then its group.
+    Operation *reader = t;
+    auto pad = t.getInput().getDefiningOp<PadOp>();
+    if (pad && t.getInput().hasOneUse() && !pad->getParentOfType<FusedOp>() &&
+        pad.getMode() == PadMode::constant && pad.getValue().isZero() &&
+        llvm::all_of(llvm::enumerate(pad.getPads()), [](auto e) {
+          return e.value() == 0 || e.index() == 5; // only after dimension 1
+        }))
+      reader = pullIntoGroup(pad, t->getOpOperand(0), "pad");
+    for (OpOperand &o : reader->getOpOperands()) {
+      auto cast = o.get().getDefiningOp<CastOp>();
+      if (!cast || !o.get().hasOneUse() || cast->getParentOfType<FusedOp>())
+        continue;
+      Type from = typeOf(cast.getInput()).getElementType(),
+           to = typeOf(cast.getOutput()).getElementType();
+      if (from.isF32() && (to.isF16() || to.isBF16()))
+        pullIntoGroup(cast, o, "cast");
+      break;
+    }
+  }
+}
 } // namespace
 
 void mlir::infer::formCudaTemplateGroups(func::FuncOp fn, const CudaTarget &target) {
@@ -290,4 +326,5 @@ void mlir::infer::formCudaTemplateGroups(func::FuncOp fn, const CudaTarget &targ
   if (target.arch == "sm_90a")
     absorbIm2colsIntoGemms(fn);
   absorbViewChains(fn);
+  absorbLayoutPrologues(fn);
 }

@@ -26,7 +26,13 @@ bool mlir::infer::transposeChannelsApplies(const TransposeChannelsSpec &spec) {
       spec.elemBytes != 8)
     return false;
   int64_t total = spec.batch * spec.channels * spec.pixels;
+  bool converts = spec.srcElemBytes != 0 && spec.srcElemBytes != spec.elemBytes;
+  if ((spec.srcChannels != 0 || converts) && !spec.toChannelsLast)
+    return false;
+  if (converts && !(spec.srcElemBytes == 4 && spec.elemBytes == 2))
+    return false;
   return spec.batch > 0 && spec.pixels > 0 && spec.channels > 0 &&
+         spec.srcChannels >= 0 && spec.srcChannels <= spec.channels &&
          (spec.channels * spec.elemBytes) % 8 == 0 && spec.elemBytes <= 8 &&
          total < (int64_t(1) << 40);
 }
@@ -43,6 +49,9 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
   int64_t runs = spec.channels / lanes;
   int64_t total = spec.batch * runs * spec.pixels;
   uint64_t bytes = uint64_t(spec.batch * spec.channels * spec.pixels) * spec.elemBytes;
+  int64_t srcChannels = spec.srcChannels ? spec.srcChannels : spec.channels;
+  unsigned srcBytes = spec.srcElemBytes ? spec.srcElemBytes : spec.elemBytes;
+  uint64_t inBytes = uint64_t(spec.batch * srcChannels * spec.pixels) * srcBytes;
   KernelInfo info;
   info.kind = spec.toChannelsLast ? "to_channels_last" : "to_channels_first";
   info.grid = (total + spec.threads - 1) / spec.threads;
@@ -65,13 +74,43 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
                              ir.c64(spec.pixels)),
                       p);
       };
+      auto source = [&](int64_t c) { // the input's planar offset of channel c0 + c
+        return ir.add(ir.mul(ir.add(ir.mul(n, ir.c64(srcChannels)), ir.add(c0, ir.c64(c))),
+                             ir.c64(spec.pixels)),
+                      p);
+      };
       Value last = ir.add(ir.mul(ir.add(ir.mul(n, ir.c64(spec.pixels)), p),
                                  ir.c64(spec.channels)),
                           c0);
       auto at = [&](Value base, Value index) {
         return ir.offset(base, ir.mul(index, ir.c64(spec.elemBytes)));
       };
-      if (spec.toChannelsLast) {
+      if (spec.toChannelsLast && (srcChannels != spec.channels || srcBytes != spec.elemBytes)) {
+        // Channels past the input's are zeros; fp32 input rounds to the
+        // 16-bit output type.
+        Value v = LLVM::ZeroOp::create(b, loc, vec);
+        Type srcType = srcBytes == spec.elemBytes ? elem : Type(b.getF32Type());
+        Type half = spec.bf16 ? Type(b.getBF16Type()) : Type(b.getF16Type());
+        for (int64_t i = 0; i < lanes; ++i) {
+          Value inside = ir.cmp(LLVM::ICmpPredicate::ult, ir.add(c0, ir.c64(i)),
+                                ir.c64(srcChannels));
+          auto when = scf::IfOp::create(b, loc, TypeRange{vec}, inside, true);
+          {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPointToStart(when.thenBlock());
+            Value addr = ir.offset(args[0], ir.mul(source(i), ir.c64(srcBytes)));
+            Value x = LLVM::LoadOp::create(b, loc, srcType, addr);
+            if (srcBytes != spec.elemBytes)
+              x = LLVM::BitcastOp::create(b, loc, elem, LLVM::FPTruncOp::create(b, loc, half, x));
+            scf::YieldOp::create(b, loc, ValueRange{LLVM::InsertElementOp::create(
+                                             b, loc, v, x, ir.c32(i))});
+            b.setInsertionPointToStart(when.elseBlock());
+            scf::YieldOp::create(b, loc, ValueRange{v});
+          }
+          v = when.getResult(0);
+        }
+        LLVM::StoreOp::create(b, loc, v, at(args[1], last), vector);
+      } else if (spec.toChannelsLast) {
         Value v = LLVM::PoisonOp::create(b, loc, vec);
         for (int64_t i = 0; i < lanes; ++i) {
           Value x = LLVM::LoadOp::create(b, loc, elem,
@@ -88,5 +127,5 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
     });
     return success();
   };
-  return addCudaKernel(kernels, info, {bytes, bytes}, loc, build, error);
+  return addCudaKernel(kernels, info, {inBytes, bytes}, loc, build, error);
 }

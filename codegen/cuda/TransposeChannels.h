@@ -29,6 +29,13 @@ struct TransposeChannelsSpec {
   bool toChannelsLast = true;
   /// Threads per block (the tile configuration's).
   int64_t threads = 256;
+  /// To channels-last only: the planar input's channels (0: `channels`;
+  /// fewer: the rest are written as zeros, a channel padding done on the
+  /// way) and element bytes (0: `elemBytes`; 4 with 2-byte output: fp32
+  /// rounded to fp16, or to bf16 with `bf16`, a cast done on the way).
+  int64_t srcChannels = 0;
+  unsigned srcElemBytes = 0;
+  bool bf16 = false;
 };
 
 /// Whether the kernel applies: channels in whole 8 bytes.
