@@ -899,6 +899,14 @@ int main(int argc, char **argv) {
   if (!(std::isfinite(opt.rtol) && opt.rtol >= 0) ||
       !(std::isfinite(opt.atol) && opt.atol >= 0))
     return fail("--rtol and --atol must be finite and not negative");
+  if (!opt.calibrateDir.empty() &&
+      (!opt.inputs.empty() || opt.bench || opt.reference || !opt.compareDir.empty() ||
+       !opt.outputDir.empty()))
+    return fail("--calibrate runs the samples in its directory; it does not combine "
+                "with --input, --output-dir, --compare, --reference or --bench");
+  if (opt.calibrateDir.empty() &&
+      (!opt.calibrationCache.empty() || opt.calibrator != "entropy"))
+    return fail("--calibrator and --calibration-cache need --calibrate DIR");
   if (!opt.outputDir.empty()) {
     std::error_code ec;
     fs::create_directories(opt.outputDir, ec);
