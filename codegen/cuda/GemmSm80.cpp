@@ -128,6 +128,31 @@ Value mlir::infer::mmaOperand(Ir &ir, Type elem, Value reg) {
                                  reg);
 }
 
+Value mlir::infer::mmaFragments(
+    Ir &ir, Type elem, Value acc, ArrayRef<SmallVector<Value>> aFrag,
+    ArrayRef<SmallVector<Value>> bFrag,
+    llvm::function_ref<Value(int64_t i, ValueRange a, ValueRange b, ValueRange c)> mma) {
+  OpBuilder &b = ir.b;
+  Location loc = ir.loc;
+  int64_t nTiles = bFrag.size();
+  for (int64_t i = 0; i < static_cast<int64_t>(aFrag.size()); ++i)
+    for (int64_t j = 0; j < nTiles; ++j) {
+      int64_t base = (i * nTiles + j) * 4;
+      SmallVector<Value> a, bb, c;
+      for (Value r : aFrag[i])
+        a.push_back(mmaOperand(ir, elem, r));
+      for (Value r : bFrag[j])
+        bb.push_back(mmaOperand(ir, elem, r));
+      for (int64_t e = 0; e < 4; ++e)
+        c.push_back(LLVM::ExtractValueOp::create(b, loc, acc, base + e));
+      Value d = mma(i, a, bb, c);
+      for (int64_t e = 0; e < 4; ++e)
+        acc = LLVM::InsertValueOp::create(b, loc, acc,
+                                          LLVM::ExtractValueOp::create(b, loc, d, e), base + e);
+    }
+  return acc;
+}
+
 std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
   if (spec.im2col)
     return "reading A through im2col needs sm_90a";
@@ -185,7 +210,10 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
       auto ldmatrix = [&](Value tile, Value row, Value chunk) {
         return ldmatrixX4(ir, ir.offset(tile, swizzled(ir, row, chunk)));
       };
-      auto operand = [&](Value reg) { return mmaOperand(ir, spec.elem, reg); };
+      auto cType = LLVM::LLVMStructType::getLiteral(ctx, {ir.f32, ir.f32, ir.f32, ir.f32});
+      std::optional<std::array<NVVM::MMATypes, 2>> types;
+      if (spec.elem.isBF16())
+        types = std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16};
       for (int64_t kk = 0; kk < kBK / 16; ++kk) {
         SmallVector<SmallVector<Value>> aFrag, bFrag(kNTiles);
         for (int64_t i = 0; i < kMTiles; ++i) {
@@ -202,31 +230,14 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
           bFrag[2 * p] = {r[0], r[1]};
           bFrag[2 * p + 1] = {r[2], r[3]};
         }
-        auto cType = LLVM::LLVMStructType::getLiteral(
-            ctx, {ir.f32, ir.f32, ir.f32, ir.f32});
-        for (int64_t i = 0; i < kMTiles; ++i)
-          for (int64_t j = 0; j < kNTiles; ++j) {
-            int64_t base = (i * kNTiles + j) * 4;
-            SmallVector<Value> a, bb, c;
-            for (Value r : aFrag[i])
-              a.push_back(operand(r));
-            for (Value r : bFrag[j])
-              bb.push_back(operand(r));
-            for (int64_t e = 0; e < 4; ++e)
-              c.push_back(LLVM::ExtractValueOp::create(b, loc, acc, base + e));
-            std::optional<std::array<NVVM::MMATypes, 2>> types;
-            if (spec.elem.isBF16())
-              types = std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16,
-                                                    NVVM::MMATypes::bf16};
-            Value d = NVVM::MmaOp::create(
-                b, loc, cType, a, bb, c, ArrayRef<int64_t>{16, 8, 16},
-                std::nullopt, std::nullopt, types,
-                std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
-                                               NVVM::MMALayout::col});
-            for (int64_t e = 0; e < 4; ++e)
-              acc = LLVM::InsertValueOp::create(
-                  b, loc, acc, LLVM::ExtractValueOp::create(b, loc, d, e), base + e);
-          }
+        acc = mmaFragments(ir, spec.elem, acc, aFrag, bFrag,
+                           [&](int64_t, ValueRange a, ValueRange bb, ValueRange c) -> Value {
+                             return NVVM::MmaOp::create(
+                                 b, loc, cType, a, bb, c, ArrayRef<int64_t>{16, 8, 16},
+                                 std::nullopt, std::nullopt, types,
+                                 std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
+                                                                NVVM::MMALayout::col});
+                           });
       }
       return acc;
     };

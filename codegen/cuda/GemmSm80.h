@@ -48,6 +48,16 @@ SmallVector<Value> ldmatrixX4(Ir &ir, Value at);
 /// f16, the i32 itself for bf16.
 Value mmaOperand(Ir &ir, Type elem, Value reg);
 
+/// One m16n8 mma per pair of A fragment i and B fragment j (registers as
+/// ldmatrix gives them), accumulating into fields (i * B's count + j) * 4
+/// .. + 3 of `acc`: `mma(i, a, b, c)` issues the instruction on the
+/// operands and accumulators and returns its struct of four fp32 values.
+/// Returns the accumulators.
+Value mmaFragments(Ir &ir, Type elem, Value acc, ArrayRef<SmallVector<Value>> aFrag,
+                   ArrayRef<SmallVector<Value>> bFrag,
+                   llvm::function_ref<Value(int64_t i, ValueRange a, ValueRange b,
+                                            ValueRange c)> mma);
+
 /// Why `spec` cannot use the kernel ("" when it can).
 std::string gemmSm80Unsupported(const GemmSpec &spec);
 

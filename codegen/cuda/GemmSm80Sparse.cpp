@@ -169,7 +169,6 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80SparseKernel(KernelModule &kernels
     auto compute = [&](Value stage, Value acc) -> Value {
       Value actTile = ir.offset(stage, ir.c32(kValuesBytes));
       Value metaTile = ir.offset(stage, ir.c32(kValuesBytes + kActBytes));
-      auto operand = [&](Value reg) { return mmaOperand(ir, spec.elem, reg); };
       auto i16 = b.getI16Type();
       auto cType = LLVM::LLVMStructType::getLiteral(ctx, {ir.f32, ir.f32, ir.f32, ir.f32});
       std::optional<std::array<NVVM::MMATypes, 2>> types;
@@ -207,23 +206,13 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80SparseKernel(KernelModule &kernels
             bFrag[2 * p].append({r[0], r[1]});
             bFrag[2 * p + 1].append({r[2], r[3]});
           }
-        for (int64_t i = 0; i < kMTiles; ++i)
-          for (int64_t j = 0; j < kNTiles; ++j) {
-            int64_t base = (i * kNTiles + j) * 4;
-            SmallVector<Value> a, bb, c;
-            for (Value r : aFrag[i])
-              a.push_back(operand(r));
-            for (Value r : bFrag[j])
-              bb.push_back(operand(r));
-            for (int64_t e = 0; e < 4; ++e)
-              c.push_back(LLVM::ExtractValueOp::create(b, loc, acc, base + e));
-            Value d = NVVM::MmaSpOp::create(b, loc, cType, a, bb, c, words[i], ir.c32(0),
-                                            ArrayRef<int64_t>{16, 8, 32}, std::nullopt,
-                                            types);
-            for (int64_t e = 0; e < 4; ++e)
-              acc = LLVM::InsertValueOp::create(
-                  b, loc, acc, LLVM::ExtractValueOp::create(b, loc, d, e), base + e);
-          }
+        acc = mmaFragments(ir, spec.elem, acc, aFrag, bFrag,
+                           [&](int64_t i, ValueRange a, ValueRange bb, ValueRange c) -> Value {
+                             return NVVM::MmaSpOp::create(b, loc, cType, a, bb, c, words[i],
+                                                          ir.c32(0),
+                                                          ArrayRef<int64_t>{16, 8, 32},
+                                                          std::nullopt, types);
+                           });
       }
       return acc;
     };
