@@ -51,8 +51,6 @@ using Result = std::optional<TemplateKernel>;
 /// Block size of the data-movement and row kernels.
 constexpr int64_t kDefaultThreads = 256;
 
-constexpr int64_t kSmCount = kCudaSmCount;
-
 CudaTileAttr rowTile(MLIRContext *ctx, CudaKernel kernel) {
   return CudaTileAttr::get(ctx, kernel, kDefaultThreads);
 }
@@ -87,7 +85,7 @@ CudaGemmTileAttr sparseTile(MLIRContext *ctx, const GemmSpec &sp) {
     if (!gemmSm90SparseUnsupported(spec).empty())
       continue;
     int64_t perTile = std::max(128 * bm * bn / 4096, sparseGemmStageBytes(bm, bn) / 64);
-    int64_t cost = ceilDiv(ceilDiv(sp.m, bm) * (sp.n / bn), kSmCount) * perTile;
+    int64_t cost = ceilDiv(ceilDiv(sp.m, bm) * (sp.n / bn), kCudaSmCount) * perTile;
     if (!best || cost < bestCost) {
       best = CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma_sp, bm, bn, 64,
                                    spec.stages, 1);
@@ -187,9 +185,9 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       // ones).
       int64_t tilesM = ceilDiv(sp.m, 128);
       bool persistent = hopper && sp.bKMajor && sm90KTiles(sp) <= 16 &&
-                        tilesM * ceilDiv(sp.n, 128) >= 2 * kSmCount;
+                        tilesM * ceilDiv(sp.n, 128) >= 2 * kCudaSmCount;
       int64_t widest =
-          sp.n > 128 && !persistent && tilesM * ceilDiv(sp.n, 256) >= kSmCount ? 256 : 128;
+          sp.n > 128 && !persistent && tilesM * ceilDiv(sp.n, 256) >= kCudaSmCount ? 256 : 128;
       int64_t bn = llvm::alignTo(ceilDiv(sp.n, ceilDiv(sp.n, widest)),
                                  hopper && sp.bKMajor ? 16 : 64);
       // Short products (at most 8 k tiles, no window) of at most 128
@@ -198,7 +196,7 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       // the other's wgmma (H200, 100352 x 256 x 128: 0.038 ms in 128-wide
       // tiles, 0.033 in 64-wide ones).
       if (hopper && sp.bKMajor && !sp.im2col && sp.n > 64 && sp.n <= 128 &&
-          sm90KTiles(sp) <= 8 && tilesM >= kSmCount)
+          sm90KTiles(sp) <= 8 && tilesM >= kCudaSmCount)
         bn = llvm::alignTo(ceilDiv(sp.n, ceilDiv(sp.n, 64)), 16);
       if (!hopper)
         bn = 128;
@@ -215,8 +213,8 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
           op->setAttr(name, tile);
         return;
       }
-      if (tiles < kSmCount / 2 && kTiles >= 8) {
-        split = std::min(kTiles / 4, kSmCount / tiles);
+      if (tiles < kCudaSmCount / 2 && kTiles >= 8) {
+        split = std::min(kTiles / 4, kCudaSmCount / tiles);
         split = ceilDiv(kTiles, ceilDiv(kTiles, split));
       }
       auto tile = hopper ? CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma, 128, bn,

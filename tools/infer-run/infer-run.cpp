@@ -183,12 +183,14 @@ bool checkTensorFile(const std::string &path, uint64_t maxBytes,
   return true;
 }
 
-/// The file holding expected output `name` (index `i`) in `dir`.
-std::optional<std::string> expectedFile(const std::string &dir,
-                                        const std::string &name, size_t i) {
+/// The file holding tensor `name` (index `i` of the model's outputs, or
+/// with `role` "input" of its inputs) in `dir`: NAME.npy, NAME.pb or, as
+/// ONNX's test sets name them, output_i.pb / input_i.pb.
+std::optional<std::string> tensorFile(const std::string &dir, const std::string &name,
+                                      size_t i, const std::string &role = "output") {
   for (const std::string &f :
        {fileNameOf(name) + ".npy", fileNameOf(name) + ".pb",
-        "output_" + std::to_string(i) + ".pb"}) {
+        role + "_" + std::to_string(i) + ".pb"}) {
     fs::path p = fs::path(dir) / f;
     if (fs::exists(p))
       return p.string();
@@ -210,7 +212,7 @@ int reportOutputs(const Options &opt, const std::vector<Named> &outputs) {
         return fail(error);
     }
     if (!opt.compareDir.empty()) {
-      std::optional<std::string> f = expectedFile(opt.compareDir, o.name, i);
+      std::optional<std::string> f = tensorFile(opt.compareDir, o.name, i);
       if (!f)
         return fail("no expected output for '" + o.name + "' in '" +
                     opt.compareDir + "'");
@@ -492,13 +494,7 @@ std::optional<std::vector<Named>> readSample(const fs::path &sample, const Input
   std::vector<Named> inputs;
   for (size_t i = 0; i < infos.size(); ++i) {
     const auto &[name, desc] = infos[i];
-    std::optional<std::string> file;
-    for (const std::string &f : {fileNameOf(name) + ".npy", fileNameOf(name) + ".pb",
-                                 "input_" + std::to_string(i) + ".pb"})
-      if (fs::exists(sample / f)) {
-        file = (sample / f).string();
-        break;
-      }
+    std::optional<std::string> file = tensorFile(sample.string(), name, i, "input");
     if (!file) {
       fail("calibration sample '" + sample.string() + "' has no file for input '" + name +
            "' (" + fileNameOf(name) + ".npy, " + fileNameOf(name) + ".pb or input_" +
