@@ -135,9 +135,10 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   if (!backend)
     return failure();
   if (options.precision != "fp32" && options.precision != "fp32-strict" &&
-      options.precision != "fp16" && options.precision != "bf16") {
+      options.precision != "fp16" && options.precision != "bf16" &&
+      options.precision != "int8") {
     error = "unknown precision '" + options.precision +
-            "' (supported: fp32, fp32-strict, fp16, bf16)";
+            "' (supported: fp32, fp32-strict, fp16, bf16, int8)";
     return failure();
   }
   auto funcs = module.getOps<func::FuncOp>();
@@ -172,6 +173,8 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   graph.gpu = shaping.gpu;
   graph.precision =
       options.precision == "fp32-strict" ? std::string("fp32") : options.precision;
+  graph.calibrationCache = options.calibrationCache;
+  graph.keepPrecision = options.keepPrecision;
   graph.convToGemm = shaping.convToGemm && options.kernelTemplates;
   graph.sparsity = options.sparsity;
   graph.sparseDecline = shaping.sparseDecline;

@@ -52,6 +52,10 @@ struct CompileOptions {
   /// "fp32", "fp16" or "bf16": the type float ops compute in (inputs and
   /// outputs stay fp32; accumulation is fp32).
   std::string precision = "fp32";
+  /// int8: the calibration cache (activation ranges by ONNX tensor name)
+  /// and the ONNX nodes whose products stay fp32.
+  std::string calibrationCache;
+  std::vector<std::string> keepPrecision;
   CodegenOptions codegen;
   /// 2:4 sparsity and channel removal: "enable", "force" or "disable".
   std::string sparsity = "enable";

@@ -85,6 +85,8 @@ private:
   LogicalResult checkDefaultedInput(const onnx::ValueInfoProto &in);
   FailureOr<Type> inputType(const onnx::ValueInfoProto &info);
   LogicalResult importNodes();
+  /// Sets `infer.tensor_name` on the ops computing `node`'s outputs.
+  void nameOutputs(const onnx::NodeProto &node);
   LogicalResult importNode(ImportContext &ictx, const onnx::NodeProto &node);
   /// Each input's element type is one its formal parameter allows.
   LogicalResult checkInputTypes(ImportContext &ictx, const onnx::NodeProto &node,
@@ -460,6 +462,21 @@ LogicalResult GraphImporter::importNode(ImportContext &ictx,
   return it->second(ictx);
 }
 
+void GraphImporter::nameOutputs(const onnx::NodeProto &node) {
+  // The first name wins: a node that returns its input (Identity, a no-op
+  // Reshape) leaves the producer named after the producer's output.
+  for (const std::string &out : node.output()) {
+    auto it = values.find(out);
+    if (out.empty() || it == values.end() || !it->second.value)
+      continue;
+    Operation *def = it->second.value.getDefiningOp();
+    if (!def || llvm::isa<ConstantOp>(def) || def->getNumResults() != 1 ||
+        def->hasAttr(InferDialect::getTensorNameAttrName()))
+      continue;
+    def->setAttr(InferDialect::getTensorNameAttrName(), b.getStringAttr(out));
+  }
+}
+
 LogicalResult GraphImporter::importNodes() {
   const onnx::GraphProto &graph = model.graph();
   ImportContext ictx(b, values, opset, llvm::sys::path::parent_path(path));
@@ -491,6 +508,8 @@ LogicalResult GraphImporter::importNodes() {
           return ictx.emitError()
                  << "output #" << k << " ('" << out
                  << "') is not supported by infer's import of this op";
+      if (options.keepTensorNames)
+        nameOutputs(node);
       done[i] = true;
       --remaining;
       progress = true;

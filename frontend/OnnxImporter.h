@@ -47,6 +47,10 @@ struct OnnxImportOptions {
   /// `markAllOutputs`, every node output that is computed at run time.
   std::vector<std::string> markOutputs;
   bool markAllOutputs = false;
+  /// Name the op computing each node output after its ONNX tensor
+  /// (`infer.tensor_name`), for passes that take per-tensor data by name
+  /// (infer-quantize and its calibration cache).
+  bool keepTensorNames = false;
 };
 
 /// Imports the model in `bytes` (binary protobuf or ONNX text format).

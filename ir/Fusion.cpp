@@ -38,6 +38,9 @@ bool mlir::infer::isEpilogueOp(Operation *op) {
       return false;
     }
   }
+  // Requantization for the next int8 layer: the group's last op.
+  if (auto q = llvm::dyn_cast<QuantizeOp>(op))
+    return floatOf(q.getInput());
   if (auto b = llvm::dyn_cast<BinaryOp>(op)) {
     if (!floatOf(b.getOutput()) || !floatOf(b.getLhs()) || !floatOf(b.getRhs()))
       return false;

@@ -55,6 +55,12 @@ def Infer_Dialect : Dialect {
     static constexpr ::llvm::StringLiteral getTf32AttrName() {
       return ::llvm::StringLiteral("infer.tf32");
     }
+    /// A string attribute on an op: the ONNX tensor its result is (set by
+    /// the importer when asked, read by passes that take per-tensor data
+    /// by name, such as infer-quantize's calibration cache).
+    static constexpr ::llvm::StringLiteral getTensorNameAttrName() {
+      return ::llvm::StringLiteral("infer.tensor_name");
+    }
     /// Whether the module holding `op` carries `infer.tf32`.
     static bool allowsTf32(::mlir::Operation *op);
     /// Weights (resource blobs) infer made in this context, so that the

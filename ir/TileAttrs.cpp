@@ -109,6 +109,12 @@ LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
                              << "' must be a unit attribute of a module";
     return success();
   }
+  if (attr.getName() == getTensorNameAttrName()) {
+    if (!llvm::isa<StringAttr>(attr.getValue()) || op->getNumResults() != 1)
+      return op->emitError() << "'" << getTensorNameAttrName()
+                             << "' must be a string on an op of one result";
+    return success();
+  }
   if (attr.getName() != getTileAttrName())
     return verifyPlanAttribute(op, attr);
   Attribute tile = attr.getValue();

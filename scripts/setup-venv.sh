@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 if [[ ! -x .venv/bin/python3 ]]; then
   /usr/bin/python3 -m venv --system-site-packages .venv
 fi
-if ! .venv/bin/python3 -c 'import onnxruntime' 2>/dev/null; then
-  .venv/bin/pip install --quiet 'onnxruntime>=1.20'
+if ! .venv/bin/python3 -c 'import onnxruntime, ml_dtypes, onnx.reference' 2>/dev/null; then
+  .venv/bin/pip install --quiet 'onnxruntime>=1.20' ml_dtypes 'onnx>=1.16'
 fi
 .venv/bin/python3 -c 'import onnxruntime, torch, numpy; print("venv: onnxruntime", onnxruntime.__version__, "torch", torch.__version__)'

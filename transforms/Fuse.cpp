@@ -114,12 +114,18 @@ private:
           cur = user->getResult(0);
           continue;
         }
-        if (!epilogue(&op, user) || user->getResult(0).getType() != cur.getType())
+        // A quantize for the next int8 layer ends the chain: the group
+        // writes int8.
+        bool requantize = llvm::isa<QuantizeOp>(user);
+        if (!epilogue(&op, user) ||
+            (!requantize && user->getResult(0).getType() != cur.getType()))
           break;
         g.ops.push_back(user);
         pattern += "+" + nameOf(user);
         cur = user->getResult(0);
         kept = g.ops.size();
+        if (requantize)
+          break;
       }
       g.ops.resize(kept); // trailing reshapes stay outside
       g.pattern = pattern;

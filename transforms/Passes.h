@@ -101,6 +101,11 @@ std::unique_ptr<Pass> createInferFuse(const InferFuseOptions &options,
 /// them, cast pairs that cancel removed (see InferConvertPrecision).
 void populateConvertPrecisionPatterns(RewritePatternSet &patterns, Type low);
 
+/// Int8 products from the Q/DQ form: dequantizes sunk below ops that move
+/// values, products of dequantized activations and float constant weights
+/// computed on int8 with per-channel weights (see InferFoldQdq).
+void populateFoldQdqPatterns(RewritePatternSet &patterns);
+
 /// Rewrites 2-D convolutions on 16-bit floats into an NHWC matrix product:
 /// transposes, padding, an im2col gather and a matmul against the
 /// reordered weight (see InferConvToGemm).
@@ -121,8 +126,13 @@ struct GraphPipelineOptions {
   /// threads).
   bool gpu = false;
   /// "fp32", or "fp16" / "bf16": float ops run in that type, model inputs
-  /// and outputs stay fp32.
+  /// and outputs stay fp32; "int8": products whose inputs have a
+  /// calibrated range run in int8 (infer-quantize), the rest in fp32.
   std::string precision = "fp32";
+  /// int8: the calibration cache infer-quantize reads, and the ONNX nodes
+  /// whose products stay float.
+  std::string calibrationCache;
+  std::vector<std::string> keepPrecision;
   /// Convolutions on 16-bit floats become NHWC matrix products (targets
   /// whose fastest kernel is a GEMM: CUDA sm_90a).
   bool convToGemm = false;

@@ -146,6 +146,83 @@ def InferEliminateZeroChannels
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferQuantize : Pass<"infer-quantize", "::mlir::ModuleOp"> {
+  let summary = "Quantize product inputs to int8 with calibrated ranges";
+  let description = [{
+    Post-training int8 quantization from a calibration cache (written by
+    `infer-run --calibrate`): the activation input of every `conv`,
+    `matmul` and `gemm` with a constant weight gets an `infer.quantize` /
+    `infer.dequantize` pair with the tensor's calibrated range: symmetric,
+    scale `amax / 127`, storage `i8<-127:127>`. This is the explicit Q/DQ
+    form an exporter writes; `infer-fold-qdq` then makes the products
+    compute in int8.
+
+    The cache names ONNX tensors: the pass finds them through the
+    importer's `infer.tensor_name` attributes and the function arguments'
+    `infer.name`. A product stays float when its input has no range in the
+    cache (or a range of 0), when one of its ONNX nodes is listed in
+    `keep`, when it is a grouped convolution or when both its operands
+    are activations. A cache that names none of the module's tensors is
+    an error (it was made for another model), as is a malformed one
+    (the file and line are named).
+
+    ```mlir
+    %y = infer.conv %x, %w, %b ... // %x is "/stem/Relu_output_0"
+    // becomes
+    %q = infer.quantize %x : tensor<1x32x14x14xf32>
+           -> tensor<1x32x14x14x!quant.uniform<i8<-127:127>:f32, 0.0321>>
+    %d = infer.dequantize %q : ... -> tensor<1x32x14x14xf32>
+    %y = infer.conv %d, %w, %b ...
+    ```
+  }];
+  let options = [
+    Option<"calibrationCache", "calibration-cache", "std::string",
+           /*default=*/"\"\"", "The calibration cache to read">,
+    Option<"precision", "precision", "std::string", /*default=*/"\"int8\"",
+           "The quantized type (int8)">,
+    ListOption<"keep", "keep", "std::string",
+               "ONNX node names whose products stay in float">,
+  ];
+  let dependentDialects = ["::mlir::infer::InferDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
+def InferFoldQdq : Pass<"infer-fold-qdq"> {
+  let summary = "Turn products of dequantized int8 values into int8 products";
+  let description = [{
+    Works on the Q/DQ form, from `infer-quantize` or from a model exported
+    with QuantizeLinear / DequantizeLinear nodes (onnxruntime's
+    `quantize_static`, NVIDIA ModelOpt, pytorch-quantization):
+    - a per-tensor `infer.dequantize` of zero point 0 moves below
+      `transpose`, `reshape`, `slice`, `expand`, `im2col` and zero
+      `pad`, so that the int8 tensor is what those ops move;
+    - a `conv` (not grouped), `matmul` (2-D weight) or `gemm` (activation
+      not transposed) whose activation is such a dequantize and whose weight
+      is a float constant takes the int8 activation and the weight
+      quantized per output channel (symmetric, `max|w| / 127`, storage
+      `i8<-127:127>` cast to a per-axis `!quant.uniform`). Its result stays
+      float: the int32 sum times both scales, on which bias, activation,
+      residual and the next layer's `infer.quantize` run as the epilogue;
+    - `quantize(dequantize(x))` of one type is `x`; the integer round trip
+      an imported QuantizeLinear / DequantizeLinear pair leaves cancels.
+
+    Activations with a zero point (onnxruntime's default asymmetric
+    activations) stay in the Q/DQ form and compute in float.
+
+    ```mlir
+    %d = infer.dequantize %q : tensor<4x64x!quant.uniform<i8:f32, 0.02>> -> tensor<4x64xf32>
+    %y = infer.matmul %d, %w : (tensor<4x64xf32>, tensor<64x10xf32>) -> tensor<4x10xf32>
+    // becomes
+    %c = infer.constant dense<...> : tensor<64x10xi8>
+    %wq = infer.cast %c : tensor<64x10xi8>
+            to tensor<64x10x!quant.uniform<i8<-127:127>:f32:1, {...}>>
+    %y = infer.matmul %q, %wq : (...) -> tensor<4x10xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
 def InferSparse24 : Pass<"infer-sparse24", "::mlir::ModuleOp"> {
   let summary = "Rewrite 2:4 sparse weights into infer.sparse24";
   let description = [{

@@ -28,7 +28,9 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferReleaseWeights());
   };
   // The precision is what the user asked for: applied at every level.
-  bool lowPrecision = options.precision != "fp32";
+  // int8 quantizes the products it has ranges for; the rest stays fp32.
+  bool int8 = options.precision == "int8";
+  bool lowPrecision = options.precision != "fp32" && !int8;
   auto convertPrecision = [&] {
     if (!lowPrecision)
       return;
@@ -39,6 +41,15 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   };
   // Every level: compiled code must never read out of bounds or trap.
   pm.addPass(createInferInsertChecks());
+  // Calibrated ranges become Q/DQ pairs while the ops still carry their
+  // ONNX tensor names.
+  if (int8) {
+    InferQuantizeOptions quantize;
+    quantize.calibrationCache = options.calibrationCache;
+    quantize.keep.assign(options.keepPrecision.begin(),
+                         options.keepPrecision.end());
+    pm.addPass(createInferQuantize(quantize));
+  }
   if (options.level < 2) {
     if (options.level == 1)
       cleanup();
@@ -89,6 +100,10 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferFoldIntoWeights());
     cleanup();
   }
+  // Int8 products from Q/DQ pairs (calibrated or in the model), on the
+  // products' final weights and layouts.
+  pm.addPass(createInferFoldQdq());
+  cleanup();
   // 2:4 weights, on the products' final weights (after the convolutions
   // became GEMMs and the precision conversion).
   if (options.sparsity != "disable") {

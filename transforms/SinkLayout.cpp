@@ -73,6 +73,41 @@ struct SinkThroughUnary : OpRewritePattern<UnaryOp> {
   }
 };
 
+/// Whether `op` is a quantize or dequantize with one scale for the whole
+/// tensor (elementwise, whatever the layout).
+bool isPerTensorQuantCast(Operation *op) {
+  auto scalar = [](Value v) {
+    return llvm::isa<quant::UniformQuantizedType>(typeOf(v).getElementType());
+  };
+  if (auto q = llvm::dyn_cast<QuantizeOp>(op))
+    return scalar(q.getOutput());
+  if (auto d = llvm::dyn_cast<DequantizeOp>(op))
+    return scalar(d.getInput());
+  return false;
+}
+
+/// quantize(T(x)) -> T(quantize(x)), and for dequantize, with one scale
+/// for the tensor.
+struct SinkThroughQuantCast : RewritePattern {
+  SinkThroughQuantCast(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isPerTensorQuantCast(op))
+      return rewriter.notifyMatchFailure(op, "not a per-tensor quantize");
+    Operation *t = op->getOperand(0).getDefiningOp();
+    if (!isLayoutChange(t) || !op->getOperand(0).hasOneUse())
+      return rewriter.notifyMatchFailure(op, "operand is not a layout change");
+    Value x = t->getOperand(0);
+    Operation *inner = rewriter.clone(*op);
+    inner->setOperand(0, x);
+    inner->getResult(0).setType(
+        typeOf(x).clone(typeOf(op->getResult(0)).getElementType()));
+    rewriter.replaceOp(op, applyLike(rewriter, t, inner->getResult(0)));
+    return success();
+  }
+};
+
 /// binary(T(a), T(b)) -> T(binary(a, b)); binary(T(a), c) with c a
 /// constant that follows T (a transpose: any constant, made full rank; a
 /// reshape: a scalar, or one value per element of a kept last dimension).
@@ -311,7 +346,8 @@ bool takesTranspose(Operation *user, TransposeOp t) {
   ArrayRef<int64_t> perm = t.getPerm();
   int64_t rank = perm.size();
   bool channelsFirst = rank >= 3 && perm == ArrayRef<int64_t>(channelsFirstPerm(rank));
-  if (llvm::isa<UnaryOp, PadOp, SliceOp, TransposeOp>(user))
+  if (llvm::isa<UnaryOp, PadOp, SliceOp, TransposeOp>(user) ||
+      isPerTensorQuantCast(user))
     return true;
   if (auto b = llvm::dyn_cast<BinaryOp>(user)) {
     Value other = b.getLhs() == t.getResult() ? b.getRhs() : b.getLhs();
@@ -433,6 +469,7 @@ struct SinkLayoutPass : infer::impl::InferSinkLayoutBase<SinkLayoutPass> {
 void mlir::infer::populateSinkLayoutPatterns(RewritePatternSet &patterns) {
   patterns.add<SinkThroughUnary, SinkThroughBinary, PoolChannelsLast,
                SinkThroughPad, SinkThroughConcat, SinkThroughSlice,
-               SinkThroughChannelShuffle, SinkThroughPool, SplitSharedTranspose>(
+               SinkThroughChannelShuffle, SinkThroughPool, SplitSharedTranspose,
+               SinkThroughQuantCast>(
       patterns.getContext());
 }

@@ -22,9 +22,11 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
   // 16-bit GEMMs run on tensor cores (wgmma on sm_90a, mma.sync from sm_80
   // on), and f32 ones as TF32 on wgmma unless the user asked for strict
   // fp32: convolutions become GEMMs there.
-  s.tf32 = precision == "fp32" && target->arch == "sm_90a";
+  // int8: the products without a calibrated range stay f32 (TF32).
+  s.tf32 = (precision == "fp32" || precision == "int8") && target->arch == "sm_90a";
   bool sixteen = precision == "fp16" || precision == "bf16";
-  s.convToGemm = (sixteen && target->capability >= 80) || s.tf32;
+  bool int8 = precision == "int8";
+  s.convToGemm = ((sixteen || int8) && target->capability >= 80) || s.tf32;
   // 2:4 weights run on sparse wgmma (sm_90a) or mma.sp (sm_80 on); the
   // products those kernels cannot take (fp32, K not a multiple of 128 or
   // 64, ...) get their dense weight back at code generation, and the
@@ -41,6 +43,11 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // epilogue.
   if (llvm::isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp, GlobalPoolOp>(anchor))
     return false;
+  // An int8 product runs as a generic kernel, which takes any elementwise
+  // epilogue (requantization included).
+  if (llvm::isa<quant::QuantizedType>(
+          llvm::cast<RankedTensorType>(anchor->getOperand(0).getType()).getElementType()))
+    return true;
   // A batched product of two computed operands (attention's scores) runs
   // as a generic kernel, which takes any elementwise epilogue.
   if (auto mm = llvm::dyn_cast<MatMulOp>(anchor);

@@ -1793,3 +1793,12 @@ func.func @case_sparse24_meta(%v: tensor<8x16xf16>, %m: tensor<8x4xi16>) {
   %0 = infer.sparse24 %v, %m : (tensor<8x16xf16>, tensor<8x4xi16>) -> tensor<8x32xf16>
   return
 }
+
+// -----
+
+// Tests that an ONNX tensor name is a string.
+func.func @case_tensor_name(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'infer.tensor_name' must be a string on an op of one result}}
+  %0 = infer.unary relu %x {infer.tensor_name = 3 : i64} : tensor<4xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

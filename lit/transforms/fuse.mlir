@@ -149,3 +149,23 @@ func.func @matmul_lhs_view(%x: tensor<8x4xf32>, %w: tensor<8x3xf32>) -> (tensor<
   %y = infer.matmul %t, %w : (tensor<4x8xf32>, tensor<8x3xf32>) -> tensor<4x3xf32>
   return %y, %t : tensor<4x3xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.05>
+!w = !quant.uniform<i8:f32:1, {0.01, 0.02}>
+
+// Tests requantization for the next int8 layer: the quantize joins the int8
+// product's epilogue and ends it (the group writes int8); the op after it
+// stays outside.
+// CHECK-LABEL: func.func @requantize
+// CHECK: infer.fused "matmul+relu+quantize"
+// CHECK: infer.yield %{{.+}} : tensor<4x2x!quant.uniform<i8:f32, 5.000000e-02>>
+// CHECK: infer.dequantize
+func.func @requantize(%x: tensor<4x8x!q>, %w: tensor<8x2x!w>) -> tensor<4x2xf32> {
+  %m = infer.matmul %x, %w : (tensor<4x8x!q>, tensor<8x2x!w>) -> tensor<4x2xf32>
+  %r = infer.unary relu %m : tensor<4x2xf32> -> tensor<4x2xf32>
+  %q = infer.quantize %r : tensor<4x2xf32> -> tensor<4x2x!q>
+  %d = infer.dequantize %q : tensor<4x2x!q> -> tensor<4x2xf32>
+  return %d : tensor<4x2xf32>
+}

@@ -210,3 +210,20 @@ func.func @unit_reshape_bias(%x: tensor<8x4xf32>) -> tensor<1x4x1x8xf32> {
   %t = infer.transpose %r perm [0, 3, 1, 2] : tensor<1x1x8x4xf32> -> tensor<1x4x1x8xf32>
   return %t : tensor<1x4x1x8xf32>
 }
+
+// A per-tensor quantize is elementwise: the transpose moves below it and
+// meets its inverse. A per-axis quantize has a layout (its axis): the
+// transpose stays above it.
+// CHECK-LABEL: func.func @quantize_cancels
+// CHECK-NEXT: %[[Q:.+]] = infer.quantize %arg0 : tensor<1x2x3x4xf32> -> tensor<1x2x3x4x!quant.uniform<i8:f32, 1.000000e-01>>
+// CHECK-NEXT: %[[T:.+]] = infer.transpose %arg1 perm [0, 2, 3, 1]
+// CHECK-NEXT: %[[P:.+]] = infer.quantize %[[T]] : tensor<1x3x4x2xf32> -> tensor<1x3x4x2x!quant.uniform<i8:f32:3, {1.000000e-01,2.000000e-01}>>
+// CHECK-NEXT: return %[[Q]], %[[P]]
+func.func @quantize_cancels(%x: tensor<1x2x3x4xf32>, %y: tensor<1x2x3x4xf32>) -> (tensor<1x2x3x4x!quant.uniform<i8:f32, 0.1>>, tensor<1x3x4x2x!quant.uniform<i8:f32:3, {0.1, 0.2}>>) {
+  %t = infer.transpose %x perm [0, 2, 3, 1] : tensor<1x2x3x4xf32> -> tensor<1x3x4x2xf32>
+  %q = infer.quantize %t : tensor<1x3x4x2xf32> -> tensor<1x3x4x2x!quant.uniform<i8:f32, 0.1>>
+  %b = infer.transpose %q perm [0, 3, 1, 2] : tensor<1x3x4x2x!quant.uniform<i8:f32, 0.1>> -> tensor<1x2x3x4x!quant.uniform<i8:f32, 0.1>>
+  %u = infer.transpose %y perm [0, 2, 3, 1] : tensor<1x2x3x4xf32> -> tensor<1x3x4x2xf32>
+  %p = infer.quantize %u : tensor<1x3x4x2xf32> -> tensor<1x3x4x2x!quant.uniform<i8:f32:3, {0.1, 0.2}>>
+  return %b, %p : tensor<1x2x3x4x!quant.uniform<i8:f32, 0.1>>, tensor<1x3x4x2x!quant.uniform<i8:f32:3, {0.1, 0.2}>>
+}

@@ -65,8 +65,19 @@ static cl::opt<std::string>
                        "on tensor cores where the target has them, as "
                        "TensorRT does), fp32-strict (never TF32), fp16 or "
                        "bf16 (float ops in that type, fp32 accumulation, "
-                       "fp32 inputs and outputs)"),
+                       "fp32 inputs and outputs), int8 (convolutions and "
+                       "matrix products in int8 with the ranges of "
+                       "--calibration-cache, the rest fp32)"),
               cl::cat(category));
+static cl::opt<std::string> calibrationCache(
+    "calibration-cache",
+    cl::desc("--precision=int8: the activation ranges, as infer-run "
+             "--calibrate writes them"),
+    cl::value_desc("file"), cl::cat(category));
+static cl::list<std::string> keepPrecision(
+    "keep-precision", cl::CommaSeparated,
+    cl::desc("--precision=int8: ONNX nodes whose products stay fp32"),
+    cl::value_desc("nodes"), cl::cat(category));
 static cl::opt<std::string> sparsity(
     "sparsity", cl::init("enable"),
     cl::desc("2:4 structured sparsity and pruned channels: enable (use 2:4 "
@@ -327,6 +338,8 @@ int main(int argc, char **argv) {
     for (const std::string &spec : inputShapes)
       if (failed(infer::parseInputShape(spec, options, error)))
         return fail(error);
+    // The calibration cache names ONNX tensors.
+    options.keepTensorNames = precision == "int8";
     for (const std::string &name : markOutputs) {
       if (name == "all")
         options.markAllOutputs = true;
@@ -343,13 +356,18 @@ int main(int argc, char **argv) {
 
   if (!ptxPath.empty() && !StringRef(target.getValue()).starts_with("cuda"))
     return fail("--emit-ptx needs a cuda target (got --target=" + target + ")");
-  if (precision == "int8")
-    return fail("--precision=int8 is not implemented yet (fp32, fp32-strict, "
-                "fp16 and bf16 are)");
   if (precision != "fp32" && precision != "fp32-strict" && precision != "fp16" &&
-      precision != "bf16")
+      precision != "bf16" && precision != "int8")
     return fail("--precision=" + precision +
-                " is not a precision (fp32, fp32-strict, fp16, bf16)");
+                " is not a precision (fp32, fp32-strict, fp16, bf16, int8)");
+  if (precision == "int8" && calibrationCache.empty())
+    return fail("--precision=int8 needs --calibration-cache=FILE (write one "
+                "with: infer-compile MODEL --mark-outputs=all -o fp32.infer; "
+                "infer-run fp32.infer --calibrate DIR --calibration-cache FILE)");
+  if (precision != "int8" && (!calibrationCache.empty() || !keepPrecision.empty()))
+    return fail(std::string(calibrationCache.empty() ? "--keep-precision"
+                                                     : "--calibration-cache") +
+                " needs --precision=int8");
   // --sparsity=force changes the results: say by how much, measured on
   // the reference interpreter before the model is pruned.
   std::optional<double> forcedError;
@@ -376,6 +394,8 @@ int main(int argc, char **argv) {
   options.target = target;
   options.optLevel = optLevel;
   options.precision = precision;
+  options.calibrationCache = calibrationCache;
+  options.keepPrecision = keepPrecision;
   options.sparsity = sparsity;
   options.codegen.dumpStages = dumpKernels;
   options.codegen.keepDir = keepTemps;

@@ -62,6 +62,9 @@ struct Options {
   std::string outputDir;
   std::string compareDir;
   double rtol = 1e-3, atol = 1e-4;
+  /// When set (>= 0): outputs match when their relative L2 difference is
+  /// at most this, whatever single elements do (quantized engines).
+  double maxRelL2 = -1;
   uint64_t seed = 0;
   int print = 8;
   bool bench = false;
@@ -198,6 +201,20 @@ std::optional<std::string> tensorFile(const std::string &dir, const std::string 
   return std::nullopt;
 }
 
+/// Compares `got` with `want` element by element, or by the relative L2
+/// difference with --max-rel-l2.
+infer::Comparison compare(const infer::HostTensor &got,
+                          const infer::HostTensor &want, const Options &opt) {
+  infer::Comparison c = infer::compareTensors(got, want, opt.rtol, opt.atol);
+  if (opt.maxRelL2 >= 0 && got.shape == want.shape) {
+    c.ok = c.relL2 <= opt.maxRelL2;
+    char bound[64];
+    std::snprintf(bound, sizeof bound, " (at most %g)", opt.maxRelL2);
+    c.message += bound;
+  }
+  return c;
+}
+
 /// Prints, saves and compares outputs with --compare. Returns 1 on a
 /// mismatch.
 int reportOutputs(const Options &opt, const std::vector<Named> &outputs) {
@@ -220,8 +237,7 @@ int reportOutputs(const Options &opt, const std::vector<Named> &outputs) {
           *f, tensorBytes(o.tensor.dtype, o.tensor.shape) + kHeaderSlack, error);
       if (!want)
         return fail(error);
-      infer::Comparison c =
-          infer::compareTensors(o.tensor, *want, opt.rtol, opt.atol);
+      infer::Comparison c = compare(o.tensor, *want, opt);
       std::printf("compare '%s' with %s: %s: %s\n", o.name.c_str(), f->c_str(),
                   c.ok ? "PASS" : "FAIL", c.message.c_str());
       if (!c.ok)
@@ -665,9 +681,7 @@ int runArtifact(const Options &opt) {
       for (const Named &r : *ref)
         if (r.name == outputs[i].name)
           expected = &r;
-      infer::Comparison c = infer::compareTensors(outputs[i].tensor,
-                                                  expected->tensor, opt.rtol,
-                                                  opt.atol);
+      infer::Comparison c = compare(outputs[i].tensor, expected->tensor, opt);
       std::printf("reference '%s': %s: %s\n", outputs[i].name.c_str(),
                   c.ok ? "PASS" : "FAIL", c.message.c_str());
       if (!c.ok)
@@ -840,6 +854,10 @@ int main(int argc, char **argv) {
                  "output_N.pb) in this directory; exit 1 on mismatch");
   app.add_option("--rtol", opt.rtol, "Relative tolerance")->capture_default_str();
   app.add_option("--atol", opt.atol, "Absolute tolerance")->capture_default_str();
+  app.add_option("--max-rel-l2", opt.maxRelL2,
+                 "Match outputs by their relative L2 difference instead of "
+                 "element by element (int8 engines, whose elements may differ "
+                 "by a quantization step)");
   app.add_option("--seed", opt.seed, "Seed of the random inputs")
       ->capture_default_str();
   app.add_option("--print", opt.print, "Values printed per output")
@@ -895,6 +913,8 @@ int main(int argc, char **argv) {
   if (!(std::isfinite(opt.rtol) && opt.rtol >= 0) ||
       !(std::isfinite(opt.atol) && opt.atol >= 0))
     return fail("--rtol and --atol must be finite and not negative");
+  if (app.count("--max-rel-l2") && !(std::isfinite(opt.maxRelL2) && opt.maxRelL2 >= 0))
+    return fail("--max-rel-l2 must be finite and not negative");
   if (!opt.calibrateDir.empty() &&
       (!opt.inputs.empty() || opt.bench || opt.reference || !opt.compareDir.empty() ||
        !opt.outputDir.empty()))

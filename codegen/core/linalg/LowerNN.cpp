@@ -663,10 +663,218 @@ struct InlineFused : OpConversionPattern<FusedOp> {
     return success();
   }
 };
+
+//===----------------------------------------------------------------------===//
+// Int8 products: integer sums of the stored values minus their zero
+// points (i32), then one float multiply by the input's and the weight's
+// scales (per output channel) and the bias.
+//===----------------------------------------------------------------------===//
+
+/// Scale(s) and zero point of a quantized operand: per tensor, or per slice
+/// of `axis` (zero points 0).
+struct OperandQuant {
+  SmallVector<double> scales;
+  int64_t zeroPoint = 0;
+  int64_t axis = -1;
+  bool isSigned = true;
+};
+
+std::optional<OperandQuant> operandQuant(Value v) {
+  Type t = elementOf(v);
+  OperandQuant q;
+  if (auto u = llvm::dyn_cast<quant::UniformQuantizedType>(t)) {
+    q.scales = {u.getScale()};
+    q.zeroPoint = u.getZeroPoint();
+    q.isSigned = u.isSigned();
+    return q;
+  }
+  auto a = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(t);
+  if (!a || llvm::any_of(a.getZeroPoints(), [](int64_t z) { return z != 0; }))
+    return std::nullopt;
+  q.scales.assign(a.getScales().begin(), a.getScales().end());
+  q.axis = a.getQuantizedDimension();
+  q.isSigned = a.isSigned();
+  return q;
+}
+
+/// The stored integers of `v` minus the zero point, as i32.
+Value widenQuantized(OpBuilder &b, Location loc, Value v, const OperandQuant &q) {
+  auto t = llvm::cast<RankedTensorType>(v.getType());
+  Type i32 = b.getI32Type();
+  return buildElementwise(b, loc, t.clone(i32), {v},
+                          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                            Value x = q.isSigned
+                                          ? arith::ExtSIOp::create(nb, l, i32, a[0]).getResult()
+                                          : arith::ExtUIOp::create(nb, l, i32, a[0]).getResult();
+                            if (q.zeroPoint != 0)
+                              x = arith::SubIOp::create(
+                                  nb, l, x,
+                                  arith::ConstantIntOp::create(nb, l, q.zeroPoint, 32));
+                            return x;
+                          });
+}
+
+/// `acc` (i32 sums) as f32 times the product of the input's scale and the
+/// weight's scale of each slice of dimension `axis` of the result (`wq`
+/// per tensor: one scale), times `alpha`, plus `addends` (f32 tensors
+/// broadcasting to the result).
+Value rescale(OpBuilder &b, Location loc, Value acc, const OperandQuant &xq,
+              const OperandQuant &wq, int64_t axis, double alpha,
+              ValueRange addends) {
+  auto t = llvm::cast<RankedTensorType>(acc.getType());
+  Type f32 = b.getF32Type();
+  SmallVector<int64_t> sshape(t.getRank(), 1);
+  SmallVector<double> scales;
+  for (double s : wq.scales)
+    scales.push_back(s * xq.scales.front() * alpha);
+  if (scales.size() > 1)
+    sshape[axis] = scales.size();
+  Value s = constantTensor(b, loc, RankedTensorType::get(sshape, f32), scales);
+  SmallVector<Value> inputs{acc, s};
+  inputs.append(addends.begin(), addends.end());
+  return buildElementwise(b, loc, t.clone(f32), inputs,
+                          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                            Value r = arith::MulFOp::create(
+                                nb, l, arith::SIToFPOp::create(nb, l, f32, a[0]), a[1]);
+                            for (Value add : a.drop_front(2))
+                              r = arith::AddFOp::create(nb, l, r, add);
+                            return r;
+                          });
+}
+
+/// A 1-D per-channel `bias` reshaped to broadcast along dimension `axis` of
+/// a rank-`rank` result (f32).
+Value channelBias(OpBuilder &b, Location loc, Value bias, int64_t rank,
+                  int64_t axis) {
+  auto bt = llvm::cast<RankedTensorType>(bias.getType());
+  SmallVector<int64_t> shape(rank, 1);
+  shape[axis] = bt.getDimSize(0);
+  SmallVector<ReassociationIndices> r(1);
+  for (int64_t i = 0; i < rank; ++i)
+    r[0].push_back(i);
+  return tensor::ExpandShapeOp::create(b, loc, bt.clone(shape), bias, r);
+}
+
+bool floatResult(Operation *op) {
+  return elementOf(op->getResult(0)).isF32();
+}
+
+struct LowerQuantizedConv : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    std::optional<OperandQuant> xq = operandQuant(op.getInput()),
+                                wq = operandQuant(op.getWeight());
+    if (!xq || !wq || xq->axis != -1 || (wq->axis != -1 && wq->axis != 0) ||
+        !floatResult(op) || (op.getBias() && !elementOf(op.getBias()).isF32()))
+      return rewriter.notifyMatchFailure(op, "not a per-channel int8 convolution");
+    Location loc = op.getLoc();
+    Type i32 = rewriter.getI32Type();
+    ArrayRef<int64_t> pads = op.getPads();
+    size_t ns = op.getStrides().size();
+    bool last = op.getChannelsLast();
+    // Zero points are subtracted before padding: the padding is a real 0.
+    Value x = widenQuantized(rewriter, loc, adaptor.getInput(), *xq);
+    x = padSpatial(rewriter, loc, x, pads.take_front(ns), pads.drop_front(ns),
+                   emitConstant(rewriter, loc, i32, 0), last ? 1 : 2);
+    Value w = widenQuantized(rewriter, loc, adaptor.getWeight(), *wq);
+    ArrayRef<int64_t> out = shapeOf(op.getOutput());
+    ArrayRef<int64_t> outSpatial =
+        last ? out.drop_front(1).drop_back(1) : out.drop_front(2);
+    Value init = filledTensor(rewriter, loc, RankedTensorType::get(out, i32),
+                              emitConstant(rewriter, loc, i32, 0));
+    Value acc = convolve(rewriter, loc, x, w, op.getStrides(), op.getDilations(),
+                         op.getGroup(), outSpatial, init, i32, last);
+    int64_t axis = op.getChannelAxis();
+    SmallVector<Value> addends;
+    if (adaptor.getBias())
+      addends.push_back(channelBias(rewriter, loc, adaptor.getBias(), out.size(), axis));
+    rewriter.replaceOp(op, rescale(rewriter, loc, acc, *xq, *wq, axis, 1.0, addends));
+    return success();
+  }
+};
+
+struct LowerQuantizedMatMul : OpConversionPattern<MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    std::optional<OperandQuant> xq = operandQuant(op.getLhs()),
+                                wq = operandQuant(op.getRhs());
+    int64_t lr = shapeOf(op.getLhs()).size(), rr = shapeOf(op.getRhs()).size();
+    if (!xq || !wq || xq->axis != -1 || lr < 2 || rr < 2 ||
+        (wq->axis != -1 && wq->axis != rr - 1) || !floatResult(op))
+      return rewriter.notifyMatchFailure(op, "not a per-column int8 matmul");
+    Location loc = op.getLoc();
+    Value a = widenQuantized(rewriter, loc, adaptor.getLhs(), *xq);
+    Value b = widenQuantized(rewriter, loc, adaptor.getRhs(), *wq);
+    ArrayRef<int64_t> out = shapeOf(op.getOutput());
+    Value acc = batchMatmul(rewriter, loc, a, b, out, rewriter.getI32Type(), Value());
+    rewriter.replaceOp(op, rescale(rewriter, loc, acc, *xq, *wq, out.size() - 1, 1.0, {}));
+    return success();
+  }
+};
+
+struct LowerQuantizedGemm : OpConversionPattern<GemmOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GemmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    std::optional<OperandQuant> xq = operandQuant(op.getA()),
+                                wq = operandQuant(op.getB());
+    int64_t nAxis = op.getTransB() ? 0 : 1;
+    if (!xq || !wq || xq->axis != -1 || op.getTransA() ||
+        (wq->axis != -1 && wq->axis != nAxis) || !floatResult(op) ||
+        (op.getC() && !elementOf(op.getC()).isF32()))
+      return rewriter.notifyMatchFailure(op, "not a per-column int8 gemm");
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Type i32 = rewriter.getI32Type();
+    Value a = widenQuantized(rewriter, loc, adaptor.getA(), *xq);
+    Value b = widenQuantized(rewriter, loc, adaptor.getB(), *wq);
+    ArrayRef<int64_t> out = shapeOf(op.getOutput());
+    auto accType = RankedTensorType::get(out, i32);
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    AffineMap am = AffineMap::get(3, 0, {d(0), d(2)}, ctx);
+    AffineMap bm = AffineMap::get(3, 0, op.getTransB() ? SmallVector<AffineExpr>{d(1), d(2)}
+                                                       : SmallVector<AffineExpr>{d(2), d(1)}, ctx);
+    AffineMap om = AffineMap::get(3, 0, {d(0), d(1)}, ctx);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{accType}, ValueRange{a, b},
+        ValueRange{filledTensor(rewriter, loc, accType, emitConstant(rewriter, loc, i32, 0))},
+        {am, bm, om},
+        {utils::IteratorType::parallel, utils::IteratorType::parallel,
+         utils::IteratorType::reduction},
+        [&](OpBuilder &nb, Location l, ValueRange v) {
+          linalg::YieldOp::create(
+              nb, l, ValueRange{arith::AddIOp::create(
+                         nb, l, v[2], arith::MulIOp::create(nb, l, v[0], v[1]))});
+        });
+    SmallVector<Value> addends;
+    double beta = op.getBeta().convertToDouble();
+    if (adaptor.getC() && beta != 0) {
+      Value c = adaptor.getC();
+      auto ct = llvm::cast<RankedTensorType>(c.getType());
+      if (beta != 1)
+        c = buildElementwise(rewriter, loc, ct, {c},
+                             [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                               return arith::MulFOp::create(
+                                   nb, l, v[0], emitConstant(nb, l, nb.getF32Type(), beta));
+                             });
+      addends.push_back(c);
+    }
+    rewriter.replaceOp(op, rescale(rewriter, loc, generic.getResult(0), *xq, *wq, 1,
+                                   op.getAlpha().convertToDouble(), addends));
+    return success();
+  }
+};
 } // namespace
 
 void mlir::infer::populateLowerNNPatterns(const TypeConverter &converter,
                                           RewritePatternSet &patterns) {
   patterns.add<LowerConv, LowerConvTranspose, LowerPool, LowerMatMul, LowerGemm,
-               ExpandAttention, InlineFused>(converter, patterns.getContext());
+               ExpandAttention, InlineFused, LowerQuantizedConv,
+               LowerQuantizedMatMul, LowerQuantizedGemm>(converter,
+                                                         patterns.getContext());
 }

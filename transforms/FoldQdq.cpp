@@ -1,0 +1,221 @@
+//===- FoldQdq.cpp - Quantize / dequantize pairs into int8 products -------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The Q/DQ form (from infer-quantize, or from a model exported with
+// QuantizeLinear / DequantizeLinear nodes) says where values are int8;
+// this pass makes the products compute in int8:
+//   - a dequantize moves below the ops that only move values (transpose,
+//     reshape, slice, im2col, zero padding): with a per-tensor scale and
+//     zero point 0 they commute, and the int8 tensor is what travels;
+//   - a convolution or matrix product whose activation is dequantized and
+//     whose weight is a float constant takes the int8 activation and the
+//     weight quantized per output channel (symmetric, scale max|w| / 127);
+//     its result stays float: (x - 0) * w * scale_x * scale_w, on which the
+//     epilogue (bias, activation, residual, the next layer's quantize)
+//     runs, as TensorRT fuses explicit Q/DQ;
+//   - quantize(dequantize(x)) of one type is x, and the integer round trip
+//     of an imported QuantizeLinear / DequantizeLinear pair cancels.
+//
+//===----------------------------------------------------------------------===//
+
+#include "transforms/Passes.h"
+
+#include "ir/ConstantView.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace mlir::infer {
+#define GEN_PASS_DEF_INFERFOLDQDQ
+#include "transforms/Passes.h.inc"
+} // namespace mlir::infer
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+RankedTensorType tensorOf(Value v) {
+  return llvm::cast<RankedTensorType>(v.getType());
+}
+
+/// The per-tensor, zero-point-0, int8 type `v` is dequantized from, with
+/// the dequantize; null otherwise.
+std::pair<DequantizeOp, quant::UniformQuantizedType> symmetricDequantize(Value v) {
+  auto dq = v.getDefiningOp<DequantizeOp>();
+  if (!dq)
+    return {};
+  auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
+      tensorOf(dq.getInput()).getElementType());
+  if (!q || q.getZeroPoint() != 0 || q.getStorageTypeIntegralWidth() != 8 ||
+      !q.isSigned())
+    return {};
+  return {dq, q};
+}
+
+/// Ops that only move values, which a per-tensor dequantize of zero point 0
+/// commutes with.
+bool movesValues(Operation *op) {
+  if (auto pad = llvm::dyn_cast<PadOp>(op))
+    return pad.getMode() == PadMode::constant && pad.getValue().isZero();
+  return llvm::isa<TransposeOp, ReshapeOp, SliceOp, Im2ColOp, ExpandOp>(op);
+}
+
+/// op(dequantize(q)) -> dequantize(op(q)) for ops that move values.
+struct SinkDequantize : RewritePattern {
+  SinkDequantize(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!movesValues(op) || op->getNumResults() != 1 ||
+        op->getNumOperands() != 1)
+      return rewriter.notifyMatchFailure(op, "does not only move values");
+    auto [dq, q] = symmetricDequantize(op->getOperand(0));
+    if (!dq)
+      return rewriter.notifyMatchFailure(op, "input is not dequantized int8");
+    IRMapping map;
+    map.map(op->getOperand(0), dq.getInput());
+    Operation *moved = rewriter.clone(*op, map);
+    RankedTensorType out = tensorOf(op->getResult(0));
+    moved->getResult(0).setType(out.clone(q));
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, out, moved->getResult(0));
+    return success();
+  }
+};
+
+/// The weight `w` (a float constant) quantized to int8 per slice of
+/// dimension `axis`, as a constant of the storage type cast to the
+/// per-axis quantized type; null when `w` is not a float constant.
+Value quantizeWeight(PatternRewriter &rewriter, Location loc, Value w,
+                     int64_t axis) {
+  auto c = w.getDefiningOp<ConstantOp>();
+  if (!c)
+    return nullptr;
+  RankedTensorType t = tensorOf(w);
+  if (!t.getElementType().isF32() || !t.hasStaticShape())
+    return nullptr;
+  std::optional<ConstantView> view = ConstantView::get(c.getValue());
+  if (!view)
+    return nullptr;
+  ArrayRef<int64_t> shape = t.getShape();
+  int64_t channels = shape[axis], inner = 1;
+  for (size_t i = axis + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  auto channelOf = [&](int64_t i) { return (i / inner) % channels; };
+  SmallVector<double> amax(channels, 0.0);
+  for (int64_t i = 0; i < view->size(); ++i) {
+    double v = view->getDouble(i);
+    if (!std::isfinite(v))
+      return nullptr;
+    amax[channelOf(i)] = std::max(amax[channelOf(i)], std::abs(v));
+  }
+  SmallVector<double> scales;
+  SmallVector<int64_t> zeros(channels, 0);
+  for (double a : amax)
+    scales.push_back(a > 0 ? a / 127.0 : 1.0);
+  MLIRContext *ctx = rewriter.getContext();
+  auto storage = t.clone(IntegerType::get(ctx, 8));
+  ConstantBuilder nb(storage);
+  for (int64_t i = 0; i < view->size(); ++i) {
+    double q = std::nearbyint(view->getDouble(i) / scales[channelOf(i)]);
+    nb.setInt(i, static_cast<int64_t>(std::clamp(q, -127.0, 127.0)));
+  }
+  auto qt = quant::UniformQuantizedPerAxisType::get(
+      quant::QuantizationFlags::Signed, IntegerType::get(ctx, 8),
+      t.getElementType(), scales, zeros, axis, -127, 127);
+  Value stored = ConstantOp::create(rewriter, loc, nb.finish("weight_int8"));
+  return CastOp::create(rewriter, loc, t.clone(qt), stored, /*saturate=*/false);
+}
+
+/// conv / matmul / gemm of a dequantized int8 activation and a float
+/// constant weight -> the same op on the int8 activation and the weight
+/// quantized per output channel; the float result is unchanged in type.
+struct QuantizeProduct : RewritePattern {
+  QuantizeProduct(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    int64_t axis = -1;
+    if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
+      if (conv.getGroup() != 1)
+        return rewriter.notifyMatchFailure(op, "grouped convolution");
+      axis = 0;
+    } else if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
+      if (tensorOf(mm.getRhs()).getRank() != 2)
+        return rewriter.notifyMatchFailure(op, "batched weight");
+      axis = 1;
+    } else if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
+      if (gemm.getTransA())
+        return rewriter.notifyMatchFailure(op, "transposed activation");
+      axis = gemm.getTransB() ? 0 : 1;
+    } else {
+      return rewriter.notifyMatchFailure(op, "not a product");
+    }
+    auto [dq, q] = symmetricDequantize(op->getOperand(0));
+    if (!dq)
+      return rewriter.notifyMatchFailure(op, "activation not dequantized int8");
+    if (!q.getExpressedType().isF32() ||
+        tensorOf(op->getResult(0)).getElementType() != q.getExpressedType())
+      return rewriter.notifyMatchFailure(op, "not an f32 product");
+    rewriter.setInsertionPoint(op);
+    Value w = quantizeWeight(rewriter, op->getLoc(), op->getOperand(1), axis);
+    if (!w)
+      return rewriter.notifyMatchFailure(op, "weight not a float constant");
+    rewriter.modifyOpInPlace(op, [&] {
+      op->setOperand(0, dq.getInput());
+      op->setOperand(1, w);
+    });
+    return success();
+  }
+};
+
+/// quantize(dequantize(x)) -> x when the types agree.
+struct RemoveRequantize : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto dq = op.getInput().getDefiningOp<DequantizeOp>();
+    if (!dq || dq.getInput().getType() != op.getOutput().getType())
+      return rewriter.notifyMatchFailure(op, "not a round trip");
+    rewriter.replaceOp(op, dq.getInput());
+    return success();
+  }
+};
+
+/// cast(cast(q : quantized -> storage) : storage -> quantized) -> q.
+struct RemoveStorageRoundTrip : OpRewritePattern<CastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CastOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<CastOp>();
+    if (!inner || inner.getInput().getType() != op.getOutput().getType() ||
+        !llvm::isa<quant::QuantizedType>(op.getOutput().getType().getElementType()))
+      return rewriter.notifyMatchFailure(op, "not a storage round trip");
+    rewriter.replaceOp(op, inner.getInput());
+    return success();
+  }
+};
+
+struct FoldQdqPass : infer::impl::InferFoldQdqBase<FoldQdqPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateFoldQdqPatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace
+
+void mlir::infer::populateFoldQdqPatterns(RewritePatternSet &patterns) {
+  patterns.add<SinkDequantize, QuantizeProduct, RemoveStorageRoundTrip>(
+      patterns.getContext());
+  patterns.add<RemoveRequantize>(patterns.getContext());
+}

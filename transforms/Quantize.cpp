@@ -1,0 +1,185 @@
+//===- Quantize.cpp - Calibrated ranges to quantize / dequantize pairs ----===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Post-training quantization as TensorRT's implicit mode does it, written
+// as the explicit form: the activation input of every convolution and
+// matrix product with a constant weight gets a quantize / dequantize pair
+// with the tensor's calibrated range (symmetric int8, scale amax / 127,
+// narrow range [-127, 127]). What follows is the same as for a model
+// exported with Q/DQ nodes: infer-fold-qdq turns each product whose input
+// is dequantized into an int8 product with per-channel weights.
+//
+// Products stay in float when their input has no calibrated range (the
+// cache names ONNX tensors: the importer's `infer.tensor_name`, function
+// argument `infer.name`), when a node is named in `keep`, for grouped
+// convolutions and for products whose both operands are activations.
+//
+//===----------------------------------------------------------------------===//
+
+#include "transforms/CalibrationTable.h"
+#include "transforms/Passes.h"
+
+#include "ir/Provenance.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace mlir::infer {
+#define GEN_PASS_DEF_INFERQUANTIZE
+#include "transforms/Passes.h.inc"
+} // namespace mlir::infer
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+/// The ONNX name of `v`, or "" when it has none.
+StringRef tensorName(Value v) {
+  if (Operation *def = v.getDefiningOp()) {
+    if (auto name = def->getAttrOfType<StringAttr>(
+            InferDialect::getTensorNameAttrName()))
+      return name.getValue();
+    return "";
+  }
+  auto arg = llvm::cast<BlockArgument>(v);
+  auto fn = llvm::dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+  if (!fn)
+    return "";
+  if (auto name = fn.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "infer.name"))
+    return name.getValue();
+  return "";
+}
+
+/// The activation operand of a product the pass quantizes, or null with
+/// `why` set.
+Value quantizableInput(Operation *op, std::string &why) {
+  auto isConstant = [](Value v) { return v.getDefiningOp<ConstantOp>() != nullptr; };
+  Value input, weight;
+  if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
+    if (conv.getGroup() != 1) {
+      why = "a grouped convolution";
+      return nullptr;
+    }
+    input = conv.getInput();
+    weight = conv.getWeight();
+  } else if (auto mm = llvm::dyn_cast<MatMulOp>(op)) {
+    input = mm.getLhs();
+    weight = mm.getRhs();
+    if (llvm::cast<RankedTensorType>(weight.getType()).getRank() != 2) {
+      why = "a batched weight";
+      return nullptr;
+    }
+  } else if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
+    if (gemm.getTransA()) {
+      why = "a transposed activation";
+      return nullptr;
+    }
+    input = gemm.getA();
+    weight = gemm.getB();
+  } else {
+    return nullptr;
+  }
+  if (!isConstant(weight)) {
+    why = "both operands are activations";
+    return nullptr;
+  }
+  if (!llvm::cast<RankedTensorType>(input.getType()).getElementType().isF32()) {
+    why = "the input is not f32";
+    return nullptr;
+  }
+  return input;
+}
+
+struct QuantizePass : infer::impl::InferQuantizeBase<QuantizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (precision != "int8") {
+      module.emitError() << "infer-quantize: precision '" << precision
+                         << "' is not int8";
+      return signalPassFailure();
+    }
+    if (calibrationCache.empty()) {
+      module.emitError() << "infer-quantize needs a calibration cache "
+                            "(calibration-cache=FILE, written by infer-run "
+                            "--calibrate)";
+      return signalPassFailure();
+    }
+    std::string error;
+    FailureOr<CalibrationTable> table = readCalibrationTable(calibrationCache, error);
+    if (failed(table)) {
+      module.emitError() << error;
+      return signalPassFailure();
+    }
+    llvm::StringSet<> kept;
+    for (const std::string &n : keep)
+      kept.insert(n);
+
+    // Every tensor name of the module, to tell a cache of another model.
+    unsigned known = 0;
+    llvm::StringSet<> names;
+    module.walk([&](Operation *op) {
+      if (auto n = op->getAttrOfType<StringAttr>(InferDialect::getTensorNameAttrName()))
+        names.insert(n.getValue());
+      if (auto fn = llvm::dyn_cast<func::FuncOp>(op))
+        for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+          if (auto n = fn.getArgAttrOfType<StringAttr>(i, "infer.name"))
+            names.insert(n.getValue());
+    });
+    for (const auto &entry : table->amax)
+      known += names.contains(entry.getKey());
+    if (!table->amax.empty() && known == 0) {
+      module.emitError() << "the calibration cache '" << calibrationCache
+                         << "' names none of this model's tensors (first: '"
+                         << table->amax.begin()->getKey()
+                         << "'): it was made for another model, or the model "
+                            "was imported without tensor names";
+      return signalPassFailure();
+    }
+
+    MLIRContext *ctx = &getContext();
+    OpBuilder b(ctx);
+    Type i8 = IntegerType::get(ctx, 8);
+    llvm::DenseMap<Value, Value> dequantized;
+    unsigned quantized = 0;
+    module.walk([&](Operation *op) {
+      if (!llvm::isa<ConvOp, MatMulOp, GemmOp>(op))
+        return;
+      std::string why;
+      Value x = quantizableInput(op, why);
+      if (!x)
+        return;
+      for (const std::string &n : nodeNames(op->getLoc()))
+        if (kept.contains(n))
+          return;
+      StringRef name = tensorName(x);
+      auto it = table->amax.find(name);
+      if (name.empty() || it == table->amax.end() || !(it->second > 0))
+        return;
+      Value &dq = dequantized[x];
+      if (!dq) {
+        auto t = llvm::cast<RankedTensorType>(x.getType());
+        auto q = quant::UniformQuantizedType::get(
+            quant::QuantizationFlags::Signed, i8, t.getElementType(),
+            it->second / 127.0, 0, -127, 127);
+        if (Operation *def = x.getDefiningOp())
+          b.setInsertionPointAfter(def);
+        else
+          b.setInsertionPointToStart(llvm::cast<BlockArgument>(x).getOwner());
+        Location loc = NameLoc::get(b.getStringAttr(name));
+        Value qx = QuantizeOp::create(b, loc, t.clone(q), x);
+        dq = DequantizeOp::create(b, loc, t, qx);
+      }
+      op->setOperand(0, dq);
+      ++quantized;
+    });
+    (void)quantized;
+  }
+};
+} // namespace
