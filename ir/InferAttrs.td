@@ -83,7 +83,8 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
     stage. A wgmma tile is 128 rows by 16 to 256 columns, or 64 rows (one
     consumer warpgroup) by 16 to 128, in steps of 16 (mma_sync: 128 x
     128). A wgmma stage holds 128-byte rows: `bk` is 64 for 16-bit
-    operands and 32 for f32 operands, which run as TF32. `split_k` (wgmma
+    operands, 32 for f32 operands, which run as TF32, and 128 for int8
+    operands (int32 sums). `split_k` (wgmma
     only; 1 when not printed) splits the reduction over that many thread
     blocks per output tile, which write fp32 partial tiles to scratch
     memory; a second kernel sums them and applies the epilogue: GEMMs with

@@ -39,10 +39,10 @@ CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << splitK;
   if (kernel == CudaGemmKernel::wgmma &&
       !((bm == 128 || (bm == 64 && bn <= 128)) && bn >= 16 && bn <= 256 &&
-        bn % 16 == 0 && (bk == 64 || bk == 32)))
+        bn % 16 == 0 && (bk == 64 || bk == 32 || bk == 128)))
     return emitError() << "expects a wgmma tile of 128 rows by 16 to 256 "
                           "columns or 64 rows by 16 to 128, in steps of 16, "
-                          "with bk 64 (16-bit) or 32 (tf32), got "
+                          "with bk 64 (16-bit), 32 (tf32) or 128 (int8), got "
                        << bm << " x " << bn << " with bk " << bk;
   if (kernel == CudaGemmKernel::wgmma_sp) {
     if (!((bm == 64 || bm == 128 || bm == 256) && (bn == 128 || bn == 256) &&

@@ -16,6 +16,9 @@
 //     its result stays float: (x - 0) * w * scale_x * scale_w, on which the
 //     epilogue (bias, activation, residual, the next layer's quantize)
 //     runs, as TensorRT fuses explicit Q/DQ;
+//   - a per-tensor quantize moves above a max pool (rounding is monotonic)
+//     and above a reshape, so that the pool moves int8 and the quantize
+//     joins the epilogue of its input's producer;
 //   - quantize(dequantize(x)) of one type is x, and the integer round trip
 //     of an imported QuantizeLinear / DequantizeLinear pair cancels.
 //
@@ -109,17 +112,32 @@ Value quantizeWeight(PatternRewriter &rewriter, Location loc, Value w,
   for (size_t i = axis + 1; i < shape.size(); ++i)
     inner *= shape[i];
   auto channelOf = [&](int64_t i) { return (i / inner) % channels; };
-  SmallVector<double> amax(channels, 0.0);
+  SmallVector<double> amax(channels, 0.0), least(channels, 0.0);
   for (int64_t i = 0; i < view->size(); ++i) {
-    double v = view->getDouble(i);
+    double v = std::abs(view->getDouble(i));
     if (!std::isfinite(v))
       return nullptr;
-    amax[channelOf(i)] = std::max(amax[channelOf(i)], std::abs(v));
+    double &a = amax[channelOf(i)], &l = least[channelOf(i)];
+    a = std::max(a, v);
+    if (v > 0 && (l == 0 || v < l))
+      l = v;
+  }
+  // A weight that is already int8 times a scale (an exported model's
+  // DequantizeLinear of int8, folded at import) keeps its integers: its
+  // smallest magnitude is a step every value is a whole multiple of, at
+  // most 127 steps. Other weights take max|w| / 127.
+  SmallVector<bool> onGrid(channels, true);
+  for (int64_t i = 0; i < view->size(); ++i) {
+    int64_t c = channelOf(i);
+    if (!onGrid[c] || least[c] == 0)
+      continue;
+    double q = view->getDouble(i) / least[c];
+    onGrid[c] = std::abs(q - std::nearbyint(q)) < 1e-3 && std::abs(q) <= 127.5;
   }
   SmallVector<double> scales;
   SmallVector<int64_t> zeros(channels, 0);
-  for (double a : amax)
-    scales.push_back(a > 0 ? a / 127.0 : 1.0);
+  for (int64_t c = 0; c < channels; ++c)
+    scales.push_back(amax[c] == 0 ? 1.0 : onGrid[c] ? least[c] : amax[c] / 127.0);
   MLIRContext *ctx = rewriter.getContext();
   auto storage = t.clone(IntegerType::get(ctx, 8));
   ConstantBuilder nb(storage);
@@ -190,6 +208,49 @@ struct RemoveRequantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// quantize(maxpool(x)) -> maxpool(quantize(x)) with one scale for the
+/// tensor: rounding is monotonic, so the maximum of the rounded values is
+/// the rounded maximum; the pool then moves int8, and the quantize can
+/// join the epilogue of x's producer (ResNet's stem).
+struct HoistQuantizeAboveMaxPool : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto pool = op.getInput().getDefiningOp<PoolOp>();
+    auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
+        tensorOf(op.getOutput()).getElementType());
+    if (!pool || pool.getKind() != PoolKind::max || !q ||
+        !pool.getOutput().hasOneUse() || !pool.getInput().hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not a per-tensor quantize of a max pool");
+    Value x = pool.getInput();
+    Value qx = QuantizeOp::create(rewriter, op.getLoc(), tensorOf(x).clone(q), x);
+    Operation *moved = rewriter.clone(*pool);
+    moved->setOperand(0, qx);
+    moved->getResult(0).setType(tensorOf(op.getOutput()));
+    rewriter.replaceOp(op, moved->getResults());
+    return success();
+  }
+};
+
+/// quantize(reshape(x)) -> reshape(quantize(x)) with one scale for the
+/// tensor, so that the quantize meets x's producer (the reshapes between
+/// a GEMM and its NHWC consumers).
+struct HoistQuantizeAboveReshape : OpRewritePattern<QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(QuantizeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto reshape = op.getInput().getDefiningOp<ReshapeOp>();
+    auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
+        tensorOf(op.getOutput()).getElementType());
+    if (!reshape || !q || !reshape.getOutput().hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not a per-tensor quantize of a reshape");
+    Value x = reshape.getInput();
+    Value qx = QuantizeOp::create(rewriter, op.getLoc(), tensorOf(x).clone(q), x);
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, tensorOf(op.getOutput()), qx);
+    return success();
+  }
+};
+
 /// cast(cast(q : quantized -> storage) : storage -> quantized) -> q.
 struct RemoveStorageRoundTrip : OpRewritePattern<CastOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -217,5 +278,6 @@ struct FoldQdqPass : infer::impl::InferFoldQdqBase<FoldQdqPass> {
 void mlir::infer::populateFoldQdqPatterns(RewritePatternSet &patterns) {
   patterns.add<SinkDequantize, QuantizeProduct, RemoveStorageRoundTrip>(
       patterns.getContext());
-  patterns.add<RemoveRequantize>(patterns.getContext());
+  patterns.add<RemoveRequantize, HoistQuantizeAboveMaxPool, HoistQuantizeAboveReshape>(
+      patterns.getContext());
 }

@@ -161,8 +161,10 @@ def InferQuantize : Pass<"infer-quantize", "::mlir::ModuleOp"> {
     importer's `infer.tensor_name` attributes and the function arguments'
     `infer.name`. A product stays float when its input has no range in the
     cache (or a range of 0), when one of its ONNX nodes is listed in
-    `keep`, when it is a grouped convolution or when both its operands
-    are activations. A cache that names none of the module's tensors is
+    `keep`, when it is a grouped convolution or a convolution of fewer than
+    16 input channels (the first layer of an image model: its rows are a
+    few bytes, and it is the layer most sensitive to int8), or when both
+    its operands are activations. A cache that names none of the module's tensors is
     an error (it was made for another model), as is a malformed one
     (the file and line are named).
 
@@ -203,6 +205,10 @@ def InferFoldQdq : Pass<"infer-fold-qdq"> {
       `i8<-127:127>` cast to a per-axis `!quant.uniform`). Its result stays
       float: the int32 sum times both scales, on which bias, activation,
       residual and the next layer's `infer.quantize` run as the epilogue;
+    - a per-tensor `infer.quantize` of a max pool (whose input nothing
+      else reads) moves above it (rounding is monotonic, so the pool moves
+      int8), and one of a reshape above the reshape: the quantize joins
+      the epilogue of its input's producer;
     - `quantize(dequantize(x))` of one type is `x`; the integer round trip
       an imported QuantizeLinear / DequantizeLinear pair leaves cancels.
 

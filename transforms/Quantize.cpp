@@ -15,7 +15,8 @@
 // Products stay in float when their input has no calibrated range (the
 // cache names ONNX tensors: the importer's `infer.tensor_name`, function
 // argument `infer.name`), when a node is named in `keep`, for grouped
-// convolutions and for products whose both operands are activations.
+// convolutions, convolutions of fewer than 16 input channels (the first
+// layer of image models) and products whose both operands are activations.
 //
 //===----------------------------------------------------------------------===//
 
@@ -63,6 +64,13 @@ Value quantizableInput(Operation *op, std::string &why) {
   if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
     if (conv.getGroup() != 1) {
       why = "a grouped convolution";
+      return nullptr;
+    }
+    // The first layer of an image model (3 channels, or 1) gains nothing
+    // from int8 (its rows are a few bytes) and is the most sensitive to
+    // it: as TensorRT's int8 builds usually leave it, it stays float.
+    if (llvm::cast<RankedTensorType>(conv.getInput().getType()).getDimSize(1) < 16) {
+      why = "fewer than 16 input channels";
       return nullptr;
     }
     input = conv.getInput();

@@ -163,6 +163,48 @@ def bench_gemm(rt, path, args, rows):
           flush=True)
 
 
+def bench_gemm_int8(rt, path, args, rows):
+    """gemmq_*: int8 A times a constant int8 weight, requantized to int8
+    (export_gemm.weight8): checked against the same sum in float64, timed
+    against torch._int_mm (int32 result) on the same int8 operands."""
+    import sys
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from export_gemm import QSCALE_A, QSCALE_W, QUANT, qscale_y, quantize, weight8
+    name = os.path.basename(path)[:-len(".infer")]
+    m, n, k = QUANT[name.split(".")[0]]
+    engine, ctx = rt.load(path)
+    device = rt.lib.infer_engine_device(engine).decode()
+    torch.manual_seed(0)
+    a = torch.randint(-127, 128, (m, k), dtype=torch.int8, device="cuda")
+    w = torch.from_numpy(weight8(k, n)).cuda()
+    rt.set_input(ctx, 0, a.cpu().numpy())
+    rt.run(ctx)
+    y = rt.output(ctx, 0, (m, n), np.int8)
+    acc = torch._int_mm(a, w)  # exact int32 sums
+    ref = quantize(acc.double().cpu().numpy() * QSCALE_A * QSCALE_W, qscale_y(k))
+    diff = np.abs(y.astype(np.int32) - ref.astype(np.int32))
+    wt = w.t().contiguous().t()  # K-major B, cuBLASLt's fastest layout
+    t_infer, t_mm, t_mmt = [], [], []
+    for _ in range(args.rounds):
+        t_infer += timed(lambda: rt.run_resident(ctx), 2, args.iterations)
+        t_mm += cuda_timed(lambda: torch._int_mm(a, w), 2, args.iterations)
+        t_mmt += cuda_timed(lambda: torch._int_mm(a, wt), 2, args.iterations)
+    med = {"infer_int8": statistics.median(t_infer), "int_mm": statistics.median(t_mm),
+           "int_mm_kmajor": statistics.median(t_mmt)}
+    ops = 2.0 * m * n * k
+    tops = {key: ops / (v * 1e-3) / 1e12 for key, v in med.items()}
+    best = max(tops["int_mm"], tops["int_mm_kmajor"])
+    rows.append({"name": name, "device": device, "max_diff": int(diff.max()),
+                 "off_by_one": float((diff == 1).mean()), "ms": med, "tops": tops})
+    print(f"{name}: int8 result vs float64 requantized: max difference {diff.max()} "
+          f"({(diff > 0).mean() * 100:.3f}% of elements differ) "
+          f"({'ok' if diff.max() <= 1 else 'MISMATCH'}); infer int8 {med['infer_int8']:.3f} ms "
+          f"({tops['infer_int8']:.1f} TOP/s, {tops['infer_int8'] / 1979 * 100:.1f}% of 1979), "
+          f"torch._int_mm {med['int_mm']:.3f} ms ({tops['int_mm']:.1f}), K-major B "
+          f"{med['int_mm_kmajor']:.3f} ms ({tops['int_mm_kmajor']:.1f}); infer = "
+          f"{tops['infer_int8'] / best * 100:.1f}% of torch._int_mm's best", flush=True)
+
+
 def check_model(rt, path, args, rows):
     name = os.path.basename(path)[:-len(".infer")]
     # check_X.VARIANT (another target or flag) reads check_X's data.
@@ -175,7 +217,9 @@ def check_model(rt, path, args, rows):
         i += 1
     rt.run(ctx)
     # check_X_f32 models keep fp32 inputs and outputs (compiled to bf16).
-    out_type = np.float32 if name.split(".")[0].endswith("_f32") else np.float16
+    base = name.split(".")[0]
+    out_type = (np.float32 if base.endswith("_f32") else
+                np.int8 if base.endswith("_i8") else np.float16)
     y = rt.output(ctx, 0, expected.shape, out_type)
     err = rel_l2(y, expected)
     worst = float(np.max(np.abs(y.astype(np.float64) - expected)))
@@ -227,12 +271,19 @@ def bench_model(rt, path, args, rows):
     # fp32 artifacts run their products as TF32 (as TensorRT's default);
     # fp32-strict ones keep fp32 throughout.
     tolerance = 1e-4 if precision == "fp32-strict" else 1e-2
+    # int8: the logits' cosine similarity to fp32's (at least 0.99).
+    cosine = float(np.dot(y.ravel().astype(np.float64), expected.ravel()) /
+                   max(np.linalg.norm(y) * np.linalg.norm(expected), 1e-30))
+    ok = cosine >= 0.99 if precision == "int8" else err <= tolerance
     # PyTorch on the same shapes (its own random weights: time only), with
     # TF32 allowed exactly where infer uses it.
     tf32 = precision == "fp32"
     torch.backends.cuda.matmul.allow_tf32 = tf32
     torch.backends.cudnn.allow_tf32 = tf32
-    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16}.get(precision, torch.float32)
+    # int8 artifacts: PyTorch's peers in fp16 (our fp16 artifact is the
+    # ratio that counts).
+    dtype = {"fp16": torch.float16, "bf16": torch.bfloat16,
+             "int8": torch.float16}.get(precision, torch.float32)
     model = torch_model(name, x.shape[0]).cuda().to(dtype)
     tx = torch.from_numpy(x).cuda().to(dtype)
     peers = {"eager": model}
@@ -268,8 +319,10 @@ def bench_model(rt, path, args, rows):
                  "precision": precision, "rel_l2": err, "ms": med})
     peer_text = ", ".join(f"{k} {v:.3f} ms" for k, v in med.items()
                           if k not in ("infer", "infer_device"))
-    print(f"{name} (batch {batch}, {precision}): rel L2 vs PyTorch fp32 {err:.2e} "
-          f"({'ok' if err <= tolerance else 'MISMATCH'} at {tolerance:g}); infer "
+    rows[-1]["cosine"] = cosine
+    print(f"{name} (batch {batch}, {precision}): rel L2 vs PyTorch fp32 {err:.2e}, "
+          f"cosine {cosine:.5f} ({'ok' if ok else 'MISMATCH'} at "
+          f"{'cosine 0.99' if precision == 'int8' else tolerance}); infer "
           f"{med['infer_device']:.3f} ms on the device ({med['infer']:.3f} ms with host "
           f"copies, {batch / med['infer_device'] * 1e3:.0f} inferences/s); {peer_text}; "
           f"eager/infer {med['eager'] / med['infer_device']:.2f}x"
@@ -299,7 +352,8 @@ def main():
         if only and name not in only:
             continue
         try:
-            run = (bench_gemm if name.startswith("gemm") else
+            run = (bench_gemm_int8 if name.startswith("gemmq") else
+                   bench_gemm if name.startswith("gemm") else
                    check_model if name.startswith("check") else bench_model)
             run(rt, path, args, rows)
         except Exception as e:  # report and go on with the next model

@@ -20,8 +20,16 @@ Checks (small, with inputs and a float64 reference in OUT_DIR/<name>/):
                    the sparse wgmma kernel (sm_90a), partial row tiles
   check_sparse_f32 the same in fp32, for --precision=bf16 (bf16 2:4
                    kernels, fp32 inputs and outputs)
+  check_int8_i8    int8 A (DequantizeLinear) times a constant int8 weight
+                   with per-column scales (DequantizeLinear, axis 1) + bias,
+                   ReLU, QuantizeLinear: the int8 wgmma kernel with its
+                   requantizing epilogue, partial tiles; int8 output
+  check_int8_f32   the same without the final QuantizeLinear (fp32 output)
 gemms_*: A times a constant 2:4 weight (weight24), for the sparse kernel
 against the same weight run dense and cuSPARSELt.
+gemmq_*: int8 A [M,K] (a graph input) times a constant int8 weight
+(weight8) through DequantizeLinear, requantized to int8 (QuantizeLinear):
+the int8 kernel against torch._int_mm.
 """
 import os
 import sys
@@ -57,6 +65,31 @@ def prune24(w):
     keep = np.zeros(g.shape, bool)
     np.put_along_axis(keep, order[:, :2, :], True, axis=1)
     return np.where(keep, g, 0).reshape(k, n).astype(w.dtype)
+
+
+# int8 A times a constant int8 weight, requantized (weight8, QSCALES).
+QUANT = {"gemmq_4096": (4096, 4096, 4096), "gemmq_8192": (8192, 8192, 8192)}
+# Scales of A, of every weight column, and of Y: Y's values stay well inside
+# int8 (a sum of K products of uniform int8 values has a standard deviation
+# of about sqrt(K) 127^2 / 3).
+QSCALE_A, QSCALE_W = 1.0 / 127, 1.0 / 127
+
+
+def qscale_y(k):
+    return float(np.sqrt(k) * 127 * 127 / 3 * QSCALE_A * QSCALE_W * 4 / 127)
+
+
+def weight8(k, n):
+    """The constant int8 B of the gemmq models, [K, N] (deterministic, every
+    column reaching -127 or 127)."""
+    w = np.random.default_rng(8).integers(-127, 128, (k, n), dtype=np.int8)
+    w[0, :] = 127
+    return w
+
+
+def quantize(x, scale, lo=-128, hi=127):
+    """ONNX QuantizeLinear to int8: round half to even, saturate."""
+    return np.clip(np.rint(x / scale), lo, hi).astype(np.int8)
 
 
 def weight24(k, n):
@@ -99,6 +132,19 @@ def main():
         save(out, name, [helper.make_node("MatMul", ["A", "W"], ["Y"], name="matmul")],
              [("A", np.zeros((m, k), np.float16))], [m, n],
              [numpy_helper.from_array(weight24(k, n), "W")])
+    from onnx import TensorProto
+    for name, (m, n, k) in QUANT.items():
+        save(out, name,
+             [helper.make_node("DequantizeLinear", ["A", "sa"], ["Af"], name="dq_a"),
+              helper.make_node("DequantizeLinear", ["W", "sw"], ["Wf"], name="dq_w", axis=1),
+              helper.make_node("MatMul", ["Af", "Wf"], ["P"], name="matmul"),
+              helper.make_node("QuantizeLinear", ["P", "sy", "zy"], ["Y"], name="q_y")],
+             [("A", np.zeros((m, k), np.int8))], [m, n],
+             [numpy_helper.from_array(weight8(k, n), "W"),
+              numpy_helper.from_array(np.float32(QSCALE_A), "sa"),
+              numpy_helper.from_array(np.full(n, QSCALE_W, np.float32), "sw"),
+              numpy_helper.from_array(np.float32(qscale_y(k)), "sy"),
+              numpy_helper.from_array(np.int8(0), "zy")], elem=TensorProto.INT8)
     g = np.random.default_rng(1)
 
     def half(*shape, scale=1.0):
@@ -139,6 +185,38 @@ def main():
                [("A", a32)], ref,
                [numpy_helper.from_array(w32, "W"), numpy_helper.from_array(b32, "bias")],
                elem=TensorProto.FLOAT)
+
+    # int8: A [300, 512] int8 (scale 0.02), W [512, 384] int8 with a scale
+    # per column, bias, ReLU; requantized (scale 0.05) or fp32.
+    a8 = g.integers(-127, 128, (300, 512), dtype=np.int8)
+    w8 = g.integers(-127, 128, (512, 384), dtype=np.int8)
+    sw = (g.random(384) * 0.002 + 0.0005).astype(np.float32)
+    bias = (g.standard_normal(384) * 0.5).astype(np.float32)
+    ref = np.maximum((a8.astype(np.float64) * 0.02) @ (w8.astype(np.float64) * sw) + bias, 0)
+    for suffix, q in (("i8", True), ("f32", False)):
+        nodes = [helper.make_node("DequantizeLinear", ["A", "sa"], ["Af"], name="dq_a"),
+                 helper.make_node("DequantizeLinear", ["W", "sw"], ["Wf"], name="dq_w", axis=1),
+                 helper.make_node("MatMul", ["Af", "Wf"], ["P"], name="matmul"),
+                 helper.make_node("Add", ["P", "bias"], ["R"], name="add_bias"),
+                 helper.make_node("Relu", ["R"], ["Z" if q else "Y"], name="relu")]
+        inits = [numpy_helper.from_array(w8, "W"), numpy_helper.from_array(np.float32(0.02), "sa"),
+                 numpy_helper.from_array(sw, "sw"), numpy_helper.from_array(bias, "bias")]
+        if q:
+            nodes.append(helper.make_node("QuantizeLinear", ["Z", "sy", "zy"], ["Y"], name="q_y"))
+            inits += [numpy_helper.from_array(np.float32(0.05), "sy"),
+                      numpy_helper.from_array(np.int8(0), "zy")]
+        name = "check_int8_" + suffix
+        graph = helper.make_graph(
+            nodes, name, [helper.make_tensor_value_info("A", TensorProto.INT8, a8.shape)],
+            [helper.make_tensor_value_info("Y", TensorProto.INT8 if q else TensorProto.FLOAT,
+                                           ref.shape)], initializer=inits)
+        import onnx
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+                  os.path.join(out, name + ".onnx"))
+        os.makedirs(os.path.join(out, name), exist_ok=True)
+        np.save(os.path.join(out, name, "input_0.npy"), a8)
+        np.save(os.path.join(out, name, "output.npy"),
+                (quantize(ref, 0.05) if q else ref).astype(np.float32))
 
     a, b, r = half(384, 256), half(640, 256), half(384, 640)
     ref = a.astype(np.float64) @ b.astype(np.float64).T + r

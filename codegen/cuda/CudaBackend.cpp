@@ -43,11 +43,6 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // epilogue.
   if (llvm::isa<SoftmaxOp, LogSoftmaxOp, LayerNormOp, GlobalPoolOp>(anchor))
     return false;
-  // An int8 product runs as a generic kernel, which takes any elementwise
-  // epilogue (requantization included).
-  if (llvm::isa<quant::QuantizedType>(
-          llvm::cast<RankedTensorType>(anchor->getOperand(0).getType()).getElementType()))
-    return true;
   // A batched product of two computed operands (attention's scores) runs
   // as a generic kernel, which takes any elementwise epilogue.
   if (auto mm = llvm::dyn_cast<MatMulOp>(anchor);
@@ -68,6 +63,10 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
                 InferDialect::allowsTf32(anchor);
     if (!et.isF16() && !et.isBF16() && (depthwise || !tf32))
       return true;
+    // Requantization for the next int8 layer, of an fp32 result (int8 and
+    // TF32 products).
+    if (llvm::isa<QuantizeOp>(op))
+      return et.isF32();
     if (auto u = llvm::dyn_cast<UnaryOp>(op))
       return u.getKind() == UnaryKind::relu || u.getKind() == UnaryKind::gelu ||
              u.getKind() == UnaryKind::silu || u.getKind() == UnaryKind::sigmoid ||

@@ -486,6 +486,14 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   } else {
     tk.inputs.push_back({g->b, {}});
   }
+  if (!g->columnScale.empty()) {
+    // int8: the int32 sums times both operands' scales, before anything.
+    std::vector<char> scales(g->columnScale.size() * sizeof(float));
+    std::memcpy(scales.data(), g->columnScale.data(), scales.size());
+    spec.epilogue.push_back(
+        {GemmEpilogueOp::Kind::ScaleColumn, static_cast<int>(tk.inputs.size())});
+    tk.inputs.push_back({Value(), std::move(scales)});
+  }
   if (g->bias) {
     spec.epilogue.push_back(
         {GemmEpilogueOp::Kind::BiasColumn, static_cast<int>(tk.inputs.size())});

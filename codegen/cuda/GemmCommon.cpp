@@ -46,10 +46,16 @@ void Ir::forThreadsBelow(int64_t total, int64_t blockThreads,
 }
 
 std::string mlir::infer::gemmCommonUnsupported(const GemmSpec &spec) {
-  if (!(spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32()))
-    return "operands are not fp16, bf16 or f32";
-  if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()))
-    return "the result is not fp16, bf16 or fp32";
+  bool int8 = spec.elem.isInteger(8);
+  if (!(spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32() || int8))
+    return "operands are not fp16, bf16, f32 or int8";
+  bool quantized = !spec.epilogue.empty() &&
+                   spec.epilogue.back().kind == GemmEpilogueOp::Kind::Quantize;
+  if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()) &&
+      !(spec.out.isInteger(8) && quantized))
+    return "the result is not fp16, bf16, fp32 or requantized int8";
+  if (quantized && !spec.out.isInteger(8))
+    return "a requantized result is not int8";
   if (spec.m < 1 || spec.n < 2 || spec.k < 1 || spec.m >= (int64_t(1) << 31) ||
       spec.n >= (int64_t(1) << 31) || spec.k >= (int64_t(1) << 31))
     return "sizes out of range";
@@ -77,11 +83,11 @@ std::vector<uint64_t> mlir::infer::gemmArgBytes(const GemmSpec &spec) {
 
 void mlir::infer::epilogueArgBytes(const GemmSpec &spec,
                                    std::vector<uint64_t> &argBytes) {
-  unsigned ob = bytesOf(spec.out);
+  unsigned eb = bytesOf(epilogueType(spec)), ob = bytesOf(spec.out);
   for (const GemmEpilogueOp &e : spec.epilogue)
     if (e.arg >= 0)
       argBytes[e.arg] =
-          (e.perColumn() ? uint64_t(spec.n) : uint64_t(spec.m) * spec.n) * ob;
+          (e.perColumn() ? uint64_t(spec.n) : uint64_t(spec.m) * spec.n) * eb;
   argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
 }
 
@@ -92,12 +98,13 @@ static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
                                                Value index, Value col) {
   OpBuilder &b = ir.b;
   auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
-  unsigned eb = bytesOf(spec.out);
+  Type et = epilogueType(spec);
+  unsigned eb = bytesOf(et);
   unsigned align = std::min<unsigned>(16, width * eb);
   auto loadVector = [&](Value base, Value at) -> Value {
     Value p = ir.offset(base, ir.mul(at, ir.c64(eb)));
-    Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(spec.out), p, align);
-    if (!spec.out.isF32())
+    Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(et), p, align);
+    if (!et.isF32())
       x = LLVM::FPExtOp::create(b, ir.loc, vectorOf(ir.f32), x);
     return x;
   };
@@ -134,6 +141,15 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
     case GemmEpilogueOp::Kind::ScaleColumn:
       v = LLVM::FMulOp::create(b, loc, v, *operand++);
       break;
+    case GemmEpilogueOp::Kind::Quantize: {
+      // round_half_even(v / scale) within [lo, hi] (cvt.rni), as int8.
+      v = LLVM::FMulOp::create(b, loc, v, splat(e.inv));
+      v = LLVM::RoundEvenOp::create(b, loc, v);
+      v = LLVM::MaxNumOp::create(b, loc, v, splat(e.lo));
+      v = LLVM::MinNumOp::create(b, loc, v, splat(e.hi));
+      v = LLVM::FPToSIOp::create(b, loc, vectorOf(spec.out), v);
+      break;
+    }
     case GemmEpilogueOp::Kind::Relu:
     case GemmEpilogueOp::Kind::Clip: {
       float lo = e.kind == GemmEpilogueOp::Kind::Relu ? 0.0f : e.lo;
@@ -209,9 +225,9 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
     }
     }
   }
-  if (!spec.out.isF32())
+  if (!spec.out.isF32() && llvm::isa<FloatType>(spec.out))
     v = LLVM::FPTruncOp::create(b, loc, vectorOf(spec.out), v);
-  if (spec.elem.isF32() && !spec.partial) {
+  if (spec.elem.isF32() && spec.out.isF32() && !spec.partial) {
     // A TF32 product's result is rounded to TF32 (to nearest): the next
     // product reads it whole, where the tensor cores would truncate it, a
     // bias that compounds over layers (ResNet-50: 2e-2 instead of 6e-4).

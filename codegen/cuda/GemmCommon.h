@@ -30,13 +30,17 @@ namespace mlir::infer {
 /// One step of a GEMM epilogue, applied in order to the fp32 accumulators.
 struct GemmEpilogueOp {
   enum class Kind {
-    BiasColumn, ScaleColumn, Residual, Relu, Clip, Gelu, Silu, Sigmoid
+    BiasColumn, ScaleColumn, Residual, Relu, Clip, Gelu, Silu, Sigmoid,
+    /// The last step of an int8 result: times `inv` (1 / scale), rounded
+    /// to nearest even, clamped to [lo, hi], stored as int8.
+    Quantize
   } kind;
   /// BiasColumn, ScaleColumn, Residual: the kernel argument holding the
-  /// operand (of the output element type; a bias or a scale has N
-  /// elements, a residual M x N).
+  /// operand (of epilogueType(spec); a bias or a scale has N elements, a
+  /// residual M x N).
   int arg = -1;
-  float lo = 0, hi = 0; ///< Clip bounds
+  float lo = 0, hi = 0; ///< Clip and Quantize bounds
+  float inv = 1;        ///< Quantize: 1 / scale
 
   /// Whether the operand has one value per column.
   bool perColumn() const {
@@ -59,7 +63,9 @@ struct GemmSpec {
   /// A is an NHWC image read through im2col (sm_90a only).
   std::optional<GemmIm2col> im2col;
   /// Element types: A and B f16, bf16 or f32 (the same; f32 runs as TF32
-  /// on wgmma only), C f16, bf16 or f32.
+  /// on wgmma only), or i8 (int8 values of zero point 0, int32 sums, wgmma
+  /// only; the epilogue starts with a ScaleColumn of both operands'
+  /// scales); C f16, bf16 or f32, or i8 after a Quantize step.
   Type elem, out;
   /// B is stored [N,K] (true) or [K,N] (false).
   bool bKMajor = false;
@@ -92,6 +98,13 @@ FailureOr<KernelInfo> addSplitKReduceKernel(KernelModule &kernels,
 inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 inline unsigned bytesOf(Type t) { return t.getIntOrFloatBitWidth() / 8; }
+
+/// The type of the epilogue's operands (bias, scale, residual): C's, or
+/// f32 when C is int8.
+inline Type epilogueType(const GemmSpec &spec) {
+  return llvm::isa<FloatType>(spec.out) ? spec.out
+                                        : Type(Float32Type::get(spec.out.getContext()));
+}
 
 /// The artifact dtype (infer::fb::DType) of a GEMM element type.
 inline uint8_t gemmDtypeCode(Type t) {

@@ -159,6 +159,8 @@ std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
   std::string why = gemmCommonUnsupported(spec);
   if (!why.empty())
     return why;
+  if (spec.elem.isInteger(8))
+    return "int8 products run on wgmma (sm_90a) only";
   if (!spec.bKMajor)
     return "B is not K-major";
   if (spec.elem.isF32())

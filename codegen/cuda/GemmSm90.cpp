@@ -106,15 +106,19 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   MLIRContext *ctx = b.getContext();
   Value consumer = self.consumer, t = self.t, warp = self.warp, lane = self.lane;
 
+  // int8 operands sum into int32 accumulators (converted to fp32 for the
+  // epilogue), floats into fp32.
+  bool int8 = spec.elem.isInteger(8);
   int64_t accCount = spec.bn / 2;
-  SmallVector<Type> fields(accCount, ir.f32);
+  SmallVector<Type> fields(accCount, int8 ? ir.i32 : ir.f32);
   auto accType = LLVM::LLVMStructType::getLiteral(ctx, fields);
   Value zero = LLVM::ZeroOp::create(b, loc, accType);
   auto wgmmaElem = spec.elem.isF16()    ? NVVM::WGMMATypes::f16
                    : spec.elem.isBF16() ? NVVM::WGMMATypes::bf16
+                   : int8               ? NVVM::WGMMATypes::s8
                                         : NVVM::WGMMATypes::tf32;
   // One wgmma step takes 32 bytes of each row: k16 of 16-bit values, k8 of
-  // TF32.
+  // TF32, k32 of int8.
   int64_t stepK = 32 / bytesOf(spec.elem);
 
   auto loop = scf::ForOp::create(b, loc, ir.c32(0), kCount, ir.c32(1),
@@ -152,7 +156,8 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
           NVVM::MMAShapeAttr::get(ctx, 64, spec.bn, stepK),
           NVVM::WGMMATypesAttr::get(ctx, wgmmaElem),
           NVVM::WGMMATypesAttr::get(ctx, wgmmaElem),
-          NVVM::WGMMATypesAttr::get(ctx, NVVM::WGMMATypes::f32),
+          NVVM::WGMMATypesAttr::get(ctx, int8 ? NVVM::WGMMATypes::s32
+                                              : NVVM::WGMMATypes::f32),
           NVVM::WGMMAScaleOutAttr::get(ctx, NVVM::WGMMAScaleOut::one),
           NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
           NVVM::WGMMAScaleInAttr::get(ctx, NVVM::WGMMAScaleIn::one),
@@ -174,6 +179,20 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   }
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
   Value acc = loop.getResult(0);
+  if (int8) {
+    // The int32 sums as fp32 (exact below 2^24) for the epilogue, which
+    // scales them by both operands' scales first.
+    auto floats = LLVM::LLVMStructType::getLiteral(
+        ctx, SmallVector<Type>(accCount, ir.f32));
+    Value f = LLVM::PoisonOp::create(b, loc, floats);
+    for (int64_t i = 0; i < accCount; ++i)
+      f = LLVM::InsertValueOp::create(
+          b, loc, f,
+          LLVM::SIToFPOp::create(b, loc, ir.f32,
+                                 LLVM::ExtractValueOp::create(b, loc, acc, i)),
+          i);
+    acc = f;
+  }
   if (space.persistent) {
     // The last stage goes back too: the producer reuses it for a later
     // tile.
@@ -251,9 +270,11 @@ std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
   // TMA strides are multiples of 16 bytes.
   if (!spec.bKMajor && spec.n % 8 != 0)
     return "N is not a multiple of 8";
-  // wgmma reads TF32 operands K-major only.
+  // wgmma reads TF32 and int8 operands K-major only.
   if (spec.elem.isF32() && !spec.bKMajor)
     return "B of f32 (TF32) is not K-major";
+  if (spec.elem.isInteger(8) && !spec.bKMajor)
+    return "B of int8 is not K-major";
   // wgmma's N in whole 16 columns (the staged epilogue's 8-column
   // chunks pair up over 128 threads); [K,N] B in 64-column boxes. 64 rows
   // (one consumer warpgroup, two blocks per SM) keep at most 128 columns

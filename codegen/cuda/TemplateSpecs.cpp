@@ -55,6 +55,21 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
                        TemplateKernel &tk, GemmSpec &spec) {
   RankedTensorType out = typeOf(chain);
   for (Operation *op : ops) {
+    // Requantization for the next int8 layer: the last step, C int8.
+    if (auto q = llvm::dyn_cast<QuantizeOp>(op)) {
+      auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
+          typeOf(q.getOutput()).getElementType());
+      if (q.getInput() != chain || op != ops.back() || !qt || qt.getZeroPoint() != 0 ||
+          !qt.isSigned() || qt.getStorageTypeIntegralWidth() != 8 || !out.getElementType().isF32())
+        return failure();
+      GemmEpilogueOp e{GemmEpilogueOp::Kind::Quantize};
+      e.inv = static_cast<float>(1.0 / qt.getScale());
+      e.lo = static_cast<float>(qt.getStorageTypeMin());
+      e.hi = static_cast<float>(qt.getStorageTypeMax());
+      spec.epilogue.push_back(e);
+      spec.out = IntegerType::get(op->getContext(), 8);
+      return success();
+    }
     if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
       return failure();
     if (auto u = llvm::dyn_cast<UnaryOp>(op)) {
@@ -572,12 +587,39 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
       return std::nullopt;
     g.a = i.getInput();
   }
-  if (!at.hasStaticShape() || !bt.hasStaticShape() ||
-      at.getElementType() != bt.getElementType() ||
-      ct.getElementType() != at.getElementType())
+  if (!at.hasStaticShape() || !bt.hasStaticShape())
     return std::nullopt;
   GemmSpec &spec = g.spec;
-  spec.elem = at.getElementType();
+  if (llvm::isa<quant::QuantizedType>(at.getElementType())) {
+    // int8 x int8 of zero point 0, A per tensor, B per tensor or per
+    // column (N); the float result is the int32 sum times both scales.
+    auto qa = llvm::dyn_cast<quant::UniformQuantizedType>(at.getElementType());
+    auto qb = llvm::dyn_cast<quant::QuantizedType>(bt.getElementType());
+    if (!qa || !qb || qa.getZeroPoint() != 0 || !qa.isSigned() || !qb.isSigned() ||
+        qa.getStorageTypeIntegralWidth() != 8 || qb.getStorageTypeIntegralWidth() != 8 ||
+        !ct.getElementType().isF32())
+      return std::nullopt;
+    int64_t n = spec.bKMajor ? bt.getShape()[0] : bt.getShape()[1];
+    if (auto pt = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(qb)) {
+      if (pt.getQuantizedDimension() != (spec.bKMajor ? 0 : 1) ||
+          static_cast<int64_t>(pt.getScales().size()) != n ||
+          llvm::any_of(pt.getZeroPoints(), [](int64_t z) { return z != 0; }))
+        return std::nullopt;
+      for (double s : pt.getScales())
+        g.columnScale.push_back(static_cast<float>(s * qa.getScale()));
+    } else {
+      auto ut = llvm::cast<quant::UniformQuantizedType>(qb);
+      if (ut.getZeroPoint() != 0)
+        return std::nullopt;
+      g.columnScale.assign(n, static_cast<float>(ut.getScale() * qa.getScale()));
+    }
+    spec.elem = IntegerType::get(anchor->getContext(), 8);
+  } else if (at.getElementType() != bt.getElementType() ||
+             ct.getElementType() != at.getElementType()) {
+    return std::nullopt;
+  } else {
+    spec.elem = at.getElementType();
+  }
   spec.out = ct.getElementType();
   spec.k = at.getShape().back();
   spec.m = at.getNumElements() / std::max<int64_t>(spec.k, 1);
@@ -600,7 +642,8 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
   // A [K,N] operand is stored transposed when constant (below); otherwise
   // the kernel reads it as it is.
   if (!spec.bKMajor && constantOf(g.b) &&
-      (spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32()))
+      (spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32() ||
+       spec.elem.isInteger(8)))
     spec.bKMajor = true;
   return g;
 }

@@ -130,6 +130,9 @@ struct GemmOperands {
   Value a, b, bias;
   /// A 2:4 weight (spec.sparse): its kept values and positions.
   Value values, meta;
+  /// An int8 product: each column's scale (A's times B's column's), the
+  /// first epilogue step.
+  std::vector<float> columnScale;
   GemmSpec spec;
 };
 

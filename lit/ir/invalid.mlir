@@ -1453,7 +1453,7 @@ func.func @cpu_tile_nv(%x: tensor<2x8xf32>, %w: tensor<8x4xf32>) {
 
 // Tests the wgmma tile shape.
 func.func @wgmma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
-  // expected-error @+1 {{expects a wgmma tile of 128 rows by 16 to 256 columns or 64 rows by 16 to 128, in steps of 16, with bk 64 (16-bit) or 32 (tf32), got 64 x 256 with bk 64}}
+  // expected-error @+1 {{expects a wgmma tile of 128 rows by 16 to 256 columns or 64 rows by 16 to 128, in steps of 16, with bk 64 (16-bit), 32 (tf32) or 128 (int8), got 64 x 256 with bk 64}}
   %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 64, bn = 256, bk = 64, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
   return
 }
@@ -1462,7 +1462,7 @@ func.func @wgmma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
 
 // Tests that a wgmma tile's columns come in steps of 16.
 func.func @wgmma_tile_step(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
-  // expected-error @+1 {{expects a wgmma tile of 128 rows by 16 to 256 columns or 64 rows by 16 to 128, in steps of 16, with bk 64 (16-bit) or 32 (tf32), got 128 x 40 with bk 64}}
+  // expected-error @+1 {{expects a wgmma tile of 128 rows by 16 to 256 columns or 64 rows by 16 to 128, in steps of 16, with bk 64 (16-bit), 32 (tf32) or 128 (int8), got 128 x 40 with bk 64}}
   %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 40, bk = 64, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
   return
 }
