@@ -85,3 +85,45 @@ func.func @round_trips(%q: tensor<4x!q>) -> (tensor<4x!q>, tensor<4x!q>) {
   %t = infer.cast %s : tensor<4xi8> to tensor<4x!q>
   return %r, %t : tensor<4x!q>, tensor<4x!q>
 }
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.02>
+
+// Tests that a weight already on an int8 grid (an exported model's int8
+// weight, dequantized at import) keeps its integers: its smallest magnitude
+// per column is the step when every value is a whole multiple of it within
+// 127 steps (column 0: 0.02 times [1, -3]; column 1: 1.0 times [1, 63]),
+// where max / 127 would have rounded them.
+// CHECK-LABEL: func.func @on_grid
+// CHECK: infer.constant dense<{{\[\[}}1, 1], [-3, 63]]> : tensor<2x2xi8>
+// CHECK: tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {0.0199{{[0-9]+}},1.000000e+00}>>
+func.func @on_grid(%q: tensor<4x2x!q>) -> tensor<4x2xf32> {
+  %d = infer.dequantize %q : tensor<4x2x!q> -> tensor<4x2xf32>
+  %w = infer.constant dense<[[0.02, 1.0], [-0.06, 63.0]]> : tensor<2x2xf32>
+  %m = infer.matmul %d, %w : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  return %m : tensor<4x2xf32>
+}
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.02>
+
+// Tests that a per-tensor quantize moves above a max pool and a reshape
+// (the pool then moves int8), and not above an average pool.
+// CHECK-LABEL: func.func @hoist
+// CHECK: %[[Q:.+]] = infer.quantize %arg0 : tensor<1x8x8x4xf32>
+// CHECK: %[[P:.+]] = infer.pool max %[[Q]] {{.*}} -> tensor<1x4x4x4x!quant.uniform
+// CHECK: infer.pool avg %arg1
+// CHECK: infer.quantize %{{.+}} : tensor<1x4x4x4xf32>
+// CHECK: %[[R:.+]] = infer.quantize %arg2 : tensor<64xf32>
+// CHECK: infer.reshape %[[R]] : tensor<64x!quant.uniform{{.*}}> -> tensor<4x16x!quant.uniform
+func.func @hoist(%x: tensor<1x8x8x4xf32>, %y: tensor<1x8x8x4xf32>, %z: tensor<64xf32>) -> (tensor<1x4x4x4x!q>, tensor<1x4x4x4x!q>, tensor<4x16x!q>) {
+  %p = infer.pool max %x kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] channels_last : tensor<1x8x8x4xf32> -> tensor<1x4x4x4xf32>
+  %q = infer.quantize %p : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!q>
+  %a = infer.pool avg %y kernel [2, 2] strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] channels_last : tensor<1x8x8x4xf32> -> tensor<1x4x4x4xf32>
+  %b = infer.quantize %a : tensor<1x4x4x4xf32> -> tensor<1x4x4x4x!q>
+  %r = infer.reshape %z : tensor<64xf32> -> tensor<4x16xf32>
+  %s = infer.quantize %r : tensor<4x16xf32> -> tensor<4x16x!q>
+  return %q, %b, %s : tensor<1x4x4x4x!q>, tensor<1x4x4x4x!q>, tensor<4x16x!q>
+}

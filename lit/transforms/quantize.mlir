@@ -6,46 +6,50 @@
 // 0.02), shared by both products that read it, and that a product whose
 // input the cache does not name stays float.
 // CHECK-LABEL: func.func @conv
-// CHECK: %[[Q:.+]] = infer.quantize %arg0 : tensor<1x2x4x4xf32> -> tensor<1x2x4x4x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>>
+// CHECK: %[[Q:.+]] = infer.quantize %arg0 : tensor<1x16x4x4xf32> -> tensor<1x16x4x4x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>>
 // CHECK: %[[D:.+]] = infer.dequantize %[[Q]]
 // CHECK: %[[C:.+]] = infer.conv %[[D]], %{{.+}} strides
 // CHECK: %[[R:.+]] = infer.unary relu %[[C]]
-// CHECK: %[[Q2:.+]] = infer.quantize %[[R]] : tensor<1x3x4x4xf32> -> tensor<1x3x4x4x!quant.uniform<i8<-127:127>:f32, 0.0999{{[0-9]+}}>>
+// CHECK: %[[Q2:.+]] = infer.quantize %[[R]] : tensor<1x16x4x4xf32> -> tensor<1x16x4x4x!quant.uniform<i8<-127:127>:f32, 0.0999{{[0-9]+}}>>
 // CHECK: %[[D2:.+]] = infer.dequantize %[[Q2]]
 // CHECK: infer.conv %[[D2]]
 // CHECK: infer.conv %[[D]]
 // CHECK-NOT: infer.quantize
 // CHECK: return
-func.func @conv(%x: tensor<1x2x4x4xf32> {infer.name = "x"}) -> (tensor<1x3x4x4xf32>, tensor<1x3x4x4xf32>, tensor<1x3x4x4xf32>) {
-  %w = infer.constant dense<0.5> : tensor<3x2x1x1xf32>
-  %w3 = infer.constant dense<0.25> : tensor<3x3x1x1xf32>
-  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tensor_name = "conv_out"} : (tensor<1x2x4x4xf32>, tensor<3x2x1x1xf32>) -> tensor<1x3x4x4xf32>
-  %r = infer.unary relu %c {infer.tensor_name = "relu_out"} : tensor<1x3x4x4xf32> -> tensor<1x3x4x4xf32>
-  %c2 = infer.conv %r, %w3 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tensor_name = "conv2_out"} : (tensor<1x3x4x4xf32>, tensor<3x3x1x1xf32>) -> tensor<1x3x4x4xf32>
-  %c3 = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tensor_name = "conv3_out"} : (tensor<1x2x4x4xf32>, tensor<3x2x1x1xf32>) -> tensor<1x3x4x4xf32>
-  %n = infer.unary neg %c3 {infer.tensor_name = "unnamed_in_cache"} : tensor<1x3x4x4xf32> -> tensor<1x3x4x4xf32>
-  %c4 = infer.conv %n, %w3 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x3x4x4xf32>, tensor<3x3x1x1xf32>) -> tensor<1x3x4x4xf32>
-  return %c2, %c3, %c4 : tensor<1x3x4x4xf32>, tensor<1x3x4x4xf32>, tensor<1x3x4x4xf32>
+func.func @conv(%x: tensor<1x16x4x4xf32> {infer.name = "x"}) -> (tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>) {
+  %w = infer.constant dense<0.5> : tensor<16x16x1x1xf32>
+  %w3 = infer.constant dense<0.25> : tensor<16x16x1x1xf32>
+  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tensor_name = "conv_out"} : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  %r = infer.unary relu %c {infer.tensor_name = "relu_out"} : tensor<1x16x4x4xf32> -> tensor<1x16x4x4xf32>
+  %c2 = infer.conv %r, %w3 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tensor_name = "conv2_out"} : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  %c3 = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tensor_name = "conv3_out"} : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  %n = infer.unary neg %c3 {infer.tensor_name = "unnamed_in_cache"} : tensor<1x16x4x4xf32> -> tensor<1x16x4x4xf32>
+  %c4 = infer.conv %n, %w3 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  return %c2, %c3, %c4 : tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>
 }
 
 // -----
 
 // Tests what stays float although its input has a range: a grouped
-// convolution, a product of two activations, an input of range 0, and a
-// node named in keep (KEEP).
+// convolution, a product of two activations, an input of range 0, a
+// convolution of fewer than 16 input channels, and a node named in keep
+// (KEEP).
 // CHECK-LABEL: func.func @declined
 // CHECK-NOT: infer.quantize
 // CHECK: return
 // KEEP-LABEL: func.func @gemm
 // KEEP-NOT: infer.quantize
 // KEEP: return
-func.func @declined(%x: tensor<1x2x4x4xf32> {infer.name = "x"}, %z: tensor<4x4xf32> {infer.name = "zero"}) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<4x4xf32>) {
-  %w = infer.constant dense<0.5> : tensor<2x1x1x1xf32>
-  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 2 : (tensor<1x2x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
-  %m = infer.matmul %x, %x : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+func.func @declined(%x: tensor<1x16x4x4xf32> {infer.name = "x"}, %z: tensor<4x4xf32> {infer.name = "zero"}) -> (tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>, tensor<4x4xf32>, tensor<1x2x4x4xf32>) {
+  %w = infer.constant dense<0.5> : tensor<16x1x1x1xf32>
+  %c = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 16 : (tensor<1x16x4x4xf32>, tensor<16x1x1x1xf32>) -> tensor<1x16x4x4xf32>
+  %m = infer.matmul %x, %x : (tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32>
   %k = infer.constant dense<1.0> : tensor<4x4xf32>
   %g = infer.matmul %z, %k : (tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<4x4xf32>
-  return %c, %m, %g : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<4x4xf32>
+  %s = infer.slice %x starts [0, 0, 0, 0] ends [1, 3, 4, 4] steps [1, 1, 1, 1] {infer.tensor_name = "x"} : tensor<1x16x4x4xf32> -> tensor<1x3x4x4xf32>
+  %w3 = infer.constant dense<0.5> : tensor<2x3x1x1xf32>
+  %f = infer.conv %s, %w3 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x3x4x4xf32>, tensor<2x3x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %c, %m, %g, %f : tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>, tensor<4x4xf32>, tensor<1x2x4x4xf32>
 }
 
 // -----
