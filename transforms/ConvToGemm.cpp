@@ -118,9 +118,19 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     int64_t ho = yt.getDimSize(2), wo = yt.getDimSize(3);
     ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(),
                       dil = op.getDilations();
+    // An input dequantized from int8 (infer-quantize or an exported Q/DQ
+    // pair, zero point 0) becomes an int8 product (infer-fold-qdq): its
+    // rows and pixels are laid out in bytes of int8.
+    int64_t eb = et.getIntOrFloatBitWidth() / 8;
+    if (auto dq = op.getInput().getDefiningOp<DequantizeOp>()) {
+      auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
+          typeOf(dq.getInput()).getElementType());
+      if (q && q.getStorageTypeIntegralWidth() == 8 && q.getZeroPoint() == 0)
+        eb = 1;
+    }
     // Channels padded so that a row of the im2col matrix is a multiple of
-    // 16 bytes (the TMA row pitch): 8 16-bit elements, 4 f32 ones.
-    int64_t rowElems = 16 / (et.getIntOrFloatBitWidth() / 8);
+    // 16 bytes (the TMA row pitch): 8 16-bit elements, 4 f32 ones, 16 int8.
+    int64_t rowElems = 16 / eb;
     int64_t cp = c;
     while ((kh * kw * cp) % rowElems != 0)
       ++cp;
@@ -158,7 +168,7 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     // taps, not 7 x 7, of 16 bytes), so the rows read each byte of the
     // image about half as often. The weight is zero where a pair's pixel
     // falls outside the window.
-    int64_t eb = et.getIntOrFloatBitWidth() / 8, pairC = 8 / eb;
+    int64_t pairC = 8 / eb;
     int64_t wp = w + w % 2, e = pads[1] % 2, kwp = (kw + e + 1) / 2;
     int64_t padL = (pads[1] + 1) / 2, padR = (wo - 1) * (st[1] / 2) + kwp - wp / 2 - padL;
     bool paired = !pointwise && c <= pairC && st[1] % 2 == 0 && dil[1] == 1 && padR >= 0;

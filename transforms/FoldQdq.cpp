@@ -19,6 +19,9 @@
 //   - a per-tensor quantize moves above a max pool (rounding is monotonic)
 //     and above a reshape, so that the pool moves int8 and the quantize
 //     joins the epilogue of its input's producer;
+//   - a residual add of a product and a value that another layer reads
+//     quantized reads the quantized value too (as TensorRT quantizes
+//     residual inputs): the value's producer then writes int8 only;
 //   - quantize(dequantize(x)) of one type is x, and the integer round trip
 //     of an imported QuantizeLinear / DequantizeLinear pair cancels.
 //
@@ -251,6 +254,46 @@ struct HoistQuantizeAboveReshape : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// add(product(...), v) where v is also quantized per tensor for another
+/// layer -> add(product(...), dequantize(quantize(v))): the residual reads
+/// the int8 tensor, as TensorRT quantizes residual inputs, so that v's
+/// producer writes int8 only and the add's dequantize joins the product's
+/// epilogue (ResNet's blocks).
+struct QuantizeResidual : OpRewritePattern<BinaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BinaryOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != BinaryKind::add ||
+        op.getLhs().getType() != op.getRhs().getType() ||
+        op.getLhs().getType() != op.getOutput().getType())
+      return rewriter.notifyMatchFailure(op, "not a residual add");
+    for (unsigned i = 0; i < 2; ++i) {
+      Value v = op->getOperand(i), other = op->getOperand(1 - i);
+      Operation *product = other.getDefiningOp();
+      if (!product || !llvm::isa<ConvOp, MatMulOp, GemmOp>(product) ||
+          !other.hasOneUse())
+        continue;
+      for (Operation *user : v.getUsers()) {
+        auto q = llvm::dyn_cast<QuantizeOp>(user);
+        if (!q)
+          continue;
+        auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
+            tensorOf(q.getOutput()).getElementType());
+        if (!qt || qt.getZeroPoint() != 0)
+          continue;
+        // The quantize must come first: it may sit after the add.
+        if (!q->isBeforeInBlock(op))
+          continue;
+        rewriter.setInsertionPoint(op);
+        Value dq = DequantizeOp::create(rewriter, q.getLoc(), tensorOf(v), q.getOutput());
+        rewriter.modifyOpInPlace(op, [&] { op->setOperand(i, dq); });
+        return success();
+      }
+    }
+    return rewriter.notifyMatchFailure(op, "no quantized residual");
+  }
+};
+
 /// cast(cast(q : quantized -> storage) : storage -> quantized) -> q.
 struct RemoveStorageRoundTrip : OpRewritePattern<CastOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -278,6 +321,6 @@ struct FoldQdqPass : infer::impl::InferFoldQdqBase<FoldQdqPass> {
 void mlir::infer::populateFoldQdqPatterns(RewritePatternSet &patterns) {
   patterns.add<SinkDequantize, QuantizeProduct, RemoveStorageRoundTrip>(
       patterns.getContext());
-  patterns.add<RemoveRequantize, HoistQuantizeAboveMaxPool, HoistQuantizeAboveReshape>(
-      patterns.getContext());
+  patterns.add<RemoveRequantize, HoistQuantizeAboveMaxPool, HoistQuantizeAboveReshape,
+               QuantizeResidual>(patterns.getContext());
 }

@@ -128,6 +128,17 @@ private:
           break;
       }
       g.ops.resize(kept); // trailing reshapes stay outside
+      // A dequantize read only by an epilogue op (an int8 residual) joins
+      // the group where the target applies it in the epilogue.
+      for (size_t i = 1, e = g.ops.size(); i < e; ++i)
+        for (Value v : g.ops[i]->getOperands()) {
+          auto dq = v.getDefiningOp<DequantizeOp>();
+          if (dq && v.hasOneUse() && !groupOf.count(dq) && dq->getBlock() == &block &&
+              !llvm::is_contained(g.ops, dq.getOperation()) && epilogue(&op, dq)) {
+            g.ops.push_back(dq);
+            pattern += "+dequantize";
+          }
+        }
       g.pattern = pattern;
       add(std::move(g));
     }

@@ -155,16 +155,16 @@ def InferQuantize : Pass<"infer-quantize", "::mlir::ModuleOp"> {
     `infer.dequantize` pair with the tensor's calibrated range: symmetric,
     scale `amax / 127`, storage `i8<-127:127>`. This is the explicit Q/DQ
     form an exporter writes; `infer-fold-qdq` then makes the products
-    compute in int8.
+    compute in int8. Of two products whose results a residual `add` sums
+    (ResNet's downsampling blocks), the earlier one's result gets a pair
+    too: it travels as int8 into the other's epilogue.
 
     The cache names ONNX tensors: the pass finds them through the
     importer's `infer.tensor_name` attributes and the function arguments'
     `infer.name`. A product stays float when its input has no range in the
     cache (or a range of 0), when one of its ONNX nodes is listed in
-    `keep`, when it is a grouped convolution or a convolution of fewer than
-    16 input channels (the first layer of an image model: its rows are a
-    few bytes, and it is the layer most sensitive to int8), or when both
-    its operands are activations. A cache that names none of the module's tensors is
+    `keep`, when it is a grouped convolution, or when both its operands
+    are activations. A cache that names none of the module's tensors is
     an error (it was made for another model), as is a malformed one
     (the file and line are named).
 
@@ -209,6 +209,11 @@ def InferFoldQdq : Pass<"infer-fold-qdq"> {
       else reads) moves above it (rounding is monotonic, so the pool moves
       int8), and one of a reshape above the reshape: the quantize joins
       the epilogue of its input's producer;
+    - a residual `add` of a product's result and a value that another
+      layer reads through a per-tensor quantize takes
+      `dequantize(quantize(value))` instead (TensorRT's quantized residual
+      input): the value's producer then writes int8 alone, and the
+      dequantize joins the product's epilogue;
     - `quantize(dequantize(x))` of one type is `x`; the integer round trip
       an imported QuantizeLinear / DequantizeLinear pair leaves cancels.
 

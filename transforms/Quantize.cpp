@@ -12,11 +12,14 @@
 // exported with Q/DQ nodes: infer-fold-qdq turns each product whose input
 // is dequantized into an int8 product with per-channel weights.
 //
+// The earlier of two products whose results a residual add sums (ResNet's
+// downsampling blocks) gets its result quantized too, so that it travels as
+// int8 to the other product's epilogue.
+//
 // Products stay in float when their input has no calibrated range (the
 // cache names ONNX tensors: the importer's `infer.tensor_name`, function
 // argument `infer.name`), when a node is named in `keep`, for grouped
-// convolutions, convolutions of fewer than 16 input channels (the first
-// layer of image models) and products whose both operands are activations.
+// convolutions and products whose both operands are activations.
 //
 //===----------------------------------------------------------------------===//
 
@@ -64,13 +67,6 @@ Value quantizableInput(Operation *op, std::string &why) {
   if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
     if (conv.getGroup() != 1) {
       why = "a grouped convolution";
-      return nullptr;
-    }
-    // The first layer of an image model (3 channels, or 1) gains nothing
-    // from int8 (its rows are a few bytes) and is the most sensitive to
-    // it: as TensorRT's int8 builds usually leave it, it stays float.
-    if (llvm::cast<RankedTensorType>(conv.getInput().getType()).getDimSize(1) < 16) {
-      why = "fewer than 16 input channels";
       return nullptr;
     }
     input = conv.getInput();
@@ -155,21 +151,13 @@ struct QuantizePass : infer::impl::InferQuantizeBase<QuantizePass> {
     OpBuilder b(ctx);
     Type i8 = IntegerType::get(ctx, 8);
     llvm::DenseMap<Value, Value> dequantized;
-    unsigned quantized = 0;
-    module.walk([&](Operation *op) {
-      if (!llvm::isa<ConvOp, MatMulOp, GemmOp>(op))
-        return;
-      std::string why;
-      Value x = quantizableInput(op, why);
-      if (!x)
-        return;
-      for (const std::string &n : nodeNames(op->getLoc()))
-        if (kept.contains(n))
-          return;
+    // The dequantized form of `x` with its calibrated range, made once;
+    // null when the cache has no range for it.
+    auto qdq = [&](Value x) -> Value {
       StringRef name = tensorName(x);
       auto it = table->amax.find(name);
       if (name.empty() || it == table->amax.end() || !(it->second > 0))
-        return;
+        return nullptr;
       Value &dq = dequantized[x];
       if (!dq) {
         auto t = llvm::cast<RankedTensorType>(x.getType());
@@ -184,10 +172,42 @@ struct QuantizePass : infer::impl::InferQuantizeBase<QuantizePass> {
         Value qx = QuantizeOp::create(b, loc, t.clone(q), x);
         dq = DequantizeOp::create(b, loc, t, qx);
       }
-      op->setOperand(0, dq);
-      ++quantized;
+      return dq;
+    };
+    auto isProduct = [](Value v) {
+      Operation *def = v.getDefiningOp();
+      return def && llvm::isa<ConvOp, MatMulOp, GemmOp>(def);
+    };
+    module.walk([&](Operation *op) {
+      // A residual add of two products' results (ResNet's downsampling
+      // blocks): the earlier product's result is quantized too, so that
+      // it is written as int8 and the later product's epilogue reads it.
+      if (auto add = llvm::dyn_cast<BinaryOp>(op)) {
+        Value l = add.getLhs(), r = add.getRhs();
+        if (add.getKind() != BinaryKind::add || l.getType() != r.getType() ||
+            !isProduct(l) || !isProduct(r) || !l.hasOneUse() || !r.hasOneUse())
+          return;
+        unsigned first = l.getDefiningOp()->isBeforeInBlock(r.getDefiningOp()) ? 0 : 1;
+        Operation *product = op->getOperand(first).getDefiningOp();
+        for (const std::string &n : nodeNames(product->getLoc()))
+          if (kept.contains(n))
+            return;
+        if (Value dq = qdq(op->getOperand(first)))
+          op->setOperand(first, dq);
+        return;
+      }
+      if (!llvm::isa<ConvOp, MatMulOp, GemmOp>(op))
+        return;
+      std::string why;
+      Value x = quantizableInput(op, why);
+      if (!x)
+        return;
+      for (const std::string &n : nodeNames(op->getLoc()))
+        if (kept.contains(n))
+          return;
+      if (Value dq = qdq(x))
+        op->setOperand(0, dq);
     });
-    (void)quantized;
   }
 };
 } // namespace

@@ -25,6 +25,11 @@ Checks (small, with inputs and a float64 reference in OUT_DIR/<name>/):
                    ReLU, QuantizeLinear: the int8 wgmma kernel with its
                    requantizing epilogue, partial tiles; int8 output
   check_int8_f32   the same without the final QuantizeLinear (fp32 output)
+  check_int8conv{48,64}_i8  an int8 3x3 convolution of 48 or 64 channels
+                   (+ bias, ReLU, QuantizeLinear): the implicit GEMM reading
+                   int8 pixels in 16-byte slabs or 128-byte blocks
+  check_int8stem_i8  ResNet's 7x7 stride-2 stem on 3 int8 channels (pixel
+                   pairs)
 gemms_*: A times a constant 2:4 weight (weight24), for the sparse kernel
 against the same weight run dense and cuSPARSELt.
 gemmq_*: int8 A [M,K] (a graph input) times a constant int8 weight
@@ -217,6 +222,46 @@ def main():
         np.save(os.path.join(out, name, "input_0.npy"), a8)
         np.save(os.path.join(out, name, "output.npy"),
                 (quantize(ref, 0.05) if q else ref).astype(np.float32))
+
+    # (channels, kernel, stride, pad, image): 3x3 convolutions of 48 and 64
+    # channels (16-byte slabs, a 128-byte block), and ResNet's 7x7 stride-2
+    # stem on 3 channels (pixel pairs of 8 int8 channels).
+    for c, kk, st, pd, hw in ((48, 3, 1, 1, 14), (64, 3, 1, 1, 14), (3, 7, 2, 3, 32)):
+        ho = (hw + 2 * pd - kk) // st + 1
+        x8 = g.integers(-127, 128, (2, c, hw, hw), dtype=np.int8)
+        w8 = g.integers(-127, 128, (32, c, kk, kk), dtype=np.int8)
+        w8[:, 0, 0, 0] = 127
+        swc = (g.random(32) * 0.002 + 0.0005).astype(np.float32)
+        bc = (g.standard_normal(32) * 0.5).astype(np.float32)
+        xf = np.pad(x8.astype(np.float64) * 0.02, ((0, 0), (0, 0), (pd, pd), (pd, pd)))
+        wf = w8.astype(np.float64) * swc[:, None, None, None]
+        ref = np.zeros((2, 32, ho, ho))
+        for r in range(kk):
+            for s in range(kk):
+                ref += np.einsum("nchw,oc->nohw",
+                                 xf[:, :, r:r + st * (ho - 1) + 1:st, s:s + st * (ho - 1) + 1:st],
+                                 wf[:, :, r, s])
+        ref = np.maximum(ref + bc[None, :, None, None], 0)
+        name = f"check_int8conv{c}_i8" if c != 3 else "check_int8stem_i8"
+        nodes = [helper.make_node("DequantizeLinear", ["A", "sa"], ["Af"], name="dq_a"),
+                 helper.make_node("DequantizeLinear", ["W", "sw"], ["Wf"], name="dq_w", axis=0),
+                 helper.make_node("Conv", ["Af", "Wf", "bias"], ["P"], name="conv",
+                                  pads=[pd] * 4, strides=[st, st]),
+                 helper.make_node("Relu", ["P"], ["Z"], name="relu"),
+                 helper.make_node("QuantizeLinear", ["Z", "sy", "zy"], ["Y"], name="q_y")]
+        inits = [numpy_helper.from_array(w8, "W"), numpy_helper.from_array(np.float32(0.02), "sa"),
+                 numpy_helper.from_array(swc, "sw"), numpy_helper.from_array(bc, "bias"),
+                 numpy_helper.from_array(np.float32(0.05), "sy"),
+                 numpy_helper.from_array(np.int8(0), "zy")]
+        graph = helper.make_graph(
+            nodes, name, [helper.make_tensor_value_info("A", TensorProto.INT8, x8.shape)],
+            [helper.make_tensor_value_info("Y", TensorProto.INT8, ref.shape)], initializer=inits)
+        import onnx
+        onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+                  os.path.join(out, name + ".onnx"))
+        os.makedirs(os.path.join(out, name), exist_ok=True)
+        np.save(os.path.join(out, name, "input_0.npy"), x8)
+        np.save(os.path.join(out, name, "output.npy"), quantize(ref, 0.05).astype(np.float32))
 
     a, b, r = half(384, 256), half(640, 256), half(384, 640)
     ref = a.astype(np.float64) @ b.astype(np.float64).T + r

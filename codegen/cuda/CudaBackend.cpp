@@ -37,6 +37,15 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
 }
 
 bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
+  // An int8 residual read by the epilogue of an fp32-result GEMM (int8 or
+  // TF32 products), dequantized in registers.
+  if (auto dq = llvm::dyn_cast<DequantizeOp>(op))
+    return llvm::isa<MatMulOp, GemmOp>(anchor) && target->arch == "sm_90a" &&
+           llvm::cast<RankedTensorType>(anchor->getResult(0).getType())
+               .getElementType()
+               .isF32() &&
+           llvm::isa<quant::UniformQuantizedType>(
+               llvm::cast<RankedTensorType>(dq.getInput().getType()).getElementType());
   if (!isEpilogueOp(op))
     return false;
   // The row kernels (softmax, layer norm, global pooling) take no

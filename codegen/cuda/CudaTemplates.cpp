@@ -231,9 +231,10 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
 FailureOr<std::optional<TemplateKernel>>
 mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &target,
                                KernelModule &kernels, std::string &error) {
+  // Dequantized int8 residuals are read by the epilogue (classify).
   SmallVector<Operation *> body;
   for (Operation *op : group.ops)
-    if (!llvm::isa<ConstantOp>(op))
+    if (!llvm::isa<ConstantOp, DequantizeOp>(op))
       body.push_back(op);
   Value result = group.results.front();
   if (body.empty() || body.back()->getResult(0) != result)
@@ -251,7 +252,7 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   // (absorbLayoutPrologues) is anchored on the transpose.
   if (body.size() > 1 && llvm::isa<TransposeOp>(body.back()) &&
       llvm::all_of(ArrayRef(body).drop_back(),
-                   [](Operation *op) { return llvm::isa<CastOp, PadOp>(op); }))
+                   [](Operation *op) { return llvm::isa<CastOp, PadOp, QuantizeOp>(op); }))
     body.erase(body.begin(), body.end() - 1);
   Operation *anchor = body.front();
   Attribute tileAttr = anchor->getAttr(InferDialect::getTileAttrName());
@@ -396,6 +397,14 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
         spec->srcElemBytes = 4;
         spec->bf16 = typeOf(cast.getOutput()).getElementType().isBF16();
         source = cast.getInput();
+      } else if (auto q = source.getDefiningOp<QuantizeOp>()) {
+        auto qt = llvm::cast<quant::UniformQuantizedType>(
+            typeOf(q.getOutput()).getElementType());
+        spec->srcElemBytes = 4;
+        spec->quantScale = static_cast<float>(1.0 / qt.getScale());
+        spec->quantLo = static_cast<float>(qt.getStorageTypeMin());
+        spec->quantHi = static_cast<float>(qt.getStorageTypeMax());
+        source = q.getInput();
       }
       if (!transposeChannelsApplies(*spec)) {
         error = describe(cudaTile, anchor, "its template cannot read this layout change");

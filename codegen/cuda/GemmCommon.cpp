@@ -87,7 +87,8 @@ void mlir::infer::epilogueArgBytes(const GemmSpec &spec,
   for (const GemmEpilogueOp &e : spec.epilogue)
     if (e.arg >= 0)
       argBytes[e.arg] =
-          (e.perColumn() ? uint64_t(spec.n) : uint64_t(spec.m) * spec.n) * eb;
+          (e.perColumn() ? uint64_t(spec.n) : uint64_t(spec.m) * spec.n) *
+          (e.kind == GemmEpilogueOp::Kind::ResidualInt8 ? 1 : eb);
   argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
 }
 
@@ -109,10 +110,24 @@ static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
     return x;
   };
   SmallVector<Value> operands;
-  for (const GemmEpilogueOp &e : spec.epilogue)
-    if (e.arg >= 0)
-      operands.push_back(
-          loadVector(args[e.arg], e.perColumn() ? ir.zext64(col) : index));
+  for (const GemmEpilogueOp &e : spec.epilogue) {
+    if (e.arg < 0)
+      continue;
+    if (e.kind == GemmEpilogueOp::Kind::ResidualInt8) {
+      // int8 values as fp32 times their scale.
+      Value p = ir.offset(args[e.arg], index);
+      Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(b.getI8Type()), p,
+                                     std::min<unsigned>(16, width));
+      x = LLVM::SIToFPOp::create(b, ir.loc, vectorOf(ir.f32), x);
+      Value s = LLVM::ConstantOp::create(
+          b, ir.loc, vectorOf(ir.f32),
+          DenseElementsAttr::get(vectorOf(ir.f32), b.getF32FloatAttr(e.scale).getValue()));
+      operands.push_back(LLVM::FMulOp::create(b, ir.loc, x, s));
+      continue;
+    }
+    operands.push_back(
+        loadVector(args[e.arg], e.perColumn() ? ir.zext64(col) : index));
+  }
   return operands;
 }
 
@@ -136,6 +151,7 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
     switch (e.kind) {
     case GemmEpilogueOp::Kind::BiasColumn:
     case GemmEpilogueOp::Kind::Residual:
+    case GemmEpilogueOp::Kind::ResidualInt8:
       v = LLVM::FAddOp::create(b, loc, v, *operand++);
       break;
     case GemmEpilogueOp::Kind::ScaleColumn:

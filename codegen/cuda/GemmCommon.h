@@ -33,7 +33,9 @@ struct GemmEpilogueOp {
     BiasColumn, ScaleColumn, Residual, Relu, Clip, Gelu, Silu, Sigmoid,
     /// The last step of an int8 result: times `inv` (1 / scale), rounded
     /// to nearest even, clamped to [lo, hi], stored as int8.
-    Quantize
+    Quantize,
+    /// Adds an int8 M x N operand times `scale` (a quantized residual).
+    ResidualInt8
   } kind;
   /// BiasColumn, ScaleColumn, Residual: the kernel argument holding the
   /// operand (of epilogueType(spec); a bias or a scale has N elements, a
@@ -41,6 +43,7 @@ struct GemmEpilogueOp {
   int arg = -1;
   float lo = 0, hi = 0; ///< Clip and Quantize bounds
   float inv = 1;        ///< Quantize: 1 / scale
+  float scale = 1;      ///< ResidualInt8: the operand's scale
 
   /// Whether the operand has one value per column.
   bool perColumn() const {

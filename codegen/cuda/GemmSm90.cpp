@@ -44,17 +44,18 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
   };
   Value k0 = ir.mul(ir.add(kBegin, kt), ir.c32(kBK));
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec)) {
-    // 16-byte pixels: a K tile is 8 taps, each a [128 pixels][16 bytes]
-    // slab (unswizzled core matrices, K-adjacent slabs 2 KiB apart). Taps
-    // past the window (the last tile's) read the last tap again: the
-    // weight's rows there are zero.
-    int64_t taps = g->kh * g->kw;
+    // 16-byte slabs: a K tile is 8 slabs, each [BM pixels][16 bytes] of
+    // one tap's channels (unswizzled core matrices, K-adjacent slabs
+    // BM * 16 bytes apart). Slabs past the window (the last tile's) read
+    // the last one again: the weight's rows there are zero.
+    int64_t perSlab = 16 / bytesOf(spec.elem);
+    int64_t slabs = g->kh * g->kw * (g->c / perSlab);
     for (int64_t j = 0; j < kRowBytes / 16; ++j) {
-      Value tap = ir.add(ir.mul(ir.add(kBegin, kt), ir.c32(kRowBytes / 16)), ir.c32(j));
-      tap = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, tap, ir.c32(taps)), tap,
-                      ir.c32(taps - 1));
-      tmaIm2colLoad(ir, *g, g->c, ir.offset(stage, ir.c32(j * spec.bm * 16)), tmA, m0, tap,
-                    full);
+      Value slab = ir.add(ir.mul(ir.add(kBegin, kt), ir.c32(kRowBytes / 16)), ir.c32(j));
+      slab = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, slab, ir.c32(slabs)), slab,
+                       ir.c32(slabs - 1));
+      tmaIm2colLoad(ir, *g, perSlab, ir.offset(stage, ir.c32(j * spec.bm * 16)), tmA, m0,
+                    slab, full);
     }
   } else if (const std::optional<GemmIm2col> &g = spec.im2col) {
     tmaIm2colLoad(ir, *g, kBK, stage, tmA, m0, ir.add(kBegin, kt), full);
@@ -346,7 +347,8 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   }
   uint8_t dt = gemmDtypeCode(spec.elem);
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec))
-    info.tensorMaps.push_back(im2colMap(*g, spec.elem, g->c, spec.bm, /*swizzled=*/false));
+    info.tensorMaps.push_back(
+        im2colMap(*g, spec.elem, 16 / eb, spec.bm, /*swizzled=*/false));
   else if (const std::optional<GemmIm2col> &g = spec.im2col)
     info.tensorMaps.push_back(im2colMap(*g, spec.elem, kBK, spec.bm));
   else

@@ -67,8 +67,10 @@ Sm90TileCoords sm90GroupedTile(Ir &ir, Value bid, int64_t tilesRows, int64_t til
 /// can, or when A is not an im2col).
 std::string im2colUnsupported(const GemmSpec &spec, bool dense = false);
 
-/// Whether A of `spec` is an im2col of 16-byte pixels (one tap per 16
-/// bytes of a K tile's rows).
+/// Whether A of `spec` is an im2col read in 16-byte slabs: a K tile's
+/// 128-byte rows are 8 slabs [BM pixels][16 bytes], slab j the j-th 16
+/// bytes of the (tap, channel) sequence (16-byte pixels: one tap each;
+/// int8 pixels of 32 or 48 bytes: 2 or 3 slabs per tap).
 bool narrowIm2col(const GemmSpec &spec);
 
 /// Whether A of `spec` is an im2col whose channels end in a partial

@@ -314,6 +314,19 @@ void absorbLayoutPrologues(func::FuncOp fn) {
         pullIntoGroup(cast, o, "cast");
       break;
     }
+    // An fp32 image quantized per tensor to int8 (zero point 0) for an
+    // int8 first convolution.
+    for (OpOperand &o : reader->getOpOperands()) {
+      auto q = o.get().getDefiningOp<QuantizeOp>();
+      if (!q || !o.get().hasOneUse() || q->getParentOfType<FusedOp>())
+        continue;
+      auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
+          typeOf(q.getOutput()).getElementType());
+      if (typeOf(q.getInput()).getElementType().isF32() && qt && qt.getZeroPoint() == 0 &&
+          qt.getStorageTypeIntegralWidth() == 8)
+        pullIntoGroup(q, o, "quantize");
+      break;
+    }
   }
 }
 } // namespace

@@ -99,6 +99,21 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
       if (other == chain || (bin.getLhs() != chain && bin.getRhs() != chain) ||
           typeOf(other).getElementType() != out.getElementType())
         return failure();
+      // An int8 residual dequantized in the group: read as int8.
+      if (auto dq = other.getDefiningOp<DequantizeOp>()) {
+        auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
+            typeOf(dq.getInput()).getElementType());
+        if (mul || !qt || qt.getZeroPoint() != 0 || qt.getStorageTypeIntegralWidth() != 8 ||
+            typeOf(other).getShape() != out.getShape() || !out.getElementType().isF32())
+          return failure();
+        GemmEpilogueOp e{GemmEpilogueOp::Kind::ResidualInt8};
+        e.scale = static_cast<float>(qt.getScale());
+        e.arg = static_cast<int>(tk.inputs.size());
+        tk.inputs.push_back({dq.getInput(), {}});
+        spec.epilogue.push_back(e);
+        chain = op->getResult(0);
+        continue;
+      }
       ArrayRef<int64_t> s = typeOf(other).getShape();
       bool column = typeOf(other).getNumElements() == n && !s.empty() && s.back() == n;
       GemmEpilogueOp e;
@@ -265,13 +280,17 @@ std::optional<PadRowsSpec> padSpec(PadOp p) {
 std::optional<TransposeChannelsSpec> transposeSpec(TransposeOp op) {
   RankedTensorType in = typeOf(op.getInput());
   ArrayRef<int64_t> perm = op.getPerm();
-  if (!in.hasStaticShape() || in.getRank() != 4 || !in.getElementType().isIntOrFloat() ||
-      in.getElementType().getIntOrFloatBitWidth() % 8 != 0)
+  // Quantized values move as their stored integers.
+  Type et = in.getElementType();
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(et))
+    et = q.getStorageType();
+  if (!in.hasStaticShape() || in.getRank() != 4 || !et.isIntOrFloat() ||
+      et.getIntOrFloatBitWidth() % 8 != 0)
     return std::nullopt;
   TransposeChannelsSpec spec;
   ArrayRef<int64_t> s = in.getShape();
   spec.batch = s[0];
-  spec.elemBytes = in.getElementType().getIntOrFloatBitWidth() / 8;
+  spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
   if (perm == ArrayRef<int64_t>{0, 2, 3, 1}) {
     spec.channels = s[1];
     spec.pixels = s[2] * s[3];

@@ -29,7 +29,7 @@ bool mlir::infer::transposeChannelsApplies(const TransposeChannelsSpec &spec) {
   bool converts = spec.srcElemBytes != 0 && spec.srcElemBytes != spec.elemBytes;
   if ((spec.srcChannels != 0 || converts) && !spec.toChannelsLast)
     return false;
-  if (converts && !(spec.srcElemBytes == 4 && spec.elemBytes == 2))
+  if (converts && !(spec.srcElemBytes == 4 && (spec.elemBytes == 2 || spec.elemBytes == 1)))
     return false;
   return spec.batch > 0 && spec.pixels > 0 && spec.channels > 0 &&
          spec.srcChannels >= 0 && spec.srcChannels <= spec.channels &&
@@ -100,8 +100,18 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
             b.setInsertionPointToStart(when.thenBlock());
             Value addr = ir.offset(args[0], ir.mul(source(i), ir.c64(srcBytes)));
             Value x = LLVM::LoadOp::create(b, loc, srcType, addr);
-            if (srcBytes != spec.elemBytes)
+            auto f = [&](float c) {
+              return LLVM::ConstantOp::create(b, loc, ir.f32, b.getF32FloatAttr(c));
+            };
+            if (srcBytes != spec.elemBytes && spec.elemBytes == 1) {
+              // Quantized: round_half_even(x / scale) within [lo, hi].
+              x = LLVM::RoundEvenOp::create(b, loc, LLVM::FMulOp::create(b, loc, x, f(spec.quantScale)));
+              x = LLVM::MinNumOp::create(b, loc, LLVM::MaxNumOp::create(b, loc, x, f(spec.quantLo)),
+                                         f(spec.quantHi));
+              x = LLVM::FPToSIOp::create(b, loc, elem, x);
+            } else if (srcBytes != spec.elemBytes) {
               x = LLVM::BitcastOp::create(b, loc, elem, LLVM::FPTruncOp::create(b, loc, half, x));
+            }
             scf::YieldOp::create(b, loc, ValueRange{LLVM::InsertElementOp::create(
                                              b, loc, v, x, ir.c32(i))});
             b.setInsertionPointToStart(when.elseBlock());

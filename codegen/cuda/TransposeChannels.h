@@ -36,9 +36,14 @@ struct TransposeChannelsSpec {
   int64_t srcChannels = 0;
   unsigned srcElemBytes = 0;
   bool bf16 = false;
+  /// 4 with 1-byte output: fp32 quantized to int8 on the way, times
+  /// `quantScale` (1 / scale), rounded to nearest even, clamped to
+  /// [quantLo, quantHi].
+  float quantScale = 1, quantLo = -128, quantHi = 127;
 };
 
-/// Whether the kernel applies: channels in whole 8 bytes.
+/// Whether the kernel applies: channels in whole 8 bytes; a conversion on
+/// the way from fp32 to 16-bit floats or int8.
 bool transposeChannelsApplies(const TransposeChannelsSpec &spec);
 
 /// Adds the kernel (arguments: input, output).
