@@ -68,7 +68,7 @@ void mlir::infer::registerEmitLLVMIRTranslation() {
         return emitListing(op, os, llvmIRTarget, "llvmir", /*keepLLVMIR=*/true);
       },
       [](DialectRegistry &registry) {
-        registry.insert<InferDialect, func::FuncDialect>();
+        registry.insert<InferDialect, func::FuncDialect, quant::QuantDialect>();
       });
 }
 
@@ -80,6 +80,6 @@ void mlir::infer::registerEmitPtxTranslation() {
                            /*keepLLVMIR=*/false);
       },
       [](DialectRegistry &registry) {
-        registry.insert<InferDialect, func::FuncDialect>();
+        registry.insert<InferDialect, func::FuncDialect, quant::QuantDialect>();
       });
 }

@@ -27,6 +27,7 @@
 #include "codegen/cuda/TransposeChannels.h"
 #include "codegen/cuda/ViewCopy.h"
 
+#include "codegen/core/ScalarOps.h"
 #include "codegen/core/StridedView.h"
 
 #include "ir/ConstantView.h"
@@ -393,7 +394,13 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
         spec->srcChannels = typeOf(pad.getInput()).getDimSize(1);
         source = pad.getInput();
       }
-      if (auto cast = source.getDefiningOp<CastOp>()) {
+      auto cast = source.getDefiningOp<CastOp>();
+      if (cast && !typeOf(cast.getInput()).getElementType().isF32() &&
+          bytesOf(storageType(typeOf(cast.getInput()).getElementType())) ==
+              bytesOf(storageType(typeOf(cast.getOutput()).getElementType()))) {
+        // Integers seen as quantized values (or back): the same bytes.
+        source = cast.getInput();
+      } else if (cast) {
         spec->srcElemBytes = 4;
         spec->bf16 = typeOf(cast.getOutput()).getElementType().isBF16();
         source = cast.getInput();

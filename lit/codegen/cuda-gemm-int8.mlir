@@ -1,0 +1,35 @@
+// An int8 matmul (activation per tensor, weight per tensor or per column)
+// runs on sm_90a's wgmma with s8 operands and s32 accumulators: K tiles of
+// 128 int8 values, k32 steps; the epilogue converts the sums to fp32, scales
+// them by both operands' scales (a per-column operand), applies ReLU and
+// requantizes (round to nearest even, clamp, int8 stores). A residual read
+// as int8 (a dequantize in the group) is converted and scaled on the way.
+// On sm_80 the int8 product has no tensor-core kernel: the generic one.
+// RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=KINDS
+// RUN: infer-translate --emit-ptx %s | FileCheck %s
+// RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
+// RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
+// KINDS: matmul+relu+quantize/gemm_sm90 {{.*}} Requantize
+// KINDS: matmul+add+dequantize/gemm_sm90 {{.*}} Residual
+// SM80: matmul+relu+quantize {{[0-9]}}
+// CHECK: wgmma.mma_async.sync.aligned.m64n64k32.s32.s8.s8
+// CHECK-DAG: cvt.rn.f32.s32
+// CHECK-DAG: cvt.rni.f32.f32
+// CHECK-DAG: cvt.rzi.s16.f32
+// CHECK-DAG: cvt.rn.f32.s16
+!a = !quant.uniform<i8<-127:127>:f32, 2.000000e-02>
+!w = !quant.uniform<i8<-127:127>:f32, 1.000000e-02>
+!y = !quant.uniform<i8<-127:127>:f32, 5.000000e-02>
+func.func @main(%x: tensor<256x128x!a>, %r: tensor<256x64x!y>) -> (tensor<256x64x!y>, tensor<256x64xf32>) {
+  %c = infer.constant dense<3> : tensor<128x64xi8>
+  %w = infer.cast %c : tensor<128x64xi8> to tensor<128x64x!w>
+  %m = infer.matmul %x, %w : (tensor<256x128x!a>, tensor<128x64x!w>) -> tensor<256x64xf32> loc("Requantize"("MatMul"))
+  %u = infer.unary relu %m : tensor<256x64xf32> -> tensor<256x64xf32> loc("Requantize"("Relu"))
+  %q = infer.quantize %u : tensor<256x64xf32> -> tensor<256x64x!y> loc("Requantize"("QuantizeLinear"))
+  %c2 = infer.constant dense<5> : tensor<128x64xi8>
+  %w2 = infer.cast %c2 : tensor<128x64xi8> to tensor<128x64x!w>
+  %n = infer.matmul %x, %w2 : (tensor<256x128x!a>, tensor<128x64x!w>) -> tensor<256x64xf32> loc("Residual"("MatMul"))
+  %d = infer.dequantize %r : tensor<256x64x!y> -> tensor<256x64xf32> loc("Residual"("DequantizeLinear"))
+  %s = infer.binary add %n, %d : (tensor<256x64xf32>, tensor<256x64xf32>) -> tensor<256x64xf32> loc("Residual"("Add"))
+  return %q, %s : tensor<256x64x!y>, tensor<256x64xf32>
+}
