@@ -270,6 +270,12 @@ std::optional<HostTensor> readInput(const std::string &name, const std::string &
   std::optional<HostTensor> t =
       readTensorFile(path, tensorBytes(dtype, shape) + kHeaderSlack, error);
   if (!t) {
+    // A file too large for the input is read no further: say what the
+    // model expects (a wider dtype or a larger shape).
+    if (error.find("more than the tensor it should hold") != std::string::npos)
+      error = "input '" + name + "' (" + path + ") is larger than the model's " +
+              infer::dtypeName(dtype) + " " + infer::formatDims(shape) +
+              " input: another element type or shape (" + error + ")";
     fail(error);
     return std::nullopt;
   }
