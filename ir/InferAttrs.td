@@ -82,7 +82,8 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
     a `bm` x `bn` output tile per thread block, `bk` of the reduction per
     stage. A wgmma tile is 128 rows by 16 to 256 columns, or 64 rows (one
     consumer warpgroup) by 16 to 128, in steps of 16 (mma_sync: 128 x
-    128). A wgmma stage holds 128-byte rows: `bk` is 64 for 16-bit
+    128, `bk` 32 for 16-bit operands and 64 for int8 ones: 64-byte rows).
+    A wgmma stage holds 128-byte rows: `bk` is 64 for 16-bit
     operands, 32 for f32 operands, which run as TF32, and 128 for int8
     operands (int32 sums). `split_k` (wgmma
     only; 1 when not printed) splits the reduction over that many thread

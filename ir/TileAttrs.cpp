@@ -65,9 +65,9 @@ CudaGemmTileAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        << bm << " x " << bn << " with bk " << bk << " and " << stages
                        << " stages";
   if (kernel == CudaGemmKernel::mma_sync &&
-      !(bm == 128 && bn == 128 && bk == 32 && stages == 3))
+      !(bm == 128 && bn == 128 && (bk == 32 || bk == 64) && stages == 3))
     return emitError() << "expects an mma_sync tile of 128 x 128 with bk 32 "
-                          "and 3 stages, got "
+                          "(16-bit) or 64 (int8) and 3 stages, got "
                        << bm << " x " << bn << " with bk " << bk << " and "
                        << stages << " stages";
   // The ring of A and B tiles and its barriers must fit the 227 KiB of

@@ -83,12 +83,22 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     RankedTensorType xt = typeOf(op.getInput()), wt = typeOf(op.getWeight()),
                      yt = typeOf(op.getOutput());
     Type et = xt.getElementType();
-    // f32 where the module lets products run as TF32 (`infer.tf32`).
+    // An input dequantized from int8 (infer-quantize or an exported Q/DQ
+    // pair, zero point 0) becomes an int8 product (infer-fold-qdq): its
+    // rows and pixels are laid out in bytes of int8.
+    bool int8 = false;
+    if (auto dq = op.getInput().getDefiningOp<DequantizeOp>()) {
+      auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
+          typeOf(dq.getInput()).getElementType());
+      int8 = q && q.getStorageTypeIntegralWidth() == 8 && q.getZeroPoint() == 0;
+    }
+    // f32 where the module lets products run as TF32 (`infer.tf32`) or in
+    // int8.
     bool tf32 = et.isF32() && InferDialect::allowsTf32(op);
-    if (!(et.isF16() || et.isBF16() || tf32) || wt.getElementType() != et ||
-        yt.getElementType() != et)
+    if (!(et.isF16() || et.isBF16() || tf32 || (int8 && et.isF32())) ||
+        wt.getElementType() != et || yt.getElementType() != et)
       return rewriter.notifyMatchFailure(
-          op, "not a 16-bit float convolution, nor f32 with infer.tf32");
+          op, "not a 16-bit float convolution, nor f32 with infer.tf32 or an int8 input");
     if (xt.getRank() != 4 || !xt.hasStaticShape() || !wt.hasStaticShape() ||
         !yt.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "not 2-D with static shapes");
@@ -118,16 +128,7 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     int64_t ho = yt.getDimSize(2), wo = yt.getDimSize(3);
     ArrayRef<int64_t> st = op.getStrides(), pads = op.getPads(),
                       dil = op.getDilations();
-    // An input dequantized from int8 (infer-quantize or an exported Q/DQ
-    // pair, zero point 0) becomes an int8 product (infer-fold-qdq): its
-    // rows and pixels are laid out in bytes of int8.
-    int64_t eb = et.getIntOrFloatBitWidth() / 8;
-    if (auto dq = op.getInput().getDefiningOp<DequantizeOp>()) {
-      auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
-          typeOf(dq.getInput()).getElementType());
-      if (q && q.getStorageTypeIntegralWidth() == 8 && q.getZeroPoint() == 0)
-        eb = 1;
-    }
+    int64_t eb = int8 ? 1 : et.getIntOrFloatBitWidth() / 8;
     // Channels padded so that a row of the im2col matrix is a multiple of
     // 16 bytes (the TMA row pitch): 8 16-bit elements, 4 f32 ones, 16 int8.
     int64_t rowElems = 16 / eb;

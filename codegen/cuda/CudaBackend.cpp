@@ -24,9 +24,10 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
   // fp32: convolutions become GEMMs there.
   // int8: the products without a calibrated range stay f32 (TF32).
   s.tf32 = (precision == "fp32" || precision == "int8") && target->arch == "sm_90a";
-  bool sixteen = precision == "fp16" || precision == "bf16";
-  bool int8 = precision == "int8";
-  s.convToGemm = ((sixteen || int8) && target->capability >= 80) || s.tf32;
+  // The pass rewrites only what runs on tensor cores: 16-bit convolutions,
+  // f32 ones under TF32, and those of int8 inputs (--precision=int8 or the
+  // model's own Q/DQ pairs, whatever the precision flag).
+  s.convToGemm = target->capability >= 80 || s.tf32;
   // 2:4 weights run on sparse wgmma (sm_90a) or mma.sp (sm_80 on); the
   // products those kernels cannot take (fp32, K not a multiple of 128 or
   // 64, ...) get their dense weight back at code generation, and the
@@ -40,7 +41,7 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // An int8 residual read by the epilogue of an fp32-result GEMM (int8 or
   // TF32 products), dequantized in registers.
   if (auto dq = llvm::dyn_cast<DequantizeOp>(op))
-    return llvm::isa<MatMulOp, GemmOp>(anchor) && target->arch == "sm_90a" &&
+    return llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80 &&
            llvm::cast<RankedTensorType>(anchor->getResult(0).getType())
                .getElementType()
                .isF32() &&

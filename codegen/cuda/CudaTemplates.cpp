@@ -221,7 +221,7 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       auto tile = hopper ? CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma, 128, bn,
                                                  bk, 4, std::max<int64_t>(split, 1))
                          : CudaGemmTileAttr::get(ctx, CudaGemmKernel::mma_sync,
-                                                 128, 128, 32, 3, 1);
+                                                 128, 128, 64 / bytesOf(sp.elem), 3, 1);
       if (target.capability < 80 || !gemmTileMismatch(g->spec, tile, target).empty())
         return;
       op->setAttr(name, tile);

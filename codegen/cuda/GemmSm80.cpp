@@ -5,8 +5,11 @@
 //===----------------------------------------------------------------------===//
 //
 // Builds the kernel described in GemmSm80.h. Shared memory of one stage:
-// the A tile (128 rows of 32 halves) then the B tile (128 rows of 32),
+// the A tile (128 rows of 32 halves, or 64 int8 values) then the B tile,
 // 64-byte rows whose 16-byte chunk c is stored at c ^ ((row >> 1) & 3).
+// An int8 row is laid out as a 16-bit one: ldmatrix's b16 fragments of
+// K-major int8 rows are the s8 m16n8k32 fragments (4 consecutive K values
+// per register), so one k32 int8 step reads what one k16 step does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,8 +23,8 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kBM = 128, kBN = 128, kBK = 32, kThreads = 128, kStages = 3;
-constexpr int64_t kRowBytes = kBK * 2;               // 64
+constexpr int64_t kBM = 128, kBN = 128, kThreads = 128, kStages = 3;
+constexpr int64_t kRowBytes = 64;                    // BK: 32 halves, 64 int8
 constexpr int64_t kTileBytes = kBM * kRowBytes;      // 8 KiB (A and B alike)
 constexpr int64_t kStageBytes = 2 * kTileBytes;
 /// Per warp: 64 x 64 = 4 m16 tiles x 8 n8 tiles of 4 accumulators.
@@ -46,14 +49,15 @@ void loadStage(Ir &ir, const GemmSpec &spec, Value smemStage, Value tid,
     for (int64_t i = 0; i < kBM * 4 / kThreads; ++i) {
       Value q = ir.add(tid, ir.c32(i * kThreads));
       Value row = ir.udiv(q, ir.c32(4)), chunk = ir.urem(q, ir.c32(4));
+      unsigned eb = bytesOf(spec.elem);
       Value gRow = ir.add(origin, row);
-      Value gCol = ir.add(k0, ir.mul(chunk, ir.c32(8)));
+      Value gCol = ir.add(k0, ir.mul(chunk, ir.c32(16 / eb)));
       Value inside = ir.band(ir.cmp(LLVM::ICmpPredicate::ult, gRow, ir.c32(extent)),
                              ir.cmp(LLVM::ICmpPredicate::ult, gCol, ir.c32(spec.k)));
       // Outside: read nothing (source size 0) from the matrix's start.
       Value element = ir.add(ir.mul(ir.zext64(gRow), ir.c64(spec.k)), ir.zext64(gCol));
       element = ir.select(inside, element, ir.c64(0));
-      Value src = ir.offset(base, ir.mul(element, ir.c64(2)));
+      Value src = ir.offset(base, ir.mul(element, ir.c64(eb)));
       Value dst = ir.offset(smemStage,
                             ir.add(ir.c32(tile * kTileBytes), swizzled(ir, row, chunk)));
       NVVM::CpAsyncOp::create(
@@ -122,7 +126,7 @@ SmallVector<Value> mlir::infer::ldmatrixX4(Ir &ir, Value at) {
 }
 
 Value mlir::infer::mmaOperand(Ir &ir, Type elem, Value reg) {
-  if (elem.isBF16())
+  if (elem.isBF16() || elem.isInteger(8))
     return reg;
   return LLVM::BitcastOp::create(ir.b, ir.loc, VectorType::get({2}, ir.b.getF16Type()),
                                  reg);
@@ -159,8 +163,6 @@ std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
   std::string why = gemmCommonUnsupported(spec);
   if (!why.empty())
     return why;
-  if (spec.elem.isInteger(8))
-    return "int8 products run on wgmma (sm_90a) only";
   if (!spec.bKMajor)
     return "B is not K-major";
   if (spec.elem.isF32())
@@ -201,22 +203,33 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
     Value n0 = ir.mul(ir.udiv(bid, ir.c32(tilesM)), ir.c32(kBN));
     Value wm = ir.mul(ir.udiv(warp, ir.c32(2)), ir.c32(64));
     Value wn = ir.mul(ir.urem(warp, ir.c32(2)), ir.c32(64));
-    int64_t kTiles = ceilDiv(spec.k, kBK);
-    SmallVector<Type> fields(kAcc, ir.f32);
+    // int8: s8 x s8 into int32 accumulators (fp32 for the epilogue).
+    bool int8 = spec.elem.isInteger(8);
+    int64_t bk = kRowBytes / bytesOf(spec.elem);
+    int64_t kTiles = ceilDiv(spec.k, bk);
+    Type accElem = int8 ? ir.i32 : ir.f32;
+    SmallVector<Type> fields(kAcc, accElem);
     auto accType = LLVM::LLVMStructType::getLiteral(ctx, fields);
     auto load = [&](Value stage, Value kt) {
-      loadStage(ir, spec, stage, tid, m0, n0, ir.mul(kt, ir.c32(kBK)), aGlobal, bGlobal);
+      loadStage(ir, spec, stage, tid, m0, n0, ir.mul(kt, ir.c32(bk)), aGlobal, bGlobal);
     };
     auto compute = [&](Value stage, Value acc) -> Value {
       Value bTile = ir.offset(stage, ir.c32(kTileBytes));
       auto ldmatrix = [&](Value tile, Value row, Value chunk) {
         return ldmatrixX4(ir, ir.offset(tile, swizzled(ir, row, chunk)));
       };
-      auto cType = LLVM::LLVMStructType::getLiteral(ctx, {ir.f32, ir.f32, ir.f32, ir.f32});
+      auto cType = LLVM::LLVMStructType::getLiteral(ctx, {accElem, accElem, accElem, accElem});
       std::optional<std::array<NVVM::MMATypes, 2>> types;
+      std::optional<NVVM::MMAIntOverflow> overflow;
       if (spec.elem.isBF16())
         types = std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::bf16, NVVM::MMATypes::bf16};
-      for (int64_t kk = 0; kk < kBK / 16; ++kk) {
+      if (int8) {
+        types = std::array<NVVM::MMATypes, 2>{NVVM::MMATypes::s8, NVVM::MMATypes::s8};
+        overflow = NVVM::MMAIntOverflow::wrapped;
+      }
+      // Two steps of 32 bytes a row: k16 of 16-bit values, k32 of int8.
+      int64_t stepK = 32 / bytesOf(spec.elem);
+      for (int64_t kk = 0; kk < kRowBytes / 32; ++kk) {
         SmallVector<SmallVector<Value>> aFrag, bFrag(kNTiles);
         for (int64_t i = 0; i < kMTiles; ++i) {
           Value row = ir.add(ir.add(wm, ir.c32(i * 16)), ir.urem(lane, ir.c32(16)));
@@ -235,8 +248,8 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
         acc = mmaFragments(ir, spec.elem, acc, aFrag, bFrag,
                            [&](int64_t, ValueRange a, ValueRange bb, ValueRange c) -> Value {
                              return NVVM::MmaOp::create(
-                                 b, loc, cType, a, bb, c, ArrayRef<int64_t>{16, 8, 16},
-                                 std::nullopt, std::nullopt, types,
+                                 b, loc, cType, a, bb, c, ArrayRef<int64_t>{16, 8, stepK},
+                                 std::nullopt, overflow, types,
                                  std::array<NVVM::MMALayout, 2>{NVVM::MMALayout::row,
                                                                 NVVM::MMALayout::col});
                            });
@@ -245,6 +258,17 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
     };
     Value acc = buildCpAsyncRing(ir, smem, kStages, kStageBytes, kTiles,
                                  LLVM::ZeroOp::create(b, loc, accType), load, compute);
+    if (int8) {
+      // The int32 sums as fp32 for the epilogue (which scales them first).
+      auto floats = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(kAcc, ir.f32));
+      Value f = LLVM::PoisonOp::create(b, loc, floats);
+      for (int64_t i = 0; i < kAcc; ++i)
+        f = LLVM::InsertValueOp::create(
+            b, loc, f,
+            LLVM::SIToFPOp::create(b, loc, ir.f32, LLVM::ExtractValueOp::create(b, loc, acc, i)),
+            i);
+      acc = f;
+    }
     // Accumulators of m16n8: c0, c1 at row lane/4, columns 2 (lane % 4)
     // (+1); c2, c3 eight rows below.
     Value rowBase = ir.add(ir.add(m0, wm), ir.udiv(lane, ir.c32(4)));

@@ -684,6 +684,9 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
            (spec.elem.isF32() ? "f32 (TF32)" : "16-bit") + " operands";
   if (!wgmma && target.capability < 80)
     return "mma_sync needs sm_80 or later, the target is " + target.arch;
+  if (tile.getKernel() == CudaGemmKernel::mma_sync && tile.getBk() * bytesOf(spec.elem) != 64)
+    return "an mma_sync stage reads 64-byte rows: bk " +
+           std::to_string(64 / bytesOf(spec.elem)) + " for these operands";
   if (spec.sparse) {
     spec.bm = tile.getBm();
     spec.bn = tile.getBn();

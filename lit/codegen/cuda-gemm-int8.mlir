@@ -4,14 +4,19 @@
 // them by both operands' scales (a per-column operand), applies ReLU and
 // requantizes (round to nearest even, clamp, int8 stores). A residual read
 // as int8 (a dequantize in the group) is converted and scaled on the way.
-// On sm_80 the int8 product has no tensor-core kernel: the generic one.
+// On sm_80 to sm_90 the mma.sync kernel takes it: m16n8k32 s8 mma on the
+// fragments ldmatrix reads from K-major int8 rows (64 int8 values a stage).
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=KINDS
 // RUN: infer-translate --emit-ptx %s | FileCheck %s
 // RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
 // RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
+// RUN: infer-translate --emit-ptx --cuda-arch=sm_80 %s | FileCheck %s --check-prefix=PTX80
+// RUN: %if ptxas %{ infer-translate --emit-ptx --cuda-arch=sm_80 %s -o %t80.ptx && %ptxas -arch=sm_80 %t80.ptx -o %t80.cubin %}
 // KINDS: matmul+relu+quantize/gemm_sm90 {{.*}} Requantize
 // KINDS: matmul+add+dequantize/gemm_sm90 {{.*}} Residual
-// SM80: matmul+relu+quantize {{[0-9]}}
+// SM80: matmul+relu+quantize/gemm_sm80 {{.*}} Requantize
+// SM80: matmul+add+dequantize/gemm_sm80 {{.*}} Residual
+// PTX80: mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32
 // CHECK: wgmma.mma_async.sync.aligned.m64n64k32.s32.s8.s8
 // CHECK-DAG: cvt.rn.f32.s32
 // CHECK-DAG: cvt.rni.f32.f32

@@ -1500,7 +1500,7 @@ func.func @mma_sp_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
 
 // Tests the mma.sync tile shape.
 func.func @mma_tile(%x: tensor<2x8xf16>, %w: tensor<8x4xf16>) {
-  // expected-error @+1 {{expects an mma_sync tile of 128 x 128 with bk 32 and 3 stages, got 128 x 128 with bk 32 and 4 stages}}
+  // expected-error @+1 {{expects an mma_sync tile of 128 x 128 with bk 32 (16-bit) or 64 (int8) and 3 stages, got 128 x 128 with bk 32 and 4 stages}}
   %y = infer.matmul %x, %w {infer.tile = #infer.cuda_gemm_tile<mma_sync, bm = 128, bn = 128, bk = 32, stages = 4>} : (tensor<2x8xf16>, tensor<8x4xf16>) -> tensor<2x4xf16>
   return
 }
