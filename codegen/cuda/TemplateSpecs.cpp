@@ -217,7 +217,10 @@ std::optional<GatherRowsSpec> gatherSpec(GatherOp g) {
 
 std::optional<GatherRowsSpec> im2colSpec(Im2ColOp op) {
   RankedTensorType in = typeOf(op.getInput()), out = typeOf(op.getOutput());
+  // Quantized values move as their stored integers.
   Type et = in.getElementType();
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(et))
+    et = q.getStorageType();
   if (!in.hasStaticShape() || !out.hasStaticShape() || !et.isIntOrFloat() ||
       et.getIntOrFloatBitWidth() % 8 != 0 || in.getNumElements() >= (int64_t(1) << 31))
     return std::nullopt;
