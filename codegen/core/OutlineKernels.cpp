@@ -171,6 +171,38 @@ Value Outliner::packedConstant(std::vector<char> packed, Location loc) {
   return c;
 }
 
+/// What the kernel of `g` computes in (kPrecisionAttr): its anchor's
+/// operands and result, else its result's element type.
+static std::string precisionOf(const KernelGroup &g, bool templated) {
+  auto elem = [](Value v) { return llvm::cast<RankedTensorType>(v.getType()).getElementType(); };
+  auto name = [](Type t) -> std::string {
+    if (llvm::isa<quant::QuantizedType>(t))
+      return "int8";
+    if (t.isF16())
+      return "fp16";
+    if (t.isBF16())
+      return "bf16";
+    if (t.isF32())
+      return "fp32";
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    t.print(os);
+    return s;
+  };
+  for (Operation *op : g.ops)
+    if (llvm::isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp, AttentionOp>(op)) {
+      if (llvm::isa<quant::QuantizedType>(elem(op->getOperand(0))))
+        return "int8";
+      Type t = elem(op->getResult(0));
+      // f32 products on tensor cores (templates) under infer.tf32.
+      if (t.isF32() && templated && llvm::isa<ConvOp, MatMulOp, GemmOp>(op) &&
+          InferDialect::allowsTf32(op))
+        return "tf32";
+      return name(t);
+    }
+  return g.results.empty() ? "" : name(elem(g.results.front()));
+}
+
 DispatchOp Outliner::createDispatch(const KernelGroup &g, ValueRange inputs,
                                     ArrayRef<Attribute> launches,
                                     ArrayRef<int64_t> scratch, bool templated) {
@@ -186,6 +218,7 @@ DispatchOp Outliner::createDispatch(const KernelGroup &g, ValueRange inputs,
       templated ? rewriter.getUnitAttr() : UnitAttr(), StringAttr());
   if (auto check = llvm::dyn_cast<CheckOp>(g.root))
     d.setCheck(check.describeFailure());
+  d->setAttr(kPrecisionAttr, rewriter.getStringAttr(precisionOf(g, templated)));
   return d;
 }
 

@@ -21,6 +21,11 @@
 
 namespace mlir::infer {
 
+/// A string attribute on each infer.dispatch: the arithmetic its kernel
+/// does ("int8", "fp16", "bf16", "tf32", "fp32", or the result's element
+/// type for data movement), for the report.
+inline constexpr const char *kPrecisionAttr = "infer.precision";
+
 /// Constants this small are compiled into the kernels that use them.
 inline constexpr int64_t kInlineConstantElements = 64;
 

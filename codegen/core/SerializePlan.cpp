@@ -200,6 +200,8 @@ LogicalResult Serializer::serializeDispatch(DispatchOp d) {
     sum.symbol = kernel.symbol;
     sum.pattern = d.getPattern().str();
     sum.kind = d.getTemplated() ? sum.pattern + "/" + kernel.kind : sum.pattern;
+    if (auto p = d->getAttrOfType<StringAttr>(kPrecisionAttr))
+      sum.precision = p.str();
     sum.nodes = nodes;
     sum.flops = k == computes ? d.getFlops() : 0;
     sum.grid = launch.getGrid();

@@ -31,6 +31,8 @@ struct KernelSummary {
   std::string kind;
   /// The fusion pattern (`conv+add+relu`) or the op (`pool`).
   std::string pattern;
+  /// What the kernel computes in ("int8", "fp16", "tf32", ...).
+  std::string precision;
   std::vector<std::string> nodes;
   int64_t flops = 0;
   int64_t bytes = 0;

@@ -12,7 +12,7 @@
 // RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
 // RUN: infer-translate --emit-ptx --cuda-arch=sm_80 %s | FileCheck %s --check-prefix=PTX80
 // RUN: %if ptxas %{ infer-translate --emit-ptx --cuda-arch=sm_80 %s -o %t80.ptx && %ptxas -arch=sm_80 %t80.ptx -o %t80.cubin %}
-// KINDS: matmul+relu+quantize/gemm_sm90 {{.*}} Requantize
+// KINDS: matmul+relu+quantize/gemm_sm90 int8 {{.*}} Requantize
 // KINDS: matmul+add+dequantize/gemm_sm90 {{.*}} Residual
 // SM80: matmul+relu+quantize/gemm_sm80 {{.*}} Requantize
 // SM80: matmul+add+dequantize/gemm_sm80 {{.*}} Residual

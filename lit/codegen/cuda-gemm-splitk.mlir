@@ -6,8 +6,8 @@
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
 // RUN: infer-translate --emit-ptx %s | FileCheck %s
 // RUN: %if ptxas %{ infer-translate --emit-ptx %s -o %t.ptx && %ptxas -arch=sm_90a %t.ptx -o %t.cubin %}
-// REPORT: infer_kernel_0 gemm+relu/gemm_sm90_splitk 231.21 {{.*}} 72  MatMul_0, Add_1, Relu_2
-// REPORT: infer_kernel_1 gemm+relu/splitk_reduce 0.00 {{.*}} 13  MatMul_0, Add_1, Relu_2
+// REPORT: infer_kernel_0 gemm+relu/gemm_sm90_splitk fp16 231.21 {{.*}} 72  MatMul_0, Add_1, Relu_2
+// REPORT: infer_kernel_1 gemm+relu/splitk_reduce fp16 0.00 {{.*}} 13  MatMul_0, Add_1, Relu_2
 // CHECK: .visible .entry infer_kernel_0(
 // CHECK: wgmma.mma_async.sync.aligned.m64n128k16.f32.f16.f16
 // CHECK: st.global.v4.b32

@@ -129,8 +129,8 @@ static int fail(const std::string &message) {
 }
 
 static void printSummary(const infer::CompileResult &r, double seconds) {
-  std::printf("%-18s %-22s %10s %10s %6s  %s\n", "kernel", "kind", "MFLOP",
-              "KiB", "grid", "ONNX nodes");
+  std::printf("%-18s %-22s %-5s %10s %10s %6s  %s\n", "kernel", "kind", "prec",
+              "MFLOP", "KiB", "grid", "ONNX nodes");
   double flops = 0;
   int underfilled = 0;
   for (const infer::KernelSummary &k : r.kernels) {
@@ -139,8 +139,8 @@ static void printSummary(const infer::CompileResult &r, double seconds) {
       nodes += (nodes.empty() ? "" : ", ") + n;
     bool under = infer::underfillsGpu(k);
     underfilled += under;
-    std::printf("%-18s %-22s %10.2f %10.1f %6lld%s %s\n", k.symbol.c_str(),
-                k.kind.c_str(), k.flops / 1e6, k.bytes / 1024.0,
+    std::printf("%-18s %-22s %-5s %10.2f %10.1f %6lld%s %s\n", k.symbol.c_str(),
+                k.kind.c_str(), k.precision.c_str(), k.flops / 1e6, k.bytes / 1024.0,
                 static_cast<long long>(k.grid), under ? "!" : " ",
                 nodes.c_str());
     flops += k.flops;
@@ -204,6 +204,7 @@ static std::string jsonReport(const infer::CompileResult &r, double seconds,
     kernels.push_back({{"symbol", k.symbol},
                        {"kind", k.kind},
                        {"pattern", k.pattern},
+                       {"precision", k.precision},
                        {"onnx_nodes", k.nodes},
                        {"flops", k.flops},
                        {"bytes", k.bytes},
