@@ -304,27 +304,27 @@ void absorbLayoutPrologues(func::FuncOp fn) {
           return e.value() == 0 || e.index() == 5; // only after dimension 1
         }))
       reader = pullIntoGroup(pad, t->getOpOperand(0), "pad");
+    // The fp32 -> 16-bit cast of the head, or its per-tensor quantize to
+    // int8 (zero point 0) for an int8 first convolution. (pullIntoGroup
+    // replaces the reader: nothing reads it after.)
     for (OpOperand &o : reader->getOpOperands()) {
-      auto cast = o.get().getDefiningOp<CastOp>();
-      if (!cast || !o.get().hasOneUse() || cast->getParentOfType<FusedOp>())
+      Operation *producer = o.get().getDefiningOp();
+      if (!producer || !o.get().hasOneUse() || producer->getParentOfType<FusedOp>())
         continue;
-      Type from = typeOf(cast.getInput()).getElementType(),
-           to = typeOf(cast.getOutput()).getElementType();
-      if (from.isF32() && (to.isF16() || to.isBF16()))
-        pullIntoGroup(cast, o, "cast");
-      break;
-    }
-    // An fp32 image quantized per tensor to int8 (zero point 0) for an
-    // int8 first convolution.
-    for (OpOperand &o : reader->getOpOperands()) {
-      auto q = o.get().getDefiningOp<QuantizeOp>();
-      if (!q || !o.get().hasOneUse() || q->getParentOfType<FusedOp>())
+      if (auto cast = llvm::dyn_cast<CastOp>(producer)) {
+        Type from = typeOf(cast.getInput()).getElementType(),
+             to = typeOf(cast.getOutput()).getElementType();
+        if (from.isF32() && (to.isF16() || to.isBF16()))
+          pullIntoGroup(cast, o, "cast");
+      } else if (auto q = llvm::dyn_cast<QuantizeOp>(producer)) {
+        auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
+            typeOf(q.getOutput()).getElementType());
+        if (typeOf(q.getInput()).getElementType().isF32() && qt && qt.getZeroPoint() == 0 &&
+            qt.getStorageTypeIntegralWidth() == 8)
+          pullIntoGroup(q, o, "quantize");
+      } else {
         continue;
-      auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
-          typeOf(q.getOutput()).getElementType());
-      if (typeOf(q.getInput()).getElementType().isF32() && qt && qt.getZeroPoint() == 0 &&
-          qt.getStorageTypeIntegralWidth() == 8)
-        pullIntoGroup(q, o, "quantize");
+      }
       break;
     }
   }
