@@ -18,13 +18,14 @@ run /usr/bin/python3 scripts/example_accuracy.py "$OUT/logits.npy" "$EX/labels.n
 run "$BUILD/bin/infer-compile" "$EX/model.onnx" -o "$OUT/model-b1.infer"
 run "$BUILD/bin/infer-run" "$OUT/model-b1.infer" --bench --duration 2
 
-# int8: calibrate on the 512 bundled training images with the fp32 engine
-# returning every tensor, compile with the cache, compare top-1 accuracy
-# with fp32 on the same images (CPU, and the GPU when there is one).
+# int8: calibrate on the 512 bundled training images (infer-compile runs
+# the fp32 engine returning every tensor and writes the cache), compile with
+# the cache, compare top-1 accuracy with fp32 on the same images (CPU, and
+# the GPU when there is one).
+rm -f "$OUT/model.cache"
 run "$BUILD/bin/infer-compile" "$EX/model.onnx" --input-shape=image=512x1x28x28 \
-  --mark-outputs=all -o "$OUT/model-marked.infer"
-run "$BUILD/bin/infer-run" "$OUT/model-marked.infer" --calibrate "$EX/calibration" \
-  --calibration-cache "$OUT/model.cache"
+  --precision=int8 --calibration-data="$EX/calibration" \
+  --calibration-cache="$OUT/model.cache" -o "$OUT/model-int8-calibrated.infer"
 targets=(cpu)
 if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
   targets+=(cuda)

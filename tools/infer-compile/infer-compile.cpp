@@ -31,7 +31,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <nlohmann/json.hpp>
@@ -72,8 +74,21 @@ static cl::opt<std::string>
 static cl::opt<std::string> calibrationCache(
     "calibration-cache",
     cl::desc("--precision=int8: the activation ranges, as infer-run "
-             "--calibrate writes them"),
+             "--calibrate writes them; with --calibration-data, where the "
+             "calibration writes them (a cache that exists is used as it is)"),
     cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> calibrationData(
+    "calibration-data",
+    cl::desc("--precision=int8: calibrate first on the samples in this "
+             "directory (one subdirectory per sample, NAME.npy or NAME.pb per "
+             "input), running the fp32 engine for this CPU with every tensor "
+             "returned (infer-run --calibrate)"),
+    cl::value_desc("dir"), cl::cat(category));
+static cl::opt<std::string> calibrator(
+    "calibrator", cl::init("entropy"),
+    cl::desc("--calibration-data: minmax, entropy (TensorRT's KL method), "
+             "percentile[=99.99] or mse"),
+    cl::cat(category));
 static cl::list<std::string> keepPrecision(
     "keep-precision", cl::CommaSeparated,
     cl::desc("--precision=int8: ONNX nodes whose products stay fp32"),
@@ -126,6 +141,69 @@ static cl::opt<std::string>
 static int fail(const std::string &message) {
   llvm::errs() << "infer-compile: error: " << message << "\n";
   return 1;
+}
+
+/// --calibration-data: compiles the model in fp32 for this CPU with every
+/// tensor marked as an output into a temporary artifact, then runs
+/// `infer-run --calibrate` (installed next to infer-compile) on it, which
+/// writes the cache at `cache`. Empty on success, else the error.
+static std::string calibrate(const char *argv0, const std::string &cache) {
+  MLIRContext context;
+  DialectRegistry registry;
+  infer::registerImportDialects(registry);
+  context.appendDialectRegistry(registry);
+  context.loadAllAvailableDialects();
+  infer::OnnxImportOptions importOptions;
+  importOptions.dynamicDimValue = dynamicDim;
+  importOptions.markAllOutputs = true;
+  std::string error;
+  for (const std::string &spec : inputShapes)
+    if (failed(infer::parseInputShape(spec, importOptions, error)))
+      return error;
+  OwningOpRef<ModuleOp> module =
+      infer::importOnnxFile(context, modelPath, importOptions, error);
+  if (!module)
+    return error;
+  llvm::SmallString<256> abs(modelPath);
+  llvm::sys::fs::make_absolute(abs);
+  (*module)->setAttr("infer.source", StringAttr::get(&context, abs));
+  infer::CompileOptions options;
+  options.target = "cpu";
+  FailureOr<infer::CompileResult> result =
+      infer::compileModule(*module, options, error);
+  if (failed(result))
+    return "the fp32 engine for calibration: " + error;
+  llvm::SmallString<128> artifact;
+  int fd = -1;
+  if (llvm::sys::fs::createTemporaryFile("infer-calibration", "infer", fd, artifact))
+    return "cannot create a temporary file for the calibration engine";
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    result->artifact.forEachPart(
+        [&](const uint8_t *p, size_t n) { os.write(reinterpret_cast<const char *>(p), n); });
+    if (os.has_error()) {
+      llvm::sys::fs::remove(artifact);
+      return "cannot write the calibration engine to '" + artifact.str().str() + "'";
+    }
+  }
+  std::string self = llvm::sys::fs::getMainExecutable(
+      argv0, reinterpret_cast<void *>(&calibrate));
+  llvm::SmallString<256> runner(llvm::sys::path::parent_path(self));
+  llvm::sys::path::append(runner, "infer-run");
+  if (!llvm::sys::fs::can_execute(runner)) {
+    llvm::sys::fs::remove(artifact);
+    return "--calibration-data runs infer-run, which is not next to infer-compile ('" +
+           runner.str().str() + "')";
+  }
+  llvm::SmallVector<StringRef> args{runner, artifact, "--calibrate", calibrationData,
+                                    "--calibrator", calibrator, "--calibration-cache", cache};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(runner, args, std::nullopt, {}, 0, 0, &message);
+  llvm::sys::fs::remove(artifact);
+  if (rc != 0)
+    return "calibration on '" + calibrationData + "' failed (infer-run's error above" +
+           (message.empty() ? "" : ": " + message) + ")";
+  return "";
 }
 
 static void printSummary(const infer::CompileResult &r, double seconds) {
@@ -361,14 +439,23 @@ int main(int argc, char **argv) {
       precision != "bf16" && precision != "int8")
     return fail("--precision=" + precision +
                 " is not a precision (fp32, fp32-strict, fp16, bf16, int8)");
-  if (precision == "int8" && calibrationCache.empty())
-    return fail("--precision=int8 needs --calibration-cache=FILE (write one "
-                "with: infer-compile MODEL --mark-outputs=all -o fp32.infer; "
-                "infer-run fp32.infer --calibrate DIR --calibration-cache FILE)");
-  if (precision != "int8" && (!calibrationCache.empty() || !keepPrecision.empty()))
-    return fail(std::string(calibrationCache.empty() ? "--keep-precision"
-                                                     : "--calibration-cache") +
+  if (precision == "int8" && calibrationCache.empty() && calibrationData.empty())
+    return fail("--precision=int8 needs --calibration-data=DIR (samples to "
+                "calibrate on) or --calibration-cache=FILE (ranges written "
+                "before: infer-run MODEL.infer --calibrate DIR "
+                "--calibration-cache FILE)");
+  if (precision != "int8" && (!calibrationCache.empty() || !keepPrecision.empty() ||
+                              !calibrationData.empty()))
+    return fail(std::string(!calibrationData.empty()    ? "--calibration-data"
+                            : !calibrationCache.empty() ? "--calibration-cache"
+                                                        : "--keep-precision") +
                 " needs --precision=int8");
+  if (calibrator.getNumOccurrences() && calibrationData.empty())
+    return fail("--calibrator needs --calibration-data");
+  if (!calibrationData.empty() && llvm::StringRef(modelPath).ends_with(".mlir"))
+    return fail("--calibration-data calibrates an ONNX model; '" + modelPath + "' is MLIR");
+  if (!calibrationData.empty() && !llvm::sys::fs::is_directory(calibrationData))
+    return fail("--calibration-data '" + calibrationData + "' is not a directory");
   // --sparsity=force changes the results: say by how much, measured on
   // the reference interpreter before the model is pruned.
   std::optional<double> forcedError;
@@ -391,11 +478,33 @@ int main(int argc, char **argv) {
                    << why << "\n";
     }
   }
+  // Calibration first (unless the cache it would write exists): the fp32
+  // engine for this CPU, every tensor returned, run on the samples.
+  std::string cachePath = calibrationCache;
+  std::optional<llvm::FileRemover> tempCache;
+  if (!calibrationData.empty()) {
+    if (!cachePath.empty() && llvm::sys::fs::exists(cachePath)) {
+      llvm::errs() << "infer-compile: note: using the calibration cache '" << cachePath
+                   << "' as it is (remove it to calibrate on '" << calibrationData
+                   << "' again)\n";
+    } else {
+      if (cachePath.empty()) {
+        llvm::SmallString<128> tmp;
+        if (llvm::sys::fs::createTemporaryFile("infer-calibration", "txt", tmp))
+          return fail("cannot create a temporary calibration cache");
+        cachePath = tmp.str().str();
+        tempCache.emplace(cachePath);
+      }
+      std::string why = calibrate(argv[0], cachePath);
+      if (!why.empty())
+        return fail(modelPath + ": " + why);
+    }
+  }
   infer::CompileOptions options;
   options.target = target;
   options.optLevel = optLevel;
   options.precision = precision;
-  options.calibrationCache = calibrationCache;
+  options.calibrationCache = cachePath;
   options.keepPrecision = keepPrecision;
   options.sparsity = sparsity;
   options.codegen.dumpStages = dumpKernels;
