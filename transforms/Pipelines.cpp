@@ -119,7 +119,33 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   pm.addPass(createInferConcatInPlace());
 }
 
+namespace {
+/// `infer-opt --quantize="int8 calibration-cache=FILE [keep=NODE,...]"`.
+struct QuantizePipelineOptions : PassPipelineOptions<QuantizePipelineOptions> {
+  Option<bool> int8{*this, "int8", llvm::cl::desc("Quantize to int8 (the only "
+                                                  "precision so far)"),
+                    llvm::cl::init(true)};
+  Option<std::string> calibrationCache{
+      *this, "calibration-cache",
+      llvm::cl::desc("The calibration cache (infer-run --calibrate)")};
+  ListOption<std::string> keep{*this, "keep",
+                               llvm::cl::desc("ONNX nodes whose products stay float")};
+};
+} // namespace
+
 void mlir::infer::registerGraphPipelines() {
+  PassPipelineRegistration<QuantizePipelineOptions>(
+      "quantize",
+      "Post-training int8: infer-quantize (calibrated Q/DQ pairs) then "
+      "infer-fold-qdq (int8 products); --quantize=\"int8 calibration-cache=F\"",
+      [](OpPassManager &pm, const QuantizePipelineOptions &o) {
+        InferQuantizeOptions quantize;
+        quantize.calibrationCache = o.calibrationCache;
+        quantize.precision = o.int8 ? "int8" : "none";
+        quantize.keep.assign(o.keep.begin(), o.keep.end());
+        pm.addPass(createInferQuantize(quantize));
+        pm.addPass(createInferFoldQdq());
+      });
   PassPipelineRegistration<>(
       "fuse",
       "The graph optimization pipeline of infer-compile -O2: cleanup, folding "

@@ -1,5 +1,6 @@
 // RUN: infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize.cache" --split-input-file | FileCheck %s
 // RUN: infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize.cache keep=fc2" --split-input-file | FileCheck %s --check-prefix=KEEP
+// RUN: infer-opt %s --quantize="int8 calibration-cache=%S/Inputs/quantize.cache" --split-input-file | FileCheck %s --check-prefix=PIPE
 
 // Tests that the input of a convolution with a constant weight gets a
 // quantize / dequantize pair with its calibrated range (amax 2.54: scale
@@ -51,7 +52,10 @@ func.func @declined(%x: tensor<1x16x4x4xf32> {infer.name = "x"}, %z: tensor<4x4x
 // -----
 
 // Tests that a gemm's activation is quantized, and that keep=fc2 leaves
-// the node fc2 in float.
+// the node fc2 in float; --quantize (infer-quantize, infer-fold-qdq) makes
+// it an int8 gemm.
+// PIPE-LABEL: func.func @gemm
+// PIPE: infer.gemm %{{.+}}, %{{.+}} alpha {{.*}} trans_b : (tensor<2x8x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>>, tensor<4x8x!quant.uniform<i8<-127:127>:f32:0, {{.*}}>>) -> tensor<2x4xf32>
 // CHECK-LABEL: func.func @gemm
 // CHECK: infer.quantize %arg0
 // CHECK: infer.gemm
