@@ -204,6 +204,11 @@ using ImporterMap = llvm::StringMap<ImportFn>;
 
 void registerElementwiseImporters(ImporterMap &map);
 void registerNNImporters(ImporterMap &map);
+
+/// The node's convolution (ONNX Conv attributes: kernel_shape, strides,
+/// dilations, pads or auto_pad, group) of `x` by `w` plus `bias` (or none):
+/// Conv itself and the quantized convolutions build it.
+FailureOr<Value> buildConv(ImportContext &ctx, Value x, Value w, Value bias);
 void registerReduceImporters(ImporterMap &map);
 void registerTensorImporters(ImporterMap &map);
 void registerShapeImporters(ImporterMap &map);

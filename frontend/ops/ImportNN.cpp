@@ -95,6 +95,17 @@ LogicalResult importConv(ImportContext &ctx) {
   FailureOr<Value> bias = ctx.optionalInput(2);
   if (failed(x) || failed(w) || failed(bias))
     return failure();
+  FailureOr<Value> y = buildConv(ctx, *x, *w, *bias);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+} // namespace
+
+FailureOr<Value> mlir::infer::frontend::buildConv(ImportContext &ctx, Value xv, Value wv,
+                                                  Value biasv) {
+  FailureOr<Value> x = xv, w = wv, bias = biasv;
   ArrayRef<int64_t> xs = typeOf(*x).getShape(), ws = typeOf(*w).getShape();
   if (xs.size() < 3 || xs.size() > 5 || ws.size() != xs.size())
     return ctx.emitError() << "expects input and weight of rank 3 to 5, got "
@@ -119,15 +130,12 @@ LogicalResult importConv(ImportContext &ctx) {
                                           *group, [&] { return ctx.emitError(); });
   if (failed(shape))
     return failure();
-  FailureOr<Value> y = ctx.finish1(ConvOp::create(
+  return ctx.finish1(ConvOp::create(
       ctx.builder(), ctx.loc(), typeOf(*x).clone(*shape), *x, *w, *bias,
       strides, *pads, dilations, *group));
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
 }
 
+namespace {
 LogicalResult importConvTranspose(ImportContext &ctx) {
   FailureOr<Value> x = ctx.input(0), w = ctx.input(1);
   FailureOr<Value> bias = ctx.optionalInput(2);

@@ -30,7 +30,8 @@ RankedTensorType typeOf(Value v) {
 FailureOr<quant::QuantizedType> quantType(ImportContext &ctx,
                                           ArrayRef<int64_t> shape,
                                           Type expressed, unsigned scaleIdx,
-                                          unsigned zpIdx, Type storageHint) {
+                                          unsigned zpIdx, Type storageHint,
+                                          std::optional<int64_t> axisOverride = std::nullopt) {
   const Tensor *scale = ctx.constantInput(scaleIdx);
   if (!scale)
     return ctx.unsupported("a scale known only at run time");
@@ -40,8 +41,10 @@ FailureOr<quant::QuantizedType> quantType(ImportContext &ctx,
   if (zp && zp->size() != scale->size())
     return ctx.emitError() << "scale and zero point have " << scale->size()
                            << " and " << zp->size() << " elements";
-  FailureOr<int64_t> axisAttr = ctx.intAttr("axis", 1);
-  FailureOr<int64_t> block = ctx.intAttr("block_size", 0);
+  FailureOr<int64_t> axisAttr =
+      axisOverride ? FailureOr<int64_t>(*axisOverride) : ctx.intAttr("axis", 1);
+  FailureOr<int64_t> block =
+      axisOverride ? FailureOr<int64_t>(0) : ctx.intAttr("block_size", 0);
   if (failed(axisAttr) || failed(block))
     return failure();
   if (*block != 0)
@@ -149,9 +152,231 @@ LogicalResult importDequantizeLinear(ImportContext &ctx) {
   ctx.setOutput(0, *y);
   return success();
 }
+/// Input `xi` (integers) dequantized with the scale and zero point inputs
+/// `si` and `zi`; a 1-D scale applies along `axis`.
+FailureOr<Value> dequantizeInput(ImportContext &ctx, unsigned xi, unsigned si,
+                                 unsigned zi, int64_t axis) {
+  FailureOr<Value> x = ctx.input(xi);
+  if (failed(x))
+    return failure();
+  RankedTensorType t = typeOf(*x);
+  if (!llvm::isa<IntegerType>(t.getElementType()))
+    return ctx.emitError() << "expects integer input #" << xi << ", got "
+                           << t.getElementType();
+  Type f32 = ctx.builder().getF32Type();
+  FailureOr<quant::QuantizedType> q =
+      quantType(ctx, t.getShape(), f32, si, zi, t.getElementType(), axis);
+  if (failed(q))
+    return failure();
+  FailureOr<Value> qx = ctx.cast(*x, *q);
+  if (failed(qx))
+    return failure();
+  return ctx.finish1(DequantizeOp::create(ctx.builder(), ctx.loc(), t.clone(f32), *qx));
+}
+
+/// `y` quantized with the scale and zero point inputs `si` and `zi` (per
+/// tensor), as ONNX's plain integers.
+FailureOr<Value> quantizeResult(ImportContext &ctx, Value y, unsigned si, unsigned zi) {
+  RankedTensorType t = typeOf(y);
+  FailureOr<quant::QuantizedType> q =
+      quantType(ctx, t.getShape(), t.getElementType(), si, zi, Type(), /*axis=*/1);
+  if (failed(q))
+    return failure();
+  FailureOr<Value> qy = ctx.finish1(QuantizeOp::create(ctx.builder(), ctx.loc(), t.clone(*q), y));
+  if (failed(qy))
+    return failure();
+  Type storage = IntegerType::get(ctx.getContext(), q->getStorageTypeIntegralWidth(),
+                                  q->isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
+  return ctx.cast(*qy, storage);
+}
+
+/// QLinearConv: the convolution of dequantized x and w (w per output
+/// channel) plus the int32 bias at scale x_scale * w_scale, quantized.
+LogicalResult importQLinearConv(ImportContext &ctx) {
+  FailureOr<Value> x = dequantizeInput(ctx, 0, 1, 2, 1);
+  FailureOr<Value> w = dequantizeInput(ctx, 3, 4, 5, 0);
+  if (failed(x) || failed(w))
+    return failure();
+  Value bias;
+  if (ctx.hasInput(8)) {
+    const Tensor *b = ctx.constantInput(8);
+    const Tensor *xs = ctx.constantInput(1), *ws = ctx.constantInput(4);
+    if (!b || !xs || !ws)
+      return ctx.unsupported("a bias or scale known only at run time");
+    int64_t m = typeOf(*w).getDimSize(0);
+    if (b->getRank() != 1 || b->size() != m || (ws->size() != 1 && ws->size() != m))
+      return ctx.emitError() << "expects a bias and weight scales of " << m << " elements";
+    SmallVector<double> scales;
+    SmallVector<int64_t> zeros(m, 0);
+    for (int64_t c = 0; c < m; ++c)
+      scales.push_back(xs->getDouble(0) * ws->getDouble(ws->size() == 1 ? 0 : c));
+    Type i32 = IntegerType::get(ctx.getContext(), 32);
+    auto q = quant::UniformQuantizedPerAxisType::get(
+        quant::QuantizationFlags::Signed, i32, ctx.builder().getF32Type(), scales, zeros, 0,
+        std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max());
+    FailureOr<Value> bi = ctx.input(8);
+    if (failed(bi))
+      return failure();
+    FailureOr<Value> qb = ctx.cast(*bi, q);
+    if (failed(qb))
+      return failure();
+    FailureOr<Value> bf = ctx.finish1(DequantizeOp::create(
+        ctx.builder(), ctx.loc(), typeOf(*bi).clone(ctx.builder().getF32Type()), *qb));
+    if (failed(bf))
+      return failure();
+    bias = *bf;
+  }
+  FailureOr<Value> y = buildConv(ctx, *x, *w, bias);
+  if (failed(y))
+    return failure();
+  FailureOr<Value> out = quantizeResult(ctx, *y, 6, 7);
+  if (failed(out))
+    return failure();
+  ctx.setOutput(0, *out);
+  return success();
+}
+
+/// QLinearMatMul: the product of dequantized a (per row) and b (per
+/// column), quantized.
+LogicalResult importQLinearMatMul(ImportContext &ctx) {
+  FailureOr<Value> a0 = ctx.input(0), b0 = ctx.input(3);
+  if (failed(a0) || failed(b0))
+    return failure();
+  int64_t ra = typeOf(*a0).getRank(), rb = typeOf(*b0).getRank();
+  if (ra < 2 || rb < 2)
+    return ctx.unsupported("QLinearMatMul of 1-D operands");
+  FailureOr<Value> a = dequantizeInput(ctx, 0, 1, 2, ra - 2);
+  FailureOr<Value> b = dequantizeInput(ctx, 3, 4, 5, rb - 1);
+  if (failed(a) || failed(b))
+    return failure();
+  FailureOr<Value> y = ctx.matmul(*a, *b);
+  if (failed(y))
+    return failure();
+  FailureOr<Value> out = quantizeResult(ctx, *y, 6, 7);
+  if (failed(out))
+    return failure();
+  ctx.setOutput(0, *out);
+  return success();
+}
+
+/// MatMulInteger: (A - a_zero_point) x (B - b_zero_point) in int32, exact.
+LogicalResult importMatMulInteger(ImportContext &ctx) {
+  Type i32 = IntegerType::get(ctx.getContext(), 32);
+  auto operand = [&](unsigned xi, unsigned zi, bool perRow) -> FailureOr<Value> {
+    FailureOr<Value> x = ctx.input(xi);
+    if (failed(x))
+      return failure();
+    if (!llvm::isa<IntegerType>(typeOf(*x).getElementType()) ||
+        typeOf(*x).getElementType().getIntOrFloatBitWidth() != 8)
+      return ctx.emitError() << "expects 8-bit integer input #" << xi;
+    FailureOr<Value> wide = ctx.cast(*x, i32);
+    if (failed(wide) || !ctx.hasInput(zi))
+      return wide;
+    FailureOr<Value> zp = ctx.input(zi);
+    if (failed(zp))
+      return failure();
+    FailureOr<Value> z = ctx.cast(*zp, i32);
+    if (failed(z))
+      return failure();
+    // A per-row zero point of A broadcasts along its columns.
+    RankedTensorType zt = typeOf(*z);
+    if (perRow && zt.getRank() == 1 && zt.getNumElements() > 1) {
+      z = ctx.reshape(*z, {zt.getDimSize(0), 1});
+      if (failed(z))
+        return failure();
+    }
+    return ctx.binary(BinaryKind::sub, *wide, *z);
+  };
+  FailureOr<Value> a = operand(0, 2, true), b = operand(1, 3, false);
+  if (failed(a) || failed(b))
+    return failure();
+  FailureOr<Value> y = ctx.matmul(*a, *b);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+/// DynamicQuantizeLinear: uint8 with a scale and zero point from the
+/// input's range (0 included): scale = (max - min) / 255, zero point =
+/// round(-min / scale) saturated, y = saturate(round(x / scale) + zp).
+LogicalResult importDynamicQuantizeLinear(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType t = typeOf(*x);
+  if (!t.getElementType().isF32())
+    return ctx.emitError() << "expects an f32 input, got " << t.getElementType();
+  Type f32 = t.getElementType();
+  SmallVector<int64_t> axes;
+  for (int64_t i = 0; i < t.getRank(); ++i)
+    axes.push_back(i);
+  auto zero = [&] { return ctx.scalar(f32, 0.0); };
+  FailureOr<Value> hi = ctx.reduce(ReduceKind::max, *x, axes, false);
+  FailureOr<Value> lo = ctx.reduce(ReduceKind::min, *x, axes, false);
+  if (failed(hi) || failed(lo))
+    return failure();
+  hi = ctx.binary(BinaryKind::max, *hi, zero());
+  lo = ctx.binary(BinaryKind::min, *lo, zero());
+  if (failed(hi) || failed(lo))
+    return failure();
+  FailureOr<Value> range = ctx.binary(BinaryKind::sub, *hi, *lo);
+  if (failed(range))
+    return failure();
+  FailureOr<Value> scale = ctx.binary(BinaryKind::div, *range, ctx.scalar(f32, 255.0));
+  if (failed(scale))
+    return failure();
+  auto clamp = [&](Value v) -> FailureOr<Value> {
+    FailureOr<Value> r = ctx.unary(UnaryKind::round, v);
+    if (failed(r))
+      return failure();
+    r = ctx.binary(BinaryKind::max, *r, ctx.scalar(f32, 0.0));
+    if (failed(r))
+      return failure();
+    return ctx.binary(BinaryKind::min, *r, ctx.scalar(f32, 255.0));
+  };
+  // An all-zero input has scale 0: ONNX Runtime divides by it; the zero
+  // point and values are then 0 (NaN becomes 0 through the clamp's max).
+  FailureOr<Value> negLo = ctx.binary(BinaryKind::sub, zero(), *lo);
+  if (failed(negLo))
+    return failure();
+  FailureOr<Value> zpf = ctx.binary(BinaryKind::div, *negLo, *scale);
+  if (failed(zpf))
+    return failure();
+  zpf = clamp(*zpf);
+  if (failed(zpf))
+    return failure();
+  FailureOr<Value> xs = ctx.binary(BinaryKind::div, *x, *scale);
+  if (failed(xs))
+    return failure();
+  FailureOr<Value> xr = ctx.unary(UnaryKind::round, *xs);
+  if (failed(xr))
+    return failure();
+  FailureOr<Value> shifted = ctx.binary(BinaryKind::add, *xr, *zpf);
+  if (failed(shifted))
+    return failure();
+  FailureOr<Value> yf = ctx.binary(BinaryKind::max, *shifted, ctx.scalar(f32, 0.0));
+  if (failed(yf))
+    return failure();
+  yf = ctx.binary(BinaryKind::min, *yf, ctx.scalar(f32, 255.0));
+  if (failed(yf))
+    return failure();
+  Type u8 = IntegerType::get(ctx.getContext(), 8, IntegerType::Unsigned);
+  FailureOr<Value> y = ctx.cast(*yf, u8), zp = ctx.cast(*zpf, u8);
+  if (failed(y) || failed(zp))
+    return failure();
+  ctx.setOutput(0, *y);
+  ctx.setOutput(1, *scale);
+  ctx.setOutput(2, *zp);
+  return success();
+}
 } // namespace
 
 void mlir::infer::frontend::registerQuantImporters(ImporterMap &m) {
   m["QuantizeLinear"] = importQuantizeLinear;
   m["DequantizeLinear"] = importDequantizeLinear;
+  m["QLinearConv"] = importQLinearConv;
+  m["QLinearMatMul"] = importQLinearMatMul;
+  m["MatMulInteger"] = importMatMulInteger;
+  m["DynamicQuantizeLinear"] = importDynamicQuantizeLinear;
 }
