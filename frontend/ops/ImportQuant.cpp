@@ -96,47 +96,23 @@ FailureOr<quant::QuantizedType> quantType(ImportContext &ctx,
   return quant::QuantizedType(q);
 }
 
-LogicalResult importQuantizeLinear(ImportContext &ctx) {
-  FailureOr<Value> x = ctx.input(0);
-  if (failed(x))
-    return failure();
-  RankedTensorType t = typeOf(*x);
-  if (!llvm::isa<FloatType>(t.getElementType()))
-    return ctx.emitError() << "expects a float input, got "
-                           << t.getElementType();
-  FailureOr<quant::QuantizedType> q =
-      quantType(ctx, t.getShape(), t.getElementType(), 1, 2, Type());
-  if (failed(q))
-    return failure();
-  FailureOr<Value> y = ctx.finish1(
-      QuantizeOp::create(ctx.builder(), ctx.loc(), t.clone(*q), *x));
-  if (failed(y))
-    return failure();
-  // Users see ONNX's plain integer tensor.
-  Type storage = IntegerType::get(ctx.getContext(),
-                                  q->getStorageTypeIntegralWidth(),
-                                  q->isSigned() ? IntegerType::Signless
-                                                : IntegerType::Unsigned);
-  FailureOr<Value> out = ctx.cast(*y, storage);
-  if (failed(out))
-    return failure();
-  ctx.setOutput(0, *out);
-  return success();
-}
-
-LogicalResult importDequantizeLinear(ImportContext &ctx) {
-  FailureOr<Value> x = ctx.input(0);
+/// Input `xi` (integers) dequantized with the scale and zero point inputs
+/// `si` and `zi` to the scale's float type; a 1-D scale applies along
+/// `axis` (the node's `axis` attribute when none).
+FailureOr<Value> dequantizeInput(ImportContext &ctx, unsigned xi, unsigned si,
+                                 unsigned zi, std::optional<int64_t> axis) {
+  FailureOr<Value> x = ctx.input(xi);
   if (failed(x))
     return failure();
   RankedTensorType t = typeOf(*x);
   if (!llvm::isa<IntegerType>(t.getElementType()))
     return ctx.emitError() << "expects an integer input, got "
                            << t.getElementType();
-  const Tensor *scale = ctx.constantInput(1);
+  const Tensor *scale = ctx.constantInput(si);
   Type expressed = scale ? scale->getElementType()
                          : Type(ctx.builder().getF32Type());
-  FailureOr<quant::QuantizedType> q = quantType(
-      ctx, t.getShape(), expressed, 1, 2, t.getElementType());
+  FailureOr<quant::QuantizedType> q =
+      quantType(ctx, t.getShape(), expressed, si, zi, t.getElementType(), axis);
   if (failed(q))
     return failure();
   if (q->getStorageTypeIntegralWidth() !=
@@ -145,49 +121,51 @@ LogicalResult importDequantizeLinear(ImportContext &ctx) {
   FailureOr<Value> qx = ctx.cast(*x, *q);
   if (failed(qx))
     return failure();
-  FailureOr<Value> y = ctx.finish1(
+  return ctx.finish1(
       DequantizeOp::create(ctx.builder(), ctx.loc(), t.clone(expressed), *qx));
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
-}
-/// Input `xi` (integers) dequantized with the scale and zero point inputs
-/// `si` and `zi`; a 1-D scale applies along `axis`.
-FailureOr<Value> dequantizeInput(ImportContext &ctx, unsigned xi, unsigned si,
-                                 unsigned zi, int64_t axis) {
-  FailureOr<Value> x = ctx.input(xi);
-  if (failed(x))
-    return failure();
-  RankedTensorType t = typeOf(*x);
-  if (!llvm::isa<IntegerType>(t.getElementType()))
-    return ctx.emitError() << "expects integer input #" << xi << ", got "
-                           << t.getElementType();
-  Type f32 = ctx.builder().getF32Type();
-  FailureOr<quant::QuantizedType> q =
-      quantType(ctx, t.getShape(), f32, si, zi, t.getElementType(), axis);
-  if (failed(q))
-    return failure();
-  FailureOr<Value> qx = ctx.cast(*x, *q);
-  if (failed(qx))
-    return failure();
-  return ctx.finish1(DequantizeOp::create(ctx.builder(), ctx.loc(), t.clone(f32), *qx));
 }
 
-/// `y` quantized with the scale and zero point inputs `si` and `zi` (per
-/// tensor), as ONNX's plain integers.
-FailureOr<Value> quantizeResult(ImportContext &ctx, Value y, unsigned si, unsigned zi) {
+/// `y` quantized with the scale and zero point inputs `si` and `zi` (a 1-D
+/// scale along `axis`, the node's attribute when none), as ONNX's plain
+/// integers.
+FailureOr<Value> quantizeValue(ImportContext &ctx, Value y, unsigned si, unsigned zi,
+                               std::optional<int64_t> axis) {
   RankedTensorType t = typeOf(y);
+  if (!llvm::isa<FloatType>(t.getElementType()))
+    return ctx.emitError() << "expects a float input, got "
+                           << t.getElementType();
   FailureOr<quant::QuantizedType> q =
-      quantType(ctx, t.getShape(), t.getElementType(), si, zi, Type(), /*axis=*/1);
+      quantType(ctx, t.getShape(), t.getElementType(), si, zi, Type(), axis);
   if (failed(q))
     return failure();
-  FailureOr<Value> qy = ctx.finish1(QuantizeOp::create(ctx.builder(), ctx.loc(), t.clone(*q), y));
+  FailureOr<Value> qy =
+      ctx.finish1(QuantizeOp::create(ctx.builder(), ctx.loc(), t.clone(*q), y));
   if (failed(qy))
     return failure();
+  // Users see ONNX's plain integer tensor.
   Type storage = IntegerType::get(ctx.getContext(), q->getStorageTypeIntegralWidth(),
-                                  q->isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
+                                  q->isSigned() ? IntegerType::Signless
+                                                : IntegerType::Unsigned);
   return ctx.cast(*qy, storage);
+}
+
+/// Sets output 0 to `v` when it was built.
+LogicalResult setResult(ImportContext &ctx, FailureOr<Value> v) {
+  if (failed(v))
+    return failure();
+  ctx.setOutput(0, *v);
+  return success();
+}
+
+LogicalResult importQuantizeLinear(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  return setResult(ctx, quantizeValue(ctx, *x, 1, 2, std::nullopt));
+}
+
+LogicalResult importDequantizeLinear(ImportContext &ctx) {
+  return setResult(ctx, dequantizeInput(ctx, 0, 1, 2, std::nullopt));
 }
 
 /// QLinearConv: the convolution of dequantized x and w (w per output
@@ -229,11 +207,7 @@ LogicalResult importQLinearConv(ImportContext &ctx) {
   FailureOr<Value> y = buildConv(ctx, *x, *w, bias);
   if (failed(y))
     return failure();
-  FailureOr<Value> out = quantizeResult(ctx, *y, 6, 7);
-  if (failed(out))
-    return failure();
-  ctx.setOutput(0, *out);
-  return success();
+  return setResult(ctx, quantizeValue(ctx, *y, 6, 7, 1));
 }
 
 /// QLinearMatMul: the product of dequantized a (per row) and b (per
@@ -252,11 +226,7 @@ LogicalResult importQLinearMatMul(ImportContext &ctx) {
   FailureOr<Value> y = ctx.matmul(*a, *b);
   if (failed(y))
     return failure();
-  FailureOr<Value> out = quantizeResult(ctx, *y, 6, 7);
-  if (failed(out))
-    return failure();
-  ctx.setOutput(0, *out);
-  return success();
+  return setResult(ctx, quantizeValue(ctx, *y, 6, 7, 1));
 }
 
 /// MatMulInteger: (A - a_zero_point) x (B - b_zero_point) in int32, exact.
@@ -290,11 +260,7 @@ LogicalResult importMatMulInteger(ImportContext &ctx) {
   FailureOr<Value> a = operand(0, 2, true), b = operand(1, 3, false);
   if (failed(a) || failed(b))
     return failure();
-  FailureOr<Value> y = ctx.matmul(*a, *b);
-  if (failed(y))
-    return failure();
-  ctx.setOutput(0, *y);
-  return success();
+  return setResult(ctx, ctx.matmul(*a, *b));
 }
 
 /// DynamicQuantizeLinear: uint8 with a scale and zero point from the
