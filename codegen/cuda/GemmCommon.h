@@ -79,6 +79,11 @@ struct GemmSpec {
   /// rows (64 16-bit values, 32 f32); pipeline stages. The 2:4 sparse
   /// kernel also takes BM = 64 or 256 (BN * BM at most 256 * 128).
   int64_t bm = 128, bn = 256, stages = 4;
+  /// wgmma: the bytes of A's and B's rows in a stage (BK times the element
+  /// size): 128 in the 128-byte swizzle, or 64 in the 64-byte swizzle for
+  /// int8 products whose K, or whose im2col pixels, are 64 bytes (a
+  /// 128-byte row would be half zeros).
+  int64_t rowBytes = 128;
   /// Thread blocks per output tile, each over a slice of K (wgmma): above
   /// 1 the kernel writes fp32 partial tiles [splitK][M][N] as its C and a
   /// reduction kernel applies the epilogue.

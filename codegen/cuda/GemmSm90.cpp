@@ -28,12 +28,12 @@ using namespace mlir;
 using namespace mlir::infer;
 
 namespace {
-constexpr int64_t kRowBytes = 128;
-/// A stage: the A tile (BM rows of 128 bytes), then the B tile.
-int64_t aBytes(const GemmSpec &spec) { return spec.bm * kRowBytes; }
+/// A stage: the A tile (BM rows of spec.rowBytes, 128 or 64 bytes), then
+/// the B tile.
+int64_t aBytes(const GemmSpec &spec) { return spec.bm * spec.rowBytes; }
 
-/// BK: the reduction elements of one 128-byte row.
-int64_t bkOf(const GemmSpec &spec) { return kRowBytes / bytesOf(spec.elem); }
+/// BK: the reduction elements of one row.
+int64_t bkOf(const GemmSpec &spec) { return spec.rowBytes / bytesOf(spec.elem); }
 
 /// Stage kt of this block holds k tile kBegin + kt: A's and B's tiles.
 void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
@@ -50,8 +50,8 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
     // the last one again: the weight's rows there are zero.
     int64_t perSlab = 16 / bytesOf(spec.elem);
     int64_t slabs = g->kh * g->kw * (g->c / perSlab);
-    for (int64_t j = 0; j < kRowBytes / 16; ++j) {
-      Value slab = ir.add(ir.mul(ir.add(kBegin, kt), ir.c32(kRowBytes / 16)), ir.c32(j));
+    for (int64_t j = 0; j < spec.rowBytes / 16; ++j) {
+      Value slab = ir.add(ir.mul(ir.add(kBegin, kt), ir.c32(spec.rowBytes / 16)), ir.c32(j));
       slab = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, slab, ir.c32(slabs)), slab,
                        ir.c32(slabs - 1));
       tmaIm2colLoad(ir, *g, perSlab, ir.offset(stage, ir.c32(j * spec.bm * 16)), tmA, m0,
@@ -75,7 +75,7 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
   } else {
     // [K,N]: BN/64 boxes of 64 columns x 64 rows, one after the other.
     for (int64_t j = 0; j < spec.bn / 64; ++j)
-      load(ir.offset(bTile, ir.c32(j * 64 * kRowBytes)), tmB,
+      load(ir.offset(bTile, ir.c32(j * 64 * spec.rowBytes)), tmB,
            {ir.add(n0, ir.c32(j * 64)), k0});
   }
 }
@@ -135,23 +135,26 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     // This warpgroup's 64 rows of A (of a 16-byte-pixel im2col: of each
     // tap's slab); B whole.
     bool narrow = narrowIm2col(spec);
-    Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(narrow ? 64 * 16 : 64 * 128)));
+    int64_t rb = spec.rowBytes;
+    Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(narrow ? 64 * 16 : 64 * rb)));
     Value bAddr = ir.add(stage, ir.c64(aBytes(spec)));
     NVVM::WgmmaFenceAlignedOp::create(b, loc);
-    for (int64_t kk = 0; kk < kRowBytes / 32; ++kk) {
+    for (int64_t kk = 0; kk < rb / 32; ++kk) {
       // A (K-major): a k16 step is 32 bytes along the swizzled row, or two
       // taps' slabs (core matrices 128 bytes apart along M, 2 KiB along K).
       Value descA =
           narrow ? wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 2 * spec.bm * 16)), spec.bm * 16,
                                    128, /*swizzled=*/false)
-                 : wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 1024);
+                 : wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 8 * rb,
+                                   /*swizzled=*/true, rb);
       // B K-major likewise; B MN-major: 16 rows of 128 bytes per step,
       // 64-column boxes 8 KiB apart.
       Value descB =
           spec.bKMajor
-              ? wgmmaDescriptor(ir, ir.add(bAddr, ir.c64(kk * 32)), 16, 1024)
+              ? wgmmaDescriptor(ir, ir.add(bAddr, ir.c64(kk * 32)), 16, 8 * rb,
+                                /*swizzled=*/true, rb)
               : wgmmaDescriptor(ir, ir.add(bAddr, ir.c64(kk * 16 * 128)),
-                           64 * kRowBytes, 1024);
+                           64 * rb, 1024);
       acc = NVVM::WgmmaMmaAsyncOp::create(
           b, loc, accType, acc, descA, descB,
           NVVM::MMAShapeAttr::get(ctx, 64, spec.bn, stepK),
@@ -254,13 +257,16 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
 } // namespace
 
 Value mlir::infer::wgmmaDescriptor(Ir &ir, Value addr64, int64_t leadingBytes,
-                                   int64_t strideBytes, bool swizzled) {
+                                   int64_t strideBytes, bool swizzled,
+                                   int64_t swizzleBytes) {
   // Address bits, leading and stride byte offsets (16-byte units), and the
   // 128-byte swizzle (bits 62-63 = 1; 0 for none).
-  constexpr uint64_t kSwizzle128 = uint64_t(1) << 62;
+  // The layout type (bits 62-63): 1 for the 128-byte swizzle, 2 for the
+  // 64-byte one, 0 for none.
+  uint64_t layout = !swizzled ? 0 : swizzleBytes == 64 ? 2 : 1;
   Value field = ir.lshr(ir.band(addr64, ir.c64(0x3FFFF)), ir.c64(4));
   uint64_t fixed = (uint64_t(leadingBytes >> 4) << 16) |
-                   (uint64_t(strideBytes >> 4) << 32) | (swizzled ? kSwizzle128 : 0);
+                   (uint64_t(strideBytes >> 4) << 32) | (layout << 62);
   return ir.bor(field, ir.c64(static_cast<int64_t>(fixed)));
 }
 
@@ -301,7 +307,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   int64_t kBK = bkOf(spec);
   Sm90Ring ring;
   ring.stages = spec.stages;
-  ring.stageBytes = aBytes(spec) + spec.bn * kRowBytes;
+  ring.stageBytes = aBytes(spec) + spec.bn * spec.rowBytes;
   int64_t tilesM = ceilDiv(spec.m, spec.bm), tilesN = ceilDiv(spec.n, spec.bn);
   // Split-K: block z of a tile takes k tiles [z per, (z + 1) per).
   int64_t kTiles = sm90KTiles(spec), splits = spec.splitK;
@@ -346,6 +352,8 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     info.grid = kCudaSmCount;
   }
   uint8_t dt = gemmDtypeCode(spec.elem);
+  // CU_TENSOR_MAP_SWIZZLE_128B (3) or _64B (2), as the rows are.
+  uint8_t swz = spec.rowBytes == 64 ? 2 : 3;
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec))
     info.tensorMaps.push_back(
         im2colMap(*g, spec.elem, 16 / eb, spec.bm, /*swizzled=*/false));
@@ -354,15 +362,15 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   else
     info.tensorMaps.push_back({0, dt, {uint64_t(spec.k), uint64_t(spec.m)},
                                {uint64_t(spec.k) * eb},
-                               {static_cast<uint32_t>(kBK), static_cast<uint32_t>(spec.bm)}, 3});
+                               {static_cast<uint32_t>(kBK), static_cast<uint32_t>(spec.bm)}, swz});
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && paddedIm2col(spec))
     info.tensorMaps.push_back({1, dt, {uint64_t(g->c), uint64_t(g->kh * g->kw), uint64_t(spec.n)},
                                {uint64_t(g->c) * eb, uint64_t(spec.k) * eb},
-                               {static_cast<uint32_t>(kBK), 1, static_cast<uint32_t>(spec.bn)}, 3});
+                               {static_cast<uint32_t>(kBK), 1, static_cast<uint32_t>(spec.bn)}, swz});
   else if (spec.bKMajor)
     info.tensorMaps.push_back({1, dt, {uint64_t(spec.k), uint64_t(spec.n)},
                                {uint64_t(spec.k) * eb},
-                               {static_cast<uint32_t>(kBK), static_cast<uint32_t>(spec.bn)}, 3});
+                               {static_cast<uint32_t>(kBK), static_cast<uint32_t>(spec.bn)}, swz});
   else
     info.tensorMaps.push_back({1, dt, {uint64_t(spec.n), uint64_t(spec.k)},
                                {uint64_t(spec.n) * eb}, {64, static_cast<uint32_t>(kBK)}, 3});

@@ -43,11 +43,13 @@ namespace mlir::infer {
 /// TMA strides, element types.
 std::string gemmSm90Unsupported(const GemmSpec &spec);
 
-/// A wgmma shared-memory descriptor of a 128-byte swizzled tile (else one
-/// of unswizzled 8 x 16-byte core matrices) at shared-window address
-/// `addr64` (i64), with its leading and stride byte offsets.
+/// A wgmma shared-memory descriptor of a tile in the `swizzleBytes` (128
+/// or 64) swizzle (else one of unswizzled 8 x 16-byte core matrices) at
+/// shared-window address `addr64` (i64), with its leading and stride byte
+/// offsets.
 Value wgmmaDescriptor(Ir &ir, Value addr64, int64_t leadingBytes,
-                      int64_t strideBytes, bool swizzled = true);
+                      int64_t strideBytes, bool swizzled = true,
+                      int64_t swizzleBytes = 128);
 
 /// Bytes of one pipeline stage of the 2:4 sparse GEMM for a tile of `rows`
 /// rows of A by `channels` output channels (128 of K: values, activations,

@@ -91,6 +91,8 @@ bool mlir::infer::narrowIm2col(const GemmSpec &spec) {
   if (!spec.im2col)
     return false;
   int64_t rowBytes = spec.im2col->c * bytesOf(spec.elem);
+  if (spec.rowBytes != 128)
+    return false;
   // int8 pixels of 32 or 48 bytes: slabs too, rather than a 128-byte block
   // of 2.7 to 4 times the multiply-adds. Not 64 bytes: ResNet-50's 3x3
   // convolutions of 64 int8 channels (H200, 100352 pixels) take 0.045 ms
@@ -101,7 +103,7 @@ bool mlir::infer::narrowIm2col(const GemmSpec &spec) {
 }
 
 int64_t mlir::infer::sm90KTiles(const GemmSpec &spec) {
-  int64_t bk = 128 / bytesOf(spec.elem);
+  int64_t bk = spec.rowBytes / bytesOf(spec.elem);
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && !narrowIm2col(spec))
     return g->kh * g->kw * ceilDiv(g->c, bk);
   return ceilDiv(spec.k, bk);
@@ -109,7 +111,7 @@ int64_t mlir::infer::sm90KTiles(const GemmSpec &spec) {
 
 bool mlir::infer::paddedIm2col(const GemmSpec &spec) {
   return spec.im2col && !narrowIm2col(spec) &&
-         spec.im2col->c * bytesOf(spec.elem) % 128 != 0;
+         spec.im2col->c * bytesOf(spec.elem) % spec.rowBytes != 0;
 }
 
 std::string mlir::infer::im2colUnsupported(const GemmSpec &spec, bool dense) {
@@ -142,7 +144,8 @@ ArtifactTensorMap mlir::infer::im2colMap(const GemmIm2col &g, Type elem,
           {uint64_t(g.c), uint64_t(g.w), uint64_t(g.h), uint64_t(g.n)},
           {uint64_t(g.c) * eb, uint64_t(g.w * g.c) * eb, uint64_t(g.h * g.w * g.c) * eb},
           {static_cast<uint32_t>(channels), static_cast<uint32_t>(pixels)},
-          static_cast<uint8_t>(swizzled ? 3 : 0),
+          // CU_TENSOR_MAP_SWIZZLE_64B (2) for 64-byte rows, else 128B (3).
+          static_cast<uint8_t>(!swizzled ? 0 : channels * eb == 64 ? 2 : 3),
           im2colBox(g)};
 }
 

@@ -681,10 +681,15 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
   if (sparseKernel != spec.sparse)
     return spec.sparse ? "a 2:4 weight runs on the wgmma_sp or mma_sp kernel"
                        : "wgmma_sp and mma_sp need a 2:4 weight (infer.sparse24)";
-  if (wgmma && tile.getBk() * bytesOf(spec.elem) != 128)
+  // 128-byte rows, or 64-byte ones for int8 (bk 64).
+  if (wgmma && tile.getBk() * bytesOf(spec.elem) != 128 &&
+      !(spec.elem.isInteger(8) && tile.getBk() == 64))
     return "a wgmma stage reads 128-byte rows: bk " +
            std::to_string(128 / bytesOf(spec.elem)) + " for " +
-           (spec.elem.isF32() ? "f32 (TF32)" : "16-bit") + " operands";
+           (spec.elem.isF32() ? "f32 (TF32)" : spec.elem.isInteger(8) ? "int8 (or 64)" : "16-bit") +
+           " operands";
+  if (wgmma)
+    spec.rowBytes = tile.getBk() * bytesOf(spec.elem);
   if (!wgmma && target.capability < 80)
     return "mma_sync needs sm_80 or later, the target is " + target.arch;
   if (tile.getKernel() == CudaGemmKernel::mma_sync && tile.getBk() * bytesOf(spec.elem) != 64)
