@@ -85,7 +85,8 @@ def Infer_CudaGemmTileAttr : Infer_Attr<"CudaGemmTile", "cuda_gemm_tile"> {
     128, `bk` 32 for 16-bit operands and 64 for int8 ones: 64-byte rows).
     A wgmma stage holds 128-byte rows: `bk` is 64 for 16-bit
     operands, 32 for f32 operands, which run as TF32, and 128 for int8
-    operands (int32 sums). `split_k` (wgmma
+    operands (int32 sums), or 64 for int8 convolutions of 64-channel pixels
+    (64-byte rows in the 64-byte swizzle). `split_k` (wgmma
     only; 1 when not printed) splits the reduction over that many thread
     blocks per output tile, which write fp32 partial tiles to scratch
     memory; a second kernel sums them and applies the epilogue: GEMMs with
