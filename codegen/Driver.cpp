@@ -175,6 +175,7 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
       options.precision == "fp32-strict" ? std::string("fp32") : options.precision;
   graph.calibrationCache = options.calibrationCache;
   graph.keepPrecision = options.keepPrecision;
+  graph.maxQuantError = options.maxQuantError;
   graph.convToGemm = shaping.convToGemm && options.kernelTemplates;
   graph.sparsity = options.sparsity;
   graph.sparseDecline = shaping.sparseDecline;

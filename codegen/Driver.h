@@ -56,6 +56,9 @@ struct CompileOptions {
   /// and the ONNX nodes whose products stay fp32.
   std::string calibrationCache;
   std::vector<std::string> keepPrecision;
+  /// int8: products whose input int8 costs a larger relative L2 error stay
+  /// fp32 (0: no limit).
+  double maxQuantError = 0;
   CodegenOptions codegen;
   /// 2:4 sparsity and channel removal: "enable", "force" or "disable".
   std::string sparsity = "enable";

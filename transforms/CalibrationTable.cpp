@@ -53,8 +53,13 @@ mlir::infer::readCalibrationTable(StringRef path, std::string &error) {
       continue;
     SmallVector<StringRef> fields;
     line.split(fields, '\t');
-    if (fields.size() != 3 || fields[0].empty())
-      return bad("expected 'name<TAB>amax<TAB>scale', got '" + line + "'");
+    if ((fields.size() != 3 && fields.size() != 4) || fields[0].empty())
+      return bad("expected 'name<TAB>amax<TAB>scale[<TAB>error]', got '" + line + "'");
+    double err = 0;
+    if (fields.size() == 4 &&
+        (!llvm::to_float(fields[3], err) || !std::isfinite(err) || err < 0))
+      return bad("tensor '" + fields[0] + "' has an error that is not a finite "
+                 "non-negative number ('" + fields[3] + "')");
     double amax = 0, scale = 0;
     if (!llvm::to_float(fields[1], amax) || !llvm::to_float(fields[2], scale) ||
         !std::isfinite(amax) || !std::isfinite(scale) || amax < 0 || scale < 0)
@@ -67,6 +72,8 @@ mlir::infer::readCalibrationTable(StringRef path, std::string &error) {
                  " is not amax / 127 (amax " + fields[1] + ")");
     if (!table.amax.try_emplace(fields[0], amax).second)
       return bad("tensor '" + fields[0] + "' is listed twice");
+    if (fields.size() == 4)
+      table.error[fields[0]] = err;
   }
   if (!header) {
     error = "the calibration cache '" + path.str() + "' is empty";

@@ -6,7 +6,8 @@
 //
 // The calibration cache `infer-run --calibrate` writes: a header line
 // `infer-calibration 1 <calibrator>`, comment lines starting with '#', then
-// one line per tensor, `name<TAB>amax<TAB>scale` (scale = amax / 127).
+// one line per tensor, `name<TAB>amax<TAB>scale[<TAB>error]` (scale = amax /
+// 127; error: the tensor's relative L2 error in int8).
 // infer-quantize reads it; every malformed line is an error naming the
 // file and the line.
 //
@@ -28,6 +29,9 @@ struct CalibrationTable {
   std::string calibrator;
   /// The largest magnitude each tensor is quantized to, by ONNX name.
   llvm::StringMap<double> amax;
+  /// The relative L2 error int8 costs each tensor, where the cache says
+  /// (a fourth column).
+  llvm::StringMap<double> error;
 };
 
 /// Reads the cache at `path`; on failure returns failure and sets `error`

@@ -133,6 +133,9 @@ struct GraphPipelineOptions {
   /// whose products stay float.
   std::string calibrationCache;
   std::vector<std::string> keepPrecision;
+  /// int8: products whose input int8 costs a larger relative L2 error
+  /// stay float (0: no limit).
+  double maxQuantError = 0;
   /// Convolutions on 16-bit floats become NHWC matrix products (targets
   /// whose fastest kernel is a GEMM: CUDA sm_90a).
   bool convToGemm = false;

@@ -163,8 +163,12 @@ def InferQuantize : Pass<"infer-quantize", "::mlir::ModuleOp"> {
     importer's `infer.tensor_name` attributes and the function arguments'
     `infer.name`. A product stays float when its input has no range in the
     cache (or a range of 0), when one of its ONNX nodes is listed in
-    `keep`, when it is a grouped convolution, or when both its operands
-    are activations. A cache that names none of the module's tensors is
+    `keep`, when it is a grouped convolution, when both its operands
+    are activations, or when `max-error` is set and the cache says int8
+    costs its input a larger relative L2 error (per-layer fallback: what
+    `infer-run --calibrate` measured between the fp32 tensor and its int8
+    version, the cache's fourth column; a remark names each such product).
+    A cache that names none of the module's tensors is
     an error (it was made for another model), as is a malformed one
     (the file and line are named).
 
@@ -184,6 +188,9 @@ def InferQuantize : Pass<"infer-quantize", "::mlir::ModuleOp"> {
            "The quantized type (int8)">,
     ListOption<"keep", "keep", "std::string",
                "ONNX node names whose products stay in float">,
+    Option<"maxError", "max-error", "double", /*default=*/"0.0",
+           "Products whose input int8 costs a larger relative L2 error "
+           "(the cache's fourth column) stay in float (0: no limit)">,
   ];
   let dependentDialects = ["::mlir::infer::InferDialect",
                            "::mlir::quant::QuantDialect"];

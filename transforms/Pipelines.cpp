@@ -48,6 +48,7 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     quantize.calibrationCache = options.calibrationCache;
     quantize.keep.assign(options.keepPrecision.begin(),
                          options.keepPrecision.end());
+    quantize.maxError = options.maxQuantError;
     pm.addPass(createInferQuantize(quantize));
   }
   if (options.level < 2) {

@@ -33,6 +33,8 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <cstdio>
+
 namespace mlir::infer {
 #define GEN_PASS_DEF_INFERQUANTIZE
 #include "transforms/Passes.h.inc"
@@ -205,6 +207,18 @@ struct QuantizePass : infer::impl::InferQuantizeBase<QuantizePass> {
       for (const std::string &n : nodeNames(op->getLoc()))
         if (kept.contains(n))
           return;
+      // Per-layer fallback: int8 costs this input too much.
+      if (maxError > 0) {
+        auto e = table->error.find(tensorName(x));
+        if (e != table->error.end() && e->second > maxError) {
+          char cost[64];
+          std::snprintf(cost, sizeof cost, "%g relative L2 (max-error %g)", e->second,
+                        static_cast<double>(maxError));
+          op->emitRemark() << "stays float: int8 costs its input '" << tensorName(x)
+                           << "' " << cost;
+          return;
+        }
+      }
       if (Value dq = qdq(x))
         op->setOperand(0, dq);
     });

@@ -6,12 +6,14 @@
 // RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize-version.cache" 2>&1 | FileCheck %s --check-prefix=VERSION
 // RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/missing.cache" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not infer-opt %s --infer-quantize 2>&1 | FileCheck %s --check-prefix=NONE
+// RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize-bad-error.cache" 2>&1 | FileCheck %s --check-prefix=BADERROR
 // RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize.cache precision=int4" 2>&1 | FileCheck %s --check-prefix=PRECISION
 
 // Tests the errors of a calibration cache that cannot be used: each names
 // the file (and the line).
 // OTHER: error: the calibration cache '{{.*}}quantize-other.cache' names none of this model's tensors (first: 'elsewhere'): it was made for another model
-// SHORT: error: {{.*}}quantize-short.cache:2: expected 'name<TAB>amax<TAB>scale', got 'x{{.}}1.27'
+// SHORT: error: {{.*}}quantize-short.cache:2: expected 'name<TAB>amax<TAB>scale[<TAB>error]', got 'x{{.}}1.27'
+// BADERROR: error: {{.*}}quantize-bad-error.cache:2: tensor 'x' has an error that is not a finite non-negative number ('lots')
 // HEADER: error: {{.*}}quantize-trt.cache:1: not an infer calibration cache
 // SCALE: error: {{.*}}quantize-scale.cache:2: tensor 'x': scale 0.5 is not amax / 127 (amax 1.27)
 // NAN: error: {{.*}}quantize-nan.cache:2: tensor 'x' has an amax or scale that is not a finite non-negative number

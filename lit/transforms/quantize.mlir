@@ -1,6 +1,7 @@
 // RUN: infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize.cache" --split-input-file | FileCheck %s
 // RUN: infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize.cache keep=fc2" --split-input-file | FileCheck %s --check-prefix=KEEP
 // RUN: infer-opt %s --quantize="int8 calibration-cache=%S/Inputs/quantize.cache" --split-input-file | FileCheck %s --check-prefix=PIPE
+// RUN: infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize-errors4.cache max-error=0.1" --split-input-file 2>&1 | FileCheck %s --check-prefix=MAXERR
 
 // Tests that the input of a convolution with a constant weight gets a
 // quantize / dequantize pair with its calibrated range (amax 2.54: scale
@@ -17,6 +18,14 @@
 // CHECK: infer.conv %[[D]]
 // CHECK-NOT: infer.quantize
 // CHECK: return
+// With max-error=0.1 and a cache that says int8 costs relu_out 0.2 relative
+// L2 (x 0.01), the convolution reading relu_out stays float (a remark says
+// why); those reading x are quantized.
+// MAXERR: remark: stays float: int8 costs its input 'relu_out' 0.2 relative L2 (max-error 0.1)
+// MAXERR-LABEL: func.func @conv
+// MAXERR: infer.quantize %arg0
+// MAXERR-NOT: infer.quantize
+// MAXERR: return
 func.func @conv(%x: tensor<1x16x4x4xf32> {infer.name = "x"}) -> (tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>) {
   %w = infer.constant dense<0.5> : tensor<16x16x1x1xf32>
   %w3 = infer.constant dense<0.25> : tensor<16x16x1x1xf32>

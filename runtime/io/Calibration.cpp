@@ -191,13 +191,28 @@ double TensorStatistics::amax(const Calibrator &c) const {
   return max;
 }
 
+double TensorStatistics::quantizationError(double a) const {
+  if (max == 0 || a <= 0 || bins.empty())
+    return 0;
+  double width = max / kBins, err = 0, energy = 0;
+  for (int j = 0; j < kBins; ++j) {
+    if (bins[j] == 0)
+      continue;
+    double x = (j + 0.5) * width;
+    double q = std::min<double>(std::nearbyint(x * kLevels / a), kLevels) * a / kLevels;
+    err += bins[j] * (q - x) * (q - x);
+    energy += bins[j] * x * x;
+  }
+  return energy > 0 ? std::sqrt(err / energy) : 0;
+}
+
 bool writeCalibrationCache(const std::string &path, const Calibrator &c,
                            const std::string &model, size_t samples,
-                           const std::vector<std::pair<std::string, double>> &amax,
+                           const std::vector<CalibratedTensor> &tensors,
                            std::string &error) {
-  for (const auto &[name, a] : amax)
-    if (name.find_first_of("\t\r\n") != std::string::npos) {
-      error = "tensor name '" + name + "' holds a tab or a line break: the "
+  for (const CalibratedTensor &t : tensors)
+    if (t.name.find_first_of("\t\r\n") != std::string::npos) {
+      error = "tensor name '" + t.name + "' holds a tab or a line break: the "
               "calibration cache cannot name it";
       return false;
     }
@@ -210,11 +225,12 @@ bool writeCalibrationCache(const std::string &path, const Calibrator &c,
     }
     out << "infer-calibration 1 " << c.name() << "\n";
     out << "# model " << model << ", " << samples << " samples; name, amax, scale (amax / "
-        << kLevels << ")\n";
-    char line[64];
-    for (const auto &[name, a] : amax) {
-      std::snprintf(line, sizeof line, "\t%.9g\t%.9g\n", a, a / kLevels);
-      out << name << line;
+        << kLevels << "), relative L2 error in int8\n";
+    char line[96];
+    for (const CalibratedTensor &t : tensors) {
+      std::snprintf(line, sizeof line, "\t%.9g\t%.9g\t%.4g\n", t.amax, t.amax / kLevels,
+                    t.error);
+      out << t.name << line;
     }
     out.flush();
     if (!out) {

@@ -21,7 +21,8 @@
 //   mse         the bin centre that, as amax, quantizes the histogram's
 //               bin centres with the least mean squared error.
 // The cache is plain text: a header line, then one line per tensor,
-// `name<TAB>amax<TAB>scale`.
+// `name<TAB>amax<TAB>scale<TAB>error` (error: the tensor's relative L2
+// error in int8, which infer-quantize's max-error compares).
 //
 //===----------------------------------------------------------------------===//
 
@@ -64,6 +65,10 @@ public:
   const std::vector<double> &histogram() const { return bins; }
   /// The calibrator's amax (0 for a tensor that was always 0).
   double amax(const Calibrator &c) const;
+  /// The relative L2 error of the tensor quantized to int8 with `amax`
+  /// (rounding and clipping), from the histogram's bin centres: what int8
+  /// costs this tensor alone, before any layer compounds it.
+  double quantizationError(double amax) const;
 
 private:
   double max = 0;
@@ -74,9 +79,15 @@ private:
 /// place): the header names the calibrator, the model and the number of
 /// samples; then each (tensor name, amax). Names may not hold tabs or
 /// line breaks. False with `error` on failure.
+/// One tensor's range and what int8 costs it.
+struct CalibratedTensor {
+  std::string name;
+  double amax = 0, error = 0;
+};
+
 bool writeCalibrationCache(const std::string &path, const Calibrator &c,
                            const std::string &model, size_t samples,
-                           const std::vector<std::pair<std::string, double>> &amax,
+                           const std::vector<CalibratedTensor> &tensors,
                            std::string &error);
 
 } // namespace infer

@@ -39,6 +39,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -88,6 +89,12 @@ static cl::opt<std::string> calibrator(
     "calibrator", cl::init("entropy"),
     cl::desc("--calibration-data: minmax, entropy (TensorRT's KL method), "
              "percentile[=99.99] or mse"),
+    cl::cat(category));
+static cl::opt<double> maxQuantError(
+    "max-quant-error", cl::init(0.0),
+    cl::desc("--precision=int8: products whose input int8 would cost a larger "
+             "relative L2 error (measured by the calibration, the cache's "
+             "error column) stay fp32; 0: no limit"),
     cl::cat(category));
 static cl::list<std::string> keepPrecision(
     "keep-precision", cl::CommaSeparated,
@@ -452,6 +459,9 @@ int main(int argc, char **argv) {
                 " needs --precision=int8");
   if (calibrator.getNumOccurrences() && calibrationData.empty())
     return fail("--calibrator needs --calibration-data");
+  if (maxQuantError.getNumOccurrences() &&
+      (precision != "int8" || !(maxQuantError >= 0) || !std::isfinite(maxQuantError)))
+    return fail("--max-quant-error needs --precision=int8 and a finite error of 0 or more");
   if (!calibrationData.empty() && llvm::StringRef(modelPath).ends_with(".mlir"))
     return fail("--calibration-data calibrates an ONNX model; '" + modelPath + "' is MLIR");
   if (!calibrationData.empty() && !llvm::sys::fs::is_directory(calibrationData))
@@ -506,6 +516,7 @@ int main(int argc, char **argv) {
   options.precision = precision;
   options.calibrationCache = cachePath;
   options.keepPrecision = keepPrecision;
+  options.maxQuantError = maxQuantError;
   options.sparsity = sparsity;
   options.codegen.dumpStages = dumpKernels;
   options.codegen.keepDir = keepTemps;

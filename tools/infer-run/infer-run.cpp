@@ -590,17 +590,17 @@ int calibrate(const Options &opt, infer_engine *engine, infer_context *context,
   }
   if (tty)
     std::fprintf(stderr, "\n");
-  std::vector<std::pair<std::string, double>> ranges;
-  std::printf("%-48s %12s %12s\n", "tensor", "max |x|", "amax");
+  std::vector<infer::CalibratedTensor> ranges;
+  std::printf("%-48s %12s %12s %12s\n", "tensor", "max |x|", "amax", "int8 error");
   for (size_t k = 0; k < stats.size(); ++k) {
     bool isInput = k < infos.size();
     DType d = isInput ? infos[k].second.first : outTypes[k - infos.size()];
     if (!infer::isFloat(d))
       continue;
     const std::string &name = isInput ? infos[k].first : outInfos[k - infos.size()].first;
-    double a = stats[k].amax(*calibrator);
-    ranges.push_back({name, a});
-    std::printf("%-48s %12.6g %12.6g\n", name.c_str(), stats[k].maxAbs(), a);
+    double a = stats[k].amax(*calibrator), e = stats[k].quantizationError(a);
+    ranges.push_back({name, a, e});
+    std::printf("%-48s %12.6g %12.6g %12.4g\n", name.c_str(), stats[k].maxAbs(), a, e);
   }
   const char *source = infer_engine_source(engine);
   std::string model = source && *source ? source : opt.model;

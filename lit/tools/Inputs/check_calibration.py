@@ -96,7 +96,7 @@ def main():
         assert lines[0] == "infer-calibration 1 " + name, lines[0]
         got = {}
         for line in lines[2:]:
-            t, a, scale = line.split("\t")
+            t, a, scale, _ = line.split("\t")
             got[t] = float(a)
             assert abs(float(scale) - float(a) / 127) <= 1e-6 * float(a), line
         assert sorted(got) == sorted(values), (sorted(got), sorted(values))
