@@ -138,14 +138,28 @@ struct QuantizePass : infer::impl::InferQuantizeBase<QuantizePass> {
           if (auto n = fn.getArgAttrOfType<StringAttr>(i, "infer.name"))
             names.insert(n.getValue());
     });
-    for (const auto &entry : table->amax)
-      known += names.contains(entry.getKey());
+    StringRef missing;
+    for (const auto &entry : table->amax) {
+      bool found = names.contains(entry.getKey());
+      known += found;
+      if (!found && missing.empty())
+        missing = entry.getKey();
+    }
     if (!table->amax.empty() && known == 0) {
       module.emitError() << "the calibration cache '" << calibrationCache
                          << "' names none of this model's tensors (first: '"
                          << table->amax.begin()->getKey()
                          << "'): it was made for another model, or the model "
                             "was imported without tensor names";
+      return signalPassFailure();
+    }
+    // Names every model has ("input", "output") match any cache: most of
+    // its tensors must be this model's.
+    if (known * 4 < table->amax.size()) {
+      module.emitError() << "the calibration cache '" << calibrationCache << "' names "
+                         << table->amax.size() << " tensors, only " << known
+                         << " of them in this model (first missing: '" << missing
+                         << "'): it was made for another model";
       return signalPassFailure();
     }
 

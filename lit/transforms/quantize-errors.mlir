@@ -6,6 +6,7 @@
 // RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize-version.cache" 2>&1 | FileCheck %s --check-prefix=VERSION
 // RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/missing.cache" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not infer-opt %s --infer-quantize 2>&1 | FileCheck %s --check-prefix=NONE
+// RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize-mostly-other.cache" 2>&1 | FileCheck %s --check-prefix=MOSTLY
 // RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize-bad-error.cache" 2>&1 | FileCheck %s --check-prefix=BADERROR
 // RUN: not infer-opt %s --infer-quantize="calibration-cache=%S/Inputs/quantize.cache precision=int4" 2>&1 | FileCheck %s --check-prefix=PRECISION
 
@@ -20,6 +21,7 @@
 // VERSION: error: {{.*}}quantize-version.cache:1: calibration cache version 2 is not the version this compiler reads (1)
 // MISSING: error: cannot read the calibration cache '{{.*}}missing.cache'
 // NONE: error: infer-quantize needs a calibration cache
+// MOSTLY: error: the calibration cache '{{.*}}quantize-mostly-other.cache' names 5 tensors, only 1 of them in this model (first missing: 'other_{{.}}'): it was made for another model
 // PRECISION: error: infer-quantize: precision 'int4' is not int8
 func.func @f(%x: tensor<2x8xf32> {infer.name = "x"}) -> tensor<2x4xf32> {
   %w = infer.constant dense<0.5> : tensor<8x4xf32>
