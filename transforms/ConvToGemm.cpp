@@ -16,6 +16,7 @@
 #include "transforms/Passes.h"
 
 #include "ir/ConstantView.h"
+#include "ir/QuantUtils.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -86,12 +87,8 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     // An input dequantized from int8 (infer-quantize or an exported Q/DQ
     // pair, zero point 0) becomes an int8 product (infer-fold-qdq): its
     // rows and pixels are laid out in bytes of int8.
-    bool int8 = false;
-    if (auto dq = op.getInput().getDefiningOp<DequantizeOp>()) {
-      auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
-          typeOf(dq.getInput()).getElementType());
-      int8 = q && q.getStorageTypeIntegralWidth() == 8 && q.getZeroPoint() == 0;
-    }
+    auto dq = op.getInput().getDefiningOp<DequantizeOp>();
+    bool int8 = dq && symmetricInt8(dq.getInput());
     // f32 where the module lets products run as TF32 (`infer.tf32`) or in
     // int8.
     bool tf32 = et.isF32() && InferDialect::allowsTf32(op);

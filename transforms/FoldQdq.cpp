@@ -30,6 +30,7 @@
 #include "transforms/Passes.h"
 
 #include "ir/ConstantView.h"
+#include "ir/QuantUtils.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/IRMapping.h"
@@ -57,10 +58,8 @@ std::pair<DequantizeOp, quant::UniformQuantizedType> symmetricDequantize(Value v
   auto dq = v.getDefiningOp<DequantizeOp>();
   if (!dq)
     return {};
-  auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
-      tensorOf(dq.getInput()).getElementType());
-  if (!q || q.getZeroPoint() != 0 || q.getStorageTypeIntegralWidth() != 8 ||
-      !q.isSigned())
+  quant::UniformQuantizedType q = symmetricInt8(dq.getInput());
+  if (!q)
     return {};
   return {dq, q};
 }
@@ -211,45 +210,30 @@ struct RemoveRequantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
-/// quantize(maxpool(x)) -> maxpool(quantize(x)) with one scale for the
-/// tensor: rounding is monotonic, so the maximum of the rounded values is
-/// the rounded maximum; the pool then moves int8, and the quantize can
-/// join the epilogue of x's producer (ResNet's stem).
-struct HoistQuantizeAboveMaxPool : OpRewritePattern<QuantizeOp> {
+/// quantize(op(x)) -> op(quantize(x)) with one scale for the tensor, for
+/// a reshape (the quantize then meets x's producer: the reshapes between a
+/// GEMM and its NHWC consumers) and for a max pool whose input nothing else
+/// reads (rounding is monotonic, so the maximum of the rounded values is
+/// the rounded maximum; the pool then moves int8, and the quantize joins
+/// the epilogue of x's producer: ResNet's stem).
+struct HoistQuantize : OpRewritePattern<QuantizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
-    auto pool = op.getInput().getDefiningOp<PoolOp>();
+    Operation *mover = op.getInput().getDefiningOp();
     auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
         tensorOf(op.getOutput()).getElementType());
-    if (!pool || pool.getKind() != PoolKind::max || !q ||
-        !pool.getOutput().hasOneUse() || !pool.getInput().hasOneUse())
-      return rewriter.notifyMatchFailure(op, "not a per-tensor quantize of a max pool");
-    Value x = pool.getInput();
+    auto pool = llvm::dyn_cast_or_null<PoolOp>(mover);
+    bool moves = llvm::isa_and_nonnull<ReshapeOp>(mover) ||
+                 (pool && pool.getKind() == PoolKind::max && pool.getInput().hasOneUse());
+    if (!moves || !q || !op.getInput().hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not a per-tensor quantize of a reshape or max pool");
+    Value x = mover->getOperand(0);
     Value qx = QuantizeOp::create(rewriter, op.getLoc(), tensorOf(x).clone(q), x);
-    Operation *moved = rewriter.clone(*pool);
+    Operation *moved = rewriter.clone(*mover);
     moved->setOperand(0, qx);
     moved->getResult(0).setType(tensorOf(op.getOutput()));
     rewriter.replaceOp(op, moved->getResults());
-    return success();
-  }
-};
-
-/// quantize(reshape(x)) -> reshape(quantize(x)) with one scale for the
-/// tensor, so that the quantize meets x's producer (the reshapes between
-/// a GEMM and its NHWC consumers).
-struct HoistQuantizeAboveReshape : OpRewritePattern<QuantizeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(QuantizeOp op,
-                                PatternRewriter &rewriter) const override {
-    auto reshape = op.getInput().getDefiningOp<ReshapeOp>();
-    auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
-        tensorOf(op.getOutput()).getElementType());
-    if (!reshape || !q || !reshape.getOutput().hasOneUse())
-      return rewriter.notifyMatchFailure(op, "not a per-tensor quantize of a reshape");
-    Value x = reshape.getInput();
-    Value qx = QuantizeOp::create(rewriter, op.getLoc(), tensorOf(x).clone(q), x);
-    rewriter.replaceOpWithNewOp<ReshapeOp>(op, tensorOf(op.getOutput()), qx);
     return success();
   }
 };
@@ -277,9 +261,7 @@ struct QuantizeResidual : OpRewritePattern<BinaryOp> {
         auto q = llvm::dyn_cast<QuantizeOp>(user);
         if (!q)
           continue;
-        auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
-            tensorOf(q.getOutput()).getElementType());
-        if (!qt || qt.getZeroPoint() != 0)
+        if (!symmetricInt8(q.getOutput()))
           continue;
         // The quantize must come first: it may sit after the add.
         if (!q->isBeforeInBlock(op))
@@ -321,6 +303,5 @@ struct FoldQdqPass : infer::impl::InferFoldQdqBase<FoldQdqPass> {
 void mlir::infer::populateFoldQdqPatterns(RewritePatternSet &patterns) {
   patterns.add<SinkDequantize, QuantizeProduct, RemoveStorageRoundTrip>(
       patterns.getContext());
-  patterns.add<RemoveRequantize, HoistQuantizeAboveMaxPool, HoistQuantizeAboveReshape,
-               QuantizeResidual>(patterns.getContext());
+  patterns.add<RemoveRequantize, HoistQuantize, QuantizeResidual>(patterns.getContext());
 }

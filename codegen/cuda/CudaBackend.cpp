@@ -9,6 +9,7 @@
 
 #include "ir/Fusion.h"
 #include "ir/InferOps.h"
+#include "ir/QuantUtils.h"
 
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -45,8 +46,7 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
            llvm::cast<RankedTensorType>(anchor->getResult(0).getType())
                .getElementType()
                .isF32() &&
-           llvm::isa<quant::UniformQuantizedType>(
-               llvm::cast<RankedTensorType>(dq.getInput().getType()).getElementType());
+           symmetricInt8(dq.getInput());
   if (!isEpilogueOp(op))
     return false;
   // The row kernels (softmax, layer norm, global pooling) take no

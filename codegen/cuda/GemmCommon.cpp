@@ -312,6 +312,19 @@ void GemmVectorBatch::flush() {
   pending.clear();
 }
 
+Value mlir::infer::accumulatorsToF32(Ir &ir, Value acc, int64_t count) {
+  auto floats = LLVM::LLVMStructType::getLiteral(ir.b.getContext(),
+                                                 SmallVector<Type>(count, ir.f32));
+  Value f = LLVM::PoisonOp::create(ir.b, ir.loc, floats);
+  for (int64_t i = 0; i < count; ++i)
+    f = LLVM::InsertValueOp::create(
+        ir.b, ir.loc, f,
+        LLVM::SIToFPOp::create(ir.b, ir.loc, ir.f32,
+                               LLVM::ExtractValueOp::create(ir.b, ir.loc, acc, i)),
+        i);
+  return f;
+}
+
 Value mlir::infer::accumulatorPair(Ir &ir, Value acc, int64_t i) {
   Value v = LLVM::PoisonOp::create(ir.b, ir.loc, VectorType::get({2}, ir.f32));
   for (int64_t e = 0; e < 2; ++e)

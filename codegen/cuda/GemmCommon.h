@@ -226,6 +226,10 @@ private:
   SmallVector<GemmVector> pending;
 };
 
+/// The int32 accumulator struct `acc` of `count` fields as fp32 ones (an
+/// int8 product's sums, for the epilogue).
+Value accumulatorsToF32(Ir &ir, Value acc, int64_t count);
+
 /// Fields i and i + 1 of the accumulator struct `acc` as a vector<2xf32>.
 Value accumulatorPair(Ir &ir, Value acc, int64_t i);
 

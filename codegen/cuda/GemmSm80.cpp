@@ -258,17 +258,9 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
     };
     Value acc = buildCpAsyncRing(ir, smem, kStages, kStageBytes, kTiles,
                                  LLVM::ZeroOp::create(b, loc, accType), load, compute);
-    if (int8) {
-      // The int32 sums as fp32 for the epilogue (which scales them first).
-      auto floats = LLVM::LLVMStructType::getLiteral(ctx, SmallVector<Type>(kAcc, ir.f32));
-      Value f = LLVM::PoisonOp::create(b, loc, floats);
-      for (int64_t i = 0; i < kAcc; ++i)
-        f = LLVM::InsertValueOp::create(
-            b, loc, f,
-            LLVM::SIToFPOp::create(b, loc, ir.f32, LLVM::ExtractValueOp::create(b, loc, acc, i)),
-            i);
-      acc = f;
-    }
+    // The int32 sums as fp32 for the epilogue (which scales them first).
+    if (int8)
+      acc = accumulatorsToF32(ir, acc, kAcc);
     // Accumulators of m16n8: c0, c1 at row lane/4, columns 2 (lane % 4)
     // (+1); c2, c3 eight rows below.
     Value rowBase = ir.add(ir.add(m0, wm), ir.udiv(lane, ir.c32(4)));

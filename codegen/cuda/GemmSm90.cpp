@@ -183,20 +183,10 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   }
   NVVM::WgmmaWaitGroupSyncOp::create(b, loc, b.getI64IntegerAttr(0));
   Value acc = loop.getResult(0);
-  if (int8) {
-    // The int32 sums as fp32 (exact below 2^24) for the epilogue, which
-    // scales them by both operands' scales first.
-    auto floats = LLVM::LLVMStructType::getLiteral(
-        ctx, SmallVector<Type>(accCount, ir.f32));
-    Value f = LLVM::PoisonOp::create(b, loc, floats);
-    for (int64_t i = 0; i < accCount; ++i)
-      f = LLVM::InsertValueOp::create(
-          b, loc, f,
-          LLVM::SIToFPOp::create(b, loc, ir.f32,
-                                 LLVM::ExtractValueOp::create(b, loc, acc, i)),
-          i);
-    acc = f;
-  }
+  // The int32 sums as fp32 (exact below 2^24) for the epilogue, which
+  // scales them by both operands' scales first.
+  if (int8)
+    acc = accumulatorsToF32(ir, acc, accCount);
   if (space.persistent) {
     // The last stage goes back too: the producer reuses it for a later
     // tile.

@@ -11,6 +11,7 @@
 #include "codegen/cuda/TemplateSpecs.h"
 
 #include "ir/ConstantView.h"
+#include "ir/QuantUtils.h"
 #include "ir/Sparse24.h"
 #include "ir/SparsityLog.h"
 #include "transforms/Passes.h"
@@ -317,10 +318,7 @@ void absorbLayoutPrologues(func::FuncOp fn) {
         if (from.isF32() && (to.isF16() || to.isBF16()))
           pullIntoGroup(cast, o, "cast");
       } else if (auto q = llvm::dyn_cast<QuantizeOp>(producer)) {
-        auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
-            typeOf(q.getOutput()).getElementType());
-        if (typeOf(q.getInput()).getElementType().isF32() && qt && qt.getZeroPoint() == 0 &&
-            qt.getStorageTypeIntegralWidth() == 8)
+        if (typeOf(q.getInput()).getElementType().isF32() && symmetricInt8(q.getOutput()))
           pullIntoGroup(q, o, "quantize");
       } else {
         continue;

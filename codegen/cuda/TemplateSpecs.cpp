@@ -12,6 +12,7 @@
 
 #include "codegen/core/StridedView.h"
 #include "ir/ConstantView.h"
+#include "ir/QuantUtils.h"
 
 #include "llvm/ADT/APFloat.h"
 
@@ -57,10 +58,8 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
   for (Operation *op : ops) {
     // Requantization for the next int8 layer: the last step, C int8.
     if (auto q = llvm::dyn_cast<QuantizeOp>(op)) {
-      auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
-          typeOf(q.getOutput()).getElementType());
-      if (q.getInput() != chain || op != ops.back() || !qt || qt.getZeroPoint() != 0 ||
-          !qt.isSigned() || qt.getStorageTypeIntegralWidth() != 8 || !out.getElementType().isF32())
+      quant::UniformQuantizedType qt = symmetricInt8(q.getOutput());
+      if (q.getInput() != chain || op != ops.back() || !qt || !out.getElementType().isF32())
         return failure();
       GemmEpilogueOp e{GemmEpilogueOp::Kind::Quantize};
       e.inv = static_cast<float>(1.0 / qt.getScale());
@@ -101,10 +100,9 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
         return failure();
       // An int8 residual dequantized in the group: read as int8.
       if (auto dq = other.getDefiningOp<DequantizeOp>()) {
-        auto qt = llvm::dyn_cast<quant::UniformQuantizedType>(
-            typeOf(dq.getInput()).getElementType());
-        if (mul || !qt || qt.getZeroPoint() != 0 || qt.getStorageTypeIntegralWidth() != 8 ||
-            typeOf(other).getShape() != out.getShape() || !out.getElementType().isF32())
+        quant::UniformQuantizedType qt = symmetricInt8(dq.getInput());
+        if (mul || !qt || typeOf(other).getShape() != out.getShape() ||
+            !out.getElementType().isF32())
           return failure();
         GemmEpilogueOp e{GemmEpilogueOp::Kind::ResidualInt8};
         e.scale = static_cast<float>(qt.getScale());
@@ -615,10 +613,9 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
   if (llvm::isa<quant::QuantizedType>(at.getElementType())) {
     // int8 x int8 of zero point 0, A per tensor, B per tensor or per
     // column (N); the float result is the int32 sum times both scales.
-    auto qa = llvm::dyn_cast<quant::UniformQuantizedType>(at.getElementType());
+    quant::UniformQuantizedType qa = symmetricInt8(at);
     auto qb = llvm::dyn_cast<quant::QuantizedType>(bt.getElementType());
-    if (!qa || !qb || qa.getZeroPoint() != 0 || !qa.isSigned() || !qb.isSigned() ||
-        qa.getStorageTypeIntegralWidth() != 8 || qb.getStorageTypeIntegralWidth() != 8 ||
+    if (!qa || !qb || !qb.isSigned() || qb.getStorageTypeIntegralWidth() != 8 ||
         !ct.getElementType().isF32())
       return std::nullopt;
     int64_t n = spec.bKMajor ? bt.getShape()[0] : bt.getShape()[1];

@@ -131,6 +131,24 @@ void TensorStatistics::observeValues(const HostTensor &t) {
   }
 }
 
+/// Sum over the histogram of count * (q(x) - x)^2, x each bin's centre and
+/// q(x) its int8 value with range `a`; `energy` gets count * x^2.
+static double squaredQuantError(const std::vector<double> &bins, double width, double a,
+                                double *energy = nullptr) {
+  double err = 0, e = 0;
+  for (int j = 0; j < TensorStatistics::kBins; ++j) {
+    if (bins[j] == 0)
+      continue;
+    double x = (j + 0.5) * width;
+    double q = std::min<double>(std::nearbyint(x * kLevels / a), kLevels) * a / kLevels;
+    err += bins[j] * (q - x) * (q - x);
+    e += bins[j] * x * x;
+  }
+  if (energy)
+    *energy = e;
+  return err;
+}
+
 double TensorStatistics::amax(const Calibrator &c) const {
   if (max == 0 || c.kind == Calibrator::Kind::MinMax || bins.empty())
     return max;
@@ -170,14 +188,7 @@ double TensorStatistics::amax(const Calibrator &c) const {
   case Calibrator::Kind::Mse: {
     double best = std::numeric_limits<double>::infinity(), bestAmax = max;
     for (int i = kMinKept; i < kBins; ++i) {
-      double a = (i + 0.5) * width, err = 0;
-      for (int j = 0; j < kBins; ++j) {
-        if (bins[j] == 0)
-          continue;
-        double x = (j + 0.5) * width;
-        double q = std::min<double>(std::nearbyint(x * kLevels / a), kLevels) * a / kLevels;
-        err += bins[j] * (q - x) * (q - x);
-      }
+      double a = (i + 0.5) * width, err = squaredQuantError(bins, width, a);
       if (err < best) {
         best = err;
         bestAmax = a;
@@ -194,15 +205,8 @@ double TensorStatistics::amax(const Calibrator &c) const {
 double TensorStatistics::quantizationError(double a) const {
   if (max == 0 || a <= 0 || bins.empty())
     return 0;
-  double width = max / kBins, err = 0, energy = 0;
-  for (int j = 0; j < kBins; ++j) {
-    if (bins[j] == 0)
-      continue;
-    double x = (j + 0.5) * width;
-    double q = std::min<double>(std::nearbyint(x * kLevels / a), kLevels) * a / kLevels;
-    err += bins[j] * (q - x) * (q - x);
-    energy += bins[j] * x * x;
-  }
+  double energy = 0;
+  double err = squaredQuantError(bins, max / kBins, a, &energy);
   return energy > 0 ? std::sqrt(err / energy) : 0;
 }
 
