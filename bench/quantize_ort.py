@@ -28,6 +28,8 @@ p.add_argument("--input", default=None)
 p.add_argument("--batch", type=int, default=32)
 p.add_argument("--symmetric", action="store_true")
 p.add_argument("--per-channel", action="store_true")
+p.add_argument("--uint8", action="store_true",
+               help="uint8 activations (onnxruntime's fast x86 form, asymmetric)")
 p.add_argument("--calibrator", default="minmax",
                choices=["minmax", "entropy", "percentile"])
 p.add_argument("--run", nargs=2, metavar=("TEST", "OUT_DIR"))
@@ -50,7 +52,7 @@ class Reader(CalibrationDataReader):
 method = {"minmax": CalibrationMethod.MinMax, "entropy": CalibrationMethod.Entropy,
           "percentile": CalibrationMethod.Percentile}[a.calibrator]
 quantize_static(a.model, a.out, Reader(), quant_format=QuantFormat.QDQ,
-                activation_type=QuantType.QInt8, weight_type=QuantType.QInt8,
+                activation_type=QuantType.QUInt8 if a.uint8 else QuantType.QInt8, weight_type=QuantType.QInt8,
                 per_channel=a.per_channel, calibrate_method=method,
                 extra_options={"ActivationSymmetric": a.symmetric,
                                "WeightSymmetric": True})

@@ -37,6 +37,9 @@ if "fma4" not in flags:
     config.available_features.add("cpu-lacks-fma4")
 if "apx" not in flags and "apx_f" not in flags:
     config.available_features.add("cpu-lacks-apx")
+# The int8 templates (vpdpbusd on 512-bit vectors).
+if "avx512_vnni" in flags and "avx512bw" in flags:
+    config.available_features.add("avx512vnni")
 
 if config.ptxas_executable:
     config.available_features.add("ptxas")

@@ -30,11 +30,14 @@
 #include "codegen/cpu/CpuKernels.h"
 #include "codegen/cpu/ConvLoads.h"
 #include "codegen/cpu/Emitter.h"
+#include "codegen/cpu/Epilogue.h"
+#include "codegen/cpu/Int8ConvTemplate.h"
 #include "codegen/core/StridedView.h"
 #include "codegen/core/ScalarOps.h"
 
 #include "ir/InferOps.h"
 #include "ir/ConstantView.h"
+#include "ir/QuantUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -136,57 +139,6 @@ std::vector<float> packCols(const ConstantView &bT, int64_t k, int64_t n,
 //===----------------------------------------------------------------------===//
 // Epilogues
 //===----------------------------------------------------------------------===//
-
-/// The epilogue's operands inside one kernel.
-struct Epilogue {
-  ArrayRef<EpilogueStep> steps;
-  /// A memref per step (null for unary steps and inlined scalars).
-  SmallVector<Value> operands;
-  SmallVector<std::optional<double>> scalars;
-
-  /// Applies every step to `acc`, the accumulator of output row `row` and
-  /// of the VL columns starting at `col`; `full(operand)` loads a Full
-  /// operand at the same place the output is stored.
-  Value apply(Emitter &e, Value acc, Value row, Value col,
-              function_ref<Value(Value)> full) const {
-    Type f32 = e.b.getF32Type();
-    for (auto [i, step] : llvm::enumerate(steps)) {
-      if (auto u = llvm::dyn_cast<UnaryOp>(step.op)) {
-        std::optional<APFloat> alpha, beta;
-        if (u.getAlpha())
-          alpha = *u.getAlpha();
-        if (u.getBeta())
-          beta = *u.getBeta();
-        acc = emitUnary(e.b, e.loc, u.getKind(), acc, f32, alpha, beta);
-        continue;
-      }
-      auto bin = llvm::cast<BinaryOp>(step.op);
-      Value other;
-      switch (step.read) {
-      case EpilogueStep::Read::Scalar:
-        other = scalars[i] ? e.splat(e.f32(*scalars[i]))
-                           : e.splat(e.load(operands[i], {e.idx(0)}));
-        break;
-      case EpilogueStep::Read::PerRow:
-        other = e.splat(e.load(operands[i], {row}));
-        break;
-      case EpilogueStep::Read::PerColumn:
-        other = e.vloadMasked(operands[i], {col},
-                              e.mask(e.sub(e.idx(typeOf(step.operand).getNumElements()), col)));
-        break;
-      case EpilogueStep::Read::Full:
-        other = full(operands[i]);
-        break;
-      case EpilogueStep::Read::None:
-        break;
-      }
-      acc = step.chainOnLeft
-                ? emitBinary(e.b, e.loc, bin.getKind(), acc, other, f32, f32)
-                : emitBinary(e.b, e.loc, bin.getKind(), other, acc, f32, f32);
-    }
-    return acc;
-  }
-};
 
 /// Applies the epilogue to a vector whose lanes are output channels
 /// m0 .. m0 + VL - 1 (masked by `lanes`) of one output position; `full`
@@ -828,6 +780,8 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     return waste(1) < waste(2) ? 1 : 2;
   };
   if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
+    if (CpuTileAttr i8 = selectInt8ConvTile(conv, target))
+      return i8;
     if (conv.getChannelsLast() || typeOf(conv.getInput()).getRank() != 4 ||
         !isF32(conv.getInput()) ||
         !typeOf(conv.getInput()).hasStaticShape() ||
@@ -908,6 +862,15 @@ std::string mlir::infer::tileMismatch(Operation *op, CpuTileAttr tile,
            std::to_string(tile.getNv()) + " accumulators do not fit " +
            std::to_string(regs) + " vector registers";
   CpuKernel k = tile.getKernel();
+  if (k == CpuKernel::conv_i8) {
+    auto conv = llvm::dyn_cast<ConvOp>(op);
+    if (!conv)
+      return prefix + "conv_i8 takes a convolution";
+    if (vl != 16)
+      return prefix + "conv_i8 works on 16-lane vectors";
+    std::string why = int8ConvMismatch(conv, target);
+    return why.empty() ? "" : prefix + why;
+  }
   if (k == CpuKernel::gemm) {
     if (!llvm::isa<GemmOp, MatMulOp>(op))
       return prefix + "gemm takes a gemm or matmul";
@@ -977,6 +940,17 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
     }
     EpilogueStep step;
     step.op = op;
+    // conv_i8 rounds to int8 in registers: a quantize may end its group.
+    if (auto q = llvm::dyn_cast<QuantizeOp>(op)) {
+      auto conv = llvm::dyn_cast<ConvOp>(anchor);
+      if (!conv || !symmetricInt8(conv.getInput()) || q.getInput() != chain ||
+          !symmetricInt8(q.getOutput()) || op != ops.back() ||
+          typeOf(chain) != typeOf(anchor->getResult(0)))
+        return failure();
+      steps.push_back(step);
+      chain = q.getOutput();
+      continue;
+    }
     if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
       return failure();
     if (auto u = llvm::dyn_cast<UnaryOp>(op)) {
@@ -1032,6 +1006,9 @@ FailureOr<TemplateKernel>
 mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
                                  ArrayRef<EpilogueStep> epilogue,
                                  KernelModule &kernels, std::string &error) {
+  if (config.getKernel() == CpuKernel::conv_i8)
+    return buildInt8ConvKernel(llvm::cast<ConvOp>(anchor), config, epilogue,
+                               kernels, error);
   TileConfig cfg = readConfig(config);
   MLIRContext *ctx = anchor->getContext();
   auto f32 = Float32Type::get(ctx);

@@ -7,9 +7,11 @@
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cpu/AttentionTemplate.h"
 #include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/Int8ConvTemplate.h"
 #include "codegen/cpu/PoolTemplate.h"
 
 #include "ir/InferOps.h"
+#include "ir/QuantUtils.h"
 
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -32,6 +34,16 @@ void CpuBackend::selectConfigs(func::FuncOp fn) const {
         !op->hasAttr(InferDialect::getTileAttrName()))
       selectTileConfig(op, *target);
   });
+}
+
+bool CpuBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
+  // An int8 residual read by conv_i8's epilogue, dequantized in registers.
+  if (auto dq = llvm::dyn_cast<DequantizeOp>(op)) {
+    auto conv = llvm::dyn_cast<ConvOp>(anchor);
+    return conv && symmetricInt8(dq.getInput()) &&
+           int8ConvMismatch(conv, *target).empty();
+  }
+  return TargetBackend::fusesIntoEpilogue(anchor, op);
 }
 
 FailureOr<std::optional<TemplateKernel>>
@@ -76,9 +88,11 @@ CpuBackend::buildTemplate(const KernelGroup &g, KernelModule &kernels,
     error = why;
     return failure();
   }
+  // Dequantized int8 residuals join the group after its chain; conv_i8
+  // reads them as int8 (the epilogue step that adds them).
   SmallVector<Operation *> epilogueOps;
   for (Operation *op : llvm::make_range(std::next(it), g.ops.end()))
-    if (!llvm::isa<ConstantOp>(op))
+    if (!llvm::isa<ConstantOp, DequantizeOp>(op))
       epilogueOps.push_back(op);
   Value last = epilogueOps.empty() ? anchor->getResult(0)
                                    : epilogueOps.back()->getResult(0);

@@ -38,6 +38,7 @@ public:
   std::string machineName() const override { return target->cpu; }
   GraphShaping graphShaping(StringRef precision) const override;
   void selectConfigs(func::FuncOp fn) const override;
+  bool fusesIntoEpilogue(Operation *anchor, Operation *op) const override;
   void addConfigPasses(OpPassManager &pm) const override;
   void addLoweringPasses(OpPassManager &pm,
                          const CodegenOptions &options) const override;

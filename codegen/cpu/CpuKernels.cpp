@@ -118,7 +118,29 @@ void addEntryPoints(ModuleOp module) {
   }
 }
 
+/// Gives the vpdpbusd helper, where the kernels call it, the intrinsic as
+/// its body.
+void defineIntrinsicHelpers(ModuleOp module) {
+  auto helper = module.lookupSymbol<LLVM::LLVMFuncOp>(cpuVnniDotName());
+  if (!helper || !helper.isExternal())
+    return;
+  OpBuilder b(module.getContext());
+  Block *block = helper.addEntryBlock(b);
+  b.setInsertionPointToStart(block);
+  Location loc = helper.getLoc();
+  Value r = LLVM::CallIntrinsicOp::create(
+                b, loc, helper.getFunctionType().getReturnType(),
+                b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+                block->getArguments())
+                .getResult(0);
+  LLVM::ReturnOp::create(b, loc, r);
+  helper.setLinkage(LLVM::Linkage::Internal);
+  helper.setAlwaysInline(true);
+}
+
 } // namespace
+
+StringRef mlir::infer::cpuVnniDotName() { return "infer_vpdpbusd512"; }
 
 unsigned CpuKernelConvention::numIndexArgs() const { return 2; }
 
@@ -173,7 +195,10 @@ void mlir::infer::addCpuLoweringPasses(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-void mlir::infer::addCpuEntryPoints(ModuleOp kernels) { addEntryPoints(kernels); }
+void mlir::infer::addCpuEntryPoints(ModuleOp kernels) {
+  addEntryPoints(kernels);
+  defineIntrinsicHelpers(kernels);
+}
 
 FailureOr<std::vector<char>>
 mlir::infer::compileCpuKernels(ModuleOp kernels, const CpuTarget &target,

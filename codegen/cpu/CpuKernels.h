@@ -53,8 +53,15 @@ FailureOr<KernelInfo> addMemrefKernel(KernelModule &kernels, StringRef kind,
 void addCpuLoweringPasses(OpPassManager &pm);
 
 /// Adds `void <symbol>(void **args, int64_t begin, int64_t end)` calling
-/// each lowered `<symbol>_impl` (the runtime's calling convention).
+/// each lowered `<symbol>_impl` (the runtime's calling convention), and
+/// the bodies of the intrinsic helpers the templates call.
 void addCpuEntryPoints(ModuleOp kernels);
+
+/// The helper templates call for vpdpbusd on 512-bit vectors, (vector<16xi32>
+/// acc, vector<64xi8> unsigned, vector<64xi8> signed) -> vector<16xi32>:
+/// declared while the kernels are built, given the intrinsic as its body
+/// by addCpuEntryPoints (always inlined).
+StringRef cpuVnniDotName();
 
 /// Compiles `kernels` (lowered by infer-cpu-lower-kernels) for `target`
 /// and links a shared object whose entry points have the runtime's

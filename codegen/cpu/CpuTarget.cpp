@@ -95,6 +95,9 @@ std::unique_ptr<CpuTarget> mlir::infer::createCpuTarget(const std::string &cpu,
   target->vectorBytes = llvm::is_contained(isa, "avx512f") ? 64
                         : llvm::is_contained(isa, "avx")   ? 32
                                                            : 16;
+  target->avx512vnni = target->vectorBytes == 64 &&
+                       llvm::is_contained(isa, "avx512vnni") &&
+                       llvm::is_contained(isa, "avx512bw");
   // The runtime detects LLVM's X86 feature names only; elsewhere it would
   // refuse every artifact, so record none there (the runtime's ELF machine
   // check still guards the architecture).

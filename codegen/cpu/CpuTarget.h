@@ -38,6 +38,8 @@ struct CpuTarget {
   std::vector<std::string> requiredFeatures;
   /// The widest vector register in bytes (64 with AVX-512, 32 with AVX2).
   int vectorBytes = 16;
+  /// AVX-512 VNNI (vpdpbusd on 512-bit registers): the int8 templates.
+  bool avx512vnni = false;
   /// The LLVM target machine the kernels are compiled with.
   std::unique_ptr<llvm::TargetMachine> machine;
 };

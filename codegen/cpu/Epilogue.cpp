@@ -1,0 +1,53 @@
+//===- Epilogue.cpp - Fused epilogues of the CPU templates ----------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/Epilogue.h"
+#include "codegen/core/ScalarOps.h"
+
+#include "ir/InferOps.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+Value Epilogue::apply(Emitter &e, Value acc, Value row, Value col,
+                      function_ref<Value(Value)> full) const {
+  Type f32 = e.b.getF32Type();
+  for (auto [i, step] : llvm::enumerate(steps)) {
+    if (auto u = llvm::dyn_cast<UnaryOp>(step.op)) {
+      std::optional<APFloat> alpha, beta;
+      if (u.getAlpha())
+        alpha = *u.getAlpha();
+      if (u.getBeta())
+        beta = *u.getBeta();
+      acc = emitUnary(e.b, e.loc, u.getKind(), acc, f32, alpha, beta);
+      continue;
+    }
+    auto bin = llvm::cast<BinaryOp>(step.op);
+    Value other;
+    switch (step.read) {
+    case EpilogueStep::Read::Scalar:
+      other = scalars[i] ? e.splat(e.f32(*scalars[i]))
+                         : e.splat(e.load(operands[i], {e.idx(0)}));
+      break;
+    case EpilogueStep::Read::PerRow:
+      other = e.splat(e.load(operands[i], {row}));
+      break;
+    case EpilogueStep::Read::PerColumn:
+      other = e.vloadMasked(operands[i], {col},
+                            e.mask(e.sub(e.idx(llvm::cast<ShapedType>(step.operand.getType()).getNumElements()), col)));
+      break;
+    case EpilogueStep::Read::Full:
+      other = full(operands[i]);
+      break;
+    case EpilogueStep::Read::None:
+      break;
+    }
+    acc = step.chainOnLeft
+              ? emitBinary(e.b, e.loc, bin.getKind(), acc, other, f32, f32)
+              : emitBinary(e.b, e.loc, bin.getKind(), other, acc, f32, f32);
+  }
+  return acc;
+}

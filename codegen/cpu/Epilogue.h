@@ -1,0 +1,39 @@
+//===- Epilogue.h - Fused epilogues of the CPU templates -------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The elementwise steps a CPU kernel template applies to its accumulators
+// in registers before storing them (bias, activation, residual add, ...),
+// with the kernel arguments they read.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CPU_EPILOGUE_H
+#define INFER_CODEGEN_CPU_EPILOGUE_H
+
+#include "codegen/core/TemplateKernel.h"
+#include "codegen/cpu/Emitter.h"
+
+#include <optional>
+
+namespace mlir::infer {
+
+/// The epilogue's operands inside one kernel.
+struct Epilogue {
+  ArrayRef<EpilogueStep> steps;
+  /// A memref per step (null for unary steps and inlined scalars).
+  SmallVector<Value> operands;
+  SmallVector<std::optional<double>> scalars;
+
+  /// Applies every step to `acc`, the accumulator of output row `row` and
+  /// of the VL columns starting at `col`; `full(operand)` loads a Full
+  /// operand at the same place the output is stored.
+  Value apply(Emitter &e, Value acc, Value row, Value col,
+              function_ref<Value(Value)> full) const;
+};
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CPU_EPILOGUE_H

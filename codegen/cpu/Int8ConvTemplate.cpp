@@ -1,0 +1,635 @@
+//===- Int8ConvTemplate.cpp - int8 convolution on AVX-512 VNNI ------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/Int8ConvTemplate.h"
+#include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/CpuKernels.h"
+#include "codegen/cpu/Emitter.h"
+#include "codegen/cpu/Epilogue.h"
+
+#include "ir/ConstantView.h"
+#include "ir/QuantUtils.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::infer;
+
+namespace {
+/// Scratch (one panel per launch unit) above this makes the template
+/// decline.
+constexpr uint64_t kMaxPanelBytes = uint64_t(128) << 20;
+/// Below this many position tiles the panels are packed by a launch of
+/// their own (Tiling).
+constexpr int64_t kMinTiles = 24;
+/// The row blocks of a shared panel aim at this many units in all.
+constexpr int64_t kMinUnits = 32;
+/// Groups of four channels per unit of the packing launch.
+constexpr int64_t kPackGroups = 16;
+
+struct Shape {
+  int64_t n, c, h, w, m, kh, kw, oh, ow, sh, sw, dh, dw, ph, pw;
+  int64_t c4() const { return (c + 3) / 4; }
+  int64_t k4() const { return kh * kw * c4(); }
+  int64_t p() const { return oh * ow; }
+};
+
+Shape shapeOf(ConvOp op) {
+  auto dims = [](Value v) {
+    return llvm::cast<RankedTensorType>(v.getType()).getShape();
+  };
+  ArrayRef<int64_t> x = dims(op.getInput()), w = dims(op.getWeight()),
+                    o = dims(op.getOutput());
+  return {x[0], x[1], x[2], x[3], w[0], w[2], w[3], o[2], o[3],
+          op.getStrides()[0], op.getStrides()[1], op.getDilations()[0],
+          op.getDilations()[1], op.getPads()[0], op.getPads()[1]};
+}
+
+/// The tile and the launch units of one convolution. With enough position
+/// tiles each unit packs its tile's panel and runs every row over it (one
+/// launch, the panel hot in cache); with few (small images), a first
+/// launch packs the panels, split by window element and channels, and the
+/// second splits the rows into blocks so that the threads share the work.
+struct Tiling {
+  int64_t mr, nv, nr, ptiles, tiles, panels, perBlock, blocks, units;
+  bool shared;
+  int64_t chunks, packUnits; // the packing launch (shared)
+  Tiling(const Shape &s, int64_t mr, int64_t nv)
+      : mr(mr), nv(nv), nr(16 * nv) {
+    ptiles = (s.p() + nr - 1) / nr;
+    tiles = s.n * ptiles;
+    panels = (s.m + mr - 1) / mr;
+    shared = tiles < kMinTiles;
+    blocks = 1;
+    if (shared)
+      blocks = std::min(panels, std::max((kMinUnits + tiles - 1) / tiles,
+                                         (panels * mr + 127) / 128));
+    perBlock = (panels + blocks - 1) / blocks;
+    blocks = (panels + perBlock - 1) / perBlock;
+    units = tiles * blocks;
+    chunks = (s.c4() + kPackGroups - 1) / kPackGroups;
+    packUnits = tiles * s.kh * s.kw * chunks;
+  }
+  uint64_t panelBytes(const Shape &s) const { return uint64_t(s.k4()) * nr * 4; }
+  uint64_t scratchBytes(const Shape &s) const {
+    return (shared ? tiles : units) * panelBytes(s);
+  }
+};
+
+/// The per-output-channel weight scales of `w` (one per channel, or the
+/// tensor's scale repeated), or nothing for another kind of type.
+std::optional<SmallVector<double>> weightScales(Value w, int64_t channels) {
+  Type t = llvm::cast<ShapedType>(w.getType()).getElementType();
+  if (auto q = symmetricInt8(t))
+    return SmallVector<double>(channels, q.getScale());
+  auto a = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(t);
+  if (!a || a.getQuantizedDimension() != 0 || !a.isSigned() ||
+      a.getStorageTypeIntegralWidth() != 8 ||
+      static_cast<int64_t>(a.getScales().size()) != channels ||
+      llvm::any_of(a.getZeroPoints(), [](int64_t z) { return z != 0; }))
+    return std::nullopt;
+  return SmallVector<double>(a.getScales().begin(), a.getScales().end());
+}
+
+template <typename T>
+std::vector<char> bytesOf(const std::vector<T> &v) {
+  std::vector<char> bytes(v.size() * sizeof(T));
+  std::memcpy(bytes.data(), v.data(), bytes.size());
+  return bytes;
+}
+
+//===----------------------------------------------------------------------===//
+// IR helpers on byte and i32 vectors
+//===----------------------------------------------------------------------===//
+
+struct I8Emitter : Emitter {
+  /// The kernel module (where the vpdpbusd helper is declared).
+  ModuleOp module;
+  VectorType bytes(int64_t n) { return VectorType::get({n}, b.getI8Type()); }
+  VectorType ints() { return VectorType::get({16}, b.getI32Type()); }
+  VectorType bits(int64_t n) { return VectorType::get({n}, b.getI1Type()); }
+  /// Lanes [lo, hi) of an `n`-lane mask (bounds clamped).
+  Value range(int64_t n, Value lo, Value hi) {
+    auto clamp = [&](Value v) { return min(max(v, idx(0)), idx(n)); };
+    Value upper = vector::CreateMaskOp::create(b, loc, bits(n), ValueRange{clamp(hi)});
+    Value lower = vector::CreateMaskOp::create(b, loc, bits(n), ValueRange{clamp(lo)});
+    Value ones = arith::ConstantOp::create(b, loc, bits(n),
+                                           DenseElementsAttr::get(bits(n), true));
+    return both(upper, arith::XOrIOp::create(b, loc, lower, ones));
+  }
+  Value maskedBytes(Value mem, ValueRange at, Value mask, int64_t n) {
+    Value zero = arith::ConstantOp::create(
+        b, loc, bytes(n), DenseElementsAttr::get(bytes(n), b.getI8IntegerAttr(0)));
+    return vector::MaskedLoadOp::create(b, loc, bytes(n), mem, at, mask, zero,
+                                        IntegerAttr());
+  }
+  /// Four 16-byte vectors interleaved: out[4 l + j] = v[j][l], moved from
+  /// signed to unsigned (the top bit flipped: x + 128).
+  Value interleave(ArrayRef<Value> v) {
+    SmallVector<int64_t> cat(32), mix(64);
+    for (int64_t i = 0; i < 32; ++i)
+      cat[i] = i;
+    for (int64_t l = 0; l < 16; ++l)
+      for (int64_t j = 0; j < 4; ++j)
+        mix[4 * l + j] = j * 16 + l;
+    Value ab = vector::ShuffleOp::create(b, loc, v[0], v[1], cat);
+    Value cd = vector::ShuffleOp::create(b, loc, v[2], v[3], cat);
+    Value all = vector::ShuffleOp::create(b, loc, ab, cd, mix);
+    Value top = arith::ConstantOp::create(
+        b, loc, bytes(64), DenseElementsAttr::get(bytes(64), b.getI8IntegerAttr(-128)));
+    return arith::XOrIOp::create(b, loc, all, top);
+  }
+  /// A 16-lane mask widened to the 64 bytes of its lanes.
+  Value widen(Value m16) {
+    SmallVector<int64_t> rep(64);
+    for (int64_t i = 0; i < 64; ++i)
+      rep[i] = i / 4;
+    return vector::ShuffleOp::create(b, loc, m16, m16, rep);
+  }
+  /// acc + the four-byte dot products of `u` (unsigned) and `s` (signed):
+  /// a call of the kernel module's vpdpbusd helper (cpuVnniDotName),
+  /// which gets its body, the intrinsic, once the module is in LLVM form
+  /// (the buffer passes refuse an intrinsic call's unknown effects).
+  Value dot(Value acc, Value u, Value s) {
+    auto callee = module.lookupSymbol<func::FuncOp>(cpuVnniDotName());
+    if (!callee) {
+      OpBuilder mb(module.getBodyRegion());
+      callee = func::FuncOp::create(
+          mb, loc, cpuVnniDotName(),
+          mb.getFunctionType({ints(), bytes(64), bytes(64)}, {ints()}));
+      callee.setPrivate();
+    }
+    return func::CallOp::create(b, loc, callee, ValueRange{acc, u, s}).getResult(0);
+  }
+  Value i32splat(Value v) { return vector::BroadcastOp::create(b, loc, ints(), v); }
+  Value ivec(Value v) {
+    return arith::IndexCastOp::create(b, loc, b.getI32Type(), v);
+  }
+  Value icmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Packing: panel[unit][k4][NR * 4]
+//===----------------------------------------------------------------------===//
+
+/// Packs the panel of output positions q0 .. q0 + NR - 1 of image `n`.
+/// `load(c, at...)` reads one channel's 16 positions for a segment.
+/// Packs window elements [kk0, kk1) and channel groups [g0, g1) of the
+/// panel of tile `pt` of image `n` into panel[slot].
+void packPanel(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
+               Value x3, Value panel, Value unit, Value n, Value pt,
+               Value kk0, Value kk1, Value g0, Value g1) {
+  int64_t c4s = s.c4(), fullC4 = s.c / 4, tailC = s.c % 4;
+  bool flat = s.sh == 1 && s.sw == 1 && s.ow == s.w;
+  int64_t p = s.p();
+  // The channel groups of one segment: `read(c)` loads channel c's 16
+  // bytes; the packed bytes go to panel[unit][kk * C4 + c4][j * 64] with
+  // `store` (null: every lane).
+  auto groups = [&](Value kk, Value j, function_ref<Value(Value)> read,
+                    Value store) {
+    auto emitGroup = [&](Value c4, int64_t valid) {
+      SmallVector<Value> v;
+      for (int64_t i = 0; i < 4; ++i) {
+        if (i < valid) {
+          v.push_back(read(e.add(e.mul(c4, e.idx(4)), e.idx(i))));
+        } else {
+          v.push_back(arith::ConstantOp::create(
+              e.b, e.loc, e.bytes(16),
+              DenseElementsAttr::get(e.bytes(16), e.b.getI8IntegerAttr(0))));
+        }
+      }
+      Value packed = e.interleave(v);
+      SmallVector<Value> at{unit, e.add(e.mul(kk, e.idx(c4s)), c4),
+                            e.mul(j, e.idx(64))};
+      if (store)
+        vector::MaskedStoreOp::create(e.b, e.loc, panel, at, store, packed,
+                                      IntegerAttr());
+      else
+        vector::StoreOp::create(e.b, e.loc, packed, panel, at, false, IntegerAttr());
+    };
+    e.forEach(g0, e.min(g1, e.idx(fullC4)), 1,
+              [&](Value c4) { emitGroup(c4, 4); });
+    if (tailC)
+      e.ifThen(e.lt(e.idx(fullC4), g1), [&] { emitGroup(e.idx(fullC4), tailC); });
+  };
+  e.forEach(e.idx(0), e.idx(t.nv), 1, [&](Value j) {
+    Value q0 = e.add(e.mul(pt, e.idx(t.nr)), e.mul(j, e.idx(16)));
+    if (flat) {
+      // One segment: every window element is the flattened input shifted
+      // by a constant; lanes whose window element is padding are masked.
+      Value qv = arith::AddIOp::create(e.b, e.loc, e.i32splat(e.ivec(q0)), e.iota(1));
+      Value owv = e.i32splat(e.ivec(e.idx(s.ow)));
+      Value row = arith::DivUIOp::create(e.b, e.loc, qv, owv);
+      Value col = arith::RemUIOp::create(e.b, e.loc, qv, owv);
+      Value inP = e.icmp(arith::CmpIPredicate::slt, qv, e.i32splat(e.ivec(e.idx(p))));
+      e.forEach(kk0, kk1, 1, [&](Value kk) {
+        Value kh = e.div(kk, e.idx(s.kw)), kw = e.rem(kk, e.idx(s.kw));
+        Value a = e.sub(e.mul(kh, e.idx(s.dh)), e.idx(s.ph));
+        Value bcol = e.sub(e.mul(kw, e.idx(s.dw)), e.idx(s.pw));
+        auto inside = [&](Value lanes, Value off, int64_t size) {
+          Value v = arith::AddIOp::create(e.b, e.loc, lanes, e.i32splat(e.ivec(off)));
+          return e.both(
+              e.icmp(arith::CmpIPredicate::sge, v, e.i32splat(e.ivec(e.idx(0)))),
+              e.icmp(arith::CmpIPredicate::slt, v, e.i32splat(e.ivec(e.idx(size)))));
+        };
+        Value mask = e.both(inP, e.both(inside(row, a, s.h), inside(col, bcol, s.w)));
+        Value base = e.add(q0, e.add(e.mul(a, e.idx(s.w)), bcol));
+        groups(kk, j, [&](Value c) { return e.maskedBytes(x3, {n, c, base}, mask, 16); },
+               Value());
+      });
+      return;
+    }
+    // One segment per output row the 16 positions touch.
+    Value rA = e.div(q0, e.idx(s.ow));
+    Value rB = e.div(e.min(e.add(q0, e.idx(15)), e.idx(p - 1)), e.idx(s.ow));
+    e.forEach(kk0, kk1, 1, [&](Value kk) {
+      Value kh = e.div(kk, e.idx(s.kw)), kw = e.rem(kk, e.idx(s.kw));
+      e.forEach(rA, e.add(rB, e.idx(1)), 1, [&](Value r) {
+        Value rowStart = e.mul(r, e.idx(s.ow));
+        Value lo = e.max(e.sub(rowStart, q0), e.idx(0));
+        Value hi = e.min(e.sub(e.add(rowStart, e.idx(s.ow)), q0), e.idx(16));
+        Value ih = e.sub(e.add(e.mul(r, e.idx(s.sh)), e.mul(kh, e.idx(s.dh))),
+                         e.idx(s.ph));
+        Value rowOk = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
+        // Input column of lane 0 (lane l reads c0 + l * sw).
+        Value c0 = e.add(e.mul(e.sub(q0, rowStart), e.idx(s.sw)),
+                         e.sub(e.mul(kw, e.idx(s.dw)), e.idx(s.pw)));
+        auto ceilDiv = [&](Value v) {
+          return e.div(e.add(e.max(v, e.idx(0)), e.idx(s.sw - 1)), e.idx(s.sw));
+        };
+        Value lowL = e.max(lo, ceilDiv(e.sub(e.idx(0), c0)));
+        Value highL = e.select(rowOk, e.min(hi, ceilDiv(e.sub(e.idx(s.w), c0))),
+                               e.idx(0));
+        Value ihSafe = e.select(rowOk, ih, e.idx(0));
+        Value store = e.widen(e.range(16, lo, hi));
+        if (s.sw == 1) {
+          Value mask = e.range(16, lowL, highL);
+          groups(kk, j, [&](Value c) {
+            return e.maskedBytes(x4, {n, c, ihSafe, c0}, mask, 16);
+          }, store);
+        } else {
+          Value mask = e.range(32, e.mul(lowL, e.idx(2)),
+                               e.sub(e.mul(highL, e.idx(2)), e.idx(1)));
+          SmallVector<int64_t> evens;
+          for (int64_t i = 0; i < 16; ++i)
+            evens.push_back(2 * i);
+          groups(kk, j, [&](Value c) {
+            Value wide = e.maskedBytes(x4, {n, c, ihSafe, c0}, mask, 32);
+            return vector::ShuffleOp::create(e.b, e.loc, wide, wide, evens)
+                .getResult();
+          }, store);
+        }
+      });
+    });
+  });
+}
+
+//===----------------------------------------------------------------------===//
+// The register tiles over one panel
+//===----------------------------------------------------------------------===//
+
+/// How the kernel stores: f32, or rounded to int8 with `scale`.
+struct Store {
+  double scale = 0; // 0: f32
+  double lo = -128, hi = 127;
+};
+
+/// The panels of rows of block `blk` over the packed positions of `pt`:
+/// MR x NV accumulators, vpdpbusd over K/4, then the epilogue.
+void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
+              Value unit, Value n, Value pt, Value blk, Value wq, Value init,
+              Value scale, Value bias, Value out, const Epilogue &epi,
+              const DenseMap<Value, double> &int8Operands, const Store &store) {
+  int64_t mr = t.mr, nv = t.nv;
+  Value first = e.mul(blk, e.idx(t.perBlock));
+  Value last = e.min(e.add(first, e.idx(t.perBlock)), e.idx(t.panels));
+  SmallVector<Value> cols, masks;
+  for (int64_t j = 0; j < nv; ++j) {
+    cols.push_back(e.add(e.mul(pt, e.idx(t.nr)), e.idx(16 * j)));
+    masks.push_back(e.mask(e.sub(e.idx(s.p()), cols.back())));
+  }
+  e.forEach(first, last, 1, [&](Value pan) {
+    Value row0 = e.mul(pan, e.idx(mr));
+    SmallVector<Value> start;
+    for (int64_t r = 0; r < mr; ++r) {
+      Value v = e.i32splat(e.load(init, {e.add(row0, e.idx(r))}));
+      for (int64_t j = 0; j < nv; ++j)
+        start.push_back(v);
+    }
+    scf::ForOp kloop = e.loop(
+        e.idx(0), e.idx(s.k4()), 1, start, [&](Value k4, ValueRange acc) {
+          SmallVector<Value> pos, next(acc.begin(), acc.end());
+          for (int64_t j = 0; j < nv; ++j)
+            pos.push_back(vector::LoadOp::create(e.b, e.loc, e.bytes(64), panel,
+                                                 {unit, k4, e.idx(64 * j)}, false,
+                                                 IntegerAttr()));
+          for (int64_t r = 0; r < mr; ++r) {
+            Value w = vector::BitCastOp::create(
+                e.b, e.loc, e.bytes(64),
+                e.i32splat(e.load(wq, {pan, k4, e.idx(r)})));
+            for (int64_t j = 0; j < nv; ++j)
+              next[r * nv + j] = e.dot(next[r * nv + j], pos[j], w);
+          }
+          return next;
+        });
+    for (int64_t r = 0; r < mr; ++r) {
+      Value row = e.add(row0, e.idx(r));
+      e.ifThen(e.lt(row, e.idx(s.m)), [&] {
+        Value sc = e.splat(e.load(scale, {row}));
+        Value bi = e.splat(e.load(bias, {row}));
+        for (int64_t j = 0; j < nv; ++j) {
+          SmallVector<Value> at{n, row, cols[j]};
+          Value f = arith::SIToFPOp::create(e.b, e.loc, e.vec(),
+                                            kloop.getResult(r * nv + j));
+          f = e.fma(f, sc, bi);
+          f = epi.apply(e, f, row, cols[j], [&](Value operand) {
+            auto it = int8Operands.find(operand);
+            if (it == int8Operands.end())
+              return e.vloadMasked(operand, at, masks[j]);
+            Value q = e.maskedBytes(operand, at, masks[j], 16);
+            Value v = arith::SIToFPOp::create(e.b, e.loc, e.vec(), q);
+            return arith::MulFOp::create(e.b, e.loc, v, e.splat(e.f32(it->second)))
+                .getResult();
+          });
+          if (!store.scale) {
+            e.vstoreMasked(f, out, at, masks[j]);
+            continue;
+          }
+          f = arith::DivFOp::create(e.b, e.loc, f, e.splat(e.f32(store.scale)));
+          f = math::RoundEvenOp::create(e.b, e.loc, f);
+          f = arith::MaximumFOp::create(e.b, e.loc, f, e.splat(e.f32(store.lo)));
+          f = arith::MinimumFOp::create(e.b, e.loc, f, e.splat(e.f32(store.hi)));
+          Value q = arith::FPToSIOp::create(e.b, e.loc, e.bytes(16), f);
+          vector::MaskedStoreOp::create(e.b, e.loc, out, at, masks[j], q,
+                                        IntegerAttr());
+        }
+      });
+    }
+  });
+}
+
+int64_t bestVectors(int64_t positions) {
+  // Relative speed of 1..4 vectors per row (fewer reuse each broadcast
+  // weight less), times the share of lanes holding a position.
+  static const double speed[] = {0, 0.8, 0.95, 1.0, 1.0};
+  int64_t best = 1;
+  double bestScore = -1;
+  for (int64_t nv = 1; nv <= 4; ++nv) {
+    int64_t nr = 16 * nv, padded = (positions + nr - 1) / nr * nr;
+    double score = speed[nv] * positions / padded;
+    if (score >= bestScore) {
+      best = nv;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Selection and construction
+//===----------------------------------------------------------------------===//
+
+std::string mlir::infer::int8ConvMismatch(ConvOp conv, const CpuTarget &target) {
+  if (!target.avx512vnni)
+    return "conv_i8 needs AVX-512 VNNI";
+  auto in = llvm::cast<RankedTensorType>(conv.getInput().getType());
+  auto out = llvm::cast<RankedTensorType>(conv.getOutput().getType());
+  if (conv.getChannelsLast() || in.getRank() != 4 || !in.hasStaticShape() ||
+      !out.hasStaticShape())
+    return "conv_i8 takes static NCHW 2-D convolutions";
+  if (conv.getGroup() != 1)
+    return "conv_i8 takes convolutions of group 1";
+  if (!symmetricInt8(conv.getInput()))
+    return "conv_i8 needs a symmetric int8 input (zero point 0, one scale)";
+  Shape s = shapeOf(conv);
+  if (!isConstantValue(conv.getWeight()) || !weightScales(conv.getWeight(), s.m))
+    return "conv_i8 needs constant symmetric int8 weights (per tensor or per "
+           "output channel)";
+  if (Value b = conv.getBias())
+    if (!isConstantValue(b) ||
+        !llvm::cast<ShapedType>(b.getType()).getElementType().isF32())
+      return "conv_i8 needs a constant f32 bias";
+  if (!out.getElementType().isF32())
+    return "conv_i8 computes an f32 result";
+  if (s.sh < 1 || s.sh > 2 || s.sw < 1 || s.sw > 2)
+    return "conv_i8 takes strides 1 and 2";
+  return "";
+}
+
+CpuTileAttr mlir::infer::selectInt8ConvTile(ConvOp conv,
+                                            const CpuTarget &target) {
+  if (!int8ConvMismatch(conv, target).empty())
+    return nullptr;
+  Shape s = shapeOf(conv);
+  int64_t nv = bestVectors(s.p());
+  int64_t mr = nv == 1 ? 12 : nv == 4 ? 6 : 8;
+  Tiling t(s, mr, nv);
+  if (t.scratchBytes(s) > kMaxPanelBytes)
+    return nullptr;
+  auto tile = CpuTileAttr::get(conv.getContext(), CpuKernel::conv_i8, mr, nv, 16);
+  conv->setAttr(InferDialect::getTileAttrName(), tile);
+  return tile;
+}
+
+FailureOr<TemplateKernel>
+mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
+                                 ArrayRef<EpilogueStep> epilogue,
+                                 KernelModule &kernels, std::string &error) {
+  Shape s = shapeOf(conv);
+  Tiling t(s, tile.getMr(), tile.getNv());
+  if (t.scratchBytes(s) > kMaxPanelBytes)
+    return TemplateKernel(); // declined: the generic path takes it
+  MLIRContext *ctx = conv.getContext();
+  Type f32 = Float32Type::get(ctx), i8 = IntegerType::get(ctx, 8),
+       i32 = IntegerType::get(ctx, 32);
+  FailureOr<ConstantView> w = constantData(conv.getWeight());
+  std::optional<SmallVector<double>> wScales = weightScales(conv.getWeight(), s.m);
+  if (failed(w) || !wScales) {
+    error = "unreadable int8 weights";
+    return failure();
+  }
+  double xScale = symmetricInt8(conv.getInput()).getScale();
+
+  // Weights as 32-bit groups of four channels, the accumulators' start
+  // (-128 * the row's weight sum), the row scales and the bias.
+  int64_t rows = t.panels * t.mr, k4 = s.k4(), c4s = s.c4();
+  std::vector<uint32_t> wq(t.panels * k4 * t.mr, 0);
+  std::vector<int32_t> init(rows, 0);
+  std::vector<float> scale(rows, 0.0f), bias(rows, 0.0f);
+  for (int64_t m = 0; m < s.m; ++m) {
+    int64_t sum = 0;
+    for (int64_t c = 0; c < s.c; ++c)
+      for (int64_t kh = 0; kh < s.kh; ++kh)
+        for (int64_t kw = 0; kw < s.kw; ++kw) {
+          int64_t v = w->getInt(((m * s.c + c) * s.kh + kh) * s.kw + kw);
+          sum += v;
+          int64_t g = (kh * s.kw + kw) * c4s + c / 4;
+          uint32_t &word = wq[((m / t.mr) * k4 + g) * t.mr + m % t.mr];
+          word |= uint32_t(uint8_t(int8_t(v))) << (8 * (c % 4));
+        }
+    init[m] = static_cast<int32_t>(-128 * sum);
+    scale[m] = static_cast<float>(xScale * (*wScales)[m]);
+  }
+  if (Value b = conv.getBias()) {
+    FailureOr<ConstantView> bv = constantData(b);
+    if (failed(bv)) {
+      error = "unreadable bias";
+      return failure();
+    }
+    for (int64_t m = 0; m < s.m; ++m)
+      bias[m] = static_cast<float>(bv->getDouble(m));
+  }
+
+  // A final quantize rounds in registers.
+  Store store;
+  ArrayRef<EpilogueStep> steps = epilogue;
+  if (!steps.empty() && llvm::isa<QuantizeOp>(steps.back().op)) {
+    quant::UniformQuantizedType q = symmetricInt8(steps.back().op->getResult(0));
+    store.scale = q.getScale();
+    store.lo = q.getStorageTypeMin();
+    store.hi = q.getStorageTypeMax();
+    steps = steps.drop_back();
+  }
+
+  TemplateKernel result;
+  SmallVector<Type> types;
+  auto add = [&](TemplateArg arg, MemRefType type) {
+    result.inputs.push_back(std::move(arg));
+    types.push_back(type);
+    return static_cast<int>(result.inputs.size()) - 1;
+  };
+  add({conv.getInput(), {}}, MemRefType::get({s.n, s.c, s.h, s.w}, i8));
+  add({Value(), bytesOf(wq)}, MemRefType::get({t.panels, k4, t.mr}, i32));
+  add({Value(), bytesOf(init)}, MemRefType::get({rows}, i32));
+  add({Value(), bytesOf(scale)}, MemRefType::get({rows}, f32));
+  add({Value(), bytesOf(bias)}, MemRefType::get({rows}, f32));
+  MemRefType flat = MemRefType::get({s.n, s.m, s.p()}, f32);
+  SmallVector<int> epilogueArgs;
+  SmallVector<std::optional<double>> scalars;
+  // Full operands dequantized in the group: read as int8 times the scale.
+  DenseMap<int, double> int8Args;
+  for (const EpilogueStep &step : steps) {
+    scalars.push_back(std::nullopt);
+    if (!step.operand) {
+      epilogueArgs.push_back(-1);
+      continue;
+    }
+    if (step.read == EpilogueStep::Read::Scalar && isConstantValue(step.operand)) {
+      FailureOr<ConstantView> c = constantData(step.operand);
+      if (failed(c)) {
+        error = "unreadable epilogue constant";
+        return failure();
+      }
+      scalars.back() = c->getDouble(0);
+      epilogueArgs.push_back(-1);
+      continue;
+    }
+    if (auto dq = step.operand.getDefiningOp<DequantizeOp>()) {
+      quant::UniformQuantizedType qt = symmetricInt8(dq.getInput());
+      if (step.read != EpilogueStep::Read::Full || !qt) {
+        error = "conv_i8 reads only a full int8 tensor dequantized in its group";
+        return failure();
+      }
+      int arg = add({dq.getInput(), {}}, MemRefType::get({s.n, s.m, s.p()}, i8));
+      int8Args[arg] = qt.getScale();
+      epilogueArgs.push_back(arg);
+      continue;
+    }
+    int64_t count = llvm::cast<ShapedType>(step.operand.getType()).getNumElements();
+    epilogueArgs.push_back(add({step.operand, {}},
+                               step.read == EpilogueStep::Read::Full
+                                   ? flat
+                                   : MemRefType::get({count}, f32)));
+  }
+  int nIn = result.inputs.size();
+  result.scratchBytes.push_back(t.scratchBytes(s));
+  int64_t slots = t.shared ? t.tiles : t.units;
+  MemRefType panelType = MemRefType::get({slots, k4, t.nr * 4}, i8);
+  types.push_back(panelType);
+  types.push_back(MemRefType::get({s.n, s.m, s.p()}, store.scale ? i8 : f32));
+  std::vector<int> args;
+  for (int i = 0; i < nIn + 2; ++i)
+    args.push_back(i);
+  SmallVector<MemRefType> memrefs;
+  for (Type type : types)
+    memrefs.push_back(llvm::cast<MemRefType>(type));
+  auto emitter = [](OpBuilder &b, Location loc) {
+    return I8Emitter{{b, loc, 16},
+                     b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>()};
+  };
+  auto collapse = [](OpBuilder &b, Location loc, Value x4) -> Value {
+    return memref::CollapseShapeOp::create(
+        b, loc, x4, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  };
+  if (t.shared) {
+    FailureOr<KernelInfo> pack = addMemrefKernel(
+        kernels, "conv_i8.pack", conv.getLoc(), {memrefs[0], panelType},
+        [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
+            int64_t &grid, int64_t &grain) {
+          I8Emitter e = emitter(b, loc);
+          grid = t.packUnits;
+          grain = 1;
+          int64_t kks = s.kh * s.kw;
+          e.forEach(begin, end, 1, [&](Value u) {
+            Value chunk = e.rem(u, e.idx(t.chunks));
+            Value r = e.div(u, e.idx(t.chunks));
+            Value kk = e.rem(r, e.idx(kks)), q = e.div(r, e.idx(kks));
+            Value pt = e.rem(q, e.idx(t.ptiles)), n = e.div(q, e.idx(t.ptiles));
+            Value g0 = e.mul(chunk, e.idx(kPackGroups));
+            packPanel(e, s, t, a[0], collapse(b, loc, a[0]), a[1], q, n, pt, kk,
+                      e.add(kk, e.idx(1)), g0, e.add(g0, e.idx(kPackGroups)));
+          });
+          return success();
+        },
+        error);
+    if (failed(pack))
+      return failure();
+    result.stages.push_back({*pack, {0, nIn}});
+  }
+  FailureOr<KernelInfo> info = addMemrefKernel(
+      kernels, "conv_i8", conv.getLoc(), memrefs,
+      [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
+          int64_t &grid, int64_t &grain) {
+        I8Emitter e = emitter(b, loc);
+        Epilogue epi;
+        epi.steps = steps;
+        epi.scalars = scalars;
+        DenseMap<Value, double> int8Operands;
+        for (int arg : epilogueArgs) {
+          epi.operands.push_back(arg < 0 ? Value() : a[arg]);
+          if (int8Args.count(arg))
+            int8Operands[a[arg]] = int8Args.lookup(arg);
+        }
+        Value panel = a[nIn], out = a[nIn + 1];
+        grid = t.units;
+        grain = 1;
+        e.forEach(begin, end, 1, [&](Value u) {
+          Value blk = e.rem(u, e.idx(t.blocks));
+          Value q = e.div(u, e.idx(t.blocks));
+          Value pt = e.rem(q, e.idx(t.ptiles)), n = e.div(q, e.idx(t.ptiles));
+          Value slot = q;
+          if (!t.shared) {
+            slot = u;
+            packPanel(e, s, t, a[0], collapse(b, loc, a[0]), panel, slot, n, pt,
+                      e.idx(0), e.idx(s.kh * s.kw), e.idx(0), e.idx(s.c4()));
+          }
+          runTiles(e, s, t, panel, slot, n, pt, blk, a[1], a[2], a[3], a[4], out,
+                   epi, int8Operands, store);
+        });
+        return success();
+      },
+      error);
+  if (failed(info))
+    return failure();
+  result.stages.push_back({*info, std::move(args)});
+  return result;
+}

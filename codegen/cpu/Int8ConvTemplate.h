@@ -1,0 +1,51 @@
+//===- Int8ConvTemplate.h - int8 convolution on AVX-512 VNNI ----*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// conv_i8: a convolution of symmetric int8 activations (one scale) and
+// symmetric int8 weights (one scale per output channel), NCHW, group 1,
+// strides 1 and 2, on a CPU with AVX-512 VNNI.
+//
+// vpdpbusd multiplies unsigned bytes by signed bytes, four products per
+// 32-bit lane. Each launch unit packs an im2col panel of NR output
+// positions with the activations moved to unsigned (x + 128) and four
+// consecutive reduction elements per lane, [K/4][NR][4]; the weights are
+// packed at compile time as 32-bit groups [M/MR][K/4][MR] and broadcast.
+// The accumulators start at -128 * sum(w) of their row, so they end as the
+// exact i32 sum of the signed products; the epilogue scales them (input
+// scale times the row's weight scale), adds the bias, runs the fused steps
+// and, when the group ends in infer.quantize, rounds to int8 in registers.
+// The reduction runs over (kh, kw, c): four consecutive channels of one
+// window element share one mask.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_CODEGEN_CPU_INT8CONVTEMPLATE_H
+#define INFER_CODEGEN_CPU_INT8CONVTEMPLATE_H
+
+#include "codegen/core/TemplateKernel.h"
+#include "codegen/cpu/CpuTarget.h"
+#include "ir/InferOps.h"
+
+#include <string>
+
+namespace mlir::infer {
+
+/// Why conv_i8 cannot take `conv` on `target`, or "" when it can.
+std::string int8ConvMismatch(ConvOp conv, const CpuTarget &target);
+
+/// conv_i8's tile for `conv` (null when the template does not apply).
+CpuTileAttr selectInt8ConvTile(ConvOp conv, const CpuTarget &target);
+
+/// Builds conv_i8's kernel; `epilogue` may end with an infer.quantize to a
+/// symmetric int8 type (the kernel then stores int8).
+FailureOr<TemplateKernel> buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
+                                              ArrayRef<EpilogueStep> epilogue,
+                                              KernelModule &kernels,
+                                              std::string &error);
+
+} // namespace mlir::infer
+
+#endif // INFER_CODEGEN_CPU_INT8CONVTEMPLATE_H
