@@ -22,7 +22,8 @@ def Infer_CpuKernel : I32EnumAttr<"CpuKernel", "CPU kernel template", [
   I32EnumAttrCase<"conv_flat", 2>, I32EnumAttrCase<"conv_cm", 3>,
   I32EnumAttrCase<"dwconv", 4>, I32EnumAttrCase<"conv_im2col", 5>,
   I32EnumAttrCase<"gemm", 6>, I32EnumAttrCase<"attention", 7>,
-  I32EnumAttrCase<"pool", 8>, I32EnumAttrCase<"conv_i8", 9>
+  I32EnumAttrCase<"pool", 8>, I32EnumAttrCase<"conv_i8", 9>,
+  I32EnumAttrCase<"gemm_i8", 10>
 ]> {
   let cppNamespace = "::mlir::infer";
   let genSpecializedAttr = 0;

@@ -238,6 +238,31 @@ struct HoistQuantize : OpRewritePattern<QuantizeOp> {
   }
 };
 
+/// relu(dequantize(quantize(x))) -> dequantize(quantize(relu(x))) for a
+/// per-tensor int8 type of zero point 0 read by nothing else: rounding is
+/// monotonic and keeps 0, so the ReLU of the rounded value is the rounded
+/// ReLU. onnxruntime's QDQ models round a convolution's output before its
+/// ReLU; moved, the ReLU meets the convolution (its epilogue) and the
+/// quantize after it usually meets this one (RemoveRequantize).
+struct HoistRelu : OpRewritePattern<UnaryOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(UnaryOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getKind() != UnaryKind::relu)
+      return rewriter.notifyMatchFailure(op, "not a relu");
+    auto [dq, qt] = symmetricDequantize(op.getInput());
+    auto q = dq ? dq.getInput().getDefiningOp<QuantizeOp>() : QuantizeOp();
+    if (!q || !dq->hasOneUse() || !q->hasOneUse())
+      return rewriter.notifyMatchFailure(op, "not the relu of a quantize round trip");
+    Value relu = UnaryOp::create(rewriter, op.getLoc(), q.getInput().getType(),
+                                 UnaryKind::relu, q.getInput(), op.getAlphaAttr(),
+                                 op.getBetaAttr());
+    Value moved = QuantizeOp::create(rewriter, q.getLoc(), q.getOutput().getType(), relu);
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, op.getOutput().getType(), moved);
+    return success();
+  }
+};
+
 /// add(product(...), v) where v is also quantized per tensor for another
 /// layer -> add(product(...), dequantize(quantize(v))): the residual reads
 /// the int8 tensor, as TensorRT quantizes residual inputs, so that v's
@@ -303,5 +328,6 @@ struct FoldQdqPass : infer::impl::InferFoldQdqBase<FoldQdqPass> {
 void mlir::infer::populateFoldQdqPatterns(RewritePatternSet &patterns) {
   patterns.add<SinkDequantize, QuantizeProduct, RemoveStorageRoundTrip>(
       patterns.getContext());
-  patterns.add<RemoveRequantize, HoistQuantize, QuantizeResidual>(patterns.getContext());
+  patterns.add<RemoveRequantize, HoistQuantize, HoistRelu, QuantizeResidual>(
+      patterns.getContext());
 }

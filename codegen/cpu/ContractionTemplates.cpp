@@ -32,6 +32,7 @@
 #include "codegen/cpu/Emitter.h"
 #include "codegen/cpu/Epilogue.h"
 #include "codegen/cpu/Int8ConvTemplate.h"
+#include "codegen/cpu/Int8GemmTemplate.h"
 #include "codegen/core/StridedView.h"
 #include "codegen/core/ScalarOps.h"
 
@@ -822,6 +823,9 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
       return nullptr;
     return make(CpuKernel::conv_im2col, 2);
   }
+  if (llvm::isa<GemmOp, MatMulOp>(op))
+    if (CpuTileAttr i8 = selectInt8GemmTile(op, target))
+      return i8;
   if (auto gemm = llvm::dyn_cast<GemmOp>(op)) {
     if (!isF32(gemm.getA()) || gemm.getTransA() || !isConstant(gemm.getB()))
       return nullptr;
@@ -869,6 +873,12 @@ std::string mlir::infer::tileMismatch(Operation *op, CpuTileAttr tile,
     if (vl != 16)
       return prefix + "conv_i8 works on 16-lane vectors";
     std::string why = int8ConvMismatch(conv, target);
+    return why.empty() ? "" : prefix + why;
+  }
+  if (k == CpuKernel::gemm_i8) {
+    if (vl != 16)
+      return prefix + "gemm_i8 works on 16-lane vectors";
+    std::string why = int8GemmMismatch(op, target);
     return why.empty() ? "" : prefix + why;
   }
   if (k == CpuKernel::gemm) {
@@ -940,10 +950,11 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
     }
     EpilogueStep step;
     step.op = op;
-    // conv_i8 rounds to int8 in registers: a quantize may end its group.
+    // conv_i8 and gemm_i8 round to int8 in registers: a quantize may end
+    // their group.
     if (auto q = llvm::dyn_cast<QuantizeOp>(op)) {
-      auto conv = llvm::dyn_cast<ConvOp>(anchor);
-      if (!conv || !symmetricInt8(conv.getInput()) || q.getInput() != chain ||
+      if (!llvm::isa<ConvOp, GemmOp, MatMulOp>(anchor) ||
+          !symmetricInt8(anchor->getOperand(0)) || q.getInput() != chain ||
           !symmetricInt8(q.getOutput()) || op != ops.back() ||
           typeOf(chain) != typeOf(anchor->getResult(0)))
         return failure();
@@ -1009,6 +1020,8 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
   if (config.getKernel() == CpuKernel::conv_i8)
     return buildInt8ConvKernel(llvm::cast<ConvOp>(anchor), config, epilogue,
                                kernels, error);
+  if (config.getKernel() == CpuKernel::gemm_i8)
+    return buildInt8GemmKernel(anchor, config, epilogue, kernels, error);
   TileConfig cfg = readConfig(config);
   MLIRContext *ctx = anchor->getContext();
   auto f32 = Float32Type::get(ctx);

@@ -8,6 +8,7 @@
 #include "codegen/cpu/AttentionTemplate.h"
 #include "codegen/cpu/ContractionTemplates.h"
 #include "codegen/cpu/Int8ConvTemplate.h"
+#include "codegen/cpu/Int8GemmTemplate.h"
 #include "codegen/cpu/PoolTemplate.h"
 
 #include "ir/InferOps.h"
@@ -37,11 +38,24 @@ void CpuBackend::selectConfigs(func::FuncOp fn) const {
 }
 
 bool CpuBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
-  // An int8 residual read by conv_i8's epilogue, dequantized in registers.
+  // An int8 residual read by conv_i8's or gemm_i8's epilogue, dequantized
+  // in registers.
   if (auto dq = llvm::dyn_cast<DequantizeOp>(op)) {
-    auto conv = llvm::dyn_cast<ConvOp>(anchor);
-    return conv && symmetricInt8(dq.getInput()) &&
-           int8ConvMismatch(conv, *target).empty();
+    if (!symmetricInt8(dq.getInput()))
+      return false;
+    if (auto conv = llvm::dyn_cast<ConvOp>(anchor))
+      return int8ConvMismatch(conv, *target).empty();
+    return llvm::isa<GemmOp, MatMulOp>(anchor) &&
+           int8GemmMismatch(anchor, *target).empty();
+  }
+  // Only the int8 templates store int8: a quantize after anything else
+  // (attention, an fp32 product kept by --keep-precision) is a kernel of its
+  // own, so that the anchor keeps its template.
+  if (llvm::isa<QuantizeOp>(op)) {
+    if (auto conv = llvm::dyn_cast<ConvOp>(anchor))
+      return int8ConvMismatch(conv, *target).empty();
+    return llvm::isa<GemmOp, MatMulOp>(anchor) &&
+           int8GemmMismatch(anchor, *target).empty();
   }
   return TargetBackend::fusesIntoEpilogue(anchor, op);
 }

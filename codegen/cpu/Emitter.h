@@ -20,11 +20,13 @@
 
 namespace mlir::infer {
 
-/// Builds template IR at one location with vectors of `vl` f32 lanes.
+/// Builds template IR at one location with vectors of `vl` lanes of `elem`
+/// (f32 when null).
 struct Emitter {
   OpBuilder &b;
   Location loc;
   int64_t vl;
+  Type elem = nullptr;
 
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -47,7 +49,9 @@ struct Emitter {
   Value f32(double v) {
     return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
   }
-  VectorType vec() { return VectorType::get({vl}, b.getF32Type()); }
+  VectorType vec() {
+    return VectorType::get({vl}, elem ? elem : Type(b.getF32Type()));
+  }
   VectorType ivec() { return VectorType::get({vl}, b.getI32Type()); }
   VectorType mvec() { return VectorType::get({vl}, b.getI1Type()); }
   Value splat(Value scalar) { return vector::BroadcastOp::create(b, loc, vec(), scalar); }

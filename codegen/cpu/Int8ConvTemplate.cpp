@@ -7,16 +7,13 @@
 #include "codegen/cpu/Int8ConvTemplate.h"
 #include "codegen/cpu/ContractionTemplates.h"
 #include "codegen/cpu/CpuKernels.h"
-#include "codegen/cpu/Emitter.h"
-#include "codegen/cpu/Epilogue.h"
+#include "codegen/cpu/Int8Emitter.h"
+#include "codegen/cpu/Int8Epilogue.h"
 
 #include "ir/ConstantView.h"
 #include "ir/QuantUtils.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 
-#include <cstring>
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -27,7 +24,7 @@ namespace {
 constexpr uint64_t kMaxPanelBytes = uint64_t(128) << 20;
 /// Below this many position tiles the panels are packed by a launch of
 /// their own (Tiling).
-constexpr int64_t kMinTiles = 24;
+constexpr int64_t kMinTiles = 8;
 /// The row blocks of a shared panel aim at this many units in all.
 constexpr int64_t kMinUnits = 32;
 /// Groups of four channels per unit of the packing launch.
@@ -36,7 +33,18 @@ constexpr int64_t kPackGroups = 16;
 struct Shape {
   int64_t n, c, h, w, m, kh, kw, oh, ow, sh, sw, dh, dw, ph, pw;
   int64_t c4() const { return (c + 3) / 4; }
-  int64_t k4() const { return kh * kw * c4(); }
+  /// Fewer than four channels (image stems): each group of four holds four
+  /// taps of a window row of one channel, (c, kh, kw / 4), read with one
+  /// byte permutation per row segment (packTaps).
+  bool taps() const { return c < 4 && kw > 1 && sw * 15 + 3 * dw <= 63; }
+  int64_t kwg() const { return (kw + 3) / 4; }
+  int64_t k4() const { return taps() ? c * kh * kwg() : kh * kw * c4(); }
+  /// The group of four and the byte in it of weight element (c, kh, kw).
+  std::pair<int64_t, int64_t> group(int64_t ci, int64_t khi, int64_t kwi) const {
+    if (taps())
+      return {(ci * kh + khi) * kwg() + kwi / 4, kwi % 4};
+    return {(khi * kw + kwi) * c4() + ci / 4, ci % 4};
+  }
   int64_t p() const { return oh * ow; }
 };
 
@@ -74,7 +82,7 @@ struct Tiling {
     blocks = (panels + perBlock - 1) / perBlock;
     units = tiles * blocks;
     chunks = (s.c4() + kPackGroups - 1) / kPackGroups;
-    packUnits = tiles * s.kh * s.kw * chunks;
+    packUnits = s.taps() ? tiles * s.kh : tiles * s.kh * s.kw * chunks;
   }
   uint64_t panelBytes(const Shape &s) const { return uint64_t(s.k4()) * nr * 4; }
   uint64_t scratchBytes(const Shape &s) const {
@@ -82,99 +90,6 @@ struct Tiling {
   }
 };
 
-/// The per-output-channel weight scales of `w` (one per channel, or the
-/// tensor's scale repeated), or nothing for another kind of type.
-std::optional<SmallVector<double>> weightScales(Value w, int64_t channels) {
-  Type t = llvm::cast<ShapedType>(w.getType()).getElementType();
-  if (auto q = symmetricInt8(t))
-    return SmallVector<double>(channels, q.getScale());
-  auto a = llvm::dyn_cast<quant::UniformQuantizedPerAxisType>(t);
-  if (!a || a.getQuantizedDimension() != 0 || !a.isSigned() ||
-      a.getStorageTypeIntegralWidth() != 8 ||
-      static_cast<int64_t>(a.getScales().size()) != channels ||
-      llvm::any_of(a.getZeroPoints(), [](int64_t z) { return z != 0; }))
-    return std::nullopt;
-  return SmallVector<double>(a.getScales().begin(), a.getScales().end());
-}
-
-template <typename T>
-std::vector<char> bytesOf(const std::vector<T> &v) {
-  std::vector<char> bytes(v.size() * sizeof(T));
-  std::memcpy(bytes.data(), v.data(), bytes.size());
-  return bytes;
-}
-
-//===----------------------------------------------------------------------===//
-// IR helpers on byte and i32 vectors
-//===----------------------------------------------------------------------===//
-
-struct I8Emitter : Emitter {
-  /// The kernel module (where the vpdpbusd helper is declared).
-  ModuleOp module;
-  VectorType bytes(int64_t n) { return VectorType::get({n}, b.getI8Type()); }
-  VectorType ints() { return VectorType::get({16}, b.getI32Type()); }
-  VectorType bits(int64_t n) { return VectorType::get({n}, b.getI1Type()); }
-  /// Lanes [lo, hi) of an `n`-lane mask (bounds clamped).
-  Value range(int64_t n, Value lo, Value hi) {
-    auto clamp = [&](Value v) { return min(max(v, idx(0)), idx(n)); };
-    Value upper = vector::CreateMaskOp::create(b, loc, bits(n), ValueRange{clamp(hi)});
-    Value lower = vector::CreateMaskOp::create(b, loc, bits(n), ValueRange{clamp(lo)});
-    Value ones = arith::ConstantOp::create(b, loc, bits(n),
-                                           DenseElementsAttr::get(bits(n), true));
-    return both(upper, arith::XOrIOp::create(b, loc, lower, ones));
-  }
-  Value maskedBytes(Value mem, ValueRange at, Value mask, int64_t n) {
-    Value zero = arith::ConstantOp::create(
-        b, loc, bytes(n), DenseElementsAttr::get(bytes(n), b.getI8IntegerAttr(0)));
-    return vector::MaskedLoadOp::create(b, loc, bytes(n), mem, at, mask, zero,
-                                        IntegerAttr());
-  }
-  /// Four 16-byte vectors interleaved: out[4 l + j] = v[j][l], moved from
-  /// signed to unsigned (the top bit flipped: x + 128).
-  Value interleave(ArrayRef<Value> v) {
-    SmallVector<int64_t> cat(32), mix(64);
-    for (int64_t i = 0; i < 32; ++i)
-      cat[i] = i;
-    for (int64_t l = 0; l < 16; ++l)
-      for (int64_t j = 0; j < 4; ++j)
-        mix[4 * l + j] = j * 16 + l;
-    Value ab = vector::ShuffleOp::create(b, loc, v[0], v[1], cat);
-    Value cd = vector::ShuffleOp::create(b, loc, v[2], v[3], cat);
-    Value all = vector::ShuffleOp::create(b, loc, ab, cd, mix);
-    Value top = arith::ConstantOp::create(
-        b, loc, bytes(64), DenseElementsAttr::get(bytes(64), b.getI8IntegerAttr(-128)));
-    return arith::XOrIOp::create(b, loc, all, top);
-  }
-  /// A 16-lane mask widened to the 64 bytes of its lanes.
-  Value widen(Value m16) {
-    SmallVector<int64_t> rep(64);
-    for (int64_t i = 0; i < 64; ++i)
-      rep[i] = i / 4;
-    return vector::ShuffleOp::create(b, loc, m16, m16, rep);
-  }
-  /// acc + the four-byte dot products of `u` (unsigned) and `s` (signed):
-  /// a call of the kernel module's vpdpbusd helper (cpuVnniDotName),
-  /// which gets its body, the intrinsic, once the module is in LLVM form
-  /// (the buffer passes refuse an intrinsic call's unknown effects).
-  Value dot(Value acc, Value u, Value s) {
-    auto callee = module.lookupSymbol<func::FuncOp>(cpuVnniDotName());
-    if (!callee) {
-      OpBuilder mb(module.getBodyRegion());
-      callee = func::FuncOp::create(
-          mb, loc, cpuVnniDotName(),
-          mb.getFunctionType({ints(), bytes(64), bytes(64)}, {ints()}));
-      callee.setPrivate();
-    }
-    return func::CallOp::create(b, loc, callee, ValueRange{acc, u, s}).getResult(0);
-  }
-  Value i32splat(Value v) { return vector::BroadcastOp::create(b, loc, ints(), v); }
-  Value ivec(Value v) {
-    return arith::IndexCastOp::create(b, loc, b.getI32Type(), v);
-  }
-  Value icmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
-};
 
 //===----------------------------------------------------------------------===//
 // Packing: panel[unit][k4][NR * 4]
@@ -292,22 +207,69 @@ void packPanel(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
   });
 }
 
+/// Packs window rows [kh0, kh1) of tile `pt` of image `n` into panel[slot]
+/// for Shape::taps: per row segment, channel, window row and group of four
+/// taps, one masked 64-byte load of the input row (columns outside the
+/// image read as 0) and one byte permutation: lane l, byte j takes column
+/// c0 + l * sw + j * dw.
+void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
+              Value panel, Value slot, Value n, Value pt, Value kh0, Value kh1) {
+  int64_t p = s.p(), kwg = s.kwg();
+  SmallVector<int64_t> pick(64);
+  for (int64_t l = 0; l < 16; ++l)
+    for (int64_t j = 0; j < 4; ++j)
+      pick[4 * l + j] = l * s.sw + j * s.dw;
+  Value top = arith::ConstantOp::create(
+      e.b, e.loc, e.bytes(64),
+      DenseElementsAttr::get(e.bytes(64), e.b.getI8IntegerAttr(-128)));
+  e.forEach(e.idx(0), e.idx(t.nv), 1, [&](Value j) {
+    Value q0 = e.add(e.mul(pt, e.idx(t.nr)), e.mul(j, e.idx(16)));
+    Value rA = e.div(q0, e.idx(s.ow));
+    Value rB = e.div(e.min(e.add(q0, e.idx(15)), e.idx(p - 1)), e.idx(s.ow));
+    e.forEach(rA, e.add(rB, e.idx(1)), 1, [&](Value r) {
+      Value rowStart = e.mul(r, e.idx(s.ow));
+      Value lo = e.max(e.sub(rowStart, q0), e.idx(0));
+      Value hi = e.min(e.sub(e.add(rowStart, e.idx(s.ow)), q0), e.idx(16));
+      Value store = e.widen(e.range(16, lo, hi));
+      // Input column of lane 0, tap 0.
+      Value c00 = e.sub(e.mul(e.sub(q0, rowStart), e.idx(s.sw)), e.idx(s.pw));
+      e.forEach(kh0, kh1, 1, [&](Value kh) {
+        Value ih = e.sub(e.add(e.mul(r, e.idx(s.sh)), e.mul(kh, e.idx(s.dh))),
+                         e.idx(s.ph));
+        Value rowOk = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
+        Value ihSafe = e.select(rowOk, ih, e.idx(0));
+        for (int64_t g = 0; g < kwg; ++g) {
+          Value c0 = e.add(c00, e.idx(4 * g * s.dw));
+          // Taps past the kernel width have zero weights: any byte will do.
+          Value mask = e.range(64, e.max(e.sub(e.idx(0), c0), e.idx(0)),
+                               e.select(rowOk, e.sub(e.idx(s.w), c0), e.idx(0)));
+          for (int64_t c = 0; c < s.c; ++c) {
+            Value row = e.maskedBytes(x4, {n, e.idx(c), ihSafe, c0}, mask, 64);
+            Value v = vector::ShuffleOp::create(e.b, e.loc, row, row, pick);
+            v = arith::XOrIOp::create(e.b, e.loc, v, top);
+            Value k4 = e.add(e.mul(e.add(e.idx(c * s.kh), kh), e.idx(kwg)),
+                             e.idx(g));
+            vector::MaskedStoreOp::create(e.b, e.loc, panel,
+                                          {slot, k4, e.mul(j, e.idx(64))}, store,
+                                          v, IntegerAttr());
+          }
+        }
+      });
+    });
+  });
+}
+
 //===----------------------------------------------------------------------===//
 // The register tiles over one panel
 //===----------------------------------------------------------------------===//
-
-/// How the kernel stores: f32, or rounded to int8 with `scale`.
-struct Store {
-  double scale = 0; // 0: f32
-  double lo = -128, hi = 127;
-};
 
 /// The panels of rows of block `blk` over the packed positions of `pt`:
 /// MR x NV accumulators, vpdpbusd over K/4, then the epilogue.
 void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
               Value unit, Value n, Value pt, Value blk, Value wq, Value init,
               Value scale, Value bias, Value out, const Epilogue &epi,
-              const DenseMap<Value, double> &int8Operands, const Store &store) {
+              const DenseMap<Value, double> &int8Operands,
+              const Int8Store &store) {
   int64_t mr = t.mr, nv = t.nv;
   Value first = e.mul(blk, e.idx(t.perBlock));
   Value last = e.min(e.add(first, e.idx(t.perBlock)), e.idx(t.panels));
@@ -350,26 +312,8 @@ void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
           Value f = arith::SIToFPOp::create(e.b, e.loc, e.vec(),
                                             kloop.getResult(r * nv + j));
           f = e.fma(f, sc, bi);
-          f = epi.apply(e, f, row, cols[j], [&](Value operand) {
-            auto it = int8Operands.find(operand);
-            if (it == int8Operands.end())
-              return e.vloadMasked(operand, at, masks[j]);
-            Value q = e.maskedBytes(operand, at, masks[j], 16);
-            Value v = arith::SIToFPOp::create(e.b, e.loc, e.vec(), q);
-            return arith::MulFOp::create(e.b, e.loc, v, e.splat(e.f32(it->second)))
-                .getResult();
-          });
-          if (!store.scale) {
-            e.vstoreMasked(f, out, at, masks[j]);
-            continue;
-          }
-          f = arith::DivFOp::create(e.b, e.loc, f, e.splat(e.f32(store.scale)));
-          f = math::RoundEvenOp::create(e.b, e.loc, f);
-          f = arith::MaximumFOp::create(e.b, e.loc, f, e.splat(e.f32(store.lo)));
-          f = arith::MinimumFOp::create(e.b, e.loc, f, e.splat(e.f32(store.hi)));
-          Value q = arith::FPToSIOp::create(e.b, e.loc, e.bytes(16), f);
-          vector::MaskedStoreOp::create(e.b, e.loc, out, at, masks[j], q,
-                                        IntegerAttr());
+          finishInt8(e, epi, int8Operands, store, f, row, cols[j], out, at,
+                     masks[j]);
         }
       });
     }
@@ -411,7 +355,7 @@ std::string mlir::infer::int8ConvMismatch(ConvOp conv, const CpuTarget &target) 
   if (!symmetricInt8(conv.getInput()))
     return "conv_i8 needs a symmetric int8 input (zero point 0, one scale)";
   Shape s = shapeOf(conv);
-  if (!isConstantValue(conv.getWeight()) || !weightScales(conv.getWeight(), s.m))
+  if (!isConstantValue(conv.getWeight()) || !weightScales(conv.getWeight(), 0, s.m))
     return "conv_i8 needs constant symmetric int8 weights (per tensor or per "
            "output channel)";
   if (Value b = conv.getBias())
@@ -452,7 +396,7 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
   Type f32 = Float32Type::get(ctx), i8 = IntegerType::get(ctx, 8),
        i32 = IntegerType::get(ctx, 32);
   FailureOr<ConstantView> w = constantData(conv.getWeight());
-  std::optional<SmallVector<double>> wScales = weightScales(conv.getWeight(), s.m);
+  std::optional<SmallVector<double>> wScales = weightScales(conv.getWeight(), 0, s.m);
   if (failed(w) || !wScales) {
     error = "unreadable int8 weights";
     return failure();
@@ -461,7 +405,7 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
 
   // Weights as 32-bit groups of four channels, the accumulators' start
   // (-128 * the row's weight sum), the row scales and the bias.
-  int64_t rows = t.panels * t.mr, k4 = s.k4(), c4s = s.c4();
+  int64_t rows = t.panels * t.mr, k4 = s.k4();
   std::vector<uint32_t> wq(t.panels * k4 * t.mr, 0);
   std::vector<int32_t> init(rows, 0);
   std::vector<float> scale(rows, 0.0f), bias(rows, 0.0f);
@@ -472,9 +416,9 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
         for (int64_t kw = 0; kw < s.kw; ++kw) {
           int64_t v = w->getInt(((m * s.c + c) * s.kh + kh) * s.kw + kw);
           sum += v;
-          int64_t g = (kh * s.kw + kw) * c4s + c / 4;
+          auto [g, byte] = s.group(c, kh, kw);
           uint32_t &word = wq[((m / t.mr) * k4 + g) * t.mr + m % t.mr];
-          word |= uint32_t(uint8_t(int8_t(v))) << (8 * (c % 4));
+          word |= uint32_t(uint8_t(int8_t(v))) << (8 * byte);
         }
     init[m] = static_cast<int32_t>(-128 * sum);
     scale[m] = static_cast<float>(xScale * (*wScales)[m]);
@@ -489,17 +433,6 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
       bias[m] = static_cast<float>(bv->getDouble(m));
   }
 
-  // A final quantize rounds in registers.
-  Store store;
-  ArrayRef<EpilogueStep> steps = epilogue;
-  if (!steps.empty() && llvm::isa<QuantizeOp>(steps.back().op)) {
-    quant::UniformQuantizedType q = symmetricInt8(steps.back().op->getResult(0));
-    store.scale = q.getScale();
-    store.lo = q.getStorageTypeMin();
-    store.hi = q.getStorageTypeMax();
-    steps = steps.drop_back();
-  }
-
   TemplateKernel result;
   SmallVector<Type> types;
   auto add = [&](TemplateArg arg, MemRefType type) {
@@ -512,50 +445,17 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
   add({Value(), bytesOf(init)}, MemRefType::get({rows}, i32));
   add({Value(), bytesOf(scale)}, MemRefType::get({rows}, f32));
   add({Value(), bytesOf(bias)}, MemRefType::get({rows}, f32));
-  MemRefType flat = MemRefType::get({s.n, s.m, s.p()}, f32);
-  SmallVector<int> epilogueArgs;
-  SmallVector<std::optional<double>> scalars;
-  // Full operands dequantized in the group: read as int8 times the scale.
-  DenseMap<int, double> int8Args;
-  for (const EpilogueStep &step : steps) {
-    scalars.push_back(std::nullopt);
-    if (!step.operand) {
-      epilogueArgs.push_back(-1);
-      continue;
-    }
-    if (step.read == EpilogueStep::Read::Scalar && isConstantValue(step.operand)) {
-      FailureOr<ConstantView> c = constantData(step.operand);
-      if (failed(c)) {
-        error = "unreadable epilogue constant";
-        return failure();
-      }
-      scalars.back() = c->getDouble(0);
-      epilogueArgs.push_back(-1);
-      continue;
-    }
-    if (auto dq = step.operand.getDefiningOp<DequantizeOp>()) {
-      quant::UniformQuantizedType qt = symmetricInt8(dq.getInput());
-      if (step.read != EpilogueStep::Read::Full || !qt) {
-        error = "conv_i8 reads only a full int8 tensor dequantized in its group";
-        return failure();
-      }
-      int arg = add({dq.getInput(), {}}, MemRefType::get({s.n, s.m, s.p()}, i8));
-      int8Args[arg] = qt.getScale();
-      epilogueArgs.push_back(arg);
-      continue;
-    }
-    int64_t count = llvm::cast<ShapedType>(step.operand.getType()).getNumElements();
-    epilogueArgs.push_back(add({step.operand, {}},
-                               step.read == EpilogueStep::Read::Full
-                                   ? flat
-                                   : MemRefType::get({count}, f32)));
-  }
+  Int8EpilogueArgs epiArgs;
+  if (failed(epiArgs.collect(epilogue, MemRefType::get({s.n, s.m, s.p()}, f32),
+                             add, error)))
+    return failure();
+  const Int8Store &store = epiArgs.store;
   int nIn = result.inputs.size();
   result.scratchBytes.push_back(t.scratchBytes(s));
   int64_t slots = t.shared ? t.tiles : t.units;
   MemRefType panelType = MemRefType::get({slots, k4, t.nr * 4}, i8);
   types.push_back(panelType);
-  types.push_back(MemRefType::get({s.n, s.m, s.p()}, store.scale ? i8 : f32));
+  types.push_back(MemRefType::get({s.n, s.m, s.p()}, store.elementType(ctx)));
   std::vector<int> args;
   for (int i = 0; i < nIn + 2; ++i)
     args.push_back(i);
@@ -579,6 +479,14 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
           grid = t.packUnits;
           grain = 1;
           int64_t kks = s.kh * s.kw;
+          if (s.taps()) {
+            e.forEach(begin, end, 1, [&](Value u) {
+              Value kh = e.rem(u, e.idx(s.kh)), q = e.div(u, e.idx(s.kh));
+              Value pt = e.rem(q, e.idx(t.ptiles)), n = e.div(q, e.idx(t.ptiles));
+              packTaps(e, s, t, a[0], a[1], q, n, pt, kh, e.add(kh, e.idx(1)));
+            });
+            return success();
+          }
           e.forEach(begin, end, 1, [&](Value u) {
             Value chunk = e.rem(u, e.idx(t.chunks));
             Value r = e.div(u, e.idx(t.chunks));
@@ -600,15 +508,8 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
       [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
           int64_t &grid, int64_t &grain) {
         I8Emitter e = emitter(b, loc);
-        Epilogue epi;
-        epi.steps = steps;
-        epi.scalars = scalars;
         DenseMap<Value, double> int8Operands;
-        for (int arg : epilogueArgs) {
-          epi.operands.push_back(arg < 0 ? Value() : a[arg]);
-          if (int8Args.count(arg))
-            int8Operands[a[arg]] = int8Args.lookup(arg);
-        }
+        Epilogue epi = epiArgs.bind(a, int8Operands);
         Value panel = a[nIn], out = a[nIn + 1];
         grid = t.units;
         grain = 1;
@@ -619,8 +520,12 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
           Value slot = q;
           if (!t.shared) {
             slot = u;
-            packPanel(e, s, t, a[0], collapse(b, loc, a[0]), panel, slot, n, pt,
-                      e.idx(0), e.idx(s.kh * s.kw), e.idx(0), e.idx(s.c4()));
+            if (s.taps())
+              packTaps(e, s, t, a[0], panel, slot, n, pt, e.idx(0), e.idx(s.kh));
+            else
+              packPanel(e, s, t, a[0], collapse(b, loc, a[0]), panel, slot, n,
+                        pt, e.idx(0), e.idx(s.kh * s.kw), e.idx(0),
+                        e.idx(s.c4()));
           }
           runTiles(e, s, t, panel, slot, n, pt, blk, a[1], a[2], a[3], a[4], out,
                    epi, int8Operands, store);

@@ -10,6 +10,7 @@
 #include "codegen/cpu/Emitter.h"
 
 #include "ir/InferOps.h"
+#include "ir/QuantUtils.h"
 
 #include <limits>
 
@@ -21,9 +22,16 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
                              std::string &error) {
   auto in = llvm::cast<RankedTensorType>(op.getInput().getType());
   auto outT = llvm::cast<RankedTensorType>(op.getOutput().getType());
-  if (op.getChannelsLast() || in.getRank() != 4 || !in.getElementType().isF32() ||
-      !in.hasStaticShape() || op.getKind() == PoolKind::lp || vl < 8)
+  // Max pooling of int8 (one quantized type in and out) compares the
+  // stored bytes, 64 lanes at a time.
+  bool int8 = op.getKind() == PoolKind::max && symmetricInt8(in) &&
+              in.getElementType() == outT.getElementType() && vl == 16;
+  if (op.getChannelsLast() || in.getRank() != 4 ||
+      (!in.getElementType().isF32() && !int8) || !in.hasStaticShape() ||
+      op.getKind() == PoolKind::lp || vl < 8)
     return std::optional<TemplateKernel>();
+  if (int8)
+    vl = 64;
   int64_t n = in.getDimSize(0), c = in.getDimSize(1), h = in.getDimSize(2),
           w = in.getDimSize(3), oh = outT.getDimSize(2), ow = outT.getDimSize(3);
   int64_t kh = op.getKernel()[0], kw = op.getKernel()[1];
@@ -38,9 +46,9 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
 
   TemplateKernel tk;
   tk.inputs.push_back({op.getInput(), {}});
-  Type f32 = in.getElementType();
-  SmallVector<MemRefType> types{MemRefType::get(in.getShape(), f32),
-                                MemRefType::get(outT.getShape(), f32)};
+  Type elem = int8 ? Type(IntegerType::get(op.getContext(), 8)) : in.getElementType();
+  SmallVector<MemRefType> types{MemRefType::get(in.getShape(), elem),
+                                MemRefType::get(outT.getShape(), elem)};
   SmallVector<int64_t> evens;
   for (int64_t i = 0; i < vl; ++i)
     evens.push_back(2 * i);
@@ -48,12 +56,17 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
       "pool", op.getLoc(), types,
       [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
           int64_t &grid, int64_t &grain) {
-        Emitter e{b, loc, vl};
+        Emitter e{b, loc, vl, int8 ? elem : Type()};
         grid = n * c * oh;
         grain = std::max<int64_t>(1, 4096 / std::max<int64_t>(ow * kh * kw, 1));
         Value x = a[0], out = a[1];
-        Value lowest = e.splat(e.f32(-std::numeric_limits<double>::infinity()));
-        Value one = e.splat(e.f32(1.0));
+        Value lowest =
+            int8 ? vector::BroadcastOp::create(
+                       b, loc, e.vec(),
+                       arith::ConstantOp::create(b, loc, b.getI8IntegerAttr(-128)))
+                       .getResult()
+                 : e.splat(e.f32(-std::numeric_limits<double>::infinity()));
+        Value one = int8 ? Value() : e.splat(e.f32(1.0));
         // Lanes i < valid whose column c0 + i * sw lies in [lo, hi).
         auto lanesIn = [&](Value c0, Value valid, int64_t lo, int64_t hi) {
           auto ceilDiv = [&](Value v) {
@@ -70,7 +83,7 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
           e.forEach(e.idx(0), e.idx(ow), vl, [&](Value ow0) {
             Value valid = e.min(e.sub(e.idx(ow), ow0), e.idx(vl));
             Value acc = isMax ? lowest : e.zeros();
-            Value count = e.zeros();
+            Value count = isMax ? Value() : e.zeros();
             for (int64_t i = 0; i < kh; ++i) {
               Value ih = e.add(e.sub(e.mul(r, e.idx(sh)), e.idx(ph)), e.idx(i * dh));
               Value rowIn = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(h)));
@@ -83,6 +96,10 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
                 // Lanes outside the image read as -inf for max, 0 for avg.
                 Value v = loadColumns(e, x, {ni, ch}, ih, c0, valid, sw, w, evens,
                                       rowIn, isMax ? lowest : Value());
+                if (isMax && int8) {
+                  acc = arith::MaxSIOp::create(b, loc, acc, v);
+                  continue;
+                }
                 if (isMax) {
                   // maximumf, not maxnumf: a NaN in the window propagates.
                   acc = arith::MaximumFOp::create(b, loc, acc, v);
