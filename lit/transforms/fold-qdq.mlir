@@ -127,3 +127,38 @@ func.func @hoist(%x: tensor<1x8x8x4xf32>, %y: tensor<1x8x8x4xf32>, %z: tensor<64
   %s = infer.quantize %r : tensor<4x16xf32> -> tensor<4x16x!q>
   return %q, %b, %s : tensor<1x4x4x4x!q>, tensor<1x4x4x4x!q>, tensor<4x16x!q>
 }
+
+// -----
+
+!q = !quant.uniform<i8<-127:127>:f32, 0.02>
+!u = !quant.uniform<u8:f32, 0.02:128>
+
+// Tests that a ReLU moves ahead of the quantize round trip before it
+// (onnxruntime's QDQ models: conv, Q, DQ, ReLU, Q), so that the ReLU meets
+// the product and the requantize with one type disappears; not when the
+// round trip's tensor has another reader, nor for a zero point other than 0
+// (ReLU does not commute with that rounding's clamp at 0).
+// CHECK-LABEL: func.func @relu
+// CHECK: %[[R:.+]] = infer.unary relu %arg0 : tensor<8xf32>
+// CHECK: %[[Q:.+]] = infer.quantize %[[R]] : tensor<8xf32> -> tensor<8x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>>
+// CHECK-NOT: infer.dequantize %[[Q]]
+// CHECK: %[[Q2:.+]] = infer.quantize %arg1
+// CHECK: %[[D2:.+]] = infer.dequantize %[[Q2]]
+// CHECK: infer.unary relu %[[D2]]
+// CHECK: %[[Q3:.+]] = infer.quantize %arg2 : tensor<8xf32> -> tensor<8x!quant.uniform<u8:f32, 2.000000e-02:128>>
+// CHECK: %[[D3:.+]] = infer.dequantize %[[Q3]]
+// CHECK: infer.unary relu %[[D3]]
+// CHECK: return %[[Q]]
+func.func @relu(%x: tensor<8xf32>, %y: tensor<8xf32>, %z: tensor<8xf32>) -> (tensor<8x!q>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
+  %q = infer.quantize %x : tensor<8xf32> -> tensor<8x!q>
+  %d = infer.dequantize %q : tensor<8x!q> -> tensor<8xf32>
+  %r = infer.unary relu %d : tensor<8xf32> -> tensor<8xf32>
+  %o = infer.quantize %r : tensor<8xf32> -> tensor<8x!q>
+  %q2 = infer.quantize %y : tensor<8xf32> -> tensor<8x!q>
+  %d2 = infer.dequantize %q2 : tensor<8x!q> -> tensor<8xf32>
+  %r2 = infer.unary relu %d2 : tensor<8xf32> -> tensor<8xf32>
+  %q3 = infer.quantize %z : tensor<8xf32> -> tensor<8x!u>
+  %d3 = infer.dequantize %q3 : tensor<8x!u> -> tensor<8xf32>
+  %r3 = infer.unary relu %d3 : tensor<8xf32> -> tensor<8xf32>
+  return %o, %r2, %d2, %r3 : tensor<8x!q>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+}
