@@ -115,7 +115,9 @@ private:
           continue;
         }
         // A quantize for the next int8 layer ends the chain: the group
-        // writes int8.
+        // writes int8. Unless it is a round trip, dequantized for the next
+        // op only (onnxruntime's QDQ models round a product's output before
+        // a residual add), which the target rounds in registers.
         bool requantize = llvm::isa<QuantizeOp>(user);
         if (!epilogue(&op, user) ||
             (!requantize && user->getResult(0).getType() != cur.getType()))
@@ -124,8 +126,17 @@ private:
         pattern += "+" + nameOf(user);
         cur = user->getResult(0);
         kept = g.ops.size();
-        if (requantize)
-          break;
+        if (requantize) {
+          auto dq = cur.hasOneUse() ? llvm::dyn_cast<DequantizeOp>(*cur.getUsers().begin())
+                                    : DequantizeOp();
+          if (!dq || groupOf.count(dq) || dq->getBlock() != &block ||
+              !epilogue(&op, dq))
+            break;
+          g.ops.push_back(dq);
+          pattern += "+dequantize";
+          cur = dq.getOutput();
+          kept = g.ops.size();
+        }
       }
       g.ops.resize(kept); // trailing reshapes stay outside
       // A dequantize read only by an epilogue op (an int8 residual) joins

@@ -951,15 +951,28 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
     EpilogueStep step;
     step.op = op;
     // conv_i8 and gemm_i8 round to int8 in registers: a quantize may end
-    // their group.
+    // their group, or round the value on the way (a quantize and its
+    // dequantize: one step, the dequantize).
     if (auto q = llvm::dyn_cast<QuantizeOp>(op)) {
+      auto next = std::next(llvm::find(ops, op));
+      bool roundTrip = next != ops.end() && llvm::isa<DequantizeOp>(*next) &&
+                       (*next)->getOperand(0) == q.getOutput();
       if (!llvm::isa<ConvOp, GemmOp, MatMulOp>(anchor) ||
           !symmetricInt8(anchor->getOperand(0)) || q.getInput() != chain ||
-          !symmetricInt8(q.getOutput()) || op != ops.back() ||
+          !symmetricInt8(q.getOutput()) || (op != ops.back() && !roundTrip) ||
           typeOf(chain) != typeOf(anchor->getResult(0)))
         return failure();
-      steps.push_back(step);
+      if (!roundTrip)
+        steps.push_back(step);
       chain = q.getOutput();
+      continue;
+    }
+    if (auto dq = llvm::dyn_cast<DequantizeOp>(op)) {
+      if (dq.getInput() != chain || !chain.getDefiningOp<QuantizeOp>() ||
+          dq.getOutput().getType() != out)
+        return failure();
+      steps.push_back(step);
+      chain = dq.getOutput();
       continue;
     }
     if (op->getNumResults() != 1 || op->getResult(0).getType() != out)

@@ -39,7 +39,7 @@ void CpuBackend::selectConfigs(func::FuncOp fn) const {
 
 bool CpuBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // An int8 residual read by conv_i8's or gemm_i8's epilogue, dequantized
-  // in registers.
+  // in registers, or the round trip of the epilogue's value to int8.
   if (auto dq = llvm::dyn_cast<DequantizeOp>(op)) {
     if (!symmetricInt8(dq.getInput()))
       return false;
@@ -102,12 +102,16 @@ CpuBackend::buildTemplate(const KernelGroup &g, KernelModule &kernels,
     error = why;
     return failure();
   }
-  // Dequantized int8 residuals join the group after its chain; conv_i8
-  // reads them as int8 (the epilogue step that adds them).
+  // Dequantized int8 residuals join the group after its chain; the int8
+  // templates read them as int8 (the epilogue step that adds them). A
+  // dequantize of the chain's own quantize (a round trip) is a step.
   SmallVector<Operation *> epilogueOps;
-  for (Operation *op : llvm::make_range(std::next(it), g.ops.end()))
-    if (!llvm::isa<ConstantOp, DequantizeOp>(op))
+  for (Operation *op : llvm::make_range(std::next(it), g.ops.end())) {
+    auto dq = llvm::dyn_cast<DequantizeOp>(op);
+    if (!llvm::isa<ConstantOp>(op) &&
+        (!dq || dq.getInput().getDefiningOp<QuantizeOp>()))
       epilogueOps.push_back(op);
+  }
   Value last = epilogueOps.empty() ? anchor->getResult(0)
                                    : epilogueOps.back()->getResult(0);
   if (last != g.results.front())

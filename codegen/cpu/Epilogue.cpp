@@ -8,6 +8,9 @@
 #include "codegen/core/ScalarOps.h"
 
 #include "ir/InferOps.h"
+#include "ir/QuantUtils.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -23,6 +26,18 @@ Value Epilogue::apply(Emitter &e, Value acc, Value row, Value col,
       if (u.getBeta())
         beta = *u.getBeta();
       acc = emitUnary(e.b, e.loc, u.getKind(), acc, f32, alpha, beta);
+      continue;
+    }
+    // A quantize round trip (conv_i8, gemm_i8): the value rounded to the
+    // int8 grid of the dequantize's input, as infer.quantize rounds.
+    if (auto dq = llvm::dyn_cast<DequantizeOp>(step.op)) {
+      quant::UniformQuantizedType q = symmetricInt8(dq.getInput());
+      Value s = e.splat(e.f32(q.getScale()));
+      Value v = arith::DivFOp::create(e.b, e.loc, acc, s);
+      v = math::RoundEvenOp::create(e.b, e.loc, v);
+      v = arith::MaximumFOp::create(e.b, e.loc, v, e.splat(e.f32(q.getStorageTypeMin())));
+      v = arith::MinimumFOp::create(e.b, e.loc, v, e.splat(e.f32(q.getStorageTypeMax())));
+      acc = arith::MulFOp::create(e.b, e.loc, v, s);
       continue;
     }
     auto bin = llvm::cast<BinaryOp>(step.op);

@@ -41,8 +41,11 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
 bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // An int8 residual read by the epilogue of an fp32-result GEMM (int8 or
   // TF32 products), dequantized in registers.
+  // (Not a round trip of the epilogue's own value: nothing rounds it in
+  // registers.)
   if (auto dq = llvm::dyn_cast<DequantizeOp>(op))
-    return llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80 &&
+    return !dq.getInput().getDefiningOp<QuantizeOp>() &&
+           llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80 &&
            llvm::cast<RankedTensorType>(anchor->getResult(0).getType())
                .getElementType()
                .isF32() &&

@@ -1,0 +1,23 @@
+// A product's output rounded to int8 and dequantized before a residual add
+// (onnxruntime's QDQ models) stays in the product's kernel on CPUs, where the
+// int8 templates round in registers (the round trip is one epilogue step)
+// before they add the int8 residual and requantize. The GPU templates do not
+// round in registers: there the round trip ends the group.
+// RUN: infer-compile %s --target=cpu:znver4 -o %t.cpu.infer --report=- | FileCheck %s --check-prefix=CPU
+// RUN: infer-compile %s --target=cuda:sm_90a -o %t.cuda.infer --report=- | FileCheck %s --check-prefix=CUDA
+// CPU: conv+quantize+dequantize+add+relu+quantize+dequantize/conv_i8 int8
+// CUDA-NOT: quantize+dequantize
+!q = !quant.uniform<i8<-127:127>:f32, 2.000000e-02>
+!p = !quant.uniform<i8<-127:127>:f32, 5.000000e-02>
+func.func @main(%a: tensor<1x64x14x14x!q>, %r: tensor<1x64x14x14x!q>) -> tensor<1x64x14x14x!q> {
+  %w = infer.constant dense<0.25> : tensor<64x64x1x1xf32>
+  %da = infer.dequantize %a : tensor<1x64x14x14x!q> -> tensor<1x64x14x14xf32>
+  %y = infer.conv %da, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x64x14x14xf32>, tensor<64x64x1x1xf32>) -> tensor<1x64x14x14xf32>
+  %yq = infer.quantize %y : tensor<1x64x14x14xf32> -> tensor<1x64x14x14x!p>
+  %yd = infer.dequantize %yq : tensor<1x64x14x14x!p> -> tensor<1x64x14x14xf32>
+  %dr = infer.dequantize %r : tensor<1x64x14x14x!q> -> tensor<1x64x14x14xf32>
+  %s = infer.binary add %yd, %dr : (tensor<1x64x14x14xf32>, tensor<1x64x14x14xf32>) -> tensor<1x64x14x14xf32>
+  %sr = infer.unary relu %s : tensor<1x64x14x14xf32> -> tensor<1x64x14x14xf32>
+  %o = infer.quantize %sr : tensor<1x64x14x14xf32> -> tensor<1x64x14x14x!q>
+  return %o : tensor<1x64x14x14x!q>
+}
