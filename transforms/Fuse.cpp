@@ -130,7 +130,16 @@ private:
           auto dq = cur.hasOneUse() ? llvm::dyn_cast<DequantizeOp>(*cur.getUsers().begin())
                                     : DequantizeOp();
           if (!dq || groupOf.count(dq) || dq->getBlock() != &block ||
-              !epilogue(&op, dq))
+              !epilogue(&op, dq) || !dq.getOutput().hasOneUse())
+            break;
+          // Only on into an op whose other operands are int8 (dequantized)
+          // or constant: a float operand's producer takes that op instead,
+          // reading this group's int8 output (a residual).
+          Operation *next = *dq.getOutput().getUsers().begin();
+          if (!llvm::all_of(next->getOperands(), [&](Value v) {
+                return v == dq.getOutput() || v.getDefiningOp<DequantizeOp>() ||
+                       v.getDefiningOp<ConstantOp>();
+              }))
             break;
           g.ops.push_back(dq);
           pattern += "+dequantize";
