@@ -18,6 +18,10 @@
 // SPLITK: node 'MatMul_1' (MatMul): the tile #infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4, split_k = 7> does not fit infer.matmul: split_k 7 leaves a split without k tiles (K has 8)
 // RUN: not infer-compile %t/depthwise.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=DEPTHWISE
 // DEPTHWISE: node 'Conv_3' (Conv): the tile #infer.cuda_tile<depthwise, threads = 256> does not fit infer.conv: its template cannot read this op
+// RUN: not infer-compile %t/convi8.mlir --target=cpu:znver4 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=CONVI8
+// CONVI8: node 'Conv_9' (Conv): the tile #infer.cpu_tile<conv_i8, mr = 8, nv = 2, vl = 16> does not fit infer.conv: conv_i8 needs a symmetric int8 input (zero point 0, one scale)
+// RUN: not infer-compile %t/gemmi8.mlir --target=cpu:skylake-avx512 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=GEMMI8
+// GEMMI8: node 'MatMul_3' (MatMul): the tile #infer.cpu_tile<gemm_i8, mr = 8, nv = 1, vl = 16> does not fit infer.matmul: gemm_i8 needs AVX-512 VNNI
 // RUN: not infer-compile %t/empty.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: expects 'infer.tile' to be a tile configuration
 // RUN: test ! -e %t/out.infer
@@ -28,6 +32,23 @@
 // MAPROWS: node 'Div_4' (Div): the tile #infer.cuda_tile<elementwise_rows, threads = 256> does not fit infer.binary: its template cannot read this group
 // RUN: not infer-compile %t/viewcopy.mlir --target=cuda:sm_90a -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=VIEWCOPY
 // VIEWCOPY: node 'Transpose_5' (Transpose): the tile #infer.cuda_tile<view_copy, threads = 256> does not fit infer.transpose: its template cannot read this group
+//--- convi8.mlir
+func.func @main(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<8x8x3x3xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1
+       {infer.tile = #infer.cpu_tile<conv_i8, mr = 8, nv = 2, vl = 16>}
+       : (tensor<1x8x16x16xf32>, tensor<8x8x3x3xf32>) -> tensor<1x8x16x16xf32> loc("Conv_9"("Conv"))
+  return %y : tensor<1x8x16x16xf32>
+}
+//--- gemmi8.mlir
+!q = !quant.uniform<i8<-127:127>:f32, 2.000000e-02>
+func.func @main(%a: tensor<4x32x!q>) -> tensor<4x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<32x16xf32>
+  %d = infer.dequantize %a : tensor<4x32x!q> -> tensor<4x32xf32>
+  %y = infer.matmul %d, %w {infer.tile = #infer.cpu_tile<gemm_i8, mr = 8, nv = 1, vl = 16>}
+       : (tensor<4x32xf32>, tensor<32x16xf32>) -> tensor<4x16xf32> loc("MatMul_3"("MatMul"))
+  return %y : tensor<4x16xf32>
+}
 //--- dwconv.mlir
 func.func @main(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
   %w = infer.constant dense<0.5> : tensor<8x8x3x3xf32>
