@@ -239,17 +239,22 @@ def write_table(args, rows, levels):
         cells += [f"{m[f'infer -O{levels[-1]}'] / m['pytorch']:.2f}"]
         cells += [str(r["kernels"][l]) for l in levels]
         lines.append("| " + " | ".join(cells) + " |")
-    table = "\n".join(lines)
-    begin, end = "<!-- cpu-bench:begin -->", "<!-- cpu-bench:end -->"
-    text = open(args.write).read() if os.path.exists(args.write) else ""
+    write_between(args.write, "cpu-bench", "\n".join(lines))
+
+
+def write_between(path, marker, table):
+    """Replaces the text between <!-- MARKER:begin --> and <!-- MARKER:end -->
+    in `path` with `table` (appends both markers and the table when absent)."""
+    begin, end = f"<!-- {marker}:begin -->", f"<!-- {marker}:end -->"
+    text = open(path).read() if os.path.exists(path) else ""
     if begin in text and end in text:
         text = text[:text.index(begin) + len(begin)] + "\n" + table + "\n" + \
             text[text.index(end):]
     else:
         text += f"\n{begin}\n{table}\n{end}\n"
-    with open(args.write, "w") as f:
+    with open(path, "w") as f:
         f.write(text)
-    print(f"wrote the table into {args.write}")
+    print(f"wrote the table into {path}")
 
 
 if __name__ == "__main__":

@@ -191,17 +191,7 @@ def write_table(args, rows):
                   f"{m['ORT u8s8'] / m['infer int8']:.2f}x faster",
                   f"{c['infer int8']:.5f} / {c['ORT s8s8']:.5f}"]
         lines.append("| " + " | ".join(cells) + " |")
-    table = "\n".join(lines)
-    begin, end = "<!-- cpu-int8-bench:begin -->", "<!-- cpu-int8-bench:end -->"
-    text = open(args.write).read() if os.path.exists(args.write) else ""
-    if begin in text and end in text:
-        text = text[:text.index(begin) + len(begin)] + "\n" + table + "\n" + \
-            text[text.index(end):]
-    else:
-        text += f"\n{begin}\n{table}\n{end}\n"
-    with open(args.write, "w") as f:
-        f.write(text)
-    print(f"wrote the table into {args.write}")
+    bench.write_between(args.write, "cpu-int8-bench", "\n".join(lines))
 
 
 if __name__ == "__main__":

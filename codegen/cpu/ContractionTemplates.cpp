@@ -149,12 +149,7 @@ Value applyChannelLanes(const Epilogue &epi, Emitter &e, Value acc, Value m0,
   Type f32 = e.b.getF32Type();
   for (auto [i, step] : llvm::enumerate(epi.steps)) {
     if (auto u = llvm::dyn_cast<UnaryOp>(step.op)) {
-      std::optional<APFloat> alpha, beta;
-      if (u.getAlpha())
-        alpha = *u.getAlpha();
-      if (u.getBeta())
-        beta = *u.getBeta();
-      acc = emitUnary(e.b, e.loc, u.getKind(), acc, f32, alpha, beta);
+      acc = applyUnaryStep(e, u, acc);
       continue;
     }
     auto bin = llvm::cast<BinaryOp>(step.op);

@@ -15,17 +15,21 @@
 using namespace mlir;
 using namespace mlir::infer;
 
+Value mlir::infer::applyUnaryStep(Emitter &e, UnaryOp u, Value acc) {
+  std::optional<APFloat> alpha, beta;
+  if (u.getAlpha())
+    alpha = *u.getAlpha();
+  if (u.getBeta())
+    beta = *u.getBeta();
+  return emitUnary(e.b, e.loc, u.getKind(), acc, e.b.getF32Type(), alpha, beta);
+}
+
 Value Epilogue::apply(Emitter &e, Value acc, Value row, Value col,
                       function_ref<Value(Value)> full) const {
   Type f32 = e.b.getF32Type();
   for (auto [i, step] : llvm::enumerate(steps)) {
     if (auto u = llvm::dyn_cast<UnaryOp>(step.op)) {
-      std::optional<APFloat> alpha, beta;
-      if (u.getAlpha())
-        alpha = *u.getAlpha();
-      if (u.getBeta())
-        beta = *u.getBeta();
-      acc = emitUnary(e.b, e.loc, u.getKind(), acc, f32, alpha, beta);
+      acc = applyUnaryStep(e, u, acc);
       continue;
     }
     // A quantize round trip (conv_i8, gemm_i8): the value rounded to the

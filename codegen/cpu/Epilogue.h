@@ -15,6 +15,7 @@
 
 #include "codegen/core/TemplateKernel.h"
 #include "codegen/cpu/Emitter.h"
+#include "ir/InferOps.h"
 
 #include <optional>
 
@@ -33,6 +34,9 @@ struct Epilogue {
   Value apply(Emitter &e, Value acc, Value row, Value col,
               function_ref<Value(Value)> full) const;
 };
+
+/// `u` (an epilogue's unary step) applied to the f32 vector `acc`.
+Value applyUnaryStep(Emitter &e, UnaryOp u, Value acc);
 
 } // namespace mlir::infer
 
