@@ -33,7 +33,10 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "test", "models"))
-import export_models  # noqa: E402
+EXPORT_MODELS = os.path.join(ROOT, "test", "models", "export_models.py")
+
+
+DEBIAN_PYTHON = os.environ.get("INFER_TEST_PYTHON", "/usr/bin/python3")
 
 
 def cpu_name():
@@ -81,7 +84,10 @@ class Worker:
     down."""
 
     def __init__(self, engine, name, batch, onnx_path, threads, out):
-        self.args = [sys.executable, os.path.abspath(__file__), "--worker", engine,
+        # PyTorch in Debian's Python: the venv's numpy 2 and Debian's torch
+        # do not mix (onnxruntime needs the venv).
+        python = DEBIAN_PYTHON if engine == "pytorch" else sys.executable
+        self.args = [python, os.path.abspath(__file__), "--worker", engine,
                      "--worker-model", name, "--worker-batch", str(batch),
                      "--worker-onnx", onnx_path, "--threads", str(threads),
                      "--out", out]
@@ -117,6 +123,7 @@ def worker(args):
         run = lambda: session.run(None, {name: x})[0]
     else:
         import torch
+        import export_models  # Debian's Python (Worker)
         torch.set_num_threads(args.threads)
         gen = torch.Generator().manual_seed(0)
         torch.manual_seed(0)
@@ -169,7 +176,8 @@ def main():
     rows = []
     for name in args.models.split(","):
         for batch in [int(b) for b in args.batches.split(",")]:
-            export_models.export(name, args.out, batch)
+            subprocess.run([DEBIAN_PYTHON, EXPORT_MODELS, args.out,
+                            "--models", name, "--batch", str(batch)], check=True)
             suffix = "" if batch == 1 else f"_b{batch}"
             onnx_path = os.path.join(args.out, f"{name}{suffix}.onnx")
             x = np.load(os.path.join(args.out, f"{name}{suffix}", "input.npy"))

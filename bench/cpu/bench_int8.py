@@ -41,7 +41,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-import bench  # noqa: E402  (Infer, Worker, export_models, cpu_name, rel_l2)
+import bench  # noqa: E402  (Infer, Worker, cpu_name, rel_l2, write_between)
 
 
 def cosine(a, b):
@@ -70,8 +70,7 @@ def main():
         for batch in [int(b) for b in args.batches.split(",")]:
             # Exported by Debian's Python: the venv's numpy 2 and Debian's
             # torch do not mix.
-            subprocess.run([os.environ.get("INFER_TEST_PYTHON", "/usr/bin/python3"),
-                            os.path.join(ROOT, "test", "models", "export_models.py"),
+            subprocess.run([bench.DEBIAN_PYTHON, bench.EXPORT_MODELS,
                             args.out, "--models", name, "--batch", str(batch)],
                            check=True)
             suffix = "" if batch == 1 else f"_b{batch}"
