@@ -194,7 +194,7 @@ void storeTile(Emitter &e, ArrayRef<Value> acc, int64_t mr, int64_t nv,
         Value v = epi.apply(e, acc[r * nv + j], row, col, [&](Value operand) {
           return e.vloadMasked(operand, where, masks[j]);
         });
-        e.vstoreMasked(v, out, where, masks[j]);
+        epi.output.store(e, v, out, where, masks[j]);
       }
     });
   }
@@ -491,7 +491,7 @@ void buildDepthwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
       acc = epi.apply(e, acc, c, ow0, [&](Value operand) {
         return e.vloadMasked(operand, where, outMask);
       });
-      e.vstoreMasked(acc, out, where, outMask);
+      epi.output.store(e, acc, out, where, outMask);
     });
   });
 }
@@ -583,7 +583,7 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                                       [&](Value operand) {
             return e.gather(operand, {n, m, pr}, strideP, lanes[j]);
           });
-          e.scatter(v, out3, {n, m, pr}, strideP, lanes[j]);
+          e.scatter(epi.output.convert(e, v), out3, {n, m, pr}, strideP, lanes[j]);
         }
       });
     }
@@ -945,16 +945,16 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
     }
     EpilogueStep step;
     step.op = op;
-    // conv_i8 and gemm_i8 round to int8 in registers: a quantize may end
-    // their group, or round the value on the way (a quantize and its
-    // dequantize: one step, the dequantize).
+    // The templates store int8 rounded in registers: a quantize may end the
+    // group; conv_i8 and gemm_i8 also round the value on the way (a
+    // quantize and its dequantize: one step, the dequantize).
     if (auto q = llvm::dyn_cast<QuantizeOp>(op)) {
       auto next = std::next(llvm::find(ops, op));
       bool roundTrip = next != ops.end() && llvm::isa<DequantizeOp>(*next) &&
                        (*next)->getOperand(0) == q.getOutput();
-      if (!llvm::isa<ConvOp, GemmOp, MatMulOp>(anchor) ||
-          !symmetricInt8(anchor->getOperand(0)) || q.getInput() != chain ||
-          !symmetricInt8(q.getOutput()) || (op != ops.back() && !roundTrip) ||
+      if (q.getInput() != chain || !symmetricInt8(q.getOutput()) ||
+          (op != ops.back() && !roundTrip) ||
+          (roundTrip && !symmetricInt8(anchor->getOperand(0))) ||
           typeOf(chain) != typeOf(anchor->getResult(0)))
         return failure();
       if (!roundTrip)
@@ -1151,7 +1151,10 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
   };
   SmallVector<int> epilogueArgs;
   SmallVector<std::optional<double>> scalars;
-  for (const EpilogueStep &step : epilogue) {
+  // A final quantize is the store's (int8 output).
+  ArrayRef<EpilogueStep> steps = epilogue;
+  OutputStore outStore = OutputStore::splitFrom(steps);
+  for (const EpilogueStep &step : steps) {
     scalars.push_back(std::nullopt);
     if (!step.operand) {
       epilogueArgs.push_back(-1);
@@ -1182,8 +1185,11 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
   int nIn = result.inputs.size();
   MemRefType panelType =
       MemRefType::get({s.n, ptiles, s.c * s.kh * s.kw, nr}, f32);
-  MemRefType outType = cfg.variant == "gemm" ? MemRefType::get({gm, gn}, f32)
-                                             : memrefOf(anchor->getResult(0));
+  MemRefType outType =
+      cfg.variant == "gemm"
+          ? MemRefType::get({gm, gn}, outStore.elementType(ctx))
+          : MemRefType::get(typeOf(anchor->getResult(0)).getShape(),
+                            outStore.elementType(ctx));
   // The buffer the compute stage reads as its input (template input index,
   // or nIn + scratch index).
   int xSource = xArg;
@@ -1239,7 +1245,8 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
           int64_t &grid, int64_t &grain) {
         Emitter e{b, loc, cfg.vl};
         Epilogue epi;
-        epi.steps = epilogue;
+        epi.steps = steps;
+        epi.output = outStore;
         epi.scalars = scalars;
         for (int arg : epilogueArgs)
           epi.operands.push_back(arg < 0 ? Value() : a[argOf[arg]]);

@@ -48,15 +48,11 @@ bool CpuBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
     return llvm::isa<GemmOp, MatMulOp>(anchor) &&
            int8GemmMismatch(anchor, *target).empty();
   }
-  // Only the int8 templates store int8: a quantize after anything else
-  // (attention, an fp32 product kept by --keep-precision) is a kernel of its
-  // own, so that the anchor keeps its template.
-  if (llvm::isa<QuantizeOp>(op)) {
-    if (auto conv = llvm::dyn_cast<ConvOp>(anchor))
-      return int8ConvMismatch(conv, *target).empty();
-    return llvm::isa<GemmOp, MatMulOp>(anchor) &&
-           int8GemmMismatch(anchor, *target).empty();
-  }
+  // The contraction templates store int8 (rounded in registers); a
+  // quantize after anything else (attention) is a kernel of its own, so
+  // that the anchor keeps its template.
+  if (llvm::isa<QuantizeOp>(op))
+    return llvm::isa<ConvOp, GemmOp, MatMulOp>(anchor);
   return TargetBackend::fusesIntoEpilogue(anchor, op);
 }
 

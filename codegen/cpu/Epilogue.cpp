@@ -15,6 +15,39 @@
 using namespace mlir;
 using namespace mlir::infer;
 
+OutputStore OutputStore::splitFrom(ArrayRef<EpilogueStep> &steps) {
+  OutputStore s;
+  if (steps.empty() || !llvm::isa<QuantizeOp>(steps.back().op))
+    return s;
+  quant::UniformQuantizedType q = symmetricInt8(steps.back().op->getResult(0));
+  s.scale = q.getScale();
+  s.lo = q.getStorageTypeMin();
+  s.hi = q.getStorageTypeMax();
+  steps = steps.drop_back();
+  return s;
+}
+
+Type OutputStore::elementType(MLIRContext *ctx) const {
+  return scale ? Type(IntegerType::get(ctx, 8)) : Type(Float32Type::get(ctx));
+}
+
+Value OutputStore::convert(Emitter &e, Value v) const {
+  if (!scale)
+    return v;
+  v = arith::DivFOp::create(e.b, e.loc, v, e.splat(e.f32(scale)));
+  v = math::RoundEvenOp::create(e.b, e.loc, v);
+  v = arith::MaximumFOp::create(e.b, e.loc, v, e.splat(e.f32(lo)));
+  v = arith::MinimumFOp::create(e.b, e.loc, v, e.splat(e.f32(hi)));
+  return arith::FPToSIOp::create(e.b, e.loc,
+                                 VectorType::get({e.vl}, e.b.getI8Type()), v);
+}
+
+void OutputStore::store(Emitter &e, Value v, Value out, ValueRange at,
+                        Value mask) const {
+  vector::MaskedStoreOp::create(e.b, e.loc, out, at, mask, convert(e, v),
+                                IntegerAttr());
+}
+
 Value mlir::infer::applyUnaryStep(Emitter &e, UnaryOp u, Value acc) {
   std::optional<APFloat> alpha, beta;
   if (u.getAlpha())

@@ -21,12 +21,30 @@
 
 namespace mlir::infer {
 
+/// How a template stores its result: f32, or rounded to int8 in registers
+/// (the group's final infer.quantize).
+struct OutputStore {
+  double scale = 0; // 0: f32
+  double lo = -128, hi = 127;
+
+  /// Takes a final quantize (symmetric int8) off `steps` into the store.
+  static OutputStore splitFrom(ArrayRef<EpilogueStep> &steps);
+  Type elementType(MLIRContext *ctx) const;
+  /// The stored form of the f32 lanes `v`: v, or int8 as infer.quantize
+  /// rounds (half to even of v / scale, saturated).
+  Value convert(Emitter &e, Value v) const;
+  /// Stores the lanes of `v` under `mask` at out[at].
+  void store(Emitter &e, Value v, Value out, ValueRange at, Value mask) const;
+};
+
 /// The epilogue's operands inside one kernel.
 struct Epilogue {
   ArrayRef<EpilogueStep> steps;
   /// A memref per step (null for unary steps and inlined scalars).
   SmallVector<Value> operands;
   SmallVector<std::optional<double>> scalars;
+  /// How the result is stored (after the steps).
+  OutputStore output;
 
   /// Applies every step to `acc`, the accumulator of output row `row` and
   /// of the VL columns starting at `col`; `full(operand)` loads a Full

@@ -268,8 +268,7 @@ void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
 void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
               Value unit, Value n, Value pt, Value blk, Value wq, Value init,
               Value scale, Value bias, Value out, const Epilogue &epi,
-              const DenseMap<Value, double> &int8Operands,
-              const Int8Store &store) {
+              const DenseMap<Value, double> &int8Operands) {
   int64_t mr = t.mr, nv = t.nv;
   Value first = e.mul(blk, e.idx(t.perBlock));
   Value last = e.min(e.add(first, e.idx(t.perBlock)), e.idx(t.panels));
@@ -312,8 +311,7 @@ void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
           Value f = arith::SIToFPOp::create(e.b, e.loc, e.vec(),
                                             kloop.getResult(r * nv + j));
           f = e.fma(f, sc, bi);
-          finishInt8(e, epi, int8Operands, store, f, row, cols[j], out, at,
-                     masks[j]);
+          finishInt8(e, epi, int8Operands, f, row, cols[j], out, at, masks[j]);
         }
       });
     }
@@ -449,13 +447,12 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
   if (failed(epiArgs.collect(epilogue, MemRefType::get({s.n, s.m, s.p()}, f32),
                              add, error)))
     return failure();
-  const Int8Store &store = epiArgs.store;
   int nIn = result.inputs.size();
   result.scratchBytes.push_back(t.scratchBytes(s));
   int64_t slots = t.shared ? t.tiles : t.units;
   MemRefType panelType = MemRefType::get({slots, k4, t.nr * 4}, i8);
   types.push_back(panelType);
-  types.push_back(MemRefType::get({s.n, s.m, s.p()}, store.elementType(ctx)));
+  types.push_back(MemRefType::get({s.n, s.m, s.p()}, epiArgs.store.elementType(ctx)));
   std::vector<int> args;
   for (int i = 0; i < nIn + 2; ++i)
     args.push_back(i);
@@ -528,7 +525,7 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
                         e.idx(s.c4()));
           }
           runTiles(e, s, t, panel, slot, n, pt, blk, a[1], a[2], a[3], a[4], out,
-                   epi, int8Operands, store);
+                   epi, int8Operands);
         });
         return success();
       },

@@ -9,42 +9,16 @@
 
 #include "ir/InferOps.h"
 
-#include "mlir/Dialect/Math/IR/Math.h"
 
 using namespace mlir;
 using namespace mlir::infer;
-
-Type Int8Store::elementType(MLIRContext *ctx) const {
-  return scale ? Type(IntegerType::get(ctx, 8)) : Type(Float32Type::get(ctx));
-}
-
-void Int8Store::emit(I8Emitter &e, Value f, Value out, ValueRange at,
-                     Value mask) const {
-  if (!scale) {
-    e.vstoreMasked(f, out, at, mask);
-    return;
-  }
-  // As infer.quantize: round half to even of x / scale, saturated.
-  f = arith::DivFOp::create(e.b, e.loc, f, e.splat(e.f32(scale)));
-  f = math::RoundEvenOp::create(e.b, e.loc, f);
-  f = arith::MaximumFOp::create(e.b, e.loc, f, e.splat(e.f32(lo)));
-  f = arith::MinimumFOp::create(e.b, e.loc, f, e.splat(e.f32(hi)));
-  Value q = arith::FPToSIOp::create(e.b, e.loc, e.bytes(16), f);
-  vector::MaskedStoreOp::create(e.b, e.loc, out, at, mask, q, IntegerAttr());
-}
 
 LogicalResult
 Int8EpilogueArgs::collect(ArrayRef<EpilogueStep> epilogue, MemRefType full,
                           function_ref<int(TemplateArg, MemRefType)> add,
                           std::string &error) {
   steps = epilogue;
-  if (!steps.empty() && llvm::isa<QuantizeOp>(steps.back().op)) {
-    quant::UniformQuantizedType q = symmetricInt8(steps.back().op->getResult(0));
-    store.scale = q.getScale();
-    store.lo = q.getStorageTypeMin();
-    store.hi = q.getStorageTypeMax();
-    steps = steps.drop_back();
-  }
+  store = OutputStore::splitFrom(steps);
   Type f32 = full.getElementType();
   for (const EpilogueStep &step : steps) {
     scalars.push_back(std::nullopt);
@@ -88,6 +62,7 @@ Epilogue Int8EpilogueArgs::bind(ValueRange a,
   Epilogue epi;
   epi.steps = steps;
   epi.scalars = scalars;
+  epi.output = store;
   for (int arg : args) {
     epi.operands.push_back(arg < 0 ? Value() : a[arg]);
     if (int8Args.count(arg))
@@ -98,8 +73,8 @@ Epilogue Int8EpilogueArgs::bind(ValueRange a,
 
 void mlir::infer::finishInt8(I8Emitter &e, const Epilogue &epi,
                              const DenseMap<Value, double> &int8Operands,
-                             const Int8Store &store, Value f, Value row,
-                             Value col, Value out, ValueRange at, Value mask) {
+                             Value f, Value row, Value col, Value out,
+                             ValueRange at, Value mask) {
   f = epi.apply(e, f, row, col, [&](Value operand) {
     auto it = int8Operands.find(operand);
     if (it == int8Operands.end())
@@ -109,5 +84,5 @@ void mlir::infer::finishInt8(I8Emitter &e, const Epilogue &epi,
     return arith::MulFOp::create(e.b, e.loc, v, e.splat(e.f32(it->second)))
         .getResult();
   });
-  store.emit(e, f, out, at, mask);
+  epi.output.store(e, f, out, at, mask);
 }

@@ -26,22 +26,11 @@
 
 namespace mlir::infer {
 
-/// How an int8 template stores: f32, or rounded to int8 with `scale`.
-struct Int8Store {
-  double scale = 0; // 0: f32
-  double lo = -128, hi = 127;
-
-  /// The element type of the output.
-  Type elementType(MLIRContext *ctx) const;
-  /// Stores the 16 lanes `f` (masked) at out[at].
-  void emit(I8Emitter &e, Value f, Value out, ValueRange at, Value mask) const;
-};
-
 /// The kernel arguments of an int8 template's epilogue steps.
 struct Int8EpilogueArgs {
   /// The steps without the final quantize (which `store` does).
   ArrayRef<EpilogueStep> steps;
-  Int8Store store;
+  OutputStore store;
   /// Per step: the template input it reads (-1: none or an inlined scalar).
   SmallVector<int> args;
   SmallVector<std::optional<double>> scalars;
@@ -61,10 +50,11 @@ struct Int8EpilogueArgs {
 };
 
 /// Applies `epi` to `f` (16 lanes of output row `row`, columns from `col`)
-/// and stores it: full operands are read at `at` with `mask`.
+/// and stores it as `epi.output` says: full operands are read at `at` with
+/// `mask`.
 void finishInt8(I8Emitter &e, const Epilogue &epi,
                 const DenseMap<Value, double> &int8Operands,
-                const Int8Store &store, Value f, Value row, Value col,
+                Value f, Value row, Value col,
                 Value out, ValueRange at, Value mask);
 
 } // namespace mlir::infer

@@ -5,6 +5,7 @@ templates handle differently. conv_i8: 1x1 (flattened positions), 3x3
 output row), stride 2 with odd widths, a 7x7 stride-2 stem of 3 channels
 (taps of one channel per group of four), 1x1 stride 2, output channels and
 positions that fill no whole tile, a residual add before the ReLU; batch 2.
+A depthwise convolution (fp32 dwconv, the requantization its int8 store).
 gemm_i8: a Gemm (transposed weight, bias) and a MatMul of K = 30 (a partial
 group of four) on 50 rows and 40 columns, the MatMul adding an int8
 residual.
@@ -34,8 +35,8 @@ def qdq(x, scale, name):
     return name + "_dq"
 
 
-def conv(x, c, m, k, stride, pad, dil, name, relu=True, residual=None):
-    w = rng.standard_normal((m, c, k, k)).astype(np.float32) / np.sqrt(c * k * k)
+def conv(x, c, m, k, stride, pad, dil, name, relu=True, residual=None, group=1):
+    w = rng.standard_normal((m, c // group, k, k)).astype(np.float32) / np.sqrt(c // group * k * k)
     ws = np.abs(w).reshape(m, -1).max(1) / 127
     wq = np.clip(np.round(w / ws[:, None, None, None]), -127, 127).astype(np.int8)
     const(name + "_wq", wq)
@@ -47,7 +48,7 @@ def conv(x, c, m, k, stride, pad, dil, name, relu=True, residual=None):
     y = name + "_y"
     nodes.append(helper.make_node("Conv", [x, name + "_w", b], [y], kernel_shape=[k, k],
                                   strides=[stride, stride], pads=[pad] * 4,
-                                  dilations=[dil, dil]))
+                                  dilations=[dil, dil], group=group))
     if residual is not None:
         nodes.append(helper.make_node("Add", [y, residual], [name + "_add"]))
         y = name + "_add"
@@ -67,6 +68,7 @@ e = conv(b, 24, 16, 1, 2, 0, 1, "pw_s2", relu=False)
 f = conv(c, 16, 16, 3, 1, 1, 1, "res", residual=e)
 stem_in = qdq("s", 0.05, "stem_in")
 g = conv(stem_in, 3, 10, 7, 2, 3, 1, "stem")     # 7x7 s2, C = 3
+dw = conv(b, 24, 24, 3, 1, 1, 1, "dw", group=24)  # depthwise: fp32 dwconv, int8 store
 
 
 def product(x, k, n, name, gemm, residual=None):
@@ -98,6 +100,7 @@ gm = product(rows, 30, 40, "gemm", True)
 mm = product(rows, 30, 40, "matmul", False, residual=gm)
 outs = {"pw": (b, [2, 24, 13, 13]), "dil": (d, [2, 12, 9, 9]),
         "res": (f, [2, 16, 7, 7]), "stem": (g, [2, 10, 15, 15]),
+        "dw": (dw, [2, 24, 13, 13]),
         "gemm": (gm, [50, 40]), "matmul": (mm, [50, 40])}
 ys = []
 for name, (t, shape) in outs.items():
