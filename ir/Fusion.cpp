@@ -15,6 +15,27 @@ bool mlir::infer::isFusionAnchor(Operation *op) {
                    SoftmaxOp, LogSoftmaxOp, LayerNormOp>(op);
 }
 
+bool mlir::infer::isRoundTripOf(Operation *anchor, Operation *dq) {
+  auto d = llvm::dyn_cast<DequantizeOp>(dq);
+  auto q = d ? d.getInput().getDefiningOp<QuantizeOp>() : QuantizeOp();
+  if (!q)
+    return false;
+  // Up the epilogue chain (a few elementwise ops) to the anchor.
+  SmallVector<std::pair<Value, int>> work{{q.getInput(), 0}};
+  while (!work.empty()) {
+    auto [v, depth] = work.pop_back_val();
+    Operation *def = v.getDefiningOp();
+    if (def == anchor)
+      return true;
+    if (!def || depth >= 8 || def->getBlock() != anchor->getBlock() ||
+        !isEpilogueOp(def))
+      continue;
+    for (Value operand : def->getOperands())
+      work.push_back({operand, depth + 1});
+  }
+  return false;
+}
+
 bool mlir::infer::isEpilogueOp(Operation *op) {
   auto floatOf = [](Value v) {
     return llvm::isa<FloatType>(

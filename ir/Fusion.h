@@ -27,6 +27,12 @@ bool isFusionAnchor(Operation *op);
 /// activations and arithmetic that keep the element type.
 bool isEpilogueOp(Operation *op);
 
+/// Whether `dq` dequantizes a quantize of a value computed from `anchor`'s
+/// result (a round trip of the epilogue's own value, which a fusion group
+/// continues through only where the target rounds in registers), not an
+/// int8 tensor from elsewhere (a residual).
+bool isRoundTripOf(Operation *anchor, Operation *dq);
+
 } // namespace mlir::infer
 
 #endif // INFER_IR_FUSION_H

@@ -44,7 +44,7 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // (Not a round trip of the epilogue's own value: nothing rounds it in
   // registers.)
   if (auto dq = llvm::dyn_cast<DequantizeOp>(op))
-    return !dq.getInput().getDefiningOp<QuantizeOp>() &&
+    return !isRoundTripOf(anchor, dq) &&
            llvm::isa<MatMulOp, GemmOp>(anchor) && target->capability >= 80 &&
            llvm::cast<RankedTensorType>(anchor->getResult(0).getType())
                .getElementType()

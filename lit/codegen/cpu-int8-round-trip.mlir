@@ -2,7 +2,8 @@
 // (onnxruntime's QDQ models) stays in the product's kernel on CPUs, where the
 // int8 templates round in registers (the round trip is one epilogue step)
 // before they add the int8 residual and requantize. The GPU templates do not
-// round in registers: there the round trip ends the group. Nor does a
+// round in registers: there the round trip ends the group (and a residual
+// quantized by another group is still read in the epilogue). Nor does a
 // round trip lead into an add whose other operand is a float product: that
 // product takes the add (its residual the int8 result), as the calibrated
 // ResNet blocks have it.
@@ -11,7 +12,8 @@
 // CPU: conv+quantize+dequantize+add+relu+quantize+dequantize/conv_i8 int8
 // CPU: conv+quantize/conv_i8 int8
 // CPU: conv+add+relu+quantize+dequantize/conv_i8 int8
-// CUDA-NOT: quantize+dequantize
+// CUDA-NOT: quantize+dequantize+add
+// CUDA: add+relu+quantize+dequantize/gemm_sm90 int8
 !q = !quant.uniform<i8<-127:127>:f32, 2.000000e-02>
 !p = !quant.uniform<i8<-127:127>:f32, 5.000000e-02>
 func.func @main(%a: tensor<1x64x14x14x!q>, %r: tensor<1x64x14x14x!q>, %b: tensor<1x64x14x14x!q>) -> (tensor<1x64x14x14x!q>, tensor<1x64x14x14x!q>) {
