@@ -24,7 +24,7 @@ namespace {
 constexpr uint64_t kMaxPanelBytes = uint64_t(128) << 20;
 /// Below this many position tiles the panels are packed by a launch of
 /// their own (Tiling).
-constexpr int64_t kMinTiles = 8;
+constexpr int64_t kMinTiles = 16;
 /// The row blocks of a shared panel aim at this many units in all.
 constexpr int64_t kMinUnits = 32;
 /// Groups of four channels per unit of the packing launch.
@@ -46,6 +46,12 @@ struct Shape {
     return {(khi * kw + kwi) * c4() + ci / 4, ci % 4};
   }
   int64_t p() const { return oh * ow; }
+  /// Output positions of the whole batch: tiles run over them, so small
+  /// images of several samples share tiles.
+  int64_t q() const { return n * p(); }
+  /// Whether 16 consecutive positions from a multiple of 16 can span two
+  /// images.
+  bool crossing() const { return n > 1 && p() % 16 != 0; }
 };
 
 Shape shapeOf(ConvOp op) {
@@ -70,8 +76,8 @@ struct Tiling {
   int64_t chunks, packUnits; // the packing launch (shared)
   Tiling(const Shape &s, int64_t mr, int64_t nv)
       : mr(mr), nv(nv), nr(16 * nv) {
-    ptiles = (s.p() + nr - 1) / nr;
-    tiles = s.n * ptiles;
+    ptiles = (s.q() + nr - 1) / nr;
+    tiles = ptiles;
     panels = (s.m + mr - 1) / mr;
     shared = tiles < kMinTiles;
     blocks = 1;
@@ -95,16 +101,14 @@ struct Tiling {
 // Packing: panel[unit][k4][NR * 4]
 //===----------------------------------------------------------------------===//
 
-/// Packs the panel of output positions q0 .. q0 + NR - 1 of image `n`.
-/// `load(c, at...)` reads one channel's 16 positions for a segment.
 /// Packs window elements [kk0, kk1) and channel groups [g0, g1) of the
-/// panel of tile `pt` of image `n` into panel[slot].
+/// panel of tile `pt` (positions of the whole batch) into panel[unit].
 void packPanel(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
-               Value x3, Value panel, Value unit, Value n, Value pt,
+               Value x3, Value panel, Value unit, Value pt,
                Value kk0, Value kk1, Value g0, Value g1) {
   int64_t c4s = s.c4(), fullC4 = s.c / 4, tailC = s.c % 4;
   bool flat = s.sh == 1 && s.sw == 1 && s.ow == s.w;
-  int64_t p = s.p();
+  int64_t p = s.p(), q = s.q();
   // The channel groups of one segment: `read(c)` loads channel c's 16
   // bytes; the packed bytes go to panel[unit][kk * C4 + c4][j * 64] with
   // `store` (null: every lane).
@@ -138,13 +142,29 @@ void packPanel(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
   e.forEach(e.idx(0), e.idx(t.nv), 1, [&](Value j) {
     Value q0 = e.add(e.mul(pt, e.idx(t.nr)), e.mul(j, e.idx(16)));
     if (flat) {
-      // One segment: every window element is the flattened input shifted
-      // by a constant; lanes whose window element is padding are masked.
+      // One segment per image the 16 positions touch (two at most): every
+      // window element is the flattened image shifted by a constant; lanes
+      // whose window element is padding, or in another image, are masked.
       Value qv = arith::AddIOp::create(e.b, e.loc, e.i32splat(e.ivec(q0)), e.iota(1));
       Value owv = e.i32splat(e.ivec(e.idx(s.ow)));
-      Value row = arith::DivUIOp::create(e.b, e.loc, qv, owv);
-      Value col = arith::RemUIOp::create(e.b, e.loc, qv, owv);
-      Value inP = e.icmp(arith::CmpIPredicate::slt, qv, e.i32splat(e.ivec(e.idx(p))));
+      Value inQ = e.icmp(arith::CmpIPredicate::slt, qv, e.i32splat(e.ivec(e.idx(q))));
+      Value n0 = e.div(q0, e.idx(p));
+      struct Segment {
+        Value n, start, row, col, in;
+      };
+      SmallVector<Segment> segs;
+      for (int64_t k = 0; k < (s.crossing() ? 2 : 1); ++k) {
+        Value n = e.min(e.add(n0, e.idx(k)), e.idx(s.n - 1));
+        Value start = e.mul(e.add(n0, e.idx(k)), e.idx(p));
+        Value local = arith::SubIOp::create(e.b, e.loc, qv, e.i32splat(e.ivec(start)));
+        Value in = e.both(
+            inQ, e.both(e.icmp(arith::CmpIPredicate::sge, local,
+                               e.i32splat(e.ivec(e.idx(0)))),
+                        e.icmp(arith::CmpIPredicate::slt, local,
+                               e.i32splat(e.ivec(e.idx(p))))));
+        segs.push_back({n, start, arith::DivSIOp::create(e.b, e.loc, local, owv),
+                        arith::RemSIOp::create(e.b, e.loc, local, owv), in});
+      }
       e.forEach(kk0, kk1, 1, [&](Value kk) {
         Value kh = e.div(kk, e.idx(s.kw)), kw = e.rem(kk, e.idx(s.kw));
         Value a = e.sub(e.mul(kh, e.idx(s.dh)), e.idx(s.ph));
@@ -155,23 +175,35 @@ void packPanel(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
               e.icmp(arith::CmpIPredicate::sge, v, e.i32splat(e.ivec(e.idx(0)))),
               e.icmp(arith::CmpIPredicate::slt, v, e.i32splat(e.ivec(e.idx(size)))));
         };
-        Value mask = e.both(inP, e.both(inside(row, a, s.h), inside(col, bcol, s.w)));
-        Value base = e.add(q0, e.add(e.mul(a, e.idx(s.w)), bcol));
-        groups(kk, j, [&](Value c) { return e.maskedBytes(x3, {n, c, base}, mask, 16); },
-               Value());
+        SmallVector<Value> masks, bases;
+        for (const Segment &g : segs) {
+          masks.push_back(e.both(g.in, e.both(inside(g.row, a, s.h),
+                                              inside(g.col, bcol, s.w))));
+          bases.push_back(e.add(e.sub(q0, g.start), e.add(e.mul(a, e.idx(s.w)), bcol)));
+        }
+        groups(kk, j, [&](Value c) {
+          Value v = e.maskedBytes(x3, {segs[0].n, c, bases[0]}, masks[0], 16);
+          for (size_t k = 1; k < segs.size(); ++k)
+            v = arith::OrIOp::create(
+                e.b, e.loc, v, e.maskedBytes(x3, {segs[k].n, c, bases[k]}, masks[k], 16));
+          return v;
+        }, Value());
       });
       return;
     }
-    // One segment per output row the 16 positions touch.
+    // One segment per output row the 16 positions touch (rows of the
+    // whole batch: row r is row r % OH of image r / OH).
     Value rA = e.div(q0, e.idx(s.ow));
-    Value rB = e.div(e.min(e.add(q0, e.idx(15)), e.idx(p - 1)), e.idx(s.ow));
+    Value rB = e.div(e.min(e.add(q0, e.idx(15)), e.idx(q - 1)), e.idx(s.ow));
     e.forEach(kk0, kk1, 1, [&](Value kk) {
       Value kh = e.div(kk, e.idx(s.kw)), kw = e.rem(kk, e.idx(s.kw));
       e.forEach(rA, e.add(rB, e.idx(1)), 1, [&](Value r) {
+        Value n = e.div(r, e.idx(s.oh));
         Value rowStart = e.mul(r, e.idx(s.ow));
         Value lo = e.max(e.sub(rowStart, q0), e.idx(0));
         Value hi = e.min(e.sub(e.add(rowStart, e.idx(s.ow)), q0), e.idx(16));
-        Value ih = e.sub(e.add(e.mul(r, e.idx(s.sh)), e.mul(kh, e.idx(s.dh))),
+        Value ih = e.sub(e.add(e.mul(e.rem(r, e.idx(s.oh)), e.idx(s.sh)),
+                               e.mul(kh, e.idx(s.dh))),
                          e.idx(s.ph));
         Value rowOk = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
         // Input column of lane 0 (lane l reads c0 + l * sw).
@@ -207,14 +239,14 @@ void packPanel(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
   });
 }
 
-/// Packs window rows [kh0, kh1) of tile `pt` of image `n` into panel[slot]
+/// Packs window rows [kh0, kh1) of tile `pt` into panel[slot]
 /// for Shape::taps: per row segment, channel, window row and group of four
 /// taps, one masked 64-byte load of the input row (columns outside the
 /// image read as 0) and one byte permutation: lane l, byte j takes column
 /// c0 + l * sw + j * dw.
 void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
-              Value panel, Value slot, Value n, Value pt, Value kh0, Value kh1) {
-  int64_t p = s.p(), kwg = s.kwg();
+              Value panel, Value slot, Value pt, Value kh0, Value kh1) {
+  int64_t q = s.q(), kwg = s.kwg();
   SmallVector<int64_t> pick(64);
   for (int64_t l = 0; l < 16; ++l)
     for (int64_t j = 0; j < 4; ++j)
@@ -225,8 +257,9 @@ void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
   e.forEach(e.idx(0), e.idx(t.nv), 1, [&](Value j) {
     Value q0 = e.add(e.mul(pt, e.idx(t.nr)), e.mul(j, e.idx(16)));
     Value rA = e.div(q0, e.idx(s.ow));
-    Value rB = e.div(e.min(e.add(q0, e.idx(15)), e.idx(p - 1)), e.idx(s.ow));
+    Value rB = e.div(e.min(e.add(q0, e.idx(15)), e.idx(q - 1)), e.idx(s.ow));
     e.forEach(rA, e.add(rB, e.idx(1)), 1, [&](Value r) {
+      Value n = e.div(r, e.idx(s.oh)), ohr = e.rem(r, e.idx(s.oh));
       Value rowStart = e.mul(r, e.idx(s.ow));
       Value lo = e.max(e.sub(rowStart, q0), e.idx(0));
       Value hi = e.min(e.sub(e.add(rowStart, e.idx(s.ow)), q0), e.idx(16));
@@ -234,7 +267,7 @@ void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
       // Input column of lane 0, tap 0.
       Value c00 = e.sub(e.mul(e.sub(q0, rowStart), e.idx(s.sw)), e.idx(s.pw));
       e.forEach(kh0, kh1, 1, [&](Value kh) {
-        Value ih = e.sub(e.add(e.mul(r, e.idx(s.sh)), e.mul(kh, e.idx(s.dh))),
+        Value ih = e.sub(e.add(e.mul(ohr, e.idx(s.sh)), e.mul(kh, e.idx(s.dh))),
                          e.idx(s.ph));
         Value rowOk = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
         Value ihSafe = e.select(rowOk, ih, e.idx(0));
@@ -266,16 +299,29 @@ void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
 /// The panels of rows of block `blk` over the packed positions of `pt`:
 /// MR x NV accumulators, vpdpbusd over K/4, then the epilogue.
 void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
-              Value unit, Value n, Value pt, Value blk, Value wq, Value init,
+              Value unit, Value pt, Value blk, Value wq, Value init,
               Value scale, Value bias, Value out, const Epilogue &epi,
               const DenseMap<Value, double> &int8Operands) {
   int64_t mr = t.mr, nv = t.nv;
   Value first = e.mul(blk, e.idx(t.perBlock));
   Value last = e.min(e.add(first, e.idx(t.perBlock)), e.idx(t.panels));
-  SmallVector<Value> cols, masks;
+  // Each vector's positions: in one image, or across two (their stores
+  // and full reads then split at the image boundary).
+  int64_t p = s.p(), q = s.q();
+  SmallVector<Value> cols, n0s, c0s, masks0, n1s, masks1;
   for (int64_t j = 0; j < nv; ++j) {
-    cols.push_back(e.add(e.mul(pt, e.idx(t.nr)), e.idx(16 * j)));
-    masks.push_back(e.mask(e.sub(e.idx(s.p()), cols.back())));
+    Value col = e.add(e.mul(pt, e.idx(t.nr)), e.idx(16 * j));
+    Value n0 = e.div(col, e.idx(p));
+    Value c0 = e.sub(col, e.mul(n0, e.idx(p)));
+    cols.push_back(col);
+    n0s.push_back(e.min(n0, e.idx(s.n - 1)));
+    c0s.push_back(c0);
+    Value left = e.sub(e.idx(q), col);
+    masks0.push_back(e.mask(e.min(e.sub(e.idx(p), c0), left)));
+    if (s.crossing()) {
+      n1s.push_back(e.min(e.add(n0, e.idx(1)), e.idx(s.n - 1)));
+      masks1.push_back(e.range(16, e.sub(e.idx(p), c0), left));
+    }
   }
   e.forEach(first, last, 1, [&](Value pan) {
     Value row0 = e.mul(pan, e.idx(mr));
@@ -307,11 +353,13 @@ void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
         Value sc = e.splat(e.load(scale, {row}));
         Value bi = e.splat(e.load(bias, {row}));
         for (int64_t j = 0; j < nv; ++j) {
-          SmallVector<Value> at{n, row, cols[j]};
+          SmallVector<Int8Segment> segs{{{n0s[j], row, c0s[j]}, masks0[j]}};
+          if (s.crossing())
+            segs.push_back({{n1s[j], row, e.sub(c0s[j], e.idx(p))}, masks1[j]});
           Value f = arith::SIToFPOp::create(e.b, e.loc, e.vec(),
                                             kloop.getResult(r * nv + j));
           f = e.fma(f, sc, bi);
-          finishInt8(e, epi, int8Operands, f, row, cols[j], out, at, masks[j]);
+          finishInt8(e, epi, int8Operands, f, row, cols[j], out, segs);
         }
       });
     }
@@ -372,7 +420,7 @@ CpuTileAttr mlir::infer::selectInt8ConvTile(ConvOp conv,
   if (!int8ConvMismatch(conv, target).empty())
     return nullptr;
   Shape s = shapeOf(conv);
-  int64_t nv = bestVectors(s.p());
+  int64_t nv = bestVectors(s.q());
   int64_t mr = nv == 1 ? 12 : nv == 4 ? 6 : 8;
   Tiling t(s, mr, nv);
   if (t.scratchBytes(s) > kMaxPanelBytes)
@@ -479,8 +527,7 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
           if (s.taps()) {
             e.forEach(begin, end, 1, [&](Value u) {
               Value kh = e.rem(u, e.idx(s.kh)), q = e.div(u, e.idx(s.kh));
-              Value pt = e.rem(q, e.idx(t.ptiles)), n = e.div(q, e.idx(t.ptiles));
-              packTaps(e, s, t, a[0], a[1], q, n, pt, kh, e.add(kh, e.idx(1)));
+              packTaps(e, s, t, a[0], a[1], q, q, kh, e.add(kh, e.idx(1)));
             });
             return success();
           }
@@ -488,9 +535,8 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
             Value chunk = e.rem(u, e.idx(t.chunks));
             Value r = e.div(u, e.idx(t.chunks));
             Value kk = e.rem(r, e.idx(kks)), q = e.div(r, e.idx(kks));
-            Value pt = e.rem(q, e.idx(t.ptiles)), n = e.div(q, e.idx(t.ptiles));
             Value g0 = e.mul(chunk, e.idx(kPackGroups));
-            packPanel(e, s, t, a[0], collapse(b, loc, a[0]), a[1], q, n, pt, kk,
+            packPanel(e, s, t, a[0], collapse(b, loc, a[0]), a[1], q, q, kk,
                       e.add(kk, e.idx(1)), g0, e.add(g0, e.idx(kPackGroups)));
           });
           return success();
@@ -513,18 +559,17 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
         e.forEach(begin, end, 1, [&](Value u) {
           Value blk = e.rem(u, e.idx(t.blocks));
           Value q = e.div(u, e.idx(t.blocks));
-          Value pt = e.rem(q, e.idx(t.ptiles)), n = e.div(q, e.idx(t.ptiles));
+          Value pt = q;
           Value slot = q;
           if (!t.shared) {
             slot = u;
             if (s.taps())
-              packTaps(e, s, t, a[0], panel, slot, n, pt, e.idx(0), e.idx(s.kh));
+              packTaps(e, s, t, a[0], panel, slot, pt, e.idx(0), e.idx(s.kh));
             else
-              packPanel(e, s, t, a[0], collapse(b, loc, a[0]), panel, slot, n,
-                        pt, e.idx(0), e.idx(s.kh * s.kw), e.idx(0),
-                        e.idx(s.c4()));
+              packPanel(e, s, t, a[0], collapse(b, loc, a[0]), panel, slot, pt,
+                        e.idx(0), e.idx(s.kh * s.kw), e.idx(0), e.idx(s.c4()));
           }
-          runTiles(e, s, t, panel, slot, n, pt, blk, a[1], a[2], a[3], a[4], out,
+          runTiles(e, s, t, panel, slot, pt, blk, a[1], a[2], a[3], a[4], out,
                    epi, int8Operands);
         });
         return success();

@@ -74,15 +74,24 @@ Epilogue Int8EpilogueArgs::bind(ValueRange a,
 void mlir::infer::finishInt8(I8Emitter &e, const Epilogue &epi,
                              const DenseMap<Value, double> &int8Operands,
                              Value f, Value row, Value col, Value out,
-                             ValueRange at, Value mask) {
+                             ArrayRef<Int8Segment> segments) {
   f = epi.apply(e, f, row, col, [&](Value operand) {
     auto it = int8Operands.find(operand);
-    if (it == int8Operands.end())
-      return e.vloadMasked(operand, at, mask);
-    Value q = e.maskedBytes(operand, at, mask, 16);
-    Value v = arith::SIToFPOp::create(e.b, e.loc, e.vec(), q);
-    return arith::MulFOp::create(e.b, e.loc, v, e.splat(e.f32(it->second)))
-        .getResult();
+    Value v;
+    for (const Int8Segment &s : segments) {
+      Value part;
+      if (it == int8Operands.end()) {
+        part = e.vloadMasked(operand, s.at, s.mask);
+      } else {
+        Value q = e.maskedBytes(operand, s.at, s.mask, 16);
+        part = arith::MulFOp::create(
+            e.b, e.loc, arith::SIToFPOp::create(e.b, e.loc, e.vec(), q),
+            e.splat(e.f32(it->second)));
+      }
+      v = v ? e.select(s.mask, part, v) : part;
+    }
+    return v;
   });
-  epi.output.store(e, f, out, at, mask);
+  for (const Int8Segment &s : segments)
+    epi.output.store(e, f, out, s.at, s.mask);
 }

@@ -49,13 +49,20 @@ struct Int8EpilogueArgs {
   Epilogue bind(ValueRange a, DenseMap<Value, double> &int8Operands) const;
 };
 
+/// Where some lanes of an output vector live: indices of the output (and of
+/// full operands) and the lanes.
+struct Int8Segment {
+  SmallVector<Value> at;
+  Value mask;
+};
+
 /// Applies `epi` to `f` (16 lanes of output row `row`, columns from `col`)
-/// and stores it as `epi.output` says: full operands are read at `at` with
-/// `mask`.
+/// and stores it as `epi.output` says: full operands are read, and the
+/// result stored, at each segment (one, or two where the lanes span two
+/// images).
 void finishInt8(I8Emitter &e, const Epilogue &epi,
-                const DenseMap<Value, double> &int8Operands,
-                Value f, Value row, Value col,
-                Value out, ValueRange at, Value mask);
+                const DenseMap<Value, double> &int8Operands, Value f, Value row,
+                Value col, Value out, ArrayRef<Int8Segment> segments);
 
 } // namespace mlir::infer
 

@@ -242,8 +242,8 @@ mlir::infer::buildInt8GemmKernel(Operation *op, CpuTileAttr tile,
                 Value mask = e.mask(e.sub(e.idx(p.n), col));
                 Value f = arith::SIToFPOp::create(b, loc, e.vec(), acc[r * nv + j]);
                 f = e.fma(f, e.vload(a[3], {col}), e.vload(a[4], {col}));
-                finishInt8(e, epi, int8Operands, f, row, col, out, {row, col},
-                           mask);
+                finishInt8(e, epi, int8Operands, f, row, col, out,
+                           {{{row, col}, mask}});
               }
             });
           }
