@@ -79,6 +79,9 @@ CpuBackend::buildTemplate(const KernelGroup &g, KernelModule &kernels,
                                 tile.getVl(), kernels, error);
   }
   if (g.ops.size() == 1)
+    if (auto pool = llvm::dyn_cast<GlobalPoolOp>(g.ops.front()))
+      return buildGlobalPoolKernel(pool, target->vectorBytes / 4, kernels, error);
+  if (g.ops.size() == 1)
     if (auto pool = llvm::dyn_cast<PoolOp>(g.ops.front())) {
       CpuTileAttr tile = tileOf(pool);
       if (!tile)

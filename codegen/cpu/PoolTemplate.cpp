@@ -18,6 +18,78 @@ using namespace mlir;
 using namespace mlir::infer;
 
 FailureOr<std::optional<TemplateKernel>>
+mlir::infer::buildGlobalPoolKernel(GlobalPoolOp op, int64_t vl,
+                                   KernelModule &kernels, std::string &error) {
+  auto in = llvm::cast<RankedTensorType>(op.getInput().getType());
+  bool isMax = op.getKind() == PoolKind::max;
+  if (in.getRank() < 3 || !in.getElementType().isF32() || !in.hasStaticShape() ||
+      (!isMax && op.getKind() != PoolKind::avg) || vl < 8)
+    return std::optional<TemplateKernel>();
+  int64_t rows = in.getDimSize(0) * in.getDimSize(1);
+  int64_t len = in.getNumElements() / std::max<int64_t>(rows, 1);
+  if (len == 0)
+    return std::optional<TemplateKernel>();
+  Type f32 = in.getElementType();
+  TemplateKernel tk;
+  tk.inputs.push_back({op.getInput(), {}});
+  SmallVector<MemRefType> types{MemRefType::get({rows, len}, f32),
+                                MemRefType::get({rows}, f32)};
+  constexpr int64_t kVectors = 4;
+  FailureOr<KernelInfo> info = addMemrefKernel(
+      kernels, "global_pool", op.getLoc(), types,
+      [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
+          int64_t &grid, int64_t &grain) {
+        Emitter e{b, loc, vl};
+        grid = rows;
+        grain = std::max<int64_t>(1, 8192 / len);
+        Value x = a[0], out = a[1];
+        Value start =
+            e.splat(e.f32(isMax ? -std::numeric_limits<double>::infinity() : 0.0));
+        auto combine = [&](Value acc, Value v) -> Value {
+          if (isMax) // maximumf: a NaN propagates
+            return arith::MaximumFOp::create(b, loc, acc, v);
+          return arith::AddFOp::create(b, loc, acc, v);
+        };
+        e.forEach(begin, end, 1, [&](Value r) {
+          int64_t step = kVectors * vl, full = len / step * step;
+          SmallVector<Value> init(kVectors, start);
+          scf::ForOp body = e.loop(e.idx(0), e.idx(full), step, init,
+                                   [&](Value i, ValueRange acc) {
+                                     SmallVector<Value> next;
+                                     for (int64_t k = 0; k < kVectors; ++k)
+                                       next.push_back(combine(
+                                           acc[k], e.vload(x, {r, e.add(i, e.idx(k * vl))})));
+                                     return next;
+                                   });
+          SmallVector<Value> acc(body.getResults());
+          // The tail: up to kVectors vectors, masked.
+          for (int64_t k = 0; full + k * vl < len; ++k) {
+            Value at = e.idx(full + k * vl);
+            Value m = e.mask(e.idx(len - full - k * vl));
+            Value v = vector::MaskedLoadOp::create(b, loc, e.vec(), x, ValueRange{r, at},
+                                                   m, start, IntegerAttr());
+            acc[k % kVectors] = combine(acc[k % kVectors], v);
+          }
+          Value all = acc[0];
+          for (int64_t k = 1; k < kVectors; ++k)
+            all = combine(all, acc[k]);
+          Value s = vector::ReductionOp::create(
+              b, loc, isMax ? vector::CombiningKind::MAXIMUMF : vector::CombiningKind::ADD,
+              all);
+          if (!isMax)
+            s = arith::MulFOp::create(b, loc, s, e.f32(1.0 / static_cast<double>(len)));
+          e.store(s, out, {r});
+        });
+        return success();
+      },
+      error);
+  if (failed(info))
+    return failure();
+  tk.stages.push_back({*info, {0, 1}});
+  return std::optional<TemplateKernel>(std::move(tk));
+}
+
+FailureOr<std::optional<TemplateKernel>>
 mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
                              std::string &error) {
   auto in = llvm::cast<RankedTensorType>(op.getInput().getType());
