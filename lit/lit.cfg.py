@@ -16,7 +16,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%python", config.python_executable))
 
 tool_dirs = [config.infer_tools_dir, config.llvm_tools_dir]
-tools = ["infer-opt", "infer-translate", "infer-compile", "infer-run"]
+tools = ["infer-opt", "infer-translate", "infer-compile", "infer-run", "infer-conformance"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if os.path.exists(os.path.join(config.infer_tools_dir, t))],
     tool_dirs)

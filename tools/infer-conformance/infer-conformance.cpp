@@ -39,22 +39,29 @@ using namespace mlir;
 using namespace mlir::infer;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory category("infer-conformance options");
 static cl::list<std::string> testDirs(cl::Positional, cl::OneOrMore,
-                                      cl::desc("<node test directory>..."));
+                                      cl::desc("<node test directory>..."),
+                                      cl::cat(category));
 static cl::list<std::string>
     backends("backend", cl::desc("Backend to run (reference); repeatable"),
-             cl::CommaSeparated);
+             cl::CommaSeparated, cl::cat(category));
 static cl::opt<std::string> reportPath("report",
-                                       cl::desc("Write a Markdown report"));
+                                       cl::desc("Write a Markdown report"),
+                                       cl::cat(category));
 static cl::opt<std::string>
     expectedDir("expected",
-                cl::desc("Directory of <backend>.expected pass lists to check"));
+                cl::desc("Directory of <backend>.expected pass lists to check"),
+                cl::cat(category));
 static cl::opt<bool>
     updateExpected("update-expected",
-                   cl::desc("Rewrite the pass lists in --expected"));
+                   cl::desc("Rewrite the pass lists in --expected"),
+                   cl::cat(category));
 static cl::opt<std::string> filter("filter",
-                                   cl::desc("Only tests matching this regex"));
-static cl::opt<bool> verbose("v", cl::desc("Print every test's result"));
+                                   cl::desc("Only tests matching this regex"),
+                                   cl::cat(category));
+static cl::opt<bool> verbose("v", cl::desc("Print every test's result"),
+                             cl::cat(category));
 
 namespace {
 enum class Status { Pass, Fail, Unsupported };
@@ -341,6 +348,8 @@ std::string escape(StringRef s) {
 int main(int argc, char **argv) {
   mlir::infer::registerAllTargetBackends();
   llvm::InitLLVM init(argc, argv);
+  // The thousands of LLVM backend flags stay out of --help.
+  cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv,
                               "Runs ONNX backend node tests on infer\n");
   if (backends.empty())

@@ -18,9 +18,18 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Support/CommandLine.h"
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
+  // The thousands of LLVM backend flags (registered before main) stay out
+  // of --help; the passes, pipelines and mlir-opt's options show.
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    llvm::StringRef name = entry.first;
+    if (!name.starts_with("mlir-") && name != "help" && name != "help-list" &&
+        name != "version" && name != "cuda-arch" && name != "llvmir-target")
+      entry.second->setHiddenFlag(llvm::cl::Hidden);
+  }
   mlir::DialectRegistry registry;
   registry.insert<mlir::infer::InferDialect, mlir::func::FuncDialect,
                   mlir::quant::QuantDialect, mlir::linalg::LinalgDialect,

@@ -20,6 +20,7 @@
 
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
@@ -29,6 +30,15 @@
 #include <vector>
 
 int main(int argc, char **argv) {
+  // The thousands of LLVM backend flags (registered before main) stay out
+  // of --help; infer's translation options and mlir-translate's own
+  // (registered from here on) show.
+  for (auto &entry : llvm::cl::getRegisteredOptions()) {
+    llvm::StringRef name = entry.first;
+    if (name != "cuda-arch" && name != "llvmir-target" && !name.starts_with("mlir-") &&
+        name != "help" && name != "help-list" && name != "version")
+      entry.second->setHiddenFlag(llvm::cl::Hidden);
+  }
   mlir::infer::registerOnnxImportTranslation();
   mlir::infer::registerAllTargetBackends();
   mlir::infer::registerEmitPtxTranslation();
