@@ -304,8 +304,9 @@ FailureOr<Type> GraphImporter::inputType(const onnx::ValueInfoProto &info) {
       return fileError() << "--input-shape gives " << shape.size()
                          << " dimensions for '" << info.name()
                          << "', which has rank " << tt.shape().dim_size();
+    // A negative dimension is a dynamic one (Paddle writes -1).
     for (auto [i, d] : llvm::enumerate(tt.shape().dim()))
-      if (d.has_dim_value() && d.dim_value() != shape[i])
+      if (d.has_dim_value() && d.dim_value() >= 0 && d.dim_value() != shape[i])
         return fileError() << "--input-shape sets dimension " << i << " of '"
                            << info.name() << "' to " << shape[i]
                            << ", but the model fixes it to " << d.dim_value();
