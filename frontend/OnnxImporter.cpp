@@ -315,15 +315,20 @@ FailureOr<Type> GraphImporter::inputType(const onnx::ValueInfoProto &info) {
   if (!tt.has_shape())
     return fileError() << "graph input '" << info.name()
                        << "' has no shape; give one with --input-shape";
-  for (const auto &d : tt.shape().dim()) {
+  for (const auto &[i, d] : llvm::enumerate(tt.shape().dim())) {
     if (d.has_dim_value() && d.dim_value() > (int64_t(1) << 40))
       return fileError() << "graph input '" << info.name() << "' has a "
                          << "dimension of " << d.dim_value()
                          << ", beyond what infer supports (2^40)";
     if (d.has_dim_value() && d.dim_value() >= 0)
       shape.push_back(d.dim_value());
-    else if (options.dynamicDimValue > 0)
+    else if (options.dynamicDimValue > 0) {
       shape.push_back(options.dynamicDimValue);
+      if (options.defaultedDims)
+        options.defaultedDims->push_back(
+            "'" + info.name() + "' dimension " + std::to_string(i) +
+            (d.has_dim_param() ? " ('" + d.dim_param() + "')" : std::string()));
+    }
     else
       shape.push_back(ShapedType::kDynamic);
   }

@@ -33,6 +33,9 @@ struct OnnxImportOptions {
   /// Replaces every dynamic dimension of every input by this value when
   /// positive (a batch size, typically).
   int64_t dynamicDimValue = 0;
+  /// When set, receives each dynamic input dimension that dynamicDimValue
+  /// replaced, as "'x' dimension 0 ('batch')".
+  std::vector<std::string> *defaultedDims = nullptr;
   /// Graph inputs replaced by constants (they are no longer function
   /// arguments): inputs that carry shapes, axes or sizes, which a static
   /// compiler specializes on, like TensorRT's shape tensors.

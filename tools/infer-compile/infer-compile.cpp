@@ -432,9 +432,18 @@ int main(int argc, char **argv) {
       else
         options.markOutputs.push_back(name);
     }
+    std::vector<std::string> defaulted;
+    options.defaultedDims = &defaulted;
     module = infer::importOnnxFile(context, modelPath, options, error);
     if (!module)
       return fail(error);
+    // A dynamic dimension compiled as --dynamic-dim's default is said, so
+    // that a shape error further on can be traced to it.
+    if (dynamicDim.getNumOccurrences() == 0)
+      for (const std::string &d : defaulted)
+        llvm::errs() << "infer-compile: note: input " << d << " is dynamic: "
+                     << "compiled as " << dynamicDim
+                     << " (pin it with --input-shape, or --dynamic-dim)\n";
     llvm::SmallString<256> abs(modelPath);
     llvm::sys::fs::make_absolute(abs);
     (*module)->setAttr("infer.source", StringAttr::get(&context, abs));
