@@ -334,6 +334,26 @@ def InferRecognizeAttention : Pass<"infer-recognize-attention"> {
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferLiftConv1d : Pass<"infer-lift-conv1d"> {
+  let summary = "Run 1-D convolutions as 2-D ones of height 1";
+  let description = [{
+    A convolution of rank-3 tensors ([N, C, L], NCL) becomes the 2-D
+    convolution of [N, C, 1, L] by the weight reshaped to [M, C, 1, K]
+    (strides, pads and dilations of height 1), between two reshapes, which
+    cost nothing: the 2-D kernel templates then take it (audio and text
+    CNNs: a 64 -> 128 channel, 5-tap convolution of 4000 samples ran 36 ms
+    on the generic path). The weight's reshape folds into the constant.
+
+    ```mlir
+    %y = infer.conv %x, %w strides [1] pads [2, 2] dilations [1] group 1
+         : (tensor<1x64x4000xf32>, tensor<128x64x5xf32>) -> tensor<1x128x4000xf32>
+    ```
+    becomes a reshape to `tensor<1x64x1x4000xf32>`, the convolution with
+    `strides [1, 1] pads [0, 2, 0, 2] dilations [1, 1]` and a reshape back.
+  }];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
 def InferSimplifyLayout : Pass<"infer-simplify-layout"> {
   let summary = "Merge and remove layout changes";
   let description = [{

@@ -82,6 +82,8 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferEliminateZeroChannels(zeroChannels));
     pm.addPass(createInferReleaseWeights());
   }
+  // 1-D convolutions as 2-D ones (their weights folded by the cleanup).
+  pm.addPass(createInferLiftConv1d());
   pm.addPass(createInferRecognizeActivations());
   pm.addPass(createInferRecognizeLayerNorm());
   pm.addPass(createInferSimplifyLayout());
