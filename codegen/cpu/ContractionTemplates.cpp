@@ -931,6 +931,13 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
   RankedTensorType out = typeOf(chain);
   ArrayRef<int64_t> os = out.getShape();
   bool isConv = llvm::isa<ConvOp>(anchor);
+  // A reshape that keeps the batch and channel dimensions (flattening the
+  // image: a bias added after it) keeps a per-channel operand per row.
+  ArrayRef<int64_t> anchorShape = typeOf(anchor->getResult(0)).getShape();
+  auto keepsChannels = [&](RankedTensorType t) {
+    return t.getRank() >= 2 && anchorShape.size() >= 2 &&
+           t.getDimSize(0) == anchorShape[0] && t.getDimSize(1) == anchorShape[1];
+  };
   int64_t lastDim = os.empty() ? 1 : os.back();
   for (Operation *op : ops) {
     // A reshape keeps the linear order: later steps read full operands in
@@ -1004,7 +1011,7 @@ mlir::infer::classifyEpilogue(Operation *anchor, ArrayRef<Operation *> ops) {
       else if (ArrayRef<int64_t>(aligned) == os)
         step.read = EpilogueStep::Read::Full;
       else if (isConv && nonOne.size() == 1 && nonOne[0] == 1 &&
-               out == typeOf(anchor->getResult(0)))
+               keepsChannels(out))
         step.read = EpilogueStep::Read::PerRow;
       else if (!isConv && nonOne.size() == 1 &&
                nonOne[0] == static_cast<int64_t>(os.size()) - 1 &&
