@@ -84,6 +84,10 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   }
   // 1-D convolutions as 2-D ones (their weights folded by the cleanup).
   pm.addPass(createInferLiftConv1d());
+  // Transposed convolutions as convolutions on the CPU, whose templates
+  // take those (the GPU keeps its generic kernel: unmeasured there).
+  if (!options.gpu)
+    pm.addPass(createInferConvTransposeToConv());
   pm.addPass(createInferRecognizeActivations());
   pm.addPass(createInferRecognizeLayerNorm());
   pm.addPass(createInferSimplifyLayout());
