@@ -1,4 +1,4 @@
-//===- LiftConv1d.cpp - 1-D convolutions as 2-D ones ----------------------===//
+//===- LiftConv1d.cpp - 1-D convolutions and pooling as 2-D ones ----------===//
 //
 // Part of infer, an open inference compiler built on MLIR.
 //
@@ -58,10 +58,35 @@ struct LiftConv1d : OpRewritePattern<ConvOp> {
   }
 };
 
+/// pool(x : NCL) -> reshape(pool(reshape(x) : NC1L) : NC1L') : NCL' (the
+/// pool template takes 2-D NCHW windows).
+struct LiftPool1d : OpRewritePattern<PoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(PoolOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType xt = tensorOf(op.getInput()), yt = tensorOf(op.getOutput());
+    if (xt.getRank() != 3 || yt.getRank() != 3 || op.getChannelsLast() ||
+        op.getKernel().size() != 1 || op.getPads().size() != 2)
+      return rewriter.notifyMatchFailure(op, "not a 1-D NCL pooling");
+    Location loc = op.getLoc();
+    Value x = ReshapeOp::create(rewriter, loc, withHeight(xt), op.getInput());
+    auto pool = llvm::cast<PoolOp>(rewriter.clone(*op));
+    pool->setOperand(0, x);
+    pool.getOutput().setType(withHeight(yt));
+    ArrayRef<int64_t> pads = op.getPads();
+    pool.setKernel(ArrayRef<int64_t>{1, op.getKernel()[0]});
+    pool.setStrides(ArrayRef<int64_t>{1, op.getStrides()[0]});
+    pool.setPads(ArrayRef<int64_t>{0, pads[0], 0, pads[1]});
+    pool.setDilations(ArrayRef<int64_t>{1, op.getDilations()[0]});
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, yt, pool.getOutput());
+    return success();
+  }
+};
+
 struct LiftConv1dPass : infer::impl::InferLiftConv1dBase<LiftConv1dPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<LiftConv1d>(&getContext());
+    patterns.add<LiftConv1d, LiftPool1d>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

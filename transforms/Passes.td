@@ -335,7 +335,7 @@ def InferRecognizeAttention : Pass<"infer-recognize-attention"> {
 }
 
 def InferLiftConv1d : Pass<"infer-lift-conv1d"> {
-  let summary = "Run 1-D convolutions as 2-D ones of height 1";
+  let summary = "Run 1-D convolutions and pooling as 2-D ones of height 1";
   let description = [{
     A convolution of rank-3 tensors ([N, C, L], NCL) becomes the 2-D
     convolution of [N, C, 1, L] by the weight reshaped to [M, C, 1, K]
@@ -343,6 +343,7 @@ def InferLiftConv1d : Pass<"infer-lift-conv1d"> {
     cost nothing: the 2-D kernel templates then take it (audio and text
     CNNs: a 64 -> 128 channel, 5-tap convolution of 4000 samples ran 36 ms
     on the generic path). The weight's reshape folds into the constant.
+    1-D max and average pooling likewise (the 2-D pool template).
 
     ```mlir
     %y = infer.conv %x, %w strides [1] pads [2, 2] dilations [1] group 1

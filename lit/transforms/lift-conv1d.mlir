@@ -31,3 +31,15 @@ func.func @conv2d(%x: tensor<1x8x6x6xf32>, %z: tensor<1x6x8xf32>) -> (tensor<1x4
   %u = infer.conv %z, %v strides [1] pads [0, 0] dilations [1] group 1 channels_last : (tensor<1x6x8xf32>, tensor<4x8x1xf32>) -> tensor<1x6x4xf32>
   return %y, %u : tensor<1x4x6x6xf32>, tensor<1x6x4xf32>
 }
+
+// -----
+
+// Tests that 1-D pooling runs as 2-D pooling of height 1.
+// CHECK-LABEL: func.func @pool1d
+// CHECK: %[[X:.+]] = infer.reshape %arg0 : tensor<1x4x20xf32> -> tensor<1x4x1x20xf32>
+// CHECK: %[[P:.+]] = infer.pool max %[[X]] kernel [1, 3] strides [1, 2] pads [0, 1, 0, 1] dilations [1, 1] : tensor<1x4x1x20xf32> -> tensor<1x4x1x10xf32>
+// CHECK: infer.reshape %[[P]] : tensor<1x4x1x10xf32> -> tensor<1x4x10xf32>
+func.func @pool1d(%x: tensor<1x4x20xf32>) -> tensor<1x4x10xf32> {
+  %y = infer.pool max %x kernel [3] strides [2] pads [1, 1] dilations [1] : tensor<1x4x20xf32> -> tensor<1x4x10xf32>
+  return %y : tensor<1x4x10xf32>
+}
