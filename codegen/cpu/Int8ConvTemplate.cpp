@@ -13,8 +13,6 @@
 #include "ir/ConstantView.h"
 #include "ir/QuantUtils.h"
 
-
-
 using namespace mlir;
 using namespace mlir::infer;
 

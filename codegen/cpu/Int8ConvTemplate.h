@@ -18,7 +18,10 @@
 // scale times the row's weight scale), adds the bias, runs the fused steps
 // and, when the group ends in infer.quantize, rounds to int8 in registers.
 // The reduction runs over (kh, kw, c): four consecutive channels of one
-// window element share one mask.
+// window element share one mask (stems of fewer than four channels: four
+// taps of a window row). Position tiles run over the whole batch; images
+// with few tiles are packed by a launch of their own and their rows split
+// across threads.
 //
 //===----------------------------------------------------------------------===//
 
