@@ -108,6 +108,16 @@ class Worker:
         return self._run(["--warmup", str(warmup), "--iterations", str(iterations)])
 
 
+def interleaved_medians(engines, args):
+    """Times every engine in `args.rounds` interleaved rounds (so that the
+    machine's noise hits all alike): the median ms of each over all runs."""
+    samples = {label: [] for label in engines}
+    for _ in range(args.rounds):
+        for label, e in engines.items():
+            samples[label] += e.times(args.warmup, args.iterations)
+    return {label: float(np.median(s)) for label, s in samples.items()}
+
+
 def worker(args):
     """Runs one engine: writes its output, or prints its timed runs."""
     x = np.load(args.worker_input) if args.worker_input else np.load(
@@ -204,11 +214,7 @@ def main():
                     if err > 1e-4:
                         sys.exit(f"{name} batch {batch}: {label} differs from "
                                  f"onnxruntime (relative L2 {err:.2e})")
-            samples = {label: [] for label in engines}
-            for _ in range(args.rounds):
-                for label, e in engines.items():
-                    samples[label] += e.times(args.warmup, args.iterations)
-            med = {label: float(np.median(s)) for label, s in samples.items()}
+            med = interleaved_medians(engines, args)
             row = {"model": name, "batch": batch, "threads": args.threads,
                    "median_ms": med, "kernels": kernels}
             rows.append(row)

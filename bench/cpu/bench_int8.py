@@ -147,11 +147,7 @@ def main():
                 sys.exit(f"{name}: infer on the QDQ model differs from onnxruntime "
                          f"(relative L2 {qdq_err:.2e})")
 
-            samples = {label: [] for label in engines}
-            for _ in range(args.rounds):
-                for label, e in engines.items():
-                    samples[label] += e.times(args.warmup, args.iterations)
-            med = {label: float(np.median(s)) for label, s in samples.items()}
+            med = bench.interleaved_medians(engines, args)
             row = {"model": name, "batch": batch, "threads": args.threads,
                    "median_ms": med, "cosine_to_fp32": cos, "qdq_rel_l2": qdq_err}
             rows.append(row)
