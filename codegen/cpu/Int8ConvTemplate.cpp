@@ -24,7 +24,7 @@ constexpr uint64_t kMaxPanelBytes = uint64_t(128) << 20;
 /// their own (Tiling).
 constexpr int64_t kMinTiles = 16;
 /// The row blocks of a shared panel aim at this many units in all.
-constexpr int64_t kMinUnits = 32;
+constexpr int64_t kMinUnits = 64;
 /// Groups of four channels per unit of the packing launch.
 constexpr int64_t kPackGroups = 16;
 
