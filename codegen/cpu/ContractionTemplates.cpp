@@ -51,6 +51,17 @@
 using namespace mlir;
 using namespace mlir::infer;
 
+ConvShape mlir::infer::convShape(ConvOp op) {
+  auto dims = [](Value v) {
+    return llvm::cast<RankedTensorType>(v.getType()).getShape();
+  };
+  ArrayRef<int64_t> x = dims(op.getInput()), w = dims(op.getWeight()),
+                    o = dims(op.getOutput());
+  return {x[0], x[1], x[2], x[3], w[0], w[2], w[3], o[2], o[3],
+          op.getStrides()[0], op.getStrides()[1], op.getDilations()[0],
+          op.getDilations()[1], op.getPads()[0], op.getPads()[1]};
+}
+
 FailureOr<ConstantView> mlir::infer::constantData(Value v) {
   auto c = outerValue(v).getDefiningOp<ConstantOp>();
   std::optional<ConstantView> view = c ? ConstantView::get(c.getValue()) : std::nullopt;
@@ -215,19 +226,6 @@ SmallVector<Value> fmaStep(Emitter &e, ValueRange acc, ArrayRef<Value> aRows,
 //===----------------------------------------------------------------------===//
 // Convolution
 //===----------------------------------------------------------------------===//
-
-struct ConvShape {
-  int64_t n, c, h, w, m, kh, kw, oh, ow, sh, sw, dh, dw, ph, pw;
-};
-
-ConvShape convShape(ConvOp op) {
-  ArrayRef<int64_t> x = typeOf(op.getInput()).getShape();
-  ArrayRef<int64_t> w = typeOf(op.getWeight()).getShape();
-  ArrayRef<int64_t> o = typeOf(op.getOutput()).getShape();
-  return {x[0], x[1], x[2], x[3], w[0], w[2], w[3], o[2], o[3],
-          op.getStrides()[0], op.getStrides()[1], op.getDilations()[0],
-          op.getDilations()[1], op.getPads()[0], op.getPads()[1]};
-}
 
 /// The accumulators' start: each row's bias (0 past `rows`), splat.
 SmallVector<Value> biasRows(Emitter &e, Value bias, Value row0, Value rows,

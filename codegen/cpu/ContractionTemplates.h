@@ -38,6 +38,14 @@
 namespace mlir::infer {
 
 
+/// The sizes of a 2-D NCHW convolution: input [n, c, h, w], weight
+/// [m, c / group, kh, kw], output [n, m, oh, ow], strides, dilations and
+/// leading pads.
+struct ConvShape {
+  int64_t n, c, h, w, m, kh, kw, oh, ow, sh, sw, dh, dw, ph, pw;
+};
+ConvShape convShape(ConvOp op);
+
 /// The data of the constant `v` (through outerValue) stands for, in its
 /// own element type.
 FailureOr<ConstantView> constantData(Value v);

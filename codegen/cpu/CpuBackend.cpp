@@ -78,16 +78,16 @@ CpuBackend::buildTemplate(const KernelGroup &g, KernelModule &kernels,
     return buildAttentionKernel(llvm::cast<AttentionOp>(*attn), g.results.front(),
                                 tile.getVl(), kernels, error);
   }
-  if (g.ops.size() == 1)
+  if (g.ops.size() == 1) {
     if (auto pool = llvm::dyn_cast<GlobalPoolOp>(g.ops.front()))
       return buildGlobalPoolKernel(pool, target->vectorBytes / 4, kernels, error);
-  if (g.ops.size() == 1)
     if (auto pool = llvm::dyn_cast<PoolOp>(g.ops.front())) {
       CpuTileAttr tile = tileOf(pool);
       if (!tile)
         return Result();
       return buildPoolKernel(pool, tile.getVl(), kernels, error);
     }
+  }
   // Contractions: the op with a tile configuration; before it only views
   // and constants, after it the epilogue.
   auto it = llvm::find_if(g.ops, [&](Operation *op) {

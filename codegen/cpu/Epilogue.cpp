@@ -19,12 +19,24 @@ OutputStore OutputStore::splitFrom(ArrayRef<EpilogueStep> &steps) {
   OutputStore s;
   if (steps.empty() || !llvm::isa<QuantizeOp>(steps.back().op))
     return s;
-  quant::UniformQuantizedType q = symmetricInt8(steps.back().op->getResult(0));
+  Operation *quantize = steps.back().op;
+  steps = steps.drop_back();
+  return of(symmetricInt8(quantize->getResult(0)));
+}
+
+OutputStore OutputStore::of(quant::UniformQuantizedType q) {
+  OutputStore s;
   s.scale = q.getScale();
   s.lo = q.getStorageTypeMin();
   s.hi = q.getStorageTypeMax();
-  steps = steps.drop_back();
   return s;
+}
+
+Value OutputStore::round(Emitter &e, Value v) const {
+  v = arith::DivFOp::create(e.b, e.loc, v, e.splat(e.f32(scale)));
+  v = math::RoundEvenOp::create(e.b, e.loc, v);
+  v = arith::MaximumFOp::create(e.b, e.loc, v, e.splat(e.f32(lo)));
+  return arith::MinimumFOp::create(e.b, e.loc, v, e.splat(e.f32(hi)));
 }
 
 Type OutputStore::elementType(MLIRContext *ctx) const {
@@ -34,12 +46,9 @@ Type OutputStore::elementType(MLIRContext *ctx) const {
 Value OutputStore::convert(Emitter &e, Value v) const {
   if (!scale)
     return v;
-  v = arith::DivFOp::create(e.b, e.loc, v, e.splat(e.f32(scale)));
-  v = math::RoundEvenOp::create(e.b, e.loc, v);
-  v = arith::MaximumFOp::create(e.b, e.loc, v, e.splat(e.f32(lo)));
-  v = arith::MinimumFOp::create(e.b, e.loc, v, e.splat(e.f32(hi)));
   return arith::FPToSIOp::create(e.b, e.loc,
-                                 VectorType::get({e.vl}, e.b.getI8Type()), v);
+                                 VectorType::get({e.vl}, e.b.getI8Type()),
+                                 round(e, v));
 }
 
 void OutputStore::store(Emitter &e, Value v, Value out, ValueRange at,
@@ -68,13 +77,9 @@ Value Epilogue::apply(Emitter &e, Value acc, Value row, Value col,
     // A quantize round trip (conv_i8, gemm_i8): the value rounded to the
     // int8 grid of the dequantize's input, as infer.quantize rounds.
     if (auto dq = llvm::dyn_cast<DequantizeOp>(step.op)) {
-      quant::UniformQuantizedType q = symmetricInt8(dq.getInput());
-      Value s = e.splat(e.f32(q.getScale()));
-      Value v = arith::DivFOp::create(e.b, e.loc, acc, s);
-      v = math::RoundEvenOp::create(e.b, e.loc, v);
-      v = arith::MaximumFOp::create(e.b, e.loc, v, e.splat(e.f32(q.getStorageTypeMin())));
-      v = arith::MinimumFOp::create(e.b, e.loc, v, e.splat(e.f32(q.getStorageTypeMax())));
-      acc = arith::MulFOp::create(e.b, e.loc, v, s);
+      OutputStore grid = OutputStore::of(symmetricInt8(dq.getInput()));
+      acc = arith::MulFOp::create(e.b, e.loc, grid.round(e, acc),
+                                  e.splat(e.f32(grid.scale)));
       continue;
     }
     auto bin = llvm::cast<BinaryOp>(step.op);

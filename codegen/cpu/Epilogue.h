@@ -16,6 +16,7 @@
 #include "codegen/core/TemplateKernel.h"
 #include "codegen/cpu/Emitter.h"
 #include "ir/InferOps.h"
+#include "ir/QuantUtils.h"
 
 #include <optional>
 
@@ -29,9 +30,13 @@ struct OutputStore {
 
   /// Takes a final quantize (symmetric int8) off `steps` into the store.
   static OutputStore splitFrom(ArrayRef<EpilogueStep> &steps);
+  /// Rounding to the int8 type `q`.
+  static OutputStore of(quant::UniformQuantizedType q);
   Type elementType(MLIRContext *ctx) const;
-  /// The stored form of the f32 lanes `v`: v, or int8 as infer.quantize
-  /// rounds (half to even of v / scale, saturated).
+  /// The f32 lanes `v` in steps of `scale`, as infer.quantize rounds (half
+  /// to even of v / scale, saturated), still f32.
+  Value round(Emitter &e, Value v) const;
+  /// The stored form of the f32 lanes `v`: v, or round(v) as int8.
   Value convert(Emitter &e, Value v) const;
   /// Stores the lanes of `v` under `mask` at out[at].
   void store(Emitter &e, Value v, Value out, ValueRange at, Value mask) const;

@@ -28,8 +28,8 @@ constexpr int64_t kMinUnits = 64;
 /// Groups of four channels per unit of the packing launch.
 constexpr int64_t kPackGroups = 16;
 
-struct Shape {
-  int64_t n, c, h, w, m, kh, kw, oh, ow, sh, sw, dh, dw, ph, pw;
+/// The convolution's sizes and how conv_i8 groups its reduction.
+struct Shape : ConvShape {
   int64_t c4() const { return (c + 3) / 4; }
   /// Fewer than four channels (image stems): each group of four holds four
   /// taps of a window row of one channel, (c, kh, kw / 4), read with one
@@ -52,16 +52,7 @@ struct Shape {
   bool crossing() const { return n > 1 && p() % 16 != 0; }
 };
 
-Shape shapeOf(ConvOp op) {
-  auto dims = [](Value v) {
-    return llvm::cast<RankedTensorType>(v.getType()).getShape();
-  };
-  ArrayRef<int64_t> x = dims(op.getInput()), w = dims(op.getWeight()),
-                    o = dims(op.getOutput());
-  return {x[0], x[1], x[2], x[3], w[0], w[2], w[3], o[2], o[3],
-          op.getStrides()[0], op.getStrides()[1], op.getDilations()[0],
-          op.getDilations()[1], op.getPads()[0], op.getPads()[1]};
-}
+Shape shapeOf(ConvOp op) { return Shape{convShape(op)}; }
 
 /// The tile and the launch units of one convolution. With enough position
 /// tiles each unit packs its tile's panel and runs every row over it (one
@@ -69,13 +60,12 @@ Shape shapeOf(ConvOp op) {
 /// launch packs the panels, split by window element and channels, and the
 /// second splits the rows into blocks so that the threads share the work.
 struct Tiling {
-  int64_t mr, nv, nr, ptiles, tiles, panels, perBlock, blocks, units;
+  int64_t mr, nv, nr, tiles, panels, perBlock, blocks, units;
   bool shared;
   int64_t chunks, packUnits; // the packing launch (shared)
   Tiling(const Shape &s, int64_t mr, int64_t nv)
       : mr(mr), nv(nv), nr(16 * nv) {
-    ptiles = (s.q() + nr - 1) / nr;
-    tiles = ptiles;
+    tiles = (s.q() + nr - 1) / nr;
     panels = (s.m + mr - 1) / mr;
     shared = tiles < kMinTiles;
     blocks = 1;

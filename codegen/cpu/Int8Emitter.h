@@ -55,6 +55,8 @@ std::vector<char> bytesOf(const std::vector<T> &v) {
 struct I8Emitter : Emitter {
   /// The kernel module (where the vpdpbusd helper is declared).
   ModuleOp module;
+  /// The helper, once looked up or declared.
+  func::FuncOp callee = {};
   VectorType bytes(int64_t n) { return VectorType::get({n}, b.getI8Type()); }
   VectorType ints() { return VectorType::get({16}, b.getI32Type()); }
   VectorType bits(int64_t n) { return VectorType::get({n}, b.getI1Type()); }
@@ -101,7 +103,8 @@ struct I8Emitter : Emitter {
   /// which gets its body, the intrinsic, once the module is in LLVM form
   /// (the buffer passes refuse an intrinsic call's unknown effects).
   Value dot(Value acc, Value u, Value s) {
-    auto callee = module.lookupSymbol<func::FuncOp>(cpuVnniDotName());
+    if (!callee)
+      callee = module.lookupSymbol<func::FuncOp>(cpuVnniDotName());
     if (!callee) {
       OpBuilder mb(module.getBodyRegion());
       callee = func::FuncOp::create(

@@ -150,6 +150,16 @@ static int fail(const std::string &message) {
   return 1;
 }
 
+/// The import options the shape flags give (--dynamic-dim, --input-shape).
+static LogicalResult shapeOptions(infer::OnnxImportOptions &options,
+                                  std::string &error) {
+  options.dynamicDimValue = dynamicDim;
+  for (const std::string &spec : inputShapes)
+    if (failed(infer::parseInputShape(spec, options, error)))
+      return failure();
+  return success();
+}
+
 /// --calibration-data: compiles the model in fp32 for this CPU with every
 /// tensor marked as an output into a temporary artifact, then runs
 /// `infer-run --calibrate` (installed next to infer-compile) on it, which
@@ -161,12 +171,10 @@ static std::string calibrate(const char *argv0, const std::string &cache) {
   context.appendDialectRegistry(registry);
   context.loadAllAvailableDialects();
   infer::OnnxImportOptions importOptions;
-  importOptions.dynamicDimValue = dynamicDim;
   importOptions.markAllOutputs = true;
   std::string error;
-  for (const std::string &spec : inputShapes)
-    if (failed(infer::parseInputShape(spec, importOptions, error)))
-      return error;
+  if (failed(shapeOptions(importOptions, error)))
+    return error;
   OwningOpRef<ModuleOp> module =
       infer::importOnnxFile(context, modelPath, importOptions, error);
   if (!module)
@@ -420,10 +428,8 @@ int main(int argc, char **argv) {
       return fail("cannot parse '" + modelPath + "'");
   } else {
     infer::OnnxImportOptions options;
-    options.dynamicDimValue = dynamicDim;
-    for (const std::string &spec : inputShapes)
-      if (failed(infer::parseInputShape(spec, options, error)))
-        return fail(error);
+    if (failed(shapeOptions(options, error)))
+      return fail(error);
     // The calibration cache names ONNX tensors.
     options.keepTensorNames = precision == "int8";
     for (const std::string &name : markOutputs) {
