@@ -44,7 +44,7 @@ def Infer_CudaKernel : I32EnumAttr<"CudaKernel",
   I32EnumAttrCase<"transpose_channels", 2>, I32EnumAttrCase<"row_norm", 3>,
   I32EnumAttrCase<"row_reduce", 4>, I32EnumAttrCase<"depthwise", 5>,
   I32EnumAttrCase<"concat_rows", 6>, I32EnumAttrCase<"elementwise_rows", 7>,
-  I32EnumAttrCase<"view_copy", 8>
+  I32EnumAttrCase<"view_copy", 8>, I32EnumAttrCase<"max_pool", 9>
 ]> {
   let cppNamespace = "::mlir::infer";
   let genSpecializedAttr = 0;
@@ -142,7 +142,8 @@ def Infer_CudaTileAttr : Infer_Attr<"CudaTile", "cuda_tile"> {
     over consecutive axes) a warp per row when the reduced axes are the
     innermost, else a block per run of channels after them (NHWC pooling);
     `depthwise` (a channels-last depthwise 2-D convolution and its
-    epilogue) a thread per output pixel and 16-byte run of channels.
+    epilogue) and `max_pool` (channels-last max pooling, int8 or float) a
+    thread per output pixel and 16-byte run of channels.
     `threads` is the block size, a power of two.
 
     ```mlir

@@ -145,6 +145,7 @@ LogicalResult InferDialect::verifyOperationAttribute(Operation *op,
       break;
     case CudaKernel::row_reduce: fits = llvm::isa<GlobalPoolOp, ReduceOp>(op); break;
     case CudaKernel::depthwise: fits = llvm::isa<ConvOp>(op); break;
+    case CudaKernel::max_pool: fits = llvm::isa<PoolOp>(op); break;
     case CudaKernel::concat_rows: fits = llvm::isa<ConcatOp>(op); break;
     case CudaKernel::elementwise_rows: fits = llvm::isa<UnaryOp, BinaryOp>(op); break;
     case CudaKernel::view_copy:

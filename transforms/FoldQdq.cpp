@@ -126,20 +126,28 @@ Value quantizeWeight(PatternRewriter &rewriter, Location loc, Value w,
   }
   // A weight that is already int8 times a scale (an exported model's
   // DequantizeLinear of int8, folded at import) keeps its integers: its
-  // smallest magnitude is a step every value is a whole multiple of, at
-  // most 127 steps. Other weights take max|w| / 127.
-  SmallVector<bool> onGrid(channels, true);
-  for (int64_t i = 0; i < view->size(); ++i) {
-    int64_t c = channelOf(i);
-    if (!onGrid[c] || least[c] == 0)
-      continue;
-    double q = view->getDouble(i) / least[c];
-    onGrid[c] = std::abs(q - std::nearbyint(q)) < 1e-3 && std::abs(q) <= 127.5;
-  }
+  // smallest magnitude is a whole number k of steps (k at most 127), and
+  // every value a whole multiple of the step, at most 127 of them; the
+  // first k that fits is taken. Other weights take max|w| / 127.
+  int64_t outer = view->size() / (channels * inner);
+  auto fits = [&](int64_t c, double step) {
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < inner; ++j) {
+        double q = view->getDouble((o * channels + c) * inner + j) / step;
+        if (std::abs(q - std::nearbyint(q)) >= 1e-3 || std::abs(q) > 127.5)
+          return false;
+      }
+    return true;
+  };
+  SmallVector<double> grid(channels, 0.0);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t k = 1; k <= 127 && least[c] > 0 && grid[c] == 0; ++k)
+      if (amax[c] / (least[c] / k) <= 127.5 && fits(c, least[c] / k))
+        grid[c] = least[c] / k;
   SmallVector<double> scales;
   SmallVector<int64_t> zeros(channels, 0);
   for (int64_t c = 0; c < channels; ++c)
-    scales.push_back(amax[c] == 0 ? 1.0 : onGrid[c] ? least[c] : amax[c] / 127.0);
+    scales.push_back(amax[c] == 0 ? 1.0 : grid[c] > 0 ? grid[c] : amax[c] / 127.0);
   MLIRContext *ctx = rewriter.getContext();
   auto storage = t.clone(IntegerType::get(ctx, 8));
   ConstantBuilder nb(storage);

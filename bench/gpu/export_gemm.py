@@ -30,6 +30,12 @@ Checks (small, with inputs and a float64 reference in OUT_DIR/<name>/):
                    int8 pixels in 16-byte slabs or 128-byte blocks
   check_int8stem_i8  ResNet's 7x7 stride-2 stem on 3 int8 channels (pixel
                    pairs)
+  check_int8res_i8 int8 A times an int8 weight of K = 64 (sums within
+                   2^22: converted without cvt) + bias + an int8 residual
+                   (DequantizeLinear), ReLU, QuantizeLinear
+  check_int8pool_i8  the stem, ReLU, QuantizeLinear, then DequantizeLinear,
+                   a 3x3 stride-2 max pool and QuantizeLinear of the same
+                   scale (onnxruntime's QDQ form): the int8 max pool template
 gemms_*: A times a constant 2:4 weight (weight24), for the sparse kernel
 against the same weight run dense and cuSPARSELt.
 gemmq_*: int8 A [M,K] (a graph input) times a constant int8 weight
@@ -262,6 +268,98 @@ def main():
         os.makedirs(os.path.join(out, name), exist_ok=True)
         np.save(os.path.join(out, name, "input_0.npy"), x8)
         np.save(os.path.join(out, name, "output.npy"), quantize(ref, 0.05).astype(np.float32))
+
+    # A short product with an int8 residual: the magic conversions of the
+    # sums, the residual and the requantization.
+    a8 = g.integers(-127, 128, (300, 64), dtype=np.int8)
+    w8 = g.integers(-127, 128, (64, 256), dtype=np.int8)
+    r8 = g.integers(-127, 128, (300, 256), dtype=np.int8)
+    sw = (g.random(256) * 0.002 + 0.0005).astype(np.float32)
+    bias = (g.standard_normal(256) * 0.5).astype(np.float32)
+    ref = np.maximum((a8.astype(np.float64) * 0.02) @ (w8.astype(np.float64) * sw) + bias +
+                     r8.astype(np.float64) * 0.05, 0)
+    nodes = [helper.make_node("DequantizeLinear", ["A", "sa"], ["Af"], name="dq_a"),
+             helper.make_node("DequantizeLinear", ["W", "sw"], ["Wf"], name="dq_w", axis=1),
+             helper.make_node("DequantizeLinear", ["R", "sr"], ["Rf"], name="dq_r"),
+             helper.make_node("MatMul", ["Af", "Wf"], ["P"], name="matmul"),
+             helper.make_node("Add", ["P", "bias"], ["Pb"], name="add_bias"),
+             helper.make_node("Add", ["Pb", "Rf"], ["S"], name="add_residual"),
+             helper.make_node("Relu", ["S"], ["Z"], name="relu"),
+             helper.make_node("QuantizeLinear", ["Z", "sy", "zy"], ["Y"], name="q_y")]
+    inits = [numpy_helper.from_array(w8, "W"), numpy_helper.from_array(np.float32(0.02), "sa"),
+             numpy_helper.from_array(sw, "sw"), numpy_helper.from_array(bias, "bias"),
+             numpy_helper.from_array(np.float32(0.05), "sr"),
+             numpy_helper.from_array(np.float32(0.05), "sy"),
+             numpy_helper.from_array(np.int8(0), "zy")]
+    graph = helper.make_graph(
+        nodes, "check_int8res_i8",
+        [helper.make_tensor_value_info("A", TensorProto.INT8, a8.shape),
+         helper.make_tensor_value_info("R", TensorProto.INT8, r8.shape)],
+        [helper.make_tensor_value_info("Y", TensorProto.INT8, ref.shape)], initializer=inits)
+    import onnx
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              os.path.join(out, "check_int8res_i8.onnx"))
+    os.makedirs(os.path.join(out, "check_int8res_i8"), exist_ok=True)
+    np.save(os.path.join(out, "check_int8res_i8", "input_0.npy"), a8)
+    np.save(os.path.join(out, "check_int8res_i8", "input_1.npy"), r8)
+    np.save(os.path.join(out, "check_int8res_i8", "output.npy"),
+            quantize(ref, 0.05).astype(np.float32))
+
+    # The stem, then a max pool between a dequantize and a quantize of one
+    # scale: the int8 max pool template (of the int8 stem output).
+    x8 = g.integers(-127, 128, (2, 3, 32, 32), dtype=np.int8)
+    w8 = g.integers(-127, 128, (64, 3, 7, 7), dtype=np.int8)
+    swc = (g.random(64) * 0.002 + 0.0005).astype(np.float32)
+    bc = (g.standard_normal(64) * 0.5).astype(np.float32)
+    xf = np.pad(x8.astype(np.float64) * 0.02, ((0, 0), (0, 0), (3, 3), (3, 3)))
+    wf = w8.astype(np.float64) * swc[:, None, None, None]
+    conv = np.zeros((2, 64, 16, 16))
+    for r in range(7):
+        for s_ in range(7):
+            conv += np.einsum("nchw,oc->nohw", xf[:, :, r:r + 31:2, s_:s_ + 31:2], wf[:, :, r, s_])
+    q = quantize(np.maximum(conv + bc[None, :, None, None], 0), 0.05).astype(np.float32)
+    qp = np.pad(q, ((0, 0), (0, 0), (1, 1), (1, 1)), constant_values=-np.inf)
+    pooled = np.full((2, 64, 8, 8), -np.inf, np.float32)
+    for r in range(3):
+        for s_ in range(3):
+            pooled = np.maximum(pooled, qp[:, :, r:r + 15:2, s_:s_ + 15:2])
+    # Then a 1x1 convolution to 32 channels (+ bias, ReLU, QuantizeLinear),
+    # as in ResNet: the pool stays channels-last between the two.
+    w1 = g.integers(-127, 128, (32, 64, 1, 1), dtype=np.int8)
+    sw1 = (g.random(32) * 0.002 + 0.0005).astype(np.float32)
+    b1 = (g.standard_normal(32) * 0.5).astype(np.float32)
+    ref = np.einsum("nchw,oc->nohw", pooled.astype(np.float64) * 0.05,
+                    w1[:, :, 0, 0].astype(np.float64) * sw1[:, None])
+    ref = quantize(np.maximum(ref + b1[None, :, None, None], 0), 0.05).astype(np.float32)
+    nodes = [helper.make_node("DequantizeLinear", ["A", "sa"], ["Af"], name="dq_a"),
+             helper.make_node("DequantizeLinear", ["W", "sw"], ["Wf"], name="dq_w", axis=0),
+             helper.make_node("Conv", ["Af", "Wf", "bias"], ["P"], name="conv",
+                              pads=[3] * 4, strides=[2, 2]),
+             helper.make_node("Relu", ["P"], ["Z"], name="relu"),
+             helper.make_node("QuantizeLinear", ["Z", "sy", "zy"], ["Zq"], name="q_z"),
+             helper.make_node("DequantizeLinear", ["Zq", "sy", "zy"], ["Zf"], name="dq_z"),
+             helper.make_node("MaxPool", ["Zf"], ["M"], name="maxpool", kernel_shape=[3, 3],
+                              pads=[1] * 4, strides=[2, 2]),
+             helper.make_node("QuantizeLinear", ["M", "sy", "zy"], ["Mq"], name="q_m"),
+             helper.make_node("DequantizeLinear", ["Mq", "sy", "zy"], ["Mf"], name="dq_m"),
+             helper.make_node("DequantizeLinear", ["W1", "sw1"], ["W1f"], name="dq_w1", axis=0),
+             helper.make_node("Conv", ["Mf", "W1f", "b1"], ["P1"], name="conv1x1"),
+             helper.make_node("Relu", ["P1"], ["Z1"], name="relu1"),
+             helper.make_node("QuantizeLinear", ["Z1", "sy", "zy"], ["Y"], name="q_y")]
+    inits = [numpy_helper.from_array(w8, "W"), numpy_helper.from_array(np.float32(0.02), "sa"),
+             numpy_helper.from_array(swc, "sw"), numpy_helper.from_array(bc, "bias"),
+             numpy_helper.from_array(np.float32(0.05), "sy"),
+             numpy_helper.from_array(np.int8(0), "zy"), numpy_helper.from_array(w1, "W1"),
+             numpy_helper.from_array(sw1, "sw1"), numpy_helper.from_array(b1, "b1")]
+    pooled = ref
+    graph = helper.make_graph(
+        nodes, "check_int8pool_i8", [helper.make_tensor_value_info("A", TensorProto.INT8, x8.shape)],
+        [helper.make_tensor_value_info("Y", TensorProto.INT8, pooled.shape)], initializer=inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
+              os.path.join(out, "check_int8pool_i8.onnx"))
+    os.makedirs(os.path.join(out, "check_int8pool_i8"), exist_ok=True)
+    np.save(os.path.join(out, "check_int8pool_i8", "input_0.npy"), x8)
+    np.save(os.path.join(out, "check_int8pool_i8", "output.npy"), pooled)
 
     a, b, r = half(384, 256), half(640, 256), half(384, 640)
     ref = a.astype(np.float64) @ b.astype(np.float64).T + r

@@ -34,7 +34,8 @@ cp -r /usr/include/flatbuffers /usr/include/CLI /usr/include/nlohmann "$OUT/incl
 
 # GEMMs and checks.
 "$PY" bench/gpu/export_gemm.py "$WORK/gemm"
-for m in check_int8_i8 check_int8_f32 check_int8conv48_i8 check_int8conv64_i8 check_int8stem_i8; do
+for m in check_int8_i8 check_int8_f32 check_int8conv48_i8 check_int8conv64_i8 check_int8stem_i8 \
+    check_int8res_i8 check_int8pool_i8; do
   $B/infer-compile "$WORK/gemm/$m.onnx" --target=cuda:"$ARCH" -o "$OUT/models/$m.infer"
   mkdir -p "$OUT/models/$m" && cp "$WORK/gemm/$m"/*.npy "$OUT/models/$m/"
 done

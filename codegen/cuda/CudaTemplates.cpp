@@ -155,6 +155,9 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
     } else if (auto conv = llvm::dyn_cast<ConvOp>(op)) {
       if (depthwiseSpec(conv))
         op->setAttr(name, rowTile(ctx, CudaKernel::depthwise));
+    } else if (auto pool = llvm::dyn_cast<PoolOp>(op)) {
+      if (maxPoolSpec(pool))
+        op->setAttr(name, rowTile(ctx, CudaKernel::max_pool));
     } else if (auto concat = llvm::dyn_cast<ConcatOp>(op)) {
       if (concatSpec(concat))
         op->setAttr(name, rowTile(ctx, CudaKernel::concat_rows));
@@ -458,6 +461,19 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
         inputs.push_back({v, {}});
       return single(std::move(inputs), addConcatRowsKernel(kernels, *spec, loc, error));
     }
+    case CudaKernel::max_pool: {
+      auto pool = llvm::dyn_cast<PoolOp>(anchor);
+      std::optional<MaxPoolSpec> spec;
+      if (pool)
+        spec = maxPoolSpec(pool);
+      if (!spec)
+        break;
+      spec->threads = tile.getThreads();
+      if (!maxPoolUnsupported(*spec).empty())
+        break;
+      return single({{anchor->getOperand(0), {}}},
+                    addMaxPoolKernel(kernels, *spec, loc, error));
+    }
     case CudaKernel::row_reduce: {
       std::optional<RowReduceSpec> spec;
       if (auto gp = llvm::dyn_cast<GlobalPoolOp>(anchor))
@@ -511,6 +527,8 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   } else {
     tk.inputs.push_back({g->b, {}});
   }
+  if (spec.elem.isInteger(8) && !spec.sparse)
+    spec.smallSums = smallInt8Sums(g->b, spec.k, spec.n, /*nk=*/!packB);
   if (!g->columnScale.empty()) {
     // int8: the int32 sums times both operands' scales, before anything.
     std::vector<char> scales(g->columnScale.size() * sizeof(float));

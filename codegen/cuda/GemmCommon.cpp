@@ -92,6 +92,12 @@ void mlir::infer::epilogueArgBytes(const GemmSpec &spec,
   argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
 }
 
+/// A vector constant of `type` with every element `value`.
+static Value splatOf(OpBuilder &b, Location loc, Type type, TypedAttr value) {
+  return LLVM::ConstantOp::create(
+      b, loc, type, SplatElementsAttr::get(llvm::cast<ShapedType>(type), value));
+}
+
 /// The epilogue operands of `spec` (bias, scale, residual) for the `width`
 /// lanes at element `index` of C (column `col`), in the epilogue's order.
 static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
@@ -114,15 +120,20 @@ static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
     if (e.arg < 0)
       continue;
     if (e.kind == GemmEpilogueOp::Kind::ResidualInt8) {
-      // int8 values as fp32 times their scale.
+      // int8 values as fp32 times their scale, without the conversion
+      // unit: x + 128 (x ^ 0x80 as unsigned) in the last bits of 1.5 *
+      // 2^23, minus 1.5 * 2^23 + 128 (exact).
       Value p = ir.offset(args[e.arg], index);
-      Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(b.getI8Type()), p,
+      Type i8 = b.getI8Type();
+      Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(i8), p,
                                      std::min<unsigned>(16, width));
-      x = LLVM::SIToFPOp::create(b, ir.loc, vectorOf(ir.f32), x);
-      Value s = LLVM::ConstantOp::create(
-          b, ir.loc, vectorOf(ir.f32),
-          DenseElementsAttr::get(vectorOf(ir.f32), b.getF32FloatAttr(e.scale).getValue()));
-      operands.push_back(LLVM::FMulOp::create(b, ir.loc, x, s));
+      x = LLVM::XOrOp::create(b, ir.loc, x, splatOf(b, ir.loc, vectorOf(i8), b.getI8IntegerAttr(-128)));
+      x = LLVM::ZExtOp::create(b, ir.loc, vectorOf(ir.i32), x);
+      x = LLVM::OrOp::create(b, ir.loc, x, splatOf(b, ir.loc, vectorOf(ir.i32), b.getI32IntegerAttr(kMagicBits)));
+      x = LLVM::BitcastOp::create(b, ir.loc, vectorOf(ir.f32), x);
+      x = LLVM::FSubOp::create(b, ir.loc, x, splatOf(b, ir.loc, vectorOf(ir.f32), b.getF32FloatAttr(kMagic + 128.0f)));
+      operands.push_back(LLVM::FMulOp::create(
+          b, ir.loc, x, splatOf(b, ir.loc, vectorOf(ir.f32), b.getF32FloatAttr(e.scale))));
       continue;
     }
     operands.push_back(
@@ -158,12 +169,16 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
       v = LLVM::FMulOp::create(b, loc, v, *operand++);
       break;
     case GemmEpilogueOp::Kind::Quantize: {
-      // round_half_even(v / scale) within [lo, hi] (cvt.rni), as int8.
+      // round_half_even(v / scale) within [lo, hi], as int8, without the
+      // conversion unit: clamped first (the bounds are integers), then
+      // added to 1.5 * 2^23, whose addition rounds to an integer (to
+      // nearest even) in the last bits, the int8 value its low byte.
       v = LLVM::FMulOp::create(b, loc, v, splat(e.inv));
-      v = LLVM::RoundEvenOp::create(b, loc, v);
       v = LLVM::MaxNumOp::create(b, loc, v, splat(e.lo));
       v = LLVM::MinNumOp::create(b, loc, v, splat(e.hi));
-      v = LLVM::FPToSIOp::create(b, loc, vectorOf(spec.out), v);
+      v = LLVM::FAddOp::create(b, loc, v, splat(kMagic));
+      v = LLVM::BitcastOp::create(b, loc, vectorOf(ir.i32), v);
+      v = LLVM::TruncOp::create(b, loc, vectorOf(spec.out), v);
       break;
     }
     case GemmEpilogueOp::Kind::Relu:
@@ -312,16 +327,21 @@ void GemmVectorBatch::flush() {
   pending.clear();
 }
 
-Value mlir::infer::accumulatorsToF32(Ir &ir, Value acc, int64_t count) {
+Value mlir::infer::accumulatorsToF32(Ir &ir, Value acc, int64_t count, bool small) {
   auto floats = LLVM::LLVMStructType::getLiteral(ir.b.getContext(),
                                                  SmallVector<Type>(count, ir.f32));
   Value f = LLVM::PoisonOp::create(ir.b, ir.loc, floats);
-  for (int64_t i = 0; i < count; ++i)
-    f = LLVM::InsertValueOp::create(
-        ir.b, ir.loc, f,
-        LLVM::SIToFPOp::create(ir.b, ir.loc, ir.f32,
-                               LLVM::ExtractValueOp::create(ir.b, ir.loc, acc, i)),
-        i);
+  Value magic = LLVM::ConstantOp::create(ir.b, ir.loc, ir.f32, ir.b.getF32FloatAttr(kMagic));
+  for (int64_t i = 0; i < count; ++i) {
+    Value x = LLVM::ExtractValueOp::create(ir.b, ir.loc, acc, i);
+    if (small)
+      x = LLVM::FSubOp::create(
+          ir.b, ir.loc,
+          LLVM::BitcastOp::create(ir.b, ir.loc, ir.f32, ir.add(x, ir.c32(kMagicBits))), magic);
+    else
+      x = LLVM::SIToFPOp::create(ir.b, ir.loc, ir.f32, x);
+    f = LLVM::InsertValueOp::create(ir.b, ir.loc, f, x, i);
+  }
   return f;
 }
 

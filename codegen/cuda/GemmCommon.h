@@ -94,6 +94,10 @@ struct GemmSpec {
   /// argument 2 their positions (N x K/16 i16), as infer.sparse24 stores
   /// them; the epilogue operands follow.
   bool sparse = false;
+  /// int8: every int32 sum lies in [-2^22, 2^22) (128 times the largest
+  /// sum of a constant B column's magnitudes), so it converts to fp32 on
+  /// the ALU and FMA pipes (see accumulatorsToF32).
+  bool smallSums = false;
 };
 
 /// The reduction kernel of a split-K GEMM: sums the `spec.splitK` fp32
@@ -227,8 +231,17 @@ private:
 };
 
 /// The int32 accumulator struct `acc` of `count` fields as fp32 ones (an
-/// int8 product's sums, for the epilogue).
-Value accumulatorsToF32(Ir &ir, Value acc, int64_t count);
+/// int8 product's sums, for the epilogue). With `small` (every sum in
+/// [-2^22, 2^22)) without the conversion unit: an integer add to the bits
+/// of 1.5 * 2^23 and a float subtraction, both exact. The conversion
+/// unit converts 16 values a cycle per SM, an eighth of the FMA pipe's
+/// rate, and bounded the epilogue of short int8 products.
+Value accumulatorsToF32(Ir &ir, Value acc, int64_t count, bool small);
+
+/// Bits of 1.5 * 2^23: the float whose last mantissa bits an integer in
+/// [-2^22, 2^22) can be added to (and read back from) exactly.
+constexpr int32_t kMagicBits = 0x4B400000;
+constexpr float kMagic = 12582912.0f;
 
 /// Fields i and i + 1 of the accumulator struct `acc` as a vector<2xf32>.
 Value accumulatorPair(Ir &ir, Value acc, int64_t i);

@@ -260,7 +260,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm80Kernel(KernelModule &kernels,
                                  LLVM::ZeroOp::create(b, loc, accType), load, compute);
     // The int32 sums as fp32 for the epilogue (which scales them first).
     if (int8)
-      acc = accumulatorsToF32(ir, acc, kAcc);
+      acc = accumulatorsToF32(ir, acc, kAcc, spec.smallSums);
     // Accumulators of m16n8: c0, c1 at row lane/4, columns 2 (lane % 4)
     // (+1); c2, c3 eight rows below.
     Value rowBase = ir.add(ir.add(m0, wm), ir.udiv(lane, ir.c32(4)));

@@ -186,7 +186,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   // The int32 sums as fp32 (exact below 2^24) for the epilogue, which
   // scales them by both operands' scales first.
   if (int8)
-    acc = accumulatorsToF32(ir, acc, accCount);
+    acc = accumulatorsToF32(ir, acc, accCount, spec.smallSums);
   if (space.persistent) {
     // The last stage goes back too: the producer reuses it for a later
     // tile.

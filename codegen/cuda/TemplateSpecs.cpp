@@ -52,6 +52,23 @@ FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
   return out;
 }
 
+bool smallInt8Sums(Value b, int64_t k, int64_t n, bool nk) {
+  ConstantOp c = constantOf(b);
+  std::optional<ConstantView> t = c ? ConstantView::get(c.getValue()) : std::nullopt;
+  if (!t || t->size() != k * n)
+    return false;
+  std::vector<char> storage;
+  ArrayRef<char> bytes = t->allBytes(storage);
+  if (static_cast<int64_t>(bytes.size()) != k * n)
+    return false;
+  std::vector<int64_t> sums(n, 0);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t nn = 0; nn < n; ++nn)
+      sums[nn] += std::abs(static_cast<int64_t>(
+          static_cast<int8_t>(bytes[nk ? nn * k + kk : kk * n + nn])));
+  return 128 * *llvm::max_element(sums) < (int64_t(1) << 22);
+}
+
 LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
                        TemplateKernel &tk, GemmSpec &spec) {
   RankedTensorType out = typeOf(chain);
@@ -505,6 +522,41 @@ std::optional<ViewCopySpec> viewCopySpec(ArrayRef<Operation *> chain) {
   spec.sourceElements = in.getNumElements();
   spec.elemBytes = et.getIntOrFloatBitWidth() / 8;
   if (!viewCopyApplies(spec))
+    return std::nullopt;
+  return spec;
+}
+
+std::optional<MaxPoolSpec> maxPoolSpec(PoolOp op) {
+  RankedTensorType x = typeOf(op.getInput()), y = typeOf(op.getOutput());
+  if (op.getKind() != PoolKind::max || !op.getChannelsLast() || x.getRank() != 4 ||
+      !x.hasStaticShape() || !y.hasStaticShape() || x.getElementType() != y.getElementType())
+    return std::nullopt;
+  MaxPoolSpec spec;
+  spec.elem = x.getElementType();
+  // int8 values of one scale (and zero point): their maximum is that of
+  // what they stand for.
+  if (auto q = llvm::dyn_cast<quant::UniformQuantizedType>(spec.elem)) {
+    if (!q.isSigned() || q.getStorageTypeIntegralWidth() != 8)
+      return std::nullopt;
+    spec.elem = q.getStorageType();
+  }
+  spec.n = x.getDimSize(0);
+  spec.h = x.getDimSize(1);
+  spec.w = x.getDimSize(2);
+  spec.c = x.getDimSize(3);
+  spec.ho = y.getDimSize(1);
+  spec.wo = y.getDimSize(2);
+  if (y.getDimSize(0) != spec.n || y.getDimSize(3) != spec.c || op.getKernel().size() != 2)
+    return std::nullopt;
+  spec.kh = op.getKernel()[0];
+  spec.kw = op.getKernel()[1];
+  spec.strideH = op.getStrides()[0];
+  spec.strideW = op.getStrides()[1];
+  spec.padTop = op.getPads()[0];
+  spec.padLeft = op.getPads()[1];
+  spec.dilH = op.getDilations()[0];
+  spec.dilW = op.getDilations()[1];
+  if (!maxPoolUnsupported(spec).empty())
     return std::nullopt;
   return spec;
 }

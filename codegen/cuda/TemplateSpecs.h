@@ -20,6 +20,7 @@
 #include "codegen/cuda/DepthwiseConv.h"
 #include "codegen/cuda/GatherRows.h"
 #include "codegen/cuda/GemmCommon.h"
+#include "codegen/cuda/MaxPool.h"
 #include "codegen/cuda/PadRows.h"
 #include "codegen/cuda/RowNorm.h"
 #include "codegen/cuda/RowReduce.h"
@@ -45,6 +46,11 @@ inline ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<Const
 
 /// A constant [K][N] matrix of `eb`-byte floats as [N][K], from its own
 /// bytes.
+/// Whether every int32 sum of an int8 product with the constant int8 `b`
+/// (K x N, or N x K with `nk`) lies in [-2^22, 2^22) whatever A holds
+/// (int8: at most 128 in magnitude): GemmSpec::smallSums.
+bool smallInt8Sums(Value b, int64_t k, int64_t n, bool nk);
+
 FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
                                              unsigned eb);
 
@@ -120,6 +126,9 @@ std::optional<ViewCopySpec> viewCopySpec(ArrayRef<Operation *> chain);
 /// A channels-last depthwise 2-D convolution of 16-bit floats with a
 /// constant weight.
 std::optional<DepthwiseSpec> depthwiseSpec(ConvOp op);
+
+/// A channels-last 2-D max pooling of f32, f16, bf16 or int8.
+std::optional<MaxPoolSpec> maxPoolSpec(PoolOp op);
 
 /// A depthwise weight [C][1][kh][kw] as [kh][kw][C], from its own bytes.
 FailureOr<std::vector<char>> depthwiseWeightBytes(Value v, const DepthwiseSpec &spec);

@@ -10,8 +10,8 @@
 // CHECK-DAG: %[[C:.+]] = infer.constant dense<{{\[\[}}50, 0], [127, 127], [0, -127], [-50, 64]]> : tensor<4x2xi8>
 // CHECK-DAG: %[[T:.+]] = infer.transpose %arg0 perm [0, 2, 3, 1] : tensor<1x4x3x3x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>> -> tensor<1x3x3x4x!quant.uniform
 // CHECK: %[[I:.+]] = infer.im2col %[[T]] {{.*}} -> tensor<9x4x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>>
-// CHECK: %[[W:.+]] = infer.cast %[[C]] : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8<-127:127>:f32:1, {0.0099{{[0-9]+}},0.0199{{[0-9]+}}}>>
-// CHECK: %[[M:.+]] = infer.matmul %[[I]], %[[W]] : (tensor<9x4x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>>, tensor<4x2x!quant.uniform<i8<-127:127>:f32:1, {0.0099{{[0-9]+}},0.0199{{[0-9]+}}}>>) -> tensor<9x2xf32>
+// CHECK: %[[W:.+]] = infer.cast %[[C]] : tensor<4x2xi8> to tensor<4x2x!quant.uniform<i8<-127:127>:f32:1, {{[{]}}{{(0.0099[0-9]+|1.000000e-02)}},0.0199{{[0-9]+}}}>>
+// CHECK: %[[M:.+]] = infer.matmul %[[I]], %[[W]] : (tensor<9x4x!quant.uniform<i8<-127:127>:f32, 2.000000e-02>>, tensor<4x2x!quant.uniform<i8<-127:127>:f32:1, {{[{]}}{{(0.0099[0-9]+|1.000000e-02)}},0.0199{{[0-9]+}}}>>) -> tensor<9x2xf32>
 // CHECK-NOT: infer.dequantize
 // CHECK: return %[[M]]
 func.func @product(%q: tensor<1x4x3x3x!q>) -> tensor<9x2xf32> {
@@ -92,17 +92,19 @@ func.func @round_trips(%q: tensor<4x!q>) -> (tensor<4x!q>, tensor<4x!q>) {
 
 // Tests that a weight already on an int8 grid (an exported model's int8
 // weight, dequantized at import) keeps its integers: its smallest magnitude
-// per column is the step when every value is a whole multiple of it within
-// 127 steps (column 0: 0.02 times [1, -3]; column 1: 1.0 times [1, 63]),
-// where max / 127 would have rounded them.
+// per column is a whole number k of steps and every value a whole multiple
+// of the step within 127 steps, the first such k taken (column 0: 0.02
+// times [1, -3]; column 1: 1.0 times [1, 63]; column 2: 0.5 times [2, 3],
+// whose smallest value is two steps), where max / 127 would have rounded
+// them.
 // CHECK-LABEL: func.func @on_grid
-// CHECK: infer.constant dense<{{\[\[}}1, 1], [-3, 63]]> : tensor<2x2xi8>
-// CHECK: tensor<2x2x!quant.uniform<i8<-127:127>:f32:1, {0.0199{{[0-9]+}},1.000000e+00}>>
-func.func @on_grid(%q: tensor<4x2x!q>) -> tensor<4x2xf32> {
+// CHECK: infer.constant dense<{{\[\[}}1, 1, 2], [-3, 63, 3]]> : tensor<2x3xi8>
+// CHECK: tensor<2x3x!quant.uniform<i8<-127:127>:f32:1, {0.0199{{[0-9]+}},1.000000e+00,5.000000e-01}>>
+func.func @on_grid(%q: tensor<4x2x!q>) -> tensor<4x3xf32> {
   %d = infer.dequantize %q : tensor<4x2x!q> -> tensor<4x2xf32>
-  %w = infer.constant dense<[[0.02, 1.0], [-0.06, 63.0]]> : tensor<2x2xf32>
-  %m = infer.matmul %d, %w : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
-  return %m : tensor<4x2xf32>
+  %w = infer.constant dense<[[0.02, 1.0, 1.0], [-0.06, 63.0, 1.5]]> : tensor<2x3xf32>
+  %m = infer.matmul %d, %w : (tensor<4x2xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  return %m : tensor<4x3xf32>
 }
 
 // -----
