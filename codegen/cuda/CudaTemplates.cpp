@@ -241,6 +241,66 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
   });
 }
 
+namespace {
+/// An int8 product requantized after steps that commute with a positive
+/// scale (its column scales, a bias, an int8 residual, ReLU, Clip) takes
+/// the requantization's 1 / scale into their constants: one multiply less
+/// per output (the requantizing epilogue is the int8 kernels' cost when K
+/// is short).
+void foldRequantScale(GemmSpec &spec, TemplateKernel &tk) {
+  if (!spec.elem.isInteger(8) || spec.epilogue.size() < 2 ||
+      spec.epilogue.front().kind != GemmEpilogueOp::Kind::ScaleColumn ||
+      spec.epilogue.back().kind != GemmEpilogueOp::Kind::Quantize)
+    return;
+  double inv = spec.epilogue.back().inv;
+  if (!(inv > 0))
+    return;
+  using Kind = GemmEpilogueOp::Kind;
+  // Every step's constant, scaled, before any is changed.
+  std::vector<std::pair<int, std::vector<char>>> scaled;
+  for (const GemmEpilogueOp &e : ArrayRef(spec.epilogue).drop_back()) {
+    if (e.kind == Kind::Relu || e.kind == Kind::ResidualInt8 || e.kind == Kind::Clip)
+      continue;
+    if (e.kind != Kind::ScaleColumn && e.kind != Kind::BiasColumn)
+      return;
+    std::vector<char> bytes;
+    const TemplateArg &arg = tk.inputs[e.arg];
+    if (arg.isPacked()) {
+      bytes = arg.packed;
+    } else {
+      ConstantOp c = cudaspec::constantOf(arg.value);
+      std::optional<ConstantView> view = c ? ConstantView::get(c.getValue()) : std::nullopt;
+      if (!view || !typeOf(arg.value).getElementType().isF32())
+        return;
+      std::vector<char> storage;
+      ArrayRef<char> all = view->allBytes(storage);
+      bytes.assign(all.begin(), all.end());
+    }
+    if (bytes.size() != static_cast<size_t>(spec.n) * 4)
+      return;
+    for (size_t i = 0; i < bytes.size(); i += 4) {
+      float f;
+      std::memcpy(&f, &bytes[i], 4);
+      f = static_cast<float>(f * inv);
+      std::memcpy(&bytes[i], &f, 4);
+    }
+    scaled.push_back({e.arg, std::move(bytes)});
+  }
+  for (auto &[arg, bytes] : scaled)
+    tk.inputs[arg] = {Value(), std::move(bytes)};
+  for (GemmEpilogueOp &e : spec.epilogue) {
+    if (e.kind == Kind::ResidualInt8)
+      e.scale = static_cast<float>(e.scale * inv);
+    if (e.kind == Kind::Clip) {
+      e.lo = static_cast<float>(e.lo * inv);
+      e.hi = static_cast<float>(e.hi * inv);
+    }
+  }
+  spec.epilogue.back().inv = 1;
+}
+
+} // namespace
+
 FailureOr<std::optional<TemplateKernel>>
 mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &target,
                                KernelModule &kernels, std::string &error) {
@@ -547,6 +607,7 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   if (failed(classify(anchor->getResult(0), ArrayRef<Operation *>(body).drop_front(),
                       spec.n, tk, spec)))
     return Result();
+  foldRequantScale(spec, tk);
   spec.numArgs = tk.inputs.size() + 1;
   if (spec.sparse)
     return single(std::move(tk.inputs),

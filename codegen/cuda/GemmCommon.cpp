@@ -127,9 +127,26 @@ static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
       Type i8 = b.getI8Type();
       Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(i8), p,
                                      std::min<unsigned>(16, width));
-      x = LLVM::XOrOp::create(b, ir.loc, x, splatOf(b, ir.loc, vectorOf(i8), b.getI8IntegerAttr(-128)));
-      x = LLVM::ZExtOp::create(b, ir.loc, vectorOf(ir.i32), x);
-      x = LLVM::OrOp::create(b, ir.loc, x, splatOf(b, ir.loc, vectorOf(ir.i32), b.getI32IntegerAttr(kMagicBits)));
+      if (width % 4 == 0) {
+        // Whole words: one prmt a value puts its byte under the magic's
+        // three upper bytes.
+        auto words = VectorType::get({width / 4}, ir.i32);
+        x = LLVM::XOrOp::create(b, ir.loc, LLVM::BitcastOp::create(b, ir.loc, words, x),
+                                splatOf(b, ir.loc, words, b.getI32IntegerAttr(int32_t(0x80808080u))));
+        Value bits = LLVM::PoisonOp::create(b, ir.loc, vectorOf(ir.i32));
+        for (int64_t i = 0; i < width; ++i) {
+          Value w = LLVM::ExtractElementOp::create(b, ir.loc, x, ir.c32(i / 4));
+          Value v = NVVM::PermuteOp::create(b, ir.loc, ir.i32, w, ir.c32(kMagicBits),
+                                            ir.c32(0x7640 | (i % 4)), NVVM::PermuteMode::DEFAULT);
+          bits = LLVM::InsertElementOp::create(b, ir.loc, bits, v, ir.c32(i));
+        }
+        x = bits;
+      } else {
+        x = LLVM::XOrOp::create(b, ir.loc, x,
+                                splatOf(b, ir.loc, vectorOf(i8), b.getI8IntegerAttr(-128)));
+        x = LLVM::ZExtOp::create(b, ir.loc, vectorOf(ir.i32), x);
+        x = LLVM::OrOp::create(b, ir.loc, x, splatOf(b, ir.loc, vectorOf(ir.i32), b.getI32IntegerAttr(kMagicBits)));
+      }
       x = LLVM::BitcastOp::create(b, ir.loc, vectorOf(ir.f32), x);
       x = LLVM::FSubOp::create(b, ir.loc, x, splatOf(b, ir.loc, vectorOf(ir.f32), b.getF32FloatAttr(kMagic + 128.0f)));
       operands.push_back(LLVM::FMulOp::create(
@@ -158,7 +175,12 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
         DenseElementsAttr::get(vectorOf(ir.f32), b.getF32FloatAttr(x).getValue()));
   };
   const Value *operand = operands.begin();
+  // Whether v is known to be 0 or more (after a ReLU): a quantization's
+  // lower bound then needs no clamp.
+  bool nonNegative = false;
   for (const GemmEpilogueOp &e : spec.epilogue) {
+    bool wasNonNegative = nonNegative;
+    nonNegative = false;
     switch (e.kind) {
     case GemmEpilogueOp::Kind::BiasColumn:
     case GemmEpilogueOp::Kind::Residual:
@@ -173,8 +195,10 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
       // conversion unit: clamped first (the bounds are integers), then
       // added to 1.5 * 2^23, whose addition rounds to an integer (to
       // nearest even) in the last bits, the int8 value its low byte.
-      v = LLVM::FMulOp::create(b, loc, v, splat(e.inv));
-      v = LLVM::MaxNumOp::create(b, loc, v, splat(e.lo));
+      if (e.inv != 1)
+        v = LLVM::FMulOp::create(b, loc, v, splat(e.inv));
+      if (!wasNonNegative || e.lo > 0)
+        v = LLVM::MaxNumOp::create(b, loc, v, splat(e.lo));
       v = LLVM::MinNumOp::create(b, loc, v, splat(e.hi));
       v = LLVM::FAddOp::create(b, loc, v, splat(kMagic));
       v = LLVM::BitcastOp::create(b, loc, vectorOf(ir.i32), v);
@@ -187,6 +211,7 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
       v = LLVM::MaxNumOp::create(b, loc, v, splat(lo));
       if (e.kind == GemmEpilogueOp::Kind::Clip)
         v = LLVM::MinNumOp::create(b, loc, v, splat(e.hi));
+      nonNegative = lo >= 0;
       break;
     }
     case GemmEpilogueOp::Kind::Silu:

@@ -32,7 +32,8 @@ struct GemmEpilogueOp {
   enum class Kind {
     BiasColumn, ScaleColumn, Residual, Relu, Clip, Gelu, Silu, Sigmoid,
     /// The last step of an int8 result: times `inv` (1 / scale), rounded
-    /// to nearest even, clamped to [lo, hi], stored as int8.
+    /// to nearest even, clamped to [lo, hi], stored as int8. (`inv` is 1
+    /// where the steps before took it into their constants.)
     Quantize,
     /// Adds an int8 M x N operand times `scale` (a quantized residual).
     ResidualInt8

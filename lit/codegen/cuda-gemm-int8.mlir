@@ -8,7 +8,11 @@
 // 2^23, minus 1.5 * 2^23 + 128) and scaled. None of it uses the conversion
 // unit (cvt), but for sums that may leave [-2^22, 2^22): a constant weight
 // whose column magnitudes sum to 2^15 or more (the Large product: 512 x 127)
-// has its sums converted by cvt.rn.f32.s32.
+// has its sums converted by cvt.rn.f32.s32. Before the requantization, steps
+// that commute with a positive scale (column scales, bias, int8 residual,
+// ReLU, Clip) take its 1 / scale into their constants (no multiply), and
+// after a ReLU it clamps only above; after a GELU it multiplies (by 1 / 0.05
+// = 20, 0f41A00000) and clamps both ways.
 // On sm_80 to sm_90 the mma.sync kernel takes it: m16n8k32 s8 mma on the
 // fragments ldmatrix reads from K-major int8 rows (64 int8 values a stage).
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=KINDS
@@ -23,12 +27,17 @@
 // SM80: matmul+add+dequantize/gemm_sm80 {{.*}} Residual
 // PTX80: mma.sync.aligned.m16n8k32.row.col.s32.s8.s8.s32
 // KINDS: matmul+quantize/gemm_sm90 int8 {{.*}} Large
+// KINDS: matmul+gelu+quantize/gemm_sm90 int8 {{.*}} Gelu
 // CHECK-LABEL: .visible .entry infer_kernel_0(
 // CHECK: wgmma.mma_async.sync.aligned.m64n64k32.s32.s8.s8
 // CHECK-NOT: cvt.r
 // CHECK: add.s32 {{.*}}, 1262485504;
 // CHECK-NEXT: add.f32 {{.*}}, 0fCB400000;
-// CHECK-NOT: cvt.r
+// CHECK-NOT: {{cvt.r|mul.f32 .*0f|max.f32 .*0fC2FE0000}}
+// CHECK: max.f32 {{.*}}, 0f00000000;
+// CHECK-NOT: {{cvt.r|mul.f32 .*0f|max.f32 .*0fC2FE0000}}
+// CHECK: min.f32 {{.*}}, 0f42FE0000;
+// CHECK-NOT: {{cvt.r|mul.f32 .*0f|max.f32 .*0fC2FE0000}}
 // CHECK: add.f32 {{.*}}, 0f4B400000;
 // CHECK-NOT: cvt.r
 // CHECK-LABEL: .visible .entry infer_kernel_1(
@@ -41,11 +50,15 @@
 // CHECK-COUNT-32: cvt.rn.f32.s32
 // CHECK-NOT: cvt.r
 // CHECK: add.f32 {{.*}}, 0f4B400000;
+// CHECK-LABEL: .visible .entry infer_kernel_3(
+// CHECK: ex2.approx
+// CHECK: mul.f32 {{.*}}, 0f41A00000;
+// CHECK: max.f32 {{.*}}, 0fC2FE0000;
 !a = !quant.uniform<i8<-127:127>:f32, 2.000000e-02>
 !w = !quant.uniform<i8<-127:127>:f32, 1.000000e-02>
 !y = !quant.uniform<i8<-127:127>:f32, 5.000000e-02>
 func.func @main(%x: tensor<256x128x!a>, %r: tensor<256x64x!y>, %z: tensor<256x512x!a>)
-    -> (tensor<256x64x!y>, tensor<256x64xf32>, tensor<256x64x!y>) {
+    -> (tensor<256x64x!y>, tensor<256x64xf32>, tensor<256x64x!y>, tensor<256x64x!y>) {
   %c = infer.constant dense<3> : tensor<128x64xi8>
   %w = infer.cast %c : tensor<128x64xi8> to tensor<128x64x!w>
   %m = infer.matmul %x, %w : (tensor<256x128x!a>, tensor<128x64x!w>) -> tensor<256x64xf32> loc("Requantize"("MatMul"))
@@ -60,5 +73,10 @@ func.func @main(%x: tensor<256x128x!a>, %r: tensor<256x64x!y>, %z: tensor<256x51
   %w3 = infer.cast %c3 : tensor<512x64xi8> to tensor<512x64x!w>
   %l = infer.matmul %z, %w3 : (tensor<256x512x!a>, tensor<512x64x!w>) -> tensor<256x64xf32> loc("Large"("MatMul"))
   %lq = infer.quantize %l : tensor<256x64xf32> -> tensor<256x64x!y> loc("Large"("QuantizeLinear"))
-  return %q, %s, %lq : tensor<256x64x!y>, tensor<256x64xf32>, tensor<256x64x!y>
+  %c4 = infer.constant dense<7> : tensor<128x64xi8>
+  %w4 = infer.cast %c4 : tensor<128x64xi8> to tensor<128x64x!w>
+  %gm = infer.matmul %x, %w4 : (tensor<256x128x!a>, tensor<128x64x!w>) -> tensor<256x64xf32> loc("Gelu"("MatMul"))
+  %ge = infer.unary gelu %gm : tensor<256x64xf32> -> tensor<256x64xf32> loc("Gelu"("Gelu"))
+  %gq = infer.quantize %ge : tensor<256x64xf32> -> tensor<256x64x!y> loc("Gelu"("QuantizeLinear"))
+  return %q, %s, %lq, %gq : tensor<256x64x!y>, tensor<256x64xf32>, tensor<256x64x!y>, tensor<256x64x!y>
 }
