@@ -309,7 +309,7 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
 }
 
 void mlir::infer::storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args,
-                                   ArrayRef<GemmVector> vectors, bool guard) {
+                                   ArrayRef<GemmVector> vectors, bool guard, Value rowEnd) {
   // Every operand load first: a store between two loads would order them
   // (C may alias what the loads read, for all LLVM and ptxas know), and
   // each would wait out the memory latency alone.
@@ -321,7 +321,8 @@ void mlir::infer::storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args
     Value at = index, col = g.col;
     if (guard) {
       // Outside C the loads read element 0 instead; the store is skipped.
-      inside.push_back(ir.band(ir.cmp(LLVM::ICmpPredicate::ult, g.row, ir.c32(spec.m)),
+      inside.push_back(ir.band(ir.cmp(LLVM::ICmpPredicate::ult, g.row,
+                                      rowEnd ? rowEnd : ir.c32(spec.m)),
                                ir.cmp(LLVM::ICmpPredicate::ult, g.col, ir.c32(spec.n))));
       at = ir.select(inside.back(), index, ir.c64(0));
       col = ir.select(inside.back(), g.col, ir.c32(0));
@@ -348,7 +349,7 @@ void GemmVectorBatch::add(GemmVector v) {
 }
 
 void GemmVectorBatch::flush() {
-  storeGemmVectors(ir, spec, args, pending, guard);
+  storeGemmVectors(ir, spec, args, pending, guard, rowEnd);
   pending.clear();
 }
 
@@ -381,10 +382,10 @@ Value mlir::infer::accumulatorPair(Ir &ir, Value acc, int64_t i) {
 void mlir::infer::storeStagedTile(Ir &ir, const GemmSpec &spec, ValueRange args,
                                   Value tile, int64_t rows, int64_t cols, int64_t pitch,
                                   Value t, int64_t threads, Value row0, Value col0,
-                                  bool guard) {
+                                  bool guard, Value rowEnd) {
   auto oct = VectorType::get({8}, ir.f32);
   int64_t octs = cols / 8;
-  GemmVectorBatch batch(ir, spec, args, guard, 8);
+  GemmVectorBatch batch(ir, spec, args, guard, 8, rowEnd);
   for (int64_t it = 0; it < rows * octs / threads; ++it) {
     Value q = ir.add(t, ir.c32(it * threads));
     Value r = ir.udiv(q, ir.c32(octs));

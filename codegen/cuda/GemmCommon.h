@@ -206,17 +206,18 @@ struct GemmVector {
 
 /// storeGemmVector for each of `vectors`, with every epilogue operand
 /// loaded before the first store (so that the loads wait out the memory
-/// latency together); with `guard`, vectors outside C are not stored.
+/// latency together); with `guard`, vectors outside C (or at rows from
+/// `rowEnd` on, where given) are not stored.
 void storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args,
-                      ArrayRef<GemmVector> vectors, bool guard);
+                      ArrayRef<GemmVector> vectors, bool guard, Value rowEnd = Value());
 
 /// storeGemmVectors over a stream of vectors, `size` at a time: each
 /// batch's operand loads are in flight together.
 class GemmVectorBatch {
 public:
   GemmVectorBatch(Ir &ir, const GemmSpec &spec, ValueRange args, bool guard,
-                  size_t size)
-      : ir(ir), spec(spec), args(args), guard(guard), size(size) {}
+                  size_t size, Value rowEnd = Value())
+      : ir(ir), spec(spec), args(args), guard(guard), size(size), rowEnd(rowEnd) {}
   /// Adds `v`; stores the batch once it is full.
   void add(GemmVector v);
   /// Stores what is left.
@@ -228,6 +229,7 @@ private:
   ValueRange args;
   bool guard;
   size_t size;
+  Value rowEnd;
   SmallVector<GemmVector> pending;
 };
 
@@ -251,10 +253,12 @@ Value accumulatorPair(Ir &ir, Value acc, int64_t i);
 /// floats, `cols` of each row used) through the epilogue: `threads` threads
 /// (this one `t`) take 8 consecutive columns of a row at a time, eight
 /// vectors' operand loads in flight at once; tile element (r, c) goes to
-/// C at (row0 + r, col0 + c).
+/// C at (row0 + r, col0 + c); with `guard`, not past C (nor at rows from
+/// `rowEnd` on, where given).
 void storeStagedTile(Ir &ir, const GemmSpec &spec, ValueRange args, Value tile,
                      int64_t rows, int64_t cols, int64_t pitch, Value t,
-                     int64_t threads, Value row0, Value col0, bool guard);
+                     int64_t threads, Value row0, Value col0, bool guard,
+                     Value rowEnd = Value());
 
 /// The dynamic shared memory (1024-byte aligned) every GEMM kernel of
 /// `module` uses, declared on first use.

@@ -43,7 +43,23 @@ void fillStage(Ir &ir, const GemmSpec &spec, Value m0, Value n0, Value kBegin,
     tmaTileLoad(ir, dst, map, coords, full);
   };
   Value k0 = ir.mul(ir.add(kBegin, kt), ir.c32(kBK));
-  if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec)) {
+  if (const std::optional<GemmIm2col> &g = spec.im2col; g && rowTileIm2col(spec)) {
+    // One output row (m0 its first pixel): window row r's taps read
+    // BM + kw - 1 pixels of input row oy * strideH - padTop + r from column
+    // -padLeft on (stride 1 along W), zeros outside the image: one patch.
+    // Rows past the window read the last one again (zero weight rows).
+    RowTilePatches patches = rowTilePatches(spec);
+    Value img = ir.udiv(m0, ir.c32(g->ho * g->wo));
+    Value oy = ir.udiv(ir.urem(m0, ir.c32(g->ho * g->wo)), ir.c32(g->wo));
+    for (int64_t i = 0; i < patches.perTile; ++i) {
+      Value r = ir.add(ir.mul(ir.add(kBegin, kt), ir.c32(patches.perTile)), ir.c32(i));
+      r = ir.select(ir.cmp(LLVM::ICmpPredicate::ult, r, ir.c32(g->kh)), r, ir.c32(g->kh - 1));
+      Value y = ir.add(ir.add(ir.mul(oy, ir.c32(g->strideH)), ir.c32(-g->padTop)),
+                       ir.mul(r, ir.c32(g->dilH)));
+      load(ir.offset(stage, ir.c32(i * patches.bytes)), tmA,
+           {ir.c32(0), ir.c32(-g->padLeft), y, img});
+    }
+  } else if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec)) {
     // 16-byte slabs: a K tile is 8 slabs, each [BM pixels][16 bytes] of
     // one tap's channels (unswizzled core matrices, K-adjacent slabs
     // BM * 16 bytes apart). Slabs past the window (the last tile's) read
@@ -134,7 +150,8 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
                          ir.zext64(ir.mul(s, ir.c32(ring.stageBytes))));
     // This warpgroup's 64 rows of A (of a 16-byte-pixel im2col: of each
     // tap's slab); B whole.
-    bool narrow = narrowIm2col(spec);
+    bool narrow = narrowIm2col(spec), rowTiles = rowTileIm2col(spec);
+    RowTilePatches patches = rowTiles ? rowTilePatches(spec) : RowTilePatches();
     int64_t rb = spec.rowBytes;
     Value aAddr = ir.add(stage, ir.mul(ir.zext64(consumer), ir.c64(narrow ? 64 * 16 : 64 * rb)));
     Value bAddr = ir.add(stage, ir.c64(aBytes(spec)));
@@ -142,11 +159,17 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     for (int64_t kk = 0; kk < rb / 32; ++kk) {
       // A (K-major): a k16 step is 32 bytes along the swizzled row, or two
       // taps' slabs (core matrices 128 bytes apart along M, 2 KiB along K).
+      // Of a row tile's patches: taps s and s + 1 of a window row are the
+      // patch from pixel s and from pixel s + 1, 16 bytes apart.
       Value descA =
-          narrow ? wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 2 * spec.bm * 16)), spec.bm * 16,
-                                   128, /*swizzled=*/false)
-                 : wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 8 * rb,
-                                   /*swizzled=*/true, rb);
+          rowTiles ? wgmmaDescriptor(ir,
+                                     ir.add(aAddr, ir.c64((2 * kk) / spec.im2col->kw * patches.bytes +
+                                                          (2 * kk) % spec.im2col->kw * 16)),
+                                     16, 128, /*swizzled=*/false)
+          : narrow ? wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 2 * spec.bm * 16)), spec.bm * 16,
+                                     128, /*swizzled=*/false)
+                   : wgmmaDescriptor(ir, ir.add(aAddr, ir.c64(kk * 32)), 16, 8 * rb,
+                                     /*swizzled=*/true, rb);
       // B K-major likewise; B MN-major: 16 rows of 128 bytes per step,
       // 64-column boxes 8 KiB apart.
       Value descB =
@@ -199,6 +222,9 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   Value fragRow = ir.add(ir.mul(warp, ir.c32(16)), ir.udiv(lane, ir.c32(4)));
   Value fragCol = ir.mul(ir.urem(lane, ir.c32(4)), ir.c32(2));
   Value wgRow = ir.add(m0, ir.mul(consumer, ir.c32(64)));
+  // A tile of one output row stores that row's pixels only.
+  bool rowTiles = rowTileIm2col(spec);
+  Value rowEnd = rowTiles ? ir.add(m0, ir.c32(spec.im2col->wo)) : Value();
   if (stagedEpilogue(spec, ring)) {
     // Through shared memory: the fragments go to a [64][bn + 4] fp32 tile
     // per warpgroup (the pad spreads its rows over the banks), then each
@@ -223,9 +249,9 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
     // This warpgroup's tile is complete (barrier 2 + consumer, 128 threads).
     NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.add(consumer, ir.c32(2)),
                             ir.c32(128), {}, Value());
-    bool guardRows = spec.m % spec.bm != 0, guardCols = spec.n % spec.bn != 0;
+    bool guardRows = spec.m % spec.bm != 0 || rowTiles, guardCols = spec.n % spec.bn != 0;
     storeStagedTile(ir, spec, args, tile, 64, spec.bn, pitch, t, 128, wgRow, n0,
-                    guardRows || guardCols);
+                    guardRows || guardCols, rowEnd);
     // Read out before the next tile's fragments overwrite it.
     if (space.persistent)
       NVVM::BarrierOp::create(b, loc, TypeRange{}, ir.add(consumer, ir.c32(2)),
@@ -234,9 +260,9 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   }
   Value rowBase = ir.add(wgRow, fragRow);
   Value colBase = ir.add(n0, fragCol);
-  bool guardRows = spec.m % spec.bm != 0, guardCols = spec.n % spec.bn != 0;
+  bool guardRows = spec.m % spec.bm != 0 || rowTiles, guardCols = spec.n % spec.bn != 0;
   // Sixteen pairs' epilogue loads in flight at once.
-  GemmVectorBatch batch(ir, spec, args, guardRows || guardCols, 16);
+  GemmVectorBatch batch(ir, spec, args, guardRows || guardCols, 16, rowEnd);
   for (int64_t j = 0; j < spec.bn / 8; ++j)
     for (int64_t half = 0; half < 2; ++half)
       batch.add({accumulatorPair(ir, acc, 4 * j + 2 * half),
@@ -298,7 +324,15 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   Sm90Ring ring;
   ring.stages = spec.stages;
   ring.stageBytes = aBytes(spec) + spec.bn * spec.rowBytes;
-  int64_t tilesM = ceilDiv(spec.m, spec.bm), tilesN = ceilDiv(spec.n, spec.bn);
+  if (rowTileIm2col(spec)) {
+    RowTilePatches patches = rowTilePatches(spec);
+    ring.txBytes = patches.perTile * patches.rows * 16 + spec.bn * spec.rowBytes;
+  }
+  // Tiles of BM rows, or of one output row each (rowTileIm2col).
+  bool rowTiles = rowTileIm2col(spec);
+  int64_t tileRows = rowTiles ? spec.im2col->wo : spec.bm;
+  int64_t tilesM = rowTiles ? spec.im2col->n * spec.im2col->ho : ceilDiv(spec.m, spec.bm),
+          tilesN = ceilDiv(spec.n, spec.bn);
   // Split-K: block z of a tile takes k tiles [z per, (z + 1) per).
   int64_t kTiles = sm90KTiles(spec), splits = spec.splitK;
   int64_t per = ceilDiv(kTiles, splits);
@@ -344,7 +378,9 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
   uint8_t dt = gemmDtypeCode(spec.elem);
   // CU_TENSOR_MAP_SWIZZLE_128B (3) or _64B (2), as the rows are.
   uint8_t swz = spec.rowBytes == 64 ? 2 : 3;
-  if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec))
+  if (rowTiles)
+    info.tensorMaps.push_back(rowTileMap(spec));
+  else if (const std::optional<GemmIm2col> &g = spec.im2col; g && narrowIm2col(spec))
     info.tensorMaps.push_back(
         im2colMap(*g, spec.elem, 16 / eb, spec.bm, /*swizzled=*/false));
   else if (const std::optional<GemmIm2col> &g = spec.im2col)
@@ -398,7 +434,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
                            grid);
       auto origin = [&](Value tile) {
         Sm90TileCoords tc = sm90GroupedTile(ir, ir.add(bid, ir.mul(tile, grid)), tilesM, tilesN);
-        return std::make_pair(ir.mul(tc.row, ir.c32(spec.bm)),
+        return std::make_pair(ir.mul(tc.row, ir.c32(tileRows)),
                               ir.mul(tc.col, ir.c32(spec.bn)));
       };
       buildSm90Roles(
@@ -425,7 +461,7 @@ FailureOr<KernelInfo> mlir::infer::addGemmSm90Kernel(KernelModule &kernels,
     }
 
     Sm90TileCoords tc = sm90GroupedTile(ir, bid, tilesM, tilesN);
-    Value m0 = ir.mul(tc.row, ir.c32(spec.bm)), n0 = ir.mul(tc.col, ir.c32(spec.bn));
+    Value m0 = ir.mul(tc.row, ir.c32(tileRows)), n0 = ir.mul(tc.col, ir.c32(spec.bn));
 
     buildSm90Roles(
         ir, ring, tid, {tmA, tmB},

@@ -102,6 +102,32 @@ bool mlir::infer::narrowIm2col(const GemmSpec &spec) {
          (spec.elem.isInteger(8) && rowBytes % 16 == 0 && rowBytes <= 48);
 }
 
+bool mlir::infer::rowTileIm2col(const GemmSpec &spec) {
+  const std::optional<GemmIm2col> &g = spec.im2col;
+  return g && narrowIm2col(spec) && g->c * bytesOf(spec.elem) == 16 && g->strideW == 1 &&
+         g->dilW == 1 && g->wo <= spec.bm && (g->kw == 2 || g->kw == 4 || g->kw == 8) &&
+         spec.rowBytes == 128 && spec.splitK == 1 && !spec.sparse;
+}
+
+RowTilePatches mlir::infer::rowTilePatches(const GemmSpec &spec) {
+  RowTilePatches p;
+  p.rows = spec.bm + spec.im2col->kw - 1;
+  p.bytes = ceilDiv(p.rows * 16, 128) * 128;
+  p.perTile = spec.rowBytes / 16 / spec.im2col->kw;
+  return p;
+}
+
+ArtifactTensorMap mlir::infer::rowTileMap(const GemmSpec &spec) {
+  const GemmIm2col &g = *spec.im2col;
+  uint64_t eb = bytesOf(spec.elem);
+  return {0, gemmDtypeCode(spec.elem),
+          {uint64_t(g.c), uint64_t(g.w), uint64_t(g.h), uint64_t(g.n)},
+          {uint64_t(g.c) * eb, uint64_t(g.w * g.c) * eb, uint64_t(g.h * g.w * g.c) * eb},
+          {static_cast<uint32_t>(g.c), static_cast<uint32_t>(spec.bm + g.kw - 1), 1, 1},
+          /*swizzle=*/0,
+          {}};
+}
+
 int64_t mlir::infer::sm90KTiles(const GemmSpec &spec) {
   int64_t bk = spec.rowBytes / bytesOf(spec.elem);
   if (const std::optional<GemmIm2col> &g = spec.im2col; g && !narrowIm2col(spec))
@@ -210,7 +236,8 @@ void mlir::infer::buildSm90Producer(
   NVVM::MBarrierTryWaitParityOp::create(b, loc, ring.empty(ir, s),
                                         ir.bxor(parity, ir.c32(1)), ir.c32(kWaitHint));
   Value full = ring.full(ir, s);
-  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full, ir.c32(ring.stageBytes),
+  NVVM::MBarrierArriveExpectTxOp::create(b, loc, Type(), full,
+                                         ir.c32(ring.txBytes ? ring.txBytes : ring.stageBytes),
                                          NVVM::MemScopeKind::CTA,
                                          /*relaxed=*/false, Value());
   Value stage = ir.offset(ring.smem, ir.mul(s, ir.c32(ring.stageBytes)));

@@ -28,6 +28,8 @@ struct Sm90Ring {
   Value smem;     ///< !llvm.ptr<3>, 1024-byte aligned
   Value smemAddr; ///< its shared-window address, i64
   int64_t stages = 0, stageBytes = 0;
+  /// The bytes a stage's copies bring (0: stageBytes).
+  int64_t txBytes = 0;
   /// Blocks sharing an SM (1 or 2) and consumer warpgroups (1 or 2): set
   /// the threads and the consumers' registers.
   int64_t blocksPerSm = 1, consumers = 2;
@@ -72,6 +74,29 @@ std::string im2colUnsupported(const GemmSpec &spec, bool dense = false);
 /// bytes of the (tap, channel) sequence (16-byte pixels: one tap each;
 /// int8 pixels of 32 or 48 bytes: 2 or 3 slabs per tap).
 bool narrowIm2col(const GemmSpec &spec);
+
+/// Whether A of `spec` is an im2col of 16-byte pixels read one output row
+/// per tile (a stem: its stride along W 1 after pixel pairing, at most BM
+/// output columns, 2, 4 or 8 taps a window row): a window row's taps are
+/// one tiled TMA copy of the BM + kw - 1 pixels of one input row they
+/// read (zeros outside the image), tap s's slab that patch from pixel s
+/// on. TMA moves 16 bytes at a time however it is asked: TMA's im2col
+/// mode, one copy of BM pixels per tap, bound ResNet-50's stem at batch 32
+/// on the TMA unit (28 copies of 128 pixels a tile against 7 of 131). The
+/// tile's rows past the output row are computed and not stored.
+bool rowTileIm2col(const GemmSpec &spec);
+
+/// The tiled tensor map (argument 0) of a rowTileIm2col A: the NHWC
+/// image, boxes of one pixel's channels of BM + kw - 1 pixels of one row.
+ArtifactTensorMap rowTileMap(const GemmSpec &spec);
+
+/// A rowTileIm2col stage's A: patches of `rows` pixels, `bytes` apart
+/// (128-byte aligned, as TMA writes shared memory), `perTile` window rows
+/// a k tile.
+struct RowTilePatches {
+  int64_t rows = 0, bytes = 0, perTile = 0;
+};
+RowTilePatches rowTilePatches(const GemmSpec &spec);
 
 /// Whether A of `spec` is an im2col whose channels end in a partial
 /// 128-byte block: a K tile is one block of one tap, zeros past the
