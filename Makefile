@@ -9,9 +9,11 @@ LIT := /usr/lib/llvm-22/bin/lit
 
 FUZZ_SECONDS ?= 600
 
-# ONNX backend node tests: Debian's set, and the newer one of a pip-installed
-# onnx when there is one.
-CONFORMANCE_DIRS ?= /usr/share/libonnx-testdata/data/node $(shell scripts/onnx-test-data-dir.sh)
+# ONNX backend node tests: Debian's set (onnx 1.12), and onnx 1.19.1's
+# (scripts/fetch-onnx-node-tests.sh, run by `make deps`), each with its own
+# report and pass lists.
+CONFORMANCE_DIRS ?= /usr/share/libonnx-testdata/data/node
+NEWER_NODE_TESTS = .cache/onnx-node-tests/1.19.1/node
 CONFORMANCE_BACKENDS ?= reference,cpu
 
 all: build
@@ -40,11 +42,18 @@ docs: configure
 conformance: build
 	$(BUILD)/bin/infer-conformance $(CONFORMANCE_DIRS) \
 	  --backend=$(CONFORMANCE_BACKENDS) --report=docs/conformance.md
+	@scripts/fetch-onnx-node-tests.sh >/dev/null
+	@if [ -d $(NEWER_NODE_TESTS) ]; then $(BUILD)/bin/infer-conformance $(NEWER_NODE_TESTS) \
+	  --backend=$(CONFORMANCE_BACKENDS) --report=docs/conformance-onnx-1.19.md; fi
 
-# Rewrites the pass lists that `make test` holds (Debian's set only).
+# Rewrites the pass lists that `make test` holds.
 conformance-update: build
 	$(BUILD)/bin/infer-conformance /usr/share/libonnx-testdata/data/node \
 	  --backend=$(CONFORMANCE_BACKENDS) --expected=test/conformance --update-expected
+	@scripts/fetch-onnx-node-tests.sh >/dev/null
+	@if [ -d $(NEWER_NODE_TESTS) ]; then mkdir -p test/conformance/onnx-1.19.1 && \
+	  $(BUILD)/bin/infer-conformance $(NEWER_NODE_TESTS) --backend=$(CONFORMANCE_BACKENDS) \
+	  --expected=test/conformance/onnx-1.19.1 --update-expected; fi
 
 # The importer's libFuzzer target under ASan and UBSan, for FUZZ_SECONDS.
 fuzz-import: deps

@@ -13,6 +13,7 @@
 
 #include "frontend/OnnxImporter.h"
 #include "frontend/ImportContext.h"
+#include "frontend/OnnxOpTable.h"
 #include "frontend/OnnxTensor.h"
 
 #include "ir/InferOps.h"
@@ -91,6 +92,13 @@ private:
   /// Each input's element type is one its formal parameter allows.
   LogicalResult checkInputTypes(ImportContext &ictx, const onnx::NodeProto &node,
                                 const onnx::OpSchema &schema);
+  LogicalResult checkInputTypes(ImportContext &ictx, const onnx::NodeProto &node,
+                                const OnnxOpVersion &version);
+  /// Each input's element type among allowedOf(formal) (the last formal
+  /// repeating for variadic inputs).
+  LogicalResult checkInputTypes(
+      ImportContext &ictx, const onnx::NodeProto &node, size_t formals,
+      llvm::function_ref<std::vector<std::string>(size_t)> allowedOf);
   Location nodeLoc(const onnx::NodeProto &node, size_t index);
   InFlightDiagnostic fileError() {
     return mlir::emitError(UnknownLoc::get(&ctx));
@@ -365,7 +373,29 @@ LogicalResult GraphImporter::checkInputTypes(ImportContext &ictx,
                                              const onnx::NodeProto &node,
                                              const onnx::OpSchema &schema) {
   const auto &formals = schema.inputs();
-  if (formals.empty())
+  return checkInputTypes(ictx, node, formals.size(), [&](size_t i) {
+    std::vector<std::string> names;
+    for (const std::string *t : formals[i].GetTypes())
+      names.push_back(*t);
+    return names;
+  });
+}
+
+LogicalResult GraphImporter::checkInputTypes(ImportContext &ictx,
+                                             const onnx::NodeProto &node,
+                                             const OnnxOpVersion &version) {
+  return checkInputTypes(ictx, node, version.inputTypes.size(), [&](size_t i) {
+    std::vector<std::string> names;
+    for (const char *t : onnxTypeSet(version.inputTypes[i]))
+      names.push_back(t);
+    return names;
+  });
+}
+
+LogicalResult GraphImporter::checkInputTypes(
+    ImportContext &ictx, const onnx::NodeProto &node, size_t formals,
+    llvm::function_ref<std::vector<std::string>(size_t)> allowedOf) {
+  if (formals == 0)
     return success();
   for (int i = 0; i < node.input_size(); ++i) {
     if (node.input(i).empty())
@@ -373,18 +403,14 @@ LogicalResult GraphImporter::checkInputTypes(ImportContext &ictx,
     auto it = values.find(node.input(i));
     if (it == values.end() || !it->second.value)
       continue;
-    const onnx::OpSchema::FormalParameter &formal =
-        formals[std::min<size_t>(i, formals.size() - 1)];
-    const auto &allowed = formal.GetTypes();
+    std::vector<std::string> allowed = allowedOf(std::min<size_t>(i, formals - 1));
     if (allowed.empty())
       continue;
     auto type = llvm::dyn_cast<RankedTensorType>(it->second.value.getType());
     std::string actual = type ? onnxTensorType(type.getElementType()) : "";
-    bool ok = llvm::any_of(allowed, [&](const std::string *t) { return *t == actual; });
+    bool ok = llvm::is_contained(allowed, actual);
     if (!ok) {
-      std::vector<std::string> names;
-      for (const std::string *t : allowed)
-        names.push_back(*t);
+      std::vector<std::string> names = allowed;
       std::sort(names.begin(), names.end());
       std::string list;
       for (const std::string &n : names)
@@ -405,9 +431,14 @@ LogicalResult GraphImporter::importNode(ImportContext &ictx,
            << "op '" << node.op_type() << "' of domain '" << node.domain()
            << "' is not supported: infer imports the ai.onnx domain only";
   auto it = importers().find(node.op_type());
+  // A version newer than libonnx's: infer's own table (OnnxOpTable.h).
+  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
+      node.op_type(), static_cast<int>(opset), node.domain());
+  const OnnxOpVersion *newer = onnxOpVersion(node.op_type(), opset);
+  if (newer && schema && newer->since <= schema->since_version())
+    newer = nullptr;
   if (it == importers().end()) {
-    if (!onnx::OpSchemaRegistry::Schema(node.op_type(), static_cast<int>(opset),
-                                        node.domain()) &&
+    if (!schema && !newer &&
         !onnx::OpSchemaRegistry::Schema(node.op_type(), node.domain()))
       return ictx.emitError() << "unknown op '" << node.op_type()
                               << "' (domain 'ai.onnx', opset " << opset << ")";
@@ -420,8 +451,29 @@ LogicalResult GraphImporter::importNode(ImportContext &ictx,
         a.type() == onnx::AttributeProto::GRAPHS)
       return ictx.unsupported("a subgraph attribute ('" + a.name() + "')");
   // Schema check: attribute names and types.
-  const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
-      node.op_type(), static_cast<int>(opset), node.domain());
+  if (newer) {
+    for (const onnx::AttributeProto &a : node.attribute()) {
+      auto found = llvm::find_if(
+          newer->attrs, [&](const OnnxOpAttr &x) { return a.name() == x.name; });
+      if (found == newer->attrs.end())
+        return ictx.emitError() << "unknown attribute '" << a.name() << "'";
+      if (found->type != a.type())
+        return ictx.emitError()
+               << "attribute '" << a.name() << "' has type "
+               << onnx::AttributeProto::AttributeType_Name(a.type()) << ", expected "
+               << onnx::AttributeProto::AttributeType_Name(found->type);
+    }
+    for (const OnnxOpAttr &attr : newer->attrs)
+      if (attr.required && !ictx.hasAttr(attr.name))
+        return ictx.emitError() << "expects attribute '" << attr.name << "'";
+    if (node.input_size() > newer->maxInputs || node.input_size() < newer->minInputs)
+      return ictx.emitError() << "has " << node.input_size()
+                              << " inputs; the schema allows " << newer->minInputs
+                              << " to " << newer->maxInputs;
+    if (failed(checkInputTypes(ictx, node, *newer)))
+      return failure();
+    return it->second(ictx);
+  }
   if (!schema) {
     // Known to ONNX but not yet at the model's opset: its semantics there
     // are undefined (the importer would apply a later version's).

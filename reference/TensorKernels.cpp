@@ -351,7 +351,7 @@ struct Taps {
 /// Follows the ONNX reference: the coordinate in the input, the n nearest
 /// input positions (ties to the lower one) and their coefficients, with
 /// edge clamping and optional exclusion of outside taps.
-Taps resizeTaps(ResizeOp op, int64_t x, int64_t inLen, double scale) {
+Taps resizeTaps(ResizeOp op, int64_t x, int64_t inLen, int64_t outLenInt, double scale) {
   double outLen = scale * static_cast<double>(inLen);
   double xo = 0;
   switch (op.getCoordinateMode()) {
@@ -364,7 +364,8 @@ Taps resizeTaps(ResizeOp op, int64_t x, int64_t inLen, double scale) {
     break;
   case CoordinateMode::asymmetric: xo = x / scale; break;
   case CoordinateMode::half_pixel_symmetric: {
-    double adjustment = outLen / (scale * inLen);
+    // The output's whole length over its exact one.
+    double adjustment = static_cast<double>(outLenInt) / (scale * inLen);
     double center = inLen / 2.0;
     double offset = center * (1 - adjustment);
     xo = offset + (x + 0.5) / scale - 0.5;
@@ -441,7 +442,7 @@ LogicalResult mlir::infer::reference::runResize(ResizeOp op, Inputs in,
   SmallVector<std::vector<Taps>> taps(rank);
   for (size_t d = 0; d < rank; ++d)
     for (int64_t o = 0; o < shape[d]; ++o)
-      taps[d].push_back(resizeTaps(op, o, s[d], scales[d]));
+      taps[d].push_back(resizeTaps(op, o, s[d], shape[d], scales[d]));
   SmallVector<int64_t, 4> strides = stridesOf(s);
   Tensor y(x.getElementType(), shape);
   forEachIndex(shape, [&](int64_t i, ArrayRef<int64_t> idx) {

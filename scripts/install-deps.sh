@@ -35,8 +35,14 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# The newer onnx's node tests for `make test` (not a Debian package).
+fetch_node_tests() {
+  "$(dirname "$0")/fetch-onnx-node-tests.sh" >/dev/null || true
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
+  [[ "${1:-}" == "--check" ]] || fetch_node_tests
   exit 0
 fi
 
@@ -67,3 +73,4 @@ export DEBIAN_FRONTEND=noninteractive
 "${SUDO[@]}" apt-get update -q
 "${SUDO[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 echo "install-deps: done"
+fetch_node_tests

@@ -116,10 +116,28 @@ struct FoldConstantOperands : RewritePattern {
     if (!llvm::isa<InferDialect>(op->getDialect()) ||
         llvm::isa<ConstantOp, FusedOp, YieldOp>(op) || op->getNumOperands() == 0)
       return rewriter.notifyMatchFailure(op, "not a foldable infer op");
+    // A tensor of no elements is known whatever computes it (an empty
+    // input, a slice of nothing): an empty constant, so that what reads
+    // it folds too (a reduction over an empty axis gives its identity).
+    bool emptied = false;
+    for (OpOperand &use : op->getOpOperands()) {
+      auto t = llvm::dyn_cast<RankedTensorType>(use.get().getType());
+      if (!t || !t.hasStaticShape() || t.getNumElements() != 0 ||
+          use.get().getDefiningOp<ConstantOp>() ||
+          !(llvm::isa<FloatType>(t.getElementType()) || t.getElementType().isSignlessInteger()))
+        continue;
+      OpBuilder::InsertionGuard guard(rewriter);
+      rewriter.setInsertionPoint(op);
+      Value empty = ConstantOp::create(rewriter, op->getLoc(),
+                                       DenseElementsAttr::get(t, ArrayRef<Attribute>{}));
+      rewriter.modifyOpInPlace(op, [&] { use.set(empty); });
+      emptied = true;
+    }
     if (!llvm::all_of(op->getOperands(), [](Value v) {
           return v.getDefiningOp<ConstantOp>() != nullptr;
         }))
-      return rewriter.notifyMatchFailure(op, "an operand is not constant");
+      return emptied ? success()
+                     : rewriter.notifyMatchFailure(op, "an operand is not constant");
     if (std::optional<ElementsAttr> moved = foldMovement(op)) {
       Value source = op->getOperand(0);
       rewriter.replaceOp(op, ConstantOp::create(rewriter, op->getLoc(), *moved));

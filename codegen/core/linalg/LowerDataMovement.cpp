@@ -118,13 +118,21 @@ struct LowerConcat : OpConversionPattern<ConcatOp> {
   LogicalResult
   matchAndRewrite(ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (adaptor.getInputs().size() == 1) {
-      rewriter.replaceOp(op, adaptor.getInputs().front());
+    // Operands of no elements add nothing (and a slice of the result at
+    // its end would be out of bounds for the verifiers).
+    SmallVector<Value> inputs;
+    for (Value v : adaptor.getInputs())
+      if (auto t = llvm::dyn_cast<RankedTensorType>(v.getType());
+          !t || !t.hasStaticShape() || t.getNumElements() != 0)
+        inputs.push_back(v);
+    if (inputs.empty())
+      inputs.push_back(adaptor.getInputs().front());
+    if (inputs.size() == 1 && inputs.front().getType() == resultType(op.getOutput())) {
+      rewriter.replaceOp(op, inputs.front());
       return success();
     }
     rewriter.replaceOpWithNewOp<tensor::ConcatOp>(
-        op, resultType(op.getOutput()), rewriter.getI64IntegerAttr(op.getAxis()),
-        adaptor.getInputs());
+        op, resultType(op.getOutput()), rewriter.getI64IntegerAttr(op.getAxis()), inputs);
     return success();
   }
 };
@@ -418,7 +426,8 @@ DimTaps computeTaps(ResizeOp op, int64_t inLen, int64_t outLen, double scale) {
       break;
     case CoordinateMode::asymmetric: xo = x / scale; break;
     case CoordinateMode::half_pixel_symmetric: {
-      double adj = outF / (scale * inLen), center = inLen / 2.0;
+      // The output's whole length over its exact one (ONNX's reference).
+      double adj = static_cast<double>(outLen) / (scale * inLen), center = inLen / 2.0;
       xo = center * (1 - adj) + (x + 0.5) / scale - 0.5;
       break;
     }
