@@ -523,9 +523,83 @@ LogicalResult importMVN(ImportContext &ctx) {
   ctx.setOutput(0, *y);
   return success();
 }
+/// RMSNormalization (opset 23), following ONNX's function body: x /
+/// sqrt(E[x^2] + epsilon) * scale over the axes from `axis` on, computed
+/// in f32 (stash_type 1) for 16-bit inputs.
+LogicalResult importRMSNorm(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), scale = ctx.input(1);
+  FailureOr<int64_t> axisAttr = ctx.intAttr("axis", -1);
+  FailureOr<float> eps = ctx.floatAttr("epsilon", 1e-5f);
+  FailureOr<int64_t> stash = ctx.intAttr("stash_type", 1);
+  if (failed(x) || failed(scale) || failed(axisAttr) || failed(eps) || failed(stash))
+    return failure();
+  if (*stash != 1)
+    return ctx.unsupported("stash_type " + std::to_string(*stash) + " (only 1, f32)");
+  int64_t rank = typeOf(*x).getRank();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, rank);
+  if (failed(axis))
+    return failure();
+  Type et = typeOf(*x).getElementType();
+  if (!llvm::isa<FloatType>(et))
+    return ctx.emitError() << "expects a floating-point input";
+  Type f32 = ctx.builder().getF32Type();
+  Value v = *x;
+  if (et != f32) {
+    FailureOr<Value> c = ctx.cast(v, f32);
+    if (failed(c))
+      return failure();
+    v = *c;
+  }
+  SmallVector<int64_t> axes;
+  for (int64_t a = *axis; a < rank; ++a)
+    axes.push_back(a);
+  FailureOr<Value> sq = ctx.binary(BinaryKind::mul, v, v);
+  if (failed(sq))
+    return failure();
+  FailureOr<Value> ms = ctx.reduce(ReduceKind::mean, *sq, axes, true);
+  if (failed(ms))
+    return failure();
+  FailureOr<Value> rms = ctx.binary(BinaryKind::add, *ms, ctx.scalar(f32, *eps));
+  if (failed(rms) || failed(rms = ctx.unary(UnaryKind::sqrt, *rms)))
+    return failure();
+  FailureOr<Value> y = ctx.binary(BinaryKind::div, v, *rms);
+  if (failed(y))
+    return failure();
+  if (et != f32 && failed(y = ctx.cast(*y, et)))
+    return failure();
+  if (failed(y = ctx.binary(BinaryKind::mul, *y, *scale)))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
+/// LpNormalization: x over its L1 or L2 norm along `axis`.
+LogicalResult importLpNorm(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<int64_t> axisAttr = ctx.intAttr("axis", -1);
+  FailureOr<int64_t> p = ctx.intAttr("p", 2);
+  if (failed(x) || failed(axisAttr) || failed(p))
+    return failure();
+  if (*p != 1 && *p != 2)
+    return ctx.emitError() << "p is " << *p << "; LpNormalization takes 1 or 2";
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, typeOf(*x).getRank());
+  if (failed(axis))
+    return failure();
+  FailureOr<Value> norm =
+      ctx.reduce(*p == 1 ? ReduceKind::l1 : ReduceKind::l2, *x, {*axis}, true);
+  if (failed(norm))
+    return failure();
+  FailureOr<Value> y = ctx.binary(BinaryKind::div, *x, *norm);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
 } // namespace
 
 void mlir::infer::frontend::registerCompositeImporters(ImporterMap &m) {
+  m["RMSNormalization"] = importRMSNorm;
+  m["LpNormalization"] = importLpNorm;
   m["Einsum"] = importEinsum;
   m["NegativeLogLikelihoodLoss"] = importNLL;
   m["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropy;
