@@ -89,6 +89,12 @@ private:
   /// Sets `infer.tensor_name` on the ops computing `node`'s outputs.
   void nameOutputs(const onnx::NodeProto &node);
   LogicalResult importNode(ImportContext &ictx, const onnx::NodeProto &node);
+  /// The nodes of `graph` (the model's, or an If branch's) in dependency
+  /// order.
+  LogicalResult importGraph(ImportContext &ictx, const onnx::GraphProto &graph);
+  /// If whose condition is known at compile time (a constant, or computed
+  /// from static shapes): the taken branch imported in its place.
+  LogicalResult importIf(ImportContext &ictx, const onnx::NodeProto &node);
   /// Each input's element type is one its formal parameter allows.
   LogicalResult checkInputTypes(ImportContext &ictx, const onnx::NodeProto &node,
                                 const onnx::OpSchema &schema);
@@ -430,6 +436,8 @@ LogicalResult GraphImporter::importNode(ImportContext &ictx,
     return ictx.emitError()
            << "op '" << node.op_type() << "' of domain '" << node.domain()
            << "' is not supported: infer imports the ai.onnx domain only";
+  if (node.op_type() == "If")
+    return importIf(ictx, node);
   auto it = importers().find(node.op_type());
   // A version newer than libonnx's: infer's own table (OnnxOpTable.h).
   const onnx::OpSchema *schema = onnx::OpSchemaRegistry::Schema(
@@ -536,10 +544,61 @@ void GraphImporter::nameOutputs(const onnx::NodeProto &node) {
 }
 
 LogicalResult GraphImporter::importNodes() {
-  const onnx::GraphProto &graph = model.graph();
   ImportContext ictx(b, values, opset, llvm::sys::path::parent_path(path));
   ictx.setSingleDynamicDim(singleDynamicDim);
   ictx.setWantedConstants(options.wantedConstants);
+  return importGraph(ictx, model.graph());
+}
+
+LogicalResult GraphImporter::importIf(ImportContext &ictx, const onnx::NodeProto &node) {
+  const reference::Tensor *cond = ictx.constantInput(0);
+  if (!cond)
+    return ictx.unsupported(
+        "an If whose condition is known only at run time (infer imports the "
+        "taken branch of an If whose condition is a constant or computed from "
+        "static shapes)");
+  if (cond->size() != 1)
+    return ictx.emitError() << "the condition has " << cond->size()
+                            << " elements; If takes one";
+  StringRef name = cond->getDouble(0) != 0 ? "then_branch" : "else_branch";
+  const onnx::GraphProto *branch = nullptr;
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.name() == name && a.type() == onnx::AttributeProto::GRAPH)
+      branch = &a.g();
+  if (!branch)
+    return ictx.emitError() << "expects attribute '" << name << "' (a graph)";
+  if (branch->output_size() != node.output_size())
+    return ictx.emitError() << "its " << name << " has " << branch->output_size()
+                            << " outputs, the node " << node.output_size();
+  if (branch->sparse_initializer_size() > 0)
+    return ictx.unsupported("sparse initializers in an If branch");
+  Location loc = ictx.loc();
+  StringRef baseDir = llvm::sys::path::parent_path(path);
+  for (const onnx::TensorProto &proto : branch->initializer()) {
+    onnx::TensorProto init = proto;
+    std::string error;
+    FailureOr<ElementsAttr> attr = adoptAttrFromProto(&ctx, init, baseDir, init.name(), error);
+    if (failed(attr))
+      return ictx.emitError() << "initializer '" << init.name() << "' of its " << name
+                              << ": " << error;
+    GraphValue gv;
+    gv.value = ConstantOp::create(b, NameLoc::get(b.getStringAttr(init.name())), *attr);
+    values[init.name()] = gv;
+  }
+  if (failed(importGraph(ictx, *branch)))
+    return failure();
+  ictx.beginNode(node, loc);
+  for (int k = 0; k < node.output_size(); ++k) {
+    auto it = values.find(branch->output(k).name());
+    if (it == values.end() || !it->second.value)
+      return ictx.emitError() << "its " << name << "'s output '" << branch->output(k).name()
+                              << "' is not computed";
+    ictx.setOutput(k, it->second.value);
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importGraph(ImportContext &ictx, const onnx::GraphProto &graph) {
   // Which node produces each name, to tell cycles from undefined inputs.
   llvm::StringMap<size_t> producer;
   for (auto [i, node] : llvm::enumerate(graph.node()))
