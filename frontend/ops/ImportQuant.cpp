@@ -261,6 +261,54 @@ LogicalResult importMatMulInteger(ImportContext &ctx) {
   return setResult(ctx, ctx.matmul(*a, *b));
 }
 
+/// ConvInteger: the convolution of (x - x_zero_point) and (w -
+/// w_zero_point, per output channel or one), computed on f64 values (the
+/// convolution is a float op; every int32 sum is exact there) and
+/// returned as int32.
+LogicalResult importConvInteger(ImportContext &ctx) {
+  Type i32 = IntegerType::get(ctx.getContext(), 32);
+  auto operand = [&](unsigned xi, unsigned zi, bool perChannel) -> FailureOr<Value> {
+    FailureOr<Value> x = ctx.input(xi);
+    if (failed(x))
+      return failure();
+    // (The schema check admits int8 and uint8 only.)
+    FailureOr<Value> wide = ctx.cast(*x, i32);
+    if (failed(wide) || !ctx.hasInput(zi))
+      return wide;
+    FailureOr<Value> zp = ctx.input(zi);
+    if (failed(zp))
+      return failure();
+    FailureOr<Value> z = ctx.cast(*zp, i32);
+    if (failed(z))
+      return failure();
+    // A weight's zero point per output channel broadcasts over the rest.
+    RankedTensorType zt = typeOf(*z);
+    int64_t rank = typeOf(*wide).getRank();
+    if (perChannel && zt.getRank() == 1 && zt.getNumElements() > 1) {
+      SmallVector<int64_t> shape(rank, 1);
+      shape[0] = zt.getNumElements();
+      z = ctx.reshape(*z, shape);
+      if (failed(z))
+        return failure();
+    } else if (zt.getNumElements() != 1) {
+      return ctx.emitError() << "expects a zero point of one element for input #" << xi;
+    }
+    return ctx.binary(BinaryKind::sub, *wide, *z);
+  };
+  FailureOr<Value> x = operand(0, 2, false), w = operand(1, 3, true);
+  if (failed(x) || failed(w))
+    return failure();
+  Type f64 = ctx.builder().getF64Type();
+  x = ctx.cast(*x, f64);
+  w = ctx.cast(*w, f64);
+  if (failed(x) || failed(w))
+    return failure();
+  FailureOr<Value> y = buildConv(ctx, *x, *w, Value());
+  if (failed(y))
+    return failure();
+  return setResult(ctx, ctx.cast(*y, i32));
+}
+
 /// DynamicQuantizeLinear: uint8 with a scale and zero point from the
 /// input's range (0 included): scale = (max - min) / 255, zero point =
 /// round(-min / scale) saturated, y = saturate(round(x / scale) + zp).
@@ -340,6 +388,7 @@ void mlir::infer::frontend::registerQuantImporters(ImporterMap &m) {
   m["DequantizeLinear"] = importDequantizeLinear;
   m["QLinearConv"] = importQLinearConv;
   m["QLinearMatMul"] = importQLinearMatMul;
+  m["ConvInteger"] = importConvInteger;
   m["MatMulInteger"] = importMatMulInteger;
   m["DynamicQuantizeLinear"] = importDynamicQuantizeLinear;
 }
