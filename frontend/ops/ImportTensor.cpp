@@ -497,6 +497,89 @@ LogicalResult importGather(ImportContext &ctx) {
                             *x, *idx, *axis)));
 }
 
+/// GatherND as a Gather of the data flattened over its batch and indexed
+/// dimensions: each index tuple (k = indices.shape[-1] of them, negative
+/// ones wrapped) becomes one flat row index, plus the batch position times
+/// the rows of one batch.
+LogicalResult importGatherND(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), idx = ctx.input(1);
+  FailureOr<int64_t> batch = ctx.intAttr("batch_dims", 0);
+  if (failed(x) || failed(idx) || failed(batch))
+    return failure();
+  RankedTensorType xt = typeOf(*x), it = typeOf(*idx);
+  if (!xt.hasStaticShape() || !it.hasStaticShape())
+    return ctx.unsupported("GatherND of dynamic shapes");
+  ArrayRef<int64_t> xs = xt.getShape(), is = it.getShape();
+  int64_t r = xs.size(), q = is.size(), b = *batch;
+  if (q < 1 || b < 0 || b >= std::min(r, q))
+    return ctx.emitError() << "batch_dims " << b << " does not fit data of rank " << r
+                           << " and indices of rank " << q;
+  int64_t k = is.back();
+  if (k < 1 || b + k > r)
+    return ctx.emitError() << "index tuples of " << k << " elements do not fit data of rank "
+                           << r << " with batch_dims " << b;
+  for (int64_t d = 0; d < b; ++d)
+    if (xs[d] != is[d])
+      return ctx.emitError() << "batch dimension " << d << " is " << xs[d]
+                             << " in the data and " << is[d] << " in the indices";
+  Type i64 = IntegerType::get(ctx.getContext(), 64);
+  FailureOr<Value> ind = ctx.cast(*idx, i64);
+  if (failed(ind))
+    return failure();
+  // The flat index over the k indexed dimensions.
+  SmallVector<int64_t> tupleShape(is.begin(), is.end() - 1);
+  int64_t rows = 1;
+  for (int64_t d = b; d < b + k; ++d)
+    rows *= xs[d];
+  Value flat;
+  int64_t stride = rows;
+  for (int64_t j = 0; j < k; ++j) {
+    int64_t dim = xs[b + j];
+    stride /= dim;
+    FailureOr<Value> c = ctx.sliceAxis(*ind, q - 1, j, j + 1, 1);
+    if (failed(c) || failed(c = ctx.reshape(*c, tupleShape)))
+      return failure();
+    // Negative indices count from the end (mod with the divisor's sign).
+    if (failed(c = ctx.binary(BinaryKind::mod, *c, ctx.scalar(i64, double(dim)))) ||
+        failed(c = ctx.binary(BinaryKind::mul, *c, ctx.scalar(i64, double(stride)))))
+      return failure();
+    if (!flat) {
+      flat = *c;
+      continue;
+    }
+    FailureOr<Value> sum = ctx.binary(BinaryKind::add, flat, *c);
+    if (failed(sum))
+      return failure();
+    flat = *sum;
+  }
+  // Plus the batch position times the rows of one batch element.
+  int64_t batches = 1;
+  for (int64_t d = 0; d < b; ++d)
+    batches *= xs[d];
+  if (b > 0) {
+    SmallVector<int64_t> bshape(tupleShape.size(), 1);
+    for (int64_t d = 0; d < b; ++d)
+      bshape[d] = xs[d];
+    ConstantBuilder offsets(RankedTensorType::get(bshape, i64));
+    for (int64_t i = 0; i < batches; ++i)
+      offsets.setInt(i, i * rows);
+    Value off = ConstantOp::create(ctx.builder(), ctx.loc(), offsets.finish("gathernd_batch"));
+    FailureOr<Value> sum = ctx.binary(BinaryKind::add, flat, off);
+    if (failed(sum))
+      return failure();
+    flat = *sum;
+  }
+  SmallVector<int64_t> table = {batches * rows};
+  table.append(xs.begin() + b + k, xs.end());
+  FailureOr<Value> data = ctx.reshape(*x, table);
+  if (failed(data))
+    return failure();
+  SmallVector<int64_t> outShape(tupleShape);
+  outShape.append(xs.begin() + b + k, xs.end());
+  return setResult(ctx, ctx.finish1(GatherOp::create(ctx.builder(), ctx.loc(),
+                                                     xt.clone(outShape), *data, flat, 0)));
+}
+
 LogicalResult importGatherElements(ImportContext &ctx) {
   FailureOr<Value> x = ctx.input(0), idx = ctx.input(1);
   FailureOr<int64_t> axisAttr = ctx.intAttr("axis", 0);
@@ -915,6 +998,7 @@ void mlir::infer::frontend::registerTensorImporters(ImporterMap &m) {
   m["Slice"] = importSlice;
   m["Gather"] = importGather;
   m["GatherElements"] = importGatherElements;
+  m["GatherND"] = importGatherND;
   m["Pad"] = importPad;
   m["Resize"] = importResize;
   m["Upsample"] = importUpsample;
