@@ -580,6 +580,262 @@ LogicalResult importGatherND(ImportContext &ctx) {
                                                      xt.clone(outShape), *data, flat, 0)));
 }
 
+/// Scatters rows: out[r] = combine(x[r], upd[j] for every j with f[j] ==
+/// r) over x [R, rest...], f [n] (int64 row indices) and upd [n, rest...],
+/// by a one-hot [R, n] match (exact: each sum and product has one term per
+/// match): reduction none (the updates replace; duplicate indices sum),
+/// add, mul, max or min.
+FailureOr<Value> scatterRows(ImportContext &ctx, Value x, Value f, Value upd,
+                             StringRef reduction) {
+  RankedTensorType xt = typeOf(x);
+  ArrayRef<int64_t> xs = xt.getShape();
+  int64_t rows = xs[0], n = typeOf(f).getDimSize(0);
+  Type et = xt.getElementType(), i64 = IntegerType::get(ctx.getContext(), 64);
+  int64_t restRank = xs.size() - 1;
+  ConstantBuilder iota(RankedTensorType::get({rows, 1}, i64));
+  for (int64_t r = 0; r < rows; ++r)
+    iota.setInt(r, r);
+  Value rowIds = ConstantOp::create(ctx.builder(), ctx.loc(), iota.finish("scatter_rows"));
+  FailureOr<Value> fr = ctx.reshape(f, {1, n});
+  if (failed(fr))
+    return failure();
+  FailureOr<Value> match = ctx.binary(BinaryKind::equal, *fr, rowIds); // [R, n] bool
+  if (failed(match))
+    return failure();
+  SmallVector<int64_t> mshape = {rows, n};
+  mshape.append(restRank, 1);
+  FailureOr<Value> m = ctx.reshape(*match, mshape);
+  SmallVector<int64_t> ushape = {1, n};
+  ushape.append(xs.begin() + 1, xs.end());
+  FailureOr<Value> u = ctx.reshape(upd, ushape);
+  if (failed(m) || failed(u))
+    return failure();
+  FailureOr<Value> mf = ctx.cast(*m, et);
+  if (failed(mf))
+    return failure();
+  // Whether any update lands on the row.
+  FailureOr<Value> any = ctx.reduce(ReduceKind::max, *mf, {1}, false);
+  FailureOr<Value> anyBool = failed(any) ? any : ctx.cast(*any, ctx.builder().getI1Type());
+  if (failed(anyBool))
+    return failure();
+  auto where = [&](Value c, Value a, Value b) -> FailureOr<Value> {
+    FailureOr<Shape> s = broadcastShapes(typeOf(c).getShape(), typeOf(a).getShape(),
+                                         [&] { return ctx.emitError(); });
+    if (failed(s) || failed(s = broadcastShapes(*s, typeOf(b).getShape(),
+                                                [&] { return ctx.emitError(); })))
+      return failure();
+    return ctx.finish1(WhereOp::create(ctx.builder(), ctx.loc(),
+                                       RankedTensorType::get(*s, et), c, a, b));
+  };
+  auto over = [&](Value fill) -> FailureOr<Value> {
+    // The updates where they land, `fill` elsewhere: [R, n, rest...].
+    return where(*m, *u, fill);
+  };
+  if (reduction == "none" || reduction == "add") {
+    FailureOr<Value> prod = ctx.binary(BinaryKind::mul, *mf, *u);
+    if (failed(prod))
+      return failure();
+    FailureOr<Value> sum = ctx.reduce(ReduceKind::sum, *prod, {1}, false);
+    if (failed(sum))
+      return failure();
+    if (reduction == "add")
+      return ctx.binary(BinaryKind::add, x, *sum);
+    return where(*anyBool, *sum, x);
+  }
+  if (reduction == "mul") {
+    FailureOr<Value> v = over(ctx.scalar(et, 1.0));
+    if (failed(v) || failed(v = ctx.reduce(ReduceKind::prod, *v, {1}, false)))
+      return failure();
+    return ctx.binary(BinaryKind::mul, x, *v);
+  }
+  bool max = reduction == "max";
+  if (!max && reduction != "min")
+    return ctx.emitError() << "unknown reduction '" << reduction << "'";
+  double fill = llvm::isa<FloatType>(et)
+                    ? (max ? -std::numeric_limits<double>::infinity()
+                           : std::numeric_limits<double>::infinity())
+                    : (max ? -9.2e18 : 9.2e18);
+  FailureOr<Value> v = over(ctx.scalar(et, fill));
+  if (failed(v) ||
+      failed(v = ctx.reduce(max ? ReduceKind::max : ReduceKind::min, *v, {1}, false)) ||
+      failed(v = ctx.binary(max ? BinaryKind::max : BinaryKind::min, x, *v)))
+    return failure();
+  return where(*anyBool, *v, x);
+}
+
+/// ScatterND: the data flattened over its indexed dimensions, each index
+/// tuple a flat row index (negative ones wrapped), the update rows
+/// scattered there (scatterRows).
+LogicalResult importScatterND(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), idx = ctx.input(1), upd = ctx.input(2);
+  FailureOr<std::string> reduction = ctx.stringAttr("reduction", "none");
+  if (failed(x) || failed(idx) || failed(upd) || failed(reduction))
+    return failure();
+  RankedTensorType xt = typeOf(*x), it = typeOf(*idx);
+  if (!xt.hasStaticShape() || !it.hasStaticShape() || !typeOf(*upd).hasStaticShape())
+    return ctx.unsupported("ScatterND of dynamic shapes");
+  ArrayRef<int64_t> xs = xt.getShape(), is = it.getShape();
+  int64_t k = is.empty() ? 0 : is.back();
+  if (is.empty() || k < 1 || k > static_cast<int64_t>(xs.size()))
+    return ctx.emitError() << "index tuples of " << k << " elements do not fit data of rank "
+                           << xs.size();
+  SmallVector<int64_t> expect(is.begin(), is.end() - 1);
+  expect.append(xs.begin() + k, xs.end());
+  if (typeOf(*upd).getShape() != ArrayRef<int64_t>(expect))
+    return ctx.emitError() << "updates are " << formatShape(typeOf(*upd).getShape())
+                           << "; indices " << formatShape(is) << " into "
+                           << formatShape(xs) << " need " << formatShape(expect);
+  Type i64 = IntegerType::get(ctx.getContext(), 64);
+  FailureOr<Value> ind = ctx.cast(*idx, i64);
+  if (failed(ind))
+    return failure();
+  int64_t n = 1, rows = 1;
+  for (int64_t d = 0; d + 1 < static_cast<int64_t>(is.size()); ++d)
+    n *= is[d];
+  for (int64_t d = 0; d < k; ++d)
+    rows *= xs[d];
+  Value flat;
+  int64_t stride = rows;
+  for (int64_t j = 0; j < k; ++j) {
+    stride /= xs[j];
+    FailureOr<Value> c = ctx.sliceAxis(*ind, is.size() - 1, j, j + 1, 1);
+    if (failed(c) || failed(c = ctx.reshape(*c, {n})) ||
+        failed(c = ctx.binary(BinaryKind::mod, *c, ctx.scalar(i64, double(xs[j])))) ||
+        failed(c = ctx.binary(BinaryKind::mul, *c, ctx.scalar(i64, double(stride)))))
+      return failure();
+    if (!flat) {
+      flat = *c;
+      continue;
+    }
+    FailureOr<Value> sum = ctx.binary(BinaryKind::add, flat, *c);
+    if (failed(sum))
+      return failure();
+    flat = *sum;
+  }
+  SmallVector<int64_t> table = {rows}, updRows = {n};
+  table.append(xs.begin() + k, xs.end());
+  updRows.append(xs.begin() + k, xs.end());
+  FailureOr<Value> xf = ctx.reshape(*x, table), uf = ctx.reshape(*upd, updRows);
+  if (failed(xf) || failed(uf))
+    return failure();
+  FailureOr<Value> y = scatterRows(ctx, *xf, flat, *uf, *reduction);
+  if (failed(y))
+    return failure();
+  return setResult(ctx, ctx.reshape(*y, xs));
+}
+
+/// ScatterElements (and opset 9-10 Scatter): along `axis`, each update
+/// goes to the row its index names, with the same other coordinates: the
+/// data moved to [axis][other...] and updates padded to the data's other
+/// extents, then scatterRows per column of the other coordinates.
+LogicalResult importScatterElements(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), idx = ctx.input(1), upd = ctx.input(2);
+  FailureOr<int64_t> axisAttr = ctx.intAttr("axis", 0);
+  FailureOr<std::string> reduction = ctx.stringAttr("reduction", "none");
+  if (failed(x) || failed(idx) || failed(upd) || failed(axisAttr) || failed(reduction))
+    return failure();
+  RankedTensorType xt = typeOf(*x), it = typeOf(*idx);
+  if (!xt.hasStaticShape() || !it.hasStaticShape() || typeOf(*upd).getShape() != it.getShape())
+    return ctx.emitError() << "expects static shapes and updates shaped as the indices";
+  int64_t rank = xt.getRank();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, rank);
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> xs = xt.getShape(), is = it.getShape();
+  if (static_cast<int64_t>(is.size()) != rank)
+    return ctx.emitError() << "indices of rank " << is.size() << " for data of rank " << rank;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *axis && is[d] > xs[d])
+      return ctx.emitError() << "indices extend " << is[d] << " along dimension " << d
+                             << ", past the data's " << xs[d];
+  // The axis first, the other dimensions after it in order.
+  SmallVector<int64_t> perm = {*axis};
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *axis)
+      perm.push_back(d);
+  Type i64 = IntegerType::get(ctx.getContext(), 64);
+  FailureOr<Value> ind = ctx.cast(*idx, i64);
+  if (failed(ind) ||
+      failed(ind = ctx.binary(BinaryKind::mod, *ind, ctx.scalar(i64, double(xs[*axis])))))
+    return failure();
+  // Indices and updates padded to the data's extent off the axis: the pad
+  // rows name no row (-1).
+  SmallVector<int64_t> padHi(rank, 0);
+  bool padded = false;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != *axis && is[d] < xs[d]) {
+      padHi[d] = xs[d] - is[d];
+      padded = true;
+    }
+  Value u = *upd;
+  if (padded) {
+    SmallVector<int64_t> pads(rank, 0);
+    pads.append(padHi);
+    auto padded = [&](Value v, double value) -> FailureOr<Value> {
+      SmallVector<int64_t> shape(typeOf(v).getShape());
+      for (int64_t d = 0; d < rank; ++d)
+        shape[d] += padHi[d];
+      return ctx.finish1(PadOp::create(ctx.builder(), ctx.loc(), typeOf(v).clone(shape),
+                                       PadMode::constant, v, pads, llvm::APFloat(value)));
+    };
+    FailureOr<Value> pi = padded(*ind, -1.0), pu = padded(u, 0.0);
+    if (failed(pi) || failed(pu))
+      return failure();
+    ind = pi;
+    u = *pu;
+  }
+  FailureOr<Value> xT = ctx.transpose(*x, perm), iT = ctx.transpose(*ind, perm),
+                   uT = ctx.transpose(u, perm);
+  if (failed(xT) || failed(iT) || failed(uT))
+    return failure();
+  // Per column of the other coordinates: rows [d_axis] of data, [u_axis]
+  // of updates. As one scatterRows over the flattened columns: row index
+  // r * cols + c for update (j, c).
+  int64_t rowsD = xs[*axis], rowsU = is[*axis], cols = xt.getNumElements() / rowsD;
+  FailureOr<Value> xf = ctx.reshape(*xT, {rowsD * cols});
+  FailureOr<Value> iF = ctx.reshape(*iT, {rowsU, cols});
+  FailureOr<Value> uf = ctx.reshape(*uT, {rowsU * cols});
+  if (failed(xf) || failed(iF) || failed(uf))
+    return failure();
+  ConstantBuilder colIds(RankedTensorType::get({1, cols}, i64));
+  for (int64_t c = 0; c < cols; ++c)
+    colIds.setInt(c, c);
+  Value cid = ConstantOp::create(ctx.builder(), ctx.loc(), colIds.finish("scatter_cols"));
+  // -1 (padding) stays negative: it matches no row.
+  FailureOr<Value> f = ctx.binary(BinaryKind::mul, *iF, ctx.scalar(i64, double(cols)));
+  if (failed(f) || failed(f = ctx.binary(BinaryKind::add, *f, cid)))
+    return failure();
+  if (padded) {
+    // Padding rows (index -1) land on -cols + c < 0: no row.
+    FailureOr<Value> neg = ctx.binary(BinaryKind::less, *iF, ctx.scalar(i64, 0.0));
+    if (failed(neg))
+      return failure();
+    FailureOr<Shape> s = broadcastShapes(typeOf(*neg).getShape(), typeOf(*f).getShape(),
+                                         [&] { return ctx.emitError(); });
+    if (failed(s))
+      return failure();
+    f = ctx.finish1(WhereOp::create(ctx.builder(), ctx.loc(), RankedTensorType::get(*s, i64),
+                                    *neg, ctx.scalar(i64, -1.0), *f));
+    if (failed(f))
+      return failure();
+  }
+  if (failed(f = ctx.reshape(*f, {rowsU * cols})))
+    return failure();
+  FailureOr<Value> y = scatterRows(ctx, *xf, *f, *uf, *reduction);
+  if (failed(y))
+    return failure();
+  SmallVector<int64_t> tshape;
+  for (int64_t d : perm)
+    tshape.push_back(xs[d]);
+  FailureOr<Value> yT = ctx.reshape(*y, tshape);
+  if (failed(yT))
+    return failure();
+  SmallVector<int64_t> inv(rank);
+  for (int64_t i = 0; i < rank; ++i)
+    inv[perm[i]] = i;
+  return setResult(ctx, ctx.transpose(*yT, inv));
+}
+
 LogicalResult importGatherElements(ImportContext &ctx) {
   FailureOr<Value> x = ctx.input(0), idx = ctx.input(1);
   FailureOr<int64_t> axisAttr = ctx.intAttr("axis", 0);
@@ -999,6 +1255,9 @@ void mlir::infer::frontend::registerTensorImporters(ImporterMap &m) {
   m["Gather"] = importGather;
   m["GatherElements"] = importGatherElements;
   m["GatherND"] = importGatherND;
+  m["ScatterND"] = importScatterND;
+  m["ScatterElements"] = importScatterElements;
+  m["Scatter"] = importScatterElements;
   m["Pad"] = importPad;
   m["Resize"] = importResize;
   m["Upsample"] = importUpsample;
