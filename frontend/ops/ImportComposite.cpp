@@ -595,9 +595,41 @@ LogicalResult importLpNorm(ImportContext &ctx) {
   ctx.setOutput(0, *y);
   return success();
 }
+/// HannWindow, HammingWindow and BlackmanWindow of a size known at compile
+/// time: a constant, sum_k a_k cos(2 pi k n / N) with N the size
+/// (periodic) or the size - 1 (symmetric), in output_datatype.
+template <int Kind> // 0 Hann, 1 Hamming, 2 Blackman
+LogicalResult importWindow(ImportContext &ctx) {
+  FailureOr<SmallVector<int64_t>> size = ctx.constantInts(0, "size");
+  FailureOr<int64_t> periodic = ctx.intAttr("periodic", 1);
+  FailureOr<int64_t> dt = ctx.intAttr("output_datatype", 1);
+  if (failed(size) || failed(periodic) || failed(dt))
+    return failure();
+  if (size->size() != 1 || (*size)[0] < 0)
+    return ctx.emitError() << "expects a scalar size of 0 or more";
+  std::string error;
+  FailureOr<Type> et = elementTypeFromOnnx(ctx.getContext(), static_cast<int32_t>(*dt), error);
+  if (failed(et))
+    return ctx.emitError() << error;
+  int64_t n = (*size)[0];
+  double denom = *periodic ? double(n) : double(n - 1);
+  double a0 = Kind == 0 ? 0.5 : Kind == 1 ? 25.0 / 46.0 : 0.42;
+  double a1 = Kind == 0 ? 0.5 : Kind == 1 ? 21.0 / 46.0 : 0.5;
+  double a2 = Kind == 2 ? 0.08 : 0.0;
+  ConstantBuilder w(RankedTensorType::get({n}, *et));
+  for (int64_t i = 0; i < n; ++i) {
+    double x = denom > 0 ? 2 * M_PI * double(i) / denom : 0.0;
+    w.setDouble(i, a0 - a1 * std::cos(x) + a2 * std::cos(2 * x));
+  }
+  ctx.setOutput(0, ConstantOp::create(ctx.builder(), ctx.loc(), w.finish("window")));
+  return success();
+}
 } // namespace
 
 void mlir::infer::frontend::registerCompositeImporters(ImporterMap &m) {
+  m["HannWindow"] = importWindow<0>;
+  m["HammingWindow"] = importWindow<1>;
+  m["BlackmanWindow"] = importWindow<2>;
   m["RMSNormalization"] = importRMSNorm;
   m["LpNormalization"] = importLpNorm;
   m["Einsum"] = importEinsum;

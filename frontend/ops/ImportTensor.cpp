@@ -836,6 +836,94 @@ LogicalResult importScatterElements(ImportContext &ctx) {
   return setResult(ctx, ctx.transpose(*yT, inv));
 }
 
+/// Compress with a condition known at compile time: a Gather of the
+/// selected positions (of the flattened input without an axis).
+LogicalResult importCompress(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  const Tensor *cond = ctx.constantInput(1);
+  if (!cond)
+    return ctx.unsupported("a condition known only at run time (its output's length "
+                           "depends on the values)");
+  if (cond->getRank() != 1)
+    return ctx.emitError() << "expects a 1-D condition";
+  Value data = *x;
+  int64_t axis = 0;
+  if (ctx.hasAttr("axis")) {
+    FailureOr<int64_t> a = ctx.intAttr("axis", 0);
+    if (failed(a) || failed(a = ctx.normalizeAxis(*a, typeOf(*x).getRank())))
+      return failure();
+    axis = *a;
+  } else {
+    FailureOr<Value> flat = ctx.reshape(*x, {typeOf(*x).getNumElements()});
+    if (failed(flat))
+      return failure();
+    data = *flat;
+  }
+  int64_t len = typeOf(data).getDimSize(axis);
+  if (cond->size() > len)
+    return ctx.emitError() << "the condition has " << cond->size()
+                           << " elements, the axis " << len;
+  SmallVector<int64_t> picked;
+  for (int64_t i = 0; i < cond->size(); ++i)
+    if (cond->getDouble(i) != 0)
+      picked.push_back(i);
+  Type i64 = IntegerType::get(ctx.getContext(), 64);
+  ConstantBuilder ids(RankedTensorType::get({int64_t(picked.size())}, i64));
+  for (auto [i, p] : llvm::enumerate(picked))
+    ids.setInt(i, p);
+  Value idx = ConstantOp::create(ctx.builder(), ctx.loc(), ids.finish("compress"));
+  SmallVector<int64_t> shape(typeOf(data).getShape());
+  shape[axis] = picked.size();
+  return setResult(ctx, ctx.finish1(GatherOp::create(ctx.builder(), ctx.loc(),
+                                                     typeOf(data).clone(shape), data, idx,
+                                                     axis)));
+}
+
+/// ReverseSequence: along the time axis, position t of batch element b
+/// reads L[b] - 1 - t where t < L[b] (the sequence length), else t: a
+/// GatherElements of indices computed from the lengths.
+LogicalResult importReverseSequence(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), lens = ctx.input(1);
+  FailureOr<int64_t> batchAxis = ctx.intAttr("batch_axis", 1);
+  FailureOr<int64_t> timeAxis = ctx.intAttr("time_axis", 0);
+  if (failed(x) || failed(lens) || failed(batchAxis) || failed(timeAxis))
+    return failure();
+  RankedTensorType xt = typeOf(*x);
+  int64_t rank = xt.getRank(), ba = *batchAxis, ta = *timeAxis;
+  if (!xt.hasStaticShape() || rank < 2 || ba < 0 || ta < 0 || ba > 1 || ta > 1 || ba == ta)
+    return ctx.emitError() << "expects a static input of rank 2 or more, batch_axis and "
+                              "time_axis 0 and 1";
+  int64_t steps = xt.getDimSize(ta), batches = xt.getDimSize(ba);
+  Type i64 = IntegerType::get(ctx.getContext(), 64);
+  SmallVector<int64_t> tshape(rank, 1), lshape(rank, 1);
+  tshape[ta] = steps;
+  lshape[ba] = batches;
+  ConstantBuilder iota(RankedTensorType::get(tshape, i64));
+  for (int64_t t = 0; t < steps; ++t)
+    iota.setInt(t, t);
+  Value t = ConstantOp::create(ctx.builder(), ctx.loc(), iota.finish("time"));
+  FailureOr<Value> l = ctx.cast(*lens, i64);
+  if (failed(l) || failed(l = ctx.reshape(*l, lshape)))
+    return failure();
+  FailureOr<Value> rev = ctx.binary(BinaryKind::sub, *l, ctx.scalar(i64, 1.0));
+  if (failed(rev) || failed(rev = ctx.binary(BinaryKind::sub, *rev, t)))
+    return failure();
+  FailureOr<Value> inside = ctx.binary(BinaryKind::less, t, *l);
+  if (failed(inside))
+    return failure();
+  SmallVector<int64_t> ishape(rank, 1);
+  ishape[ta] = steps;
+  ishape[ba] = batches;
+  FailureOr<Value> idx = ctx.finish1(WhereOp::create(
+      ctx.builder(), ctx.loc(), RankedTensorType::get(ishape, i64), *inside, *rev, t));
+  if (failed(idx) || failed(idx = ctx.expand(*idx, xt.getShape())))
+    return failure();
+  return setResult(ctx, ctx.finish1(GatherElementsOp::create(ctx.builder(), ctx.loc(), xt,
+                                                             *x, *idx, ta)));
+}
+
 LogicalResult importGatherElements(ImportContext &ctx) {
   FailureOr<Value> x = ctx.input(0), idx = ctx.input(1);
   FailureOr<int64_t> axisAttr = ctx.intAttr("axis", 0);
@@ -1256,6 +1344,8 @@ void mlir::infer::frontend::registerTensorImporters(ImporterMap &m) {
   m["GatherElements"] = importGatherElements;
   m["GatherND"] = importGatherND;
   m["ScatterND"] = importScatterND;
+  m["Compress"] = importCompress;
+  m["ReverseSequence"] = importReverseSequence;
   m["ScatterElements"] = importScatterElements;
   m["Scatter"] = importScatterElements;
   m["Pad"] = importPad;
