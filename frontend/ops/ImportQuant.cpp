@@ -96,6 +96,47 @@ FailureOr<quant::QuantizedType> quantType(ImportContext &ctx,
   return quant::QuantizedType(q);
 }
 
+/// The storage type of a quantization whose zero point `zi` (if any) is
+/// known only at run time: the zero point's element type, else uint8.
+Type runtimeStorage(ImportContext &ctx, unsigned zi) {
+  if (ctx.hasInput(zi))
+    if (FailureOr<Value> z = ctx.input(zi); succeeded(z))
+      return typeOf(*z).getElementType();
+  return IntegerType::get(ctx.getContext(), 8, IntegerType::Unsigned);
+}
+
+/// Whether the scale `si` or zero point `zi` is known only at run time
+/// (DynamicQuantizeLinear's expanded form): quantization as elementwise
+/// arithmetic on one scale.
+bool quantizedAtRunTime(ImportContext &ctx, unsigned si, unsigned zi) {
+  return !ctx.constantInput(si) || (ctx.hasInput(zi) && !ctx.constantInput(zi));
+}
+
+/// A scale and zero point known at run time, of one element each, as
+/// values broadcasting against any tensor (the zero point in `et`).
+FailureOr<std::pair<Value, Value>> runtimeScale(ImportContext &ctx, unsigned si, unsigned zi,
+                                                Type et) {
+  FailureOr<Value> s = ctx.input(si);
+  if (failed(s))
+    return failure();
+  if (typeOf(*s).getNumElements() != 1)
+    return ctx.unsupported("a per-axis scale known only at run time");
+  FailureOr<Value> sr = ctx.reshape(*s, {});
+  if (failed(sr) || failed(sr = ctx.cast(*sr, et)))
+    return failure();
+  Value zero = ctx.scalar(et, 0.0);
+  if (ctx.hasInput(zi)) {
+    FailureOr<Value> z = ctx.input(zi);
+    if (failed(z) || typeOf(*z).getNumElements() != 1)
+      return failed(z) ? failure() : ctx.emitError() << "expects a zero point of one element";
+    FailureOr<Value> zr = ctx.reshape(*z, {});
+    if (failed(zr) || failed(zr = ctx.cast(*zr, et)))
+      return failure();
+    zero = *zr;
+  }
+  return std::make_pair(*sr, zero);
+}
+
 /// Input `xi` (integers) dequantized with the scale and zero point inputs
 /// `si` and `zi` to the scale's float type; a 1-D scale applies along
 /// `axis` (the node's `axis` attribute when none).
@@ -108,6 +149,19 @@ FailureOr<Value> dequantizeInput(ImportContext &ctx, unsigned xi, unsigned si,
   if (!llvm::isa<IntegerType>(t.getElementType()))
     return ctx.emitError() << "expects an integer input, got "
                            << t.getElementType();
+  if (quantizedAtRunTime(ctx, si, zi)) {
+    // (x - zero point) * scale in the scale's float type.
+    FailureOr<Value> s = ctx.input(si);
+    if (failed(s))
+      return failure();
+    Type et = typeOf(*s).getElementType();
+    FailureOr<std::pair<Value, Value>> sz = runtimeScale(ctx, si, zi, et);
+    FailureOr<Value> xf = ctx.cast(*x, et);
+    if (failed(sz) || failed(xf) ||
+        failed(xf = ctx.binary(BinaryKind::sub, *xf, sz->second)))
+      return failure();
+    return ctx.binary(BinaryKind::mul, *xf, sz->first);
+  }
   const Tensor *scale = ctx.constantInput(si);
   Type expressed = scale ? scale->getElementType()
                          : Type(ctx.builder().getF32Type());
@@ -134,6 +188,24 @@ FailureOr<Value> quantizeValue(ImportContext &ctx, Value y, unsigned si, unsigne
   if (!llvm::isa<FloatType>(t.getElementType()))
     return ctx.emitError() << "expects a float input, got "
                            << t.getElementType();
+  if (quantizedAtRunTime(ctx, si, zi)) {
+    // saturate(round_half_even(y / scale) + zero point) in y's float type.
+    Type et = t.getElementType();
+    auto storage = llvm::dyn_cast<IntegerType>(runtimeStorage(ctx, zi));
+    if (!storage || storage.getWidth() != 8)
+      return ctx.unsupported("run-time quantization to other than int8 or uint8");
+    bool isSigned = !storage.isUnsigned();
+    FailureOr<std::pair<Value, Value>> sz = runtimeScale(ctx, si, zi, et);
+    if (failed(sz))
+      return failure();
+    FailureOr<Value> v = ctx.binary(BinaryKind::div, y, sz->first);
+    if (failed(v) || failed(v = ctx.unary(UnaryKind::round, *v)) ||
+        failed(v = ctx.binary(BinaryKind::add, *v, sz->second)) ||
+        failed(v = ctx.binary(BinaryKind::max, *v, ctx.scalar(et, isSigned ? -128.0 : 0.0))) ||
+        failed(v = ctx.binary(BinaryKind::min, *v, ctx.scalar(et, isSigned ? 127.0 : 255.0))))
+      return failure();
+    return ctx.cast(*v, storage);
+  }
   FailureOr<quant::QuantizedType> q =
       quantType(ctx, t.getShape(), t.getElementType(), si, zi, Type(), axis);
   if (failed(q))
