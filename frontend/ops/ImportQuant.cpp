@@ -301,33 +301,49 @@ LogicalResult importQLinearMatMul(ImportContext &ctx) {
   return setResult(ctx, quantizeValue(ctx, *y, 6, 7, 1));
 }
 
+/// Integer input `xi` minus its zero point `zi` (when given) in int32. A
+/// zero point of several elements lies along dimension `zpAxis` of the
+/// input's `rank` dimensions (A's rows of MatMulInteger, W's output
+/// channels of ConvInteger); otherwise it has one element.
+FailureOr<Value> minusZeroPoint(ImportContext &ctx, unsigned xi, unsigned zi, int64_t zpAxis,
+                                int64_t rank) {
+  Type i32 = IntegerType::get(ctx.getContext(), 32);
+  FailureOr<Value> x = ctx.input(xi);
+  if (failed(x))
+    return failure();
+  // (The schema check admits int8 and uint8 only.)
+  FailureOr<Value> wide = ctx.cast(*x, i32);
+  if (failed(wide) || !ctx.hasInput(zi))
+    return wide;
+  FailureOr<Value> zp = ctx.input(zi);
+  if (failed(zp))
+    return failure();
+  FailureOr<Value> z = ctx.cast(*zp, i32);
+  if (failed(z))
+    return failure();
+  RankedTensorType zt = typeOf(*z);
+  if (zt.getNumElements() > 1) {
+    if (zpAxis < 0 || zt.getRank() != 1)
+      return ctx.emitError() << "expects a zero point of one element for input #" << xi;
+    SmallVector<int64_t> shape(rank - zpAxis, 1);
+    shape[0] = zt.getNumElements();
+    if (failed(z = ctx.reshape(*z, shape)))
+      return failure();
+  }
+  return ctx.binary(BinaryKind::sub, *wide, *z);
+}
+
 /// MatMulInteger: (A - a_zero_point) x (B - b_zero_point) in int32, exact.
 LogicalResult importMatMulInteger(ImportContext &ctx) {
-  Type i32 = IntegerType::get(ctx.getContext(), 32);
-  auto operand = [&](unsigned xi, unsigned zi, bool perRow) -> FailureOr<Value> {
-    FailureOr<Value> x = ctx.input(xi);
-    if (failed(x))
-      return failure();
-    // (The schema check admits int8 and uint8 only.)
-    FailureOr<Value> wide = ctx.cast(*x, i32);
-    if (failed(wide) || !ctx.hasInput(zi))
-      return wide;
-    FailureOr<Value> zp = ctx.input(zi);
-    if (failed(zp))
-      return failure();
-    FailureOr<Value> z = ctx.cast(*zp, i32);
-    if (failed(z))
-      return failure();
-    // A per-row zero point of A broadcasts along its columns.
-    RankedTensorType zt = typeOf(*z);
-    if (perRow && zt.getRank() == 1 && zt.getNumElements() > 1) {
-      z = ctx.reshape(*z, {zt.getDimSize(0), 1});
-      if (failed(z))
-        return failure();
-    }
-    return ctx.binary(BinaryKind::sub, *wide, *z);
-  };
-  FailureOr<Value> a = operand(0, 2, true), b = operand(1, 3, false);
+  FailureOr<Value> a0 = ctx.input(0), b0 = ctx.input(1);
+  if (failed(a0) || failed(b0))
+    return failure();
+  // A's zero point per row broadcasts along its columns (the last
+  // dimension); B's has one element per column, broadcasting as it is.
+  int64_t ra = typeOf(*a0).getRank();
+  FailureOr<Value> a = minusZeroPoint(ctx, 0, 2, ra - 2, ra);
+  FailureOr<Value> b = minusZeroPoint(ctx, 1, 3, typeOf(*b0).getRank() - 1,
+                                      typeOf(*b0).getRank());
   if (failed(a) || failed(b))
     return failure();
   return setResult(ctx, ctx.matmul(*a, *b));
@@ -339,35 +355,12 @@ LogicalResult importMatMulInteger(ImportContext &ctx) {
 /// returned as int32.
 LogicalResult importConvInteger(ImportContext &ctx) {
   Type i32 = IntegerType::get(ctx.getContext(), 32);
-  auto operand = [&](unsigned xi, unsigned zi, bool perChannel) -> FailureOr<Value> {
-    FailureOr<Value> x = ctx.input(xi);
-    if (failed(x))
-      return failure();
-    // (The schema check admits int8 and uint8 only.)
-    FailureOr<Value> wide = ctx.cast(*x, i32);
-    if (failed(wide) || !ctx.hasInput(zi))
-      return wide;
-    FailureOr<Value> zp = ctx.input(zi);
-    if (failed(zp))
-      return failure();
-    FailureOr<Value> z = ctx.cast(*zp, i32);
-    if (failed(z))
-      return failure();
-    // A weight's zero point per output channel broadcasts over the rest.
-    RankedTensorType zt = typeOf(*z);
-    int64_t rank = typeOf(*wide).getRank();
-    if (perChannel && zt.getRank() == 1 && zt.getNumElements() > 1) {
-      SmallVector<int64_t> shape(rank, 1);
-      shape[0] = zt.getNumElements();
-      z = ctx.reshape(*z, shape);
-      if (failed(z))
-        return failure();
-    } else if (zt.getNumElements() != 1) {
-      return ctx.emitError() << "expects a zero point of one element for input #" << xi;
-    }
-    return ctx.binary(BinaryKind::sub, *wide, *z);
-  };
-  FailureOr<Value> x = operand(0, 2, false), w = operand(1, 3, true);
+  FailureOr<Value> w0 = ctx.input(1);
+  if (failed(w0))
+    return failure();
+  int64_t rank = typeOf(*w0).getRank();
+  FailureOr<Value> x = minusZeroPoint(ctx, 0, 2, -1, rank),
+                   w = minusZeroPoint(ctx, 1, 3, 0, rank);
   if (failed(x) || failed(w))
     return failure();
   Type f64 = ctx.builder().getF64Type();

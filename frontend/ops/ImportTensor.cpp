@@ -497,6 +497,36 @@ LogicalResult importGather(ImportContext &ctx) {
                             *x, *idx, *axis)));
 }
 
+/// The row-major flat index of each index tuple along the last dimension
+/// of the int64 `ind` into dimensions `dims` (negative entries wrapped),
+/// shaped `shape` (the tuples' own shape, or flattened).
+FailureOr<Value> flatTupleIndex(ImportContext &ctx, Value ind, ArrayRef<int64_t> dims,
+                                ArrayRef<int64_t> shape) {
+  Type i64 = IntegerType::get(ctx.getContext(), 64);
+  int64_t last = typeOf(ind).getRank() - 1, stride = 1;
+  for (int64_t d : dims)
+    stride *= d;
+  Value flat;
+  for (auto [j, dim] : llvm::enumerate(dims)) {
+    stride /= dim;
+    FailureOr<Value> c = ctx.sliceAxis(ind, last, j, j + 1, 1);
+    // Negative indices count from the end (mod with the divisor's sign).
+    if (failed(c) || failed(c = ctx.reshape(*c, shape)) ||
+        failed(c = ctx.binary(BinaryKind::mod, *c, ctx.scalar(i64, double(dim)))) ||
+        failed(c = ctx.binary(BinaryKind::mul, *c, ctx.scalar(i64, double(stride)))))
+      return failure();
+    if (!flat) {
+      flat = *c;
+      continue;
+    }
+    FailureOr<Value> sum = ctx.binary(BinaryKind::add, flat, *c);
+    if (failed(sum))
+      return failure();
+    flat = *sum;
+  }
+  return flat;
+}
+
 /// GatherND as a Gather of the data flattened over its batch and indexed
 /// dimensions: each index tuple (k = indices.shape[-1] of them, negative
 /// ones wrapped) becomes one flat row index, plus the batch position times
@@ -531,27 +561,10 @@ LogicalResult importGatherND(ImportContext &ctx) {
   int64_t rows = 1;
   for (int64_t d = b; d < b + k; ++d)
     rows *= xs[d];
-  Value flat;
-  int64_t stride = rows;
-  for (int64_t j = 0; j < k; ++j) {
-    int64_t dim = xs[b + j];
-    stride /= dim;
-    FailureOr<Value> c = ctx.sliceAxis(*ind, q - 1, j, j + 1, 1);
-    if (failed(c) || failed(c = ctx.reshape(*c, tupleShape)))
-      return failure();
-    // Negative indices count from the end (mod with the divisor's sign).
-    if (failed(c = ctx.binary(BinaryKind::mod, *c, ctx.scalar(i64, double(dim)))) ||
-        failed(c = ctx.binary(BinaryKind::mul, *c, ctx.scalar(i64, double(stride)))))
-      return failure();
-    if (!flat) {
-      flat = *c;
-      continue;
-    }
-    FailureOr<Value> sum = ctx.binary(BinaryKind::add, flat, *c);
-    if (failed(sum))
-      return failure();
-    flat = *sum;
-  }
+  FailureOr<Value> tuples = flatTupleIndex(ctx, *ind, xs.slice(b, k), tupleShape);
+  if (failed(tuples))
+    return failure();
+  Value flat = *tuples;
   // Plus the batch position times the rows of one batch element.
   int64_t batches = 1;
   for (int64_t d = 0; d < b; ++d)
@@ -694,31 +707,16 @@ LogicalResult importScatterND(ImportContext &ctx) {
     n *= is[d];
   for (int64_t d = 0; d < k; ++d)
     rows *= xs[d];
-  Value flat;
-  int64_t stride = rows;
-  for (int64_t j = 0; j < k; ++j) {
-    stride /= xs[j];
-    FailureOr<Value> c = ctx.sliceAxis(*ind, is.size() - 1, j, j + 1, 1);
-    if (failed(c) || failed(c = ctx.reshape(*c, {n})) ||
-        failed(c = ctx.binary(BinaryKind::mod, *c, ctx.scalar(i64, double(xs[j])))) ||
-        failed(c = ctx.binary(BinaryKind::mul, *c, ctx.scalar(i64, double(stride)))))
-      return failure();
-    if (!flat) {
-      flat = *c;
-      continue;
-    }
-    FailureOr<Value> sum = ctx.binary(BinaryKind::add, flat, *c);
-    if (failed(sum))
-      return failure();
-    flat = *sum;
-  }
+  FailureOr<Value> flat = flatTupleIndex(ctx, *ind, xs.take_front(k), {n});
+  if (failed(flat))
+    return failure();
   SmallVector<int64_t> table = {rows}, updRows = {n};
   table.append(xs.begin() + k, xs.end());
   updRows.append(xs.begin() + k, xs.end());
   FailureOr<Value> xf = ctx.reshape(*x, table), uf = ctx.reshape(*upd, updRows);
   if (failed(xf) || failed(uf))
     return failure();
-  FailureOr<Value> y = scatterRows(ctx, *xf, flat, *uf, *reduction);
+  FailureOr<Value> y = scatterRows(ctx, *xf, *flat, *uf, *reduction);
   if (failed(y))
     return failure();
   return setResult(ctx, ctx.reshape(*y, xs));
