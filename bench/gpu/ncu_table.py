@@ -3,7 +3,7 @@
 per-launch profile: one row per launch, in plan order, with the launch's
 kind and first ONNX node, its time under ncu (caches flushed), grid,
 registers, shared memory, DRAM traffic and the share of the DRAM, SM and
-tensor-core (wgmma) peaks it reached.
+tensor-core peaks it reached.
 
   bench/gpu/ncu_table.py DIR NAME     (DIR/NAME.json, DIR/NAME.ncu.csv)
 """
@@ -34,7 +34,7 @@ def main():
         except ValueError:
             return float("nan")
 
-    print("| # | kind | node | ms (graph) | ms (ncu) | grid | regs | smem KiB | DRAM MB | DRAM % | SM % | wgmma % | warps % |")
+    print("| # | kind | node | ms (graph) | ms (ncu) | grid | regs | smem KiB | DRAM MB | DRAM % | SM % | tensor % | warps % |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     tot = {"g": 0.0, "n": 0.0, "b": 0.0}
     for i, (kid, l) in enumerate(zip(ids, launches)):
@@ -50,7 +50,7 @@ def main():
               f"{num(m, 'launch__shared_mem_per_block_dynamic') / 1024:.0f} | {mb:.1f} | "
               f"{num(m, 'dram__throughput.avg.pct_of_peak_sustained_elapsed'):.0f} | "
               f"{num(m, 'sm__throughput.avg.pct_of_peak_sustained_elapsed'):.0f} | "
-              f"{num(m, 'sm__pipe_tensor_op_gmma_cycles_active.avg.pct_of_peak_sustained_elapsed'):.0f} | "
+              f"{num(m, 'sm__pipe_tensor_cycles_active.avg.pct_of_peak_sustained_elapsed'):.0f} | "
               f"{num(m, 'sm__warps_active.avg.pct_of_peak_sustained_active'):.0f} |")
     print(f"\ntotal: {tot['g']:.3f} ms in the graph profile, {tot['n']:.3f} ms under ncu, "
           f"{tot['b']:.0f} MB of DRAM traffic ({tot['b'] / 1e3 / tot['n']:.2f} TB/s over the ncu time)")
