@@ -624,9 +624,182 @@ LogicalResult importWindow(ImportContext &ctx) {
   ctx.setOutput(0, ConstantOp::create(ctx.builder(), ctx.loc(), w.finish("window")));
   return success();
 }
+/// GridSample of a 4-D input, following ONNX's reference: each grid point
+/// (x, y) in [-1, 1] denormalized to pixel coordinates (align_corners:
+/// -1 and 1 are the edge pixels' centers, else their outer edges), moved
+/// inside by the padding mode (border: clamped; reflection: reflected off
+/// the edges), then read as the nearest pixel (ties to even) or the four
+/// around it weighted bilinearly; taps outside the image read 0 (zeros),
+/// the nearest edge pixel (border) or their reflection. Each tap is a
+/// GatherElements of the flattened image.
+LogicalResult importGridSample(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), grid = ctx.input(1);
+  FailureOr<std::string> modeName = ctx.stringAttr("mode", "bilinear");
+  FailureOr<std::string> padName = ctx.stringAttr("padding_mode", "zeros");
+  FailureOr<int64_t> align = ctx.intAttr("align_corners", 0);
+  if (failed(x) || failed(grid) || failed(modeName) || failed(padName) || failed(align))
+    return failure();
+  RankedTensorType xt = typeOf(*x), gt = typeOf(*grid);
+  if (xt.getRank() != 4 || gt.getRank() != 4 || !xt.hasStaticShape() ||
+      !gt.hasStaticShape() || gt.getDimSize(3) != 2 || gt.getDimSize(0) != xt.getDimSize(0))
+    return ctx.unsupported("GridSample other than of a static 4-D input and [N, H, W, 2] grid");
+  bool linear = *modeName == "bilinear" || *modeName == "linear";
+  if (!linear && *modeName != "nearest")
+    return ctx.unsupported("mode '" + *modeName + "'");
+  if (*padName != "zeros" && *padName != "border" && *padName != "reflection")
+    return ctx.emitError() << "unknown padding_mode '" << *padName << "'";
+  Type et = xt.getElementType();
+  if (!llvm::isa<FloatType>(et) || gt.getElementType() != et)
+    return ctx.emitError() << "expects input and grid of one float type";
+  int64_t n = xt.getDimSize(0), c = xt.getDimSize(1), h = xt.getDimSize(2),
+          w = xt.getDimSize(3), ho = gt.getDimSize(1), wo = gt.getDimSize(2);
+  auto k = [&](double v) { return ctx.scalar(et, v); };
+  auto bin = [&](BinaryKind kind, Value a, Value b) { return ctx.binary(kind, a, b); };
+  auto where = [&](Value cond, Value a, Value b) -> FailureOr<Value> {
+    FailureOr<Shape> s = broadcastShapes(typeOf(cond).getShape(), typeOf(a).getShape(),
+                                         [&] { return ctx.emitError(); });
+    if (failed(s) || failed(s = broadcastShapes(*s, typeOf(b).getShape(),
+                                                [&] { return ctx.emitError(); })))
+      return failure();
+    return ctx.finish1(WhereOp::create(ctx.builder(), ctx.loc(),
+                                       RankedTensorType::get(*s, typeOf(a).getElementType()),
+                                       cond, a, b));
+  };
+  // The image flattened per (n, c): [N, C, H*W]; the grid as x and y of
+  // shape [N, 1, Ho*Wo].
+  FailureOr<Value> flat = ctx.reshape(*x, {n, c, h * w});
+  FailureOr<Value> gx = ctx.sliceAxis(*grid, 3, 0, 1, 1), gy = ctx.sliceAxis(*grid, 3, 1, 2, 1);
+  if (failed(flat) || failed(gx) || failed(gy) || failed(gx = ctx.reshape(*gx, {n, 1, ho * wo})) ||
+      failed(gy = ctx.reshape(*gy, {n, 1, ho * wo})))
+    return failure();
+  // Denormalized and moved inside by the padding mode.
+  auto coordinate = [&](Value g, int64_t len) -> FailureOr<Value> {
+    FailureOr<Value> v = bin(BinaryKind::add, g, k(1.0));
+    if (*align) {
+      if (failed(v) || failed(v = bin(BinaryKind::mul, *v, k((len - 1) / 2.0))))
+        return failure();
+    } else if (failed(v) || failed(v = bin(BinaryKind::mul, *v, k(len / 2.0))) ||
+               failed(v = bin(BinaryKind::sub, *v, k(0.5)))) {
+      return failure();
+    }
+    if (*padName == "border")
+      return ctx.unary(UnaryKind::clip, *v, 0.0f, float(len - 1));
+    if (*padName != "reflection")
+      return v;
+    double lo = *align ? 0.0 : -0.5, hi = *align ? len - 1.0 : len - 0.5, span = hi - lo;
+    if (span <= 0)
+      return ctx.unary(UnaryKind::clip, *v, float(lo), float(lo));
+    // Reflected off lo below it and off hi above it, span by span.
+    auto reflect = [&](Value dx, double from, double sign) -> FailureOr<Value> {
+      // r = dx - floor(dx / span) * span; even floor: from + sign r, odd:
+      // the other edge - sign r.
+      FailureOr<Value> q = bin(BinaryKind::div, dx, k(span));
+      if (failed(q) || failed(q = ctx.unary(UnaryKind::floor, *q)))
+        return failure();
+      FailureOr<Value> r = bin(BinaryKind::mul, *q, k(span));
+      FailureOr<Value> half = bin(BinaryKind::mul, *q, k(0.5));
+      if (failed(r) || failed(r = bin(BinaryKind::sub, dx, *r)) || failed(half) ||
+          failed(half = ctx.unary(UnaryKind::floor, *half)) ||
+          failed(half = bin(BinaryKind::mul, *half, k(2.0))))
+        return failure();
+      FailureOr<Value> even = bin(BinaryKind::equal, *q, *half);
+      FailureOr<Value> near = bin(sign > 0 ? BinaryKind::add : BinaryKind::sub, k(from), *r);
+      FailureOr<Value> far =
+          bin(sign > 0 ? BinaryKind::sub : BinaryKind::add, k(from == lo ? hi : lo), *r);
+      if (failed(even) || failed(near) || failed(far))
+        return failure();
+      return where(*even, *near, *far);
+    };
+    FailureOr<Value> below = bin(BinaryKind::sub, k(lo), *v), above = bin(BinaryKind::sub, *v, k(hi));
+    if (failed(below) || failed(above))
+      return failure();
+    FailureOr<Value> fromLo = reflect(*below, lo, 1.0), fromHi = reflect(*above, hi, -1.0);
+    FailureOr<Value> isBelow = bin(BinaryKind::less, *v, k(lo)),
+                     isAbove = bin(BinaryKind::greater, *v, k(hi));
+    if (failed(fromLo) || failed(fromHi) || failed(isBelow) || failed(isAbove))
+      return failure();
+    FailureOr<Value> r = where(*isAbove, *fromHi, *v);
+    if (failed(r))
+      return failure();
+    return where(*isBelow, *fromLo, *r);
+  };
+  FailureOr<Value> cx = coordinate(*gx, w), cy = coordinate(*gy, h);
+  if (failed(cx) || failed(cy))
+    return failure();
+  Type i64 = IntegerType::get(ctx.getContext(), 64);
+  // One tap at integer pixel (ix, iy) (float values): the pixels it reads
+  // [N, C, Ho*Wo], zero outside the image for zeros padding.
+  auto tap = [&](Value ix, Value iy) -> FailureOr<Value> {
+    Value inside;
+    if (*padName == "zeros") {
+      FailureOr<Value> a = bin(BinaryKind::greater_equal, ix, k(0.0)),
+                       b = bin(BinaryKind::less_equal, ix, k(w - 1.0)),
+                       cc = bin(BinaryKind::greater_equal, iy, k(0.0)),
+                       d = bin(BinaryKind::less_equal, iy, k(h - 1.0));
+      if (failed(a) || failed(b) || failed(cc) || failed(d) ||
+          failed(a = bin(BinaryKind::and_, *a, *b)) || failed(cc = bin(BinaryKind::and_, *cc, *d)) ||
+          failed(a = bin(BinaryKind::and_, *a, *cc)))
+        return failure();
+      inside = *a;
+    }
+    // Read inside the image: the tap clamped (for reflection the
+    // reflected coordinate's taps stay within one pixel of the edge).
+    FailureOr<Value> px = ctx.unary(UnaryKind::clip, ix, 0.0f, float(w - 1)),
+                     py = ctx.unary(UnaryKind::clip, iy, 0.0f, float(h - 1));
+    if (failed(px) || failed(py) || failed(py = bin(BinaryKind::mul, *py, k(double(w)))) ||
+        failed(px = bin(BinaryKind::add, *px, *py)) || failed(px = ctx.cast(*px, i64)) ||
+        failed(px = ctx.expand(*px, {n, c, ho * wo})))
+      return failure();
+    FailureOr<Value> v = ctx.finish1(GatherElementsOp::create(
+        ctx.builder(), ctx.loc(), typeOf(*flat).clone(ArrayRef<int64_t>{n, c, ho * wo}), *flat,
+        *px, 2));
+    if (failed(v) || !inside)
+      return v;
+    return where(inside, *v, k(0.0));
+  };
+  FailureOr<Value> y = failure();
+  bool first = true;
+  if (!linear) {
+    FailureOr<Value> ix = ctx.unary(UnaryKind::round, *cx), iy = ctx.unary(UnaryKind::round, *cy);
+    if (failed(ix) || failed(iy))
+      return failure();
+    y = tap(*ix, *iy);
+  } else {
+    FailureOr<Value> x0 = ctx.unary(UnaryKind::floor, *cx), y0 = ctx.unary(UnaryKind::floor, *cy);
+    if (failed(x0) || failed(y0))
+      return failure();
+    FailureOr<Value> x1 = bin(BinaryKind::add, *x0, k(1.0)), y1 = bin(BinaryKind::add, *y0, k(1.0));
+    FailureOr<Value> fx = bin(BinaryKind::sub, *cx, *x0), fy = bin(BinaryKind::sub, *cy, *y0);
+    if (failed(x1) || failed(y1) || failed(fx) || failed(fy))
+      return failure();
+    FailureOr<Value> gx0 = bin(BinaryKind::sub, k(1.0), *fx), gy0 = bin(BinaryKind::sub, k(1.0), *fy);
+    if (failed(gx0) || failed(gy0))
+      return failure();
+    Value xs[2] = {*x0, *x1}, ys[2] = {*y0, *y1}, wx[2] = {*gx0, *fx}, wy[2] = {*gy0, *fy};
+    for (int j = 0; j < 2; ++j)
+      for (int i = 0; i < 2; ++i) {
+        FailureOr<Value> v = tap(xs[i], ys[j]);
+        FailureOr<Value> wgt = bin(BinaryKind::mul, wx[i], wy[j]);
+        if (failed(v) || failed(wgt) || failed(v = bin(BinaryKind::mul, *v, *wgt)))
+          return failure();
+        y = first ? v : bin(BinaryKind::add, *y, *v);
+        first = false;
+        if (failed(y))
+          return failure();
+      }
+  }
+  if (failed(y))
+    return failure();
+  FailureOr<Value> out = ctx.reshape(*y, {n, c, ho, wo});
+  if (failed(out))
+    return failure();
+  ctx.setOutput(0, *out);
+  return success();
+}
 } // namespace
 
 void mlir::infer::frontend::registerCompositeImporters(ImporterMap &m) {
+  m["GridSample"] = importGridSample;
   m["HannWindow"] = importWindow<0>;
   m["HammingWindow"] = importWindow<1>;
   m["BlackmanWindow"] = importWindow<2>;
