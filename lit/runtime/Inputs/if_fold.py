@@ -5,6 +5,7 @@
                    the else branch; x [N, 4] with N dynamic
   n2/, n3/         x of 2 and 3 rows and the expected y (numpy)
   if_runtime.onnx  an If on a boolean graph input
+  if_unsupported.onnx  an If whose taken branch holds an op infer lacks
 """
 import os
 import sys
@@ -55,3 +56,14 @@ g = h.make_graph([h.make_node("Relu", ["x"], ["r"], name="relu")] + nodes, "if_r
 m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
 m.ir_version = 8
 onnx.save(m, os.path.join(out, "if_runtime.onnx"))
+
+bad_g = h.make_graph([h.make_node("Unique", ["x"], ["t"], name="inner_unique")], "then", [],
+                     [h.make_tensor_value_info("t", T.FLOAT, None)])
+g = h.make_graph([h.make_node("If", ["c"], ["y"], name="branch", then_branch=bad_g,
+                              else_branch=else_g)], "if_unsupported",
+                 [h.make_tensor_value_info("x", T.FLOAT, [2, 4])],
+                 [h.make_tensor_value_info("y", T.FLOAT, [2, 4])],
+                 initializer=[numpy_helper.from_array(np.array(True), "c")])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 13)])
+m.ir_version = 8
+onnx.save(m, os.path.join(out, "if_unsupported.onnx"))
