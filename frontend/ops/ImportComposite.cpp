@@ -796,9 +796,62 @@ LogicalResult importGridSample(ImportContext &ctx) {
   ctx.setOutput(0, *out);
   return success();
 }
+/// Det of [..., n, n] matrices for n up to 3, by cofactor expansion of
+/// their elements (slices of the last two axes); larger ones are refused
+/// (an exact elimination needs pivoting on the values).
+LogicalResult importDet(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  if (failed(x))
+    return failure();
+  RankedTensorType t = typeOf(*x);
+  int64_t rank = t.getRank();
+  if (rank < 2 || !t.hasStaticShape() || t.getDimSize(rank - 1) != t.getDimSize(rank - 2) ||
+      !llvm::isa<FloatType>(t.getElementType()))
+    return ctx.emitError() << "expects static float [..., n, n] matrices";
+  int64_t n = t.getDimSize(rank - 1);
+  if (n > 3)
+    return ctx.unsupported("Det of " + std::to_string(n) + "x" + std::to_string(n) +
+                           " matrices (up to 3x3)");
+  SmallVector<int64_t> batch(t.getShape().drop_back(2));
+  // Element (i, j) as a [...] tensor.
+  auto at = [&](int64_t i, int64_t j) -> FailureOr<Value> {
+    FailureOr<Value> r = ctx.sliceAxis(*x, rank - 2, i, i + 1, 1);
+    if (failed(r) || failed(r = ctx.sliceAxis(*r, rank - 1, j, j + 1, 1)))
+      return failure();
+    return ctx.reshape(*r, batch);
+  };
+  auto mul = [&](Value a, Value b) { return ctx.binary(BinaryKind::mul, a, b); };
+  // The 2x2 minor of rows r0, r1 and columns c0, c1.
+  auto minor = [&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) -> FailureOr<Value> {
+    FailureOr<Value> a = at(r0, c0), b = at(r0, c1), c = at(r1, c0), d = at(r1, c1);
+    if (failed(a) || failed(b) || failed(c) || failed(d) || failed(a = mul(*a, *d)) ||
+        failed(b = mul(*b, *c)))
+      return failure();
+    return ctx.binary(BinaryKind::sub, *a, *b);
+  };
+  FailureOr<Value> det = failure();
+  if (n == 1) {
+    det = at(0, 0);
+  } else if (n == 2) {
+    det = minor(0, 1, 0, 1);
+  } else {
+    FailureOr<Value> a = at(0, 0), b = at(0, 1), c = at(0, 2);
+    FailureOr<Value> m0 = minor(1, 2, 1, 2), m1 = minor(1, 2, 0, 2), m2 = minor(1, 2, 0, 1);
+    if (failed(a) || failed(b) || failed(c) || failed(m0) || failed(m1) || failed(m2) ||
+        failed(a = mul(*a, *m0)) || failed(b = mul(*b, *m1)) || failed(c = mul(*c, *m2)) ||
+        failed(a = ctx.binary(BinaryKind::sub, *a, *b)))
+      return failure();
+    det = ctx.binary(BinaryKind::add, *a, *c);
+  }
+  if (failed(det))
+    return failure();
+  ctx.setOutput(0, *det);
+  return success();
+}
 } // namespace
 
 void mlir::infer::frontend::registerCompositeImporters(ImporterMap &m) {
+  m["Det"] = importDet;
   m["GridSample"] = importGridSample;
   m["HannWindow"] = importWindow<0>;
   m["HammingWindow"] = importWindow<1>;
