@@ -380,6 +380,15 @@ FailureOr<Value> ImportContext::unary(UnaryKind kind, Value x,
   return finish1(UnaryOp::create(b, location, t.clone(et), kind, x, a, bt));
 }
 
+FailureOr<Value> ImportContext::where(Value cond, Value a, Value bv) {
+  auto emit = [&] { return emitError(); };
+  FailureOr<Shape> s = broadcastShapes(tensorType(cond).getShape(), tensorType(a).getShape(), emit);
+  if (failed(s) || failed(s = broadcastShapes(*s, tensorType(bv).getShape(), emit)))
+    return failure();
+  return finish1(WhereOp::create(
+      b, location, RankedTensorType::get(*s, tensorType(a).getElementType()), cond, a, bv));
+}
+
 FailureOr<Value> ImportContext::binary(BinaryKind kind, Value lhs, Value rhs) {
   FailureOr<Shape> shape =
       broadcastShapes(tensorType(lhs).getShape(), tensorType(rhs).getShape(),

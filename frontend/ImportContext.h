@@ -150,6 +150,8 @@ public:
                          std::optional<float> alpha = std::nullopt,
                          std::optional<float> beta = std::nullopt);
   FailureOr<Value> binary(BinaryKind kind, Value lhs, Value rhs);
+  /// cond ? a : b elementwise, the three broadcast together (ONNX Where).
+  FailureOr<Value> where(Value cond, Value a, Value b);
   FailureOr<Value> cast(Value x, Type elementType);
   /// Reshape to `shape`, where at most one entry is ShapedType::kDynamic.
   FailureOr<Value> reshape(Value x, ArrayRef<int64_t> shape);

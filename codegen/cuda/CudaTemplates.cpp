@@ -587,8 +587,10 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
   } else {
     tk.inputs.push_back({g->b, {}});
   }
+  // Of the weight as packed ([N][K]), or as stored when it is not.
   if (spec.elem.isInteger(8) && !spec.sparse)
-    spec.smallSums = smallInt8Sums(g->b, spec.k, spec.n, /*nk=*/!packB);
+    spec.smallSums = packB ? smallInt8Sums(tk.inputs.back().packed, spec.k, spec.n, /*nk=*/true)
+                           : smallInt8Sums(g->b, spec.k, spec.n, /*nk=*/true);
   if (!g->columnScale.empty()) {
     // int8: the int32 sums times both operands' scales, before anything.
     std::vector<char> scales(g->columnScale.size() * sizeof(float));

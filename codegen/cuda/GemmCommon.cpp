@@ -169,11 +169,7 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
   auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
   unsigned eb = bytesOf(spec.out);
   unsigned align = std::min<unsigned>(16, width * eb);
-  auto splat = [&](float x) -> Value {
-    return LLVM::ConstantOp::create(
-        b, loc, vectorOf(ir.f32),
-        DenseElementsAttr::get(vectorOf(ir.f32), b.getF32FloatAttr(x).getValue()));
-  };
+  auto splat = [&](float x) { return splatOf(b, loc, vectorOf(ir.f32), b.getF32FloatAttr(x)); };
   const Value *operand = operands.begin();
   // Whether v is known to be 0 or more (after a ReLU): a quantization's
   // lower bound then needs no clamp.

@@ -58,7 +58,10 @@ bool smallInt8Sums(Value b, int64_t k, int64_t n, bool nk) {
   if (!t || t->size() != k * n)
     return false;
   std::vector<char> storage;
-  ArrayRef<char> bytes = t->allBytes(storage);
+  return smallInt8Sums(t->allBytes(storage), k, n, nk);
+}
+
+bool smallInt8Sums(ArrayRef<char> bytes, int64_t k, int64_t n, bool nk) {
   if (static_cast<int64_t>(bytes.size()) != k * n)
     return false;
   std::vector<int64_t> sums(n, 0);

@@ -46,9 +46,11 @@ inline ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<Const
 
 /// A constant [K][N] matrix of `eb`-byte floats as [N][K], from its own
 /// bytes.
-/// Whether every int32 sum of an int8 product with the constant int8 `b`
+/// Whether every int32 sum of an int8 product with the int8 B `bytes`
 /// (K x N, or N x K with `nk`) lies in [-2^22, 2^22) whatever A holds
 /// (int8: at most 128 in magnitude): GemmSpec::smallSums.
+bool smallInt8Sums(ArrayRef<char> bytes, int64_t k, int64_t n, bool nk);
+/// The same of the constant `b` as stored (false when it is not one).
 bool smallInt8Sums(Value b, int64_t k, int64_t n, bool nk);
 
 FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,

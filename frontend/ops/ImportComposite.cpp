@@ -655,16 +655,7 @@ LogicalResult importGridSample(ImportContext &ctx) {
           w = xt.getDimSize(3), ho = gt.getDimSize(1), wo = gt.getDimSize(2);
   auto k = [&](double v) { return ctx.scalar(et, v); };
   auto bin = [&](BinaryKind kind, Value a, Value b) { return ctx.binary(kind, a, b); };
-  auto where = [&](Value cond, Value a, Value b) -> FailureOr<Value> {
-    FailureOr<Shape> s = broadcastShapes(typeOf(cond).getShape(), typeOf(a).getShape(),
-                                         [&] { return ctx.emitError(); });
-    if (failed(s) || failed(s = broadcastShapes(*s, typeOf(b).getShape(),
-                                                [&] { return ctx.emitError(); })))
-      return failure();
-    return ctx.finish1(WhereOp::create(ctx.builder(), ctx.loc(),
-                                       RankedTensorType::get(*s, typeOf(a).getElementType()),
-                                       cond, a, b));
-  };
+  auto where = [&](Value cond, Value a, Value b) { return ctx.where(cond, a, b); };
   // The image flattened per (n, c): [N, C, H*W]; the grid as x and y of
   // shape [N, 1, Ho*Wo].
   FailureOr<Value> flat = ctx.reshape(*x, {n, c, h * w});

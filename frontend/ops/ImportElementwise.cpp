@@ -358,19 +358,7 @@ LogicalResult importWhere(ImportContext &ctx) {
   FailureOr<Value> cond = ctx.input(0), a = ctx.input(1), b = ctx.input(2);
   if (failed(cond) || failed(a) || failed(b))
     return failure();
-  auto shape = [](Value v) {
-    return llvm::cast<RankedTensorType>(v.getType()).getShape();
-  };
-  auto emit = [&] { return ctx.emitError(); };
-  FailureOr<Shape> s = broadcastShapes(shape(*cond), shape(*a), emit);
-  if (failed(s))
-    return failure();
-  s = broadcastShapes(*s, shape(*b), emit);
-  if (failed(s))
-    return failure();
-  Type et = llvm::cast<RankedTensorType>(a->getType()).getElementType();
-  FailureOr<Value> r = ctx.finish1(WhereOp::create(
-      ctx.builder(), ctx.loc(), RankedTensorType::get(*s, et), *cond, *a, *b));
+  FailureOr<Value> r = ctx.where(*cond, *a, *b);
   if (failed(r))
     return failure();
   ctx.setOutput(0, *r);

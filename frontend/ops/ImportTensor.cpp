@@ -631,15 +631,7 @@ FailureOr<Value> scatterRows(ImportContext &ctx, Value x, Value f, Value upd,
   FailureOr<Value> anyBool = failed(any) ? any : ctx.cast(*any, ctx.builder().getI1Type());
   if (failed(anyBool))
     return failure();
-  auto where = [&](Value c, Value a, Value b) -> FailureOr<Value> {
-    FailureOr<Shape> s = broadcastShapes(typeOf(c).getShape(), typeOf(a).getShape(),
-                                         [&] { return ctx.emitError(); });
-    if (failed(s) || failed(s = broadcastShapes(*s, typeOf(b).getShape(),
-                                                [&] { return ctx.emitError(); })))
-      return failure();
-    return ctx.finish1(WhereOp::create(ctx.builder(), ctx.loc(),
-                                       RankedTensorType::get(*s, et), c, a, b));
-  };
+  auto where = [&](Value c, Value a, Value b) { return ctx.where(c, a, b); };
   auto over = [&](Value fill) -> FailureOr<Value> {
     // The updates where they land, `fill` elsewhere: [R, n, rest...].
     return where(*m, *u, fill);
@@ -808,12 +800,7 @@ LogicalResult importScatterElements(ImportContext &ctx) {
     FailureOr<Value> neg = ctx.binary(BinaryKind::less, *iF, ctx.scalar(i64, 0.0));
     if (failed(neg))
       return failure();
-    FailureOr<Shape> s = broadcastShapes(typeOf(*neg).getShape(), typeOf(*f).getShape(),
-                                         [&] { return ctx.emitError(); });
-    if (failed(s))
-      return failure();
-    f = ctx.finish1(WhereOp::create(ctx.builder(), ctx.loc(), RankedTensorType::get(*s, i64),
-                                    *neg, ctx.scalar(i64, -1.0), *f));
+    f = ctx.where(*neg, ctx.scalar(i64, -1.0), *f);
     if (failed(f))
       return failure();
   }
@@ -911,11 +898,7 @@ LogicalResult importReverseSequence(ImportContext &ctx) {
   FailureOr<Value> inside = ctx.binary(BinaryKind::less, t, *l);
   if (failed(inside))
     return failure();
-  SmallVector<int64_t> ishape(rank, 1);
-  ishape[ta] = steps;
-  ishape[ba] = batches;
-  FailureOr<Value> idx = ctx.finish1(WhereOp::create(
-      ctx.builder(), ctx.loc(), RankedTensorType::get(ishape, i64), *inside, *rev, t));
+  FailureOr<Value> idx = ctx.where(*inside, *rev, t);
   if (failed(idx) || failed(idx = ctx.expand(*idx, xt.getShape())))
     return failure();
   return setResult(ctx, ctx.finish1(GatherElementsOp::create(ctx.builder(), ctx.loc(), xt,
