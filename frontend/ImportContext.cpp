@@ -239,6 +239,16 @@ FailureOr<SmallVector<float>> ImportContext::floatsAttr(StringRef name) {
   return SmallVector<float>(a->floats().begin(), a->floats().end());
 }
 
+FailureOr<SmallVector<std::string>>
+ImportContext::stringsAttr(StringRef name) {
+  const onnx::AttributeProto *a = findAttr(name);
+  if (!a)
+    return SmallVector<std::string>();
+  if (a->type() != onnx::AttributeProto::STRINGS)
+    return attrTypeError(*a, "STRINGS");
+  return SmallVector<std::string>(a->strings().begin(), a->strings().end());
+}
+
 FailureOr<const onnx::TensorProto *> ImportContext::tensorAttr(StringRef name) {
   const onnx::AttributeProto *a = findAttr(name);
   if (!a)
@@ -414,11 +424,11 @@ FailureOr<Value> ImportContext::binary(BinaryKind kind, Value lhs, Value rhs) {
                                   kind, lhs, rhs));
 }
 
-FailureOr<Value> ImportContext::cast(Value x, Type elementType) {
+FailureOr<Value> ImportContext::cast(Value x, Type elementType, bool saturate) {
   if (tensorType(x).getElementType() == elementType)
     return x;
   return finish1(CastOp::create(b, location, tensorType(x).clone(elementType),
-                                x, /*saturate=*/false));
+                                x, saturate));
 }
 
 FailureOr<Value> ImportContext::reshape(Value x, ArrayRef<int64_t> shape) {

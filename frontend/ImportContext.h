@@ -118,6 +118,8 @@ public:
   FailureOr<SmallVector<int64_t>>
   intsAttr(StringRef name, std::optional<SmallVector<int64_t>> dflt);
   FailureOr<SmallVector<float>> floatsAttr(StringRef name);
+  /// A STRINGS attribute; empty when absent.
+  FailureOr<SmallVector<std::string>> stringsAttr(StringRef name);
   /// A tensor attribute, or null when absent.
   FailureOr<const onnx::TensorProto *> tensorAttr(StringRef name);
   /// Reads a TensorProto (attribute or initializer) into a host tensor.
@@ -152,7 +154,9 @@ public:
   FailureOr<Value> binary(BinaryKind kind, Value lhs, Value rhs);
   /// cond ? a : b elementwise, the three broadcast together (ONNX Where).
   FailureOr<Value> where(Value cond, Value a, Value b);
-  FailureOr<Value> cast(Value x, Type elementType);
+  /// `saturate`: float8 targets clamp out-of-range values (ONNX Cast's
+  /// attribute).
+  FailureOr<Value> cast(Value x, Type elementType, bool saturate = false);
   /// Reshape to `shape`, where at most one entry is ShapedType::kDynamic.
   FailureOr<Value> reshape(Value x, ArrayRef<int64_t> shape);
   FailureOr<Value> transpose(Value x, ArrayRef<int64_t> perm);
@@ -216,6 +220,9 @@ void registerTensorImporters(ImporterMap &map);
 void registerShapeImporters(ImporterMap &map);
 void registerQuantImporters(ImporterMap &map);
 void registerCompositeImporters(ImporterMap &map);
+void registerRecurrentImporters(ImporterMap &map);
+void registerAttentionImporters(ImporterMap &map);
+void registerSpectralImporters(ImporterMap &map);
 
 } // namespace mlir::infer::frontend
 

@@ -55,6 +55,9 @@ const ImporterMap &importers() {
     registerShapeImporters(m);
     registerQuantImporters(m);
     registerCompositeImporters(m);
+    registerRecurrentImporters(m);
+    registerAttentionImporters(m);
+    registerSpectralImporters(m);
     return m;
   }();
   return map;
@@ -247,18 +250,26 @@ LogicalResult GraphImporter::checkOutputs(ArrayRef<Value> results) {
     }
     if (!tt.has_shape())
       continue;
-    if (tt.shape().dim_size() != type.getRank())
-      return fileError() << "graph output '" << out.name() << "' is declared "
-                         << "with rank " << tt.shape().dim_size()
-                         << " but the graph computes "
-                         << formatShape(type.getShape());
+    // A declared shape that disagrees with the graph is an exporter's
+    // mistake (PyTorch 2's exporter declares LSTM states [layers * dirs, 1,
+    // batch, hidden]): warned about, and the computed shape is the output's,
+    // as in onnxruntime.
+    if (tt.shape().dim_size() != type.getRank()) {
+      mlir::emitWarning(UnknownLoc::get(&ctx))
+          << "graph output '" << out.name() << "' is declared with rank "
+          << tt.shape().dim_size() << " but the graph computes "
+          << formatShape(type.getShape()) << "; the output has the computed shape";
+      continue;
+    }
     for (auto [d, dim] : llvm::enumerate(tt.shape().dim()))
       if (dim.has_dim_value() && dim.dim_value() >= 0 &&
-          !type.isDynamicDim(d) && dim.dim_value() != type.getDimSize(d))
-        return fileError() << "graph output '" << out.name()
-                           << "' is declared with dimension " << d << " of "
-                           << dim.dim_value() << " but the graph computes "
-                           << formatShape(type.getShape());
+          !type.isDynamicDim(d) && dim.dim_value() != type.getDimSize(d)) {
+        mlir::emitWarning(UnknownLoc::get(&ctx))
+            << "graph output '" << out.name() << "' is declared with dimension " << d
+            << " of " << dim.dim_value() << " but the graph computes "
+            << formatShape(type.getShape()) << "; the output has the computed shape";
+        break;
+      }
   }
   return success();
 }
@@ -368,6 +379,11 @@ std::string onnxTensorType(Type t) {
   if (t.isBF16()) return "tensor(bfloat16)";
   if (t.isF64()) return "tensor(double)";
   if (t.isInteger(1)) return "tensor(bool)";
+  if (llvm::isa<Float8E4M3FNType>(t)) return "tensor(float8e4m3fn)";
+  if (llvm::isa<Float8E4M3FNUZType>(t)) return "tensor(float8e4m3fnuz)";
+  if (llvm::isa<Float8E5M2Type>(t)) return "tensor(float8e5m2)";
+  if (llvm::isa<Float8E5M2FNUZType>(t)) return "tensor(float8e5m2fnuz)";
+  if (llvm::isa<Float4E2M1FNType>(t)) return "tensor(float4e2m1)";
   if (auto i = llvm::dyn_cast<IntegerType>(t))
     return std::string("tensor(") + (i.isUnsigned() ? "uint" : "int") +
            std::to_string(i.getWidth()) + ")";
@@ -660,6 +676,10 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
   // Collect errors, prefixed with the file and the node that caused them.
   std::string firstError;
   ScopedDiagnosticHandler handler(&ctx, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Warning) {
+      llvm::errs() << "warning: " << path << ": " << diag.str() << "\n";
+      return success();
+    }
     if (diag.getSeverity() != DiagnosticSeverity::Error || !firstError.empty())
       return success();
     std::string prefix = path + ": ";

@@ -47,6 +47,13 @@ FailureOr<Type> mlir::infer::frontend::elementTypeFromOnnx(MLIRContext *ctx,
   case onnx::TensorProto::UINT16: return Type(unsignedInt(16));
   case onnx::TensorProto::UINT32: return Type(unsignedInt(32));
   case onnx::TensorProto::UINT64: return Type(unsignedInt(64));
+  case kOnnxFloat8E4M3FN: return Type(Float8E4M3FNType::get(ctx));
+  case kOnnxFloat8E4M3FNUZ: return Type(Float8E4M3FNUZType::get(ctx));
+  case kOnnxFloat8E5M2: return Type(Float8E5M2Type::get(ctx));
+  case kOnnxFloat8E5M2FNUZ: return Type(Float8E5M2FNUZType::get(ctx));
+  case kOnnxUint4: return Type(unsignedInt(4));
+  case kOnnxInt4: return Type(b.getIntegerType(4));
+  case kOnnxFloat4E2M1: return Type(Float4E2M1FNType::get(ctx));
   default: break;
   }
   error = "element type " + onnxTypeName(t) + " is not supported";
@@ -66,12 +73,18 @@ int32_t mlir::infer::frontend::onnxTypeOf(Type type) {
   }
   if (type.isF32()) return onnx::TensorProto::FLOAT;
   if (type.isF64()) return onnx::TensorProto::DOUBLE;
+  if (llvm::isa<Float8E4M3FNType>(type)) return kOnnxFloat8E4M3FN;
+  if (llvm::isa<Float8E4M3FNUZType>(type)) return kOnnxFloat8E4M3FNUZ;
+  if (llvm::isa<Float8E5M2Type>(type)) return kOnnxFloat8E5M2;
+  if (llvm::isa<Float8E5M2FNUZType>(type)) return kOnnxFloat8E5M2FNUZ;
+  if (llvm::isa<Float4E2M1FNType>(type)) return kOnnxFloat4E2M1;
   if (type.isF16()) return onnx::TensorProto::FLOAT16;
   if (type.isBF16()) return onnx::TensorProto::BFLOAT16;
   if (auto i = llvm::dyn_cast<IntegerType>(type)) {
     bool u = i.isUnsigned();
     switch (i.getWidth()) {
     case 1: return onnx::TensorProto::BOOL;
+    case 4: return u ? kOnnxUint4 : kOnnxInt4;
     case 8: return u ? onnx::TensorProto::UINT8 : onnx::TensorProto::INT8;
     case 16: return u ? onnx::TensorProto::UINT16 : onnx::TensorProto::INT16;
     case 32: return u ? onnx::TensorProto::UINT32 : onnx::TensorProto::INT32;
@@ -83,6 +96,18 @@ int32_t mlir::infer::frontend::onnxTypeOf(Type type) {
 }
 
 std::string mlir::infer::frontend::onnxTypeName(int32_t t) {
+  // Debian's libonnx (1.12) predates these.
+  switch (t) {
+  case kOnnxFloat8E4M3FN: return "FLOAT8E4M3FN";
+  case kOnnxFloat8E4M3FNUZ: return "FLOAT8E4M3FNUZ";
+  case kOnnxFloat8E5M2: return "FLOAT8E5M2";
+  case kOnnxFloat8E5M2FNUZ: return "FLOAT8E5M2FNUZ";
+  case kOnnxUint4: return "UINT4";
+  case kOnnxInt4: return "INT4";
+  case kOnnxFloat4E2M1: return "FLOAT4E2M1";
+  case 24: return "FLOAT8E8M0";
+  default: break;
+  }
   if (onnx::TensorProto::DataType_IsValid(t))
     return onnx::TensorProto::DataType_Name(
         static_cast<onnx::TensorProto::DataType>(t));
@@ -214,6 +239,40 @@ FailureOr<SmallVector<int64_t>> dimsOf(const onnx::TensorProto &proto,
   }
   return shape;
 }
+bool isPacked4Bit(int32_t t) {
+  return t == kOnnxUint4 || t == kOnnxInt4 || t == kOnnxFloat4E2M1;
+}
+
+/// A tensor of 4-bit elements, stored two to a byte (the first in the low
+/// nibble) in raw data or one byte per int32_data entry, held one element
+/// per byte.
+FailureOr<Tensor> unpack4Bit(Type et, ArrayRef<int64_t> shape,
+                             const onnx::TensorProto &proto, StringRef baseDir,
+                             std::string &error) {
+  int64_t n = infer::numElements(shape);
+  uint64_t packed = static_cast<uint64_t>((n + 1) / 2);
+  FailureOr<std::optional<std::vector<char>>> raw =
+      rawBytes(proto, baseDir, packed, error);
+  if (failed(raw))
+    return failure();
+  std::vector<char> bytes;
+  if (*raw) {
+    bytes = std::move(**raw);
+  } else {
+    for (int32_t v : proto.int32_data())
+      bytes.push_back(static_cast<char>(v));
+  }
+  if (bytes.size() != packed) {
+    error = "tensor '" + proto.name() + "' holds " + std::to_string(bytes.size()) +
+            " bytes, not the " + std::to_string(packed) + " its " +
+            std::to_string(n) + " 4-bit elements need";
+    return failure();
+  }
+  std::vector<char> unpacked(n);
+  for (int64_t i = 0; i < n; ++i)
+    unpacked[i] = static_cast<char>((static_cast<uint8_t>(bytes[i / 2]) >> (4 * (i % 2))) & 0xF);
+  return Tensor::fromBytes(et, shape, unpacked);
+}
 } // namespace
 
 FailureOr<Tensor> mlir::infer::frontend::tensorFromProto(
@@ -227,6 +286,8 @@ FailureOr<Tensor> mlir::infer::frontend::tensorFromProto(
   FailureOr<SmallVector<int64_t>> shape = dimsOf(proto, error);
   if (failed(shape))
     return failure();
+  if (isPacked4Bit(proto.data_type()))
+    return unpack4Bit(*et, *shape, proto, baseDir, error);
   uint64_t needed = static_cast<uint64_t>(infer::numElements(*shape)) *
                     Tensor::byteWidth(*et);
   FailureOr<std::optional<std::vector<char>>> raw =
@@ -302,6 +363,15 @@ FailureOr<Tensor> mlir::infer::frontend::tensorFromProto(
     }
     return Tensor::fromBytes(*et, *shape, bytes);
   }
+  case kOnnxFloat8E4M3FN:
+  case kOnnxFloat8E4M3FNUZ:
+  case kOnnxFloat8E5M2:
+  case kOnnxFloat8E5M2FNUZ: {
+    std::vector<char> bytes(n);
+    for (int64_t i = 0; i < n; ++i)
+      bytes[i] = static_cast<char>(proto.int32_data(i));
+    return Tensor::fromBytes(*et, *shape, bytes);
+  }
   default: // int32 and narrower integers, bool
     if (proto.int32_data_size() != n)
       return mismatch(proto.int32_data_size());
@@ -325,7 +395,7 @@ FailureOr<ElementsAttr> mlir::infer::frontend::attrFromProto(
     return failure();
   int64_t n = infer::numElements(*shape);
   // Large raw tensors go straight into a blob without conversion.
-  if (n > 16 && !et->isInteger(1)) {
+  if (n > 16 && !et->isInteger(1) && !isPacked4Bit(proto.data_type())) {
     FailureOr<std::optional<std::vector<char>>> raw = rawBytes(
         proto, baseDir, static_cast<uint64_t>(n) * Tensor::byteWidth(*et), error);
     if (failed(raw))
@@ -375,7 +445,7 @@ FailureOr<ElementsAttr> mlir::infer::frontend::adoptAttrFromProto(
     MLIRContext *ctx, onnx::TensorProto &proto, StringRef baseDir,
     StringRef blobName, std::string &error) {
   FailureOr<Type> et = elementTypeFromOnnx(ctx, proto.data_type(), error);
-  if (failed(et) || et->isInteger(1) ||
+  if (failed(et) || et->isInteger(1) || isPacked4Bit(proto.data_type()) ||
       proto.data_location() == onnx::TensorProto::EXTERNAL ||
       !proto.has_raw_data())
     return attrFromProto(ctx, proto, baseDir, blobName, error);

@@ -25,6 +25,11 @@ class TensorProto;
 
 namespace mlir::infer::frontend {
 
+/// ONNX element types newer than Debian's libonnx (1.12) knows by name.
+constexpr int32_t kOnnxFloat8E4M3FN = 17, kOnnxFloat8E4M3FNUZ = 18,
+                  kOnnxFloat8E5M2 = 19, kOnnxFloat8E5M2FNUZ = 20, kOnnxUint4 = 21,
+                  kOnnxInt4 = 22, kOnnxFloat4E2M1 = 23;
+
 /// The MLIR element type of an ONNX TensorProto::DataType, or failure with
 /// the type's name in `error` for types infer does not support.
 FailureOr<Type> elementTypeFromOnnx(MLIRContext *context, int32_t dataType,

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #ifdef __GLIBC__
@@ -139,9 +140,10 @@ unsigned mlir::infer::elementBytes(ElementKind kind, Type type) {
   case ElementKind::Bool: return 1;
   case ElementKind::Signed:
   case ElementKind::Unsigned:
+    // 4-bit storage takes a byte per element.
     if (auto q = llvm::dyn_cast<quant::QuantizedType>(type))
-      return q.getStorageTypeIntegralWidth() / 8;
-    return llvm::cast<IntegerType>(type).getWidth() / 8;
+      return std::max(1u, q.getStorageTypeIntegralWidth() / 8);
+    return std::max(1u, llvm::cast<IntegerType>(type).getWidth() / 8);
   }
   return 1;
 }

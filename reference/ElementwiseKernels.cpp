@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "reference/Kernels.h"
+#include "ir/SmallTypes.h"
 
 #include "ir/ConstantView.h"
 #include "ir/ShapeInference.h"
@@ -365,6 +366,11 @@ LogicalResult mlir::infer::reference::runCast(CastOp op, Inputs in,
         continue;
       }
       auto it = llvm::cast<IntegerType>(to);
+      if (it.getWidth() == 4) {
+        // 4-bit targets wrap, as ONNX's reference packs them.
+        y.setDouble(i, std::trunc(v));
+        continue;
+      }
       if (saturate || it.getWidth() < 64) {
         // ONNX leaves out-of-range conversions undefined; saturate.
         double lo = it.isUnsigned() ? 0.0
@@ -381,7 +387,16 @@ LogicalResult mlir::infer::reference::runCast(CastOp op, Inputs in,
       y.setDouble(i, srcUnsigned ? static_cast<double>(static_cast<uint64_t>(v))
                                  : static_cast<double>(v));
     } else if (x.isFloat()) {
-      y.setDouble(i, x.floats()[i]);
+      double v = x.floats()[i];
+      // Saturating casts to float8 clamp to the largest finite value
+      // (infinities too); float4 always saturates.
+      if (std::optional<::infer::SmallFloat> f = smallFloatOf(to);
+          f && (saturate || *f == ::infer::SmallFloat::E2M1) && !std::isnan(v)) {
+        ::infer::SmallFloatLayout l = ::infer::layoutOf(*f);
+        double max = ::infer::decodeSmallFloat(*f, l.maxCode());
+        v = std::min(std::max(v, -max), max);
+      }
+      y.setDouble(i, v);
     } else {
       y.setInt(i, x.ints()[i]);
     }

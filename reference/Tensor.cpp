@@ -7,6 +7,7 @@
 #include "reference/Tensor.h"
 
 #include "ir/ConstantView.h"
+#include "ir/SmallTypes.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/AsmState.h"
@@ -14,6 +15,7 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/APFloat.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -78,14 +80,18 @@ double mlir::infer::reference::roundToFloatType(double v, Type type) {
     return static_cast<double>(static_cast<_Float16>(static_cast<float>(v)));
   if (type.isBF16())
     return bf16ToFloat(floatToBf16(static_cast<float>(v)));
+  if (std::optional<::infer::SmallFloat> f = smallFloatOf(type))
+    return ::infer::decodeSmallFloat(
+        *f, ::infer::encodeSmallFloat(*f, static_cast<float>(v), /*saturate=*/false));
   return v;
 }
 
 int64_t Tensor::byteWidth(Type type) {
+  // Booleans, float8 / float4 and 4-bit integers take a byte each.
   if (auto f = llvm::dyn_cast<FloatType>(type))
-    return f.getWidth() / 8;
+    return std::max(1u, f.getWidth() / 8);
   IntegerType it = storageIntType(type);
-  return it.getWidth() == 1 ? 1 : it.getWidth() / 8;
+  return std::max(1u, it.getWidth() / 8);
 }
 
 SmallVector<int64_t, 4>
@@ -192,6 +198,8 @@ FailureOr<Tensor> Tensor::fromBytes(Type elementType, ArrayRef<int64_t> shape,
         _Float16 h;
         std::memcpy(&h, p, 2);
         v = static_cast<float>(h);
+      } else if (std::optional<::infer::SmallFloat> f = smallFloatOf(elementType)) {
+        v = ::infer::decodeSmallFloat(*f, static_cast<uint8_t>(*p));
       } else {
         uint16_t b;
         std::memcpy(&b, p, 2);
@@ -222,6 +230,9 @@ std::vector<char> Tensor::toBytes() const {
       } else if (elementType.isF16()) {
         _Float16 h = static_cast<_Float16>(static_cast<float>(v));
         std::memcpy(p, &h, 2);
+      } else if (std::optional<::infer::SmallFloat> f = smallFloatOf(elementType)) {
+        *p = static_cast<char>(
+            ::infer::encodeSmallFloat(*f, static_cast<float>(v), /*saturate=*/false));
       } else {
         uint16_t b = floatToBf16(static_cast<float>(v));
         std::memcpy(p, &b, 2);

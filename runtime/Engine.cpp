@@ -214,7 +214,7 @@ infer_status Engine::verify() {
       return false;
     for (const fb::TensorInfo *t : *list) {
       if (!t->name() || !t->shape() || !aligned(t->shape()) ||
-          t->dtype() > fb::DType::Bool)
+          t->dtype() > fb::DType::U4)
         return false;
       TensorDesc d;
       d.name = t->name()->str();

@@ -132,7 +132,7 @@ mlir::infer::createApproximateMathPass(std::vector<std::string> expand,
 
 void mlir::infer::addLoopsToLLVMPasses(OpPassManager &pm,
                                        std::unique_ptr<Pass> math,
-                                       bool mathToLibm) {
+                                       bool mathToLibm, bool expandBf16) {
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(std::make_unique<CopiesToLoops>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -141,7 +141,9 @@ void mlir::infer::addLoopsToLLVMPasses(OpPassManager &pm,
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(arith::createArithExpandOpsPass());
+  arith::ArithExpandOpsPassOptions expand;
+  expand.includeBf16 = expandBf16;
+  pm.addPass(arith::createArithExpandOpsPass(expand));
   pm.addPass(createConvertMathToLLVMPass());
   if (mathToLibm)
     pm.addPass(createConvertMathToLibmPass());

@@ -47,9 +47,11 @@ createApproximateMathPass(std::vector<std::string> expand,
 /// `math` (the pass above), strided metadata, control flow, then arith,
 /// index, vector, memref, func (bare pointers) and cf to LLVM; with
 /// `mathToLibm`, remaining math functions call libm. The caller adds its
-/// own last passes (reconcile-unrealized-casts, NVVM to LLVM).
+/// own last passes (reconcile-unrealized-casts, NVVM to LLVM). With
+/// `expandBf16`, bf16 conversions become integer arithmetic (CPUs: LLVM
+/// would call compiler-rt's __truncsfbf2 where AVX-512 BF16 is missing).
 void addLoopsToLLVMPasses(OpPassManager &pm, std::unique_ptr<Pass> math,
-                          bool mathToLibm);
+                          bool mathToLibm, bool expandBf16);
 
 } // namespace infer
 } // namespace mlir

@@ -59,9 +59,15 @@ FailureOr<uint8_t> mlir::infer::artifactDType(Type t) {
   if (t.isBF16()) return code(DType::BF16);
   if (t.isF64()) return code(DType::F64);
   if (t.isInteger(1)) return code(DType::Bool);
+  if (llvm::isa<Float8E4M3FNType>(t)) return code(DType::F8E4M3FN);
+  if (llvm::isa<Float8E4M3FNUZType>(t)) return code(DType::F8E4M3FNUZ);
+  if (llvm::isa<Float8E5M2Type>(t)) return code(DType::F8E5M2);
+  if (llvm::isa<Float8E5M2FNUZType>(t)) return code(DType::F8E5M2FNUZ);
+  if (llvm::isa<Float4E2M1FNType>(t)) return code(DType::F4E2M1);
   if (auto i = llvm::dyn_cast<IntegerType>(t)) {
     bool u = i.isUnsigned();
     switch (i.getWidth()) {
+    case 4: return code(u ? DType::U4 : DType::I4);
     case 8: return code(u ? DType::U8 : DType::I8);
     case 16: return code(u ? DType::U16 : DType::I16);
     case 32: return code(u ? DType::U32 : DType::I32);

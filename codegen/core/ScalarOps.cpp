@@ -6,11 +6,14 @@
 
 #include "codegen/core/ScalarOps.h"
 
+#include "codegen/core/SmallFloatCast.h"
 #include "ir/ConstantView.h"
+#include "ir/SmallTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -18,9 +21,12 @@ using namespace mlir;
 using namespace mlir::infer;
 
 Type mlir::infer::storageType(Type type) {
+  // float8, float4 and 4-bit integers: a byte each.
+  if (isByteHeldSmallType(type))
+    return IntegerType::get(type.getContext(), 8);
   if (auto q = llvm::dyn_cast<quant::QuantizedType>(type))
     return IntegerType::get(type.getContext(),
-                            q.getStorageTypeIntegralWidth());
+                            std::max(8u, q.getStorageTypeIntegralWidth()));
   if (auto i = llvm::dyn_cast<IntegerType>(type))
     if (!i.isSignless())
       return IntegerType::get(type.getContext(), i.getWidth());
@@ -209,6 +215,12 @@ Value mlir::infer::emitConstant(OpBuilder &b, Location loc, Type type,
 Value mlir::infer::emitUnary(OpBuilder &b, Location loc, UnaryKind kind,
                              Value x, Type type, std::optional<APFloat> alpha,
                              std::optional<APFloat> beta) {
+  // float8 / float4 compute in f32 and round back, as the reference does.
+  if (std::optional<::infer::SmallFloat> f = smallFloatOf(type)) {
+    Value r = emitUnary(b, loc, kind, emitSmallFloatDecode(b, loc, x, *f), b.getF32Type(),
+                        alpha, beta);
+    return r.getType().isF32() ? emitSmallFloatEncode(b, loc, r, *f, false) : r;
+  }
   double a = alpha ? alpha->convertToDouble() : 0.0;
   double bt = beta ? beta->convertToDouble() : 0.0;
   Type t = x.getType();
@@ -282,6 +294,27 @@ Value mlir::infer::emitUnary(OpBuilder &b, Location loc, UnaryKind kind,
 Value mlir::infer::emitBinary(OpBuilder &b, Location loc, BinaryKind kind,
                               Value lhs, Value rhs, Type lhsType,
                               Type rhsType) {
+  std::optional<::infer::SmallFloat> lf = smallFloatOf(lhsType), rf = smallFloatOf(rhsType);
+  if (lf || rf) {
+    Type f32 = b.getF32Type();
+    Value l = lf ? emitSmallFloatDecode(b, loc, lhs, *lf) : lhs;
+    Value r = rf ? emitSmallFloatDecode(b, loc, rhs, *rf) : rhs;
+    Value v = emitBinary(b, loc, kind, l, r, lf ? f32 : lhsType, rf ? f32 : rhsType);
+    return lf && v.getType().isF32() ? emitSmallFloatEncode(b, loc, v, *lf, false) : v;
+  }
+  if (isInt4(lhsType) && lhs.getType().isInteger(8)) {
+    // 4-bit integers compute in their byte and wrap to 4 bits.
+    auto byteOf = [&](Type t) -> Type {
+      if (!isInt4(t))
+        return t;
+      return IntegerType::get(b.getContext(), 8,
+                              isUnsignedElement(t) ? IntegerType::Unsigned : IntegerType::Signless);
+    };
+    Value v = emitBinary(b, loc, kind, lhs, rhs, byteOf(lhsType), byteOf(rhsType));
+    if (!v.getType().isInteger(8))
+      return v;
+    return emitCast(b, loc, v, b.getI8Type(), lhsType, false);
+  }
   Type t = lhs.getType();
   if (llvm::isa<FloatType>(elementTypeOf(t))) {
     // Pow with an integer exponent: convert the exponent first.
@@ -463,6 +496,27 @@ Value mlir::infer::emitBinary(OpBuilder &b, Location loc, BinaryKind kind,
 
 Value mlir::infer::emitCast(OpBuilder &b, Location loc, Value x, Type from,
                             Type to, bool saturate) {
+  // float8 / float4 codes go through f32; 4-bit integers wrap to their
+  // width inside their byte.
+  std::optional<::infer::SmallFloat> fromSmall = smallFloatOf(from), toSmall = smallFloatOf(to);
+  Type f32 = b.getF32Type();
+  if (fromSmall) {
+    Value v = emitSmallFloatDecode(b, loc, x, *fromSmall);
+    return toSmall ? emitSmallFloatEncode(b, loc, v, *toSmall, saturate)
+                   : emitCast(b, loc, v, f32, to, saturate);
+  }
+  if (toSmall) {
+    Value v = emitCast(b, loc, x, from, f32, false);
+    return emitSmallFloatEncode(b, loc, v, *toSmall, saturate);
+  }
+  if (isInt4(to) && !from.isInteger(1)) {
+    Type i32 = b.getI32Type();
+    Value v = emitCast(b, loc, x, from, i32, false);
+    Value narrow = arith::TruncIOp::create(b, loc, IntegerType::get(b.getContext(), 4), v);
+    Type i8 = b.getI8Type();
+    return isUnsignedElement(to) ? arith::ExtUIOp::create(b, loc, i8, narrow).getResult()
+                                 : arith::ExtSIOp::create(b, loc, i8, narrow).getResult();
+  }
   Type src = x.getType(), dst = storageType(to);
   if (src == dst)
     return x;

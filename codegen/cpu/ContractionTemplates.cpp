@@ -1119,7 +1119,9 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     if (failed(flat) || flat->groups[1] != 1)
       return TemplateKernel(); // not applicable: the generic path takes it
     StridedView v = *flat;
-    if (v.isContiguous()) {
+    // A contiguous prefix of a larger buffer (the first rows of a slice)
+    // still reads the whole buffer's argument, through the view.
+    if (v.isContiguous() && typeOf(base).getNumElements() == gm * gk) {
       xArg = addInput(base, MemRefType::get({gm, gk}, f32));
     } else {
       xArg = addInput(base, MemRefType::get({typeOf(base).getNumElements()}, f32));

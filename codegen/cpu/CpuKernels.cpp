@@ -191,7 +191,7 @@ void mlir::infer::addCpuLoweringPasses(OpPassManager &pm) {
                        createApproximateMathPass(
                            {}, {"tanh", "erf", "exp", "expm1", "log", "log1p",
                                 "log2", "sin", "cos", "rsqrt"}),
-                       /*mathToLibm=*/true);
+                       /*mathToLibm=*/true, /*expandBf16=*/true);
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 

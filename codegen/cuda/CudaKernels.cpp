@@ -289,7 +289,7 @@ void mlir::infer::addCudaLoweringPasses(OpPassManager &pm) {
           {"tan", "sinh", "cosh", "asinh", "acosh", "atanh", "powf", "fpowi"},
           {"tanh", "erf", "exp", "expm1", "log", "log1p", "log2", "sin", "cos",
            "rsqrt", "atan", "atan2", "asin", "acos", "cbrt", "erfc"}),
-      /*mathToLibm=*/false);
+      /*mathToLibm=*/false, /*expandBf16=*/false);
   pm.addPass(createConvertNVVMToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }

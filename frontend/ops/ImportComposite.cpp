@@ -573,6 +573,69 @@ LogicalResult importRMSNorm(ImportContext &ctx) {
   return success();
 }
 
+/// GroupNormalization: x normalized over each group of num_groups
+/// consecutive channels (with the spatial dimensions), in f32 for 16-bit
+/// inputs (stash_type 1), then scaled and shifted per channel (opset 21)
+/// or per group (opset 18, its scale and bias [num_groups]).
+LogicalResult importGroupNorm(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0), scale = ctx.input(1), bias = ctx.input(2);
+  FailureOr<int64_t> groups = ctx.intAttr("num_groups", std::nullopt);
+  FailureOr<float> eps = ctx.floatAttr("epsilon", 1e-5f);
+  FailureOr<int64_t> stash = ctx.intAttr("stash_type", 1);
+  if (failed(x) || failed(scale) || failed(bias) || failed(groups) || failed(eps) ||
+      failed(stash))
+    return failure();
+  RankedTensorType t = typeOf(*x);
+  if (t.getRank() < 2 || !t.hasStaticShape() || !llvm::isa<FloatType>(t.getElementType()))
+    return ctx.emitError() << "expects a static float input of rank 2 or more; it is " << t;
+  int64_t n = t.getDimSize(0), c = t.getDimSize(1), g = *groups;
+  if (g <= 0 || c % g)
+    return ctx.emitError() << "num_groups " << g << " does not divide the " << c << " channels";
+  int64_t perGroup = t.getNumElements() / (n * g);
+  Type et = t.getElementType(), f32 = ctx.builder().getF32Type();
+  Type ct = *stash == 1 ? f32 : et;
+  FailureOr<Value> v = ctx.cast(*x, ct);
+  if (failed(v) || failed(v = ctx.reshape(*v, {n, g, perGroup})))
+    return failure();
+  FailureOr<Value> mean = ctx.reduce(ReduceKind::mean, *v, {2}, true);
+  if (failed(mean))
+    return failure();
+  FailureOr<Value> centered = ctx.binary(BinaryKind::sub, *v, *mean);
+  if (failed(centered))
+    return failure();
+  FailureOr<Value> var = ctx.binary(BinaryKind::mul, *centered, *centered);
+  if (failed(var) || failed(var = ctx.reduce(ReduceKind::mean, *var, {2}, true)) ||
+      failed(var = ctx.binary(BinaryKind::add, *var, ctx.scalar(ct, *eps))) ||
+      failed(var = ctx.unary(UnaryKind::sqrt, *var)))
+    return failure();
+  FailureOr<Value> y = ctx.binary(BinaryKind::div, *centered, *var);
+  if (failed(y) || failed(y = ctx.reshape(*y, t.getShape())) || failed(y = ctx.cast(*y, et)))
+    return failure();
+  // Scale and bias broadcast over the channel dimension.
+  SmallVector<int64_t> chanShape(t.getRank(), 1);
+  chanShape[1] = c;
+  auto perChannel = [&](Value p) -> FailureOr<Value> {
+    int64_t size = typeOf(p).getNumElements();
+    if (size == g && g != c) {
+      // Opset 18: one value per group, each repeated over its channels.
+      FailureOr<Value> r = ctx.reshape(p, {g, 1});
+      if (failed(r) || failed(r = ctx.expand(*r, {g, c / g})))
+        return failure();
+      p = *r;
+    } else if (size != c) {
+      return ctx.emitError() << "expects scale and bias of " << c << " (or " << g
+                             << ") elements; one has " << size;
+    }
+    return ctx.reshape(p, chanShape);
+  };
+  FailureOr<Value> s = perChannel(*scale), bb = perChannel(*bias);
+  if (failed(s) || failed(bb) || failed(y = ctx.binary(BinaryKind::mul, *y, *s)) ||
+      failed(y = ctx.binary(BinaryKind::add, *y, *bb)))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
+}
+
 /// LpNormalization: x over its L1 or L2 norm along `axis`.
 LogicalResult importLpNorm(ImportContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
@@ -624,6 +687,62 @@ LogicalResult importWindow(ImportContext &ctx) {
   ctx.setOutput(0, ConstantOp::create(ctx.builder(), ctx.loc(), w.finish("window")));
   return success();
 }
+/// AffineGrid (opset 20): the sampling grid of affine matrices theta
+/// ([N, 2, 3] or [N, 3, 4]) for an output of `size` (N, C, H, W or N, C, D,
+/// H, W; known at compile time): a constant of each output position's
+/// normalized coordinates (x, y[, z], 1), times thetaᵀ.
+LogicalResult importAffineGrid(ImportContext &ctx) {
+  FailureOr<Value> theta = ctx.input(0);
+  FailureOr<SmallVector<int64_t>> size = ctx.constantInts(1, "size");
+  FailureOr<int64_t> align = ctx.intAttr("align_corners", 0);
+  if (failed(theta) || failed(size) || failed(align))
+    return failure();
+  RankedTensorType tt = typeOf(*theta);
+  int64_t dims = int64_t(size->size()) - 2; // spatial dimensions
+  if ((dims != 2 && dims != 3) || tt.getRank() != 3 || tt.getDimSize(1) != dims ||
+      tt.getDimSize(2) != dims + 1 || tt.getDimSize(0) != (*size)[0])
+    return ctx.emitError() << "expects theta of [N, 2, 3] with a size of 4 or [N, 3, 4] with "
+                              "a size of 5; theta is "
+                           << tt << " and size has " << size->size() << " elements";
+  SmallVector<int64_t> spatial(size->begin() + 2, size->end()); // [D,] H, W
+  int64_t points = 1;
+  for (int64_t s : spatial) {
+    if (s <= 0)
+      return ctx.emitError() << "expects positive sizes";
+    points *= s;
+  }
+  if (failed(ctx.checkBuiltConstant({points, dims + 1})))
+    return failure();
+  auto coord = [&](int64_t i, int64_t n) {
+    if (*align)
+      return n > 1 ? -1.0 + 2.0 * double(i) / double(n - 1) : 0.0;
+    return (2.0 * double(i) + 1.0) / double(n) - 1.0;
+  };
+  Type et = tt.getElementType();
+  reference::Tensor base(et, {points, dims + 1});
+  for (int64_t p = 0; p < points; ++p) {
+    // Position p in row-major [D,] H, W order; columns x (W), y (H)[, z (D)], 1.
+    int64_t rest = p;
+    for (int64_t d = dims - 1, col = 0; d >= 0; --d, ++col) {
+      int64_t i = rest % spatial[d];
+      rest /= spatial[d];
+      base.setDouble(p * (dims + 1) + col, coord(i, spatial[d]));
+    }
+    base.setDouble(p * (dims + 1) + dims, 1.0);
+  }
+  FailureOr<Value> tr = ctx.transpose(*theta, {0, 2, 1});
+  FailureOr<Value> g = failed(tr) ? tr : ctx.matmul(ctx.constant(base), *tr);
+  if (failed(g))
+    return failure();
+  SmallVector<int64_t> shape = {(*size)[0]};
+  shape.append(spatial.begin(), spatial.end());
+  shape.push_back(dims);
+  if (failed(g = ctx.reshape(*g, shape)))
+    return failure();
+  ctx.setOutput(0, *g);
+  return success();
+}
+
 /// GridSample of a 4-D input, following ONNX's reference: each grid point
 /// (x, y) in [-1, 1] denormalized to pixel coordinates (align_corners:
 /// -1 and 1 are the edge pixels' centers, else their outer edges), moved
@@ -844,11 +963,13 @@ LogicalResult importDet(ImportContext &ctx) {
 void mlir::infer::frontend::registerCompositeImporters(ImporterMap &m) {
   m["Det"] = importDet;
   m["GridSample"] = importGridSample;
+  m["AffineGrid"] = importAffineGrid;
   m["HannWindow"] = importWindow<0>;
   m["HammingWindow"] = importWindow<1>;
   m["BlackmanWindow"] = importWindow<2>;
   m["RMSNormalization"] = importRMSNorm;
   m["LpNormalization"] = importLpNorm;
+  m["GroupNormalization"] = importGroupNorm;
   m["Einsum"] = importEinsum;
   m["NegativeLogLikelihoodLoss"] = importNLL;
   m["SoftmaxCrossEntropyLoss"] = importSoftmaxCrossEntropy;

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "frontend/ImportContext.h"
+#include "ir/SmallTypes.h"
 #include "frontend/OnnxTensor.h"
 
 #include <onnx/onnx_pb.h>
@@ -88,6 +89,28 @@ LogicalResult importHardSigmoid(ImportContext &ctx) {
 LogicalResult importShrink(ImportContext &ctx) {
   return importWithAlphaBeta(ctx, UnaryKind::shrink, "lambd", 0.5f, "bias",
                              0.0f);
+}
+
+/// Swish (opset 24): x * sigmoid(alpha * x).
+LogicalResult importSwish(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<float> alpha = ctx.floatAttr("alpha", 1.0f);
+  if (failed(x) || failed(alpha))
+    return failure();
+  Value ax = *x;
+  if (*alpha != 1.0f) {
+    FailureOr<Value> s = ctx.binary(BinaryKind::mul, *x,
+                                    ctx.scalar(llvm::cast<RankedTensorType>(x->getType()).getElementType(), *alpha));
+    if (failed(s))
+      return failure();
+    ax = *s;
+  }
+  FailureOr<Value> sig = ctx.unary(UnaryKind::sigmoid, ax);
+  FailureOr<Value> y = failed(sig) ? sig : ctx.binary(BinaryKind::mul, *x, *sig);
+  if (failed(y))
+    return failure();
+  ctx.setOutput(0, *y);
+  return success();
 }
 
 LogicalResult importIsInf(ImportContext &ctx) {
@@ -374,9 +397,13 @@ LogicalResult castTo(ImportContext &ctx, Type to) {
     }
   }
   FailureOr<Value> x = ctx.input(0);
-  if (failed(x))
+  FailureOr<int64_t> saturate = ctx.intAttr("saturate", 1);
+  if (failed(x) || failed(saturate))
     return failure();
-  FailureOr<Value> y = ctx.cast(*x, to);
+  if (ctx.hasAttr("round_mode"))
+    return ctx.unsupported("round_mode (float8 e8m0 casts)");
+  // `saturate` applies to float8 targets only.
+  FailureOr<Value> y = ctx.cast(*x, to, *saturate && smallFloatOf(to).has_value());
   if (failed(y))
     return failure();
   ctx.setOutput(0, *y);
@@ -448,6 +475,7 @@ void mlir::infer::frontend::registerElementwiseImporters(ImporterMap &m) {
   m["Celu"] = importCelu;
   m["Selu"] = importSelu;
   m["HardSigmoid"] = importHardSigmoid;
+  m["Swish"] = importSwish;
   m["ThresholdedRelu"] = importThresholdedRelu;
   m["Shrink"] = importShrink;
   m["Gelu"] = importGelu;

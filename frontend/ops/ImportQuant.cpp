@@ -7,13 +7,19 @@
 // Scale and zero point become a `!quant.uniform` type (per tensor, or per
 // axis for 1-D scales), so they must be constants. Integer tensors cross
 // into and out of quantized types by infer.cast, which reinterprets the
-// stored integers.
+// stored integers. Quantization to float8 or float4 (opset 19 / 23) has no
+// integer storage: it is elementwise arithmetic around a saturating
+// infer.cast to the small float type.
 //
 //===----------------------------------------------------------------------===//
 
 #include "frontend/ImportContext.h"
+#include "frontend/OnnxTensor.h"
+#include "ir/SmallTypes.h"
 
 #include <onnx/onnx_pb.h>
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -137,6 +143,148 @@ FailureOr<std::pair<Value, Value>> runtimeScale(ImportContext &ctx, unsigned si,
   return std::make_pair(*sr, zero);
 }
 
+/// The scale input `si` (scalar or 1-D) as a value broadcasting against a
+/// tensor of rank `rank` along `axis`.
+FailureOr<Value> scaleAlongAxis(ImportContext &ctx, Value s, int64_t rank,
+                                std::optional<int64_t> axisOverride) {
+  RankedTensorType st = typeOf(s);
+  if (st.getNumElements() == 1 && st.getRank() <= 1)
+    return ctx.reshape(s, {});
+  if (st.getRank() != 1)
+    return ctx.unsupported("a scale of rank " + std::to_string(st.getRank()) +
+                           " for float8 / float4 quantization");
+  FailureOr<int64_t> axisAttr =
+      axisOverride ? FailureOr<int64_t>(*axisOverride) : ctx.intAttr("axis", 1);
+  if (failed(axisAttr))
+    return failure();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, rank);
+  if (failed(axis))
+    return failure();
+  SmallVector<int64_t> shape(rank, 1);
+  shape[*axis] = st.getDimSize(0);
+  return ctx.reshape(s, shape);
+}
+
+/// The node's block_size (0: not blocked) when `axis` is not given by the
+/// caller (the QLinear ops have none).
+FailureOr<int64_t> blockSize(ImportContext &ctx, std::optional<int64_t> axis) {
+  return axis ? FailureOr<int64_t>(0) : ctx.intAttr("block_size", 0);
+}
+
+/// A blocked scale or zero point (the input's rank, ceil(C / block) along
+/// `axis`) with each element repeated `block` times along it, cut to the
+/// input's C.
+FailureOr<Value> expandBlocks(ImportContext &ctx, Value s, ArrayRef<int64_t> xShape,
+                              int64_t block) {
+  FailureOr<int64_t> axisAttr = ctx.intAttr("axis", 1);
+  if (failed(axisAttr))
+    return failure();
+  int64_t rank = xShape.size();
+  FailureOr<int64_t> axis = ctx.normalizeAxis(*axisAttr, rank);
+  if (failed(axis))
+    return failure();
+  ArrayRef<int64_t> ss = typeOf(s).getShape();
+  int64_t c = xShape[*axis];
+  if (block < 0 || int64_t(ss.size()) != rank || ShapedType::isDynamic(c) ||
+      ss[*axis] != (c + block - 1) / block)
+    return ctx.emitError() << "expects a blocked scale and zero point of the input's rank with "
+                           << (ShapedType::isDynamic(c) ? 0 : (c + block - 1) / block)
+                           << " blocks along axis " << *axis << "; one is " << typeOf(s);
+  SmallVector<int64_t> split(ss), expanded(ss), merged(ss);
+  split.insert(split.begin() + *axis + 1, 1);
+  expanded.insert(expanded.begin() + *axis + 1, block);
+  merged[*axis] = ss[*axis] * block;
+  FailureOr<Value> v = ctx.reshape(s, split);
+  if (failed(v) || failed(v = ctx.expand(*v, expanded)) || failed(v = ctx.reshape(*v, merged)))
+    return failure();
+  return merged[*axis] == c ? v : ctx.sliceAxis(*v, *axis, 0, c, 1);
+}
+
+/// Blocked DequantizeLinear: (x - zero point) * scale with both repeated
+/// over their blocks, in the scale's float type.
+FailureOr<Value> dequantizeBlocked(ImportContext &ctx, Value x, unsigned si, unsigned zi,
+                                   int64_t block) {
+  FailureOr<Value> s = ctx.input(si);
+  if (failed(s))
+    return failure();
+  ArrayRef<int64_t> shape = typeOf(x).getShape();
+  Type et = typeOf(*s).getElementType();
+  FailureOr<Value> sb = expandBlocks(ctx, *s, shape, block);
+  FailureOr<Value> xf = ctx.cast(x, et);
+  if (failed(sb) || failed(xf))
+    return failure();
+  if (ctx.hasInput(zi)) {
+    FailureOr<Value> z = ctx.input(zi);
+    if (failed(z))
+      return failure();
+    FailureOr<Value> zb = expandBlocks(ctx, *z, shape, block);
+    if (failed(zb) || failed(zb = ctx.cast(*zb, et)) ||
+        failed(xf = ctx.binary(BinaryKind::sub, *xf, *zb)))
+      return failure();
+  }
+  return ctx.binary(BinaryKind::mul, *xf, *sb);
+}
+
+/// Blocked QuantizeLinear: saturate(round_half_even(y / scale) + zero
+/// point) into the zero point's type (else output_dtype, else uint8).
+FailureOr<Value> quantizeBlocked(ImportContext &ctx, Value y, unsigned si, unsigned zi,
+                                 int64_t block) {
+  FailureOr<Value> s = ctx.input(si);
+  FailureOr<int64_t> outType = ctx.intAttr("output_dtype", 0);
+  if (failed(s) || failed(outType))
+    return failure();
+  ArrayRef<int64_t> shape = typeOf(y).getShape();
+  Type et = typeOf(y).getElementType();
+  Type storage = IntegerType::get(ctx.getContext(), 8, IntegerType::Unsigned);
+  FailureOr<Value> zb = Value();
+  if (ctx.hasInput(zi)) {
+    FailureOr<Value> z = ctx.input(zi);
+    if (failed(z))
+      return failure();
+    storage = typeOf(*z).getElementType();
+    zb = expandBlocks(ctx, *z, shape, block);
+    if (failed(zb) || failed(zb = ctx.cast(*zb, et)))
+      return failure();
+  } else if (*outType) {
+    std::string error;
+    FailureOr<Type> t = elementTypeFromOnnx(ctx.getContext(), static_cast<int32_t>(*outType), error);
+    if (failed(t))
+      return ctx.emitError() << "output_dtype: " << error;
+    storage = *t;
+  }
+  auto it = llvm::dyn_cast<IntegerType>(storage);
+  if (!it || it.getWidth() == 1 || it.getWidth() > 32)
+    return ctx.unsupported("blocked quantization to " + std::string("other than an integer type"));
+  unsigned w = it.getWidth();
+  double lo = it.isUnsigned() ? 0.0 : -std::ldexp(1.0, w - 1);
+  double hi = it.isUnsigned() ? std::ldexp(1.0, w) - 1 : std::ldexp(1.0, w - 1) - 1;
+  FailureOr<Value> sb = expandBlocks(ctx, *s, shape, block);
+  if (failed(sb) || failed(sb = ctx.cast(*sb, et)))
+    return failure();
+  FailureOr<Value> v = ctx.binary(BinaryKind::div, y, *sb);
+  if (failed(v) || failed(v = ctx.unary(UnaryKind::round, *v)))
+    return failure();
+  if (*zb && failed(v = ctx.binary(BinaryKind::add, *v, *zb)))
+    return failure();
+  if (failed(v = ctx.binary(BinaryKind::max, *v, ctx.scalar(et, lo))) ||
+      failed(v = ctx.binary(BinaryKind::min, *v, ctx.scalar(et, hi))))
+    return failure();
+  return ctx.cast(*v, storage);
+}
+
+/// Whether quantization by scale `si` / zero point `zi` stores float8 or
+/// float4 (the zero point's type, or `output_dtype`).
+FailureOr<Type> smallFloatStorage(ImportContext &ctx, unsigned zi) {
+  if (ctx.hasInput(zi)) {
+    FailureOr<Value> z = ctx.input(zi);
+    if (failed(z))
+      return failure();
+    Type et = typeOf(*z).getElementType();
+    return smallFloatOf(et) ? et : Type();
+  }
+  return Type();
+}
+
 /// Input `xi` (integers) dequantized with the scale and zero point inputs
 /// `si` and `zi` to the scale's float type; a 1-D scale applies along
 /// `axis` (the node's `axis` attribute when none).
@@ -146,6 +294,33 @@ FailureOr<Value> dequantizeInput(ImportContext &ctx, unsigned xi, unsigned si,
   if (failed(x))
     return failure();
   RankedTensorType t = typeOf(*x);
+  FailureOr<int64_t> block = blockSize(ctx, axis);
+  if (failed(block))
+    return failure();
+  if (*block)
+    return dequantizeBlocked(ctx, *x, si, zi, *block);
+  if (smallFloatOf(t.getElementType())) {
+    // (x - zero point) * scale, decoded to the scale's float type.
+    FailureOr<Value> s = ctx.input(si);
+    if (failed(s))
+      return failure();
+    Type et = typeOf(*s).getElementType();
+    FailureOr<Value> sb = scaleAlongAxis(ctx, *s, t.getRank(), axis);
+    FailureOr<Value> xf = ctx.cast(*x, et);
+    if (failed(sb) || failed(xf))
+      return failure();
+    if (ctx.hasInput(zi)) {
+      FailureOr<Value> z = ctx.input(zi);
+      if (failed(z) || typeOf(*z).getElementType() != t.getElementType())
+        return failed(z) ? failure()
+                         : ctx.emitError() << "the zero point's type differs from the input's";
+      FailureOr<Value> zb = scaleAlongAxis(ctx, *z, t.getRank(), axis);
+      if (failed(zb) || failed(zb = ctx.cast(*zb, et)) ||
+          failed(xf = ctx.binary(BinaryKind::sub, *xf, *zb)))
+        return failure();
+    }
+    return ctx.binary(BinaryKind::mul, *xf, *sb);
+  }
   if (!llvm::isa<IntegerType>(t.getElementType()))
     return ctx.emitError() << "expects an integer input, got "
                            << t.getElementType();
@@ -188,6 +363,32 @@ FailureOr<Value> quantizeValue(ImportContext &ctx, Value y, unsigned si, unsigne
   if (!llvm::isa<FloatType>(t.getElementType()))
     return ctx.emitError() << "expects a float input, got "
                            << t.getElementType();
+  FailureOr<int64_t> block = blockSize(ctx, axis);
+  if (failed(block))
+    return failure();
+  if (*block)
+    return quantizeBlocked(ctx, y, si, zi, *block);
+  FailureOr<Type> small = smallFloatStorage(ctx, zi);
+  if (failed(small))
+    return failure();
+  if (*small) {
+    // y / scale + zero point, rounded to the small float (saturating unless
+    // the node says otherwise).
+    FailureOr<int64_t> saturate = ctx.intAttr("saturate", 1);
+    FailureOr<Value> s = ctx.input(si), z = ctx.input(zi);
+    if (failed(saturate) || failed(s) || failed(z))
+      return failure();
+    Type et = t.getElementType();
+    FailureOr<Value> sb = scaleAlongAxis(ctx, *s, t.getRank(), axis);
+    FailureOr<Value> zb = scaleAlongAxis(ctx, *z, t.getRank(), axis);
+    if (failed(sb) || failed(zb) || failed(sb = ctx.cast(*sb, et)) ||
+        failed(zb = ctx.cast(*zb, et)))
+      return failure();
+    FailureOr<Value> v = ctx.binary(BinaryKind::div, y, *sb);
+    if (failed(v) || failed(v = ctx.binary(BinaryKind::add, *v, *zb)))
+      return failure();
+    return ctx.cast(*v, *small, *saturate != 0);
+  }
   if (quantizedAtRunTime(ctx, si, zi)) {
     // saturate(round_half_even(y / scale) + zero point) in y's float type.
     Type et = t.getElementType();

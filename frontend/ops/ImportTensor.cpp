@@ -1278,6 +1278,51 @@ LogicalResult importSpaceToDepth(ImportContext &ctx) {
 
 /// Trilu: where(mask, x, 0) with a constant mask over the last two
 /// dimensions.
+/// CenterCropPad (opset 18): each of `axes` (all by default) cropped or
+/// zero-padded to the target size around its center (the odd element at
+/// the end), as one infer.pad whose negative pads crop.
+LogicalResult importCenterCropPad(ImportContext &ctx) {
+  FailureOr<Value> x = ctx.input(0);
+  FailureOr<SmallVector<int64_t>> target = ctx.constantInts(1, "shape");
+  if (failed(x) || failed(target))
+    return failure();
+  RankedTensorType t = typeOf(*x);
+  int64_t rank = t.getRank();
+  SmallVector<int64_t> axes;
+  if (ctx.hasAttr("axes")) {
+    FailureOr<SmallVector<int64_t>> a = ctx.intsAttr("axes", std::nullopt);
+    if (failed(a))
+      return failure();
+    for (int64_t v : *a) {
+      FailureOr<int64_t> n = ctx.normalizeAxis(v, rank);
+      if (failed(n))
+        return failure();
+      axes.push_back(*n);
+    }
+  } else {
+    for (int64_t d = 0; d < rank; ++d)
+      axes.push_back(d);
+  }
+  if (target->size() != axes.size())
+    return ctx.emitError() << "has " << target->size() << " target sizes for "
+                           << axes.size() << " axes";
+  SmallVector<int64_t> pads(2 * rank, 0), shape(t.getShape());
+  for (auto [axis, size] : llvm::zip(axes, *target)) {
+    int64_t dim = t.getDimSize(axis);
+    if (ShapedType::isDynamic(dim) || size < 0)
+      return ctx.emitError() << "expects a static dimension " << axis
+                             << " and a target size of 0 or more";
+    int64_t diff = size - dim;
+    // Crop: (dim - size) / 2 off the start; pad: (size - dim) / 2 before.
+    pads[axis] = diff >= 0 ? diff / 2 : -((-diff) / 2);
+    pads[rank + axis] = diff - pads[axis];
+    shape[axis] = size;
+  }
+  return setResult(ctx, ctx.finish1(PadOp::create(ctx.builder(), ctx.loc(), t.clone(shape),
+                                                  PadMode::constant, *x, pads,
+                                                  llvm::APFloat(0.0))));
+}
+
 LogicalResult importTrilu(ImportContext &ctx) {
   FailureOr<Value> x = ctx.input(0);
   FailureOr<int64_t> upper = ctx.intAttr("upper", 1);
@@ -1337,4 +1382,5 @@ void mlir::infer::frontend::registerTensorImporters(ImporterMap &m) {
   m["DepthToSpace"] = importDepthToSpace;
   m["SpaceToDepth"] = importSpaceToDepth;
   m["Trilu"] = importTrilu;
+  m["CenterCropPad"] = importCenterCropPad;
 }

@@ -3,7 +3,7 @@
 // no artifact is written.
 // RUN: split-file %s %t
 // RUN: not infer-compile %t/dwconv.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=DW
-// DW: infer-compile: error: {{.*}}dwconv.mlir: node 'Conv_7' (Conv): the tile #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 16> does not fit infer.conv: dwconv takes depthwise convolutions of stride 1 or 2
+// DW: infer-compile: error: {{.*}}dwconv.mlir: node 'Conv_7' (Conv): the tile #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 8> does not fit infer.conv: dwconv takes depthwise convolutions of stride 1 or 2
 // RUN: not infer-compile %t/regs.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=REGS
 // REGS: node 'Gemm_2' (Gemm): the tile #infer.cpu_tile<gemm, mr = 32, nv = 4, vl = 8> does not fit infer.gemm: 32 x 4 accumulators do not fit {{16|32}} vector registers
 // RUN: not infer-compile %t/wgmma.mlir --target=cuda:sm_80 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WGMMA
@@ -53,7 +53,7 @@ func.func @main(%a: tensor<4x32x!q>) -> tensor<4x16xf32> {
 func.func @main(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
   %w = infer.constant dense<0.5> : tensor<8x8x3x3xf32>
   %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1
-       {infer.tile = #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 16>}
+       {infer.tile = #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 8>}
        : (tensor<1x8x16x16xf32>, tensor<8x8x3x3xf32>) -> tensor<1x8x16x16xf32> loc("Conv_7"("Conv"))
   return %y : tensor<1x8x16x16xf32>
 }

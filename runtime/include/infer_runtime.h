@@ -59,9 +59,17 @@ typedef enum infer_status {
   INFER_ERROR_INVALID_DATA = 9
 } infer_status;
 
+/**
+ * Element types. The float8 (INFER_F8*), float4 (INFER_F4E2M1) and 4-bit
+ * integer (INFER_I4, INFER_U4) types take one byte per element; float4 and
+ * 4-bit values sit in the low four bits (4-bit integers sign- or
+ * zero-extended).
+ */
 typedef enum infer_dtype {
   INFER_F32, INFER_F16, INFER_BF16, INFER_F64, INFER_I8, INFER_I16, INFER_I32,
-  INFER_I64, INFER_U8, INFER_U16, INFER_U32, INFER_U64, INFER_BOOL
+  INFER_I64, INFER_U8, INFER_U16, INFER_U32, INFER_U64, INFER_BOOL,
+  INFER_F8E4M3FN, INFER_F8E4M3FNUZ, INFER_F8E5M2, INFER_F8E5M2FNUZ,
+  INFER_F4E2M1, INFER_I4, INFER_U4
 } infer_dtype;
 
 typedef struct infer_engine infer_engine;

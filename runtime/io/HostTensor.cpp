@@ -5,7 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/io/HostTensor.h"
+#include "runtime/io/SmallFloat.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <cstdio>
@@ -20,9 +22,8 @@ size_t byteWidth(DType d) {
   case DType::F64: case DType::I64: case DType::U64: return 8;
   case DType::F32: case DType::I32: case DType::U32: return 4;
   case DType::F16: case DType::BF16: case DType::I16: case DType::U16: return 2;
-  case DType::I8: case DType::U8: case DType::Bool: return 1;
+  default: return 1;
   }
-  return 1;
 }
 
 const char *dtypeName(DType d) {
@@ -40,20 +41,38 @@ const char *dtypeName(DType d) {
   case DType::U32: return "u32";
   case DType::U64: return "u64";
   case DType::Bool: return "bool";
+  case DType::F8E4M3FN: return "f8e4m3fn";
+  case DType::F8E4M3FNUZ: return "f8e4m3fnuz";
+  case DType::F8E5M2: return "f8e5m2";
+  case DType::F8E5M2FNUZ: return "f8e5m2fnuz";
+  case DType::F4E2M1: return "f4e2m1";
+  case DType::I4: return "i4";
+  case DType::U4: return "u4";
   }
   return "?";
 }
 
 std::optional<DType> dtypeFromName(const std::string &name) {
-  for (int i = 0; i <= static_cast<int>(DType::Bool); ++i)
+  for (int i = 0; i <= static_cast<int>(DType::U4); ++i)
     if (name == dtypeName(static_cast<DType>(i)))
       return static_cast<DType>(i);
   return std::nullopt;
 }
 
+std::optional<SmallFloat> smallFloatOf(DType d) {
+  switch (d) {
+  case DType::F8E4M3FN: return SmallFloat::E4M3FN;
+  case DType::F8E4M3FNUZ: return SmallFloat::E4M3FNUZ;
+  case DType::F8E5M2: return SmallFloat::E5M2;
+  case DType::F8E5M2FNUZ: return SmallFloat::E5M2FNUZ;
+  case DType::F4E2M1: return SmallFloat::E2M1;
+  default: return std::nullopt;
+  }
+}
+
 bool isFloat(DType d) {
   return d == DType::F32 || d == DType::F16 || d == DType::BF16 ||
-         d == DType::F64;
+         d == DType::F64 || smallFloatOf(d).has_value();
 }
 
 HostTensor::HostTensor(DType dtype, std::vector<int64_t> shape)
@@ -117,8 +136,10 @@ double HostTensor::get(int64_t i) const {
   case DType::U32: return load<uint32_t>(p);
   case DType::U64: return static_cast<double>(load<uint64_t>(p));
   case DType::Bool: return load<uint8_t>(p) != 0;
+  case DType::I4: return static_cast<int8_t>(uint8_t(*p << 4)) >> 4;
+  case DType::U4: return *p & 0xF;
+  default: return decodeSmallFloat(*smallFloatOf(dtype), *p);
   }
-  return 0;
 }
 
 namespace {
@@ -153,6 +174,12 @@ void HostTensor::set(int64_t i, double v) {
   case DType::U32: store<uint32_t>(p, saturate<uint32_t>(v)); break;
   case DType::U64: store<uint64_t>(p, saturate<uint64_t>(v)); break;
   case DType::Bool: store<uint8_t>(p, v != 0); break;
+  case DType::I4: store<int8_t>(p, std::clamp<int8_t>(saturate<int8_t>(v), -8, 7)); break;
+  case DType::U4: store<uint8_t>(p, std::min<uint8_t>(saturate<uint8_t>(v), 15)); break;
+  default:
+    store<uint8_t>(p, encodeSmallFloat(*smallFloatOf(dtype), static_cast<float>(v),
+                                       /*saturate=*/true));
+    break;
   }
 }
 
@@ -185,8 +212,9 @@ const char *npyDescr(DType d) {
   case DType::U32: return "<u4";
   case DType::U64: return "<u8";
   case DType::Bool: return "|b1";
+  case DType::I4: return "|i1"; // numpy has no 4-bit or 8-bit float types:
+  default: return "|u1";        // their bytes as integers
   }
-  return "";
 }
 
 /// The value of `key` in a numpy header dict, as written by numpy.

@@ -21,8 +21,10 @@
 namespace infer {
 
 /// Element types of tensors crossing the runtime boundary.
+/// The float8 / float4 / 4-bit types take one byte per element.
 enum class DType : uint8_t {
-  F32, F16, BF16, F64, I8, I16, I32, I64, U8, U16, U32, U64, Bool
+  F32, F16, BF16, F64, I8, I16, I32, I64, U8, U16, U32, U64, Bool,
+  F8E4M3FN, F8E4M3FNUZ, F8E5M2, F8E5M2FNUZ, F4E2M1, I4, U4
 };
 
 /// The byte width of one element.
@@ -32,6 +34,9 @@ const char *dtypeName(DType dtype);
 /// The dtype named `name`, if any.
 std::optional<DType> dtypeFromName(const std::string &name);
 bool isFloat(DType dtype);
+enum class SmallFloat : uint8_t;
+/// The float8 / float4 format of `dtype`, if it is one.
+std::optional<SmallFloat> smallFloatOf(DType dtype);
 
 /// A dense row-major tensor in host memory.
 struct HostTensor {

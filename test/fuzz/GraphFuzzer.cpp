@@ -119,6 +119,7 @@ Kind kindOf(infer_dtype d) {
   case INFER_U8: case INFER_U16: case INFER_U32: case INFER_U64:
     return Kind::Unsigned;
   case INFER_BOOL: return Kind::Bool;
+  default: break; // float8, float4, 4-bit: bytes
   }
   return Kind::Bytes;
 }

@@ -347,9 +347,15 @@ std::optional<DType> dtypeOf(mlir::Type t) {
   if (t.isBF16()) return DType::BF16;
   if (t.isF64()) return DType::F64;
   if (t.isInteger(1)) return DType::Bool;
+  if (llvm::isa<mlir::Float8E4M3FNType>(t)) return DType::F8E4M3FN;
+  if (llvm::isa<mlir::Float8E4M3FNUZType>(t)) return DType::F8E4M3FNUZ;
+  if (llvm::isa<mlir::Float8E5M2Type>(t)) return DType::F8E5M2;
+  if (llvm::isa<mlir::Float8E5M2FNUZType>(t)) return DType::F8E5M2FNUZ;
+  if (llvm::isa<mlir::Float4E2M1FNType>(t)) return DType::F4E2M1;
   if (auto i = llvm::dyn_cast<mlir::IntegerType>(t)) {
     bool u = i.isUnsigned();
     switch (i.getWidth()) {
+    case 4: return u ? DType::U4 : DType::I4;
     case 8: return u ? DType::U8 : DType::I8;
     case 16: return u ? DType::U16 : DType::I16;
     case 32: return u ? DType::U32 : DType::I32;

@@ -13,6 +13,7 @@
 #include "codegen/core/linalg/LinalgUtils.h"
 #include "codegen/core/linalg/LowerToLinalg.h"
 #include "codegen/core/ScalarOps.h"
+#include "ir/SmallTypes.h"
 
 #include "ir/InferOps.h"
 
@@ -93,7 +94,8 @@ struct LowerCast : OpConversionPattern<CastOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Type from = elementOf(op.getInput()), to = elementOf(op.getOutput());
     if (storageType(from) == storageType(to) &&
-        isUnsignedElement(from) == isUnsignedElement(to)) {
+        isUnsignedElement(from) == isUnsignedElement(to) && !smallFloatOf(from) &&
+        !smallFloatOf(to) && (!isInt4(to) || isInt4(from))) {
       rewriter.replaceOp(op, adaptor.getInput()); // a reinterpretation
       return success();
     }

@@ -35,3 +35,48 @@ save("reverse_axes", h.make_node("ReverseSequence", ["x", "l"], ["y"], name="rev
                                  time_axis=0), [x4], 13, [nh.from_array(np.ones(3, np.int64), "l")])
 save("det_rect", h.make_node("Det", ["x"], ["y"], name="det"),
      [h.make_tensor_value_info("x", T.FLOAT, [2, 3])], 13)
+
+# Recurrent ops and Attention.
+xs = h.make_tensor_value_info("x", T.FLOAT, [6, 3, 10])
+w4, r4 = np.zeros((1, 64, 10), np.float32), np.zeros((1, 64, 16), np.float32)
+save("lstm_act", h.make_node("LSTM", ["x", "w", "r"], ["y"], name="lstm", hidden_size=16,
+                             activations=["Gelu", "Tanh", "Tanh"]), [xs], 14,
+     [nh.from_array(w4, "w"), nh.from_array(r4, "r")])
+save("lstm_forget", h.make_node("LSTM", ["x", "w", "r"], ["y"], name="lstm", hidden_size=16,
+                                input_forget=1), [xs], 14,
+     [nh.from_array(w4, "w"), nh.from_array(r4, "r")])
+save("gru_w", h.make_node("GRU", ["x", "w", "r"], ["y"], name="gru", hidden_size=16), [xs], 14,
+     [nh.from_array(np.zeros((1, 40, 10), np.float32), "w"),
+      nh.from_array(np.zeros((1, 48, 16), np.float32), "r")])
+save("rnn_lens", h.make_node("RNN", ["x", "w", "r", "", "l"], ["y"], name="rnn", hidden_size=16),
+     [xs], 14, [nh.from_array(np.zeros((1, 16, 10), np.float32), "w"),
+                nh.from_array(np.zeros((1, 16, 16), np.float32), "r"),
+                nh.from_array(np.array([6, 9, 1], np.int32), "l")])
+q3 = h.make_tensor_value_info("q", T.FLOAT, [2, 4, 24])
+save("att_mode", h.make_node("Attention", ["q", "q", "q"], ["y"], name="att", q_num_heads=3,
+                             kv_num_heads=3, qk_matmul_output_mode=5), [q3], 23)
+save("att_heads", h.make_node("Attention", ["q", "q", "q"], ["y"], name="att", q_num_heads=5,
+                              kv_num_heads=3), [q3], 23)
+save("att_gqa", h.make_node("Attention", ["q", "k", "k"], ["y"], name="att"),
+     [h.make_tensor_value_info("q", T.FLOAT, [2, 4, 5, 8]),
+      h.make_tensor_value_info("k", T.FLOAT, [2, 3, 5, 8])], 23)
+
+# Spectral ops, normalization and the other opset 18-24 ops.
+sig = h.make_tensor_value_info("x", T.FLOAT, [1, 16, 1])
+save("dft_axis", h.make_node("DFT", ["x"], ["y"], name="dft", axis=2), [sig], 19)
+save("stft_window", h.make_node("STFT", ["x", "s", "w"], ["y"], name="stft"), [sig], 17,
+     [nh.from_array(np.array(4, np.int64), "s"), nh.from_array(np.ones(8, np.float32), "w"),
+      ])
+save("stft_window_len", h.make_node("STFT", ["x", "s", "w", "l"], ["y"], name="stft"), [sig], 17,
+     [nh.from_array(np.array(4, np.int64), "s"), nh.from_array(np.ones(8, np.float32), "w"),
+      nh.from_array(np.array(6, np.int64), "l")])
+save("groupnorm", h.make_node("GroupNormalization", ["x", "s", "s"], ["y"], name="gn", num_groups=2),
+     [x4], 21, [nh.from_array(np.ones(3, np.float32), "s")])
+save("rope_dim", h.make_node("RotaryEmbedding", ["x", "c", "c"], ["y"], name="rope",
+                             rotary_embedding_dim=7), [x4], 23,
+     [nh.from_array(np.ones((2, 4, 3), np.float32), "c")])
+save("crop_axes", h.make_node("CenterCropPad", ["x", "t"], ["y"], name="crop", axes=[1, 2]),
+     [x4], 18, [nh.from_array(np.array([2], np.int64), "t")])
+save("affine_grid", h.make_node("AffineGrid", ["t", "n"], ["y"], name="grid"),
+     [h.make_tensor_value_info("t", T.FLOAT, [2, 2, 3])], 20,
+     [nh.from_array(np.array([2, 3, 4, 5, 6], np.int64), "n")])
