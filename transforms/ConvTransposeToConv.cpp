@@ -94,11 +94,71 @@ struct ConvTransposeAsConv : OpRewritePattern<ConvTransposeOp> {
   }
 };
 
+/// A transposed convolution whose stride equals its kernel (no padding,
+/// no output padding, one group: the 2x upsampling of U-Nets and text
+/// detectors) writes disjoint s0 x s1 blocks: a 1x1 convolution to M * s0
+/// * s1 channels followed by moving each channel's block into place (a
+/// reshape, a transpose and a reshape). No multiply-add of a zero, where
+/// the zero-upsampled convolution does s0 * s1 times the work.
+struct ConvTransposeAsPixelShuffle : OpRewritePattern<ConvTransposeOp> {
+  ConvTransposeAsPixelShuffle(MLIRContext *ctx)
+      : OpRewritePattern(ctx, /*benefit=*/2) {}
+  LogicalResult matchAndRewrite(ConvTransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType xt = tensorOf(op.getInput()), wt = tensorOf(op.getWeight()),
+                     yt = tensorOf(op.getOutput());
+    auto constant = op.getWeight().getDefiningOp<ConstantOp>();
+    std::optional<ConstantView> w =
+        constant ? ConstantView::get(constant.getValue()) : std::nullopt;
+    auto biasConst = op.getBias() ? op.getBias().getDefiningOp<ConstantOp>() : ConstantOp();
+    std::optional<ConstantView> b =
+        biasConst ? ConstantView::get(biasConst.getValue()) : std::nullopt;
+    if (xt.getRank() != 4 || !xt.hasStaticShape() || !wt.hasStaticShape() ||
+        !llvm::isa<FloatType>(xt.getElementType()) || !w || (op.getBias() && !b))
+      return rewriter.notifyMatchFailure(op, "not a static 2-D transposed convolution "
+                                             "of constant weight and bias");
+    ArrayRef<int64_t> x = xt.getShape(), k = wt.getShape(), s = op.getStrides();
+    auto zero = [](ArrayRef<int64_t> v) { return llvm::all_of(v, [](int64_t q) { return q == 0; }); };
+    if (op.getGroup() != 1 || s[0] != k[2] || s[1] != k[3] || !zero(op.getPads()) ||
+        !zero(op.getOutputPadding()) ||
+        !llvm::all_of(op.getDilations(), [](int64_t q) { return q == 1; }))
+      return rewriter.notifyMatchFailure(op, "stride differs from the kernel, or padding, "
+                                             "dilation or groups");
+    int64_t c = x[1], m = k[1], s0 = s[0], s1 = s[1], blocks = m * s0 * s1;
+    // Weight [C, M, s0, s1] -> [M * s0 * s1, C, 1, 1]; the bias repeated
+    // over each block.
+    ConstantBuilder wb(wt.clone({blocks, c, 1, 1}));
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t o = 0; o < blocks; ++o)
+        wb.setDouble(o * c + ci, w->getDouble(ci * blocks + o));
+    Location loc = op.getLoc();
+    Value weight = ConstantOp::create(rewriter, loc, wb.finish("conv_transpose_weight"));
+    Value bias;
+    if (b) {
+      ConstantBuilder bb(RankedTensorType::get({blocks}, b->getType().getElementType()));
+      for (int64_t o = 0; o < blocks; ++o)
+        bb.setDouble(o, b->getDouble(o / (s0 * s1)));
+      bias = ConstantOp::create(rewriter, loc, bb.finish("conv_transpose_bias"));
+    }
+    Value conv = ConvOp::create(rewriter, loc, xt.clone({x[0], blocks, x[2], x[3]}),
+                                op.getInput(), weight, bias, ArrayRef<int64_t>{1, 1},
+                                ArrayRef<int64_t>{0, 0, 0, 0}, ArrayRef<int64_t>{1, 1}, 1,
+                                /*channels_last=*/false);
+    Value blocks6 = ReshapeOp::create(rewriter, loc,
+                                      xt.clone({x[0], m, s0, s1, x[2], x[3]}), conv);
+    Value placed = TransposeOp::create(rewriter, loc,
+                                       xt.clone({x[0], m, x[2], s0, x[3], s1}), blocks6,
+                                       ArrayRef<int64_t>{0, 1, 4, 2, 5, 3});
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, yt, placed);
+    return success();
+  }
+};
+
 struct ConvTransposeToConvPass
     : infer::impl::InferConvTransposeToConvBase<ConvTransposeToConvPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvTransposeAsConv>(&getContext());
+    patterns.add<ConvTransposeAsConv, ConvTransposeAsPixelShuffle>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -13,7 +13,7 @@
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = {{[5-8]}}, nv = 2, vl = 16>
 // AVX2-LABEL: func.func @convs
 // AVX2: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 6, nv = 2, vl = 8>
-// AVX2: infer.tile = #infer.cpu_tile<conv_direct, mr = 12, nv = 1, vl = 8>
+// AVX2: infer.tile = #infer.cpu_tile<conv_flat, mr = 6, nv = 2, vl = 8>
 // AVX2: infer.tile = #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 8>
 // SSE-LABEL: func.func @convs
 // SSE-NOT: infer.tile
@@ -74,11 +74,12 @@ func.func @pool_attention(%x: tensor<1x8x9x9xf32>, %q: tensor<2x16x8xf32>, %a: t
 // -----
 
 // Tests the flat convolution (few channels, whole images in registers on
-// AVX-512: conv_flat; the direct kernel with AVX2).
+// AVX-512; with AVX2's 16 registers every stride-1 convolution as wide as
+// its input, two vectors of six rows).
 // AVX512-LABEL: func.func @flat
 // AVX512: infer.tile = #infer.cpu_tile<conv_flat, mr = 8, nv = 2, vl = 16>
 // AVX2-LABEL: func.func @flat
-// AVX2: infer.tile = #infer.cpu_tile<conv_direct, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.tile = #infer.cpu_tile<conv_flat, mr = 6, nv = 2, vl = 8>
 // SSE-LABEL: func.func @flat
 // SSE-NOT: infer.tile
 func.func @flat(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
@@ -94,4 +95,20 @@ func.func @flat(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
 // BADCPU: error: unknown CPU 'pentium9000'
 func.func @nothing() {
   return
+}
+
+// -----
+
+// Tests that a convolution narrower than its input (unpadded) stays off
+// conv_flat: the direct kernel, two vectors of six rows with AVX2 (one
+// vector of twelve is load-bound with 16 registers), one of twelve with
+// AVX-512 where the row fits one vector better.
+// AVX512-LABEL: func.func @direct
+// AVX512: infer.tile = #infer.cpu_tile<conv_direct, mr = 12, nv = 1, vl = 16>
+// AVX2-LABEL: func.func @direct
+// AVX2: infer.tile = #infer.cpu_tile<conv_direct, mr = 6, nv = 2, vl = 8>
+func.func @direct(%x: tensor<1x16x18x18xf32>) -> tensor<1x32x16x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<32x16x3x3xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x16x18x18xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x16x16xf32>
+  return %y : tensor<1x32x16x16xf32>
 }
