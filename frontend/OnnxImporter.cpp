@@ -880,7 +880,7 @@ LogicalResult parseModelFile(StringRef path, onnx::ModelProto &model,
     error = path.str() + ": " + ec.message();
     return failure();
   }
-  auto closeFd = llvm::make_scope_exit([&] { ::close(fd); });
+  llvm::scope_exit closeFd([&] { ::close(fd); });
   // A text model starts with '<' after blank and '#' comment lines: look at
   // the first bytes to tell.
   char head[4096];

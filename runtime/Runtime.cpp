@@ -51,6 +51,7 @@ const char *infer_status_name(infer_status s) {
   case INFER_ERROR_OUT_OF_MEMORY: return "INFER_ERROR_OUT_OF_MEMORY";
   case INFER_ERROR_DEVICE: return "INFER_ERROR_DEVICE";
   case INFER_ERROR_SYSTEM: return "INFER_ERROR_SYSTEM";
+  case INFER_ERROR_INVALID_DATA: return "INFER_ERROR_INVALID_DATA";
   }
   return "INFER_ERROR_UNKNOWN";
 }

@@ -228,6 +228,7 @@ TEST(Runtime, InvalidArguments) {
   infer_context_destroy(context);
   EXPECT_STREQ(infer_status_name(INFER_ERROR_INVALID_ARGUMENT),
                "INFER_ERROR_INVALID_ARGUMENT");
+  EXPECT_STREQ(infer_status_name(INFER_ERROR_INVALID_DATA), "INFER_ERROR_INVALID_DATA");
 }
 
 TEST(Runtime, MissingFileIsAnIoError) {
