@@ -279,6 +279,12 @@ std::optional<HostTensor> readInput(const std::string &name, const std::string &
     fail(error);
     return std::nullopt;
   }
+  // numpy has no float8, float4 or 4-bit types: their codes come as one
+  // byte each (uint8 or int8), as infer-run writes them.
+  bool byteCodes = (t->dtype == DType::U8 || t->dtype == DType::I8) &&
+                   (infer::smallFloatOf(dtype) || dtype == DType::I4 || dtype == DType::U4);
+  if (byteCodes)
+    t->dtype = dtype;
   if (t->dtype != dtype) {
     fail("input '" + name + "' (" + path + ") is " + infer::dtypeName(t->dtype) +
          ", the model expects " + infer::dtypeName(dtype));

@@ -55,3 +55,16 @@ for name, (to, sat, want) in cases.items():
     m.graph.input[0].type.tensor_type.shape.dim[0].dim_value = len(x)
     m.graph.output[0].type.tensor_type.shape.dim[0].dim_value = len(x)
     onnx.save(m, os.path.join(out, name + ".onnx"))
+
+# A float8 input: numpy has no float8, so its codes come as uint8.
+g = h.make_graph([h.make_node("Cast", ["x"], ["y"], to=T.FLOAT)], "codes",
+                 [h.make_tensor_value_info("x", 17, [5])],
+                 [h.make_tensor_value_info("y", T.FLOAT, [5])])
+m = h.make_model(g, opset_imports=[h.make_opsetid("", 23)])
+m.ir_version = 10
+onnx.save(m, os.path.join(out, "codes.onnx"))
+d = os.path.join(out, "codes")
+os.makedirs(d, exist_ok=True)
+# 1.0, 448 (the largest), NaN, 2^-9 (the smallest subnormal), -0.5
+np.save(os.path.join(d, "x.npy"), np.array([0x38, 0x7E, 0x7F, 0x01, 0xB0], np.uint8))
+np.save(os.path.join(d, "y.npy"), np.array([1.0, 448.0, nan, 2 ** -9, -0.5], np.float32))
