@@ -747,8 +747,10 @@ LogicalResult importAffineGrid(ImportContext &ctx) {
 /// (x, y) in [-1, 1] denormalized to pixel coordinates (align_corners:
 /// -1 and 1 are the edge pixels' centers, else their outer edges), moved
 /// inside by the padding mode (border: clamped; reflection: reflected off
-/// the edges), then read as the nearest pixel (ties to even) or the four
-/// around it weighted bilinearly; taps outside the image read 0 (zeros),
+/// the edges), then read as the nearest pixel (ties to even), the four
+/// around it weighted bilinearly or the sixteen around it weighted by the
+/// cubic kernel (A = -0.75; not with reflection padding); taps outside the
+/// image read 0 (zeros),
 /// the nearest edge pixel (border) or their reflection. Each tap is a
 /// GatherElements of the flattened image.
 LogicalResult importGridSample(ImportContext &ctx) {
@@ -763,8 +765,11 @@ LogicalResult importGridSample(ImportContext &ctx) {
       !gt.hasStaticShape() || gt.getDimSize(3) != 2 || gt.getDimSize(0) != xt.getDimSize(0))
     return ctx.unsupported("GridSample other than of a static 4-D input and [N, H, W, 2] grid");
   bool linear = *modeName == "bilinear" || *modeName == "linear";
-  if (!linear && *modeName != "nearest")
+  bool cubic = *modeName == "bicubic" || *modeName == "cubic";
+  if (!linear && !cubic && *modeName != "nearest")
     return ctx.unsupported("mode '" + *modeName + "'");
+  if (cubic && *padName == "reflection")
+    return ctx.unsupported("cubic mode with reflection padding");
   if (*padName != "zeros" && *padName != "border" && *padName != "reflection")
     return ctx.emitError() << "unknown padding_mode '" << *padName << "'";
   Type et = xt.getElementType();
@@ -869,7 +874,67 @@ LogicalResult importGridSample(ImportContext &ctx) {
   };
   FailureOr<Value> y = failure();
   bool first = true;
-  if (!linear) {
+  if (cubic) {
+    // 4 x 4 taps from floor - 1 to floor + 2, weighted by the cubic
+    // convolution kernel with A = -0.75 (ONNX's reference).
+    FailureOr<Value> x0 = ctx.unary(UnaryKind::floor, *cx), y0 = ctx.unary(UnaryKind::floor, *cy);
+    if (failed(x0) || failed(y0))
+      return failure();
+    FailureOr<Value> fx = bin(BinaryKind::sub, *cx, *x0), fy = bin(BinaryKind::sub, *cy, *y0);
+    if (failed(fx) || failed(fy))
+      return failure();
+    const double a = -0.75;
+    // The weight of the tap at distance d = t + 1, t, 1 - t, 2 - t.
+    auto weights = [&](Value t) -> FailureOr<SmallVector<Value, 4>> {
+      auto poly = [&](Value d, bool far) -> FailureOr<Value> {
+        // far (1 < d < 2): ((a d - 5a) d + 8a) d - 4a; near (d <= 1):
+        // ((a + 2) d - (a + 3)) d d + 1.
+        FailureOr<Value> v = bin(BinaryKind::mul, d, k(far ? a : a + 2));
+        if (failed(v) || failed(v = bin(BinaryKind::sub, *v, k(far ? 5 * a : a + 3))) ||
+            failed(v = bin(BinaryKind::mul, *v, d)))
+          return failure();
+        if (far) {
+          if (failed(v = bin(BinaryKind::add, *v, k(8 * a))) ||
+              failed(v = bin(BinaryKind::mul, *v, d)))
+            return failure();
+          return bin(BinaryKind::sub, *v, k(4 * a));
+        }
+        if (failed(v = bin(BinaryKind::mul, *v, d)))
+          return failure();
+        return bin(BinaryKind::add, *v, k(1.0));
+      };
+      FailureOr<Value> d0 = bin(BinaryKind::add, t, k(1.0)), d2 = bin(BinaryKind::sub, k(1.0), t),
+                       d3 = bin(BinaryKind::sub, k(2.0), t);
+      if (failed(d0) || failed(d2) || failed(d3))
+        return failure();
+      FailureOr<Value> w0 = poly(*d0, true), w1 = poly(t, false), w2 = poly(*d2, false),
+                       w3 = poly(*d3, true);
+      if (failed(w0) || failed(w1) || failed(w2) || failed(w3))
+        return failure();
+      return SmallVector<Value, 4>{*w0, *w1, *w2, *w3};
+    };
+    FailureOr<SmallVector<Value, 4>> wx = weights(*fx), wy = weights(*fy);
+    if (failed(wx) || failed(wy))
+      return failure();
+    for (int j = 0; j < 4; ++j) {
+      FailureOr<Value> iy = bin(BinaryKind::add, *y0, k(j - 1.0));
+      if (failed(iy))
+        return failure();
+      for (int i = 0; i < 4; ++i) {
+        FailureOr<Value> ix = bin(BinaryKind::add, *x0, k(i - 1.0));
+        if (failed(ix))
+          return failure();
+        FailureOr<Value> v = tap(*ix, *iy);
+        FailureOr<Value> wgt = bin(BinaryKind::mul, (*wx)[i], (*wy)[j]);
+        if (failed(v) || failed(wgt) || failed(v = bin(BinaryKind::mul, *v, *wgt)))
+          return failure();
+        y = first ? v : bin(BinaryKind::add, *y, *v);
+        first = false;
+        if (failed(y))
+          return failure();
+      }
+    }
+  } else if (!linear) {
     FailureOr<Value> ix = ctx.unary(UnaryKind::round, *cx), iy = ctx.unary(UnaryKind::round, *cy);
     if (failed(ix) || failed(iy))
       return failure();
