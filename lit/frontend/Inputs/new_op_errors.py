@@ -80,3 +80,6 @@ save("crop_axes", h.make_node("CenterCropPad", ["x", "t"], ["y"], name="crop", a
 save("affine_grid", h.make_node("AffineGrid", ["t", "n"], ["y"], name="grid"),
      [h.make_tensor_value_info("t", T.FLOAT, [2, 2, 3])], 20,
      [nh.from_array(np.array([2, 3, 4, 5, 6], np.int64), "n")])
+save("grid_cubic_reflect", h.make_node("GridSample", ["x", "g"], ["y"], name="gs", mode="cubic",
+                                       padding_mode="reflection"),
+     [x4, h.make_tensor_value_info("g", T.FLOAT, [2, 3, 3, 2])], 22)
