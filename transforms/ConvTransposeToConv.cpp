@@ -25,15 +25,19 @@ RankedTensorType tensorOf(Value v) {
   return llvm::cast<RankedTensorType>(v.getType());
 }
 
+/// The elements of `v` when an infer.constant defines it.
+std::optional<ConstantView> constantOf(Value v) {
+  auto constant = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
+  return constant ? ConstantView::get(constant.getValue()) : std::nullopt;
+}
+
 struct ConvTransposeAsConv : OpRewritePattern<ConvTransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ConvTransposeOp op,
                                 PatternRewriter &rewriter) const override {
     RankedTensorType xt = tensorOf(op.getInput()), wt = tensorOf(op.getWeight()),
                      yt = tensorOf(op.getOutput());
-    auto constant = op.getWeight().getDefiningOp<ConstantOp>();
-    std::optional<ConstantView> w =
-        constant ? ConstantView::get(constant.getValue()) : std::nullopt;
+    std::optional<ConstantView> w = constantOf(op.getWeight());
     if (xt.getRank() != 4 || !xt.hasStaticShape() || !yt.hasStaticShape() ||
         !wt.hasStaticShape() || !llvm::isa<FloatType>(xt.getElementType()) || !w)
       return rewriter.notifyMatchFailure(op, "not a static 2-D transposed "
@@ -107,12 +111,7 @@ struct ConvTransposeAsPixelShuffle : OpRewritePattern<ConvTransposeOp> {
                                 PatternRewriter &rewriter) const override {
     RankedTensorType xt = tensorOf(op.getInput()), wt = tensorOf(op.getWeight()),
                      yt = tensorOf(op.getOutput());
-    auto constant = op.getWeight().getDefiningOp<ConstantOp>();
-    std::optional<ConstantView> w =
-        constant ? ConstantView::get(constant.getValue()) : std::nullopt;
-    auto biasConst = op.getBias() ? op.getBias().getDefiningOp<ConstantOp>() : ConstantOp();
-    std::optional<ConstantView> b =
-        biasConst ? ConstantView::get(biasConst.getValue()) : std::nullopt;
+    std::optional<ConstantView> w = constantOf(op.getWeight()), b = constantOf(op.getBias());
     if (xt.getRank() != 4 || !xt.hasStaticShape() || !wt.hasStaticShape() ||
         !llvm::isa<FloatType>(xt.getElementType()) || !w || (op.getBias() && !b))
       return rewriter.notifyMatchFailure(op, "not a static 2-D transposed convolution "

@@ -170,7 +170,9 @@ LogicalResult importAttention(ImportContext &ctx) {
       t.setDouble(i, double(i));
     return ctx.constant(t);
   };
-  Value keyIdx = i64Range(kvLen, {1, 1, 1, kvLen});
+  // The keys' positions, [1, 1, 1, kvLen]: only the nonpad_kv_seqlen
+  // masks compare with them at run time.
+  Value keyIdx = *nonpad ? i64Range(kvLen, {1, 1, 1, kvLen}) : Value();
   if (*causal) {
     if (*nonpad && !*pastK) {
       // Per batch entry: query i sees keys up to i + nonpad[b] - qLen.
