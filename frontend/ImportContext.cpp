@@ -11,7 +11,9 @@
 
 #include "reference/Interpreter.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 #include <onnx/onnx_pb.h>
 
@@ -55,6 +57,12 @@ FailureOr<Value> ImportContext::input(unsigned i) {
     return emitError() << "input '" << current->input(i) << "' is not defined";
   if (gv->value)
     return gv->value;
+  if (gv->sequence)
+    return emitError() << "input '" << current->input(i)
+                       << "' is a sequence where the op takes a tensor";
+  if (gv->none)
+    return emitError() << "input '" << current->input(i)
+                       << "' is an optional without a value where the op takes a tensor";
   // A shape computed symbolically: materialize it when fully known.
   if (gv->symbolic && llvm::all_of(*gv->symbolic,
                                    [](const SymInt &s) { return s.known; })) {
@@ -89,9 +97,8 @@ const Tensor *ImportContext::constantInput(unsigned i) {
   }
   auto c = gv->value.getDefiningOp<ConstantOp>();
   if (!c) {
-    if (wantedConstants && llvm::isa<BlockArgument>(gv->value) &&
-        !llvm::is_contained(*wantedConstants, current->input(i)))
-      wantedConstants->push_back(current->input(i));
+    if (wantedConstants)
+      recordWanted(gv->value);
     return nullptr;
   }
   auto key = std::make_pair(gv->value.getAsOpaquePointer(), 0u);
@@ -102,6 +109,43 @@ const Tensor *ImportContext::constantInput(unsigned i) {
   if (failed(t))
     return nullptr;
   return &constantCache.emplace(key, std::move(*t)).first->second;
+}
+
+void ImportContext::recordWanted(Value v) {
+  // The graph inputs `v` is computed from (a Loop's trip count from Range's
+  // start, limit and delta): bound as constants, `v` folds. Only through
+  // small values (scalars, shapes): a size computed from activations is
+  // data, not a parameter to bind.
+  SmallVector<Value> work = {v}, args;
+  llvm::SmallPtrSet<void *, 16> seen;
+  while (!work.empty()) {
+    Value u = work.pop_back_val();
+    if (!seen.insert(u.getAsOpaquePointer()).second)
+      continue;
+    auto type = llvm::dyn_cast<RankedTensorType>(u.getType());
+    if (!type || !type.hasStaticShape() || type.getNumElements() > 64)
+      return;
+    if (auto arg = llvm::dyn_cast<BlockArgument>(u)) {
+      auto func = llvm::dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+      auto name = func ? func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "infer.name")
+                       : StringAttr();
+      if (!name)
+        return;
+      args.push_back(u);
+      continue;
+    }
+    if (Operation *def = u.getDefiningOp())
+      for (Value operand : def->getOperands())
+        work.push_back(operand);
+  }
+  for (Value u : args) {
+    auto arg = llvm::cast<BlockArgument>(u);
+    auto func = llvm::cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    std::string name =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "infer.name").str();
+    if (!llvm::is_contained(*wantedConstants, name))
+      wantedConstants->push_back(name);
+  }
 }
 
 FailureOr<SmallVector<int64_t>> ImportContext::constantInts(unsigned i,
@@ -141,8 +185,9 @@ std::optional<SymInts> ImportContext::symbolicInts(unsigned i) {
     return std::nullopt;
   if (gv->symbolic)
     return gv->symbolic;
+  // Shapes are i64; other integer tensors keep their own type as values.
   const Tensor *t = constantInput(i);
-  if (!t || t->isFloat() || t->getRank() > 1 || t->size() > 64)
+  if (!t || !t->getElementType().isInteger(64) || t->getRank() > 1 || t->size() > 64)
     return std::nullopt;
   SymInts out;
   for (int64_t k = 0; k < t->size(); ++k)
@@ -256,6 +301,34 @@ FailureOr<const onnx::TensorProto *> ImportContext::tensorAttr(StringRef name) {
   if (a->type() != onnx::AttributeProto::TENSOR)
     return attrTypeError(*a, "TENSOR");
   return &a->t();
+}
+
+const onnx::GraphProto *ImportContext::graphAttr(StringRef name) const {
+  const onnx::AttributeProto *a = findAttr(name);
+  if (!a || a->type() != onnx::AttributeProto::GRAPH)
+    return nullptr;
+  return &a->g();
+}
+
+FailureOr<SmallVector<GraphValue>> ImportContext::inlineGraph(const onnx::GraphProto &graph,
+                                                              ArrayRef<GraphValue> inputs) {
+  if (!inlineFn)
+    return unsupported("a subgraph here");
+  return inlineFn(graph, inputs);
+}
+
+FailureOr<SmallVector<Value>> ImportContext::sequenceInput(unsigned i) {
+  GraphValue *gv = lookup(i);
+  if (!hasInput(i))
+    return emitError() << "expects input #" << i << " (a sequence), which is missing";
+  if (!gv || !gv->sequence)
+    return emitError() << "input '" << current->input(i) << "' is not a sequence";
+  return *gv->sequence;
+}
+
+void ImportContext::setGraphValue(unsigned i, GraphValue gv) {
+  if (hasOutput(i))
+    values[current->output(i)] = std::move(gv);
 }
 
 FailureOr<Tensor> ImportContext::readTensor(const onnx::TensorProto &proto) {

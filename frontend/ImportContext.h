@@ -22,6 +22,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -30,6 +31,7 @@ namespace onnx {
 class NodeProto;
 class AttributeProto;
 class TensorProto;
+class GraphProto;
 } // namespace onnx
 
 namespace mlir::infer::frontend {
@@ -54,6 +56,25 @@ struct GraphValue {
   std::optional<SymInts> symbolic;
   /// The rank of the symbolic tensor (0 or 1).
   int64_t symbolicRank = 1;
+  /// A sequence (SequenceConstruct, SplitToSequence, a sequence input):
+  /// its elements, whose number is known at compile time; `value` is null.
+  std::optional<SmallVector<Value>> sequence;
+  /// The element type of an empty sequence (SequenceEmpty's dtype).
+  Type sequenceElementType;
+  /// An optional without a value (Optional(), an absent optional input).
+  bool none = false;
+
+  static GraphValue of(Value v) {
+    GraphValue gv;
+    gv.value = v;
+    return gv;
+  }
+  static GraphValue ofSequence(SmallVector<Value> elements, Type elementType = {}) {
+    GraphValue gv;
+    gv.sequence = std::move(elements);
+    gv.sequenceElementType = elementType;
+    return gv;
+  }
 };
 
 /// The state of the importer while it imports one node.
@@ -120,6 +141,8 @@ public:
   FailureOr<SmallVector<float>> floatsAttr(StringRef name);
   /// A STRINGS attribute; empty when absent.
   FailureOr<SmallVector<std::string>> stringsAttr(StringRef name);
+  /// A graph attribute (a Loop or Scan body), or null when absent.
+  const onnx::GraphProto *graphAttr(StringRef name) const;
   /// A tensor attribute, or null when absent.
   FailureOr<const onnx::TensorProto *> tensorAttr(StringRef name);
   /// Reads a TensorProto (attribute or initializer) into a host tensor.
@@ -170,6 +193,27 @@ public:
   FailureOr<Value> sliceAxis(Value x, int64_t axis, int64_t start, int64_t end,
                              int64_t step);
 
+  //===--- Subgraphs -------------------------------------------------------===//
+
+  /// Imports `graph` (a Loop or Scan body) in place with its inputs bound
+  /// to `inputs` and returns its outputs. The names the body defines live
+  /// for this call only, so a body imports once per unrolled iteration.
+  using InlineGraphFn = std::function<FailureOr<SmallVector<GraphValue>>(
+      const onnx::GraphProto &, ArrayRef<GraphValue>)>;
+  void setInlineGraph(InlineGraphFn fn) { inlineFn = std::move(fn); }
+  FailureOr<SmallVector<GraphValue>> inlineGraph(const onnx::GraphProto &graph,
+                                                 ArrayRef<GraphValue> inputs);
+
+  //===--- Sequences and optionals -----------------------------------------===//
+
+  /// Input `i` as it is: a tensor, a sequence or an optional (null when
+  /// absent or undefined).
+  const GraphValue *graphValue(unsigned i) { return lookup(i); }
+  /// The elements of input `i`, which must be a sequence.
+  FailureOr<SmallVector<Value>> sequenceInput(unsigned i);
+  /// Sets output `i` to `gv` (a tensor, a sequence or an empty optional).
+  void setGraphValue(unsigned i, GraphValue gv);
+
   //===--- Outputs and errors ----------------------------------------------===//
 
   unsigned numOutputs() const;
@@ -190,6 +234,8 @@ private:
   LogicalResult attrTypeError(const onnx::AttributeProto &attr,
                               StringRef expected);
   GraphValue *lookup(unsigned i);
+  /// Records the graph inputs `v` depends on as wanted constants.
+  void recordWanted(Value v);
 
   OpBuilder &b;
   llvm::StringMap<GraphValue> &values;
@@ -198,6 +244,7 @@ private:
   const onnx::NodeProto *current = nullptr;
   bool singleDynamic = false;
   std::vector<std::string> *wantedConstants = nullptr;
+  InlineGraphFn inlineFn;
   Location location = UnknownLoc::get(b.getContext());
   std::map<std::pair<const void *, unsigned>, reference::Tensor> constantCache;
 };
@@ -223,6 +270,19 @@ void registerCompositeImporters(ImporterMap &map);
 void registerRecurrentImporters(ImporterMap &map);
 void registerAttentionImporters(ImporterMap &map);
 void registerSpectralImporters(ImporterMap &map);
+void registerControlFlowImporters(ImporterMap &map);
+void registerUnpoolImporters(ImporterMap &map);
+void registerDetectionImporters(ImporterMap &map);
+void registerTextImporters(ImporterMap &map);
+void registerSequenceImporters(ImporterMap &map);
+
+/// MaxPool's Indices output for `x` pooled to `outShape` by the window:
+/// each window's first maximum as a flat position in `x` (over the spatial
+/// dimensions column-major when `columnMajor`, ONNX's storage_order=1).
+FailureOr<Value> buildMaxPoolIndices(ImportContext &ctx, Value x, ArrayRef<int64_t> kernel,
+                                     ArrayRef<int64_t> strides, ArrayRef<int64_t> pads,
+                                     ArrayRef<int64_t> dilations, ArrayRef<int64_t> outShape,
+                                     bool columnMajor);
 
 } // namespace mlir::infer::frontend
 

@@ -33,6 +33,7 @@
 
 #include "llvm/ADT/ScopeExit.h"
 #include <cerrno>
+#include <deque>
 #include <cstring>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <onnx/defs/parser.h>
@@ -58,6 +59,11 @@ const ImporterMap &importers() {
     registerRecurrentImporters(m);
     registerAttentionImporters(m);
     registerSpectralImporters(m);
+    registerControlFlowImporters(m);
+    registerUnpoolImporters(m);
+    registerDetectionImporters(m);
+    registerTextImporters(m);
+    registerSequenceImporters(m);
     return m;
   }();
   return map;
@@ -80,7 +86,8 @@ private:
   /// outputs, no value written twice or over an input.
   LogicalResult checkNames();
   /// The declared graph outputs agree with what the graph computes.
-  LogicalResult checkOutputs(ArrayRef<Value> results);
+  LogicalResult checkOutputs(
+      ArrayRef<std::pair<const onnx::ValueInfoProto *, Value>> outputs);
   /// Appends the tensors the options mark as outputs to `results` and
   /// their names to `names`.
   LogicalResult markOutputs(SmallVectorImpl<Value> &results,
@@ -98,6 +105,14 @@ private:
   /// If whose condition is known at compile time (a constant, or computed
   /// from static shapes): the taken branch imported in its place.
   LogicalResult importIf(ImportContext &ictx, const onnx::NodeProto &node);
+  /// A subgraph's initializers as constants; `what` names it in errors.
+  LogicalResult importSubgraphInitializers(ImportContext &ictx,
+                                           const onnx::GraphProto &graph, StringRef what);
+  /// ImportContext::inlineGraph: `graph` imported with its inputs bound to
+  /// `inputs`; the names it defines are scoped to the call.
+  FailureOr<SmallVector<GraphValue>> inlineGraph(ImportContext &ictx,
+                                                 const onnx::GraphProto &graph,
+                                                 ArrayRef<GraphValue> inputs);
   /// Each input's element type is one its formal parameter allows.
   LogicalResult checkInputTypes(ImportContext &ictx, const onnx::NodeProto &node,
                                 const onnx::OpSchema &schema);
@@ -232,8 +247,10 @@ LogicalResult GraphImporter::markOutputs(SmallVectorImpl<Value> &results,
   return success();
 }
 
-LogicalResult GraphImporter::checkOutputs(ArrayRef<Value> results) {
-  for (auto [out, v] : llvm::zip(model.graph().output(), results)) {
+LogicalResult GraphImporter::checkOutputs(
+    ArrayRef<std::pair<const onnx::ValueInfoProto *, Value>> outputs) {
+  for (auto [outPtr, v] : outputs) {
+    const onnx::ValueInfoProto &out = *outPtr;
     if (!out.type().has_tensor_type())
       continue;
     const onnx::TypeProto::Tensor &tt = out.type().tensor_type();
@@ -430,7 +447,9 @@ LogicalResult GraphImporter::checkInputTypes(
       continue;
     auto type = llvm::dyn_cast<RankedTensorType>(it->second.value.getType());
     std::string actual = type ? onnxTensorType(type.getElementType()) : "";
-    bool ok = llvm::is_contained(allowed, actual);
+    // An optional holding a value is imported as the value.
+    bool ok = llvm::is_contained(allowed, actual) ||
+              llvm::is_contained(allowed, "optional(" + actual + ")");
     if (!ok) {
       std::vector<std::string> names = allowed;
       std::sort(names.begin(), names.end());
@@ -470,9 +489,13 @@ LogicalResult GraphImporter::importNode(ImportContext &ictx,
                             << "' (domain 'ai.onnx', opset " << opset
                             << ") is not supported by infer";
   }
+  // Loop, Scan and SequenceMap import their bodies (unrolled); other ops
+  // take no graphs.
+  bool takesBody = node.op_type() == "Loop" || node.op_type() == "Scan" ||
+                   node.op_type() == "SequenceMap";
   for (const onnx::AttributeProto &a : node.attribute())
-    if (a.type() == onnx::AttributeProto::GRAPH ||
-        a.type() == onnx::AttributeProto::GRAPHS)
+    if (!takesBody && (a.type() == onnx::AttributeProto::GRAPH ||
+                       a.type() == onnx::AttributeProto::GRAPHS))
       return ictx.unsupported("a subgraph attribute ('" + a.name() + "')");
   // Schema check: attribute names and types.
   if (newer) {
@@ -563,6 +586,10 @@ LogicalResult GraphImporter::importNodes() {
   ImportContext ictx(b, values, opset, llvm::sys::path::parent_path(path));
   ictx.setSingleDynamicDim(singleDynamicDim);
   ictx.setWantedConstants(options.wantedConstants);
+  ictx.setInlineGraph([this, &ictx](const onnx::GraphProto &graph,
+                                    ArrayRef<GraphValue> inputs) {
+    return inlineGraph(ictx, graph, inputs);
+  });
   return importGraph(ictx, model.graph());
 }
 
@@ -586,32 +613,101 @@ LogicalResult GraphImporter::importIf(ImportContext &ictx, const onnx::NodeProto
   if (branch->output_size() != node.output_size())
     return ictx.emitError() << "its " << name << " has " << branch->output_size()
                             << " outputs, the node " << node.output_size();
-  if (branch->sparse_initializer_size() > 0)
-    return ictx.unsupported("sparse initializers in an If branch");
   Location loc = ictx.loc();
+  if (failed(importSubgraphInitializers(ictx, *branch, name)) ||
+      failed(importGraph(ictx, *branch)))
+    return failure();
+  ictx.beginNode(node, loc);
+  for (int k = 0; k < node.output_size(); ++k) {
+    auto it = values.find(branch->output(k).name());
+    if (it == values.end())
+      return ictx.emitError() << "its " << name << "'s output '" << branch->output(k).name()
+                              << "' is not computed";
+    ictx.setGraphValue(k, it->second);
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importSubgraphInitializers(ImportContext &ictx,
+                                                        const onnx::GraphProto &graph,
+                                                        StringRef what) {
+  if (graph.sparse_initializer_size() > 0)
+    return ictx.unsupported("sparse initializers in a subgraph");
   StringRef baseDir = llvm::sys::path::parent_path(path);
-  for (const onnx::TensorProto &proto : branch->initializer()) {
+  for (const onnx::TensorProto &proto : graph.initializer()) {
     onnx::TensorProto init = proto;
     std::string error;
     FailureOr<ElementsAttr> attr = adoptAttrFromProto(&ctx, init, baseDir, init.name(), error);
     if (failed(attr))
-      return ictx.emitError() << "initializer '" << init.name() << "' of its " << name
+      return ictx.emitError() << "initializer '" << init.name() << "' of its " << what
                               << ": " << error;
     GraphValue gv;
     gv.value = ConstantOp::create(b, NameLoc::get(b.getStringAttr(init.name())), *attr);
     values[init.name()] = gv;
   }
-  if (failed(importGraph(ictx, *branch)))
-    return failure();
-  ictx.beginNode(node, loc);
-  for (int k = 0; k < node.output_size(); ++k) {
-    auto it = values.find(branch->output(k).name());
-    if (it == values.end() || !it->second.value)
-      return ictx.emitError() << "its " << name << "'s output '" << branch->output(k).name()
-                              << "' is not computed";
-    ictx.setOutput(k, it->second.value);
-  }
   return success();
+}
+
+FailureOr<SmallVector<GraphValue>> GraphImporter::inlineGraph(ImportContext &ictx,
+                                                             const onnx::GraphProto &graph,
+                                                             ArrayRef<GraphValue> inputs) {
+  const onnx::NodeProto &outer = ictx.node();
+  Location outerLoc = ictx.loc();
+  if (graph.input_size() != static_cast<int>(inputs.size()))
+    return ictx.emitError() << "its body '" << graph.name() << "' has " << graph.input_size()
+                            << " inputs; the op binds " << inputs.size();
+  // The names the body defines, with the outer values they shadow.
+  llvm::StringSet<> defined;
+  for (const onnx::ValueInfoProto &in : graph.input())
+    defined.insert(in.name());
+  for (const onnx::TensorProto &init : graph.initializer())
+    defined.insert(init.name());
+  for (const onnx::NodeProto &node : graph.node())
+    for (const std::string &out : node.output())
+      if (!out.empty())
+        defined.insert(out);
+  std::vector<std::pair<std::string, GraphValue>> shadowed;
+  for (const auto &entry : defined) {
+    auto it = values.find(entry.getKey());
+    if (it != values.end()) {
+      shadowed.emplace_back(entry.getKey().str(), it->second);
+      values.erase(it);
+    }
+  }
+  auto restore = llvm::make_scope_exit([&] {
+    for (const auto &entry : defined)
+      values.erase(entry.getKey());
+    for (auto &[name, gv] : shadowed)
+      values[name] = gv;
+    ictx.beginNode(outer, outerLoc);
+  });
+  for (auto [in, v] : llvm::zip(graph.input(), inputs))
+    values[in.name()] = v;
+  if (failed(importSubgraphInitializers(ictx, graph, "body")) ||
+      failed(importGraph(ictx, graph)))
+    return failure();
+  SmallVector<GraphValue> outs;
+  for (const onnx::ValueInfoProto &out : graph.output()) {
+    auto it = values.find(out.name());
+    if (it == values.end()) {
+      ictx.beginNode(outer, outerLoc);
+      return ictx.emitError() << "its body's output '" << out.name() << "' is not computed";
+    }
+    GraphValue gv = it->second;
+    if (!gv.value && !gv.sequence && !gv.none) {
+      // A symbolic shape: materialized through a context at the outer node.
+      ictx.beginNode(outer, outerLoc);
+      if (!gv.symbolic || llvm::any_of(*gv.symbolic, [](const SymInt &s) { return !s.known; }))
+        return ictx.unsupported("a body output '" + out.name() +
+                                "' that depends on a dynamic dimension");
+      SmallVector<int64_t> ints;
+      for (const SymInt &sym : *gv.symbolic)
+        ints.push_back(sym.value);
+      gv.value = ictx.constantI64(ints, gv.symbolicRank == 0);
+    }
+    outs.push_back(gv);
+  }
+  return outs;
 }
 
 LogicalResult GraphImporter::importGraph(ImportContext &ictx, const onnx::GraphProto &graph) {
@@ -711,7 +807,65 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     initNames.insert(t.name());
   SmallVector<Type> argTypes;
   SmallVector<const onnx::ValueInfoProto *> args;
-  for (const onnx::ValueInfoProto &in : graph.input()) {
+  // Optional inputs unwrapped, and the elements of sequence inputs.
+  std::deque<onnx::ValueInfoProto> synthetic;
+  std::vector<std::pair<std::string, std::vector<size_t>>> sequenceArgs;
+  std::vector<std::string> absentArgs;
+  for (const std::string &name : options.absentInputs)
+    if (llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &in) {
+          return in.name() == name && in.type().has_optional_type();
+        })) {
+      fileError() << "'" << name << "' is given no value, but it is not an optional graph input";
+      return fail();
+    }
+  for (const auto &[name, length] : options.sequenceLengths)
+    if (llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &in) {
+          const onnx::TypeProto &t = in.type().has_optional_type()
+                                         ? in.type().optional_type().elem_type()
+                                         : in.type();
+          return in.name() == name && t.has_sequence_type();
+        }) || length < 0 || length > 4096) {
+      fileError() << "--sequence-length names '" << name
+                  << "', which is not a sequence graph input, or a length outside [0, 4096]";
+      return fail();
+    }
+  for (const onnx::ValueInfoProto &declared : graph.input()) {
+    const onnx::ValueInfoProto *inPtr = &declared;
+    if (declared.type().has_optional_type()) {
+      if (options.absentInputs.count(declared.name())) {
+        absentArgs.push_back(declared.name());
+        continue;
+      }
+      synthetic.push_back(declared);
+      *synthetic.back().mutable_type() = declared.type().optional_type().elem_type();
+      inPtr = &synthetic.back();
+    }
+    if (inPtr->type().has_sequence_type()) {
+      auto len = options.sequenceLengths.find(inPtr->name());
+      if (len == options.sequenceLengths.end()) {
+        fileError() << "graph input '" << inPtr->name()
+                    << "' is a sequence; give its length with --sequence-length "
+                    << inPtr->name() << "=N (and element shapes with --input-shape '"
+                    << inPtr->name() << "[0]=...')";
+        return fail();
+      }
+      std::vector<size_t> indices;
+      for (int64_t i = 0; i < len->second; ++i) {
+        synthetic.emplace_back();
+        onnx::ValueInfoProto &element = synthetic.back();
+        element.set_name(inPtr->name() + "[" + std::to_string(i) + "]");
+        *element.mutable_type() = inPtr->type().sequence_type().elem_type();
+        FailureOr<Type> t = inputType(element);
+        if (failed(t))
+          return fail();
+        indices.push_back(args.size());
+        argTypes.push_back(*t);
+        args.push_back(&element);
+      }
+      sequenceArgs.emplace_back(inPtr->name(), std::move(indices));
+      continue;
+    }
+    const onnx::ValueInfoProto &in = *inPtr;
     // An input with an initializer of its name (ONNX IR 4+: a default
     // value) is that constant; its declared type must be the
     // initializer's.
@@ -779,6 +933,17 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     values[in->name()] = gv;
     func.setArgAttr(i, "infer.name", b.getStringAttr(in->name()));
   }
+  for (auto &[name, indices] : sequenceArgs) {
+    SmallVector<Value> elements;
+    for (size_t i : indices)
+      elements.push_back(entry->getArgument(i));
+    values[name] = GraphValue::ofSequence(elements);
+  }
+  for (const std::string &name : absentArgs) {
+    GraphValue none;
+    none.none = true;
+    values[name] = none;
+  }
   b.setInsertionPointToStart(entry);
   for (auto &[name, tensor] : options.boundInputs) {
     if (llvm::none_of(graph.input(), [&](const onnx::ValueInfoProto &in) {
@@ -797,6 +962,8 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
     return fail();
 
   SmallVector<Value> results;
+  SmallVector<std::string> names;
+  SmallVector<std::pair<const onnx::ValueInfoProto *, Value>> tensorOutputs;
   for (const onnx::ValueInfoProto &out : graph.output()) {
     auto it = values.find(out.name());
     if (it == values.end()) {
@@ -804,6 +971,16 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
       return fail();
     }
     GraphValue &gv = it->second;
+    // An empty optional returns nothing; a sequence, its elements.
+    if (gv.none)
+      continue;
+    if (gv.sequence) {
+      for (auto [i, e] : llvm::enumerate(*gv.sequence)) {
+        results.push_back(e);
+        names.push_back(out.name() + "[" + std::to_string(i) + "]");
+      }
+      continue;
+    }
     if (!gv.value) {
       fileError() << "graph output '" << out.name()
                   << "' is a shape known only at run time; give static input "
@@ -811,12 +988,11 @@ OwningOpRef<ModuleOp> GraphImporter::run(std::string &error) {
       return fail();
     }
     results.push_back(gv.value);
-  }
-  if (failed(checkOutputs(results)))
-    return fail();
-  SmallVector<std::string> names;
-  for (const onnx::ValueInfoProto &out : graph.output())
     names.push_back(out.name());
+    tensorOutputs.emplace_back(&out, gv.value);
+  }
+  if (failed(checkOutputs(tensorOutputs)))
+    return fail();
   if (failed(markOutputs(results, names)))
     return fail();
   func::ReturnOp::create(b, fileLoc, results);
@@ -975,6 +1151,40 @@ LogicalResult mlir::infer::parseInputShape(StringRef spec,
   return success();
 }
 
+LogicalResult mlir::infer::parseSequenceLength(StringRef spec, OnnxImportOptions &options,
+                                               std::string &error) {
+  size_t eq = spec.rfind('=');
+  int64_t n = 0;
+  if (eq == StringRef::npos || eq == 0 || spec.drop_front(eq + 1).trim().getAsInteger(10, n) ||
+      n < 0) {
+    error = "--sequence-length '" + spec.str() + "' is not NAME=N";
+    return failure();
+  }
+  options.sequenceLengths[spec.take_front(eq).str()] = n;
+  return success();
+}
+
+FailureOr<OnnxSignature> mlir::infer::readOnnxSignature(StringRef path, std::string &error) {
+  onnx::ModelProto model;
+  if (failed(parseModelFile(path, model, error)))
+    return failure();
+  auto kindOf = [](const onnx::TypeProto &t) {
+    if (t.has_optional_type())
+      return OnnxValueKind::Optional;
+    return t.has_sequence_type() ? OnnxValueKind::Sequence : OnnxValueKind::Tensor;
+  };
+  OnnxSignature sig;
+  llvm::StringSet<> inits;
+  for (const onnx::TensorProto &t : model.graph().initializer())
+    inits.insert(t.name());
+  for (const onnx::ValueInfoProto &in : model.graph().input())
+    if (!inits.contains(in.name()))
+      sig.inputs.emplace_back(in.name(), kindOf(in.type()));
+  for (const onnx::ValueInfoProto &out : model.graph().output())
+    sig.outputs.emplace_back(out.name(), kindOf(out.type()));
+  return sig;
+}
+
 int64_t mlir::infer::newestInstalledOpset() {
   const auto &map = onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
   auto it = map.find(onnx::ONNX_DOMAIN);
@@ -998,6 +1208,13 @@ void mlir::infer::registerOnnxImportTranslation() {
       "input-shape",
       llvm::cl::desc("Static shape of a graph input: NAME=D0xD1x... "
                      "(--import-onnx)"));
+  static llvm::cl::list<std::string> sequenceLengths(
+      "sequence-length",
+      llvm::cl::desc("Number of elements of a sequence graph input: NAME=N; element i is "
+                     "the argument NAME[i] (--import-onnx)"));
+  static llvm::cl::list<std::string> absentInputs(
+      "absent-input",
+      llvm::cl::desc("An optional graph input given no value (--import-onnx)"));
   static llvm::cl::opt<int64_t> batch(
       "dynamic-dim",
       llvm::cl::desc("Value for every dynamic input dimension (--import-onnx)"),
@@ -1016,6 +1233,12 @@ void mlir::infer::registerOnnxImportTranslation() {
             llvm::errs() << "error: " << error << "\n";
             return nullptr;
           }
+        for (const std::string &spec : sequenceLengths)
+          if (failed(parseSequenceLength(spec, options, error))) {
+            llvm::errs() << "error: " << error << "\n";
+            return nullptr;
+          }
+        options.absentInputs.insert(absentInputs.begin(), absentInputs.end());
         OwningOpRef<ModuleOp> module =
             importOnnxModel(*context, buffer->getBuffer(),
                             buffer->getBufferIdentifier(), options, error);

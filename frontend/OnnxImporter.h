@@ -20,6 +20,7 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,12 @@ struct OnnxImportOptions {
   /// arguments): inputs that carry shapes, axes or sizes, which a static
   /// compiler specializes on, like TensorRT's shape tensors.
   std::map<std::string, reference::Tensor> boundInputs;
+  /// Sequence graph inputs: name → number of elements. Element i is the
+  /// function argument `name[i]` (pin its shape with inputShapes under that
+  /// name); a sequence output returns its elements as `name[i]`.
+  std::map<std::string, int64_t> sequenceLengths;
+  /// Optional graph inputs given no value.
+  std::set<std::string> absentInputs;
   /// When set, receives the names of graph inputs that the import needed as
   /// compile-time constants but found as run-time inputs.
   std::vector<std::string> *wantedConstants = nullptr;
@@ -72,6 +79,18 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
 /// Parses `name=d0xd1x...` (or `name:d0,d1,...`) into `options`.
 LogicalResult parseInputShape(StringRef spec, OnnxImportOptions &options,
                               std::string &error);
+/// Parses `NAME=N` (--sequence-length) into options.sequenceLengths.
+LogicalResult parseSequenceLength(StringRef spec, OnnxImportOptions &options,
+                                  std::string &error);
+
+/// How a graph input or output is declared.
+enum class OnnxValueKind { Tensor, Sequence, Optional };
+/// The kinds of a model's graph inputs (initializers left out) and outputs,
+/// in order, by name.
+struct OnnxSignature {
+  std::vector<std::pair<std::string, OnnxValueKind>> inputs, outputs;
+};
+FailureOr<OnnxSignature> readOnnxSignature(StringRef path, std::string &error);
 
 /// The oldest ai.onnx opset the importer accepts.
 constexpr int64_t kOldestOpset = 1;

@@ -17,6 +17,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <onnx/onnx-data_pb.h>
 #include <onnx/onnx_pb.h>
 
 #include <cstring>
@@ -462,4 +463,74 @@ FailureOr<ElementsAttr> mlir::infer::frontend::adoptAttrFromProto(
   ArrayRef<char> bytes(owner->data(), owner->size());
   return adoptWeights(RankedTensorType::get(*shape, *et), blobName, bytes,
                       std::move(owner));
+}
+
+FailureOr<DataValue> mlir::infer::frontend::readDataValueFile(MLIRContext *ctx, StringRef path,
+                                                              bool sequence, bool optional,
+                                                              std::string &error) {
+  if (!sequence && !optional) {
+    DataValue v;
+    FailureOr<Tensor> t = readTensorProtoFile(ctx, path, error, &v.name);
+    if (failed(t))
+      return failure();
+    v.elements.push_back(std::move(*t));
+    return v;
+  }
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read '" + path.str() + "': " + buffer.getError().message();
+    return failure();
+  }
+  StringRef baseDir = llvm::sys::path::parent_path(path);
+  auto readSequence = [&](const onnx::SequenceProto &seq, DataValue &v) -> LogicalResult {
+    if (seq.elem_type() != onnx::SequenceProto::TENSOR &&
+        seq.elem_type() != onnx::SequenceProto::UNDEFINED) {
+      error = "'" + path.str() + "': sequences of other than tensors are not supported";
+      return failure();
+    }
+    v.sequence = true;
+    for (const onnx::TensorProto &proto : seq.tensor_values()) {
+      FailureOr<Tensor> t = tensorFromProto(ctx, proto, baseDir, error);
+      if (failed(t))
+        return failure();
+      v.elements.push_back(std::move(*t));
+    }
+    return success();
+  };
+  DataValue v;
+  const char *data = (*buffer)->getBufferStart();
+  int size = static_cast<int>((*buffer)->getBufferSize());
+  if (optional) {
+    onnx::OptionalProto opt;
+    if (!opt.ParseFromArray(data, size)) {
+      error = "'" + path.str() + "' is not a serialized ONNX OptionalProto";
+      return failure();
+    }
+    v.name = opt.name();
+    if (opt.has_tensor_value()) {
+      FailureOr<Tensor> t = tensorFromProto(ctx, opt.tensor_value(), baseDir, error);
+      if (failed(t))
+        return failure();
+      v.elements.push_back(std::move(*t));
+    } else if (opt.has_sequence_value()) {
+      if (failed(readSequence(opt.sequence_value(), v)))
+        return failure();
+    } else if (opt.elem_type() == onnx::OptionalProto::UNDEFINED) {
+      v.none = true;
+    } else {
+      error = "'" + path.str() + "': optionals of other than tensors and sequences are not supported";
+      return failure();
+    }
+    return v;
+  }
+  onnx::SequenceProto seq;
+  if (!seq.ParseFromArray(data, size)) {
+    error = "'" + path.str() + "' is not a serialized ONNX SequenceProto";
+    return failure();
+  }
+  v.name = seq.name();
+  if (failed(readSequence(seq, v)))
+    return failure();
+  return v;
 }

@@ -18,6 +18,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <string>
+#include <vector>
 
 namespace onnx {
 class TensorProto;
@@ -69,6 +70,20 @@ FailureOr<reference::Tensor> readTensorProtoFile(MLIRContext *context,
                                                  StringRef path,
                                                  std::string &error,
                                                  std::string *name = nullptr);
+
+/// A value of ONNX test data: a tensor, a sequence's elements, or an
+/// optional (empty, or holding a tensor or a sequence).
+struct DataValue {
+  std::string name;
+  std::vector<reference::Tensor> elements;
+  bool sequence = false;
+  bool none = false;
+};
+
+/// Reads a serialized TensorProto, SequenceProto (`sequence`) or
+/// OptionalProto (`optional`) file of test data.
+FailureOr<DataValue> readDataValueFile(MLIRContext *context, StringRef path, bool sequence,
+                                       bool optional, std::string &error);
 
 } // namespace mlir::infer::frontend
 

@@ -122,6 +122,98 @@ FailureOr<Labeled> contract(ImportContext &ctx, Labeled a, Labeled b,
   return Labeled{*r, batch + freeA + freeB};
 }
 
+/// Takes the diagonal of every letter repeated in `t`'s term: the two
+/// dimensions moved last, flattened and read with a stride of n + 1.
+FailureOr<Labeled> takeDiagonals(ImportContext &ctx, Labeled t) {
+  for (;;) {
+    size_t p = std::string::npos, q = std::string::npos;
+    for (size_t i = 0; i < t.letters.size() && q == std::string::npos; ++i) {
+      size_t j = t.letters.find(t.letters[i], i + 1);
+      if (j != std::string::npos) {
+        p = i;
+        q = j;
+      }
+    }
+    if (q == std::string::npos)
+      return t;
+    ArrayRef<int64_t> shape = typeOf(t.value).getShape();
+    int64_t n = shape[p];
+    if (ShapedType::isDynamic(n) || shape[q] != n)
+      return ctx.emitError() << "letter '" << t.letters[p] << "' repeats over dimensions of "
+                             << "sizes " << shape[p] << " and " << shape[q];
+    SmallVector<int64_t> perm, kept;
+    std::string letters;
+    for (size_t i = 0; i < t.letters.size(); ++i)
+      if (i != p && i != q) {
+        perm.push_back(i);
+        kept.push_back(shape[i]);
+        letters.push_back(t.letters[i]);
+      }
+    perm.push_back(p);
+    perm.push_back(q);
+    FailureOr<Value> v = ctx.transpose(t.value, perm);
+    SmallVector<int64_t> flat(kept);
+    flat.push_back(n * n);
+    if (failed(v) || failed(v = ctx.reshape(*v, flat)) ||
+        failed(v = ctx.sliceAxis(*v, flat.size() - 1, 0, n * n, n + 1)))
+      return failure();
+    letters.push_back(t.letters[p]);
+    t = {*v, letters};
+  }
+}
+
+/// Rewrites an equation's ellipses into letters it does not use: the
+/// broadcast dimensions, aligned from the right across the operands.
+FailureOr<std::string> expandEllipsis(ImportContext &ctx, const std::string &eq,
+                                      ArrayRef<int64_t> ranks) {
+  size_t arrow = eq.find("->");
+  std::string lhs = eq.substr(0, arrow);
+  SmallVector<StringRef> terms;
+  StringRef(lhs).split(terms, ',');
+  if (terms.size() != ranks.size())
+    return failure(); // Reported by the caller.
+  int64_t most = 0;
+  SmallVector<int64_t> counts;
+  for (auto [term, rank] : llvm::zip(terms, ranks)) {
+    int64_t letters = static_cast<int64_t>(term.size());
+    int64_t k = term.contains("...") ? rank - (letters - 3) : 0;
+    if (k < 0)
+      return ctx.emitError() << "term '" << term << "' has more letters than its operand's rank "
+                             << rank;
+    counts.push_back(k);
+    most = std::max(most, k);
+  }
+  std::string fresh;
+  for (char c : StringRef("ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvutsrqponmlkjihgfedcba"))
+    if (eq.find(c) == std::string::npos && static_cast<int64_t>(fresh.size()) < most)
+      fresh.push_back(c);
+  if (static_cast<int64_t>(fresh.size()) < most)
+    return ctx.unsupported("an ellipsis over more dimensions than free letters");
+  std::reverse(fresh.begin(), fresh.end());
+  std::string out;
+  for (auto [i, term] : llvm::enumerate(terms)) {
+    std::string t = term.str();
+    size_t at = t.find("...");
+    if (at != std::string::npos)
+      t.replace(at, 3, fresh.substr(most - counts[i]));
+    out += (i ? "," : "") + t;
+  }
+  if (arrow != std::string::npos) {
+    std::string rhs = eq.substr(arrow + 2);
+    size_t at = rhs.find("...");
+    if (at != std::string::npos)
+      rhs.replace(at, 3, fresh);
+    return out + "->" + rhs;
+  }
+  // Implicit output: the broadcast dimensions, then the letters that
+  // appear once, alphabetically.
+  std::string rhs = fresh;
+  for (char c = 'A'; c <= 'z'; ++c)
+    if (std::count(lhs.begin(), lhs.end(), c) == 1)
+      rhs.push_back(c);
+  return out + "->" + rhs;
+}
+
 LogicalResult importEinsum(ImportContext &ctx) {
   FailureOr<std::string> eqAttr = ctx.stringAttr("equation", std::nullopt);
   if (failed(eqAttr))
@@ -130,8 +222,20 @@ LogicalResult importEinsum(ImportContext &ctx) {
   for (char c : *eqAttr)
     if (c != ' ')
       eq.push_back(c);
-  if (StringRef(eq).contains("..."))
-    return ctx.unsupported("Einsum with an ellipsis");
+  if (StringRef(eq).contains("...")) {
+    SmallVector<int64_t> ranks;
+    for (unsigned i = 0; i < ctx.numInputs(); ++i) {
+      FailureOr<Value> v = ctx.input(i);
+      if (failed(v))
+        return failure();
+      ranks.push_back(typeOf(*v).getRank());
+    }
+    FailureOr<std::string> expanded = expandEllipsis(ctx, eq, ranks);
+    if (succeeded(expanded))
+      eq = *expanded;
+    else if (std::count(eq.begin(), eq.end(), ',') + 1 == static_cast<long>(ranks.size()))
+      return failure();
+  }
   size_t arrow = eq.find("->");
   std::string lhs = eq.substr(0, arrow), out;
   SmallVector<StringRef> terms;
@@ -157,11 +261,10 @@ LogicalResult importEinsum(ImportContext &ctx) {
       return ctx.emitError() << "term '" << term << "' has " << term.size()
                              << " letters for an operand of rank "
                              << typeOf(*v).getRank();
-    for (char c : term)
-      if (term.count(c) > 1)
-        return ctx.unsupported("Einsum with a repeated letter in one term "
-                               "(diagonals)");
-    ops.push_back({*v, term.str()});
+    FailureOr<Labeled> diag = takeDiagonals(ctx, {*v, term.str()});
+    if (failed(diag))
+      return failure();
+    ops.push_back(*diag);
   }
   // Letters needed after operand i: the output's and later operands'.
   auto neededAfter = [&](size_t i) {

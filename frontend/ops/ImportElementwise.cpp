@@ -140,6 +140,11 @@ LogicalResult importGelu(ImportContext &ctx) {
 }
 
 LogicalResult importIdentity(ImportContext &ctx) {
+  // Sequences and optionals pass through as they are.
+  if (const GraphValue *gv = ctx.graphValue(0); gv && (gv->sequence || gv->none)) {
+    ctx.setGraphValue(0, *gv);
+    return success();
+  }
   if (std::optional<SymInts> sym = ctx.symbolicInts(0)) {
     ctx.setSymbolic(0, *sym, ctx.constantInput(0)
                                  ? ctx.constantInput(0)->getRank()

@@ -260,8 +260,6 @@ LogicalResult importPool(ImportContext &ctx, PoolKind kind) {
   FailureOr<Value> x = ctx.input(0);
   if (failed(x))
     return failure();
-  if (ctx.hasOutput(1))
-    return ctx.unsupported("the Indices output of MaxPool");
   ArrayRef<int64_t> xs = typeOf(*x).getShape();
   if (xs.size() < 3 || xs.size() > 5)
     return ctx.emitError() << "expects an input of rank 3 to 5, got "
@@ -286,8 +284,8 @@ LogicalResult importPool(ImportContext &ctx, PoolKind kind) {
   if (failed(pads) || failed(ceil) || failed(includePad) || failed(p) ||
       failed(order))
     return failure();
-  if (*order != 0)
-    return ctx.unsupported("storage_order=1");
+  if (*order != 0 && *order != 1)
+    return ctx.emitError() << "storage_order " << *order << " is not 0 or 1";
   WindowGeometry window{*kernel, strides, *pads, dilations};
   FailureOr<Shape> shape = inferPoolShape(xs, window, *ceil,
                                           [&] { return ctx.emitError(); });
@@ -302,6 +300,13 @@ LogicalResult importPool(ImportContext &ctx, PoolKind kind) {
   if (failed(y))
     return failure();
   ctx.setOutput(0, *y);
+  if (kind == PoolKind::max && ctx.hasOutput(1)) {
+    FailureOr<Value> indices = buildMaxPoolIndices(ctx, *x, *kernel, strides, *pads, dilations,
+                                                   *shape, *order == 1);
+    if (failed(indices))
+      return failure();
+    ctx.setOutput(1, *indices);
+  }
   return success();
 }
 

@@ -125,6 +125,14 @@ static cl::opt<std::string>
 static cl::list<std::string>
     inputShapes("input-shape", cl::desc("Pin an input's shape: NAME=D0xD1x..."),
                 cl::cat(category));
+static cl::list<std::string> sequenceLengths(
+    "sequence-length",
+    cl::desc("Number of elements of a sequence input: NAME=N (element i is the "
+             "input NAME[i]; pin its shape with --input-shape 'NAME[i]=...')"),
+    cl::cat(category));
+static cl::list<std::string>
+    absentInputs("absent-input", cl::desc("An optional input compiled as given no value"),
+                 cl::value_desc("name"), cl::cat(category));
 static cl::opt<int64_t>
     dynamicDim("dynamic-dim", cl::init(1),
                cl::desc("Value of every dynamic input dimension not pinned by "
@@ -157,6 +165,10 @@ static LogicalResult shapeOptions(infer::OnnxImportOptions &options,
   for (const std::string &spec : inputShapes)
     if (failed(infer::parseInputShape(spec, options, error)))
       return failure();
+  for (const std::string &spec : sequenceLengths)
+    if (failed(infer::parseSequenceLength(spec, options, error)))
+      return failure();
+  options.absentInputs.insert(absentInputs.begin(), absentInputs.end());
   return success();
 }
 

@@ -8,7 +8,9 @@
 // test_data_set_*/{input,output}_*.pb) on infer's backends, compares with
 // the expected outputs at ONNX's tolerances, prints one summary line per
 // backend, writes a Markdown report of every non-passing test and checks a
-// list of expected passes.
+// list of expected passes. Sequence and optional inputs and outputs
+// (SequenceProto / OptionalProto data) are read as the model declares them:
+// a sequence is passed and compared element by element.
 //
 //===----------------------------------------------------------------------===//
 
@@ -176,29 +178,38 @@ std::vector<std::string> dataFiles(StringRef dir, StringRef prefix) {
   return files;
 }
 
-/// One test data set: named inputs and expected outputs.
+/// One test data set: named inputs and expected outputs (tensors,
+/// sequences or optionals, as the model declares them).
 struct DataSet {
-  std::vector<std::pair<std::string, reference::Tensor>> inputs;
-  std::vector<reference::Tensor> outputs;
+  std::vector<frontend::DataValue> inputs;
+  std::vector<frontend::DataValue> outputs;
 };
 
-FailureOr<DataSet> readDataSet(MLIRContext &ctx, StringRef dir,
+FailureOr<DataSet> readDataSet(MLIRContext &ctx, StringRef dir, const OnnxSignature &sig,
                                std::string &error) {
   DataSet set;
-  for (const std::string &f : dataFiles(dir, "input")) {
-    std::string name;
-    FailureOr<reference::Tensor> t =
-        frontend::readTensorProtoFile(&ctx, f, error, &name);
-    if (failed(t))
+  auto kindAt = [](const auto &list, size_t i) {
+    return i < list.size() ? list[i].second : OnnxValueKind::Tensor;
+  };
+  for (auto [i, f] : llvm::enumerate(dataFiles(dir, "input"))) {
+    OnnxValueKind kind = kindAt(sig.inputs, i);
+    FailureOr<frontend::DataValue> v =
+        frontend::readDataValueFile(&ctx, f, kind == OnnxValueKind::Sequence,
+                                    kind == OnnxValueKind::Optional, error);
+    if (failed(v))
       return failure();
-    set.inputs.push_back({name, std::move(*t)});
+    if (v->name.empty() && i < sig.inputs.size())
+      v->name = sig.inputs[i].first;
+    set.inputs.push_back(std::move(*v));
   }
-  for (const std::string &f : dataFiles(dir, "output")) {
-    FailureOr<reference::Tensor> t =
-        frontend::readTensorProtoFile(&ctx, f, error);
-    if (failed(t))
+  for (auto [i, f] : llvm::enumerate(dataFiles(dir, "output"))) {
+    OnnxValueKind kind = kindAt(sig.outputs, i);
+    FailureOr<frontend::DataValue> v =
+        frontend::readDataValueFile(&ctx, f, kind == OnnxValueKind::Sequence,
+                                    kind == OnnxValueKind::Optional, error);
+    if (failed(v))
       return failure();
-    set.outputs.push_back(std::move(*t));
+    set.outputs.push_back(std::move(*v));
   }
   return set;
 }
@@ -287,14 +298,34 @@ Result runTest(StringRef testDir, StringRef backend,
   if (sets.empty())
     return {Status::Fail, "no test data sets"};
   std::string error;
+  FailureOr<OnnxSignature> sig = readOnnxSignature(model, error);
+  if (failed(sig))
+    return {Status::Fail, error};
   for (const std::string &dir : sets) {
-    FailureOr<DataSet> data = readDataSet(ctx, dir, error);
+    FailureOr<DataSet> data = readDataSet(ctx, dir, *sig, error);
     if (failed(data))
       return {Status::Unsupported, "test data: " + error};
     // Import; graph inputs the importer needs as constants (shapes, axes,
     // sizes) are bound to this data set's values and the import retried.
     OwningOpRef<ModuleOp> module;
     OnnxImportOptions options;
+    // Inputs' shapes pinned to the data's (dynamic dimensions become
+    // static, as --input-shape does); sequence inputs' lengths and element
+    // shapes; empty optionals.
+    for (const frontend::DataValue &in : data->inputs) {
+      if (in.none)
+        options.absentInputs.insert(in.name);
+      if (!in.sequence) {
+        if (in.elements.size() == 1)
+          options.inputShapes[in.name] = std::vector<int64_t>(
+              in.elements[0].getShape().begin(), in.elements[0].getShape().end());
+        continue;
+      }
+      options.sequenceLengths[in.name] = in.elements.size();
+      for (auto [i, e] : llvm::enumerate(in.elements))
+        options.inputShapes[in.name + "[" + std::to_string(i) + "]"] =
+            std::vector<int64_t>(e.getShape().begin(), e.getShape().end());
+    }
     for (int attempt = 0; attempt < 6; ++attempt) {
       std::vector<std::string> wanted;
       options.wantedConstants = &wanted;
@@ -303,9 +334,11 @@ Result runTest(StringRef testDir, StringRef backend,
         break;
       bool added = false;
       for (const std::string &name : wanted)
-        for (auto &[inName, tensor] : data->inputs)
-          if (inName == name && !options.boundInputs.count(name)) {
-            options.boundInputs.emplace(name, tensor);
+        for (const frontend::DataValue &in : data->inputs)
+          if (in.name == name && !in.sequence && in.elements.size() == 1 &&
+              !options.boundInputs.count(name)) {
+            options.boundInputs.emplace(name, in.elements[0]);
+            options.inputShapes.erase(name);
             added = true;
           }
       if (!added)
@@ -318,9 +351,9 @@ Result runTest(StringRef testDir, StringRef backend,
         bound.push_back(name);
     auto func = *module->getOps<func::FuncOp>().begin();
     SmallVector<reference::Tensor> inputs;
-    for (auto &[name, tensor] : data->inputs)
-      if (!options.boundInputs.count(name))
-        inputs.push_back(tensor);
+    for (const frontend::DataValue &in : data->inputs)
+      if (!options.boundInputs.count(in.name))
+        inputs.append(in.elements.begin(), in.elements.end());
     if (inputs.size() != func.getNumArguments())
       return {Status::Fail, "the test gives " + std::to_string(inputs.size()) +
                                 " inputs for " +
@@ -351,11 +384,15 @@ Result runTest(StringRef testDir, StringRef backend,
         runBackend(backend, *module, func, inputs, error);
     if (failed(outputs))
       return {isUnsupported(error) ? Status::Unsupported : Status::Fail, error};
-    if (outputs->size() < data->outputs.size())
+    // Sequences compare element by element; an empty optional has none.
+    std::vector<reference::Tensor> expected;
+    for (const frontend::DataValue &out : data->outputs)
+      expected.insert(expected.end(), out.elements.begin(), out.elements.end());
+    if (outputs->size() < expected.size())
       return {Status::Fail, "fewer outputs than expected"};
-    for (size_t i = 0; i < data->outputs.size(); ++i) {
+    for (size_t i = 0; i < expected.size(); ++i) {
       std::string why;
-      if (!matches((*outputs)[i], data->outputs[i], why))
+      if (!matches((*outputs)[i], expected[i], why))
         return {Status::Fail, "output " + std::to_string(i) + ": " + why};
     }
   }
@@ -494,9 +531,12 @@ int main(int argc, char **argv) {
       os << "\n";
     }
     os << "\n## Tests run with inputs bound as constants\n\n"
-          "These tests feed shapes, axes, sizes or scales as graph inputs; "
-          "infer compiles static graphs, so the runner binds those inputs to "
-          "each data set's values (as `--bind-input` does) and imports again.\n\n"
+          "These tests feed shapes, axes, sizes, scales, trip counts or conditions "
+          "as graph inputs; infer compiles static graphs (specialized on such "
+          "inputs, as TensorRT is on shape tensors), so the runner binds those "
+          "inputs to each data set's values and imports again. Every test's "
+          "input shapes are pinned to its data's, and sequence inputs are given "
+          "their data's length (`--input-shape`, `--sequence-length`).\n\n"
           "| test | bound inputs |\n| --- | --- |\n";
     for (const auto &[name, bound] : boundByTest) {
       os << "| " << name << " |";
