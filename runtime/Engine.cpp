@@ -489,6 +489,30 @@ infer_status Context::setInput(int index, const void *data, size_t size) {
   return INFER_OK;
 }
 
+infer_status Context::copyDevice(bool input, int index, const void *devicePtr, size_t size) {
+  const std::vector<TensorDesc> &descs = input ? eng.inputs() : eng.outputs();
+  const char *what = input ? "input" : "output";
+  if (index < 0 || index >= static_cast<int>(descs.size()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    std::string(what) + " index " + std::to_string(index) +
+                        " is out of range (the model has " + std::to_string(descs.size()) +
+                        " " + what + "s)");
+  const TensorDesc &d = descs[index];
+  if (!gpu)
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    std::string("device memory for ") + what + " '" + d.name +
+                        "': the engine is a " + eng.target() +
+                        " artifact; device memory is for CUDA artifacts");
+  if ((!devicePtr && size != 0) || size != d.size)
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    std::string(what) + " '" + d.name + "' has " + std::to_string(d.size) +
+                        " bytes, got " + std::to_string(size));
+  std::string error;
+  infer_status s = gpu->copyDevice(
+      input, index, static_cast<cuda::CUdeviceptr>(reinterpret_cast<uintptr_t>(devicePtr)), error);
+  return s == INFER_OK ? s : setError(s, error);
+}
+
 infer_status Context::run(double *launchMs, bool copies) {
   if (gpu) {
     std::string error;

@@ -99,6 +99,8 @@ public:
   static infer_status create(const Engine &engine, int threads,
                              std::unique_ptr<Context> &context);
   infer_status setInput(int index, const void *data, size_t size);
+  /// CUDA: input `index` from, or output `index` to, device memory.
+  infer_status copyDevice(bool input, int index, const void *devicePtr, size_t size);
   /// Runs the plan; with `launchMs`, times every launch.
   /// Without `copies` (CUDA), the device's inputs are used as they are and
   /// the outputs stay on the device.

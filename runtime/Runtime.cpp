@@ -213,6 +213,20 @@ infer_status infer_context_set_input(infer_context *c, int32_t index,
   return guarded([&] { return c->impl->setInput(index, data, size); });
 }
 
+infer_status infer_context_set_input_device(infer_context *c, int32_t index,
+                                            const void *device_ptr, size_t size) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  return guarded([&] { return c->impl->copyDevice(true, index, device_ptr, size); });
+}
+
+infer_status infer_context_get_output_device(infer_context *c, int32_t index,
+                                             void *device_ptr, size_t size) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  return guarded([&] { return c->impl->copyDevice(false, index, device_ptr, size); });
+}
+
 infer_status infer_context_run(infer_context *c) {
   if (!c)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");

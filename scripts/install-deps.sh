@@ -26,6 +26,8 @@ PACKAGES=(
   clang-22 libclang-rt-22-dev
   # links the CPU kernels of an artifact into a shared object
   lld-22
+  # the Python API (`import infer`): bindings, DLPack tensors, its tests
+  pybind11-dev python3-dev libdlpack-dev python3-pytest
 )
 
 missing=()

@@ -23,6 +23,15 @@ ctest_rc=${PIPESTATUS[0]}
 summaries+=("ctest: $(grep -E 'tests passed|tests failed' "$ctest_log" | tail -1) (exit $ctest_rc)")
 rm -f "$ctest_log"
 
+echo "==> pytest (the Python API)"
+pytest_log=$(mktemp)
+PYTHONPATH="$BUILD/python" INFER_COMPILE="$BUILD/bin/infer-compile" \
+  /usr/bin/python3 -m pytest -q -p no:cacheprovider python/tests 2>&1 | tee "$pytest_log"
+pytest_rc=${PIPESTATUS[0]}
+[[ $pytest_rc -ne 0 ]] && status=1
+summaries+=("pytest: $(grep -E '(passed|failed|error)' "$pytest_log" | tail -1) (exit $pytest_rc)")
+rm -f "$pytest_log"
+
 echo
 echo "==> summary"
 printf '%s\n' "${summaries[@]}"

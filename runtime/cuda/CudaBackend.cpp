@@ -470,6 +470,24 @@ infer_status CudaExecution::copyOutputs(std::string &error) {
   return INFER_OK;
 }
 
+infer_status CudaExecution::copyDevice(bool input, size_t i, CUdeviceptr ptr,
+                                       std::string &error) {
+  const Driver *d = program->driver;
+  d->cuCtxSetCurrent(program->context);
+  size_t size = input ? inSizes[i] : outSizes[i];
+  if (!size)
+    return INFER_OK;
+  CUresult r = input ? d->cuMemcpyDtoDAsync(devIn[i], ptr, size, stream)
+                     : d->cuMemcpyDtoDAsync(ptr, devOut[i], size, stream);
+  if (r == CUDA_SUCCESS)
+    r = d->cuStreamSynchronize(stream);
+  if (r != CUDA_SUCCESS)
+    return error = d->describe(r, input ? "cannot copy an input from device memory"
+                                        : "cannot copy an output to device memory"),
+           Driver::statusOf(r);
+  return INFER_OK;
+}
+
 infer_status CudaExecution::enqueue(bool copies, std::string &error) {
   if (copies)
     if (infer_status s = copyInputs(error))

@@ -71,6 +71,10 @@ public:
   /// Without `copies`, the inputs already on the device are used and the
   /// outputs stay there.
   infer_status run(double *launchMs, bool copies, std::string &error);
+  /// Copies `inSizes[i]` (input) or `outSizes[i]` (output) bytes between
+  /// the caller's device memory at `ptr` and input or output `i`, device to
+  /// device on the context's stream, and waits for the copy.
+  infer_status copyDevice(bool input, size_t i, CUdeviceptr ptr, std::string &error);
   void setUseGraph(bool on) { useGraph = on; }
   bool usesGraph() const { return useGraph; }
   /// Why the driver refused the graph, when it did ("" otherwise).

@@ -138,6 +138,21 @@ INFER_API int32_t infer_context_num_threads(const infer_context *context);
 /** Copies `size` bytes into input `index`; `size` must match the input. */
 INFER_API infer_status infer_context_set_input(infer_context *context, int32_t index,
                                      const void *data, size_t size);
+/**
+ * CUDA artifacts: copies input `index` from `device_ptr`, `size` bytes of
+ * device memory on the engine's GPU (a CUdeviceptr, e.g. a PyTorch CUDA
+ * tensor's data), device to device; a following infer_context_run_resident
+ * computes on it without a host copy. INFER_ERROR_INVALID_ARGUMENT for CPU
+ * artifacts.
+ */
+INFER_API infer_status infer_context_set_input_device(infer_context *context, int32_t index,
+                                                      const void *device_ptr, size_t size);
+/**
+ * CUDA artifacts: copies output `index` of the last run into `size` bytes
+ * of device memory at `device_ptr` on the engine's GPU, device to device.
+ */
+INFER_API infer_status infer_context_get_output_device(infer_context *context, int32_t index,
+                                                       void *device_ptr, size_t size);
 /** Runs the model on the inputs set. */
 INFER_API infer_status infer_context_run(infer_context *context);
 /**
