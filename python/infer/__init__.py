@@ -21,6 +21,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any, Dict, Iterable, Mapping, Optional, Sequence, Union
 
@@ -84,6 +85,11 @@ def compile(model: Union[str, os.PathLike], target: str = "cpu", precision: str 
             errors = [l.split("error: ", 1)[1] for l in lines if "error: " in l]
             raise CompileError("; ".join(errors) or (lines[-1] if lines else
                                                        f"infer-compile exited with {proc.returncode}"))
+        # infer-compile's notes and warnings (a dynamic dimension compiled
+        # as 1, a declared shape that differs) as Python warnings.
+        for line in proc.stderr.splitlines():
+            if "warning: " in line or "note: " in line:
+                warnings.warn(line.split(": ", 1)[-1], stacklevel=2)
         return Engine(out, threads=threads)
     finally:
         if tmp is not None and os.path.exists(tmp.name):

@@ -142,6 +142,12 @@ def test_load_errors(tmp_path):
         infer.load(corrupt)
 
 
+def test_compile_notes_are_warnings():
+    with pytest.warns(UserWarning, match="input 'image' dimension 0 .* is dynamic: compiled as 1"):
+        engine = infer.compile(EXAMPLE / "model.onnx")
+    assert engine.inputs[0]["shape"] == [1, 1, 28, 28]
+
+
 def test_compile_errors(tmp_path):
     bad = tmp_path / "bad.onnx"
     bad.write_bytes(b"\x08\x07garbage")
