@@ -13,6 +13,7 @@
 #include "codegen/core/Passes.h"
 #include "codegen/core/SerializePlan.h"
 #include "codegen/core/TargetBackend.h"
+#include "codegen/core/TemplateKernel.h"
 
 #include "ir/ConstantView.h"
 #include "ir/InferOps.h"
@@ -22,6 +23,7 @@
 #include "transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Pass/PassManager.h"
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -31,9 +33,7 @@
 using namespace mlir;
 using namespace mlir::infer;
 
-std::string mlir::infer::compilerVersion() {
-  return "infer 0.1.0 (LLVM " LLVM_VERSION_STRING ")";
-}
+std::string mlir::infer::compilerVersion() { return compilerVersionString(); }
 
 namespace {
 /// Copies the module's sparsity log into the result.
@@ -184,8 +184,11 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
       return backend->fusesIntoEpilogue(anchor, op);
     };
   buildGraphPipeline(pm, graph);
-  if (options.kernelTemplates)
+  if (options.kernelTemplates) {
+    if (!options.tileConfigs.empty())
+      pm.addPass(createApplyTuningCachePass(*backend, options.tileConfigs, options.tuningUse));
     backend->addConfigPasses(pm);
+  }
   pm.addPass(createOutlineKernelsPass(*backend, options.kernelTemplates));
   pm.addPass(createInferPlanBuffers());
   backend->addLoweringPasses(pm, options.codegen);
@@ -237,4 +240,120 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
 #endif
   result.artifact = writeArtifact(std::move(plan));
   return result;
+}
+
+FailureOr<std::string> mlir::infer::tuningArchOf(const std::string &target,
+                                                 std::string &error) {
+  std::unique_ptr<TargetBackend> backend = createTargetBackend(target, error);
+  if (!backend)
+    return failure();
+  return backend->tuningArch();
+}
+
+/// A module computing `op` alone: its constant operands as splat
+/// constants of their types, the others as arguments.
+static std::string tuningModuleOf(Operation *op) {
+  MLIRContext *ctx = op->getContext();
+  OpBuilder b(ctx);
+  OwningOpRef<ModuleOp> m = ModuleOp::create(op->getLoc());
+  b.setInsertionPointToEnd(m->getBody());
+  SmallVector<Type> args;
+  // Inside a fusion group an operand is a block argument of the group:
+  // whether it is a constant is known outside.
+  auto isConst = [](Value v) { return outerValue(v).getDefiningOp<ConstantOp>() != nullptr; };
+  for (Value v : op->getOperands())
+    if (!isConst(v))
+      args.push_back(v.getType());
+  auto fn = func::FuncOp::create(b, op->getLoc(), "main",
+                                 b.getFunctionType(args, op->getResultTypes()));
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  IRMapping map;
+  unsigned next = 0;
+  for (Value v : op->getOperands()) {
+    if (!isConst(v)) {
+      fn.setArgAttr(next, "infer.name", b.getStringAttr("in" + std::to_string(next)));
+      map.map(v, entry->getArgument(next++));
+      continue;
+    }
+    auto t = llvm::cast<RankedTensorType>(v.getType());
+    Attribute one = llvm::isa<FloatType>(t.getElementType())
+                        ? Attribute(FloatAttr::get(t.getElementType(), 0.01))
+                        : Attribute(IntegerAttr::get(t.getElementType(), 1));
+    map.map(v, ConstantOp::create(b, op->getLoc(), DenseElementsAttr::get(t, one)));
+  }
+  Operation *clone = b.clone(*op, map);
+  func::ReturnOp::create(b, op->getLoc(), clone->getResults());
+  for (unsigned i = 0; i < clone->getNumResults(); ++i)
+    fn.setResultAttr(i, "infer.name", b.getStringAttr("out" + std::to_string(i)));
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  m->print(os);
+  return text;
+}
+
+FailureOr<std::vector<TunableKernel>>
+mlir::infer::collectTunableKernels(ModuleOp module, const CompileOptions &options,
+                                   std::string &error) {
+  MLIRContext *ctx = module.getContext();
+  std::unique_ptr<TargetBackend> backend = createTargetBackend(options.target, error);
+  if (!backend)
+    return failure();
+  auto funcs = module.getOps<func::FuncOp>();
+  if (funcs.empty()) {
+    error = "the module has no function";
+    return failure();
+  }
+  if (failed(checkStatic(*funcs.begin(), error)))
+    return failure();
+  PassManager pm(ctx, ModuleOp::getOperationName());
+  GraphShaping shaping = backend->graphShaping(options.precision);
+  if (shaping.tf32)
+    module->setAttr(InferDialect::getTf32AttrName(), UnitAttr::get(ctx));
+  GraphPipelineOptions graph;
+  graph.level = options.optLevel;
+  graph.gpu = shaping.gpu;
+  graph.precision =
+      options.precision == "fp32-strict" ? std::string("fp32") : options.precision;
+  graph.calibrationCache = options.calibrationCache;
+  graph.keepPrecision = options.keepPrecision;
+  graph.maxQuantError = options.maxQuantError;
+  graph.convToGemm = shaping.convToGemm;
+  graph.sparsity = options.sparsity;
+  graph.sparseDecline = shaping.sparseDecline;
+  graph.epilogue = [&](Operation *anchor, Operation *op) {
+    return backend->fusesIntoEpilogue(anchor, op);
+  };
+  buildGraphPipeline(pm, graph);
+  backend->addConfigPasses(pm);
+  if (failed(runWithNodeErrors(pm, module, error)))
+    return failure();
+  std::vector<TunableKernel> kernels;
+  std::map<std::string, size_t> bySignature;
+  module.walk([&](Operation *op) {
+    if (!op->hasAttr(InferDialect::getTileAttrName()))
+      return;
+    std::vector<Attribute> candidates = backend->tileCandidates(op);
+    if (candidates.size() < 2)
+      return;
+    std::string signature = kernelSignature(op);
+    std::string nodes = describeNodes(op->getLoc());
+    auto [it, fresh] = bySignature.emplace(signature, kernels.size());
+    if (!fresh) {
+      kernels[it->second].nodes += ", " + nodes;
+      return;
+    }
+    TunableKernel k;
+    k.signature = signature;
+    k.nodes = nodes;
+    for (Attribute a : candidates) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << a;
+      k.candidates.push_back(text);
+    }
+    k.module = tuningModuleOf(op);
+    kernels.push_back(std::move(k));
+  });
+  return kernels;
 }

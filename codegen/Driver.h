@@ -17,10 +17,12 @@
 
 #include "codegen/core/KernelModule.h"
 #include "codegen/core/SerializePlan.h"
+#include "codegen/core/TuningCache.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -67,7 +69,33 @@ struct CompileOptions {
   bool kernelTemplates = true;
   /// Called on the graph pass manager before it runs (IR printing options).
   std::function<void(PassManager &)> configurePassManager;
+  /// Tile configurations measured before (a tuning cache's entries for
+  /// this target's architecture and this compiler: kernel signature →
+  /// tile), set before the heuristic's (infer-apply-tuning-cache);
+  /// `tuningUse` counts what applied and what the target refused.
+  std::map<std::string, std::string> tileConfigs;
+  TuningUse *tuningUse = nullptr;
 };
+
+/// A contraction worth tuning: its kernel signature, the ONNX nodes it
+/// computes, its tile candidates (the heuristic's first, as attribute
+/// text) and a module of it alone to measure them with (text: its weights
+/// are splat constants, so it parses into any context).
+struct TunableKernel {
+  std::string signature, nodes;
+  std::vector<std::string> candidates;
+  std::string module;
+};
+
+/// The tuning cache key of `target` on this machine ("" when the target
+/// has nothing to tune); fails for an unknown target.
+FailureOr<std::string> tuningArchOf(const std::string &target, std::string &error);
+
+/// Runs the graph pipeline and the select-config pass of `options` on
+/// `module` (consumed) and returns its distinct tunable contractions.
+FailureOr<std::vector<TunableKernel>> collectTunableKernels(ModuleOp module,
+                                                            const CompileOptions &options,
+                                                            std::string &error);
 
 struct CompileResult {
   ArtifactBytes artifact;

@@ -16,7 +16,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%python", config.python_executable))
 
 tool_dirs = [config.infer_tools_dir, config.llvm_tools_dir]
-tools = ["infer-opt", "infer-translate", "infer-compile", "infer-run", "infer-conformance"]
+tools = ["infer-opt", "infer-translate", "infer-compile", "infer-run", "infer-conformance", "infer-tune"]
 llvm_config.add_tool_substitutions(
     [t for t in tools if os.path.exists(os.path.join(config.infer_tools_dir, t))],
     tool_dirs)
@@ -37,6 +37,9 @@ if "fma4" not in flags:
     config.available_features.add("cpu-lacks-fma4")
 if "apx" not in flags and "apx_f" not in flags:
     config.available_features.add("cpu-lacks-apx")
+# x86-64-v3 (AVX2, FMA, BMI2): artifacts compiled for it run here.
+if all(f in flags for f in ("avx2", "fma", "bmi2", "movbe")):
+    config.available_features.add("x86-64-v3")
 # The int8 templates (vpdpbusd on 512-bit vectors).
 if "avx512_vnni" in flags and "avx512bw" in flags:
     config.available_features.add("avx512vnni")

@@ -4,6 +4,7 @@
   bench/cpu/bench.py [--build build] [--models resnet50,mobilenet_v2,encoder]
                      [--batches 1,8] [--threads N] [--rounds 5]
                      [--iterations 20] [--opt-levels 2] [--write bench/RESULTS.md]
+                     [--tune]
 
 For each model and batch: exports it from PyTorch (test/models), compiles it
 with infer-compile at each -O level, checks infer's output against
@@ -16,7 +17,10 @@ over all timed runs. Every engine gets the same thread count.
 
 Needs onnxruntime and torch in the running Python (the repository's .venv
 has both: scripts/setup-venv.sh). With --write, replaces the CPU table in
-RESULTS.md (between its cpu-bench markers) with this run's.
+RESULTS.md (between its cpu-bench markers) with this run's. With --tune,
+each model is also compiled with `infer-compile --tune` (tile candidates
+measured on this machine, cache OUT/tuning.cache shared by the models) and
+timed as "infer tuned".
 """
 import argparse
 import datetime
@@ -170,6 +174,9 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--opt-levels", default="2",
                     help="infer-compile -O levels to time (e.g. 1,2: before and after fusion)")
+    ap.add_argument("--tune", action="store_true",
+                    help="also time an artifact tuned on this machine (infer-compile --tune "
+                         "with OUT/tuning.cache, --tune-threads=THREADS)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     ap.add_argument("--write", help="RESULTS.md to update")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
@@ -201,6 +208,15 @@ def main():
                                 f"--report={report}"], check=True)
                 kernels[level] = json.load(open(report))["kernel_count"]
                 engines[f"infer -O{level}"] = Infer(args.build, artifact, args.threads)
+            if args.tune:
+                artifact = os.path.join(args.out, f"{name}{suffix}.tuned.infer")
+                t0 = time.time()
+                subprocess.run([os.path.join(args.build, "bin", "infer-compile"),
+                                onnx_path, "-o", artifact, "--tune",
+                                f"--tuning-cache={os.path.join(args.out, 'tuning.cache')}",
+                                f"--tune-threads={args.threads}"], check=True)
+                print(f"{name} batch {batch}: tuned in {time.time() - t0:.1f} s", flush=True)
+                engines["infer tuned"] = Infer(args.build, artifact, args.threads)
             engines["onnxruntime"] = Worker("onnxruntime", name, batch, onnx_path,
                                             args.threads, args.out)
             engines["pytorch"] = Worker("pytorch", name, batch, onnx_path,
@@ -222,7 +238,8 @@ def main():
             parts = [f"{label} {ms:.2f} ms" for label, ms in med.items()]
             print(f"{name} batch {batch} ({args.threads} threads): " + ", ".join(parts)
                   + "; infer/onnxruntime " + ", ".join(
-                      f"-O{l} {med[f'infer -O{l}'] / ort:.2f}x" for l in levels),
+                      f"-O{l} {med[f'infer -O{l}'] / ort:.2f}x" for l in levels)
+                  + (f", tuned {med['infer tuned'] / ort:.2f}x" if args.tune else ""),
                   flush=True)
     with open(os.path.join(args.out, "cpu-results.json"), "w") as f:
         json.dump(rows, f, indent=2)

@@ -15,6 +15,7 @@
 
 #include "codegen/core/KernelModule.h"
 #include "codegen/core/Passes.h"
+#include "codegen/core/TuningCache.h"
 #include "codegen/core/PlanValues.h"
 #include "codegen/core/TargetBackend.h"
 
@@ -219,6 +220,17 @@ DispatchOp Outliner::createDispatch(const KernelGroup &g, ValueRange inputs,
   if (auto check = llvm::dyn_cast<CheckOp>(g.root))
     d.setCheck(check.describeFailure());
   d->setAttr(kPrecisionAttr, rewriter.getStringAttr(precisionOf(g, templated)));
+  if (templated)
+    for (Operation *op : g.ops)
+      if (Attribute tile = op->getAttr(InferDialect::getTileAttrName())) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        os << tile;
+        d->setAttr(kConfigAttr, rewriter.getStringAttr(text));
+        d->setAttr(kConfigSourceAttr,
+                   rewriter.getStringAttr(op->hasAttr(kTileSourceAttr) ? "cache" : "heuristic"));
+        break;
+      }
   return d;
 }
 

@@ -14,6 +14,9 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
+#include <map>
+#include <string>
+
 namespace mlir::infer {
 
 #define GEN_PASS_DECL
@@ -28,6 +31,13 @@ class TargetBackend;
 /// with its templates unless `templates` is false.
 std::unique_ptr<Pass> createOutlineKernelsPass(const TargetBackend &backend,
                                                bool templates);
+
+struct TuningUse;
+/// infer-apply-tuning-cache with the entries already selected for the
+/// backend's architecture (signature → tile); `use` counts what applied.
+std::unique_ptr<Pass> createApplyTuningCachePass(const TargetBackend &backend,
+                                                 std::map<std::string, std::string> configs,
+                                                 TuningUse *use);
 
 } // namespace mlir::infer
 

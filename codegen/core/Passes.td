@@ -60,6 +60,36 @@ def InferOutlineKernels : Pass<"infer-outline-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::infer::InferDialect"];
 }
 
+def InferApplyTuningCache : Pass<"infer-apply-tuning-cache", "::mlir::ModuleOp"> {
+  let summary = "Set tile configurations measured before (a tuning cache)";
+  let description = [{
+    Before the backend's select-config pass: every op whose kernel
+    signature (op, operand and result types, inherent attributes; see
+    codegen/core/TuningCache.h) has an entry for the target's architecture
+    and this compiler version in the tuning cache gets that entry's
+    `infer.tile` and `infer.tile_source = "cache"`; select-config keeps
+    it, the report says where each configuration came from. An entry the
+    target refuses for the op (a tile that does not fit it) is ignored
+    with a warning; the heuristic configures that op. Entries of other
+    architectures are not looked at, entries of other compiler versions
+    are skipped with a warning, malformed lines with a warning naming the
+    line.
+
+    ```mlir
+    // infer-opt --infer-apply-tuning-cache=cache=model.tune,target=cpu:znver3
+    %y = infer.conv %x, %w ... {infer.tile = #infer.cpu_tile<conv_flat, mr = 14, nv = 1, vl = 8>,
+                                infer.tile_source = "cache"}
+    ```
+  }];
+  let options = [
+    Option<"cache", "cache", "std::string", /*default=*/"\"\"",
+           "the tuning cache file (JSON lines; infer-compile --tune writes it)">,
+    Option<"target", "target", "std::string", /*default=*/"\"cpu\"",
+           "the target backend (cpu, cpu:<llvm-cpu>, cuda, cuda:<sm_XX>)">
+  ];
+  let dependentDialects = ["::mlir::infer::InferDialect"];
+}
+
 def InferPlanBuffers : Pass<"infer-plan-buffers", "::mlir::ModuleOp"> {
   let summary = "Give every value of the dispatched graph its buffer";
   let description = [{

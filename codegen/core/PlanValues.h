@@ -25,6 +25,10 @@ namespace mlir::infer {
 /// does ("int8", "fp16", "bf16", "tf32", "fp32", or the result's element
 /// type for data movement), for the report.
 inline constexpr const char *kPrecisionAttr = "infer.precision";
+/// A template dispatch's tile configuration (text) and where it came from
+/// ("heuristic", "cache"), for the report.
+inline constexpr const char *kConfigAttr = "infer.config";
+inline constexpr const char *kConfigSourceAttr = "infer.config_source";
 
 /// Constants this small are compiled into the kernels that use them.
 inline constexpr int64_t kInlineConstantElements = 64;

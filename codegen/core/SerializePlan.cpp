@@ -207,6 +207,10 @@ LogicalResult Serializer::serializeDispatch(DispatchOp d) {
     sum.grid = launch.getGrid();
     sum.threads = launch.getThreads();
     sum.templated = d.getTemplated();
+    if (auto c = d->getAttrOfType<StringAttr>(kConfigAttr))
+      sum.config = c.str();
+    if (auto c = d->getAttrOfType<StringAttr>(kConfigSourceAttr))
+      sum.configSource = c.str();
     for (Value v : d.getOutputs())
       if (auto t = llvm::dyn_cast<RankedTensorType>(v.getType());
           t && t.hasStaticShape())

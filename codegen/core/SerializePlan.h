@@ -41,6 +41,9 @@ struct KernelSummary {
   int64_t threads = 0;
   /// Whether a kernel template chose the grid (else the generic split).
   bool templated = false;
+  /// A template's tile configuration and where it came from ("heuristic",
+  /// "cache"); empty for generic kernels.
+  std::string config, configSource;
   /// Elements of the launch's outputs: the points a split could spread.
   int64_t outputElements = 0;
 };

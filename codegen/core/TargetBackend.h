@@ -90,6 +90,17 @@ public:
   virtual FailureOr<std::optional<TemplateKernel>>
   buildTemplate(const KernelGroup &group, KernelModule &kernels,
                 std::string &error) const = 0;
+  /// The architecture key of tuning cache entries ("cpu:znver3:avx2"); empty
+  /// when this target has nothing to tune.
+  virtual std::string tuningArch() const { return ""; }
+  /// The tile configurations of `op` worth measuring, the heuristic's
+  /// (the op's `infer.tile`, which select-config set) first; empty when
+  /// `op` is not tunable.
+  virtual std::vector<Attribute> tileCandidates(Operation *op) const { return {}; }
+  /// Why `tile` cannot configure `op` on this target ("" when it can).
+  virtual std::string checkTile(Operation *op, Attribute tile) const {
+    return "this target takes no tile configurations";
+  }
   /// Machine code of `kernels`, a kernel module its lowering passes
   /// lowered.
   virtual FailureOr<BackendOutput> emitBinaries(ModuleOp kernels,

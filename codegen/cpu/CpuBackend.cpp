@@ -37,6 +37,53 @@ void CpuBackend::selectConfigs(func::FuncOp fn) const {
   });
 }
 
+std::string CpuBackend::tuningArch() const {
+  std::string isa = target->vectorBytes == 64   ? "avx512"
+                    : target->vectorBytes == 32 ? "avx2"
+                                                : "sse";
+  if (target->avx512vnni)
+    isa += "+vnni";
+  return "cpu:" + target->cpu + ":" + isa;
+}
+
+std::vector<Attribute> CpuBackend::tileCandidates(Operation *op) const {
+  auto heuristic = op->getAttrOfType<CpuTileAttr>(InferDialect::getTileAttrName());
+  if (!heuristic || !llvm::isa<ConvOp, GemmOp, MatMulOp>(op))
+    return {};
+  CpuKernel k = heuristic.getKernel();
+  // The int8 templates have one shape of tile.
+  if (k == CpuKernel::conv_i8 || k == CpuKernel::gemm_i8)
+    return {};
+  std::vector<Attribute> out = {heuristic};
+  SmallVector<CpuKernel> kernels = {k};
+  if (llvm::isa<ConvOp>(op) && k != CpuKernel::dwconv)
+    kernels.append({CpuKernel::conv_direct, CpuKernel::conv_flat, CpuKernel::conv_pointwise,
+                    CpuKernel::conv_cm, CpuKernel::conv_im2col});
+  // Per template, the tiles that fill the registers with one or two
+  // vectors per row (three with AVX-512's 32 registers): the space the
+  // heuristic picks from, small enough to measure every member.
+  int64_t vl = heuristic.getVl();
+  int64_t regs = target->vectorBytes == 64 ? 32 : 16;
+  for (CpuKernel kernel : kernels)
+    for (int64_t nv = 1; nv <= (regs == 32 ? 3 : 2); ++nv) {
+      if (kernel == CpuKernel::dwconv && nv != 1)
+        continue;
+      int64_t mr = std::min<int64_t>((regs - nv - 1) / nv, 14);
+      auto tile = CpuTileAttr::get(op->getContext(), kernel, mr, nv, vl);
+      if (tile != heuristic && tileMismatch(op, tile, *target).empty() &&
+          !llvm::is_contained(out, Attribute(tile)))
+        out.push_back(tile);
+    }
+  return out;
+}
+
+std::string CpuBackend::checkTile(Operation *op, Attribute tile) const {
+  auto t = llvm::dyn_cast<CpuTileAttr>(tile);
+  if (!t)
+    return "not a CPU tile (#infer.cpu_tile<...>)";
+  return tileMismatch(op, t, *target);
+}
+
 bool CpuBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // An int8 residual read by conv_i8's or gemm_i8's epilogue, dequantized
   // in registers, or the round trip of the epilogue's value to int8.

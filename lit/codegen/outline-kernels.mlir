@@ -13,7 +13,7 @@
 // CHECK-NOT: tensor<8x8x3x3xf32>
 // CHECK: %[[P:.*]] = infer.constant dense_resource<packed> : tensor<2304xi8>
 // CHECK: %[[B:.*]] = infer.constant dense<2.500000e-01> : tensor<8xf32>
-// CHECK: %[[Y:.*]] = infer.dispatch "conv+relu"(%arg0, %[[P]], %[[B]]) launches [#infer.launch<"infer_kernel_0", "conv_flat", args = [0, 1, 2, 3], grid = 8, grain = 1>] {flops = 294912 : i64, infer.precision = "fp32", templated}
+// CHECK: %[[Y:.*]] = infer.dispatch "conv+relu"(%arg0, %[[P]], %[[B]]) launches [#infer.launch<"infer_kernel_0", "conv_flat", args = [0, 1, 2, 3], grid = 8, grain = 1>] {flops = 294912 : i64, infer.config = "#infer.cpu_tile<conv_flat, mr = 8, nv = 2, vl = 16>", infer.config_source = "heuristic", infer.precision = "fp32", templated}
 // The scale (8 elements) is compiled into the kernel, not an operand.
 // CHECK: %[[M:.*]] = infer.dispatch "binary.mul"(%[[Y]]) launches [#infer.launch<"infer_kernel_1", "binary.mul", args = [0, 1]
 // CHECK: %[[R:.*]] = infer.reshape %[[M]]

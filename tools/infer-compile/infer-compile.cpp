@@ -18,6 +18,7 @@
 #include "codegen/Driver.h"
 #include "codegen/InitAllBackends.h"
 #include "codegen/core/Passes.h"
+#include "tools/infer-compile/Tune.h"
 #include "frontend/OnnxImporter.h"
 
 #include "ir/InferOps.h"
@@ -153,6 +154,23 @@ static cl::opt<std::string>
     keepTemps("keep-temps", cl::desc("Keep the object and shared object here"),
               cl::value_desc("dir"), cl::cat(category));
 
+static cl::opt<bool>
+    tune("tune", cl::desc("Measure every contraction's tile candidates on this machine "
+                          "(CPU target) and compile with the fastest; with "
+                          "--tuning-cache, kernels it holds are not measured again and "
+                          "the new measurements are added to it"),
+         cl::cat(category));
+static cl::opt<std::string>
+    tuningCachePath("tuning-cache",
+                    cl::desc("Tile configurations measured before (JSON lines, written by "
+                             "--tune, merged by infer-tune): used instead of the heuristic's "
+                             "for the kernels it holds"),
+                    cl::value_desc("file"), cl::cat(category));
+static cl::opt<int> tuneThreads("tune-threads", cl::init(0),
+                                cl::desc("--tune: threads the candidates run on (default: "
+                                         "all cores; use the count the engine will run with)"),
+                                cl::cat(category));
+
 static int fail(const std::string &message) {
   llvm::errs() << "infer-compile: error: " << message << "\n";
   return 1;
@@ -237,19 +255,25 @@ static void printSummary(const infer::CompileResult &r, double seconds) {
   std::printf("%-18s %-22s %-5s %10s %10s %6s  %s\n", "kernel", "kind", "prec",
               "MFLOP", "KiB", "grid", "ONNX nodes");
   double flops = 0;
-  int underfilled = 0;
+  int underfilled = 0, cached = 0;
   for (const infer::KernelSummary &k : r.kernels) {
     std::string nodes;
     for (const std::string &n : k.nodes)
       nodes += (nodes.empty() ? "" : ", ") + n;
     bool under = infer::underfillsGpu(k);
     underfilled += under;
+    // A tile from the tuning cache is marked in the kind column.
+    std::string kind = k.configSource == "cache" ? k.kind + " [cache]" : k.kind;
+    cached += k.configSource == "cache";
     std::printf("%-18s %-22s %-5s %10.2f %10.1f %6lld%s %s\n", k.symbol.c_str(),
-                k.kind.c_str(), k.precision.c_str(), k.flops / 1e6, k.bytes / 1024.0,
+                kind.c_str(), k.precision.c_str(), k.flops / 1e6, k.bytes / 1024.0,
                 static_cast<long long>(k.grid), under ? "!" : " ",
                 nodes.c_str());
     flops += k.flops;
   }
+  if (cached)
+    std::printf("%d kernels marked [cache] run the tile configuration of the tuning cache\n",
+                cached);
   if (underfilled)
     std::printf("%d kernels marked ! run on fewer GPU threads than their "
                 "output has points and a GPU needs (%lld)\n",
@@ -314,6 +338,10 @@ static std::string jsonReport(const infer::CompileResult &r, double seconds,
                        {"flops", k.flops},
                        {"bytes", k.bytes},
                        {"grid", k.grid}});
+    if (!k.config.empty()) {
+      kernels.back()["config"] = k.config;
+      kernels.back()["config_source"] = k.configSource;
+    }
     std::vector<std::string> notes;
     for (const std::string &node : k.nodes) {
       auto it = sparsityOf.find(node);
@@ -430,18 +458,23 @@ int main(int argc, char **argv) {
   context.appendDialectRegistry(registry);
   context.loadAllAvailableDialects();
   std::string error;
-  OwningOpRef<ModuleOp> module;
-  if (llvm::StringRef(modelPath).ends_with(".mlir")) {
-    if (!markOutputs.empty())
-      return fail("--mark-outputs names tensors of an ONNX graph; '" + modelPath +
-                  "' is MLIR");
-    module = parseSourceFile<ModuleOp>(modelPath, &context);
-    if (!module)
-      return fail("cannot parse '" + modelPath + "'");
-  } else {
+  // The model as a module of `ctx` (twice with --tune: the measurements
+  // compile in a context of their own).
+  auto importModel = [&](MLIRContext &ctx, bool notes) -> OwningOpRef<ModuleOp> {
+    OwningOpRef<ModuleOp> module;
+    if (llvm::StringRef(modelPath).ends_with(".mlir")) {
+      if (!markOutputs.empty()) {
+        error = "--mark-outputs names tensors of an ONNX graph; '" + modelPath + "' is MLIR";
+        return nullptr;
+      }
+      module = parseSourceFile<ModuleOp>(modelPath, &ctx);
+      if (!module)
+        error = "cannot parse '" + modelPath + "'";
+      return module;
+    }
     infer::OnnxImportOptions options;
     if (failed(shapeOptions(options, error)))
-      return fail(error);
+      return nullptr;
     // The calibration cache names ONNX tensors.
     options.keepTensorNames = precision == "int8";
     for (const std::string &name : markOutputs) {
@@ -452,20 +485,24 @@ int main(int argc, char **argv) {
     }
     std::vector<std::string> defaulted;
     options.defaultedDims = &defaulted;
-    module = infer::importOnnxFile(context, modelPath, options, error);
+    module = infer::importOnnxFile(ctx, modelPath, options, error);
     if (!module)
-      return fail(error);
+      return nullptr;
     // A dynamic dimension compiled as --dynamic-dim's default is said, so
     // that a shape error further on can be traced to it.
-    if (dynamicDim.getNumOccurrences() == 0)
+    if (notes && dynamicDim.getNumOccurrences() == 0)
       for (const std::string &d : defaulted)
         llvm::errs() << "infer-compile: note: input " << d << " is dynamic: "
                      << "compiled as " << dynamicDim
                      << " (pin it with --input-shape, or --dynamic-dim)\n";
     llvm::SmallString<256> abs(modelPath);
     llvm::sys::fs::make_absolute(abs);
-    (*module)->setAttr("infer.source", StringAttr::get(&context, abs));
-  }
+    (*module)->setAttr("infer.source", StringAttr::get(&ctx, abs));
+    return module;
+  };
+  OwningOpRef<ModuleOp> module = importModel(context, true);
+  if (!module)
+    return fail(error);
 
   if (!ptxPath.empty() && !StringRef(target.getValue()).starts_with("cuda"))
     return fail("--emit-ptx needs a cuda target (got --target=" + target + ")");
@@ -556,10 +593,54 @@ int main(int argc, char **argv) {
     if (timing->isEnabled())
       pm.enableTiming(std::move(timing));
   };
+  // Tuning: the cache read (and extended by --tune's measurements), then
+  // its entries for this architecture and compiler applied.
+  infer::TuningUse tuningUse;
+  if (tune || !tuningCachePath.empty()) {
+    std::vector<std::string> warnings;
+    FailureOr<infer::TuningCache> cache = infer::TuningCache::read(
+        tuningCachePath, /*missingOk=*/tune.getValue(), warnings, error);
+    if (failed(cache))
+      return fail(error);
+    for (const std::string &w : warnings)
+      llvm::errs() << "infer-compile: warning: " << w << "\n";
+    FailureOr<std::string> arch = infer::tuningArchOf(target, error);
+    if (failed(arch))
+      return fail(error);
+    if (tune) {
+      if (tuneThreads < 0)
+        return fail("--tune-threads must be 0 (all cores) or more");
+      MLIRContext tuningContext(registry);
+      tuningContext.loadAllAvailableDialects();
+      OwningOpRef<ModuleOp> copy = importModel(tuningContext, false);
+      if (!copy)
+        return fail(error);
+      infer::TuneStats stats;
+      if (failed(infer::tuneModule(*copy, options, registry, tuneThreads, *cache, stats, error)))
+        return fail(modelPath + ": " + error);
+      llvm::errs() << llvm::formatv(
+          "infer-compile: tuned {0} of {1} kernels in {2:F1} s ({3} candidates measured, {4} "
+          "failed to build; {5} from the cache): {6} faster than the heuristic, {7:F3} -> "
+          "{8:F3} ms summed over the tuned kernels alone\n",
+          stats.tuned, stats.kernels, stats.seconds, stats.measured, stats.failed, stats.cached,
+          stats.improved, stats.heuristicMs, stats.tunedMs);
+      if (!tuningCachePath.empty() && failed(cache->write(tuningCachePath, error)))
+        return fail(error);
+    }
+    int stale = 0;
+    options.tileConfigs = cache->select(*arch, infer::compilerVersion(), &stale);
+    options.tuningUse = &tuningUse;
+    if (stale)
+      llvm::errs() << "infer-compile: warning: " << stale << " entries of '" << tuningCachePath
+                   << "' for " << *arch
+                   << " were measured by another compiler version; skipped\n";
+  }
   FailureOr<infer::CompileResult> result =
       infer::compileModule(*module, options, error);
   if (failed(result))
     return fail(modelPath + ": " + error);
+  for (const std::string &why : tuningUse.refused)
+    llvm::errs() << "infer-compile: warning: " << why << "\n";
   double seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();

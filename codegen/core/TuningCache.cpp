@@ -1,0 +1,162 @@
+//===- TuningCache.cpp - Measured tile configurations, by kernel ----------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/core/TuningCache.h"
+
+#include "codegen/core/TemplateKernel.h"
+#include "ir/InferOps.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+std::string mlir::infer::compilerVersionString() {
+  return "infer 0.1.0 (LLVM " LLVM_VERSION_STRING ")";
+}
+
+static std::string keyOf(const TuningEntry &e) {
+  return e.arch + "\n" + e.compiler + "\n" + e.signature;
+}
+
+FailureOr<TuningCache> TuningCache::read(StringRef path, bool missingOk,
+                                         std::vector<std::string> &warnings,
+                                         std::string &error) {
+  TuningCache cache;
+  if (missingOk && !llvm::sys::fs::exists(path))
+    return cache;
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) {
+    error = "cannot read the tuning cache '" + path.str() + "': " + buffer.getError().message();
+    return failure();
+  }
+  SmallVector<StringRef> lines;
+  (*buffer)->getBuffer().split(lines, '\n');
+  for (auto [i, line] : llvm::enumerate(lines)) {
+    StringRef text = line.trim();
+    if (text.empty() || text.starts_with("#"))
+      continue;
+    std::string where = path.str() + ":" + std::to_string(i + 1) + ": ";
+    llvm::Expected<llvm::json::Value> v = llvm::json::parse(text);
+    if (!v) {
+      warnings.push_back(where + "not JSON (" + llvm::toString(v.takeError()) + "); skipped");
+      continue;
+    }
+    const llvm::json::Object *o = v->getAsObject();
+    TuningEntry e;
+    auto str = [&](StringRef k, std::string &out) {
+      std::optional<StringRef> s = o ? o->getString(k) : std::nullopt;
+      if (s)
+        out = s->str();
+      return s.has_value() && !s->empty();
+    };
+    auto num = [&](StringRef k, double &out) {
+      std::optional<double> d = o ? o->getNumber(k) : std::nullopt;
+      if (d)
+        out = *d;
+      return d.has_value();
+    };
+    if (!str("arch", e.arch) || !str("compiler", e.compiler) || !str("signature", e.signature) ||
+        !str("config", e.config) || !num("ms", e.ms) || !(e.ms >= 0)) {
+      warnings.push_back(where + "an entry needs arch, compiler, signature, config and ms; "
+                                 "skipped");
+      continue;
+    }
+    num("heuristic_ms", e.heuristicMs);
+    cache.add(e);
+  }
+  return cache;
+}
+
+LogicalResult TuningCache::write(StringRef path, std::string &error) const {
+  std::string tmp = path.str() + ".tmp";
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(tmp, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      error = "cannot write the tuning cache '" + path.str() + "': " + ec.message();
+      return failure();
+    }
+    for (const auto &[key, e] : entries) {
+      llvm::json::Object o{{"arch", e.arch},   {"compiler", e.compiler},
+                           {"signature", e.signature}, {"config", e.config},
+                           {"ms", e.ms},       {"heuristic_ms", e.heuristicMs}};
+      os << llvm::json::Value(std::move(o)) << "\n";
+    }
+    if (os.has_error()) {
+      error = "cannot write the tuning cache '" + path.str() + "': " + os.error().message();
+      os.clear_error();
+      llvm::sys::fs::remove(tmp);
+      return failure();
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
+    llvm::sys::fs::remove(tmp);
+    error = "cannot write the tuning cache '" + path.str() + "': " + ec.message();
+    return failure();
+  }
+  return success();
+}
+
+void TuningCache::add(const TuningEntry &e) {
+  auto [it, fresh] = entries.emplace(keyOf(e), e);
+  if (!fresh && e.ms < it->second.ms)
+    it->second = e;
+}
+
+void TuningCache::merge(const TuningCache &other) {
+  for (const auto &[key, e] : other.entries)
+    add(e);
+}
+
+std::map<std::string, std::string> TuningCache::select(StringRef arch, StringRef compiler,
+                                                       int *stale) const {
+  std::map<std::string, std::string> out;
+  for (const auto &[key, e] : entries) {
+    if (e.arch != arch)
+      continue;
+    if (e.compiler != compiler) {
+      if (stale)
+        ++*stale;
+      continue;
+    }
+    out[e.signature] = e.config;
+  }
+  return out;
+}
+
+std::string mlir::infer::kernelSignature(Operation *op) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << op->getName() << "(";
+  for (auto [i, v] : llvm::enumerate(op->getOperands())) {
+    if (i)
+      os << ", ";
+    if (outerValue(v).getDefiningOp<ConstantOp>())
+      os << "const ";
+    os << v.getType();
+  }
+  os << ") -> (";
+  llvm::interleaveComma(op->getResultTypes(), os);
+  os << ")";
+  // Inherent attributes only: discardable ones (infer.tile, names,
+  // provenance) carry a dialect prefix.
+  bool first = true;
+  for (NamedAttribute a : op->getAttrs()) {
+    if (a.getName().getValue().contains('.'))
+      continue;
+    os << (first ? " {" : ", ") << a.getName().getValue() << " = " << a.getValue();
+    first = false;
+  }
+  if (!first)
+    os << "}";
+  return s;
+}

@@ -1,0 +1,38 @@
+//===- Tune.h - infer-compile --tune ----------------------------*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_TOOLS_INFER_COMPILE_TUNE_H
+#define INFER_TOOLS_INFER_COMPILE_TUNE_H
+
+#include "codegen/Driver.h"
+#include "codegen/core/TuningCache.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+
+#include <string>
+
+namespace mlir::infer {
+
+struct TuneStats {
+  size_t kernels = 0, cached = 0, tuned = 0, improved = 0, measured = 0, failed = 0;
+  /// Sums over the tuned kernels of the heuristic's and the chosen tile's
+  /// median times, alone, in ms.
+  double heuristicMs = 0, tunedMs = 0;
+  double seconds = 0;
+};
+
+/// Measures the tile candidates of every contraction of `module` (consumed:
+/// it runs the graph pipeline) on this machine with `threads` threads and
+/// adds the fastest of each to `cache`; kernels `cache` holds for this
+/// architecture and compiler are skipped. Prints progress on stderr.
+LogicalResult tuneModule(ModuleOp module, const CompileOptions &options,
+                         const DialectRegistry &registry, int threads, TuningCache &cache,
+                         TuneStats &stats, std::string &error);
+
+} // namespace mlir::infer
+
+#endif // INFER_TOOLS_INFER_COMPILE_TUNE_H
