@@ -54,7 +54,11 @@ struct ApplyTuningCachePass
       for (const std::string &w : warnings)
         module.emitWarning() << w;
       int stale = 0;
-      configs = c->select(b->tuningArch(), compilerVersionString(), &stale);
+      std::map<std::string, int> foreign;
+      configs = c->select(b->tuningArch(), compilerVersionString(), &stale, &foreign);
+      for (const auto &[name, n] : foreign)
+        module.emitWarning() << n << " entries of '" << cache.getValue() << "' are for "
+                             << name << "; not used for " << b->tuningArch();
       if (stale)
         module.emitWarning() << stale << " entries of '" << cache.getValue() << "' for "
                              << b->tuningArch()

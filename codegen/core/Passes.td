@@ -71,7 +71,8 @@ def InferApplyTuningCache : Pass<"infer-apply-tuning-cache", "::mlir::ModuleOp">
     it, the report says where each configuration came from. An entry the
     target refuses for the op (a tile that does not fit it) is ignored
     with a warning; the heuristic configures that op. Entries of other
-    architectures are not looked at, entries of other compiler versions
+    architectures are not used (a warning counts them), entries of other
+    compiler versions
     are skipped with a warning, malformed lines with a warning naming the
     line.
 

@@ -117,12 +117,16 @@ void TuningCache::merge(const TuningCache &other) {
     add(e);
 }
 
-std::map<std::string, std::string> TuningCache::select(StringRef arch, StringRef compiler,
-                                                       int *stale) const {
+std::map<std::string, std::string>
+TuningCache::select(StringRef arch, StringRef compiler, int *stale,
+                    std::map<std::string, int> *foreign) const {
   std::map<std::string, std::string> out;
   for (const auto &[key, e] : entries) {
-    if (e.arch != arch)
+    if (e.arch != arch) {
+      if (foreign)
+        ++(*foreign)[e.arch];
       continue;
+    }
     if (e.compiler != compiler) {
       if (stale)
         ++*stale;

@@ -16,8 +16,9 @@
 // Portable between machines of one architecture (the key names the CPU
 // model and ISA, or the GPU), mergeable (the faster of two entries for one
 // key wins), and forgiving: a line that does not parse is skipped with a
-// warning; entries of another architecture are skipped silently, those of
-// another compiler version with a warning (their configurations may no
+// warning; entries of other architectures are not used (their count is
+// warned about once), those of another compiler version are skipped with a
+// warning (their configurations may no
 // longer mean the same).
 //
 //===----------------------------------------------------------------------===//
@@ -53,9 +54,11 @@ public:
   void add(const TuningEntry &e);
   void merge(const TuningCache &other);
   /// Signature → configuration for `arch` and `compiler`; entries of
-  /// another compiler for `arch` are counted in `stale`.
-  std::map<std::string, std::string> select(StringRef arch, StringRef compiler,
-                                            int *stale = nullptr) const;
+  /// another compiler for `arch` are counted in `stale`, the architectures
+  /// of entries for others go to `foreign` (with their counts).
+  std::map<std::string, std::string>
+  select(StringRef arch, StringRef compiler, int *stale = nullptr,
+         std::map<std::string, int> *foreign = nullptr) const;
   size_t size() const { return entries.size(); }
   const std::map<std::string, TuningEntry> &all() const { return entries; }
 

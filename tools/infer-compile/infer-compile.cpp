@@ -628,8 +628,20 @@ int main(int argc, char **argv) {
         return fail(error);
     }
     int stale = 0;
-    options.tileConfigs = cache->select(*arch, infer::compilerVersion(), &stale);
+    std::map<std::string, int> foreign;
+    options.tileConfigs = cache->select(*arch, infer::compilerVersion(), &stale, &foreign);
     options.tuningUse = &tuningUse;
+    if (!foreign.empty()) {
+      std::string list;
+      int count = 0;
+      for (const auto &[name, n] : foreign) {
+        list += (list.empty() ? "" : ", ") + name;
+        count += n;
+      }
+      llvm::errs() << "infer-compile: warning: " << count << " entries of '" << tuningCachePath
+                   << "' are for other architectures (" << list << "); not used for " << *arch
+                   << "\n";
+    }
     if (stale)
       llvm::errs() << "infer-compile: warning: " << stale << " entries of '" << tuningCachePath
                    << "' for " << *arch
