@@ -34,6 +34,7 @@
 #include "llvm/ADT/ScopeExit.h"
 #include <cerrno>
 #include <deque>
+#include <functional>
 #include <cstring>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 #include <onnx/defs/parser.h>
@@ -656,16 +657,27 @@ FailureOr<SmallVector<GraphValue>> GraphImporter::inlineGraph(ImportContext &ict
   if (graph.input_size() != static_cast<int>(inputs.size()))
     return ictx.emitError() << "its body '" << graph.name() << "' has " << graph.input_size()
                             << " inputs; the op binds " << inputs.size();
-  // The names the body defines, with the outer values they shadow.
+  // The names the body defines (in nested If branches too), with the
+  // outer values they shadow.
   llvm::StringSet<> defined;
-  for (const onnx::ValueInfoProto &in : graph.input())
-    defined.insert(in.name());
-  for (const onnx::TensorProto &init : graph.initializer())
-    defined.insert(init.name());
-  for (const onnx::NodeProto &node : graph.node())
-    for (const std::string &out : node.output())
-      if (!out.empty())
-        defined.insert(out);
+  std::function<void(const onnx::GraphProto &)> collect = [&](const onnx::GraphProto &g) {
+    for (const onnx::ValueInfoProto &in : g.input())
+      defined.insert(in.name());
+    for (const onnx::TensorProto &init : g.initializer())
+      defined.insert(init.name());
+    for (const onnx::NodeProto &node : g.node()) {
+      for (const std::string &out : node.output())
+        if (!out.empty())
+          defined.insert(out);
+      for (const onnx::AttributeProto &a : node.attribute()) {
+        if (a.type() == onnx::AttributeProto::GRAPH)
+          collect(a.g());
+        for (const onnx::GraphProto &sub : a.graphs())
+          collect(sub);
+      }
+    }
+  };
+  collect(graph);
   std::vector<std::pair<std::string, GraphValue>> shadowed;
   for (const auto &entry : defined) {
     auto it = values.find(entry.getKey());

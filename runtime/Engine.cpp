@@ -486,6 +486,8 @@ infer_status Context::setInput(int index, const void *data, size_t size) {
   if (size)
     std::memcpy(gpu ? gpu->hostInput(index) : inputs[index].data.get(), data,
                 size);
+  if (gpu)
+    gpu->markHostInput(index);
   return INFER_OK;
 }
 
@@ -510,6 +512,14 @@ infer_status Context::copyDevice(bool input, int index, const void *devicePtr, s
   std::string error;
   infer_status s = gpu->copyDevice(
       input, index, static_cast<cuda::CUdeviceptr>(reinterpret_cast<uintptr_t>(devicePtr)), error);
+  return s == INFER_OK ? s : setError(s, error);
+}
+
+infer_status Context::fetchOutputs() {
+  if (!gpu)
+    return INFER_OK;
+  std::string error;
+  infer_status s = gpu->syncOutputs(error);
   return s == INFER_OK ? s : setError(s, error);
 }
 

@@ -99,6 +99,9 @@ public:
   static infer_status create(const Engine &engine, int threads,
                              std::unique_ptr<Context> &context);
   infer_status setInput(int index, const void *data, size_t size);
+  /// CUDA: after a run without copies, brings the outputs to the host
+  /// buffers output() reads.
+  infer_status fetchOutputs();
   /// CUDA: input `index` from, or output `index` to, device memory.
   infer_status copyDevice(bool input, int index, const void *devicePtr, size_t size);
   /// Runs the plan; with `launchMs`, times every launch.

@@ -272,6 +272,8 @@ infer_status infer_context_get_output(infer_context *c, int32_t index,
                     "output '" + outs[index].name + "' has " +
                         std::to_string(outs[index].size) + " bytes, got " +
                         std::to_string(size));
+  if (infer_status s = c->impl->fetchOutputs())
+    return s;
   if (size)
     std::memcpy(data, c->impl->output(index), size);
   return INFER_OK;

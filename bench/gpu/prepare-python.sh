@@ -32,5 +32,20 @@ np.save(f"{out}/resnet18_x.npy", x.numpy())
 PYEOF
 build/bin/infer-compile "$OUT/models/resnet18.onnx" --target=cuda:"$ARCH" --precision=fp16 \
   -o "$OUT/models/resnet18.fp16.infer"
+# Two inputs (z = x @ w + y): host and CUDA inputs mixed in one run.
+"$PY" - "$OUT/models" <<'PYEOF'
+import sys, numpy as np, onnx
+from onnx import helper as h, TensorProto as T, numpy_helper as nh
+w = np.random.default_rng(3).standard_normal((512, 256)).astype(np.float32)
+g = h.make_graph([h.make_node("MatMul", ["x", "w"], ["p"]), h.make_node("Add", ["p", "y"], ["z"])],
+                 "mixed", [h.make_tensor_value_info("x", T.FLOAT, [1024, 512]),
+                           h.make_tensor_value_info("y", T.FLOAT, [1024, 256])],
+                 [h.make_tensor_value_info("z", T.FLOAT, [1024, 256])], initializer=[nh.from_array(w, "w")])
+onnx.save(h.make_model(g, opset_imports=[h.make_opsetid("", 13)]), f"{sys.argv[1]}/mixed.onnx")
+np.save(f"{sys.argv[1]}/mixed_w.npy", w)
+PYEOF
+build/bin/infer-compile "$OUT/models/mixed.onnx" --target=cuda:"$ARCH" --precision=fp32-strict \
+  -o "$OUT/models/mixed.infer"
+rm "$OUT/models/mixed.onnx"
 rm "$OUT/models/resnet18.onnx"
 du -sh "$OUT"

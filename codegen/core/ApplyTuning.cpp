@@ -12,6 +12,7 @@
 
 #include "mlir/AsmParser/AsmParser.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
 
 namespace mlir::infer {
 #define GEN_PASS_DEF_INFERAPPLYTUNINGCACHE
@@ -73,7 +74,12 @@ struct ApplyTuningCachePass
       auto it = configs.find(kernelSignature(op));
       if (it == configs.end())
         return;
-      Attribute tile = parseAttribute(it->second, ctx);
+      Attribute tile;
+      {
+        // A malformed entry is reported below, not as a parse error.
+        ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
+        tile = parseAttribute(it->second, ctx);
+      }
       std::string why = tile ? b->checkTile(op, tile)
                              : "'" + it->second + "' is not a tile configuration";
       if (!why.empty()) {

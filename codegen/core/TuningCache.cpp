@@ -91,6 +91,7 @@ LogicalResult TuningCache::write(StringRef path, std::string &error) const {
                            {"ms", e.ms},       {"heuristic_ms", e.heuristicMs}};
       os << llvm::json::Value(std::move(o)) << "\n";
     }
+    os.close();
     if (os.has_error()) {
       error = "cannot write the tuning cache '" + path.str() + "': " + os.error().message();
       os.clear_error();

@@ -795,17 +795,36 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     bool unitStride = s.sh == 1 && s.sw == 1;
     bool noPad = llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
     int64_t positions = s.oh * s.ow;
-    // Small images: vectors along the output channels, rows along the
-    // positions (MR chosen to divide them evenly).
-    if (positions <= 4 * vl && s.m >= 2 * vl &&
-        ((s.kh == 1 && s.kw == 1) || !unitStride)) {
+    bool pointwise = s.kh == 1 && s.kw == 1;
+    int64_t nr = 2 * vl;
+    int64_t k = s.c * s.kh * s.kw, p = s.oh * s.ow;
+    uint64_t scratch = uint64_t(s.n) * ((p + nr - 1) / nr) * k * nr * 4;
+    // Vectors along the output channels, rows along the positions (MR
+    // chosen to divide them evenly).
+    auto channelMajor = [&] {
       int64_t best = 8;
       for (int64_t r = 8; r >= 5; --r)
         if ((positions + r - 1) / r * r - positions <
             (positions + best - 1) / best * best - positions)
           best = r;
       return make(CpuKernel::conv_cm, 2, best);
+    };
+    // With 16 registers (AVX2), as infer-compile --tune measured on Zen 3
+    // (ResNet-50, MobileNetV2, EfficientNet-B0; bench/RESULTS.md,
+    // 2026-11-30): 1x1 convolutions of up to 14x14 outputs run 1.2-2.3x
+    // faster channel-major than as pointwise or row tiles, and the other
+    // strided convolutions 1.2-2.6x faster as im2col GEMMs than as direct
+    // row tiles (ResNet's 3x3 stride-2 convolutions, its downsampling 1x1
+    // at 56x56, the 7x7 stem).
+    if (regs == 16 && s.m >= 2 * vl) {
+      if (pointwise && positions <= 196)
+        return channelMajor();
+      if (!unitStride && scratch <= kMaxIm2colBytes)
+        return make(CpuKernel::conv_im2col, 2);
     }
+    // Small images: channel-major.
+    if (positions <= 4 * vl && s.m >= 2 * vl && (pointwise || !unitStride))
+      return channelMajor();
     if (s.kh == 1 && s.kw == 1 && unitStride && noPad)
       return make(CpuKernel::conv_pointwise, 2);
     // Short rows: tiles over the flattened image (needs the output as wide
@@ -815,9 +834,6 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
       return make(CpuKernel::conv_flat, bestNv(s.oh * s.ow));
     if (s.sw <= 2)
       return make(CpuKernel::conv_direct, bestNv(s.ow));
-    int64_t nr = 2 * vl;
-    int64_t k = s.c * s.kh * s.kw, p = s.oh * s.ow;
-    uint64_t scratch = uint64_t(s.n) * ((p + nr - 1) / nr) * k * nr * 4;
     if (scratch > kMaxIm2colBytes)
       return nullptr;
     return make(CpuKernel::conv_im2col, 2);

@@ -129,10 +129,14 @@ FailureOr<Value> alignRegions(ImportContext &ctx, Value image, Value rois, int64
     FailureOr<Value> py = rowsOf(hiY ? ys->high : ys->low), px = colsOf(hiX ? xs->high : xs->low);
     FailureOr<Value> wy = rowsOf(hiY ? ys->wHigh : ys->wLow),
                      wx = colsOf(hiX ? xs->wHigh : xs->wLow);
-    FailureOr<Value> pos = a.bin(BinaryKind::add, a.bin(BinaryKind::mul, py, a.k(double(w))), px);
+    // Pixel positions in i64: a 16-bit float would round them.
+    if (failed(py) || failed(px) || failed(py = ctx.cast(*py, i64)) ||
+        failed(px = ctx.cast(*px, i64)))
+      return failure();
+    FailureOr<Value> row = ctx.binary(BinaryKind::mul, *py, ctx.scalar(i64, double(w)));
+    FailureOr<Value> pos = failed(row) ? row : ctx.binary(BinaryKind::add, *row, *px);
     FailureOr<Value> weight = a.where(inside, a.bin(BinaryKind::mul, wy, wx), zero);
-    if (failed(pos) || failed(weight) || failed(pos = ctx.cast(*pos, i64)) ||
-        failed(pos = ctx.reshape(*pos, {r, 1, ny * nx})) ||
+    if (failed(pos) || failed(weight) || failed(pos = ctx.reshape(*pos, {r, 1, ny * nx})) ||
         failed(pos = ctx.expand(*pos, {r, c, ny * nx})) ||
         failed(weight = ctx.reshape(*weight, {r, 1, ny * nx})))
       return failure();

@@ -374,6 +374,13 @@ LogicalResult importWhere(ImportContext &ctx) {
   // Where on shape values (PyTorch's reshape patterns).
   std::optional<SymInts> c = ctx.symbolicInts(0), x = ctx.symbolicInts(1),
                          y = ctx.symbolicInts(2);
+  // A constant boolean condition (symbolicInts tracks i64 values only).
+  if (const reference::Tensor *t = ctx.constantInput(0);
+      !c && t && t->getElementType().isInteger(1) && t->getRank() <= 1 && t->size() <= 64) {
+    c.emplace();
+    for (int64_t k = 0; k < t->size(); ++k)
+      c->push_back({t->getInt(k), true, 0});
+  }
   if (c && x && y && c->size() == x->size() && x->size() == y->size() &&
       llvm::all_of(*c, [](const SymInt &s) { return s.known; }) &&
       !ctx.constantInput(1)) {

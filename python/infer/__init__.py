@@ -103,6 +103,15 @@ def load(path: Union[str, os.PathLike], threads: int = 0, cuda_graph: bool = Tru
     return Engine(path, threads=threads, cuda_graph=cuda_graph)
 
 
+def _capsule(x: Any):
+    """x's DLPack capsule; a CUDA tensor's producer first makes the legacy
+    default stream (DLPack stream 1) wait for its pending work, and infer
+    copies on that stream."""
+    if _device_of(x)[0] == 2:
+        return x.__dlpack__(stream=1)
+    return x.__dlpack__()
+
+
 def _is_dlpack(x: Any) -> bool:
     return hasattr(x, "__dlpack__") and not isinstance(x, np.ndarray)
 
@@ -149,9 +158,9 @@ class Engine:
         cuda_example = None
         for i, x in enumerate(ordered):
             if _is_dlpack(x):
+                self._impl.set_input_dlpack(i, _capsule(x))
                 if _device_of(x)[0] == 2 and cuda_example is None:  # kDLCUDA
                     cuda_example = x
-                self._impl.set_input_dlpack(i, x.__dlpack__())
             else:
                 self._impl.set_input(i, np.asarray(x))
         self._torch_like = next((x for x in ordered if _is_dlpack(x)), None)
@@ -167,7 +176,7 @@ class Engine:
             if cuda_example is not None and torch is not None:
                 out = torch.empty(t["shape"], dtype=_torch_dtype(torch, t["dtype"]),
                                   device=cuda_example.device)
-                self._impl.output_into(i, out.__dlpack__())
+                self._impl.output_into(i, _capsule(out))
             elif torch is not None:
                 out = torch.from_numpy(self._impl.output(i))
             else:
@@ -178,7 +187,9 @@ class Engine:
     def run(self, feeds: Union[Mapping[str, Any], Sequence[Any]]) -> Dict[str, Any]:
         """Runs on `feeds` (name -> tensor, or tensors in input order) and
         returns name -> output: NumPy arrays for NumPy inputs, PyTorch
-        tensors for PyTorch inputs (on the inputs' GPU for CUDA tensors)."""
+        tensors for PyTorch inputs (on the inputs' GPU for CUDA tensors);
+        other DLPack producers' CUDA inputs give NumPy outputs. Host and
+        CUDA inputs may be mixed."""
         cuda_example = self._feed(feeds)
         # CUDA tensors were copied in on the device: run without host copies.
         self._impl.run(cuda_example is not None)

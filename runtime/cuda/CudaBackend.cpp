@@ -282,6 +282,7 @@ infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
   program = &p;
   model = &m;
   inSizes = inputSizes;
+  hostPending.assign(inSizes.size(), 0);
   outSizes = outputSizes;
   const Driver *d = p.driver;
   d->cuCtxSetCurrent(p.context);
@@ -477,14 +478,33 @@ infer_status CudaExecution::copyDevice(bool input, size_t i, CUdeviceptr ptr,
   size_t size = input ? inSizes[i] : outSizes[i];
   if (!size)
     return INFER_OK;
-  CUresult r = input ? d->cuMemcpyDtoDAsync(devIn[i], ptr, size, stream)
-                     : d->cuMemcpyDtoDAsync(ptr, devOut[i], size, stream);
+  CUresult r = input ? d->cuMemcpyDtoDAsync(devIn[i], ptr, size, nullptr)
+                     : d->cuMemcpyDtoDAsync(ptr, devOut[i], size, nullptr);
   if (r == CUDA_SUCCESS)
-    r = d->cuStreamSynchronize(stream);
+    r = d->cuStreamSynchronize(nullptr);
+  if (input && r == CUDA_SUCCESS)
+    hostPending[i] = 0;
   if (r != CUDA_SUCCESS)
     return error = d->describe(r, input ? "cannot copy an input from device memory"
                                         : "cannot copy an output to device memory"),
            Driver::statusOf(r);
+  return INFER_OK;
+}
+
+infer_status CudaExecution::syncOutputs(std::string &error) {
+  if (!outputsOnDevice)
+    return INFER_OK;
+  const Driver *d = program->driver;
+  d->cuCtxSetCurrent(program->context);
+  CUresult r = CUDA_SUCCESS;
+  for (size_t i = 0; i < devOut.size() && r == CUDA_SUCCESS; ++i)
+    if (outSizes[i])
+      r = d->cuMemcpyDtoHAsync(hostOut[i], devOut[i], outSizes[i], stream);
+  if (r == CUDA_SUCCESS)
+    r = d->cuStreamSynchronize(stream);
+  if (r != CUDA_SUCCESS)
+    return error = d->describe(r, "cannot copy outputs from the device"), Driver::statusOf(r);
+  outputsOnDevice = false;
   return INFER_OK;
 }
 
@@ -503,6 +523,17 @@ infer_status CudaExecution::run(double *launchMs, bool copies, std::string &erro
   const Driver *d = program->driver;
   d->cuCtxSetCurrent(program->context);
   CUresult r;
+  // Inputs set in host memory since the last upload go up first when the
+  // run itself copies nothing (device inputs mixed with host ones).
+  for (size_t i = 0; i < devIn.size(); ++i) {
+    if (!hostPending[i])
+      continue;
+    if (!copies && inSizes[i] &&
+        (r = d->cuMemcpyHtoDAsync(devIn[i], hostIn[i], inSizes[i], stream)) != CUDA_SUCCESS)
+      return error = d->describe(r, "cannot copy inputs to the device"), Driver::statusOf(r);
+    hostPending[i] = 0;
+  }
+  outputsOnDevice = false;
   if (launchMs) {
     // Profiling: launch by launch, each between two events.
     const fb::Model &m = *model;
@@ -577,6 +608,7 @@ infer_status CudaExecution::run(double *launchMs, bool copies, std::string &erro
   if ((r = d->cuStreamSynchronize(stream)) != CUDA_SUCCESS)
     return error = d->describe(r, "the model failed on " + program->device),
            Driver::statusOf(r);
+  outputsOnDevice = !copies;
   return readChecks(error);
 }
 

@@ -65,6 +65,12 @@ public:
                       const std::vector<size_t> &inputSizes,
                       const std::vector<size_t> &outputSizes, std::string &error);
   uint8_t *hostInput(size_t i) const { return hostIn[i]; }
+  /// Input `i` was set in host memory: a run without copies uploads it
+  /// first (a caller may mix host and device inputs).
+  void markHostInput(size_t i) { hostPending[i] = 1; }
+  /// After a run without copies the outputs are on the device only: copies
+  /// them to the host buffers (once).
+  infer_status syncOutputs(std::string &error);
   const uint8_t *hostOutput(size_t i) const { return hostOut[i]; }
   /// Runs the plan: through the CUDA graph unless `launchMs` asks for the
   /// time of every launch (then each launch is timed with CUDA events).
@@ -73,7 +79,8 @@ public:
   infer_status run(double *launchMs, bool copies, std::string &error);
   /// Copies `inSizes[i]` (input) or `outSizes[i]` (output) bytes between
   /// the caller's device memory at `ptr` and input or output `i`, device to
-  /// device on the context's stream, and waits for the copy.
+  /// device on the legacy default stream (ordered after the work a
+  /// framework synchronized into it, as DLPack's stream 1 asks), and waits.
   infer_status copyDevice(bool input, size_t i, CUdeviceptr ptr, std::string &error);
   void setUseGraph(bool on) { useGraph = on; }
   bool usesGraph() const { return useGraph; }
@@ -100,6 +107,10 @@ private:
   /// (null when the plan has no check).
   uint8_t *hostFlags = nullptr;
   std::vector<size_t> inSizes, outSizes;
+  /// Inputs set in host memory since the last upload.
+  std::vector<char> hostPending;
+  /// Whether the last run left its outputs on the device only.
+  bool outputsOnDevice = false;
   /// Per launch: the argument values and pointers to them.
   std::vector<std::vector<CUdeviceptr>> argValues;
   std::vector<std::vector<void *>> argPointers;

@@ -141,9 +141,11 @@ INFER_API infer_status infer_context_set_input(infer_context *context, int32_t i
 /**
  * CUDA artifacts: copies input `index` from `device_ptr`, `size` bytes of
  * device memory on the engine's GPU (a CUdeviceptr, e.g. a PyTorch CUDA
- * tensor's data), device to device; a following infer_context_run_resident
- * computes on it without a host copy. INFER_ERROR_INVALID_ARGUMENT for CPU
- * artifacts.
+ * tensor's data), device to device on the legacy default stream (work a
+ * framework made that stream wait for, as DLPack's stream 1 asks, comes
+ * first), and waits; a following infer_context_run_resident computes on it
+ * without a host copy (inputs set from host memory are uploaded by that
+ * run). INFER_ERROR_INVALID_ARGUMENT for CPU artifacts.
  */
 INFER_API infer_status infer_context_set_input_device(infer_context *context, int32_t index,
                                                       const void *device_ptr, size_t size);
@@ -178,7 +180,11 @@ INFER_API infer_status infer_engine_launch_info(const infer_engine *engine,
                                                 int32_t index,
                                                 const char **kind,
                                                 const char **nodes);
-/** Copies output `index` into `data`, which holds `size` bytes. */
+/**
+ * Copies output `index` into `data`, which holds `size` bytes (after
+ * infer_context_run_resident, a CUDA context first copies its outputs from
+ * the device).
+ */
 INFER_API infer_status infer_context_get_output(infer_context *context, int32_t index,
                                       void *data, size_t size);
 /** The context's own memory holding output `index` after a run. */

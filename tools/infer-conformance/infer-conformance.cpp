@@ -315,8 +315,10 @@ Result runTest(StringRef testDir, StringRef backend,
     for (const frontend::DataValue &in : data->inputs) {
       if (in.none)
         options.absentInputs.insert(in.name);
+      bool isGraphInput = llvm::any_of(
+          sig->inputs, [&](const auto &entry) { return entry.first == in.name; });
       if (!in.sequence) {
-        if (in.elements.size() == 1)
+        if (in.elements.size() == 1 && isGraphInput)
           options.inputShapes[in.name] = std::vector<int64_t>(
               in.elements[0].getShape().begin(), in.elements[0].getShape().end());
         continue;
