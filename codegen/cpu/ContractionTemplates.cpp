@@ -816,15 +816,15 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     // strided convolutions 1.2-2.6x faster as im2col GEMMs than as direct
     // row tiles (ResNet's 3x3 stride-2 convolutions, its downsampling 1x1
     // at 56x56, the 7x7 stem).
+    // Small images: channel-major.
+    if (positions <= 4 * vl && s.m >= 2 * vl && (pointwise || !unitStride))
+      return channelMajor();
     if (regs == 16 && s.m >= 2 * vl) {
       if (pointwise && positions <= 196)
         return channelMajor();
       if (!unitStride && scratch <= kMaxIm2colBytes)
         return make(CpuKernel::conv_im2col, 2);
     }
-    // Small images: channel-major.
-    if (positions <= 4 * vl && s.m >= 2 * vl && (pointwise || !unitStride))
-      return channelMajor();
     if (s.kh == 1 && s.kw == 1 && unitStride && noPad)
       return make(CpuKernel::conv_pointwise, 2);
     // Short rows: tiles over the flattened image (needs the output as wide

@@ -172,13 +172,16 @@ def layer_norm_case():
 def cases():
     out = {}
     conv_shapes = {
-        "pointwise": (8, 16, 10, 1, 1, 0, "conv_pointwise"),
+        # 256 positions: past AVX2's channel-major 1x1 limit (196).
+        "pointwise": (8, 16, 16, 1, 1, 0, "conv_pointwise"),
         "flat": (8, 16, 14, 3, 1, 1, "conv_flat"),
         # Unpadded: the output narrower than the input keeps it off conv_flat
         # (which AVX2 machines take for any stride-1 "same" convolution).
         "direct": (4, 16, 40, 3, 1, 0, "conv_direct"),
-        "direct_s2": (4, 16, 70, 3, 2, 1, "conv_direct"),
-        "direct_1x1_s2": (8, 16, 70, 1, 2, 0, "conv_direct"),
+        # 8 output channels: under two AVX2 vectors, which keeps strided
+        # convolutions off AVX2's im2col rule.
+        "direct_s2": (4, 8, 70, 3, 2, 1, "conv_direct"),
+        "direct_1x1_s2": (8, 8, 70, 1, 2, 0, "conv_direct"),
         "direct_7x7_s2": (3, 8, 70, 7, 2, 3, "conv_direct"),
         "im2col_s3": (4, 16, 40, 3, 3, 1, "conv_im2col"),
         # 25 output positions: at most 4 vectors of them with AVX2 (8

@@ -20,6 +20,7 @@
 #include "codegen/core/Passes.h"
 #include "tools/infer-compile/Tune.h"
 #include "frontend/OnnxImporter.h"
+#include "tools/infer-compile/BindInput.h"
 
 #include "ir/InferOps.h"
 #include "transforms/Passes.h"
@@ -134,6 +135,12 @@ static cl::list<std::string> sequenceLengths(
 static cl::list<std::string>
     absentInputs("absent-input", cl::desc("An optional input compiled as given no value"),
                  cl::value_desc("name"), cl::cat(category));
+static cl::list<std::string> bindInputs(
+    "bind-input",
+    cl::desc("Compile a graph input as a constant: NAME=FILE (.npy or TensorProto .pb); "
+             "for inputs that choose a branch or a size (a sample rate, a trip count), "
+             "which infer specializes on"),
+    cl::value_desc("name=file"), cl::cat(category));
 static cl::opt<int64_t>
     dynamicDim("dynamic-dim", cl::init(1),
                cl::desc("Value of every dynamic input dimension not pinned by "
@@ -190,6 +197,26 @@ static LogicalResult shapeOptions(infer::OnnxImportOptions &options,
   return success();
 }
 
+/// --bind-input's tensors, in `ctx` (the import's context).
+static LogicalResult bindOptions(MLIRContext &ctx, infer::OnnxImportOptions &options,
+                                 std::string &error) {
+  for (const std::string &spec : bindInputs) {
+    size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = "--bind-input '" + spec + "' is not NAME=FILE";
+      return failure();
+    }
+    std::string name = spec.substr(0, eq), file = spec.substr(eq + 1);
+    FailureOr<mlir::infer::reference::Tensor> t = readBoundTensor(ctx, file, error);
+    if (failed(t)) {
+      error = "--bind-input " + name + ": " + error;
+      return failure();
+    }
+    options.boundInputs.emplace(name, std::move(*t));
+  }
+  return success();
+}
+
 /// --calibration-data: compiles the model in fp32 for this CPU with every
 /// tensor marked as an output into a temporary artifact, then runs
 /// `infer-run --calibrate` (installed next to infer-compile) on it, which
@@ -203,7 +230,8 @@ static std::string calibrate(const char *argv0, const std::string &cache) {
   infer::OnnxImportOptions importOptions;
   importOptions.markAllOutputs = true;
   std::string error;
-  if (failed(shapeOptions(importOptions, error)))
+  if (failed(shapeOptions(importOptions, error)) ||
+      failed(bindOptions(context, importOptions, error)))
     return error;
   OwningOpRef<ModuleOp> module =
       infer::importOnnxFile(context, modelPath, importOptions, error);
@@ -473,7 +501,7 @@ int main(int argc, char **argv) {
       return module;
     }
     infer::OnnxImportOptions options;
-    if (failed(shapeOptions(options, error)))
+    if (failed(shapeOptions(options, error)) || failed(bindOptions(ctx, options, error)))
       return nullptr;
     // The calibration cache names ONNX tensors.
     options.keepTensorNames = precision == "int8";
