@@ -125,6 +125,41 @@ LogicalResult checkStatic(func::FuncOp fn, std::string &error) {
 }
 } // namespace
 
+/// The graph passes shaped for `backend`, then the tile configurations (a
+/// tuning cache's, then the heuristic's) when templates are on.
+static void addGraphAndConfigPasses(PassManager &pm, ModuleOp module,
+                                    const TargetBackend &backend,
+                                    const CompileOptions &options) {
+  GraphShaping shaping = backend.graphShaping(options.precision);
+  // fp32 products may run as TF32 where the target has it (the module says
+  // so, for every pass and template after); fp32-strict never.
+  if (shaping.tf32 && options.kernelTemplates)
+    module->setAttr(InferDialect::getTf32AttrName(), UnitAttr::get(module.getContext()));
+  GraphPipelineOptions graph;
+  graph.level = options.optLevel;
+  graph.gpu = shaping.gpu;
+  graph.precision =
+      options.precision == "fp32-strict" ? std::string("fp32") : options.precision;
+  graph.calibrationCache = options.calibrationCache;
+  graph.keepPrecision = options.keepPrecision;
+  graph.maxQuantError = options.maxQuantError;
+  graph.convToGemm = shaping.convToGemm && options.kernelTemplates;
+  graph.sparsity = options.sparsity;
+  graph.sparseDecline = shaping.sparseDecline;
+  if (options.kernelTemplates) {
+    const TargetBackend *b = &backend;
+    graph.epilogue = [b](Operation *anchor, Operation *op) {
+      return b->fusesIntoEpilogue(anchor, op);
+    };
+  }
+  buildGraphPipeline(pm, graph);
+  if (options.kernelTemplates) {
+    if (!options.tileConfigs.empty())
+      pm.addPass(createApplyTuningCachePass(backend, options.tileConfigs, options.tuningUse));
+    backend.addConfigPasses(pm);
+  }
+}
+
 FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
                                                     const CompileOptions &options,
                                                     std::string &error) {
@@ -163,32 +198,7 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
                           return op->hasAttr(DispatchOp::getKernelsAttrName());
                         });
   }
-  GraphShaping shaping = backend->graphShaping(options.precision);
-  // fp32 products may run as TF32 where the target has it (the module says
-  // so, for every pass and template after); fp32-strict never.
-  if (shaping.tf32 && options.kernelTemplates)
-    module->setAttr(InferDialect::getTf32AttrName(), UnitAttr::get(ctx));
-  GraphPipelineOptions graph;
-  graph.level = options.optLevel;
-  graph.gpu = shaping.gpu;
-  graph.precision =
-      options.precision == "fp32-strict" ? std::string("fp32") : options.precision;
-  graph.calibrationCache = options.calibrationCache;
-  graph.keepPrecision = options.keepPrecision;
-  graph.maxQuantError = options.maxQuantError;
-  graph.convToGemm = shaping.convToGemm && options.kernelTemplates;
-  graph.sparsity = options.sparsity;
-  graph.sparseDecline = shaping.sparseDecline;
-  if (options.kernelTemplates)
-    graph.epilogue = [&](Operation *anchor, Operation *op) {
-      return backend->fusesIntoEpilogue(anchor, op);
-    };
-  buildGraphPipeline(pm, graph);
-  if (options.kernelTemplates) {
-    if (!options.tileConfigs.empty())
-      pm.addPass(createApplyTuningCachePass(*backend, options.tileConfigs, options.tuningUse));
-    backend->addConfigPasses(pm);
-  }
+  addGraphAndConfigPasses(pm, module, *backend, options);
   pm.addPass(createOutlineKernelsPass(*backend, options.kernelTemplates));
   pm.addPass(createInferPlanBuffers());
   backend->addLoweringPasses(pm, options.codegen);
@@ -307,25 +317,9 @@ mlir::infer::collectTunableKernels(ModuleOp module, const CompileOptions &option
   if (failed(checkStatic(*funcs.begin(), error)))
     return failure();
   PassManager pm(ctx, ModuleOp::getOperationName());
-  GraphShaping shaping = backend->graphShaping(options.precision);
-  if (shaping.tf32)
-    module->setAttr(InferDialect::getTf32AttrName(), UnitAttr::get(ctx));
-  GraphPipelineOptions graph;
-  graph.level = options.optLevel;
-  graph.gpu = shaping.gpu;
-  graph.precision =
-      options.precision == "fp32-strict" ? std::string("fp32") : options.precision;
-  graph.calibrationCache = options.calibrationCache;
-  graph.keepPrecision = options.keepPrecision;
-  graph.maxQuantError = options.maxQuantError;
-  graph.convToGemm = shaping.convToGemm;
-  graph.sparsity = options.sparsity;
-  graph.sparseDecline = shaping.sparseDecline;
-  graph.epilogue = [&](Operation *anchor, Operation *op) {
-    return backend->fusesIntoEpilogue(anchor, op);
-  };
-  buildGraphPipeline(pm, graph);
-  backend->addConfigPasses(pm);
+  CompileOptions withTemplates = options;
+  withTemplates.kernelTemplates = true;
+  addGraphAndConfigPasses(pm, module, *backend, withTemplates);
   if (failed(runWithNodeErrors(pm, module, error)))
     return failure();
   std::vector<TunableKernel> kernels;

@@ -116,7 +116,8 @@ void ImportContext::recordWanted(Value v) {
   // start, limit and delta): bound as constants, `v` folds. Only through
   // small values (scalars, shapes): a size computed from activations is
   // data, not a parameter to bind.
-  SmallVector<Value> work = {v}, args;
+  SmallVector<Value> work = {v};
+  SmallVector<std::string> names;
   llvm::SmallPtrSet<void *, 16> seen;
   while (!work.empty()) {
     Value u = work.pop_back_val();
@@ -131,21 +132,16 @@ void ImportContext::recordWanted(Value v) {
                        : StringAttr();
       if (!name)
         return;
-      args.push_back(u);
+      names.push_back(name.str());
       continue;
     }
     if (Operation *def = u.getDefiningOp())
       for (Value operand : def->getOperands())
         work.push_back(operand);
   }
-  for (Value u : args) {
-    auto arg = llvm::cast<BlockArgument>(u);
-    auto func = llvm::cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    std::string name =
-        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "infer.name").str();
+  for (const std::string &name : names)
     if (!llvm::is_contained(*wantedConstants, name))
       wantedConstants->push_back(name);
-  }
 }
 
 FailureOr<SmallVector<int64_t>> ImportContext::constantInts(unsigned i,

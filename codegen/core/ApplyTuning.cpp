@@ -52,18 +52,9 @@ struct ApplyTuningCachePass
         module.emitError() << error;
         return signalPassFailure();
       }
+      configs = c->select(b->tuningArch(), compilerVersionString(), cache, &warnings);
       for (const std::string &w : warnings)
         module.emitWarning() << w;
-      int stale = 0;
-      std::map<std::string, int> foreign;
-      configs = c->select(b->tuningArch(), compilerVersionString(), &stale, &foreign);
-      for (const auto &[name, n] : foreign)
-        module.emitWarning() << n << " entries of '" << cache.getValue() << "' are for "
-                             << name << "; not used for " << b->tuningArch();
-      if (stale)
-        module.emitWarning() << stale << " entries of '" << cache.getValue() << "' for "
-                             << b->tuningArch()
-                             << " come from another compiler version; skipped";
     }
     if (configs.empty())
       return;

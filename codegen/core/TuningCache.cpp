@@ -10,11 +10,14 @@
 #include "ir/InferOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <set>
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -119,22 +122,31 @@ void TuningCache::merge(const TuningCache &other) {
 }
 
 std::map<std::string, std::string>
-TuningCache::select(StringRef arch, StringRef compiler, int *stale,
-                    std::map<std::string, int> *foreign) const {
+TuningCache::select(StringRef arch, StringRef compiler, StringRef path,
+                    std::vector<std::string> *warnings) const {
   std::map<std::string, std::string> out;
+  std::set<std::string> foreign;
+  int foreignCount = 0, stale = 0;
   for (const auto &[key, e] : entries) {
     if (e.arch != arch) {
-      if (foreign)
-        ++(*foreign)[e.arch];
-      continue;
+      foreign.insert(e.arch);
+      ++foreignCount;
+    } else if (e.compiler != compiler) {
+      ++stale;
+    } else {
+      out[e.signature] = e.config;
     }
-    if (e.compiler != compiler) {
-      if (stale)
-        ++*stale;
-      continue;
-    }
-    out[e.signature] = e.config;
   }
+  if (!warnings)
+    return out;
+  if (foreignCount)
+    warnings->push_back(std::to_string(foreignCount) + " entries of '" + path.str() +
+                        "' are for other architectures (" +
+                        llvm::join(foreign.begin(), foreign.end(), ", ") + "); not used for " +
+                        arch.str());
+  if (stale)
+    warnings->push_back(std::to_string(stale) + " entries of '" + path.str() + "' for " +
+                        arch.str() + " were measured by another compiler version; skipped");
   return out;
 }
 

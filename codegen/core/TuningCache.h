@@ -53,12 +53,13 @@ public:
   /// Adds `e`; for a key already present the faster entry stays.
   void add(const TuningEntry &e);
   void merge(const TuningCache &other);
-  /// Signature → configuration for `arch` and `compiler`; entries of
-  /// another compiler for `arch` are counted in `stale`, the architectures
-  /// of entries for others go to `foreign` (with their counts).
+  /// Signature → configuration for `arch` and `compiler`. With
+  /// `warnings`, says (naming the cache `path`) how many entries are for
+  /// other architectures and how many for `arch` come from another
+  /// compiler version.
   std::map<std::string, std::string>
-  select(StringRef arch, StringRef compiler, int *stale = nullptr,
-         std::map<std::string, int> *foreign = nullptr) const;
+  select(StringRef arch, StringRef compiler, StringRef path = "",
+         std::vector<std::string> *warnings = nullptr) const;
   size_t size() const { return entries.size(); }
   const std::map<std::string, TuningEntry> &all() const { return entries; }
 

@@ -977,6 +977,16 @@ LogicalResult importGridSample(ImportContext &ctx) {
   };
   FailureOr<Value> y = failure();
   bool first = true;
+  // y += the tap at (ix, iy) times weight wx * wy.
+  auto accumulate = [&](Value ix, Value iy, Value wx, Value wy) -> LogicalResult {
+    FailureOr<Value> v = tap(ix, iy);
+    FailureOr<Value> wgt = bin(BinaryKind::mul, wx, wy);
+    if (failed(v) || failed(wgt) || failed(v = bin(BinaryKind::mul, *v, *wgt)))
+      return failure();
+    y = first ? v : bin(BinaryKind::add, *y, *v);
+    first = false;
+    return success(succeeded(y));
+  };
   if (cubic) {
     // 4 x 4 taps from floor - 1 to floor + 2, weighted by the cubic
     // convolution kernel with A = -0.75 (ONNX's reference).
@@ -1025,15 +1035,7 @@ LogicalResult importGridSample(ImportContext &ctx) {
         return failure();
       for (int i = 0; i < 4; ++i) {
         FailureOr<Value> ix = bin(BinaryKind::add, *x0, k(i - 1.0));
-        if (failed(ix))
-          return failure();
-        FailureOr<Value> v = tap(*ix, *iy);
-        FailureOr<Value> wgt = bin(BinaryKind::mul, (*wx)[i], (*wy)[j]);
-        if (failed(v) || failed(wgt) || failed(v = bin(BinaryKind::mul, *v, *wgt)))
-          return failure();
-        y = first ? v : bin(BinaryKind::add, *y, *v);
-        first = false;
-        if (failed(y))
+        if (failed(ix) || failed(accumulate(*ix, *iy, (*wx)[i], (*wy)[j])))
           return failure();
       }
     }
@@ -1055,16 +1057,9 @@ LogicalResult importGridSample(ImportContext &ctx) {
       return failure();
     Value xs[2] = {*x0, *x1}, ys[2] = {*y0, *y1}, wx[2] = {*gx0, *fx}, wy[2] = {*gy0, *fy};
     for (int j = 0; j < 2; ++j)
-      for (int i = 0; i < 2; ++i) {
-        FailureOr<Value> v = tap(xs[i], ys[j]);
-        FailureOr<Value> wgt = bin(BinaryKind::mul, wx[i], wy[j]);
-        if (failed(v) || failed(wgt) || failed(v = bin(BinaryKind::mul, *v, *wgt)))
+      for (int i = 0; i < 2; ++i)
+        if (failed(accumulate(xs[i], ys[j], wx[i], wy[j])))
           return failure();
-        y = first ? v : bin(BinaryKind::add, *y, *v);
-        first = false;
-        if (failed(y))
-          return failure();
-      }
   }
   if (failed(y))
     return failure();

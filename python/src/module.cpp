@@ -225,21 +225,7 @@ public:
 
   /// Input `i` from a DLPack capsule: host memory is copied, GPU memory
   /// goes device to device.
-  void setInputDLPack(int i, py::capsule capsule) {
-    const TensorInfo &info = at(inputs, i, "input");
-    std::string role = "input '" + info.name + "'";
-    DLTensorView view(std::move(capsule));
-    view.expect(info, role);
-    DLDeviceType dev = view.tensor().device.device_type;
-    if (dev == kDLCPU || dev == kDLCUDAHost)
-      check(infer_context_set_input(context, i, view.data(), info.size), "cannot set " + role);
-    else if (dev == kDLCUDA)
-      check(infer_context_set_input_device(context, i, view.data(), info.size),
-            "cannot set " + role);
-    else
-      throw Error(role + ": DLPack device type " + std::to_string(dev) +
-                  " is neither the host nor a CUDA GPU");
-  }
+  void setInputDLPack(int i, py::capsule capsule) { copyDLPack(true, i, std::move(capsule)); }
 
   void run(bool resident) {
     py::gil_scoped_release release;
@@ -257,21 +243,7 @@ public:
 
   /// Output `i` written into a DLPack tensor of its dtype and shape (a
   /// CUDA tensor: device to device).
-  void outputInto(int i, py::capsule capsule) const {
-    const TensorInfo &info = at(outputs, i, "output");
-    std::string role = "output '" + info.name + "'";
-    DLTensorView view(std::move(capsule));
-    view.expect(info, role);
-    DLDeviceType dev = view.tensor().device.device_type;
-    if (dev == kDLCPU || dev == kDLCUDAHost)
-      check(infer_context_get_output(context, i, view.data(), info.size), "cannot read " + role);
-    else if (dev == kDLCUDA)
-      check(infer_context_get_output_device(context, i, view.data(), info.size),
-            "cannot read " + role);
-    else
-      throw Error(role + ": DLPack device type " + std::to_string(dev) +
-                  " is neither the host nor a CUDA GPU");
-  }
+  void outputInto(int i, py::capsule capsule) { copyDLPack(false, i, std::move(capsule)); }
 
   /// Times `iterations` runs after `warmup` (milliseconds each).
   std::vector<double> bench(int iterations, int warmup, bool resident) {
@@ -303,6 +275,28 @@ public:
   int threads() const { return infer_context_num_threads(context); }
 
 private:
+  /// Input `i` from, or output `i` into, a DLPack tensor: host memory
+  /// through the host copies, CUDA memory device to device.
+  void copyDLPack(bool input, int i, py::capsule capsule) {
+    const TensorInfo &info = at(input ? inputs : outputs, i, input ? "input" : "output");
+    std::string role = (input ? "input '" : "output '") + info.name + "'";
+    std::string what = (input ? "cannot set " : "cannot read ") + role;
+    DLTensorView view(std::move(capsule));
+    view.expect(info, role);
+    DLDeviceType dev = view.tensor().device.device_type;
+    if (dev == kDLCPU || dev == kDLCUDAHost)
+      check(input ? infer_context_set_input(context, i, view.data(), info.size)
+                  : infer_context_get_output(context, i, view.data(), info.size),
+            what);
+    else if (dev == kDLCUDA)
+      check(input ? infer_context_set_input_device(context, i, view.data(), info.size)
+                  : infer_context_get_output_device(context, i, view.data(), info.size),
+            what);
+    else
+      throw Error(role + ": DLPack device type " + std::to_string(dev) +
+                  " is neither the host nor a CUDA GPU");
+  }
+
   static const TensorInfo &at(const std::vector<TensorInfo> &list, int i, const char *what) {
     if (i < 0 || i >= static_cast<int>(list.size()))
       throw Error(std::string(what) + " index " + std::to_string(i) + " is out of range (the model has " +

@@ -655,25 +655,12 @@ int main(int argc, char **argv) {
       if (!tuningCachePath.empty() && failed(cache->write(tuningCachePath, error)))
         return fail(error);
     }
-    int stale = 0;
-    std::map<std::string, int> foreign;
-    options.tileConfigs = cache->select(*arch, infer::compilerVersion(), &stale, &foreign);
+    std::vector<std::string> selectWarnings;
+    options.tileConfigs =
+        cache->select(*arch, infer::compilerVersion(), tuningCachePath, &selectWarnings);
     options.tuningUse = &tuningUse;
-    if (!foreign.empty()) {
-      std::string list;
-      int count = 0;
-      for (const auto &[name, n] : foreign) {
-        list += (list.empty() ? "" : ", ") + name;
-        count += n;
-      }
-      llvm::errs() << "infer-compile: warning: " << count << " entries of '" << tuningCachePath
-                   << "' are for other architectures (" << list << "); not used for " << *arch
-                   << "\n";
-    }
-    if (stale)
-      llvm::errs() << "infer-compile: warning: " << stale << " entries of '" << tuningCachePath
-                   << "' for " << *arch
-                   << " were measured by another compiler version; skipped\n";
+    for (const std::string &w : selectWarnings)
+      llvm::errs() << "infer-compile: warning: " << w << "\n";
   }
   FailureOr<infer::CompileResult> result =
       infer::compileModule(*module, options, error);
