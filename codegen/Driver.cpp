@@ -248,7 +248,10 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
   // memory otherwise, and the artifact is about to take as much again.
   malloc_trim(0);
 #endif
-  result.artifact = writeArtifact(std::move(plan));
+  if (options.keepPlan)
+    result.plan = std::move(plan);
+  else
+    result.artifact = writeArtifact(std::move(plan));
   return result;
 }
 

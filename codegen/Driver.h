@@ -75,6 +75,9 @@ struct CompileOptions {
   /// `tuningUse` counts what applied and what the target refused.
   std::map<std::string, std::string> tileConfigs;
   TuningUse *tuningUse = nullptr;
+  /// Leave the plan in CompileResult::plan instead of writing the
+  /// artifact (the specializations of a dynamic model are merged first).
+  bool keepPlan = false;
 };
 
 /// A contraction worth tuning: its kernel signature, the ONNX nodes it
@@ -99,6 +102,8 @@ FailureOr<std::vector<TunableKernel>> collectTunableKernels(ModuleOp module,
 
 struct CompileResult {
   ArtifactBytes artifact;
+  /// With CompileOptions::keepPlan: the plan, not yet written.
+  ArtifactPlan plan;
   std::vector<KernelSummary> kernels;
   uint64_t arenaBytes = 0;
   uint64_t weightBytes = 0;

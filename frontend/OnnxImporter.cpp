@@ -1189,9 +1189,17 @@ FailureOr<OnnxSignature> mlir::infer::readOnnxSignature(StringRef path, std::str
   llvm::StringSet<> inits;
   for (const onnx::TensorProto &t : model.graph().initializer())
     inits.insert(t.name());
-  for (const onnx::ValueInfoProto &in : model.graph().input())
-    if (!inits.contains(in.name()))
-      sig.inputs.emplace_back(in.name(), kindOf(in.type()));
+  for (const onnx::ValueInfoProto &in : model.graph().input()) {
+    if (inits.contains(in.name()))
+      continue;
+    sig.inputs.emplace_back(in.name(), kindOf(in.type()));
+    if (in.type().has_tensor_type() && in.type().tensor_type().has_shape()) {
+      auto &dims = sig.inputDims[in.name()];
+      for (const onnx::TensorShapeProto::Dimension &d : in.type().tensor_type().shape().dim())
+        dims.emplace_back(d.has_dim_value() ? d.dim_value() : -1,
+                          d.has_dim_param() ? d.dim_param() : "");
+    }
+  }
   for (const onnx::ValueInfoProto &out : model.graph().output())
     sig.outputs.emplace_back(out.name(), kindOf(out.type()));
   return sig;

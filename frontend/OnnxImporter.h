@@ -89,6 +89,9 @@ enum class OnnxValueKind { Tensor, Sequence, Optional };
 /// in order, by name.
 struct OnnxSignature {
   std::vector<std::pair<std::string, OnnxValueKind>> inputs, outputs;
+  /// Tensor inputs' declared dimensions: the size, or -1 with the
+  /// dimension's name ("batch"; "" when unnamed).
+  std::map<std::string, std::vector<std::pair<int64_t, std::string>>> inputDims;
 };
 FailureOr<OnnxSignature> readOnnxSignature(StringRef path, std::string &error);
 

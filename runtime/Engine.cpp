@@ -33,6 +33,8 @@ template <typename T> bool aligned(const flatbuffers::Vector<T> *v) {
          reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
 }
 
+} // namespace
+
 size_t dtypeSize(infer_dtype d) {
   switch (d) {
   case INFER_F64: case INFER_I64: case INFER_U64: return 8;
@@ -41,7 +43,6 @@ size_t dtypeSize(infer_dtype d) {
   default: return 1;
   }
 }
-} // namespace
 
 infer_status setError(infer_status status, const std::string &message) {
   lastError = message;
@@ -60,10 +61,14 @@ bool AlignedBuffer::allocate(size_t bytes) {
 }
 
 const uint8_t *Engine::constants() const {
+  if (outer)
+    return outer->constants();
   return root->constants() ? root->constants()->data() : nullptr;
 }
 
 size_t Engine::constantsSize() const {
+  if (outer)
+    return outer->constantsSize();
   return root->constants() ? root->constants()->size() : 0;
 }
 
@@ -105,6 +110,174 @@ infer_status Engine::load(AlignedBuffer bytes, std::unique_ptr<Engine> &engine) 
   return INFER_OK;
 }
 
+infer_status Engine::loadNested(const uint8_t *data, size_t size, const Engine &outer,
+                                std::unique_ptr<Engine> &engine) {
+  auto e = std::unique_ptr<Engine>(new Engine());
+  e->outer = &outer;
+  flatbuffers::Verifier verifier(data, size, /*max_depth=*/64, /*max_tables=*/10000000);
+  // No identifier required: flatc writes nested buffers without one.
+  if (!verifier.VerifyBuffer<fb::Model>(nullptr))
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                    "a specialization of the artifact is truncated or corrupt");
+  e->root = fb::GetModel(data);
+  if (e->root->format_version() != INFER_FORMAT_VERSION ||
+      !e->root->target() || e->root->target()->str() != outer.target() ||
+      (e->root->dims() && e->root->dims()->size()) ||
+      (e->root->variants() && e->root->variants()->size()) ||
+      (e->root->candidates() && e->root->candidates()->size()) ||
+      (e->root->constants() && e->root->constants()->size()))
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                    "a specialization of the artifact does not match it");
+  e->targetName = outer.target();
+  e->sourceName = outer.source();
+  e->compilerName = outer.compiler();
+  if (infer_status s = e->verifyPlan())
+    return s;
+  engine = std::move(e);
+  return INFER_OK;
+}
+
+int Engine::selectVariant(const std::vector<int64_t> &v) const {
+  int best = -1;
+  double bestCost = 0;
+  for (size_t i = 0; i < numVariants(); ++i) {
+    const std::vector<int64_t> &have = values[i];
+    bool fits = have.size() == v.size();
+    double cost = 1;
+    for (size_t k = 0; fits && k < v.size(); ++k) {
+      fits = have[k] == v[k] || (dimInfos[k].paddable && have[k] > v[k]);
+      cost *= static_cast<double>(have[k]);
+    }
+    if (fits && (best < 0 || cost < bestCost)) {
+      best = static_cast<int>(i);
+      bestCost = cost;
+    }
+  }
+  return best;
+}
+
+infer_status Engine::verifyDynamic() {
+  if (!root->dims() || root->dims()->size() == 0) {
+    if (root->variants() && root->variants()->size())
+      return setError(INFER_ERROR_CORRUPT_ARTIFACT,
+                      "the artifact has specializations but no dynamic dimensions");
+    return INFER_OK;
+  }
+  auto bad = [&](const std::string &what) {
+    return setError(INFER_ERROR_CORRUPT_ARTIFACT, "the artifact's dynamic shapes are malformed: " + what);
+  };
+  for (const fb::Dim *d : *root->dims()) {
+    DimInfo info;
+    info.name = d->name() ? d->name()->str() : "";
+    info.min = d->min();
+    info.opt = d->opt();
+    info.max = d->max();
+    info.paddable = d->paddable();
+    if (!(1 <= info.min && info.min <= info.opt && info.opt <= info.max &&
+          info.max <= (int64_t(1) << 32)))
+      return bad("dimension '" + info.name + "' has no valid range");
+    dimInfos.push_back(info);
+  }
+  size_t numDims = dimInfos.size();
+  auto readAxes = [&](const flatbuffers::Vector<flatbuffers::Offset<fb::TensorDims>> *list,
+                      const std::vector<TensorDesc> &descs,
+                      std::vector<std::vector<int>> &out) {
+    if (!list || list->size() != descs.size())
+      return false;
+    for (size_t i = 0; i < descs.size(); ++i) {
+      const fb::TensorDims *t = list->Get(i);
+      if (!t->axes() || t->axes()->size() != descs[i].shape.size())
+        return false;
+      std::vector<int> axes;
+      for (int32_t a : *t->axes()) {
+        if (a < -1 || a >= static_cast<int32_t>(numDims))
+          return false;
+        axes.push_back(a);
+      }
+      out.push_back(axes);
+    }
+    return true;
+  };
+  if (!readAxes(root->input_dims(), inputDescs, inputDimAxes) ||
+      !readAxes(root->output_dims(), outputDescs, outputDimAxes))
+    return bad("the axes of an input or output");
+  auto readValues = [&](const fb::Model &m, std::vector<int64_t> &out) {
+    if (!m.dim_values() || m.dim_values()->size() != numDims || !aligned(m.dim_values()))
+      return false;
+    for (size_t k = 0; k < numDims; ++k) {
+      int64_t v = m.dim_values()->Get(k);
+      if (v < dimInfos[k].min || v > dimInfos[k].max)
+        return false;
+      out.push_back(v);
+    }
+    return true;
+  };
+  values.emplace_back();
+  if (!readValues(*root, values.back()))
+    return bad("the plan's dimension values");
+  if (root->variants())
+    for (const fb::Variant *v : *root->variants()) {
+      if (!v->model() || v->model()->size() == 0)
+        return bad("an empty specialization");
+      std::unique_ptr<Engine> e;
+      if (infer_status s = loadNested(v->model()->data(), v->model()->size(), *this, e))
+        return s;
+      values.emplace_back();
+      if (!readValues(*e->root, values.back()))
+        return bad("a specialization's dimension values");
+      variantEngines.push_back(std::move(e));
+    }
+  // Every specialization has the model's inputs and outputs, each axis at
+  // its dimension's value there (the padded copies rely on it).
+  for (size_t i = 0; i < numVariants(); ++i) {
+    const Engine &e = variant(i);
+    auto same = [&](const std::vector<TensorDesc> &mine, const std::vector<TensorDesc> &theirs,
+                    const std::vector<std::vector<int>> &axes, bool exact) {
+      if (mine.size() != theirs.size())
+        return false;
+      for (size_t t = 0; t < mine.size(); ++t) {
+        if (mine[t].name != theirs[t].name || mine[t].dtype != theirs[t].dtype ||
+            mine[t].shape.size() != theirs[t].shape.size())
+          return false;
+        for (size_t a = 0; a < mine[t].shape.size(); ++a)
+          if (axes[t][a] >= 0 ? theirs[t].shape[a] != values[i][axes[t][a]]
+                              : exact && theirs[t].shape[a] != mine[t].shape[a])
+            return false;
+      }
+      return true;
+    };
+    if (!same(inputDescs, e.inputs(), inputDimAxes, true) ||
+        !same(outputDescs, e.outputs(), outputDimAxes, false))
+      return bad("specialization " + std::to_string(i) +
+                 "'s inputs or outputs do not match the model's");
+  }
+  for (const auto &axes : inputDimAxes)
+    inputDimAxes32.emplace_back(axes.begin(), axes.end());
+  auto declare = [&](const std::vector<TensorDesc> &descs,
+                     const std::vector<std::vector<int>> &axes, std::vector<TensorDesc> &out) {
+    for (size_t t = 0; t < descs.size(); ++t) {
+      TensorDesc d = descs[t];
+      for (size_t a = 0; a < d.shape.size(); ++a)
+        if (axes[t][a] >= 0) {
+          d.shape[a] = -1;
+          d.size = 0;
+        }
+      out.push_back(d);
+    }
+  };
+  declare(inputDescs, inputDimAxes, declaredIn);
+  // Output axes whose size differs between specializations are dynamic too.
+  declare(outputDescs, outputDimAxes, declaredOut);
+  for (size_t i = 1; i < numVariants(); ++i)
+    for (size_t t = 0; t < outputDescs.size(); ++t)
+      for (size_t a = 0; a < outputDescs[t].shape.size(); ++a)
+        if (variant(i).outputs()[t].shape[a] != outputDescs[t].shape[a]) {
+          declaredOut[t].shape[a] = -1;
+          declaredOut[t].size = 0;
+        }
+  return INFER_OK;
+}
+
 infer_status Engine::verifySparseMetadata() {
   // 2:4 sparse kernels read their weight's positions as 16-bit words of
   // four 4-bit codes (ir/Sparse24.h); a code that names no two increasing
@@ -113,9 +286,9 @@ infer_status Engine::verifySparseMetadata() {
   const auto *kernels = root->kernels();
   const auto *launches = root->launches();
   const auto *buffers = root->buffers();
-  if (!kernels || !launches || !root->constants())
+  if (!kernels || !launches || !constants())
     return INFER_OK;
-  const uint8_t *constants = root->constants()->data();
+  const uint8_t *constants = this->constants();
   for (uint32_t li = 0; li < launches->size(); ++li) {
     const fb::Launch *l = launches->Get(li);
     if (l->kind() != fb::LaunchKind::Kernel || l->kernel() >= kernels->size() ||
@@ -186,6 +359,35 @@ infer_status Engine::verify() {
   targetName = root->target() ? root->target()->str() : "";
   sourceName = root->source() ? root->source()->str() : "";
   compilerName = root->compiler() ? root->compiler()->str() : "";
+  if (infer_status s = verifyPlan())
+    return s;
+  if (infer_status s = verifyDynamic())
+    return s;
+  return verifyCandidates();
+}
+
+infer_status Engine::verifyCandidates() {
+  if (!root->candidates())
+    return INFER_OK;
+  for (const fb::Candidate *c : *root->candidates()) {
+    if (!c->model() || !c->signature() || !c->config() || !c->arch())
+      return setError(INFER_ERROR_CORRUPT_ARTIFACT, "a tuning candidate is malformed");
+    std::unique_ptr<Engine> e;
+    if (infer_status s = loadNested(c->model()->data(), c->model()->size(), *this, e))
+      return s;
+    CandidateInfo info;
+    info.arch = c->arch()->str();
+    info.signature = c->signature()->str();
+    info.config = c->config()->str();
+    info.nodes = c->nodes() ? c->nodes()->str() : "";
+    info.heuristic = c->heuristic();
+    candidateInfos.push_back(std::move(info));
+    candidateEngines.push_back(std::move(e));
+  }
+  return INFER_OK;
+}
+
+infer_status Engine::verifyPlan() {
   // Blobs: checked before anything reads them (a shared object is handed
   // to the dynamic loader).
   if (root->constants() &&
@@ -238,7 +440,7 @@ infer_status Engine::verify() {
 
   // Buffers, within their regions.
   const auto *buffers = root->buffers();
-  uint64_t constSize = root->constants() ? root->constants()->size() : 0;
+  uint64_t constSize = constantsSize();
   if (!buffers)
     return setError(INFER_ERROR_CORRUPT_ARTIFACT, "the artifact has no buffers");
   for (uint32_t i = 0; i < buffers->size(); ++i) {
@@ -272,7 +474,8 @@ infer_status Engine::verify() {
   if (isCuda) {
     cudaCode = std::make_unique<cuda::CudaProgram>();
     std::string error;
-    if (infer_status s = cudaCode->load(*root, error))
+    if (infer_status s =
+            cudaCode->load(*root, error, outer ? outer->cudaProgram() : nullptr))
       return setError(s, error);
     deviceName = cudaCode->device + ", " + cudaCode->loaded;
   }
@@ -414,14 +617,28 @@ infer_status Context::create(const Engine &engine, int threads,
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "the thread count must not be negative");
   threads = std::min(threads, INFER_MAX_THREADS);
-  std::unique_ptr<Context> c;
+  std::shared_ptr<ThreadPool> pool;
   try {
-    c.reset(new Context(engine, threads));
+    pool = std::make_shared<ThreadPool>(threads);
   } catch (const std::exception &e) {
     return setError(INFER_ERROR_SYSTEM, "cannot start " +
                                             std::to_string(threads) +
                                             " threads: " + e.what());
   }
+  if (engine.numCandidates())
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "the artifact holds " + std::to_string(engine.numCandidates()) +
+                        " tuning candidates (infer-compile --tune-candidates), not a model: "
+                        "time them with infer-run --tune");
+  if (!engine.dynamic())
+    return createPlan(engine, std::move(pool), nullptr, 0, context);
+  return createDynamic(engine, std::move(pool), context);
+}
+
+infer_status Context::createPlan(const Engine &engine, std::shared_ptr<ThreadPool> pool,
+                                 uint8_t *hostArena, uint64_t deviceArena,
+                                 std::unique_ptr<Context> &context) {
+  std::unique_ptr<Context> c(new Context(engine, std::move(pool)));
   const fb::Model &m = engine.model();
   if (const cuda::CudaProgram *program = engine.cudaProgram()) {
     std::vector<size_t> in, out;
@@ -431,15 +648,20 @@ infer_status Context::create(const Engine &engine, int threads,
       out.push_back(d.size);
     c->gpu = std::make_unique<cuda::CudaExecution>();
     std::string error;
-    if (infer_status s = c->gpu->create(*program, m, in, out, error))
+    if (infer_status s = c->gpu->create(*program, m, in, out, error, deviceArena))
       return setError(s, error);
     context = std::move(c);
     return INFER_OK;
   }
-  if (!c->arena.allocate(m.arena_size()))
-    return setError(INFER_ERROR_OUT_OF_MEMORY,
-                    "cannot allocate an arena of " +
-                        std::to_string(m.arena_size()) + " bytes");
+  if (hostArena) {
+    c->arenaPtr = hostArena;
+  } else {
+    if (!c->arena.allocate(m.arena_size()))
+      return setError(INFER_ERROR_OUT_OF_MEMORY,
+                      "cannot allocate an arena of " +
+                          std::to_string(m.arena_size()) + " bytes");
+    c->arenaPtr = c->arena.data.get();
+  }
   c->inputs.resize(engine.inputs().size());
   c->outputs.resize(engine.outputs().size());
   for (size_t i = 0; i < engine.inputs().size(); ++i)
@@ -452,7 +674,7 @@ infer_status Context::create(const Engine &engine, int threads,
   auto pointer = [&](uint32_t id) -> void * {
     const fb::Buffer *b = m.buffers()->Get(id);
     switch (b->region()) {
-    case fb::Region::Arena: return c->arena.data.get() + b->offset();
+    case fb::Region::Arena: return c->arenaPtr + b->offset();
     case fb::Region::Constants:
       return const_cast<uint8_t *>(engine.constants()) + b->offset();
     case fb::Region::Input: return c->inputs[b->index()].data.get() + b->offset();
@@ -473,6 +695,8 @@ infer_status Context::create(const Engine &engine, int threads,
 }
 
 infer_status Context::setInput(int index, const void *data, size_t size) {
+  if (!subs.empty())
+    return setInputDynamic(index, data, size);
   if (index < 0 || index >= static_cast<int>(eng.inputs().size()))
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "input index " + std::to_string(index) +
@@ -492,6 +716,8 @@ infer_status Context::setInput(int index, const void *data, size_t size) {
 }
 
 infer_status Context::copyDevice(bool input, int index, const void *devicePtr, size_t size) {
+  if (!subs.empty())
+    return copyDeviceDynamic(input, index, devicePtr, size);
   const std::vector<TensorDesc> &descs = input ? eng.inputs() : eng.outputs();
   const char *what = input ? "input" : "output";
   if (index < 0 || index >= static_cast<int>(descs.size()))
@@ -516,6 +742,8 @@ infer_status Context::copyDevice(bool input, int index, const void *devicePtr, s
 }
 
 infer_status Context::fetchOutputs() {
+  if (!subs.empty())
+    return sliceOutputs();
   if (!gpu)
     return INFER_OK;
   std::string error;
@@ -524,6 +752,8 @@ infer_status Context::fetchOutputs() {
 }
 
 infer_status Context::run(double *launchMs, bool copies) {
+  if (!subs.empty())
+    return runDynamic(launchMs, copies);
   if (gpu) {
     std::string error;
     infer_status s = gpu->run(launchMs, copies, error);
@@ -545,7 +775,7 @@ infer_status Context::run(double *launchMs, bool copies) {
     } else {
       CpuKernelFn fn = eng.kernels()[l->kernel()];
       void **argv = args.data();
-      pool.parallelFor(l->grid(), l->grain(), [&](int64_t begin, int64_t end) {
+      pool->parallelFor(l->grid(), l->grain(), [&](int64_t begin, int64_t end) {
         fn(argv, begin, end);
       });
     }
@@ -557,4 +787,15 @@ infer_status Context::run(double *launchMs, bool copies) {
   return INFER_OK;
 }
 
+} // namespace infer
+
+namespace infer {
+const uint8_t *Context::output(int index) const {
+  if (!subs.empty()) {
+    if (current < 0)
+      return nullptr;
+    return outputPadded[index] ? sliced[index].data.get() : subs[current]->output(index);
+  }
+  return gpu ? gpu->hostOutput(index) : outputs[index].data.get();
+}
 } // namespace infer

@@ -136,18 +136,135 @@ static infer_status tensorInfo(const std::vector<TensorDesc> &list,
   return INFER_OK;
 }
 
+/// A dynamic engine's tensors: dynamic axes are -1 and the size 0.
+static const std::vector<TensorDesc> &declared(const Engine &e, bool input) {
+  return input ? e.declaredInputs() : e.declaredOutputs();
+}
+
 infer_status infer_engine_input_info(const infer_engine *e, int32_t index,
                                      infer_tensor_info *info) {
   if (!e)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine");
-  return tensorInfo(e->impl->inputs(), index, info, "input");
+  return tensorInfo(declared(*e->impl, true), index, info, "input");
 }
 
 infer_status infer_engine_output_info(const infer_engine *e, int32_t index,
                                       infer_tensor_info *info) {
   if (!e)
     return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine");
-  return tensorInfo(e->impl->outputs(), index, info, "output");
+  return tensorInfo(declared(*e->impl, false), index, info, "output");
+}
+
+int32_t infer_engine_num_dims(const infer_engine *e) {
+  return e ? static_cast<int32_t>(e->impl->dims().size()) : 0;
+}
+
+infer_status infer_engine_dim_info(const infer_engine *e, int32_t index, const char **name,
+                                   int64_t *min, int64_t *opt, int64_t *max) {
+  if (!e || index < 0 || index >= static_cast<int32_t>(e->impl->dims().size()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "dimension index " + std::to_string(index) + " is out of range");
+  const DimInfo &d = e->impl->dims()[index];
+  if (name)
+    *name = d.name.c_str();
+  if (min)
+    *min = d.min;
+  if (opt)
+    *opt = d.opt;
+  if (max)
+    *max = d.max;
+  return INFER_OK;
+}
+
+infer_status infer_engine_input_dims(const infer_engine *e, int32_t index,
+                                     const int32_t **dims) {
+  if (!e || !dims || index < 0 || index >= static_cast<int32_t>(e->impl->inputs().size()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "input index " + std::to_string(index) + " is out of range");
+  *dims = e->impl->dynamic() ? e->impl->inputAxes32()[index].data() : nullptr;
+  return INFER_OK;
+}
+
+int32_t infer_context_num_inputs(const infer_context *c) {
+  return c ? static_cast<int32_t>(c->impl->engine().inputs().size()) : 0;
+}
+
+int32_t infer_context_num_launches(const infer_context *c) {
+  return c ? static_cast<int32_t>(c->impl->engine().numLaunches()) : 0;
+}
+
+int32_t infer_engine_num_candidates(const infer_engine *e) {
+  return e ? static_cast<int32_t>(e->impl->numCandidates()) : 0;
+}
+
+infer_status infer_engine_candidate_info(const infer_engine *e, int32_t index,
+                                         infer_candidate_info *info) {
+  if (!e || !info || index < 0 || index >= static_cast<int32_t>(e->impl->numCandidates()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "candidate index " + std::to_string(index) + " is out of range");
+  const Engine::CandidateInfo &c = e->impl->candidateInfo(index);
+  info->arch = c.arch.c_str();
+  info->signature = c.signature.c_str();
+  info->config = c.config.c_str();
+  info->nodes = c.nodes.c_str();
+  info->heuristic = c.heuristic ? 1 : 0;
+  return INFER_OK;
+}
+
+infer_status infer_context_create_candidate(infer_engine *engine, int32_t index,
+                                            int32_t threads, infer_context **context) {
+  if (!engine || !context || index < 0 ||
+      index >= static_cast<int32_t>(engine->impl->numCandidates()))
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null engine or context, or a candidate "
+                                                  "index out of range");
+  *context = nullptr;
+  return guarded([&]() -> infer_status {
+    std::unique_ptr<Context> impl;
+    if (infer_status s = Context::create(engine->impl->candidate(index), threads, impl))
+      return s;
+    *context = new infer_context{std::move(impl)};
+    return INFER_OK;
+  });
+}
+
+infer_status infer_context_set_input_shape(infer_context *c, int32_t index, int32_t rank,
+                                           const int64_t *dims) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  return guarded([&] { return c->impl->setInputShape(index, dims, rank); });
+}
+
+static infer_status contextInfo(infer_context *c, bool input, int32_t index,
+                                infer_tensor_info *info) {
+  if (!c || !info)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context or info");
+  return guarded([&]() -> infer_status {
+    TensorDesc d;
+    if (infer_status s = c->impl->tensorInfo(input, index, d))
+      return s;
+    // The strings live in the context until the next call.
+    auto &slot = input ? c->inputInfos : c->outputInfos;
+    if (slot.size() <= static_cast<size_t>(index))
+      slot.resize(index + 1);
+    slot[index] = std::move(d);
+    const TensorDesc &kept = slot[index];
+    info->name = kept.name.c_str();
+    info->dtype = kept.dtype;
+    info->rank = static_cast<int32_t>(kept.shape.size());
+    info->shape = kept.shape.data();
+    info->size = kept.size;
+    return INFER_OK;
+  });
+}
+
+infer_status infer_context_input_info(infer_context *c, int32_t index,
+                                      infer_tensor_info *info) {
+  return contextInfo(c, true, index, info);
+}
+
+infer_status infer_context_output_info(infer_context *c, int32_t index,
+                                       infer_tensor_info *info) {
+  return contextInfo(c, false, index, info);
 }
 
 const char *infer_engine_source(const infer_engine *e) {
@@ -267,13 +384,17 @@ infer_status infer_context_get_output(infer_context *c, int32_t index,
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "output index " + std::to_string(index) +
                         " is out of range");
-  if ((!data && size != 0) || size != outs[index].size)
+  size_t bytes = c->impl->outputBytes(index);
+  if ((!data && size != 0) || size != bytes)
     return setError(INFER_ERROR_INVALID_ARGUMENT,
                     "output '" + outs[index].name + "' has " +
-                        std::to_string(outs[index].size) + " bytes, got " +
+                        std::to_string(bytes) + " bytes, got " +
                         std::to_string(size));
   if (infer_status s = c->impl->fetchOutputs())
     return s;
+  if (size && !c->impl->output(index))
+    return setError(INFER_ERROR_INVALID_ARGUMENT,
+                    "output '" + outs[index].name + "' has no value: no run yet");
   if (size)
     std::memcpy(data, c->impl->output(index), size);
   return INFER_OK;

@@ -11,6 +11,7 @@
 #include "runtime/schema/Artifact_generated.h"
 
 #include <cstring>
+#include <map>
 
 using namespace mlir::infer;
 
@@ -72,16 +73,57 @@ void ArtifactBytes::forEachPart(
   fn(base + at + n, total - at - n);
 }
 
-ArtifactBytes mlir::infer::writeArtifact(ArtifactPlan &&plan) {
-  // Sized for the weights and the code up front: no regrowth, which would
-  // copy them.
-  size_t estimate = plan.constants.size() + (size_t(1) << 20);
-  for (const ArtifactBinary &b : plan.binaries)
-    estimate += b.data.size() + 64;
-  flatbuffers::FlatBufferBuilder fbb(estimate, new TrailerAllocator,
-                                     /*own_allocator=*/true);
-  // Every field present, even at its default: tools can edit them in place.
-  fbb.ForceDefaults(true);
+namespace {
+/// The Model table of `plan` in `fbb`. The weights' vector is reserved,
+/// not written (`constantsData` receives where they go): they are copied
+/// in only when someone needs the artifact in one piece. Variants are
+/// nested models of their own, without constants.
+flatbuffers::Offset<::infer::fb::Model>
+buildModel(flatbuffers::FlatBufferBuilder &fbb, ArtifactPlan &plan,
+           size_t &constantsFromEnd, uint64_t &constantsChecksum) {
+  // Nested first: a builder builds one table at a time.
+  std::vector<flatbuffers::Offset<::infer::fb::Variant>> variants;
+  for (ArtifactPlan &v : plan.variants) {
+    flatbuffers::FlatBufferBuilder nested(1 << 16);
+    nested.ForceDefaults(true);
+    size_t noneAt = 0;
+    uint64_t noneSum = 0;
+    auto root = buildModel(nested, v, noneAt, noneSum);
+    ::infer::fb::FinishModelBuffer(nested, root);
+    fbb.ForceVectorAlignment(nested.GetSize(), sizeof(uint8_t), 64);
+    auto bytes = fbb.CreateVector(nested.GetBufferPointer(), nested.GetSize());
+    variants.push_back(::infer::fb::CreateVariant(fbb, bytes));
+  }
+  auto variantVec = plan.variants.empty() ? 0 : fbb.CreateVector(variants);
+  std::vector<flatbuffers::Offset<::infer::fb::Candidate>> candidates;
+  for (ArtifactCandidate &c : plan.candidates) {
+    flatbuffers::FlatBufferBuilder nested(1 << 16);
+    nested.ForceDefaults(true);
+    size_t noneAt = 0;
+    uint64_t noneSum = 0;
+    auto root = buildModel(nested, c.plan, noneAt, noneSum);
+    ::infer::fb::FinishModelBuffer(nested, root);
+    fbb.ForceVectorAlignment(nested.GetSize(), sizeof(uint8_t), 64);
+    auto bytes = fbb.CreateVector(nested.GetBufferPointer(), nested.GetSize());
+    candidates.push_back(::infer::fb::CreateCandidate(
+        fbb, fbb.CreateString(c.arch), fbb.CreateString(c.signature),
+        fbb.CreateString(c.config), fbb.CreateString(c.nodes), c.heuristic, bytes));
+  }
+  auto candidateVec = plan.candidates.empty() ? 0 : fbb.CreateVector(candidates);
+  std::vector<flatbuffers::Offset<::infer::fb::Dim>> dims;
+  for (const ArtifactDim &d : plan.dims)
+    dims.push_back(::infer::fb::CreateDim(fbb, fbb.CreateString(d.name), d.min, d.opt,
+                                          d.max, d.paddable));
+  auto tensorDims = [&](const std::vector<std::vector<int32_t>> &list) {
+    std::vector<flatbuffers::Offset<::infer::fb::TensorDims>> out;
+    for (const std::vector<int32_t> &axes : list)
+      out.push_back(::infer::fb::CreateTensorDims(fbb, fbb.CreateVector(axes)));
+    return fbb.CreateVector(out);
+  };
+  auto dimVec = plan.dims.empty() ? 0 : fbb.CreateVector(dims);
+  auto inputDims = plan.dims.empty() ? 0 : tensorDims(plan.inputDims);
+  auto outputDims = plan.dims.empty() ? 0 : tensorDims(plan.outputDims);
+  auto dimValues = plan.dimValues.empty() ? 0 : fbb.CreateVector(plan.dimValues);
   auto tensors = [&](const std::vector<ArtifactTensor> &list) {
     std::vector<flatbuffers::Offset<::infer::fb::TensorInfo>> out;
     for (const ArtifactTensor &t : list)
@@ -143,24 +185,40 @@ ArtifactBytes mlir::infer::writeArtifact(ArtifactPlan &&plan) {
         ::infer::checksum(b.data.data(), b.data.size())));
   }
   auto binaryVec = fbb.CreateVector(binaries);
-  // The weights' vector is reserved, not written: they are copied in only
-  // when someone needs the artifact in one piece.
   fbb.ForceVectorAlignment(plan.constants.size(), sizeof(uint8_t), 64);
   uint8_t *constantsData = nullptr;
   auto constants = fbb.CreateUninitializedVector(plan.constants.size(),
                                                  &constantsData);
   // The weights' offset from the buffer's end, which later additions do
   // not change (the builder fills from the end down).
-  size_t fromEnd =
-      fbb.GetSize() - (constantsData - fbb.GetCurrentBufferPointer());
-  uint64_t constantsChecksum =
-      ::infer::checksum(plan.constants.data(), plan.constants.size());
-  auto model = ::infer::fb::CreateModel(
+  constantsFromEnd = fbb.GetSize() - (constantsData - fbb.GetCurrentBufferPointer());
+  constantsChecksum = ::infer::checksum(plan.constants.data(), plan.constants.size());
+  return ::infer::fb::CreateModel(
       fbb, INFER_FORMAT_VERSION, fbb.CreateString(plan.compiler),
       fbb.CreateString(plan.target), fbb.CreateString(plan.source), inputs,
       outputs, bufferVec, fbb.CreateVector(plan.inputBuffers),
       fbb.CreateVector(plan.outputBuffers), kernelVec, launchVec,
-      plan.arenaSize, constants, binaryVec, constantsChecksum);
+      plan.arenaSize, constants, binaryVec, constantsChecksum, dimVec, inputDims,
+      outputDims, dimValues, variantVec, candidateVec);
+}
+} // namespace
+
+ArtifactBytes mlir::infer::writeArtifact(ArtifactPlan &&plan) {
+  // Sized for the weights and the code up front: no regrowth, which would
+  // copy them.
+  size_t estimate = plan.constants.size() + (size_t(1) << 20);
+  for (const ArtifactBinary &b : plan.binaries)
+    estimate += b.data.size() + 64;
+  for (const ArtifactPlan &v : plan.variants)
+    for (const ArtifactBinary &b : v.binaries)
+      estimate += b.data.size() + (size_t(1) << 16);
+  flatbuffers::FlatBufferBuilder fbb(estimate, new TrailerAllocator,
+                                     /*own_allocator=*/true);
+  // Every field present, even at its default: tools can edit them in place.
+  fbb.ForceDefaults(true);
+  size_t fromEnd = 0;
+  uint64_t constantsChecksum = 0;
+  auto model = buildModel(fbb, plan, fromEnd, constantsChecksum);
   ::infer::fb::FinishModelBuffer(fbb, model);
   ArtifactBytes bytes;
   bytes.storage = std::make_unique<ArtifactBytes::Storage>();
@@ -180,4 +238,55 @@ ArtifactBytes mlir::infer::writeArtifact(ArtifactPlan &&plan) {
   for (size_t i = 0; i < ::infer::kArtifactTrailerBytes; ++i)
     st.buffer.data()[st.buffer.size() + i] = static_cast<uint8_t>(value >> (8 * i));
   return bytes;
+}
+
+std::vector<uint8_t> mlir::infer::shareConstants(const std::vector<ArtifactPlan *> &plans) {
+  std::vector<uint8_t> merged;
+  // Bytes already stored: checksum -> offsets of buffers with it.
+  std::multimap<uint64_t, std::pair<uint64_t, uint64_t>> stored;
+  for (ArtifactPlan *p : plans) {
+    std::map<std::pair<uint64_t, uint64_t>, uint64_t> moved;
+    for (ArtifactBuffer &b : p->buffers) {
+      if (b.region != BufferRegion::Constants)
+        continue;
+      auto key = std::make_pair(b.offset, b.size);
+      if (auto it = moved.find(key); it != moved.end()) {
+        b.offset = it->second;
+        continue;
+      }
+      const uint8_t *bytes = p->constants.data() + b.offset;
+      uint64_t sum = ::infer::checksum(bytes, b.size);
+      uint64_t at = UINT64_MAX;
+      for (auto [it, end] = stored.equal_range(sum); it != end; ++it)
+        if (it->second.second == b.size &&
+            std::memcmp(merged.data() + it->second.first, bytes, b.size) == 0) {
+          at = it->second.first;
+          break;
+        }
+      if (at == UINT64_MAX) {
+        at = (merged.size() + 63) / 64 * 64;
+        merged.resize(at + b.size);
+        std::memcpy(merged.data() + at, bytes, b.size);
+        stored.emplace(sum, std::make_pair(at, b.size));
+      }
+      moved[key] = at;
+      b.offset = at;
+    }
+    std::vector<uint8_t>().swap(p->constants);
+  }
+  return merged;
+}
+
+ArtifactPlan mlir::infer::mergeSpecializations(std::vector<ArtifactPlan> &&plans,
+                                               size_t outer) {
+  std::vector<ArtifactPlan *> all;
+  for (ArtifactPlan &p : plans)
+    all.push_back(&p);
+  std::vector<uint8_t> merged = shareConstants(all);
+  ArtifactPlan result = std::move(plans[outer]);
+  result.constants = std::move(merged);
+  for (size_t i = 0; i < plans.size(); ++i)
+    if (i != outer)
+      result.variants.push_back(std::move(plans[i]));
+  return result;
 }

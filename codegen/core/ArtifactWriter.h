@@ -72,8 +72,30 @@ struct ArtifactBinary {
   std::vector<char> data;
 };
 
+/// A dynamic dimension of the inputs: an optimization profile's range.
+struct ArtifactDim {
+  std::string name;
+  int64_t min = 1, opt = 1, max = 1;
+  /// A size between two specializations may run on the larger one,
+  /// zero-padded (transforms/PadAnalysis.h).
+  bool paddable = false;
+};
+
+struct ArtifactCandidate;
+
 struct ArtifactPlan {
   std::string compiler, target, source;
+  /// Dynamic shapes (empty for a static model): the dimensions, per input
+  /// and output the dimension each axis is (-1: none), the values this plan
+  /// was compiled for, and the other specializations' plans (no constants
+  /// of their own: their Constants buffers index this plan's).
+  std::vector<ArtifactDim> dims;
+  std::vector<std::vector<int32_t>> inputDims, outputDims;
+  std::vector<int64_t> dimValues;
+  std::vector<ArtifactPlan> variants;
+  /// Tile candidates to measure (infer-compile --tune-candidates): each a
+  /// plan of one kernel alone, sharing this plan's constants.
+  std::vector<ArtifactCandidate> candidates;
   std::vector<ArtifactTensor> inputs, outputs;
   std::vector<ArtifactBuffer> buffers;
   std::vector<uint32_t> inputBuffers, outputBuffers;
@@ -82,6 +104,13 @@ struct ArtifactPlan {
   uint64_t arenaSize = 0;
   std::vector<uint8_t> constants;
   std::vector<ArtifactBinary> binaries;
+};
+
+/// A tile candidate: the tuning cache's key parts and the kernel's plan.
+struct ArtifactCandidate {
+  std::string arch, signature, config, nodes;
+  bool heuristic = false;
+  ArtifactPlan plan;
 };
 
 /// The bytes of an artifact: the FlatBuffer, then its 8-byte checksum. The
@@ -109,6 +138,17 @@ private:
   friend ArtifactBytes writeArtifact(ArtifactPlan &&plan);
   std::unique_ptr<Storage> storage;
 };
+
+/// One plan of a dynamic model from its specializations: `plans[outer]`
+/// becomes the model's own plan, the others its variants; every constant
+/// buffer with the same bytes is stored once (specializations mostly
+/// share their weights), in the outer plan's constants.
+ArtifactPlan mergeSpecializations(std::vector<ArtifactPlan> &&plans, size_t outer);
+
+/// Stores the constants of `plans` in one blob, each distinct byte string
+/// once, and points their Constants buffers into it; the plans' own
+/// constants are released.
+std::vector<uint8_t> shareConstants(const std::vector<ArtifactPlan *> &plans);
 
 /// Serializes `plan`; its constants move into the artifact (freed from the
 /// plan as soon as they are in).

@@ -6,6 +6,8 @@
 
 #include "codegen/cuda/CudaBackend.h"
 #include "codegen/cuda/CudaTemplates.h"
+#include "codegen/cuda/GemmCommon.h"
+#include "codegen/cuda/TemplateSpecs.h"
 
 #include "ir/Fusion.h"
 #include "ir/InferOps.h"
@@ -150,4 +152,63 @@ void mlir::infer::registerCudaBackend() {
           return nullptr;
         return std::make_unique<CudaBackend>(std::move(target));
       });
+}
+
+std::string CudaBackend::tuningArch() const { return "cuda:" + target->arch; }
+
+std::vector<Attribute> CudaBackend::tileCandidates(Operation *op) const {
+  auto heuristic = op->getAttrOfType<CudaGemmTileAttr>(InferDialect::getTileAttrName());
+  // wgmma's tiles vary; mma_sync and the sparse kernels have one shape.
+  if (!heuristic || heuristic.getKernel() != CudaGemmKernel::wgmma)
+    return {};
+  std::optional<cudaspec::GemmOperands> g = cudaspec::gemmOperands(op);
+  if (!g)
+    return {};
+  MLIRContext *ctx = op->getContext();
+  std::vector<Attribute> out = {heuristic};
+  const GemmSpec &sp = g->spec;
+  int64_t bk = heuristic.getBk();
+  int64_t kTiles = ceilDiv(sp.k, bk);
+  // A pruned space around the heuristic's pick: 128- or 64-row tiles
+  // (64 rows up to 128 columns), 64 to 256 columns but not much wider than
+  // the product, the heuristic's 4 stages (3 and 5 for its own tile
+  // shape), and K split as the heuristic splits it, half and twice that,
+  // or not at all: a few per kernel, each measured.
+  SmallVector<int64_t> widths;
+  for (int64_t bn : {int64_t(64), int64_t(128), int64_t(256),
+                     static_cast<int64_t>(llvm::alignTo(sp.n, 16))})
+    if (bn <= 256 && bn <= static_cast<int64_t>(llvm::alignTo(sp.n, 64)) &&
+        !llvm::is_contained(widths, bn))
+      widths.push_back(bn);
+  SmallVector<int64_t> splits = {1, static_cast<int64_t>(heuristic.getSplitK())};
+  if (heuristic.getSplitK() > 1)
+    splits.append({heuristic.getSplitK() / 2, heuristic.getSplitK() * 2});
+  auto consider = [&](int64_t bm, int64_t bn, int64_t stages, int64_t split) {
+    if ((bm == 64 && bn > 128) || split < 1 || (split > 1 && kTiles < 4 * split))
+      return;
+    auto tile = CudaGemmTileAttr::get(ctx, CudaGemmKernel::wgmma, bm, bn, bk, stages, split);
+    if (llvm::is_contained(out, Attribute(tile)))
+      return;
+    GemmSpec spec = sp;
+    if (cudaspec::gemmTileMismatch(spec, tile, *target).empty())
+      out.push_back(tile);
+  };
+  for (int64_t bm : {int64_t(128), int64_t(64)})
+    for (int64_t bn : widths)
+      for (int64_t split : splits)
+        consider(bm, bn, heuristic.getStages(), split);
+  for (int64_t stages : {3, 5})
+    consider(heuristic.getBm(), heuristic.getBn(), stages, heuristic.getSplitK());
+  return out;
+}
+
+std::string CudaBackend::checkTile(Operation *op, Attribute tile) const {
+  auto t = llvm::dyn_cast<CudaGemmTileAttr>(tile);
+  if (!t)
+    return "not a CUDA GEMM tile (#infer.cuda_gemm_tile<...>)";
+  std::optional<cudaspec::GemmOperands> g = cudaspec::gemmOperands(op);
+  if (!g)
+    return "the op is not a tensor-core GEMM on this target";
+  GemmSpec spec = g->spec;
+  return cudaspec::gemmTileMismatch(spec, t, *target);
 }

@@ -38,6 +38,9 @@ public:
   GraphShaping graphShaping(StringRef precision) const override;
   bool fusesIntoEpilogue(Operation *anchor, Operation *op) const override;
   void selectConfigs(func::FuncOp fn) const override;
+  std::string tuningArch() const override;
+  std::vector<Attribute> tileCandidates(Operation *op) const override;
+  std::string checkTile(Operation *op, Attribute tile) const override;
   void addConfigPasses(OpPassManager &pm) const override;
   void addLoweringPasses(OpPassManager &pm,
                          const CodegenOptions &options) const override;

@@ -57,16 +57,33 @@ def _shape_arg(name: str, shape: Union[str, Sequence[int]]) -> str:
     return f"--input-shape={name}={dims}"
 
 
+def _profile_arg(name: str, profile: Any) -> str:
+    if isinstance(profile, str):
+        return f"--profile={name}:{profile}"
+    if isinstance(profile, Mapping):
+        shapes = [profile["min"], profile["opt"], profile["max"]]
+    else:
+        shapes = list(profile)
+        if len(shapes) != 3:
+            raise Error(f"the profile of {name!r} is not (min, opt, max)")
+    dims = ["x".join(str(int(d)) for d in s) if not isinstance(s, str) else s for s in shapes]
+    return f"--profile={name}:min={dims[0]},opt={dims[1]},max={dims[2]}"
+
+
 def compile(model: Union[str, os.PathLike], target: str = "cpu", precision: str = "fp32",
             input_shapes: Optional[Mapping[str, Union[str, Sequence[int]]]] = None,
+            profiles: Optional[Mapping[str, Any]] = None,
             output: Optional[Union[str, os.PathLike]] = None, threads: int = 0,
             options: Iterable[str] = (), compiler: Optional[str] = None) -> "Engine":
     """Compiles an ONNX model with infer-compile and loads the artifact.
 
     target: "cpu", "cuda", "cuda:sm_90a", ... (infer-compile's --target);
     precision: fp32, fp32-strict, fp16, bf16, int8; input_shapes pins
-    dynamic dimensions; output keeps the artifact there (else a temporary
-    file, deleted once loaded); options are more infer-compile flags."""
+    dynamic dimensions; profiles gives dynamic inputs' ranges instead, as
+    name -> (min, opt, max) shapes (or {"min": .., "opt": .., "max": ..}),
+    and the engine runs any shape in them; output keeps the artifact there
+    (else a temporary file, deleted once loaded); options are more
+    infer-compile flags."""
     exe = _compiler(compiler)
     tmp = None
     if output is None:
@@ -77,6 +94,7 @@ def compile(model: Union[str, os.PathLike], target: str = "cpu", precision: str 
         out = os.fspath(output)
     args = [exe, os.fspath(model), "-o", out, f"--target={target}", f"--precision={precision}"]
     args += [_shape_arg(n, s) for n, s in (input_shapes or {}).items()]
+    args += [_profile_arg(n, p) for n, p in (profiles or {}).items()]
     args += list(options)
     try:
         proc = subprocess.run(args, capture_output=True, text=True)
@@ -135,6 +153,8 @@ class Engine:
     source = property(lambda self: self._impl.source, doc="the model it was compiled from")
     threads = property(lambda self: self._impl.threads)
     launches = property(lambda self: self._impl.launches, doc="kernel launches per run")
+    dims = property(lambda self: self._impl.dims,
+                    doc="dynamic dimensions: name, min, opt, max (empty when static)")
 
     def __repr__(self) -> str:
         ins = ", ".join(f"{t['name']}: {t['dtype']}{t['shape']}" for t in self.inputs)
@@ -156,7 +176,11 @@ class Engine:
             if len(ordered) != len(self.inputs):
                 raise Error(f"the model has {len(self.inputs)} inputs; {len(ordered)} given")
         cuda_example = None
+        dynamic = bool(self._impl.dims)
         for i, x in enumerate(ordered):
+            if dynamic:
+                shape = tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+                self._impl.set_input_shape(i, [int(d) for d in shape])
             if _is_dlpack(x):
                 self._impl.set_input_dlpack(i, _capsule(x))
                 if _device_of(x)[0] == 2 and cuda_example is None:  # kDLCUDA
@@ -174,7 +198,7 @@ class Engine:
         result: Dict[str, Any] = {}
         for i, t in enumerate(self.outputs):
             if cuda_example is not None and torch is not None:
-                out = torch.empty(t["shape"], dtype=_torch_dtype(torch, t["dtype"]),
+                out = torch.empty(self._impl.shape(False, i), dtype=_torch_dtype(torch, t["dtype"]),
                                   device=cuda_example.device)
                 self._impl.output_into(i, _capsule(out))
             elif torch is not None:
@@ -202,7 +226,8 @@ class Engine:
         Returns median, mean, min, max and p90 milliseconds."""
         if feeds is None:
             rng = np.random.default_rng(0)
-            feeds = {t["name"]: _random(rng, t) for t in self.inputs}
+            feeds = {t["name"]: _random(rng, dict(t, shape=self._impl.shape(True, i)))
+                     for i, t in enumerate(self.inputs)}
         cuda_example = self._feed(feeds)
         if cuda_example is not None:
             self._impl.run(True)

@@ -207,9 +207,46 @@ public:
     return list;
   }
 
+  /// The dynamic dimensions (empty for a static engine).
+  py::list dims() const {
+    py::list list;
+    for (int32_t k = 0; k < infer_engine_num_dims(engine); ++k) {
+      const char *name = "";
+      int64_t mn = 0, opt = 0, mx = 0;
+      infer_engine_dim_info(engine, k, &name, &mn, &opt, &mx);
+      py::dict d;
+      d["name"] = name;
+      d["min"] = mn;
+      d["opt"] = opt;
+      d["max"] = mx;
+      list.append(d);
+    }
+    return list;
+  }
+
+  /// Input or output `i` as the context runs it now (its shape set).
+  TensorInfo current(bool in, int i) const {
+    at(in ? inputs : outputs, i, in ? "input" : "output");
+    infer_tensor_info info;
+    check(in ? infer_context_input_info(context, i, &info)
+             : infer_context_output_info(context, i, &info),
+          "cannot describe a tensor");
+    return toInfo(info);
+  }
+
+  std::vector<int64_t> shape(bool in, int i) const { return current(in, i).shape; }
+
+  /// The shape input `i` runs at from now on (dynamic engines).
+  void setInputShape(int i, const std::vector<int64_t> &shape) {
+    at(inputs, i, "input");
+    check(infer_context_set_input_shape(context, i, static_cast<int32_t>(shape.size()),
+                                        shape.data()),
+          "cannot set the shape of input '" + inputs[i].name + "'");
+  }
+
   /// Input `i` from a NumPy array of its dtype and shape (copied).
   void setInput(int i, py::array array) {
-    const TensorInfo &info = at(inputs, i, "input");
+    const TensorInfo info = current(true, i);
     std::string role = "input '" + info.name + "'";
     py::dtype want = py::dtype(numpyName(info.dtype));
     if (!array.dtype().equal(want))
@@ -234,7 +271,7 @@ public:
   }
 
   py::array output(int i) const {
-    const TensorInfo &info = at(outputs, i, "output");
+    const TensorInfo info = current(false, i);
     py::array array(py::dtype(numpyName(info.dtype)), info.shape);
     check(infer_context_get_output(context, i, array.mutable_data(), info.size),
           "cannot read output '" + info.name + "'");
@@ -278,7 +315,7 @@ private:
   /// Input `i` from, or output `i` into, a DLPack tensor: host memory
   /// through the host copies, CUDA memory device to device.
   void copyDLPack(bool input, int i, py::capsule capsule) {
-    const TensorInfo &info = at(input ? inputs : outputs, i, input ? "input" : "output");
+    const TensorInfo info = current(input, i);
     std::string role = (input ? "input '" : "output '") + info.name + "'";
     std::string what = (input ? "cannot set " : "cannot read ") + role;
     DLTensorView view(std::move(capsule));
@@ -325,6 +362,9 @@ PYBIND11_MODULE(_infer, m) {
       .def_property_readonly("weights_bytes", &Engine::weightsSize)
       .def_property_readonly("launches", &Engine::numLaunches)
       .def_property_readonly("threads", &Engine::threads)
+      .def_property_readonly("dims", &Engine::dims)
+      .def("shape", &Engine::shape, py::arg("input"), py::arg("index"))
+      .def("set_input_shape", &Engine::setInputShape)
       .def("set_input", &Engine::setInput)
       .def("set_input_dlpack", &Engine::setInputDLPack)
       .def("run", &Engine::run, py::arg("resident") = false)

@@ -156,3 +156,45 @@ def test_compile_errors(tmp_path):
     with pytest.raises(infer.CompileError, match="--input-shape names 'nope'"):
         infer.compile(EXAMPLE / "model.onnx", input_shapes={"nope": (1, 2)})
     assert not any(tmp_path.glob("*.infer"))
+
+
+def test_dynamic_shapes(tmp_path):
+    """A model compiled with profiles runs any shape in them (padded onto
+    a larger specialization where exact), matching PyTorch at each, and
+    refuses shapes outside them."""
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+
+    class Block(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.attn = torch.nn.MultiheadAttention(16, 2, batch_first=True)
+            self.norm = torch.nn.LayerNorm(16)
+
+        def forward(self, x, mask):
+            y, _ = self.attn(x, x, x, key_padding_mask=mask == 0, need_weights=False)
+            return self.norm(x + y)
+
+    model = Block().eval()
+    onnx_path = tmp_path / "block.onnx"
+    x, mask = torch.randn(2, 8, 16), torch.ones(2, 8, dtype=torch.int64)
+    axes = {"x": {0: "batch", 1: "seq"}, "mask": {0: "batch", 1: "seq"}, "y": {0: "batch", 1: "seq"}}
+    torch.onnx.export(model, (x, mask), onnx_path, input_names=["x", "mask"], output_names=["y"],
+                      dynamic_axes=axes, opset_version=17)
+    engine = infer.compile(onnx_path, threads=2, output=tmp_path / "block.infer",
+                           profiles={"x": ((1, 1, 16), (2, 8, 16), (4, 16, 16)),
+                                     "mask": {"min": (1, 1), "opt": (2, 8), "max": (4, 16)}})
+    assert [d["name"] for d in engine.dims] == ["batch", "seq"]
+    assert engine.inputs[0]["shape"] == [-1, -1, 16]
+    for batch, seq in ((1, 1), (3, 5), (2, 8), (4, 16), (4, 11)):
+        x = torch.randn(batch, seq, 16)
+        mask = torch.ones(batch, seq, dtype=torch.int64)
+        mask[1:, seq - max(1, seq // 3):] = 0
+        with torch.no_grad():
+            want = model(x, mask)
+        got = engine.run({"x": x.numpy(), "mask": mask.numpy()})["y"]
+        assert got.shape == (batch, seq, 16)
+        keep = mask.numpy().astype(bool)
+        np.testing.assert_allclose(got[keep], want.numpy()[keep], rtol=1e-4, atol=1e-4)
+    with pytest.raises(infer.Error, match=r"outside the profile: axis 0 \('batch'\) must be in \[1, 4\]"):
+        engine.run({"x": np.zeros((5, 4, 16), np.float32), "mask": np.ones((5, 4), np.int64)})

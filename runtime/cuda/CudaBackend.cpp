@@ -119,7 +119,7 @@ bool tensorMapValid(const fb::TensorMap &t, const fb::Kernel &k,
 CudaProgram::~CudaProgram() {
   if (!driver)
     return;
-  if (constants)
+  if (constants && ownsConstants)
     driver->cuMemFree(constants);
   if (module)
     driver->cuModuleUnload(module);
@@ -127,7 +127,8 @@ CudaProgram::~CudaProgram() {
     driver->cuDevicePrimaryCtxRelease(dev);
 }
 
-infer_status CudaProgram::load(const fb::Model &m, std::string &error) {
+infer_status CudaProgram::load(const fb::Model &m, std::string &error,
+                                const CudaProgram *shared) {
   infer_status status = INFER_OK;
   driver = Driver::get(error, status);
   if (!driver)
@@ -169,17 +170,24 @@ infer_status CudaProgram::load(const fb::Model &m, std::string &error) {
         if (wanted && runsOn(arch, format, capability) && !chosen)
           chosen = b;
       }
-  if (!chosen)
+  // A plan without kernels (a tuning candidates' container holds only the
+  // weights its candidates share) loads no code.
+  bool hasKernels = m.kernels() && m.kernels()->size() > 0;
+  if (!chosen && !hasKernels)
+    loaded = "no code";
+  else if (!chosen)
     return error = "the artifact's CUDA code (" + (archs.empty() ? "none" : archs) +
                    ") cannot run on " + device +
                    "; recompile with --target=cuda:sm_" + std::to_string(capability),
            INFER_ERROR_TARGET;
-  loaded = chosen->format()->str() + " " + chosen->arch()->str();
-  std::string image(reinterpret_cast<const char *>(chosen->data()->data()),
-                    chosen->data()->size());
+  if (chosen)
+    loaded = chosen->format()->str() + " " + chosen->arch()->str();
+  std::string image = chosen ? std::string(reinterpret_cast<const char *>(chosen->data()->data()),
+                                           chosen->data()->size())
+                             : std::string();
   // PTX must end in NUL; a cubin is read by size.
-  if ((r = driver->cuModuleLoadDataEx(&module, image.c_str(), 0, nullptr,
-                                      nullptr)) != CUDA_SUCCESS)
+  if (chosen && (r = driver->cuModuleLoadDataEx(&module, image.c_str(), 0, nullptr,
+                                                nullptr)) != CUDA_SUCCESS)
     return error = driver->describe(r, "cannot load the artifact's " + loaded +
                                            " on " + device),
            Driver::statusOf(r);
@@ -230,7 +238,10 @@ infer_status CudaProgram::load(const fb::Model &m, std::string &error) {
 
   // Weights, once per engine.
   size_t bytes = m.constants() ? m.constants()->size() : 0;
-  if (bytes) {
+  if (shared) {
+    constants = shared->constants;
+    ownsConstants = false;
+  } else if (bytes) {
     if ((r = driver->cuMemAlloc(&constants, bytes)) != CUDA_SUCCESS)
       return error = driver->describe(r, "cannot allocate " + std::to_string(bytes) +
                                              " bytes of weights on " + device),
@@ -269,7 +280,7 @@ CudaExecution::~CudaExecution() {
       d->cuMemFreeHost(p);
   if (hostFlags)
     d->cuMemFreeHost(hostFlags);
-  if (arena)
+  if (arena && ownsArena)
     d->cuMemFree(arena);
   if (tensorMaps)
     d->cuMemFree(tensorMaps);
@@ -278,7 +289,7 @@ CudaExecution::~CudaExecution() {
 infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
                                    const std::vector<size_t> &inputSizes,
                                    const std::vector<size_t> &outputSizes,
-                                   std::string &error) {
+                                   std::string &error, CUdeviceptr sharedArena) {
   program = &p;
   model = &m;
   inSizes = inputSizes;
@@ -295,7 +306,10 @@ infer_status CudaExecution::create(const CudaProgram &p, const fb::Model &m,
   auto alloc = [&](CUdeviceptr &ptr, size_t bytes) {
     return d->cuMemAlloc(&ptr, bytes ? bytes : 1);
   };
-  if ((r = alloc(arena, m.arena_size())) != CUDA_SUCCESS)
+  if (sharedArena) {
+    arena = sharedArena;
+    ownsArena = false;
+  } else if ((r = alloc(arena, m.arena_size())) != CUDA_SUCCESS)
     return fail(r, "cannot allocate an arena of " + std::to_string(m.arena_size()) +
                        " bytes");
   devIn.assign(inSizes.size(), 0);
@@ -621,6 +635,16 @@ infer_status CudaExecution::readChecks(std::string &error) const {
       error = checkFailure(*model, i);
       return INFER_ERROR_INVALID_DATA;
     }
+  return INFER_OK;
+}
+
+infer_status CudaExecution::synchronize(std::string &error) {
+  const Driver *d = program->driver;
+  d->cuCtxSetCurrent(program->context);
+  if (CUresult r = d->cuStreamSynchronize(stream); r != CUDA_SUCCESS) {
+    error = d->describe(r, "the stream failed on " + program->device);
+    return Driver::statusOf(r);
+  }
   return INFER_OK;
 }
 

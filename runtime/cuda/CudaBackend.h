@@ -36,8 +36,10 @@ public:
   CudaProgram(const CudaProgram &) = delete;
   CudaProgram &operator=(const CudaProgram &) = delete;
 
-  /// Loads the CUDA code and weights of `model`.
-  infer_status load(const fb::Model &model, std::string &error);
+  /// Loads the CUDA code and weights of `model`; a specialization of a
+  /// dynamic model uses the weights its outer model uploaded (`shared`).
+  infer_status load(const fb::Model &model, std::string &error,
+                    const CudaProgram *shared = nullptr);
   size_t numKernels() const { return functions.size(); }
 
   const Driver *driver = nullptr;
@@ -51,6 +53,7 @@ private:
   CUdevice dev = 0;
   bool retained = false;
   CUmodule module = nullptr;
+  bool ownsConstants = true;
 };
 
 class CudaExecution {
@@ -63,7 +66,13 @@ public:
   /// Allocates the arena and buffers of one context of `model`.
   infer_status create(const CudaProgram &program, const fb::Model &model,
                       const std::vector<size_t> &inputSizes,
-                      const std::vector<size_t> &outputSizes, std::string &error);
+                      const std::vector<size_t> &outputSizes, std::string &error,
+                      CUdeviceptr sharedArena = 0);
+  /// The device arena (shared with the other specializations of a dynamic
+  /// model's context).
+  CUdeviceptr arenaPointer() const { return arena; }
+  /// Waits for the context's stream.
+  infer_status synchronize(std::string &error);
   uint8_t *hostInput(size_t i) const { return hostIn[i]; }
   /// Input `i` was set in host memory: a run without copies uploads it
   /// first (a caller may mix host and device inputs).
@@ -99,6 +108,7 @@ private:
   const fb::Model *model = nullptr;
   CUstream stream = nullptr;
   CUdeviceptr arena = 0;
+  bool ownsArena = true;
   /// The encoded tensor maps of every launch, in launch order.
   CUdeviceptr tensorMaps = 0;
   std::vector<CUdeviceptr> devIn, devOut;

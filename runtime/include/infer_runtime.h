@@ -30,9 +30,9 @@ extern "C" {
 /** The most threads one context runs kernels on. */
 #define INFER_MAX_THREADS 1024
 
-/** The artifact format version this runtime reads (5: CUDA tensor maps in
- *  TMA im2col mode, 15 signature words per map). */
-#define INFER_FORMAT_VERSION 5
+/** The artifact format version this runtime reads (6: dynamic shapes as
+ *  specializations; 5: CUDA tensor maps in TMA im2col mode). */
+#define INFER_FORMAT_VERSION 6
 
 typedef enum infer_status {
   INFER_OK = 0,
@@ -120,6 +120,71 @@ INFER_API size_t infer_engine_weights_size(const infer_engine *engine);
 /** The number of kernel launches of one run. */
 INFER_API int32_t infer_engine_num_launches(const infer_engine *engine);
 
+/*
+ * Tuning. An artifact written by infer-compile --tune-candidates holds no
+ * model but tile candidates, each a kernel alone: infer-run --tune times
+ * each through a context of its own and writes the tuning cache.
+ */
+typedef struct infer_candidate_info {
+  /** The tuning cache's key parts: architecture, kernel signature. */
+  const char *arch;
+  const char *signature;
+  /** The tile configuration (attribute text) and the ONNX nodes. */
+  const char *config;
+  const char *nodes;
+  /** 1 for the heuristic's configuration. */
+  int32_t heuristic;
+} infer_candidate_info;
+INFER_API int32_t infer_engine_num_candidates(const infer_engine *engine);
+INFER_API infer_status infer_engine_candidate_info(const infer_engine *engine, int32_t index,
+                                                   infer_candidate_info *info);
+/** The number of inputs and of launches of the context's plan. */
+INFER_API int32_t infer_context_num_inputs(const infer_context *context);
+INFER_API int32_t infer_context_num_launches(const infer_context *context);
+/** A context running candidate `index` alone (its inputs through
+ *  infer_context_input_info). */
+INFER_API infer_status infer_context_create_candidate(infer_engine *engine, int32_t index,
+                                                      int32_t threads,
+                                                      infer_context **context);
+
+/*
+ * Dynamic shapes. An engine compiled with profiles (infer-compile
+ * --profile) has dynamic dimensions: infer_engine_input_info and
+ * infer_engine_output_info give their axes as -1 (and the size as 0), and a
+ * context runs any shape in the profiles' ranges, set with
+ * infer_context_set_input_shape before the input's data (the opt shapes
+ * until then). infer_context_input_info / infer_context_output_info give
+ * the shapes and sizes the context runs with.
+ */
+/** The number of dynamic dimensions (0 for a static engine). */
+INFER_API int32_t infer_engine_num_dims(const infer_engine *engine);
+/** Dimension `index`: its name ("batch") and its profile's range. */
+INFER_API infer_status infer_engine_dim_info(const infer_engine *engine, int32_t index,
+                                             const char **name, int64_t *min, int64_t *opt,
+                                             int64_t *max);
+/**
+ * Which dimension each axis of input `index` is (-1: a static axis); null
+ * for a static engine. The array lives as long as the engine.
+ */
+INFER_API infer_status infer_engine_input_dims(const infer_engine *engine, int32_t index,
+                                               const int32_t **dims);
+/**
+ * Sets the shape of input `index` for the following runs. A shape outside
+ * the profiles is INFER_ERROR_INVALID_ARGUMENT with a message naming the
+ * axis and its range; a static engine takes its own shape only.
+ */
+INFER_API infer_status infer_context_set_input_shape(infer_context *context, int32_t index,
+                                                     int32_t rank, const int64_t *dims);
+/**
+ * Input or output `index` as the context runs it: the shape set (an
+ * output's, that of the last run, or the one the shapes set give before
+ * it) and its bytes. The strings live until the next call for the index.
+ */
+INFER_API infer_status infer_context_input_info(infer_context *context, int32_t index,
+                                                infer_tensor_info *info);
+INFER_API infer_status infer_context_output_info(infer_context *context, int32_t index,
+                                                 infer_tensor_info *info);
+
 /**
  * Creates an execution context running kernels on `threads` threads (0: all
  * cores). More than INFER_MAX_THREADS are clamped to it.
@@ -135,7 +200,10 @@ INFER_API infer_status infer_context_set_cuda_graph(infer_context *context,
                                                     int32_t enabled);
 /** The number of threads the context runs kernels on (0 resolved). */
 INFER_API int32_t infer_context_num_threads(const infer_context *context);
-/** Copies `size` bytes into input `index`; `size` must match the input. */
+/**
+ * Copies `size` bytes into input `index`; `size` must match the input's
+ * shape (the one set, for dynamic engines).
+ */
 INFER_API infer_status infer_context_set_input(infer_context *context, int32_t index,
                                      const void *data, size_t size);
 /**

@@ -85,21 +85,24 @@ double timeArtifact(const std::vector<uint8_t> &bytes, int threads, std::string 
 }
 
 /// Compiles `kernel`'s module with `candidate` as its tile, in a context of
-/// its own (compiling releases the context's weights).
-double measure(const infer::TunableKernel &kernel, const std::string &candidate,
-               const infer::CompileOptions &base, const DialectRegistry &registry, int threads,
-               std::string &error) {
+/// its own (compiling releases the context's weights); with `keepPlan`, the
+/// result holds the plan instead of the artifact.
+FailureOr<infer::CompileResult> compileCandidate(const infer::TunableKernel &kernel,
+                                                 const std::string &candidate,
+                                                 const infer::CompileOptions &base,
+                                                 const DialectRegistry &registry, bool keepPlan,
+                                                 std::string &error) {
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kernel.module, &ctx);
   if (!module) {
     error = "the kernel's module does not parse";
-    return -1;
+    return failure();
   }
   Attribute tile = parseAttribute(candidate, &ctx);
   if (!tile) {
     error = "'" + candidate + "' does not parse";
-    return -1;
+    return failure();
   }
   module->walk([&](Operation *op) {
     if (op->hasAttr("infer.tile"))
@@ -110,7 +113,16 @@ double measure(const infer::TunableKernel &kernel, const std::string &candidate,
   options.precision = base.precision;
   options.optLevel = 0;
   options.sparsity = "disable";
-  FailureOr<infer::CompileResult> r = infer::compileModule(*module, options, error);
+  options.keepPlan = keepPlan;
+  return infer::compileModule(*module, options, error);
+}
+
+/// Compiles and times one candidate on this machine.
+double measure(const infer::TunableKernel &kernel, const std::string &candidate,
+               const infer::CompileOptions &base, const DialectRegistry &registry, int threads,
+               std::string &error) {
+  FailureOr<infer::CompileResult> r =
+      compileCandidate(kernel, candidate, base, registry, /*keepPlan=*/false, error);
   if (failed(r))
     return -1;
   std::vector<uint8_t> bytes;
@@ -134,9 +146,13 @@ LogicalResult infer::tuneModule(ModuleOp module, const CompileOptions &options,
   if (failed(arch))
     return failure();
   if (arch->empty()) {
-    error = "--tune: target '" + options.target +
-            "' has no tunable kernels (the CPU backend's templates are tuned; CUDA tuning "
-            "is not built yet)";
+    error = "--tune: target '" + options.target + "' has no tunable kernels";
+    return failure();
+  }
+  if (!StringRef(options.target).starts_with("cpu")) {
+    error = "--tune measures on this machine, for CPU targets; for '" + options.target +
+            "' write the candidates with --tune-candidates and time them on the target "
+            "machine with infer-run --tune";
     return failure();
   }
   Clock::time_point start = Clock::now();
@@ -203,4 +219,72 @@ LogicalResult infer::tuneModule(ModuleOp module, const CompileOptions &options,
     llvm::errs() << "\n";
   stats.seconds = seconds(start);
   return success();
+}
+
+FailureOr<infer::ArtifactBytes> infer::buildTuningCandidates(ModuleOp module,
+                                                      const CompileOptions &options,
+                                                      const DialectRegistry &registry,
+                                                      TuneStats &stats, std::string &error) {
+  FailureOr<std::string> arch = tuningArchOf(options.target, error);
+  if (failed(arch))
+    return failure();
+  if (arch->empty()) {
+    error = "--tune-candidates: target '" + options.target + "' has no tunable kernels";
+    return failure();
+  }
+  Clock::time_point start = Clock::now();
+  std::string source;
+  if (auto src = module->getAttrOfType<StringAttr>("infer.source"))
+    source = src.str();
+  FailureOr<std::vector<TunableKernel>> kernels =
+      collectTunableKernels(module, options, error);
+  if (failed(kernels))
+    return failure();
+  size_t total = 0, done = 0;
+  for (const TunableKernel &k : *kernels)
+    total += k.candidates.size();
+  stats.kernels = kernels->size();
+  ArtifactPlan container;
+  container.compiler = compilerVersion();
+  container.source = source;
+  for (const TunableKernel &k : *kernels) {
+    for (const std::string &candidate : k.candidates) {
+      std::string why;
+      FailureOr<CompileResult> r =
+          compileCandidate(k, candidate, options, registry, /*keepPlan=*/true, why);
+      ++done;
+      ++stats.measured;
+      if (failed(r)) {
+        ++stats.failed;
+        if (candidate == k.candidates.front()) {
+          error = "--tune-candidates: the heuristic's tile for " + k.nodes +
+                  " does not build alone: " + why;
+          return failure();
+        }
+        continue;
+      }
+      container.target = r->target;
+      ArtifactCandidate c;
+      c.arch = *arch;
+      c.signature = k.signature;
+      c.config = candidate;
+      c.nodes = k.nodes;
+      c.heuristic = candidate == k.candidates.front();
+      c.plan = std::move(r->plan);
+      container.candidates.push_back(std::move(c));
+      double elapsed = seconds(start);
+      llvm::errs() << llvm::format(
+          "\rinfer-compile: candidates [%4zu/%zu] %-64s %4.0f s left ", done, total,
+          shortSignature(k.signature).c_str(), elapsed / done * (total - done));
+    }
+    ++stats.tuned;
+  }
+  if (total)
+    llvm::errs() << "\n";
+  std::vector<ArtifactPlan *> plans;
+  for (ArtifactCandidate &c : container.candidates)
+    plans.push_back(&c.plan);
+  container.constants = shareConstants(plans);
+  stats.seconds = seconds(start);
+  return writeArtifact(std::move(container));
 }

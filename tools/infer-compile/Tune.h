@@ -33,6 +33,14 @@ LogicalResult tuneModule(ModuleOp module, const CompileOptions &options,
                          const DialectRegistry &registry, int threads, TuningCache &cache,
                          TuneStats &stats, std::string &error);
 
+/// infer-compile --tune-candidates: every distinct contraction's tile
+/// candidates compiled, each into a plan of that kernel alone, packed into
+/// one artifact (sharing their constants) for `infer-run --tune` to time on
+/// the target machine; `stats` counts kernels and candidates.
+FailureOr<ArtifactBytes> buildTuningCandidates(ModuleOp module, const CompileOptions &options,
+                                               const DialectRegistry &registry,
+                                               TuneStats &stats, std::string &error);
+
 } // namespace mlir::infer
 
 #endif // INFER_TOOLS_INFER_COMPILE_TUNE_H

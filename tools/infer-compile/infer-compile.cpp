@@ -6,6 +6,7 @@
 //
 // infer-compile MODEL.onnx -o OUT.infer [--target=cpu[:<cpu>]] [-O0|-O1|-O2]
 //               [--report=FILE.json|-] [--input-shape NAME=DIMS]...
+//               [--profile NAME:min=DIMS,opt=DIMS,max=DIMS]...
 //
 // Imports the model (ONNX binary or text, or infer IR in .mlir), optimizes
 // the graph, generates the kernels and writes the artifact atomically: on
@@ -21,6 +22,8 @@
 #include "tools/infer-compile/Tune.h"
 #include "frontend/OnnxImporter.h"
 #include "tools/infer-compile/BindInput.h"
+#include "tools/infer-compile/Profiles.h"
+#include "transforms/PadAnalysis.h"
 
 #include "ir/InferOps.h"
 #include "transforms/Passes.h"
@@ -161,6 +164,18 @@ static cl::opt<std::string>
     keepTemps("keep-temps", cl::desc("Keep the object and shared object here"),
               cl::value_desc("dir"), cl::cat(category));
 
+static cl::list<std::string> profiles(
+    "profile",
+    cl::desc("A dynamic input's shape range: NAME:min=DIMS,opt=DIMS,max=DIMS (as trtexec's "
+             "--minShapes/--optShapes/--maxShapes), once per dynamic input; the artifact "
+             "runs any shape in the range (infer-run --shape, infer_context_set_input_shape)"),
+    cl::value_desc("name:min=..,opt=..,max=.."), cl::cat(category));
+static cl::opt<unsigned> maxSpecializations(
+    "max-specializations", cl::init(32),
+    cl::desc("--profile: the most plans the artifact may hold (one per specialization of "
+             "the dynamic dimensions)"),
+    cl::cat(category));
+
 static cl::opt<bool>
     tune("tune", cl::desc("Measure every contraction's tile candidates on this machine "
                           "(CPU target) and compile with the fastest; with "
@@ -173,6 +188,12 @@ static cl::opt<std::string>
                              "--tune, merged by infer-tune): used instead of the heuristic's "
                              "for the kernels it holds"),
                     cl::value_desc("file"), cl::cat(category));
+static cl::opt<bool> tuneCandidates(
+    "tune-candidates",
+    cl::desc("Write to -o, instead of the model, every distinct contraction's tile candidates, "
+             "each compiled alone, for infer-run CANDIDATES --tune --tuning-cache=F to time on "
+             "the target machine (no compiler needed there); then compile with --tuning-cache=F"),
+    cl::cat(category));
 static cl::opt<int> tuneThreads("tune-threads", cl::init(0),
                                 cl::desc("--tune: threads the candidates run on (default: "
                                          "all cores; use the count the engine will run with)"),
@@ -183,13 +204,26 @@ static int fail(const std::string &message) {
   return 1;
 }
 
-/// The import options the shape flags give (--dynamic-dim, --input-shape).
+/// --profile's dimensions, when given, and the error of compiling them.
+static std::optional<infer::DynamicDims> dynamicDims;
+static std::string profileError;
+
+/// The import options the shape flags give (--dynamic-dim, --input-shape,
+/// --profile's opt shapes).
 static LogicalResult shapeOptions(infer::OnnxImportOptions &options,
                                   std::string &error) {
   options.dynamicDimValue = dynamicDim;
   for (const std::string &spec : inputShapes)
     if (failed(infer::parseInputShape(spec, options, error)))
       return failure();
+  if (dynamicDims)
+    for (const auto &[name, shape] : dynamicDims->optShapes) {
+      if (options.inputShapes.count(name)) {
+        error = "input '" + name + "' has both --input-shape and --profile";
+        return failure();
+      }
+      options.inputShapes[name] = shape;
+    }
   for (const std::string &spec : sequenceLengths)
     if (failed(infer::parseSequenceLength(spec, options, error)))
       return failure();
@@ -438,6 +472,124 @@ static LogicalResult writeAll(const std::vector<Output> &outputs,
   return success();
 }
 
+using ImportAt = std::function<OwningOpRef<ModuleOp>(
+    MLIRContext &, const std::map<std::string, std::vector<int64_t>> &)>;
+
+/// --profile: proves which dimensions may run padded, compiles one plan
+/// per specialization (the opt one from `optModule`), and merges them into
+/// one artifact. Returns the opt plan's result with the merged artifact.
+static FailureOr<infer::CompileResult>
+compileProfiles(ModuleOp optModule, infer::CompileOptions options,
+                const DialectRegistry &registry, const ImportAt &importAt) {
+  std::string &error = profileError;
+  const infer::DynamicDims &dd = *dynamicDims;
+  size_t numDims = dd.dims.size();
+  auto t0 = std::chrono::steady_clock::now();
+  // The analysis: the model at every dimension's max, and with one
+  // dimension moved below it.
+  std::vector<std::string> why(numDims);
+  std::vector<std::vector<int>> outputSymbols;
+  {
+    MLIRContext ctx(registry);
+    ctx.loadAllAvailableDialects();
+    std::vector<int64_t> valuesA, valuesB;
+    for (const infer::ArtifactDim &d : dd.dims) {
+      valuesA.push_back(d.max);
+      int64_t below = d.max - 1 >= std::max<int64_t>(d.min, 2) ? d.max - 1 : d.min;
+      valuesB.push_back(below);
+    }
+    OwningOpRef<ModuleOp> a = importAt(ctx, dd.shapesAt(valuesA));
+    if (!a)
+      return failure();
+    std::vector<OwningOpRef<ModuleOp>> bs;
+    infer::PadAnalysisInput in;
+    in.a = *a;
+    in.valuesA = valuesA;
+    in.valuesB = valuesB;
+    for (size_t k = 0; k < numDims; ++k) {
+      std::vector<int64_t> v = valuesA;
+      v[k] = valuesB[k];
+      bs.push_back(importAt(ctx, dd.shapesAt(v)));
+      if (!bs.back())
+        return failure();
+      in.b.push_back(*bs.back());
+    }
+    auto fn = *a->getOps<func::FuncOp>().begin();
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+      auto name = fn.getArgAttrOfType<StringAttr>(i, "infer.name");
+      auto it = name ? dd.axes.find(name.str()) : dd.axes.end();
+      in.argSymbols.push_back(it == dd.axes.end()
+                                  ? std::vector<int>()
+                                  : std::vector<int>(it->second.begin(), it->second.end()));
+    }
+    infer::PadAnalysisResult r = infer::analyzePadding(in);
+    why = r.unpaddable;
+    outputSymbols = r.outputSymbols;
+  }
+  for (size_t k = 0; k < numDims; ++k)
+    if (!why[k].empty())
+      llvm::errs() << "infer-compile: note: dimension '" << dd.dims[k].name
+                   << "' is compiled for each of its values, not padded: " << why[k] << "\n";
+  FailureOr<std::vector<std::vector<int64_t>>> specs =
+      infer::specializations(dd, why, maxSpecializations, error);
+  if (failed(specs))
+    return failure();
+  options.keepPlan = true;
+  std::vector<infer::ArtifactPlan> plans;
+  FailureOr<infer::CompileResult> optResult = failure();
+  for (size_t i = 0; i < specs->size(); ++i) {
+    const std::vector<int64_t> &values = (*specs)[i];
+    std::string label;
+    for (size_t k = 0; k < numDims; ++k)
+      label += (k ? ", " : "") + dd.dims[k].name + "=" + std::to_string(values[k]);
+    FailureOr<infer::CompileResult> r = failure();
+    if (i == 0) {
+      r = infer::compileModule(optModule, options, error);
+    } else {
+      MLIRContext ctx(registry);
+      ctx.loadAllAvailableDialects();
+      OwningOpRef<ModuleOp> m = importAt(ctx, dd.shapesAt(values));
+      if (!m)
+        return failure();
+      r = infer::compileModule(*m, options, error);
+    }
+    if (failed(r)) {
+      error = "specialization " + label + ": " + error;
+      return failure();
+    }
+    infer::ArtifactPlan plan = std::move(r->plan);
+    plan.dimValues = values;
+    if (i == 0)
+      optResult = std::move(r);
+    plans.push_back(std::move(plan));
+  }
+  infer::ArtifactPlan merged = infer::mergeSpecializations(std::move(plans), 0);
+  merged.dims = dd.dims;
+  for (size_t k = 0; k < numDims; ++k)
+    merged.dims[k].paddable = why[k].empty();
+  for (const infer::ArtifactTensor &t : merged.inputs) {
+    auto it = dd.axes.find(t.name);
+    merged.inputDims.push_back(it == dd.axes.end()
+                                   ? std::vector<int32_t>(t.shape.size(), -1)
+                                   : it->second);
+  }
+  for (size_t o = 0; o < merged.outputs.size(); ++o) {
+    std::vector<int32_t> axes(merged.outputs[o].shape.size(), -1);
+    if (o < outputSymbols.size() && outputSymbols[o].size() == axes.size())
+      for (size_t i = 0; i < axes.size(); ++i)
+        axes[i] = outputSymbols[o][i];
+    merged.outputDims.push_back(axes);
+  }
+  optResult->weightBytes = merged.constants.size();
+  size_t count = 1 + merged.variants.size();
+  optResult->artifact = infer::writeArtifact(std::move(merged));
+  llvm::errs() << llvm::formatv(
+      "infer-compile: {0} specializations of {1} dynamic dimension{2} in {3:F1} s\n", count,
+      numDims, numDims == 1 ? "" : "s",
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return optResult;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   infer::registerAllTargetBackends();
@@ -488,7 +640,33 @@ int main(int argc, char **argv) {
   std::string error;
   // The model as a module of `ctx` (twice with --tune: the measurements
   // compile in a context of their own).
-  auto importModel = [&](MLIRContext &ctx, bool notes) -> OwningOpRef<ModuleOp> {
+  // --profile: the dynamic dimensions, before any import pins them.
+  if (!profiles.empty()) {
+    if (llvm::StringRef(modelPath).ends_with(".mlir"))
+      return fail("--profile names inputs of an ONNX model; '" + modelPath + "' is MLIR");
+    std::vector<infer::ProfileSpec> specs;
+    for (const std::string &p : profiles) {
+      infer::ProfileSpec spec;
+      if (failed(infer::parseProfile(p, spec, error)))
+        return fail(error);
+      specs.push_back(spec);
+    }
+    FailureOr<infer::OnnxSignature> sig = infer::readOnnxSignature(modelPath, error);
+    if (failed(sig))
+      return fail(error);
+    FailureOr<infer::DynamicDims> dd = infer::resolveProfiles(specs, *sig, error);
+    if (failed(dd))
+      return fail(error);
+    dynamicDims = std::move(*dd);
+    if (tune)
+      return fail("--tune with --profile: tune a compile at the opt shape first "
+                  "(--tune --tuning-cache=F), then compile the profiles with --tuning-cache=F");
+  }
+  // The model as a module of `ctx`, its profiled inputs at `shapes` when
+  // given (else at the opt shapes).
+  auto importModel = [&](MLIRContext &ctx, bool notes,
+                         const std::map<std::string, std::vector<int64_t>> *shapes =
+                             nullptr) -> OwningOpRef<ModuleOp> {
     OwningOpRef<ModuleOp> module;
     if (llvm::StringRef(modelPath).ends_with(".mlir")) {
       if (!markOutputs.empty()) {
@@ -503,6 +681,9 @@ int main(int argc, char **argv) {
     infer::OnnxImportOptions options;
     if (failed(shapeOptions(options, error)) || failed(bindOptions(ctx, options, error)))
       return nullptr;
+    if (shapes)
+      for (const auto &[name, shape] : *shapes)
+        options.inputShapes[name] = shape;
     // The calibration cache names ONNX tensors.
     options.keepTensorNames = precision == "int8";
     for (const std::string &name : markOutputs) {
@@ -621,6 +802,28 @@ int main(int argc, char **argv) {
     if (timing->isEnabled())
       pm.enableTiming(std::move(timing));
   };
+  if (tuneCandidates) {
+    if (tune || dynamicDims)
+      return fail(std::string("--tune-candidates does not go with ") +
+                  (tune ? "--tune" : "--profile"));
+    infer::TuneStats stats;
+    FailureOr<infer::ArtifactBytes> bytes =
+        infer::buildTuningCandidates(*module, options, registry, stats, error);
+    if (failed(bytes))
+      return fail(modelPath + ": " + error);
+    std::vector<Output> outs{{outputPath, [&](llvm::raw_ostream &os) {
+                                bytes->forEachPart([&](const uint8_t *p, size_t n) {
+                                  os.write(reinterpret_cast<const char *>(p), n);
+                                });
+                              }}};
+    if (failed(writeAll(outs, error)))
+      return fail(error);
+    llvm::errs() << llvm::formatv(
+        "infer-compile: {0} candidates of {1} kernels ({2} failed to build) in {3:F1} s; "
+        "time them with infer-run {4} --tune --tuning-cache=FILE\n",
+        stats.measured - stats.failed, stats.kernels, stats.failed, stats.seconds, outputPath);
+    return 0;
+  }
   // Tuning: the cache read (and extended by --tune's measurements), then
   // its entries for this architecture and compiler applied.
   infer::TuningUse tuningUse;
@@ -663,9 +866,14 @@ int main(int argc, char **argv) {
       llvm::errs() << "infer-compile: warning: " << w << "\n";
   }
   FailureOr<infer::CompileResult> result =
-      infer::compileModule(*module, options, error);
+      dynamicDims ? compileProfiles(*module, options, registry,
+                                    [&](MLIRContext &ctx, const auto &shapes) {
+                                      return importModel(ctx, false, &shapes);
+                                    })
+                  : infer::compileModule(*module, options, error);
   if (failed(result))
-    return fail(modelPath + ": " + error);
+    return fail(modelPath + ": " + (dynamicDims ? profileError.empty() ? error : profileError
+                                                : error));
   for (const std::string &why : tuningUse.refused)
     llvm::errs() << "infer-compile: warning: " << why << "\n";
   double seconds = std::chrono::duration<double>(

@@ -45,6 +45,7 @@
 #include <iostream>
 #include <map>
 #include <random>
+#include <sstream>
 
 #include <unistd.h>
 
@@ -59,6 +60,9 @@ struct Options {
   std::string referenceModel;
   std::vector<std::string> inputs;
   std::vector<std::string> inputShapes;
+  /// --shape NAME=DIMS, in order (an input given several shapes is timed
+  /// at each with --bench).
+  std::vector<std::string> shapes;
   std::string outputDir;
   std::string compareDir;
   double rtol = 1e-3, atol = 1e-4;
@@ -73,9 +77,15 @@ struct Options {
   double duration = 3.0;
   int threads = 0;
   bool cudaGraph = true;
+  /// --bench --resident: time infer_context_run_resident (CUDA: the plan
+  /// alone, on the inputs already on the device).
+  bool resident = false;
   std::string json;
   bool profile = false;
   std::string calibrateDir, calibrator = "entropy", calibrationCache;
+  /// --tune: time a --tune-candidates artifact into this tuning cache.
+  bool tune = false;
+  std::string tuningCache;
 };
 
 /// A named tensor crossing the tool.
@@ -625,6 +635,146 @@ int calibrate(const Options &opt, infer_engine *engine, infer_context *context,
   return 0;
 }
 
+/// --tune: times every candidate of a --tune-candidates artifact (the sum of
+/// its launches' times, median of profiled runs) and appends each kernel's
+/// fastest configuration to the tuning cache, another one only when 3%
+/// faster than the heuristic's (less is noise).
+int tuneArtifact(const Options &opt) {
+  if (opt.tuningCache.empty())
+    return fail("--tune needs --tuning-cache FILE (where the measurements go)");
+  infer_engine *engine = nullptr;
+  if (infer_engine_load_file(opt.model.c_str(), &engine) != INFER_OK)
+    return fail(infer_last_error());
+  std::unique_ptr<infer_engine, void (*)(infer_engine *)> engineGuard(
+      engine, infer_engine_destroy);
+  int32_t n = infer_engine_num_candidates(engine);
+  if (n == 0)
+    return fail("'" + opt.model + "' holds no tuning candidates (write them with "
+                "infer-compile MODEL --tune-candidates -o FILE)");
+  using clock = std::chrono::steady_clock;
+  auto start = clock::now();
+  struct Best {
+    std::string arch, config, nodes;
+    double ms = -1, heuristicMs = -1;
+    bool heuristicBest = false;
+  };
+  std::map<std::string, Best> kernels;
+  std::vector<std::string> order;
+  std::mt19937_64 rng(opt.seed);
+  int failed = 0;
+  for (int32_t i = 0; i < n; ++i) {
+    infer_candidate_info c;
+    infer_engine_candidate_info(engine, i, &c);
+    infer_context *ctx = nullptr;
+    double ms = -1;
+    std::string why;
+    if (infer_context_create_candidate(engine, i, opt.threads, &ctx) == INFER_OK) {
+      std::unique_ptr<infer_context, void (*)(infer_context *)> guard(ctx,
+                                                                      infer_context_destroy);
+      bool ok = true;
+      for (int32_t k = 0; ok && k < infer_context_num_inputs(ctx); ++k) {
+        infer_tensor_info info;
+        infer_context_input_info(ctx, k, &info);
+        HostTensor t = randomTensor(toDType(info.dtype),
+                                    std::vector<int64_t>(info.shape, info.shape + info.rank), rng);
+        ok = infer_context_set_input(ctx, k, t.data.data(), t.data.size()) == INFER_OK;
+      }
+      for (int k = 0; ok && k < 3; ++k)
+        ok = infer_context_run(ctx) == INFER_OK;
+      std::vector<double> launch(std::max(1, infer_context_num_launches(ctx))), runs;
+      auto t0 = clock::now();
+      while (ok && (runs.size() < 5 ||
+                    (runs.size() < 50 &&
+                     std::chrono::duration<double>(clock::now() - t0).count() < 0.2))) {
+        ok = infer_context_run_profiled(ctx, launch.data()) == INFER_OK;
+        double sum = 0;
+        for (int k = 0; k < infer_context_num_launches(ctx); ++k)
+          sum += launch[k];
+        runs.push_back(sum);
+      }
+      if (ok) {
+        std::sort(runs.begin(), runs.end());
+        ms = runs[runs.size() / 2];
+      } else {
+        why = infer_last_error();
+      }
+    } else {
+      why = infer_last_error();
+    }
+    auto [it, fresh] = kernels.emplace(c.signature, Best());
+    Best &b = it->second;
+    if (fresh) {
+      order.push_back(c.signature);
+      b.arch = c.arch;
+      b.nodes = c.nodes;
+    }
+    if (ms < 0) {
+      ++failed;
+      if (c.heuristic)
+        return fail("the heuristic's tile of " + std::string(c.nodes) + " failed: " + why);
+      continue;
+    }
+    if (c.heuristic)
+      b.heuristicMs = ms;
+    bool better = b.ms < 0 || (ms < b.ms && (!b.heuristicBest || ms < 0.97 * b.ms));
+    if (better) {
+      b.ms = ms;
+      b.config = c.config;
+      b.heuristicBest = c.heuristic != 0;
+    }
+    double elapsed = std::chrono::duration<double>(clock::now() - start).count();
+    std::fprintf(stderr, "\rinfer-run: tuning [%4d/%d] %-40.40s best %8.4f ms, %4.0f s left ",
+                 i + 1, n, c.nodes, b.ms, elapsed / (i + 1) * (n - i - 1));
+  }
+  std::fprintf(stderr, "\n");
+  // The 3% rule applies against the heuristic even when it came later.
+  std::string device = infer_engine_device(engine), compiler = infer_engine_compiler(engine);
+  std::string lines;
+  double before = 0, after = 0;
+  int improved = 0;
+  for (const std::string &sig : order) {
+    Best &b = kernels[sig];
+    if (b.ms < 0)
+      continue;
+    if (!b.heuristicBest && b.heuristicMs >= 0 && b.ms >= 0.97 * b.heuristicMs)
+      continue; // not a measured improvement: leave the heuristic to decide
+    nlohmann::json j = {{"arch", b.arch},     {"compiler", compiler}, {"signature", sig},
+                        {"config", b.config}, {"ms", b.ms},           {"heuristic_ms", b.heuristicMs},
+                        {"device", device}};
+    lines += j.dump() + "\n";
+    before += b.heuristicMs;
+    after += b.ms;
+    improved += !b.heuristicBest;
+    std::printf("%-60.60s %9.4f -> %9.4f ms  %s\n", b.nodes.c_str(), b.heuristicMs, b.ms,
+                b.config.c_str());
+  }
+  // The cache with the new lines, written whole and renamed into place.
+  std::string old;
+  if (fs::exists(opt.tuningCache)) {
+    std::ifstream in(opt.tuningCache, std::ios::binary);
+    old.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!old.empty() && old.back() != '\n')
+      old += '\n';
+  }
+  std::string tmp = opt.tuningCache + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << old << lines;
+    if (!out)
+      return fail("cannot write the tuning cache '" + opt.tuningCache + "'");
+  }
+  std::error_code ec;
+  fs::rename(tmp, opt.tuningCache, ec);
+  if (ec)
+    return fail("cannot write the tuning cache '" + opt.tuningCache + "': " + ec.message());
+  double seconds = std::chrono::duration<double>(clock::now() - start).count();
+  std::printf("tuned %zu kernels (%d candidates, %d failed) in %.1f s on %s: %d faster than "
+              "the heuristic, %.4f -> %.4f ms summed over them; cache '%s'\n",
+              kernels.size(), n, failed, seconds, device.c_str(), improved, before, after,
+              opt.tuningCache.c_str());
+  return 0;
+}
+
 /// Runs an artifact.
 int runArtifact(const Options &opt) {
   infer_engine *engine = nullptr;
@@ -632,34 +782,94 @@ int runArtifact(const Options &opt) {
     return fail(infer_last_error());
   std::unique_ptr<infer_engine, void (*)(infer_engine *)> engineGuard(
       engine, infer_engine_destroy);
-  std::vector<std::pair<std::string, std::pair<DType, std::vector<int64_t>>>> infos;
-  std::map<std::string, std::vector<int64_t>> pinned;
-  for (int32_t i = 0; i < infer_engine_num_inputs(engine); ++i) {
-    infer_tensor_info info;
-    infer_engine_input_info(engine, i, &info);
-    std::vector<int64_t> shape(info.shape, info.shape + info.rank);
-    infos.push_back({info.name, {toDType(info.dtype), shape}});
-    pinned[info.name] = shape;
+  // --shape: per input, the shapes to run at, in order.
+  std::map<std::string, std::vector<std::vector<int64_t>>> shapeSets;
+  size_t numShapeSets = 1;
+  for (const std::string &spec : opt.shapes) {
+    size_t eq = spec.find('=');
+    std::vector<int64_t> dims;
+    bool ok = eq != std::string::npos && eq > 0;
+    std::stringstream ss(ok ? spec.substr(eq + 1) : "");
+    std::string d;
+    while (ok && std::getline(ss, d, 'x')) {
+      char *end = nullptr;
+      long long v = std::strtoll(d.c_str(), &end, 10);
+      ok = !d.empty() && *end == 0 && v >= 0;
+      dims.push_back(v);
+    }
+    if (!ok || dims.empty())
+      return fail("--shape '" + spec + "' is not NAME=D0xD1x...");
+    auto &list = shapeSets[spec.substr(0, eq)];
+    list.push_back(dims);
+    numShapeSets = std::max(numShapeSets, list.size());
   }
-  if (!opt.calibrateDir.empty()) {
-    infer_context *context = nullptr;
-    if (infer_context_create(engine, opt.threads, &context) != INFER_OK)
-      return fail(infer_last_error());
-    std::unique_ptr<infer_context, void (*)(infer_context *)> contextGuard(
-        context, infer_context_destroy);
-    return calibrate(opt, engine, context, infos);
+  int32_t numInputs = infer_engine_num_inputs(engine);
+  for (const auto &[name, list] : shapeSets) {
+    bool known = false;
+    for (int32_t i = 0; i < numInputs; ++i) {
+      infer_tensor_info info;
+      infer_engine_input_info(engine, i, &info);
+      known |= name == info.name;
+    }
+    if (!known)
+      return fail("--shape names '" + name + "', which is not an input of the artifact");
   }
-  std::optional<std::vector<Named>> inputs = makeInputs(opt, infos);
-  if (!inputs)
-    return 1;
   infer_context *context = nullptr;
   if (infer_context_create(engine, opt.threads, &context) != INFER_OK)
     return fail(infer_last_error());
   std::unique_ptr<infer_context, void (*)(infer_context *)> contextGuard(
       context, infer_context_destroy);
   infer_context_set_cuda_graph(context, opt.cudaGraph ? 1 : 0);
+  // Shape set `j`: each input's j-th --shape (its last when it has fewer).
+  auto applyShapes = [&](size_t j) -> bool {
+    for (int32_t i = 0; i < numInputs; ++i) {
+      infer_tensor_info info;
+      infer_engine_input_info(engine, i, &info);
+      auto it = shapeSets.find(info.name);
+      if (it == shapeSets.end())
+        continue;
+      const std::vector<int64_t> &dims = it->second[std::min(j, it->second.size() - 1)];
+      if (infer_context_set_input_shape(context, i, static_cast<int32_t>(dims.size()),
+                                        dims.data()) != INFER_OK) {
+        fail(infer_last_error());
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!applyShapes(0))
+    return 1;
+  std::optional<std::map<std::string, std::string>> given = givenInputs(opt);
+  if (!given)
+    return 1;
+  std::vector<std::pair<std::string, std::pair<DType, std::vector<int64_t>>>> infos;
+  std::map<std::string, std::vector<int64_t>> pinned;
+  for (int32_t i = 0; i < numInputs; ++i) {
+    infer_tensor_info info;
+    infer_engine_input_info(engine, i, &info);
+    std::string name = info.name;
+    // A dynamic input read from a file takes the file's shape (unless
+    // --shape gives one); else the context's (--shape, or the opt shape).
+    bool fromFile = given->count(name) && !shapeSets.count(name);
+    if (!fromFile)
+      infer_context_input_info(context, i, &info);
+    std::vector<int64_t> shape(info.shape, info.shape + info.rank);
+    infos.push_back({name, {toDType(info.dtype), shape}});
+  }
+  if (!opt.calibrateDir.empty())
+    return calibrate(opt, engine, context, infos);
+  std::optional<std::vector<Named>> inputs = makeInputs(opt, infos);
+  if (!inputs)
+    return 1;
+  bool dynamic = infer_engine_num_dims(engine) > 0;
   for (size_t i = 0; i < inputs->size(); ++i) {
     const HostTensor &t = (*inputs)[i].tensor;
+    infos[i].second.second = t.shape;
+    pinned[(*inputs)[i].name] = t.shape;
+    if (dynamic && infer_context_set_input_shape(context, static_cast<int32_t>(i),
+                                                 static_cast<int32_t>(t.shape.size()),
+                                                 t.shape.data()) != INFER_OK)
+      return fail(infer_last_error());
     if (infer_context_set_input(context, static_cast<int32_t>(i), t.data.data(),
                                 t.data.size()) != INFER_OK)
       return fail(infer_last_error());
@@ -669,7 +879,7 @@ int runArtifact(const Options &opt) {
   std::vector<Named> outputs;
   for (int32_t i = 0; i < infer_engine_num_outputs(engine); ++i) {
     infer_tensor_info info;
-    infer_engine_output_info(engine, i, &info);
+    infer_context_output_info(context, i, &info);
     HostTensor t(toDType(info.dtype),
                  std::vector<int64_t>(info.shape, info.shape + info.rank));
     infer_context_get_output(context, i, t.data.data(), t.data.size());
@@ -712,22 +922,38 @@ int runArtifact(const Options &opt) {
 
   if (opt.bench) {
     using clock = std::chrono::steady_clock;
-    for (int i = 0; i < opt.warmup; ++i)
-      infer_context_run(context);
+    // Warm-up runs, then timed ones for --iterations or --duration; false
+    // when a run fails.
+    auto timeRuns = [&](std::vector<double> &ms, double &total) {
+      auto once = [&] {
+        return (opt.resident ? infer_context_run_resident(context)
+                             : infer_context_run(context)) == INFER_OK;
+      };
+      // A resident run computes on the inputs the last run uploaded.
+      if (opt.resident && infer_context_run(context) != INFER_OK)
+        return false;
+      for (int i = 0; i < opt.warmup; ++i)
+        if (!once())
+          return false;
+      auto start = clock::now();
+      while (true) {
+        auto t0 = clock::now();
+        if (!once())
+          return false;
+        auto t1 = clock::now();
+        ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        double elapsed = std::chrono::duration<double>(t1 - start).count();
+        if (opt.iterations > 0 ? static_cast<int>(ms.size()) >= opt.iterations
+                               : elapsed >= opt.duration)
+          break;
+      }
+      total = std::chrono::duration<double>(clock::now() - start).count();
+      return true;
+    };
     std::vector<double> ms;
-    auto start = clock::now();
-    while (true) {
-      auto t0 = clock::now();
-      if (infer_context_run(context) != INFER_OK)
-        return fail(infer_last_error());
-      auto t1 = clock::now();
-      ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-      double elapsed = std::chrono::duration<double>(t1 - start).count();
-      if (opt.iterations > 0 ? static_cast<int>(ms.size()) >= opt.iterations
-                             : elapsed >= opt.duration)
-        break;
-    }
-    double total = std::chrono::duration<double>(clock::now() - start).count();
+    double total = 0;
+    if (!timeRuns(ms, total))
+      return fail(infer_last_error());
     std::vector<double> sorted = ms;
     std::sort(sorted.begin(), sorted.end());
     double mean = 0;
@@ -737,6 +963,13 @@ int runArtifact(const Options &opt) {
     int64_t batch = infos.empty() || infos[0].second.second.empty()
                         ? 1
                         : infos[0].second.second[0];
+    if (numShapeSets > 1) {
+      std::string label;
+      for (const auto &[name, desc] : infos)
+        label += std::string(label.empty() ? "" : " ") + name + "=" +
+                 infer::formatDims(desc.second);
+      std::printf("shape %s:\n", label.c_str());
+    }
     double qps = ms.size() / total;
     if (std::string(infer_engine_device(engine)) == "cpu")
       std::printf("bench: %zu iterations in %.2f s, %d threads\n", ms.size(),
@@ -842,6 +1075,32 @@ int runArtifact(const Options &opt) {
         return fail("cannot write '" + opt.json + "'");
       out << j.dump(2) << "\n";
     }
+    // Further --shape sets: each timed in turn, on seeded random inputs.
+    std::mt19937_64 rng(opt.seed + 1);
+    for (size_t set = 1; set < numShapeSets; ++set) {
+      if (!applyShapes(set))
+        return 1;
+      std::string label;
+      for (int32_t i = 0; i < numInputs; ++i) {
+        infer_tensor_info info;
+        infer_context_input_info(context, i, &info);
+        std::vector<int64_t> shape(info.shape, info.shape + info.rank);
+        HostTensor t = randomTensor(toDType(info.dtype), shape, rng);
+        if (infer_context_set_input(context, i, t.data.data(), t.data.size()) != INFER_OK)
+          return fail(infer_last_error());
+        label += std::string(label.empty() ? "" : " ") + info.name + "=" +
+                 infer::formatDims(shape);
+      }
+      std::vector<double> times;
+      double spent = 0;
+      if (!timeRuns(times, spent))
+        return fail(infer_last_error());
+      std::sort(times.begin(), times.end());
+      std::printf("shape %s: latency ms: min %.3f  median %.3f  p90 %.3f  max %.3f  "
+                  "(%zu iterations)\n",
+                  label.c_str(), times.front(), percentile(times, 0.5),
+                  percentile(times, 0.9), times.back(), times.size());
+    }
   }
   return status;
 }
@@ -866,6 +1125,10 @@ int main(int argc, char **argv) {
                  "not given are seeded random data");
   app.add_option("--input-shape", opt.inputShapes,
                  "NAME=D0xD1x... pins dynamic dimensions of an ONNX input");
+  app.add_option("--shape", opt.shapes,
+                 "NAME=D0xD1x...: run an artifact compiled with --profile at this input "
+                 "shape (default: the input file's shape, else the profile's opt); "
+                 "repeated for one input, --bench times each shape in turn");
   app.add_option("--output-dir", opt.outputDir, "Write outputs as NAME.npy");
   app.add_option("--compare", opt.compareDir,
                  "Compare with expected outputs (NAME.npy, NAME.pb or "
@@ -896,6 +1159,15 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_flag("--profile", opt.profile,
                "With --bench: time every launch and print the costliest");
+  app.add_flag("--resident", opt.resident,
+               "--bench: time runs on the inputs already on the device, without host copies "
+               "(CUDA; trtexec's GPU compute time)");
+  app.add_flag("--tune", opt.tune,
+               "Time the tile candidates of an artifact written by infer-compile "
+               "--tune-candidates on this machine and add the fastest of each kernel to "
+               "--tuning-cache (then infer-compile --tuning-cache compiles with them)");
+  app.add_option("--tuning-cache", opt.tuningCache,
+                 "--tune: the tuning cache to add to (JSON lines; created when missing)");
   app.add_option("--calibrate", opt.calibrateDir,
                  "Int8 calibration: run every sample in this directory (its "
                  "subdirectories, each with NAME.npy, NAME.pb or input_N.pb "
@@ -966,5 +1238,9 @@ int main(int argc, char **argv) {
                 "artifacts only");
 #endif
   }
+  if (opt.tune)
+    return tuneArtifact(opt);
+  if (!opt.tuningCache.empty())
+    return fail("--tuning-cache needs --tune");
   return runArtifact(opt);
 }
