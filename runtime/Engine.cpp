@@ -477,7 +477,9 @@ infer_status Engine::verifyPlan() {
     if (infer_status s =
             cudaCode->load(*root, error, outer ? outer->cudaProgram() : nullptr))
       return setError(s, error);
-    deviceName = cudaCode->device + ", " + cudaCode->loaded;
+    // A tuning candidates container loads no code of its own.
+    deviceName = cudaCode->loaded == "no code" ? cudaCode->device
+                                               : cudaCode->device + ", " + cudaCode->loaded;
   }
   size_t numKernels = isCuda ? cudaCode->numKernels() : 0;
 
