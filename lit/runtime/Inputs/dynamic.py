@@ -13,6 +13,10 @@ meanpool.onnx: x [batch, seq, 8] -> ReduceMean over seq: seq cannot be
   padded either.
 posemb.onnx: x [batch, seq, 8] plus the first seq rows of a position table
   (Slice to Shape(x)[1]): a prefix, so seq may be padded.
+concat.onnx: x [batch, seq, 8] concatenated with itself along seq: seq
+  cannot be padded (the second copy would start past the padding).
+conv.onnx: x [batch, 4, rows, 8] through a 3x3 convolution: rows cannot be
+  padded (the window reads across the end), the batch can.
 """
 import os
 import sys
@@ -100,6 +104,16 @@ save("posemb",
      [h.make_tensor_value_info("y", T.FLOAT, ["batch", "seq", 8])],
      [const("table", table), const("one_i", np.array([1], np.int64)),
       const("zero_i", np.array([0], np.int64))])
+
+save("concat",
+     [h.make_node("Concat", ["x", "x"], ["y"], name="twice", axis=1)],
+     [h.make_tensor_value_info("x", T.FLOAT, ["batch", "seq", 8])],
+     [h.make_tensor_value_info("y", T.FLOAT, ["batch", "seq2", 8])], [])
+save("conv",
+     [h.make_node("Conv", ["x", "cw"], ["y"], name="conv3x3", pads=[1, 1, 1, 1])],
+     [h.make_tensor_value_info("x", T.FLOAT, ["batch", 4, "rows", 8])],
+     [h.make_tensor_value_info("y", T.FLOAT, ["batch", 4, "rows", 8])],
+     [const("cw", rng.standard_normal((4, 4, 3, 3)).astype(np.float32))])
 
 # Inputs: a mask whose every sequence but the first ends in padding.
 for batch, seq in ((1, 1), (3, 5), (4, 16), (2, 8)):
