@@ -24,6 +24,16 @@ for f in lit/tools/Inputs/*.onnxtxt build/kernels/*.onnx; do
   name=$(basename "${f%.*}")
   build/bin/infer-compile "$f" -o "$SEEDS/$name.infer" >/dev/null 2>&1 || true
 done
+# A dynamic-shape artifact (specializations nested, weights shared) and a
+# tuning candidates artifact (candidates nested).
+DYN="$BUILD/dynamic-models"
+mkdir -p "$DYN"
+/usr/bin/python3 lit/runtime/Inputs/dynamic.py "$DYN" >/dev/null
+build/bin/infer-compile "$DYN/attn.onnx" -o "$SEEDS/attn-dynamic.infer" \
+  --profile 'x:min=1x1x8,opt=2x4x8,max=2x8x8' --profile 'mask:min=1x1,opt=2x4,max=2x8' \
+  >/dev/null 2>&1 || true
+build/bin/infer-compile "$DYN/mlp.onnx" --input-shape x=4x16 --tune-candidates \
+  -o "$SEEDS/mlp-candidates.infer" >/dev/null 2>&1 || true
 cp -r "$SEEDS" "$CORPUS"
 mkdir -p "$BUILD/fuzz-artifacts"
 # The seeds' machine code is the only code the harness runs (see

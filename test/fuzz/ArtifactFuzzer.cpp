@@ -48,13 +48,10 @@ std::set<std::string> trustedCode;
 
 /// The code blobs of a verified artifact; with `intactOnly`, only those
 /// whose own checksum matches (the ones the loader goes on to load).
-std::vector<std::string> codeOf(const uint8_t *data, size_t size,
-                                bool intactOnly = false) {
-  std::vector<std::string> out;
-  flatbuffers::Verifier verifier(data, size);
-  if (!infer::fb::VerifyModelBuffer(verifier))
-    return out;
-  const infer::fb::Model *m = infer::fb::GetModel(data);
+/// The machine code of a model and of the models nested in it (dynamic
+/// shapes' specializations, tuning candidates).
+void collectCode(const infer::fb::Model *m, bool intactOnly, std::vector<std::string> &out,
+                 int depth = 0) {
   if (m->binaries())
     for (const infer::fb::Binary *b : *m->binaries()) {
       if (!b->data())
@@ -65,6 +62,30 @@ std::vector<std::string> codeOf(const uint8_t *data, size_t size,
       out.emplace_back(reinterpret_cast<const char *>(b->data()->data()),
                        b->data()->size());
     }
+  if (depth > 0)
+    return;
+  auto nested = [&](const flatbuffers::Vector<uint8_t> *bytes) {
+    if (!bytes)
+      return;
+    flatbuffers::Verifier v(bytes->data(), bytes->size());
+    if (v.VerifyBuffer<infer::fb::Model>(nullptr))
+      collectCode(infer::fb::GetModel(bytes->data()), intactOnly, out, depth + 1);
+  };
+  if (m->variants())
+    for (const infer::fb::Variant *v : *m->variants())
+      nested(v->model());
+  if (m->candidates())
+    for (const infer::fb::Candidate *c : *m->candidates())
+      nested(c->model());
+}
+
+std::vector<std::string> codeOf(const uint8_t *data, size_t size,
+                                bool intactOnly = false) {
+  std::vector<std::string> out;
+  flatbuffers::Verifier verifier(data, size);
+  if (!infer::fb::VerifyModelBuffer(verifier))
+    return out;
+  collectCode(infer::fb::GetModel(data), intactOnly, out);
   return out;
 }
 } // namespace
@@ -118,6 +139,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *input, size_t size) {
     infer_context_run(context);
     infer_context_destroy(context);
   }
+  // A tuning candidates artifact: each candidate's plan runs alone.
+  for (int32_t i = 0; i < infer_engine_num_candidates(engine); ++i)
+    if (infer_context_create_candidate(engine, i, 1, &context) == INFER_OK) {
+      infer_context_run(context);
+      infer_context_destroy(context);
+    }
   infer_engine_destroy(engine);
   return 0;
 }
