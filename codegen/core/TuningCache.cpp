@@ -27,7 +27,7 @@ std::string mlir::infer::compilerVersionString() {
 }
 
 static std::string keyOf(const TuningEntry &e) {
-  return e.arch + "\n" + e.compiler + "\n" + e.signature;
+  return e.arch + "\n" + e.compiler + "\n" + e.signature + "\n" + e.device;
 }
 
 FailureOr<TuningCache> TuningCache::read(StringRef path, bool missingOk,
@@ -74,6 +74,7 @@ FailureOr<TuningCache> TuningCache::read(StringRef path, bool missingOk,
       continue;
     }
     num("heuristic_ms", e.heuristicMs);
+    str("device", e.device);
     cache.add(e);
   }
   return cache;
@@ -92,6 +93,8 @@ LogicalResult TuningCache::write(StringRef path, std::string &error) const {
       llvm::json::Object o{{"arch", e.arch},   {"compiler", e.compiler},
                            {"signature", e.signature}, {"config", e.config},
                            {"ms", e.ms},       {"heuristic_ms", e.heuristicMs}};
+      if (!e.device.empty())
+        o["device"] = e.device;
       os << llvm::json::Value(std::move(o)) << "\n";
     }
     os.close();
@@ -123,9 +126,10 @@ void TuningCache::merge(const TuningCache &other) {
 
 std::map<std::string, std::string>
 TuningCache::select(StringRef arch, StringRef compiler, StringRef path,
-                    std::vector<std::string> *warnings) const {
+                    std::vector<std::string> *warnings, StringRef device) const {
   std::map<std::string, std::string> out;
-  std::set<std::string> foreign;
+  std::map<std::string, double> bestMs;
+  std::set<std::string> foreign, devices, otherDevices;
   int foreignCount = 0, stale = 0;
   for (const auto &[key, e] : entries) {
     if (e.arch != arch) {
@@ -133,8 +137,17 @@ TuningCache::select(StringRef arch, StringRef compiler, StringRef path,
       ++foreignCount;
     } else if (e.compiler != compiler) {
       ++stale;
+    } else if (!device.empty() && e.device != device) {
+      otherDevices.insert(e.device.empty() ? "unnamed" : e.device);
     } else {
-      out[e.signature] = e.config;
+      if (!e.device.empty())
+        devices.insert(e.device);
+      // Several devices' entries of one signature: the fastest.
+      auto it = bestMs.find(e.signature);
+      if (it == bestMs.end() || e.ms < it->second) {
+        bestMs[e.signature] = e.ms;
+        out[e.signature] = e.config;
+      }
     }
   }
   if (!warnings)
@@ -147,6 +160,16 @@ TuningCache::select(StringRef arch, StringRef compiler, StringRef path,
   if (stale)
     warnings->push_back(std::to_string(stale) + " entries of '" + path.str() + "' for " +
                         arch.str() + " were measured by another compiler version; skipped");
+  if (!device.empty() && out.empty() && !otherDevices.empty())
+    warnings->push_back("no entry of '" + path.str() + "' was measured on '" + device.str() +
+                        "' (it has " +
+                        llvm::join(otherDevices.begin(), otherDevices.end(), ", ") + ")");
+  if (device.empty() && devices.size() > 1)
+    warnings->push_back("'" + path.str() + "' holds " + arch.str() +
+                        " entries measured on several devices (" +
+                        llvm::join(devices.begin(), devices.end(), ", ") +
+                        "): the fastest of each kernel is used; choose one with "
+                        "--tuning-device");
   return out;
 }
 

@@ -37,6 +37,9 @@ namespace mlir::infer {
 
 struct TuningEntry {
   std::string arch, compiler, signature, config;
+  /// The device measured on (a GPU's name; "" or "cpu" for the CPU): part
+  /// of the key, so that two devices of one architecture keep their own.
+  std::string device;
   /// The configuration's median time, and the heuristic's, in ms.
   double ms = 0, heuristicMs = 0;
 };
@@ -53,13 +56,15 @@ public:
   /// Adds `e`; for a key already present the faster entry stays.
   void add(const TuningEntry &e);
   void merge(const TuningCache &other);
-  /// Signature → configuration for `arch` and `compiler`. With
+  /// Signature → configuration for `arch` and `compiler`, measured on
+  /// `device` when given (else on any: the fastest entry of a signature,
+  /// with a warning when the entries come from several devices). With
   /// `warnings`, says (naming the cache `path`) how many entries are for
   /// other architectures and how many for `arch` come from another
   /// compiler version.
   std::map<std::string, std::string>
   select(StringRef arch, StringRef compiler, StringRef path = "",
-         std::vector<std::string> *warnings = nullptr) const;
+         std::vector<std::string> *warnings = nullptr, StringRef device = "") const;
   size_t size() const { return entries.size(); }
   const std::map<std::string, TuningEntry> &all() const { return entries; }
 

@@ -208,6 +208,7 @@ LogicalResult infer::tuneModule(ModuleOp module, const CompileOptions &options,
     e.config = bestConfig;
     e.ms = best;
     e.heuristicMs = heuristic;
+    e.device = "cpu";
     cache.add(e);
     ++stats.tuned;
     if (bestConfig != k.candidates.front())

@@ -188,6 +188,12 @@ static cl::opt<std::string>
                              "--tune, merged by infer-tune): used instead of the heuristic's "
                              "for the kernels it holds"),
                     cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string> tuningDevice(
+    "tuning-device",
+    cl::desc("--tuning-cache: use the entries measured on this device (a GPU's name as "
+             "infer-run --tune records it, e.g. 'NVIDIA H200 (sm_90)'); default: any, the "
+             "fastest of each kernel"),
+    cl::value_desc("name"), cl::cat(category));
 static cl::opt<bool> tuneCandidates(
     "tune-candidates",
     cl::desc("Write to -o, instead of the model, every distinct contraction's tile candidates, "
@@ -860,7 +866,8 @@ int main(int argc, char **argv) {
     }
     std::vector<std::string> selectWarnings;
     options.tileConfigs =
-        cache->select(*arch, infer::compilerVersion(), tuningCachePath, &selectWarnings);
+        cache->select(*arch, infer::compilerVersion(), tuningCachePath, &selectWarnings,
+                      tuningDevice);
     options.tuningUse = &tuningUse;
     for (const std::string &w : selectWarnings)
       llvm::errs() << "infer-compile: warning: " << w << "\n";

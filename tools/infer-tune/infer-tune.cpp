@@ -75,7 +75,9 @@ int main(int argc, char **argv) {
   for (const auto &[key, e] : all.all()) {
     if (!arch.empty() && e.arch != arch)
       continue;
-    llvm::outs() << e.arch << " | " << e.compiler << "\n  " << e.signature << "\n  "
+    llvm::outs() << e.arch << " | " << e.compiler
+                 << (e.device.empty() ? std::string() : " | " + e.device) << "\n  "
+                 << e.signature << "\n  "
                  << e.config
                  << llvm::format("  %.4f ms (heuristic %.4f ms, %.2fx)\n", e.ms, e.heuristicMs,
                                  e.ms > 0 ? e.heuristicMs / e.ms : 0.0);
