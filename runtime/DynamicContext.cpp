@@ -84,6 +84,12 @@ void copyBox(const uint8_t *src, const std::vector<int64_t> &srcShape, uint8_t *
 }
 } // namespace
 
+size_t Context::outputBytes(int index) const {
+  if (subs.empty())
+    return eng.outputs()[index].size;
+  return bytesOf(outShapes[index], eng.outputs()[index].dtype);
+}
+
 infer_status Context::createDynamic(const Engine &engine, std::shared_ptr<ThreadPool> pool,
                                     std::unique_ptr<Context> &context) {
   std::unique_ptr<Context> c(new Context(engine, std::move(pool)));

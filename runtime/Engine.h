@@ -106,7 +106,6 @@ public:
   const std::vector<std::vector<int>> &outputAxes() const { return outputDimAxes; }
   size_t numVariants() const { return 1 + variantEngines.size(); }
   const Engine &variant(size_t i) const { return i == 0 ? *this : *variantEngines[i - 1]; }
-  const std::vector<int64_t> &variantValues(size_t i) const { return values[i]; }
   /// Tile candidates (an infer-compile --tune-candidates artifact): their
   /// cache keys and each one's plan, a static engine of its own.
   struct CandidateInfo {
@@ -184,17 +183,8 @@ public:
   }
   const Engine &engine() const { return eng; }
   int threads() const { return pool->size(); }
-  /// Dynamic engines: the specialization the last run used (-1: none yet).
-  int lastVariant() const { return current; }
   /// Bytes of output `index` of the last run (its shape's).
-  size_t outputBytes(int index) const {
-    if (subs.empty())
-      return eng.outputs()[index].size;
-    size_t n = dtypeSize(eng.outputs()[index].dtype);
-    for (int64_t d : outShapes[index])
-      n *= static_cast<size_t>(d);
-    return n;
-  }
+  size_t outputBytes(int index) const;
 
 private:
   Context(const Engine &engine, std::shared_ptr<ThreadPool> pool)

@@ -247,13 +247,7 @@ static infer_status contextInfo(infer_context *c, bool input, int32_t index,
     if (slot.size() <= static_cast<size_t>(index))
       slot.resize(index + 1);
     slot[index] = std::move(d);
-    const TensorDesc &kept = slot[index];
-    info->name = kept.name.c_str();
-    info->dtype = kept.dtype;
-    info->rank = static_cast<int32_t>(kept.shape.size());
-    info->shape = kept.shape.data();
-    info->size = kept.size;
-    return INFER_OK;
+    return tensorInfo(slot, index, info, input ? "input" : "output");
   });
 }
 

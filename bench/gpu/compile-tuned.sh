@@ -11,9 +11,8 @@ ARCH=${2:-sm_90a}
 OUT=build/gpu-tune-bench
 MODELS=build/bench-gpu
 rm -rf "$OUT"
-mkdir -p "$OUT/include/runtime/schema" "$OUT/models"
-cp build/runtime/schema/Artifact_generated.h "$OUT/include/runtime/schema/"
-cp -r /usr/include/flatbuffers /usr/include/CLI /usr/include/nlohmann "$OUT/include/"
+mkdir -p "$OUT/models"
+bench/gpu/stage-headers.sh "$OUT"
 for m in resnet50 resnet50_b32 mobilenet_v2 encoder; do
   C="build/bin/infer-compile $MODELS/$m.onnx --target=cuda:$ARCH --precision=fp16"
   $C -o "$OUT/models/$m.heuristic.infer"

@@ -15,9 +15,8 @@ OUT=build/gpu-dyn-stage
 MODELS=build/bench-dynamic
 PY=${INFER_TEST_PYTHON:-/usr/bin/python3}
 rm -rf "$OUT"
-mkdir -p "$OUT/include/runtime/schema" "$OUT/models" "$MODELS"
-cp build/runtime/schema/Artifact_generated.h "$OUT/include/runtime/schema/"
-cp -r /usr/include/flatbuffers /usr/include/dlpack "$OUT/include/"
+mkdir -p "$OUT/models" "$MODELS"
+bench/gpu/stage-headers.sh "$OUT"
 "$PY" test/models/export_dynamic.py export "$MODELS"
 "$PY" test/models/export_dynamic.py refs resnet50 "$OUT/models" --shapes 1,3,8,17,32
 "$PY" test/models/export_dynamic.py refs encoder "$OUT/models" --shapes 1,2,4,3,8 \

@@ -12,9 +12,8 @@ OUT=build/gpu-tune-stage
 MODELS=build/bench-gpu
 PY=${INFER_TEST_PYTHON:-/usr/bin/python3}
 rm -rf "$OUT"
-mkdir -p "$OUT/include/runtime/schema" "$OUT/cands" "$MODELS"
-cp build/runtime/schema/Artifact_generated.h "$OUT/include/runtime/schema/"
-cp -r /usr/include/flatbuffers /usr/include/CLI /usr/include/nlohmann "$OUT/include/"
+mkdir -p "$OUT/cands" "$MODELS"
+bench/gpu/stage-headers.sh "$OUT"
 "$PY" test/models/export_models.py "$MODELS" --models mobilenet_v2,encoder,resnet50
 "$PY" test/models/export_models.py "$MODELS" --models resnet50 --batch 32
 for m in resnet50 resnet50_b32 mobilenet_v2 encoder; do

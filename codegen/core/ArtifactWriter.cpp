@@ -76,35 +76,29 @@ void ArtifactBytes::forEachPart(
 namespace {
 /// The Model table of `plan` in `fbb`. The weights' vector is reserved,
 /// not written (`constantsData` receives where they go): they are copied
-/// in only when someone needs the artifact in one piece. Variants are
-/// nested models of their own, without constants.
+/// in only when someone needs the artifact in one piece. Variants and
+/// candidates are nested models of their own, without constants.
 flatbuffers::Offset<::infer::fb::Model>
 buildModel(flatbuffers::FlatBufferBuilder &fbb, ArtifactPlan &plan,
            size_t &constantsFromEnd, uint64_t &constantsChecksum) {
   // Nested first: a builder builds one table at a time.
   std::vector<flatbuffers::Offset<::infer::fb::Variant>> variants;
-  for (ArtifactPlan &v : plan.variants) {
+  // A plan without constants of its own, as the bytes of a whole model.
+  auto nestedModel = [&](ArtifactPlan &p) {
     flatbuffers::FlatBufferBuilder nested(1 << 16);
     nested.ForceDefaults(true);
     size_t noneAt = 0;
     uint64_t noneSum = 0;
-    auto root = buildModel(nested, v, noneAt, noneSum);
-    ::infer::fb::FinishModelBuffer(nested, root);
+    ::infer::fb::FinishModelBuffer(nested, buildModel(nested, p, noneAt, noneSum));
     fbb.ForceVectorAlignment(nested.GetSize(), sizeof(uint8_t), 64);
-    auto bytes = fbb.CreateVector(nested.GetBufferPointer(), nested.GetSize());
-    variants.push_back(::infer::fb::CreateVariant(fbb, bytes));
-  }
+    return fbb.CreateVector(nested.GetBufferPointer(), nested.GetSize());
+  };
+  for (ArtifactPlan &v : plan.variants)
+    variants.push_back(::infer::fb::CreateVariant(fbb, nestedModel(v)));
   auto variantVec = plan.variants.empty() ? 0 : fbb.CreateVector(variants);
   std::vector<flatbuffers::Offset<::infer::fb::Candidate>> candidates;
   for (ArtifactCandidate &c : plan.candidates) {
-    flatbuffers::FlatBufferBuilder nested(1 << 16);
-    nested.ForceDefaults(true);
-    size_t noneAt = 0;
-    uint64_t noneSum = 0;
-    auto root = buildModel(nested, c.plan, noneAt, noneSum);
-    ::infer::fb::FinishModelBuffer(nested, root);
-    fbb.ForceVectorAlignment(nested.GetSize(), sizeof(uint8_t), 64);
-    auto bytes = fbb.CreateVector(nested.GetBufferPointer(), nested.GetSize());
+    auto bytes = nestedModel(c.plan);
     candidates.push_back(::infer::fb::CreateCandidate(
         fbb, fbb.CreateString(c.arch), fbb.CreateString(c.signature),
         fbb.CreateString(c.config), fbb.CreateString(c.nodes), c.heuristic, bytes));

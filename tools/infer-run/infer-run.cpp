@@ -716,6 +716,8 @@ int tuneArtifact(const Options &opt) {
     }
     if (c.heuristic)
       b.heuristicMs = ms;
+    // Each kernel's heuristic candidate comes first (--tune-candidates
+    // writes it so): another must beat it by 3%.
     bool better = b.ms < 0 || (ms < b.ms && (!b.heuristicBest || ms < 0.97 * b.ms));
     if (better) {
       b.ms = ms;
@@ -727,7 +729,6 @@ int tuneArtifact(const Options &opt) {
                  i + 1, n, c.nodes, b.ms, elapsed / (i + 1) * (n - i - 1));
   }
   std::fprintf(stderr, "\n");
-  // The 3% rule applies against the heuristic even when it came later.
   std::string device = infer_engine_device(engine), compiler = infer_engine_compiler(engine);
   std::string lines;
   double before = 0, after = 0;
@@ -736,8 +737,6 @@ int tuneArtifact(const Options &opt) {
     Best &b = kernels[sig];
     if (b.ms < 0)
       continue;
-    if (!b.heuristicBest && b.heuristicMs >= 0 && b.ms >= 0.97 * b.heuristicMs)
-      continue; // not a measured improvement: leave the heuristic to decide
     nlohmann::json j = {{"arch", b.arch},     {"compiler", compiler}, {"signature", sig},
                         {"config", b.config}, {"ms", b.ms},           {"heuristic_ms", b.heuristicMs},
                         {"device", device}};
