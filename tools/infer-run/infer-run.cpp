@@ -996,7 +996,8 @@ int runArtifact(const Options &opt) {
       std::vector<std::vector<double>> samples(n);
       std::vector<double> times(n);
       for (int r = 0; r < runs; ++r) {
-        infer_context_run_profiled(context, times.data());
+        if (infer_context_run_profiled(context, times.data()) != INFER_OK)
+          return fail(infer_last_error());
         for (int32_t i = 0; i < n; ++i)
           samples[i].push_back(times[i]);
       }
