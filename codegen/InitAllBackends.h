@@ -16,6 +16,7 @@
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cuda/CudaBackend.h"
 #include "codegen/cuda/CudaKernels.h"
+#include "codegen/vulkan/VulkanBackend.h"
 
 #include "mlir/IR/DialectRegistry.h"
 
@@ -24,11 +25,13 @@ namespace mlir::infer {
 inline void registerAllTargetBackends() {
   registerCpuBackend();
   registerCudaBackend();
+  registerVulkanBackend();
 }
 
 inline void registerAllBackendPasses() {
   registerCpuBackendPasses();
   registerCudaBackendPasses();
+  registerVulkanBackendPasses();
 }
 
 /// The dialects of kernel modules on every target (what infer-opt must
@@ -37,6 +40,7 @@ inline void registerAllBackendDialects(DialectRegistry &registry) {
   KernelModule::registerDialects(registry);
   CpuKernelConvention().registerDialects(registry);
   CudaKernelConvention().registerDialects(registry);
+  VulkanKernelConvention().registerDialects(registry);
 }
 
 } // namespace mlir::infer

@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// `--emit-ptx` and `--emit-llvmir` compile a module of infer ops with the
+// `--emit-ptx`, `--emit-spirv` and `--emit-llvmir` compile a module of infer ops with the
 // driver (the same passes as infer-compile: graph at -O2, select-config,
 // outline, plan, lower) and print a listing the backend made of its
-// kernels: the PTX of a CUDA target, the optimized LLVM IR of any target.
+// kernels: the PTX of a CUDA target, the SPIR-V of a Vulkan one, the
+// optimized LLVM IR of a CPU or CUDA target.
 //
 //===----------------------------------------------------------------------===//
 
@@ -66,6 +67,33 @@ void mlir::infer::registerEmitLLVMIRTranslation() {
       "kernels' optimized LLVM IR",
       [](Operation *op, raw_ostream &os) -> LogicalResult {
         return emitListing(op, os, llvmIRTarget, "llvmir", /*keepLLVMIR=*/true);
+      },
+      [](DialectRegistry &registry) {
+        registry.insert<InferDialect, func::FuncDialect, quant::QuantDialect>();
+      });
+}
+
+namespace {
+llvm::cl::opt<std::string> vulkanFeatures(
+    "vulkan-features", llvm::cl::init(""),
+    llvm::cl::desc("--emit-spirv: the Vulkan target's features, as after "
+                   "--target=vulkan: (e.g. -fp64)"));
+llvm::cl::opt<bool> spirvBinary(
+    "spirv-binary", llvm::cl::init(false),
+    llvm::cl::desc("--emit-spirv: write the SPIR-V binary (with -o FILE.spv) "
+                   "instead of the module in MLIR's SPIR-V dialect"));
+} // namespace
+
+void mlir::infer::registerEmitSpirvTranslation() {
+  TranslateFromMLIRRegistration registration(
+      "emit-spirv",
+      "compile infer IR for Vulkan and print the SPIR-V module of its kernels",
+      [](Operation *op, raw_ostream &os) -> LogicalResult {
+        std::string target = "vulkan";
+        if (!vulkanFeatures.empty())
+          target += ":" + vulkanFeatures;
+        return emitListing(op, os, target, spirvBinary ? "spirv-binary" : "spirv",
+                           /*keepLLVMIR=*/false);
       },
       [](DialectRegistry &registry) {
         registry.insert<InferDialect, func::FuncDialect, quant::QuantDialect>();

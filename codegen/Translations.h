@@ -11,6 +11,7 @@ namespace mlir::infer {
 /// Registers `--emit-ptx` (and its `--cuda-arch` option) with
 /// mlir-translate's registry.
 void registerEmitPtxTranslation();
+void registerEmitSpirvTranslation();
 /// Registers `--emit-llvmir` (and its `--llvmir-target` option).
 void registerEmitLLVMIRTranslation();
 } // namespace mlir::infer

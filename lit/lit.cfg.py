@@ -56,3 +56,14 @@ try:
     ctypes.CDLL("libcuda.so.1")
 except OSError:
     config.available_features.add("no-cuda-driver")
+
+# A Vulkan loader and a driver (Mesa's lavapipe in CI) for the Vulkan runs.
+try:
+    import ctypes
+    import glob
+    ctypes.CDLL("libvulkan.so.1")
+    if any(glob.glob(os.path.join(d, "*.json"))
+           for d in ("/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d")):
+        config.available_features.add("vulkan")
+except OSError:
+    pass

@@ -403,10 +403,11 @@ infer_status Engine::verifyPlan() {
                             (b->target() ? b->target()->str() : std::string("?")) +
                             " code is corrupt (checksum mismatch)");
   bool isCuda = targetName.rfind("cuda:", 0) == 0;
-  if (targetName != "cpu" && targetName.rfind("cpu:", 0) != 0 && !isCuda)
+  bool isVulkan = targetName == "vulkan" || targetName.rfind("vulkan:", 0) == 0;
+  if (targetName != "cpu" && targetName.rfind("cpu:", 0) != 0 && !isCuda && !isVulkan)
     return setError(INFER_ERROR_TARGET,
                     "the artifact targets '" + targetName +
-                        "'; this runtime runs cpu and cuda artifacts");
+                        "'; this runtime runs cpu, cuda and vulkan artifacts");
 
   // Tensors.
   auto readTensors = [&](const flatbuffers::Vector<
@@ -483,13 +484,24 @@ infer_status Engine::verifyPlan() {
   }
   size_t numKernels = isCuda ? cudaCode->numKernels() : 0;
 
+  // Vulkan code: the device builds a pipeline per kernel and takes the
+  // weights.
+  if (isVulkan) {
+    std::string error;
+    if (infer_status s = vk::loadProgram(*root, outer ? outer->vulkanProgram() : nullptr,
+                                         vulkanCode, error))
+      return setError(s, error);
+    deviceName = vk::deviceName(*vulkanCode);
+    numKernels = kernels ? kernels->size() : 0;
+  }
+
   // CPU code.
   const fb::Binary *binary = nullptr;
   if (root->binaries())
     for (const fb::Binary *b : *root->binaries())
       if (b->target() && b->target()->str() == "cpu")
         binary = b;
-  if (!isCuda && kernels && kernels->size() > 0) {
+  if (!isCuda && !isVulkan && kernels && kernels->size() > 0) {
     if (!binary || !binary->data())
       return setError(INFER_ERROR_CORRUPT_ARTIFACT,
                       "the artifact has kernels but no CPU code");
@@ -655,6 +667,18 @@ infer_status Context::createPlan(const Engine &engine, std::shared_ptr<ThreadPoo
     context = std::move(c);
     return INFER_OK;
   }
+  if (const vk::VulkanProgram *program = engine.vulkanProgram()) {
+    std::vector<size_t> in, out;
+    for (const TensorDesc &d : engine.inputs())
+      in.push_back(d.size);
+    for (const TensorDesc &d : engine.outputs())
+      out.push_back(d.size);
+    std::string error;
+    if (infer_status s = vk::createExecution(*program, m, in, out, c->vulkan, error))
+      return setError(s, error);
+    context = std::move(c);
+    return INFER_OK;
+  }
   if (hostArena) {
     c->arenaPtr = hostArena;
   } else {
@@ -710,8 +734,7 @@ infer_status Context::setInput(int index, const void *data, size_t size) {
                     "input '" + d.name + "' takes " + std::to_string(d.size) +
                         " bytes, got " + std::to_string(size));
   if (size)
-    std::memcpy(gpu ? gpu->hostInput(index) : inputs[index].data.get(), data,
-                size);
+    std::memcpy(hostInputPointer(index), data, size);
   if (gpu)
     gpu->markHostInput(index);
   return INFER_OK;
@@ -761,6 +784,11 @@ infer_status Context::run(double *launchMs, bool copies) {
     infer_status s = gpu->run(launchMs, copies, error);
     return s == INFER_OK ? s : setError(s, error);
   }
+  if (vulkan) {
+    std::string error;
+    infer_status s = vk::run(*vulkan, launchMs, error);
+    return s == INFER_OK ? s : setError(s, error);
+  }
   const fb::Model &m = eng.model();
   if (!m.launches())
     return INFER_OK;
@@ -798,6 +826,7 @@ const uint8_t *Context::output(int index) const {
       return nullptr;
     return outputPadded[index] ? sliced[index].data.get() : subs[current]->output(index);
   }
-  return gpu ? gpu->hostOutput(index) : outputs[index].data.get();
+  return gpu ? gpu->hostOutput(index)
+             : vulkan ? vk::hostOutput(*vulkan, index) : outputs[index].data.get();
 }
 } // namespace infer

@@ -18,6 +18,7 @@
 #include "runtime/cpu/CpuModule.h"
 #include "runtime/cuda/CudaBackend.h"
 #include "runtime/include/infer_runtime.h"
+#include "runtime/vulkan/VulkanBackend.h"
 
 #include <memory>
 #include <string>
@@ -86,6 +87,8 @@ public:
   const std::string &compiler() const { return compilerName; }
   /// The CUDA program of a CUDA artifact, else null.
   const cuda::CudaProgram *cudaProgram() const { return cudaCode.get(); }
+  /// The Vulkan program of a Vulkan artifact, else null.
+  const vk::VulkanProgram *vulkanProgram() const { return vulkanCode.get(); }
   /// Where the engine runs ("cpu", "NVIDIA H100 (sm_90), cubin sm_90a").
   const std::string &device() const { return deviceName; }
 
@@ -146,6 +149,7 @@ private:
   CpuModule cpu;
   std::vector<CpuKernelFn> kernelFns;
   std::unique_ptr<cuda::CudaProgram> cudaCode;
+  vk::ProgramPtr vulkanCode;
   std::string targetName, sourceName, compilerName, deviceName = "cpu";
   std::vector<std::string> launchKinds, launchNodeLists;
 };
@@ -204,7 +208,8 @@ private:
   void outputShapesFor(int v, const std::vector<int64_t> &vals,
                        std::vector<std::vector<int64_t>> &out) const;
   uint8_t *hostInputPointer(int i) {
-    return gpu ? gpu->hostInput(i) : inputs[i].data.get();
+    return gpu ? gpu->hostInput(i)
+               : vulkan ? vk::hostInput(*vulkan, i) : inputs[i].data.get();
   }
   infer_status runDynamic(double *launchMs, bool copies);
   infer_status setInputDynamic(int index, const void *data, size_t size);
@@ -234,6 +239,7 @@ private:
   bool slicedValid = true;
   std::vector<AlignedBuffer> inputs, outputs;
   std::unique_ptr<cuda::CudaExecution> gpu;
+  vk::ExecutionPtr vulkan;
   /// Resolved argument pointers of every launch.
   std::vector<std::vector<void *>> launchArgs;
 };

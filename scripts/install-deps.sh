@@ -28,6 +28,9 @@ PACKAGES=(
   lld-22
   # the Python API (`import infer`): bindings, DLPack tensors, its tests
   pybind11-dev python3-dev libdlpack-dev python3-pytest
+  # the Vulkan target: headers (the loader is opened at run time), Mesa's
+  # lavapipe (Vulkan on the CPU, for the tests), spirv-val and spirv-dis
+  libvulkan-dev libvulkan1 mesa-vulkan-drivers spirv-tools
 )
 
 missing=()

@@ -13,6 +13,8 @@
 
 #include "transforms/Passes.h"
 
+#include "ir/ConstantView.h"
+
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -23,6 +25,9 @@ namespace mlir::infer {
 
 using namespace mlir;
 using namespace mlir::infer;
+
+/// Where the operands of an in-place concatenation may start.
+static constexpr uint64_t kConcatSliceAlignment = 64;
 
 LogicalResult mlir::infer::canConcatInPlace(ConcatOp op, std::string &why) {
   RankedTensorType out = op.getOutput().getType();
@@ -35,6 +40,21 @@ LogicalResult mlir::infer::canConcatInPlace(ConcatOp op, std::string &why) {
       why = "operands are not contiguous in the result";
       return failure();
     }
+  // Every operand starts on a 64-byte boundary of the result: GPU buffers
+  // bind at aligned offsets (Vulkan's minStorageBufferOffsetAlignment is at
+  // most 64 on the devices we run), and vector loads want it.
+  uint64_t offset = 0;
+  for (Value v : op.getInputs()) {
+    if (offset % kConcatSliceAlignment != 0) {
+      why = "an operand would start at byte " + std::to_string(offset) +
+            ", not on a " + std::to_string(kConcatSliceAlignment) +
+            "-byte boundary";
+      return failure();
+    }
+    auto t = llvm::cast<RankedTensorType>(v.getType());
+    std::optional<ElementKind> kind = elementKindOf(t.getElementType());
+    offset += t.getNumElements() * (kind ? elementBytes(*kind, t.getElementType()) : 1);
+  }
   llvm::SmallPtrSet<Value, 8> seen;
   for (Value v : op.getInputs()) {
     Operation *def = v.getDefiningOp();

@@ -5,7 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // ONNX exports carry Identity nodes, inference Dropout, no-op reshapes and
-// casts; each one would otherwise become a copy kernel.
+// casts; each one would otherwise become a copy kernel. Empty operands of a
+// concatenation go too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,6 +69,32 @@ struct RemoveIfIdentity : OpRewritePattern<OpTy> {
   }
 };
 
+/// Drops the empty operands of a concatenation (a zero-size slice, as
+/// partial rotary embeddings make), and the concatenation itself when one
+/// operand is left: an empty tensor is nothing to copy, and GPU targets
+/// have no buffer type for it (SPIR-V arrays hold at least one element).
+struct DropEmptyConcatOperands : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
+    if (op.getOutput().getType().getNumElements() == 0)
+      return rewriter.notifyMatchFailure(op, "the result is empty");
+    SmallVector<Value> kept;
+    for (Value v : op.getInputs()) {
+      auto t = llvm::cast<RankedTensorType>(v.getType());
+      if (!t.hasStaticShape() || t.getNumElements() != 0)
+        kept.push_back(v);
+    }
+    if (kept.size() == op.getInputs().size())
+      return rewriter.notifyMatchFailure(op, "no operand is empty");
+    if (kept.size() == 1 && kept.front().getType() == op.getOutput().getType()) {
+      rewriter.replaceOp(op, kept.front());
+      return success();
+    }
+    rewriter.modifyOpInPlace(op, [&] { op.getInputsMutable().assign(kept); });
+    return success();
+  }
+};
+
 struct RemoveIdentityPass
     : infer::impl::InferRemoveIdentityBase<RemoveIdentityPass> {
   void runOnOperation() override {
@@ -83,5 +110,5 @@ void mlir::infer::populateRemoveIdentityPatterns(RewritePatternSet &patterns) {
   patterns.add<RemoveIfIdentity<UnaryOp>, RemoveIfIdentity<CastOp>,
                RemoveIfIdentity<ReshapeOp>, RemoveIfIdentity<ExpandOp>,
                RemoveIfIdentity<TransposeOp>, RemoveIfIdentity<SliceOp>,
-               RemoveIfIdentity<PadOp>>(patterns.getContext());
+               RemoveIfIdentity<PadOp>, DropEmptyConcatOperands>(patterns.getContext());
 }

@@ -11,6 +11,7 @@ CARRY=${CARRY:-gpu-carry}
 cmake -S . -B build-gpu -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DINFER_BUILD_COMPILER=OFF -DINFER_BUILD_TESTS=OFF \
   -DINFER_ARTIFACT_HEADER_DIR="$PWD/$CARRY/include" \
+  -DINFER_VULKAN_INCLUDE="$PWD/$CARRY/include" \
   -DCMAKE_CXX_FLAGS="-isystem $PWD/$CARRY/include" >/dev/null
 cmake --build build-gpu --target infer_runtime -j "$(nproc)"
 cmake --build build-gpu --target infer-run -j "$(nproc)" || echo "run.sh: infer-run did not build (the benchmark needs the library only)"

@@ -186,10 +186,40 @@ FailureOr<KernelInfo> KernelModule::addKernel(ArrayRef<Operation *> ops,
     }
   }
   fuseElementwiseChains(fn);
+  // Constant tables the lowering made become buffers where the target has
+  // no constant arrays: arguments after the outputs.
+  unsigned firstIndexArg = inputs.size() + outputs.size();
+  if (!convention.inlinesConstantArrays()) {
+    SmallVector<arith::ConstantOp> tables;
+    fn.walk([&](arith::ConstantOp c) {
+      auto t = llvm::dyn_cast<RankedTensorType>(c.getType());
+      auto dense = llvm::dyn_cast<DenseElementsAttr>(c.getValue());
+      if (t && !(dense && dense.isSplat()))
+        tables.push_back(c);
+    });
+    for (arith::ConstantOp c : tables) {
+      auto t = llvm::cast<RankedTensorType>(c.getType());
+      auto mt = MemRefType::get(t.getShape(), t.getElementType());
+      if (failed(fn.insertArgument(firstIndexArg, mt, {}, c.getLoc()))) {
+        error = "cannot pass a constant table to kernel " + info.symbol;
+        fn.erase();
+        return failure();
+      }
+      OpBuilder tb = OpBuilder::atBlockBegin(&fn.getBody().front());
+      Value v = bufferization::ToTensorOp::create(tb, c.getLoc(), t,
+                                                  fn.getArgument(firstIndexArg),
+                                                  /*restrict=*/true, /*writable=*/false);
+      c.getResult().replaceAllUsesWith(v);
+      info.constantArgs.push_back(c.getValue());
+      c.erase();
+      args.insert(args.begin() + firstIndexArg, mt);
+      ++firstIndexArg;
+    }
+  }
   {
     // A kernel that cannot be split runs on one thread: not an error.
     ScopedDiagnosticHandler quiet(context, [](Diagnostic &) { return success(); });
-    convention.split(fn, inputs.size() + outputs.size(), info);
+    convention.split(fn, firstIndexArg, info);
   }
   recordSignature(info, argBytesOf(ArrayRef<Type>(args).drop_back(extraArgs)));
   return info;

@@ -55,6 +55,10 @@ struct KernelInfo {
   uint32_t minBlocksPerSm = 1;
   /// CUDA: TMA descriptors over arguments, passed after the buffers.
   std::vector<ArtifactTensorMap> tensorMaps;
+  /// Targets without constant arrays in kernels: the constant tables the
+  /// lowering made (index tables, divisors), which the kernel takes as
+  /// buffers after its outputs, in this order.
+  std::vector<Attribute> constantArgs;
 };
 
 /// Debugging options of a backend's code generation.
@@ -85,6 +89,9 @@ public:
   /// Adds the dialects the target's kernels use beyond the core ones
   /// (what the passes building and lowering them declare).
   virtual void registerDialects(DialectRegistry &registry) const {}
+  /// Whether small constant arrays compile into the kernels (as globals);
+  /// else they are buffers like the weights, and only splats go inside.
+  virtual bool inlinesConstantArrays() const { return true; }
 };
 
 /// The kernels of a compiled model live in a module nested in the model's
@@ -121,6 +128,7 @@ public:
   static std::vector<uint64_t> argBytesOf(ArrayRef<Type> memrefs);
 
   ModuleOp getModule() { return module; }
+  const KernelConvention &getConvention() const { return convention; }
   MLIRContext *getContext() { return context; }
 
 private:

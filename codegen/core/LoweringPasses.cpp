@@ -130,14 +130,18 @@ mlir::infer::createApproximateMathPass(std::vector<std::string> expand,
                                            std::move(approximate));
 }
 
-void mlir::infer::addLoopsToLLVMPasses(OpPassManager &pm,
-                                       std::unique_ptr<Pass> math,
-                                       bool mathToLibm, bool expandBf16) {
+void mlir::infer::addLoopsPasses(OpPassManager &pm, std::unique_ptr<Pass> math) {
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(std::make_unique<CopiesToLoops>());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(std::move(math));
+}
+
+void mlir::infer::addLoopsToLLVMPasses(OpPassManager &pm,
+                                       std::unique_ptr<Pass> math,
+                                       bool mathToLibm, bool expandBf16) {
+  addLoopsPasses(pm, std::move(math));
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

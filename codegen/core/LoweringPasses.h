@@ -43,6 +43,10 @@ std::unique_ptr<Pass>
 createApproximateMathPass(std::vector<std::string> expand,
                           std::vector<std::string> approximate);
 
+/// From bufferized kernels to loops: copies and linalg to scf loops over
+/// memref loads and stores, affine lowered, then `math` (the pass above).
+void addLoopsPasses(OpPassManager &pm, std::unique_ptr<Pass> math);
+
 /// From bufferized kernels to the LLVM dialect: copies and linalg to loops,
 /// `math` (the pass above), strided metadata, control flow, then arith,
 /// index, vector, memref, func (bare pointers) and cf to LLVM; with

@@ -280,15 +280,34 @@ FailureOr<DispatchOp> Outliner::outlineTemplate(const KernelGroup &g) {
 
 FailureOr<DispatchOp> Outliner::outlineGeneric(const KernelGroup &g) {
   // Inputs: values read from outside the ops (small constants go inside).
+  bool arrays = kernels.getConvention().inlinesConstantArrays();
   llvm::SmallPtrSet<Operation *, 16> inside(g.ops.begin(), g.ops.end());
   SmallVector<Operation *> ops;
   SmallVector<Value> inputs;
+  // Constants the fusion cloned into the group that this target wants as
+  // buffers: a copy outside the group is the kernel's input.
+  llvm::DenseMap<Value, Value> hoisted;
   for (Operation *op : g.ops) {
+    auto c = llvm::dyn_cast<ConstantOp>(op);
+    if (!c || isInlineConstant(c.getResult(), arrays))
+      continue;
+    rewriter.setInsertionPoint(g.root);
+    hoisted[c.getResult()] = rewriter.clone(*c)->getResult(0);
+    inside.erase(op);
+  }
+  for (Operation *op : g.ops) {
+    if (hoisted.count(op->getNumResults() ? op->getResult(0) : Value()))
+      continue;
     for (Value v : op->getOperands()) {
       Operation *def = v.getDefiningOp();
       if (def && inside.contains(def))
         continue;
-      if (isInlineConstant(v)) {
+      if (hoisted.count(v)) {
+        if (!llvm::is_contained(inputs, v))
+          inputs.push_back(v);
+        continue;
+      }
+      if (isInlineConstant(v, arrays)) {
         if (!llvm::is_contained(ops, def))
           ops.push_back(def);
         continue;
@@ -298,7 +317,8 @@ FailureOr<DispatchOp> Outliner::outlineGeneric(const KernelGroup &g) {
     }
   }
   for (Operation *op : g.ops)
-    if (!llvm::is_contained(ops, op))
+    if (!llvm::is_contained(ops, op) &&
+        !hoisted.count(op->getNumResults() ? op->getResult(0) : Value()))
       ops.push_back(op);
   std::string error;
   FailureOr<KernelInfo> info =
@@ -307,12 +327,25 @@ FailureOr<DispatchOp> Outliner::outlineGeneric(const KernelGroup &g) {
     g.root->emitError() << error;
     return failure();
   }
+  // The kernel takes inputs, outputs, then the constant tables its lowering
+  // made (targets without constant arrays); the dispatch takes them as
+  // inputs after the group's.
+  size_t numIn = inputs.size(), numTables = info->constantArgs.size();
   SmallVector<int32_t> args;
-  for (size_t i = 0; i < inputs.size() + g.results.size(); ++i)
+  for (size_t i = 0; i < numIn; ++i)
     args.push_back(static_cast<int32_t>(i));
+  for (size_t j = 0; j < g.results.size(); ++j)
+    args.push_back(static_cast<int32_t>(numIn + numTables + j));
+  for (size_t k = 0; k < numTables; ++k)
+    args.push_back(static_cast<int32_t>(numIn + k));
   SmallVector<Value> outer;
   for (Value v : inputs)
-    outer.push_back(g.toOuter(v));
+    outer.push_back(hoisted.count(v) ? hoisted.lookup(v) : g.toOuter(v));
+  for (Attribute table : info->constantArgs) {
+    rewriter.setInsertionPoint(g.root);
+    outer.push_back(ConstantOp::create(rewriter, g.root->getLoc(),
+                                       llvm::cast<ElementsAttr>(table)));
+  }
   Attribute launch = launchOf(fn.getContext(), *info, args);
   return createDispatch(g, outer, launch, {}, /*templated=*/false);
 }
@@ -382,7 +415,7 @@ LogicalResult Outliner::run() {
     // Small constants were compiled into the kernels, whose IR still holds
     // them until the backend emits the code.
     for (Value v : operands) {
-      if (!isInlineConstant(v))
+      if (!isInlineConstant(v, kernels.getConvention().inlinesConstantArrays()))
         eraseDeadConstant(rewriter, v);
       else if (v.use_empty())
         rewriter.eraseOp(v.getDefiningOp());

@@ -44,9 +44,14 @@ bool mlir::infer::isAlias(Operation *op) {
   return false;
 }
 
-bool mlir::infer::isInlineConstant(Value v) {
+bool mlir::infer::isInlineConstant(Value v, bool arrays) {
   auto c = v.getDefiningOp<ConstantOp>();
-  return c && numel(v) <= kInlineConstantElements;
+  if (!c || numel(v) > kInlineConstantElements)
+    return false;
+  if (arrays)
+    return true;
+  auto dense = llvm::dyn_cast<DenseElementsAttr>(c.getValue());
+  return dense && dense.isSplat();
 }
 
 FailureOr<uint8_t> mlir::infer::artifactDType(Type t) {

@@ -43,8 +43,9 @@ int64_t numel(Value v);
 /// between types of one storage): its result shares the operand's buffer.
 bool isAlias(Operation *op);
 
-/// Whether `v` is a constant small enough to be compiled into kernels.
-bool isInlineConstant(Value v);
+/// Whether `v` is a constant small enough to be compiled into kernels;
+/// without `arrays`, only a splat (one value) is.
+bool isInlineConstant(Value v, bool arrays = true);
 
 /// The artifact's dtype code (infer::fb::DType, runtime/schema) of an
 /// element type, or failure for one the runtime cannot carry.

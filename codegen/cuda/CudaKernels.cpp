@@ -18,7 +18,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cuda/CudaKernels.h"
-#include "codegen/core/KernelSplit.h"
+#include "codegen/core/GpuSplit.h"
 #include "codegen/core/LoweringPasses.h"
 #include "codegen/core/WorkDir.h"
 #include "codegen/cuda/CudaTarget.h"
@@ -62,106 +62,6 @@ constexpr int64_t kCudaBlockThreads = 256;
 /// The local memory a CUDA kernel's thread may use (temporaries the split
 /// left whole): 64 KiB for each of ~270,000 resident threads is 17 GiB.
 constexpr uint64_t kCudaMaxLocalBytes = 64 * 1024;
-
-/// Tiles the root of `fn` by 1 along the parallel loops `dims` (producers
-/// fused) and makes each tile loop run the one iteration that `linear`, the
-/// thread's index, selects (innermost dimension fastest: consecutive
-/// threads touch consecutive elements). Fails when a compute op stays
-/// outside the tile loops: every thread would recompute it whole.
-LogicalResult tileForGpu(func::FuncOp fn, Value linear, ArrayRef<int64_t> dims,
-                         ArrayRef<int64_t> extents) {
-  TilingInterface root = splitRoot(fn); // found on the original: not null
-  IRRewriter rewriter(fn.getContext());
-  rewriter.setInsertionPoint(root);
-  SmallVector<OpFoldResult> tiles(root.getLoopIteratorTypes().size(),
-                                  rewriter.getIndexAttr(0));
-  for (int64_t d : dims)
-    tiles[d] = rewriter.getIndexAttr(1);
-  scf::SCFTileAndFuseOptions options;
-  options.tilingOptions.setTileSizes(tiles);
-  FailureOr<scf::SCFTileAndFuseResult> tiled =
-      scf::tileConsumerAndFuseProducersUsingSCF(rewriter, root, options);
-  if (failed(tiled) || tiled->loops.size() != dims.size())
-    return failure();
-  for (auto [orig, repl] : tiled->replacements)
-    rewriter.replaceAllUsesWith(orig, repl);
-  // Dead producers go (live ones outside the loops mean no split), and
-  // slices of empty tensors become small empty tensors (no full-size
-  // temporary per thread).
-  RewritePatternSet patterns(fn.getContext());
-  tensor::populateFoldTensorEmptyPatterns(patterns);
-  (void)applyPatternsGreedily(fn, std::move(patterns));
-  bool unfused = false;
-  fn.walk([&](linalg::LinalgOp op) {
-    if (!op->getParentOfType<scf::ForOp>())
-      unfused = true;
-  });
-  if (unfused)
-    return failure();
-  OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
-  Location loc = fn.getLoc();
-  SmallVector<Value> ivs(extents.size());
-  Value rest = linear;
-  for (int64_t k = extents.size() - 1; k >= 0; --k) {
-    Value extent = arith::ConstantIndexOp::create(b, loc, extents[k]);
-    ivs[k] = arith::RemUIOp::create(b, loc, rest, extent);
-    rest = arith::DivUIOp::create(b, loc, rest, extent);
-  }
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  for (auto [k, l] : llvm::enumerate(tiled->loops)) {
-    auto loop = llvm::cast<scf::ForOp>(l.getOperation());
-    loop.setLowerBound(ivs[k]);
-    loop.setUpperBound(arith::AddIOp::create(b, loc, ivs[k], one));
-  }
-  return success();
-}
-
-/// GPU form of the split: one thread per point of the root's parallel
-/// loops of extent > 1, or of the outermost of them that its producers
-/// fuse into (softmax: rows). `fn` is replaced by the split function.
-/// Returns the number of threads (1 when nothing splits: one thread
-/// computes all).
-int64_t splitForGpu(func::FuncOp &fn, unsigned linearArg) {
-  copyViewRoot(fn);
-  concatGatherRoot(fn);
-  guardPaddedReads(fn);
-  TilingInterface root = splitRoot(fn);
-  if (!root)
-    return 1;
-  OpBuilder b(root);
-  SmallVector<Range> domain = root.getIterationDomain(b);
-  SmallVector<utils::IteratorType> iters = root.getLoopIteratorTypes();
-  SmallVector<int64_t> dims, extents;
-  for (auto [i, r] : llvm::enumerate(domain)) {
-    std::optional<int64_t> size = getConstantIntValue(r.size);
-    if (!size)
-      return 1;
-    if (iters[i] == utils::IteratorType::parallel && *size > 1) {
-      dims.push_back(i);
-      extents.push_back(*size);
-    }
-  }
-  for (size_t n = dims.size(); n > 0; --n) {
-    // Try on a copy; keep it if every compute op fused.
-    auto copy = llvm::cast<func::FuncOp>(fn->clone());
-    b.setInsertionPoint(fn);
-    b.insert(copy);
-    if (succeeded(tileForGpu(copy, copy.getArgument(linearArg),
-                             ArrayRef<int64_t>(dims).take_front(n),
-                             ArrayRef<int64_t>(extents).take_front(n)))) {
-      copy.setName(fn.getName());
-      fn.erase();
-      fn = copy;
-      int64_t total = 1;
-      for (int64_t e : ArrayRef<int64_t>(extents).take_front(n))
-        total *= e;
-      return total;
-    }
-    copy.erase();
-  }
-  return 1;
-}
-
 
 } // namespace
 
@@ -263,7 +163,7 @@ unsigned CudaKernelConvention::numIndexArgs() const { return 1; }
 
 void CudaKernelConvention::split(func::FuncOp &fn, unsigned firstIndexArg,
                                  KernelInfo &info) const {
-  int64_t threads = splitForGpu(fn, firstIndexArg);
+  int64_t threads = splitAcrossGpuThreads(fn, firstIndexArg);
   info.blockThreads =
       static_cast<uint32_t>(std::min<int64_t>(kCudaBlockThreads, threads));
   info.grid = (threads + info.blockThreads - 1) / info.blockThreads;

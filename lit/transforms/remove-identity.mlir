@@ -41,3 +41,20 @@ func.func @keeps_real_ops(%x: tensor<2x2xf32>) -> (tensor<2x2xf16>, tensor<2x2xf
   %4 = infer.reshape %x : tensor<2x2xf32> -> tensor<4xf32>
   return %0, %1, %2, %3, %4 : tensor<2x2xf16>, tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x2xf32>, tensor<4xf32>
 }
+
+// -----
+
+// Tests that empty operands of a concatenation go (and the concatenation
+// with them when one operand is left), and that a concatenation without one
+// stays.
+// CHECK-LABEL: func.func @empty_concat_operands
+// CHECK-SAME: (%[[X:.+]]: tensor<2x4xf32>, %[[E:.+]]: tensor<2x0xf32>, %[[Y:.+]]: tensor<2x3xf32>)
+// CHECK: %[[C:.+]] = infer.concat %[[X]], %[[Y]] axis 1 : (tensor<2x4xf32>, tensor<2x3xf32>) -> tensor<2x7xf32>
+// CHECK: %[[K:.+]] = infer.concat %[[X]], %[[X]] axis 1
+// CHECK: return %[[C]], %[[X]], %[[K]]
+func.func @empty_concat_operands(%x: tensor<2x4xf32>, %e: tensor<2x0xf32>, %y: tensor<2x3xf32>) -> (tensor<2x7xf32>, tensor<2x4xf32>, tensor<2x8xf32>) {
+  %0 = infer.concat %x, %e, %y axis 1 : (tensor<2x4xf32>, tensor<2x0xf32>, tensor<2x3xf32>) -> tensor<2x7xf32>
+  %1 = infer.concat %e, %x axis 1 : (tensor<2x0xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
+  %2 = infer.concat %x, %x axis 1 : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x8xf32>
+  return %0, %1, %2 : tensor<2x7xf32>, tensor<2x4xf32>, tensor<2x8xf32>
+}

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks that infer's outputs on the exported test models match PyTorch's.
 
-  check_models.py BUILD_DIR OUT_DIR [--backend reference] [--models a,b]
+  check_models.py BUILD_DIR OUT_DIR [--backend reference|cpu|vulkan] [--models a,b]
                   [--tolerance 1e-4]
 
 Exports the models (export_models.py), runs each through infer-run on the
@@ -54,8 +54,9 @@ def main():
         else:
             artifact = os.path.join(args.out, f"{name}.infer")
             start = time.time()
+            target = ["--target=vulkan"] if args.backend == "vulkan" else []
             proc = subprocess.run([infer_compile, model, "-o", artifact,
-                                   f"--report={data}/report.json"]
+                                   f"--report={data}/report.json"] + target
                                   + args.compile_args.split(),
                                   capture_output=True, text=True)
             compile_seconds = time.time() - start

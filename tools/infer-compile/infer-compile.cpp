@@ -64,8 +64,9 @@ static cl::opt<std::string> outputPath("o", cl::Required,
 static cl::opt<std::string>
     target("target", cl::init("cpu"),
            cl::desc("cpu (this machine), cpu:<name> (skylake-avx512, "
-                    "znver4, x86-64-v3, ...), cuda (sm_90a) or cuda:<sm_XX> "
-                    "(sm_80, sm_86, sm_89, sm_90, sm_90a)"),
+                    "znver4, x86-64-v3, ...), cuda (sm_90a), cuda:<sm_XX> "
+                    "(sm_80, sm_86, sm_89, sm_90, sm_90a), vulkan or "
+                    "vulkan:<features> (-fp16, -fp64, -int8, -int16, -int64)"),
            cl::cat(category));
 static cl::opt<std::string>
     precision("precision", cl::init("fp32"),
@@ -115,6 +116,10 @@ static cl::opt<std::string> sparsity(
 static cl::opt<std::string>
     ptxPath("emit-ptx", cl::desc("CUDA targets: also write the PTX here"),
             cl::value_desc("file"), cl::cat(category));
+static cl::opt<std::string>
+    spirvPath("emit-spirv",
+              cl::desc("Vulkan targets: also write the SPIR-V binary here"),
+              cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string>
     llvmIRPath("emit-llvmir",
                cl::desc("Also write the kernels' optimized LLVM IR here"),
@@ -721,6 +726,8 @@ int main(int argc, char **argv) {
 
   if (!ptxPath.empty() && !StringRef(target.getValue()).starts_with("cuda"))
     return fail("--emit-ptx needs a cuda target (got --target=" + target + ")");
+  if (!spirvPath.empty() && !StringRef(target.getValue()).starts_with("vulkan"))
+    return fail("--emit-spirv needs a vulkan target (got --target=" + target + ")");
   if (precision != "fp32" && precision != "fp32-strict" && precision != "fp16" &&
       precision != "bf16" && precision != "int8")
     return fail("--precision=" + precision +
@@ -900,9 +907,10 @@ int main(int argc, char **argv) {
                            });
                      }});
   for (auto &[name, text] : result->listings) {
-    const std::string &path = name == "ptx"      ? ptxPath.getValue()
-                              : name == "llvmir" ? llvmIRPath.getValue()
-                                                 : std::string();
+    const std::string &path = name == "ptx"            ? ptxPath.getValue()
+                              : name == "llvmir"       ? llvmIRPath.getValue()
+                              : name == "spirv-binary" ? spirvPath.getValue()
+                                                       : std::string();
     if (!path.empty())
       outputs.push_back({path, [&text](llvm::raw_ostream &os) { os << text; }});
   }

@@ -50,7 +50,7 @@ static cl::list<std::string> testDirs(cl::Positional, cl::OneOrMore,
                                       cl::desc("<node test directory>..."),
                                       cl::cat(category));
 static cl::list<std::string>
-    backends("backend", cl::desc("Backend to run (reference); repeatable"),
+    backends("backend", cl::desc("Backend to run (reference, cpu, vulkan); repeatable"),
              cl::CommaSeparated, cl::cat(category));
 static cl::opt<std::string> reportPath("report",
                                        cl::desc("Write a Markdown report"),
@@ -214,12 +214,14 @@ FailureOr<DataSet> readDataSet(MLIRContext &ctx, StringRef dir, const OnnxSignat
   return set;
 }
 
-/// Compiles `module` for the CPU and runs the artifact through the runtime.
+/// Compiles `module` for `target` ("cpu", "vulkan") and runs the artifact
+/// through the runtime.
 FailureOr<SmallVector<reference::Tensor>>
-runCpu(ModuleOp module, func::FuncOp func, ArrayRef<reference::Tensor> inputs,
-       std::string &error) {
+runCompiled(StringRef target, ModuleOp module, func::FuncOp func,
+            ArrayRef<reference::Tensor> inputs, std::string &error) {
   SmallVector<Type> resultTypes(func.getResultTypes());
   CompileOptions options;
+  options.target = target.str();
   FailureOr<CompileResult> compiled = compileModule(module, options, error);
   if (failed(compiled)) {
     error = "compile: " + error;
@@ -267,8 +269,8 @@ runBackend(StringRef backend, ModuleOp module, func::FuncOp func,
            ArrayRef<reference::Tensor> inputs, std::string &error) {
   if (backend == "reference")
     return reference::runFunction(func, inputs, error);
-  if (backend == "cpu")
-    return runCpu(module, func, inputs, error);
+  if (backend == "cpu" || backend == "vulkan")
+    return runCompiled(backend, module, func, inputs, error);
   error = "backend '" + backend.str() + "' is not supported";
   return failure();
 }

@@ -976,7 +976,9 @@ int runArtifact(const Options &opt) {
     else
       std::printf("bench: %zu iterations in %.2f s on %s%s\n", ms.size(), total,
                   infer_engine_device(engine),
-                  opt.cudaGraph ? ", CUDA graph" : "");
+                  opt.cudaGraph && std::string(infer_engine_target(engine)).rfind("cuda", 0) == 0
+                      ? ", CUDA graph"
+                      : "");
     std::printf("latency ms: min %.3f  median %.3f  mean %.3f  p90 %.3f  "
                 "p99 %.3f  max %.3f\n",
                 sorted.front(), percentile(sorted, 0.5), mean,

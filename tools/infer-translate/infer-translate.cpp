@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
   mlir::infer::registerOnnxImportTranslation();
   mlir::infer::registerAllTargetBackends();
   mlir::infer::registerEmitPtxTranslation();
+  mlir::infer::registerEmitSpirvTranslation();
   mlir::infer::registerEmitLLVMIRTranslation();
   std::vector<std::string> args(argv, argv + argc);
   std::string output, temp;

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine (CARRY: bench/gpu/prepare-vulkan.sh's set, moved
+# with bench/gpu/stage.py; carry .gl/ too, whose Vulkan loader and GL vendor
+# libraries this unpacks into / first, as the device tool's README says):
+# builds the runtime and infer-run with Vulkan, checks each model's Vulkan
+# and CUDA artifacts against PyTorch's fp32 output, then times both in
+# alternating rounds (infer-run --bench, host copies included for both,
+# medians) and prints Vulkan / CUDA.
+set -euo pipefail
+CARRY=${CARRY:-gpu-stash}
+# The Vulkan loader and GL vendor libraries the NVIDIA ICD needs (carried in
+# .gl/, see prepare-vulkan.sh), and the driver's ICD file.
+if [ -d .gl ]; then
+  for f in .gl/*.deb; do dpkg -x "$f" /; done
+  ldconfig
+fi
+icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+if [ -f $icd ] && [ -z "${VK_DRIVER_FILES:-}" ]; then
+  export VK_DRIVER_FILES=$icd VK_ICD_FILENAMES=$icd
+fi
+CARRY="$CARRY" bench/gpu/run.sh --build-only >/dev/null
+RUN=build-gpu/bin/infer-run
+M="$CARRY/models"
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
+status=0
+for d in "$M"/*/; do
+  m=$(basename "$d")
+  p=$(cat "$d/precision")
+  tol=$([ "$p" = fp32 ] && echo 1e-3 || echo 1e-2)
+  for t in vulkan cuda; do
+    mkdir -p "$d/out-$t"
+    if ! "$RUN" "$d/$t.infer" --input "input=$d/input.npy" --output-dir "$d/out-$t" \
+        --print 0 >/dev/null 2>"$d/err-$t"; then
+      echo "$m $t: FAIL: $(cat "$d/err-$t")"; status=1; continue
+    fi
+    python3 - "$d/out-$t/output.npy" "$d/expected.npy" "$m $t ($p)" "$tol" <<'PY' || status=1
+import sys, numpy as np
+g, w = np.load(sys.argv[1]).astype(np.float64), np.load(sys.argv[2]).astype(np.float64)
+e = np.linalg.norm(g - w) / np.linalg.norm(w)
+ok = e <= float(sys.argv[4])
+print(f"{sys.argv[3]}: {'PASS' if ok else 'FAIL'}: relative L2 to PyTorch fp32 {e:.2e}")
+sys.exit(0 if ok else 1)
+PY
+  done
+  declare -A med
+  for round in 1 2 3; do
+    for t in vulkan cuda; do
+      ms=$("$RUN" "$d/$t.infer" --input "input=$d/input.npy" --bench --warmup 5 \
+             --duration 2 --print 0 2>/dev/null | awk '/^latency ms/ {print $6}')
+      med[$t]="${med[$t]:-} $ms"
+    done
+  done
+  python3 - "$m" "${med[vulkan]}" "${med[cuda]}" <<'PY'
+import sys, statistics
+v = statistics.median(map(float, sys.argv[2].split()))
+c = statistics.median(map(float, sys.argv[3].split()))
+print(f"{sys.argv[1]}: vulkan {v:.3f} ms, cuda {c:.3f} ms, vulkan/cuda speed {c / v:.4f} (rounds {sys.argv[2].strip()} | {sys.argv[3].strip()})")
+PY
+  unset med
+done
+exit $status

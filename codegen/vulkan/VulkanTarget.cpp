@@ -1,0 +1,76 @@
+//===- VulkanTarget.cpp - What a Vulkan device must offer the kernels -----===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/vulkan/VulkanTarget.h"
+
+#include "mlir/Dialect/SPIRV/IR/SPIRVAttributes.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace mlir;
+using namespace mlir::infer;
+
+static constexpr const char *kFeatures[] = {"fp16", "fp64", "int8", "int16", "int64"};
+
+bool VulkanTarget::has(StringRef feature) const {
+  return llvm::is_contained(features, feature.str());
+}
+
+std::string VulkanTarget::name() const {
+  return features.size() == std::size(kFeatures) ? "default" : llvm::join(features, ",");
+}
+
+std::unique_ptr<VulkanTarget> mlir::infer::createVulkanTarget(StringRef arch,
+                                                             std::string &error) {
+  auto target = std::make_unique<VulkanTarget>();
+  target->features.assign(std::begin(kFeatures), std::end(kFeatures));
+  SmallVector<StringRef> items;
+  arch.split(items, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef item : items) {
+    item = item.trim();
+    bool off = item.consume_front("-");
+    if (!off)
+      item.consume_front("+");
+    if (!llvm::is_contained(kFeatures, item)) {
+      error = "unknown Vulkan feature '" + item.str() +
+              "' (known: fp16, fp64, int8, int16, int64; '-fp64' turns one off)";
+      return nullptr;
+    }
+    llvm::erase(target->features, item.str());
+    if (!off)
+      target->features.push_back(item.str());
+  }
+  llvm::sort(target->features);
+  return target;
+}
+
+spirv::TargetEnvAttr mlir::infer::vulkanTargetEnv(MLIRContext *context,
+                                                 const VulkanTarget &target) {
+  using spirv::Capability;
+  using spirv::Extension;
+  SmallVector<Capability> caps = {Capability::Shader};
+  SmallVector<Extension> exts = {Extension::SPV_KHR_storage_buffer_storage_class};
+  if (target.has("fp16"))
+    caps.append({Capability::Float16, Capability::StorageBuffer16BitAccess});
+  if (target.has("int16") || target.has("fp16")) {
+    caps.push_back(Capability::Int16);
+    if (!llvm::is_contained(caps, Capability::StorageBuffer16BitAccess))
+      caps.push_back(Capability::StorageBuffer16BitAccess);
+  }
+  if (llvm::is_contained(caps, Capability::StorageBuffer16BitAccess))
+    exts.push_back(Extension::SPV_KHR_16bit_storage);
+  if (target.has("int8")) {
+    caps.append({Capability::Int8, Capability::StorageBuffer8BitAccess});
+    exts.push_back(Extension::SPV_KHR_8bit_storage);
+  }
+  if (target.has("fp64"))
+    caps.push_back(Capability::Float64);
+  if (target.has("int64"))
+    caps.push_back(Capability::Int64);
+  auto triple = spirv::VerCapExtAttr::get(spirv::Version::V_1_3, caps, exts, context);
+  return spirv::TargetEnvAttr::get(triple, spirv::getDefaultResourceLimits(context),
+                                   spirv::ClientAPI::Vulkan);
+}

@@ -1,0 +1,579 @@
+//===- VulkanBackend.cpp - Running artifacts through Vulkan ---------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/vulkan/VulkanBackend.h"
+#include "runtime/Engine.h"
+#include "runtime/schema/Artifact_generated.h"
+#include "runtime/vulkan/VulkanDevice.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace infer::vk {
+
+bool available() { return true; }
+
+class VulkanProgram {
+public:
+  ~VulkanProgram();
+  infer_status load(const fb::Model &model, const VulkanProgram *shared,
+                    std::string &error);
+
+  std::shared_ptr<Device> dev;
+  VkShaderModule shader = VK_NULL_HANDLE;
+  VkPipelineCache cache = VK_NULL_HANDLE;
+  struct Kernel {
+    VkDescriptorSetLayout layout = VK_NULL_HANDLE;
+    VkPipelineLayout pipelineLayout = VK_NULL_HANDLE;
+    VkPipeline pipeline = VK_NULL_HANDLE;
+    uint32_t bindings = 0;
+  };
+  std::vector<Kernel> kernels;
+  /// The weights in device memory (the outer model's for a specialization).
+  Buffer ownConstants;
+  const Buffer *constants = &ownConstants;
+};
+
+class VulkanExecution {
+public:
+  ~VulkanExecution();
+  infer_status create(const VulkanProgram &program, const fb::Model &model,
+                      const std::vector<size_t> &inputSizes,
+                      const std::vector<size_t> &outputSizes, std::string &error);
+  infer_status record(bool timed, std::string &error);
+  infer_status run(double *launchMs, std::string &error);
+
+  const VulkanProgram *program = nullptr;
+  const Device *dev = nullptr;
+  const fb::Model *model = nullptr;
+  Buffer arena, flags;
+  std::vector<Buffer> devIn, devOut, hostIn, hostOut;
+  VkDescriptorPool descriptors = VK_NULL_HANDLE;
+  /// Per launch: its descriptor set (kernels) and the flag index (checks).
+  std::vector<VkDescriptorSet> sets;
+  std::vector<int> flagOf;
+  VkCommandBuffer commands[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+  VkFence fence = VK_NULL_HANDLE;
+  VkQueryPool queries = VK_NULL_HANDLE;
+};
+
+namespace {
+/// The names of the entry points of SPIR-V module `words` (OpEntryPoint:
+/// execution model, function, name as a null-terminated literal); false
+/// when the module is malformed.
+bool entryPoints(const uint32_t *words, size_t count, std::vector<std::string> &names) {
+  constexpr uint32_t kOpEntryPoint = 15;
+  for (size_t i = 5; i < count;) {
+    uint32_t length = words[i] >> 16, opcode = words[i] & 0xffff;
+    if (length == 0 || i + length > count)
+      return false;
+    if (opcode == kOpEntryPoint && length >= 4) {
+      const char *text = reinterpret_cast<const char *>(words + i + 3);
+      size_t bytes = (length - 3) * 4;
+      names.emplace_back(text, strnlen(text, bytes));
+    }
+    i += length;
+  }
+  return true;
+}
+
+/// The device buffer and offset of plan buffer `id`.
+struct Binding {
+  VkBuffer buffer;
+  VkDeviceSize offset, size;
+};
+} // namespace
+
+VulkanProgram::~VulkanProgram() {
+  if (!dev)
+    return;
+  const Functions &fn = dev->fn;
+  for (Kernel &k : kernels) {
+    if (k.pipeline)
+      fn.vkDestroyPipeline(dev->device, k.pipeline, nullptr);
+    if (k.pipelineLayout)
+      fn.vkDestroyPipelineLayout(dev->device, k.pipelineLayout, nullptr);
+    if (k.layout)
+      fn.vkDestroyDescriptorSetLayout(dev->device, k.layout, nullptr);
+  }
+  if (cache)
+    fn.vkDestroyPipelineCache(dev->device, cache, nullptr);
+  if (shader)
+    fn.vkDestroyShaderModule(dev->device, shader, nullptr);
+  dev->destroyBuffer(ownConstants);
+}
+
+infer_status VulkanProgram::load(const fb::Model &model, const VulkanProgram *shared,
+                                 std::string &error) {
+  infer_status status = INFER_OK;
+  dev = shared ? shared->dev : Device::get(error, status);
+  if (!dev)
+    return status;
+  const Functions &fn = dev->fn;
+  const fb::Binary *binary = nullptr;
+  if (model.binaries())
+    for (const fb::Binary *b : *model.binaries())
+      if (b->target() && b->target()->str() == "vulkan" && b->format() &&
+          b->format()->str() == "spirv")
+        binary = b;
+  size_t numKernels = model.kernels() ? model.kernels()->size() : 0;
+  if (numKernels && (!binary || !binary->data() || binary->data()->size() % 4 != 0 ||
+                     binary->data()->size() < 20 ||
+                     *reinterpret_cast<const uint32_t *>(binary->data()->data()) !=
+                         0x07230203u)) {
+    error = "the artifact has kernels but no SPIR-V module";
+    return INFER_ERROR_CORRUPT_ARTIFACT;
+  }
+  if (binary && binary->features())
+    for (const flatbuffers::String *f : *binary->features()) {
+      bool known = false;
+      if (dev->hasCapability(f->str(), known))
+        continue;
+      error = known ? "the kernels need the SPIR-V capability " + f->str() +
+                          ", which Vulkan device '" + dev->name +
+                          "' lacks; recompile with fewer --target=vulkan: features"
+                    : "the kernels need the SPIR-V capability " + f->str() +
+                          ", which this runtime cannot check";
+      return INFER_ERROR_TARGET;
+    }
+
+  // Weights: uploaded once, shared with the specializations.
+  if (shared) {
+    constants = shared->constants;
+  } else {
+    size_t size = model.constants() ? model.constants()->size() : 0;
+    if (infer_status s = dev->createBuffer(size, false, ownConstants, error))
+      return s;
+    if (size && ownConstants.mapped) {
+      std::memcpy(ownConstants.mapped, model.constants()->data(), size);
+    } else if (size) {
+      Buffer staging;
+      if (infer_status s = dev->createBuffer(size, true, staging, error))
+        return s;
+      std::memcpy(staging.mapped, model.constants()->data(), size);
+      infer_status s = dev->runOnce(
+          [&](VkCommandBuffer cmd) {
+            VkBufferCopy region{0, 0, size};
+            fn.vkCmdCopyBuffer(cmd, staging.buffer, ownConstants.buffer, 1, &region);
+          },
+          error);
+      dev->destroyBuffer(staging);
+      if (s)
+        return s;
+    }
+  }
+  if (!numKernels)
+    return INFER_OK;
+
+  // Every kernel of the plan is an entry point of the module.
+  std::vector<std::string> entries;
+  if (!entryPoints(reinterpret_cast<const uint32_t *>(binary->data()->data()),
+                   binary->data()->size() / 4, entries)) {
+    error = "the artifact's SPIR-V module is malformed";
+    return INFER_ERROR_CORRUPT_ARTIFACT;
+  }
+  for (const fb::Kernel *k : *model.kernels()) {
+    std::string symbol = k->symbol() ? k->symbol()->str() : "";
+    if (std::find(entries.begin(), entries.end(), symbol) == entries.end()) {
+      error = "kernel '" + symbol + "' is missing from the SPIR-V module";
+      return INFER_ERROR_CORRUPT_ARTIFACT;
+    }
+  }
+  VkShaderModuleCreateInfo shaderInfo{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  shaderInfo.codeSize = binary->data()->size();
+  shaderInfo.pCode = reinterpret_cast<const uint32_t *>(binary->data()->data());
+  if (VkResult r = fn.vkCreateShaderModule(dev->device, &shaderInfo, nullptr, &shader)) {
+    shader = VK_NULL_HANDLE;
+    error = "Vulkan device '" + dev->name + "' refused the SPIR-V module (" +
+            resultName(r) + ")";
+    return INFER_ERROR_CORRUPT_ARTIFACT;
+  }
+  VkPipelineCacheCreateInfo cacheInfo{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
+  fn.vkCreatePipelineCache(dev->device, &cacheInfo, nullptr, &cache);
+  const VkPhysicalDeviceLimits &limits = dev->properties.limits;
+  for (const fb::Kernel *k : *model.kernels()) {
+    std::string symbol = k->symbol() ? k->symbol()->str() : "";
+    Kernel out;
+    out.bindings = k->arg_bytes() ? k->arg_bytes()->size() : 0;
+    if (out.bindings > limits.maxPerStageDescriptorStorageBuffers) {
+      kernels.push_back(out);
+      error = "kernel '" + symbol + "' binds " + std::to_string(out.bindings) +
+              " storage buffers; Vulkan device '" + dev->name + "' allows " +
+              std::to_string(limits.maxPerStageDescriptorStorageBuffers);
+      return INFER_ERROR_TARGET;
+    }
+    if (k->block_threads() == 0 ||
+        k->block_threads() > limits.maxComputeWorkGroupInvocations) {
+      kernels.push_back(out);
+      error = "kernel '" + symbol + "' runs workgroups of " +
+              std::to_string(k->block_threads()) + " invocations; Vulkan device '" +
+              dev->name + "' allows " +
+              std::to_string(limits.maxComputeWorkGroupInvocations);
+      return INFER_ERROR_TARGET;
+    }
+    std::vector<VkDescriptorSetLayoutBinding> bindings(out.bindings);
+    for (uint32_t i = 0; i < out.bindings; ++i) {
+      bindings[i].binding = i;
+      bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      bindings[i].descriptorCount = 1;
+      bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
+    }
+    VkDescriptorSetLayoutCreateInfo layoutInfo{
+        VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    layoutInfo.bindingCount = out.bindings;
+    layoutInfo.pBindings = bindings.data();
+    VkResult r = fn.vkCreateDescriptorSetLayout(dev->device, &layoutInfo, nullptr, &out.layout);
+    VkPipelineLayoutCreateInfo plInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    plInfo.setLayoutCount = 1;
+    plInfo.pSetLayouts = &out.layout;
+    if (r == VK_SUCCESS)
+      r = fn.vkCreatePipelineLayout(dev->device, &plInfo, nullptr, &out.pipelineLayout);
+    VkComputePipelineCreateInfo pipeInfo{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    pipeInfo.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    pipeInfo.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    pipeInfo.stage.module = shader;
+    pipeInfo.stage.pName = symbol.c_str();
+    pipeInfo.layout = out.pipelineLayout;
+    if (r == VK_SUCCESS)
+      r = fn.vkCreateComputePipelines(dev->device, cache, 1, &pipeInfo, nullptr, &out.pipeline);
+    kernels.push_back(out);
+    if (r != VK_SUCCESS) {
+      kernels.back().pipeline = VK_NULL_HANDLE;
+      error = "Vulkan device '" + dev->name + "' cannot build the pipeline of kernel '" +
+              symbol + "' (" + resultName(r) + ")";
+      return INFER_ERROR_CORRUPT_ARTIFACT;
+    }
+  }
+  return INFER_OK;
+}
+
+VulkanExecution::~VulkanExecution() {
+  if (!dev)
+    return;
+  const Functions &fn = dev->fn;
+  for (VkCommandBuffer c : commands)
+    dev->freeCommandBuffer(c);
+  if (fence)
+    fn.vkDestroyFence(dev->device, fence, nullptr);
+  if (queries)
+    fn.vkDestroyQueryPool(dev->device, queries, nullptr);
+  if (descriptors)
+    fn.vkDestroyDescriptorPool(dev->device, descriptors, nullptr);
+  for (auto *list : {&devIn, &devOut, &hostIn, &hostOut})
+    for (Buffer &b : *list)
+      dev->destroyBuffer(b);
+  dev->destroyBuffer(arena);
+  dev->destroyBuffer(flags);
+}
+
+infer_status VulkanExecution::create(const VulkanProgram &prog, const fb::Model &m,
+                                     const std::vector<size_t> &inputSizes,
+                                     const std::vector<size_t> &outputSizes,
+                                     std::string &error) {
+  program = &prog;
+  dev = prog.dev.get();
+  model = &m;
+  const Functions &fn = dev->fn;
+  if (infer_status s = dev->createBuffer(m.arena_size(), false, arena, error))
+    return s;
+  auto make = [&](const std::vector<size_t> &sizes, std::vector<Buffer> &device,
+                  std::vector<Buffer> &host) -> infer_status {
+    device.resize(sizes.size());
+    host.resize(sizes.size());
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      if (infer_status s = dev->createBuffer(sizes[i], false, device[i], error))
+        return s;
+      if (infer_status s = dev->createBuffer(sizes[i], true, host[i], error))
+        return s;
+    }
+    return INFER_OK;
+  };
+  if (infer_status s = make(inputSizes, devIn, hostIn))
+    return s;
+  if (infer_status s = make(outputSizes, devOut, hostOut))
+    return s;
+
+  // Where each plan buffer lies; every binding must start where the device
+  // can bind it.
+  const VkPhysicalDeviceLimits &limits = dev->properties.limits;
+  auto binding = [&](uint32_t id, Binding &out) -> infer_status {
+    const fb::Buffer *b = m.buffers()->Get(id);
+    switch (b->region()) {
+    case fb::Region::Arena: out.buffer = arena.buffer; break;
+    case fb::Region::Constants: out.buffer = prog.constants->buffer; break;
+    case fb::Region::Input: out.buffer = devIn[b->index()].buffer; break;
+    case fb::Region::Output: out.buffer = devOut[b->index()].buffer; break;
+    default: out.buffer = VK_NULL_HANDLE;
+    }
+    out.offset = b->offset();
+    out.size = b->size();
+    if (out.offset % limits.minStorageBufferOffsetAlignment != 0) {
+      error = "buffer " + std::to_string(id) + " starts at byte " +
+              std::to_string(out.offset) + " of its region; Vulkan device '" + dev->name +
+              "' binds storage buffers at multiples of " +
+              std::to_string(limits.minStorageBufferOffsetAlignment);
+      return INFER_ERROR_TARGET;
+    }
+    if (out.size > limits.maxStorageBufferRange) {
+      error = "buffer " + std::to_string(id) + " holds " + std::to_string(out.size) +
+              " bytes; Vulkan device '" + dev->name + "' binds at most " +
+              std::to_string(limits.maxStorageBufferRange);
+      return INFER_ERROR_TARGET;
+    }
+    return INFER_OK;
+  };
+
+  // One descriptor set per kernel launch, written once.
+  uint32_t numLaunches = m.launches() ? m.launches()->size() : 0;
+  uint32_t numSets = 0, numDescriptors = 0, numChecks = 0;
+  for (uint32_t i = 0; i < numLaunches; ++i) {
+    const fb::Launch *l = m.launches()->Get(i);
+    if (l->kind() == fb::LaunchKind::Kernel) {
+      ++numSets;
+      numDescriptors += l->args()->size();
+    } else if (l->kind() == fb::LaunchKind::Check) {
+      ++numChecks;
+    }
+  }
+  if (infer_status s = dev->createBuffer(std::max<uint32_t>(numChecks, 1), true, flags, error))
+    return s;
+  if (numSets) {
+    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, std::max(numDescriptors, 1u)};
+    VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    poolInfo.maxSets = numSets;
+    poolInfo.poolSizeCount = 1;
+    poolInfo.pPoolSizes = &size;
+    if (VkResult r = fn.vkCreateDescriptorPool(dev->device, &poolInfo, nullptr, &descriptors)) {
+      descriptors = VK_NULL_HANDLE;
+      error = "cannot create a Vulkan descriptor pool (" + resultName(r) + ")";
+      return INFER_ERROR_OUT_OF_MEMORY;
+    }
+  }
+  sets.assign(numLaunches, VK_NULL_HANDLE);
+  flagOf.assign(numLaunches, -1);
+  int flag = 0;
+  for (uint32_t i = 0; i < numLaunches; ++i) {
+    const fb::Launch *l = m.launches()->Get(i);
+    std::vector<Binding> args(l->args()->size());
+    for (uint32_t a = 0; a < args.size(); ++a)
+      if (infer_status s = binding(l->args()->Get(a), args[a]))
+        return s;
+    if (l->kind() == fb::LaunchKind::Check) {
+      flagOf[i] = flag++;
+      continue;
+    }
+    if (l->kind() != fb::LaunchKind::Kernel)
+      continue;
+    const VulkanProgram::Kernel &k = prog.kernels[l->kernel()];
+    if (args.size() != k.bindings) {
+      error = "launch " + std::to_string(i) + " passes " + std::to_string(args.size()) +
+              " buffers to a kernel of " + std::to_string(k.bindings);
+      return INFER_ERROR_CORRUPT_ARTIFACT;
+    }
+    VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    alloc.descriptorPool = descriptors;
+    alloc.descriptorSetCount = 1;
+    alloc.pSetLayouts = &k.layout;
+    if (VkResult r = fn.vkAllocateDescriptorSets(dev->device, &alloc, &sets[i])) {
+      error = "cannot allocate a Vulkan descriptor set (" + resultName(r) + ")";
+      return INFER_ERROR_OUT_OF_MEMORY;
+    }
+    std::vector<VkDescriptorBufferInfo> infos(args.size());
+    std::vector<VkWriteDescriptorSet> writes(args.size());
+    for (uint32_t a = 0; a < args.size(); ++a) {
+      // An empty tensor still binds a few bytes (never read).
+      infos[a] = {args[a].buffer, args[a].offset, std::max<VkDeviceSize>(args[a].size, 4)};
+      writes[a] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      writes[a].dstSet = sets[i];
+      writes[a].dstBinding = a;
+      writes[a].descriptorCount = 1;
+      writes[a].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[a].pBufferInfo = &infos[a];
+    }
+    fn.vkUpdateDescriptorSets(dev->device, static_cast<uint32_t>(writes.size()),
+                              writes.data(), 0, nullptr);
+  }
+  VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  if (VkResult r = fn.vkCreateFence(dev->device, &fenceInfo, nullptr, &fence)) {
+    fence = VK_NULL_HANDLE;
+    error = "cannot create a Vulkan fence (" + resultName(r) + ")";
+    return INFER_ERROR_SYSTEM;
+  }
+  return record(false, error);
+}
+
+infer_status VulkanExecution::record(bool timed, std::string &error) {
+  const Functions &fn = dev->fn;
+  VkCommandBuffer &cmd = commands[timed];
+  if (infer_status s = dev->allocateCommandBuffer(cmd, error))
+    return s;
+  uint32_t numLaunches = model->launches() ? model->launches()->size() : 0;
+  if (timed) {
+    if (dev->timestampBits == 0) {
+      error = "Vulkan device '" + dev->name + "' cannot time its compute queue";
+      return INFER_ERROR_DEVICE;
+    }
+    VkQueryPoolCreateInfo info{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
+    info.queryType = VK_QUERY_TYPE_TIMESTAMP;
+    info.queryCount = std::max(2 * numLaunches, 2u);
+    if (VkResult r = fn.vkCreateQueryPool(dev->device, &info, nullptr, &queries)) {
+      queries = VK_NULL_HANDLE;
+      error = "cannot create a Vulkan query pool (" + resultName(r) + ")";
+      return INFER_ERROR_SYSTEM;
+    }
+  }
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  fn.vkBeginCommandBuffer(cmd, &begin);
+  if (timed)
+    fn.vkCmdResetQueryPool(cmd, queries, 0, std::max(2 * numLaunches, 2u));
+  // Everything before is visible to everything after (transfers and
+  // shaders alike).
+  auto barrier = [&] {
+    VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    b.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    b.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
+                      VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+    VkPipelineStageFlags stages =
+        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
+    fn.vkCmdPipelineBarrier(cmd, stages, stages, 0, 1, &b, 0, nullptr, 0, nullptr);
+  };
+  auto copy = [&](VkBuffer from, VkDeviceSize fromOffset, VkBuffer to, VkDeviceSize toOffset,
+                  VkDeviceSize size) {
+    if (size == 0)
+      return;
+    VkBufferCopy region{fromOffset, toOffset, size};
+    fn.vkCmdCopyBuffer(cmd, from, to, 1, &region);
+  };
+  for (size_t i = 0; i < devIn.size(); ++i)
+    copy(hostIn[i].buffer, 0, devIn[i].buffer, 0, devIn[i].size);
+  barrier();
+  auto where = [&](uint32_t id, VkBuffer &buffer, VkDeviceSize &offset) {
+    const fb::Buffer *b = model->buffers()->Get(id);
+    switch (b->region()) {
+    case fb::Region::Arena: buffer = arena.buffer; break;
+    case fb::Region::Constants: buffer = program->constants->buffer; break;
+    case fb::Region::Input: buffer = devIn[b->index()].buffer; break;
+    case fb::Region::Output: buffer = devOut[b->index()].buffer; break;
+    default: buffer = VK_NULL_HANDLE;
+    }
+    offset = b->offset();
+    return b->size();
+  };
+  uint32_t maxX = dev->properties.limits.maxComputeWorkGroupCount[0];
+  for (uint32_t i = 0; i < numLaunches; ++i) {
+    const fb::Launch *l = model->launches()->Get(i);
+    if (timed)
+      fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries, 2 * i);
+    if (l->kind() == fb::LaunchKind::Kernel) {
+      const VulkanProgram::Kernel &k = program->kernels[l->kernel()];
+      fn.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline);
+      fn.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipelineLayout, 0, 1,
+                                 &sets[i], 0, nullptr);
+      // Workgroups past the grid recompute the last point (the kernel
+      // clamps its index).
+      uint64_t grid = static_cast<uint64_t>(std::max<int64_t>(l->grid(), 1));
+      uint32_t x = static_cast<uint32_t>(std::min<uint64_t>(grid, maxX));
+      uint64_t y = (grid + x - 1) / x;
+      if (y > dev->properties.limits.maxComputeWorkGroupCount[1]) {
+        error = "launch " + std::to_string(i) + " needs " + std::to_string(grid) +
+                " workgroups, more than Vulkan device '" + dev->name + "' dispatches";
+        return INFER_ERROR_TARGET;
+      }
+      fn.vkCmdDispatch(cmd, x, static_cast<uint32_t>(y), 1);
+    } else if (l->kind() == fb::LaunchKind::Copy) {
+      VkBuffer from, to;
+      VkDeviceSize fromOffset, toOffset;
+      where(l->args()->Get(0), from, fromOffset);
+      VkDeviceSize size = where(l->args()->Get(1), to, toOffset);
+      copy(from, fromOffset, to, toOffset, size);
+    } else if (l->kind() == fb::LaunchKind::Check) {
+      VkBuffer from;
+      VkDeviceSize fromOffset;
+      where(l->args()->Get(0), from, fromOffset);
+      copy(from, fromOffset, flags.buffer, static_cast<VkDeviceSize>(flagOf[i]), 1);
+    }
+    barrier();
+    if (timed)
+      fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries, 2 * i + 1);
+  }
+  for (size_t i = 0; i < devOut.size(); ++i)
+    copy(devOut[i].buffer, 0, hostOut[i].buffer, 0, devOut[i].size);
+  VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+  fn.vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
+                          &toHost, 0, nullptr, 0, nullptr);
+  if (VkResult r = fn.vkEndCommandBuffer(cmd)) {
+    error = "cannot record the plan into a Vulkan command buffer (" + resultName(r) + ")";
+    return INFER_ERROR_DEVICE;
+  }
+  return INFER_OK;
+}
+
+infer_status VulkanExecution::run(double *launchMs, std::string &error) {
+  bool timed = launchMs != nullptr;
+  if (timed && !commands[1])
+    if (infer_status s = record(true, error))
+      return s;
+  if (flags.mapped)
+    std::memset(flags.mapped, 0, static_cast<size_t>(std::max<VkDeviceSize>(flags.size, 1)));
+  if (infer_status s = dev->submit(commands[timed], fence, error))
+    return s;
+  uint32_t numLaunches = model->launches() ? model->launches()->size() : 0;
+  for (uint32_t i = 0; i < numLaunches; ++i)
+    if (flagOf[i] >= 0 && flags.mapped[flagOf[i]] != 0) {
+      error = checkFailure(*model, i);
+      return INFER_ERROR_INVALID_DATA;
+    }
+  if (timed && numLaunches) {
+    std::vector<uint64_t> ticks(2 * numLaunches);
+    VkResult r = dev->fn.vkGetQueryPoolResults(
+        dev->device, queries, 0, 2 * numLaunches, ticks.size() * sizeof(uint64_t),
+        ticks.data(), sizeof(uint64_t), VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+    if (r != VK_SUCCESS) {
+      error = "cannot read the Vulkan timestamps (" + resultName(r) + ")";
+      return INFER_ERROR_DEVICE;
+    }
+    uint64_t mask = dev->timestampBits >= 64 ? ~0ull : (1ull << dev->timestampBits) - 1;
+    for (uint32_t i = 0; i < numLaunches; ++i)
+      launchMs[i] = static_cast<double>((ticks[2 * i + 1] - ticks[2 * i]) & mask) *
+                    dev->timestampNs / 1e6;
+  }
+  return INFER_OK;
+}
+
+void VulkanProgramDeleter::operator()(VulkanProgram *p) const { delete p; }
+void VulkanExecutionDeleter::operator()(VulkanExecution *e) const { delete e; }
+
+infer_status loadProgram(const fb::Model &model, const VulkanProgram *shared,
+                         ProgramPtr &out, std::string &error) {
+  ProgramPtr p(new VulkanProgram());
+  if (infer_status s = p->load(model, shared, error))
+    return s;
+  out = std::move(p);
+  return INFER_OK;
+}
+
+std::string deviceName(const VulkanProgram &program) { return program.dev->name; }
+
+infer_status createExecution(const VulkanProgram &program, const fb::Model &model,
+                             const std::vector<size_t> &inputSizes,
+                             const std::vector<size_t> &outputSizes, ExecutionPtr &out,
+                             std::string &error) {
+  ExecutionPtr e(new VulkanExecution());
+  if (infer_status s = e->create(program, model, inputSizes, outputSizes, error))
+    return s;
+  out = std::move(e);
+  return INFER_OK;
+}
+
+uint8_t *hostInput(VulkanExecution &e, size_t i) { return e.hostIn[i].mapped; }
+const uint8_t *hostOutput(const VulkanExecution &e, size_t i) { return e.hostOut[i].mapped; }
+infer_status run(VulkanExecution &e, double *launchMs, std::string &error) {
+  return e.run(launchMs, error);
+}
+
+} // namespace infer::vk

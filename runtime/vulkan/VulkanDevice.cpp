@@ -1,0 +1,426 @@
+//===- VulkanDevice.cpp - The Vulkan loader and one compute device --------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/vulkan/VulkanDevice.h"
+
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+using namespace infer;
+using namespace infer::vk;
+
+std::string vk::resultName(VkResult r) {
+  switch (r) {
+#define CASE(x)                                                                \
+  case x:                                                                      \
+    return #x;
+    CASE(VK_NOT_READY)
+    CASE(VK_TIMEOUT)
+    CASE(VK_ERROR_OUT_OF_HOST_MEMORY)
+    CASE(VK_ERROR_OUT_OF_DEVICE_MEMORY)
+    CASE(VK_ERROR_INITIALIZATION_FAILED)
+    CASE(VK_ERROR_DEVICE_LOST)
+    CASE(VK_ERROR_MEMORY_MAP_FAILED)
+    CASE(VK_ERROR_LAYER_NOT_PRESENT)
+    CASE(VK_ERROR_EXTENSION_NOT_PRESENT)
+    CASE(VK_ERROR_FEATURE_NOT_PRESENT)
+    CASE(VK_ERROR_INCOMPATIBLE_DRIVER)
+    CASE(VK_ERROR_TOO_MANY_OBJECTS)
+    CASE(VK_ERROR_FORMAT_NOT_SUPPORTED)
+    CASE(VK_ERROR_FRAGMENTED_POOL)
+    CASE(VK_ERROR_OUT_OF_POOL_MEMORY)
+    CASE(VK_ERROR_INVALID_SHADER_NV)
+#undef CASE
+  default:
+    return "VkResult " + std::to_string(static_cast<int>(r));
+  }
+}
+
+namespace {
+std::mutex deviceMutex;
+std::weak_ptr<Device> current;
+
+/// The device types in the order a default pick prefers them.
+int rank(VkPhysicalDeviceType t) {
+  switch (t) {
+  case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
+  case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
+  case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
+  case VK_PHYSICAL_DEVICE_TYPE_CPU: return 3;
+  default: return 4;
+  }
+}
+} // namespace
+
+std::shared_ptr<Device> Device::get(std::string &error, infer_status &status) {
+  std::lock_guard<std::mutex> lock(deviceMutex);
+  if (std::shared_ptr<Device> d = current.lock())
+    return d;
+  std::shared_ptr<Device> d(new Device());
+  status = d->create(error);
+  if (status != INFER_OK)
+    return nullptr;
+  current = d;
+  return d;
+}
+
+Device::~Device() {
+  if (device) {
+    if (pool)
+      fn.vkDestroyCommandPool(device, pool, nullptr);
+    fn.vkDestroyDevice(device, nullptr);
+  }
+  if (instance)
+    fn.vkDestroyInstance(instance, nullptr);
+  if (library)
+    dlclose(library);
+}
+
+infer_status Device::create(std::string &error) {
+  // INFER_VULKAN_LOADER names another loader (a newer one, a debug build).
+  const char *path = std::getenv("INFER_VULKAN_LOADER");
+  std::string loader = path && *path ? path : "libvulkan.so.1";
+  library = dlopen(loader.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!library && !(path && *path))
+    library = dlopen("libvulkan.so", RTLD_NOW | RTLD_LOCAL);
+  if (!library) {
+    error = "the Vulkan loader (" + loader +
+            ") was not found: install it (Debian: libvulkan1 and a driver, e.g. "
+            "mesa-vulkan-drivers)";
+    return INFER_ERROR_DEVICE;
+  }
+  fn.vkGetInstanceProcAddr = reinterpret_cast<PFN_vkGetInstanceProcAddr>(
+      dlsym(library, "vkGetInstanceProcAddr"));
+  if (!fn.vkGetInstanceProcAddr) {
+    error = "the Vulkan loader has no vkGetInstanceProcAddr";
+    return INFER_ERROR_DEVICE;
+  }
+  auto global = [&](const char *name) {
+    return fn.vkGetInstanceProcAddr(VK_NULL_HANDLE, name);
+  };
+  fn.vkCreateInstance = reinterpret_cast<PFN_vkCreateInstance>(global("vkCreateInstance"));
+  fn.vkEnumerateInstanceVersion = reinterpret_cast<PFN_vkEnumerateInstanceVersion>(
+      global("vkEnumerateInstanceVersion"));
+  uint32_t loaderVersion = VK_API_VERSION_1_0;
+  if (fn.vkEnumerateInstanceVersion)
+    fn.vkEnumerateInstanceVersion(&loaderVersion);
+  if (!fn.vkCreateInstance || loaderVersion < VK_API_VERSION_1_1) {
+    error = "the Vulkan loader is older than Vulkan 1.1, which the kernels need";
+    return INFER_ERROR_DEVICE;
+  }
+  VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+  app.pApplicationName = "infer";
+  app.pEngineName = "infer";
+  app.apiVersion = std::min<uint32_t>(loaderVersion, VK_API_VERSION_1_2);
+  VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+  info.pApplicationInfo = &app;
+  if (VkResult r = fn.vkCreateInstance(&info, nullptr, &instance)) {
+    instance = VK_NULL_HANDLE;
+    if (r == VK_ERROR_INCOMPATIBLE_DRIVER) {
+      error = "no Vulkan driver: the loader found none that works "
+              "(VK_ERROR_INCOMPATIBLE_DRIVER); install one, e.g. Debian's "
+              "mesa-vulkan-drivers for lavapipe";
+      return INFER_ERROR_DEVICE;
+    }
+    error = "cannot create a Vulkan instance (" + resultName(r) + ")";
+    return INFER_ERROR_SYSTEM;
+  }
+#define INFER_VK_FN(name)                                                      \
+  if (!fn.name)                                                                \
+    fn.name = reinterpret_cast<PFN_##name>(fn.vkGetInstanceProcAddr(instance, #name));
+#include "runtime/vulkan/VulkanFunctions.def"
+  if (infer_status s = pickDevice(error))
+    return s;
+  return createDevice(error);
+}
+
+infer_status Device::pickDevice(std::string &error) {
+  uint32_t count = 0;
+  fn.vkEnumeratePhysicalDevices(instance, &count, nullptr);
+  std::vector<VkPhysicalDevice> devices(count);
+  if (count)
+    fn.vkEnumeratePhysicalDevices(instance, &count, devices.data());
+  if (devices.empty()) {
+    error = "no Vulkan device: the loader lists none (install a driver, "
+            "e.g. Debian's mesa-vulkan-drivers for lavapipe)";
+    return INFER_ERROR_DEVICE;
+  }
+  std::vector<VkPhysicalDeviceProperties> props(devices.size());
+  std::string names;
+  for (size_t i = 0; i < devices.size(); ++i) {
+    fn.vkGetPhysicalDeviceProperties(devices[i], &props[i]);
+    names += (i ? ", " : "") + std::to_string(i) + ": " + props[i].deviceName;
+  }
+  int pick = -1;
+  const char *want = std::getenv("INFER_VULKAN_DEVICE");
+  if (want && *want) {
+    char *end = nullptr;
+    long index = std::strtol(want, &end, 10);
+    if (*end == '\0' && index >= 0 && index < static_cast<long>(devices.size()))
+      pick = static_cast<int>(index);
+    for (size_t i = 0; pick < 0 && i < devices.size(); ++i)
+      if (std::strstr(props[i].deviceName, want))
+        pick = static_cast<int>(i);
+    if (pick < 0) {
+      error = std::string("INFER_VULKAN_DEVICE='") + want +
+              "' names no Vulkan device (" + names + ")";
+      return INFER_ERROR_DEVICE;
+    }
+  } else {
+    for (size_t i = 0; i < devices.size(); ++i)
+      if (props[i].apiVersion >= VK_API_VERSION_1_1 &&
+          (pick < 0 || rank(props[i].deviceType) < rank(props[pick].deviceType)))
+        pick = static_cast<int>(i);
+    if (pick < 0) {
+      error = "no Vulkan 1.1 device (" + names + ")";
+      return INFER_ERROR_DEVICE;
+    }
+  }
+  physical = devices[pick];
+  properties = props[pick];
+  if (properties.apiVersion < VK_API_VERSION_1_1) {
+    error = std::string("Vulkan device '") + properties.deviceName +
+            "' supports Vulkan " + std::to_string(VK_API_VERSION_MAJOR(properties.apiVersion)) +
+            "." + std::to_string(VK_API_VERSION_MINOR(properties.apiVersion)) +
+            "; the kernels need 1.1";
+    return INFER_ERROR_DEVICE;
+  }
+  name = std::string(properties.deviceName) + " (Vulkan " +
+         std::to_string(VK_API_VERSION_MAJOR(properties.apiVersion)) + "." +
+         std::to_string(VK_API_VERSION_MINOR(properties.apiVersion)) + ")";
+  fn.vkGetPhysicalDeviceMemoryProperties(physical, &memory);
+  return INFER_OK;
+}
+
+infer_status Device::createDevice(std::string &error) {
+  uint32_t count = 0;
+  fn.vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, nullptr);
+  std::vector<VkQueueFamilyProperties> families(count);
+  fn.vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, families.data());
+  int family = -1;
+  // A compute queue, one without graphics first (a dedicated one).
+  for (uint32_t i = 0; i < count; ++i)
+    if ((families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) &&
+        (family < 0 || !(families[i].queueFlags & VK_QUEUE_GRAPHICS_BIT)))
+      family = static_cast<int>(i);
+  if (family < 0) {
+    error = "Vulkan device '" + name + "' has no compute queue";
+    return INFER_ERROR_DEVICE;
+  }
+  queueFamily = static_cast<uint32_t>(family);
+  timestampBits = families[family].timestampValidBits;
+  timestampNs = properties.limits.timestampPeriod;
+
+  // The optional features, enabled where present.
+  bool v12 = properties.apiVersion >= VK_API_VERSION_1_2;
+  VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+  VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+  VkPhysicalDevice16BitStorageFeatures s16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  VkPhysicalDeviceFeatures2 features{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  if (v12) {
+    f11.pNext = &f12;
+    features.pNext = &f11;
+  } else {
+    features.pNext = &s16;
+  }
+  fn.vkGetPhysicalDeviceFeatures2(physical, &features);
+  VkPhysicalDeviceFeatures2 enable{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
+  VkPhysicalDeviceVulkan12Features e12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
+  VkPhysicalDeviceVulkan11Features e11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
+  VkPhysicalDevice16BitStorageFeatures e16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
+  // Shader implies Matrix (SPIR-V declares both).
+  capabilities.insert("Shader");
+  capabilities.insert("Matrix");
+  auto take = [&](VkBool32 has, VkBool32 &on, const char *cap) {
+    if (has) {
+      on = VK_TRUE;
+      capabilities.insert(cap);
+    }
+  };
+  take(features.features.shaderFloat64, enable.features.shaderFloat64, "Float64");
+  take(features.features.shaderInt64, enable.features.shaderInt64, "Int64");
+  take(features.features.shaderInt16, enable.features.shaderInt16, "Int16");
+  if (v12) {
+    take(f11.storageBuffer16BitAccess, e11.storageBuffer16BitAccess,
+         "StorageBuffer16BitAccess");
+    take(f12.storageBuffer8BitAccess, e12.storageBuffer8BitAccess,
+         "StorageBuffer8BitAccess");
+    take(f12.shaderFloat16, e12.shaderFloat16, "Float16");
+    take(f12.shaderInt8, e12.shaderInt8, "Int8");
+    e11.pNext = &e12;
+    enable.pNext = &e11;
+  } else {
+    take(s16.storageBuffer16BitAccess, e16.storageBuffer16BitAccess,
+         "StorageBuffer16BitAccess");
+    enable.pNext = &e16;
+  }
+
+  float priority = 1.0f;
+  VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  queueInfo.queueFamilyIndex = queueFamily;
+  queueInfo.queueCount = 1;
+  queueInfo.pQueuePriorities = &priority;
+  VkDeviceCreateInfo info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  info.pNext = &enable;
+  info.queueCreateInfoCount = 1;
+  info.pQueueCreateInfos = &queueInfo;
+  if (VkResult r = fn.vkCreateDevice(physical, &info, nullptr, &device)) {
+    device = VK_NULL_HANDLE;
+    error = "cannot create Vulkan device '" + name + "' (" + resultName(r) + ")";
+    return INFER_ERROR_DEVICE;
+  }
+#define INFER_VK_FN(name)                                                      \
+  if (auto *p = fn.vkGetDeviceProcAddr(device, #name))                         \
+    fn.name = reinterpret_cast<PFN_##name>(p);
+#include "runtime/vulkan/VulkanFunctions.def"
+  fn.vkGetDeviceQueue(device, queueFamily, 0, &queue);
+  VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  poolInfo.queueFamilyIndex = queueFamily;
+  poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+  if (VkResult r = fn.vkCreateCommandPool(device, &poolInfo, nullptr, &pool)) {
+    error = "cannot create a Vulkan command pool (" + resultName(r) + ")";
+    return INFER_ERROR_SYSTEM;
+  }
+  return INFER_OK;
+}
+
+bool Device::hasCapability(const std::string &cap, bool &known) const {
+  static const char *kKnown[] = {"Shader", "Matrix", "Float64", "Int64", "Int16", "Int8",
+                                 "Float16", "StorageBuffer16BitAccess",
+                                 "StorageBuffer8BitAccess"};
+  known = std::any_of(std::begin(kKnown), std::end(kKnown),
+                      [&](const char *k) { return cap == k; });
+  return capabilities.count(cap) != 0;
+}
+
+infer_status Device::createBuffer(VkDeviceSize size, bool hostVisible, Buffer &out,
+                                  std::string &error) const {
+  out = Buffer();
+  // Vulkan has no empty buffers; a little slack past the end keeps every
+  // binding's range inside.
+  VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+  info.size = std::max<VkDeviceSize>(size, 16);
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+               VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+  if (VkResult r = fn.vkCreateBuffer(device, &info, nullptr, &out.buffer)) {
+    out.buffer = VK_NULL_HANDLE;
+    error = "cannot create a Vulkan buffer of " + std::to_string(size) + " bytes (" +
+            resultName(r) + ")";
+    return INFER_ERROR_OUT_OF_MEMORY;
+  }
+  VkMemoryRequirements req;
+  fn.vkGetBufferMemoryRequirements(device, out.buffer, &req);
+  VkMemoryPropertyFlags want =
+      hostVisible ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT
+                  : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
+  int type = -1;
+  for (uint32_t i = 0; i < memory.memoryTypeCount && type < 0; ++i)
+    if ((req.memoryTypeBits & (1u << i)) &&
+        (memory.memoryTypes[i].propertyFlags & want) == want)
+      type = static_cast<int>(i);
+  if (type < 0 && !hostVisible) // no device-local type: any will do
+    for (uint32_t i = 0; i < memory.memoryTypeCount && type < 0; ++i)
+      if (req.memoryTypeBits & (1u << i))
+        type = static_cast<int>(i);
+  if (type < 0) {
+    destroyBuffer(out);
+    error = "the Vulkan device has no host-visible memory for buffers";
+    return INFER_ERROR_OUT_OF_MEMORY;
+  }
+  VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+  alloc.allocationSize = req.size;
+  alloc.memoryTypeIndex = static_cast<uint32_t>(type);
+  if (VkResult r = fn.vkAllocateMemory(device, &alloc, nullptr, &out.memory)) {
+    out.memory = VK_NULL_HANDLE;
+    destroyBuffer(out);
+    error = "cannot allocate " + std::to_string(req.size) + " bytes of Vulkan memory (" +
+            resultName(r) + ")";
+    return INFER_ERROR_OUT_OF_MEMORY;
+  }
+  fn.vkBindBufferMemory(device, out.buffer, out.memory, 0);
+  out.size = size;
+  if (memory.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
+    void *p = nullptr;
+    if (fn.vkMapMemory(device, out.memory, 0, VK_WHOLE_SIZE, 0, &p) == VK_SUCCESS &&
+        (memory.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT))
+      out.mapped = static_cast<uint8_t *>(p);
+  }
+  if (hostVisible && !out.mapped) {
+    destroyBuffer(out);
+    error = "cannot map a host-visible Vulkan buffer";
+    return INFER_ERROR_SYSTEM;
+  }
+  return INFER_OK;
+}
+
+void Device::destroyBuffer(Buffer &b) const {
+  if (b.buffer)
+    fn.vkDestroyBuffer(device, b.buffer, nullptr);
+  if (b.memory)
+    fn.vkFreeMemory(device, b.memory, nullptr);
+  b = Buffer();
+}
+
+infer_status Device::allocateCommandBuffer(VkCommandBuffer &cmd, std::string &error) const {
+  VkCommandBufferAllocateInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  info.commandPool = pool;
+  info.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  info.commandBufferCount = 1;
+  if (VkResult r = fn.vkAllocateCommandBuffers(device, &info, &cmd)) {
+    error = "cannot allocate a Vulkan command buffer (" + resultName(r) + ")";
+    return INFER_ERROR_SYSTEM;
+  }
+  return INFER_OK;
+}
+
+void Device::freeCommandBuffer(VkCommandBuffer cmd) const {
+  if (cmd)
+    fn.vkFreeCommandBuffers(device, pool, 1, &cmd);
+}
+
+infer_status Device::submit(VkCommandBuffer cmd, VkFence fence, std::string &error) const {
+  VkSubmitInfo submitInfo{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  submitInfo.commandBufferCount = 1;
+  submitInfo.pCommandBuffers = &cmd;
+  VkResult r = fn.vkQueueSubmit(queue, 1, &submitInfo, fence);
+  if (r == VK_SUCCESS)
+    r = fn.vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
+  fn.vkResetFences(device, 1, &fence);
+  if (r != VK_SUCCESS) {
+    error = "the Vulkan device failed to run the plan (" + resultName(r) + ")";
+    return INFER_ERROR_SYSTEM;
+  }
+  return INFER_OK;
+}
+
+infer_status Device::runOnce(const std::function<void(VkCommandBuffer)> &record,
+                             std::string &error) const {
+  VkCommandBuffer cmd = VK_NULL_HANDLE;
+  if (infer_status s = allocateCommandBuffer(cmd, error))
+    return s;
+  VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  VkFence fence = VK_NULL_HANDLE;
+  if (VkResult r = fn.vkCreateFence(device, &fenceInfo, nullptr, &fence)) {
+    freeCommandBuffer(cmd);
+    error = "cannot create a Vulkan fence (" + resultName(r) + ")";
+    return INFER_ERROR_SYSTEM;
+  }
+  VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+  fn.vkBeginCommandBuffer(cmd, &begin);
+  record(cmd);
+  fn.vkEndCommandBuffer(cmd);
+  infer_status s = submit(cmd, fence, error);
+  fn.vkDestroyFence(device, fence, nullptr);
+  freeCommandBuffer(cmd);
+  return s;
+}

@@ -1,0 +1,104 @@
+//===- VulkanDevice.h - The Vulkan loader and one compute device -*- C++ -*-===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// The Vulkan loader (libvulkan.so.1) is opened with dlopen on first use, so
+// the runtime builds and runs CPU and CUDA artifacts where Vulkan is
+// absent. One device per process, chosen by INFER_VULKAN_DEVICE (an index
+// into the loader's list, or part of the device's name) or else the first
+// discrete GPU, integrated GPU, virtual GPU, then CPU implementation
+// (Mesa's lavapipe). The optional features the kernels may use (16-bit and
+// 8-bit storage and arithmetic, 64-bit integers and floats) are enabled
+// where the device has them; the program checks its module's capabilities
+// against them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef INFER_RUNTIME_VULKAN_VULKANDEVICE_H
+#define INFER_RUNTIME_VULKAN_VULKANDEVICE_H
+
+#include "runtime/include/infer_runtime.h"
+
+#define VK_NO_PROTOTYPES
+#include <vulkan/vulkan.h>
+
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace infer::vk {
+
+/// Entry points, loaded from the loader and the device.
+struct Functions {
+#define INFER_VK_FN(name) PFN_##name name = nullptr;
+#include "runtime/vulkan/VulkanFunctions.def"
+};
+
+/// A buffer with its own memory; `mapped` when host-visible.
+struct Buffer {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  VkDeviceSize size = 0;
+  uint8_t *mapped = nullptr;
+};
+
+class Device {
+public:
+  ~Device();
+  /// The process's device, created on first use; null with `error` (and
+  /// its status in `status`) when there is no loader or no device.
+  static std::shared_ptr<Device> get(std::string &error, infer_status &status);
+
+  /// Whether the device has SPIR-V capability `name` ("Float16", "Int64")
+  /// enabled; `known` is false for a capability this runtime cannot check.
+  bool hasCapability(const std::string &name, bool &known) const;
+
+  /// A buffer for storage and transfers, in device-local memory (mapped
+  /// too when that memory is host-visible) or in host-visible coherent
+  /// memory (always mapped).
+  infer_status createBuffer(VkDeviceSize size, bool hostVisible, Buffer &out,
+                            std::string &error) const;
+  void destroyBuffer(Buffer &b) const;
+  /// Records one command buffer with `record`, submits it and waits.
+  infer_status runOnce(const std::function<void(VkCommandBuffer)> &record,
+                       std::string &error) const;
+  /// Submits `cmd` and waits for it on `fence` (reset after).
+  infer_status submit(VkCommandBuffer cmd, VkFence fence, std::string &error) const;
+  /// A command buffer of the device's pool, for recording once and
+  /// replaying.
+  infer_status allocateCommandBuffer(VkCommandBuffer &cmd, std::string &error) const;
+  void freeCommandBuffer(VkCommandBuffer cmd) const;
+
+  Functions fn;
+  VkInstance instance = VK_NULL_HANDLE;
+  VkPhysicalDevice physical = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  VkQueue queue = VK_NULL_HANDLE;
+  uint32_t queueFamily = 0;
+  VkPhysicalDeviceProperties properties{};
+  VkPhysicalDeviceMemoryProperties memory{};
+  /// "llvmpipe (LLVM 15.0.6, 256 bits) (Vulkan 1.3)".
+  std::string name;
+  /// Timestamps: valid bits of the queue's (0: none) and ns per tick.
+  uint32_t timestampBits = 0;
+  double timestampNs = 1;
+
+private:
+  Device() = default;
+  infer_status create(std::string &error);
+  infer_status pickDevice(std::string &error);
+  infer_status createDevice(std::string &error);
+  void *library = nullptr;
+  std::set<std::string> capabilities;
+  VkCommandPool pool = VK_NULL_HANDLE;
+};
+
+/// "VK_ERROR_OUT_OF_DEVICE_MEMORY" for `r`.
+std::string resultName(VkResult r);
+
+} // namespace infer::vk
+
+#endif // INFER_RUNTIME_VULKAN_VULKANDEVICE_H
