@@ -245,6 +245,10 @@ infer_status Device::createDevice(std::string &error) {
       capabilities.insert(cap);
     }
   };
+  // Bounds-checked buffer access: a kernel cannot reach past the range the
+  // plan binds (the CPU and CUDA loaders check each kernel's signature in
+  // its code instead).
+  enable.features.robustBufferAccess = features.features.robustBufferAccess;
   take(features.features.shaderFloat64, enable.features.shaderFloat64, "Float64");
   take(features.features.shaderInt64, enable.features.shaderInt64, "Int64");
   take(features.features.shaderInt16, enable.features.shaderInt16, "Int16");
