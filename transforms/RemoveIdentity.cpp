@@ -76,8 +76,9 @@ struct RemoveIfIdentity : OpRewritePattern<OpTy> {
 struct DropEmptyConcatOperands : OpRewritePattern<ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ConcatOp op, PatternRewriter &rewriter) const override {
-    if (op.getOutput().getType().getNumElements() == 0)
-      return rewriter.notifyMatchFailure(op, "the result is empty");
+    RankedTensorType out = op.getOutput().getType();
+    if (!out.hasStaticShape() || out.getNumElements() == 0)
+      return rewriter.notifyMatchFailure(op, "the result is dynamic or empty");
     SmallVector<Value> kept;
     for (Value v : op.getInputs()) {
       auto t = llvm::cast<RankedTensorType>(v.getType());

@@ -289,7 +289,8 @@ FailureOr<DispatchOp> Outliner::outlineGeneric(const KernelGroup &g) {
   llvm::DenseMap<Value, Value> hoisted;
   for (Operation *op : g.ops) {
     auto c = llvm::dyn_cast<ConstantOp>(op);
-    if (!c || isInlineConstant(c.getResult(), arrays))
+    if (!c || isInlineConstant(c.getResult(), arrays) ||
+        llvm::is_contained(g.results, c.getResult()))
       continue;
     rewriter.setInsertionPoint(g.root);
     hoisted[c.getResult()] = rewriter.clone(*c)->getResult(0);

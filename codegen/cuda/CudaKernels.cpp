@@ -114,16 +114,21 @@ LogicalResult mlir::infer::addCudaEntryPoints(ModuleOp module) {
     Value tid = zext(NVVM::ThreadIdXOp::create(b, loc, i32));
     Value linear = LLVM::AddOp::create(
         b, loc, LLVM::MulOp::create(b, loc, block_, dim), tid);
-    // Threads past the last point recompute it (same value, same address):
-    // no guard divides the kernel.
-    Value last = LLVM::ConstantOp::create(
-        b, loc, i64, b.getI64IntegerAttr(std::max<int64_t>(threads.getInt() - 1, 0)));
-    Value over = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ugt, linear, last);
-    linear = LLVM::SelectOp::create(b, loc, over, last, linear);
+    // Threads past the last point return: a kernel may accumulate in its
+    // output, so two threads computing one point would race.
+    Value count = LLVM::ConstantOp::create(
+        b, loc, i64, b.getI64IntegerAttr(std::max<int64_t>(threads.getInt(), 1)));
+    Value inRange = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ult, linear, count);
+    Block *work = entry.addBlock();
+    Block *done = entry.addBlock();
+    LLVM::CondBrOp::create(b, loc, inRange, work, ValueRange{}, done, ValueRange{});
+    b.setInsertionPointToStart(work);
     SmallVector<Value> args(block->getArguments().begin(),
                             block->getArguments().end());
     args.push_back(linear);
     LLVM::CallOp::create(b, loc, impl, args);
+    LLVM::ReturnOp::create(b, loc, ValueRange{});
+    b.setInsertionPointToStart(done);
     LLVM::ReturnOp::create(b, loc, ValueRange{});
   }
   return success();
@@ -167,7 +172,7 @@ void CudaKernelConvention::split(func::FuncOp &fn, unsigned firstIndexArg,
   info.blockThreads =
       static_cast<uint32_t>(std::min<int64_t>(kCudaBlockThreads, threads));
   info.grid = (threads + info.blockThreads - 1) / info.blockThreads;
-  // The entry point clamps thread indices to the last point.
+  // The entry point returns early in threads past the last point.
   fn->setAttr("infer.threads",
               IntegerAttr::get(IntegerType::get(fn.getContext(), 64), threads));
 }

@@ -24,6 +24,7 @@
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVOps.h"
 #include "mlir/Dialect/SPIRV/Transforms/Passes.h"
@@ -40,6 +41,8 @@ using namespace mlir::infer;
 namespace {
 constexpr const char *kThreadsAttr = "infer.threads";
 constexpr const char *kWorkgroupAttr = "infer.workgroup_size";
+/// The private memory an invocation's temporaries may take.
+constexpr uint64_t kMaxPrivateBytes = 64 * 1024;
 
 /// GLSL.std.450's transcendental functions take 16- and 32-bit floats only:
 /// on f64 they run in f32 (as other GPU compilers do; the result keeps f32's
@@ -158,7 +161,8 @@ LogicalResult makeEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm,
   b.setInsertionPointToStart(&entry);
   // The invocation's linear index: workgroups run as a 2-D grid (x fastest)
   // when there are more than a dispatch's 65535 in x; invocations past the
-  // last point recompute it (same value, same address).
+  // last point do nothing (a kernel may accumulate in its output, so two
+  // invocations of one point would race).
   Value wx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
   Value wy = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
   Value nx = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
@@ -167,19 +171,31 @@ LogicalResult makeEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm,
   Value linear = arith::AddIOp::create(
       b, loc, arith::MulIOp::create(b, loc, group, arith::ConstantIndexOp::create(b, loc, wg)),
       tx);
-  linear = arith::MinUIOp::create(
-      b, loc, linear,
-      arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(threads.getInt() - 1, 0)));
+  Value inRange = arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ult, linear,
+      arith::ConstantIndexOp::create(b, loc, std::max<int64_t>(threads.getInt(), 1)));
+  auto guard = scf::IfOp::create(b, loc, inRange, /*withElseRegion=*/false);
+  gpu::ReturnOp::create(b, loc);
   Block &body = fn.getBody().front();
   for (unsigned i = 0; i < buffers.size(); ++i)
     body.getArgument(i).replaceAllUsesWith(entry.getArgument(i));
   body.getArgument(buffers.size()).replaceAllUsesWith(linear);
-  Operation *ret = body.getTerminator();
-  b.setInsertionPoint(ret);
-  gpu::ReturnOp::create(b, ret->getLoc());
-  ret->erase();
-  entry.getOperations().splice(entry.end(), body.getOperations());
+  body.getTerminator()->erase();
+  Block *then = guard.thenBlock();
+  then->getOperations().splice(then->begin(), body.getOperations());
   fn.erase();
+  // Temporaries live in each invocation's private memory: refused past
+  // what a device keeps per invocation (as on CUDA).
+  uint64_t bytes = 0;
+  gfn.walk([&](memref::AllocaOp a) {
+    MemRefType t = a.getType();
+    bytes += t.getNumElements() * std::max<uint64_t>(1, t.getElementTypeBitWidth() / 8);
+  });
+  if (bytes > kMaxPrivateBytes)
+    return gfn.emitError() << "kernel " << gfn.getName() << " needs " << (bytes + 1023) / 1024
+                           << " KiB of private memory per invocation (at most "
+                           << kMaxPrivateBytes / 1024
+                           << " KiB): its work is not split across invocations";
   return success();
 }
 } // namespace
@@ -207,16 +223,17 @@ LogicalResult mlir::infer::lowerVulkanKernels(ModuleOp kernels, const VulkanTarg
   if (failed(runPipeline(loops)))
     return failure();
   // Splat constants the kernels still read from memory become values.
-  WalkResult globals = kernels.walk([&](memref::GetGlobalOp g) {
+  SmallVector<memref::GetGlobalOp> reads;
+  kernels.walk([&](memref::GetGlobalOp g) { reads.push_back(g); });
+  for (memref::GetGlobalOp g : reads) {
     auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(g, g.getNameAttr());
     auto init = global ? llvm::dyn_cast_or_null<DenseElementsAttr>(global.getInitialValueAttr())
                        : nullptr;
     if (!global || !global.getConstant() || !init || !init.isSplat() ||
         !llvm::all_of(g->getUsers(), [](Operation *u) { return llvm::isa<memref::LoadOp>(u); })) {
-      g.emitError() << "a Vulkan kernel reads the constant array " << g.getName()
-                    << " from memory (SPIR-V has no such constants; small "
-                       "constants must be buffers)";
-      return WalkResult::interrupt();
+      return g.emitError() << "a Vulkan kernel reads the constant array " << g.getName()
+                           << " from memory (SPIR-V has no such constants; small "
+                              "constants must be buffers)";
     }
     for (Operation *u : llvm::make_early_inc_range(g->getUsers())) {
       OpBuilder b(u);
@@ -225,10 +242,7 @@ LogicalResult mlir::infer::lowerVulkanKernels(ModuleOp kernels, const VulkanTarg
       u->erase();
     }
     g.erase();
-    return WalkResult::advance();
-  });
-  if (globals.wasInterrupted())
-    return failure();
+  }
   for (memref::GlobalOp g : llvm::make_early_inc_range(kernels.getOps<memref::GlobalOp>()))
     if (SymbolTable::symbolKnownUseEmpty(g, kernels))
       g.erase();

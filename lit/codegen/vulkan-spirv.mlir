@@ -2,7 +2,8 @@
 // per kernel named as the plan names it (matmul + gelu fused, then a
 // softmax), workgroups of 64 invocations, each kernel argument a storage
 // buffer at set 0, binding = argument index, the invocation's index from
-// the workgroup id (2-D past 65535 workgroups) clamped to the last point,
+// the workgroup id (2-D past 65535 workgroups), invocations past the last
+// point doing nothing,
 // and math from GLSL.std.450 (erf approximated). spirv-val, when
 // installed, must accept the binary for Vulkan 1.1.
 
@@ -20,7 +21,9 @@
 // CHECK-DAG: spirv.GlobalVariable @infer_kernel_0_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.array<8192 x f32, stride=4> [0])>, StorageBuffer>
 // CHECK-DAG: spirv.GlobalVariable @infer_kernel_0_arg_2 bind(0, 2) : !spirv.ptr<!spirv.struct<(!spirv.array<2048 x f32, stride=4> [0])>, StorageBuffer>
 // CHECK: spirv.func @infer_kernel_0()
-// CHECK: spirv.GL.UMin %{{.*}}, %cst2047_i32 : i32
+// CHECK: %[[IN:.+]] = spirv.ULessThan %{{.*}}, %cst2048_i32 : i32
+// CHECK-NEXT: spirv.mlir.selection {
+// CHECK-NEXT: spirv.BranchConditional %[[IN]]
 // CHECK: spirv.GL.Fma
 // CHECK: spirv.GlobalVariable @infer_kernel_1_arg_1 bind(0, 1)
 // CHECK: spirv.func @infer_kernel_1()

@@ -10,6 +10,7 @@
 #include "runtime/vulkan/VulkanDevice.h"
 
 #include <algorithm>
+#include <map>
 #include <cstring>
 
 namespace infer::vk {
@@ -55,27 +56,86 @@ public:
   /// Per launch: its descriptor set (kernels) and the flag index (checks).
   std::vector<VkDescriptorSet> sets;
   std::vector<int> flagOf;
+  /// The context's own pool (Vulkan pools are not thread-safe), and the
+  /// plan recorded without and with timestamps.
+  VkCommandPool pool = VK_NULL_HANDLE;
   VkCommandBuffer commands[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
   VkFence fence = VK_NULL_HANDLE;
   VkQueryPool queries = VK_NULL_HANDLE;
 };
 
 namespace {
-/// The names of the entry points of SPIR-V module `words` (OpEntryPoint:
-/// execution model, function, name as a null-terminated literal); false
-/// when the module is malformed.
-bool entryPoints(const uint32_t *words, size_t count, std::vector<std::string> &names) {
-  constexpr uint32_t kOpEntryPoint = 15;
+/// What a SPIR-V module says of one entry point: its workgroup size and,
+/// per binding, the bytes its storage buffer array spans.
+struct EntrySignature {
+  uint64_t localSize = 0;
+  std::map<uint32_t, uint64_t> bindingBytes;
+};
+
+/// The signatures of the entry points of `words` (a module infer-compile
+/// wrote: each binding variable named "<entry>_arg_<i>", a pointer to a
+/// block struct whose first member is an array with an ArrayStride);
+/// false when the module is malformed.
+bool entrySignatures(const uint32_t *words, size_t count,
+                     std::map<std::string, EntrySignature> &out) {
+  enum : uint32_t { OpName = 5, OpEntryPoint = 15, OpExecutionMode = 16,
+                    OpTypeArray = 28, OpTypeStruct = 30, OpTypePointer = 32,
+                    OpConstant = 43, OpVariable = 59, OpDecorate = 71 };
+  constexpr uint32_t kLocalSize = 17, kArrayStride = 6, kBinding = 33;
+  auto text = [&](size_t at, size_t words_) {
+    const char *p = reinterpret_cast<const char *>(words + at);
+    return std::string(p, strnlen(p, words_ * 4));
+  };
+  std::map<uint32_t, std::string> names, entries;
+  std::map<uint32_t, uint64_t> localSize, constants, strides, bindings;
+  std::map<uint32_t, std::pair<uint32_t, uint32_t>> arrays; // id: element, length id
+  std::map<uint32_t, uint32_t> structs, pointers, variables; // id: first member / pointee / type
   for (size_t i = 5; i < count;) {
-    uint32_t length = words[i] >> 16, opcode = words[i] & 0xffff;
+    uint32_t length = words[i] >> 16, op = words[i] & 0xffff;
     if (length == 0 || i + length > count)
       return false;
-    if (opcode == kOpEntryPoint && length >= 4) {
-      const char *text = reinterpret_cast<const char *>(words + i + 3);
-      size_t bytes = (length - 3) * 4;
-      names.emplace_back(text, strnlen(text, bytes));
-    }
+    const uint32_t *w = words + i;
+    if (op == OpName && length >= 3)
+      names[w[1]] = text(i + 2, length - 2);
+    else if (op == OpEntryPoint && length >= 4)
+      entries[w[2]] = text(i + 3, length - 3);
+    else if (op == OpExecutionMode && length >= 6 && w[2] == kLocalSize)
+      localSize[w[1]] = uint64_t(w[3]) * w[4] * w[5];
+    else if (op == OpTypeArray && length >= 4)
+      arrays[w[1]] = {w[2], w[3]};
+    else if (op == OpTypeStruct && length >= 3)
+      structs[w[1]] = w[2];
+    else if (op == OpTypePointer && length >= 4)
+      pointers[w[1]] = w[3];
+    else if (op == OpConstant && length >= 4)
+      constants[w[2]] = w[3];
+    else if (op == OpVariable && length >= 4)
+      variables[w[2]] = w[1];
+    else if (op == OpDecorate && length >= 4 && w[2] == kArrayStride)
+      strides[w[1]] = w[3];
+    else if (op == OpDecorate && length >= 4 && w[2] == kBinding)
+      bindings[w[1]] = w[3];
     i += length;
+  }
+  for (auto &[id, name] : entries)
+    out[name].localSize = localSize.count(id) ? localSize[id] : 0;
+  for (auto &[var, type] : variables) {
+    auto binding = bindings.find(var);
+    auto name = names.find(var);
+    if (binding == bindings.end() || name == names.end())
+      continue;
+    size_t at = name->second.rfind("_arg_");
+    if (at == std::string::npos || !out.count(name->second.substr(0, at)))
+      return false;
+    // pointer -> struct -> array (length x stride).
+    auto pointee = pointers.find(type);
+    auto member = pointee == pointers.end() ? structs.end() : structs.find(pointee->second);
+    auto array = member == structs.end() ? arrays.end() : arrays.find(member->second);
+    if (array == arrays.end() || !constants.count(array->second.second) ||
+        !strides.count(array->first))
+      return false;
+    out[name->second.substr(0, at)].bindingBytes[binding->second] =
+        constants[array->second.second] * strides[array->first];
   }
   return true;
 }
@@ -168,17 +228,27 @@ infer_status VulkanProgram::load(const fb::Model &model, const VulkanProgram *sh
   if (!numKernels)
     return INFER_OK;
 
-  // Every kernel of the plan is an entry point of the module.
-  std::vector<std::string> entries;
-  if (!entryPoints(reinterpret_cast<const uint32_t *>(binary->data()->data()),
-                   binary->data()->size() / 4, entries)) {
+  // Every kernel of the plan is an entry point of the module, with the
+  // plan's workgroup size, and no binding of its code spans more than the
+  // plan binds (so no artifact makes a kernel reach past its buffers).
+  std::map<std::string, EntrySignature> entries;
+  if (!entrySignatures(reinterpret_cast<const uint32_t *>(binary->data()->data()),
+                       binary->data()->size() / 4, entries)) {
     error = "the artifact's SPIR-V module is malformed";
     return INFER_ERROR_CORRUPT_ARTIFACT;
   }
   for (const fb::Kernel *k : *model.kernels()) {
     std::string symbol = k->symbol() ? k->symbol()->str() : "";
-    if (std::find(entries.begin(), entries.end(), symbol) == entries.end()) {
+    auto e = entries.find(symbol);
+    if (e == entries.end()) {
       error = "kernel '" + symbol + "' is missing from the SPIR-V module";
+      return INFER_ERROR_CORRUPT_ARTIFACT;
+    }
+    bool same = k->arg_bytes() && e->second.localSize == k->block_threads();
+    for (auto &[binding, bytes] : e->second.bindingBytes)
+      same = same && binding < k->arg_bytes()->size() && bytes <= k->arg_bytes()->Get(binding);
+    if (!same) {
+      error = "kernel '" + symbol + "' does not match the signature of its code";
       return INFER_ERROR_CORRUPT_ARTIFACT;
     }
   }
@@ -254,8 +324,8 @@ VulkanExecution::~VulkanExecution() {
   if (!dev)
     return;
   const Functions &fn = dev->fn;
-  for (VkCommandBuffer c : commands)
-    dev->freeCommandBuffer(c);
+  if (pool)
+    fn.vkDestroyCommandPool(dev->device, pool, nullptr); // frees `commands`
   if (fence)
     fn.vkDestroyFence(dev->device, fence, nullptr);
   if (queries)
@@ -286,7 +356,8 @@ infer_status VulkanExecution::create(const VulkanProgram &prog, const fb::Model 
     for (size_t i = 0; i < sizes.size(); ++i) {
       if (infer_status s = dev->createBuffer(sizes[i], false, device[i], error))
         return s;
-      if (infer_status s = dev->createBuffer(sizes[i], true, host[i], error))
+      if (infer_status s = dev->createBuffer(sizes[i], true, host[i], error,
+                                             /*hostReads=*/&host == &hostOut))
         return s;
     }
     return INFER_OK;
@@ -357,16 +428,17 @@ infer_status VulkanExecution::create(const VulkanProgram &prog, const fb::Model 
   int flag = 0;
   for (uint32_t i = 0; i < numLaunches; ++i) {
     const fb::Launch *l = m.launches()->Get(i);
-    std::vector<Binding> args(l->args()->size());
-    for (uint32_t a = 0; a < args.size(); ++a)
-      if (infer_status s = binding(l->args()->Get(a), args[a]))
-        return s;
     if (l->kind() == fb::LaunchKind::Check) {
       flagOf[i] = flag++;
       continue;
     }
     if (l->kind() != fb::LaunchKind::Kernel)
       continue;
+    // Only what a descriptor binds must sit where the device binds it.
+    std::vector<Binding> args(l->args()->size());
+    for (uint32_t a = 0; a < args.size(); ++a)
+      if (infer_status s = binding(l->args()->Get(a), args[a]))
+        return s;
     const VulkanProgram::Kernel &k = prog.kernels[l->kernel()];
     if (args.size() != k.bindings) {
       error = "launch " + std::to_string(i) + " passes " + std::to_string(args.size()) +
@@ -402,16 +474,19 @@ infer_status VulkanExecution::create(const VulkanProgram &prog, const fb::Model 
     error = "cannot create a Vulkan fence (" + resultName(r) + ")";
     return INFER_ERROR_SYSTEM;
   }
+  if (infer_status s = dev->createCommandPool(pool, error))
+    return s;
   return record(false, error);
 }
 
 infer_status VulkanExecution::record(bool timed, std::string &error) {
   const Functions &fn = dev->fn;
-  VkCommandBuffer &cmd = commands[timed];
-  if (infer_status s = dev->allocateCommandBuffer(cmd, error))
-    return s;
   uint32_t numLaunches = model->launches() ? model->launches()->size() : 0;
   if (timed) {
+    if (queries) { // a recording that failed before
+      fn.vkDestroyQueryPool(dev->device, queries, nullptr);
+      queries = VK_NULL_HANDLE;
+    }
     if (dev->timestampBits == 0) {
       error = "Vulkan device '" + dev->name + "' cannot time its compute queue";
       return INFER_ERROR_DEVICE;
@@ -425,6 +500,14 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
       return INFER_ERROR_SYSTEM;
     }
   }
+  VkCommandBuffer cmd = VK_NULL_HANDLE;
+  if (infer_status s = dev->allocateCommandBuffer(pool, cmd, error))
+    return s;
+  // Kept only once fully recorded: a failed recording is never submitted.
+  auto fail = [&](infer_status s) {
+    fn.vkFreeCommandBuffers(dev->device, pool, 1, &cmd);
+    return s;
+  };
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   fn.vkBeginCommandBuffer(cmd, &begin);
   if (timed)
@@ -480,7 +563,7 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
       if (y > dev->properties.limits.maxComputeWorkGroupCount[1]) {
         error = "launch " + std::to_string(i) + " needs " + std::to_string(grid) +
                 " workgroups, more than Vulkan device '" + dev->name + "' dispatches";
-        return INFER_ERROR_TARGET;
+        return fail(INFER_ERROR_TARGET);
       }
       fn.vkCmdDispatch(cmd, x, static_cast<uint32_t>(y), 1);
     } else if (l->kind() == fb::LaunchKind::Copy) {
@@ -508,8 +591,9 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
                           &toHost, 0, nullptr, 0, nullptr);
   if (VkResult r = fn.vkEndCommandBuffer(cmd)) {
     error = "cannot record the plan into a Vulkan command buffer (" + resultName(r) + ")";
-    return INFER_ERROR_DEVICE;
+    return fail(INFER_ERROR_DEVICE);
   }
+  commands[timed] = cmd;
   return INFER_OK;
 }
 

@@ -120,6 +120,7 @@ infer_status Device::create(std::string &error) {
   app.pApplicationName = "infer";
   app.pEngineName = "infer";
   app.apiVersion = std::min<uint32_t>(loaderVersion, VK_API_VERSION_1_2);
+  instanceVersion = app.apiVersion;
   VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   info.pApplicationInfo = &app;
   if (VkResult r = fn.vkCreateInstance(&info, nullptr, &instance)) {
@@ -220,7 +221,9 @@ infer_status Device::createDevice(std::string &error) {
   timestampNs = properties.limits.timestampPeriod;
 
   // The optional features, enabled where present.
-  bool v12 = properties.apiVersion >= VK_API_VERSION_1_2;
+  // Vulkan 1.2's feature structs need a 1.2 instance and device.
+  bool v12 = properties.apiVersion >= VK_API_VERSION_1_2 &&
+             instanceVersion >= VK_API_VERSION_1_2;
   VkPhysicalDeviceVulkan12Features f12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
   VkPhysicalDeviceVulkan11Features f11{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_FEATURES};
   VkPhysicalDevice16BitStorageFeatures s16{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES};
@@ -286,10 +289,15 @@ infer_status Device::createDevice(std::string &error) {
     fn.name = reinterpret_cast<PFN_##name>(p);
 #include "runtime/vulkan/VulkanFunctions.def"
   fn.vkGetDeviceQueue(device, queueFamily, 0, &queue);
+  return createCommandPool(pool, error);
+}
+
+infer_status Device::createCommandPool(VkCommandPool &out, std::string &error) const {
   VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   poolInfo.queueFamilyIndex = queueFamily;
   poolInfo.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
-  if (VkResult r = fn.vkCreateCommandPool(device, &poolInfo, nullptr, &pool)) {
+  if (VkResult r = fn.vkCreateCommandPool(device, &poolInfo, nullptr, &out)) {
+    out = VK_NULL_HANDLE;
     error = "cannot create a Vulkan command pool (" + resultName(r) + ")";
     return INFER_ERROR_SYSTEM;
   }
@@ -306,12 +314,12 @@ bool Device::hasCapability(const std::string &cap, bool &known) const {
 }
 
 infer_status Device::createBuffer(VkDeviceSize size, bool hostVisible, Buffer &out,
-                                  std::string &error) const {
+                                  std::string &error, bool hostReads) const {
   out = Buffer();
-  // Vulkan has no empty buffers; a little slack past the end keeps every
-  // binding's range inside.
+  // Vulkan has no empty buffers; 16 bytes of slack past the end keep every
+  // binding's range inside (an empty tensor at the end binds 4 bytes).
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-  info.size = std::max<VkDeviceSize>(size, 16);
+  info.size = size + 16;
   info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
                VK_BUFFER_USAGE_TRANSFER_DST_BIT;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
@@ -327,6 +335,13 @@ infer_status Device::createBuffer(VkDeviceSize size, bool hostVisible, Buffer &o
       hostVisible ? VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT
                   : VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT;
   int type = -1;
+  // Downloads read faster from cached memory, where there is some.
+  if (hostVisible && hostReads)
+    for (uint32_t i = 0; i < memory.memoryTypeCount && type < 0; ++i)
+      if ((req.memoryTypeBits & (1u << i)) &&
+          (memory.memoryTypes[i].propertyFlags & (want | VK_MEMORY_PROPERTY_HOST_CACHED_BIT)) ==
+              (want | VK_MEMORY_PROPERTY_HOST_CACHED_BIT))
+        type = static_cast<int>(i);
   for (uint32_t i = 0; i < memory.memoryTypeCount && type < 0; ++i)
     if ((req.memoryTypeBits & (1u << i)) &&
         (memory.memoryTypes[i].propertyFlags & want) == want)
@@ -350,7 +365,11 @@ infer_status Device::createBuffer(VkDeviceSize size, bool hostVisible, Buffer &o
             resultName(r) + ")";
     return INFER_ERROR_OUT_OF_MEMORY;
   }
-  fn.vkBindBufferMemory(device, out.buffer, out.memory, 0);
+  if (VkResult r = fn.vkBindBufferMemory(device, out.buffer, out.memory, 0)) {
+    destroyBuffer(out);
+    error = "cannot bind Vulkan memory to a buffer (" + resultName(r) + ")";
+    return INFER_ERROR_OUT_OF_MEMORY;
+  }
   out.size = size;
   if (memory.memoryTypes[type].propertyFlags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
     void *p = nullptr;
@@ -374,9 +393,10 @@ void Device::destroyBuffer(Buffer &b) const {
   b = Buffer();
 }
 
-infer_status Device::allocateCommandBuffer(VkCommandBuffer &cmd, std::string &error) const {
+infer_status Device::allocateCommandBuffer(VkCommandPool from, VkCommandBuffer &cmd,
+                                           std::string &error) const {
   VkCommandBufferAllocateInfo info{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-  info.commandPool = pool;
+  info.commandPool = from;
   info.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
   info.commandBufferCount = 1;
   if (VkResult r = fn.vkAllocateCommandBuffers(device, &info, &cmd)) {
@@ -386,16 +406,15 @@ infer_status Device::allocateCommandBuffer(VkCommandBuffer &cmd, std::string &er
   return INFER_OK;
 }
 
-void Device::freeCommandBuffer(VkCommandBuffer cmd) const {
-  if (cmd)
-    fn.vkFreeCommandBuffers(device, pool, 1, &cmd);
-}
-
 infer_status Device::submit(VkCommandBuffer cmd, VkFence fence, std::string &error) const {
   VkSubmitInfo submitInfo{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   submitInfo.commandBufferCount = 1;
   submitInfo.pCommandBuffers = &cmd;
-  VkResult r = fn.vkQueueSubmit(queue, 1, &submitInfo, fence);
+  VkResult r;
+  {
+    std::lock_guard<std::mutex> lock(queueMutex);
+    r = fn.vkQueueSubmit(queue, 1, &submitInfo, fence);
+  }
   if (r == VK_SUCCESS)
     r = fn.vkWaitForFences(device, 1, &fence, VK_TRUE, UINT64_MAX);
   fn.vkResetFences(device, 1, &fence);
@@ -408,23 +427,34 @@ infer_status Device::submit(VkCommandBuffer cmd, VkFence fence, std::string &err
 
 infer_status Device::runOnce(const std::function<void(VkCommandBuffer)> &record,
                              std::string &error) const {
+  std::lock_guard<std::mutex> lock(poolMutex);
   VkCommandBuffer cmd = VK_NULL_HANDLE;
-  if (infer_status s = allocateCommandBuffer(cmd, error))
+  if (infer_status s = allocateCommandBuffer(pool, cmd, error))
     return s;
+  auto freeCmd = [&] { fn.vkFreeCommandBuffers(device, pool, 1, &cmd); };
   VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
   VkFence fence = VK_NULL_HANDLE;
   if (VkResult r = fn.vkCreateFence(device, &fenceInfo, nullptr, &fence)) {
-    freeCommandBuffer(cmd);
+    freeCmd();
     error = "cannot create a Vulkan fence (" + resultName(r) + ")";
     return INFER_ERROR_SYSTEM;
   }
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-  fn.vkBeginCommandBuffer(cmd, &begin);
-  record(cmd);
-  fn.vkEndCommandBuffer(cmd);
-  infer_status s = submit(cmd, fence, error);
+  infer_status s = INFER_OK;
+  if (VkResult r = fn.vkBeginCommandBuffer(cmd, &begin)) {
+    error = "cannot record a Vulkan command buffer (" + resultName(r) + ")";
+    s = INFER_ERROR_DEVICE;
+  } else {
+    record(cmd);
+    if (VkResult e = fn.vkEndCommandBuffer(cmd)) {
+      error = "cannot record a Vulkan command buffer (" + resultName(e) + ")";
+      s = INFER_ERROR_DEVICE;
+    } else {
+      s = submit(cmd, fence, error);
+    }
+  }
   fn.vkDestroyFence(device, fence, nullptr);
-  freeCommandBuffer(cmd);
+  freeCmd();
   return s;
 }

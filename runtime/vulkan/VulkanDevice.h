@@ -26,6 +26,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 
@@ -58,19 +59,21 @@ public:
 
   /// A buffer for storage and transfers, in device-local memory (mapped
   /// too when that memory is host-visible) or in host-visible coherent
-  /// memory (always mapped).
+  /// memory (always mapped; cached when `hostReads`, for downloads).
   infer_status createBuffer(VkDeviceSize size, bool hostVisible, Buffer &out,
-                            std::string &error) const;
+                            std::string &error, bool hostReads = false) const;
   void destroyBuffer(Buffer &b) const;
   /// Records one command buffer with `record`, submits it and waits.
   infer_status runOnce(const std::function<void(VkCommandBuffer)> &record,
                        std::string &error) const;
-  /// Submits `cmd` and waits for it on `fence` (reset after).
+  /// Submits `cmd` and waits for it on `fence` (reset after). The queue is
+  /// the process's: submissions from several threads are serialized.
   infer_status submit(VkCommandBuffer cmd, VkFence fence, std::string &error) const;
-  /// A command buffer of the device's pool, for recording once and
-  /// replaying.
-  infer_status allocateCommandBuffer(VkCommandBuffer &cmd, std::string &error) const;
-  void freeCommandBuffer(VkCommandBuffer cmd) const;
+  /// A command pool for one thread's use (each execution context has its
+  /// own: Vulkan pools are not thread-safe), and a command buffer of it.
+  infer_status createCommandPool(VkCommandPool &pool, std::string &error) const;
+  infer_status allocateCommandBuffer(VkCommandPool pool, VkCommandBuffer &cmd,
+                                     std::string &error) const;
 
   Functions fn;
   VkInstance instance = VK_NULL_HANDLE;
@@ -85,6 +88,8 @@ public:
   /// Timestamps: valid bits of the queue's (0: none) and ns per tick.
   uint32_t timestampBits = 0;
   double timestampNs = 1;
+  /// The Vulkan version the instance was created for.
+  uint32_t instanceVersion = 0;
 
 private:
   Device() = default;
@@ -94,6 +99,8 @@ private:
   void *library = nullptr;
   std::set<std::string> capabilities;
   VkCommandPool pool = VK_NULL_HANDLE;
+  /// Guards the queue and `pool` (runOnce).
+  mutable std::mutex queueMutex, poolMutex;
 };
 
 /// "VK_ERROR_OUT_OF_DEVICE_MEMORY" for `r`.
