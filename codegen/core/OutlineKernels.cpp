@@ -287,6 +287,10 @@ FailureOr<DispatchOp> Outliner::outlineGeneric(const KernelGroup &g) {
   // Constants the fusion cloned into the group that this target wants as
   // buffers: a copy outside the group is the kernel's input.
   llvm::DenseMap<Value, Value> hoisted;
+  auto isHoisted = [&](Operation *op) {
+    auto c = llvm::dyn_cast<ConstantOp>(op);
+    return c && hoisted.count(c.getResult());
+  };
   for (Operation *op : g.ops) {
     auto c = llvm::dyn_cast<ConstantOp>(op);
     if (!c || isInlineConstant(c.getResult(), arrays) ||
@@ -297,7 +301,7 @@ FailureOr<DispatchOp> Outliner::outlineGeneric(const KernelGroup &g) {
     inside.erase(op);
   }
   for (Operation *op : g.ops) {
-    if (hoisted.count(op->getNumResults() ? op->getResult(0) : Value()))
+    if (isHoisted(op))
       continue;
     for (Value v : op->getOperands()) {
       Operation *def = v.getDefiningOp();
@@ -318,8 +322,7 @@ FailureOr<DispatchOp> Outliner::outlineGeneric(const KernelGroup &g) {
     }
   }
   for (Operation *op : g.ops)
-    if (!llvm::is_contained(ops, op) &&
-        !hoisted.count(op->getNumResults() ? op->getResult(0) : Value()))
+    if (!llvm::is_contained(ops, op) && !isHoisted(op))
       ops.push_back(op);
   std::string error;
   FailureOr<KernelInfo> info =

@@ -93,9 +93,7 @@ void addVulkanLoopPasses(OpPassManager &pm) {
                          {"erf", "expm1", "log1p", "cbrt", "atan2"}));
   pm.addPass(memref::createFoldMemRefAliasOpsPass());
   pm.addPass(createLowerAffinePass());
-  arith::ArithExpandOpsPassOptions expand;
-  expand.includeBf16 = true;
-  pm.addPass(arith::createArithExpandOpsPass(expand));
+  pm.addPass(arith::createArithExpandOpsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -136,7 +134,7 @@ LogicalResult makeEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm,
                         : bits == 16       ? "int16"
                         : bits == 8        ? "int8"
                                            : "";
-    // bf16 and f16 tensors are 16-bit storage either way.
+    // 16-bit storage comes with fp16 too.
     if (feature == "int16" && target.has("fp16"))
       continue;
     if (!feature.empty() && !target.has(feature))

@@ -38,6 +38,13 @@ public:
   const Buffer *constants = &ownConstants;
 };
 
+/// Where a plan buffer lies on the device: its region's buffer, the offset
+/// and size within it.
+struct Binding {
+  VkBuffer buffer;
+  VkDeviceSize offset, size;
+};
+
 class VulkanExecution {
 public:
   ~VulkanExecution();
@@ -45,6 +52,8 @@ public:
                       const std::vector<size_t> &inputSizes,
                       const std::vector<size_t> &outputSizes, std::string &error);
   infer_status record(bool timed, std::string &error);
+  /// Where plan buffer `id` lies.
+  Binding bindingOf(uint32_t id) const;
   infer_status run(double *launchMs, std::string &error);
 
   const VulkanProgram *program = nullptr;
@@ -140,11 +149,6 @@ bool entrySignatures(const uint32_t *words, size_t count,
   return true;
 }
 
-/// The device buffer and offset of plan buffer `id`.
-struct Binding {
-  VkBuffer buffer;
-  VkDeviceSize offset, size;
-};
 } // namespace
 
 VulkanProgram::~VulkanProgram() {
@@ -371,16 +375,7 @@ infer_status VulkanExecution::create(const VulkanProgram &prog, const fb::Model 
   // can bind it.
   const VkPhysicalDeviceLimits &limits = dev->properties.limits;
   auto binding = [&](uint32_t id, Binding &out) -> infer_status {
-    const fb::Buffer *b = m.buffers()->Get(id);
-    switch (b->region()) {
-    case fb::Region::Arena: out.buffer = arena.buffer; break;
-    case fb::Region::Constants: out.buffer = prog.constants->buffer; break;
-    case fb::Region::Input: out.buffer = devIn[b->index()].buffer; break;
-    case fb::Region::Output: out.buffer = devOut[b->index()].buffer; break;
-    default: out.buffer = VK_NULL_HANDLE;
-    }
-    out.offset = b->offset();
-    out.size = b->size();
+    out = bindingOf(id);
     if (out.offset % limits.minStorageBufferOffsetAlignment != 0) {
       error = "buffer " + std::to_string(id) + " starts at byte " +
               std::to_string(out.offset) + " of its region; Vulkan device '" + dev->name +
@@ -479,6 +474,18 @@ infer_status VulkanExecution::create(const VulkanProgram &prog, const fb::Model 
   return record(false, error);
 }
 
+Binding VulkanExecution::bindingOf(uint32_t id) const {
+  const fb::Buffer *b = model->buffers()->Get(id);
+  VkBuffer buffer = VK_NULL_HANDLE;
+  switch (b->region()) {
+  case fb::Region::Arena: buffer = arena.buffer; break;
+  case fb::Region::Constants: buffer = program->constants->buffer; break;
+  case fb::Region::Input: buffer = devIn[b->index()].buffer; break;
+  case fb::Region::Output: buffer = devOut[b->index()].buffer; break;
+  }
+  return {buffer, b->offset(), b->size()};
+}
+
 infer_status VulkanExecution::record(bool timed, std::string &error) {
   const Functions &fn = dev->fn;
   uint32_t numLaunches = model->launches() ? model->launches()->size() : 0;
@@ -533,18 +540,6 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
   for (size_t i = 0; i < devIn.size(); ++i)
     copy(hostIn[i].buffer, 0, devIn[i].buffer, 0, devIn[i].size);
   barrier();
-  auto where = [&](uint32_t id, VkBuffer &buffer, VkDeviceSize &offset) {
-    const fb::Buffer *b = model->buffers()->Get(id);
-    switch (b->region()) {
-    case fb::Region::Arena: buffer = arena.buffer; break;
-    case fb::Region::Constants: buffer = program->constants->buffer; break;
-    case fb::Region::Input: buffer = devIn[b->index()].buffer; break;
-    case fb::Region::Output: buffer = devOut[b->index()].buffer; break;
-    default: buffer = VK_NULL_HANDLE;
-    }
-    offset = b->offset();
-    return b->size();
-  };
   uint32_t maxX = dev->properties.limits.maxComputeWorkGroupCount[0];
   for (uint32_t i = 0; i < numLaunches; ++i) {
     const fb::Launch *l = model->launches()->Get(i);
@@ -555,8 +550,7 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
       fn.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline);
       fn.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipelineLayout, 0, 1,
                                  &sets[i], 0, nullptr);
-      // Workgroups past the grid recompute the last point (the kernel
-      // clamps its index).
+      // Invocations past the grid's last point return at once.
       uint64_t grid = static_cast<uint64_t>(std::max<int64_t>(l->grid(), 1));
       uint32_t x = static_cast<uint32_t>(std::min<uint64_t>(grid, maxX));
       uint64_t y = (grid + x - 1) / x;
@@ -567,16 +561,11 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
       }
       fn.vkCmdDispatch(cmd, x, static_cast<uint32_t>(y), 1);
     } else if (l->kind() == fb::LaunchKind::Copy) {
-      VkBuffer from, to;
-      VkDeviceSize fromOffset, toOffset;
-      where(l->args()->Get(0), from, fromOffset);
-      VkDeviceSize size = where(l->args()->Get(1), to, toOffset);
-      copy(from, fromOffset, to, toOffset, size);
+      Binding from = bindingOf(l->args()->Get(0)), to = bindingOf(l->args()->Get(1));
+      copy(from.buffer, from.offset, to.buffer, to.offset, to.size);
     } else if (l->kind() == fb::LaunchKind::Check) {
-      VkBuffer from;
-      VkDeviceSize fromOffset;
-      where(l->args()->Get(0), from, fromOffset);
-      copy(from, fromOffset, flags.buffer, static_cast<VkDeviceSize>(flagOf[i]), 1);
+      Binding from = bindingOf(l->args()->Get(0));
+      copy(from.buffer, from.offset, flags.buffer, static_cast<VkDeviceSize>(flagOf[i]), 1);
     }
     barrier();
     if (timed)
