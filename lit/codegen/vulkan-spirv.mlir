@@ -13,6 +13,7 @@
 // RUN: not infer-translate --emit-spirv --vulkan-features=-int64 %S/Inputs/gather-i64.mlir 2>&1 | FileCheck %s --check-prefix=NOINT64
 // RUN: infer-translate --emit-spirv --vulkan-features=-fp64,-fp16 %s | FileCheck %s --check-prefix=FEATURES
 // RUN: not infer-translate --emit-spirv %S/Inputs/cast-bf16.mlir 2>&1 | FileCheck %s --check-prefix=BF16
+// RUN: not infer-translate --emit-spirv %S/Inputs/concat-33.mlir 2>&1 | FileCheck %s --check-prefix=BINDINGS
 
 // CHECK: spirv.module @__spv__infer_kernels Logical GLSL450
 // CHECK-SAME: api=Vulkan
@@ -36,6 +37,7 @@
 // BADFEATURE: unknown Vulkan feature 'bogus' (known: fp16, fp64, int8, int16, int64; '-fp64' turns one off)
 // NOINT64: kernel infer_kernel_{{[0-9]+}}_impl reads or writes 'i64' tensors, which need the Vulkan feature 'int64' (the target turns it off)
 // BF16: kernel infer_kernel_0_impl computes with bf16 tensors, which the Vulkan target does not support yet (SPIR-V 1.3 has no bf16)
+// BINDINGS: kernel infer_kernel_0_impl binds 34 buffers; a Vulkan shader may bind 32
 // FEATURES: #spirv.vce<v1.3, [Shader, Int16, StorageBuffer16BitAccess, Int8, StorageBuffer8BitAccess, Int64]
 
 func.func @main(%a: tensor<64x128xf32>, %b: tensor<128x32xf32>) -> tensor<64x32xf32> {
