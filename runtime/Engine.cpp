@@ -769,10 +769,10 @@ infer_status Context::copyDevice(bool input, int index, const void *devicePtr, s
 infer_status Context::fetchOutputs() {
   if (!subs.empty())
     return sliceOutputs();
-  if (!gpu)
+  if (!gpu && !vulkan)
     return INFER_OK;
   std::string error;
-  infer_status s = gpu->syncOutputs(error);
+  infer_status s = gpu ? gpu->syncOutputs(error) : vk::fetchOutputs(*vulkan, error);
   return s == INFER_OK ? s : setError(s, error);
 }
 
@@ -786,7 +786,7 @@ infer_status Context::run(double *launchMs, bool copies) {
   }
   if (vulkan) {
     std::string error;
-    infer_status s = vk::run(*vulkan, launchMs, error);
+    infer_status s = vk::run(*vulkan, launchMs, copies, error);
     return s == INFER_OK ? s : setError(s, error);
   }
   const fb::Model &m = eng.model();

@@ -27,7 +27,8 @@ for d in "$M"/*/; do
   m=$(basename "$d")
   p=$(cat "$d/precision")
   tol=$([ "$p" = fp32 ] && echo 1e-3 || echo 1e-2)
-  for t in vulkan cuda; do
+  kinds=$(for t in vulkan vulkan-coop cuda; do [ -f "$d/$t.infer" ] && echo $t; done)
+  for t in $kinds; do
     mkdir -p "$d/out-$t"
     if ! "$RUN" "$d/$t.infer" --input "input=$d/input.npy" --output-dir "$d/out-$t" \
         --print 0 >/dev/null 2>"$d/err-$t"; then
@@ -44,18 +45,26 @@ PY
   done
   declare -A med
   for round in 1 2 3; do
-    for t in vulkan cuda; do
+    for t in $kinds; do
       ms=$("$RUN" "$d/$t.infer" --input "input=$d/input.npy" --bench --warmup 5 \
              --duration 2 --print 0 2>/dev/null | awk '/^latency ms/ {print $6}')
       med[$t]="${med[$t]:-} $ms"
     done
   done
-  python3 - "$m" "${med[vulkan]}" "${med[cuda]}" <<'PY'
+  for t in $kinds; do
+    [ "$t" = cuda ] && continue
+    python3 - "$m $t" "${med[$t]}" "${med[cuda]}" <<'PY'
 import sys, statistics
 v = statistics.median(map(float, sys.argv[2].split()))
 c = statistics.median(map(float, sys.argv[3].split()))
-print(f"{sys.argv[1]}: vulkan {v:.3f} ms, cuda {c:.3f} ms, vulkan/cuda speed {c / v:.4f} (rounds {sys.argv[2].strip()} | {sys.argv[3].strip()})")
+print(f"{sys.argv[1]}: {v:.3f} ms, cuda {c:.3f} ms, speed / cuda {c / v:.4f} (rounds {sys.argv[2].strip()} | {sys.argv[3].strip()})")
 PY
+  done
   unset med
 done
+# The GEMMs: made on the GPU, checked against PyTorch, timed resident.
+if [ -d "$CARRY/gemm" ]; then
+  python3 bench/gpu/vulkan_gemm.py --runtime build-gpu/lib/libinfer_runtime.so \
+    --dir "$CARRY/gemm" || status=1
+fi
 exit $status

@@ -8,6 +8,8 @@
 
 #include "ir/InferOps.h"
 
+#include "mlir/IR/IRMapping.h"
+
 using namespace mlir;
 using namespace mlir::infer;
 
@@ -39,4 +41,53 @@ TemplateKernel mlir::infer::singleStageTemplate(std::vector<TemplateArg> inputs,
     stage.args.push_back(static_cast<int>(i));
   tk.stages.push_back(std::move(stage));
   return tk;
+}
+
+FusedOp mlir::infer::pullIntoGroup(Operation *producer, OpOperand &use, StringRef name) {
+  MLIRContext *ctx = producer->getContext();
+  Operation *reader = use.getOwner();
+  auto f = llvm::dyn_cast<FusedOp>(reader);
+  if (!f) {
+    // A lone reader: a group of the two, over the operands of both.
+    OpBuilder b(reader);
+    SmallVector<Value> inputs;
+    for (Value v : producer->getOperands())
+      if (!llvm::is_contained(inputs, v))
+        inputs.push_back(v);
+    for (OpOperand &o : reader->getOpOperands())
+      if (&o != &use && !llvm::is_contained(inputs, o.get()))
+        inputs.push_back(o.get());
+    std::string pattern = (name + "+" + reader->getName().stripDialect()).str();
+    auto fused = FusedOp::create(b, FusedLoc::get(ctx, {producer->getLoc(), reader->getLoc()}),
+                                 pattern, reader->getResultTypes(), inputs);
+    Block &body = fused.getBody().front();
+    IRMapping map;
+    for (auto [v, arg] : llvm::zip(inputs, body.getArguments()))
+      map.map(v, arg);
+    OpBuilder inner = OpBuilder::atBlockEnd(&body);
+    inner.clone(*producer, map);
+    Operation *r = inner.clone(*reader, map);
+    YieldOp::create(inner, reader->getLoc(), r->getResults());
+    reader->replaceAllUsesWith(fused.getResults());
+    reader->erase();
+    producer->erase();
+    return fused;
+  }
+  Block &body = f.getBody().front();
+  unsigned idx = use.getOperandNumber();
+  BlockArgument arg = body.getArgument(idx);
+  OpBuilder b = OpBuilder::atBlockBegin(&body);
+  IRMapping mapping;
+  for (Value v : producer->getOperands()) {
+    f->insertOperands(f->getNumOperands(), ValueRange{v});
+    mapping.map(v, body.addArgument(v.getType(), producer->getLoc()));
+  }
+  Operation *inner = b.clone(*producer, mapping);
+  arg.replaceAllUsesWith(inner->getResult(0));
+  body.eraseArgument(idx);
+  f->eraseOperand(idx);
+  f->setLoc(FusedLoc::get(ctx, {producer->getLoc(), f.getLoc()}));
+  f.setPattern((name + "+" + f.getPattern()).str());
+  producer->erase();
+  return f;
 }

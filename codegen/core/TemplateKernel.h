@@ -24,6 +24,8 @@
 
 namespace mlir::infer {
 
+class FusedOp;
+
 /// One elementwise step applied to the accumulators before they are stored
 /// (a fused epilogue): a unary function, or a binary function with an
 /// operand read per output channel/row, per column, as a scalar, or as a
@@ -77,6 +79,12 @@ Value outerValue(Value v);
 
 /// Whether an infer.constant defines `v` (through outerValue).
 bool isConstantValue(Value v);
+
+/// Moves `producer` (one result, read only by `use`) into the group of its
+/// reader: into its infer.fused region, or a new one holding both when the
+/// reader is alone. The group's location names the producer's nodes too.
+/// Returns the group.
+FusedOp pullIntoGroup(Operation *producer, OpOperand &use, StringRef name);
 
 /// A single-launch template over `inputs` then its output, from the kernel
 /// `info` a builder made.

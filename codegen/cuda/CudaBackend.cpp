@@ -161,7 +161,7 @@ std::vector<Attribute> CudaBackend::tileCandidates(Operation *op) const {
   // wgmma's tiles vary; mma_sync and the sparse kernels have one shape.
   if (!heuristic || heuristic.getKernel() != CudaGemmKernel::wgmma)
     return {};
-  std::optional<cudaspec::GemmOperands> g = cudaspec::gemmOperands(op);
+  std::optional<GemmOperands> g = gemmOperands(op);
   if (!g)
     return {};
   MLIRContext *ctx = op->getContext();
@@ -206,7 +206,7 @@ std::string CudaBackend::checkTile(Operation *op, Attribute tile) const {
   auto t = llvm::dyn_cast<CudaGemmTileAttr>(tile);
   if (!t)
     return "not a CUDA GEMM tile (#infer.cuda_gemm_tile<...>)";
-  std::optional<cudaspec::GemmOperands> g = cudaspec::gemmOperands(op);
+  std::optional<GemmOperands> g = gemmOperands(op);
   if (!g)
     return "the op is not a tensor-core GEMM on this target";
   GemmSpec spec = g->spec;

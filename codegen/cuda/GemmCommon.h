@@ -4,7 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// The product a GEMM kernel computes (GemmSpec), the LLVM-dialect helpers
+// The LLVM-dialect helpers
 // the kernels are written with, and the epilogue store: bias, residual and
 // activation applied to fp32 accumulator vectors, then one vector store,
 // in batches whose operand loads all come before the first store.
@@ -16,6 +16,7 @@
 #ifndef INFER_CODEGEN_CUDA_GEMMCOMMON_H
 #define INFER_CODEGEN_CUDA_GEMMCOMMON_H
 
+#include "codegen/core/GemmSpec.h"
 #include "codegen/core/PlanValues.h"
 #include "codegen/cuda/CudaKernels.h"
 
@@ -27,97 +28,12 @@
 
 namespace mlir::infer {
 
-/// One step of a GEMM epilogue, applied in order to the fp32 accumulators.
-struct GemmEpilogueOp {
-  enum class Kind {
-    BiasColumn, ScaleColumn, Residual, Relu, Clip, Gelu, Silu, Sigmoid,
-    /// The last step of an int8 result: times `inv` (1 / scale), rounded
-    /// to nearest even, clamped to [lo, hi], stored as int8. (`inv` is 1
-    /// where the steps before took it into their constants.)
-    Quantize,
-    /// Adds an int8 M x N operand times `scale` (a quantized residual).
-    ResidualInt8
-  } kind;
-  /// BiasColumn, ScaleColumn, Residual: the kernel argument holding the
-  /// operand (of epilogueType(spec); a bias or a scale has N elements, a
-  /// residual M x N).
-  int arg = -1;
-  float lo = 0, hi = 0; ///< Clip and Quantize bounds
-  float inv = 1;        ///< Quantize: 1 / scale
-  float scale = 1;      ///< ResidualInt8: the operand's scale
-
-  /// Whether the operand has one value per column.
-  bool perColumn() const {
-    return kind == Kind::BiasColumn || kind == Kind::ScaleColumn;
-  }
-};
-
-/// A reads the rows of a 2-D convolution straight from its NHWC image
-/// (infer.im2col read through TMA's im2col mode: an implicit GEMM): M =
-/// n*ho*wo, K = kh*kw*c ordered (tap row, tap column, channel).
-struct GemmIm2col {
-  int64_t n = 0, h = 0, w = 0, c = 0, kh = 1, kw = 1;
-  int64_t strideH = 1, strideW = 1, dilH = 1, dilW = 1;
-  int64_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
-  int64_t ho = 0, wo = 0;
-};
-
-struct GemmSpec {
-  int64_t m = 0, n = 0, k = 0;
-  /// A is an NHWC image read through im2col (sm_90a only).
-  std::optional<GemmIm2col> im2col;
-  /// Element types: A and B f16, bf16 or f32 (the same; f32 runs as TF32
-  /// on wgmma only), or i8 (int8 values of zero point 0, int32 sums, wgmma
-  /// only; the epilogue starts with a ScaleColumn of both operands'
-  /// scales); C f16, bf16 or f32, or i8 after a Quantize step.
-  Type elem, out;
-  /// B is stored [N,K] (true) or [K,N] (false).
-  bool bKMajor = false;
-  SmallVector<GemmEpilogueOp> epilogue;
-  /// Kernel arguments: A = 0, B = 1, epilogue operands, C last.
-  unsigned numArgs = 3;
-  /// Tile shape: BM = 128, BN = 128 or 256, BK = 128 bytes of A and B
-  /// rows (64 16-bit values, 32 f32); pipeline stages. The 2:4 sparse
-  /// kernel also takes BM = 64 or 256 (BN * BM at most 256 * 128).
-  int64_t bm = 128, bn = 256, stages = 4;
-  /// wgmma: the bytes of A's and B's rows in a stage (BK times the element
-  /// size): 128 in the 128-byte swizzle, or 64 in the 64-byte swizzle for
-  /// int8 products whose K, or whose im2col pixels, are 64 bytes (a
-  /// 128-byte row would be half zeros).
-  int64_t rowBytes = 128;
-  /// Thread blocks per output tile, each over a slice of K (wgmma): above
-  /// 1 the kernel writes fp32 partial tiles [splitK][M][N] as its C and a
-  /// reduction kernel applies the epilogue.
-  int64_t splitK = 1;
-  /// C holds fp32 partial sums: no TF32 rounding of the result.
-  bool partial = false;
-  /// B (N x K) is 2:4 sparse: argument 1 holds its kept values (N x K/2),
-  /// argument 2 their positions (N x K/16 i16), as infer.sparse24 stores
-  /// them; the epilogue operands follow.
-  bool sparse = false;
-  /// int8: every int32 sum lies in [-2^22, 2^22) (128 times the largest
-  /// sum of a constant B column's magnitudes), so it converts to fp32 on
-  /// the ALU and FMA pipes (see accumulatorsToF32).
-  bool smallSums = false;
-};
-
 /// The reduction kernel of a split-K GEMM: sums the `spec.splitK` fp32
 /// partial tiles (the argument after C) and stores them through the
 /// epilogue of `spec`.
 FailureOr<KernelInfo> addSplitKReduceKernel(KernelModule &kernels,
                                             const GemmSpec &spec, Location loc,
                                             std::string &error);
-
-inline int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
-inline unsigned bytesOf(Type t) { return t.getIntOrFloatBitWidth() / 8; }
-
-/// The type of the epilogue's operands (bias, scale, residual): C's, or
-/// f32 when C is int8.
-inline Type epilogueType(const GemmSpec &spec) {
-  return llvm::isa<FloatType>(spec.out) ? spec.out
-                                        : Type(Float32Type::get(spec.out.getContext()));
-}
 
 /// The artifact dtype (infer::fb::DType) of a GEMM element type.
 inline uint8_t gemmDtypeCode(Type t) {

@@ -15,6 +15,7 @@
 #ifndef INFER_CODEGEN_CUDA_TEMPLATESPECS_H
 #define INFER_CODEGEN_CUDA_TEMPLATESPECS_H
 
+#include "codegen/core/GemmSpec.h"
 #include "codegen/core/TemplateKernel.h"
 #include "codegen/cuda/ConcatRows.h"
 #include "codegen/cuda/DepthwiseConv.h"
@@ -44,22 +45,12 @@ inline RankedTensorType typeOf(Value v) { return llvm::cast<RankedTensorType>(v.
 /// The constant `v` is (through a fused group's inputs), or null.
 inline ConstantOp constantOf(Value v) { return outerValue(v).getDefiningOp<ConstantOp>(); }
 
-/// A constant [K][N] matrix of `eb`-byte floats as [N][K], from its own
-/// bytes.
 /// Whether every int32 sum of an int8 product with the int8 B `bytes`
 /// (K x N, or N x K with `nk`) lies in [-2^22, 2^22) whatever A holds
 /// (int8: at most 128 in magnitude): GemmSpec::smallSums.
 bool smallInt8Sums(ArrayRef<char> bytes, int64_t k, int64_t n, bool nk);
 /// The same of the constant `b` as stored (false when it is not one).
 bool smallInt8Sums(Value b, int64_t k, int64_t n, bool nk);
-
-FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,
-                                             unsigned eb);
-
-/// Maps the ops after the anchor to GEMM epilogue steps; fails when one
-/// cannot run on the accumulators (the group then takes the generic path).
-LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
-                       TemplateKernel &tk, GemmSpec &spec);
 
 /// A gather along one axis whose rows are whole 16-byte runs.
 std::optional<GatherRowsSpec> gatherSpec(GatherOp g);
@@ -114,10 +105,6 @@ std::optional<ConcatRowsSpec> mapRowsSpec(ArrayRef<Operation *> body,
 /// The ops of a group's body other than its constants and terminator.
 SmallVector<Operation *> withoutConstants(Block &block);
 
-/// The geometry of an im2col read through TMA (the template checks what
-/// TMA allows).
-std::optional<GemmIm2col> im2colGeometry(Im2ColOp op);
-
 /// Whether `op` only changes the layout (a strided view of its operand).
 inline bool isViewOp(Operation *op) { return llvm::isa<TransposeOp, ReshapeOp, SliceOp>(op); }
 
@@ -134,26 +121,6 @@ std::optional<MaxPoolSpec> maxPoolSpec(PoolOp op);
 
 /// A depthwise weight [C][1][kh][kw] as [kh][kw][C], from its own bytes.
 FailureOr<std::vector<char>> depthwiseWeightBytes(Value v, const DepthwiseSpec &spec);
-
-/// The operands and shape of a matmul / gemm for the tensor-core GEMM, or
-/// none when its operands rule the template out.
-struct GemmOperands {
-  Value a, b, bias;
-  /// A 2:4 weight (spec.sparse): its kept values and positions.
-  Value values, meta;
-  /// An int8 product: each column's scale (A's times B's column's), the
-  /// first epilogue step.
-  std::vector<float> columnScale;
-  GemmSpec spec;
-};
-
-/// The infer.sparse24 a product reads as its weight (`b`, directly for a
-/// gemm with trans_b, else through a [1, 0] transpose), or null.
-Sparse24Op sparseWeightOf(Operation *product);
-
-/// The tensor-core GEMM's view of a matmul or gemm (reading an im2col in
-/// its group as an implicit GEMM), or none.
-std::optional<GemmOperands> gemmOperands(Operation *anchor);
 
 /// What `tile` cannot do with `spec`'s GEMM ("" when it can).
 std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,

@@ -33,4 +33,21 @@ def InferVulkanLowerKernels : Pass<"infer-vulkan-lower-kernels", "::mlir::Module
                            "::mlir::spirv::SPIRVDialect"];
 }
 
+def InferVulkanFormGroups : Pass<"infer-vulkan-form-groups", "::mlir::func::FuncOp"> {
+  let summary = "Move the im2col of a convolution into its product's group (implicit GEMM)";
+  let description = [{
+    With the `coopmat` feature, a convolution is an NHWC product whose rows
+    an `infer.im2col` gathers (`infer-conv-to-gemm`). Where that im2col is
+    read only as the left operand of an fp16 product the cooperative-matrix
+    GEMM computes, it moves into the product's fusion group: the GEMM
+    reads its A tiles straight from the image (an implicit GEMM), and the
+    rows, 9x a 3x3 convolution's input, are never written. Nothing changes
+    without `coopmat`.
+  }];
+  let options = [
+    Option<"features", "features", "std::string", /*default=*/"\"\"",
+           "the target's features, as after --target=vulkan: (e.g. \"+coopmat\")">
+  ];
+}
+
 #endif // INFER_CODEGEN_VULKAN_PASSES_TD

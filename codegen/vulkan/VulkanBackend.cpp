@@ -6,6 +6,7 @@
 
 #include "codegen/vulkan/VulkanBackend.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Pass/Pass.h"
@@ -27,11 +28,13 @@ std::string VulkanBackend::artifactTarget() const {
   return target->name() == "default" ? "vulkan" : "vulkan:" + target->name();
 }
 
-GraphShaping VulkanBackend::graphShaping(StringRef) const {
+GraphShaping VulkanBackend::graphShaping(StringRef precision) const {
   GraphShaping s;
-  // Every kernel splits into invocations; products stay where they are
-  // (no matrix units used yet: convolutions are not rewritten to GEMMs).
+  // Every kernel splits into invocations. With cooperative matrices the
+  // fp16 convolutions become NHWC GEMMs (an im2col kernel, then the
+  // product on the matrix units); without, products stay where they are.
   s.gpu = true;
+  s.convToGemm = target->has("coopmat") && precision == "fp16";
   s.sparseDecline = "the Vulkan target has no sparse kernels";
   return s;
 }
@@ -73,6 +76,10 @@ std::unique_ptr<Pass> mlir::infer::createVulkanLowerKernelsPass(const VulkanTarg
   return std::make_unique<VulkanLowerKernelsPass>(target);
 }
 
+void VulkanBackend::addConfigPasses(OpPassManager &pm) const {
+  pm.addNestedPass<func::FuncOp>(createVulkanFormGroupsPass(*target));
+}
+
 void VulkanBackend::addLoweringPasses(OpPassManager &pm, const CodegenOptions &) const {
   pm.addPass(createVulkanLowerKernelsPass(*target));
 }
@@ -88,13 +95,15 @@ FailureOr<BackendOutput> VulkanBackend::emitBinaries(ModuleOp kernels,
   std::memcpy(data.data(), bin->words.data(), data.size());
   out.listings.push_back({"spirv", std::move(bin->text)});
   out.listings.push_back({"spirv-binary", std::string(data.begin(), data.end())});
-  out.binaries.push_back({"vulkan", "spirv", "spirv1.3", bin->capabilities, std::move(data)});
+  // The version the module needs (the runtime wants Vulkan 1.3 for 1.6).
+  out.binaries.push_back(
+      {"vulkan", "spirv", "spirv" + bin->version, bin->capabilities, std::move(data)});
   return out;
 }
 
 void mlir::infer::registerVulkanBackend() {
   registerTargetBackend(
-      "vulkan", "vulkan, vulkan:<-fp16,-fp64,-int8,-int16,-int64>",
+      "vulkan", "vulkan, vulkan:<-fp16,-fp64,-int8,-int16,-int64,+coopmat>",
       [](StringRef arch, std::string &error) -> std::unique_ptr<TargetBackend> {
         std::unique_ptr<VulkanTarget> target = createVulkanTarget(arch, error);
         if (!target)
@@ -104,6 +113,7 @@ void mlir::infer::registerVulkanBackend() {
 }
 
 void mlir::infer::registerVulkanBackendPasses() {
+  registerVulkanFormGroupsPass();
   registerPass([]() -> std::unique_ptr<Pass> {
     return std::make_unique<VulkanLowerKernelsPass>();
   });

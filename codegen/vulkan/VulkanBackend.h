@@ -4,10 +4,12 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// `--target=vulkan`: every kernel a generic one (no templates yet), split
-// one invocation per output point and lowered through MLIR's SPIR-V
-// dialect to one SPIR-V module of compute shaders, which runtime/vulkan
-// runs on any Vulkan 1.1 device (Mesa's lavapipe in the tests).
+// `--target=vulkan`: every kernel a generic one, split one invocation per
+// output point and lowered through MLIR's SPIR-V dialect to one SPIR-V
+// module of compute shaders, which runtime/vulkan runs on any Vulkan 1.1
+// device (Mesa's lavapipe in the tests). With `+coopmat` the fp16
+// products (convolutions among them, as GEMMs) run on cooperative
+// matrices (CoopGemm.h, VulkanTemplates.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,17 +34,16 @@ public:
       : target(std::move(target)), convention(this->target->workgroupSize) {}
 
   std::string artifactTarget() const override;
-  std::string machineName() const override { return "spirv1.3"; }
+  std::string machineName() const override { return "spirv" + target->spirvVersion(); }
   GraphShaping graphShaping(StringRef precision) const override;
   void selectConfigs(func::FuncOp fn) const override {}
-  void addConfigPasses(OpPassManager &pm) const override {}
+  void addConfigPasses(OpPassManager &pm) const override;
   void addLoweringPasses(OpPassManager &pm,
                          const CodegenOptions &options) const override;
+  bool fusesIntoEpilogue(Operation *anchor, Operation *op) const override;
   FailureOr<std::optional<TemplateKernel>>
   buildTemplate(const KernelGroup &group, KernelModule &kernels,
-                std::string &error) const override {
-    return std::optional<TemplateKernel>();
-  }
+                std::string &error) const override;
   FailureOr<BackendOutput> emitBinaries(ModuleOp kernels,
                                         const CodegenOptions &options,
                                         std::string &error) const override;
@@ -69,6 +70,10 @@ void registerVulkanBackend();
 void registerVulkanBackendPasses();
 
 std::unique_ptr<Pass> createVulkanLowerKernelsPass(const VulkanTarget &target);
+
+/// infer-vulkan-form-groups for `target` (VulkanTemplates.cpp).
+std::unique_ptr<Pass> createVulkanFormGroupsPass(const VulkanTarget &target);
+void registerVulkanFormGroupsPass();
 
 } // namespace mlir::infer
 

@@ -6,6 +6,7 @@
 
 #include "codegen/vulkan/VulkanKernels.h"
 #include "codegen/core/GpuSplit.h"
+#include "codegen/vulkan/CoopGemm.h"
 #include "codegen/core/LoweringPasses.h"
 #include "codegen/vulkan/VulkanTarget.h"
 
@@ -18,6 +19,7 @@
 #include "mlir/Conversion/MathToSPIRV/MathToSPIRV.h"
 #include "mlir/Conversion/MemRefToSPIRV/MemRefToSPIRV.h"
 #include "mlir/Conversion/SCFToSPIRV/SCFToSPIRV.h"
+#include "mlir/Conversion/VectorToSPIRV/VectorToSPIRV.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -196,6 +198,34 @@ LogicalResult makeEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm,
                            << " KiB): its work is not split across invocations";
   return success();
 }
+/// Moves template kernel `fn` (a workgroup's code over memrefs, built by
+/// a Vulkan template) into `gm` as a compute entry point over storage
+/// buffers.
+void makeTemplateEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm) {
+  MLIRContext *ctx = fn.getContext();
+  auto wg = static_cast<int32_t>(fn->getAttrOfType<IntegerAttr>(kVulkanTemplateAttr).getInt());
+  OpBuilder b = OpBuilder::atBlockEnd(gm.getBody());
+  auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), fn.getName(), fn.getFunctionType());
+  gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  gfn->setAttr(spirv::getEntryPointABIAttrName(), spirv::getEntryPointABIAttr(ctx, {wg, 1, 1}));
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    gfn.setArgAttr(i, spirv::getInterfaceVarABIAttrName(),
+                   spirv::getInterfaceVarABIAttr(0, i, std::nullopt, ctx));
+  Block &entry = gfn.getBody().front();
+  Block &body = fn.getBody().front();
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+    body.getArgument(i).replaceAllUsesWith(entry.getArgument(i));
+  // Returns (at the end, and in nested regions) become gpu.return.
+  SmallVector<func::ReturnOp> returns;
+  fn.walk([&](func::ReturnOp r) { returns.push_back(r); });
+  for (func::ReturnOp r : returns) {
+    OpBuilder rb(r);
+    gpu::ReturnOp::create(rb, r.getLoc());
+    r.erase();
+  }
+  entry.getOperations().splice(entry.end(), body.getOperations());
+  fn.erase();
+}
 } // namespace
 
 void VulkanKernelConvention::split(func::FuncOp &fn, unsigned firstIndexArg,
@@ -216,6 +246,12 @@ void VulkanKernelConvention::registerDialects(DialectRegistry &registry) const {
 LogicalResult mlir::infer::lowerVulkanKernels(ModuleOp kernels, const VulkanTarget &target,
                                               PipelineRunner runPipeline) {
   MLIRContext *ctx = kernels.getContext();
+  // Template kernels are a workgroup's code already: they skip the
+  // generic kernels' loop lowering.
+  OwningOpRef<ModuleOp> templates = ModuleOp::create(kernels.getLoc());
+  for (func::FuncOp fn : llvm::make_early_inc_range(kernels.getOps<func::FuncOp>()))
+    if (fn->hasAttr(kVulkanTemplateAttr))
+      fn->moveBefore(templates->getBody(), templates->getBody()->end());
   OpPassManager loops(ModuleOp::getOperationName());
   addVulkanLoopPasses(loops);
   if (failed(runPipeline(loops)))
@@ -260,6 +296,8 @@ LogicalResult mlir::infer::lowerVulkanKernels(ModuleOp kernels, const VulkanTarg
     if (failed(makeEntryPoint(fn, gm, target)))
       return failure();
   }
+  for (func::FuncOp fn : llvm::make_early_inc_range(templates->getOps<func::FuncOp>()))
+    makeTemplateEntryPoint(fn, gm);
   // Temporaries live in each invocation's Function storage, buffers in
   // StorageBuffer.
   auto function = spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Function);
@@ -280,6 +318,11 @@ LogicalResult mlir::infer::lowerVulkanKernels(ModuleOp kernels, const VulkanTarg
   RewritePatternSet patterns(ctx);
   ScfToSPIRVContext scf;
   populateGPUToSPIRVPatterns(types, patterns);
+  if (target.has("coopmat")) {
+    populateMMAToSPIRVCoopMatrixTypeConversion(types);
+    populateGpuWMMAToSPIRVCoopMatrixKHRConversionPatterns(types, patterns);
+  }
+  populateVectorToSPIRVPatterns(types, patterns);
   arith::populateArithToSPIRVPatterns(types, patterns);
   populateMathToSPIRVPatterns(types, patterns);
   populateMemRefToSPIRVPatterns(types, patterns);
@@ -311,9 +354,12 @@ FailureOr<SpirvBinary> mlir::infer::serializeVulkanKernels(ModuleOp kernels,
     return failure();
   }
   out.words.assign(words.begin(), words.end());
-  if (std::optional<spirv::VerCapExtAttr> vce = m.getVceTriple())
+  out.version = "1.0";
+  if (std::optional<spirv::VerCapExtAttr> vce = m.getVceTriple()) {
+    out.version = spirv::stringifyVersion(vce->getVersion()).drop_front(1).str();
     for (spirv::Capability c : vce->getCapabilities())
       out.capabilities.push_back(spirv::stringifyCapability(c).str());
+  }
   llvm::raw_string_ostream os(out.text);
   m.print(os);
   return out;

@@ -59,6 +59,9 @@ LogicalResult lowerVulkanKernels(ModuleOp kernels, const VulkanTarget &target,
 /// declares; failure with `error`.
 struct SpirvBinary {
   std::vector<uint32_t> words;
+  /// The SPIR-V version the module needs ("1.3"; "1.6" with cooperative
+  /// matrices).
+  std::string version;
   std::vector<std::string> capabilities;
   /// The module in MLIR's SPIR-V dialect, for listings.
   std::string text;

@@ -14,13 +14,18 @@ using namespace mlir;
 using namespace mlir::infer;
 
 static constexpr const char *kFeatures[] = {"fp16", "fp64", "int8", "int16", "int64"};
+/// Features a target has only when named ("+coopmat"): kernels that need
+/// them run on fewer devices.
+static constexpr const char *kOptIn[] = {"coopmat"};
 
 bool VulkanTarget::has(StringRef feature) const {
   return llvm::is_contained(features, feature.str());
 }
 
 std::string VulkanTarget::name() const {
-  return features.size() == std::size(kFeatures) ? "default" : llvm::join(features, ",");
+  bool defaults = features.size() == std::size(kFeatures) &&
+                  llvm::all_of(kFeatures, [&](const char *f) { return has(f); });
+  return defaults ? "default" : llvm::join(features, ",");
 }
 
 std::unique_ptr<VulkanTarget> mlir::infer::createVulkanTarget(StringRef arch,
@@ -34,9 +39,10 @@ std::unique_ptr<VulkanTarget> mlir::infer::createVulkanTarget(StringRef arch,
     bool off = item.consume_front("-");
     if (!off)
       item.consume_front("+");
-    if (!llvm::is_contained(kFeatures, item)) {
+    if (!llvm::is_contained(kFeatures, item) && !llvm::is_contained(kOptIn, item)) {
       error = "unknown Vulkan feature '" + item.str() +
-              "' (known: fp16, fp64, int8, int16, int64; '-fp64' turns one off)";
+              "' (known: fp16, fp64, int8, int16, int64, which are on unless "
+              "'-fp64' turns one off, and coopmat, off unless '+coopmat' turns it on)";
       return nullptr;
     }
     llvm::erase(target->features, item.str());
@@ -44,6 +50,11 @@ std::unique_ptr<VulkanTarget> mlir::infer::createVulkanTarget(StringRef arch,
       target->features.push_back(item.str());
   }
   llvm::sort(target->features);
+  if (target->has("coopmat") && !target->has("fp16")) {
+    error = "the Vulkan feature 'coopmat' needs 'fp16' (the cooperative matrices "
+            "multiply fp16)";
+    return nullptr;
+  }
   return target;
 }
 
@@ -70,7 +81,13 @@ spirv::TargetEnvAttr mlir::infer::vulkanTargetEnv(MLIRContext *context,
     caps.push_back(Capability::Float64);
   if (target.has("int64"))
     caps.push_back(Capability::Int64);
-  auto triple = spirv::VerCapExtAttr::get(spirv::Version::V_1_3, caps, exts, context);
+  if (target.has("coopmat")) {
+    caps.push_back(Capability::CooperativeMatrixKHR);
+    exts.push_back(Extension::SPV_KHR_cooperative_matrix);
+  }
+  auto triple = spirv::VerCapExtAttr::get(target.spirvVersion() == "1.6" ? spirv::Version::V_1_6
+                                                                         : spirv::Version::V_1_3,
+                                          caps, exts, context);
   return spirv::TargetEnvAttr::get(triple, spirv::getDefaultResourceLimits(context),
                                    spirv::ClientAPI::Vulkan);
 }

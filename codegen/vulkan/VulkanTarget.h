@@ -7,8 +7,11 @@
 // `--target=vulkan[:<features>]`: SPIR-V 1.3 compute shaders for Vulkan 1.1,
 // with the optional capabilities the kernels may use named as features
 // (fp16, fp64, int8, int16, int64; all on by default, `-fp64` turns one
-// off). The artifact records the capabilities the emitted module actually
-// declares; the runtime refuses a device that lacks one, naming it.
+// off). `+coopmat` (off by default) runs fp16 products on cooperative
+// matrices (VK_KHR_cooperative_matrix), which needs SPIR-V 1.6 and so
+// Vulkan 1.3. The artifact records the capabilities the emitted module
+// actually declares; the runtime refuses a device that lacks one, naming
+// it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,7 +27,8 @@
 namespace mlir::infer {
 
 struct VulkanTarget {
-  /// The optional features on ("fp16", "fp64", "int8", "int16", "int64").
+  /// The optional features on ("fp16", "fp64", "int8", "int16", "int64",
+  /// "coopmat").
   std::vector<std::string> features;
   /// Storage buffers one kernel may bind (Vulkan's
   /// maxPerStageDescriptorStorageBuffers; 32 on lavapipe).
@@ -33,6 +37,9 @@ struct VulkanTarget {
   unsigned workgroupSize = 64;
 
   bool has(StringRef feature) const;
+  /// The SPIR-V version of the module: "1.6" with cooperative matrices
+  /// (MLIR's KHR cooperative-matrix ops need it), else "1.3".
+  std::string spirvVersion() const { return has("coopmat") ? "1.6" : "1.3"; }
   /// "default" or the features ("fp16,int64").
   std::string name() const;
 };

@@ -226,8 +226,8 @@ INFER_API infer_status infer_context_get_output_device(infer_context *context, i
 /** Runs the model on the inputs set. */
 INFER_API infer_status infer_context_run(infer_context *context);
 /**
- * Runs the model without moving data between host and device: a CUDA
- * context computes on the device copies of the inputs its last
+ * Runs the model without moving data between host and device: a CUDA or
+ * Vulkan context computes on the device copies of the inputs its last
  * infer_context_run uploaded, and leaves the outputs on the device (the
  * device time of the plan alone, as trtexec's GPU compute time). The same
  * as infer_context_run for CPU artifacts.
@@ -250,8 +250,8 @@ INFER_API infer_status infer_engine_launch_info(const infer_engine *engine,
                                                 const char **nodes);
 /**
  * Copies output `index` into `data`, which holds `size` bytes (after
- * infer_context_run_resident, a CUDA context first copies its outputs from
- * the device).
+ * infer_context_run_resident, a CUDA or Vulkan context first copies its
+ * outputs from the device).
  */
 INFER_API infer_status infer_context_get_output(infer_context *context, int32_t index,
                                       void *data, size_t size);

@@ -51,10 +51,16 @@ public:
   infer_status create(const VulkanProgram &program, const fb::Model &model,
                       const std::vector<size_t> &inputSizes,
                       const std::vector<size_t> &outputSizes, std::string &error);
-  infer_status record(bool timed, std::string &error);
+  /// What a recording holds: the plan with the host copies around it
+  /// (without or with timestamps), the plan alone (a resident run, on the
+  /// inputs already on the device), or the output downloads alone.
+  enum Recording { Plain, Timed, Resident, Download, NumRecordings };
+  infer_status record(Recording what, std::string &error);
   /// Where plan buffer `id` lies.
   Binding bindingOf(uint32_t id) const;
-  infer_status run(double *launchMs, std::string &error);
+  infer_status run(double *launchMs, bool copies, std::string &error);
+  /// After resident runs: brings the outputs to their host twins.
+  infer_status fetchOutputs(std::string &error);
 
   const VulkanProgram *program = nullptr;
   const Device *dev = nullptr;
@@ -66,9 +72,11 @@ public:
   std::vector<VkDescriptorSet> sets;
   std::vector<int> flagOf;
   /// The context's own pool (Vulkan pools are not thread-safe), and the
-  /// plan recorded without and with timestamps.
+  /// recordings (each made on first use).
   VkCommandPool pool = VK_NULL_HANDLE;
-  VkCommandBuffer commands[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+  VkCommandBuffer commands[NumRecordings] = {};
+  /// A resident run left the host outputs behind the device's.
+  bool staleOutputs = false;
   VkFence fence = VK_NULL_HANDLE;
   VkQueryPool queries = VK_NULL_HANDLE;
 };
@@ -191,11 +199,22 @@ infer_status VulkanProgram::load(const fb::Model &model, const VulkanProgram *sh
     error = "the artifact has kernels but no SPIR-V module";
     return INFER_ERROR_CORRUPT_ARTIFACT;
   }
+  if (binary && binary->arch() && binary->arch()->str() == "spirv1.6" && !dev->spirv16) {
+    error = "the kernels are SPIR-V 1.6, which needs Vulkan 1.3; Vulkan device '" +
+            dev->name + "' or the loader is older";
+    return INFER_ERROR_TARGET;
+  }
   if (binary && binary->features())
     for (const flatbuffers::String *f : *binary->features()) {
       bool known = false;
       if (dev->hasCapability(f->str(), known))
         continue;
+      if (f->str() == "CooperativeMatrixKHR") {
+        error = "the kernels use cooperative matrices (--target=vulkan:+coopmat), which "
+                "Vulkan device '" + dev->name + "' cannot run: " + dev->coopMatrixMissing +
+                "; recompile without +coopmat";
+        return INFER_ERROR_TARGET;
+      }
       error = known ? "the kernels need the SPIR-V capability " + f->str() +
                           ", which Vulkan device '" + dev->name +
                           "' lacks; recompile with fewer --target=vulkan: features"
@@ -471,7 +490,7 @@ infer_status VulkanExecution::create(const VulkanProgram &prog, const fb::Model 
   }
   if (infer_status s = dev->createCommandPool(pool, error))
     return s;
-  return record(false, error);
+  return record(Plain, error);
 }
 
 Binding VulkanExecution::bindingOf(uint32_t id) const {
@@ -486,9 +505,11 @@ Binding VulkanExecution::bindingOf(uint32_t id) const {
   return {buffer, b->offset(), b->size()};
 }
 
-infer_status VulkanExecution::record(bool timed, std::string &error) {
+infer_status VulkanExecution::record(Recording what, std::string &error) {
   const Functions &fn = dev->fn;
-  uint32_t numLaunches = model->launches() ? model->launches()->size() : 0;
+  bool timed = what == Timed;
+  bool copies = what != Resident, launches = what != Download;
+  uint32_t numLaunches = launches && model->launches() ? model->launches()->size() : 0;
   if (timed) {
     if (queries) { // a recording that failed before
       fn.vkDestroyQueryPool(dev->device, queries, nullptr);
@@ -519,16 +540,34 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
   fn.vkBeginCommandBuffer(cmd, &begin);
   if (timed)
     fn.vkCmdResetQueryPool(cmd, queries, 0, std::max(2 * numLaunches, 2u));
-  // Everything before is visible to everything after (transfers and
-  // shaders alike).
-  auto barrier = [&] {
+  // What the commands since the last barrier wrote is visible to what
+  // comes after: shader and transfer stages as the two sides hold them
+  // (between two dispatches, compute to compute only, which costs less
+  // than waiting on the transfer stage too).
+  bool wroteTransfer = false, wroteShader = false;
+  auto barrier = [&](bool nextTransfer, bool nextShader) {
+    if ((!wroteTransfer && !wroteShader) || (!nextTransfer && !nextShader))
+      return;
     VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    b.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-    b.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT |
-                      VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-    VkPipelineStageFlags stages =
-        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT;
-    fn.vkCmdPipelineBarrier(cmd, stages, stages, 0, 1, &b, 0, nullptr, 0, nullptr);
+    VkPipelineStageFlags src = 0, dst = 0;
+    if (wroteShader) {
+      b.srcAccessMask |= VK_ACCESS_SHADER_WRITE_BIT;
+      src |= VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+    }
+    if (wroteTransfer) {
+      b.srcAccessMask |= VK_ACCESS_TRANSFER_WRITE_BIT;
+      src |= VK_PIPELINE_STAGE_TRANSFER_BIT;
+    }
+    if (nextShader) {
+      b.dstAccessMask |= VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+      dst |= VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+    }
+    if (nextTransfer) {
+      b.dstAccessMask |= VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+      dst |= VK_PIPELINE_STAGE_TRANSFER_BIT;
+    }
+    fn.vkCmdPipelineBarrier(cmd, src, dst, 0, 1, &b, 0, nullptr, 0, nullptr);
+    wroteTransfer = wroteShader = false;
   };
   auto copy = [&](VkBuffer from, VkDeviceSize fromOffset, VkBuffer to, VkDeviceSize toOffset,
                   VkDeviceSize size) {
@@ -536,16 +575,18 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
       return;
     VkBufferCopy region{fromOffset, toOffset, size};
     fn.vkCmdCopyBuffer(cmd, from, to, 1, &region);
+    wroteTransfer = true;
   };
-  for (size_t i = 0; i < devIn.size(); ++i)
+  for (size_t i = 0; copies && launches && i < devIn.size(); ++i)
     copy(hostIn[i].buffer, 0, devIn[i].buffer, 0, devIn[i].size);
-  barrier();
   uint32_t maxX = dev->properties.limits.maxComputeWorkGroupCount[0];
   for (uint32_t i = 0; i < numLaunches; ++i) {
     const fb::Launch *l = model->launches()->Get(i);
     if (timed)
       fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries, 2 * i);
-    if (l->kind() == fb::LaunchKind::Kernel) {
+    bool kernel = l->kind() == fb::LaunchKind::Kernel;
+    barrier(/*nextTransfer=*/!kernel, /*nextShader=*/kernel);
+    if (kernel) {
       const VulkanProgram::Kernel &k = program->kernels[l->kernel()];
       fn.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline);
       fn.vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipelineLayout, 0, 1,
@@ -560,6 +601,7 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
         return fail(INFER_ERROR_TARGET);
       }
       fn.vkCmdDispatch(cmd, x, static_cast<uint32_t>(y), 1);
+      wroteShader = true;
     } else if (l->kind() == fb::LaunchKind::Copy) {
       Binding from = bindingOf(l->args()->Get(0)), to = bindingOf(l->args()->Get(1));
       copy(from.buffer, from.offset, to.buffer, to.offset, to.size);
@@ -567,11 +609,15 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
       Binding from = bindingOf(l->args()->Get(0));
       copy(from.buffer, from.offset, flags.buffer, static_cast<VkDeviceSize>(flagOf[i]), 1);
     }
-    barrier();
     if (timed)
       fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries, 2 * i + 1);
   }
-  for (size_t i = 0; i < devOut.size(); ++i)
+  // The downloads alone follow a resident run's dispatches (an earlier
+  // submission).
+  if (!launches)
+    wroteShader = true;
+  barrier(/*nextTransfer=*/copies, /*nextShader=*/false);
+  for (size_t i = 0; copies && i < devOut.size(); ++i)
     copy(devOut[i].buffer, 0, hostOut[i].buffer, 0, devOut[i].size);
   VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
   toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
@@ -582,19 +628,33 @@ infer_status VulkanExecution::record(bool timed, std::string &error) {
     error = "cannot record the plan into a Vulkan command buffer (" + resultName(r) + ")";
     return fail(INFER_ERROR_DEVICE);
   }
-  commands[timed] = cmd;
+  commands[what] = cmd;
   return INFER_OK;
 }
 
-infer_status VulkanExecution::run(double *launchMs, std::string &error) {
+infer_status VulkanExecution::fetchOutputs(std::string &error) {
+  if (!staleOutputs)
+    return INFER_OK;
+  if (!commands[Download])
+    if (infer_status s = record(Download, error))
+      return s;
+  if (infer_status s = dev->submit(commands[Download], fence, error))
+    return s;
+  staleOutputs = false;
+  return INFER_OK;
+}
+
+infer_status VulkanExecution::run(double *launchMs, bool copies, std::string &error) {
   bool timed = launchMs != nullptr;
-  if (timed && !commands[1])
-    if (infer_status s = record(true, error))
+  Recording what = timed ? Timed : copies ? Plain : Resident;
+  if (!commands[what])
+    if (infer_status s = record(what, error))
       return s;
   if (flags.mapped)
     std::memset(flags.mapped, 0, static_cast<size_t>(std::max<VkDeviceSize>(flags.size, 1)));
-  if (infer_status s = dev->submit(commands[timed], fence, error))
+  if (infer_status s = dev->submit(commands[what], fence, error))
     return s;
+  staleOutputs = what == Resident;
   uint32_t numLaunches = model->launches() ? model->launches()->size() : 0;
   for (uint32_t i = 0; i < numLaunches; ++i)
     if (flagOf[i] >= 0 && flags.mapped[flagOf[i]] != 0) {
@@ -645,8 +705,11 @@ infer_status createExecution(const VulkanProgram &program, const fb::Model &mode
 
 uint8_t *hostInput(VulkanExecution &e, size_t i) { return e.hostIn[i].mapped; }
 const uint8_t *hostOutput(const VulkanExecution &e, size_t i) { return e.hostOut[i].mapped; }
-infer_status run(VulkanExecution &e, double *launchMs, std::string &error) {
-  return e.run(launchMs, error);
+infer_status run(VulkanExecution &e, double *launchMs, bool copies, std::string &error) {
+  return e.run(launchMs, copies, error);
+}
+infer_status fetchOutputs(VulkanExecution &e, std::string &error) {
+  return e.fetchOutputs(error);
 }
 
 } // namespace infer::vk

@@ -64,8 +64,12 @@ infer_status createExecution(const VulkanProgram &program, const fb::Model &mode
                              std::string &error);
 uint8_t *hostInput(VulkanExecution &e, size_t i);
 const uint8_t *hostOutput(const VulkanExecution &e, size_t i);
-/// Runs the plan and waits; with `launchMs`, times every launch.
-infer_status run(VulkanExecution &e, double *launchMs, std::string &error);
+/// Runs the plan and waits; with `launchMs`, times every launch. Without
+/// `copies`, runs on the inputs already on the device and leaves the
+/// outputs there (fetchOutputs brings them back).
+infer_status run(VulkanExecution &e, double *launchMs, bool copies, std::string &error);
+/// After runs without copies: the outputs to the host.
+infer_status fetchOutputs(VulkanExecution &e, std::string &error);
 
 } // namespace vk
 } // namespace infer

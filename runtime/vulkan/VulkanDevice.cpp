@@ -119,7 +119,9 @@ infer_status Device::create(std::string &error) {
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "infer";
   app.pEngineName = "infer";
-  app.apiVersion = std::min<uint32_t>(loaderVersion, VK_API_VERSION_1_2);
+  // 1.3 where the loader has it: SPIR-V 1.6 (the cooperative-matrix
+  // kernels) needs a 1.3 instance and device.
+  app.apiVersion = std::min<uint32_t>(loaderVersion, VK_API_VERSION_1_3);
   instanceVersion = app.apiVersion;
   VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   info.pApplicationInfo = &app;
@@ -234,6 +236,15 @@ infer_status Device::createDevice(std::string &error) {
   } else {
     features.pNext = &s16;
   }
+  spirv16 = properties.apiVersion >= VK_API_VERSION_1_3 &&
+            instanceVersion >= VK_API_VERSION_1_3;
+  VkPhysicalDeviceCooperativeMatrixFeaturesKHR coop{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_KHR};
+  bool coopListed = hasExtension(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME);
+  if (coopListed) {
+    coop.pNext = features.pNext;
+    features.pNext = &coop;
+  }
   fn.vkGetPhysicalDeviceFeatures2(physical, &features);
   VkPhysicalDeviceFeatures2 enable{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   VkPhysicalDeviceVulkan12Features e12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
@@ -270,6 +281,19 @@ infer_status Device::createDevice(std::string &error) {
     enable.pNext = &e16;
   }
 
+  VkPhysicalDeviceCooperativeMatrixFeaturesKHR enableCoop{
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_KHR};
+  std::vector<const char *> extensions;
+  if (!coopListed) {
+    coopMatrixMissing = "it does not offer VK_KHR_cooperative_matrix";
+  } else if (checkCoopMatrix(coop)) {
+    enableCoop.cooperativeMatrix = VK_TRUE;
+    enableCoop.pNext = enable.pNext;
+    enable.pNext = &enableCoop;
+    extensions.push_back(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME);
+    capabilities.insert("CooperativeMatrixKHR");
+  }
+
   float priority = 1.0f;
   VkDeviceQueueCreateInfo queueInfo{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
   queueInfo.queueFamilyIndex = queueFamily;
@@ -279,6 +303,8 @@ infer_status Device::createDevice(std::string &error) {
   info.pNext = &enable;
   info.queueCreateInfoCount = 1;
   info.pQueueCreateInfos = &queueInfo;
+  info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+  info.ppEnabledExtensionNames = extensions.data();
   if (VkResult r = fn.vkCreateDevice(physical, &info, nullptr, &device)) {
     device = VK_NULL_HANDLE;
     error = "cannot create Vulkan device '" + name + "' (" + resultName(r) + ")";
@@ -290,6 +316,66 @@ infer_status Device::createDevice(std::string &error) {
 #include "runtime/vulkan/VulkanFunctions.def"
   fn.vkGetDeviceQueue(device, queueFamily, 0, &queue);
   return createCommandPool(pool, error);
+}
+
+bool Device::hasExtension(const char *wanted) const {
+  uint32_t count = 0;
+  if (!fn.vkEnumerateDeviceExtensionProperties ||
+      fn.vkEnumerateDeviceExtensionProperties(physical, nullptr, &count, nullptr) != VK_SUCCESS)
+    return false;
+  std::vector<VkExtensionProperties> list(count);
+  if (fn.vkEnumerateDeviceExtensionProperties(physical, nullptr, &count, list.data()) !=
+      VK_SUCCESS)
+    return false;
+  return std::any_of(list.begin(), list.begin() + count, [&](const VkExtensionProperties &e) {
+    return std::strcmp(e.extensionName, wanted) == 0;
+  });
+}
+
+bool Device::checkCoopMatrix(const VkPhysicalDeviceCooperativeMatrixFeaturesKHR &features) {
+  if (!spirv16) {
+    coopMatrixMissing = "its Vulkan version (or the loader's) is below 1.3, which "
+                        "SPIR-V 1.6 needs";
+    return false;
+  }
+  if (!features.cooperativeMatrix) {
+    coopMatrixMissing = "its cooperativeMatrix feature is off";
+    return false;
+  }
+  uint32_t count = 0;
+  auto query = fn.vkGetPhysicalDeviceCooperativeMatrixPropertiesKHR;
+  if (!query || query(physical, &count, nullptr) != VK_SUCCESS) {
+    coopMatrixMissing = "it lists no cooperative-matrix shapes";
+    return false;
+  }
+  std::vector<VkCooperativeMatrixPropertiesKHR> shapes(
+      count, VkCooperativeMatrixPropertiesKHR{VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_KHR});
+  if (query(physical, &count, shapes.data()) != VK_SUCCESS)
+    count = 0;
+  bool shape = std::any_of(shapes.begin(), shapes.begin() + count,
+                           [](const VkCooperativeMatrixPropertiesKHR &p) {
+                             return p.MSize == 16 && p.NSize == 16 && p.KSize == 16 &&
+                                    p.AType == VK_COMPONENT_TYPE_FLOAT16_KHR &&
+                                    p.BType == VK_COMPONENT_TYPE_FLOAT16_KHR &&
+                                    p.CType == VK_COMPONENT_TYPE_FLOAT32_KHR &&
+                                    p.ResultType == VK_COMPONENT_TYPE_FLOAT32_KHR &&
+                                    p.scope == VK_SCOPE_SUBGROUP_KHR;
+                           });
+  if (!shape) {
+    coopMatrixMissing = "it has no 16x16x16 fp16 x fp16 + fp32 cooperative matrices "
+                        "at subgroup scope";
+    return false;
+  }
+  VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  props.pNext = &subgroup;
+  fn.vkGetPhysicalDeviceProperties2(physical, &props);
+  if (subgroup.subgroupSize != 32) {
+    coopMatrixMissing = "its subgroups have " + std::to_string(subgroup.subgroupSize) +
+                        " invocations; the cooperative-matrix kernels assume 32";
+    return false;
+  }
+  return true;
 }
 
 infer_status Device::createCommandPool(VkCommandPool &out, std::string &error) const {
@@ -307,7 +393,7 @@ infer_status Device::createCommandPool(VkCommandPool &out, std::string &error) c
 bool Device::hasCapability(const std::string &cap, bool &known) const {
   static const char *kKnown[] = {"Shader", "Matrix", "Float64", "Int64", "Int16", "Int8",
                                  "Float16", "StorageBuffer16BitAccess",
-                                 "StorageBuffer8BitAccess"};
+                                 "StorageBuffer8BitAccess", "CooperativeMatrixKHR"};
   known = std::any_of(std::begin(kKnown), std::end(kKnown),
                       [&](const char *k) { return cap == k; });
   return capabilities.count(cap) != 0;

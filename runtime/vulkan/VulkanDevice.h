@@ -21,8 +21,7 @@
 
 #include "runtime/include/infer_runtime.h"
 
-#define VK_NO_PROTOTYPES
-#include <vulkan/vulkan.h>
+#include "runtime/vulkan/CoopMatrixKHR.h"
 
 #include <functional>
 #include <memory>
@@ -90,12 +89,23 @@ public:
   double timestampNs = 1;
   /// The Vulkan version the instance was created for.
   uint32_t instanceVersion = 0;
+  /// Why the device offers no cooperative matrices the kernels can use
+  /// (empty when it does: the capability CooperativeMatrixKHR is on).
+  std::string coopMatrixMissing;
+  /// Whether the device runs SPIR-V 1.6 (Vulkan 1.3 device and instance).
+  bool spirv16 = false;
 
 private:
   Device() = default;
   infer_status create(std::string &error);
   infer_status pickDevice(std::string &error);
   infer_status createDevice(std::string &error);
+  /// Whether the device lists extension `name`.
+  bool hasExtension(const char *name) const;
+  /// Checks what the cooperative-matrix kernels need (the extension's
+  /// feature, fp16 16 x 16 x 16 products with f32 accumulators in a
+  /// subgroup, subgroups of 32); sets coopMatrixMissing when it is absent.
+  bool checkCoopMatrix(const VkPhysicalDeviceCooperativeMatrixFeaturesKHR &features);
   void *library = nullptr;
   std::set<std::string> capabilities;
   VkCommandPool pool = VK_NULL_HANDLE;

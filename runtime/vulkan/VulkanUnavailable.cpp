@@ -37,7 +37,11 @@ infer_status createExecution(const VulkanProgram &, const fb::Model &,
 }
 uint8_t *hostInput(VulkanExecution &, size_t) { return nullptr; }
 const uint8_t *hostOutput(const VulkanExecution &, size_t) { return nullptr; }
-infer_status run(VulkanExecution &, double *, std::string &error) {
+infer_status fetchOutputs(VulkanExecution &, std::string &error) {
+  error = "this runtime was built without Vulkan";
+  return INFER_ERROR_TARGET;
+}
+infer_status run(VulkanExecution &, double *, bool, std::string &error) {
   error = "this runtime was built without Vulkan";
   return INFER_ERROR_TARGET;
 }

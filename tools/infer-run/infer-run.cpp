@@ -77,8 +77,8 @@ struct Options {
   double duration = 3.0;
   int threads = 0;
   bool cudaGraph = true;
-  /// --bench --resident: time infer_context_run_resident (CUDA: the plan
-  /// alone, on the inputs already on the device).
+  /// --bench --resident: time infer_context_run_resident (CUDA, Vulkan: the
+  /// plan alone, on the inputs already on the device).
   bool resident = false;
   std::string json;
   bool profile = false;
@@ -1163,7 +1163,7 @@ int main(int argc, char **argv) {
                "With --bench: time every launch and print the costliest");
   app.add_flag("--resident", opt.resident,
                "--bench: time runs on the inputs already on the device, without host copies "
-               "(CUDA; trtexec's GPU compute time)");
+               "(CUDA and Vulkan; trtexec's GPU compute time)");
   app.add_flag("--tune", opt.tune,
                "Time the tile candidates of an artifact written by infer-compile "
                "--tune-candidates on this machine and add the fastest of each kernel to "
