@@ -16,22 +16,10 @@
 #ifndef INFER_CODEGEN_CUDA_ROWNORM_H
 #define INFER_CODEGEN_CUDA_ROWNORM_H
 
+#include "codegen/core/RowNormSpec.h"
 #include "codegen/cuda/CudaKernels.h"
 
 namespace mlir::infer {
-
-struct RowNormSpec {
-  enum class Kind { Softmax, LayerNorm } kind = Kind::Softmax;
-  int64_t rows = 1, length = 32;
-  /// Element type of input and output (f32, f16 or bf16); statistics are
-  /// computed in f32.
-  Type elem;
-  /// LayerNorm: scale and (optional) bias have `length` elements of `elem`.
-  bool hasBias = false;
-  float epsilon = 1e-5f;
-  /// Threads per block, a warp per row (the tile configuration's).
-  int64_t threads = 256;
-};
 
 /// Whether the kernel applies: length a multiple of 32 and at most 1024.
 bool rowNormApplies(const RowNormSpec &spec);

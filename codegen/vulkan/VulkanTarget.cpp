@@ -13,7 +13,7 @@
 using namespace mlir;
 using namespace mlir::infer;
 
-static constexpr const char *kFeatures[] = {"fp16", "fp64", "int8", "int16", "int64"};
+static constexpr const char *kFeatures[] = {"fp16", "fp64", "int8", "int16", "int64", "subgroup"};
 /// Features a target has only when named ("+coopmat"): kernels that need
 /// them run on fewer devices.
 static constexpr const char *kOptIn[] = {"coopmat"};
@@ -41,7 +41,7 @@ std::unique_ptr<VulkanTarget> mlir::infer::createVulkanTarget(StringRef arch,
       item.consume_front("+");
     if (!llvm::is_contained(kFeatures, item) && !llvm::is_contained(kOptIn, item)) {
       error = "unknown Vulkan feature '" + item.str() +
-              "' (known: fp16, fp64, int8, int16, int64, which are on unless "
+              "' (known: fp16, fp64, int8, int16, int64, subgroup, which are on unless "
               "'-fp64' turns one off, and coopmat, off unless '+coopmat' turns it on)";
       return nullptr;
     }
@@ -81,6 +81,8 @@ spirv::TargetEnvAttr mlir::infer::vulkanTargetEnv(MLIRContext *context,
     caps.push_back(Capability::Float64);
   if (target.has("int64"))
     caps.push_back(Capability::Int64);
+  if (target.has("subgroup"))
+    caps.append({Capability::GroupNonUniform, Capability::GroupNonUniformArithmetic});
   if (target.has("coopmat")) {
     caps.push_back(Capability::CooperativeMatrixKHR);
     exts.push_back(Extension::SPV_KHR_cooperative_matrix);

@@ -13,6 +13,7 @@
 
 #include "codegen/vulkan/VulkanBackend.h"
 #include "codegen/vulkan/CoopGemm.h"
+#include "codegen/vulkan/SubgroupRows.h"
 
 #include "ir/Fusion.h"
 #include "ir/InferOps.h"
@@ -117,6 +118,9 @@ void mlir::infer::registerVulkanFormGroupsPass() {
 bool VulkanBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   if (!isEpilogueOp(op))
     return false;
+  // The row kernels (softmax, layer norm) take no epilogue.
+  if (target->has("subgroup") && llvm::isa<SoftmaxOp, LayerNormOp>(anchor))
+    return false;
   if (!target->has("coopmat") || !isCoopProduct(anchor))
     return true;
   // What the cooperative-matrix GEMM's epilogue applies; anything else
@@ -145,14 +149,30 @@ FailureOr<std::optional<TemplateKernel>>
 VulkanBackend::buildTemplate(const KernelGroup &group, KernelModule &kernels,
                              std::string &error) const {
   using Result = std::optional<TemplateKernel>;
-  if (!target->has("coopmat"))
-    return Result();
   SmallVector<Operation *> body;
   for (Operation *op : group.ops)
     if (!llvm::isa<ConstantOp>(op))
       body.push_back(op);
   if (body.empty() || body.back()->getResult(0) != group.results.front() ||
       group.results.size() != 1)
+    return Result();
+  // Softmax and layer norm rows: a workgroup per row, subgroup reductions.
+  if (target->has("subgroup") && body.size() == 1 &&
+      llvm::isa<SoftmaxOp, LayerNormOp>(body.front())) {
+    std::optional<RowNormSpec> spec = rowNormOf(body.front());
+    if (!spec || !subgroupRowsApply(*spec))
+      return Result();
+    std::vector<TemplateArg> inputs;
+    for (Value v : body.front()->getOperands())
+      if (v)
+        inputs.push_back({v, {}});
+    FailureOr<KernelInfo> info =
+        addSubgroupRowKernel(kernels, *spec, body.front()->getLoc(), error);
+    if (failed(info))
+      return failure();
+    return Result(singleStageTemplate(std::move(inputs), std::move(*info)));
+  }
+  if (!target->has("coopmat"))
     return Result();
   // An im2col leading a product's group is read by the GEMM
   // (gemmOperands; infer-vulkan-form-groups put it there).

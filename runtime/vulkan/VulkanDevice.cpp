@@ -281,6 +281,19 @@ infer_status Device::createDevice(std::string &error) {
     enable.pNext = &e16;
   }
 
+  // Subgroup operations in compute shaders (the softmax and layer norm
+  // rows reduce with them).
+  VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+  VkPhysicalDeviceProperties2 props2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  props2.pNext = &subgroup;
+  fn.vkGetPhysicalDeviceProperties2(physical, &props2);
+  subgroupSize = subgroup.subgroupSize;
+  if (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) {
+    if (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_BASIC_BIT)
+      capabilities.insert("GroupNonUniform");
+    if (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT)
+      capabilities.insert("GroupNonUniformArithmetic");
+  }
   VkPhysicalDeviceCooperativeMatrixFeaturesKHR enableCoop{
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_KHR};
   std::vector<const char *> extensions;
@@ -366,12 +379,8 @@ bool Device::checkCoopMatrix(const VkPhysicalDeviceCooperativeMatrixFeaturesKHR 
                         "at subgroup scope";
     return false;
   }
-  VkPhysicalDeviceSubgroupProperties subgroup{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
-  VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
-  props.pNext = &subgroup;
-  fn.vkGetPhysicalDeviceProperties2(physical, &props);
-  if (subgroup.subgroupSize != 32) {
-    coopMatrixMissing = "its subgroups have " + std::to_string(subgroup.subgroupSize) +
+  if (subgroupSize != 32) {
+    coopMatrixMissing = "its subgroups have " + std::to_string(subgroupSize) +
                         " invocations; the cooperative-matrix kernels assume 32";
     return false;
   }
@@ -393,7 +402,8 @@ infer_status Device::createCommandPool(VkCommandPool &out, std::string &error) c
 bool Device::hasCapability(const std::string &cap, bool &known) const {
   static const char *kKnown[] = {"Shader", "Matrix", "Float64", "Int64", "Int16", "Int8",
                                  "Float16", "StorageBuffer16BitAccess",
-                                 "StorageBuffer8BitAccess", "CooperativeMatrixKHR"};
+                                 "StorageBuffer8BitAccess", "CooperativeMatrixKHR",
+                                 "GroupNonUniform", "GroupNonUniformArithmetic"};
   known = std::any_of(std::begin(kKnown), std::end(kKnown),
                       [&](const char *k) { return cap == k; });
   return capabilities.count(cap) != 0;

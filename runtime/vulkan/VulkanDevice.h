@@ -94,6 +94,8 @@ public:
   std::string coopMatrixMissing;
   /// Whether the device runs SPIR-V 1.6 (Vulkan 1.3 device and instance).
   bool spirv16 = false;
+  /// Invocations per subgroup.
+  uint32_t subgroupSize = 0;
 
 private:
   Device() = default;
