@@ -8,16 +8,7 @@
 # medians) and prints Vulkan / CUDA.
 set -euo pipefail
 CARRY=${CARRY:-gpu-stash}
-# The Vulkan loader and GL vendor libraries the NVIDIA ICD needs (carried in
-# .gl/, see prepare-vulkan.sh), and the driver's ICD file.
-if [ -d .gl ]; then
-  for f in .gl/*.deb; do dpkg -x "$f" /; done
-  ldconfig
-fi
-icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-if [ -f $icd ] && [ -z "${VK_DRIVER_FILES:-}" ]; then
-  export VK_DRIVER_FILES=$icd VK_ICD_FILENAMES=$icd
-fi
+. bench/gpu/vulkan-env.sh
 CARRY="$CARRY" bench/gpu/run.sh --build-only >/dev/null
 RUN=build-gpu/bin/infer-run
 M="$CARRY/models"

@@ -8,14 +8,7 @@
 # latency, the kernels' total and each kind's.
 set -euo pipefail
 CARRY=${CARRY:-gpu-stash}
-if [ -d .gl ]; then
-  for f in .gl/*.deb; do dpkg -x "$f" /; done
-  ldconfig
-fi
-icd=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-if [ -f $icd ] && [ -z "${VK_DRIVER_FILES:-}" ]; then
-  export VK_DRIVER_FILES=$icd VK_ICD_FILENAMES=$icd
-fi
+. bench/gpu/vulkan-env.sh
 [ -x build-gpu/bin/infer-run ] || CARRY="$CARRY" bench/gpu/run.sh --build-only >/dev/null
 RUN=build-gpu/bin/infer-run
 for a in "$CARRY"/layers/*.infer; do

@@ -265,4 +265,27 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
 }
 
 
+bool isGemmEpilogueStep(Operation *op) {
+  if (auto u = llvm::dyn_cast<UnaryOp>(op))
+    return u.getKind() == UnaryKind::relu || u.getKind() == UnaryKind::gelu ||
+           u.getKind() == UnaryKind::silu || u.getKind() == UnaryKind::sigmoid ||
+           (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta());
+  auto b = llvm::dyn_cast<BinaryOp>(op);
+  if (!b)
+    return false;
+  if (b.getKind() == BinaryKind::add)
+    return true;
+  // A scale per output column (the other operand has one value per
+  // element of the last dimension).
+  auto out = typeOf(op->getResult(0));
+  for (Value v : {b.getLhs(), b.getRhs()}) {
+    auto t = typeOf(v);
+    if (t != out && t.hasStaticShape() && out.getRank() > 0 && t.getRank() > 0 &&
+        t.getShape().back() == out.getShape().back() &&
+        t.getNumElements() == out.getShape().back())
+      return b.getKind() == BinaryKind::mul;
+  }
+  return false;
+}
+
 } // namespace mlir::infer

@@ -145,6 +145,12 @@ std::optional<GemmIm2col> im2colGeometry(Im2ColOp op);
 LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
                        TemplateKernel &tk, GemmSpec &spec);
 
+/// Whether the GEMM epilogues apply float op `op` after a product: ReLU,
+/// GELU, SiLU, sigmoid, a Clip with both bounds, an add (bias, residual),
+/// a multiply by one value per output column (a per-channel scale). What a
+/// backend's fusion filter keeps in its GEMM groups.
+bool isGemmEpilogueStep(Operation *op);
+
 /// A constant [K][N] matrix of `eb`-byte floats as [N][K], from its own
 /// bytes (f32 rounded to TF32, which is what the GEMMs read of it).
 FailureOr<std::vector<char>> transposedBytes(Value v, int64_t k, int64_t n,

@@ -8,6 +8,7 @@
 
 #include "ir/InferOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/IRMapping.h"
 
 using namespace mlir;
@@ -90,4 +91,52 @@ FusedOp mlir::infer::pullIntoGroup(Operation *producer, OpOperand &use, StringRe
   f.setPattern((name + "+" + f.getPattern()).str());
   producer->erase();
   return f;
+}
+
+void mlir::infer::forEachIm2colReadAsRows(
+    func::FuncOp fn,
+    function_ref<void(Operation *im2col, OpOperand &use, Operation *product)> f) {
+  SmallVector<Im2ColOp> ops;
+  fn.walk([&](Im2ColOp i) {
+    if (!i->getParentOfType<FusedOp>())
+      ops.push_back(i);
+  });
+  for (Im2ColOp i : ops) {
+    if (!i.getOutput().hasOneUse())
+      continue;
+    OpOperand &use = *i.getOutput().getUses().begin();
+    Operation *product = use.getOwner();
+    if (auto fused = llvm::dyn_cast<FusedOp>(product)) {
+      // The group's product must read the rows as its left operand.
+      BlockArgument arg = fused.getBody().front().getArgument(use.getOperandNumber());
+      if (!arg.hasOneUse())
+        continue;
+      product = *arg.getUsers().begin();
+      if (!llvm::isa<MatMulOp, GemmOp>(product) || product->getOperand(0) != arg)
+        continue;
+    } else if (!llvm::isa<MatMulOp, GemmOp>(product) || use.getOperandNumber() != 0) {
+      continue;
+    }
+    f(i, use, product);
+  }
+}
+
+TemplateKernel mlir::infer::splitKTemplate(std::vector<TemplateArg> inputs, KernelInfo gemm,
+                                           KernelInfo reduce, uint64_t scratchBytes,
+                                           int firstReduceInput) {
+  TemplateKernel tk;
+  tk.inputs = std::move(inputs);
+  int scratch = static_cast<int>(tk.inputs.size()), out = scratch + 1;
+  tk.scratchBytes.push_back(scratchBytes);
+  TemplateStage first, second;
+  first.info = std::move(gemm);
+  first.args = {0, 1, scratch};
+  second.info = std::move(reduce);
+  for (int i = firstReduceInput; i < scratch; ++i)
+    second.args.push_back(i);
+  second.args.push_back(out);
+  second.args.push_back(scratch);
+  tk.stages.push_back(std::move(first));
+  tk.stages.push_back(std::move(second));
+  return tk;
 }

@@ -22,6 +22,10 @@
 
 #include <vector>
 
+namespace mlir::func {
+class FuncOp;
+} // namespace mlir::func
+
 namespace mlir::infer {
 
 class FusedOp;
@@ -85,6 +89,24 @@ bool isConstantValue(Value v);
 /// reader is alone. The group's location names the producer's nodes too.
 /// Returns the group.
 FusedOp pullIntoGroup(Operation *producer, OpOperand &use, StringRef name);
+
+/// Calls `f(im2col, use, product)` for each top-level im2col op of `fn`
+/// read only as the left operand (the rows) of a matmul or gemm, directly
+/// or through the fused group that holds the product (`use` the im2col's
+/// one use): what a GEMM template reading images (an implicit GEMM) may
+/// pull into its group. `f` may do so; each use is found after the calls
+/// before it.
+void forEachIm2colReadAsRows(func::FuncOp fn,
+                             function_ref<void(Operation *im2col, OpOperand &use,
+                                               Operation *product)> f);
+
+/// A product split over K: `gemm` writes `scratchBytes` of partial tiles
+/// (its arguments: inputs 0 and 1, then the scratch buffer), `reduce` sums
+/// them through the epilogue (its arguments: the inputs from
+/// `firstReduceInput` on, the output, the scratch buffer).
+TemplateKernel splitKTemplate(std::vector<TemplateArg> inputs, KernelInfo gemm,
+                              KernelInfo reduce, uint64_t scratchBytes,
+                              int firstReduceInput);
 
 /// A single-launch template over `inputs` then its output, from the kernel
 /// `info` a builder made.

@@ -82,26 +82,7 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
     // TF32 products).
     if (llvm::isa<QuantizeOp>(op))
       return et.isF32();
-    if (auto u = llvm::dyn_cast<UnaryOp>(op))
-      return u.getKind() == UnaryKind::relu || u.getKind() == UnaryKind::gelu ||
-             u.getKind() == UnaryKind::silu || u.getKind() == UnaryKind::sigmoid ||
-             (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta());
-    if (auto b = llvm::dyn_cast<BinaryOp>(op)) {
-      if (b.getKind() == BinaryKind::add)
-        return true;
-      // A scale per output column (the other operand has one value per
-      // element of the last dimension).
-      auto out = llvm::cast<RankedTensorType>(op->getResult(0).getType());
-      for (Value v : {b.getLhs(), b.getRhs()}) {
-        auto t = llvm::cast<RankedTensorType>(v.getType());
-        if (t != out && t.hasStaticShape() && out.getRank() > 0 &&
-            t.getRank() > 0 && t.getShape().back() == out.getShape().back() &&
-            t.getNumElements() == out.getShape().back())
-          return b.getKind() == BinaryKind::mul;
-      }
-      return false;
-    }
-    return false;
+    return isGemmEpilogueStep(op);
   }
   return true;
 }

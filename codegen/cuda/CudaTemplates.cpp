@@ -629,19 +629,9 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
     FailureOr<KernelInfo> reduce = addSplitKReduceKernel(kernels, spec, anchor->getLoc(), error);
     if (failed(reduce))
       return failure();
-    int scratch = static_cast<int>(tk.inputs.size()), out = scratch + 1;
-    tk.scratchBytes.push_back(uint64_t(spec.splitK) * spec.m * spec.n * 4);
-    TemplateStage first, second;
-    first.info = std::move(*gemm);
-    first.args = {0, 1, scratch};
-    second.info = std::move(*reduce);
-    for (int i = 0; i < scratch; ++i)
-      second.args.push_back(i);
-    second.args.push_back(out);
-    second.args.push_back(scratch);
-    tk.stages.push_back(std::move(first));
-    tk.stages.push_back(std::move(second));
-    return Result(std::move(tk));
+    return Result(splitKTemplate(std::move(tk.inputs), std::move(*gemm), std::move(*reduce),
+                                 uint64_t(spec.splitK) * spec.m * spec.n * 4,
+                                 /*firstReduceInput=*/0));
   }
   FailureOr<KernelInfo> info =
       tile.getKernel() == CudaGemmKernel::wgmma

@@ -91,42 +91,24 @@ void absorbViewChains(func::FuncOp fn) {
 /// the GEMM reads the image through TMA's im2col mode: the rows are never written (DenseNet's 3x3 convolutions
 /// read 9x their input's bytes through the row matrix otherwise).
 void absorbIm2colsIntoGemms(func::FuncOp fn) {
-  SmallVector<Im2ColOp> ops;
-  fn.walk([&](Im2ColOp i) {
-    if (!i->getParentOfType<FusedOp>())
-      ops.push_back(i);
-  });
-  for (Im2ColOp i : ops) {
-    if (!i.getOutput().hasOneUse())
-      continue;
-    OpOperand &use = *i.getOutput().getUses().begin();
-    Operation *product = use.getOwner();
-    if (auto f = llvm::dyn_cast<FusedOp>(product)) {
-      // The group's product must read the rows as its left operand.
-      BlockArgument arg = f.getBody().front().getArgument(use.getOperandNumber());
-      if (!arg.hasOneUse())
-        continue;
-      product = *arg.getUsers().begin();
-      if (!llvm::isa<MatMulOp, GemmOp>(product) || product->getOperand(0) != arg)
-        continue;
-    } else if (!llvm::isa<MatMulOp, GemmOp>(product) || use.getOperandNumber() != 0) {
-      continue;
-    }
+  forEachIm2colReadAsRows(fn, [](Operation *op, OpOperand &use, Operation *product) {
+    auto i = llvm::cast<Im2ColOp>(op);
     // What the GEMM would see with the im2col in its group.
     std::optional<GemmOperands> g = gemmOperands(product);
     std::optional<GemmIm2col> geometry = im2colGeometry(i);
     if (!g || !geometry || !g->spec.bKMajor ||
         (g->spec.elem.isF32() && !InferDialect::allowsTf32(product)))
-      continue;
+      return;
     GemmSpec spec = g->spec;
     spec.im2col = geometry;
     spec.bn = 128;
     if (!(spec.sparse ? gemmSm90SparseUnsupported(spec) : gemmSm90Unsupported(spec))
              .empty())
-      continue;
+      return;
     pullIntoGroup(i, use, "im2col");
-  }
+  });
 }
+
 /// The dense weight an infer.sparse24 of constants stands for (transposed
 /// to K x N when `transposed`), as a constant before `at`.
 Value denseWeight(Sparse24Op s, bool transposed, Operation *at) {

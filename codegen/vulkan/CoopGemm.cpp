@@ -195,6 +195,27 @@ struct TileCopy {
     }
   }
 };
+/// Appends the buffers of `spec`'s epilogue operands (GEMM arguments 2 to
+/// numArgs - 2, each with its step: N values per column, M x N for a
+/// residual) to `args` and their sizes to `bytes`.
+LogicalResult appendEpilogueArgs(const GemmSpec &spec, SmallVectorImpl<Type> &args,
+                                 std::vector<uint64_t> &bytes, std::string &error) {
+  Type eType = epilogueType(spec);
+  for (unsigned i = 2; i + 1 < spec.numArgs; ++i) {
+    const GemmEpilogueOp *op = nullptr;
+    for (const GemmEpilogueOp &e : spec.epilogue)
+      if (e.arg == static_cast<int>(i))
+        op = &e;
+    if (!op) {
+      error = "internal: GEMM argument " + std::to_string(i) + " has no epilogue step";
+      return failure();
+    }
+    int64_t elems = op->perColumn() ? spec.n : spec.m * spec.n;
+    args.push_back(MemRefType::get({elems}, eType));
+    bytes.push_back(uint64_t(elems) * eType.getIntOrFloatBitWidth() / 8);
+  }
+  return success();
+}
 } // namespace
 
 std::string mlir::infer::coopGemmUnsupported(const GemmSpec &spec) {
@@ -254,9 +275,6 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
     return failure();
   }
   MLIRContext *ctx = kernels.getContext();
-  ctx->loadDialect<arith::ArithDialect, func::FuncDialect, gpu::GPUDialect, math::MathDialect,
-                   memref::MemRefDialect, scf::SCFDialect, spirv::SPIRVDialect,
-                   vector::VectorDialect>();
   const int64_t bm = spec.bm, bn = spec.bn, m = spec.m, n = spec.n, k = spec.k;
   const int64_t tilesM = ceilDiv(m, bm), tilesN = ceilDiv(n, bn), tiles = tilesM * tilesN;
   // Split K: workgroup z of `splitK` computes k tiles [z * kPer, (z + 1) *
@@ -272,26 +290,14 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
       spec.im2col ? spec.im2col->n * spec.im2col->h * spec.im2col->w * spec.im2col->c : m * k;
   const int64_t widthB = spec.bKMajor ? widthA : (n % 4 == 0 ? 4 : 1);
   Type f16 = Float16Type::get(ctx);
-  Type eType = epilogueType(spec);
   auto global = [&](int64_t elems, int64_t width, Type elem) {
     Type t = width == 1 ? elem : Type(VectorType::get({width}, elem));
     return MemRefType::get({elems / width}, t);
   };
   SmallVector<Type> args = {global(elemsA, widthA, f16), global(n * k, widthB, f16)};
   std::vector<uint64_t> argBytes = {uint64_t(elemsA * 2), uint64_t(n * k * 2)};
-  for (unsigned i = 2; i + 1 < spec.numArgs; ++i) {
-    const GemmEpilogueOp *op = nullptr;
-    for (const GemmEpilogueOp &e : spec.epilogue)
-      if (e.arg == static_cast<int>(i))
-        op = &e;
-    if (!op) {
-      error = "internal: GEMM argument " + std::to_string(i) + " has no epilogue step";
-      return failure();
-    }
-    int64_t elems = op->perColumn() ? n : m * n;
-    args.push_back(MemRefType::get({elems}, eType));
-    argBytes.push_back(uint64_t(elems) * eType.getIntOrFloatBitWidth() / 8);
-  }
+  if (failed(appendEpilogueArgs(spec, args, argBytes, error)))
+    return failure();
   args.push_back(MemRefType::get({splitK * m * n}, spec.out));
   argBytes.push_back(uint64_t(splitK * m * n) * spec.out.getIntOrFloatBitWidth() / 8);
 
@@ -301,23 +307,11 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   info.grid = tiles * splitK;
   info.blockThreads = kThreads;
   OpBuilder b(ctx);
-  b.setInsertionPointToEnd(kernels.getModule().getBody());
-  auto fn = func::FuncOp::create(b, loc, info.symbol, b.getFunctionType(args, {}));
-  fn->setAttr(kVulkanTemplateAttr, b.getI64IntegerAttr(kThreads));
-  Block *entry = fn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
+  TemplateFunc tf = beginTemplateFunc(b, kernels, info, args, kThreads, tiles * splitK, loc);
   Ix ir(b, loc);
-  ValueRange argv = entry->getArguments();
-
-  // The workgroup's tile; workgroups past the last (a 2-D grid's slack)
-  // return, all of a workgroup together.
-  Value wx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value wy = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value nx = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
-  Value group = ir.add(arith::MulIOp::create(b, loc, wy, nx), wx);
-  auto live = scf::IfOp::create(b, loc, ir.lt(group, tiles * splitK), false);
-  func::ReturnOp::create(b, loc);
-  b.setInsertionPointToStart(live.thenBlock());
+  ValueRange argv = tf.args;
+  // The workgroup's tile and slice of K.
+  Value group = tf.group;
   Value slice = ir.div(group, tiles);
   Value tile = ir.rem(group, tiles);
   Value m0 = ir.mul(ir.rem(tile, tilesM), bm);
@@ -463,33 +457,21 @@ FailureOr<KernelInfo> mlir::infer::addCoopSplitKReduceKernel(KernelModule &kerne
   MLIRContext *ctx = kernels.getContext();
   const int64_t m = spec.m, n = spec.n, splitK = spec.splitK;
   constexpr int64_t kReduceThreads = 256;
-  Type f32 = Float32Type::get(ctx), eType = epilogueType(spec);
+  Type f32 = Float32Type::get(ctx);
   // Arguments: the epilogue operands (the GEMM's arguments 2 ..), C, then
-  // the partial tiles.
+  // the partial tiles; the steps read their operands two arguments lower.
   SmallVector<Type> args;
   std::vector<uint64_t> argBytes;
-  SmallVector<GemmEpilogueOp> epilogue = spec.epilogue;
-  for (unsigned i = 2; i + 1 < spec.numArgs; ++i) {
-    const GemmEpilogueOp *op = nullptr;
-    for (GemmEpilogueOp &e : epilogue)
-      if (e.arg == static_cast<int>(i)) {
-        op = &e;
-        e.arg = static_cast<int>(i) - 2;
-      }
-    if (!op) {
-      error = "internal: GEMM argument " + std::to_string(i) + " has no epilogue step";
-      return failure();
-    }
-    int64_t elems = op->perColumn() ? n : m * n;
-    args.push_back(MemRefType::get({elems}, eType));
-    argBytes.push_back(uint64_t(elems) * eType.getIntOrFloatBitWidth() / 8);
-  }
+  if (failed(appendEpilogueArgs(spec, args, argBytes, error)))
+    return failure();
   args.push_back(MemRefType::get({m * n}, spec.out));
   argBytes.push_back(uint64_t(m * n) * spec.out.getIntOrFloatBitWidth() / 8);
   args.push_back(MemRefType::get({splitK * m * n}, f32));
   argBytes.push_back(uint64_t(splitK * m * n) * 4);
   GemmSpec local = spec;
-  local.epilogue = epilogue;
+  for (GemmEpilogueOp &e : local.epilogue)
+    if (e.arg >= 2)
+      e.arg -= 2;
 
   KernelInfo info;
   info.kind = "gemm_coopmat_reduce";
@@ -497,21 +479,14 @@ FailureOr<KernelInfo> mlir::infer::addCoopSplitKReduceKernel(KernelModule &kerne
   info.grid = ceilDiv(m * n, kReduceThreads);
   info.blockThreads = kReduceThreads;
   OpBuilder b(ctx);
-  b.setInsertionPointToEnd(kernels.getModule().getBody());
-  auto fn = func::FuncOp::create(b, loc, info.symbol, b.getFunctionType(args, {}));
-  fn->setAttr(kVulkanTemplateAttr, b.getI64IntegerAttr(kReduceThreads));
-  Block *entry = fn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
+  TemplateFunc tf = beginTemplateFunc(b, kernels, info, args, kReduceThreads,
+                                      ceilDiv(m * n, kReduceThreads), loc);
   Ix ir(b, loc);
-  ValueRange argv = entry->getArguments();
-  Value wx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value wy = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value nx = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
-  Value group = ir.add(arith::MulIOp::create(b, loc, wy, nx), wx);
+  ValueRange argv = tf.args;
+  Value group = tf.group;
   Value idx = ir.add(ir.mul(group, kReduceThreads),
                      gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x));
   auto live = scf::IfOp::create(b, loc, ir.lt(idx, m * n), false);
-  func::ReturnOp::create(b, loc);
   b.setInsertionPointToStart(live.thenBlock());
   Value sum = ir.fc(0.0f);
   for (int64_t z = 0; z < splitK; ++z)

@@ -42,14 +42,11 @@
 
 #include "codegen/core/GemmSpec.h"
 #include "codegen/core/KernelModule.h"
+#include "codegen/vulkan/TemplateFunc.h"
 
 #include <string>
 
 namespace mlir::infer {
-
-/// The attribute marking a template kernel (a func.func over memrefs that
-/// is already a workgroup's code): its workgroup size.
-inline constexpr const char *kVulkanTemplateAttr = "infer.vulkan.template";
 
 /// Invocations per subgroup the cooperative-matrix kernels assume.
 inline constexpr unsigned kCoopSubgroupSize = 32;

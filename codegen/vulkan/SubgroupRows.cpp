@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/vulkan/SubgroupRows.h"
-#include "codegen/vulkan/CoopGemm.h"
+#include "codegen/vulkan/TemplateFunc.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -38,8 +38,6 @@ FailureOr<KernelInfo> mlir::infer::addSubgroupRowKernel(KernelModule &kernels,
     return failure();
   }
   MLIRContext *ctx = kernels.getContext();
-  ctx->loadDialect<arith::ArithDialect, func::FuncDialect, gpu::GPUDialect, math::MathDialect,
-                   memref::MemRefDialect, scf::SCFDialect, spirv::SPIRVDialect>();
   const int64_t rows = spec.rows, len = spec.length;
   bool layerNorm = spec.kind == RowNormSpec::Kind::LayerNorm;
   Type elem = spec.elem, f32 = Float32Type::get(ctx);
@@ -60,27 +58,14 @@ FailureOr<KernelInfo> mlir::infer::addSubgroupRowKernel(KernelModule &kernels,
   info.grid = rows;
   info.blockThreads = kRowThreads;
   OpBuilder b(ctx);
-  b.setInsertionPointToEnd(kernels.getModule().getBody());
-  auto fn = func::FuncOp::create(b, loc, info.symbol, b.getFunctionType(args, {}));
-  fn->setAttr(kVulkanTemplateAttr, b.getI64IntegerAttr(kRowThreads));
-  Block *entry = fn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  ValueRange argv = entry->getArguments();
+  // A workgroup per row.
+  TemplateFunc tf = beginTemplateFunc(b, kernels, info, args, kRowThreads, rows, loc);
+  ValueRange argv = tf.args;
+  Value row = tf.group;
   auto c = [&](int64_t v) -> Value { return arith::ConstantIndexOp::create(b, loc, v); };
   auto fc = [&](float v) -> Value {
     return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
   };
-
-  // The workgroup's row (a 2-D grid past 65535 workgroups); workgroups past
-  // the last return, all of a workgroup together.
-  Value wx = gpu::BlockIdOp::create(b, loc, gpu::Dimension::x);
-  Value wy = gpu::BlockIdOp::create(b, loc, gpu::Dimension::y);
-  Value nx = gpu::GridDimOp::create(b, loc, gpu::Dimension::x);
-  Value row = arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, wy, nx), wx);
-  auto live = scf::IfOp::create(
-      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row, c(rows)), false);
-  func::ReturnOp::create(b, loc);
-  b.setInsertionPointToStart(live.thenBlock());
   Value base = arith::MulIOp::create(b, loc, row, c(len));
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   auto workgroup = spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Workgroup);

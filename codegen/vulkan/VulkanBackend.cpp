@@ -55,15 +55,8 @@ struct VulkanLowerKernelsPass
     ModuleOp kernels = KernelModule::find(getOperation());
     if (!kernels)
       return;
-    if (!target) {
-      std::string error;
-      std::unique_ptr<VulkanTarget> t = createVulkanTarget(features, error);
-      if (!t) {
-        getOperation().emitError() << error;
-        return signalPassFailure();
-      }
-      target = *t;
-    }
+    if (failed(resolveVulkanTarget(target, features, getOperation())))
+      return signalPassFailure();
     if (failed(lowerVulkanKernels(kernels, *target, [&](OpPassManager &pm) {
           return runPipeline(pm, kernels);
         })))

@@ -6,7 +6,7 @@
 
 #include "codegen/vulkan/VulkanKernels.h"
 #include "codegen/core/GpuSplit.h"
-#include "codegen/vulkan/CoopGemm.h"
+#include "codegen/vulkan/TemplateFunc.h"
 #include "codegen/core/LoweringPasses.h"
 #include "codegen/vulkan/VulkanTarget.h"
 

@@ -7,6 +7,7 @@
 #include "codegen/vulkan/VulkanTarget.h"
 
 #include "mlir/Dialect/SPIRV/IR/SPIRVAttributes.h"
+#include "mlir/IR/Operation.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -56,6 +57,18 @@ std::unique_ptr<VulkanTarget> mlir::infer::createVulkanTarget(StringRef arch,
     return nullptr;
   }
   return target;
+}
+
+LogicalResult mlir::infer::resolveVulkanTarget(std::optional<VulkanTarget> &target,
+                                              StringRef features, Operation *op) {
+  if (target)
+    return success();
+  std::string error;
+  std::unique_ptr<VulkanTarget> t = createVulkanTarget(features, error);
+  if (!t)
+    return op->emitError() << error;
+  target = *t;
+  return success();
 }
 
 spirv::TargetEnvAttr mlir::infer::vulkanTargetEnv(MLIRContext *context,

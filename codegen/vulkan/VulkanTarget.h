@@ -21,6 +21,7 @@
 #include "mlir/Dialect/SPIRV/IR/TargetAndABI.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,12 @@ struct VulkanTarget {
 /// comma-separated list of "+feature" / "-feature" / "feature"; null with
 /// `error` for an unknown feature.
 std::unique_ptr<VulkanTarget> createVulkanTarget(StringRef arch, std::string &error);
+
+/// Sets `target` from `features` (a pass's option, as after
+/// "vulkan:") when the pass was not created with one; emits the error on
+/// `op` and fails for an unknown feature.
+LogicalResult resolveVulkanTarget(std::optional<VulkanTarget> &target, StringRef features,
+                                  Operation *op);
 
 /// The SPIR-V target environment of `target`'s kernels.
 spirv::TargetEnvAttr vulkanTargetEnv(MLIRContext *context, const VulkanTarget &target);

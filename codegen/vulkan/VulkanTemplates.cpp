@@ -52,37 +52,20 @@ namespace {
 /// An im2col read only as the rows of a product the cooperative-matrix
 /// GEMM takes moves into the product's group (an implicit GEMM).
 void absorbIm2colsIntoGemms(func::FuncOp fn) {
-  SmallVector<Im2ColOp> ops;
-  fn.walk([&](Im2ColOp i) {
-    if (!i->getParentOfType<FusedOp>())
-      ops.push_back(i);
-  });
-  for (Im2ColOp i : ops) {
-    if (!i.getOutput().hasOneUse())
-      continue;
-    OpOperand &use = *i.getOutput().getUses().begin();
-    Operation *product = use.getOwner();
-    if (auto f = llvm::dyn_cast<FusedOp>(product)) {
-      // The group's product must read the rows as its left operand.
-      BlockArgument arg = f.getBody().front().getArgument(use.getOperandNumber());
-      if (!arg.hasOneUse())
-        continue;
-      product = *arg.getUsers().begin();
-      if (!isCoopProduct(product) || product->getOperand(0) != arg)
-        continue;
-    } else if (!isCoopProduct(product) || use.getOperandNumber() != 0) {
-      continue;
-    }
+  forEachIm2colReadAsRows(fn, [](Operation *op, OpOperand &use, Operation *product) {
+    if (!isCoopProduct(product))
+      return;
+    auto i = llvm::cast<Im2ColOp>(op);
     std::optional<GemmOperands> g = gemmOperands(product);
     std::optional<GemmIm2col> geometry = im2colGeometry(i);
     if (!g || !geometry || g->spec.sparse || !g->columnScale.empty())
-      continue;
+      return;
     GemmSpec spec = g->spec;
     spec.im2col = geometry;
     if (!coopGemmUnsupported(spec).empty())
-      continue;
+      return;
     pullIntoGroup(i, use, "im2col");
-  }
+  });
 }
 
 struct VulkanFormGroupsPass
@@ -92,15 +75,8 @@ struct VulkanFormGroupsPass
   std::optional<VulkanTarget> target;
 
   void runOnOperation() override {
-    if (!target) {
-      std::string error;
-      std::unique_ptr<VulkanTarget> t = createVulkanTarget(features, error);
-      if (!t) {
-        getOperation().emitError() << error;
-        return signalPassFailure();
-      }
-      target = *t;
-    }
+    if (failed(resolveVulkanTarget(target, features, getOperation())))
+      return signalPassFailure();
     if (target->has("coopmat"))
       absorbIm2colsIntoGemms(getOperation());
   }
@@ -126,23 +102,7 @@ bool VulkanBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
   // What the cooperative-matrix GEMM's epilogue applies; anything else
   // stays a kernel of its own rather than pull the product off the matrix
   // units.
-  if (auto u = llvm::dyn_cast<UnaryOp>(op))
-    return u.getKind() == UnaryKind::relu || u.getKind() == UnaryKind::gelu ||
-           u.getKind() == UnaryKind::silu || u.getKind() == UnaryKind::sigmoid ||
-           (u.getKind() == UnaryKind::clip && u.getAlpha() && u.getBeta());
-  if (auto b = llvm::dyn_cast<BinaryOp>(op)) {
-    if (b.getKind() == BinaryKind::add)
-      return true;
-    auto out = typeOf(op->getResult(0));
-    for (Value v : {b.getLhs(), b.getRhs()}) {
-      auto t = typeOf(v);
-      if (t != out && t.hasStaticShape() && out.getRank() > 0 && t.getRank() > 0 &&
-          t.getShape().back() == out.getShape().back() &&
-          t.getNumElements() == out.getShape().back())
-        return b.getKind() == BinaryKind::mul;
-    }
-  }
-  return false;
+  return isGemmEpilogueStep(op);
 }
 
 FailureOr<std::optional<TemplateKernel>>
@@ -231,17 +191,8 @@ VulkanBackend::buildTemplate(const KernelGroup &group, KernelModule &kernels,
       addCoopSplitKReduceKernel(kernels, spec, anchor->getLoc(), error);
   if (failed(reduce))
     return failure();
-  int scratch = static_cast<int>(tk.inputs.size()), out = scratch + 1;
-  tk.scratchBytes.push_back(uint64_t(spec.splitK) * spec.m * spec.n * 4);
-  TemplateStage first, second;
-  first.info = std::move(*gemm);
-  first.args = {0, 1, scratch};
-  second.info = std::move(*reduce);
-  for (int i = 2; i < scratch; ++i)
-    second.args.push_back(i);
-  second.args.push_back(out);
-  second.args.push_back(scratch);
-  tk.stages.push_back(std::move(first));
-  tk.stages.push_back(std::move(second));
-  return Result(std::move(tk));
+  // The reduction reads the epilogue operands (inputs 2 on), not A and B.
+  return Result(splitKTemplate(std::move(tk.inputs), std::move(*gemm), std::move(*reduce),
+                               uint64_t(spec.splitK) * spec.m * spec.n * 4,
+                               /*firstReduceInput=*/2));
 }
