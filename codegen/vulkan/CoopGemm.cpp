@@ -7,13 +7,11 @@
 #include "codegen/vulkan/CoopGemm.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVAttributes.h"
-#include "mlir/Dialect/SPIRV/IR/SPIRVDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -346,7 +344,7 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   const int64_t perSet = copyA.loadsPerThread() + copyB.loadsPerThread();
   // Tile t of this workgroup's slice of K, loaded into registers.
   auto loadTile = [&](Value t) {
-    Value k0 = ir.add(kBegin, arith::MulIOp::create(b, loc, t, ir.c(kBK)));
+    Value k0 = ir.add(kBegin, ir.mul(t, kBK));
     SmallVector<Value> v = copyA.load(ir, tid, m0, k0);
     SmallVector<Value> vb = spec.bKMajor ? copyB.load(ir, tid, n0, k0)
                                          : copyB.load(ir, tid, k0, n0);
@@ -355,10 +353,8 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   };
   // A loaded tile into buffer `buffer` (0 or 1).
   auto storeTile = [&](ValueRange set, Value buffer) {
-    copyA.store(ir, tid, set.take_front(copyA.loadsPerThread()),
-                arith::MulIOp::create(b, loc, buffer, ir.c(stageA)));
-    copyB.store(ir, tid, set.drop_front(copyA.loadsPerThread()),
-                arith::MulIOp::create(b, loc, buffer, ir.c(stageB)));
+    copyA.store(ir, tid, set.take_front(copyA.loadsPerThread()), ir.mul(buffer, stageA));
+    copyB.store(ir, tid, set.drop_front(copyA.loadsPerThread()), ir.mul(buffer, stageB));
   };
 
   auto accType = gpu::MMAMatrixType::get({kFrag, kFrag}, ir.f32, "COp");
@@ -386,8 +382,7 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
     Value cur = ir.rem(kt, 2);
     Value other = arith::SubIOp::create(b, loc, ir.c(1), cur);
     SmallVector<Value> next = loadTile(ir.add(kt, depth));
-    Value baseA = arith::MulIOp::create(b, loc, cur, ir.c(stageA));
-    Value baseB = arith::MulIOp::create(b, loc, cur, ir.c(stageB));
+    Value baseA = ir.mul(cur, stageA), baseB = ir.mul(cur, stageB);
     for (int64_t kk = 0; kk < kBK; kk += kFrag) {
       SmallVector<Value> fa, fb;
       for (int64_t i = 0; i < fragsM; ++i) {

@@ -100,6 +100,21 @@ void addVulkanLoopPasses(OpPassManager &pm) {
   pm.addPass(createCSEPass());
 }
 
+/// A compute entry point `name` of `gm` over storage buffers of `buffers`
+/// (argument i at set 0, binding i), `wg` invocations per workgroup.
+gpu::GPUFuncOp createEntryPoint(gpu::GPUModuleOp gm, Location loc, StringRef name,
+                                TypeRange buffers, int32_t wg) {
+  MLIRContext *ctx = gm.getContext();
+  OpBuilder b = OpBuilder::atBlockEnd(gm.getBody());
+  auto gfn = gpu::GPUFuncOp::create(b, loc, name, b.getFunctionType(buffers, {}));
+  gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
+  gfn->setAttr(spirv::getEntryPointABIAttrName(), spirv::getEntryPointABIAttr(ctx, {wg, 1, 1}));
+  for (unsigned i = 0; i < buffers.size(); ++i)
+    gfn.setArgAttr(i, spirv::getInterfaceVarABIAttrName(),
+                   spirv::getInterfaceVarABIAttr(0, i, std::nullopt, ctx));
+  return gfn;
+}
+
 /// Moves generic kernel `fn` (memrefs, then its thread index) into `gm` as
 /// a compute entry point over storage buffers.
 LogicalResult makeEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm,
@@ -144,19 +159,13 @@ LogicalResult makeEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm,
                             << " tensors, which need the Vulkan feature '" << feature
                             << "' (the target turns it off)";
   }
-  OpBuilder b = OpBuilder::atBlockEnd(gm.getBody());
   Location loc = fn.getLoc();
   // The plan names the kernel by its symbol, the generic body `<symbol>_impl`.
   StringRef name = fn.getName();
   name.consume_back("_impl");
-  auto gfn = gpu::GPUFuncOp::create(b, loc, name, b.getFunctionType(buffers, {}));
-  gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
   int32_t wg = static_cast<int32_t>(wgAttr.getInt());
-  gfn->setAttr(spirv::getEntryPointABIAttrName(),
-               spirv::getEntryPointABIAttr(ctx, {wg, 1, 1}));
-  for (unsigned i = 0; i < buffers.size(); ++i)
-    gfn.setArgAttr(i, spirv::getInterfaceVarABIAttrName(),
-                   spirv::getInterfaceVarABIAttr(0, i, std::nullopt, ctx));
+  gpu::GPUFuncOp gfn = createEntryPoint(gm, loc, name, buffers, wg);
+  OpBuilder b(ctx);
   Block &entry = gfn.getBody().front();
   b.setInsertionPointToStart(&entry);
   // The invocation's linear index: workgroups run as a 2-D grid (x fastest)
@@ -198,19 +207,14 @@ LogicalResult makeEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm,
                            << " KiB): its work is not split across invocations";
   return success();
 }
+
 /// Moves template kernel `fn` (a workgroup's code over memrefs, built by
 /// a Vulkan template) into `gm` as a compute entry point over storage
 /// buffers.
 void makeTemplateEntryPoint(func::FuncOp fn, gpu::GPUModuleOp gm) {
-  MLIRContext *ctx = fn.getContext();
   auto wg = static_cast<int32_t>(fn->getAttrOfType<IntegerAttr>(kVulkanTemplateAttr).getInt());
-  OpBuilder b = OpBuilder::atBlockEnd(gm.getBody());
-  auto gfn = gpu::GPUFuncOp::create(b, fn.getLoc(), fn.getName(), fn.getFunctionType());
-  gfn->setAttr(gpu::GPUDialect::getKernelFuncAttrName(), b.getUnitAttr());
-  gfn->setAttr(spirv::getEntryPointABIAttrName(), spirv::getEntryPointABIAttr(ctx, {wg, 1, 1}));
-  for (unsigned i = 0; i < fn.getNumArguments(); ++i)
-    gfn.setArgAttr(i, spirv::getInterfaceVarABIAttrName(),
-                   spirv::getInterfaceVarABIAttr(0, i, std::nullopt, ctx));
+  gpu::GPUFuncOp gfn =
+      createEntryPoint(gm, fn.getLoc(), fn.getName(), fn.getFunctionType().getInputs(), wg);
   Block &entry = gfn.getBody().front();
   Block &body = fn.getBody().front();
   for (unsigned i = 0; i < fn.getNumArguments(); ++i)
