@@ -21,6 +21,8 @@ CONVS = {
     "conv_l3_1x1_in": (1024, 256, 1, 1, 14),
     "conv_l3_1x1_out": (256, 1024, 1, 1, 14),
     "conv_l4_1x1_out": (512, 2048, 1, 1, 7),
+    # Not ResNet's: 6 output channels, rows of C that are no whole vectors.
+    "conv_odd_out": (64, 6, 3, 1, 28),
 }
 
 

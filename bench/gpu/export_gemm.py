@@ -16,6 +16,9 @@ Checks (small, with inputs and a float64 reference in OUT_DIR/<name>/):
   check_epilogue   MatMul by a constant 512x384 weight (stored [N,K]),
                    + bias, ReLU
   check_residual   Gemm(transB) 384x256 @ (640x256)^T + residual input
+  check_wide       MatMul 4224x64 by a constant 64x1024 weight + bias, ReLU;
+  check_wide_residual  Gemm(transB) 4224x128 @ (1024x128)^T + residual:
+                   whole 128x256 tiles for Vulkan's workgroup-scope kernel
   check_sparse     MatMul by a constant 2:4 1024x384 weight + bias, ReLU:
                    the sparse wgmma kernel (sm_90a), partial row tiles
   check_sparse_f32 the same in fp32, for --precision=bf16 (bf16 2:4
@@ -161,6 +164,12 @@ def main():
     def half(*shape, scale=1.0):
         return (g.standard_normal(shape) * scale).astype(np.float16)
 
+    def bias_relu():
+        """Y = relu(A @ W + bias)."""
+        return [helper.make_node("MatMul", ["A", "W"], ["P"], name="matmul"),
+                helper.make_node("Add", ["P", "bias"], ["Q"], name="add_bias"),
+                helper.make_node("Relu", ["Q"], ["Y"], name="relu")]
+
     a, b = half(1000, 520), half(520, 776)
     save_check(out, "check_edges",
                [helper.make_node("MatMul", ["A", "B"], ["Y"], name="matmul")],
@@ -169,9 +178,7 @@ def main():
     a, w, bias = half(300, 512), half(512, 384, scale=0.05), half(384)
     ref = np.maximum(a.astype(np.float64) @ w.astype(np.float64) + bias, 0)
     save_check(out, "check_epilogue",
-               [helper.make_node("MatMul", ["A", "W"], ["P"], name="matmul"),
-                helper.make_node("Add", ["P", "bias"], ["Q"], name="add_bias"),
-                helper.make_node("Relu", ["Q"], ["Y"], name="relu")],
+               bias_relu(),
                [("A", a)], ref,
                [numpy_helper.from_array(w, "W"), numpy_helper.from_array(bias, "bias")])
 
@@ -179,9 +186,7 @@ def main():
     a, w, bias = half(300, 1024), prune24(half(1024, 384, scale=0.05)), half(384)
     ref = np.maximum(a.astype(np.float64) @ w.astype(np.float64) + bias, 0)
     save_check(out, "check_sparse",
-               [helper.make_node("MatMul", ["A", "W"], ["P"], name="matmul"),
-                helper.make_node("Add", ["P", "bias"], ["Q"], name="add_bias"),
-                helper.make_node("Relu", ["Q"], ["Y"], name="relu")],
+               bias_relu(),
                [("A", a)], ref,
                [numpy_helper.from_array(w, "W"), numpy_helper.from_array(bias, "bias")])
 
@@ -190,9 +195,7 @@ def main():
     from onnx import TensorProto
     a32, w32, b32 = a.astype(np.float32), w.astype(np.float32), bias.astype(np.float32)
     save_check(out, "check_sparse_f32",
-               [helper.make_node("MatMul", ["A", "W"], ["P"], name="matmul"),
-                helper.make_node("Add", ["P", "bias"], ["Q"], name="add_bias"),
-                helper.make_node("Relu", ["Q"], ["Y"], name="relu")],
+               bias_relu(),
                [("A", a32)], ref,
                [numpy_helper.from_array(w32, "W"), numpy_helper.from_array(b32, "bias")],
                elem=TensorProto.FLOAT)
@@ -364,6 +367,22 @@ def main():
     a, b, r = half(384, 256), half(640, 256), half(384, 640)
     ref = a.astype(np.float64) @ b.astype(np.float64).T + r
     save_check(out, "check_residual",
+               [helper.make_node("Gemm", ["A", "B"], ["P"], name="gemm", transB=1),
+                helper.make_node("Add", ["P", "R"], ["Y"], name="add_residual")],
+               [("A", a), ("B", b), ("R", r)], ref)
+
+    # 132 whole 128 x 256 tiles (M 4224, N 1024): the Vulkan workgroup-scope
+    # kernel (+coopmat2) with its epilogue read back after the store; a
+    # constant weight + bias + ReLU, and B [N, K] + a residual input.
+    a, w, bias = half(4224, 64), half(64, 1024, scale=0.1), half(1024)
+    ref = np.maximum(a.astype(np.float64) @ w.astype(np.float64) + bias, 0)
+    save_check(out, "check_wide",
+               bias_relu(),
+               [("A", a)], ref,
+               [numpy_helper.from_array(w, "W"), numpy_helper.from_array(bias, "bias")])
+    a, b, r = half(4224, 128), half(1024, 128, scale=0.1), half(4224, 1024)
+    ref = a.astype(np.float64) @ b.astype(np.float64).T + r
+    save_check(out, "check_wide_residual",
                [helper.make_node("Gemm", ["A", "B"], ["P"], name="gemm", transB=1),
                 helper.make_node("Add", ["P", "R"], ["Y"], name="add_residual")],
                [("A", a), ("B", b), ("R", r)], ref)

@@ -5,7 +5,8 @@
 # for Vulkan with cooperative matrices, vulkan-coop.infer), PyTorch's fp32
 # input and output for each (test/models/export_models.py), the fp16 GEMMs
 # of two graph inputs (4096^3, 8192^3; export_gemm.py) for Vulkan with
-# cooperative matrices and for CUDA, and the headers the GPU machine builds
+# cooperative matrices (also with +coopmat2: vulkan-coop2.infer) and for
+# CUDA, and the headers the GPU machine builds
 # the runtime with (the Vulkan headers among them).
 # The set is larger than one device call carries: move it with
 # bench/gpu/stage.py (pack here, unpack there), then in the last call
@@ -40,13 +41,16 @@ mkdir -p "$OUT/gemm" build/gpu-vk-gemm
 for g in gemm_4096 gemm_8192; do
   build/bin/infer-compile build/gpu-vk-gemm/$g.onnx --target=vulkan:+coopmat \
     -o "$OUT/gemm/$g.vulkan-coop.infer"
+  build/bin/infer-compile build/gpu-vk-gemm/$g.onnx --target=vulkan:+coopmat,+coopmat2 \
+    -o "$OUT/gemm/$g.vulkan-coop2.infer"
   build/bin/infer-compile build/gpu-vk-gemm/$g.onnx --target=cuda:$ARCH \
     -o "$OUT/gemm/$g.cuda.infer"
 done
-# VK_MODELS picks the models (name:precision ...); VK_PLAIN=0 leaves out the
+# VK_MODELS picks the models (name:precision ...; VK_MODELS= none, the GEMMs
+# alone); VK_PLAIN=0 leaves out the
 # Vulkan build without cooperative matrices of the fp16 ones (a smaller set
 # to carry).
-for mp in ${VK_MODELS:-resnet50:fp16 mobilenet_v2:fp32 encoder:fp32}; do
+for mp in ${VK_MODELS-resnet50:fp16 mobilenet_v2:fp32 encoder:fp32}; do
   compile "${mp%%:*}" "${mp##*:}"
   if [ "${VK_PLAIN:-1}" = 0 ] && [ "${mp##*:}" = fp16 ]; then
     rm "$OUT/models/${mp%%:*}/vulkan.infer"

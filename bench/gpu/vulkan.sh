@@ -15,6 +15,7 @@ M="$CARRY/models"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
 status=0
 for d in "$M"/*/; do
+  [ -d "$d" ] || continue
   m=$(basename "$d")
   p=$(cat "$d/precision")
   tol=$([ "$p" = fp32 ] && echo 1e-3 || echo 1e-2)

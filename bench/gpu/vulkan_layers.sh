@@ -5,7 +5,7 @@
 # output is checked against, on infer-run's seeded random input) with
 # infer-run --bench --resident (the plan alone) and --profile (the GPU time
 # of each launch), one line per artifact: relative L2 to CUDA, median
-# latency, the kernels' total and each kind's.
+# latency, the kernels' total and each kind's. Models of one output.
 set -euo pipefail
 CARRY=${CARRY:-gpu-stash}
 . bench/gpu/vulkan-env.sh
@@ -20,12 +20,14 @@ for a in "$CARRY"/layers/*.infer; do
   if "$RUN" "$a" --output-dir "/tmp/out/$name" --print 0 >/dev/null 2>"/tmp/out/$name.err"; then
     err=$(python3 -c "
 import sys, numpy as np
-a = np.load('/tmp/out/$name/y.npy').astype(np.float64); b = np.load('/tmp/out/${name%%.*}.ref/y.npy').astype(np.float64)
+import glob, os
+f = os.path.basename(glob.glob('/tmp/out/$name/*.npy')[0])
+a = np.load('/tmp/out/$name/' + f).astype(np.float64); b = np.load('/tmp/out/${name%%.*}.ref/' + f).astype(np.float64)
 print(f'{np.linalg.norm(a - b) / np.linalg.norm(b):.1e}')")
   fi
   lat=$("$RUN" "$a" --bench --resident --warmup 20 --duration 0.5 --print 0 2>&1 |
-        awk '/^latency ms/ {print $6}')
+        awk '/^latency ms/ {print $6}' || true)
   prof=$("$RUN" "$a" --bench --profile --warmup 20 --duration 0.5 --print 0 2>&1 |
-         awk '/^profile:/ {t=$5} /^ +[0-9.]+% +[0-9.]+ +[a-z_]+ +[0-9]+ launches/ {k=k" "$3"="$2"x"$4} END {print t" ms kernels;"k}')
+         awk '/^profile:/ {t=$5} /^ +[0-9.]+% +[0-9.]+ +[a-z0-9_]+ +[0-9]+ launches/ {k=k" "$3"="$2"x"$4} END {print t" ms kernels;"k}' || true)
   echo "$name: rel L2 to CUDA $err; resident $lat ms; $prof"
 done

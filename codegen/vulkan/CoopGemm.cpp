@@ -6,9 +6,11 @@
 
 #include "codegen/vulkan/CoopGemm.h"
 
+#include "codegen/vulkan/CoopEpilogue.h"
+#include "codegen/vulkan/WorkgroupGemm.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SPIRV/IR/SPIRVAttributes.h"
@@ -20,101 +22,19 @@ using namespace mlir::infer;
 namespace {
 constexpr int64_t kPad = 8;       ///< halves of padding per workgroup-memory row
 constexpr int64_t kFrag = 16;     ///< the cooperative matrices' M, N and K
-constexpr int64_t kSubgroups = 4; ///< per workgroup, as 2 x 2
+constexpr int64_t kPadC = 4;      ///< floats of padding per staged accumulator row
+
+/// The subgroup kernel's workgroup: 2 x 4 subgroups over its tile, each
+/// owning (bm / 2) x (bn / 4) of C: 64 x 32 (8 accumulators) of a 128 x
+/// 128 tile, 32 x 16 of a 64 x 64 one. (2 x 2 subgroups of 64 x 64 took a
+/// thread's registers for 16 accumulators and left one workgroup of 4
+/// subgroups per SM, too few to hide global latency: 8192^3 1.28x slower,
+/// single ResNet-50 layers about 1 us slower each, H200.)
+constexpr int64_t kRows = 2, kCols = 4;
+constexpr int64_t kSubgroups = kRows * kCols;
 constexpr int64_t kThreads = kSubgroups * kCoopSubgroupSize;
 
 using Kind = GemmEpilogueOp::Kind;
-
-/// Index arithmetic and the kernel's types.
-struct Ix {
-  OpBuilder &b;
-  Location loc;
-  Type f16, f32;
-  Ix(OpBuilder &b, Location loc)
-      : b(b), loc(loc), f16(b.getF16Type()), f32(b.getF32Type()) {}
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value add(Value x, int64_t y) { return y ? add(x, c(y)) : x; }
-  Value mul(Value x, int64_t y) { return arith::MulIOp::create(b, loc, x, c(y)); }
-  Value div(Value x, int64_t y) { return arith::DivUIOp::create(b, loc, x, c(y)); }
-  Value rem(Value x, int64_t y) { return arith::RemUIOp::create(b, loc, x, c(y)); }
-  Value lt(Value x, int64_t y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, c(y));
-  }
-  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
-  Value fc(float v) { return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v)); }
-  Value fadd(Value x, Value y) { return arith::AddFOp::create(b, loc, x, y); }
-  Value fmul(Value x, Value y) { return arith::MulFOp::create(b, loc, x, y); }
-  Value fdiv(Value x, Value y) { return arith::DivFOp::create(b, loc, x, y); }
-  Value fmax(Value x, Value y) { return arith::MaximumFOp::create(b, loc, x, y); }
-  Value fmin(Value x, Value y) { return arith::MinimumFOp::create(b, loc, x, y); }
-  Value exp(Value x) { return math::ExpOp::create(b, loc, x); }
-  /// `v` as f32 (an epilogue operand or C's type).
-  Value toF32(Value v) {
-    return v.getType().isF32() ? v : arith::ExtFOp::create(b, loc, f32, v).getResult();
-  }
-};
-
-/// 1 / (1 + e^-x).
-Value sigmoid(Ix &ir, Value x) {
-  Value e = ir.exp(ir.fmul(x, ir.fc(-1.0f)));
-  return ir.fdiv(ir.fc(1.0f), ir.fadd(ir.fc(1.0f), e));
-}
-
-/// 0.5 x (1 + erf(x / sqrt 2)), erf(z) for z >= 0 as 1 - poly(t) e^(-z^2)
-/// with t = 1 / (1 + p z) (Abramowitz and Stegun 7.1.26, absolute error
-/// 1.5e-7), odd for z < 0: GLSL.std.450 has no erf.
-Value gelu(Ix &ir, Value x) {
-  Value z = ir.fmul(math::AbsFOp::create(ir.b, ir.loc, x), ir.fc(0.70710678f));
-  Value t = ir.fdiv(ir.fc(1.0f), ir.fadd(ir.fc(1.0f), ir.fmul(z, ir.fc(0.3275911f))));
-  Value p = ir.fc(1.061405429f);
-  for (float a : {-1.453152027f, 1.421413741f, -0.284496736f, 0.254829592f})
-    p = ir.fadd(ir.fmul(p, t), ir.fc(a));
-  p = ir.fmul(p, t);
-  Value erf = ir.fadd(ir.fc(1.0f), ir.fmul(ir.fmul(p, ir.fc(-1.0f)),
-                                          ir.exp(ir.fmul(ir.fmul(z, z), ir.fc(-1.0f)))));
-  erf = math::CopySignOp::create(ir.b, ir.loc, erf, x);
-  return ir.fmul(ir.fmul(x, ir.fc(0.5f)), ir.fadd(ir.fc(1.0f), erf));
-}
-
-/// The epilogue of `spec` on the f32 value `v` of C at (row, col).
-Value applyEpilogue(Ix &ir, const GemmSpec &spec, ValueRange args, Value v,
-                    Value row, Value col) {
-  for (const GemmEpilogueOp &e : spec.epilogue) {
-    switch (e.kind) {
-    case Kind::BiasColumn:
-      v = ir.fadd(v, ir.toF32(memref::LoadOp::create(ir.b, ir.loc, args[e.arg], col)));
-      break;
-    case Kind::ScaleColumn:
-      v = ir.fmul(v, ir.toF32(memref::LoadOp::create(ir.b, ir.loc, args[e.arg], col)));
-      break;
-    case Kind::Residual: {
-      Value at = ir.add(ir.mul(row, spec.n), col);
-      v = ir.fadd(v, ir.toF32(memref::LoadOp::create(ir.b, ir.loc, args[e.arg], at)));
-      break;
-    }
-    case Kind::Relu:
-      v = ir.fmax(v, ir.fc(0.0f));
-      break;
-    case Kind::Clip:
-      v = ir.fmin(ir.fmax(v, ir.fc(e.lo)), ir.fc(e.hi));
-      break;
-    case Kind::Sigmoid:
-      v = sigmoid(ir, v);
-      break;
-    case Kind::Silu:
-      v = ir.fmul(v, sigmoid(ir, v));
-      break;
-    case Kind::Gelu:
-      v = gelu(ir, v);
-      break;
-    case Kind::Quantize:
-    case Kind::ResidualInt8:
-      break; // refused by coopGemmUnsupported
-    }
-  }
-  return v;
-}
 
 /// One operand's tile copy, global -> registers -> workgroup memory: `rows`
 /// x `cols` elements of the matrix [rowsTotal][colsTotal] (row-major) from
@@ -128,7 +48,7 @@ struct TileCopy {
 
   /// Whether (r, cc) lies in the matrix, and the element's index in
   /// `global` (valid where it does).
-  std::pair<Value, Value> locate(Ix &ir, Value r, Value cc) const {
+  std::pair<Value, Value> locate(CoopIR &ir, Value r, Value cc) const {
     Value inside = ir.both(ir.lt(r, rowsTotal), ir.lt(cc, colsTotal));
     if (!im2col)
       return {inside, ir.add(ir.mul(r, colsTotal), cc)};
@@ -151,11 +71,11 @@ struct TileCopy {
   }
 
   int64_t loadsPerThread() const { return rows * cols / width / kThreads; }
-  Type loadType(Ix &ir) const {
+  Type loadType(CoopIR &ir) const {
     return width == 1 ? ir.f16 : Type(VectorType::get({width}, ir.f16));
   }
   /// The values this thread loads, zero outside the matrix.
-  SmallVector<Value> load(Ix &ir, Value tid, Value row0, Value col0) const {
+  SmallVector<Value> load(CoopIR &ir, Value tid, Value row0, Value col0) const {
     SmallVector<Value> out;
     Type t = loadType(ir);
     for (int64_t i = 0; i < loadsPerThread(); ++i) {
@@ -180,7 +100,7 @@ struct TileCopy {
   }
   /// Stores what load() returned into the workgroup tile [rows][pitch] at
   /// element `base` of `shared`.
-  void store(Ix &ir, Value tid, ValueRange values, Value base) const {
+  void store(CoopIR &ir, Value tid, ValueRange values, Value base) const {
     for (int64_t i = 0; i < loadsPerThread(); ++i) {
       Value idx = ir.add(tid, i * kThreads);
       Value r = ir.div(idx, cols / width);
@@ -193,26 +113,65 @@ struct TileCopy {
     }
   }
 };
-/// Appends the buffers of `spec`'s epilogue operands (GEMM arguments 2 to
-/// numArgs - 2, each with its step: N values per column, M x N for a
-/// residual) to `args` and their sizes to `bytes`.
-LogicalResult appendEpilogueArgs(const GemmSpec &spec, SmallVectorImpl<Type> &args,
-                                 std::vector<uint64_t> &bytes, std::string &error) {
-  Type eType = epilogueType(spec);
-  for (unsigned i = 2; i + 1 < spec.numArgs; ++i) {
-    const GemmEpilogueOp *op = nullptr;
-    for (const GemmEpilogueOp &e : spec.epilogue)
-      if (e.arg == static_cast<int>(i))
-        op = &e;
-    if (!op) {
-      error = "internal: GEMM argument " + std::to_string(i) + " has no epilogue step";
-      return failure();
+/// Where a subgroup's accumulators go: its workgroup's tile at (m0, n0)
+/// of C (of partial product cBase / (M N) in a split K), its own part at
+/// (sgRow, sgCol) of the tile, fragsM x fragsN accumulators of 16 x 16.
+struct SubgroupTile {
+  Value m0, n0, sgRow, sgCol, sg, lane, cBase;
+  int64_t fragsM, fragsN, sgCols;
+};
+
+/// The epilogue, one row of a subgroup's accumulators at a time: the row
+/// (16 x sgCols) staged in the subgroup's part of `sc`, then each lane
+/// takes runs of 4 columns (lanes in row order: a row's runs are adjacent
+/// in C), applies the epilogue and stores them, one 4-vector where `vecC`
+/// (C typed as 4-vectors, N a multiple of 4).
+void storeSubgroupTile(CoopIR &ir, const GemmSpec &spec, ValueRange argv, ValueRange acc,
+                       Value sc, const SubgroupTile &t, bool vecC) {
+  OpBuilder &b = ir.b;
+  Location loc = ir.loc;
+  const int64_t m = spec.m, n = spec.n, pitchC = t.sgCols + kPadC;
+  Value stage = ir.mul(t.sg, kFrag * pitchC);
+  const int64_t runsPerRow = t.sgCols / 4;
+  const int64_t perLane = kFrag * runsPerRow / kCoopSubgroupSize;
+  for (int64_t i = 0; i < t.fragsM; ++i) {
+    gpu::BarrierOp::create(b, loc);
+    for (int64_t j = 0; j < t.fragsN; ++j)
+      gpu::SubgroupMmaStoreMatrixOp::create(b, loc, acc[i * t.fragsN + j], sc,
+                                            ValueRange{ir.add(stage, j * kFrag)},
+                                            b.getIndexAttr(pitchC), UnitAttr());
+    gpu::BarrierOp::create(b, loc);
+    for (int64_t k = 0; k < perLane; ++k) {
+      Value run = ir.add(t.lane, k * kCoopSubgroupSize);
+      Value r = ir.div(run, runsPerRow), c = ir.mul(ir.rem(run, runsPerRow), 4);
+      Value row = ir.add(ir.add(t.m0, t.sgRow), ir.add(r, i * kFrag));
+      Value col = ir.add(ir.add(t.n0, t.sgCol), c);
+      auto inside = scf::IfOp::create(b, loc, ir.both(ir.lt(row, m), ir.lt(col, n)), false);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(inside.thenBlock());
+      Value from = ir.add(stage, ir.add(ir.mul(r, pitchC), c));
+      SmallVector<Value, 4> v;
+      for (int64_t e = 0; e < 4; ++e)
+        v.push_back(memref::LoadOp::create(b, loc, sc, ValueRange{ir.add(from, e)}));
+      applyEpilogue4(ir, spec, argv, v, row, col, vecC);
+      for (Value &x : v)
+        if (!spec.out.isF32())
+          x = arith::TruncFOp::create(b, loc, spec.out, x);
+      Value at = ir.add(t.cBase, ir.add(ir.mul(row, n), col));
+      if (vecC) {
+        Value vec = vector::FromElementsOp::create(b, loc, VectorType::get({4}, spec.out), v);
+        memref::StoreOp::create(b, loc, vec, argv.back(), ValueRange{ir.div(at, 4)});
+        continue;
+      }
+      // Columns past N (N not a multiple of 4) are not stored.
+      for (int64_t e = 0; e < 4; ++e) {
+        auto in = scf::IfOp::create(b, loc, ir.lt(ir.add(col, e), n), false);
+        OpBuilder::InsertionGuard g2(b);
+        b.setInsertionPointToStart(in.thenBlock());
+        memref::StoreOp::create(b, loc, v[e], argv.back(), ValueRange{ir.add(at, e)});
+      }
     }
-    int64_t elems = op->perColumn() ? spec.n : spec.m * spec.n;
-    args.push_back(MemRefType::get({elems}, eType));
-    bytes.push_back(uint64_t(elems) * eType.getIntOrFloatBitWidth() / 8);
   }
-  return success();
 }
 } // namespace
 
@@ -240,7 +199,11 @@ std::string mlir::infer::coopGemmUnsupported(const GemmSpec &spec) {
   return "";
 }
 
-void mlir::infer::selectCoopGemmTile(GemmSpec &spec, int64_t workgroups) {
+CoopKernel mlir::infer::selectCoopGemmTile(GemmSpec &spec, int64_t workgroups,
+                                           bool workgroupScope) {
+  if (workgroupScope && selectWorkgroupGemmTile(spec, workgroups))
+    return CoopKernel::Workgroup;
+  spec.splitK = 1;
   // Large tiles once they fill the GPU; small ones keep the small
   // products' workgroups many.
   int64_t big = ceilDiv(spec.m, 128) * ceilDiv(spec.n, 128);
@@ -257,21 +220,24 @@ void mlir::infer::selectCoopGemmTile(GemmSpec &spec, int64_t workgroups) {
   const int64_t kBK = spec.rowBytes / 2, minPer = 4;
   int64_t tiles = ceilDiv(spec.m, spec.bm) * ceilDiv(spec.n, spec.bn);
   int64_t kTiles = ceilDiv(spec.k, kBK);
-  spec.splitK = 1;
   if (2 * tiles <= workgroups && kTiles >= 2 * minPer) {
     int64_t split = std::min(ceilDiv(workgroups, tiles), kTiles / minPer);
     int64_t per = ceilDiv(kTiles, split);
     spec.splitK = ceilDiv(kTiles, per);
   }
+  return CoopKernel::Subgroup;
 }
 
+
 FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
-                                                     const GemmSpec &spec, Location loc,
-                                                     std::string &error) {
+                                                     const GemmSpec &spec, CoopKernel kind,
+                                                     Location loc, std::string &error) {
   if (std::string why = coopGemmUnsupported(spec); !why.empty()) {
     error = "internal: " + why;
     return failure();
   }
+  if (kind == CoopKernel::Workgroup)
+    return addWorkgroupGemmKernel(kernels, spec, loc, error);
   MLIRContext *ctx = kernels.getContext();
   const int64_t bm = spec.bm, bn = spec.bn, m = spec.m, n = spec.n, k = spec.k;
   const int64_t tilesM = ceilDiv(m, bm), tilesN = ceilDiv(n, bn), tiles = tilesM * tilesN;
@@ -292,11 +258,14 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
     Type t = width == 1 ? elem : Type(VectorType::get({width}, elem));
     return MemRefType::get({elems / width}, t);
   };
+  // C (and a residual of C's shape) in 4-vectors where rows are whole
+  // vectors: the epilogue stores 4 columns at once.
+  const bool vecC = n % 4 == 0;
   SmallVector<Type> args = {global(elemsA, widthA, f16), global(n * k, widthB, f16)};
   std::vector<uint64_t> argBytes = {uint64_t(elemsA * 2), uint64_t(n * k * 2)};
-  if (failed(appendEpilogueArgs(spec, args, argBytes, error)))
+  if (failed(appendEpilogueArgs(spec, args, argBytes, error, vecC)))
     return failure();
-  args.push_back(MemRefType::get({splitK * m * n}, spec.out));
+  args.push_back(global(splitK * m * n, vecC ? 4 : 1, spec.out));
   argBytes.push_back(uint64_t(splitK * m * n) * spec.out.getIntOrFloatBitWidth() / 8);
 
   KernelInfo info;
@@ -306,7 +275,7 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   info.blockThreads = kThreads;
   OpBuilder b(ctx);
   TemplateFunc tf = beginTemplateFunc(b, kernels, info, args, kThreads, tiles * splitK, loc);
-  Ix ir(b, loc);
+  CoopIR ir(b, loc);
   ValueRange argv = tf.args;
   // The workgroup's tile and slice of K.
   Value group = tf.group;
@@ -319,9 +288,10 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   Value tid = gpu::ThreadIdOp::create(b, loc, gpu::Dimension::x);
   Value sg = ir.div(tid, kCoopSubgroupSize);
   Value lane = ir.rem(tid, kCoopSubgroupSize);
-  const int64_t sgRows = bm / 2, sgCols = bn / 2;
+  const int64_t sgRows = bm / kRows, sgCols = bn / kCols;
   const int64_t fragsM = sgRows / kFrag, fragsN = sgCols / kFrag;
-  Value sgRow = ir.mul(ir.div(sg, 2), sgRows), sgCol = ir.mul(ir.rem(sg, 2), sgCols);
+  Value sgRow = ir.mul(ir.div(sg, kCols), sgRows);
+  Value sgCol = ir.mul(ir.rem(sg, kCols), sgCols);
 
   auto workgroup = spirv::StorageClassAttr::get(ctx, spirv::StorageClass::Workgroup);
   auto shared = [&](int64_t elems, Type t) {
@@ -335,7 +305,9 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   const int64_t stageA = bm * pitchA, stageB = spec.bKMajor ? bn * pitchB : kBK * pitchB;
   Value sa = shared(2 * stageA, f16);
   Value sb = shared(2 * stageB, f16);
-  Value sc = shared(kSubgroups * kFrag * kFrag, ir.f32);
+  // Each subgroup's row of accumulators, staged for the epilogue.
+  const int64_t pitchC = sgCols + kPadC;
+  Value sc = shared(kSubgroups * kFrag * pitchC, ir.f32);
 
   TileCopy copyA{argv[0], sa, bm, kBK, m, k, widthA, pitchA,
                  spec.im2col ? &*spec.im2col : nullptr};
@@ -371,7 +343,8 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   for (int64_t t = 1; t < depth; ++t)
     init.append(loadTile(ir.c(t)));
   gpu::BarrierOp::create(b, loc);
-  auto loop = scf::ForOp::create(b, loc, ir.c(0), ir.c(kPer), ir.c(1), init);
+  auto loop = scf::ForOp::create(b, loc, ir.c(0), ir.c(kPer), ir.c(1),
+                                 init);
   {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(loop.getBody());
@@ -415,32 +388,8 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
     scf::YieldOp::create(b, loc, acc);
   }
 
-  // Each accumulator through the subgroup's 16 x 16 staging tile: lane l
-  // takes elements l, l + 32, ... (row-major).
-  Value stage = ir.mul(sg, kFrag * kFrag);
-  for (int64_t i = 0; i < fragsM; ++i) {
-    for (int64_t j = 0; j < fragsN; ++j) {
-      gpu::BarrierOp::create(b, loc);
-      gpu::SubgroupMmaStoreMatrixOp::create(b, loc, loop.getResult(i * fragsN + j), sc,
-                                            ValueRange{stage}, b.getIndexAttr(kFrag),
-                                            UnitAttr());
-      gpu::BarrierOp::create(b, loc);
-      for (int64_t t = 0; t < kFrag * kFrag / kCoopSubgroupSize; ++t) {
-        Value e = ir.add(lane, t * kCoopSubgroupSize);
-        Value row = ir.add(ir.add(m0, sgRow), ir.add(ir.div(e, kFrag), i * kFrag));
-        Value col = ir.add(ir.add(n0, sgCol), ir.add(ir.rem(e, kFrag), j * kFrag));
-        auto inside = scf::IfOp::create(b, loc, ir.both(ir.lt(row, m), ir.lt(col, n)), false);
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPointToStart(inside.thenBlock());
-        Value v = memref::LoadOp::create(b, loc, sc, ValueRange{ir.add(stage, e)});
-        v = applyEpilogue(ir, spec, argv, v, row, col);
-        if (!spec.out.isF32())
-          v = arith::TruncFOp::create(b, loc, spec.out, v);
-        memref::StoreOp::create(b, loc, v, argv.back(),
-                                ValueRange{ir.add(cBase, ir.add(ir.mul(row, n), col))});
-      }
-    }
-  }
+  SubgroupTile at{m0, n0, sgRow, sgCol, sg, lane, cBase, fragsM, fragsN, sgCols};
+  storeSubgroupTile(ir, spec, argv, loop.getResults(), sc, at, vecC);
   kernels.recordSignature(info, argBytes);
   return info;
 }
@@ -476,7 +425,7 @@ FailureOr<KernelInfo> mlir::infer::addCoopSplitKReduceKernel(KernelModule &kerne
   OpBuilder b(ctx);
   TemplateFunc tf = beginTemplateFunc(b, kernels, info, args, kReduceThreads,
                                       ceilDiv(m * n, kReduceThreads), loc);
-  Ix ir(b, loc);
+  CoopIR ir(b, loc);
   ValueRange argv = tf.args;
   Value group = tf.group;
   Value idx = ir.add(ir.mul(group, kReduceThreads),

@@ -54,17 +54,24 @@ inline constexpr unsigned kCoopSubgroupSize = 32;
 /// Why the cooperative-matrix GEMM cannot compute `spec` ("" when it can).
 std::string coopGemmUnsupported(const GemmSpec &spec);
 
-/// Picks the tile of `spec` (spec.bm = spec.bn = 64 or 128) and its
-/// split of K (spec.splitK) for a device that runs about `workgroups`
-/// workgroups at once.
-void selectCoopGemmTile(GemmSpec &spec, int64_t workgroups);
+/// The two GEMM kernels: subgroup-scope 16 x 16 x 16 matrices staged by the
+/// kernel through workgroup memory (VK_KHR_cooperative_matrix), and
+/// workgroup-scope matrices of a whole tile staged by the driver
+/// (VK_NV_cooperative_matrix2, the target feature coopmat2).
+enum class CoopKernel { Subgroup, Workgroup };
+
+/// Picks the kernel of `spec`, its tile (spec.bm, spec.bn, spec.rowBytes
+/// = 2 * BK) and its split of K (spec.splitK) for a device that runs about
+/// `workgroups` workgroups at once; the workgroup-scope kernel only where
+/// `workgroupScope` allows it.
+CoopKernel selectCoopGemmTile(GemmSpec &spec, int64_t workgroups, bool workgroupScope);
 
 /// Adds the kernel to `kernels`: arguments A, B (K-major when
 /// spec.bKMajor), the epilogue operands, C, as GemmSpec::numArgs says.
 /// With spec.partial, C is spec.splitK fp32 partial products [splitK][M][N]
 /// (A, B, C only; no epilogue).
 FailureOr<KernelInfo> addCoopGemmKernel(KernelModule &kernels, const GemmSpec &spec,
-                                        Location loc, std::string &error);
+                                        CoopKernel kind, Location loc, std::string &error);
 
 /// The reduction of a split-K product: sums spec.splitK partial tiles and
 /// stores C through the epilogue. Arguments: the epilogue operands (the

@@ -96,7 +96,7 @@ FailureOr<BackendOutput> VulkanBackend::emitBinaries(ModuleOp kernels,
 
 void mlir::infer::registerVulkanBackend() {
   registerTargetBackend(
-      "vulkan", "vulkan, vulkan:<-fp16,-fp64,-int8,-int16,-int64,+coopmat>",
+      "vulkan", "vulkan, vulkan:<-fp16,-fp64,-int8,-int16,-int64,+coopmat,+coopmat2>",
       [](StringRef arch, std::string &error) -> std::unique_ptr<TargetBackend> {
         std::unique_ptr<VulkanTarget> target = createVulkanTarget(arch, error);
         if (!target)

@@ -324,6 +324,20 @@ LogicalResult mlir::infer::lowerVulkanKernels(ModuleOp kernels, const VulkanTarg
   populateGPUToSPIRVPatterns(types, patterns);
   if (target.has("coopmat")) {
     populateMMAToSPIRVCoopMatrixTypeConversion(types);
+    // Matrices larger than the subgroup's 16 x 16 are workgroup-scope ones
+    // (VK_NV_cooperative_matrix2); added last, this conversion is tried
+    // first.
+    types.addConversion([](gpu::MMAMatrixType t) -> std::optional<Type> {
+      ArrayRef<int64_t> shape = t.getShape();
+      if (shape[0] <= 16 && shape[1] <= 16)
+        return std::nullopt;
+      auto use = llvm::StringSwitch<spirv::CooperativeMatrixUseKHR>(t.getOperand())
+                     .Case("AOp", spirv::CooperativeMatrixUseKHR::MatrixA)
+                     .Case("BOp", spirv::CooperativeMatrixUseKHR::MatrixB)
+                     .Default(spirv::CooperativeMatrixUseKHR::MatrixAcc);
+      return spirv::CooperativeMatrixType::get(t.getElementType(), shape[0], shape[1],
+                                               spirv::Scope::Workgroup, use);
+    });
     populateGpuWMMAToSPIRVCoopMatrixKHRConversionPatterns(types, patterns);
   }
   populateVectorToSPIRVPatterns(types, patterns);
@@ -364,6 +378,16 @@ FailureOr<SpirvBinary> mlir::infer::serializeVulkanKernels(ModuleOp kernels,
     for (spirv::Capability c : vce->getCapabilities())
       out.capabilities.push_back(spirv::stringifyCapability(c).str());
   }
+  // Workgroup-scope matrices need VK_NV_cooperative_matrix2 (no SPIR-V
+  // capability says so): the runtime checks this name.
+  bool workgroupScope = false;
+  m.walk([&](Operation *op) {
+    for (Type t : op->getResultTypes())
+      if (auto c = llvm::dyn_cast<spirv::CooperativeMatrixType>(t))
+        workgroupScope |= c.getScope() == spirv::Scope::Workgroup;
+  });
+  if (workgroupScope)
+    out.capabilities.push_back("CooperativeMatrixWorkgroupScopeNV");
   llvm::raw_string_ostream os(out.text);
   m.print(os);
   return out;

@@ -17,7 +17,7 @@ using namespace mlir::infer;
 static constexpr const char *kFeatures[] = {"fp16", "fp64", "int8", "int16", "int64", "subgroup"};
 /// Features a target has only when named ("+coopmat"): kernels that need
 /// them run on fewer devices.
-static constexpr const char *kOptIn[] = {"coopmat"};
+static constexpr const char *kOptIn[] = {"coopmat", "coopmat2"};
 
 bool VulkanTarget::has(StringRef feature) const {
   return llvm::is_contained(features, feature.str());
@@ -43,7 +43,8 @@ std::unique_ptr<VulkanTarget> mlir::infer::createVulkanTarget(StringRef arch,
     if (!llvm::is_contained(kFeatures, item) && !llvm::is_contained(kOptIn, item)) {
       error = "unknown Vulkan feature '" + item.str() +
               "' (known: fp16, fp64, int8, int16, int64, subgroup, which are on unless "
-              "'-fp64' turns one off, and coopmat, off unless '+coopmat' turns it on)";
+              "'-fp64' turns one off, and coopmat and coopmat2, off unless named as in "
+              "'+coopmat')";
       return nullptr;
     }
     llvm::erase(target->features, item.str());
@@ -54,6 +55,11 @@ std::unique_ptr<VulkanTarget> mlir::infer::createVulkanTarget(StringRef arch,
   if (target->has("coopmat") && !target->has("fp16")) {
     error = "the Vulkan feature 'coopmat' needs 'fp16' (the cooperative matrices "
             "multiply fp16)";
+    return nullptr;
+  }
+  if (target->has("coopmat2") && !target->has("coopmat")) {
+    error = "the Vulkan feature 'coopmat2' needs 'coopmat' (workgroup-scope matrices "
+            "extend the cooperative-matrix kernels)";
     return nullptr;
   }
   return target;

@@ -7,9 +7,11 @@
 // `--target=vulkan[:<features>]`: SPIR-V 1.3 compute shaders for Vulkan 1.1,
 // with the optional capabilities the kernels may use named as features
 // (fp16, fp64, int8, int16, int64, subgroup: subgroup arithmetic for the
-// softmax and layer norm rows; all on by default, `-fp64` turns one off). `+coopmat` (off by default) runs fp16 products on cooperative
-// matrices (VK_KHR_cooperative_matrix), which needs SPIR-V 1.6 and so
-// Vulkan 1.3. The artifact records the capabilities the emitted module
+// softmax and layer norm rows; all on by default, `-fp64` turns one off).
+// `+coopmat` (off by default) runs fp16 products on cooperative matrices
+// (VK_KHR_cooperative_matrix), which needs SPIR-V 1.6 and so Vulkan 1.3;
+// `+coopmat2` (with coopmat) runs large ones on workgroup-scope matrices
+// (VK_NV_cooperative_matrix2). The artifact records the capabilities the emitted module
 // actually declares; the runtime refuses a device that lacks one, naming
 // it.
 //
@@ -29,7 +31,7 @@ namespace mlir::infer {
 
 struct VulkanTarget {
   /// The optional features on ("fp16", "fp64", "int8", "int16", "int64",
-  /// "subgroup", "coopmat").
+  /// "subgroup", "coopmat", "coopmat2").
   std::vector<std::string> features;
   /// Storage buffers one kernel may bind (Vulkan's
   /// maxPerStageDescriptorStorageBuffers; 32 on lavapipe).

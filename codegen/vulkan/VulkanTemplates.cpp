@@ -171,9 +171,10 @@ VulkanBackend::buildTemplate(const KernelGroup &group, KernelModule &kernels,
   if (!coopGemmUnsupported(spec).empty())
     return Result();
   spec.numArgs = tk.inputs.size() + 1;
-  selectCoopGemmTile(spec, kWorkgroupsWanted);
+  CoopKernel kind = selectCoopGemmTile(spec, kWorkgroupsWanted, target->has("coopmat2"));
   if (spec.splitK == 1) {
-    FailureOr<KernelInfo> info = addCoopGemmKernel(kernels, spec, anchor->getLoc(), error);
+    FailureOr<KernelInfo> info =
+        addCoopGemmKernel(kernels, spec, kind, anchor->getLoc(), error);
     if (failed(info))
       return failure();
     return Result(singleStageTemplate(std::move(tk.inputs), std::move(*info)));
@@ -184,7 +185,8 @@ VulkanBackend::buildTemplate(const KernelGroup &group, KernelModule &kernels,
   partial.out = Float32Type::get(anchor->getContext());
   partial.epilogue.clear();
   partial.numArgs = 3;
-  FailureOr<KernelInfo> gemm = addCoopGemmKernel(kernels, partial, anchor->getLoc(), error);
+  FailureOr<KernelInfo> gemm =
+      addCoopGemmKernel(kernels, partial, kind, anchor->getLoc(), error);
   if (failed(gemm))
     return failure();
   FailureOr<KernelInfo> reduce =

@@ -6,7 +6,7 @@
 // backend compiles, shapes inference left dynamic, a group yielding its
 // input, a tile its template cannot honour, a concatenation that cannot be
 // in place (plan-buffers-errors.mlir has the plan's own).
-// TARGET: error: unknown target 'tpu' (supported: cpu, cpu:<cpu-name>, cuda, cuda:<sm_XX>, vulkan, vulkan:<-fp16,-fp64,-int8,-int16,-int64,+coopmat>)
+// TARGET: error: unknown target 'tpu' (supported: cpu, cpu:<cpu-name>, cuda, cuda:<sm_XX>, vulkan, vulkan:<-fp16,-fp64,-int8,-int16,-int64,+coopmat,+coopmat2>)
 
 func.func @foreign(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error @+1 {{cannot compile 'arith.addf'}}

@@ -33,7 +33,7 @@
 // The implicit GEMM of Conv_0 reads the image (2x14x14x128 halves as
 // vectors of 4), the split-K partial tiles are fp32.
 // SPIRV-DAG: spirv.GlobalVariable @infer_kernel_0_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.array<12544 x vector<4xf16>, stride=8> [0])>, StorageBuffer>
-// SPIRV-DAG: spirv.GlobalVariable @infer_kernel_0_arg_2 bind(0, 2) : !spirv.ptr<!spirv.struct<(!spirv.array<{{[0-9]+}} x f32, stride=4> [0])>, StorageBuffer>
+// SPIRV-DAG: spirv.GlobalVariable @infer_kernel_0_arg_2 bind(0, 2) : !spirv.ptr<!spirv.struct<(!spirv.array<{{[0-9]+}} x vector<4xf32>, stride=16> [0])>, StorageBuffer>
 // SPIRV-DAG: spirv.GlobalVariable @infer_kernel_2_arg_0 bind(0, 0) : !spirv.ptr<!spirv.struct<(!spirv.array<784 x f16, stride=2> [0])>, StorageBuffer>
 // SPIRV-DAG: spirv.ExecutionMode @infer_kernel_1 "LocalSize", 256, 1, 1
 

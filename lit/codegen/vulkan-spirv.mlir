@@ -42,7 +42,7 @@
 // CHECK-DAG: spirv.EntryPoint "GLCompute" @infer_kernel_1,
 // CHECK-DAG: spirv.ExecutionMode @infer_kernel_1 "LocalSize", 64, 1, 1
 
-// BADFEATURE: unknown Vulkan feature 'bogus' (known: fp16, fp64, int8, int16, int64, subgroup, which are on unless '-fp64' turns one off, and coopmat, off unless '+coopmat' turns it on)
+// BADFEATURE: unknown Vulkan feature 'bogus' (known: fp16, fp64, int8, int16, int64, subgroup, which are on unless '-fp64' turns one off, and coopmat and coopmat2, off unless named as in '+coopmat')
 // NOINT64: kernel infer_kernel_{{[0-9]+}}_impl reads or writes 'i64' tensors, which need the Vulkan feature 'int64' (the target turns it off)
 // BF16: kernel infer_kernel_0_impl computes with bf16 tensors, which the Vulkan target does not support yet (SPIR-V 1.3 has no bf16)
 // BINDINGS: kernel infer_kernel_0_impl binds 34 buffers; a Vulkan shader may bind 32

@@ -60,4 +60,50 @@ typedef VkResult(VKAPI_PTR *PFN_vkGetPhysicalDeviceCooperativeMatrixPropertiesKH
     VkCooperativeMatrixPropertiesKHR *pProperties);
 #endif
 
+// VK_NV_cooperative_matrix2 (extension 594): workgroup-scope matrices of
+// flexible size, whose staging through workgroup memory the driver manages.
+// Declared here: the Vulkan headers this project builds with predate it.
+#define INFER_VK_NV_COOPERATIVE_MATRIX_2_EXTENSION_NAME "VK_NV_cooperative_matrix2"
+#define INFER_VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_2_FEATURES_NV               \
+  static_cast<VkStructureType>(1000593000)
+typedef struct InferVkPhysicalDeviceCooperativeMatrix2FeaturesNV {
+  VkStructureType sType;
+  void *pNext;
+  VkBool32 cooperativeMatrixWorkgroupScope;
+  VkBool32 cooperativeMatrixFlexibleDimensions;
+  VkBool32 cooperativeMatrixReductions;
+  VkBool32 cooperativeMatrixConversions;
+  VkBool32 cooperativeMatrixPerElementOperations;
+  VkBool32 cooperativeMatrixTensorAddressing;
+  VkBool32 cooperativeMatrixBlockLoads;
+} InferVkPhysicalDeviceCooperativeMatrix2FeaturesNV;
+#define INFER_VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_FLEXIBLE_DIMENSIONS_PROPERTIES_NV           \
+  static_cast<VkStructureType>(1000593001)
+#define INFER_VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_2_PROPERTIES_NV             \
+  static_cast<VkStructureType>(1000593002)
+typedef struct InferVkCooperativeMatrixFlexibleDimensionsPropertiesNV {
+  VkStructureType sType;
+  void *pNext;
+  uint32_t MGranularity;
+  uint32_t NGranularity;
+  uint32_t KGranularity;
+  VkComponentTypeKHR AType;
+  VkComponentTypeKHR BType;
+  VkComponentTypeKHR CType;
+  VkComponentTypeKHR ResultType;
+  VkBool32 saturatingAccumulation;
+  VkScopeKHR scope;
+  uint32_t workgroupInvocations;
+} InferVkCooperativeMatrixFlexibleDimensionsPropertiesNV;
+typedef struct InferVkPhysicalDeviceCooperativeMatrix2PropertiesNV {
+  VkStructureType sType;
+  void *pNext;
+  uint32_t cooperativeMatrixWorkgroupScopeMaxWorkgroupSize;
+  uint32_t cooperativeMatrixFlexibleDimensionsMaxDimension;
+  uint32_t cooperativeMatrixWorkgroupScopeReservedSharedMemory;
+} InferVkPhysicalDeviceCooperativeMatrix2PropertiesNV;
+typedef VkResult(VKAPI_PTR *PFN_vkGetPhysicalDeviceCooperativeMatrixFlexibleDimensionsPropertiesNV)(
+    VkPhysicalDevice physicalDevice, uint32_t *pPropertyCount,
+    InferVkCooperativeMatrixFlexibleDimensionsPropertiesNV *pProperties);
+
 #endif // INFER_RUNTIME_VULKAN_COOPMATRIXKHR_H

@@ -215,6 +215,12 @@ infer_status VulkanProgram::load(const fb::Model &model, const VulkanProgram *sh
                 "; recompile without +coopmat";
         return INFER_ERROR_TARGET;
       }
+      if (f->str() == "CooperativeMatrixWorkgroupScopeNV") {
+        error = "the kernels use workgroup-scope cooperative matrices "
+                "(--target=vulkan:+coopmat,+coopmat2), which Vulkan device '" + dev->name +
+                "' cannot run: " + dev->coopMatrix2Missing + "; recompile without +coopmat2";
+        return INFER_ERROR_TARGET;
+      }
       error = known ? "the kernels need the SPIR-V capability " + f->str() +
                           ", which Vulkan device '" + dev->name +
                           "' lacks; recompile with fewer --target=vulkan: features"

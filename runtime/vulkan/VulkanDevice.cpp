@@ -245,6 +245,13 @@ infer_status Device::createDevice(std::string &error) {
     coop.pNext = features.pNext;
     features.pNext = &coop;
   }
+  InferVkPhysicalDeviceCooperativeMatrix2FeaturesNV coop2{
+      INFER_VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_2_FEATURES_NV};
+  bool coop2Listed = coopListed && hasExtension(INFER_VK_NV_COOPERATIVE_MATRIX_2_EXTENSION_NAME);
+  if (coop2Listed) {
+    coop2.pNext = features.pNext;
+    features.pNext = &coop2;
+  }
   fn.vkGetPhysicalDeviceFeatures2(physical, &features);
   VkPhysicalDeviceFeatures2 enable{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   VkPhysicalDeviceVulkan12Features e12{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES};
@@ -305,6 +312,21 @@ infer_status Device::createDevice(std::string &error) {
     enable.pNext = &enableCoop;
     extensions.push_back(VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME);
     capabilities.insert("CooperativeMatrixKHR");
+  }
+  // Workgroup-scope matrices of flexible size (VK_NV_cooperative_matrix2):
+  // no SPIR-V capability of their own; the kernels that use them list
+  // this name among their features.
+  InferVkPhysicalDeviceCooperativeMatrix2FeaturesNV enableCoop2{
+      INFER_VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_2_FEATURES_NV};
+  if (!enableCoop.cooperativeMatrix) {
+    coopMatrix2Missing = coopMatrixMissing;
+  } else if (checkCoopMatrix2(coop2Listed, coop2)) {
+    enableCoop2.cooperativeMatrixWorkgroupScope = VK_TRUE;
+    enableCoop2.cooperativeMatrixFlexibleDimensions = VK_TRUE;
+    enableCoop2.pNext = enable.pNext;
+    enable.pNext = &enableCoop2;
+    extensions.push_back(INFER_VK_NV_COOPERATIVE_MATRIX_2_EXTENSION_NAME);
+    capabilities.insert("CooperativeMatrixWorkgroupScopeNV");
   }
 
   float priority = 1.0f;
@@ -387,6 +409,59 @@ bool Device::checkCoopMatrix(const VkPhysicalDeviceCooperativeMatrixFeaturesKHR 
   return true;
 }
 
+bool Device::checkCoopMatrix2(bool listed,
+                              const InferVkPhysicalDeviceCooperativeMatrix2FeaturesNV &f) {
+  if (!listed) {
+    coopMatrix2Missing = "it does not offer VK_NV_cooperative_matrix2";
+    return false;
+  }
+  if (!f.cooperativeMatrixWorkgroupScope || !f.cooperativeMatrixFlexibleDimensions) {
+    coopMatrix2Missing = "its cooperativeMatrixWorkgroupScope or "
+                         "cooperativeMatrixFlexibleDimensions feature is off";
+    return false;
+  }
+  InferVkPhysicalDeviceCooperativeMatrix2PropertiesNV limits{
+      INFER_VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_2_PROPERTIES_NV};
+  VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+  props.pNext = &limits;
+  fn.vkGetPhysicalDeviceProperties2(physical, &props);
+  if (limits.cooperativeMatrixFlexibleDimensionsMaxDimension < 256 ||
+      limits.cooperativeMatrixWorkgroupScopeMaxWorkgroupSize < 256) {
+    coopMatrix2Missing = "its workgroup-scope matrices are limited to " +
+                         std::to_string(limits.cooperativeMatrixFlexibleDimensionsMaxDimension) +
+                         " rows and workgroups of " +
+                         std::to_string(limits.cooperativeMatrixWorkgroupScopeMaxWorkgroupSize) +
+                         "; the kernels need 256 of each";
+    return false;
+  }
+  uint32_t count = 0;
+  auto query = fn.vkGetPhysicalDeviceCooperativeMatrixFlexibleDimensionsPropertiesNV;
+  if (!query || query(physical, &count, nullptr) != VK_SUCCESS)
+    count = 0;
+  std::vector<InferVkCooperativeMatrixFlexibleDimensionsPropertiesNV> shapes(
+      count, InferVkCooperativeMatrixFlexibleDimensionsPropertiesNV{
+                 INFER_VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_FLEXIBLE_DIMENSIONS_PROPERTIES_NV});
+  if (count && query(physical, &count, shapes.data()) != VK_SUCCESS)
+    count = 0;
+  bool shape = std::any_of(
+      shapes.begin(), shapes.begin() + count,
+      [](const InferVkCooperativeMatrixFlexibleDimensionsPropertiesNV &p) {
+        return p.AType == VK_COMPONENT_TYPE_FLOAT16_KHR &&
+               p.BType == VK_COMPONENT_TYPE_FLOAT16_KHR &&
+               p.CType == VK_COMPONENT_TYPE_FLOAT32_KHR &&
+               p.ResultType == VK_COMPONENT_TYPE_FLOAT32_KHR &&
+               p.scope == VK_SCOPE_WORKGROUP_KHR && p.workgroupInvocations == 256 &&
+               p.MGranularity && 128 % p.MGranularity == 0 && p.NGranularity &&
+               128 % p.NGranularity == 0 && p.KGranularity && 32 % p.KGranularity == 0;
+      });
+  if (!shape) {
+    coopMatrix2Missing = "it lists no fp16 x fp16 + fp32 workgroup-scope matrices for "
+                         "workgroups of 256 in granules of 128 x 128 x 32";
+    return false;
+  }
+  return true;
+}
+
 infer_status Device::createCommandPool(VkCommandPool &out, std::string &error) const {
   VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   poolInfo.queueFamilyIndex = queueFamily;
@@ -403,7 +478,8 @@ bool Device::hasCapability(const std::string &cap, bool &known) const {
   static const char *kKnown[] = {"Shader", "Matrix", "Float64", "Int64", "Int16", "Int8",
                                  "Float16", "StorageBuffer16BitAccess",
                                  "StorageBuffer8BitAccess", "CooperativeMatrixKHR",
-                                 "GroupNonUniform", "GroupNonUniformArithmetic"};
+                                 "GroupNonUniform", "GroupNonUniformArithmetic",
+                                 "CooperativeMatrixWorkgroupScopeNV"};
   known = std::any_of(std::begin(kKnown), std::end(kKnown),
                       [&](const char *k) { return cap == k; });
   return capabilities.count(cap) != 0;

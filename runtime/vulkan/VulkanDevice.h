@@ -92,6 +92,9 @@ public:
   /// Why the device offers no cooperative matrices the kernels can use
   /// (empty when it does: the capability CooperativeMatrixKHR is on).
   std::string coopMatrixMissing;
+  /// Why the device offers no workgroup-scope matrices the coopmat2 kernels
+  /// can use (empty when it does: CooperativeMatrixWorkgroupScopeNV is on).
+  std::string coopMatrix2Missing;
   /// Whether the device runs SPIR-V 1.6 (Vulkan 1.3 device and instance).
   bool spirv16 = false;
   /// Invocations per subgroup.
@@ -108,6 +111,11 @@ private:
   /// feature, fp16 16 x 16 x 16 products with f32 accumulators in a
   /// subgroup, subgroups of 32); sets coopMatrixMissing when it is absent.
   bool checkCoopMatrix(const VkPhysicalDeviceCooperativeMatrixFeaturesKHR &features);
+  /// Checks what the workgroup-scope kernels need (VK_NV_cooperative_matrix2's
+  /// workgroup scope and flexible dimensions, fp16 x fp16 + f32 products by
+  /// workgroups of 256 in granules that divide 128 x 128 x 32, dimensions
+  /// up to 256); sets coopMatrix2Missing when it is absent.
+  bool checkCoopMatrix2(bool listed, const InferVkPhysicalDeviceCooperativeMatrix2FeaturesNV &f);
   void *library = nullptr;
   std::set<std::string> capabilities;
   VkCommandPool pool = VK_NULL_HANDLE;
