@@ -10,6 +10,8 @@
 #include "ir/InferOps.h"
 
 #include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
@@ -81,15 +83,39 @@ FailureOr<TuningCache> TuningCache::read(StringRef path, bool missingOk,
 }
 
 LogicalResult TuningCache::write(StringRef path, std::string &error) const {
-  std::string tmp = path.str() + ".tmp";
+  auto fail = [&](const Twine &why) {
+    error = ("cannot write the tuning cache '" + path + "': " + why).str();
+    return failure();
+  };
+  // One writer at a time, through a lock file beside the cache: tuners
+  // running at once each merge what the others wrote since they read it.
+  std::string lockPath = (path + ".lock").str();
+  int lockFd = -1;
+  if (std::error_code ec = llvm::sys::fs::openFileForReadWrite(
+          lockPath, lockFd, llvm::sys::fs::CD_OpenAlways, llvm::sys::fs::OF_None))
+    return fail("cannot open its lock file '" + lockPath + "': " + ec.message());
+  llvm::scope_exit closeLock([&] {
+    llvm::sys::fs::file_t f = llvm::sys::fs::convertFDToNativeFile(lockFd);
+    llvm::sys::fs::closeFile(f);
+  });
+  if (std::error_code ec = llvm::sys::fs::lockFile(lockFd))
+    return fail("cannot lock '" + lockPath + "': " + ec.message());
+  llvm::scope_exit unlock([&] { llvm::sys::fs::unlockFile(lockFd); });
+  std::vector<std::string> ignored;
+  FailureOr<TuningCache> current = read(path, /*missingOk=*/true, ignored, error);
+  if (failed(current))
+    return failure();
+  TuningCache all = *this;
+  all.merge(*current);
+
+  // The whole cache into a file of its own, renamed into place.
+  int fd = -1;
+  SmallString<256> tmp;
+  if (std::error_code ec = llvm::sys::fs::createUniqueFile(path + "-%%%%%%.tmp", fd, tmp))
+    return fail(ec.message());
   {
-    std::error_code ec;
-    llvm::raw_fd_ostream os(tmp, ec, llvm::sys::fs::OF_Text);
-    if (ec) {
-      error = "cannot write the tuning cache '" + path.str() + "': " + ec.message();
-      return failure();
-    }
-    for (const auto &[key, e] : entries) {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    for (const auto &[key, e] : all.entries) {
       llvm::json::Object o{{"arch", e.arch},   {"compiler", e.compiler},
                            {"signature", e.signature}, {"config", e.config},
                            {"ms", e.ms},       {"heuristic_ms", e.heuristicMs}};
@@ -99,16 +125,15 @@ LogicalResult TuningCache::write(StringRef path, std::string &error) const {
     }
     os.close();
     if (os.has_error()) {
-      error = "cannot write the tuning cache '" + path.str() + "': " + os.error().message();
+      std::string why = os.error().message();
       os.clear_error();
       llvm::sys::fs::remove(tmp);
-      return failure();
+      return fail(why);
     }
   }
   if (std::error_code ec = llvm::sys::fs::rename(tmp, path)) {
     llvm::sys::fs::remove(tmp);
-    error = "cannot write the tuning cache '" + path.str() + "': " + ec.message();
-    return failure();
+    return fail(ec.message());
   }
   return success();
 }

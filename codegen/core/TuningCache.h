@@ -50,8 +50,10 @@ public:
   /// `missingOk`. Malformed lines go to `warnings` ("F:N: ...").
   static FailureOr<TuningCache> read(StringRef path, bool missingOk,
                                      std::vector<std::string> &warnings, std::string &error);
-  /// Writes the entries sorted by key, through a temporary file renamed
-  /// into place.
+  /// Writes the entries sorted by key, merged with those the file holds
+  /// now (another tuner may have added some since it was read; the faster
+  /// entry of a key stays), under a lock file beside it (PATH.lock),
+  /// through a temporary file of its own renamed into place.
   LogicalResult write(StringRef path, std::string &error) const;
   /// Adds `e`; for a key already present the faster entry stays.
   void add(const TuningEntry &e);

@@ -47,6 +47,10 @@
 #include <random>
 #include <sstream>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 using infer::DType;
@@ -747,7 +751,21 @@ int tuneArtifact(const Options &opt) {
     std::printf("%-60.60s %9.4f -> %9.4f ms  %s\n", b.nodes.c_str(), b.heuristicMs, b.ms,
                 b.config.c_str());
   }
-  // The cache with the new lines, written whole and renamed into place.
+  // The cache with the new lines, under a lock file beside it (another
+  // tuner may be adding to it: its lines since read are kept), written
+  // whole into a file of its own and renamed into place.
+  std::string lockPath = opt.tuningCache + ".lock";
+  int lock = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) {
+    if (lock >= 0)
+      ::close(lock);
+    return fail("cannot lock the tuning cache '" + opt.tuningCache + "' (" + lockPath +
+                "): " + std::strerror(errno));
+  }
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::close(fd); }
+  } unlock{lock};
   std::string old;
   if (fs::exists(opt.tuningCache)) {
     std::ifstream in(opt.tuningCache, std::ios::binary);
@@ -755,17 +773,21 @@ int tuneArtifact(const Options &opt) {
     if (!old.empty() && old.back() != '\n')
       old += '\n';
   }
-  std::string tmp = opt.tuningCache + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << old << lines;
-    if (!out)
-      return fail("cannot write the tuning cache '" + opt.tuningCache + "'");
-  }
+  std::string tmp = opt.tuningCache + "-XXXXXX";
+  int fd = ::mkstemp(tmp.data());
+  if (fd < 0)
+    return fail("cannot write the tuning cache '" + opt.tuningCache + "': " +
+                std::strerror(errno));
+  std::string all = old + lines;
+  bool written = ::write(fd, all.data(), all.size()) == static_cast<ssize_t>(all.size());
+  written &= ::close(fd) == 0;
   std::error_code ec;
-  fs::rename(tmp, opt.tuningCache, ec);
-  if (ec)
-    return fail("cannot write the tuning cache '" + opt.tuningCache + "': " + ec.message());
+  if (written)
+    fs::rename(tmp, opt.tuningCache, ec);
+  if (!written || ec) {
+    fs::remove(tmp, ec);
+    return fail("cannot write the tuning cache '" + opt.tuningCache + "'");
+  }
   double seconds = std::chrono::duration<double>(clock::now() - start).count();
   std::printf("tuned %zu kernels (%d candidates, %d failed) in %.1f s on %s: %d faster than "
               "the heuristic, %.4f -> %.4f ms summed over them; cache '%s'\n",
