@@ -10,7 +10,9 @@ set -euo pipefail
 CARRY=${CARRY:-gpu-stash}
 . bench/gpu/vulkan-env.sh
 CARRY="$CARRY" bench/gpu/run.sh --build-only >/dev/null
-RUN=build-gpu/bin/infer-run
+# Each run bounded (RUN_TIMEOUT seconds): a kernel the driver takes minutes
+# over, or hangs on, costs that run and not the whole device call.
+RUN="timeout ${RUN_TIMEOUT:-90} build-gpu/bin/infer-run"
 M="$CARRY/models"
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
 status=0
@@ -22,7 +24,7 @@ for d in "$M"/*/; do
   kinds=$(for t in vulkan vulkan-coop cuda; do [ -f "$d/$t.infer" ] && echo $t; done)
   for t in $kinds; do
     mkdir -p "$d/out-$t"
-    if ! "$RUN" "$d/$t.infer" --input "input=$d/input.npy" --output-dir "$d/out-$t" \
+    if ! $RUN "$d/$t.infer" --input "input=$d/input.npy" --output-dir "$d/out-$t" \
         --print 0 >/dev/null 2>"$d/err-$t"; then
       echo "$m $t: FAIL: $(cat "$d/err-$t")"; status=1; continue
     fi
@@ -38,7 +40,7 @@ PY
   declare -A med
   for round in 1 2 3; do
     for t in $kinds; do
-      ms=$("$RUN" "$d/$t.infer" --input "input=$d/input.npy" --bench --warmup 5 \
+      ms=$($RUN "$d/$t.infer" --input "input=$d/input.npy" --bench --warmup 5 \
              --duration 2 --print 0 2>/dev/null | awk '/^latency ms/ {print $6}')
       med[$t]="${med[$t]:-} $ms"
     done
@@ -56,7 +58,7 @@ PY
 done
 # The GEMMs: made on the GPU, checked against PyTorch, timed resident.
 if [ -d "$CARRY/gemm" ]; then
-  python3 bench/gpu/vulkan_gemm.py --runtime build-gpu/lib/libinfer_runtime.so \
+  timeout "${GEMM_TIMEOUT:-300}" python3 bench/gpu/vulkan_gemm.py --runtime build-gpu/lib/libinfer_runtime.so \
     --dir "$CARRY/gemm" || status=1
 fi
 exit $status
