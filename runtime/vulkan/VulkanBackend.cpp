@@ -588,10 +588,14 @@ infer_status VulkanExecution::record(Recording what, std::string &error) {
   uint32_t maxX = dev->properties.limits.maxComputeWorkGroupCount[0];
   for (uint32_t i = 0; i < numLaunches; ++i) {
     const fb::Launch *l = model->launches()->Get(i);
-    if (timed)
-      fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, queries, 2 * i);
     bool kernel = l->kind() == fb::LaunchKind::Kernel;
     barrier(/*nextTransfer=*/!kernel, /*nextShader=*/kernel);
+    // The launch's start once everything before it has finished (the
+    // inputs' uploads, the launch before): at the top of the pipe it would
+    // be stamped as soon as the command is read, and the launch's time
+    // would include waiting for those.
+    if (timed)
+      fn.vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries, 2 * i);
     if (kernel) {
       const VulkanProgram::Kernel &k = program->kernels[l->kernel()];
       fn.vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k.pipeline);
