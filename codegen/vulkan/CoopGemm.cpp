@@ -33,6 +33,9 @@ constexpr int64_t kPadC = 4;      ///< floats of padding per staged accumulator 
 constexpr int64_t kRows = 2, kCols = 4;
 constexpr int64_t kSubgroups = kRows * kCols;
 constexpr int64_t kThreads = kSubgroups * kCoopSubgroupSize;
+/// The workgroup memory a kernel may use: NVIDIA's Vulkan driver offers 48
+/// KiB (the runtime refuses a kernel that needs more than its device has).
+constexpr int64_t kWorkgroupMemoryBytes = 48 * 1024;
 
 using Kind = GemmEpilogueOp::Kind;
 
@@ -115,29 +118,31 @@ struct TileCopy {
 };
 /// Where a subgroup's accumulators go: its workgroup's tile at (m0, n0)
 /// of C (of partial product cBase / (M N) in a split K), its own part at
-/// (sgRow, sgCol) of the tile, fragsM x fragsN accumulators of 16 x 16.
+/// (sgRow, sgCol) of the tile, fragsM x fragsN accumulators of 16 x 16,
+/// staged `stageFrags` at a time in rows of `pitchC` floats.
 struct SubgroupTile {
   Value m0, n0, sgRow, sgCol, sg, lane, cBase;
-  int64_t fragsM, fragsN, sgCols;
+  int64_t fragsM, fragsN, stageFrags, pitchC;
 };
 
-/// The epilogue, one row of a subgroup's accumulators at a time: the row
-/// (16 x sgCols) staged in the subgroup's part of `sc`, then each lane
-/// takes runs of 4 columns (lanes in row order: a row's runs are adjacent
-/// in C), applies the epilogue and stores them, one 4-vector where `vecC`
-/// (C typed as 4-vectors, N a multiple of 4).
+/// The epilogue, `stageFrags` of a subgroup's accumulators at a time: they
+/// are staged (16 x 16 stageFrags) in the subgroup's part of `sc`, then
+/// each lane takes runs of 4 columns (lanes in row order: a row's runs are
+/// adjacent in C), applies the epilogue and stores them, one 4-vector
+/// where `vecC` (C typed as 4-vectors, N a multiple of 4).
 void storeSubgroupTile(CoopIR &ir, const GemmSpec &spec, ValueRange argv, ValueRange acc,
                        Value sc, const SubgroupTile &t, bool vecC) {
   OpBuilder &b = ir.b;
   Location loc = ir.loc;
-  const int64_t m = spec.m, n = spec.n, pitchC = t.sgCols + kPadC;
+  const int64_t m = spec.m, n = spec.n, pitchC = t.pitchC;
   Value stage = ir.mul(t.sg, kFrag * pitchC);
-  const int64_t runsPerRow = t.sgCols / 4;
+  const int64_t runsPerRow = t.stageFrags * kFrag / 4;
   const int64_t perLane = kFrag * runsPerRow / kCoopSubgroupSize;
-  for (int64_t i = 0; i < t.fragsM; ++i) {
+  for (int64_t step = 0; step < t.fragsM * t.fragsN / t.stageFrags; ++step) {
+    const int64_t i = step * t.stageFrags / t.fragsN, j0 = step * t.stageFrags % t.fragsN;
     gpu::BarrierOp::create(b, loc);
-    for (int64_t j = 0; j < t.fragsN; ++j)
-      gpu::SubgroupMmaStoreMatrixOp::create(b, loc, acc[i * t.fragsN + j], sc,
+    for (int64_t j = 0; j < t.stageFrags; ++j)
+      gpu::SubgroupMmaStoreMatrixOp::create(b, loc, acc[i * t.fragsN + j0 + j], sc,
                                             ValueRange{ir.add(stage, j * kFrag)},
                                             b.getIndexAttr(pitchC), UnitAttr());
     gpu::BarrierOp::create(b, loc);
@@ -145,7 +150,7 @@ void storeSubgroupTile(CoopIR &ir, const GemmSpec &spec, ValueRange argv, ValueR
       Value run = ir.add(t.lane, k * kCoopSubgroupSize);
       Value r = ir.div(run, runsPerRow), c = ir.mul(ir.rem(run, runsPerRow), 4);
       Value row = ir.add(ir.add(t.m0, t.sgRow), ir.add(r, i * kFrag));
-      Value col = ir.add(ir.add(t.n0, t.sgCol), c);
+      Value col = ir.add(ir.add(t.n0, t.sgCol), ir.add(c, j0 * kFrag));
       auto inside = scf::IfOp::create(b, loc, ir.both(ir.lt(row, m), ir.lt(col, n)), false);
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(inside.thenBlock());
@@ -305,8 +310,21 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   const int64_t stageA = bm * pitchA, stageB = spec.bKMajor ? bn * pitchB : kBK * pitchB;
   Value sa = shared(2 * stageA, f16);
   Value sb = shared(2 * stageB, f16);
-  // Each subgroup's row of accumulators, staged for the epilogue.
-  const int64_t pitchC = sgCols + kPadC;
+  // The epilogue's staging: a row of each subgroup's accumulators at once
+  // where the workgroup memory allows, else one (unpadded if it must).
+  const int64_t tileBytes = 2 * (stageA + stageB) * 2;
+  int64_t stageFrags = 0, pitchC = 0;
+  for (auto [w, pad] : {std::pair<int64_t, int64_t>{fragsN, kPadC}, {1, kPadC}, {1, 0}})
+    if (!stageFrags &&
+        tileBytes + kSubgroups * kFrag * (w * kFrag + pad) * 4 <= kWorkgroupMemoryBytes) {
+      stageFrags = w;
+      pitchC = w * kFrag + pad;
+    }
+  if (!stageFrags) {
+    error = "internal: the cooperative-matrix GEMM's workgroup memory exceeds " +
+            std::to_string(kWorkgroupMemoryBytes) + " bytes";
+    return failure();
+  }
   Value sc = shared(kSubgroups * kFrag * pitchC, ir.f32);
 
   TileCopy copyA{argv[0], sa, bm, kBK, m, k, widthA, pitchA,
@@ -388,7 +406,7 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
     scf::YieldOp::create(b, loc, acc);
   }
 
-  SubgroupTile at{m0, n0, sgRow, sgCol, sg, lane, cBase, fragsM, fragsN, sgCols};
+  SubgroupTile at{m0, n0, sgRow, sgCol, sg, lane, cBase, fragsM, fragsN, stageFrags, pitchC};
   storeSubgroupTile(ir, spec, argv, loop.getResults(), sc, at, vecC);
   kernels.recordSignature(info, argBytes);
   return info;

@@ -12,6 +12,7 @@
 // RUN: infer-translate --emit-spirv --vulkan-features=+coopmat %s | FileCheck %s
 // RUN: infer-translate --emit-spirv %s | FileCheck %s --check-prefix=GENERIC
 // RUN: infer-translate --emit-spirv --vulkan-features=+coopmat %S/Inputs/matmul-f16-odd.mlir | FileCheck %s --check-prefix=ODD
+// RUN: infer-translate --emit-spirv --vulkan-features=+coopmat %S/Inputs/matmul-f16-big.mlir | FileCheck %s --check-prefix=BIG
 // RUN: infer-translate --emit-spirv --vulkan-features=+coopmat %S/Inputs/matmul-f32.mlir | FileCheck %s --check-prefix=GENERIC
 // RUN: not infer-translate --emit-spirv --vulkan-features=+coopmat,-fp16 %s 2>&1 | FileCheck %s --check-prefix=NOFP16
 
@@ -40,6 +41,15 @@
 // ODD-NOT: spirv.Store "StorageBuffer" {{.*}} : vector<4xf16>
 // ODD: spirv.Store "StorageBuffer" {{.*}} : f16
 // ODD-NOT: spirv.Store "StorageBuffer" {{.*}} : vector<4xf16>
+
+// 128 x 128 tiles keep to 48 KiB of workgroup memory: double-buffered A
+// (2 x 128 x 40 halves) and B, row-major (2 x 32 x 136) or K-major (2 x 128
+// x 40), and the epilogue's staging of one accumulator per subgroup at a
+// time (8 x 16 x 20 floats, or unpadded 8 x 16 x 16 beside the larger B).
+// BIG-DAG: spirv.GlobalVariable @__workgroup_mem__{{[0-9]+}} : !spirv.ptr<!spirv.struct<(!spirv.array<8704 x f16>)>, Workgroup>
+// BIG-DAG: spirv.GlobalVariable @__workgroup_mem__{{[0-9]+}} : !spirv.ptr<!spirv.struct<(!spirv.array<2560 x f32>)>, Workgroup>
+// BIG-DAG: spirv.GlobalVariable @__workgroup_mem__{{[0-9]+}} : !spirv.ptr<!spirv.struct<(!spirv.array<2048 x f32>)>, Workgroup>
+// BIG: spirv.ExecutionMode @infer_kernel_1 "LocalSize", 256, 1, 1
 
 // NOFP16: the Vulkan feature 'coopmat' needs 'fp16'
 

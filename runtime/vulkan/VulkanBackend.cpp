@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <cstring>
 
 namespace infer::vk {
@@ -82,11 +83,14 @@ public:
 };
 
 namespace {
-/// What a SPIR-V module says of one entry point: its workgroup size and,
-/// per binding, the bytes its storage buffer array spans.
+/// What a SPIR-V module says of one entry point: its workgroup size, per
+/// binding the bytes its storage buffer array spans, and the bytes of the
+/// workgroup variables its function reaches (through an access chain, a
+/// load or a store: what infer-compile's modules use).
 struct EntrySignature {
   uint64_t localSize = 0;
   std::map<uint32_t, uint64_t> bindingBytes;
+  uint64_t workgroupBytes = 0;
 };
 
 /// The signatures of the entry points of `words` (a module infer-compile
@@ -95,10 +99,12 @@ struct EntrySignature {
 /// false when the module is malformed.
 bool entrySignatures(const uint32_t *words, size_t count,
                      std::map<std::string, EntrySignature> &out) {
-  enum : uint32_t { OpName = 5, OpEntryPoint = 15, OpExecutionMode = 16,
-                    OpTypeArray = 28, OpTypeStruct = 30, OpTypePointer = 32,
-                    OpConstant = 43, OpVariable = 59, OpDecorate = 71 };
-  constexpr uint32_t kLocalSize = 17, kArrayStride = 6, kBinding = 33;
+  enum : uint32_t { OpName = 5, OpEntryPoint = 15, OpExecutionMode = 16, OpTypeInt = 21,
+                    OpTypeFloat = 22, OpTypeVector = 23, OpTypeArray = 28,
+                    OpTypeStruct = 30, OpTypePointer = 32, OpConstant = 43,
+                    OpFunction = 54, OpVariable = 59, OpLoad = 61, OpStore = 62,
+                    OpAccessChain = 65, OpInBoundsAccessChain = 66, OpDecorate = 71 };
+  constexpr uint32_t kLocalSize = 17, kArrayStride = 6, kBinding = 33, kWorkgroup = 4;
   auto text = [&](size_t at, size_t words_) {
     const char *p = reinterpret_cast<const char *>(words + at);
     return std::string(p, strnlen(p, words_ * 4));
@@ -107,6 +113,10 @@ bool entrySignatures(const uint32_t *words, size_t count,
   std::map<uint32_t, uint64_t> localSize, constants, strides, bindings;
   std::map<uint32_t, std::pair<uint32_t, uint32_t>> arrays; // id: element, length id
   std::map<uint32_t, uint32_t> structs, pointers, variables; // id: first member / pointee / type
+  std::map<uint32_t, uint64_t> scalarBytes;                   // scalar and vector types
+  std::set<uint32_t> workgroupVars;
+  std::map<uint32_t, std::set<uint32_t>> reached;             // function id: its workgroup vars
+  uint32_t function = 0;
   for (size_t i = 5; i < count;) {
     uint32_t length = words[i] >> 16, op = words[i] & 0xffff;
     if (length == 0 || i + length > count)
@@ -116,6 +126,17 @@ bool entrySignatures(const uint32_t *words, size_t count,
       names[w[1]] = text(i + 2, length - 2);
     else if (op == OpEntryPoint && length >= 4)
       entries[w[2]] = text(i + 3, length - 3);
+    else if (op == OpFunction && length >= 3)
+      function = w[2];
+    else if ((op == OpAccessChain || op == OpInBoundsAccessChain || op == OpLoad) &&
+             length >= 4 && workgroupVars.count(w[3]))
+      reached[function].insert(w[3]);
+    else if (op == OpStore && length >= 3 && workgroupVars.count(w[1]))
+      reached[function].insert(w[1]);
+    else if ((op == OpTypeInt || op == OpTypeFloat) && length >= 3)
+      scalarBytes[w[1]] = w[2] / 8;
+    else if (op == OpTypeVector && length >= 4 && scalarBytes.count(w[2]))
+      scalarBytes[w[1]] = scalarBytes[w[2]] * w[3];
     else if (op == OpExecutionMode && length >= 6 && w[2] == kLocalSize)
       localSize[w[1]] = uint64_t(w[3]) * w[4] * w[5];
     else if (op == OpTypeArray && length >= 4)
@@ -126,16 +147,34 @@ bool entrySignatures(const uint32_t *words, size_t count,
       pointers[w[1]] = w[3];
     else if (op == OpConstant && length >= 4)
       constants[w[2]] = w[3];
-    else if (op == OpVariable && length >= 4)
+    else if (op == OpVariable && length >= 4) {
       variables[w[2]] = w[1];
+      if (w[3] == kWorkgroup)
+        workgroupVars.insert(w[2]);
+    }
     else if (op == OpDecorate && length >= 4 && w[2] == kArrayStride)
       strides[w[1]] = w[3];
     else if (op == OpDecorate && length >= 4 && w[2] == kBinding)
       bindings[w[1]] = w[3];
     i += length;
   }
-  for (auto &[id, name] : entries)
+  // pointer -> struct -> array (length x element), or pointer -> array.
+  auto arrayBytes = [&](uint32_t pointer) -> uint64_t {
+    auto pointee = pointers.find(pointer);
+    if (pointee == pointers.end())
+      return 0;
+    auto member = structs.find(pointee->second);
+    auto array = arrays.find(member == structs.end() ? pointee->second : member->second);
+    if (array == arrays.end() || !constants.count(array->second.second) ||
+        !scalarBytes.count(array->second.first))
+      return 0;
+    return constants[array->second.second] * scalarBytes[array->second.first];
+  };
+  for (auto &[id, name] : entries) {
     out[name].localSize = localSize.count(id) ? localSize[id] : 0;
+    for (uint32_t var : reached[id])
+      out[name].workgroupBytes += arrayBytes(variables[var]);
+  }
   for (auto &[var, type] : variables) {
     auto binding = bindings.find(var);
     auto name = names.find(var);
@@ -302,6 +341,14 @@ infer_status VulkanProgram::load(const fb::Model &model, const VulkanProgram *sh
       error = "kernel '" + symbol + "' binds " + std::to_string(out.bindings) +
               " storage buffers; Vulkan device '" + dev->name + "' allows " +
               std::to_string(limits.maxPerStageDescriptorStorageBuffers);
+      return INFER_ERROR_TARGET;
+    }
+    if (entries[symbol].workgroupBytes > limits.maxComputeSharedMemorySize) {
+      kernels.push_back(out);
+      error = "kernel '" + symbol + "' needs " +
+              std::to_string(entries[symbol].workgroupBytes) +
+              " bytes of workgroup memory; Vulkan device '" + dev->name + "' offers " +
+              std::to_string(limits.maxComputeSharedMemorySize);
       return INFER_ERROR_TARGET;
     }
     if (k->block_threads() == 0 ||
