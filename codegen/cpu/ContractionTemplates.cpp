@@ -71,6 +71,9 @@ FailureOr<ConstantView> mlir::infer::constantData(Value v) {
 }
 
 namespace {
+/// conv_flat prefetches the input this many channels ahead.
+constexpr int64_t kPrefetchChannels = 2;
+
 /// Scratch above this size makes conv_im2col fall back to the generic path.
 constexpr uint64_t kMaxIm2colBytes = uint64_t(64) << 20;
 
@@ -427,6 +430,17 @@ void buildFlat(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x,
           [&](Value c, ValueRange accIn) {
             SmallVector<Value> acc(accIn.begin(), accIn.end());
             Value kbase = e.mul(c, e.idx(s.kh * s.kw));
+            // The window's rows of channel c + 2, ahead: each channel is a
+            // plane of its own (H x W floats apart), a stride the hardware
+            // prefetcher does not follow (64 -> 64 channels 3x3 at 56x56,
+            // one thread: 3.13-3.22 -> 2.79-2.81 ms at best of a run).
+            Value ahead = e.min(e.add(c, e.idx(kPrefetchChannels)), e.idx(s.c - 1));
+            for (int64_t kh = 0; kh < s.kh; ++kh)
+              for (int64_t edge : {int64_t(0), nr - 1}) {
+                int64_t shift = (kh * s.dh - s.ph) * s.w + edge;
+                Value at = e.max(e.min(e.add(p0, e.idx(shift)), e.idx(p - 1)), e.idx(0));
+                e.prefetch(x3, {n, ahead, at});
+              }
             for (int64_t kh = 0; kh < s.kh; ++kh)
               for (int64_t kw = 0; kw < s.kw; ++kw) {
                 Value kk = e.add(kbase, e.idx(kh * s.kw + kw));

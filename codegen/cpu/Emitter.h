@@ -88,6 +88,11 @@ struct Emitter {
   void vstore(Value v, Value mem, ValueRange indices) {
     vector::StoreOp::create(b, loc, v, mem, indices, false, IntegerAttr());
   }
+  /// A read prefetch of mem[indices] into every cache level.
+  void prefetch(Value mem, ValueRange indices) {
+    memref::PrefetchOp::create(b, loc, mem, indices, /*isWrite=*/false,
+                               /*localityHint=*/3, /*isDataCache=*/true);
+  }
   Value vloadMasked(Value mem, ValueRange indices, Value m) {
     return vector::MaskedLoadOp::create(b, loc, vec(), mem, indices, m, zeros(),
                                         IntegerAttr());

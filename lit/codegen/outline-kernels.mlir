@@ -24,6 +24,8 @@
 // CHECK: return %[[Y]], %[[G]], %[[R]], %[[E]]
 // CHECK: module @kernels attributes {infer.kernels, infer.signatures = {infer_kernel_0 = array<i64: 8, 4, 8192, 2304, 32, 8192, 0>
 // CHECK: func.func private @infer_kernel_0_impl(%{{.*}}: memref<1x8x16x16xf32>, %{{.*}}: memref<1x72x8xf32>, %{{.*}}: memref<8xf32>, %{{.*}}: memref<1x8x16x16xf32>, %{{.*}}: index, %{{.*}}: index)
+// conv_flat reads each channel's plane ahead of its products.
+// CHECK: memref.prefetch %{{.*}}, read, locality<3>, data : memref<1x8x256xf32>
 // CHECK: func.func private @infer_kernel_1_impl(%{{.*}}: memref<1x8x16x16xf32>, %{{.*}}: memref<1x8x16x16xf32>, %{{.*}}: index, %{{.*}}: index)
 // CHECK: arith.constant 2.000000e+00 : f32
 
