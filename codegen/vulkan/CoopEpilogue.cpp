@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 using namespace mlir;
@@ -86,25 +87,12 @@ Value applyStep(CoopIR &ir, const GemmEpilogueOp &e, Value v, Value operand) {
   }
   return v;
 }
-} // namespace
 
-Value mlir::infer::applyEpilogue(CoopIR &ir, const GemmSpec &spec, ValueRange args,
-                                Value v, Value row, Value col) {
-  for (const GemmEpilogueOp &e : spec.epilogue) {
-    Value operand;
-    if (e.kind == Kind::BiasColumn || e.kind == Kind::ScaleColumn)
-      operand = memref::LoadOp::create(ir.b, ir.loc, args[e.arg], col);
-    else if (e.kind == Kind::Residual)
-      operand = memref::LoadOp::create(ir.b, ir.loc, args[e.arg],
-                                       ir.add(ir.mul(row, spec.n), col));
-    v = applyStep(ir, e, v, operand);
-  }
-  return v;
-}
-
-void mlir::infer::applyEpilogue4(CoopIR &ir, const GemmSpec &spec, ValueRange args,
-                                 MutableArrayRef<Value> v, Value row, Value col,
-                                 bool vecResidual) {
+/// The epilogue of `spec` on the four f32 values of C at (row, col + e):
+/// the residual read as one vector where `vecResidual` (its buffer typed
+/// as 4-vectors), else columns past N read column N - 1.
+void applyEpilogue4(CoopIR &ir, const GemmSpec &spec, ValueRange args,
+                    MutableArrayRef<Value> v, Value row, Value col, bool vecResidual) {
   for (const GemmEpilogueOp &e : spec.epilogue) {
     Value residual;
     if (e.kind == Kind::Residual && vecResidual)
@@ -125,6 +113,42 @@ void mlir::infer::applyEpilogue4(CoopIR &ir, const GemmSpec &spec, ValueRange ar
                                  .getResult();
       v[i] = applyStep(ir, e, v[i], operand);
     }
+  }
+}
+} // namespace
+
+Value mlir::infer::applyEpilogue(CoopIR &ir, const GemmSpec &spec, ValueRange args,
+                                Value v, Value row, Value col) {
+  for (const GemmEpilogueOp &e : spec.epilogue) {
+    Value operand;
+    if (e.kind == Kind::BiasColumn || e.kind == Kind::ScaleColumn)
+      operand = memref::LoadOp::create(ir.b, ir.loc, args[e.arg], col);
+    else if (e.kind == Kind::Residual)
+      operand = memref::LoadOp::create(ir.b, ir.loc, args[e.arg],
+                                       ir.add(ir.mul(row, spec.n), col));
+    v = applyStep(ir, e, v, operand);
+  }
+  return v;
+}
+
+void mlir::infer::storeRun4(CoopIR &ir, const GemmSpec &spec, ValueRange args,
+                            MutableArrayRef<Value> v, Value row, Value col, Value at,
+                            bool vecC) {
+  OpBuilder &b = ir.b;
+  applyEpilogue4(ir, spec, args, v, row, col, vecC);
+  for (Value &x : v)
+    if (!spec.out.isF32())
+      x = arith::TruncFOp::create(b, ir.loc, spec.out, x);
+  if (vecC) {
+    Value vec = vector::FromElementsOp::create(b, ir.loc, VectorType::get({4}, spec.out), v);
+    memref::StoreOp::create(b, ir.loc, vec, args.back(), ValueRange{ir.div(at, 4)});
+    return;
+  }
+  for (int64_t e = 0; e < 4; ++e) {
+    auto in = scf::IfOp::create(b, ir.loc, ir.lt(ir.add(col, e), spec.n), false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(in.thenBlock());
+    memref::StoreOp::create(b, ir.loc, v[e], args.back(), ValueRange{ir.add(at, e)});
   }
 }
 

@@ -56,12 +56,13 @@ struct CoopIR {
 Value applyEpilogue(CoopIR &ir, const GemmSpec &spec, ValueRange args, Value v, Value row,
                     Value col);
 
-/// The epilogue of `spec` on the four f32 values of C at (row, col + e):
-/// the residual read as one vector where `vecResidual` (its buffer typed
-/// as 4-vectors, N a multiple of 4); without, columns past N read column
-/// N - 1 (the caller does not store them).
-void applyEpilogue4(CoopIR &ir, const GemmSpec &spec, ValueRange args,
-                    MutableArrayRef<Value> v, Value row, Value col, bool vecResidual);
+/// Applies the epilogue to the four f32 values of C at (row, col + e),
+/// converts them to C's type and stores them at element `at` of C (the
+/// last of `args`): one 4-vector where `vecC` (C and a residual typed as
+/// 4-vectors, N a multiple of 4), else element by element, columns past N
+/// not stored (their operands read column N - 1).
+void storeRun4(CoopIR &ir, const GemmSpec &spec, ValueRange args, MutableArrayRef<Value> v,
+               Value row, Value col, Value at, bool vecC);
 
 /// Appends the buffers of `spec`'s epilogue operands (GEMM arguments 2 to
 /// numArgs - 2, each with its step: N values per column, M x N for a

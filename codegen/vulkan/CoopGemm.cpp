@@ -158,23 +158,8 @@ void storeSubgroupTile(CoopIR &ir, const GemmSpec &spec, ValueRange argv, ValueR
       SmallVector<Value, 4> v;
       for (int64_t e = 0; e < 4; ++e)
         v.push_back(memref::LoadOp::create(b, loc, sc, ValueRange{ir.add(from, e)}));
-      applyEpilogue4(ir, spec, argv, v, row, col, vecC);
-      for (Value &x : v)
-        if (!spec.out.isF32())
-          x = arith::TruncFOp::create(b, loc, spec.out, x);
-      Value at = ir.add(t.cBase, ir.add(ir.mul(row, n), col));
-      if (vecC) {
-        Value vec = vector::FromElementsOp::create(b, loc, VectorType::get({4}, spec.out), v);
-        memref::StoreOp::create(b, loc, vec, argv.back(), ValueRange{ir.div(at, 4)});
-        continue;
-      }
-      // Columns past N (N not a multiple of 4) are not stored.
-      for (int64_t e = 0; e < 4; ++e) {
-        auto in = scf::IfOp::create(b, loc, ir.lt(ir.add(col, e), n), false);
-        OpBuilder::InsertionGuard g2(b);
-        b.setInsertionPointToStart(in.thenBlock());
-        memref::StoreOp::create(b, loc, v[e], argv.back(), ValueRange{ir.add(at, e)});
-      }
+      storeRun4(ir, spec, argv, v, row, col, ir.add(t.cBase, ir.add(ir.mul(row, n), col)),
+                vecC);
     }
   }
 }
@@ -232,7 +217,6 @@ CoopKernel mlir::infer::selectCoopGemmTile(GemmSpec &spec, int64_t workgroups,
   }
   return CoopKernel::Subgroup;
 }
-
 
 FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
                                                      const GemmSpec &spec, CoopKernel kind,
@@ -361,8 +345,7 @@ FailureOr<KernelInfo> mlir::infer::addCoopGemmKernel(KernelModule &kernels,
   for (int64_t t = 1; t < depth; ++t)
     init.append(loadTile(ir.c(t)));
   gpu::BarrierOp::create(b, loc);
-  auto loop = scf::ForOp::create(b, loc, ir.c(0), ir.c(kPer), ir.c(1),
-                                 init);
+  auto loop = scf::ForOp::create(b, loc, ir.c(0), ir.c(kPer), ir.c(1), init);
   {
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(loop.getBody());

@@ -135,17 +135,12 @@ FailureOr<KernelInfo> mlir::infer::addWorkgroupGemmKernel(KernelModule &kernels,
     Value run = ir.add(tid, t * kWorkgroupThreads);
     Value row = ir.add(m0, ir.div(run, runsPerRow));
     Value col = ir.add(n0, ir.mul(ir.rem(run, runsPerRow), 4));
-    Value at = ir.div(ir.add(ir.mul(row, n), col), 4);
-    Value stored = memref::LoadOp::create(b, loc, argv.back(), ValueRange{at});
+    Value at = ir.add(ir.mul(row, n), col);
+    Value stored = memref::LoadOp::create(b, loc, argv.back(), ValueRange{ir.div(at, 4)});
     SmallVector<Value, 4> v;
     for (int64_t e = 0; e < 4; ++e)
       v.push_back(ir.toF32(vector::ExtractOp::create(b, loc, stored, e)));
-    applyEpilogue4(ir, spec, argv, v, row, col, /*vecResidual=*/true);
-    for (Value &x : v)
-      if (!spec.out.isF32())
-        x = arith::TruncFOp::create(b, loc, spec.out, x);
-    memref::StoreOp::create(b, loc, vector::FromElementsOp::create(b, loc, c4, v), argv.back(),
-                            ValueRange{at});
+    storeRun4(ir, spec, argv, v, row, col, at, /*vecC=*/true);
   }
   kernels.recordSignature(info, argBytes);
   return info;

@@ -51,6 +51,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using infer::DType;
@@ -778,8 +779,13 @@ int tuneArtifact(const Options &opt) {
   if (fd < 0)
     return fail("cannot write the tuning cache '" + opt.tuningCache + "': " +
                 std::strerror(errno));
+  // mkstemp makes the file private (0600); the cache keeps the mode a new
+  // file gets (0666 less the umask), as the compiler's writer does.
+  mode_t mask = ::umask(0);
+  ::umask(mask);
   std::string all = old + lines;
-  bool written = ::write(fd, all.data(), all.size()) == static_cast<ssize_t>(all.size());
+  bool written = ::fchmod(fd, 0666 & ~mask) == 0 &&
+                 ::write(fd, all.data(), all.size()) == static_cast<ssize_t>(all.size());
   written &= ::close(fd) == 0;
   std::error_code ec;
   if (written)
