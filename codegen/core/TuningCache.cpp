@@ -25,7 +25,8 @@ using namespace mlir;
 using namespace mlir::infer;
 
 std::string mlir::infer::compilerVersionString() {
-  return "infer 0.1.0 (LLVM " LLVM_VERSION_STRING ")";
+  return "infer 0.1.0 (templates " + std::to_string(kTemplateRevision) +
+         ", LLVM " LLVM_VERSION_STRING ")";
 }
 
 static std::string keyOf(const TuningEntry &e) {

@@ -80,8 +80,13 @@ private:
 /// signature run the same kernel template the same way, in any model.
 std::string kernelSignature(Operation *op);
 
-/// "infer <version> (LLVM <version>)": the compiler an entry was measured
-/// with.
+/// Counts changes of what a tile means to a template (e.g. dwconv's MR and
+/// NV, rows and vectors since revision 2): entries measured before one
+/// are another compiler version's, skipped.
+constexpr int kTemplateRevision = 2;
+
+/// "infer <version> (templates <revision>, LLVM <version>)": the compiler
+/// an entry was measured with.
 std::string compilerVersionString();
 
 /// The discardable attribute saying where an op's `infer.tile` came from

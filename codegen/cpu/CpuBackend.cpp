@@ -65,10 +65,17 @@ std::vector<Attribute> CpuBackend::tileCandidates(Operation *op) const {
   int64_t vl = heuristic.getVl();
   int64_t regs = target->vectorBytes == 64 ? 32 : 16;
   for (CpuKernel kernel : kernels)
-    for (int64_t nv = 1; nv <= (regs == 32 ? 3 : 2); ++nv) {
-      if (kernel == CpuKernel::dwconv && nv != 1)
-        continue;
+    for (int64_t nv = 1; nv <= (kernel == CpuKernel::dwconv ? 4 : regs == 32 ? 3 : 2);
+         ++nv) {
       int64_t mr = std::min<int64_t>((regs - nv - 1) / nv, 14);
+      // dwconv also with half as many rows: its window's weights need
+      // registers too.
+      if (kernel == CpuKernel::dwconv && mr / 2 >= 1) {
+        auto half = CpuTileAttr::get(op->getContext(), kernel, mr / 2, nv, vl);
+        if (half != heuristic && tileMismatch(op, half, *target).empty() &&
+            !llvm::is_contained(out, Attribute(half)))
+          out.push_back(half);
+      }
       auto tile = CpuTileAttr::get(op->getContext(), kernel, mr, nv, vl);
       if (tile != heuristic && tileMismatch(op, tile, *target).empty() &&
           !llvm::is_contained(out, Attribute(tile)))

@@ -57,13 +57,133 @@ void OutputStore::store(Emitter &e, Value v, Value out, ValueRange at,
                                 IntegerAttr());
 }
 
+namespace {
+/// exp(x) for f32 vectors with |x| <= 87 (callers clamp): 2^n p(f) with n =
+/// round(x / ln 2), f = x - n ln 2 (subtracted in two parts) and p a
+/// degree-5 fit of exp on [-ln2/2, ln2/2] (relative error 2.3e-7). n is
+/// read from the low mantissa bits of x/ln2 + 1.5*2^23, and 2^n built in
+/// the exponent field: 12 vector operations where MLIR's approximation,
+/// which also handles overflow, takes 20.
+Value expNear(Emitter &e, Value x) {
+  auto c = [&](double v) { return e.splat(e.f32(v)); };
+  Value magic = c(12582912.0); // 1.5 * 2^23
+  Value t = e.fma(x, c(1.4426950408889634), magic);
+  Value n = arith::SubFOp::create(e.b, e.loc, t, magic);
+  Value f = e.fma(n, c(-0.693359375), x);
+  f = e.fma(n, c(2.12194440e-4), f);
+  Value p = c(0.008291716687381268);
+  for (double k : {0.04191502928733826, 0.1666766256093979, 0.49998900294303894,
+                   0.9999996423721313, 1.0000001192092896})
+    p = e.fma(p, f, c(k));
+  // (bits(t) + 127) << 23 keeps n + 127 in the exponent field: the bits of
+  // 1.5 * 2^23 above the mantissa's low 9 shift out.
+  VectorType ints = e.ivec();
+  Value bits = arith::BitcastOp::create(e.b, e.loc, ints, t);
+  bits = arith::AddIOp::create(e.b, e.loc, bits, e.isplat(e.i32(e.idx(127))));
+  bits = arith::ShLIOp::create(e.b, e.loc, bits, e.isplat(e.i32(e.idx(23))));
+  Value scale = arith::BitcastOp::create(e.b, e.loc, e.vec(), bits);
+  return arith::MulFOp::create(e.b, e.loc, p, scale);
+}
+
+/// 1 / (1 + exp(-x)) with x clamped to [-87, 87] (beyond, the result is 1,
+/// or below 2e-38 where it is not 0); NaN stays NaN. The clamps are
+/// compare-and-select, which x86 does in one instruction each.
+Value sigmoidNear(Emitter &e, Value x) {
+  auto c = [&](double v) { return e.splat(e.f32(v)); };
+  auto clampBelow = [&](Value v, double lo) {
+    Value below = arith::CmpFOp::create(e.b, e.loc, arith::CmpFPredicate::OLT, v, c(lo));
+    return e.select(below, c(lo), v);
+  };
+  auto clampAbove = [&](Value v, double hi) {
+    Value above = arith::CmpFOp::create(e.b, e.loc, arith::CmpFPredicate::OGT, v, c(hi));
+    return e.select(above, c(hi), v);
+  };
+  Value nx = arith::NegFOp::create(e.b, e.loc, clampAbove(clampBelow(x, -87.0), 87.0));
+  Value d = arith::AddFOp::create(e.b, e.loc, c(1.0), expNear(e, nx));
+  return arith::DivFOp::create(e.b, e.loc, c(1.0), d);
+}
+} // namespace
+
 Value mlir::infer::applyUnaryStep(Emitter &e, UnaryOp u, Value acc) {
+  auto vec = llvm::dyn_cast<VectorType>(acc.getType());
+  if ((u.getKind() == UnaryKind::sigmoid || u.getKind() == UnaryKind::silu) &&
+      vec && vec.getElementType().isF32() && vec.getNumElements() == e.vl) {
+    Value s = sigmoidNear(e, acc);
+    if (u.getKind() == UnaryKind::sigmoid)
+      return s;
+    return arith::MulFOp::create(e.b, e.loc, acc, s);
+  }
   std::optional<APFloat> alpha, beta;
   if (u.getAlpha())
     alpha = *u.getAlpha();
   if (u.getBeta())
     beta = *u.getBeta();
   return emitUnary(e.b, e.loc, u.getKind(), acc, e.b.getF32Type(), alpha, beta);
+}
+
+namespace {
+/// Unary kinds computed with a few comparisons and multiplications.
+bool isCheapUnary(UnaryKind k) {
+  switch (k) {
+  case UnaryKind::abs:
+  case UnaryKind::neg:
+  case UnaryKind::relu:
+  case UnaryKind::leaky_relu:
+  case UnaryKind::clip:
+  case UnaryKind::hard_sigmoid:
+  case UnaryKind::hard_swish:
+  case UnaryKind::thresholded_relu:
+  case UnaryKind::shrink:
+  case UnaryKind::identity:
+  case UnaryKind::floor:
+  case UnaryKind::ceil:
+  case UnaryKind::round:
+  case UnaryKind::sign:
+    return true;
+  default:
+    return false;
+  }
+}
+} // namespace
+
+bool Epilogue::appliesApart() const {
+  if (output.scale)
+    return false;
+  bool costly = false;
+  for (const EpilogueStep &step : steps) {
+    if (step.read == EpilogueStep::Read::Full ||
+        llvm::isa<DequantizeOp, QuantizeOp>(step.op))
+      return false;
+    if (auto u = llvm::dyn_cast<UnaryOp>(step.op))
+      costly |= !isCheapUnary(u.getKind());
+  }
+  return costly;
+}
+
+void Epilogue::applyInPlace(Emitter &e, Value out, ValueRange lead, Value row,
+                            Value begin, Value end) const {
+  auto step = [&](Value col, Value mask) {
+    SmallVector<Value> at(lead.begin(), lead.end());
+    at.push_back(col);
+    Value v = mask ? e.vloadMasked(out, at, mask) : e.vload(out, at);
+    v = apply(e, v, row, col, nullptr);
+    if (mask)
+      e.vstoreMasked(v, out, at, mask);
+    else
+      e.vstore(v, out, at);
+  };
+  int64_t pair = 2 * e.vl;
+  Value pairsEnd =
+      e.add(begin, e.mul(e.div(e.sub(end, begin), e.idx(pair)), e.idx(pair)));
+  e.forEach(begin, pairsEnd, pair, [&](Value col) {
+    step(col, Value());
+    step(e.add(col, e.idx(e.vl)), Value());
+  });
+  // At most two vectors left, the last one partial.
+  for (int64_t k = 0; k < 2; ++k) {
+    Value col = e.add(pairsEnd, e.idx(k * e.vl));
+    e.ifThen(e.lt(col, end), [&] { step(col, e.mask(e.sub(end, col))); });
+  }
 }
 
 Value Epilogue::apply(Emitter &e, Value acc, Value row, Value col,

@@ -56,6 +56,19 @@ struct Epilogue {
   /// operand at the same place the output is stored.
   Value apply(Emitter &e, Value acc, Value row, Value col,
               function_ref<Value(Value)> full) const;
+
+  /// Whether a template should store its register tile as it is and apply
+  /// the steps in a second pass over the stored values: where a step calls
+  /// a transcendental function (sigmoid, tanh, exp, ...), whose constants
+  /// and temporaries would spill the tile, the output is f32, and no step
+  /// reads a Full operand (which may share the output's buffer).
+  bool appliesApart() const;
+
+  /// The second pass of appliesApart: applies the steps to out[lead..., i]
+  /// for i in [begin, end), two vectors at a time. `row` indexes PerRow
+  /// operands, i PerColumn ones.
+  void applyInPlace(Emitter &e, Value out, ValueRange lead, Value row,
+                    Value begin, Value end) const;
 };
 
 /// `u` (an epilogue's unary step) applied to the f32 vector `acc`.

@@ -8,13 +8,13 @@
 // AVX512-LABEL: func.func @convs
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_direct, mr = 8, nv = 2, vl = 16>
-// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 16>
+// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<dwconv, mr = 2, nv = 4, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_im2col, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = {{[5-8]}}, nv = 2, vl = 16>
 // AVX2-LABEL: func.func @convs
 // AVX2: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 6, nv = 2, vl = 8>
 // AVX2: infer.tile = #infer.cpu_tile<conv_flat, mr = 6, nv = 2, vl = 8>
-// AVX2: infer.tile = #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 8>
+// AVX2: infer.tile = #infer.cpu_tile<dwconv, mr = 2, nv = 4, vl = 8>
 // SSE-LABEL: func.func @convs
 // SSE-NOT: infer.tile
 func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>, tensor<1x64x14x14xf32>, tensor<1x256x4x4xf32>) {
@@ -29,6 +29,20 @@ func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tenso
   %wc = infer.constant dense<0.5> : tensor<256x64x1x1xf32>
   %e = infer.conv %y, %wc strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x64x7x7xf32>, tensor<256x64x1x1xf32>) -> tensor<1x256x4x4xf32>
   return %a, %b, %c, %d, %e : tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>, tensor<1x64x14x14xf32>, tensor<1x256x4x4xf32>
+}
+
+// -----
+
+// A depthwise convolution whose rows fit one vector: one vector per row,
+// as many rows as divide the output's 7 best.
+// AVX512-LABEL: func.func @narrow_depthwise
+// AVX512: infer.tile = #infer.cpu_tile<dwconv, mr = 7, nv = 1, vl = 16>
+// AVX2-LABEL: func.func @narrow_depthwise
+// AVX2: infer.tile = #infer.cpu_tile<dwconv, mr = 7, nv = 1, vl = 8>
+func.func @narrow_depthwise(%x: tensor<1x96x7x7xf32>) -> tensor<1x96x7x7xf32> {
+  %w = infer.constant dense<0.5> : tensor<96x1x5x5xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [2, 2, 2, 2] dilations [1, 1] group 96 : (tensor<1x96x7x7xf32>, tensor<96x1x5x5xf32>) -> tensor<1x96x7x7xf32>
+  return %y : tensor<1x96x7x7xf32>
 }
 
 // -----

@@ -198,13 +198,21 @@ def cases():
             launches = 2 if kind == "conv_im2col" else 1
             out[f"conv_{name}_{epi}"] = (conv_case(c, m, h, k, s, p, epilogue=epi),
                                          f"{pattern}/{kind}", launches)
+    dw_patterns = {"none": "conv", "clip": "conv+clip", "silu": "conv+silu",
+                   "residual": "conv+add+relu"}
     for s in (1, 2):
-        for epi in ["none", "clip", "residual"]:
-            pattern = {"none": "conv", "clip": "conv+clip",
-                       "residual": "conv+add+relu"}[epi]
+        for epi in ["none", "clip", "silu", "residual"]:
             out[f"dwconv_s{s}_{epi}"] = (
                 conv_case(16, 16, 17, 3, s, 1, group=16, epilogue=epi),
-                f"{pattern}/dwconv", 1)
+                f"{dw_patterns[epi]}/dwconv", 1)
+    # 5x5 windows, stride 2 on an odd size, and a row narrower than a vector
+    # (EfficientNet's shapes); a plane taller than one scratch block.
+    for name, (c, h, k, s, p, epi) in {
+            "dwconv_5x5_s2_silu": (24, 15, 5, 2, 2, "silu"),
+            "dwconv_5x5_7x7_residual": (8, 7, 5, 1, 2, "residual"),
+            "dwconv_tall_silu": (4, 120, 3, 1, 1, "silu")}.items():
+        out[name] = (conv_case(c, c, h, k, s, p, group=c, epilogue=epi),
+                     f"{dw_patterns[epi]}/dwconv", 1)
     out["conv_nobias_relu"] = (conv_case(8, 16, 14, 3, 1, 1, epilogue="relu",
                                          bias=False), "conv+relu/conv_flat", 1)
     out["matmul_bias"] = (matmul_case("none"), "matmul+add/gemm", 1)
