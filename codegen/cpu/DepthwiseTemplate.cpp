@@ -94,9 +94,6 @@ void copyRows(Emitter &e, const ConvShape &s, const DepthwisePlan &p, Value x,
   e.forEach(e.idx(0), e.idx(p.scratchRows), 1, [&](Value r) {
     Value ih = e.add(ih0, r);
     Value rowOk = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
-    auto ifOp = scf::IfOp::create(e.b, e.loc, rowOk, /*withElse=*/true);
-    OpBuilder::InsertionGuard guard(e.b);
-    e.b.setInsertionPointToStart(&ifOp.getThenRegion().front());
     // A chunk at a static index q: masked where it leaves the row.
     auto edge = [&](int64_t q) {
       SmallVector<Value> parts;
@@ -107,23 +104,28 @@ void copyRows(Emitter &e, const ConvShape &s, const DepthwisePlan &p, Value x,
       }
       storeChunk(r, e.idx(q), parts);
     };
-    for (int64_t q = 0; q < inLo; ++q)
-      edge(q);
-    if (inHi > inLo)
-      e.forEach(e.idx(inLo), e.idx(inHi), 1, [&](Value q) {
-        Value at = e.sub(e.mul(q, e.idx(span)), e.idx(s.pw));
-        SmallVector<Value> parts;
-        for (int64_t k = 0; k < s.sw; ++k)
-          parts.push_back(e.vload(x, {n, c, ih, e.add(at, e.idx(k * p.vl))}));
-        storeChunk(r, q, parts);
-      });
-    for (int64_t q = inHi; q < chunks; ++q)
-      edge(q);
-    e.b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-    for (int64_t f = 0; f < s.sw; ++f)
-      e.forEach(e.idx(0), e.idx(p.width), p.vl, [&](Value j) {
-        e.vstore(e.zeros(), scratch, {e.idx(f), r, j});
-      });
+    e.ifThenElse(
+        rowOk,
+        [&] {
+          for (int64_t q = 0; q < inLo; ++q)
+            edge(q);
+          if (inHi > inLo)
+            e.forEach(e.idx(inLo), e.idx(inHi), 1, [&](Value q) {
+              Value at = e.sub(e.mul(q, e.idx(span)), e.idx(s.pw));
+              SmallVector<Value> parts;
+              for (int64_t k = 0; k < s.sw; ++k)
+                parts.push_back(e.vload(x, {n, c, ih, e.add(at, e.idx(k * p.vl))}));
+              storeChunk(r, q, parts);
+            });
+          for (int64_t q = inHi; q < chunks; ++q)
+            edge(q);
+        },
+        [&] {
+          for (int64_t f = 0; f < s.sw; ++f)
+            e.forEach(e.idx(0), e.idx(p.width), p.vl, [&](Value j) {
+              e.vstore(e.zeros(), scratch, {e.idx(f), r, j});
+            });
+        });
   });
 }
 

@@ -137,6 +137,16 @@ struct Emitter {
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());
     body();
   }
+  /// if (cond) then() else otherwise(), without results.
+  void ifThenElse(Value cond, function_ref<void()> then,
+                  function_ref<void()> otherwise) {
+    auto ifOp = scf::IfOp::create(b, loc, cond, /*withElse=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+    then();
+    b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+    otherwise();
+  }
   /// if (cond) then() else otherwise(), both yielding `types`.
   SmallVector<Value> ifElse(Value cond, TypeRange types,
                             function_ref<SmallVector<Value>()> then,

@@ -184,6 +184,8 @@ def cases():
         "direct_1x1_s2": (8, 8, 70, 1, 2, 0, "conv_direct"),
         "direct_7x7_s2": (3, 8, 70, 7, 2, 3, "conv_direct"),
         "im2col_s3": (4, 16, 40, 3, 3, 1, "conv_im2col"),
+        # K = 864: the reduction in blocks, partial sums in the output.
+        "im2col_deep": (96, 24, 16, 3, 3, 1, "conv_im2col"),
         # 25 output positions: at most 4 vectors of them with AVX2 (8
         # floats) as with AVX-512 (16), so conv_cm on either machine.
         "cm_1x1": (24, 40, 5, 1, 1, 0, "conv_cm"),
