@@ -602,54 +602,86 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
 }
 
 /// conv_im2col, launch 1: panels[n][P/NR][K][NR] of the input, by gathers.
-void buildIm2col(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x,
+void buildIm2col(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x4,
                  Value panels, Value begin, Value end, int64_t &grid) {
   int64_t nr = cfg.nr(), nv = cfg.nv, p = s.oh * s.ow;
   int64_t tiles = (p + nr - 1) / nr;
   grid = s.n * tiles * s.c;
+  Value x = flattenSpatial(e, x4);
+  SmallVector<int64_t> evens = evenLanes(e.vl);
   e.forEach(begin, end, 1, [&](Value t) {
     Value c = e.rem(t, e.idx(s.c));
     Value q = e.div(t, e.idx(s.c));
     Value pt = e.rem(q, e.idx(tiles)), n = e.div(q, e.idx(tiles));
     Value p0 = e.mul(pt, e.idx(nr));
     for (int64_t j = 0; j < nv; ++j) {
-      // Output positions of this vector and where their windows start.
-      Value pos = arith::AddIOp::create(e.b, e.loc,
-                                        e.isplat(e.i32(e.add(p0, e.idx(j * e.vl)))),
-                                        e.iota(1));
-      Value inP = arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, pos,
-                                        e.isplat(e.i32(e.idx(p))));
-      Value owv = e.isplat(e.i32(e.idx(s.ow)));
-      Value ohs = arith::DivUIOp::create(e.b, e.loc, pos, owv);
-      Value ows = arith::RemUIOp::create(e.b, e.loc, pos, owv);
-      Value ih0 = arith::SubIOp::create(
-          e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ohs, e.isplat(e.i32(e.idx(s.sh)))),
-          e.isplat(e.i32(e.idx(s.ph))));
-      Value iw0 = arith::SubIOp::create(
-          e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ows, e.isplat(e.i32(e.idx(s.sw)))),
-          e.isplat(e.i32(e.idx(s.pw))));
-      Value zero = e.isplat(e.i32(e.idx(0)));
-      for (int64_t kh = 0; kh < s.kh; ++kh) {
-        Value ih = arith::AddIOp::create(e.b, e.loc, ih0, e.isplat(e.i32(e.idx(kh * s.dh))));
-        Value okH = e.both(
-            arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, ih, zero),
-            arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, ih,
-                                  e.isplat(e.i32(e.idx(s.h)))));
-        for (int64_t kw = 0; kw < s.kw; ++kw) {
-          Value iw = arith::AddIOp::create(e.b, e.loc, iw0, e.isplat(e.i32(e.idx(kw * s.dw))));
-          Value okW = e.both(
-              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, iw, zero),
-              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, iw,
-                                    e.isplat(e.i32(e.idx(s.w)))));
-          Value ok = e.both(e.both(okH, okW), inP);
-          Value flat = arith::AddIOp::create(
-              e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ih, e.isplat(e.i32(e.idx(s.w)))), iw);
-          Value safe = e.select(ok, flat, zero);
-          Value v = e.gather(x, {n, c, e.idx(0)}, safe, ok);
-          Value k = e.add(e.mul(c, e.idx(s.kh * s.kw)), e.idx(kh * s.kw + kw));
-          e.vstore(v, panels, {n, pt, k, e.idx(j * e.vl)});
+      Value first = e.add(p0, e.idx(j * e.vl));
+      // Any positions: each lane's window gathered.
+      auto gatherVector = [&] {
+        Value pos = arith::AddIOp::create(e.b, e.loc, e.isplat(e.i32(first)),
+                                          e.iota(1));
+        Value inP = arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, pos,
+                                          e.isplat(e.i32(e.idx(p))));
+        Value owv = e.isplat(e.i32(e.idx(s.ow)));
+        Value ohs = arith::DivUIOp::create(e.b, e.loc, pos, owv);
+        Value ows = arith::RemUIOp::create(e.b, e.loc, pos, owv);
+        Value ih0 = arith::SubIOp::create(
+            e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ohs, e.isplat(e.i32(e.idx(s.sh)))),
+            e.isplat(e.i32(e.idx(s.ph))));
+        Value iw0 = arith::SubIOp::create(
+            e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ows, e.isplat(e.i32(e.idx(s.sw)))),
+            e.isplat(e.i32(e.idx(s.pw))));
+        Value zero = e.isplat(e.i32(e.idx(0)));
+        for (int64_t kh = 0; kh < s.kh; ++kh) {
+          Value ih = arith::AddIOp::create(e.b, e.loc, ih0, e.isplat(e.i32(e.idx(kh * s.dh))));
+          Value okH = e.both(
+              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, ih, zero),
+              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, ih,
+                                    e.isplat(e.i32(e.idx(s.h)))));
+          for (int64_t kw = 0; kw < s.kw; ++kw) {
+            Value iw = arith::AddIOp::create(e.b, e.loc, iw0, e.isplat(e.i32(e.idx(kw * s.dw))));
+            Value okW = e.both(
+                arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, iw, zero),
+                arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, iw,
+                                      e.isplat(e.i32(e.idx(s.w)))));
+            Value ok = e.both(e.both(okH, okW), inP);
+            Value flat = arith::AddIOp::create(
+                e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ih, e.isplat(e.i32(e.idx(s.w)))), iw);
+            Value safe = e.select(ok, flat, zero);
+            Value v = e.gather(x, {n, c, e.idx(0)}, safe, ok);
+            Value k = e.add(e.mul(c, e.idx(s.kh * s.kw)), e.idx(kh * s.kw + kw));
+            e.vstore(v, panels, {n, pt, k, e.idx(j * e.vl)});
+          }
         }
+      };
+      if (s.sw > 2) {
+        gatherVector();
+        continue;
       }
+      // Positions of one output row (the common case where OW is a
+      // multiple of VL): each window row read as one masked, strided
+      // load, as conv_direct reads it, instead of VL gathered lanes.
+      Value oh = e.div(first, e.idx(s.ow)), ow = e.rem(first, e.idx(s.ow));
+      Value oneRow = e.both(e.lt(e.add(ow, e.idx(e.vl - 1)), e.idx(s.ow)),
+                            e.lt(e.add(first, e.idx(e.vl - 1)), e.idx(p)));
+      e.ifThenElse(
+          oneRow,
+          [&] {
+            Value ih0 = e.sub(e.mul(oh, e.idx(s.sh)), e.idx(s.ph));
+            Value c0 = e.sub(e.mul(ow, e.idx(s.sw)), e.idx(s.pw));
+            for (int64_t kh = 0; kh < s.kh; ++kh) {
+              Value ih = e.add(ih0, e.idx(kh * s.dh));
+              Value rowOk = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
+              Value row = e.select(rowOk, ih, e.idx(0));
+              for (int64_t kw = 0; kw < s.kw; ++kw) {
+                Value v = loadColumns(e, x4, {n, c}, row, e.add(c0, e.idx(kw * s.dw)),
+                                      e.idx(e.vl), s.sw, s.w, evens, rowOk);
+                Value k = e.add(e.mul(c, e.idx(s.kh * s.kw)), e.idx(kh * s.kw + kw));
+                e.vstore(v, panels, {n, pt, k, e.idx(j * e.vl)});
+              }
+            }
+          },
+          gatherVector);
     }
   });
 }
@@ -1387,7 +1419,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     if (failed(addStage("conv_im2col.pack", {xType, panelType}, {xSource, scratch},
                         [&](Emitter &e, ValueRange a, Value begin, Value end,
                             int64_t &grid) {
-                          buildIm2col(e, s, cfg, flattenSpatial(e, a[0]), a[1],
+                          buildIm2col(e, s, cfg, a[0], a[1],
                                       begin, end, grid);
                         })))
       return failure();

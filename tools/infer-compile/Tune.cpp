@@ -6,8 +6,9 @@
 //
 // For every distinct contraction of the model (codegen's
 // collectTunableKernels), each tile candidate is compiled into an artifact
-// of that kernel alone, in a context of its own, loaded into the runtime on
-// this machine and timed; the fastest goes into the tuning cache. Kernels
+// of that kernel alone, in a context of its own, and loaded into the runtime
+// on this machine; a kernel's candidates are then timed in turn, in rounds,
+// and the fastest (by median) goes into the tuning cache. Kernels
 // the cache already holds for this architecture and compiler are not
 // measured again.
 //
@@ -26,6 +27,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <memory>
 #include <random>
 
 using namespace mlir;
@@ -37,52 +40,82 @@ double seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
-/// The median time in ms of runs of `bytes` (an artifact of one kernel),
-/// or a negative value with `error`.
-double timeArtifact(const std::vector<uint8_t> &bytes, int threads, std::string &error) {
-  infer_engine *engine = nullptr;
-  if (infer_engine_load_memory(bytes.data(), bytes.size(), &engine) != INFER_OK) {
-    error = std::string("load: ") + infer_last_error();
-    return -1;
+/// One candidate's artifact loaded into the runtime, with seeded random
+/// inputs, and the times of its runs so far.
+class CandidateTimer {
+public:
+  CandidateTimer() = default;
+  CandidateTimer(const CandidateTimer &) = delete;
+  CandidateTimer &operator=(const CandidateTimer &) = delete;
+  ~CandidateTimer() {
+    if (ctx)
+      infer_context_destroy(ctx);
+    if (engine)
+      infer_engine_destroy(engine);
   }
-  infer_context *ctx = nullptr;
-  if (infer_context_create(engine, threads, &ctx) != INFER_OK) {
-    error = std::string("context: ") + infer_last_error();
-    infer_engine_destroy(engine);
-    return -1;
-  }
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  for (int32_t i = 0; i < infer_engine_num_inputs(engine); ++i) {
-    infer_tensor_info info;
-    infer_engine_input_info(engine, i, &info);
-    std::vector<uint8_t> data(info.size);
-    if (info.dtype == INFER_F32)
-      for (size_t k = 0; k + 4 <= data.size(); k += 4) {
-        float f = dist(rng);
-        std::memcpy(&data[k], &f, 4);
+
+  /// Loads `bytes` (an artifact of one kernel) and runs it three times.
+  bool load(const std::vector<uint8_t> &bytes, int threads, std::string &error) {
+    if (infer_engine_load_memory(bytes.data(), bytes.size(), &engine) != INFER_OK) {
+      error = std::string("load: ") + infer_last_error();
+      return false;
+    }
+    if (infer_context_create(engine, threads, &ctx) != INFER_OK) {
+      error = std::string("context: ") + infer_last_error();
+      return false;
+    }
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+    for (int32_t i = 0; i < infer_engine_num_inputs(engine); ++i) {
+      infer_tensor_info info;
+      infer_engine_input_info(engine, i, &info);
+      std::vector<uint8_t> data(info.size);
+      if (info.dtype == INFER_F32)
+        for (size_t k = 0; k + 4 <= data.size(); k += 4) {
+          float f = dist(rng);
+          std::memcpy(&data[k], &f, 4);
+        }
+      infer_context_set_input(ctx, i, data.data(), data.size());
+    }
+    for (int k = 0; k < 3; ++k)
+      if (infer_context_run(ctx) != INFER_OK) {
+        error = std::string("run: ") + infer_last_error();
+        return false;
       }
-    infer_context_set_input(ctx, i, data.data(), data.size());
+    return true;
   }
+
+  /// Times runs for about `budget` seconds (at least two, at most 10).
+  bool time(double budget, std::string &error) {
+    Clock::time_point start = Clock::now();
+    for (int n = 0; n < 2 || (n < 10 && seconds(start) < budget); ++n) {
+      Clock::time_point t0 = Clock::now();
+      if (infer_context_run(ctx) != INFER_OK) {
+        error = std::string("run: ") + infer_last_error();
+        return false;
+      }
+      ms.push_back(seconds(t0) * 1e3);
+    }
+    return true;
+  }
+
+  double median() {
+    std::sort(ms.begin(), ms.end());
+    return ms[ms.size() / 2];
+  }
+
+private:
+  infer_engine *engine = nullptr;
+  infer_context *ctx = nullptr;
   std::vector<double> ms;
-  bool ok = true;
-  for (int k = 0; ok && k < 3; ++k)
-    ok = infer_context_run(ctx) == INFER_OK;
-  Clock::time_point start = Clock::now();
-  while (ok && (ms.size() < 5 || (ms.size() < 40 && seconds(start) < 0.25))) {
-    Clock::time_point t0 = Clock::now();
-    ok = infer_context_run(ctx) == INFER_OK;
-    ms.push_back(seconds(t0) * 1e3);
-  }
-  if (!ok)
-    error = std::string("run: ") + infer_last_error();
-  infer_context_destroy(ctx);
-  infer_engine_destroy(engine);
-  if (!ok)
-    return -1;
-  std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
-}
+};
+
+/// Rounds in which every candidate of a kernel is timed in turn: the
+/// candidates of one kernel are compared under the same load of the
+/// machine, where timing one after another let a shared machine's drift
+/// pick the wrong one. Each candidate runs for about 0.25 s in all.
+constexpr int kTimingRounds = 5;
+constexpr double kSecondsPerCandidate = 0.25;
 
 /// Compiles `kernel`'s module with `candidate` as its tile, in a context of
 /// its own (compiling releases the context's weights); with `keepPlan`, the
@@ -117,18 +150,20 @@ FailureOr<infer::CompileResult> compileCandidate(const infer::TunableKernel &ker
   return infer::compileModule(*module, options, error);
 }
 
-/// Compiles and times one candidate on this machine.
-double measure(const infer::TunableKernel &kernel, const std::string &candidate,
-               const infer::CompileOptions &base, const DialectRegistry &registry, int threads,
-               std::string &error) {
+/// Compiles one candidate into an artifact of its kernel alone.
+FailureOr<std::vector<uint8_t>> candidateArtifact(const infer::TunableKernel &kernel,
+                                                  const std::string &candidate,
+                                                  const infer::CompileOptions &base,
+                                                  const DialectRegistry &registry,
+                                                  std::string &error) {
   FailureOr<infer::CompileResult> r =
       compileCandidate(kernel, candidate, base, registry, /*keepPlan=*/false, error);
   if (failed(r))
-    return -1;
+    return failure();
   std::vector<uint8_t> bytes;
   r->artifact.forEachPart(
       [&](const uint8_t *p, size_t n) { bytes.insert(bytes.end(), p, p + n); });
-  return timeArtifact(bytes, threads, error);
+  return bytes;
 }
 
 std::string shortSignature(const std::string &signature) {
@@ -172,35 +207,63 @@ LogicalResult infer::tuneModule(ModuleOp module, const CompileOptions &options,
       ++stats.cached;
       continue;
     }
-    double best = -1, heuristic = -1;
-    std::string bestConfig;
-    for (const std::string &candidate : k.candidates) {
+    // Compile and load every candidate, then time them in rounds.
+    std::vector<std::unique_ptr<CandidateTimer>> timers(k.candidates.size());
+    for (size_t c = 0; c < k.candidates.size(); ++c) {
+      const std::string &candidate = k.candidates[c];
       std::string why;
-      double ms = measure(k, candidate, options, registry, threads, why);
+      FailureOr<std::vector<uint8_t>> bytes =
+          candidateArtifact(k, candidate, options, registry, why);
+      auto timer = std::make_unique<CandidateTimer>();
+      if (succeeded(bytes) && timer->load(*bytes, threads, why))
+        timers[c] = std::move(timer);
       ++done;
       ++stats.measured;
-      if (ms < 0) {
+      if (!timers[c]) {
         ++stats.failed;
-        if (candidate == k.candidates.front()) {
+        if (c == 0) {
           // The heuristic's own tile must work: the model needs it.
           error = "--tune: the heuristic's tile for " + k.nodes + " does not run alone: " + why;
           return failure();
         }
-        continue;
-      }
-      if (candidate == k.candidates.front())
-        heuristic = ms;
-      // Another tile must beat the heuristic's by 3%: less is noise.
-      if (best < 0 || (ms < best && (bestConfig != k.candidates.front() || ms < 0.97 * best))) {
-        best = ms;
-        bestConfig = candidate;
       }
       double elapsed = seconds(start);
       double left = done ? elapsed / done * (total - done) : 0;
       llvm::errs() << llvm::format(
-          "\rinfer-compile: tuning [%3zu/%zu] %-64s best %8.4f ms, %4.0f s left ",
-          done, total, shortSignature(k.signature).c_str(), best, left);
+          "\rinfer-compile: tuning [%3zu/%zu] %-64s compiled, %4.0f s left ", done,
+          total, shortSignature(k.signature).c_str(), left);
     }
+    for (int round = 0; round < kTimingRounds; ++round)
+      for (size_t c = 0; c < timers.size(); ++c) {
+        std::string why;
+        if (timers[c] && !timers[c]->time(kSecondsPerCandidate / kTimingRounds, why)) {
+          if (c == 0) {
+            error = "--tune: the heuristic's tile for " + k.nodes + " does not run alone: " + why;
+            return failure();
+          }
+          ++stats.failed;
+          timers[c].reset();
+        }
+      }
+    double best = -1, heuristic = -1;
+    std::string bestConfig;
+    for (size_t c = 0; c < timers.size(); ++c) {
+      if (!timers[c])
+        continue;
+      double ms = timers[c]->median();
+      if (c == 0)
+        heuristic = ms;
+      // Another tile must beat the heuristic's by 3%: less is noise.
+      if (best < 0 || (ms < best && (bestConfig != k.candidates.front() || ms < 0.97 * best))) {
+        best = ms;
+        bestConfig = k.candidates[c];
+      }
+    }
+    llvm::errs() << llvm::format(
+        "\rinfer-compile: tuning [%3zu/%zu] %-64s best %8.4f ms, %4.0f s left ", done,
+        total, shortSignature(k.signature).c_str(), best,
+        done ? seconds(start) / done * (total - done) : 0.0);
+    timers.clear();
     TuningEntry e;
     e.arch = *arch;
     e.compiler = compiler;

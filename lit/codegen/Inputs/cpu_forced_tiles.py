@@ -1,0 +1,84 @@
+"""Writes convolutions in infer IR with a forced CPU tile each, random
+weights and bias, for cpu-forced-tiles.test to compile and compare with the
+reference interpreter:
+
+  cpu_forced_tiles.py OUT_DIR
+
+One file per case, NAME.mlir; prints the names. Covers the depthwise
+template's register tiles (rows x vectors), strides, 5x5 and dilated
+windows, rows narrower than a vector, and conv_im2col's packing (window
+rows read as strided loads where a vector's positions share an output row,
+gathered otherwise) and its reduction in blocks.
+"""
+import os
+import sys
+
+import numpy as np
+
+RNG = np.random.default_rng(11)
+
+
+def nested(a):
+    if a.ndim == 0:
+        return f"{float(a):.6g}"
+    return "[" + ", ".join(nested(x) for x in a) + "]"
+
+
+def dense(a):
+    return "dense<" + nested(a) + ">"
+
+
+def conv(name, c, m, h, w, k, s, p, d, group, tile, act=""):
+    kh, kw = k
+    sh, sw = s
+    oh = (h + 2 * p[0] - d * (kh - 1) - 1) // sh + 1
+    ow = (w + 2 * p[1] - d * (kw - 1) - 1) // sw + 1
+    wt = (RNG.standard_normal((m, c // group, kh, kw)) * 0.3).astype(np.float32)
+    b = RNG.standard_normal(m).astype(np.float32)
+    tin, tout = f"tensor<1x{c}x{h}x{w}xf32>", f"tensor<1x{m}x{oh}x{ow}xf32>"
+    tw = f"tensor<{m}x{c // group}x{kh}x{kw}xf32>"
+    body = f"""func.func @main(%x: {tin}) -> {tout} {{
+  %w = infer.constant {dense(wt)} : {tw}
+  %b = infer.constant {dense(b)} : tensor<{m}xf32>
+  %y = infer.conv %x, %w, %b strides [{sh}, {sw}] pads [{p[0]}, {p[1]}, {p[0]}, {p[1]}] dilations [{d}, {d}] group {group}
+       {{infer.tile = #infer.cpu_tile<{tile}, vl = 8>}}
+       : ({tin}, {tw}, tensor<{m}xf32>) -> {tout} loc("Conv_1"("Conv"))
+"""
+    if act:
+        body += f"""  %z = infer.unary {act} %y : {tout} -> {tout}
+  return %z : {tout}
+}}
+"""
+    else:
+        body += f"  return %y : {tout}\n}}\n"
+    return name, body
+
+
+CASES = [
+    # dwconv: rows x vectors, the rest of a row, stride 2, 5x5, dilation.
+    conv("dw_1x1", 3, 3, 9, 19, (3, 3), (1, 1), (1, 1), 1, 3, "dwconv, mr = 1, nv = 1"),
+    conv("dw_2x4", 3, 3, 20, 45, (3, 3), (1, 1), (1, 1), 1, 3, "dwconv, mr = 2, nv = 4", "silu"),
+    conv("dw_5x2_s2", 4, 4, 31, 33, (5, 5), (2, 2), (2, 2), 1, 4, "dwconv, mr = 5, nv = 2", "sigmoid"),
+    conv("dw_12x1_narrow", 2, 2, 14, 7, (5, 5), (1, 1), (2, 2), 1, 2, "dwconv, mr = 12, nv = 1"),
+    conv("dw_dilated", 2, 2, 16, 24, (3, 3), (1, 1), (2, 2), 2, 2, "dwconv, mr = 3, nv = 3", "relu"),
+    conv("dw_tall", 2, 2, 130, 10, (3, 3), (2, 1), (1, 1), 1, 2, "dwconv, mr = 4, nv = 2"),
+    # conv_im2col: one-row vectors (OW = 16), vectors across rows (OW =
+    # 15), stride 1, and a reduction of 6 * 9 * 16 = 864 in blocks.
+    conv("im2col_s2_rows", 6, 16, 32, 32, (3, 3), (2, 2), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 2", "silu"),
+    conv("im2col_s2_mixed", 6, 16, 30, 30, (3, 3), (2, 2), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 2"),
+    conv("im2col_s1", 5, 12, 12, 20, (3, 3), (1, 1), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 1", "relu"),
+    conv("im2col_deep", 96, 20, 9, 9, (3, 3), (1, 1), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 2", "silu"),
+]
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for name, body in CASES:
+        with open(os.path.join(out, name + ".mlir"), "w") as f:
+            f.write(body)
+        print(name)
+
+
+if __name__ == "__main__":
+    main()
