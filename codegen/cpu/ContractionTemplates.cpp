@@ -157,40 +157,6 @@ std::vector<float> packCols(const ConstantView &bT, int64_t k, int64_t n,
 // Epilogues
 //===----------------------------------------------------------------------===//
 
-/// Applies the epilogue to a vector whose lanes are output channels
-/// m0 .. m0 + VL - 1 (masked by `lanes`) of one output position; `full`
-/// reads a Full operand at the same elements.
-Value applyChannelLanes(const Epilogue &epi, Emitter &e, Value acc, Value m0,
-                        Value lanes, function_ref<Value(Value)> full) {
-  Type f32 = e.b.getF32Type();
-  for (auto [i, step] : llvm::enumerate(epi.steps)) {
-    if (auto u = llvm::dyn_cast<UnaryOp>(step.op)) {
-      acc = applyUnaryStep(e, u, acc);
-      continue;
-    }
-    auto bin = llvm::cast<BinaryOp>(step.op);
-    Value other;
-    switch (step.read) {
-    case EpilogueStep::Read::Scalar:
-      other = epi.scalars[i] ? e.splat(e.f32(*epi.scalars[i]))
-                             : e.splat(e.load(epi.operands[i], {e.idx(0)}));
-      break;
-    case EpilogueStep::Read::PerRow:
-      other = e.vloadMasked(epi.operands[i], {m0}, lanes);
-      break;
-    case EpilogueStep::Read::Full:
-      other = full(epi.operands[i]);
-      break;
-    default:
-      break;
-    }
-    acc = step.chainOnLeft
-              ? emitBinary(e.b, e.loc, bin.getKind(), acc, other, f32, f32)
-              : emitBinary(e.b, e.loc, bin.getKind(), other, acc, f32, f32);
-  }
-  return acc;
-}
-
 /// Stores an MR x NV tile through the epilogue: rows `row0 + r` below
 /// `rows`, lanes masked past `cols` (counted from `col0`); `at(row, col)`
 /// gives the indices of the output (and of Full operands).
@@ -497,11 +463,34 @@ void buildFlat(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x,
   });
 }
 
+/// The VL x VL transpose of `rows` (VL vectors): column k's lanes as one
+/// vector. Eklundh's order: log2(VL) rounds, each swapping the off-diagonal
+/// blocks of pairs of rows with one two-source shuffle per row.
+SmallVector<Value> transposeSquare(Emitter &e, SmallVector<Value> rows) {
+  int64_t n = rows.size();
+  for (int64_t b = n / 2; b >= 1; b /= 2)
+    for (int64_t i = 0; i < n; ++i) {
+      if (i & b)
+        continue;
+      int64_t j = i + b;
+      SmallVector<int64_t> lo, hi;
+      for (int64_t k = 0; k < n; ++k) {
+        lo.push_back((k & b) ? n + k - b : k);
+        hi.push_back((k & b) ? n + k : k + b);
+      }
+      Value a = rows[i], c = rows[j];
+      rows[i] = vector::ShuffleOp::create(e.b, e.loc, a, c, lo);
+      rows[j] = vector::ShuffleOp::create(e.b, e.loc, a, c, hi);
+    }
+  return rows;
+}
+
 /// conv_cm: output positions are the rows of the register tile and output
 /// channels its vector lanes (weights packed [M/NR][K][NR]), for images too
 /// small to fill vectors along the positions. Each row's input element is a
 /// scalar broadcast; where it lies is looked up in a per-task table of
-/// offsets (-1 in the padding). Results are scattered back to NCHW.
+/// offsets (-1 in the padding). The tile is transposed in registers and
+/// stored to NCHW a channel's positions at a time.
 void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                        Value x, Value wt, Value bias, Value out,
                        const Epilogue &epi, Value begin, Value end,
@@ -519,7 +508,6 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   Value table = simple ? Value()
                        : memref::AllocaOp::create(e.b, e.loc,
                                                   MemRefType::get({kk, mr}, i32));
-  Value strideP = e.iota(p); // lane i -> i * P
   e.forEach(begin, end, 1, [&](Value t) {
     Value mt = e.rem(t, e.idx(mTiles)), n = e.div(t, e.idx(mTiles));
     e.forEach(e.idx(0), e.idx(pTiles), 1, [&](Value pt) {
@@ -576,22 +564,29 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
       }
       return acc;
     });
-    for (int64_t r = 0; r < mr; ++r) {
-      Value pr = e.add(p0, e.idx(r));
-      e.ifThen(e.lt(pr, e.idx(p)), [&] {
-        for (int64_t j = 0; j < nv; ++j) {
-          Value m = e.add(m0, e.idx(j * e.vl));
+    // The tile transposed in registers (positions to lanes, a vector per
+    // channel) and stored a channel's positions at a time, where a
+    // scatter cost a store per element.
+    Value positions = e.mask(e.min(e.idx(mr), e.sub(e.idx(p), p0)));
+    for (int64_t j = 0; j < nv; ++j) {
+      SmallVector<Value> rows;
+      for (int64_t r = 0; r < e.vl; ++r)
+        rows.push_back(r < mr ? cl.getResult(r * nv + j) : e.zeros());
+      SmallVector<Value> cols = transposeSquare(e, rows);
+      for (int64_t k = 0; k < e.vl; ++k) {
+        Value ch = e.add(m0, e.idx(j * e.vl + k));
+        e.ifThen(e.lt(ch, e.idx(s.m)), [&] {
+          SmallVector<Value> where{n, ch, p0};
           if (apart) {
-            e.scatter(cl.getResult(r * nv + j), out3, {n, m, pr}, strideP, lanes[j]);
-            continue;
+            e.vstoreMasked(cols[k], out3, where, positions);
+            return;
           }
-          Value v = applyChannelLanes(epi, e, cl.getResult(r * nv + j), m, lanes[j],
-                                      [&](Value operand) {
-            return e.gather(operand, {n, m, pr}, strideP, lanes[j]);
+          Value v = epi.apply(e, cols[k], ch, p0, [&](Value operand) {
+            return e.vloadMasked(operand, where, positions);
           });
-          e.scatter(epi.output.convert(e, v), out3, {n, m, pr}, strideP, lanes[j]);
-        }
-      });
+          epi.output.store(e, v, out3, where, positions);
+        });
+      }
     }
     });
     // Costly steps over the task's channels, along the positions.

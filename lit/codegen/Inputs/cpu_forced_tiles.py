@@ -68,6 +68,11 @@ CASES = [
     conv("im2col_s2_mixed", 6, 16, 30, 30, (3, 3), (2, 2), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 2"),
     conv("im2col_s1", 5, 12, 12, 20, (3, 3), (1, 1), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 1", "relu"),
     conv("im2col_deep", 96, 20, 9, 9, (3, 3), (1, 1), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 2", "silu"),
+    # conv_cm: the tile transposed in registers (rows of positions, lanes of
+    # channels), channels past M and positions past P left unstored.
+    conv("cm_1x1", 24, 40, 5, 5, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "silu"),
+    conv("cm_3x3_s2", 8, 20, 10, 10, (3, 3), (2, 2), (1, 1), 1, 1, "conv_cm, mr = 8, nv = 1", "relu"),
+    conv("cm_5_rows", 16, 12, 7, 7, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 5, nv = 2"),
 ]
 
 
