@@ -85,10 +85,14 @@ public:
     return true;
   }
 
-  /// Times runs for about `budget` seconds (at least two, at most 10).
-  bool time(double budget, std::string &error) {
+  /// Times runs for about `budget` seconds (at least two, at most 10),
+  /// each after `evict` was written over (untimed): in a model a kernel's
+  /// weights come from memory, not from the cache its last run left them in.
+  bool time(double budget, std::vector<char> &evict, std::string &error) {
     Clock::time_point start = Clock::now();
     for (int n = 0; n < 2 || (n < 10 && seconds(start) < budget); ++n) {
+      for (size_t i = 0; i < evict.size(); i += 64)
+        evict[i] = static_cast<char>(evict[i] + 1);
       Clock::time_point t0 = Clock::now();
       if (infer_context_run(ctx) != INFER_OK) {
         error = std::string("run: ") + infer_last_error();
@@ -116,6 +120,9 @@ private:
 /// pick the wrong one. Each candidate runs for about 0.25 s in all.
 constexpr int kTimingRounds = 5;
 constexpr double kSecondsPerCandidate = 0.25;
+/// Written between timed runs: more than a core's L2 and most of a shared
+/// L3 slice.
+constexpr size_t kEvictBytes = size_t(8) << 20;
 
 /// Compiles `kernel`'s module with `candidate` as its tile, in a context of
 /// its own (compiling releases the context's weights); with `keepPlan`, the
@@ -202,6 +209,7 @@ LogicalResult infer::tuneModule(ModuleOp module, const CompileOptions &options,
     if (!known.count(k.signature))
       total += k.candidates.size();
   stats.kernels = kernels->size();
+  std::vector<char> evict(kEvictBytes, 1);
   for (const TunableKernel &k : *kernels) {
     if (known.count(k.signature)) {
       ++stats.cached;
@@ -236,7 +244,8 @@ LogicalResult infer::tuneModule(ModuleOp module, const CompileOptions &options,
     for (int round = 0; round < kTimingRounds; ++round)
       for (size_t c = 0; c < timers.size(); ++c) {
         std::string why;
-        if (timers[c] && !timers[c]->time(kSecondsPerCandidate / kTimingRounds, why)) {
+        if (timers[c] &&
+            !timers[c]->time(kSecondsPerCandidate / kTimingRounds, evict, why)) {
           if (c == 0) {
             error = "--tune: the heuristic's tile for " + k.nodes + " does not run alone: " + why;
             return failure();
