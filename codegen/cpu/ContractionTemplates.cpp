@@ -567,25 +567,30 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
     // The tile transposed in registers (positions to lanes, a vector per
     // channel) and stored a channel's positions at a time, where a
     // scatter cost a store per element.
-    Value positions = e.mask(e.min(e.idx(mr), e.sub(e.idx(p), p0)));
-    for (int64_t j = 0; j < nv; ++j) {
-      SmallVector<Value> rows;
-      for (int64_t r = 0; r < e.vl; ++r)
-        rows.push_back(r < mr ? cl.getResult(r * nv + j) : e.zeros());
-      SmallVector<Value> cols = transposeSquare(e, rows);
-      for (int64_t k = 0; k < e.vl; ++k) {
-        Value ch = e.add(m0, e.idx(j * e.vl + k));
-        e.ifThen(e.lt(ch, e.idx(s.m)), [&] {
-          SmallVector<Value> where{n, ch, p0};
-          if (apart) {
-            e.vstoreMasked(cols[k], out3, where, positions);
-            return;
-          }
-          Value v = epi.apply(e, cols[k], ch, p0, [&](Value operand) {
-            return e.vloadMasked(operand, where, positions);
+    // Rows in groups of VL (MR may exceed a vector).
+    for (int64_t g = 0; g < mr; g += e.vl) {
+      int64_t groupRows = std::min(e.vl, mr - g);
+      Value pg = e.add(p0, e.idx(g));
+      Value positions = e.mask(e.min(e.idx(groupRows), e.sub(e.idx(p), pg)));
+      for (int64_t j = 0; j < nv; ++j) {
+        SmallVector<Value> rows;
+        for (int64_t r = 0; r < e.vl; ++r)
+          rows.push_back(r < groupRows ? cl.getResult((g + r) * nv + j) : e.zeros());
+        SmallVector<Value> cols = transposeSquare(e, rows);
+        for (int64_t k = 0; k < e.vl; ++k) {
+          Value ch = e.add(m0, e.idx(j * e.vl + k));
+          e.ifThen(e.lt(ch, e.idx(s.m)), [&] {
+            SmallVector<Value> where{n, ch, pg};
+            if (apart) {
+              e.vstoreMasked(cols[k], out3, where, positions);
+              return;
+            }
+            Value v = epi.apply(e, cols[k], ch, pg, [&](Value operand) {
+              return e.vloadMasked(operand, where, positions);
+            });
+            epi.output.store(e, v, out3, where, positions);
           });
-          epi.output.store(e, v, out3, where, positions);
-        });
+        }
       }
     }
     });

@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <random>
@@ -82,6 +83,51 @@ public:
         error = std::string("run: ") + infer_last_error();
         return false;
       }
+    for (int32_t i = 0; i < infer_engine_num_outputs(engine); ++i) {
+      infer_tensor_info info;
+      infer_engine_output_info(engine, i, &info);
+      outputs.emplace_back(info.size);
+      dtypes.push_back(info.dtype);
+      if (infer_context_get_output(ctx, i, outputs.back().data(), info.size) != INFER_OK) {
+        error = std::string("output: ") + infer_last_error();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /// Whether this candidate's outputs (on the same seeded inputs) agree
+  /// with `ref`'s: f32 ones within 1e-4 relative L2 (templates sum in
+  /// different orders), others exactly; else says by how much not.
+  bool agreesWith(const CandidateTimer &ref, std::string &why) const {
+    if (outputs.size() != ref.outputs.size())
+      return false;
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      if (outputs[i].size() != ref.outputs[i].size())
+        return false;
+      if (dtypes[i] != INFER_F32) {
+        if (outputs[i] != ref.outputs[i]) {
+          why = "output " + std::to_string(i) + " differs from the heuristic's";
+          return false;
+        }
+        continue;
+      }
+      double diff = 0, norm = 0;
+      size_t n = outputs[i].size() / 4;
+      for (size_t k = 0; k < n; ++k) {
+        float a, b;
+        std::memcpy(&a, &outputs[i][k * 4], 4);
+        std::memcpy(&b, &ref.outputs[i][k * 4], 4);
+        diff += (double(a) - b) * (double(a) - b);
+        norm += double(b) * b;
+      }
+      double rel = std::sqrt(diff / std::max(norm, 1e-30));
+      if (!(rel <= 1e-4)) {
+        why = "output " + std::to_string(i) + " is " + std::to_string(rel) +
+              " (relative L2) from the heuristic's";
+        return false;
+      }
+    }
     return true;
   }
 
@@ -112,6 +158,8 @@ private:
   infer_engine *engine = nullptr;
   infer_context *ctx = nullptr;
   std::vector<double> ms;
+  std::vector<std::vector<uint8_t>> outputs;
+  std::vector<infer_dtype> dtypes;
 };
 
 /// Rounds in which every candidate of a kernel is timed in turn: the
@@ -223,8 +271,16 @@ LogicalResult infer::tuneModule(ModuleOp module, const CompileOptions &options,
       FailureOr<std::vector<uint8_t>> bytes =
           candidateArtifact(k, candidate, options, registry, why);
       auto timer = std::make_unique<CandidateTimer>();
-      if (succeeded(bytes) && timer->load(*bytes, threads, why))
-        timers[c] = std::move(timer);
+      if (succeeded(bytes) && timer->load(*bytes, threads, why)) {
+        // A candidate must compute what the heuristic's tile computes: a
+        // wrong one is dropped, and named, never cached.
+        if (c > 0 && timers[0] && !timer->agreesWith(*timers[0], why)) {
+          llvm::errs() << "\ninfer-compile: warning: --tune: " << candidate << " for "
+                       << k.nodes << " dropped: " << why << "\n";
+        } else {
+          timers[c] = std::move(timer);
+        }
+      }
       ++done;
       ++stats.measured;
       if (!timers[c]) {

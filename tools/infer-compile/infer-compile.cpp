@@ -864,7 +864,8 @@ int main(int argc, char **argv) {
         return fail(modelPath + ": " + error);
       llvm::errs() << llvm::formatv(
           "infer-compile: tuned {0} of {1} kernels in {2:F1} s ({3} candidates measured, {4} "
-          "failed to build; {5} from the cache): {6} faster than the heuristic, {7:F3} -> "
+          "failed to build or run or disagreed; {5} from the cache): {6} faster than the "
+          "heuristic, {7:F3} -> "
           "{8:F3} ms summed over the tuned kernels alone\n",
           stats.tuned, stats.kernels, stats.seconds, stats.measured, stats.failed, stats.cached,
           stats.improved, stats.heuristicMs, stats.tunedMs);

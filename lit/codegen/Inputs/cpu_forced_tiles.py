@@ -73,6 +73,8 @@ CASES = [
     conv("cm_1x1", 24, 40, 5, 5, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "silu"),
     conv("cm_3x3_s2", 8, 20, 10, 10, (3, 3), (2, 2), (1, 1), 1, 1, "conv_cm, mr = 8, nv = 1", "relu"),
     conv("cm_5_rows", 16, 12, 7, 7, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 5, nv = 2"),
+    # More rows than a vector has lanes: transposed in groups of VL.
+    conv("cm_14_rows", 24, 20, 9, 9, (3, 3), (1, 1), (1, 1), 1, 1, "conv_cm, mr = 14, nv = 1", "relu"),
 ]
 
 
