@@ -189,6 +189,10 @@ int32_t infer_context_num_inputs(const infer_context *c) {
   return c ? static_cast<int32_t>(c->impl->engine().inputs().size()) : 0;
 }
 
+int32_t infer_context_num_outputs(const infer_context *c) {
+  return c ? static_cast<int32_t>(c->impl->engine().outputs().size()) : 0;
+}
+
 int32_t infer_context_num_launches(const infer_context *c) {
   return c ? static_cast<int32_t>(c->impl->engine().numLaunches()) : 0;
 }

@@ -686,6 +686,22 @@ void buildIm2col(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x4
   });
 }
 
+/// conv_im2col's register tile: `init` plus weight panel `pan` x the
+/// panels of image n's position tile pt over reduction rows [k0, k1).
+SmallVector<Value> panelProduct(Emitter &e, Value wp, Value panels, Value n,
+                                Value pan, Value pt, Value k0, Value k1,
+                                ValueRange init, int64_t mr, int64_t nv) {
+  scf::ForOp kloop = e.loop(k0, k1, 1, init, [&](Value kk, ValueRange acc) {
+    SmallVector<Value> aRows, bCols;
+    for (int64_t r = 0; r < mr; ++r)
+      aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
+    for (int64_t j = 0; j < nv; ++j)
+      bCols.push_back(e.vload(panels, {n, pt, kk, e.idx(j * e.vl)}));
+    return fmaStep(e, acc, aRows, bCols, mr, nv);
+  });
+  return SmallVector<Value>(kloop.getResults());
+}
+
 /// The reduction of conv_im2col's products in blocks of this many rows
 /// (where it is at least 1.5 times as deep): a weight panel's block stays
 /// in L1 while it multiplies every position tile of the task, and the
@@ -724,17 +740,9 @@ void buildPanelGemm(Emitter &e, const ConvShape &s, const TileConfig &cfg,
     Value last = e.min(e.add(first, e.idx(pb.perBlock)), e.idx(pb.panels));
     e.forEach(first, last, 1, [&](Value pan) {
       Value row0 = e.mul(pan, e.idx(mr));
-      scf::ForOp kloop = e.loop(
-          e.idx(0), e.idx(k), 1, biasRows(e, bias, row0, e.idx(s.m), mr, nv),
-          [&](Value kk, ValueRange acc) {
-            SmallVector<Value> aRows, bCols;
-            for (int64_t r = 0; r < mr; ++r)
-              aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
-            for (int64_t j = 0; j < nv; ++j)
-              bCols.push_back(e.vload(panels, {n, pt, kk, e.idx(j * e.vl)}));
-            return fmaStep(e, acc, aRows, bCols, mr, nv);
-          });
-      SmallVector<Value> acc(kloop.getResults());
+      SmallVector<Value> acc =
+          panelProduct(e, wp, panels, n, pan, pt, e.idx(0), e.idx(k),
+                       biasRows(e, bias, row0, e.idx(s.m), mr, nv), mr, nv);
       storeTile(e, acc, mr, nv, out3, epi,
                 [&](Value row, Value col) { return SmallVector<Value>{n, row, col}; },
                 row0, e.idx(s.m), p0, e.idx(p));
@@ -802,16 +810,8 @@ void buildPanelGemmBlocked(Emitter &e, const ConvShape &s, const TileConfig &cfg
                 }
                 return acc;
               });
-          scf::ForOp kloop = e.loop(
-              k0, k1, 1, init, [&](Value kk, ValueRange acc) {
-                SmallVector<Value> aRows, bCols;
-                for (int64_t r = 0; r < mr; ++r)
-                  aRows.push_back(e.load(wp, {pan, kk, e.idx(r)}));
-                for (int64_t j = 0; j < nv; ++j)
-                  bCols.push_back(e.vload(panels, {n, pt, kk, e.idx(j * e.vl)}));
-                return fmaStep(e, acc, aRows, bCols, mr, nv);
-              });
-          SmallVector<Value> acc(kloop.getResults());
+          SmallVector<Value> acc =
+              panelProduct(e, wp, panels, n, pan, pt, k0, k1, init, mr, nv);
           auto at = [&](Value row, Value col) {
             return SmallVector<Value>{n, row, col};
           };

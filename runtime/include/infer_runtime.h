@@ -138,8 +138,10 @@ typedef struct infer_candidate_info {
 INFER_API int32_t infer_engine_num_candidates(const infer_engine *engine);
 INFER_API infer_status infer_engine_candidate_info(const infer_engine *engine, int32_t index,
                                                    infer_candidate_info *info);
-/** The number of inputs and of launches of the context's plan. */
+/** The number of inputs, outputs and launches of the context's plan (a
+ *  candidate context's: its kernel's). */
 INFER_API int32_t infer_context_num_inputs(const infer_context *context);
+INFER_API int32_t infer_context_num_outputs(const infer_context *context);
 INFER_API int32_t infer_context_num_launches(const infer_context *context);
 /** A context running candidate `index` alone (its inputs through
  *  infer_context_input_info). */

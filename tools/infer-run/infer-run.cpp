@@ -643,7 +643,8 @@ int calibrate(const Options &opt, infer_engine *engine, infer_context *context,
 /// --tune: times every candidate of a --tune-candidates artifact (the sum of
 /// its launches' times, median of profiled runs) and appends each kernel's
 /// fastest configuration to the tuning cache, another one only when 3%
-/// faster than the heuristic's (less is noise).
+/// faster than the heuristic's (less is noise). A candidate whose outputs
+/// disagree with the heuristic's candidate's is dropped.
 int tuneArtifact(const Options &opt) {
   if (opt.tuningCache.empty())
     return fail("--tune needs --tuning-cache FILE (where the measurements go)");
@@ -665,7 +666,9 @@ int tuneArtifact(const Options &opt) {
   };
   std::map<std::string, Best> kernels;
   std::vector<std::string> order;
-  std::mt19937_64 rng(opt.seed);
+  // The heuristic candidate's outputs, per kernel: every other candidate
+  // of the kernel runs on the same seeded inputs and must agree.
+  std::map<std::string, std::vector<HostTensor>> reference;
   int failed = 0;
   for (int32_t i = 0; i < n; ++i) {
     infer_candidate_info c;
@@ -673,6 +676,7 @@ int tuneArtifact(const Options &opt) {
     infer_context *ctx = nullptr;
     double ms = -1;
     std::string why;
+    std::mt19937_64 rng(opt.seed + std::hash<std::string>()(c.signature));
     if (infer_context_create_candidate(engine, i, opt.threads, &ctx) == INFER_OK) {
       std::unique_ptr<infer_context, void (*)(infer_context *)> guard(ctx,
                                                                       infer_context_destroy);
@@ -686,6 +690,36 @@ int tuneArtifact(const Options &opt) {
       }
       for (int k = 0; ok && k < 3; ++k)
         ok = infer_context_run(ctx) == INFER_OK;
+      // Outputs against the heuristic's: relative L2 within 1e-3 for f32
+      // (other summation orders), 1e-2 for narrower types (one rounding of
+      // the result); a wrong candidate is dropped, never cached.
+      std::vector<HostTensor> outs;
+      for (int32_t k = 0; ok && k < infer_context_num_outputs(ctx); ++k) {
+        infer_tensor_info info;
+        infer_context_output_info(ctx, k, &info);
+        HostTensor t(toDType(info.dtype), std::vector<int64_t>(info.shape, info.shape + info.rank));
+        ok = infer_context_get_output(ctx, k, t.data.data(), t.data.size()) == INFER_OK;
+        outs.push_back(std::move(t));
+      }
+      if (ok && c.heuristic) {
+        reference[c.signature] = outs;
+      } else if (ok && reference.count(c.signature)) {
+        const std::vector<HostTensor> &want = reference[c.signature];
+        for (size_t k = 0; k < outs.size() && k < want.size(); ++k) {
+          infer::Comparison cmp = infer::compareTensors(outs[k], want[k], 0, 0);
+          double tol = outs[k].dtype == DType::F32 ? 1e-3 : 1e-2;
+          bool shapeDiffers = !cmp.message.empty() && cmp.worstIndex < 0;
+          if (!(cmp.relL2 <= tol) || shapeDiffers) {
+            std::fprintf(stderr,
+                         "\ninfer-run: warning: --tune: %s for %s dropped: output %zu is %g "
+                         "(relative L2) from the heuristic's\n",
+                         c.config, c.nodes, k, cmp.relL2);
+            why = "disagrees with the heuristic's tile";
+            ok = false;
+            break;
+          }
+        }
+      }
       std::vector<double> launch(std::max(1, infer_context_num_launches(ctx))), runs;
       auto t0 = clock::now();
       while (ok && (runs.size() < 5 ||
