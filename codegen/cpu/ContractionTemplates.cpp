@@ -601,7 +601,8 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   });
 }
 
-/// conv_im2col, launch 1: panels[n][P/NR][K][NR] of the input, by gathers.
+/// conv_im2col, launch 1: panels[n][P/NR][K][NR] of the input: a vector of
+/// one output row's positions by masked strided loads, others by gathers.
 void buildIm2col(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x4,
                  Value panels, Value begin, Value end, int64_t &grid) {
   int64_t nr = cfg.nr(), nv = cfg.nv, p = s.oh * s.ow;
@@ -632,19 +633,19 @@ void buildIm2col(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x4
             e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ows, e.isplat(e.i32(e.idx(s.sw)))),
             e.isplat(e.i32(e.idx(s.pw))));
         Value zero = e.isplat(e.i32(e.idx(0)));
+        // Lanes of `v` (i32 coordinates) in [0, limit).
+        auto inside = [&](Value v, int64_t limit) {
+          return e.both(
+              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, v, zero),
+              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, v,
+                                    e.isplat(e.i32(e.idx(limit)))));
+        };
         for (int64_t kh = 0; kh < s.kh; ++kh) {
           Value ih = arith::AddIOp::create(e.b, e.loc, ih0, e.isplat(e.i32(e.idx(kh * s.dh))));
-          Value okH = e.both(
-              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, ih, zero),
-              arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, ih,
-                                    e.isplat(e.i32(e.idx(s.h)))));
+          Value okH = inside(ih, s.h);
           for (int64_t kw = 0; kw < s.kw; ++kw) {
             Value iw = arith::AddIOp::create(e.b, e.loc, iw0, e.isplat(e.i32(e.idx(kw * s.dw))));
-            Value okW = e.both(
-                arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, iw, zero),
-                arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, iw,
-                                      e.isplat(e.i32(e.idx(s.w)))));
-            Value ok = e.both(e.both(okH, okW), inP);
+            Value ok = e.both(e.both(okH, inside(iw, s.w)), inP);
             Value flat = arith::AddIOp::create(
                 e.b, e.loc, arith::MulIOp::create(e.b, e.loc, ih, e.isplat(e.i32(e.idx(s.w)))), iw);
             Value safe = e.select(ok, flat, zero);

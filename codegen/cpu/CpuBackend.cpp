@@ -64,22 +64,21 @@ std::vector<Attribute> CpuBackend::tileCandidates(Operation *op) const {
   // heuristic picks from, small enough to measure every member.
   int64_t vl = heuristic.getVl();
   int64_t regs = target->vectorBytes == 64 ? 32 : 16;
+  auto add = [&](CpuKernel kernel, int64_t mr, int64_t nv) {
+    auto tile = CpuTileAttr::get(op->getContext(), kernel, mr, nv, vl);
+    if (tile != heuristic && tileMismatch(op, tile, *target).empty() &&
+        !llvm::is_contained(out, Attribute(tile)))
+      out.push_back(tile);
+  };
   for (CpuKernel kernel : kernels)
     for (int64_t nv = 1; nv <= (kernel == CpuKernel::dwconv ? 4 : regs == 32 ? 3 : 2);
          ++nv) {
       int64_t mr = std::min<int64_t>((regs - nv - 1) / nv, 14);
       // dwconv also with half as many rows: its window's weights need
       // registers too.
-      if (kernel == CpuKernel::dwconv && mr / 2 >= 1) {
-        auto half = CpuTileAttr::get(op->getContext(), kernel, mr / 2, nv, vl);
-        if (half != heuristic && tileMismatch(op, half, *target).empty() &&
-            !llvm::is_contained(out, Attribute(half)))
-          out.push_back(half);
-      }
-      auto tile = CpuTileAttr::get(op->getContext(), kernel, mr, nv, vl);
-      if (tile != heuristic && tileMismatch(op, tile, *target).empty() &&
-          !llvm::is_contained(out, Attribute(tile)))
-        out.push_back(tile);
+      if (kernel == CpuKernel::dwconv && mr / 2 >= 1)
+        add(kernel, mr / 2, nv);
+      add(kernel, mr, nv);
     }
   return out;
 }

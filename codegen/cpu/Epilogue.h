@@ -61,7 +61,7 @@ struct Epilogue {
   /// the steps in a second pass over the stored values: where a step calls
   /// a transcendental function (sigmoid, tanh, exp, ...), whose constants
   /// and temporaries would spill the tile, the output is f32, and no step
-  /// reads a Full operand (which may share the output's buffer).
+  /// reads a Full operand (a residual stays in the first pass's registers).
   bool appliesApart() const;
 
   /// The second pass of appliesApart: applies the steps to out[lead..., i]

@@ -100,12 +100,12 @@ public:
   /// with `ref`'s: f32 ones within 1e-4 relative L2 (templates sum in
   /// different orders), others exactly; else says by how much not.
   bool agreesWith(const CandidateTimer &ref, std::string &why) const {
-    if (outputs.size() != ref.outputs.size())
+    if (outputs.size() != ref.outputs.size()) {
+      why = "its outputs are not the heuristic's";
       return false;
+    }
     for (size_t i = 0; i < outputs.size(); ++i) {
-      if (outputs[i].size() != ref.outputs[i].size())
-        return false;
-      if (dtypes[i] != INFER_F32) {
+      if (dtypes[i] != INFER_F32 || outputs[i].size() != ref.outputs[i].size()) {
         if (outputs[i] != ref.outputs[i]) {
           why = "output " + std::to_string(i) + " differs from the heuristic's";
           return false;
