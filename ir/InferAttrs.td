@@ -23,7 +23,8 @@ def Infer_CpuKernel : I32EnumAttr<"CpuKernel", "CPU kernel template", [
   I32EnumAttrCase<"dwconv", 4>, I32EnumAttrCase<"conv_im2col", 5>,
   I32EnumAttrCase<"gemm", 6>, I32EnumAttrCase<"attention", 7>,
   I32EnumAttrCase<"pool", 8>, I32EnumAttrCase<"conv_i8", 9>,
-  I32EnumAttrCase<"gemm_i8", 10>
+  I32EnumAttrCase<"gemm_i8", 10>, I32EnumAttrCase<"conv_winograd2", 11>,
+  I32EnumAttrCase<"conv_winograd4", 12>
 ]> {
   let cppNamespace = "::mlir::infer";
   let genSpecializedAttr = 0;
@@ -61,7 +62,10 @@ def Infer_CpuTileAttr : Infer_Attr<"CpuTile", "cpu_tile"> {
     `kernel` names the template (conv_direct, gemm, attention, pool, ...);
     its hot loop keeps an `mr` x (`nv` * `vl`) tile of accumulators in
     vector registers of `vl` floats (8 with AVX2, 16 with AVX-512).
-    Attention and pooling use `vl` only (mr = nv = 1).
+    Attention and pooling use `vl` only (mr = nv = 1). `conv_winograd2`
+    and `conv_winograd4` compute 3x3 stride-1 convolutions as Winograd's
+    F(2x2, 3x3) and F(4x4, 3x3); `mr` x `nv` is the tile of their GEMM
+    stage (output channels x vectors of tiles).
 
     ```mlir
     %y = infer.conv %x, %w ... {infer.tile = #infer.cpu_tile<conv_direct, mr = 8, nv = 2, vl = 16>}

@@ -31,6 +31,7 @@
 #include "codegen/cpu/CpuKernels.h"
 #include "codegen/cpu/ConvLoads.h"
 #include "codegen/cpu/DepthwiseTemplate.h"
+#include "codegen/cpu/WinogradTemplate.h"
 #include "codegen/cpu/Emitter.h"
 #include "codegen/cpu/Epilogue.h"
 #include "codegen/cpu/Int8ConvTemplate.h"
@@ -76,6 +77,11 @@ namespace {
 /// conv_flat prefetches the input this many channels ahead.
 constexpr int64_t kPrefetchChannels = 2;
 
+/// conv_cm blocks its reduction so that a block's weights and input rows
+/// take about this much (L1), where its partial tiles fit this much.
+constexpr int64_t kCmBlockBytes = 24 * 1024;
+constexpr int64_t kCmPartialBytes = 64 * 1024;
+
 /// Scratch above this size makes conv_im2col fall back to the generic path.
 constexpr uint64_t kMaxIm2colBytes = uint64_t(64) << 20;
 
@@ -83,6 +89,10 @@ struct TileConfig {
   std::string variant;
   int64_t mr = 8, nv = 2, vl = 16;
   int64_t nr() const { return nv * vl; }
+  /// Winograd's output tile side (0: not a Winograd template).
+  int64_t winograd() const {
+    return variant == "conv_winograd2" ? 2 : variant == "conv_winograd4" ? 4 : 0;
+  }
 };
 
 TileConfig readConfig(CpuTileAttr config) {
@@ -508,96 +518,158 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   Value table = simple ? Value()
                        : memref::AllocaOp::create(e.b, e.loc,
                                                   MemRefType::get({kk, mr}, i32));
+  // Deep reductions in blocks of channels whose weights (and input rows)
+  // stay in L1 while every position tile runs over them, the partial tiles
+  // kept in a scratch of the task's: a weight panel of 2048 x 16 floats
+  // read from L2 once per position tile held the 7x7 1x1 convolutions of
+  // ResNet-50's last stage at 90-110 GF/s on Zen 3.
+  int64_t perChannel = kk * (nr + std::min<int64_t>(p, 16 * mr)) * 4;
+  int64_t cb = std::max<int64_t>(16, kCmBlockBytes / perChannel);
+  bool blocked = s.c * kk * nr * 4 > kCmBlockBytes &&
+                 cb < s.c && pTiles * mr * nv * e.vl * 4 <= kCmPartialBytes;
+  int64_t blocks = blocked ? (s.c + cb - 1) / cb : 1;
+  Value partial = blocked ? memref::AllocaOp::create(
+                                e.b, e.loc,
+                                MemRefType::get({pTiles, mr * nv, e.vl},
+                                                e.b.getF32Type()))
+                          : Value();
   e.forEach(begin, end, 1, [&](Value t) {
     Value mt = e.rem(t, e.idx(mTiles)), n = e.div(t, e.idx(mTiles));
-    e.forEach(e.idx(0), e.idx(pTiles), 1, [&](Value pt) {
-    Value m0 = e.mul(mt, e.idx(nr)), p0 = e.mul(pt, e.idx(mr));
-    // Where row r's input starts (1x1) or the offset table (k x k).
-    SmallVector<Value> base;
-    for (int64_t r = 0; r < mr; ++r) {
-      Value pr = e.min(e.add(p0, e.idx(r)), e.idx(p - 1));
-      Value ohr = e.div(pr, e.idx(s.ow)), owr = e.rem(pr, e.idx(s.ow));
-      Value ih0 = e.sub(e.mul(ohr, e.idx(s.sh)), e.idx(s.ph));
-      Value iw0 = e.sub(e.mul(owr, e.idx(s.sw)), e.idx(s.pw));
-      if (simple) {
-        base.push_back(e.add(e.mul(ih0, e.idx(s.w)), iw0));
-        continue;
-      }
-      for (int64_t a = 0; a < s.kh; ++a)
-        for (int64_t b2 = 0; b2 < s.kw; ++b2) {
-          Value ih = e.add(ih0, e.idx(a * s.dh)), iw = e.add(iw0, e.idx(b2 * s.dw));
-          Value ok = e.both(e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h))),
-                            e.both(e.ge(iw, e.idx(0)), e.lt(iw, e.idx(s.w))));
-          Value off = e.select(ok, e.add(e.mul(ih, e.idx(s.w)), iw), e.idx(-1));
-          e.store(e.i32(off), table, {e.idx(a * s.kw + b2), e.idx(r)});
+    // Position tile pt over channels [c0, c1): from the bias (first) or
+    // the partial tile, to the output (last) or the partial tile.
+    auto tile = [&](Value pt, Value c0, Value c1, bool first, bool last) {
+      Value m0 = e.mul(mt, e.idx(nr)), p0 = e.mul(pt, e.idx(mr));
+      // Where row r's input starts (1x1) or the offset table (k x k).
+      SmallVector<Value> base;
+      for (int64_t r = 0; r < mr; ++r) {
+        Value pr = e.min(e.add(p0, e.idx(r)), e.idx(p - 1));
+        Value ohr = e.div(pr, e.idx(s.ow)), owr = e.rem(pr, e.idx(s.ow));
+        Value ih0 = e.sub(e.mul(ohr, e.idx(s.sh)), e.idx(s.ph));
+        Value iw0 = e.sub(e.mul(owr, e.idx(s.sw)), e.idx(s.pw));
+        if (simple) {
+          base.push_back(e.add(e.mul(ih0, e.idx(s.w)), iw0));
+          continue;
         }
-    }
-    SmallVector<Value> lanes;
-    for (int64_t j = 0; j < nv; ++j)
-      lanes.push_back(e.mask(e.sub(e.idx(s.m), e.add(m0, e.idx(j * e.vl)))));
-    SmallVector<Value> init;
-    for (int64_t r = 0; r < mr; ++r)
-      for (int64_t j = 0; j < nv; ++j)
-        init.push_back(bias ? e.vloadMasked(bias, {e.add(m0, e.idx(j * e.vl))}, lanes[j])
-                            : e.zeros());
-    Value zero = e.f32(0);
-    scf::ForOp cl = e.loop(e.idx(0), e.idx(s.c), 1, init,
-                           [&](Value c, ValueRange accIn) {
-      SmallVector<Value> acc(accIn.begin(), accIn.end());
-      for (int64_t k = 0; k < kk; ++k) {
-        Value kidx = e.add(e.mul(c, e.idx(kk)), e.idx(k));
-        SmallVector<Value> aRows, bCols;
-        for (int64_t r = 0; r < mr; ++r) {
-          if (simple) {
-            aRows.push_back(e.load(x3, {n, c, base[r]}));
-            continue;
+        for (int64_t a = 0; a < s.kh; ++a)
+          for (int64_t b2 = 0; b2 < s.kw; ++b2) {
+            Value ih = e.add(ih0, e.idx(a * s.dh)), iw = e.add(iw0, e.idx(b2 * s.dw));
+            Value ok = e.both(e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h))),
+                              e.both(e.ge(iw, e.idx(0)), e.lt(iw, e.idx(s.w))));
+            Value off = e.select(ok, e.add(e.mul(ih, e.idx(s.w)), iw), e.idx(-1));
+            e.store(e.i32(off), table, {e.idx(a * s.kw + b2), e.idx(r)});
           }
-          Value off = arith::IndexCastOp::create(
-              e.b, e.loc, e.b.getIndexType(), e.load(table, {e.idx(k), e.idx(r)}));
-          Value ok = e.ge(off, e.idx(0));
-          Value v = e.load(x3, {n, c, e.max(off, e.idx(0))});
-          aRows.push_back(e.select(ok, v, zero));
-        }
-        for (int64_t j = 0; j < nv; ++j)
-          bCols.push_back(e.vload(wt, {mt, kidx, e.idx(j * e.vl)}));
-        acc = fmaStep(e, acc, aRows, bCols, mr, nv);
       }
-      return acc;
-    });
-    // The tile transposed in registers (positions to lanes, a vector per
-    // channel) and stored a channel's positions at a time, where a
-    // scatter cost a store per element.
-    // Rows in groups of VL (MR may exceed a vector).
-    for (int64_t g = 0; g < mr; g += e.vl) {
-      int64_t groupRows = std::min(e.vl, mr - g);
-      Value pg = e.add(p0, e.idx(g));
-      Value positions = e.mask(e.min(e.idx(groupRows), e.sub(e.idx(p), pg)));
-      for (int64_t j = 0; j < nv; ++j) {
-        SmallVector<Value> rows;
-        for (int64_t r = 0; r < e.vl; ++r)
-          rows.push_back(r < groupRows ? cl.getResult((g + r) * nv + j) : e.zeros());
-        SmallVector<Value> cols = transposeSquare(e, rows);
-        for (int64_t k = 0; k < e.vl; ++k) {
-          Value ch = e.add(m0, e.idx(j * e.vl + k));
-          e.ifThen(e.lt(ch, e.idx(s.m)), [&] {
-            SmallVector<Value> where{n, ch, pg};
-            if (apart) {
-              e.vstoreMasked(cols[k], out3, where, positions);
-              return;
+      SmallVector<Value> lanes;
+      for (int64_t j = 0; j < nv; ++j)
+        lanes.push_back(e.mask(e.sub(e.idx(s.m), e.add(m0, e.idx(j * e.vl)))));
+      SmallVector<Value> init;
+      for (int64_t r = 0; r < mr; ++r)
+        for (int64_t j = 0; j < nv; ++j) {
+          if (!first)
+            init.push_back(e.vload(partial, {pt, e.idx(r * nv + j), e.idx(0)}));
+          else
+            init.push_back(bias ? e.vloadMasked(bias, {e.add(m0, e.idx(j * e.vl))},
+                                                lanes[j])
+                                : e.zeros());
+        }
+      Value zero = e.f32(0);
+      scf::ForOp cl = e.loop(c0, c1, 1, init,
+                             [&](Value c, ValueRange accIn) {
+        SmallVector<Value> acc(accIn.begin(), accIn.end());
+        for (int64_t k = 0; k < kk; ++k) {
+          Value kidx = e.add(e.mul(c, e.idx(kk)), e.idx(k));
+          SmallVector<Value> aRows, bCols;
+          for (int64_t r = 0; r < mr; ++r) {
+            if (simple) {
+              aRows.push_back(e.load(x3, {n, c, base[r]}));
+              continue;
             }
-            Value v = epi.apply(e, cols[k], ch, pg, [&](Value operand) {
-              return e.vloadMasked(operand, where, positions);
+            Value off = arith::IndexCastOp::create(
+                e.b, e.loc, e.b.getIndexType(), e.load(table, {e.idx(k), e.idx(r)}));
+            Value ok = e.ge(off, e.idx(0));
+            Value v = e.load(x3, {n, c, e.max(off, e.idx(0))});
+            aRows.push_back(e.select(ok, v, zero));
+          }
+          for (int64_t j = 0; j < nv; ++j)
+            bCols.push_back(e.vload(wt, {mt, kidx, e.idx(j * e.vl)}));
+          acc = fmaStep(e, acc, aRows, bCols, mr, nv);
+        }
+        return acc;
+      });
+      if (!last) {
+        for (int64_t i = 0; i < mr * nv; ++i)
+          e.vstore(cl.getResult(i), partial, {pt, e.idx(i), e.idx(0)});
+        return;
+      }
+      // The tile transposed in registers (positions to lanes, a vector per
+      // channel) and stored a channel's positions at a time, where a
+      // scatter cost a store per element.
+      // Rows in groups of VL (MR may exceed a vector).
+      for (int64_t g = 0; g < mr; g += e.vl) {
+        int64_t groupRows = std::min(e.vl, mr - g);
+        Value pg = e.add(p0, e.idx(g));
+        Value positions = e.mask(e.min(e.idx(groupRows), e.sub(e.idx(p), pg)));
+        for (int64_t j = 0; j < nv; ++j) {
+          SmallVector<Value> rows;
+          for (int64_t r = 0; r < e.vl; ++r)
+            rows.push_back(r < groupRows ? cl.getResult((g + r) * nv + j) : e.zeros());
+          SmallVector<Value> cols = transposeSquare(e, rows);
+          for (int64_t k = 0; k < e.vl; ++k) {
+            Value ch = e.add(m0, e.idx(j * e.vl + k));
+            e.ifThen(e.lt(ch, e.idx(s.m)), [&] {
+              SmallVector<Value> where{n, ch, pg};
+              if (apart) {
+                e.vstoreMasked(cols[k], out3, where, positions);
+                return;
+              }
+              Value v = epi.apply(e, cols[k], ch, pg, [&](Value operand) {
+                return e.vloadMasked(operand, where, positions);
+              });
+              epi.output.store(e, v, out3, where, positions);
             });
-            epi.output.store(e, v, out3, where, positions);
-          });
+          }
         }
       }
+    };
+    auto allTiles = [&](Value c0, Value c1, bool first, bool last) {
+      e.forEach(e.idx(0), e.idx(pTiles), 1,
+                [&](Value pt) { tile(pt, c0, c1, first, last); });
+    };
+    if (!blocked) {
+      allTiles(e.idx(0), e.idx(s.c), true, true);
+    } else {
+      allTiles(e.idx(0), e.idx(cb), true, false);
+      if (blocks > 2)
+        e.forEach(e.idx(cb), e.idx((blocks - 1) * cb), cb, [&](Value c0) {
+          allTiles(c0, e.add(c0, e.idx(cb)), false, false);
+        });
+      allTiles(e.idx((blocks - 1) * cb), e.idx(s.c), false, true);
     }
-    });
     // Costly steps over the task's channels, along the positions.
     applyApart(e, epi, out3, [&](Value row) { return SmallVector<Value>{n, row}; },
                e.mul(mt, e.idx(nr)), e.min(e.add(e.mul(mt, e.idx(nr)), e.idx(nr)), e.idx(s.m)),
                e.idx(0), e.idx(p));
+  });
+}
+
+/// conv_cm.subsample: the positions a strided 1x1 convolution without
+/// padding reads, compact ([N][C][OH][OW]), so that conv_cm reads them as a
+/// stride-1 convolution's (its blocked reduction keeps a block's input in
+/// L1 only where the input is as small as the output).
+void buildSubsample(Emitter &e, const ConvShape &s, Value x, Value dst,
+                    Value begin, Value end, int64_t &grid) {
+  grid = s.n * s.c;
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value c = e.rem(t, e.idx(s.c)), n = e.div(t, e.idx(s.c));
+    e.forEach(e.idx(0), e.idx(s.oh), 1, [&](Value oh) {
+      Value ih = e.mul(oh, e.idx(s.sh));
+      e.forEach(e.idx(0), e.idx(s.ow), e.vl, [&](Value ow0) {
+        Value valid = e.mask(e.sub(e.idx(s.ow), ow0));
+        Value first = e.mul(ow0, e.idx(s.sw));
+        Value v = e.gather(x, {n, c, ih, first}, e.iota(s.sw), valid);
+        e.vstoreMasked(v, dst, {n, c, oh, ow0}, valid);
+      });
+    });
   });
 }
 
@@ -988,6 +1060,17 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     // strided convolutions 1.2-2.6x faster as im2col GEMMs than as direct
     // row tiles (ResNet's 3x3 stride-2 convolutions, its downsampling 1x1
     // at 56x56, the 7x7 stem).
+    // 3x3 stride 1 with 16 channels or more in and out: Winograd, F(4, 3)
+    // where the image has at least two vectors of 4x4 tiles, else F(2, 3).
+    // On Zen 3 (AVX2, 2 threads) against conv_flat: 16 -> 16 channels at
+    // 56x56 0.133 -> 0.077 ms, 64 at 56x56 1.37 -> 0.67, 128 at 28x28 1.51
+    // -> 0.57, 256 at 14x14 2.24 -> 0.62; 512 at 7x7 3.44 -> 1.00 with F(2,
+    // 3) (F(4, 3) has 4 tiles there: half-empty vectors).
+    if (winogradMismatch(s).empty() && s.c >= 16 && s.m >= 16) {
+      int64_t m = WinogradShape(s, 4, vl, 2 * vl).tiles >= 2 * vl ? 4 : 2;
+      if (WinogradShape(s, m, vl, 2 * vl).scratchBytes(s) <= kMaxIm2colBytes)
+        return make(m == 4 ? CpuKernel::conv_winograd4 : CpuKernel::conv_winograd2, 2);
+    }
     // Small images: channel-major.
     if (positions <= 4 * vl && s.m >= 2 * vl && (pointwise || !unitStride))
       return channelMajor();
@@ -1110,6 +1193,16 @@ std::string mlir::infer::tileMismatch(Operation *op, CpuTileAttr tile,
     if (s.sw > 2)
       return prefix + "conv_direct takes strides 1 and 2";
     break;
+  case CpuKernel::conv_winograd2:
+  case CpuKernel::conv_winograd4: {
+    std::string why = winogradMismatch(s);
+    if (!why.empty())
+      return prefix + why;
+    int64_t m = k == CpuKernel::conv_winograd2 ? 2 : 4;
+    if (WinogradShape(s, m, vl, tile.getNv() * vl).scratchBytes(s) > kMaxIm2colBytes)
+      return prefix + "its transformed tiles would take more than 64 MiB";
+    break;
+  }
   default:
     break;
   }
@@ -1250,6 +1343,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
   int xArg = -1, wArg = -1, biasArg = -1;
   std::optional<StridedView> xView;
   ConvShape s{};
+  bool subsample = false; // conv_cm reads a compact copy of x
   int64_t gm = 0, gn = 0, gk = 0;
   double alpha = 1;
   if (auto conv = llvm::dyn_cast<ConvOp>(anchor)) {
@@ -1260,11 +1354,19 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
       return failure();
     }
     xArg = addInput(conv.getInput(), memrefOf(conv.getInput()));
+    subsample = cfg.variant == "conv_cm" && s.kh == 1 && s.kw == 1 &&
+                (s.sh > 1 || s.sw > 1) &&
+                llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
     if (cfg.variant == "dwconv") {
       std::vector<float> flat(w->size());
       for (int64_t i = 0; i < w->size(); ++i)
         flat[i] = static_cast<float>(w->getDouble(i));
       wArg = addPacked(flat, MemRefType::get({s.m, s.kh * s.kw}, f32));
+    } else if (int64_t m = cfg.winograd()) {
+      WinogradShape g(s, m, cfg.vl, cfg.nr());
+      wArg = addPacked(winogradWeights(*w, s, g, cfg.mr),
+                       MemRefType::get({g.points, (s.m + cfg.mr - 1) / cfg.mr,
+                                        s.c, cfg.mr}, f32));
     } else if (cfg.variant == "conv_cm") {
       int64_t k = s.c * s.kh * s.kw, nr = cfg.nr();
       wArg = addPacked(packCols(*w, k, s.m, /*trans=*/true, nr),
@@ -1427,6 +1529,50 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     xSource = scratch;
     xType = panelType;
   }
+  // The shape the compute stage sees (a subsampled input is stride 1).
+  ConvShape cs = s;
+  if (subsample) {
+    MemRefType subType = MemRefType::get({s.n, s.c, s.oh, s.ow}, f32);
+    int scratch = nIn + static_cast<int>(result.scratchBytes.size());
+    result.scratchBytes.push_back(uint64_t(subType.getNumElements()) * 4);
+    if (failed(addStage("conv_cm.subsample", {xType, subType}, {xSource, scratch},
+                        [&](Emitter &e, ValueRange a, Value begin, Value end,
+                            int64_t &grid) {
+                          buildSubsample(e, s, a[0], a[1], begin, end, grid);
+                        })))
+      return failure();
+    xSource = scratch;
+    xType = subType;
+    cs.h = s.oh;
+    cs.w = s.ow;
+    cs.sh = cs.sw = 1;
+  }
+  if (int64_t m = cfg.winograd()) {
+    // Input transform into V, the GEMMs into M; the compute stage below
+    // reads M in place of x.
+    WinogradShape g(s, m, cfg.vl, nr);
+    MemRefType vType = MemRefType::get({s.n, g.points, s.c, g.tpad}, f32);
+    MemRefType mType = MemRefType::get({s.n, g.points, s.m, g.tpad}, f32);
+    int vScratch = nIn + static_cast<int>(result.scratchBytes.size());
+    result.scratchBytes.push_back(uint64_t(vType.getNumElements()) * 4);
+    int mScratch = nIn + static_cast<int>(result.scratchBytes.size());
+    result.scratchBytes.push_back(uint64_t(mType.getNumElements()) * 4);
+    if (failed(addStage("conv_winograd.input", {xType, vType}, {xSource, vScratch},
+                        [&](Emitter &e, ValueRange a, Value begin, Value end,
+                            int64_t &grid) {
+                          buildWinogradInput(e, s, g, a[0], a[1], begin, end, grid);
+                        })) ||
+        failed(addStage("conv_winograd.gemm", {vType, inputTypes[wArg], mType},
+                        {vScratch, wArg, mScratch},
+                        [&](Emitter &e, ValueRange a, Value begin, Value end,
+                            int64_t &grid) {
+                          buildWinogradGemm(e, s, g, cfg.mr, cfg.nv, a[0], a[1],
+                                            a[2], begin, end, grid);
+                        })))
+      return failure();
+    xSource = mScratch;
+    xType = mType;
+  }
 
   // The compute stage: its inputs (the panels in place of x for im2col),
   // the epilogue operands, then the output.
@@ -1464,10 +1610,13 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
         else if (cfg.variant == "conv_flat")
           buildFlat(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
         else if (cfg.variant == "conv_cm")
-          buildChannelMajor(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
+          buildChannelMajor(e, cs, cfg, x, w, bias, out, epi, begin, end, grid);
         else if (cfg.variant == "dwconv")
           buildDepthwiseConv(e, s, cfg.mr, cfg.nv, x, w, bias, out, epi, begin,
                              end, grid);
+        else if (int64_t m = cfg.winograd())
+          buildWinogradOutput(e, s, WinogradShape(s, m, cfg.vl, cfg.nr()), x,
+                              bias, out, epi, begin, end, grid);
         else if (im2col)
           buildPanelGemm(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
         else

@@ -58,7 +58,8 @@ std::vector<Attribute> CpuBackend::tileCandidates(Operation *op) const {
   SmallVector<CpuKernel> kernels = {k};
   if (llvm::isa<ConvOp>(op) && k != CpuKernel::dwconv)
     kernels.append({CpuKernel::conv_direct, CpuKernel::conv_flat, CpuKernel::conv_pointwise,
-                    CpuKernel::conv_cm, CpuKernel::conv_im2col});
+                    CpuKernel::conv_cm, CpuKernel::conv_im2col,
+                    CpuKernel::conv_winograd2, CpuKernel::conv_winograd4});
   // Per template, the tiles that fill the registers with one or two
   // vectors per row (three with AVX-512's 32 registers): the space the
   // heuristic picks from, small enough to measure every member.

@@ -7,13 +7,13 @@
 // registers), none for contractions on an SSE-only CPU.
 // AVX512-LABEL: func.func @convs
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 8, nv = 2, vl = 16>
-// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_direct, mr = 8, nv = 2, vl = 16>
+// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_winograd4, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<dwconv, mr = 2, nv = 4, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_im2col, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = {{[5-8]}}, nv = 2, vl = 16>
 // AVX2-LABEL: func.func @convs
 // AVX2: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 6, nv = 2, vl = 8>
-// AVX2: infer.tile = #infer.cpu_tile<conv_flat, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.tile = #infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8>
 // AVX2: infer.tile = #infer.cpu_tile<dwconv, mr = 2, nv = 4, vl = 8>
 // SSE-LABEL: func.func @convs
 // SSE-NOT: infer.tile
@@ -113,16 +113,32 @@ func.func @nothing() {
 
 // -----
 
-// Tests that a convolution narrower than its input (unpadded) stays off
-// conv_flat: the direct kernel, two vectors of six rows with AVX2 (one
-// vector of twelve is load-bound with 16 registers), one of twelve with
-// AVX-512 where the row fits one vector better.
+// Tests that a convolution narrower than its input (unpadded) and with too
+// few channels for Winograd (8 in) stays off conv_flat: the direct kernel,
+// two vectors of six rows with AVX2 (one vector of twelve is load-bound
+// with 16 registers), one of twelve with AVX-512 where the row fits one
+// vector better.
 // AVX512-LABEL: func.func @direct
 // AVX512: infer.tile = #infer.cpu_tile<conv_direct, mr = 12, nv = 1, vl = 16>
 // AVX2-LABEL: func.func @direct
 // AVX2: infer.tile = #infer.cpu_tile<conv_direct, mr = 6, nv = 2, vl = 8>
-func.func @direct(%x: tensor<1x16x18x18xf32>) -> tensor<1x32x16x16xf32> {
-  %w = infer.constant dense<0.5> : tensor<32x16x3x3xf32>
-  %y = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x16x18x18xf32>, tensor<32x16x3x3xf32>) -> tensor<1x32x16x16xf32>
+func.func @direct(%x: tensor<1x8x18x18xf32>) -> tensor<1x32x16x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<32x8x3x3xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x8x18x18xf32>, tensor<32x8x3x3xf32>) -> tensor<1x32x16x16xf32>
   return %y : tensor<1x32x16x16xf32>
+}
+
+// -----
+
+// Tests Winograd's choice of tile: F(4, 3) where the image has two vectors
+// of 4x4 tiles or more (28x28: 49), F(2, 3) where it has fewer (7x7: 4).
+// AVX2-LABEL: func.func @winograd
+// AVX2: infer.tile = #infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.tile = #infer.cpu_tile<conv_winograd2, mr = 6, nv = 2, vl = 8>
+func.func @winograd(%x: tensor<1x32x28x28xf32>, %y: tensor<1x64x7x7xf32>) -> (tensor<1x32x28x28xf32>, tensor<1x64x7x7xf32>) {
+  %w = infer.constant dense<0.5> : tensor<32x32x3x3xf32>
+  %a = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 : (tensor<1x32x28x28xf32>, tensor<32x32x3x3xf32>) -> tensor<1x32x28x28xf32>
+  %v = infer.constant dense<0.5> : tensor<64x64x3x3xf32>
+  %b = infer.conv %y, %v strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 : (tensor<1x64x7x7xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x7x7xf32>
+  return %a, %b : tensor<1x32x28x28xf32>, tensor<1x64x7x7xf32>
 }

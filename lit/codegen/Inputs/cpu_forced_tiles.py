@@ -75,6 +75,22 @@ CASES = [
     conv("cm_5_rows", 16, 12, 7, 7, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 5, nv = 2"),
     # More rows than a vector has lanes: transposed in groups of VL.
     conv("cm_14_rows", 24, 20, 9, 9, (3, 3), (1, 1), (1, 1), 1, 1, "conv_cm, mr = 14, nv = 1", "relu"),
+    # Reductions deeper than L1 holds a weight panel of: in blocks of
+    # channels, partial tiles kept between them (a last block shorter).
+    conv("cm_deep_1x1", 600, 40, 7, 7, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "silu"),
+    conv("cm_1x1_s2", 40, 24, 13, 14, (1, 1), (2, 2), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "relu"),
+    conv("cm_deep_3x3", 96, 20, 9, 9, (3, 3), (2, 2), (1, 1), 1, 1, "conv_cm, mr = 5, nv = 2", "relu"),
+    # Winograd F(2, 3) and F(4, 3): images that the tiles divide and do not
+    # (rows and columns of the last tiles past the output), rows of more
+    # than a vector of tiles, no padding, channels past the GEMM's panels,
+    # and a costly epilogue in the second pass.
+    conv("wino2_even", 8, 16, 12, 12, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd2, mr = 6, nv = 2", "relu"),
+    conv("wino2_odd", 5, 13, 11, 13, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd2, mr = 6, nv = 1", "silu"),
+    conv("wino2_wide", 3, 8, 7, 45, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd2, mr = 4, nv = 2"),
+    conv("wino4_even", 16, 24, 16, 16, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd4, mr = 6, nv = 2", "relu"),
+    conv("wino4_odd", 7, 10, 14, 14, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd4, mr = 6, nv = 2", "sigmoid"),
+    conv("wino4_wide", 4, 8, 9, 70, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd4, mr = 4, nv = 1"),
+    conv("wino4_nopad", 6, 6, 10, 11, (3, 3), (1, 1), (0, 0), 1, 1, "conv_winograd4, mr = 6, nv = 2", "relu"),
 ]
 
 
