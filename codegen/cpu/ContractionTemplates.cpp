@@ -174,9 +174,11 @@ void storeTile(Emitter &e, ArrayRef<Value> acc, int64_t mr, int64_t nv,
                Value out, const Epilogue &epi,
                function_ref<SmallVector<Value>(Value row, Value col)> at,
                Value row0, Value rows, Value col0, Value cols) {
-  SmallVector<Value> masks;
-  for (int64_t j = 0; j < nv; ++j)
-    masks.push_back(e.mask(e.sub(cols, e.add(col0, e.idx(j * e.vl)))));
+  SmallVector<Value> valid, masks;
+  for (int64_t j = 0; j < nv; ++j) {
+    valid.push_back(e.sub(cols, e.add(col0, e.idx(j * e.vl))));
+    masks.push_back(e.mask(valid.back()));
+  }
   // Costly steps run after the task's tiles (applyApart).
   bool apart = epi.appliesApart();
   for (int64_t r = 0; r < mr; ++r) {
@@ -186,13 +188,13 @@ void storeTile(Emitter &e, ArrayRef<Value> acc, int64_t mr, int64_t nv,
         Value col = e.add(col0, e.idx(j * e.vl));
         SmallVector<Value> where = at(row, col);
         if (apart) {
-          e.vstoreMasked(acc[r * nv + j], out, where, masks[j]);
+          e.vstorePrefix(acc[r * nv + j], out, where, valid[j]);
           continue;
         }
         Value v = epi.apply(e, acc[r * nv + j], row, col, [&](Value operand) {
           return e.vloadMasked(operand, where, masks[j]);
         });
-        epi.output.store(e, v, out, where, masks[j]);
+        epi.output.storePrefix(e, v, out, where, valid[j]);
       }
     });
   }
@@ -537,7 +539,8 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
     Value mt = e.rem(t, e.idx(mTiles)), n = e.div(t, e.idx(mTiles));
     // Position tile pt over channels [c0, c1): from the bias (first) or
     // the partial tile, to the output (last) or the partial tile.
-    auto tile = [&](Value pt, Value c0, Value c1, bool first, bool last) {
+    auto tile = [&](Value pt, Value c0, Value c1, bool first, bool last,
+                    bool lastTile) {
       Value m0 = e.mul(mt, e.idx(nr)), p0 = e.mul(pt, e.idx(mr));
       // Where row r's input starts (1x1) or the offset table (k x k).
       SmallVector<Value> base;
@@ -608,7 +611,13 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
       for (int64_t g = 0; g < mr; g += e.vl) {
         int64_t groupRows = std::min(e.vl, mr - g);
         Value pg = e.add(p0, e.idx(g));
-        Value positions = e.mask(e.min(e.idx(groupRows), e.sub(e.idx(p), pg)));
+        Value inGroup = e.min(e.idx(groupRows), e.sub(e.idx(p), pg));
+        Value positions = e.mask(inGroup);
+        // Whole vectors up to the channel's last position but in the last
+        // position tile: lanes past the group are the next tile's
+        // positions, which it stores over later.
+        Value stored =
+            lastTile ? inGroup : e.min(e.idx(e.vl), e.sub(e.idx(p), pg));
         for (int64_t j = 0; j < nv; ++j) {
           SmallVector<Value> rows;
           for (int64_t r = 0; r < e.vl; ++r)
@@ -619,21 +628,23 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
             e.ifThen(e.lt(ch, e.idx(s.m)), [&] {
               SmallVector<Value> where{n, ch, pg};
               if (apart) {
-                e.vstoreMasked(cols[k], out3, where, positions);
+                e.vstorePrefix(cols[k], out3, where, stored);
                 return;
               }
               Value v = epi.apply(e, cols[k], ch, pg, [&](Value operand) {
                 return e.vloadMasked(operand, where, positions);
               });
-              epi.output.store(e, v, out3, where, positions);
+              epi.output.storePrefix(e, v, out3, where, stored);
             });
           }
         }
       }
     };
+    // The last position tile apart: only its stores are masked.
     auto allTiles = [&](Value c0, Value c1, bool first, bool last) {
-      e.forEach(e.idx(0), e.idx(pTiles), 1,
-                [&](Value pt) { tile(pt, c0, c1, first, last); });
+      e.forEach(e.idx(0), e.idx(pTiles - 1), 1,
+                [&](Value pt) { tile(pt, c0, c1, first, last, false); });
+      tile(e.idx(pTiles - 1), c0, c1, first, last, true);
     };
     if (!blocked) {
       allTiles(e.idx(0), e.idx(s.c), true, true);

@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/Builders.h"
 
@@ -99,6 +100,32 @@ struct Emitter {
   }
   void vstoreMasked(Value v, Value mem, ValueRange indices, Value m) {
     vector::MaskedStoreOp::create(b, loc, mem, indices, m, v, IntegerAttr());
+  }
+  /// Stores the first `valid` lanes of `v` (all when `valid` >= vl) at
+  /// mem[indices]: a plain store when every lane is valid, a masked one
+  /// otherwise. AVX2's masked store takes about 20 cycles on Zen 3 (a
+  /// plain one 1), so that tiles stored through a mask whose lanes are all
+  /// valid but for the last tile paid it on every tile.
+  void vstorePrefix(Value v, Value mem, ValueRange indices, Value valid) {
+    storePrefix(valid, [&](Value m) {
+      if (m)
+        vstoreMasked(v, mem, indices, m);
+      else
+        vstore(v, mem, indices);
+    });
+  }
+  /// Calls store(null) where `valid` >= vl, else store(mask of `valid`
+  /// lanes); constants choose at build time.
+  void storePrefix(Value valid, function_ref<void(Value mask)> store) {
+    if (std::optional<int64_t> c = getConstantIntValue(valid)) {
+      if (*c >= vl)
+        store(Value());
+      else if (*c > 0)
+        store(mask(valid));
+      return;
+    }
+    ifThenElse(ge(valid, idx(vl)), [&] { store(Value()); },
+               [&] { store(mask(valid)); });
   }
   /// Gathers mem[indices..., offsets[lane]] for lanes in `m` (offsets must
   /// be in bounds for every lane).

@@ -57,6 +57,17 @@ void OutputStore::store(Emitter &e, Value v, Value out, ValueRange at,
                                 IntegerAttr());
 }
 
+void OutputStore::storePrefix(Emitter &e, Value v, Value out, ValueRange at,
+                              Value valid) const {
+  Value c = convert(e, v);
+  e.storePrefix(valid, [&](Value mask) {
+    if (mask)
+      vector::MaskedStoreOp::create(e.b, e.loc, out, at, mask, c, IntegerAttr());
+    else
+      vector::StoreOp::create(e.b, e.loc, c, out, at, false, IntegerAttr());
+  });
+}
+
 namespace {
 /// exp(x) for f32 vectors with |x| <= 87 (callers clamp): 2^n p(f) with n =
 /// round(x / ln 2), f = x - n ln 2 (subtracted in two parts) and p a
@@ -168,7 +179,7 @@ void Epilogue::applyInPlace(Emitter &e, Value out, ValueRange lead, Value row,
     Value v = mask ? e.vloadMasked(out, at, mask) : e.vload(out, at);
     v = apply(e, v, row, col, nullptr);
     if (mask)
-      e.vstoreMasked(v, out, at, mask);
+      e.vstorePrefix(v, out, at, e.sub(end, col));
     else
       e.vstore(v, out, at);
   };

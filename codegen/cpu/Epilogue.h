@@ -40,6 +40,9 @@ struct OutputStore {
   Value convert(Emitter &e, Value v) const;
   /// Stores the lanes of `v` under `mask` at out[at].
   void store(Emitter &e, Value v, Value out, ValueRange at, Value mask) const;
+  /// Stores the first `valid` lanes of `v` at out[at] (Emitter::vstorePrefix).
+  void storePrefix(Emitter &e, Value v, Value out, ValueRange at,
+                   Value valid) const;
 };
 
 /// The epilogue's operands inside one kernel.

@@ -188,7 +188,7 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
             }
             if (!isMax)
               acc = arith::DivFOp::create(b, loc, acc, count);
-            e.vstoreMasked(acc, out, {ni, ch, r, ow0}, e.mask(valid));
+            e.vstorePrefix(acc, out, {ni, ch, r, ow0}, valid);
           });
         });
         return success();
