@@ -499,35 +499,30 @@ SmallVector<Value> transposeSquare(Emitter &e, SmallVector<Value> rows) {
 
 /// conv_cm: output positions are the rows of the register tile and output
 /// channels its vector lanes (weights packed [M/NR][K][NR]), for images too
-/// small to fill vectors along the positions. Each row's input element is a
-/// scalar broadcast; where it lies is looked up in a per-task table of
-/// offsets (-1 in the padding). The tile is transposed in registers and
-/// stored to NCHW a channel's positions at a time.
+/// small to fill vectors along the positions. Reads its input as a 1x1
+/// stride-1 convolution's, x[n][k][p] (a convolution with a window,
+/// stride or padding gets its rows packed first: buildChannelRows); each
+/// row's input element is a scalar broadcast. The tile is transposed in
+/// registers and stored to NCHW a channel's positions at a time.
 void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                        Value x, Value wt, Value bias, Value out,
                        const Epilogue &epi, Value begin, Value end,
                        int64_t &grid) {
   int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
-  int64_t kk = s.kh * s.kw;
   int64_t pTiles = (p + mr - 1) / mr, mTiles = (s.m + nr - 1) / nr;
   // One task per (image, channel tile): its weight panel is read from
   // memory once and stays in cache while the task runs every position tile.
   grid = s.n * mTiles;
-  bool simple = kk == 1 && s.ph == 0 && s.pw == 0; // 1x1 without padding
   bool apart = epi.appliesApart();
   Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
-  auto i32 = e.b.getI32Type();
-  Value table = simple ? Value()
-                       : memref::AllocaOp::create(e.b, e.loc,
-                                                  MemRefType::get({kk, mr}, i32));
   // Deep reductions in blocks of channels whose weights (and input rows)
   // stay in L1 while every position tile runs over them, the partial tiles
   // kept in a scratch of the task's: a weight panel of 2048 x 16 floats
   // read from L2 once per position tile held the 7x7 1x1 convolutions of
   // ResNet-50's last stage at 90-110 GF/s on Zen 3.
-  int64_t perChannel = kk * (nr + std::min<int64_t>(p, 16 * mr)) * 4;
+  int64_t perChannel = (nr + std::min<int64_t>(p, 16 * mr)) * 4;
   int64_t cb = std::max<int64_t>(16, kCmBlockBytes / perChannel);
-  bool blocked = s.c * kk * nr * 4 > kCmBlockBytes &&
+  bool blocked = s.c * nr * 4 > kCmBlockBytes &&
                  cb < s.c && pTiles * mr * nv * e.vl * 4 <= kCmPartialBytes;
   int64_t blocks = blocked ? (s.c + cb - 1) / cb : 1;
   Value partial = blocked ? memref::AllocaOp::create(
@@ -542,26 +537,10 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
     auto tile = [&](Value pt, Value c0, Value c1, bool first, bool last,
                     bool lastTile) {
       Value m0 = e.mul(mt, e.idx(nr)), p0 = e.mul(pt, e.idx(mr));
-      // Where row r's input starts (1x1) or the offset table (k x k).
+      // Row r's position (rows past P repeat the last).
       SmallVector<Value> base;
-      for (int64_t r = 0; r < mr; ++r) {
-        Value pr = e.min(e.add(p0, e.idx(r)), e.idx(p - 1));
-        Value ohr = e.div(pr, e.idx(s.ow)), owr = e.rem(pr, e.idx(s.ow));
-        Value ih0 = e.sub(e.mul(ohr, e.idx(s.sh)), e.idx(s.ph));
-        Value iw0 = e.sub(e.mul(owr, e.idx(s.sw)), e.idx(s.pw));
-        if (simple) {
-          base.push_back(e.add(e.mul(ih0, e.idx(s.w)), iw0));
-          continue;
-        }
-        for (int64_t a = 0; a < s.kh; ++a)
-          for (int64_t b2 = 0; b2 < s.kw; ++b2) {
-            Value ih = e.add(ih0, e.idx(a * s.dh)), iw = e.add(iw0, e.idx(b2 * s.dw));
-            Value ok = e.both(e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h))),
-                              e.both(e.ge(iw, e.idx(0)), e.lt(iw, e.idx(s.w))));
-            Value off = e.select(ok, e.add(e.mul(ih, e.idx(s.w)), iw), e.idx(-1));
-            e.store(e.i32(off), table, {e.idx(a * s.kw + b2), e.idx(r)});
-          }
-      }
+      for (int64_t r = 0; r < mr; ++r)
+        base.push_back(e.min(e.add(p0, e.idx(r)), e.idx(p - 1)));
       SmallVector<Value> lanes;
       for (int64_t j = 0; j < nv; ++j)
         lanes.push_back(e.mask(e.sub(e.idx(s.m), e.add(m0, e.idx(j * e.vl)))));
@@ -575,29 +554,14 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                                                 lanes[j])
                                 : e.zeros());
         }
-      Value zero = e.f32(0);
       scf::ForOp cl = e.loop(c0, c1, 1, init,
                              [&](Value c, ValueRange accIn) {
-        SmallVector<Value> acc(accIn.begin(), accIn.end());
-        for (int64_t k = 0; k < kk; ++k) {
-          Value kidx = e.add(e.mul(c, e.idx(kk)), e.idx(k));
-          SmallVector<Value> aRows, bCols;
-          for (int64_t r = 0; r < mr; ++r) {
-            if (simple) {
-              aRows.push_back(e.load(x3, {n, c, base[r]}));
-              continue;
-            }
-            Value off = arith::IndexCastOp::create(
-                e.b, e.loc, e.b.getIndexType(), e.load(table, {e.idx(k), e.idx(r)}));
-            Value ok = e.ge(off, e.idx(0));
-            Value v = e.load(x3, {n, c, e.max(off, e.idx(0))});
-            aRows.push_back(e.select(ok, v, zero));
-          }
-          for (int64_t j = 0; j < nv; ++j)
-            bCols.push_back(e.vload(wt, {mt, kidx, e.idx(j * e.vl)}));
-          acc = fmaStep(e, acc, aRows, bCols, mr, nv);
-        }
-        return acc;
+        SmallVector<Value> aRows, bCols;
+        for (int64_t r = 0; r < mr; ++r)
+          aRows.push_back(e.load(x3, {n, c, base[r]}));
+        for (int64_t j = 0; j < nv; ++j)
+          bCols.push_back(e.vload(wt, {mt, c, e.idx(j * e.vl)}));
+        return fmaStep(e, accIn, aRows, bCols, mr, nv);
       });
       if (!last) {
         for (int64_t i = 0; i < mr * nv; ++i)
@@ -663,24 +627,49 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   });
 }
 
-/// conv_cm.subsample: the positions a strided 1x1 convolution without
-/// padding reads, compact ([N][C][OH][OW]), so that conv_cm reads them as a
-/// stride-1 convolution's (its blocked reduction keeps a block's input in
-/// L1 only where the input is as small as the output).
-void buildSubsample(Emitter &e, const ConvShape &s, Value x, Value dst,
-                    Value begin, Value end, int64_t &grid) {
+/// conv_cm.pack: the input a window tap at a time as the rows of a 1x1
+/// stride-1 convolution, X[n][c * KH * KW + a * KW + b][0][p] =
+/// x[n][c][ih][iw] of output position p and tap (a, b) (0 in the padding).
+/// A row holds P + VL positions, so that every store is a whole vector: an
+/// output row's last one runs into the next's positions, stored over next,
+/// or into the row's padding.
+void buildChannelRows(Emitter &e, const ConvShape &s, Value x, Value dst,
+                      Value begin, Value end, int64_t &grid) {
+  int64_t kk = s.kh * s.kw;
+  SmallVector<int64_t> evens = evenLanes(e.vl);
   grid = s.n * s.c;
   e.forEach(begin, end, 1, [&](Value t) {
     Value c = e.rem(t, e.idx(s.c)), n = e.div(t, e.idx(s.c));
-    e.forEach(e.idx(0), e.idx(s.oh), 1, [&](Value oh) {
-      Value ih = e.mul(oh, e.idx(s.sh));
-      e.forEach(e.idx(0), e.idx(s.ow), e.vl, [&](Value ow0) {
-        Value valid = e.mask(e.sub(e.idx(s.ow), ow0));
-        Value first = e.mul(ow0, e.idx(s.sw));
-        Value v = e.gather(x, {n, c, ih, first}, e.iota(s.sw), valid);
-        e.vstoreMasked(v, dst, {n, c, oh, ow0}, valid);
-      });
-    });
+    for (int64_t a = 0; a < s.kh; ++a)
+      for (int64_t b = 0; b < s.kw; ++b) {
+        Value row = e.add(e.mul(c, e.idx(kk)), e.idx(a * s.kw + b));
+        e.forEach(e.idx(0), e.idx(s.oh), 1, [&](Value oh) {
+          Value ih = e.add(e.mul(oh, e.idx(s.sh)), e.idx(a * s.dh - s.ph));
+          Value ok = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
+          Value safe = e.max(e.min(ih, e.idx(s.h - 1)), e.idx(0));
+          e.forEach(e.idx(0), e.idx(s.ow), e.vl, [&](Value ow0) {
+            Value valid = e.min(e.idx(e.vl), e.sub(e.idx(s.ow), ow0));
+            Value c0 = e.add(e.mul(ow0, e.idx(s.sw)), e.idx(b * s.dw - s.pw));
+            Value v;
+            if (s.sw <= 2) {
+              v = loadColumns(e, x, {n, c}, safe, c0, valid, s.sw, s.w, evens, ok);
+            } else {
+              // Columns c0 + i * SW: a gather of the lanes inside the row.
+              Value iw = arith::AddIOp::create(e.b, e.loc, e.isplat(e.i32(c0)),
+                                               e.iota(s.sw));
+              Value zero = e.isplat(e.i32(e.idx(0)));
+              Value in = e.both(
+                  arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::sge, iw, zero),
+                  arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::slt, iw,
+                                        e.isplat(e.i32(e.idx(s.w)))));
+              Value m = e.both(e.both(in, e.mask(valid)),
+                               vector::BroadcastOp::create(e.b, e.loc, e.mvec(), ok));
+              v = e.gather(x, {n, c, safe, e.idx(0)}, e.select(m, iw, zero), m);
+            }
+            e.vstore(v, dst, {n, row, e.idx(0), e.add(e.mul(oh, e.idx(s.ow)), ow0)});
+          });
+        });
+      }
   });
 }
 
@@ -1204,6 +1193,13 @@ std::string mlir::infer::tileMismatch(Operation *op, CpuTileAttr tile,
     if (s.sw > 2)
       return prefix + "conv_direct takes strides 1 and 2";
     break;
+  case CpuKernel::conv_cm: {
+    uint64_t packed = uint64_t(s.n) * s.c * s.kh * s.kw * (s.oh * s.ow + vl) * 4;
+    bool plain = s.kh == 1 && s.kw == 1 && unitStride && noPad;
+    if (!plain && packed > kMaxIm2colBytes)
+      return prefix + "conv_cm's packed input rows would take more than 64 MiB";
+    break;
+  }
   case CpuKernel::conv_winograd2:
   case CpuKernel::conv_winograd4: {
     std::string why = winogradMismatch(s);
@@ -1354,7 +1350,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
   int xArg = -1, wArg = -1, biasArg = -1;
   std::optional<StridedView> xView;
   ConvShape s{};
-  bool subsample = false; // conv_cm reads a compact copy of x
+  bool cmPack = false; // conv_cm reads x's window rows packed
   int64_t gm = 0, gn = 0, gk = 0;
   double alpha = 1;
   if (auto conv = llvm::dyn_cast<ConvOp>(anchor)) {
@@ -1365,9 +1361,9 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
       return failure();
     }
     xArg = addInput(conv.getInput(), memrefOf(conv.getInput()));
-    subsample = cfg.variant == "conv_cm" && s.kh == 1 && s.kw == 1 &&
-                (s.sh > 1 || s.sw > 1) &&
-                llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; });
+    cmPack = cfg.variant == "conv_cm" &&
+             !(s.kh == 1 && s.kw == 1 && s.sh == 1 && s.sw == 1 &&
+               llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; }));
     if (cfg.variant == "dwconv") {
       std::vector<float> flat(w->size());
       for (int64_t i = 0; i < w->size(); ++i)
@@ -1540,23 +1536,23 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     xSource = scratch;
     xType = panelType;
   }
-  // The shape the compute stage sees (a subsampled input is stride 1).
+  // The shape the compute stage sees (conv_cm's packed rows: a 1x1
+  // stride-1 convolution over C * KH * KW channels).
   ConvShape cs = s;
-  if (subsample) {
-    MemRefType subType = MemRefType::get({s.n, s.c, s.oh, s.ow}, f32);
+  if (cmPack) {
+    int64_t rows = s.c * s.kh * s.kw, padded = s.oh * s.ow + cfg.vl;
+    MemRefType packType = MemRefType::get({s.n, rows, 1, padded}, f32);
     int scratch = nIn + static_cast<int>(result.scratchBytes.size());
-    result.scratchBytes.push_back(uint64_t(subType.getNumElements()) * 4);
-    if (failed(addStage("conv_cm.subsample", {xType, subType}, {xSource, scratch},
+    result.scratchBytes.push_back(uint64_t(packType.getNumElements()) * 4);
+    if (failed(addStage("conv_cm.pack", {xType, packType}, {xSource, scratch},
                         [&](Emitter &e, ValueRange a, Value begin, Value end,
                             int64_t &grid) {
-                          buildSubsample(e, s, a[0], a[1], begin, end, grid);
+                          buildChannelRows(e, s, a[0], a[1], begin, end, grid);
                         })))
       return failure();
     xSource = scratch;
-    xType = subType;
-    cs.h = s.oh;
-    cs.w = s.ow;
-    cs.sh = cs.sw = 1;
+    xType = packType;
+    cs = ConvShape{s.n, rows, 1, padded, s.m, 1, 1, s.oh, s.ow, 1, 1, 1, 1, 0, 0};
   }
   if (int64_t m = cfg.winograd()) {
     // Input transform into V, the GEMMs into M; the compute stage below
