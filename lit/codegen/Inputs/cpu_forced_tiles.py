@@ -28,14 +28,14 @@ def dense(a):
     return "dense<" + nested(a) + ">"
 
 
-def conv(name, c, m, h, w, k, s, p, d, group, tile, act=""):
+def conv(name, c, m, h, w, k, s, p, d, group, tile, act="", n=1):
     kh, kw = k
     sh, sw = s
     oh = (h + 2 * p[0] - d * (kh - 1) - 1) // sh + 1
     ow = (w + 2 * p[1] - d * (kw - 1) - 1) // sw + 1
     wt = (RNG.standard_normal((m, c // group, kh, kw)) * 0.3).astype(np.float32)
     b = RNG.standard_normal(m).astype(np.float32)
-    tin, tout = f"tensor<1x{c}x{h}x{w}xf32>", f"tensor<1x{m}x{oh}x{ow}xf32>"
+    tin, tout = f"tensor<{n}x{c}x{h}x{w}xf32>", f"tensor<{n}x{m}x{oh}x{ow}xf32>"
     tw = f"tensor<{m}x{c // group}x{kh}x{kw}xf32>"
     body = f"""func.func @main(%x: {tin}) -> {tout} {{
   %w = infer.constant {dense(wt)} : {tw}
@@ -91,6 +91,9 @@ CASES = [
     conv("wino4_odd", 7, 10, 14, 14, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd4, mr = 6, nv = 2", "sigmoid"),
     conv("wino4_wide", 4, 8, 9, 70, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd4, mr = 4, nv = 1"),
     conv("wino4_nopad", 6, 6, 10, 11, (3, 3), (1, 1), (0, 0), 1, 1, "conv_winograd4, mr = 6, nv = 2", "relu"),
+    conv("wino4_batch2", 5, 9, 9, 10, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd4, mr = 6, nv = 2", "relu", n=2),
+    conv("wino2_batch3", 4, 7, 6, 9, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd2, mr = 6, nv = 1", "", n=3),
+    conv("cm_batch2_s2", 12, 20, 9, 9, (3, 3), (2, 2), (1, 1), 1, 1, "conv_cm, mr = 6, nv = 2", "relu", n=2),
 ]
 
 
