@@ -77,6 +77,10 @@ namespace {
 /// conv_flat prefetches the input this many channels ahead.
 constexpr int64_t kPrefetchChannels = 2;
 
+/// Launches with fewer tasks than this split their channels (or positions)
+/// finer, so that threads get equal shares.
+constexpr int64_t kMinTasks = 32;
+
 /// conv_cm blocks its reduction so that a block's weights and input rows
 /// take about this much (L1), where its partial tiles fit this much.
 constexpr int64_t kCmBlockBytes = 24 * 1024;
@@ -249,13 +253,23 @@ SmallVector<Value> biasRows(Emitter &e, Value bias, Value row0, Value rows,
   return acc;
 }
 
-/// The MR-row panels of one block of output channels.
+/// The MR-row panels of one block of output channels: about 128 channels
+/// a block, or fewer where `otherTasks` (the launch's tasks per block) x the
+/// blocks would not give kMinTasks tasks. A launch runs its tasks split in
+/// as many equal runs as it has threads: 7 tasks on 2 threads (a 1x1 of 64
+/// channels at 14x14 with AVX-512) kept one thread idle for a seventh of
+/// the launch and scaled 1.24x from one thread to two.
 struct PanelBlocks {
   int64_t panels, perBlock, blocks;
-  PanelBlocks(int64_t m, int64_t mr) {
+  PanelBlocks(int64_t m, int64_t mr, int64_t otherTasks) {
     panels = (m + mr - 1) / mr;
     perBlock = std::max<int64_t>(1, 128 / mr);
     blocks = (panels + perBlock - 1) / perBlock;
+    if (otherTasks * blocks < kMinTasks) {
+      int64_t want = std::min(panels, (kMinTasks + otherTasks - 1) / otherTasks);
+      perBlock = (panels + want - 1) / want;
+      blocks = (panels + perBlock - 1) / perBlock;
+    }
   }
 };
 
@@ -271,8 +285,8 @@ void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                     Value x, Value wp, Value bias, Value out,
                     const Epilogue &epi, Value begin, Value end, int64_t &grid) {
   int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
-  PanelBlocks pb(s.m, mr);
   int64_t tiles = (p + nr - 1) / nr;
+  PanelBlocks pb(s.m, mr, s.n * tiles);
   grid = s.n * tiles * pb.blocks;
   Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
   e.forEach(begin, end, 1, [&](Value t) {
@@ -316,8 +330,8 @@ void buildDirect(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                  Value x, Value wp, Value bias, Value out, const Epilogue &epi,
                  Value begin, Value end, int64_t &grid) {
   int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr();
-  PanelBlocks pb(s.m, mr);
   int64_t owTiles = (s.ow + nr - 1) / nr;
+  PanelBlocks pb(s.m, mr, s.n * s.oh * owTiles);
   grid = s.n * s.oh * owTiles * pb.blocks;
   SmallVector<int64_t> evens = evenLanes(e.vl);
   e.forEach(begin, end, 1, [&](Value t) {
@@ -391,8 +405,8 @@ void buildFlat(Emitter &e, const ConvShape &s, const TileConfig &cfg, Value x,
                Value wp, Value bias, Value out, const Epilogue &epi,
                Value begin, Value end, int64_t &grid) {
   int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
-  PanelBlocks pb(s.m, mr);
   int64_t tiles = (p + nr - 1) / nr;
+  PanelBlocks pb(s.m, mr, s.n * tiles);
   grid = s.n * tiles * pb.blocks;
   Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
   e.forEach(begin, end, 1, [&](Value t) {
@@ -511,8 +525,15 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
   int64_t pTiles = (p + mr - 1) / mr, mTiles = (s.m + nr - 1) / nr;
   // One task per (image, channel tile): its weight panel is read from
-  // memory once and stays in cache while the task runs every position tile.
-  grid = s.n * mTiles;
+  // memory once and stays in cache while the task runs every position tile;
+  // with fewer than kMinTasks such tasks, each also takes a group of the
+  // position tiles (the weights read once per group).
+  int64_t groups = 1;
+  if (s.n * mTiles < kMinTasks)
+    groups = std::min(pTiles, (kMinTasks + s.n * mTiles - 1) / (s.n * mTiles));
+  int64_t perGroup = (pTiles + groups - 1) / groups;
+  groups = (pTiles + perGroup - 1) / perGroup;
+  grid = s.n * mTiles * groups;
   bool apart = epi.appliesApart();
   Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
   // Deep reductions in blocks of channels whose weights (and input rows)
@@ -531,7 +552,12 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                                                 e.b.getF32Type()))
                           : Value();
   e.forEach(begin, end, 1, [&](Value t) {
-    Value mt = e.rem(t, e.idx(mTiles)), n = e.div(t, e.idx(mTiles));
+    Value g = e.rem(t, e.idx(groups));
+    Value q = e.div(t, e.idx(groups));
+    Value mt = e.rem(q, e.idx(mTiles)), n = e.div(q, e.idx(mTiles));
+    Value ptFirst = e.mul(g, e.idx(perGroup));
+    Value ptEnd = e.min(e.add(ptFirst, e.idx(perGroup)), e.idx(pTiles));
+    Value taskEnd = e.min(e.mul(ptEnd, e.idx(mr)), e.idx(p));
     // Position tile pt over channels [c0, c1): from the bias (first) or
     // the partial tile, to the output (last) or the partial tile.
     auto tile = [&](Value pt, Value c0, Value c1, bool first, bool last,
@@ -577,11 +603,11 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
         Value pg = e.add(p0, e.idx(g));
         Value inGroup = e.min(e.idx(groupRows), e.sub(e.idx(p), pg));
         Value positions = e.mask(inGroup);
-        // Whole vectors up to the channel's last position but in the last
-        // position tile: lanes past the group are the next tile's
-        // positions, which it stores over later.
+        // Whole vectors up to the task's last position but in its last
+        // position tile: lanes past the group are the task's next tiles'
+        // positions, which they store over later.
         Value stored =
-            lastTile ? inGroup : e.min(e.idx(e.vl), e.sub(e.idx(p), pg));
+            lastTile ? inGroup : e.min(e.idx(e.vl), e.sub(taskEnd, pg));
         for (int64_t j = 0; j < nv; ++j) {
           SmallVector<Value> rows;
           for (int64_t r = 0; r < e.vl; ++r)
@@ -604,11 +630,13 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
         }
       }
     };
-    // The last position tile apart: only its stores are masked.
+    // The group's last position tile apart: only its stores are masked
+    // (the next tile may be another task's).
     auto allTiles = [&](Value c0, Value c1, bool first, bool last) {
-      e.forEach(e.idx(0), e.idx(pTiles - 1), 1,
+      Value lastPt = e.sub(ptEnd, e.idx(1));
+      e.forEach(ptFirst, lastPt, 1,
                 [&](Value pt) { tile(pt, c0, c1, first, last, false); });
-      tile(e.idx(pTiles - 1), c0, c1, first, last, true);
+      tile(lastPt, c0, c1, first, last, true);
     };
     if (!blocked) {
       allTiles(e.idx(0), e.idx(s.c), true, true);
@@ -620,10 +648,10 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
         });
       allTiles(e.idx((blocks - 1) * cb), e.idx(s.c), false, true);
     }
-    // Costly steps over the task's channels, along the positions.
+    // Costly steps over the task's channels, along its positions.
     applyApart(e, epi, out3, [&](Value row) { return SmallVector<Value>{n, row}; },
                e.mul(mt, e.idx(nr)), e.min(e.add(e.mul(mt, e.idx(nr)), e.idx(nr)), e.idx(s.m)),
-               e.idx(0), e.idx(p));
+               e.mul(ptFirst, e.idx(mr)), e.min(e.mul(ptEnd, e.idx(mr)), e.idx(p)));
   });
 }
 
@@ -800,8 +828,8 @@ void buildPanelGemm(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   if (k * 2 >= kPanelGemmDepth * 3 && !epi.output.scale)
     return buildPanelGemmBlocked(e, s, cfg, panels, wp, bias, out, epi, begin,
                                  end, grid);
-  PanelBlocks pb(s.m, mr);
   int64_t tiles = (p + nr - 1) / nr;
+  PanelBlocks pb(s.m, mr, s.n * tiles);
   grid = s.n * tiles * pb.blocks;
   Value out3 = flattenSpatial(e, out);
   e.forEach(begin, end, 1, [&](Value t) {

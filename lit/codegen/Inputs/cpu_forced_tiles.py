@@ -78,6 +78,10 @@ CASES = [
     # Reductions deeper than L1 holds a weight panel of: in blocks of
     # channels, partial tiles kept between them (a last block shorter).
     conv("cm_deep_1x1", 600, 40, 7, 7, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "silu"),
+    # Few channel tiles: tasks take groups of position tiles (the last of
+    # each group stored through masks).
+    conv("cm_groups", 24, 16, 20, 20, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 5, nv = 2", "silu"),
+    conv("cm_groups_relu", 10, 12, 15, 17, (3, 3), (1, 1), (1, 1), 1, 1, "conv_cm, mr = 6, nv = 2", "relu"),
     conv("cm_1x1_s2", 40, 24, 13, 14, (1, 1), (2, 2), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "relu"),
     conv("cm_deep_3x3", 96, 20, 9, 9, (3, 3), (2, 2), (1, 1), 1, 1, "conv_cm, mr = 5, nv = 2", "relu"),
     # Winograd F(2, 3) and F(4, 3): images that the tiles divide and do not
