@@ -197,15 +197,8 @@ void mlir::infer::buildDepthwiseConv(Emitter &e, const ConvShape &s,
           for (int64_t j = 0; j < vecs; ++j) {
             Value col = e.add(col0, e.idx(j * p.vl));
             Value mask = e.mask(e.idx(j + 1 == vecs && tail ? tail : p.vl));
-            SmallVector<Value> where{n, c, oh, col};
-            if (apart) {
-              e.vstoreMasked(acc[i * vecs + j], out, where, mask);
-              continue;
-            }
-            Value v = epi.apply(e, acc[i * vecs + j], c, col, [&](Value operand) {
-              return e.vloadMasked(operand, where, mask);
-            });
-            epi.output.store(e, v, out, where, mask);
+            epi.store(e, acc[i * vecs + j], out, {n, c, oh, col}, c, col, mask,
+                      apart);
           }
         };
         if (rowTail && i > 0)

@@ -171,6 +171,17 @@ bool Epilogue::appliesApart() const {
   return costly;
 }
 
+void Epilogue::store(Emitter &e, Value acc, Value out, ValueRange at,
+                     Value row, Value col, Value mask, bool raw) const {
+  if (raw) {
+    e.vstoreMasked(acc, out, at, mask);
+    return;
+  }
+  Value v = apply(e, acc, row, col,
+                  [&](Value operand) { return e.vloadMasked(operand, at, mask); });
+  output.store(e, v, out, at, mask);
+}
+
 void Epilogue::applyInPlace(Emitter &e, Value out, ValueRange lead, Value row,
                             Value begin, Value end) const {
   auto step = [&](Value col, Value mask) {

@@ -60,6 +60,13 @@ struct Epilogue {
   Value apply(Emitter &e, Value acc, Value row, Value col,
               function_ref<Value(Value)> full) const;
 
+  /// Stores the vector `acc` of output row `row` and columns from `col` at
+  /// out[at] under `mask`: as it is when `raw` (appliesApart's first pass),
+  /// else through the steps (Full operands read at `at` under `mask`) and
+  /// the output's conversion.
+  void store(Emitter &e, Value acc, Value out, ValueRange at, Value row,
+             Value col, Value mask, bool raw) const;
+
   /// Whether a template should store its register tile as it is and apply
   /// the steps in a second pass over the stored values: where a step calls
   /// a transcendental function (sigmoid, tanh, exp, ...), whose constants

@@ -353,15 +353,7 @@ void mlir::infer::buildWinogradOutput(Emitter &e, const ConvShape &s,
             Value acc = outs[k];
             if (b0)
               acc = arith::AddFOp::create(e.b, e.loc, acc, b0);
-            SmallVector<Value> where{n, co, oh, col};
-            if (apart) {
-              e.vstoreMasked(acc, out, where, mask);
-              continue;
-            }
-            Value y = epi.apply(e, acc, co, col, [&](Value operand) {
-              return e.vloadMasked(operand, where, mask);
-            });
-            epi.output.store(e, y, out, where, mask);
+            epi.store(e, acc, out, {n, co, oh, col}, co, col, mask, apart);
           }
         };
         if (rowTail && i > 0)
