@@ -190,14 +190,25 @@ def cases():
         # floats) as with AVX-512 (16), so conv_cm on either machine.
         "cm_1x1": (24, 40, 5, 1, 1, 0, "conv_cm"),
         "cm_3x3_s2": (8, 48, 10, 3, 2, 1, "conv_cm"),
+        # 3x3 stride 1 with 16+ channels: Winograd, F(4x4, 3x3) where the
+        # image has two vectors of 4x4 tiles on either machine (36 tiles),
+        # F(2x2, 3x3) where it has 4.
+        "winograd4": (16, 24, 24, 3, 1, 1, "conv_winograd4"),
+        "winograd2": (16, 20, 7, 3, 1, 1, "conv_winograd2"),
     }
     for name, (c, m, h, k, s, p, kind) in conv_shapes.items():
         for epi in ["none", "relu", "residual", "scale", "silu"]:
             pattern = {"none": "conv", "relu": "conv+relu",
                        "residual": "conv+add+relu", "scale": "conv+leaky_relu",
                        "silu": "conv+silu"}[epi]
-            # im2col packs its panels in a first launch.
-            launches = 2 if kind == "conv_im2col" else 1
+            # im2col packs its panels in a first launch, conv_cm the rows of
+            # a windowed, strided or padded input; Winograd transforms its
+            # input, runs its GEMMs, then transforms its output.
+            launches = 1
+            if kind == "conv_im2col" or (kind == "conv_cm" and (k, s, p) != (1, 1, 0)):
+                launches = 2
+            if kind.startswith("conv_winograd"):
+                launches = 3
             out[f"conv_{name}_{epi}"] = (conv_case(c, m, h, k, s, p, epilogue=epi),
                                          f"{pattern}/{kind}", launches)
     dw_patterns = {"none": "conv", "clip": "conv+clip", "silu": "conv+silu",
