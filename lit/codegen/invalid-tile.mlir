@@ -4,6 +4,14 @@
 // RUN: split-file %s %t
 // RUN: not infer-compile %t/dwconv.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=DW
 // DW: infer-compile: error: {{.*}}dwconv.mlir: node 'Conv_7' (Conv): the tile #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 8> does not fit infer.conv: dwconv takes depthwise convolutions of stride 1 or 2
+// RUN: not infer-compile %t/wino5x5.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WINO5
+// WINO5: node 'Conv_4' (Conv): the tile #infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8> does not fit infer.conv: Winograd F(m, 3) takes 3x3 windows
+// RUN: not infer-compile %t/winos2.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WINOS2
+// WINOS2: node 'Conv_5' (Conv): the tile #infer.cpu_tile<conv_winograd2, mr = 6, nv = 2, vl = 8> does not fit infer.conv: Winograd F(m, 3) takes stride 1 without dilation
+// RUN: not infer-compile %t/winobig.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WINOBIG
+// WINOBIG: node 'Conv_6' (Conv): the tile #infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8> does not fit infer.conv: its transformed tiles would take more than 64 MiB
+// RUN: not infer-compile %t/cmbig.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=CMBIG
+// CMBIG: node 'Conv_8' (Conv): the tile #infer.cpu_tile<conv_cm, mr = 6, nv = 2, vl = 8> does not fit infer.conv: conv_cm's packed input rows would take more than 64 MiB
 // RUN: not infer-compile %t/regs.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=REGS
 // REGS: node 'Gemm_2' (Gemm): the tile #infer.cpu_tile<gemm, mr = 32, nv = 4, vl = 8> does not fit infer.gemm: 32 x 4 accumulators do not fit {{16|32}} vector registers
 // RUN: not infer-compile %t/wgmma.mlir --target=cuda:sm_80 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WGMMA
@@ -56,6 +64,38 @@ func.func @main(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32> {
        {infer.tile = #infer.cpu_tile<dwconv, mr = 12, nv = 1, vl = 8>}
        : (tensor<1x8x16x16xf32>, tensor<8x8x3x3xf32>) -> tensor<1x8x16x16xf32> loc("Conv_7"("Conv"))
   return %y : tensor<1x8x16x16xf32>
+}
+//--- wino5x5.mlir
+func.func @main(%x: tensor<1x16x16x16xf32>) -> tensor<1x16x16x16xf32> {
+  %w = infer.constant dense<0.5> : tensor<16x16x5x5xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [2, 2, 2, 2] dilations [1, 1] group 1
+       {infer.tile = #infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8>}
+       : (tensor<1x16x16x16xf32>, tensor<16x16x5x5xf32>) -> tensor<1x16x16x16xf32> loc("Conv_4"("Conv"))
+  return %y : tensor<1x16x16x16xf32>
+}
+//--- winos2.mlir
+func.func @main(%x: tensor<1x16x16x16xf32>) -> tensor<1x16x8x8xf32> {
+  %w = infer.constant dense<0.5> : tensor<16x16x3x3xf32>
+  %y = infer.conv %x, %w strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 1
+       {infer.tile = #infer.cpu_tile<conv_winograd2, mr = 6, nv = 2, vl = 8>}
+       : (tensor<1x16x16x16xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32> loc("Conv_5"("Conv"))
+  return %y : tensor<1x16x8x8xf32>
+}
+//--- winobig.mlir
+func.func @main(%x: tensor<1x64x448x448xf32>) -> tensor<1x64x448x448xf32> {
+  %w = infer.constant dense<0.5> : tensor<64x64x3x3xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1
+       {infer.tile = #infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8>}
+       : (tensor<1x64x448x448xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x448x448xf32> loc("Conv_6"("Conv"))
+  return %y : tensor<1x64x448x448xf32>
+}
+//--- cmbig.mlir
+func.func @main(%x: tensor<1x64x448x448xf32>) -> tensor<1x64x448x448xf32> {
+  %w = infer.constant dense<0.5> : tensor<64x64x3x3xf32>
+  %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1
+       {infer.tile = #infer.cpu_tile<conv_cm, mr = 6, nv = 2, vl = 8>}
+       : (tensor<1x64x448x448xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x448x448xf32> loc("Conv_8"("Conv"))
+  return %y : tensor<1x64x448x448xf32>
 }
 //--- regs.mlir
 func.func @main(%x: tensor<4x64xf32>) -> tensor<4x16xf32> {
