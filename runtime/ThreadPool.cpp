@@ -7,11 +7,43 @@
 #include "runtime/ThreadPool.h"
 
 #include <chrono>
+#include <cstdlib>
 
 namespace infer {
+namespace {
 
-ThreadPool::ThreadPool(int threads) {
+/// Tells the core that this is a spin-wait (x86 `pause`, AArch64 `yield`):
+/// the sibling hyperthread gets the pipeline and the loop's exit is not
+/// mispredicted. No system call.
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+using Clock = std::chrono::steady_clock;
+
+int spinFromEnvironment() {
+  if (const char *s = std::getenv("INFER_SPIN_US")) {
+    char *end = nullptr;
+    long v = std::strtol(s, &end, 10);
+    if (end != s && *end == '\0' && v >= 0 && v <= 1000000)
+      return static_cast<int>(v);
+  }
+  return 2000;
+}
+
+} // namespace
+
+ThreadPool::ThreadPool(int threads, int spinMicros)
+    : spinMicros(spinMicros >= 0 ? spinMicros : spinFromEnvironment()) {
   int n = threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
+  // More threads than cores: a spinning thread would hold a core another
+  // one needs, so every wait yields to the scheduler instead.
+  unsigned cores = std::thread::hardware_concurrency();
+  oversubscribed = cores != 0 && static_cast<unsigned>(n) > cores;
   try {
     for (int i = 1; i < std::max(n, 1); ++i)
       workers.emplace_back([this, i] { workerLoop(i); });
@@ -47,19 +79,37 @@ void ThreadPool::runChunks(int self) {
   }
 }
 
+uint64_t ThreadPool::awaitJob(uint64_t seen) {
+  // Spin: the next launch usually follows within microseconds. The clock
+  // is read once per 64 polls.
+  Clock::time_point deadline = Clock::now() + std::chrono::microseconds(spinMicros);
+  do {
+    for (int i = 0; i < 64; ++i) {
+      uint64_t g = generation.load(std::memory_order_acquire);
+      if (g != seen)
+        return g;
+      if (oversubscribed)
+        std::this_thread::yield();
+      else
+        cpuRelax();
+    }
+  } while (Clock::now() < deadline);
+  // Sleep. `sleepers` goes up before the generation is read again (both
+  // sequentially consistent, as parallelFor's bump and read of them are):
+  // either this thread sees the new generation or the caller sees a
+  // sleeper and notifies under the mutex, which this thread holds until
+  // it waits.
+  std::unique_lock<std::mutex> lock(mutex);
+  sleepers.fetch_add(1);
+  wake.wait(lock, [&] { return generation.load() != seen; });
+  sleepers.fetch_sub(1);
+  return generation.load(std::memory_order_acquire);
+}
+
 void ThreadPool::workerLoop(int index) {
   uint64_t seen = 0;
   while (true) {
-    // Spin a little: the next launch usually follows within microseconds.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(200);
-    while (generation.load(std::memory_order_acquire) == seen &&
-           std::chrono::steady_clock::now() < deadline)
-      std::this_thread::yield();
-    if (generation.load(std::memory_order_acquire) == seen) {
-      std::unique_lock<std::mutex> lock(mutex);
-      wake.wait(lock, [&] { return generation.load() != seen; });
-    }
-    seen = generation.load(std::memory_order_acquire);
+    seen = awaitJob(seen);
     if (stopping)
       return;
     runChunks(index);
@@ -78,18 +128,25 @@ void ThreadPool::parallelFor(int64_t n, int64_t grain,
     fn(0, n);
     return;
   }
-  {
+  // The previous job is done (pending reached 0), so no worker reads these.
+  job = &fn;
+  jobSize = n;
+  jobChunks = chunks;
+  pending.store(static_cast<int>(workers.size()), std::memory_order_relaxed);
+  generation.fetch_add(1); // publishes the job (sequentially consistent)
+  if (sleepers.load() > 0) {
     std::lock_guard<std::mutex> lock(mutex);
-    job = &fn;
-    jobSize = n;
-    jobChunks = chunks;
-    pending.store(static_cast<int>(workers.size()), std::memory_order_release);
-    generation.fetch_add(1, std::memory_order_acq_rel);
+    wake.notify_all();
   }
-  wake.notify_all();
   runChunks(0);
-  while (pending.load(std::memory_order_acquire) != 0)
-    std::this_thread::yield();
+  // The workers' chunks are as long as this one: spin, yielding only after
+  // a while (a worker descheduled, or more threads than cores).
+  for (int polls = 0; pending.load(std::memory_order_acquire) != 0; ++polls) {
+    if (oversubscribed || polls > 4096)
+      std::this_thread::yield();
+    else
+      cpuRelax();
+  }
 }
 
 } // namespace infer

@@ -1,0 +1,117 @@
+//===- ThreadPoolTest.cpp - The runtime's thread pool ---------------------===//
+//
+// Part of infer, an open inference compiler built on MLIR.
+//
+//===----------------------------------------------------------------------===//
+//
+// Every index of a launch runs exactly once, in no more chunks than threads
+// and grains,
+// whether the workers were spinning, asleep (spin window 0) or more than the
+// cores; a long run of back-to-back launches loses none.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/ThreadPool.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+using infer::ThreadPool;
+
+namespace {
+
+/// Runs one launch of n indices and checks each ran exactly once, in at most
+/// one chunk per thread and per `grain` indices.
+void checkLaunch(ThreadPool &pool, int64_t n, int64_t grain) {
+  std::vector<std::atomic<int>> hits(n);
+  std::atomic<int> calls{0};
+  pool.parallelFor(n, grain, [&](int64_t begin, int64_t end) {
+    calls.fetch_add(1);
+    for (int64_t i = begin; i < end; ++i)
+      hits[i].fetch_add(1);
+  });
+  for (int64_t i = 0; i < n; ++i)
+    ASSERT_EQ(hits[i].load(), 1) << "index " << i << " of " << n << ", grain " << grain;
+  EXPECT_LE(calls.load(), std::min<int64_t>(pool.size(), (n + grain - 1) / grain))
+      << n << " indices, grain " << grain;
+}
+
+TEST(ThreadPool, CoversEveryIndexOnce) {
+  for (int threads : {1, 2, 3, 8}) {
+    ThreadPool pool(threads);
+    EXPECT_EQ(pool.size(), threads);
+    for (int64_t n : {1, 2, 3, 7, 64, 1000})
+      for (int64_t grain : {1, 2, 5, 1000})
+        checkLaunch(pool, n, grain);
+  }
+}
+
+TEST(ThreadPool, EmptyLaunchCallsNothing) {
+  ThreadPool pool(2);
+  int calls = 0;
+  pool.parallelFor(0, 1, [&](int64_t, int64_t) { ++calls; });
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(ThreadPool, ChunksRunOnSeveralThreads) {
+  ThreadPool pool(2);
+  std::mutex m;
+  std::vector<std::thread::id> ids;
+  // Each chunk waits for the other to start, so both must run at once.
+  std::atomic<int> started{0};
+  pool.parallelFor(2, 1, [&](int64_t, int64_t) {
+    started.fetch_add(1);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (started.load() < 2 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+    std::lock_guard<std::mutex> lock(m);
+    ids.push_back(std::this_thread::get_id());
+  });
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_NE(ids[0], ids[1]);
+}
+
+TEST(ThreadPool, WakesSleepingWorkers) {
+  // A spin window of 0: every worker sleeps between launches, so each
+  // launch goes through the condition variable.
+  ThreadPool pool(4, /*spinMicros=*/0);
+  for (int i = 0; i < 200; ++i) {
+    checkLaunch(pool, 16, 1);
+    if (i % 50 == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+
+TEST(ThreadPool, ManyBackToBackLaunches) {
+  for (int spin : {0, 50, 2000}) {
+    ThreadPool pool(3, spin);
+    std::atomic<int64_t> sum{0};
+    for (int i = 0; i < 5000; ++i)
+      pool.parallelFor(3, 1, [&](int64_t begin, int64_t end) {
+        sum.fetch_add(end - begin, std::memory_order_relaxed);
+      });
+    EXPECT_EQ(sum.load(), 15000) << "spin window " << spin << " us";
+  }
+}
+
+TEST(ThreadPool, MoreThreadsThanCores) {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  ThreadPool pool(static_cast<int>(cores) * 2 + 1);
+  for (int i = 0; i < 100; ++i)
+    checkLaunch(pool, 4 * pool.size() + 1, 1);
+}
+
+TEST(ThreadPool, DestroysWhileWorkersSleep) {
+  for (int i = 0; i < 20; ++i) {
+    ThreadPool pool(3, 0);
+    checkLaunch(pool, 9, 1);
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+}
+
+} // namespace
