@@ -1024,6 +1024,11 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     op->setAttr(InferDialect::getTileAttrName(), tile);
     return tile;
   };
+  auto tileOf = [&](CpuKernel kernel, int64_t mr, int64_t nv) {
+    auto tile = CpuTileAttr::get(ctx, kernel, mr, nv, vl);
+    op->setAttr(InferDialect::getTileAttrName(), tile);
+    return tile;
+  };
   // The vector count per tile that wastes the fewest lanes on `n` outputs.
   auto bestNv = [&](int64_t n) {
     // With 16 registers one vector per row leaves 12 rows, each a broadcast
@@ -1073,13 +1078,18 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     uint64_t scratch = uint64_t(s.n) * ((p + nr - 1) / nr) * k * nr * 4;
     // Vectors along the output channels, rows along the positions (MR
     // chosen to divide them evenly).
+    // With 32 registers (AVX-512) up to 14 rows, one vector of channels
+    // from 10 rows on: infer-compile --tune on Zen 4 picked 14 x 1 over
+    // 7 x 2 for 1x1 convolutions of 14x14 and 28x28 outputs (1.1-1.3x) and
+    // kept 7 x 2 on 7x7 ones.
     auto channelMajor = [&] {
-      int64_t best = 8;
-      for (int64_t r = 8; r >= 5; --r)
+      int64_t most = regs == 32 ? 14 : 8, least = regs == 32 ? 7 : 5;
+      int64_t best = most;
+      for (int64_t r = most; r >= least; --r)
         if ((positions + r - 1) / r * r - positions <
             (positions + best - 1) / best * best - positions)
           best = r;
-      return make(CpuKernel::conv_cm, 2, best);
+      return tileOf(CpuKernel::conv_cm, best, best > 8 ? 1 : 2);
     };
     // With 16 registers (AVX2), as infer-compile --tune measured on Zen 3
     // (ResNet-50, MobileNetV2, EfficientNet-B0; bench/RESULTS.md,
@@ -1094,22 +1104,42 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     // 56x56 0.133 -> 0.077 ms, 64 at 56x56 1.37 -> 0.67, 128 at 28x28 1.51
     // -> 0.57, 256 at 14x14 2.24 -> 0.62; 512 at 7x7 3.44 -> 1.00 with F(2,
     // 3) (F(4, 3) has 4 tiles there: half-empty vectors).
+    // With 32 registers, as tuning measured on Zen 4 (AVX-512, 2 threads):
+    // F(4, 3) from one vector of tiles on (256 channels at 14x14: 1.23x
+    // over F(2, 3)), and images of one vector of tiles as 14 output
+    // channels x 1 vector (512 at 7x7 with F(2, 3): 1.76x over 8 x 2).
     if (winogradMismatch(s).empty() && s.c >= 16 && s.m >= 16) {
-      int64_t m = WinogradShape(s, 4, vl, 2 * vl).tiles >= 2 * vl ? 4 : 2;
-      if (WinogradShape(s, m, vl, 2 * vl).scratchBytes(s) <= kMaxIm2colBytes)
-        return make(m == 4 ? CpuKernel::conv_winograd4 : CpuKernel::conv_winograd2, 2);
+      int64_t least = regs == 32 ? vl : 2 * vl;
+      int64_t m = WinogradShape(s, 4, vl, 2 * vl).tiles >= least ? 4 : 2;
+      CpuKernel kind = m == 4 ? CpuKernel::conv_winograd4 : CpuKernel::conv_winograd2;
+      if (WinogradShape(s, m, vl, 2 * vl).scratchBytes(s) <= kMaxIm2colBytes) {
+        if (regs == 32 && WinogradShape(s, m, vl, vl).tiles <= vl)
+          return tileOf(kind, 14, 1);
+        return make(kind, 2);
+      }
     }
     // Small images: channel-major.
     if (positions <= 4 * vl && s.m >= 2 * vl && (pointwise || !unitStride))
       return channelMajor();
-    if (regs == 16 && s.m >= 2 * vl) {
-      if (pointwise && positions <= 196)
+    // 1x1 convolutions of up to 14x14 outputs channel-major (Zen 3 and
+    // Zen 4 alike); the other strided convolutions but 3-channel stems as
+    // im2col GEMMs with 16 registers, channel-major over packed rows with
+    // 32 (Zen 4: 1.18-1.46x over direct row tiles on ResNet-50's stride-2
+    // 3x3 and 1x1 convolutions).
+    if (s.m >= 2 * vl) {
+      if (pointwise && unitStride && positions <= 196)
         return channelMajor();
-      if (!unitStride && scratch <= kMaxIm2colBytes)
+      if (regs == 16 && !unitStride && scratch <= kMaxIm2colBytes)
         return make(CpuKernel::conv_im2col, 2);
+      if (regs == 32 && !unitStride && s.c >= 16 && scratch <= kMaxIm2colBytes)
+        return channelMajor();
     }
+    // Pointwise: 14 rows of output channels x 2 vectors fill AVX-512's
+    // registers where the reduction is short (Zen 4: 24 to 40 input
+    // channels 1.2-1.8x over 8 x 2); deep ones keep 8 x 2.
     if (s.kh == 1 && s.kw == 1 && unitStride && noPad)
-      return make(CpuKernel::conv_pointwise, 2);
+      return regs == 32 && s.c <= 48 ? tileOf(CpuKernel::conv_pointwise, 14, 2)
+                                     : make(CpuKernel::conv_pointwise, 2);
     // Short rows: tiles over the flattened image (needs the output as wide
     // as the input). With 16 registers (AVX2) any row: flat tiles beat
     // row tiles 1.1-1.25x on Zen 3 3x3 convolutions of 28 to 56 columns.

@@ -9,8 +9,8 @@
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_winograd4, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<dwconv, mr = 2, nv = 4, vl = 16>
-// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_im2col, mr = 8, nv = 2, vl = 16>
-// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = {{[5-8]}}, nv = 2, vl = 16>
+// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
+// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = 8, nv = 2, vl = 16>
 // AVX2-LABEL: func.func @convs
 // AVX2: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 6, nv = 2, vl = 8>
 // AVX2: infer.tile = #infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8>
@@ -29,6 +29,60 @@ func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tenso
   %wc = infer.constant dense<0.5> : tensor<256x64x1x1xf32>
   %e = infer.conv %y, %wc strides [2, 2] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x64x7x7xf32>, tensor<256x64x1x1xf32>) -> tensor<1x256x4x4xf32>
   return %a, %b, %c, %d, %e : tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>, tensor<1x64x14x14xf32>, tensor<1x256x4x4xf32>
+}
+
+// -----
+
+// What tuning taught the heuristic on Zen 4 (AVX-512) and Zen 3 (AVX2):
+// - 1x1 convolutions of up to 14x14 outputs channel-major, 14 rows x 1
+//   vector with 32 registers (7 x 2 where 7 rows divide the positions);
+//   not a 1x1 of 28x28 outputs;
+// - strided convolutions channel-major over packed rows with 32 registers
+//   (im2col GEMMs with 16), but not a 3-channel stem;
+// - Winograd F(4, 3) from one vector of 4x4 tiles with 32 registers (two
+//   with 16), and 14 output channels x 1 vector when the tiles fit one
+//   vector; not at 28x28 (49 tiles);
+// - short pointwise reductions in 14 x 2 tiles, deep ones in 8 x 2.
+// AVX512-LABEL: func.func @learned
+// AVX512: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
+// AVX512: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>
+// AVX512: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_pointwise, mr = 8, nv = 2, vl = 16>
+// AVX512: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
+// AVX512: infer.conv %arg3{{.*}}#infer.cpu_tile<conv_direct, mr = 12, nv = 1, vl = 16>
+// AVX512: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_winograd4, mr = 14, nv = 1, vl = 16>
+// AVX512: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_winograd2, mr = 14, nv = 1, vl = 16>
+// AVX512: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_winograd4, mr = 8, nv = 2, vl = 16>
+// AVX512: infer.conv %arg4{{.*}}#infer.cpu_tile<conv_pointwise, mr = 14, nv = 2, vl = 16>
+// AVX2-LABEL: func.func @learned
+// AVX2: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 8>
+// AVX2: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 8>
+// AVX2: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_pointwise, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_im2col, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.conv %arg3{{.*}}#infer.cpu_tile<conv_im2col, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_winograd2, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.conv %arg4{{.*}}#infer.cpu_tile<conv_pointwise, mr = 6, nv = 2, vl = 8>
+func.func @learned(%x14: tensor<1x256x14x14xf32>, %x7: tensor<1x512x7x7xf32>, %x28: tensor<1x128x28x28xf32>, %img: tensor<1x3x224x224xf32>, %x56: tensor<1x24x56x56xf32>) -> (tensor<1x256x14x14xf32>, tensor<1x512x7x7xf32>, tensor<1x128x28x28xf32>, tensor<1x256x14x14xf32>, tensor<1x64x112x112xf32>, tensor<1x256x14x14xf32>, tensor<1x512x7x7xf32>, tensor<1x128x28x28xf32>, tensor<1x144x56x56xf32>) {
+  %w1 = infer.constant dense<0.5> : tensor<256x256x1x1xf32>
+  %a = infer.conv %x14, %w1 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x256x14x14xf32>, tensor<256x256x1x1xf32>) -> tensor<1x256x14x14xf32>
+  %w2 = infer.constant dense<0.5> : tensor<512x512x1x1xf32>
+  %b = infer.conv %x7, %w2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x512x7x7xf32>, tensor<512x512x1x1xf32>) -> tensor<1x512x7x7xf32>
+  %w3 = infer.constant dense<0.5> : tensor<128x128x1x1xf32>
+  %c = infer.conv %x28, %w3 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x128x28x28xf32>, tensor<128x128x1x1xf32>) -> tensor<1x128x28x28xf32>
+  %w4 = infer.constant dense<0.5> : tensor<256x128x3x3xf32>
+  %d = infer.conv %x28, %w4 strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] group 1 : (tensor<1x128x28x28xf32>, tensor<256x128x3x3xf32>) -> tensor<1x256x14x14xf32>
+  %w5 = infer.constant dense<0.5> : tensor<64x3x7x7xf32>
+  %e = infer.conv %img, %w5 strides [2, 2] pads [3, 3, 3, 3] dilations [1, 1] group 1 : (tensor<1x3x224x224xf32>, tensor<64x3x7x7xf32>) -> tensor<1x64x112x112xf32>
+  %w6 = infer.constant dense<0.5> : tensor<256x256x3x3xf32>
+  %f = infer.conv %x14, %w6 strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 : (tensor<1x256x14x14xf32>, tensor<256x256x3x3xf32>) -> tensor<1x256x14x14xf32>
+  %w7 = infer.constant dense<0.5> : tensor<512x512x3x3xf32>
+  %g = infer.conv %x7, %w7 strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 : (tensor<1x512x7x7xf32>, tensor<512x512x3x3xf32>) -> tensor<1x512x7x7xf32>
+  %w8 = infer.constant dense<0.5> : tensor<128x128x3x3xf32>
+  %h = infer.conv %x28, %w8 strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1 : (tensor<1x128x28x28xf32>, tensor<128x128x3x3xf32>) -> tensor<1x128x28x28xf32>
+  %w9 = infer.constant dense<0.5> : tensor<144x24x1x1xf32>
+  %i = infer.conv %x56, %w9 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x24x56x56xf32>, tensor<144x24x1x1xf32>) -> tensor<1x144x56x56xf32>
+  return %a, %b, %c, %d, %e, %f, %g, %h, %i : tensor<1x256x14x14xf32>, tensor<1x512x7x7xf32>, tensor<1x128x28x28xf32>, tensor<1x256x14x14xf32>, tensor<1x64x112x112xf32>, tensor<1x256x14x14xf32>, tensor<1x512x7x7xf32>, tensor<1x128x28x28xf32>, tensor<1x144x56x56xf32>
 }
 
 // -----
