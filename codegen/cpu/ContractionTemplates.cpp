@@ -1127,7 +1127,7 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     // 32 (Zen 4: 1.18-1.46x over direct row tiles on ResNet-50's stride-2
     // 3x3 and 1x1 convolutions).
     if (s.m >= 2 * vl) {
-      if (pointwise && unitStride && positions <= 196)
+      if (pointwise && positions <= 196)
         return channelMajor();
       if (regs == 16 && !unitStride && scratch <= kMaxIm2colBytes)
         return make(CpuKernel::conv_im2col, 2);
