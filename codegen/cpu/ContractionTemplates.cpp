@@ -1078,12 +1078,14 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     uint64_t scratch = uint64_t(s.n) * ((p + nr - 1) / nr) * k * nr * 4;
     // Vectors along the output channels, rows along the positions (MR
     // chosen to divide them evenly).
-    // With 32 registers (AVX-512) up to 14 rows, one vector of channels
-    // from 10 rows on: infer-compile --tune on Zen 4 picked 14 x 1 over
-    // 7 x 2 for 1x1 convolutions of 14x14 and 28x28 outputs (1.1-1.3x) and
-    // kept 7 x 2 on 7x7 ones.
+    // Where 512-bit FMAs run at half rate (Zen 4) up to 14 rows, one vector
+    // of channels from 10 rows on: infer-compile --tune there picked 14 x 1
+    // over 7 x 2 for 1x1 convolutions of 14x14 and 28x28 outputs (1.1-1.3x)
+    // and kept 7 x 2 on 7x7 ones. With two full-width FMA pipes a row's
+    // broadcast per FMA would be load-bound: two vectors, up to 8 rows.
     auto channelMajor = [&] {
-      int64_t most = regs == 32 ? 14 : 8, least = regs == 32 ? 7 : 5;
+      bool wide = regs == 32 && target.halfRate512;
+      int64_t most = wide ? 14 : 8, least = wide ? 7 : 5;
       int64_t best = most;
       for (int64_t r = most; r >= least; --r)
         if ((positions + r - 1) / r * r - positions <

@@ -40,6 +40,10 @@ struct CpuTarget {
   int vectorBytes = 16;
   /// AVX-512 VNNI (vpdpbusd on 512-bit registers): the int8 templates.
   bool avx512vnni = false;
+  /// 512-bit FMAs run as two 256-bit halves, one per cycle (AMD Zen 4),
+  /// not on two full-width pipes (Intel's AVX-512 servers, Zen 5): a tile
+  /// may then spend a load per FMA without being load-bound.
+  bool halfRate512 = false;
   /// The LLVM target machine the kernels are compiled with.
   std::unique_ptr<llvm::TargetMachine> machine;
 };

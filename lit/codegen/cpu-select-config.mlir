@@ -1,5 +1,6 @@
 // RUN: infer-opt %s --infer-cpu-select-config=cpu=skylake-avx512 --split-input-file | FileCheck %s --check-prefix=AVX512
 // RUN: infer-opt %s --infer-cpu-select-config=cpu=haswell --split-input-file | FileCheck %s --check-prefix=AVX2
+// RUN: infer-opt %s --infer-cpu-select-config=cpu=znver4 --split-input-file | FileCheck %s --check-prefix=ZEN4
 // RUN: infer-opt %s --infer-cpu-select-config=cpu=x86-64 --split-input-file | FileCheck %s --check-prefix=SSE
 
 // Tests the register tile of each convolution template on a fixed CPU:
@@ -9,7 +10,7 @@
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_winograd4, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<dwconv, mr = 2, nv = 4, vl = 16>
-// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
+// AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>
 // AVX512: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_cm, mr = 8, nv = 2, vl = 16>
 // AVX2-LABEL: func.func @convs
 // AVX2: infer.conv {{.*}}infer.tile = #infer.cpu_tile<conv_pointwise, mr = 6, nv = 2, vl = 8>
@@ -34,9 +35,10 @@ func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tenso
 // -----
 
 // What tuning taught the heuristic on Zen 4 (AVX-512) and Zen 3 (AVX2):
-// - 1x1 convolutions of up to 14x14 outputs channel-major, 14 rows x 1
-//   vector with 32 registers (7 x 2 where 7 rows divide the positions);
-//   not a 1x1 of 28x28 outputs;
+// - 1x1 convolutions of up to 14x14 outputs channel-major; 14 rows x 1
+//   vector where 512-bit FMAs run at half rate (Zen 4; 7 x 2 where 7 rows
+//   divide the positions), two vectors elsewhere; not a 1x1 of 28x28
+//   outputs;
 // - strided convolutions channel-major over packed rows with 32 registers
 //   (im2col GEMMs with 16), but not a 3-channel stem;
 // - Winograd F(4, 3) from one vector of 4x4 tiles with 32 registers (two
@@ -44,15 +46,22 @@ func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tenso
 //   vector; not at 28x28 (49 tiles);
 // - short pointwise reductions in 14 x 2 tiles, deep ones in 8 x 2.
 // AVX512-LABEL: func.func @learned
-// AVX512: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
+// AVX512: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>
 // AVX512: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>
 // AVX512: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_pointwise, mr = 8, nv = 2, vl = 16>
-// AVX512: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
+// AVX512: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>
 // AVX512: infer.conv %arg3{{.*}}#infer.cpu_tile<conv_direct, mr = 12, nv = 1, vl = 16>
 // AVX512: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_winograd4, mr = 14, nv = 1, vl = 16>
 // AVX512: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_winograd2, mr = 14, nv = 1, vl = 16>
 // AVX512: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_winograd4, mr = 8, nv = 2, vl = 16>
 // AVX512: infer.conv %arg4{{.*}}#infer.cpu_tile<conv_pointwise, mr = 14, nv = 2, vl = 16>
+// ZEN4-LABEL: func.func @learned
+// ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
+// ZEN4: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>
+// ZEN4: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_pointwise, mr = 8, nv = 2, vl = 16>
+// ZEN4: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
+// ZEN4: infer.conv %arg3{{.*}}#infer.cpu_tile<conv_direct, mr = 12, nv = 1, vl = 16>
+// ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_winograd4, mr = 14, nv = 1, vl = 16>
 // AVX2-LABEL: func.func @learned
 // AVX2: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 8>
 // AVX2: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 8>
