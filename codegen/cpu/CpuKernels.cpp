@@ -21,7 +21,11 @@
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
@@ -40,6 +44,142 @@ namespace {
 /// Below this many loop iterations in all, a kernel runs on one thread.
 constexpr int64_t kMinParallelWork = 1 << 15;
 
+/// Whether `v` is a kernel input or constant, not computed in the kernel.
+bool isKernelInput(Value v) {
+  Operation *def = v.getDefiningOp();
+  return !def || llvm::isa<bufferization::ToTensorOp, arith::ConstantOp>(def);
+}
+
+/// For each indexing map, where the loops [k, n) appear among its results:
+/// as one run in order (its first result's position), or not at all (-1).
+/// Fails when a map holds some of them, or holds them out of order.
+std::optional<SmallVector<int64_t>> tailPositions(ArrayRef<AffineMap> maps,
+                                                  int64_t k, int64_t n) {
+  SmallVector<int64_t> at;
+  for (AffineMap map : maps) {
+    int64_t first = -1, seen = 0;
+    for (auto [i, r] : llvm::enumerate(map.getResults())) {
+      auto d = llvm::dyn_cast<AffineDimExpr>(r);
+      if (!d || static_cast<int64_t>(d.getPosition()) < k)
+        continue;
+      if (first < 0)
+        first = i;
+      if (static_cast<int64_t>(i) != first + seen ||
+          static_cast<int64_t>(d.getPosition()) != k + seen)
+        return std::nullopt;
+      ++seen;
+    }
+    if (seen != 0 && seen != n - k)
+      return std::nullopt;
+    at.push_back(first);
+  }
+  return at;
+}
+
+/// An elementwise kernel over NCHW tensors (a per-channel scale x[N,C,H,W]
+/// * s[N,C,1,1], say) loops over W innermost: LLVM vectorizes 28 columns
+/// as one vector and a scalar remainder per row. Where every operand holds
+/// its trailing loops contiguously (or not at all: a broadcast), they
+/// become one loop (784 elements of H*W), the operands collapsed views of
+/// the kernel's arguments and the output written through a collapsed view
+/// of its buffer. Returns the root to split: the new op, or `root`.
+TilingInterface collapseTrailingLoops(TilingInterface root) {
+  auto generic = llvm::dyn_cast<linalg::GenericOp>(root.getOperation());
+  if (!generic || generic.getNumLoops() < 3 || generic.getNumResults() != 1 ||
+      generic.getNumLoops() != generic.getNumParallelLoops() ||
+      !generic.getResult(0).hasOneUse() ||
+      !generic.getBody()->getOps<linalg::IndexOp>().empty() ||
+      !llvm::all_of(generic.getDpsInputs(), isKernelInput))
+    return root;
+  auto materialize = llvm::dyn_cast<bufferization::MaterializeInDestinationOp>(
+      *generic.getResult(0).getUsers().begin());
+  auto empty = generic.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>();
+  if (!materialize || !empty ||
+      !llvm::isa<TypedValue<MemRefType>>(materialize.getDest()))
+    return root;
+  int64_t n = generic.getNumLoops();
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  for (OpOperand &operand : generic->getOpOperands()) {
+    auto t = llvm::dyn_cast<RankedTensorType>(operand.get().getType());
+    if (!t || !t.hasStaticShape())
+      return root;
+  }
+  // The first k from which the trailing loops collapse, past the loop the
+  // threads split (the first of extent > 1), which stays apart: its slices
+  // keep the collapsed loop whole for LLVM to vectorize.
+  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+  int64_t split = 0;
+  while (split < n && ranges[split] == 1)
+    ++split;
+  int64_t k = split + 1;
+  std::optional<SmallVector<int64_t>> at;
+  for (; k + 1 < n; ++k)
+    if ((at = tailPositions(maps, k, n)))
+      break;
+  if (!at)
+    return root;
+  // The output's run must be there (it is an identity map).
+  if ((*at)[generic.getNumDpsInputs()] < 0)
+    return root;
+
+  MLIRContext *ctx = generic.getContext();
+  IRRewriter rewriter(ctx);
+  rewriter.setInsertionPoint(generic);
+  Location loc = generic.getLoc();
+  int64_t len = n - k;
+  // Each operand's reassociation and collapsed map.
+  auto collapse = [&](int64_t i, AffineMap map,
+                      SmallVector<ReassociationIndices> &groups) {
+    SmallVector<AffineExpr> results;
+    int64_t first = (*at)[i];
+    for (int64_t r = 0; r < map.getNumResults(); ++r) {
+      if (first >= 0 && r > first && r < first + len) {
+        groups.back().push_back(r);
+        continue;
+      }
+      groups.push_back({r});
+      AffineExpr e = map.getResult(r);
+      results.push_back(r == first ? getAffineDimExpr(k, ctx) : e);
+    }
+    return AffineMap::get(k + 1, 0, results, ctx);
+  };
+  SmallVector<Value> inputs;
+  SmallVector<AffineMap> newMaps;
+  for (auto [i, operand] : llvm::enumerate(generic.getDpsInputs())) {
+    SmallVector<ReassociationIndices> groups;
+    newMaps.push_back(collapse(i, maps[i], groups));
+    Value v = operand;
+    if ((*at)[i] >= 0)
+      v = tensor::CollapseShapeOp::create(rewriter, loc, v, groups);
+    inputs.push_back(v);
+  }
+  int64_t o = generic.getNumDpsInputs();
+  SmallVector<ReassociationIndices> outGroups;
+  newMaps.push_back(collapse(o, maps[o], outGroups));
+  auto outType = llvm::cast<RankedTensorType>(generic.getResult(0).getType());
+  auto collapsedType = tensor::CollapseShapeOp::inferCollapsedType(outType, outGroups);
+  Value init = tensor::EmptyOp::create(rewriter, loc, collapsedType.getShape(),
+                                       collapsedType.getElementType());
+  SmallVector<utils::IteratorType> iters(k + 1, utils::IteratorType::parallel);
+  auto collapsed = linalg::GenericOp::create(rewriter, loc, collapsedType, inputs,
+                                             ValueRange{init}, newMaps, iters);
+  rewriter.inlineRegionBefore(generic.getRegion(), collapsed.getRegion(),
+                              collapsed.getRegion().begin());
+  // The output through a collapsed view of the kernel's buffer.
+  rewriter.setInsertionPoint(materialize);
+  Value dest = memref::CollapseShapeOp::create(rewriter, loc, materialize.getDest(),
+                                               outGroups);
+  auto m = bufferization::MaterializeInDestinationOp::create(
+      rewriter, loc, collapsed.getResult(0), dest);
+  m.setRestrict(true);
+  m.setWritable(true);
+  rewriter.eraseOp(materialize);
+  rewriter.eraseOp(generic);
+  if (empty->use_empty())
+    rewriter.eraseOp(empty);
+  return llvm::cast<TilingInterface>(collapsed.getOperation());
+}
+
 /// Splits the kernel along the root's first parallel loop of extent > 1.
 /// Returns the grid (1 when the kernel is not split).
 int64_t splitForThreads(func::FuncOp fn, Value begin, Value end,
@@ -48,6 +188,7 @@ int64_t splitForThreads(func::FuncOp fn, Value begin, Value end,
   TilingInterface root = splitRoot(fn);
   if (!root)
     return 1;
+  root = collapseTrailingLoops(root);
   IRRewriter rewriter(fn.getContext());
   rewriter.setInsertionPoint(root);
   SmallVector<Range> domain = root.getIterationDomain(rewriter);

@@ -88,6 +88,28 @@ func.func @shared(%x: tensor<16x32xf32>) -> tensor<16x32xf32> {
 
 // -----
 
+// Tests that a CPU elementwise kernel over NCHW loops over H*W as one loop
+// where every operand holds H and W contiguously or not at all (a
+// per-channel scale: squeeze-excitation), its input and output collapsed
+// views; and that a broadcast along W alone keeps the four loops.
+// CHECK-LABEL: func.func @channel_scale
+// CHECK: func.func private @infer_kernel_0_impl
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<1x16x28x28xf32> into tensor<1x16x784xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x784xf32>, tensor<1x16x1x1xf32>) outs(%{{.*}} : tensor<1x16x784xf32>)
+// CHECK: memref.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : memref<1x16x28x28xf32> into memref<1x16x784xf32>
+// CHECK: bufferization.materialize_in_destination %{{.*}} in restrict writable %{{.*}} : (tensor<1x16x784xf32>, memref<1x16x784xf32>)
+// CHECK: func.func private @infer_kernel_1_impl
+// CHECK-NOT: collapse_shape
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x16x28x28xf32>, tensor<1x1x1x28xf32>)
+// CHECK: return
+func.func @channel_scale(%x: tensor<1x16x28x28xf32>, %s: tensor<1x16x1x1xf32>, %r: tensor<1x1x1x28xf32>) -> (tensor<1x16x28x28xf32>, tensor<1x16x28x28xf32>) {
+  %0 = infer.binary mul %x, %s : (tensor<1x16x28x28xf32>, tensor<1x16x1x1xf32>) -> tensor<1x16x28x28xf32>
+  %1 = infer.binary mul %x, %r : (tensor<1x16x28x28xf32>, tensor<1x1x1x28xf32>) -> tensor<1x16x28x28xf32>
+  return %0, %1 : tensor<1x16x28x28xf32>, tensor<1x16x28x28xf32>
+}
+
+// -----
+
 // Tests the CUDA tensor-core GEMM's dispatch: 384 threads, the shared
 // memory ring, and one TMA descriptor per operand in the launch. A
 // product of fewer output tiles than half the GPU's SMs splits K: fp32
