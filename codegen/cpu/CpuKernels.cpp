@@ -52,15 +52,20 @@ bool isKernelInput(Value v) {
 
 /// For each indexing map, where the loops [k, n) appear among its results:
 /// as one run in order (its first result's position), or not at all (-1).
-/// Fails when a map holds some of them, or holds them out of order.
+/// Fails when a map holds some of them, holds them out of order, or has a
+/// result other than a loop or a constant (a strided read).
 std::optional<SmallVector<int64_t>> tailPositions(ArrayRef<AffineMap> maps,
                                                   int64_t k, int64_t n) {
   SmallVector<int64_t> at;
   for (AffineMap map : maps) {
     int64_t first = -1, seen = 0;
     for (auto [i, r] : llvm::enumerate(map.getResults())) {
+      if (llvm::isa<AffineConstantExpr>(r))
+        continue;
       auto d = llvm::dyn_cast<AffineDimExpr>(r);
-      if (!d || static_cast<int64_t>(d.getPosition()) < k)
+      if (!d)
+        return std::nullopt;
+      if (static_cast<int64_t>(d.getPosition()) < k)
         continue;
       if (first < 0)
         first = i;
