@@ -1016,18 +1016,17 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     return nullptr; // SSE-only CPUs take the generic path
   // MR x NV accumulators + NV loads + 1 broadcast must fit the registers.
   int64_t regs = target.vectorBytes == 64 ? 32 : 16;
-  auto make = [&](CpuKernel kernel, int64_t nv, int64_t rows = INT64_MAX) {
-    int64_t mr = nv == 1 ? std::min<int64_t>(12, regs - 4)
-                         : std::min<int64_t>(8, (regs - nv - 1) / nv);
-    mr = std::max<int64_t>(1, std::min(mr, rows)); // no idle rows (GEMV)
-    auto tile = CpuTileAttr::get(ctx, kernel, mr, nv, vl);
-    op->setAttr(InferDialect::getTileAttrName(), tile);
-    return tile;
-  };
   auto tileOf = [&](CpuKernel kernel, int64_t mr, int64_t nv) {
     auto tile = CpuTileAttr::get(ctx, kernel, mr, nv, vl);
     op->setAttr(InferDialect::getTileAttrName(), tile);
     return tile;
+  };
+  // As many rows as NV vectors leave registers for, at most `rows`.
+  auto make = [&](CpuKernel kernel, int64_t nv, int64_t rows = INT64_MAX) {
+    int64_t mr = nv == 1 ? std::min<int64_t>(12, regs - 4)
+                         : std::min<int64_t>(8, (regs - nv - 1) / nv);
+    mr = std::max<int64_t>(1, std::min(mr, rows)); // no idle rows (GEMV)
+    return tileOf(kernel, mr, nv);
   };
   // The vector count per tile that wastes the fewest lanes on `n` outputs.
   auto bestNv = [&](int64_t n) {
@@ -1077,9 +1076,8 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     int64_t k = s.c * s.kh * s.kw, p = s.oh * s.ow;
     uint64_t scratch = uint64_t(s.n) * ((p + nr - 1) / nr) * k * nr * 4;
     // Vectors along the output channels, rows along the positions (MR
-    // chosen to divide them evenly).
-    // Where 512-bit FMAs run at half rate (Zen 4) up to 14 rows, one vector
-    // of channels from 10 rows on: infer-compile --tune there picked 14 x 1
+    // chosen to divide them evenly). Where 512-bit FMAs run at half rate
+    // (Zen 4) up to 14 rows, one vector of channels from 10 rows on: infer-compile --tune there picked 14 x 1
     // over 7 x 2 for 1x1 convolutions of 14x14 and 28x28 outputs (1.1-1.3x)
     // and kept 7 x 2 on 7x7 ones. With two full-width FMA pipes a row's
     // broadcast per FMA would be load-bound: two vectors, up to 8 rows.
@@ -1114,11 +1112,9 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
       int64_t least = regs == 32 ? vl : 2 * vl;
       int64_t m = WinogradShape(s, 4, vl, 2 * vl).tiles >= least ? 4 : 2;
       CpuKernel kind = m == 4 ? CpuKernel::conv_winograd4 : CpuKernel::conv_winograd2;
-      if (WinogradShape(s, m, vl, 2 * vl).scratchBytes(s) <= kMaxIm2colBytes) {
-        if (regs == 32 && WinogradShape(s, m, vl, vl).tiles <= vl)
-          return tileOf(kind, 14, 1);
-        return make(kind, 2);
-      }
+      WinogradShape g(s, m, vl, 2 * vl);
+      if (g.scratchBytes(s) <= kMaxIm2colBytes)
+        return regs == 32 && g.tiles <= vl ? tileOf(kind, 14, 1) : make(kind, 2);
     }
     // Small images: channel-major.
     if (positions <= 4 * vl && s.m >= 2 * vl && (pointwise || !unitStride))
