@@ -187,6 +187,8 @@ public:
   }
   const Engine &engine() const { return eng; }
   int threads() const { return pool->size(); }
+  /// Sends the pool's workers to sleep (infer_context_rest).
+  void rest() { pool->rest(); }
   /// Bytes of output `index` of the last run (its shape's).
   size_t outputBytes(int index) const;
 

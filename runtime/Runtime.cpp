@@ -321,6 +321,13 @@ int32_t infer_context_num_threads(const infer_context *c) {
   return c ? c->impl->threads() : 0;
 }
 
+infer_status infer_context_rest(infer_context *c) {
+  if (!c)
+    return setError(INFER_ERROR_INVALID_ARGUMENT, "null context");
+  c->impl->rest();
+  return INFER_OK;
+}
+
 infer_status infer_context_set_input(infer_context *c, int32_t index,
                                      const void *data, size_t size) {
   if (!c)

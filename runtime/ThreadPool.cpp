@@ -79,7 +79,7 @@ void ThreadPool::runChunks(int self) {
   }
 }
 
-uint64_t ThreadPool::awaitJob(uint64_t seen) {
+uint64_t ThreadPool::awaitJob(uint64_t seen, uint64_t rested) {
   // Spin: the next launch usually follows within microseconds. The clock
   // is read once per 64 polls.
   Clock::time_point deadline = Clock::now() + std::chrono::microseconds(spinMicros);
@@ -88,12 +88,14 @@ uint64_t ThreadPool::awaitJob(uint64_t seen) {
       uint64_t g = generation.load(std::memory_order_acquire);
       if (g != seen)
         return g;
+      if (restEpoch.load(std::memory_order_relaxed) != rested)
+        break;
       if (oversubscribed)
         std::this_thread::yield();
       else
         cpuRelax();
     }
-  } while (Clock::now() < deadline);
+  } while (restEpoch.load(std::memory_order_relaxed) == rested && Clock::now() < deadline);
   // Sleep. `sleepers` goes up before the generation is read again (both
   // sequentially consistent, as parallelFor's bump and read of them are):
   // either this thread sees the new generation or the caller sees a
@@ -107,11 +109,14 @@ uint64_t ThreadPool::awaitJob(uint64_t seen) {
 }
 
 void ThreadPool::workerLoop(int index) {
-  uint64_t seen = 0;
+  uint64_t seen = 0, rested = 0;
   while (true) {
-    seen = awaitJob(seen);
+    seen = awaitJob(seen, rested);
     if (stopping)
       return;
+    // Read before the chunks: a rest() after this job's parallelFor
+    // returns (so after this thread's chunks) moves the epoch past it.
+    rested = restEpoch.load(std::memory_order_relaxed);
     runChunks(index);
     pending.fetch_sub(1, std::memory_order_acq_rel);
   }
@@ -148,5 +153,7 @@ void ThreadPool::parallelFor(int64_t n, int64_t grain,
       cpuRelax();
   }
 }
+
+void ThreadPool::rest() { restEpoch.fetch_add(1, std::memory_order_relaxed); }
 
 } // namespace infer

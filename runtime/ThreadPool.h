@@ -47,13 +47,21 @@ public:
   /// at a time.
   void parallelFor(int64_t n, int64_t grain,
                    const std::function<void(int64_t, int64_t)> &fn);
+  /// Sends the workers to sleep now instead of at the end of their spin
+  /// window: for a caller that turns to other work (another pool's
+  /// launches, most of all), where spinning workers would take the cores
+  /// it needs. The next parallelFor wakes them. Same caller as parallelFor.
+  void rest();
+  /// Workers asleep now (for tests).
+  int sleeping() const { return sleepers.load(); }
 
 private:
   /// Wakes every worker to exit and joins it.
   void stop();
   void workerLoop(int index);
   /// Waits until the generation differs from `seen`; returns the new one.
-  uint64_t awaitJob(uint64_t seen);
+  /// Stops spinning early when restEpoch moves past `rested`.
+  uint64_t awaitJob(uint64_t seen, uint64_t rested);
   void runChunks(int self);
 
   std::vector<std::thread> workers;
@@ -71,6 +79,9 @@ private:
   alignas(64) std::atomic<uint64_t> generation{0};
   alignas(64) std::atomic<int> pending{0};
   alignas(64) std::atomic<int> sleepers{0};
+  // Bumped by rest(): a worker spinning since a job it took before the
+  // bump stops spinning and sleeps.
+  std::atomic<uint64_t> restEpoch{0};
   std::atomic<bool> stopping{false};
   std::mutex mutex;
   std::condition_variable wake;

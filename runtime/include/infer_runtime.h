@@ -203,6 +203,14 @@ INFER_API infer_status infer_context_set_cuda_graph(infer_context *context,
 /** The number of threads the context runs kernels on (0 resolved). */
 INFER_API int32_t infer_context_num_threads(const infer_context *context);
 /**
+ * Lets the context's worker threads sleep now rather than spin for the
+ * next run (for INFER_SPIN_US, 2 ms by default): call it when the process
+ * turns to other work between runs, above all to another context's runs,
+ * whose threads would otherwise share the cores with spinning ones. The
+ * next run wakes them (a few microseconds more for that run).
+ */
+INFER_API infer_status infer_context_rest(infer_context *context);
+/**
  * Copies `size` bytes into input `index`; `size` must match the input's
  * shape (the one set, for dynamic engines).
  */

@@ -114,4 +114,33 @@ TEST(ThreadPool, DestroysWhileWorkersSleep) {
   }
 }
 
+TEST(ThreadPool, RestSendsSpinningWorkersToSleep) {
+  // A spin window of 60 s: without rest() the workers would still spin
+  // when the test gives up waiting.
+  ThreadPool pool(3, 60000000);
+  checkLaunch(pool, 9, 1);
+  EXPECT_EQ(pool.sleeping(), 0);
+  pool.rest();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (pool.sleeping() < pool.size() - 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(pool.sleeping(), pool.size() - 1);
+  // Asleep, they still take the next launch, and spin again after it.
+  checkLaunch(pool, 9, 1);
+  EXPECT_EQ(pool.sleeping(), 0);
+}
+
+TEST(ThreadPool, RestBeforeAnyLaunch) {
+  ThreadPool pool(2, 60000000);
+  pool.rest();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (pool.sleeping() < 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(pool.sleeping(), 1);
+  for (int i = 0; i < 50; ++i) {
+    checkLaunch(pool, 7, 1);
+    pool.rest();
+  }
+}
+
 } // namespace

@@ -83,6 +83,7 @@ public:
         error = std::string("run: ") + infer_last_error();
         return false;
       }
+    infer_context_rest(ctx);
     for (int32_t i = 0; i < infer_engine_num_outputs(engine); ++i) {
       infer_tensor_info info;
       infer_engine_output_info(engine, i, &info);
@@ -146,6 +147,10 @@ public:
       }
       ms.push_back(seconds(t0) * 1e3);
     }
+    // The next candidate runs on its own context's threads: this one's
+    // must not spin beside them (they took a core for INFER_SPIN_US, and
+    // 2 ms runs of 20 us kernels came from it).
+    infer_context_rest(ctx);
     return true;
   }
 
