@@ -546,6 +546,15 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   bool blocked = s.c * nr * 4 > kCmBlockBytes &&
                  cb < s.c && pTiles * mr * nv * e.vl * 4 <= kCmPartialBytes;
   int64_t blocks = blocked ? (s.c + cb - 1) / cb : 1;
+  // The weights a block (or, unblocked, a panel) ahead, a line per
+  // vector each channel: a model's weights come from memory, and a block's
+  // are read in a burst at its first position tile, too late for the
+  // hardware prefetcher (a 1x1 of 1024 -> 256 channels at 14x14, 2
+  // threads, Zen 5: 0.21 ms with its weights in L3, 0.25 from memory).
+  int64_t ahead = blocked ? cb : s.c;
+  int64_t wElems = mTiles * s.c * nr;
+  Value wFlat = memref::CollapseShapeOp::create(
+      e.b, e.loc, wt, SmallVector<ReassociationIndices>{{0, 1, 2}});
   Value partial = blocked ? memref::AllocaOp::create(
                                 e.b, e.loc,
                                 MemRefType::get({pTiles, mr * nv, e.vl},
@@ -587,6 +596,9 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
           aRows.push_back(e.load(x3, {n, c, base[r]}));
         for (int64_t j = 0; j < nv; ++j)
           bCols.push_back(e.vload(wt, {mt, c, e.idx(j * e.vl)}));
+        Value next = e.mul(e.add(e.mul(mt, e.idx(s.c)), e.add(c, e.idx(ahead))), e.idx(nr));
+        for (int64_t j = 0; j < nv; ++j)
+          e.prefetch(wFlat, {e.min(e.add(next, e.idx(j * e.vl)), e.idx(wElems - 1))});
         return fmaStep(e, accIn, aRows, bCols, mr, nv);
       });
       if (!last) {

@@ -110,6 +110,23 @@ func.func @channel_scale(%x: tensor<1x16x28x28xf32>, %s: tensor<1x16x1x1xf32>, %
 
 // -----
 
+// conv_cm prefetches its weights a reduction block ahead (here, 512
+// channels of 1 x 32 floats, blocked), through a flat view of the packed
+// panels, one line per vector (in each instance of the tile's loop).
+// CHECK-LABEL: func.func @channel_major
+// CHECK: func.func private @infer_kernel_0_impl
+// CHECK: %[[FLAT:.*]] = memref.collapse_shape %{{.*}} {{\[\[}}0, 1, 2]] : memref<2x512x32xf32> into memref<32768xf32>
+// CHECK: memref.prefetch %[[FLAT]][%{{.*}}], read, locality<3>, data : memref<32768xf32>
+// CHECK: memref.prefetch %[[FLAT]][%{{.*}}], read, locality<3>, data : memref<32768xf32>
+// CHECK: return
+func.func @channel_major(%x: tensor<1x512x7x7xf32>) -> tensor<1x64x7x7xf32> {
+  %w = infer.constant dense<0.5> : tensor<64x512x1x1xf32>
+  %0 = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tile = #infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>} : (tensor<1x512x7x7xf32>, tensor<64x512x1x1xf32>) -> tensor<1x64x7x7xf32>
+  return %0 : tensor<1x64x7x7xf32>
+}
+
+// -----
+
 // Tests the CUDA tensor-core GEMM's dispatch: 384 threads, the shared
 // memory ring, and one TMA descriptor per operand in the launch. A
 // product of fewer output tiles than half the GPU's SMs splits K: fp32
