@@ -511,19 +511,45 @@ SmallVector<Value> transposeSquare(Emitter &e, SmallVector<Value> rows) {
   return rows;
 }
 
+/// The input conv_cm reads: x itself, or a copy with the padding written
+/// out (buildPaddedInput), H x W planes in either case. Window tap (a, b)
+/// of output (oh, ow) is x[n][c][oh * SH + a * DH][ow * SW + b * DW].
+struct CmInput {
+  int64_t h, w;
+  bool padded;
+};
+
+CmInput cmInputOf(const ConvShape &s, ArrayRef<int64_t> pads) {
+  bool padded = llvm::any_of(pads, [](int64_t p) { return p != 0; });
+  if (!padded)
+    return {s.h, s.w, false};
+  return {s.h + pads[0] + pads[2], s.w + pads[1] + pads[3], true};
+}
+
 /// conv_cm: output positions are the rows of the register tile and output
-/// channels its vector lanes (weights packed [M/NR][K][NR]), for images too
-/// small to fill vectors along the positions. Reads its input as a 1x1
-/// stride-1 convolution's, x[n][k][p] (a convolution with a window,
-/// stride or padding gets its rows packed first: buildChannelRows); each
-/// row's input element is a scalar broadcast. The tile is transposed in
+/// channels its vector lanes (weights packed [M/NR][C * KH * KW][NR]), for
+/// images too small to fill vectors along the positions. Each row's input
+/// element is a scalar broadcast, read in place from the window of its
+/// output position (in.padded: from the copy with the padding written out),
+/// so no im2col rows are written and read back: a 7x7 stem's 147 packed
+/// rows (7.4 MB at 224x224) were 147 streams from memory per tile, 0.83 ms
+/// against 0.48 for onnxruntime on Zen 5. The tile is transposed in
 /// registers and stored to NCHW a channel's positions at a time.
-void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
-                       Value x, Value wt, Value bias, Value out,
-                       const Epilogue &epi, Value begin, Value end,
+void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
+                       const TileConfig &cfg, Value x, Value wt, Value bias,
+                       Value out, const Epilogue &epi, Value begin, Value end,
                        int64_t &grid) {
   int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
-  int64_t pTiles = (p + mr - 1) / mr, mTiles = (s.m + nr - 1) / nr;
+  int64_t taps = s.kh * s.kw, plane = in.h * in.w;
+  // A 1x1 stride-1 convolution reads x[n][c][p]: its position tiles run
+  // on across output rows. Otherwise (windowed): tiles of one output row
+  // each, so that row r reads at a constant offset from the tile's corner
+  // (per-row offsets took a register each, spilled: 0.64 -> 0.92 ms for a
+  // 3x3 stride 2 at 7x7); the row's last tile may be partial.
+  bool windowed = !(taps == 1 && s.sh == 1 && s.sw == 1 && !in.padded);
+  int64_t rowTiles = (s.ow + mr - 1) / mr;
+  int64_t pTiles = windowed ? s.oh * rowTiles : (p + mr - 1) / mr;
+  int64_t mTiles = (s.m + nr - 1) / nr;
   // One task per (image, channel tile): its weight panel is read from
   // memory once and stays in cache while the task runs every position tile;
   // with fewer than kMinTasks such tasks, each also takes a group of the
@@ -535,15 +561,18 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   groups = (pTiles + perGroup - 1) / perGroup;
   grid = s.n * mTiles * groups;
   bool apart = epi.appliesApart();
-  Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
+  // x as [N][C * H * W]: a row's tap is an offset into its channel's plane.
+  Value xf = memref::CollapseShapeOp::create(
+      e.b, e.loc, x, SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
+  Value out3 = flattenSpatial(e, out);
   // Deep reductions in blocks of channels whose weights (and input rows)
   // stay in L1 while every position tile runs over them, the partial tiles
   // kept in a scratch of the task's: a weight panel of 2048 x 16 floats
   // read from L2 once per position tile held the 7x7 1x1 convolutions of
   // ResNet-50's last stage at 90-110 GF/s on Zen 3.
-  int64_t perChannel = (nr + std::min<int64_t>(p, 16 * mr)) * 4;
+  int64_t perChannel = (nr + std::min<int64_t>(p, 16 * mr)) * 4 * taps;
   int64_t cb = std::max<int64_t>(16, kCmBlockBytes / perChannel);
-  bool blocked = s.c * nr * 4 > kCmBlockBytes &&
+  bool blocked = s.c * taps * nr * 4 > kCmBlockBytes &&
                  cb < s.c && pTiles * mr * nv * e.vl * 4 <= kCmPartialBytes;
   int64_t blocks = blocked ? (s.c + cb - 1) / cb : 1;
   // The weights a block (or, unblocked, a panel) ahead, a line per
@@ -551,8 +580,8 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   // are read in a burst at its first position tile, too late for the
   // hardware prefetcher (a 1x1 of 1024 -> 256 channels at 14x14, 2
   // threads, Zen 5: 0.21 ms with its weights in L3, 0.25 from memory).
-  int64_t ahead = blocked ? cb : s.c;
-  int64_t wElems = mTiles * s.c * nr;
+  int64_t ahead = (blocked ? cb : s.c) * taps;
+  int64_t wElems = mTiles * s.c * taps * nr;
   Value wFlat = memref::CollapseShapeOp::create(
       e.b, e.loc, wt, SmallVector<ReassociationIndices>{{0, 1, 2}});
   Value partial = blocked ? memref::AllocaOp::create(
@@ -560,22 +589,50 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                                 MemRefType::get({pTiles, mr * nv, e.vl},
                                                 e.b.getF32Type()))
                           : Value();
+  // Tap (a, b)'s offset in a plane, a * DH * W + b * DW.
+  Value tapOffsets;
+  if (taps > 1) {
+    tapOffsets = memref::AllocaOp::create(
+        e.b, e.loc, MemRefType::get({taps}, e.b.getIndexType()));
+    for (int64_t a = 0; a < s.kh; ++a)
+      for (int64_t b = 0; b < s.kw; ++b)
+        e.store(e.idx(a * s.dh * in.w + b * s.dw), tapOffsets, {e.idx(a * s.kw + b)});
+  }
   e.forEach(begin, end, 1, [&](Value t) {
     Value g = e.rem(t, e.idx(groups));
     Value q = e.div(t, e.idx(groups));
     Value mt = e.rem(q, e.idx(mTiles)), n = e.div(q, e.idx(mTiles));
     Value ptFirst = e.mul(g, e.idx(perGroup));
     Value ptEnd = e.min(e.add(ptFirst, e.idx(perGroup)), e.idx(pTiles));
-    Value taskEnd = e.min(e.mul(ptEnd, e.idx(mr)), e.idx(p));
+    // Tile pt's first position (p at pTiles).
+    auto firstPosition = [&](Value pt) {
+      if (!windowed)
+        return e.min(e.mul(pt, e.idx(mr)), e.idx(p));
+      Value oh = e.div(pt, e.idx(rowTiles)), t = e.rem(pt, e.idx(rowTiles));
+      return e.add(e.mul(oh, e.idx(s.ow)), e.mul(t, e.idx(mr)));
+    };
+    Value taskEnd = firstPosition(ptEnd);
     // Position tile pt over channels [c0, c1): from the bias (first) or
     // the partial tile, to the output (last) or the partial tile.
     auto tile = [&](Value pt, Value c0, Value c1, bool first, bool last,
                     bool lastTile) {
-      Value m0 = e.mul(mt, e.idx(nr)), p0 = e.mul(pt, e.idx(mr));
-      // Row r's position (rows past P repeat the last).
+      Value m0 = e.mul(mt, e.idx(nr)), p0 = firstPosition(pt);
+      // The tile's positions and each row's input offset: rows past them
+      // repeat the last.
+      Value rows = e.min(e.idx(mr), e.sub(e.idx(p), p0));
       SmallVector<Value> base;
-      for (int64_t r = 0; r < mr; ++r)
-        base.push_back(e.min(e.add(p0, e.idx(r)), e.idx(p - 1)));
+      Value corner;
+      if (windowed) {
+        Value oh = e.div(pt, e.idx(rowTiles));
+        Value ow0 = e.mul(e.rem(pt, e.idx(rowTiles)), e.idx(mr));
+        rows = e.min(e.idx(mr), e.sub(e.idx(s.ow), ow0));
+        corner = e.add(e.mul(oh, e.idx(s.sh * in.w)), e.mul(ow0, e.idx(s.sw)));
+        for (int64_t r = 0; r < mr; ++r)
+          base.push_back(e.mul(e.min(e.idx(r), e.sub(rows, e.idx(1))), e.idx(s.sw)));
+      } else {
+        for (int64_t r = 0; r < mr; ++r)
+          base.push_back(e.min(e.add(p0, e.idx(r)), e.idx(p - 1)));
+      }
       SmallVector<Value> lanes;
       for (int64_t j = 0; j < nv; ++j)
         lanes.push_back(e.mask(e.sub(e.idx(s.m), e.add(m0, e.idx(j * e.vl)))));
@@ -589,21 +646,65 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
                                                 lanes[j])
                                 : e.zeros());
         }
-      scf::ForOp cl = e.loop(c0, c1, 1, init,
-                             [&](Value c, ValueRange accIn) {
-        SmallVector<Value> aRows, bCols;
-        for (int64_t r = 0; r < mr; ++r)
-          aRows.push_back(e.load(x3, {n, c, base[r]}));
-        for (int64_t j = 0; j < nv; ++j)
-          bCols.push_back(e.vload(wt, {mt, c, e.idx(j * e.vl)}));
-        Value next = e.mul(e.add(e.mul(mt, e.idx(s.c)), e.add(c, e.idx(ahead))), e.idx(nr));
-        for (int64_t j = 0; j < nv; ++j)
-          e.prefetch(wFlat, {e.min(e.add(next, e.idx(j * e.vl)), e.idx(wElems - 1))});
-        return fmaStep(e, accIn, aRows, bCols, mr, nv);
-      });
+      // One step per reduction index k = (c * KH + a) * KW + b: tap (a, b)
+      // of channel c, an offset into the input. (The taps of a window row
+      // unrolled in one step let LLVM hoist their broadcasts together,
+      // spilling accumulators: 0.64 -> 0.92 ms for 3x3 stride 2 at 7x7.)
+      // rowAt(r, at): row r's input element at reduction offset `at`.
+      auto products = [&](ValueRange acc0,
+                          function_ref<Value(int64_t, Value)> rowAt) {
+        // Channel by channel, and within one tap by tap (offsets from the
+        // table): k = c * KH * KW + t.
+        auto step = [&](Value k, Value at, ValueRange accIn) {
+          SmallVector<Value> aRows, bCols;
+          for (int64_t r = 0; r < mr; ++r)
+            aRows.push_back(rowAt(r, at));
+          for (int64_t j = 0; j < nv; ++j)
+            bCols.push_back(e.vload(wt, {mt, k, e.idx(j * e.vl)}));
+          Value next = e.mul(e.add(e.mul(mt, e.idx(s.c * taps)), e.add(k, e.idx(ahead))),
+                             e.idx(nr));
+          for (int64_t j = 0; j < nv; ++j)
+            e.prefetch(wFlat, {e.min(e.add(next, e.idx(j * e.vl)), e.idx(wElems - 1))});
+          return fmaStep(e, accIn, aRows, bCols, mr, nv);
+        };
+        return e.loop(c0, c1, 1, acc0, [&](Value c, ValueRange accC) {
+          Value plane0 = e.mul(c, e.idx(plane));
+          if (taps == 1)
+            return step(c, plane0, accC);
+          Value k0 = e.mul(c, e.idx(taps));
+          return SmallVector<Value>(
+              e.loop(e.idx(0), e.idx(taps), 1, accC, [&](Value t, ValueRange accT) {
+                 return step(e.add(k0, t), e.add(plane0, e.load(tapOffsets, {t})), accT);
+               }).getResults());
+        }).getResults();
+      };
+      SmallVector<Value> acc;
+      if (!windowed) {
+        acc = products(init, [&](int64_t r, Value at) {
+          return e.load(xf, {n, e.add(at, base[r])});
+        });
+      } else {
+        // A whole tile reads row r at corner + r * SW (constants from one
+        // register); a partial one at its clamped offsets.
+        SmallVector<Type> types(init.size(), e.vec());
+        acc = e.ifElse(
+            arith::CmpIOp::create(e.b, e.loc, arith::CmpIPredicate::eq, rows, e.idx(mr)), types,
+            [&] {
+              SmallVector<Value> r0 = products(init, [&](int64_t r, Value at) {
+                return e.load(xf, {n, e.add(e.add(at, corner), e.idx(r * s.sw))});
+              });
+              return r0;
+            },
+            [&] {
+              SmallVector<Value> r1 = products(init, [&](int64_t r, Value at) {
+                return e.load(xf, {n, e.add(e.add(at, corner), base[r])});
+              });
+              return r1;
+            });
+      }
       if (!last) {
         for (int64_t i = 0; i < mr * nv; ++i)
-          e.vstore(cl.getResult(i), partial, {pt, e.idx(i), e.idx(0)});
+          e.vstore(acc[i], partial, {pt, e.idx(i), e.idx(0)});
         return;
       }
       // The tile transposed in registers (positions to lanes, a vector per
@@ -613,7 +714,7 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
       for (int64_t g = 0; g < mr; g += e.vl) {
         int64_t groupRows = std::min(e.vl, mr - g);
         Value pg = e.add(p0, e.idx(g));
-        Value inGroup = e.min(e.idx(groupRows), e.sub(e.idx(p), pg));
+        Value inGroup = e.min(e.idx(groupRows), e.sub(rows, e.idx(g)));
         Value positions = e.mask(inGroup);
         // Whole vectors up to the task's last position but in its last
         // position tile: lanes past the group are the task's next tiles'
@@ -621,10 +722,10 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
         Value stored =
             lastTile ? inGroup : e.min(e.idx(e.vl), e.sub(taskEnd, pg));
         for (int64_t j = 0; j < nv; ++j) {
-          SmallVector<Value> rows;
+          SmallVector<Value> lanes;
           for (int64_t r = 0; r < e.vl; ++r)
-            rows.push_back(r < groupRows ? cl.getResult((g + r) * nv + j) : e.zeros());
-          SmallVector<Value> cols = transposeSquare(e, rows);
+            lanes.push_back(r < groupRows ? acc[(g + r) * nv + j] : e.zeros());
+          SmallVector<Value> cols = transposeSquare(e, lanes);
           for (int64_t k = 0; k < e.vl; ++k) {
             Value ch = e.add(m0, e.idx(j * e.vl + k));
             e.ifThen(e.lt(ch, e.idx(s.m)), [&] {
@@ -663,12 +764,14 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const TileConfig &cfg,
     // Costly steps over the task's channels, along its positions.
     applyApart(e, epi, out3, [&](Value row) { return SmallVector<Value>{n, row}; },
                e.mul(mt, e.idx(nr)), e.min(e.add(e.mul(mt, e.idx(nr)), e.idx(nr)), e.idx(s.m)),
-               e.mul(ptFirst, e.idx(mr)), e.min(e.mul(ptEnd, e.idx(mr)), e.idx(p)));
+               firstPosition(ptFirst), taskEnd);
   });
 }
 
-/// conv_cm.pack: the input a window tap at a time as the rows of a 1x1
-/// stride-1 convolution, X[n][c * KH * KW + a * KW + b][0][p] =
+/// conv_cm.pack: a 1x1 convolution's strided or padded input as the rows
+/// of a 1x1 stride-1 convolution (a stride-2 one reads a quarter of its
+/// input, compacted: ResNet-50's 56x56 downsample ran at 0.61 ms reading
+/// x in place, 0.49 packed), generally X[n][c * KH * KW + a * KW + b][0][p] =
 /// x[n][c][ih][iw] of output position p and tap (a, b) (0 in the padding).
 /// A row holds P + VL positions, so that every store is a whole vector: an
 /// output row's last one runs into the next's positions, stored over next,
@@ -710,6 +813,29 @@ void buildChannelRows(Emitter &e, const ConvShape &s, Value x, Value dst,
           });
         });
       }
+  });
+}
+
+/// conv_cm.pad: x with its padding written out as zeros, [N][C][Hp][Wp]
+/// (in.h x in.w planes), a padded row per task in whole vectors.
+void buildPaddedInput(Emitter &e, const ConvShape &s, const CmInput &in,
+                      ArrayRef<int64_t> pads, Value x, Value dst, Value begin,
+                      Value end, int64_t &grid) {
+  grid = s.n * s.c * in.h;
+  SmallVector<int64_t> evens = evenLanes(e.vl);
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value hp = e.rem(t, e.idx(in.h));
+    Value q = e.div(t, e.idx(in.h));
+    Value c = e.rem(q, e.idx(s.c)), n = e.div(q, e.idx(s.c));
+    Value ih = e.sub(hp, e.idx(pads[0]));
+    Value ok = e.both(e.ge(ih, e.idx(0)), e.lt(ih, e.idx(s.h)));
+    Value safe = e.max(e.min(ih, e.idx(s.h - 1)), e.idx(0));
+    e.forEach(e.idx(0), e.idx(in.w), e.vl, [&](Value w0) {
+      Value valid = e.min(e.idx(e.vl), e.sub(e.idx(in.w), w0));
+      Value v = loadColumns(e, x, {n, c}, safe, e.sub(w0, e.idx(pads[1])), valid, 1, s.w,
+                            evens, ok);
+      e.vstorePrefix(v, dst, {n, c, hp, w0}, valid);
+    });
   });
 }
 
@@ -1093,13 +1219,16 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     // over 7 x 2 for 1x1 convolutions of 14x14 and 28x28 outputs (1.1-1.3x)
     // and kept 7 x 2 on 7x7 ones. With two full-width FMA pipes a row's
     // broadcast per FMA would be load-bound: two vectors, up to 8 rows.
+    // A windowed convolution's tiles are parts of one output row: MR then
+    // divides OW.
     auto channelMajor = [&] {
       bool wide = regs == 32 && target.halfRate512;
       int64_t most = wide ? 14 : 8, least = wide ? 7 : 5;
+      bool windowed = !pointwise;
+      int64_t extent = windowed ? s.ow : positions;
       int64_t best = most;
       for (int64_t r = most; r >= least; --r)
-        if ((positions + r - 1) / r * r - positions <
-            (positions + best - 1) / best * best - positions)
+        if ((extent + r - 1) / r * r - extent < (extent + best - 1) / best * best - extent)
           best = r;
       return tileOf(CpuKernel::conv_cm, best, best > 8 ? 1 : 2);
     };
@@ -1132,16 +1261,18 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     if (positions <= 4 * vl && s.m >= 2 * vl && (pointwise || !unitStride))
       return channelMajor();
     // 1x1 convolutions of up to 14x14 outputs channel-major (Zen 3 and
-    // Zen 4 alike); the other strided convolutions but 3-channel stems as
-    // im2col GEMMs with 16 registers, channel-major over packed rows with
-    // 32 (Zen 4: 1.18-1.46x over direct row tiles on ResNet-50's stride-2
-    // 3x3 and 1x1 convolutions).
+    // Zen 4 alike); the other strided convolutions as im2col GEMMs with 16
+    // registers, channel-major with 32 (Zen 4: 1.18-1.46x over direct row
+    // tiles on ResNet-50's stride-2 3x3 and 1x1 convolutions; Zen 5: its
+    // 7x7 stem 0.67 -> 0.49 ms), where the reduction is at least 64 long
+    // (a 3x3 stem's 27 spends a third of its time in the transposing
+    // stores: 0.073 -> 0.097 ms at 112x112).
     if (s.m >= 2 * vl) {
       if (pointwise && positions <= 196)
         return channelMajor();
       if (regs == 16 && !unitStride && scratch <= kMaxIm2colBytes)
         return make(CpuKernel::conv_im2col, 2);
-      if (regs == 32 && !unitStride && s.c >= 16 && scratch <= kMaxIm2colBytes)
+      if (regs == 32 && !unitStride && k >= 64 && scratch <= kMaxIm2colBytes)
         return channelMajor();
     }
     // Pointwise: 14 rows of output channels x 2 vectors fill AVX-512's
@@ -1262,10 +1393,9 @@ std::string mlir::infer::tileMismatch(Operation *op, CpuTileAttr tile,
       return prefix + "conv_direct takes strides 1 and 2";
     break;
   case CpuKernel::conv_cm: {
-    uint64_t packed = uint64_t(s.n) * s.c * s.kh * s.kw * (s.oh * s.ow + vl) * 4;
-    bool plain = s.kh == 1 && s.kw == 1 && unitStride && noPad;
-    if (!plain && packed > kMaxIm2colBytes)
-      return prefix + "conv_cm's packed input rows would take more than 64 MiB";
+    CmInput in = cmInputOf(s, conv.getPads());
+    if (in.padded && uint64_t(s.n) * s.c * in.h * in.w * 4 > kMaxIm2colBytes)
+      return prefix + "conv_cm's padded copy of the input would take more than 64 MiB";
     break;
   }
   case CpuKernel::conv_winograd2:
@@ -1418,7 +1548,9 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
   int xArg = -1, wArg = -1, biasArg = -1;
   std::optional<StridedView> xView;
   ConvShape s{};
-  bool cmPack = false; // conv_cm reads x's window rows packed
+  bool cmPack = false; // conv_cm reads x's rows packed (1x1, strided or padded)
+  bool cmPad = false;  // conv_cm reads a copy of x with its padding
+  CmInput cmIn{};
   int64_t gm = 0, gn = 0, gk = 0;
   double alpha = 1;
   if (auto conv = llvm::dyn_cast<ConvOp>(anchor)) {
@@ -1429,9 +1561,10 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
       return failure();
     }
     xArg = addInput(conv.getInput(), memrefOf(conv.getInput()));
-    cmPack = cfg.variant == "conv_cm" &&
-             !(s.kh == 1 && s.kw == 1 && s.sh == 1 && s.sw == 1 &&
-               llvm::all_of(conv.getPads(), [](int64_t p) { return p == 0; }));
+    cmIn = cmInputOf(s, conv.getPads());
+    cmPack = cfg.variant == "conv_cm" && s.kh * s.kw == 1 &&
+             (cmIn.padded || s.sh != 1 || s.sw != 1);
+    cmPad = cfg.variant == "conv_cm" && !cmPack && cmIn.padded;
     if (cfg.variant == "dwconv") {
       std::vector<float> flat(w->size());
       for (int64_t i = 0; i < w->size(); ++i)
@@ -1604,11 +1737,11 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     xSource = scratch;
     xType = panelType;
   }
-  // The shape the compute stage sees (conv_cm's packed rows: a 1x1
-  // stride-1 convolution over C * KH * KW channels).
+  // The shape the compute stage sees (packed rows: a 1x1 stride-1
+  // convolution).
   ConvShape cs = s;
   if (cmPack) {
-    int64_t rows = s.c * s.kh * s.kw, padded = s.oh * s.ow + cfg.vl;
+    int64_t rows = s.c, padded = s.oh * s.ow + cfg.vl;
     MemRefType packType = MemRefType::get({s.n, rows, 1, padded}, f32);
     int scratch = nIn + static_cast<int>(result.scratchBytes.size());
     result.scratchBytes.push_back(uint64_t(packType.getNumElements()) * 4);
@@ -1621,6 +1754,22 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     xSource = scratch;
     xType = packType;
     cs = ConvShape{s.n, rows, 1, padded, s.m, 1, 1, s.oh, s.ow, 1, 1, 1, 1, 0, 0};
+    cmIn = CmInput{1, padded, false};
+  }
+  if (cmPad) {
+    auto conv = llvm::cast<ConvOp>(anchor);
+    MemRefType padType = MemRefType::get({s.n, s.c, cmIn.h, cmIn.w}, f32);
+    int scratch = nIn + static_cast<int>(result.scratchBytes.size());
+    result.scratchBytes.push_back(uint64_t(padType.getNumElements()) * 4);
+    SmallVector<int64_t> pads(conv.getPads());
+    if (failed(addStage("conv_cm.pad", {xType, padType}, {xSource, scratch},
+                        [&](Emitter &e, ValueRange a, Value begin, Value end,
+                            int64_t &grid) {
+                          buildPaddedInput(e, s, cmIn, pads, a[0], a[1], begin, end, grid);
+                        })))
+      return failure();
+    xSource = scratch;
+    xType = padType;
   }
   if (int64_t m = cfg.winograd()) {
     // Input transform into V, the GEMMs into M; the compute stage below
@@ -1685,7 +1834,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
         else if (cfg.variant == "conv_flat")
           buildFlat(e, s, cfg, x, w, bias, out, epi, begin, end, grid);
         else if (cfg.variant == "conv_cm")
-          buildChannelMajor(e, cs, cfg, x, w, bias, out, epi, begin, end, grid);
+          buildChannelMajor(e, cs, cmIn, cfg, x, w, bias, out, epi, begin, end, grid);
         else if (cfg.variant == "dwconv")
           buildDepthwiseConv(e, s, cfg.mr, cfg.nv, x, w, bias, out, epi, begin,
                              end, grid);

@@ -11,7 +11,7 @@
 // RUN: not infer-compile %t/winobig.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WINOBIG
 // WINOBIG: node 'Conv_6' (Conv): the tile #infer.cpu_tile<conv_winograd4, mr = 6, nv = 2, vl = 8> does not fit infer.conv: its transformed tiles would take more than 64 MiB
 // RUN: not infer-compile %t/cmbig.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=CMBIG
-// CMBIG: node 'Conv_8' (Conv): the tile #infer.cpu_tile<conv_cm, mr = 6, nv = 2, vl = 8> does not fit infer.conv: conv_cm's packed input rows would take more than 64 MiB
+// CMBIG: node 'Conv_8' (Conv): the tile #infer.cpu_tile<conv_cm, mr = 6, nv = 2, vl = 8> does not fit infer.conv: conv_cm's padded copy of the input would take more than 64 MiB
 // RUN: not infer-compile %t/regs.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=REGS
 // REGS: node 'Gemm_2' (Gemm): the tile #infer.cpu_tile<gemm, mr = 32, nv = 4, vl = 8> does not fit infer.gemm: 32 x 4 accumulators do not fit {{16|32}} vector registers
 // RUN: not infer-compile %t/wgmma.mlir --target=cuda:sm_80 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=WGMMA
@@ -90,11 +90,11 @@ func.func @main(%x: tensor<1x64x448x448xf32>) -> tensor<1x64x448x448xf32> {
   return %y : tensor<1x64x448x448xf32>
 }
 //--- cmbig.mlir
-func.func @main(%x: tensor<1x64x448x448xf32>) -> tensor<1x64x448x448xf32> {
-  %w = infer.constant dense<0.5> : tensor<64x64x3x3xf32>
+func.func @main(%x: tensor<1x96x448x448xf32>) -> tensor<1x64x448x448xf32> {
+  %w = infer.constant dense<0.5> : tensor<64x96x3x3xf32>
   %y = infer.conv %x, %w strides [1, 1] pads [1, 1, 1, 1] dilations [1, 1] group 1
        {infer.tile = #infer.cpu_tile<conv_cm, mr = 6, nv = 2, vl = 8>}
-       : (tensor<1x64x448x448xf32>, tensor<64x64x3x3xf32>) -> tensor<1x64x448x448xf32> loc("Conv_8"("Conv"))
+       : (tensor<1x96x448x448xf32>, tensor<64x96x3x3xf32>) -> tensor<1x64x448x448xf32> loc("Conv_8"("Conv"))
   return %y : tensor<1x64x448x448xf32>
 }
 //--- regs.mlir

@@ -84,6 +84,12 @@ CASES = [
     conv("cm_groups_relu", 10, 12, 15, 17, (3, 3), (1, 1), (1, 1), 1, 1, "conv_cm, mr = 6, nv = 2", "relu"),
     conv("cm_1x1_s2", 40, 24, 13, 14, (1, 1), (2, 2), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "relu"),
     conv("cm_deep_3x3", 96, 20, 9, 9, (3, 3), (2, 2), (1, 1), 1, 1, "conv_cm, mr = 5, nv = 2", "relu"),
+    # Windows read in place: a 7x7 stem's (3 channels, stride 2, padding
+    # written out), a dilated window without padding, rows dividing the
+    # output's width (whole tiles only) and not.
+    conv("cm_stem", 3, 20, 23, 23, (7, 7), (2, 2), (3, 3), 1, 1, "conv_cm, mr = 6, nv = 2", "relu"),
+    conv("cm_dilated", 12, 20, 13, 13, (3, 3), (1, 1), (0, 0), 2, 1, "conv_cm, mr = 3, nv = 2"),
+    conv("cm_dilated_part", 12, 20, 13, 13, (3, 3), (1, 1), (0, 0), 2, 1, "conv_cm, mr = 4, nv = 2"),
     # Winograd F(2, 3) and F(4, 3): images that the tiles divide and do not
     # (rows and columns of the last tiles past the output), rows of more
     # than a vector of tiles, no padding, channels past the GEMM's panels,
