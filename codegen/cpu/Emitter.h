@@ -94,6 +94,11 @@ struct Emitter {
     memref::PrefetchOp::create(b, loc, mem, indices, /*isWrite=*/false,
                                /*localityHint=*/3, /*isDataCache=*/true);
   }
+  /// A write prefetch (the line fetched for ownership ahead of stores).
+  void prefetchWrite(Value mem, ValueRange indices) {
+    memref::PrefetchOp::create(b, loc, mem, indices, /*isWrite=*/true,
+                               /*localityHint=*/3, /*isDataCache=*/true);
+  }
   Value vloadMasked(Value mem, ValueRange indices, Value m) {
     return vector::MaskedLoadOp::create(b, loc, vec(), mem, indices, m, zeros(),
                                         IntegerAttr());
