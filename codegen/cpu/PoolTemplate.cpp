@@ -148,10 +148,14 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
           Value last = e.min(valid, ceilDiv(e.sub(e.idx(hi), c0)));
           return rangeMask(e, first, last);
         };
+        // Channels inner: a thread takes a band of output rows, the input
+        // rows the kernel before wrote on it where that one split the
+        // image (a stem's 3.2 MB output: 0.105 -> 0.174 ms when the pool
+        // split channels instead).
         e.forEach(begin, end, 1, [&](Value t) {
-          Value r = e.rem(t, e.idx(oh));
-          Value q = e.div(t, e.idx(oh));
-          Value ch = e.rem(q, e.idx(c)), ni = e.div(q, e.idx(c));
+          Value ch = e.rem(t, e.idx(c));
+          Value q = e.div(t, e.idx(c));
+          Value r = e.rem(q, e.idx(oh)), ni = e.div(q, e.idx(oh));
           e.forEach(e.idx(0), e.idx(ow), vl, [&](Value ow0) {
             Value valid = e.min(e.sub(e.idx(ow), ow0), e.idx(vl));
             Value acc = isMax ? lowest : e.zeros();
