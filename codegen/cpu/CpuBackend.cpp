@@ -76,8 +76,9 @@ std::vector<Attribute> CpuBackend::tileCandidates(Operation *op) const {
          ++nv) {
       int64_t mr = std::min<int64_t>((regs - nv - 1) / nv, 14);
       // dwconv also with half as many rows: its window's weights need
-      // registers too.
-      if (kernel == CpuKernel::dwconv && mr / 2 >= 1)
+      // registers too; conv_cm too: a windowed one's tiles are parts of an
+      // output row, 14 rows half empty on a 7-wide image.
+      if ((kernel == CpuKernel::dwconv || kernel == CpuKernel::conv_cm) && mr / 2 >= 1)
         add(kernel, mr / 2, nv);
       add(kernel, mr, nv);
     }
