@@ -627,12 +627,17 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
     }
     Value ptFirst = e.mul(g, e.idx(perGroup));
     Value ptEnd = e.min(e.add(ptFirst, e.idx(perGroup)), e.idx(pTiles));
+    // A windowed tile's output row and first column.
+    auto rowTile = [&](Value pt) {
+      return std::make_pair(e.div(pt, e.idx(rowTiles)),
+                            e.mul(e.rem(pt, e.idx(rowTiles)), e.idx(mr)));
+    };
     // Tile pt's first position (p at pTiles).
     auto firstPosition = [&](Value pt) {
       if (!windowed)
         return e.min(e.mul(pt, e.idx(mr)), e.idx(p));
-      Value oh = e.div(pt, e.idx(rowTiles)), t = e.rem(pt, e.idx(rowTiles));
-      return e.add(e.mul(oh, e.idx(s.ow)), e.mul(t, e.idx(mr)));
+      auto [oh, ow0] = rowTile(pt);
+      return e.add(e.mul(oh, e.idx(s.ow)), ow0);
     };
     Value taskEnd = firstPosition(ptEnd);
     // Position tile pt over channels [c0, c1): from the bias (first) or
@@ -642,17 +647,16 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
       Value m0 = e.mul(mt, e.idx(nr)), p0 = firstPosition(pt);
       // The tile's positions and each row's input offset: rows past them
       // repeat the last.
-      Value rows = e.min(e.idx(mr), e.sub(e.idx(p), p0));
+      Value rows, corner;
       SmallVector<Value> base;
-      Value corner;
       if (windowed) {
-        Value oh = e.div(pt, e.idx(rowTiles));
-        Value ow0 = e.mul(e.rem(pt, e.idx(rowTiles)), e.idx(mr));
+        auto [oh, ow0] = rowTile(pt);
         rows = e.min(e.idx(mr), e.sub(e.idx(s.ow), ow0));
         corner = e.add(e.mul(oh, e.idx(s.sh * in.w)), e.mul(ow0, e.idx(s.sw)));
         for (int64_t r = 0; r < mr; ++r)
           base.push_back(e.mul(e.min(e.idx(r), e.sub(rows, e.idx(1))), e.idx(s.sw)));
       } else {
+        rows = e.min(e.idx(mr), e.sub(e.idx(p), p0));
         for (int64_t r = 0; r < mr; ++r)
           base.push_back(e.min(e.add(p0, e.idx(r)), e.idx(p - 1)));
       }
@@ -734,11 +738,9 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
       // model's activations are out of cache by the time a kernel writes
       // them again (ResNet-50 on Zen 5, 2 threads: 1.6% faster, its 7x7
       // stem's 3.2 MB output 0.65 -> 0.59 ms).
-      {
-        Value ahead = e.min(e.add(p0, e.idx(kStoreAheadTiles * mr)), e.idx(p - 1));
-        for (int64_t k = 0; k < nr; ++k)
-          e.prefetchWrite(out3, {n, e.min(e.add(m0, e.idx(k)), e.idx(s.m - 1)), ahead});
-      }
+      Value storeAhead = e.min(e.add(p0, e.idx(kStoreAheadTiles * mr)), e.idx(p - 1));
+      for (int64_t k = 0; k < nr; ++k)
+        e.prefetchWrite(out3, {n, e.min(e.add(m0, e.idx(k)), e.idx(s.m - 1)), storeAhead});
       // The tile transposed in registers (positions to lanes, a vector per
       // channel) and stored a channel's positions at a time, where a
       // scatter cost a store per element.
@@ -1287,12 +1289,12 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     // of tiles whose weights take 4 MB or more (512 channels at 7x7) is
     // bound by reading them from memory, which Winograd's 16 / 9 as many
     // make worse: channel-major in ResNet-50, 0.57 -> 0.52 ms.
-    bool weightBound = regs == 32 && !target.halfRate512 && s.m >= 2 * vl &&
-                       WinogradShape(s, 2, vl, 2 * vl).tiles <= vl &&
-                       s.m * s.c * s.kh * s.kw * 4 >= (4 << 20);
-    if (winogradMismatch(s).empty() && s.c >= 16 && s.m >= 16 && weightBound)
-      return channelMajor();
     if (winogradMismatch(s).empty() && s.c >= 16 && s.m >= 16) {
+      bool weightBound = regs == 32 && !target.halfRate512 && s.m >= 2 * vl &&
+                         WinogradShape(s, 2, vl, 2 * vl).tiles <= vl &&
+                         s.m * s.c * s.kh * s.kw * 4 >= (4 << 20);
+      if (weightBound)
+        return channelMajor();
       int64_t least = regs == 32 ? vl : 2 * vl;
       int64_t m = WinogradShape(s, 4, vl, 2 * vl).tiles >= least ? 4 : 2;
       CpuKernel kind = m == 4 ? CpuKernel::conv_winograd4 : CpuKernel::conv_winograd2;
