@@ -225,6 +225,9 @@ TEST(Runtime, InvalidArguments) {
   EXPECT_EQ(infer_context_get_output(context, 0, small, sizeof(small)),
             INFER_ERROR_INVALID_ARGUMENT);
   EXPECT_EQ(infer_context_run(nullptr), INFER_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(infer_context_rest(nullptr), INFER_ERROR_INVALID_ARGUMENT);
+  EXPECT_STREQ(infer_last_error(), "null context");
+  EXPECT_EQ(infer_context_rest(context), INFER_OK);
   infer_context_destroy(context);
   EXPECT_STREQ(infer_status_name(INFER_ERROR_INVALID_ARGUMENT),
                "INFER_ERROR_INVALID_ARGUMENT");
