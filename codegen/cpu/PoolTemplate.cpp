@@ -89,6 +89,117 @@ mlir::infer::buildGlobalPoolKernel(GlobalPoolOp op, int64_t vl,
   return std::optional<TemplateKernel>(std::move(tk));
 }
 
+/// Max pooling of f32 as two passes over a row buffer: each task (one
+/// output row of one channel) first takes the maximum down its window's
+/// rows into a buffer whose ends hold -inf (the column padding), then
+/// across each window's columns from the buffer, with no masks: a window
+/// row is read once per output row, not once per tap, and no tap computes
+/// bounds. Rows outside the image are clamped to the nearest inside, which
+/// every window here contains (checked), so they change nothing.
+/// ResNet-50's 3x3 stride-2 pool of 112 x 112 x 64 on Zen 5, 2 threads:
+/// 0.175 ms with a masked load pair per tap, against onnxruntime's 0.053.
+static FailureOr<std::optional<TemplateKernel>>
+buildMaxPoolRows(PoolOp op, int64_t vl, KernelModule &kernels, std::string &error) {
+  auto in = llvm::cast<RankedTensorType>(op.getInput().getType());
+  auto outT = llvm::cast<RankedTensorType>(op.getOutput().getType());
+  int64_t n = in.getDimSize(0), c = in.getDimSize(1), h = in.getDimSize(2),
+          w = in.getDimSize(3), oh = outT.getDimSize(2), ow = outT.getDimSize(3);
+  int64_t kh = op.getKernel()[0], kw = op.getKernel()[1];
+  int64_t sh = op.getStrides()[0], sw = op.getStrides()[1];
+  ArrayRef<int64_t> pads = op.getPads();
+  int64_t ph = pads[0], pw = pads[1];
+  bool dense = op.getDilations()[0] == 1 && op.getDilations()[1] == 1;
+  // Every window holds a row of the image (rows are clamped into it) and
+  // starts at most a vector before its row (the buffer's front).
+  bool rowsInside = ph < kh && (oh - 1) * sh - ph <= h - 1;
+  if (op.getKind() != PoolKind::max || !in.getElementType().isF32() || !dense ||
+      (sw != 1 && sw != 2) || !rowsInside || pw > vl || oh == 0 || ow == 0)
+    return std::optional<TemplateKernel>();
+  // The buffer: [0, F) -inf, [F, F + wr) the rows' maximum (lanes past W
+  // -inf), then -inf up to the last vector the column pass reads.
+  int64_t front = vl, wr = (w + vl - 1) / vl * vl;
+  int64_t lastVector = (ow - 1) / vl * vl;
+  int64_t reads = front - pw + lastVector * sw + (kw - 1) + sw * vl;
+  int64_t length = (std::max(front + wr, reads) + vl - 1) / vl * vl;
+
+  TemplateKernel tk;
+  tk.inputs.push_back({op.getInput(), {}});
+  Type f32 = in.getElementType();
+  SmallVector<MemRefType> types{MemRefType::get(in.getShape(), f32),
+                                MemRefType::get(outT.getShape(), f32)};
+  SmallVector<int64_t> evens = evenLanes(vl);
+  FailureOr<KernelInfo> info = addMemrefKernel(
+      kernels, "max_pool_rows", op.getLoc(), types,
+      [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
+          int64_t &grid, int64_t &grain) {
+        Emitter e{b, loc, vl};
+        grid = n * c * oh;
+        grain = std::max<int64_t>(1, 2048 / std::max<int64_t>(w * kh, 1));
+        Value x = a[0], out = a[1];
+        Value lowest = e.splat(e.f32(-std::numeric_limits<double>::infinity()));
+        // maximumf, not maxnumf: a NaN in the window propagates.
+        auto maxOf = [&](Value u, Value v) -> Value {
+          return arith::MaximumFOp::create(b, loc, u, v);
+        };
+        Value buf = memref::AllocaOp::create(b, loc, MemRefType::get({length}, f32));
+        for (int64_t i = 0; i < front; i += vl)
+          e.vstore(lowest, buf, {e.idx(i)});
+        for (int64_t i = front + wr; i < length; i += vl)
+          e.vstore(lowest, buf, {e.idx(i)});
+        // Channels inner: a thread takes a band of output rows, the input
+        // rows the kernel before wrote on it where that one split the
+        // image by rows.
+        e.forEach(begin, end, 1, [&](Value t) {
+          Value ch = e.rem(t, e.idx(c));
+          Value q = e.div(t, e.idx(c));
+          Value r = e.rem(q, e.idx(oh)), ni = e.div(q, e.idx(oh));
+          SmallVector<Value> rows;
+          for (int64_t i = 0; i < kh; ++i) {
+            Value ih = e.add(e.mul(r, e.idx(sh)), e.idx(i - ph));
+            rows.push_back(e.max(e.min(ih, e.idx(h - 1)), e.idx(0)));
+          }
+          // Down the window's rows, a vector of columns at a time.
+          auto down = [&](Value c0, Value m) {
+            Value acc;
+            for (Value ih : rows) {
+              SmallVector<Value> at{ni, ch, ih, c0};
+              Value v = m ? vector::MaskedLoadOp::create(b, loc, e.vec(), x, at, m, lowest,
+                                                         IntegerAttr())
+                                .getResult()
+                          : e.vload(x, at);
+              acc = acc ? maxOf(acc, v) : v;
+            }
+            e.vstore(acc, buf, {e.add(c0, e.idx(front))});
+          };
+          int64_t whole = w / vl * vl;
+          e.forEach(e.idx(0), e.idx(whole), vl, [&](Value c0) { down(c0, Value()); });
+          if (whole < w)
+            down(e.idx(whole), e.mask(e.idx(w - whole)));
+          // Across each window's columns, from the buffer.
+          e.forEach(e.idx(0), e.idx(ow), vl, [&](Value ow0) {
+            Value base = e.add(e.mul(ow0, e.idx(sw)), e.idx(front - pw));
+            Value acc;
+            for (int64_t j = 0; j < kw; ++j) {
+              Value at = e.add(base, e.idx(j));
+              Value v = e.vload(buf, {at});
+              if (sw == 2)
+                v = vector::ShuffleOp::create(b, loc, v,
+                                              e.vload(buf, {e.add(at, e.idx(vl))}), evens);
+              acc = acc ? maxOf(acc, v) : v;
+            }
+            Value valid = e.min(e.sub(e.idx(ow), ow0), e.idx(vl));
+            e.vstorePrefix(acc, out, {ni, ch, r, ow0}, valid);
+          });
+        });
+        return success();
+      },
+      error);
+  if (failed(info))
+    return failure();
+  tk.stages.push_back({*info, {0, 1}});
+  return std::optional<TemplateKernel>(std::move(tk));
+}
+
 FailureOr<std::optional<TemplateKernel>>
 mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
                              std::string &error) {
@@ -102,6 +213,11 @@ mlir::infer::buildPoolKernel(PoolOp op, int64_t vl, KernelModule &kernels,
       (!in.getElementType().isF32() && !int8) || !in.hasStaticShape() ||
       op.getKind() == PoolKind::lp || vl < 8)
     return std::optional<TemplateKernel>();
+  if (!int8 && op.getKind() == PoolKind::max) {
+    FailureOr<std::optional<TemplateKernel>> rows = buildMaxPoolRows(op, vl, kernels, error);
+    if (failed(rows) || *rows)
+      return rows;
+  }
   if (int8)
     vl = 64;
   int64_t n = in.getDimSize(0), c = in.getDimSize(1), h = in.getDimSize(2),

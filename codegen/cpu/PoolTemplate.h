@@ -7,7 +7,9 @@
 // Max and average pooling over NCHW f32 (and max pooling of int8), and
 // global pooling. Windows: one output row of one channel per
 // task, VL output columns per vector, window columns read with masked
-// loads (stride 1 or 2), padding handled in the masks.
+// loads (stride 1 or 2), padding handled in the masks. Max pooling of f32
+// without dilation takes two passes instead (`max_pool_rows`): down the
+// window's rows into a row buffer padded with -inf, then across.
 //
 //===----------------------------------------------------------------------===//
 

@@ -127,6 +127,30 @@ func.func @channel_major(%x: tensor<1x512x7x7xf32>) -> tensor<1x64x7x7xf32> {
 
 // -----
 
+// Max pooling with stride 1 or 2 and no dilation takes two passes over a
+// row buffer with -inf at its ends (down the window's rows, then across
+// from the buffer, no masks); a dilated one keeps the masked-tap template.
+// CHECK-LABEL: func.func @max_pool_rows
+// CHECK: infer.dispatch "pool"(%{{.*}}) launches [#infer.launch<"infer_kernel_0", "max_pool_rows"
+// CHECK: infer.dispatch "pool"(%{{.*}}) launches [#infer.launch<"infer_kernel_1", "pool"
+// CHECK: func.func private @infer_kernel_0_impl
+// CHECK: %[[BUF:.*]] = memref.alloca() : memref<96xf32>
+// CHECK: vector.maskedload
+// CHECK: arith.maximumf
+// CHECK: vector.store %{{.*}}, %[[BUF]]
+// CHECK: vector.load %[[BUF]]
+// CHECK: vector.shuffle
+// CHECK: func.func private @infer_kernel_1_impl
+// CHECK-NOT: memref.alloca
+// CHECK: return
+func.func @max_pool_rows(%x: tensor<1x8x9x37xf32>) -> (tensor<1x8x5x19xf32>, tensor<1x8x5x33xf32>) {
+  %0 = infer.pool max %x kernel [3, 3] strides [2, 2] pads [1, 1, 1, 1] dilations [1, 1] {infer.tile = #infer.cpu_tile<pool, mr = 1, nv = 1, vl = 16>} : tensor<1x8x9x37xf32> -> tensor<1x8x5x19xf32>
+  %1 = infer.pool max %x kernel [3, 3] strides [1, 1] pads [0, 0, 0, 0] dilations [2, 2] {infer.tile = #infer.cpu_tile<pool, mr = 1, nv = 1, vl = 16>} : tensor<1x8x9x37xf32> -> tensor<1x8x5x33xf32>
+  return %0, %1 : tensor<1x8x5x19xf32>, tensor<1x8x5x33xf32>
+}
+
+// -----
+
 // Tests the CUDA tensor-core GEMM's dispatch: 384 threads, the shared
 // memory ring, and one TMA descriptor per operand in the launch. A
 // product of fewer output tiles than half the GPU's SMs splits K: fp32
