@@ -580,7 +580,7 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
   int64_t perChannel = (nr + std::min<int64_t>(p, 16 * mr)) * 4 * taps;
   int64_t cb = std::max<int64_t>(16, kCmBlockBytes / perChannel);
   bool blocked = s.c * taps * nr * 4 > kCmBlockBytes &&
-                 cb < s.c && pTiles * mr * nv * e.vl * 4 <= kCmPartialBytes;
+                 cb < s.c && perGroup * mr * nv * e.vl * 4 <= kCmPartialBytes;
   int64_t blocks = blocked ? (s.c + cb - 1) / cb : 1;
   // The weights a block (or, unblocked, a panel) ahead, a line per
   // vector each channel: a model's weights come from memory, and a block's
@@ -593,7 +593,7 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
       e.b, e.loc, wt, SmallVector<ReassociationIndices>{{0, 1, 2}});
   Value partial = blocked ? memref::AllocaOp::create(
                                 e.b, e.loc,
-                                MemRefType::get({pTiles, mr * nv, e.vl},
+                                MemRefType::get({perGroup, mr * nv, e.vl},
                                                 e.b.getF32Type()))
                           : Value();
   // Tap (a, b)'s offset in a plane, a * DH * W + b * DW.
@@ -667,7 +667,7 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
       for (int64_t r = 0; r < mr; ++r)
         for (int64_t j = 0; j < nv; ++j) {
           if (!first)
-            init.push_back(e.vload(partial, {pt, e.idx(r * nv + j), e.idx(0)}));
+            init.push_back(e.vload(partial, {e.sub(pt, ptFirst), e.idx(r * nv + j), e.idx(0)}));
           else
             init.push_back(bias ? e.vloadMasked(bias, {e.add(m0, e.idx(j * e.vl))},
                                                 lanes[j])
@@ -731,7 +731,7 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
       }
       if (!last) {
         for (int64_t i = 0; i < mr * nv; ++i)
-          e.vstore(acc[i], partial, {pt, e.idx(i), e.idx(0)});
+          e.vstore(acc[i], partial, {e.sub(pt, ptFirst), e.idx(i), e.idx(0)});
         return;
       }
       // The output lines a few tiles ahead fetched for ownership: a
