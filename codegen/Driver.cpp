@@ -335,14 +335,17 @@ mlir::infer::collectTunableKernels(ModuleOp module, const CompileOptions &option
       return;
     std::string signature = kernelSignature(op);
     std::string nodes = describeNodes(op->getLoc());
+    std::vector<std::string> names = nodeNames(op->getLoc());
     auto [it, fresh] = bySignature.emplace(signature, kernels.size());
     if (!fresh) {
       kernels[it->second].nodes += ", " + nodes;
+      llvm::append_range(kernels[it->second].nodeNames, names);
       return;
     }
     TunableKernel k;
     k.signature = signature;
     k.nodes = nodes;
+    k.nodeNames = std::move(names);
     for (Attribute a : candidates) {
       std::string text;
       llvm::raw_string_ostream os(text);

@@ -86,6 +86,9 @@ struct CompileOptions {
 /// are splat constants, so it parses into any context).
 struct TunableKernel {
   std::string signature, nodes;
+  /// The ONNX node names of every instance of the signature in the model
+  /// (a launch computing any of them runs this kernel).
+  std::vector<std::string> nodeNames;
   std::vector<std::string> candidates;
   std::string module;
 };

@@ -1322,10 +1322,18 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     }
     // Pointwise: 14 rows of output channels x 2 vectors fill AVX-512's
     // registers where the reduction is short (Zen 4: 24 to 40 input
-    // channels 1.2-1.8x over 8 x 2); deep ones keep 8 x 2.
-    if (s.kh == 1 && s.kw == 1 && unitStride && noPad)
+    // channels 1.2-1.8x over 8 x 2); deep ones keep 8 x 2. Where 512-bit
+    // FMAs run at half rate (Zen 4), infer-compile --tune on MobileNetV2
+    // and EfficientNet-B0 picked 9 x 3 for 56x56 and larger images (16 to
+    // 32 channels in at 112x112: 1.5-2x; 24 at 56x56: 1.1-1.25x, kept in
+    // the model) and 14 x 1 at 28x28 (32 and 40 in: 1.3-1.5x).
+    if (s.kh == 1 && s.kw == 1 && unitStride && noPad) {
+      if (regs == 32 && s.c <= 48 && target.halfRate512)
+        return positions >= 56 * 56 ? tileOf(CpuKernel::conv_pointwise, 9, 3)
+                                    : tileOf(CpuKernel::conv_pointwise, 14, 1);
       return regs == 32 && s.c <= 48 ? tileOf(CpuKernel::conv_pointwise, 14, 2)
                                      : make(CpuKernel::conv_pointwise, 2);
+    }
     // Short rows: tiles over the flattened image (needs the output as wide
     // as the input). With 16 registers (AVX2) any row: flat tiles beat
     // row tiles 1.1-1.25x on Zen 3 3x3 convolutions of 28 to 56 columns.

@@ -45,7 +45,8 @@ func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tenso
 //   with 16), and 14 output channels x 1 vector when the tiles fit one
 //   vector; not at 28x28 (49 tiles); with full-rate 512-bit FMAs not for
 //   9.4 MB of weights at 7x7 (channel-major: memory-bound);
-// - short pointwise reductions in 14 x 2 tiles, deep ones in 8 x 2.
+// - short pointwise reductions in 14 x 2 tiles (Zen 4: 9 x 3 from 56x56
+//   on, 14 x 1 below), deep ones in 8 x 2.
 // AVX512-LABEL: func.func @learned
 // AVX512: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>
 // AVX512: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 16>
@@ -64,6 +65,7 @@ func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tenso
 // ZEN4: infer.conv %arg3{{.*}}#infer.cpu_tile<conv_cm, mr = 14, nv = 1, vl = 16>
 // ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_winograd4, mr = 14, nv = 1, vl = 16>
 // ZEN4: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_winograd2, mr = 14, nv = 1, vl = 16>
+// ZEN4: infer.conv %arg4{{.*}}#infer.cpu_tile<conv_pointwise, mr = 9, nv = 3, vl = 16>
 // AVX2-LABEL: func.func @learned
 // AVX2: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 8>
 // AVX2: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 8>

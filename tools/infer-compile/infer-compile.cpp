@@ -209,6 +209,13 @@ static cl::opt<int> tuneThreads("tune-threads", cl::init(0),
                                 cl::desc("--tune: threads the candidates run on (default: "
                                          "all cores; use the count the engine will run with)"),
                                 cl::cat(category));
+static cl::opt<double> tuneModelGain(
+    "tune-model-gain", cl::init(2.0),
+    cl::desc("--tune: a tile that beat the heuristic's alone is kept only if its kernels are "
+             "at least this many percent faster in the whole model, both compiled and run "
+             "alternately (default 2; 0 keeps any gain, 100 keeps every heuristic tile; "
+             "a negative value skips the check)"),
+    cl::value_desc("percent"), cl::cat(category));
 
 static int fail(const std::string &message) {
   llvm::errs() << "infer-compile: error: " << message << "\n";
@@ -860,15 +867,22 @@ int main(int argc, char **argv) {
       if (!copy)
         return fail(error);
       infer::TuneStats stats;
-      if (failed(infer::tuneModule(*copy, options, registry, tuneThreads, *cache, stats, error)))
+      if (tuneModelGain > 100)
+        return fail("--tune-model-gain must be at most 100 (percent)");
+      std::function<OwningOpRef<ModuleOp>(MLIRContext &)> importAgain;
+      if (tuneModelGain >= 0)
+        importAgain = [&](MLIRContext &ctx) { return importModel(ctx, false); };
+      if (failed(infer::tuneModule(*copy, options, registry, tuneThreads, *cache, stats, error,
+                                   importAgain, tuneModelGain / 100.0)))
         return fail(modelPath + ": " + error);
       llvm::errs() << llvm::formatv(
           "infer-compile: tuned {0} of {1} kernels in {2:F1} s ({3} candidates measured, {4} "
           "failed to build or run or disagreed; {5} from the cache): {6} faster than the "
           "heuristic, {7:F3} -> "
-          "{8:F3} ms summed over the tuned kernels alone\n",
+          "{8:F3} ms summed over the tuned kernels alone; {9} of {10} tiles that won alone "
+          "lost in the model and kept the heuristic's\n",
           stats.tuned, stats.kernels, stats.seconds, stats.measured, stats.failed, stats.cached,
-          stats.improved, stats.heuristicMs, stats.tunedMs);
+          stats.improved, stats.heuristicMs, stats.tunedMs, stats.reverted, stats.checked);
       if (!tuningCachePath.empty() && failed(cache->write(tuningCachePath, error)))
         return fail(error);
     }
