@@ -13,7 +13,11 @@ times the engines in interleaved rounds (infer, onnxruntime, PyTorch, ...)
 so that machine noise hits all of them alike. Each round runs every engine
 in a process of its own (so that no engine's idle spinning threads slow
 another), a warm-up and `--iterations` timed runs; the figure is the median
-over all timed runs. Every engine gets the same thread count.
+over all timed runs, and next to it the "paired" ratio: the median over
+rounds of each engine's round median over onnxruntime's in the same round
+(on a VM whose speed flips within seconds, pooled medians can fall in
+different phases; use short rounds, e.g. --rounds 15 --iterations 8).
+Every engine gets the same thread count.
 
 Needs onnxruntime and torch in the running Python (the repository's .venv
 has both: scripts/setup-venv.sh). With --write, replaces the CPU table in
@@ -116,10 +120,23 @@ def interleaved_medians(engines, args):
     """Times every engine in `args.rounds` interleaved rounds (so that the
     machine's noise hits all alike): the median ms of each over all runs."""
     samples = {label: [] for label in engines}
+    rounds = {label: [] for label in engines}
     for _ in range(args.rounds):
         for label, e in engines.items():
-            samples[label] += e.times(args.warmup, args.iterations)
-    return {label: float(np.median(s)) for label, s in samples.items()}
+            t = e.times(args.warmup, args.iterations)
+            samples[label] += t
+            rounds[label].append(float(np.median(t)))
+    return ({label: float(np.median(s)) for label, s in samples.items()},
+            rounds)
+
+
+def paired_ratios(rounds, peer):
+    """Each engine's median over rounds of its round median over `peer`'s
+    in the same round: on a VM whose speed flips phase by phase, the
+    pooled medians can fall in different phases; neighbouring runs mostly
+    share one."""
+    return {label: float(np.median([a / b for a, b in zip(r, rounds[peer])]))
+            for label, r in rounds.items() if label != peer}
 
 
 def worker(args):
@@ -230,16 +247,21 @@ def main():
                     if err > 1e-4:
                         sys.exit(f"{name} batch {batch}: {label} differs from "
                                  f"onnxruntime (relative L2 {err:.2e})")
-            med = interleaved_medians(engines, args)
+            med, rounds = interleaved_medians(engines, args)
+            paired = paired_ratios(rounds, "onnxruntime")
             row = {"model": name, "batch": batch, "threads": args.threads,
-                   "median_ms": med, "kernels": kernels}
+                   "median_ms": med, "round_medians_ms": rounds,
+                   "paired_vs_onnxruntime": paired, "kernels": kernels}
             rows.append(row)
             ort = med["onnxruntime"]
             parts = [f"{label} {ms:.2f} ms" for label, ms in med.items()]
             print(f"{name} batch {batch} ({args.threads} threads): " + ", ".join(parts)
                   + "; infer/onnxruntime " + ", ".join(
                       f"-O{l} {med[f'infer -O{l}'] / ort:.2f}x" for l in levels)
-                  + (f", tuned {med['infer tuned'] / ort:.2f}x" if args.tune else ""),
+                  + (f", tuned {med['infer tuned'] / ort:.2f}x" if args.tune else "")
+                  + "; paired per round " + ", ".join(
+                      f"{label} {r:.2f}x" for label, r in paired.items()
+                      if label.startswith("infer")),
                   flush=True)
     with open(os.path.join(args.out, "cpu-results.json"), "w") as f:
         json.dump(rows, f, indent=2)
