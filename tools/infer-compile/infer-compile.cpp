@@ -752,6 +752,12 @@ int main(int argc, char **argv) {
                 " needs --precision=int8");
   if (calibrator.getNumOccurrences() && calibrationData.empty())
     return fail("--calibrator needs --calibration-data");
+  if (!tune && (tuneThreads.getNumOccurrences() || tuneModelGain.getNumOccurrences()))
+    return fail(std::string(tuneThreads.getNumOccurrences() ? "--tune-threads"
+                                                            : "--tune-model-gain") +
+                " needs --tune");
+  if (!(tuneModelGain <= 100) || !std::isfinite(tuneModelGain))
+    return fail("--tune-model-gain must be at most 100 (percent)");
   if (maxQuantError.getNumOccurrences() &&
       (precision != "int8" || !(maxQuantError >= 0) || !std::isfinite(maxQuantError)))
     return fail("--max-quant-error needs --precision=int8 and a finite error of 0 or more");
@@ -867,8 +873,6 @@ int main(int argc, char **argv) {
       if (!copy)
         return fail(error);
       infer::TuneStats stats;
-      if (tuneModelGain > 100)
-        return fail("--tune-model-gain must be at most 100 (percent)");
       std::function<OwningOpRef<ModuleOp>(MLIRContext &)> importAgain;
       if (tuneModelGain >= 0)
         importAgain = [&](MLIRContext &ctx) { return importModel(ctx, false); };
