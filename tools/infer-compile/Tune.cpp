@@ -314,6 +314,90 @@ std::string shortSignature(const std::string &signature) {
   std::string s = signature.substr(0, comma == std::string::npos ? 60 : comma);
   return s.size() > 60 ? s.substr(0, 57) + "..." : s + (comma != std::string::npos ? ", ...)" : "");
 }
+/// The tiles that won alone (`fresh`: kernel index and entry), checked in
+/// the network: there a kernel's weights come from memory and its input
+/// from the kernel before, on that kernel's split of the threads, which no
+/// measurement alone reproduces (ResNet-50 on Zen 4: conv_flat 9 x 3 for
+/// layer 2's 3x3 convolutions 0.58 ms alone against the heuristic's 0.96,
+/// 2.30 against 2.25 in the model). Both models run alternately, every
+/// launch timed; a tuned tile stays if its kernels' summed time there is
+/// at least `minModelGain` below the heuristic's, else its entry is set
+/// back to the heuristic's tile.
+void checkInModel(const std::vector<infer::TunableKernel> &kernels,
+                  std::vector<std::pair<size_t, infer::TuningEntry>> &fresh,
+                  const std::map<std::string, std::string> &known,
+                  const std::function<OwningOpRef<ModuleOp>(MLIRContext &)> &importModel,
+                  double minModelGain, const infer::CompileOptions &options,
+                  const DialectRegistry &registry, int threads, infer::TuneStats &stats) {
+  std::map<std::string, std::string> heuristicConfigs = known, tunedConfigs = known;
+  bool anyChanged = false;
+  for (const auto &[index, e] : fresh) {
+    tunedConfigs[e.signature] = e.config;
+    anyChanged |= e.config != kernels[index].candidates.front();
+  }
+  // Kernels tuned now keep the heuristic's tile in the reference model.
+  for (const auto &[index, e] : fresh)
+    heuristicConfigs.erase(e.signature);
+  if (!anyChanged || !importModel)
+    return;
+  llvm::errs() << "infer-compile: checking the tuned tiles in the model\n";
+  std::string why;
+  FailureOr<std::vector<uint8_t>> hBytes =
+      modelArtifact(importModel, registry, options, heuristicConfigs, why);
+  FailureOr<std::vector<uint8_t>> tBytes =
+      succeeded(hBytes) ? modelArtifact(importModel, registry, options, tunedConfigs, why)
+                        : FailureOr<std::vector<uint8_t>>(failure());
+  CandidateTimer h, t;
+  bool ok = succeeded(tBytes) && h.load(*hBytes, threads, why) &&
+            t.load(*tBytes, threads, why);
+  std::vector<std::vector<double>> hMs(kernels.size()), tMs(kernels.size());
+  std::vector<int> hGroups, tGroups;
+  if (ok) {
+    hGroups = launchKernels(h.loaded(), kernels);
+    tGroups = launchKernels(t.loaded(), kernels);
+    for (int round = 0; ok && round < kVerifyRounds; ++round) {
+      bool heuristicFirst = round % 2 == 0;
+      for (int side = 0; ok && side < 2; ++side) {
+        bool heuristicNow = (side == 0) == heuristicFirst;
+        ok = heuristicNow ? h.profile(kVerifyRunsPerRound, hGroups, hMs, why)
+                          : t.profile(kVerifyRunsPerRound, tGroups, tMs, why);
+      }
+    }
+  }
+  if (!ok) {
+    llvm::errs() << "infer-compile: warning: --tune: the model-level check did not run ("
+                 << why << "); the tiles measured alone are kept\n";
+    return;
+  }
+  auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+  };
+  std::vector<int> launchesPerRun(kernels.size(), 0);
+  for (int group : hGroups)
+    if (group >= 0)
+      ++launchesPerRun[group];
+  for (auto &[index, e] : fresh) {
+    const infer::TunableKernel &k = kernels[index];
+    if (e.config == k.candidates.front())
+      continue;
+    double inHeuristic = median(hMs[index]), inTuned = median(tMs[index]);
+    ++stats.checked;
+    if (inHeuristic > 0 && inTuned < (1.0 - minModelGain) * inHeuristic)
+      continue;
+    llvm::errs() << llvm::format(
+        "infer-compile: --tune: %s for %s: %.4f ms alone against the heuristic's %.4f; "
+        "in the model (%d launch%s per run) %.4f against %.4f, not %g%% faster: the "
+        "heuristic's tile kept\n",
+        e.config.c_str(), shortSignature(k.signature).c_str(), e.ms, e.heuristicMs,
+        launchesPerRun[index], launchesPerRun[index] == 1 ? "" : "es", inTuned, inHeuristic,
+        100.0 * minModelGain);
+    e.config = k.candidates.front();
+    e.ms = e.heuristicMs;
+    ++stats.reverted;
+  }
+}
+
 } // namespace
 
 LogicalResult infer::tuneModule(
@@ -433,81 +517,8 @@ LogicalResult infer::tuneModule(
   if (total)
     llvm::errs() << "\n";
 
-  // The tiles that won alone, checked in the network: there a kernel's
-  // weights come from memory and its input from the kernel before, on
-  // that kernel's split of the threads, which no measurement alone
-  // reproduces (ResNet-50 on Zen 5: conv_flat for layer 2's 1x1
-  // convolutions 7% faster alone, 13% slower in the model). Both models
-  // run alternately, every launch timed; a tuned tile stays if its
-  // kernels' summed time there is at least minModelGain below the
-  // heuristic's.
-  std::map<std::string, std::string> heuristicConfigs = known, tunedConfigs = known;
-  bool anyChanged = false;
-  for (const auto &[index, e] : fresh) {
-    tunedConfigs[e.signature] = e.config;
-    anyChanged |= e.config != (*kernels)[index].candidates.front();
-  }
-  // Kernels tuned now keep the heuristic's tile in the reference model.
-  for (const auto &[index, e] : fresh)
-    heuristicConfigs.erase(e.signature);
-  if (anyChanged && importModel) {
-    llvm::errs() << "infer-compile: checking the tuned tiles in the model\n";
-    std::string why;
-    FailureOr<std::vector<uint8_t>> hBytes =
-        modelArtifact(importModel, registry, options, heuristicConfigs, why);
-    FailureOr<std::vector<uint8_t>> tBytes =
-        succeeded(hBytes) ? modelArtifact(importModel, registry, options, tunedConfigs, why)
-                          : FailureOr<std::vector<uint8_t>>(failure());
-    CandidateTimer h, t;
-    bool ok = succeeded(tBytes) && h.load(*hBytes, threads, why) &&
-              t.load(*tBytes, threads, why);
-    std::vector<std::vector<double>> hMs(kernels->size()), tMs(kernels->size());
-    std::vector<int> hGroups, tGroups;
-    if (ok) {
-      hGroups = launchKernels(h.loaded(), *kernels);
-      tGroups = launchKernels(t.loaded(), *kernels);
-      for (int round = 0; ok && round < kVerifyRounds; ++round) {
-        bool heuristicFirst = round % 2 == 0;
-        for (int side = 0; ok && side < 2; ++side) {
-          bool heuristicNow = (side == 0) == heuristicFirst;
-          ok = heuristicNow ? h.profile(kVerifyRunsPerRound, hGroups, hMs, why)
-                            : t.profile(kVerifyRunsPerRound, tGroups, tMs, why);
-        }
-      }
-    }
-    if (!ok) {
-      llvm::errs() << "infer-compile: warning: --tune: the model-level check did not run ("
-                   << why << "); the tiles measured alone are kept\n";
-    } else {
-      auto median = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        return v.empty() ? 0.0 : v[v.size() / 2];
-      };
-      std::vector<int> launchesPerRun(kernels->size(), 0);
-      for (int group : hGroups)
-        if (group >= 0)
-          ++launchesPerRun[group];
-      for (auto &[index, e] : fresh) {
-        const TunableKernel &k = (*kernels)[index];
-        if (e.config == k.candidates.front())
-          continue;
-        double inHeuristic = median(hMs[index]), inTuned = median(tMs[index]);
-        ++stats.checked;
-        if (inHeuristic > 0 && inTuned < (1.0 - minModelGain) * inHeuristic)
-          continue;
-        llvm::errs() << llvm::format(
-            "infer-compile: --tune: %s for %s: %.4f ms alone against the heuristic's %.4f; "
-            "in the model (%d launch%s per run) %.4f against %.4f, not %g%% faster: the "
-            "heuristic's tile kept\n",
-            e.config.c_str(), shortSignature(k.signature).c_str(), e.ms, e.heuristicMs,
-            launchesPerRun[index], launchesPerRun[index] == 1 ? "" : "es", inTuned, inHeuristic,
-            100.0 * minModelGain);
-        e.config = k.candidates.front();
-        e.ms = e.heuristicMs;
-        ++stats.reverted;
-      }
-    }
-  }
+  checkInModel(*kernels, fresh, known, importModel, minModelGain, options, registry, threads,
+               stats);
   for (const auto &[index, e] : fresh) {
     cache.add(e);
     ++stats.tuned;
