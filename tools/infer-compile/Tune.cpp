@@ -234,6 +234,14 @@ FailureOr<infer::CompileResult> compileCandidate(const infer::TunableKernel &ker
   return infer::compileModule(*module, options, error);
 }
 
+/// A compiled artifact's bytes in one buffer.
+std::vector<uint8_t> artifactBytes(const infer::CompileResult &r) {
+  std::vector<uint8_t> bytes;
+  r.artifact.forEachPart(
+      [&](const uint8_t *p, size_t n) { bytes.insert(bytes.end(), p, p + n); });
+  return bytes;
+}
+
 /// Compiles one candidate into an artifact of its kernel alone.
 FailureOr<std::vector<uint8_t>> candidateArtifact(const infer::TunableKernel &kernel,
                                                   const std::string &candidate,
@@ -244,10 +252,7 @@ FailureOr<std::vector<uint8_t>> candidateArtifact(const infer::TunableKernel &ke
       compileCandidate(kernel, candidate, base, registry, /*keepPlan=*/false, error);
   if (failed(r))
     return failure();
-  std::vector<uint8_t> bytes;
-  r->artifact.forEachPart(
-      [&](const uint8_t *p, size_t n) { bytes.insert(bytes.end(), p, p + n); });
-  return bytes;
+  return artifactBytes(*r);
 }
 
 /// The whole model, imported again into a context of its own, compiled
@@ -270,10 +275,7 @@ modelArtifact(const std::function<OwningOpRef<ModuleOp>(MLIRContext &)> &importM
   FailureOr<infer::CompileResult> r = infer::compileModule(*copy, options, error);
   if (failed(r))
     return failure();
-  std::vector<uint8_t> bytes;
-  r->artifact.forEachPart(
-      [&](const uint8_t *p, size_t n) { bytes.insert(bytes.end(), p, p + n); });
-  return bytes;
+  return artifactBytes(*r);
 }
 
 /// For each launch of `engine`, the kernel of `kernels` whose nodes it
