@@ -296,7 +296,7 @@ void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
   PanelBlocks pb(s.m, mr, s.n * tiles);
   grid = s.n * tiles * pb.blocks;
   Value x3 = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
-  bool fewPanels = std::min(pb.panels, pb.perBlock) <= 2;
+  bool prefetchNext = std::min(pb.panels, pb.perBlock) <= 2 || s.c >= 64;
   e.forEach(begin, end, 1, [&](Value t) {
     Value blk = e.rem(t, e.idx(pb.blocks));
     Value q = e.div(t, e.idx(pb.blocks));
@@ -313,13 +313,17 @@ void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
           e.idx(0), e.idx(s.c), 1, biasRows(e, bias, row0, e.idx(s.m), mr, nv),
           [&](Value c, ValueRange acc) {
             SmallVector<Value> aRows, bCols;
-            // Where a task's panels are few (projections to few channels:
-            // the input is read about once), the next tile's positions of
-            // this channel, a tile ahead: each channel is a plane of its
-            // own (H x W floats apart), C streams the hardware prefetcher
-            // does not all follow. Zen 4, MobileNetV2's 32 -> 16 channels
-            // at 112x112 in the model: 0.85x.
-            for (int64_t j = 0; fewPanels && j <= nv; ++j) {
+            // The next tile's positions of this channel, a tile ahead:
+            // each channel is a plane of its own (H x W floats apart), C
+            // streams the hardware prefetcher does not all follow. Where a
+            // task's panels are few (projections to few channels: the
+            // input is read about once; Zen 4, MobileNetV2's 32 -> 16
+            // channels at 112x112 in the model: 0.85x) or the reduction is
+            // long (ResNet-50's 1x1 convolutions at 56x56 and 28x28:
+            // 0.90-1.0x at batch 1, 0.82-0.98x at batch 8, where the
+            // activations come from memory); not for short reductions
+            // into many channels (MobileNetV2's expansions: 1.01-1.07x).
+            for (int64_t j = 0; prefetchNext && j <= nv; ++j) {
               int64_t shift = nr + std::min(j * e.vl, nr - 1);
               e.prefetch(x3, {n, c, e.min(e.add(p0, e.idx(shift)), e.idx(p - 1))});
             }
