@@ -323,10 +323,11 @@ void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
             // 0.90-1.0x at batch 1, 0.82-0.98x at batch 8, where the
             // activations come from memory); not for short reductions
             // into many channels (MobileNetV2's expansions: 1.01-1.07x).
-            for (int64_t j = 0; prefetchNext && j <= nv; ++j) {
-              int64_t shift = nr + std::min(j * e.vl, nr - 1);
-              e.prefetch(x3, {n, c, e.min(e.add(p0, e.idx(shift)), e.idx(p - 1))});
-            }
+            if (prefetchNext)
+              for (int64_t j = 0; j <= nv; ++j) {
+                int64_t shift = nr + std::min(j * e.vl, nr - 1);
+                e.prefetch(x3, {n, c, e.min(e.add(p0, e.idx(shift)), e.idx(p - 1))});
+              }
             for (int64_t r = 0; r < mr; ++r)
               aRows.push_back(e.load(wp, {pan, c, e.idx(r)}));
             for (int64_t j = 0; j < nv; ++j)

@@ -37,6 +37,12 @@ using namespace mlir;
 namespace {
 using Clock = std::chrono::steady_clock;
 
+/// The median of `v` (upper middle; 0 when empty).
+double medianOf(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
 double seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
@@ -154,10 +160,7 @@ public:
     return true;
   }
 
-  double median() {
-    std::sort(ms.begin(), ms.end());
-    return ms[ms.size() / 2];
-  }
+  double median() const { return medianOf(ms); }
 
   /// Runs `runs` times with every launch timed, adding each run's time per
   /// group (launch i counts for groupOf[i], -1: none) to perGroup[group];
@@ -316,6 +319,7 @@ std::string shortSignature(const std::string &signature) {
   std::string s = signature.substr(0, comma == std::string::npos ? 60 : comma);
   return s.size() > 60 ? s.substr(0, 57) + "..." : s + (comma != std::string::npos ? ", ...)" : "");
 }
+
 /// The tiles that won alone (`fresh`: kernel index and entry), checked in
 /// the network: there a kernel's weights come from memory and its input
 /// from the kernel before, on that kernel's split of the threads, which no
@@ -371,10 +375,6 @@ void checkInModel(const std::vector<infer::TunableKernel> &kernels,
                  << why << "); the tiles measured alone are kept\n";
     return;
   }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
-  };
   std::vector<int> launchesPerRun(kernels.size(), 0);
   for (int group : hGroups)
     if (group >= 0)
@@ -383,7 +383,7 @@ void checkInModel(const std::vector<infer::TunableKernel> &kernels,
     const infer::TunableKernel &k = kernels[index];
     if (e.config == k.candidates.front())
       continue;
-    double inHeuristic = median(hMs[index]), inTuned = median(tMs[index]);
+    double inHeuristic = medianOf(hMs[index]), inTuned = medianOf(tMs[index]);
     ++stats.checked;
     if (inHeuristic > 0 && inTuned < (1.0 - minModelGain) * inHeuristic)
       continue;
