@@ -1274,8 +1274,9 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     // A windowed convolution's tiles are parts of one output row: MR then
     // divides OW.
     auto channelMajor = [&] {
+      // 16 registers hold at most 6 rows of two vectors (and a broadcast).
       bool wide = regs == 32 && target.halfRate512;
-      int64_t most = wide ? 14 : 8, least = wide ? 7 : 5;
+      int64_t most = wide ? 14 : regs == 32 ? 8 : 6, least = wide ? 7 : 5;
       bool windowed = !pointwise;
       int64_t extent = windowed ? s.ow : positions;
       int64_t best = most;

@@ -32,8 +32,21 @@ void CpuBackend::selectConfigs(func::FuncOp fn) const {
   // A tile already there (a tuner's, a hand edit) is kept.
   fn.walk([&](Operation *op) {
     if (llvm::isa<ConvOp, GemmOp, MatMulOp, AttentionOp, PoolOp>(op) &&
-        !op->hasAttr(InferDialect::getTileAttrName()))
-      selectTileConfig(op, *target);
+        !op->hasAttr(InferDialect::getTileAttrName())) {
+      CpuTileAttr tile = selectTileConfig(op, *target);
+      // A heuristic tile the templates would refuse is a compiler bug: the
+      // generic kernel runs instead, and the warning says so (lit's sweep
+      // of shapes and CPUs, lit/codegen/cpu-select-config-sweep.mlir,
+      // fails on it).
+      if (!tile || !llvm::isa<ConvOp, GemmOp, MatMulOp>(op))
+        return;
+      if (std::string why = tileMismatch(op, tile, *target); !why.empty()) {
+        op->emitWarning() << "internal: the heuristic chose a tile that does "
+                             "not fit, the generic kernel runs instead: "
+                          << why;
+        op->removeAttr(InferDialect::getTileAttrName());
+      }
+    }
   });
 }
 

@@ -37,7 +37,8 @@ func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tenso
 // What tuning taught the heuristic on Zen 4 (AVX-512) and Zen 3 (AVX2):
 // - 1x1 convolutions of up to 14x14 outputs channel-major; 14 rows x 1
 //   vector where 512-bit FMAs run at half rate (Zen 4; 7 x 2 where 7 rows
-//   divide the positions), two vectors elsewhere; not a 1x1 of 28x28
+//   divide the positions), two vectors elsewhere (at most 6 rows with 16
+//   registers); not a 1x1 of 28x28
 //   outputs;
 // - strided convolutions channel-major with 32 registers (im2col GEMMs
 //   with 16), a 7x7 stem too (Zen 5), rows dividing the output's width;
@@ -67,8 +68,8 @@ func.func @convs(%x: tensor<1x64x56x56xf32>, %y: tensor<1x64x7x7xf32>) -> (tenso
 // ZEN4: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_winograd2, mr = 14, nv = 1, vl = 16>
 // ZEN4: infer.conv %arg4{{.*}}#infer.cpu_tile<conv_pointwise, mr = 9, nv = 3, vl = 16>
 // AVX2-LABEL: func.func @learned
-// AVX2: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 8>
-// AVX2: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 7, nv = 2, vl = 8>
+// AVX2: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_cm, mr = 6, nv = 2, vl = 8>
+// AVX2: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_cm, mr = 5, nv = 2, vl = 8>
 // AVX2: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_pointwise, mr = 6, nv = 2, vl = 8>
 // AVX2: infer.conv %arg2{{.*}}#infer.cpu_tile<conv_im2col, mr = 6, nv = 2, vl = 8>
 // AVX2: infer.conv %arg3{{.*}}#infer.cpu_tile<conv_im2col, mr = 6, nv = 2, vl = 8>
