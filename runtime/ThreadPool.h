@@ -22,6 +22,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -42,9 +43,12 @@ public:
 
   int size() const { return static_cast<int>(workers.size()) + 1; }
 
-  /// Calls fn(begin, end) on disjoint chunks covering [0, n), at most one
-  /// per thread and per `grain` indices, and returns when all are done. Not reentrant: one caller
-  /// at a time.
+  /// Calls fn(begin, end) on disjoint ranges covering [0, n), and returns
+  /// when all are done. [0, n) is split into one share per thread (at most
+  /// one per `grain` indices), each share into up to kPiecesPerShare
+  /// pieces of at least `grain` indices (but the share's last); a thread
+  /// runs its own share's pieces in order, then those of other shares not
+  /// yet taken. Not reentrant: one caller at a time.
   void parallelFor(int64_t n, int64_t grain,
                    const std::function<void(int64_t, int64_t)> &fn);
   /// Sends the workers to sleep now instead of at the end of their spin
@@ -71,8 +75,21 @@ private:
   // Written by the caller before a generation is published, read by the
   // workers after they see it.
   const std::function<void(int64_t, int64_t)> *job = nullptr;
-  int64_t jobSize = 0;
   int jobChunks = 0;
+
+public:
+  /// Pieces a thread's share of a launch is taken in.
+  static constexpr int64_t kPiecesPerShare = 4;
+
+private:
+  /// A thread's share of the current launch: pieces of `piece` indices
+  /// from `next` up to `end`, taken by whichever thread gets there first.
+  struct alignas(64) Share {
+    std::atomic<int64_t> next{0};
+    int64_t end = 0;
+    int64_t piece = 1;
+  };
+  std::unique_ptr<Share[]> shares;
 
   // Each on a cache line of its own: the workers poll `generation` while
   // they decrement `pending`.

@@ -4,8 +4,8 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// Every index of a launch runs exactly once, in no more chunks than threads
-// and grains,
+// Every index of a launch runs exactly once, in no more pieces than the
+// shares allow; a stalled thread's pieces are taken by the others;
 // whether the workers were spinning, asleep (spin window 0) or more than the
 // cores; a long run of back-to-back launches loses none.
 //
@@ -26,19 +26,24 @@ using infer::ThreadPool;
 namespace {
 
 /// Runs one launch of n indices and checks each ran exactly once, in at most
-/// one chunk per thread and per `grain` indices.
+/// kPiecesPerShare pieces per share (one share per thread and per `grain`
+/// indices), pieces shorter than a grain only at the ends of shares.
 void checkLaunch(ThreadPool &pool, int64_t n, int64_t grain) {
   std::vector<std::atomic<int>> hits(n);
-  std::atomic<int> calls{0};
+  std::atomic<int> calls{0}, short_{0};
   pool.parallelFor(n, grain, [&](int64_t begin, int64_t end) {
     calls.fetch_add(1);
+    if (end - begin < grain)
+      short_.fetch_add(1);
     for (int64_t i = begin; i < end; ++i)
       hits[i].fetch_add(1);
   });
   for (int64_t i = 0; i < n; ++i)
     ASSERT_EQ(hits[i].load(), 1) << "index " << i << " of " << n << ", grain " << grain;
-  EXPECT_LE(calls.load(), std::min<int64_t>(pool.size(), (n + grain - 1) / grain))
+  int64_t shares = std::min<int64_t>(pool.size(), (n + grain - 1) / grain);
+  EXPECT_LE(calls.load(), shares * ThreadPool::kPiecesPerShare)
       << n << " indices, grain " << grain;
+  EXPECT_LE(short_.load(), shares) << n << " indices, grain " << grain;
 }
 
 TEST(ThreadPool, CoversEveryIndexOnce) {
@@ -74,6 +79,29 @@ TEST(ThreadPool, ChunksRunOnSeveralThreads) {
   });
   ASSERT_EQ(ids.size(), 2u);
   EXPECT_NE(ids[0], ids[1]);
+}
+
+TEST(ThreadPool, TakesTheSharesOfASlowThread) {
+  // The worker stalls on its first piece; the caller, done with its own
+  // share, takes the worker's other pieces.
+  ThreadPool pool(2);
+  std::thread::id caller = std::this_thread::get_id();
+  std::atomic<int> byCaller{0};
+  std::vector<std::atomic<int>> hits(8);
+  std::atomic<bool> stalled{false};
+  pool.parallelFor(8, 1, [&](int64_t begin, int64_t end) {
+    bool onCaller = std::this_thread::get_id() == caller;
+    if (!onCaller && !stalled.exchange(true))
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    for (int64_t i = begin; i < end; ++i) {
+      hits[i].fetch_add(1);
+      if (onCaller && i >= 4)
+        byCaller.fetch_add(1);
+    }
+  });
+  for (int i = 0; i < 8; ++i)
+    ASSERT_EQ(hits[i].load(), 1) << "index " << i;
+  EXPECT_GE(byCaller.load(), 2) << "the caller took none of the stalled worker's pieces";
 }
 
 TEST(ThreadPool, WakesSleepingWorkers) {

@@ -87,6 +87,8 @@ struct Options {
   bool resident = false;
   std::string json;
   bool profile = false;
+  int profileTop = 25;
+  bool cold = false;
   std::string calibrateDir, calibrator = "entropy", calibrationCache;
   /// --tune: time a --tune-candidates artifact into this tuning cache.
   bool tune = false;
@@ -348,6 +350,27 @@ makeInputs(const Options &opt,
     return std::nullopt;
   }
   return out;
+}
+
+/// --cold: writes and reads back a buffer of twice the last-level cache
+/// (at least 64 MiB), so that the next run finds none of its weights or
+/// activations in any cache.
+void evictCaches() {
+  static std::vector<uint64_t> buffer = [] {
+    long llc = 0;
+#ifdef _SC_LEVEL3_CACHE_SIZE
+    llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+#endif
+    size_t bytes = std::max<size_t>(size_t(64) << 20, 2 * size_t(std::max(0L, llc)));
+    return std::vector<uint64_t>(bytes / sizeof(uint64_t));
+  }();
+  static uint64_t round = 0;
+  ++round;
+  for (size_t i = 0; i < buffer.size(); i += 8)
+    buffer[i] = round + i;
+  volatile uint64_t sink = 0;
+  for (size_t i = 0; i < buffer.size(); i += 8)
+    sink = sink + buffer[i];
 }
 
 double percentile(std::vector<double> sorted, double p) {
@@ -983,6 +1006,9 @@ int runArtifact(const Options &opt) {
   }
 
   if (opt.bench) {
+    if (opt.cold && std::string(infer_engine_target(engine)).rfind("cpu", 0) != 0)
+      return fail(std::string("--cold evicts CPU caches; the artifact's target is ") +
+                  infer_engine_target(engine));
     using clock = std::chrono::steady_clock;
     // Warm-up runs, then timed ones for --iterations or --duration; false
     // when a run fails.
@@ -990,6 +1016,10 @@ int runArtifact(const Options &opt) {
       auto once = [&] {
         return (opt.resident ? infer_context_run_resident(context)
                              : infer_context_run(context)) == INFER_OK;
+      };
+      auto evict = [&] {
+        if (opt.cold)
+          evictCaches();
       };
       // A resident run computes on the inputs the last run uploaded.
       if (opt.resident && infer_context_run(context) != INFER_OK)
@@ -999,6 +1029,7 @@ int runArtifact(const Options &opt) {
           return false;
       auto start = clock::now();
       while (true) {
+        evict();
         auto t0 = clock::now();
         if (!once())
           return false;
@@ -1061,6 +1092,8 @@ int runArtifact(const Options &opt) {
       std::vector<std::vector<double>> samples(n);
       std::vector<double> times(n);
       for (int r = 0; r < runs; ++r) {
+        if (opt.cold)
+          evictCaches();
         if (infer_context_run_profiled(context, times.data()) != INFER_OK)
           return fail(infer_last_error());
         for (int32_t i = 0; i < n; ++i)
@@ -1081,7 +1114,7 @@ int runArtifact(const Options &opt) {
       std::printf("profile: %d launches, %.3f ms in kernels (median of %d runs)\n",
                   n, total, runs);
       std::printf("  %6s %9s  %-28s %s\n", "share", "ms", "kind", "ONNX nodes");
-      for (int32_t k = 0; k < std::min<int32_t>(n, 25); ++k) {
+      for (int32_t k = 0; k < std::min<int32_t>(n, opt.profileTop); ++k) {
         const char *kind = "", *nodes = "";
         infer_engine_launch_info(engine, order[k], &kind, &nodes);
         std::printf("  %5.1f%% %9.3f  %-28s %s\n",
@@ -1224,6 +1257,15 @@ int main(int argc, char **argv) {
       ->capture_default_str();
   app.add_flag("--profile", opt.profile,
                "With --bench: time every launch and print the costliest");
+  app.add_flag("--cold", opt.cold,
+               "With --bench on a CPU target: evict the caches before every timed (and "
+               "profiled) run, so that weights and activations come from memory as in a "
+               "process that does other work between inferences")
+      ->needs("--bench");
+  app.add_option("--profile-top", opt.profileTop,
+                 "With --profile: how many launches to list, costliest first (default 25)")
+      ->check(CLI::PositiveNumber)
+      ->needs("--profile");
   app.add_flag("--resident", opt.resident,
                "--bench: time runs on the inputs already on the device, without host copies "
                "(CUDA and Vulkan; trtexec's GPU compute time)");
