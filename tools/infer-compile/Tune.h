@@ -37,9 +37,11 @@ struct TuneStats {
 /// Tiles that won alone are then checked in the whole model, compiled
 /// twice from `importModel` (each time into the context it is given):
 /// with the heuristic's tiles and with the tuned ones, run alternately with
-/// every launch timed; a tuned tile whose kernels are not at least
-/// `minModelGain` (a fraction) faster there is replaced by the heuristic's
-/// in the cache. Without `importModel`, no check.
+/// every launch timed; a tuned tile whose kernels (and the launches after
+/// them) are not at least `minModelGain` (a fraction) faster there is
+/// replaced by the heuristic's in the cache. Then the tiles kept run
+/// together against the heuristic's; if the model is not faster with them,
+/// all of them are replaced. Without `importModel`, no check.
 LogicalResult tuneModule(ModuleOp module, const CompileOptions &options,
                          const DialectRegistry &registry, int threads, TuningCache &cache,
                          TuneStats &stats, std::string &error,
