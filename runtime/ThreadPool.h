@@ -46,7 +46,8 @@ public:
   /// Calls fn(begin, end) on disjoint ranges covering [0, n), and returns
   /// when all are done. [0, n) is split into one share per thread (at most
   /// one per `grain` indices), each share into up to kPiecesPerShare
-  /// pieces of at least `grain` indices (but the share's last); a thread
+  /// pieces of `grain` indices or more (a share's last piece, and a share
+  /// smaller than a grain, may be shorter); a thread
   /// runs its own share's pieces in order, then those of other shares not
   /// yet taken. Not reentrant: one caller at a time.
   void parallelFor(int64_t n, int64_t grain,
@@ -58,6 +59,9 @@ public:
   void rest();
   /// Workers asleep now (for tests).
   int sleeping() const { return sleepers.load(); }
+
+  /// Pieces a thread's share of a launch is taken in.
+  static constexpr int64_t kPiecesPerShare = 4;
 
 private:
   /// Wakes every worker to exit and joins it.
@@ -77,11 +81,6 @@ private:
   const std::function<void(int64_t, int64_t)> *job = nullptr;
   int jobChunks = 0;
 
-public:
-  /// Pieces a thread's share of a launch is taken in.
-  static constexpr int64_t kPiecesPerShare = 4;
-
-private:
   /// A thread's share of the current launch: pieces of `piece` indices
   /// from `next` up to `end`, taken by whichever thread gets there first.
   struct alignas(64) Share {
