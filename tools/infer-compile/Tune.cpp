@@ -324,6 +324,22 @@ std::vector<std::vector<int>> launchKernels(const infer_engine *engine,
 constexpr int kVerifyRounds = 8;
 constexpr int kVerifyRunsPerRound = 4;
 
+/// kVerifyRounds rounds of `a` and `b` profiled kVerifyRunsPerRound times
+/// each, which goes first alternating: per-group times into aMs and bMs.
+bool profileAlternately(CandidateTimer &a, const std::vector<std::vector<int>> &aGroups,
+                        std::vector<std::vector<double>> &aMs, CandidateTimer &b,
+                        const std::vector<std::vector<int>> &bGroups,
+                        std::vector<std::vector<double>> &bMs, std::string &why) {
+  for (int round = 0; round < kVerifyRounds; ++round)
+    for (int side = 0; side < 2; ++side) {
+      bool aNow = (side == 0) == (round % 2 == 0);
+      if (!(aNow ? a.profile(kVerifyRunsPerRound, aGroups, aMs, why)
+                 : b.profile(kVerifyRunsPerRound, bGroups, bMs, why)))
+        return false;
+    }
+  return true;
+}
+
 std::string shortSignature(const std::string &signature) {
   // "infer.conv(tensor<1x64x56x56xf32>, ..." -> op and first operand.
   size_t comma = signature.find(", ");
@@ -373,14 +389,7 @@ void checkInModel(const std::vector<infer::TunableKernel> &kernels,
   if (ok) {
     hGroups = launchKernels(h.loaded(), kernels);
     tGroups = launchKernels(t.loaded(), kernels);
-    for (int round = 0; ok && round < kVerifyRounds; ++round) {
-      bool heuristicFirst = round % 2 == 0;
-      for (int side = 0; ok && side < 2; ++side) {
-        bool heuristicNow = (side == 0) == heuristicFirst;
-        ok = heuristicNow ? h.profile(kVerifyRunsPerRound, hGroups, hMs, why)
-                          : t.profile(kVerifyRunsPerRound, tGroups, tMs, why);
-      }
-    }
+    ok = profileAlternately(h, hGroups, hMs, t, tGroups, tMs, why);
   }
   if (!ok) {
     llvm::errs() << "infer-compile: warning: --tune: the model-level check did not run ("
@@ -424,24 +433,21 @@ void checkInModel(const std::vector<infer::TunableKernel> &kernels,
   }
   if (!anyKept)
     return;
-  FailureOr<std::vector<uint8_t>> kBytes =
-      modelArtifact(importModel, registry, options, keptConfigs, why);
-  CandidateTimer kept;
-  if (failed(kBytes) || !kept.load(*kBytes, threads, why)) {
-    llvm::errs() << "infer-compile: warning: --tune: the whole-model check did not run ("
-                 << why << "); the tiles that passed one by one are kept\n";
-    return;
+  // Nothing reverted above: the tuned model already loaded is the one kept.
+  CandidateTimer recompiled;
+  CandidateTimer *kept = &t;
+  if (keptConfigs != tunedConfigs) {
+    FailureOr<std::vector<uint8_t>> kBytes =
+        modelArtifact(importModel, registry, options, keptConfigs, why);
+    ok = succeeded(kBytes) && recompiled.load(*kBytes, threads, why);
+    kept = &recompiled;
   }
   auto allLaunches = [](const infer_engine *engine) {
     return std::vector<std::vector<int>>(infer_engine_num_launches(engine), {0});
   };
-  std::vector<std::vector<int>> hAll = allLaunches(h.loaded()), kAll = allLaunches(kept.loaded());
   std::vector<std::vector<double>> hTotal(1), kTotal(1);
-  for (int round = 0; ok && round < kVerifyRounds; ++round)
-    for (int side = 0; ok && side < 2; ++side)
-      ok = (side == 0) == (round % 2 == 0)
-               ? h.profile(kVerifyRunsPerRound, hAll, hTotal, why)
-               : kept.profile(kVerifyRunsPerRound, kAll, kTotal, why);
+  ok = ok && profileAlternately(h, allLaunches(h.loaded()), hTotal, *kept,
+                                allLaunches(kept->loaded()), kTotal, why);
   if (!ok) {
     llvm::errs() << "infer-compile: warning: --tune: the whole-model check did not run ("
                  << why << "); the tiles that passed one by one are kept\n";
