@@ -93,10 +93,24 @@ constexpr int64_t kStoreAheadTiles = 4;
 constexpr int64_t kPointwiseStoreAhead = 2;
 constexpr int64_t kPointwiseStoreAheadPlanes = 160;
 
+/// Floats in a cache line.
+constexpr int64_t kLineFloats = 16;
+
 /// conv_cm blocks its reduction so that a block's weights and input rows
 /// take about this much (L1), where its partial tiles fit this much.
 constexpr int64_t kCmBlockBytes = 24 * 1024;
 constexpr int64_t kCmPartialBytes = 64 * 1024;
+
+/// conv_cm packs a 1x1 stride-1 convolution's input as panels where at
+/// least this many channel tiles read it (each input line read that many
+/// times, a line of another plane at every step, where a panel is one
+/// stream). Zen 3, 2 threads, in the models, with the copy: ResNet-50's
+/// 1024 -> 256 at 14x14 and 2048 -> 512 at 7x7 0.69-0.78x, 256 -> 1024
+/// 0.80-0.88x; EfficientNet-B0's 112 -> 672, 192 -> 1152 and 320 ->
+/// 1280 0.75-0.87x, 1152 -> 192 0.88-0.90x; MobileNetV2's expansions
+/// 0.84-0.92x. With 6 to 10 tiles (672 -> 112, 576 -> 96, 960 -> 160)
+/// 0.96-1.09x: the copy not paid back.
+constexpr int64_t kCmPanelMinTiles = 12;
 
 /// Scratch above this size makes conv_im2col fall back to the generic path.
 constexpr uint64_t kMaxIm2colBytes = uint64_t(64) << 20;
@@ -314,6 +328,21 @@ void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
     Value last = e.min(e.add(first, e.idx(pb.perBlock)), e.idx(pb.panels));
     e.forEach(first, last, 1, [&](Value pan) {
       Value row0 = e.mul(pan, e.idx(mr));
+      // Writing more planes than the store-ahead below covers: the next
+      // panel's output lines fetched for ownership, and its residual's
+      // for reading, while this panel's reduction runs (a line in each
+      // of MR planes per panel). Zen 3, 2 threads, in ResNet-50: its 64 ->
+      // 256 convolutions at 56x56 with the residual add 0.69-0.73x, the
+      // one without 0.79x, 128 -> 512 at 28x28 with the add 0.78-0.89x.
+      if (s.m > kPointwiseStoreAheadPlanes)
+        for (int64_t r = 0; r < mr; ++r) {
+          Value row = e.min(e.add(row0, e.idx(mr + r)), e.idx(s.m - 1));
+          for (int64_t l = 0; l < nr; l += kLineFloats) {
+            SmallVector<Value> at{n, row, e.min(e.add(p0, e.idx(l)), e.idx(p - 1))};
+            e.prefetchWrite(out3, at);
+            epi.prefetchFull(e, at);
+          }
+        }
       scf::ForOp kloop = e.loop(
           e.idx(0), e.idx(s.c), 1, biasRows(e, bias, row0, e.idx(s.m), mr, nv),
           [&](Value c, ValueRange acc) {
@@ -352,7 +381,7 @@ void buildPointwise(Emitter &e, const ConvShape &s, const TileConfig &cfg,
       if (s.m <= kPointwiseStoreAheadPlanes) {
         Value ahead = e.min(e.add(p0, e.idx(kPointwiseStoreAhead * nr)), e.idx(p - 1));
         for (int64_t r = 0; r < mr; ++r)
-          for (int64_t l = 0; l < nr; l += 16)
+          for (int64_t l = 0; l < nr; l += kLineFloats)
             e.prefetchWrite(out3, {n, e.min(e.add(row0, e.idx(r)), e.idx(s.m - 1)),
                                    e.min(e.add(ahead, e.idx(l)), e.idx(p - 1))});
       }
@@ -560,6 +589,9 @@ SmallVector<Value> transposeSquare(Emitter &e, SmallVector<Value> rows) {
 struct CmInput {
   int64_t h, w;
   bool padded;
+  /// Non-zero: x packed as panels [N][position tiles][C][panelLanes]
+  /// (buildCmPanels), a tile's rows the first MR lanes of each channel's.
+  int64_t panelLanes = 0;
 };
 
 CmInput cmInputOf(const ConvShape &s, ArrayRef<int64_t> pads) {
@@ -583,7 +615,7 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
                        Value out, const Epilogue &epi, Value begin, Value end,
                        int64_t &grid) {
   int64_t mr = cfg.mr, nv = cfg.nv, nr = cfg.nr(), p = s.oh * s.ow;
-  int64_t taps = s.kh * s.kw, plane = in.h * in.w;
+  int64_t taps = s.kh * s.kw, plane = in.panelLanes ? in.panelLanes : in.h * in.w;
   // A 1x1 stride-1 convolution reads x[n][c][p]: its position tiles run
   // on across output rows. Otherwise (windowed): tiles of one output row
   // each, so that row r reads at a constant offset from the tile's corner
@@ -691,6 +723,11 @@ void buildChannelMajor(Emitter &e, const ConvShape &s, const CmInput &in,
         corner = e.add(e.mul(oh, e.idx(s.sh * in.w)), e.mul(ow0, e.idx(s.sw)));
         for (int64_t r = 0; r < mr; ++r)
           base.push_back(e.mul(e.min(e.idx(r), e.sub(rows, e.idx(1))), e.idx(s.sw)));
+      } else if (in.panelLanes) {
+        rows = e.min(e.idx(mr), e.sub(e.idx(p), p0));
+        Value panel0 = e.mul(pt, e.idx(s.c * in.panelLanes));
+        for (int64_t r = 0; r < mr; ++r)
+          base.push_back(e.add(panel0, e.idx(r)));
       } else {
         rows = e.min(e.idx(mr), e.sub(e.idx(p), p0));
         for (int64_t r = 0; r < mr; ++r)
@@ -883,6 +920,42 @@ void buildChannelRows(Emitter &e, const ConvShape &s, Value x, Value dst,
           });
         });
       }
+  });
+}
+
+/// conv_cm.panel: a 1x1 stride-1 convolution's input as panels
+/// [N][position tiles][C][VL], tile t's lanes of channel c x[n][c][t * MR
+/// + l] (0 past the image), so that a tile's broadcasts read one stream
+/// where reading x in place takes a line of another plane at every step.
+/// Tasks of 8 tiles x 32 channels.
+void buildCmPanels(Emitter &e, const ConvShape &s, int64_t mr, Value x,
+                   Value dst, Value begin, Value end, int64_t &grid) {
+  int64_t p = s.oh * s.ow, pTiles = (p + mr - 1) / mr;
+  int64_t run = 8, runs = (pTiles + run - 1) / run;
+  int64_t cb = 32, cbs = (s.c + cb - 1) / cb;
+  grid = s.n * runs * cbs;
+  Value xf = memref::CollapseShapeOp::create(
+      e.b, e.loc, x, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value cq = e.rem(t, e.idx(cbs));
+    Value t2 = e.div(t, e.idx(cbs));
+    Value g = e.rem(t2, e.idx(runs)), n = e.div(t2, e.idx(runs));
+    Value t0 = e.mul(g, e.idx(run));
+    Value t1 = e.min(e.add(t0, e.idx(run)), e.idx(pTiles));
+    Value c0 = e.mul(cq, e.idx(cb));
+    e.forEach(c0, e.min(e.add(c0, e.idx(cb)), e.idx(s.c)), 1, [&](Value c) {
+      e.forEach(t0, t1, 1, [&](Value pt) {
+        Value p0 = e.mul(pt, e.idx(mr));
+        Value valid = e.sub(e.idx(p), p0);
+        Value v = e.ifElse(e.ge(valid, e.idx(e.vl)), TypeRange{e.vec()},
+                           [&] { return SmallVector<Value>{e.vload(xf, {n, c, p0})}; },
+                           [&] {
+                             return SmallVector<Value>{
+                                 e.vloadMasked(xf, {n, c, p0}, e.mask(valid))};
+                           })[0];
+        e.vstore(v, dst, {n, pt, c, e.idx(0)});
+      });
+    });
   });
 }
 
@@ -1640,6 +1713,7 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
   ConvShape s{};
   bool cmPack = false; // conv_cm reads x's rows packed (1x1, strided or padded)
   bool cmPad = false;  // conv_cm reads a copy of x with its padding
+  bool cmPanel = false; // conv_cm reads x packed as panels (1x1, many channel tiles)
   CmInput cmIn{};
   int64_t gm = 0, gn = 0, gk = 0;
   double alpha = 1;
@@ -1655,6 +1729,13 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     cmPack = cfg.variant == "conv_cm" && s.kh * s.kw == 1 &&
              (cmIn.padded || s.sh != 1 || s.sw != 1);
     cmPad = cfg.variant == "conv_cm" && !cmPack && cmIn.padded;
+    // Not after conv_cm.pack (a strided 1x1 convolution's rows, already
+    // compact): ResNet-50's downsampling 512 -> 1024 and 1024 -> 2048 at
+    // stride 2 took 1.02-1.05x with panels of the packed rows.
+    cmPanel = cfg.variant == "conv_cm" && !cmPack && !cmPad && s.kh * s.kw == 1 &&
+              cfg.mr <= cfg.vl && (s.m + cfg.nr() - 1) / cfg.nr() >= kCmPanelMinTiles &&
+              uint64_t(s.n) * ((s.oh * s.ow + cfg.mr - 1) / cfg.mr) * s.c * cfg.vl * 4 <=
+                  kMaxIm2colBytes;
     if (cfg.variant == "dwconv") {
       std::vector<float> flat(w->size());
       for (int64_t i = 0; i < w->size(); ++i)
@@ -1845,6 +1926,21 @@ mlir::infer::buildTemplateKernel(Operation *anchor, CpuTileAttr config,
     xType = packType;
     cs = ConvShape{s.n, rows, 1, padded, s.m, 1, 1, s.oh, s.ow, 1, 1, 1, 1, 0, 0};
     cmIn = CmInput{1, padded, false};
+  }
+  if (cmPanel) {
+    int64_t pTiles = (cs.oh * cs.ow + cfg.mr - 1) / cfg.mr;
+    MemRefType panelType = MemRefType::get({cs.n, pTiles, cs.c, cfg.vl}, f32);
+    int scratch = nIn + static_cast<int>(result.scratchBytes.size());
+    result.scratchBytes.push_back(uint64_t(panelType.getNumElements()) * 4);
+    if (failed(addStage("conv_cm.panel", {xType, panelType}, {xSource, scratch},
+                        [&](Emitter &e, ValueRange a, Value begin, Value end,
+                            int64_t &grid) {
+                          buildCmPanels(e, cs, cfg.mr, a[0], a[1], begin, end, grid);
+                        })))
+      return failure();
+    xSource = scratch;
+    xType = panelType;
+    cmIn.panelLanes = cfg.vl;
   }
   if (cmPad) {
     auto conv = llvm::cast<ConvOp>(anchor);

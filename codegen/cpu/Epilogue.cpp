@@ -157,6 +157,12 @@ bool isCheapUnary(UnaryKind k) {
 }
 } // namespace
 
+void Epilogue::prefetchFull(Emitter &e, ValueRange at) const {
+  for (auto [i, step] : llvm::enumerate(steps))
+    if (step.read == EpilogueStep::Read::Full && operands[i])
+      e.prefetch(operands[i], at);
+}
+
 bool Epilogue::appliesApart() const {
   if (output.scale)
     return false;

@@ -67,6 +67,10 @@ struct Epilogue {
   void store(Emitter &e, Value acc, Value out, ValueRange at, Value row,
              Value col, Value mask, bool raw) const;
 
+  /// Fetches the line of each Full operand (a residual) at `at`, indexed
+  /// as the output is, for reading ahead of apply.
+  void prefetchFull(Emitter &e, ValueRange at) const;
+
   /// Whether a template should store its register tile as it is and apply
   /// the steps in a second pass over the stored values: where a step calls
   /// a transcendental function (sigmoid, tanh, exp, ...), whose constants

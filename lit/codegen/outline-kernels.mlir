@@ -168,3 +168,33 @@ func.func @gemm(%a: tensor<256x512xf16>) -> tensor<256x512xf16> {
   %0 = infer.matmul %a, %w : (tensor<256x512xf16>, tensor<512x512xf16>) -> tensor<256x512xf16>
   return %0 : tensor<256x512xf16>
 }
+
+// -----
+
+// conv_cm packs a 1x1 stride-1 convolution's input as panels (a launch of
+// its own, into scratch) where at least 12 channel tiles read it: 256
+// output channels are 16 tiles of 16.
+// CHECK-LABEL: func.func @channel_major_panels
+// CHECK: infer.dispatch "conv"(%{{.*}}) launches [#infer.launch<"infer_kernel_0", "conv_cm.panel", args = [0, 2], {{.*}}>, #infer.launch<"infer_kernel_1", "conv_cm", args = [2, 1, 3], {{.*}}>] scratch [67584]
+// CHECK: func.func private @infer_kernel_0_impl(%{{.*}}: memref<1x64x14x14xf32>, %{{.*}}: memref<1x33x64x8xf32>
+// CHECK: vector.maskedload
+// CHECK: vector.store %{{.*}} : memref<1x33x64x8xf32>, vector<8xf32>
+// CHECK: func.func private @infer_kernel_1_impl(%{{.*}}: memref<1x33x64x8xf32>
+func.func @channel_major_panels(%x: tensor<1x64x14x14xf32>) -> tensor<1x256x14x14xf32> {
+  %w = infer.constant dense<0.5> : tensor<256x64x1x1xf32>
+  %0 = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tile = #infer.cpu_tile<conv_cm, mr = 6, nv = 2, vl = 8>} : (tensor<1x64x14x14xf32>, tensor<256x64x1x1xf32>) -> tensor<1x256x14x14xf32>
+  return %0 : tensor<1x256x14x14xf32>
+}
+
+// -----
+
+// 112 output channels are 7 tiles: the input is read in place (the copy
+// would not pay back).
+// CHECK-LABEL: func.func @channel_major_few_tiles
+// CHECK-NOT: conv_cm.panel
+// CHECK: launches [#infer.launch<"infer_kernel_0", "conv_cm", args = [0, 1, 2]
+func.func @channel_major_few_tiles(%x: tensor<1x672x14x14xf32>) -> tensor<1x112x14x14xf32> {
+  %w = infer.constant dense<0.5> : tensor<112x672x1x1xf32>
+  %0 = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 {infer.tile = #infer.cpu_tile<conv_cm, mr = 6, nv = 2, vl = 8>} : (tensor<1x672x14x14xf32>, tensor<112x672x1x1xf32>) -> tensor<1x112x14x14xf32>
+  return %0 : tensor<1x112x14x14xf32>
+}

@@ -104,6 +104,13 @@ CASES = [
     conv("wino4_batch2", 5, 9, 9, 10, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd4, mr = 6, nv = 2", "relu", n=2),
     conv("wino2_batch3", 4, 7, 6, 9, (3, 3), (1, 1), (1, 1), 1, 1, "conv_winograd2, mr = 6, nv = 1", "", n=3),
     conv("cm_batch2_s2", 12, 20, 9, 9, (3, 3), (2, 2), (1, 1), 1, 1, "conv_cm, mr = 6, nv = 2", "relu", n=2),
+    # 1x1 stride 1 with at least 12 channel tiles: the input packed as
+    # panels first (the last tile's lanes past the image zero, whole
+    # vectors read where a tile's lanes run into the next tile), a last
+    # channel tile partial, batches, a reduction in blocks.
+    conv("cm_panel", 24, 200, 5, 5, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "relu"),
+    conv("cm_panel_batch2", 20, 192, 4, 5, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 5, nv = 2", "", n=2),
+    conv("cm_panel_deep", 390, 192, 3, 3, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "silu"),
 ]
 
 
