@@ -125,11 +125,13 @@ def main():
                 src = os.path.join(tmp, f"e{len(engines)}.mlir")
                 with open(src, "w") as f:
                     f.write(mlir)
+            report = os.path.join(tmp, "report.json")
             r = subprocess.run([f"{bindir}/infer-compile", src, "--target=cpu", "-o", art,
-                                "--report=-"], capture_output=True, text=True)
+                                f"--report={report}"], capture_output=True, text=True)
             if r.returncode:
                 sys.exit(f"{name}: {r.stderr.strip()}")
-            kernels = sorted(set(re.findall(r"cpu_tile<[^>]*>", r.stdout + r.stderr)))
+            with open(report) as f:
+                kernels = [k.get("kind", "") for k in json.load(f).get("kernels", [])]
             out = os.path.join(tmp, "y.npy")
             subprocess.run([f"{bindir}/infer-run", art, "--input", f"x={tmp}/x.npy",
                             "--output-dir", tmp, "--iterations", "1"], check=True,
