@@ -213,7 +213,8 @@ static cl::opt<double> tuneModelGain(
     "tune-model-gain", cl::init(2.0),
     cl::desc("--tune: a tile that beat the heuristic's alone is kept only if its kernels are "
              "at least this many percent faster in the whole model, both compiled and run "
-             "alternately (default 2; 0 keeps any gain, 100 keeps every heuristic tile; "
+             "alternately, and the tiles kept only if together they make the whole model "
+             "this much faster (default 2; 0 keeps any gain, 100 keeps every heuristic tile; "
              "a negative value skips the check)"),
     cl::value_desc("percent"), cl::cat(category));
 
