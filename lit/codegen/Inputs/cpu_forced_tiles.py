@@ -111,6 +111,9 @@ CASES = [
     conv("cm_panel", 24, 200, 5, 5, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "relu"),
     conv("cm_panel_batch2", 20, 192, 4, 5, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 5, nv = 2", "", n=2),
     conv("cm_panel_deep", 390, 192, 3, 3, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 2", "silu"),
+    # One vector per row: 25 tiles of 8 here, 13 of 16 in the 16-lane
+    # check on AVX-512 (bench/gpu/prepare-cpu-avx512.sh).
+    conv("cm_panel_nv1", 24, 200, 5, 5, (1, 1), (1, 1), (0, 0), 1, 1, "conv_cm, mr = 6, nv = 1", "relu"),
 ]
 
 
