@@ -115,12 +115,11 @@ def main():
             if tile:
                 mlir = subprocess.run([f"{bindir}/infer-translate", "--import-onnx", path],
                                       check=True, capture_output=True, text=True).stdout
-                op = "infer.matmul" if args.gemm else "infer.conv"
+                op = "infer.gemm" if args.gemm else "infer.conv"
                 mlir, n = re.subn(r"(= " + re.escape(op) + r"[^\n]*?)( :)",
                                   r"\1 {infer.tile = #infer.cpu_tile<" + tile + r">}\2",
                                   mlir, count=1)
-                if n == 0 or ("{" in mlir.split(op, 1)[1].split("\n", 1)[0].split(" : ")[0]
-                              and "infer.tile" not in mlir):
+                if n == 0:
                     sys.exit(f"could not place the tile on {op}")
                 src = os.path.join(tmp, f"e{len(engines)}.mlir")
                 with open(src, "w") as f:

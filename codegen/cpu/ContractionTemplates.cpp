@@ -934,8 +934,7 @@ void buildCmPanels(Emitter &e, const ConvShape &s, int64_t mr, Value x,
   int64_t run = 8, runs = (pTiles + run - 1) / run;
   int64_t cb = 32, cbs = (s.c + cb - 1) / cb;
   grid = s.n * runs * cbs;
-  Value xf = memref::CollapseShapeOp::create(
-      e.b, e.loc, x, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+  Value xf = flattenSpatial(e, x);
   e.forEach(begin, end, 1, [&](Value t) {
     Value cq = e.rem(t, e.idx(cbs));
     Value t2 = e.div(t, e.idx(cbs));
