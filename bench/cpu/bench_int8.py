@@ -62,6 +62,12 @@ def main():
                     help="calibration images (seeded normal draws)")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench-int8-cpu"))
     ap.add_argument("--write", help="RESULTS.md to update")
+    ap.add_argument("--marker", default="cpu-int8-bench",
+                    help="--write: the table between <!-- MARKER:begin/end --> it replaces")
+    ap.add_argument("--target", default="cpu",
+                    help="infer-compile's --target for infer's engines (e.g. "
+                         "cpu:x86-64-v3: the AVX2 kernels on an AVX-512 machine; "
+                         "onnxruntime keeps the ISA its cpuid finds)")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     binary = lambda tool: os.path.join(args.build, "bin", tool)
@@ -96,7 +102,8 @@ def main():
                          "infer int8": base + ".int8.infer",
                          "infer int8 (ORT QDQ)": base + ".qdq.infer"}
             compile_ = lambda src, out, *extra: subprocess.run(
-                [binary("infer-compile"), src, "-o", out] + list(extra), check=True,
+                [binary("infer-compile"), src, "-o", out, f"--target={args.target}"]
+                + list(extra), check=True,
                 capture_output=True)
             compile_(onnx_path, artifacts["infer fp32"])
             cache = base + ".int8.cache"
@@ -135,19 +142,25 @@ def main():
             cos = {}
             for label in ("infer int8", "infer int8 (ORT QDQ)", "ORT s8s8", "ORT u8s8"):
                 cos[label] = cosine(out[label], ref)
-                if cos[label] < 0.99:
+                if cos[label] < 0.99 and label.startswith("infer"):
                     sys.exit(f"{name}: {label}'s logits have cosine {cos[label]:.4f} "
                              "to fp32's (< 0.99)")
+                if cos[label] < 0.99:
+                    # A peer's wrong answer is reported, not fatal: onnxruntime's
+                    # s8s8 kernels on CPUs without VNNI sum pairs of products
+                    # with vpmaddubsw, which saturates at 16 bits.
+                    print(f"{name}: {label}'s logits have cosine {cos[label]:.4f} to "
+                          "fp32's (< 0.99): its figure is of a wrong answer", flush=True)
             # In a deep network single int8 steps that round the other way
             # (onnxruntime requantizes in fixed point, adds residuals as
             # QLinearAdd) spread: two int8 engines on one QDQ model differ
             # about as much as each differs from fp32 (ResNet-50: 2e-2).
             qdq_err = bench.rel_l2(out["infer int8 (ORT QDQ)"], out["ORT s8s8"])
-            if qdq_err > 5e-2:
+            if qdq_err > 5e-2 and cos["ORT s8s8"] >= 0.99:
                 sys.exit(f"{name}: infer on the QDQ model differs from onnxruntime "
                          f"(relative L2 {qdq_err:.2e})")
 
-            med = bench.interleaved_medians(engines, args)
+            med, _ = bench.interleaved_medians(engines, args)
             row = {"model": name, "batch": batch, "threads": args.threads,
                    "median_ms": med, "cosine_to_fp32": cos, "qdq_rel_l2": qdq_err}
             rows.append(row)
@@ -172,9 +185,10 @@ def write_table(args, rows):
               "ORT s8s8", "ORT u8s8"]
     head = ["model", "batch"] + [f"{l} ms" for l in labels] + \
         ["infer fp32 / infer int8", "ORT s8s8 / infer int8", "ORT u8s8 / infer int8",
-         "cosine to fp32 (infer int8 / ORT s8s8)"]
+         "cosine to fp32 (infer int8 / ORT s8s8 / ORT u8s8)"]
     lines = [f"Measured {date} on {bench.cpu_name()}, {args.threads} threads for "
-             f"every engine, median of {args.rounds} interleaved rounds x "
+             f"every engine, infer compiled with --target={args.target}, "
+             f"median of {args.rounds} interleaved rounds x "
              f"{args.iterations} runs; int8 logits checked against fp32's first "
              "(cosine >= 0.99).", "", f"Command: `{cmd}`", "",
              "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
@@ -184,9 +198,9 @@ def write_table(args, rows):
         cells += [f"{m['infer fp32'] / m['infer int8']:.2f}x",
                   f"{m['ORT s8s8'] / m['infer int8']:.2f}x",
                   f"{m['ORT u8s8'] / m['infer int8']:.2f}x",
-                  f"{c['infer int8']:.5f} / {c['ORT s8s8']:.5f}"]
+                  f"{c['infer int8']:.5f} / {c['ORT s8s8']:.5f} / {c['ORT u8s8']:.5f}"]
         lines.append("| " + " | ".join(cells) + " |")
-    bench.write_between(args.write, "cpu-int8-bench", "\n".join(lines))
+    bench.write_between(args.write, args.marker, "\n".join(lines))
 
 
 if __name__ == "__main__":

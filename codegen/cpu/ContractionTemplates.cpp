@@ -1492,24 +1492,29 @@ std::string mlir::infer::tileMismatch(Operation *op, CpuTileAttr tile,
     return prefix + std::to_string(vl) + "-float vectors on a CPU with " +
            std::to_string(target.vectorBytes) + "-byte registers";
   int64_t regs = target.vectorBytes == 64 ? 32 : 16;
-  if (tile.getMr() * tile.getNv() + tile.getNv() + 1 > regs)
+  CpuKernel k = tile.getKernel();
+  bool int8 = k == CpuKernel::conv_i8 || k == CpuKernel::gemm_i8;
+  // The int8 templates' vectors are 16 lanes: on 8-lane registers (AVX2)
+  // an accumulator takes two, the split bytes of a vector four, a
+  // broadcast row's two more.
+  int64_t needed = int8 && vl == 8
+                       ? 2 * tile.getMr() * tile.getNv() + 4 * tile.getNv() + 2
+                       : tile.getMr() * tile.getNv() + tile.getNv() + 1;
+  if (needed > regs)
     return prefix + std::to_string(tile.getMr()) + " x " +
            std::to_string(tile.getNv()) + " accumulators do not fit " +
            std::to_string(regs) + " vector registers";
-  CpuKernel k = tile.getKernel();
-  if (k == CpuKernel::conv_i8) {
-    auto conv = llvm::dyn_cast<ConvOp>(op);
-    if (!conv)
-      return prefix + "conv_i8 takes a convolution";
-    if (vl != 16)
-      return prefix + "conv_i8 works on 16-lane vectors";
-    std::string why = int8ConvMismatch(conv, target);
-    return why.empty() ? "" : prefix + why;
-  }
-  if (k == CpuKernel::gemm_i8) {
-    if (vl != 16)
-      return prefix + "gemm_i8 works on 16-lane vectors";
-    std::string why = int8GemmMismatch(op, target);
+  if (int8) {
+    std::string name = stringifyCpuKernel(k).str();
+    if (vl != 16 && vl != 8)
+      return prefix + name + " runs its dot products on 16 lanes (AVX-512 VNNI) or 8 (AVX2)";
+    if (vl == 16 && !target.avx512vnni)
+      return prefix + name + " on 16 lanes needs AVX-512 VNNI";
+    std::string why = k == CpuKernel::conv_i8
+                          ? (llvm::isa<ConvOp>(op)
+                                 ? int8ConvMismatch(llvm::cast<ConvOp>(op), target)
+                                 : "conv_i8 takes a convolution")
+                          : int8GemmMismatch(op, target);
     return why.empty() ? "" : prefix + why;
   }
   if (k == CpuKernel::gemm) {

@@ -48,6 +48,12 @@ void CpuBackend::selectConfigs(func::FuncOp fn) const {
       }
     }
   });
+  // AVX2 int8 tiles, the heuristic's or not: inputs never negative read
+  // as unsigned bytes.
+  fn.walk([&](Operation *op) {
+    if (auto tile = op->getAttrOfType<CpuTileAttr>(InferDialect::getTileAttrName()))
+      markUnsignedInt8Input(op, tile);
+  });
 }
 
 std::string CpuBackend::tuningArch() const {

@@ -57,11 +57,27 @@ void addCpuLoweringPasses(OpPassManager &pm);
 /// the bodies of the intrinsic helpers the templates call.
 void addCpuEntryPoints(ModuleOp kernels);
 
-/// The helper templates call for vpdpbusd on 512-bit vectors, (vector<16xi32>
-/// acc, vector<64xi8> unsigned, vector<64xi8> signed) -> vector<16xi32>:
-/// declared while the kernels are built, given the intrinsic as its body
-/// by addCpuEntryPoints (always inlined).
-StringRef cpuVnniDotName();
+/// The helper the int8 templates call for 16 lanes of four-byte dot
+/// products, (vector<16xi32> acc, vector<64xi8> unsigned, vector<64xi8>
+/// signed) -> vector<16xi32>, computed in registers of `vl` 32-bit lanes:
+/// 16, vpdpbusd on 512-bit registers (AVX-512 VNNI); 8, on 256-bit halves
+/// as two vpmaddwd of the bytes widened to 16 bits (AVX2: exact, as
+/// vpmaddubsw's saturating pairs would not be). Declared while the kernels
+/// are built, given its body by addCpuEntryPoints (always inlined).
+StringRef cpuDotName(int64_t vl);
+
+/// AVX2's dot helper with the signed operand split before (a constant
+/// weight, split once when it is packed): (vector<16xi32> acc,
+/// vector<64xi8> unsigned, vector<16xi32> even, vector<16xi32> odd) ->
+/// vector<16xi32>, where each lane of `even` holds the lane's signed bytes
+/// 0 and 2 as two 16-bit values, `odd` bytes 1 and 3.
+StringRef cpuSplitDotName();
+
+/// AVX2's dot helper where every unsigned byte is below 128 (an input
+/// that is never negative, read without + 128): vpmaddubsw's pairs cannot
+/// saturate, so one vpmaddubsw and one vpmaddwd per 256-bit half; the
+/// signature of cpuDotName's.
+StringRef cpuNarrowDotName();
 
 /// Compiles `kernels` (lowered by infer-cpu-lower-kernels) for `target`
 /// and links a shared object whose entry points have the runtime's

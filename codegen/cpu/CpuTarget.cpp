@@ -98,6 +98,7 @@ std::unique_ptr<CpuTarget> mlir::infer::createCpuTarget(const std::string &cpu,
   target->avx512vnni = target->vectorBytes == 64 &&
                        llvm::is_contained(isa, "avx512vnni") &&
                        llvm::is_contained(isa, "avx512bw");
+  target->avx2 = llvm::is_contained(isa, "avx2");
   target->halfRate512 = target->vectorBytes == 64 && target->cpu == "znver4";
   // The runtime detects LLVM's X86 feature names only; elsewhere it would
   // refuse every artifact, so record none there (the runtime's ELF machine

@@ -38,8 +38,12 @@ struct CpuTarget {
   std::vector<std::string> requiredFeatures;
   /// The widest vector register in bytes (64 with AVX-512, 32 with AVX2).
   int vectorBytes = 16;
-  /// AVX-512 VNNI (vpdpbusd on 512-bit registers): the int8 templates.
+  /// AVX-512 VNNI (vpdpbusd on 512-bit registers): the int8 templates'
+  /// four-byte dot products in one instruction.
   bool avx512vnni = false;
+  /// AVX2: the int8 templates' dot products as vpmaddwd pairs on 256-bit
+  /// registers (CPUs without AVX-512 VNNI).
+  bool avx2 = false;
   /// 512-bit FMAs run as two 256-bit halves, one per cycle (AMD Zen 4),
   /// not on two full-width pipes (Intel's AVX-512 servers, Zen 5): a tile
   /// may then spend a load per FMA without being load-bound.

@@ -179,6 +179,19 @@ struct Emitter {
     b.setInsertionPointToStart(&ifOp.getElseRegion().front());
     otherwise();
   }
+  /// Whether every lane of `mask` is set.
+  Value allSet(Value mask) {
+    return vector::ReductionOp::create(b, loc, vector::CombiningKind::AND, mask);
+  }
+  /// A masked store whose mask is usually full, of bytes: a plain store
+  /// where it is (AVX2 has no byte-masked store: LLVM stores the lanes one
+  /// by one, behind a branch each).
+  void storeMostlyFull(Value v, Value mem, ValueRange at, Value mask) {
+    ifThenElse(
+        allSet(mask),
+        [&] { vector::StoreOp::create(b, loc, v, mem, at, false, IntegerAttr()); },
+        [&] { vector::MaskedStoreOp::create(b, loc, mem, at, mask, v, IntegerAttr()); });
+  }
   /// if (cond) then() else otherwise(), both yielding `types`.
   SmallVector<Value> ifElse(Value cond, TypeRange types,
                             function_ref<SmallVector<Value>()> then,

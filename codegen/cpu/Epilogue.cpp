@@ -53,8 +53,10 @@ Value OutputStore::convert(Emitter &e, Value v) const {
 
 void OutputStore::store(Emitter &e, Value v, Value out, ValueRange at,
                         Value mask) const {
-  vector::MaskedStoreOp::create(e.b, e.loc, out, at, mask, convert(e, v),
-                                IntegerAttr());
+  if (scale)
+    e.storeMostlyFull(convert(e, v), out, at, mask);
+  else
+    vector::MaskedStoreOp::create(e.b, e.loc, out, at, mask, v, IntegerAttr());
 }
 
 void OutputStore::storePrefix(Emitter &e, Value v, Value out, ValueRange at,

@@ -1,4 +1,4 @@
-//===- Int8ConvTemplate.cpp - int8 convolution on AVX-512 VNNI ------------===//
+//===- Int8ConvTemplate.cpp - int8 convolution on AVX-512 VNNI or AVX2 ---===//
 //
 // Part of infer, an open inference compiler built on MLIR.
 //
@@ -117,8 +117,7 @@ void packPanel(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
       SmallVector<Value> at{unit, e.add(e.mul(kk, e.idx(c4s)), c4),
                             e.mul(j, e.idx(64))};
       if (store)
-        vector::MaskedStoreOp::create(e.b, e.loc, panel, at, store, packed,
-                                      IntegerAttr());
+        e.storePanel(packed, panel, at, store);
       else
         vector::StoreOp::create(e.b, e.loc, packed, panel, at, false, IntegerAttr());
     };
@@ -204,7 +203,7 @@ void packPanel(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
         Value highL = e.select(rowOk, e.min(hi, ceilDiv(e.sub(e.idx(s.w), c0))),
                                e.idx(0));
         Value ihSafe = e.select(rowOk, ih, e.idx(0));
-        Value store = e.widen(e.range(16, lo, hi));
+        Value store = e.range(64, lo, hi, 4);
         if (s.sw == 1) {
           Value mask = e.range(16, lowL, highL);
           groups(kk, j, [&](Value c) {
@@ -251,7 +250,7 @@ void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
       Value rowStart = e.mul(r, e.idx(s.ow));
       Value lo = e.max(e.sub(rowStart, q0), e.idx(0));
       Value hi = e.min(e.sub(e.add(rowStart, e.idx(s.ow)), q0), e.idx(16));
-      Value store = e.widen(e.range(16, lo, hi));
+      Value store = e.range(64, lo, hi, 4);
       // Input column of lane 0, tap 0.
       Value c00 = e.sub(e.mul(e.sub(q0, rowStart), e.idx(s.sw)), e.idx(s.pw));
       e.forEach(kh0, kh1, 1, [&](Value kh) {
@@ -267,12 +266,11 @@ void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
           for (int64_t c = 0; c < s.c; ++c) {
             Value row = e.maskedBytes(x4, {n, e.idx(c), ihSafe, c0}, mask, 64);
             Value v = vector::ShuffleOp::create(e.b, e.loc, row, row, pick);
-            v = arith::XOrIOp::create(e.b, e.loc, v, top);
+            if (!e.unsignedInput)
+              v = arith::XOrIOp::create(e.b, e.loc, v, top);
             Value k4 = e.add(e.mul(e.add(e.idx(c * s.kh), kh), e.idx(kwg)),
                              e.idx(g));
-            vector::MaskedStoreOp::create(e.b, e.loc, panel,
-                                          {slot, k4, e.mul(j, e.idx(64))}, store,
-                                          v, IntegerAttr());
+            e.storePanel(v, panel, {slot, k4, e.mul(j, e.idx(64))}, store);
           }
         }
       });
@@ -285,7 +283,7 @@ void packTaps(I8Emitter &e, const Shape &s, const Tiling &t, Value x4,
 //===----------------------------------------------------------------------===//
 
 /// The panels of rows of block `blk` over the packed positions of `pt`:
-/// MR x NV accumulators, vpdpbusd over K/4, then the epilogue.
+/// MR x NV accumulators, dot products over K/4, then the epilogue.
 void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
               Value unit, Value pt, Value blk, Value wq, Value init,
               Value scale, Value bias, Value out, const Epilogue &epi,
@@ -327,6 +325,14 @@ void runTiles(I8Emitter &e, const Shape &s, const Tiling &t, Value panel,
                                                  {unit, k4, e.idx(64 * j)}, false,
                                                  IntegerAttr()));
           for (int64_t r = 0; r < mr; ++r) {
+            if (e.dotLanes == 8 && !e.unsignedInput) {
+              // AVX2: the row's group split into 16-bit pairs when packed.
+              Value even = e.i32splat(e.load(wq, {pan, k4, e.idx(r), e.idx(0)}));
+              Value odd = e.i32splat(e.load(wq, {pan, k4, e.idx(r), e.idx(1)}));
+              for (int64_t j = 0; j < nv; ++j)
+                next[r * nv + j] = e.splitDot(next[r * nv + j], pos[j], even, odd);
+              continue;
+            }
             Value w = vector::BitCastOp::create(
                 e.b, e.loc, e.bytes(64),
                 e.i32splat(e.load(wq, {pan, k4, e.idx(r)})));
@@ -377,8 +383,8 @@ int64_t bestVectors(int64_t positions) {
 //===----------------------------------------------------------------------===//
 
 std::string mlir::infer::int8ConvMismatch(ConvOp conv, const CpuTarget &target) {
-  if (!target.avx512vnni)
-    return "conv_i8 needs AVX-512 VNNI";
+  if (!target.avx512vnni && !target.avx2)
+    return "conv_i8 needs AVX-512 VNNI or AVX2";
   auto in = llvm::cast<RankedTensorType>(conv.getInput().getType());
   auto out = llvm::cast<RankedTensorType>(conv.getOutput().getType());
   if (conv.getChannelsLast() || in.getRank() != 4 || !in.hasStaticShape() ||
@@ -408,14 +414,26 @@ CpuTileAttr mlir::infer::selectInt8ConvTile(ConvOp conv,
   if (!int8ConvMismatch(conv, target).empty())
     return nullptr;
   Shape s = shapeOf(conv);
-  int64_t nv = bestVectors(s.q());
-  int64_t mr = nv == 1 ? 12 : nv == 4 ? 6 : 8;
+  // AVX2: 16 positions are two 256-bit registers, each row's accumulators
+  // two, the positions' bytes four once split (avx2Dot): one vector of
+  // positions and 4 rows keep it all in 16 registers.
+  bool vnni = target.avx512vnni;
+  int64_t nv = vnni ? bestVectors(s.q()) : 1;
+  int64_t mr = !vnni ? 4 : nv == 1 ? 12 : nv == 4 ? 6 : 8;
   Tiling t(s, mr, nv);
   if (t.scratchBytes(s) > kMaxPanelBytes)
     return nullptr;
-  auto tile = CpuTileAttr::get(conv.getContext(), CpuKernel::conv_i8, mr, nv, 16);
+  auto tile = CpuTileAttr::get(conv.getContext(), CpuKernel::conv_i8, mr, nv,
+                               vnni ? 16 : 8);
   conv->setAttr(InferDialect::getTileAttrName(), tile);
   return tile;
+}
+
+void mlir::infer::markUnsignedInt8Input(Operation *op, CpuTileAttr tile) {
+  if (tile.getVl() == 8 &&
+      (tile.getKernel() == CpuKernel::conv_i8 || tile.getKernel() == CpuKernel::gemm_i8) &&
+      op->getNumOperands() > 0 && nonNegative(op->getOperand(0)))
+    op->setAttr(kUnsignedInputAttr, UnitAttr::get(op->getContext()));
 }
 
 FailureOr<TemplateKernel>
@@ -436,6 +454,8 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
     return failure();
   }
   double xScale = symmetricInt8(conv.getInput()).getScale();
+  // AVX2: an input never negative is read as unsigned bytes as it is.
+  bool unsignedInput = tile.getVl() == 8 && conv->hasAttr(kUnsignedInputAttr);
 
   // Weights as 32-bit groups of four channels, the accumulators' start
   // (-128 * the row's weight sum), the row scales and the bias.
@@ -454,7 +474,7 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
           uint32_t &word = wq[((m / t.mr) * k4 + g) * t.mr + m % t.mr];
           word |= uint32_t(uint8_t(int8_t(v))) << (8 * byte);
         }
-    init[m] = static_cast<int32_t>(-128 * sum);
+    init[m] = unsignedInput ? 0 : static_cast<int32_t>(-128 * sum);
     scale[m] = static_cast<float>(xScale * (*wScales)[m]);
   }
   if (Value b = conv.getBias()) {
@@ -475,7 +495,17 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
     return static_cast<int>(result.inputs.size()) - 1;
   };
   add({conv.getInput(), {}}, MemRefType::get({s.n, s.c, s.h, s.w}, i8));
-  add({Value(), bytesOf(wq)}, MemRefType::get({t.panels, k4, t.mr}, i32));
+  if (tile.getVl() == 8 && !unsignedInput) {
+    // AVX2 (splitDot): each group as its even and odd 16-bit pairs.
+    std::vector<uint32_t> split(2 * wq.size());
+    for (size_t i = 0; i < wq.size(); ++i) {
+      split[2 * i] = I8Emitter::splitPair(wq[i], /*odd=*/false);
+      split[2 * i + 1] = I8Emitter::splitPair(wq[i], /*odd=*/true);
+    }
+    add({Value(), bytesOf(split)}, MemRefType::get({t.panels, k4, t.mr, 2}, i32));
+  } else {
+    add({Value(), bytesOf(wq)}, MemRefType::get({t.panels, k4, t.mr}, i32));
+  }
   add({Value(), bytesOf(init)}, MemRefType::get({rows}, i32));
   add({Value(), bytesOf(scale)}, MemRefType::get({rows}, f32));
   add({Value(), bytesOf(bias)}, MemRefType::get({rows}, f32));
@@ -495,9 +525,12 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
   SmallVector<MemRefType> memrefs;
   for (Type type : types)
     memrefs.push_back(llvm::cast<MemRefType>(type));
-  auto emitter = [](OpBuilder &b, Location loc) {
-    return I8Emitter{{b, loc, 16},
-                     b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>()};
+  auto emitter = [&](OpBuilder &b, Location loc) {
+    I8Emitter e{{b, loc, 16},
+                b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>(),
+                tile.getVl()};
+    e.unsignedInput = unsignedInput;
+    return e;
   };
   auto collapse = [](OpBuilder &b, Location loc, Value x4) -> Value {
     return memref::CollapseShapeOp::create(

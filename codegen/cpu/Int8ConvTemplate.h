@@ -42,6 +42,13 @@ std::string int8ConvMismatch(ConvOp conv, const CpuTarget &target);
 /// conv_i8's tile for `conv` (null when the template does not apply).
 CpuTileAttr selectInt8ConvTile(ConvOp conv, const CpuTarget &target);
 
+/// Marks `op`, a convolution or product with an AVX2 conv_i8 / gemm_i8
+/// tile (`vl = 8`, whoever chose it), `infer.unsigned_input` when its
+/// activation (operand 0) is never negative: the template then reads its
+/// bytes as unsigned (vpmaddubsw without saturation). Runs while the
+/// kernel groups are still fused ops, through which nonNegative looks.
+void markUnsignedInt8Input(Operation *op, CpuTileAttr tile);
+
 /// Builds conv_i8's kernel; `epilogue` may end with an infer.quantize to a
 /// symmetric int8 type (the kernel then stores int8).
 FailureOr<TemplateKernel> buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,

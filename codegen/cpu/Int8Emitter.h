@@ -5,8 +5,8 @@
 //===----------------------------------------------------------------------===//
 //
 // What conv_i8 and gemm_i8 share: byte and i32 vectors, masks over any lane
-// count, vpdpbusd (through the kernel module's helper), the weight scales
-// of symmetric int8 constants.
+// count, four-byte dot products (through the kernel module's helper), the
+// weight scales of symmetric int8 constants.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +15,7 @@
 
 #include "codegen/cpu/CpuKernels.h"
 #include "codegen/cpu/Emitter.h"
+#include "ir/InferOps.h"
 #include "ir/QuantUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -43,6 +44,41 @@ inline std::optional<SmallVector<double>> weightScales(Value w, int64_t axis,
   return SmallVector<double>(a.getScales().begin(), a.getScales().end());
 }
 
+/// Whether the int8 values of `v` are never negative: a quantized ReLU (or
+/// Clip from 0), through max pooling and the ops that only move values.
+/// AVX2's int8 templates then read them as unsigned bytes as they are
+/// (I8Emitter::unsignedInput).
+inline bool nonNegative(Value v, int depth = 8) {
+  if (depth == 0)
+    return false;
+  // Across kernel groups: a group's input is the fused op's operand, its
+  // result what the group yields.
+  if (auto arg = llvm::dyn_cast<BlockArgument>(v)) {
+    auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp());
+    return fused && nonNegative(fused.getInputs()[arg.getArgNumber()], depth - 1);
+  }
+  Operation *def = v.getDefiningOp();
+  if (auto fused = llvm::dyn_cast<FusedOp>(def))
+    return nonNegative(fused.getBody().front().getTerminator()->getOperand(
+                           llvm::cast<OpResult>(v).getResultNumber()),
+                       depth - 1);
+  if (auto u = llvm::dyn_cast<UnaryOp>(def)) {
+    if (u.getKind() == UnaryKind::relu)
+      return true;
+    std::optional<llvm::APFloat> lo = u.getAlpha();
+    return u.getKind() == UnaryKind::clip && lo && !lo->isNegative();
+  }
+  if (auto pool = llvm::dyn_cast<PoolOp>(def))
+    return pool.getKind() == PoolKind::max && nonNegative(pool.getInput(), depth - 1);
+  if (llvm::isa<QuantizeOp, DequantizeOp, ReshapeOp, TransposeOp, SliceOp>(def))
+    return nonNegative(def->getOperand(0), depth - 1);
+  return false;
+}
+
+/// Set by markUnsignedInt8Input on AVX2 int8 products whose input is never
+/// negative: the template then reads it as unsigned bytes.
+inline constexpr llvm::StringLiteral kUnsignedInputAttr = "infer.unsigned_input";
+
 /// The bytes of `v`, for a packed template input.
 template <typename T>
 std::vector<char> bytesOf(const std::vector<T> &v) {
@@ -55,28 +91,97 @@ std::vector<char> bytesOf(const std::vector<T> &v) {
 struct I8Emitter : Emitter {
   /// The kernel module (where the vpdpbusd helper is declared).
   ModuleOp module;
-  /// The helper, once looked up or declared.
-  func::FuncOp callee = {};
+  /// Lanes of the registers the dot products run in (cpuDotName): 16
+  /// (AVX-512 VNNI) or 8 (AVX2).
+  int64_t dotLanes = 16;
+  /// AVX2, an input that is never negative (nonNegative): its int8 values
+  /// are the unsigned bytes as they are (no + 128, no correction of the
+  /// sums), and each pair of products (at most 2 x 127 x 128) fits
+  /// vpmaddubsw's 16 bits (cpuNarrowDotName).
+  bool unsignedInput = false;
+  /// The helpers, once looked up or declared.
+  func::FuncOp callee = {}, splitCallee = {};
   VectorType bytes(int64_t n) { return VectorType::get({n}, b.getI8Type()); }
   VectorType ints() { return VectorType::get({16}, b.getI32Type()); }
   VectorType bits(int64_t n) { return VectorType::get({n}, b.getI1Type()); }
-  /// Lanes [lo, hi) of an `n`-lane mask (bounds clamped).
-  Value range(int64_t n, Value lo, Value hi) {
-    auto clamp = [&](Value v) { return min(max(v, idx(0)), idx(n)); };
-    Value upper = vector::CreateMaskOp::create(b, loc, bits(n), ValueRange{clamp(hi)});
-    Value lower = vector::CreateMaskOp::create(b, loc, bits(n), ValueRange{clamp(lo)});
-    Value ones = arith::ConstantOp::create(b, loc, bits(n),
-                                           DenseElementsAttr::get(bits(n), true));
-    return both(upper, arith::XOrIOp::create(b, loc, lower, ones));
+  /// Lanes i of an `n`-lane byte mask with lo <= i / group < hi (bounds
+  /// clamped). AVX-512 builds it as a k-mask (create_mask); AVX2 compares a
+  /// constant byte vector with the two bounds (LLVM would build create_mask
+  /// and an i1 shuffle there one byte insert per lane).
+  Value range(int64_t n, Value lo, Value hi, int64_t group = 1) {
+    int64_t lanes = n / group;
+    auto clamp = [&](Value v) { return min(max(v, idx(0)), idx(lanes)); };
+    if (dotLanes == 16) {
+      Value upper = vector::CreateMaskOp::create(b, loc, bits(lanes), ValueRange{clamp(hi)});
+      Value lower = vector::CreateMaskOp::create(b, loc, bits(lanes), ValueRange{clamp(lo)});
+      Value ones = arith::ConstantOp::create(b, loc, bits(lanes),
+                                             DenseElementsAttr::get(bits(lanes), true));
+      Value m = both(upper, arith::XOrIOp::create(b, loc, lower, ones));
+      if (group == 1)
+        return m;
+      SmallVector<int64_t> rep(n);
+      for (int64_t i = 0; i < n; ++i)
+        rep[i] = i / group;
+      return vector::ShuffleOp::create(b, loc, m, m, rep);
+    }
+    SmallVector<int8_t> lane(n);
+    for (int64_t i = 0; i < n; ++i)
+      lane[i] = static_cast<int8_t>(i / group);
+    Value iota8 = arith::ConstantOp::create(
+        b, loc, bytes(n), DenseElementsAttr::get(bytes(n), ArrayRef<int8_t>(lane)));
+    auto splat8 = [&](Value v) {
+      Value i8v = arith::IndexCastOp::create(b, loc, b.getI8Type(), clamp(v));
+      return vector::BroadcastOp::create(b, loc, bytes(n), i8v).getResult();
+    };
+    return both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, iota8, splat8(lo)),
+                arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, iota8, splat8(hi)));
   }
+  /// `n` bytes of `mem` from `at`, 0 in the lanes `mask` leaves out.
+  /// AVX2 has no byte-masked load (LLVM loads the lanes one by one, behind
+  /// a branch each): there, where all `n` bytes lie inside the buffer, a
+  /// whole load with the lanes outside the mask zeroed.
   Value maskedBytes(Value mem, ValueRange at, Value mask, int64_t n) {
     Value zero = arith::ConstantOp::create(
         b, loc, bytes(n), DenseElementsAttr::get(bytes(n), b.getI8IntegerAttr(0)));
-    return vector::MaskedLoadOp::create(b, loc, bytes(n), mem, at, mask, zero,
-                                        IntegerAttr());
+    auto masked = [&] {
+      return vector::MaskedLoadOp::create(b, loc, bytes(n), mem, at, mask, zero,
+                                          IntegerAttr())
+          .getResult();
+    };
+    auto type = llvm::cast<MemRefType>(mem.getType());
+    if (dotLanes == 16 || !type.getLayout().isIdentity() || !type.hasStaticShape())
+      return masked();
+    Value offset = idx(0);
+    for (size_t i = 0; i < at.size(); ++i)
+      offset = add(mul(offset, idx(type.getDimSize(i))), at[i]);
+    Value inside = both(ge(offset, idx(0)),
+                        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle,
+                                              add(offset, idx(n)),
+                                              idx(type.getNumElements())));
+    return ifElse(
+        inside, {bytes(n)},
+        [&] {
+          Value whole = vector::LoadOp::create(b, loc, bytes(n), mem, at, false,
+                                               IntegerAttr());
+          return SmallVector<Value>{arith::SelectOp::create(b, loc, mask, whole, zero)};
+        },
+        [&] { return SmallVector<Value>{masked()}; })[0];
+  }
+  /// Stores the lanes of `v` that `mask` selects to a panel that only this
+  /// task writes: AVX2 (no byte-masked store) merges them into the panel's
+  /// bytes and stores the whole vector.
+  void storePanel(Value v, Value panel, ValueRange at, Value mask) {
+    if (dotLanes == 16) {
+      vector::MaskedStoreOp::create(b, loc, panel, at, mask, v, IntegerAttr());
+      return;
+    }
+    auto type = llvm::cast<VectorType>(v.getType());
+    Value old = vector::LoadOp::create(b, loc, type, panel, at, false, IntegerAttr());
+    vector::StoreOp::create(b, loc, arith::SelectOp::create(b, loc, mask, v, old), panel,
+                            at, false, IntegerAttr());
   }
   /// Four 16-byte vectors interleaved: out[4 l + j] = v[j][l], moved from
-  /// signed to unsigned (the top bit flipped: x + 128).
+  /// signed to unsigned (the top bit flipped: x + 128) unless unsignedInput.
   Value interleave(ArrayRef<Value> v) {
     SmallVector<int64_t> cat(32), mix(64);
     for (int64_t i = 0; i < 32; ++i)
@@ -87,32 +192,55 @@ struct I8Emitter : Emitter {
     Value ab = vector::ShuffleOp::create(b, loc, v[0], v[1], cat);
     Value cd = vector::ShuffleOp::create(b, loc, v[2], v[3], cat);
     Value all = vector::ShuffleOp::create(b, loc, ab, cd, mix);
+    if (unsignedInput)
+      return all;
     Value top = arith::ConstantOp::create(
         b, loc, bytes(64), DenseElementsAttr::get(bytes(64), b.getI8IntegerAttr(-128)));
     return arith::XOrIOp::create(b, loc, all, top);
   }
-  /// A 16-lane mask widened to the 64 bytes of its lanes.
-  Value widen(Value m16) {
-    SmallVector<int64_t> rep(64);
-    for (int64_t i = 0; i < 64; ++i)
-      rep[i] = i / 4;
-    return vector::ShuffleOp::create(b, loc, m16, m16, rep);
-  }
   /// acc + the four-byte dot products of `u` (unsigned) and `s` (signed):
-  /// a call of the kernel module's vpdpbusd helper (cpuVnniDotName),
-  /// which gets its body, the intrinsic, once the module is in LLVM form
-  /// (the buffer passes refuse an intrinsic call's unknown effects).
+  /// a call of the kernel module's dot helper (cpuDotName), which gets its
+  /// body, the intrinsics, once the module is in LLVM form (the buffer
+  /// passes refuse an intrinsic call's unknown effects).
   Value dot(Value acc, Value u, Value s) {
+    StringRef name = dotLanes == 8 && unsignedInput ? cpuNarrowDotName()
+                                                    : cpuDotName(dotLanes);
     if (!callee)
-      callee = module.lookupSymbol<func::FuncOp>(cpuVnniDotName());
+      callee = module.lookupSymbol<func::FuncOp>(name);
     if (!callee) {
       OpBuilder mb(module.getBodyRegion());
       callee = func::FuncOp::create(
-          mb, loc, cpuVnniDotName(),
+          mb, loc, name,
           mb.getFunctionType({ints(), bytes(64), bytes(64)}, {ints()}));
       callee.setPrivate();
     }
     return func::CallOp::create(b, loc, callee, ValueRange{acc, u, s}).getResult(0);
+  }
+  /// acc + the four-byte dot products of `u` (unsigned) and a signed
+  /// operand split into `even` and `odd` 16-bit pairs (cpuSplitDotName;
+  /// AVX2).
+  Value splitDot(Value acc, Value u, Value even, Value odd) {
+    if (!splitCallee)
+      splitCallee = module.lookupSymbol<func::FuncOp>(cpuSplitDotName());
+    if (!splitCallee) {
+      OpBuilder mb(module.getBodyRegion());
+      splitCallee = func::FuncOp::create(
+          mb, loc, cpuSplitDotName(),
+          mb.getFunctionType({ints(), bytes(64), ints(), ints()}, {ints()}));
+      splitCallee.setPrivate();
+    }
+    return func::CallOp::create(b, loc, splitCallee, ValueRange{acc, u, even, odd})
+        .getResult(0);
+  }
+  /// The 16-bit pairs of a signed four-byte group for splitDot: bytes 0
+  /// and 2 (even) or 1 and 3 (odd), sign-extended.
+  static uint32_t splitPair(uint32_t group, bool odd) {
+    auto byte = [&](int i) {
+      return static_cast<uint32_t>(static_cast<uint16_t>(
+          static_cast<int16_t>(static_cast<int8_t>(group >> (8 * i)))));
+    };
+    int first = odd ? 1 : 0;
+    return byte(first) | (byte(first + 2) << 16);
   }
   Value i32splat(Value v) { return vector::BroadcastOp::create(b, loc, ints(), v); }
   Value ivec(Value v) {

@@ -1,4 +1,4 @@
-//===- Int8GemmTemplate.cpp - int8 GEMM on AVX-512 VNNI -------------------===//
+//===- Int8GemmTemplate.cpp - int8 GEMM on AVX-512 VNNI or AVX2 ----------===//
 //
 // Part of infer, an open inference compiler built on MLIR.
 //
@@ -67,8 +67,8 @@ int64_t bestVectors(int64_t n) {
 } // namespace
 
 std::string mlir::infer::int8GemmMismatch(Operation *op, const CpuTarget &target) {
-  if (!target.avx512vnni)
-    return "gemm_i8 needs AVX-512 VNNI";
+  if (!target.avx512vnni && !target.avx2)
+    return "gemm_i8 needs AVX-512 VNNI or AVX2";
   std::optional<Parts> p = partsOf(op);
   if (!p)
     return "gemm_i8 takes static gemms (no transposed A) and matmuls of a 2-D "
@@ -96,9 +96,12 @@ CpuTileAttr mlir::infer::selectInt8GemmTile(Operation *op,
   if (!int8GemmMismatch(op, target).empty())
     return nullptr;
   Parts p = *partsOf(op);
-  int64_t nv = bestVectors(p.n);
-  int64_t mr = std::min<int64_t>(nv == 4 ? 6 : 8, p.rows);
-  auto tile = CpuTileAttr::get(op->getContext(), CpuKernel::gemm_i8, mr, nv, 16);
+  // AVX2: 16 columns are two 256-bit registers (see selectInt8ConvTile).
+  bool vnni = target.avx512vnni;
+  int64_t nv = vnni ? bestVectors(p.n) : 1;
+  int64_t mr = std::min<int64_t>(!vnni ? 4 : nv == 4 ? 6 : 8, p.rows);
+  auto tile = CpuTileAttr::get(op->getContext(), CpuKernel::gemm_i8, mr, nv,
+                               vnni ? 16 : 8);
   op->setAttr(InferDialect::getTileAttrName(), tile);
   return tile;
 }
@@ -126,6 +129,8 @@ mlir::infer::buildInt8GemmKernel(Operation *op, CpuTileAttr tile,
     return failure();
   }
   double aScale = symmetricInt8(p.a).getScale();
+  // AVX2: a left operand never negative is read as unsigned bytes as it is.
+  bool unsignedInput = tile.getVl() == 8 && op->hasAttr(kUnsignedInputAttr);
 
   // [N/NR][K/4][NR][4] weight bytes, the accumulators' start per column,
   // the column scales and the bias (pre-scaled by beta).
@@ -140,7 +145,7 @@ mlir::infer::buildInt8GemmKernel(Operation *op, CpuTileAttr tile,
       wq[(((col / nr) * k4 + kk / 4) * nr + col % nr) * 4 + kk % 4] =
           static_cast<int8_t>(v);
     }
-    init[col] = static_cast<int32_t>(-128 * sum);
+    init[col] = unsignedInput ? 0 : static_cast<int32_t>(-128 * sum);
     scale[col] = static_cast<float>(aScale * (*wScales)[col] * p.alpha);
   }
   if (p.c && p.beta != 0) {
@@ -180,7 +185,9 @@ mlir::infer::buildInt8GemmKernel(Operation *op, CpuTileAttr tile,
       [&](OpBuilder &b, Location loc, ValueRange a, Value begin, Value end,
           int64_t &grid, int64_t &grain) {
         I8Emitter e{{b, loc, 16},
-                    b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>()};
+                    b.getInsertionBlock()->getParentOp()->getParentOfType<ModuleOp>(),
+                    tile.getVl()};
+        e.unsignedInput = unsignedInput;
         DenseMap<Value, double> int8Operands;
         Epilogue epi = epiArgs.bind(a, int8Operands);
         Value x = a[0], wp = a[1], out = a[nIn];
@@ -198,7 +205,8 @@ mlir::infer::buildInt8GemmKernel(Operation *op, CpuTileAttr tile,
           Value word = vector::BitCastOp::create(
               b, loc, VectorType::get({1}, b.getI32Type()), four);
           Value v = e.i32splat(vector::ExtractOp::create(b, loc, word, 0));
-          v = arith::XOrIOp::create(b, loc, v, flip);
+          if (!unsignedInput)
+            v = arith::XOrIOp::create(b, loc, v, flip);
           return vector::BitCastOp::create(b, loc, e.bytes(64), v).getResult();
         };
         e.forEach(begin, end, 1, [&](Value u) {

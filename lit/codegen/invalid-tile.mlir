@@ -29,7 +29,11 @@
 // RUN: not infer-compile %t/convi8.mlir --target=cpu:znver4 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=CONVI8
 // CONVI8: node 'Conv_9' (Conv): the tile #infer.cpu_tile<conv_i8, mr = 8, nv = 2, vl = 16> does not fit infer.conv: conv_i8 needs a symmetric int8 input (zero point 0, one scale)
 // RUN: not infer-compile %t/gemmi8.mlir --target=cpu:skylake-avx512 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=GEMMI8
-// GEMMI8: node 'MatMul_3' (MatMul): the tile #infer.cpu_tile<gemm_i8, mr = 8, nv = 1, vl = 16> does not fit infer.matmul: gemm_i8 needs AVX-512 VNNI
+// GEMMI8: node 'MatMul_3' (MatMul): the tile #infer.cpu_tile<gemm_i8, mr = 8, nv = 1, vl = 16> does not fit infer.matmul: gemm_i8 on 16 lanes needs AVX-512 VNNI
+// AVX2's int8 tiles take two registers an accumulator: 6 rows do not fit.
+// RUN: sed 's/mr = 8, nv = 1, vl = 16/mr = 6, nv = 1, vl = 8/' %t/gemmi8.mlir > %t/gemmi8avx2.mlir
+// RUN: not infer-compile %t/gemmi8avx2.mlir --target=cpu:x86-64-v3 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=GEMMI8AVX2
+// GEMMI8AVX2: node 'MatMul_3' (MatMul): the tile #infer.cpu_tile<gemm_i8, mr = 6, nv = 1, vl = 8> does not fit infer.matmul: 6 x 1 accumulators do not fit 16 vector registers
 // RUN: not infer-compile %t/empty.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: expects 'infer.tile' to be a tile configuration
 // RUN: test ! -e %t/out.infer
