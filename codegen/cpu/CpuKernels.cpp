@@ -264,45 +264,64 @@ void addEntryPoints(ModuleOp module) {
   }
 }
 
-/// The AVX2 body of the dot helper: per 256-bit half, the unsigned bytes
-/// and the signed bytes split into their even and odd bytes as 16-bit
-/// values (zero- and sign-extended), then vpmaddwd of each pair sums bytes
-/// 0 and 2, and 1 and 3, of every lane into 32 bits, exactly.
-Value avx2Dot(OpBuilder &b, Location loc, Value acc, Value u, Value s) {
-  auto i16s = VectorType::get({16}, b.getI16Type());
-  auto i32s = VectorType::get({8}, b.getI32Type());
-  auto splat16 = [&](int16_t v) {
+/// What the AVX2 dot helpers share: each works on the two 256-bit halves
+/// of its 64-byte operands and joins the two halves' 8 int32 sums.
+struct Avx2Halves {
+  OpBuilder &b;
+  Location loc;
+  VectorType i16s = VectorType::get({16}, b.getI16Type());
+  VectorType i32s = VectorType::get({8}, b.getI32Type());
+
+  Value splat16(int16_t v) {
     return LLVM::ConstantOp::create(b, loc, i16s,
                                     DenseElementsAttr::get(i16s, b.getI16IntegerAttr(v)));
-  };
-  Value low = splat16(0x00FF), eight = splat16(8);
-  auto half = [&](Value v, int64_t h) {
-    SmallVector<int32_t> lanes;
-    for (int32_t i = 0; i < 32; ++i)
-      lanes.push_back(static_cast<int32_t>(32 * h) + i);
-    Value bytes = LLVM::ShuffleVectorOp::create(b, loc, v, v, lanes);
-    return LLVM::BitcastOp::create(b, loc, i16s, bytes).getResult();
-  };
+  }
+  /// Half `h` of `v` (`lanes` elements each), as it is.
+  Value half(Value v, int64_t h, int64_t lanes) {
+    SmallVector<int32_t> pick;
+    for (int32_t i = 0; i < lanes; ++i)
+      pick.push_back(static_cast<int32_t>(lanes * h) + i);
+    return LLVM::ShuffleVectorOp::create(b, loc, v, v, pick);
+  }
+  /// Half `h` of `v` as 16 16-bit words.
+  Value words(Value v, int64_t h, int64_t lanes) {
+    return LLVM::BitcastOp::create(b, loc, i16s, half(v, h, lanes));
+  }
+  Value call(StringRef intrinsic, Type type, ValueRange args) {
+    return LLVM::CallIntrinsicOp::create(b, loc, type, b.getStringAttr(intrinsic), args)
+        .getResult(0);
+  }
+  /// vpmaddwd: pairs of 16-bit products summed into 32 bits, exactly.
+  Value maddWords(Value x, Value y) {
+    return call("llvm.x86.avx2.pmadd.wd", i32s, ValueRange{x, y});
+  }
+  /// `acc` plus the two halves' sums.
+  Value join(Value acc, Value low, Value high) {
+    SmallVector<int32_t> all;
+    for (int32_t i = 0; i < 16; ++i)
+      all.push_back(i);
+    Value both = LLVM::ShuffleVectorOp::create(b, loc, low, high, all);
+    return LLVM::AddOp::create(b, loc, acc, both);
+  }
+};
+
+/// The AVX2 body of the dot helper (cpuDotName(8)): per half, the unsigned
+/// bytes and the signed bytes split into their even and odd bytes as
+/// 16-bit values (zero- and sign-extended), then vpmaddwd of each pair
+/// sums bytes 0 and 2, and 1 and 3, of every lane into 32 bits, exactly.
+Value avx2Dot(OpBuilder &b, Location loc, Value acc, Value u, Value s) {
+  Avx2Halves a{b, loc};
+  Value low = a.splat16(0x00FF), eight = a.splat16(8);
   SmallVector<Value> sums;
   for (int64_t h = 0; h < 2; ++h) {
-    Value uh = half(u, h), sh = half(s, h);
+    Value uh = a.words(u, h, 32), sh = a.words(s, h, 32);
     Value ue = LLVM::AndOp::create(b, loc, uh, low);
     Value uo = LLVM::LShrOp::create(b, loc, uh, eight);
     Value se = LLVM::AShrOp::create(b, loc, LLVM::ShlOp::create(b, loc, sh, eight), eight);
     Value so = LLVM::AShrOp::create(b, loc, sh, eight);
-    auto madd = [&](Value x, Value y) {
-      return LLVM::CallIntrinsicOp::create(b, loc, i32s,
-                                           b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
-                                           ValueRange{x, y})
-          .getResult(0);
-    };
-    sums.push_back(LLVM::AddOp::create(b, loc, madd(ue, se), madd(uo, so)));
+    sums.push_back(LLVM::AddOp::create(b, loc, a.maddWords(ue, se), a.maddWords(uo, so)));
   }
-  SmallVector<int32_t> all;
-  for (int32_t i = 0; i < 16; ++i)
-    all.push_back(i);
-  Value both = LLVM::ShuffleVectorOp::create(b, loc, sums[0], sums[1], all);
-  return LLVM::AddOp::create(b, loc, acc, both);
+  return a.join(acc, sums[0], sums[1]);
 }
 
 /// The AVX2 body of the split dot helper (cpuSplitDotName): as avx2Dot
@@ -310,120 +329,66 @@ Value avx2Dot(OpBuilder &b, Location loc, Value acc, Value u, Value s) {
 /// lane as 16-bit values, `odd` bytes 1 and 3.
 Value avx2SplitDot(OpBuilder &b, Location loc, Value acc, Value u, Value even,
                    Value odd) {
-  auto i16s = VectorType::get({16}, b.getI16Type());
-  auto i32s = VectorType::get({8}, b.getI32Type());
-  auto splat16 = [&](int16_t v) {
-    return LLVM::ConstantOp::create(b, loc, i16s,
-                                    DenseElementsAttr::get(i16s, b.getI16IntegerAttr(v)));
-  };
-  Value low = splat16(0x00FF), eight = splat16(8);
-  auto half = [&](Value v, int64_t h, int64_t lanes) {
-    SmallVector<int32_t> pick;
-    for (int32_t i = 0; i < lanes; ++i)
-      pick.push_back(static_cast<int32_t>(lanes * h) + i);
-    Value part = LLVM::ShuffleVectorOp::create(b, loc, v, v, pick);
-    return LLVM::BitcastOp::create(b, loc, i16s, part).getResult();
-  };
+  Avx2Halves a{b, loc};
+  Value low = a.splat16(0x00FF), eight = a.splat16(8);
   SmallVector<Value> sums;
   for (int64_t h = 0; h < 2; ++h) {
-    Value uh = half(u, h, 32);
+    Value uh = a.words(u, h, 32);
     Value ue = LLVM::AndOp::create(b, loc, uh, low);
     Value uo = LLVM::LShrOp::create(b, loc, uh, eight);
-    auto madd = [&](Value x, Value y) {
-      return LLVM::CallIntrinsicOp::create(b, loc, i32s,
-                                           b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
-                                           ValueRange{x, y})
-          .getResult(0);
-    };
-    sums.push_back(LLVM::AddOp::create(b, loc, madd(ue, half(even, h, 8)),
-                                       madd(uo, half(odd, h, 8))));
+    sums.push_back(LLVM::AddOp::create(b, loc, a.maddWords(ue, a.words(even, h, 8)),
+                                       a.maddWords(uo, a.words(odd, h, 8))));
   }
-  SmallVector<int32_t> all;
-  for (int32_t i = 0; i < 16; ++i)
-    all.push_back(i);
-  Value both = LLVM::ShuffleVectorOp::create(b, loc, sums[0], sums[1], all);
-  return LLVM::AddOp::create(b, loc, acc, both);
+  return a.join(acc, sums[0], sums[1]);
 }
 
-/// The AVX2 body of the narrow dot helper (cpuNarrowDotName): per 256-bit
-/// half, vpmaddubsw sums bytes 0 and 1, and 2 and 3, of every lane into 16
-/// bits (exact: the unsigned bytes are below 128), vpmaddwd by ones the
-/// two into 32.
+/// The AVX2 body of the narrow dot helper (cpuNarrowDotName): per half,
+/// vpmaddubsw sums bytes 0 and 1, and 2 and 3, of every lane into 16 bits
+/// (exact: the unsigned bytes are below 128), vpmaddwd by ones the two
+/// into 32.
 Value avx2NarrowDot(OpBuilder &b, Location loc, Value acc, Value u, Value s) {
-  auto i16s = VectorType::get({16}, b.getI16Type());
-  auto i32s = VectorType::get({8}, b.getI32Type());
-  Value ones = LLVM::ConstantOp::create(b, loc, i16s,
-                                        DenseElementsAttr::get(i16s, b.getI16IntegerAttr(1)));
-  auto half = [&](Value v, int64_t h) {
-    SmallVector<int32_t> pick;
-    for (int32_t i = 0; i < 32; ++i)
-      pick.push_back(static_cast<int32_t>(32 * h) + i);
-    return LLVM::ShuffleVectorOp::create(b, loc, v, v, pick).getResult();
-  };
+  Avx2Halves a{b, loc};
+  Value ones = a.splat16(1);
   SmallVector<Value> sums;
   for (int64_t h = 0; h < 2; ++h) {
-    Value pairs = LLVM::CallIntrinsicOp::create(b, loc, i16s,
-                                                b.getStringAttr("llvm.x86.avx2.pmadd.ub.sw"),
-                                                ValueRange{half(u, h), half(s, h)})
-                      .getResult(0);
-    sums.push_back(LLVM::CallIntrinsicOp::create(b, loc, i32s,
-                                                 b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
-                                                 ValueRange{pairs, ones})
-                       .getResult(0));
+    Value pairs = a.call("llvm.x86.avx2.pmadd.ub.sw", a.i16s,
+                         ValueRange{a.half(u, h, 32), a.half(s, h, 32)});
+    sums.push_back(a.maddWords(pairs, ones));
   }
-  SmallVector<int32_t> all;
-  for (int32_t i = 0; i < 16; ++i)
-    all.push_back(i);
-  Value both = LLVM::ShuffleVectorOp::create(b, loc, sums[0], sums[1], all);
-  return LLVM::AddOp::create(b, loc, acc, both);
+  return a.join(acc, sums[0], sums[1]);
 }
 
 /// Gives the int8 dot helpers, where the kernels call them, their bodies:
-/// vpdpbusd (AVX-512 VNNI), avx2Dot or avx2SplitDot.
+/// vpdpbusd (AVX-512 VNNI), avx2Dot, avx2NarrowDot or avx2SplitDot.
 void defineIntrinsicHelpers(ModuleOp module) {
-  for (int64_t vl : {16, 8}) {
-    auto helper = module.lookupSymbol<LLVM::LLVMFuncOp>(cpuDotName(vl));
+  auto define = [&](StringRef name,
+                    function_ref<Value(OpBuilder &, Location, Block::BlockArgListType)> body) {
+    auto helper = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
     if (!helper || !helper.isExternal())
-      continue;
+      return;
     OpBuilder b(module.getContext());
     Block *block = helper.addEntryBlock(b);
     b.setInsertionPointToStart(block);
-    Location loc = helper.getLoc();
-    Value r = vl == 16
-                  ? LLVM::CallIntrinsicOp::create(
-                        b, loc, helper.getFunctionType().getReturnType(),
-                        b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
-                        block->getArguments())
-                        .getResult(0)
-                  : avx2Dot(b, loc, block->getArgument(0), block->getArgument(1),
-                            block->getArgument(2));
-    LLVM::ReturnOp::create(b, loc, r);
+    LLVM::ReturnOp::create(b, helper.getLoc(),
+                           body(b, helper.getLoc(), block->getArguments()));
     helper.setLinkage(LLVM::Linkage::Internal);
     helper.setAlwaysInline(true);
-  }
-  if (auto narrow = module.lookupSymbol<LLVM::LLVMFuncOp>(cpuNarrowDotName());
-      narrow && narrow.isExternal()) {
-    OpBuilder b(module.getContext());
-    Block *block = narrow.addEntryBlock(b);
-    b.setInsertionPointToStart(block);
-    LLVM::ReturnOp::create(b, narrow.getLoc(),
-                           avx2NarrowDot(b, narrow.getLoc(), block->getArgument(0),
-                                         block->getArgument(1), block->getArgument(2)));
-    narrow.setLinkage(LLVM::Linkage::Internal);
-    narrow.setAlwaysInline(true);
-  }
-  auto split = module.lookupSymbol<LLVM::LLVMFuncOp>(cpuSplitDotName());
-  if (!split || !split.isExternal())
-    return;
-  OpBuilder b(module.getContext());
-  Block *block = split.addEntryBlock(b);
-  b.setInsertionPointToStart(block);
-  LLVM::ReturnOp::create(b, split.getLoc(),
-                         avx2SplitDot(b, split.getLoc(), block->getArgument(0),
-                                      block->getArgument(1), block->getArgument(2),
-                                      block->getArgument(3)));
-  split.setLinkage(LLVM::Linkage::Internal);
-  split.setAlwaysInline(true);
+  };
+  define(cpuDotName(16), [](OpBuilder &b, Location loc, Block::BlockArgListType args) {
+    return LLVM::CallIntrinsicOp::create(b, loc, args[0].getType(),
+                                         b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+                                         args)
+        .getResult(0);
+  });
+  define(cpuDotName(8), [](OpBuilder &b, Location loc, Block::BlockArgListType args) {
+    return avx2Dot(b, loc, args[0], args[1], args[2]);
+  });
+  define(cpuNarrowDotName(), [](OpBuilder &b, Location loc, Block::BlockArgListType args) {
+    return avx2NarrowDot(b, loc, args[0], args[1], args[2]);
+  });
+  define(cpuSplitDotName(), [](OpBuilder &b, Location loc, Block::BlockArgListType args) {
+    return avx2SplitDot(b, loc, args[0], args[1], args[2], args[3]);
+  });
 }
 
 } // namespace
