@@ -41,8 +41,9 @@ struct CpuTarget {
   /// AVX-512 VNNI (vpdpbusd on 512-bit registers): the int8 templates'
   /// four-byte dot products in one instruction.
   bool avx512vnni = false;
-  /// AVX2: the int8 templates' dot products as vpmaddwd pairs on 256-bit
-  /// registers (CPUs without AVX-512 VNNI).
+  /// AVX2: the int8 templates' dot products on 256-bit registers, exactly
+  /// (CPUs without AVX-512 VNNI): vpmaddwd on bytes widened to 16 bits, or
+  /// vpmaddubsw then vpmaddwd by ones for inputs never negative.
   bool avx2 = false;
   /// 512-bit FMAs run as two 256-bit halves, one per cycle (AMD Zen 4),
   /// not on two full-width pipes (Intel's AVX-512 servers, Zen 5): a tile

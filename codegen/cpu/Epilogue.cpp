@@ -53,10 +53,12 @@ Value OutputStore::convert(Emitter &e, Value v) const {
 
 void OutputStore::store(Emitter &e, Value v, Value out, ValueRange at,
                         Value mask) const {
-  if (scale)
+  // Bytes on AVX2 (8 lanes): no byte-masked store there.
+  if (scale && e.vl == 8)
     e.storeMostlyFull(convert(e, v), out, at, mask);
   else
-    vector::MaskedStoreOp::create(e.b, e.loc, out, at, mask, v, IntegerAttr());
+    vector::MaskedStoreOp::create(e.b, e.loc, out, at, mask, convert(e, v),
+                                  IntegerAttr());
 }
 
 void OutputStore::storePrefix(Emitter &e, Value v, Value out, ValueRange at,

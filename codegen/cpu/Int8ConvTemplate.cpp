@@ -415,7 +415,7 @@ CpuTileAttr mlir::infer::selectInt8ConvTile(ConvOp conv,
     return nullptr;
   Shape s = shapeOf(conv);
   // AVX2: 16 positions are two 256-bit registers, each row's accumulators
-  // two, the positions' bytes four once split (avx2Dot): one vector of
+  // two, the positions' bytes four once split (avx2SplitDot): one vector of
   // positions and 4 rows keep it all in 16 registers.
   bool vnni = target.avx512vnni;
   int64_t nv = vnni ? bestVectors(s.q()) : 1;
@@ -430,10 +430,14 @@ CpuTileAttr mlir::infer::selectInt8ConvTile(ConvOp conv,
 }
 
 void mlir::infer::markUnsignedInt8Input(Operation *op, CpuTileAttr tile) {
+  // Set here only: one brought in by hand on an input that may be negative
+  // would read its negative bytes as 128..255.
   if (tile.getVl() == 8 &&
       (tile.getKernel() == CpuKernel::conv_i8 || tile.getKernel() == CpuKernel::gemm_i8) &&
       op->getNumOperands() > 0 && nonNegative(op->getOperand(0)))
     op->setAttr(kUnsignedInputAttr, UnitAttr::get(op->getContext()));
+  else
+    op->removeAttr(kUnsignedInputAttr);
 }
 
 FailureOr<TemplateKernel>
@@ -458,7 +462,8 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
   bool unsignedInput = tile.getVl() == 8 && conv->hasAttr(kUnsignedInputAttr);
 
   // Weights as 32-bit groups of four channels, the accumulators' start
-  // (-128 * the row's weight sum), the row scales and the bias.
+  // (-128 * the row's weight sum; 0 for an unsigned input), the row scales
+  // and the bias.
   int64_t rows = t.panels * t.mr, k4 = s.k4();
   std::vector<uint32_t> wq(t.panels * k4 * t.mr, 0);
   std::vector<int32_t> init(rows, 0);

@@ -1,4 +1,4 @@
-//===- Int8ConvTemplate.h - int8 convolution on AVX-512 VNNI ----*- C++ -*-===//
+//===- Int8ConvTemplate.h - int8 convolution, VNNI or AVX2 ------*- C++ -*-===//
 //
 // Part of infer, an open inference compiler built on MLIR.
 //
@@ -6,7 +6,7 @@
 //
 // conv_i8: a convolution of symmetric int8 activations (one scale) and
 // symmetric int8 weights (one scale per output channel), NCHW, group 1,
-// strides 1 and 2, on a CPU with AVX-512 VNNI.
+// strides 1 and 2, on a CPU with AVX-512 VNNI (16 lanes) or AVX2 (8).
 //
 // vpdpbusd multiplies unsigned bytes by signed bytes, four products per
 // 32-bit lane. Each launch unit packs an im2col panel of NR output
@@ -14,7 +14,11 @@
 // consecutive reduction elements per lane, [K/4][NR][4]; the weights are
 // packed at compile time as 32-bit groups [M/MR][K/4][MR] and broadcast.
 // The accumulators start at -128 * sum(w) of their row, so they end as the
-// exact i32 sum of the signed products; the epilogue scales them (input
+// exact i32 sum of the signed products. AVX2 computes the same four-byte
+// dot products with vpmaddwd on the weights split into even and odd 16-bit
+// pairs at packing time, or, for an input never negative (marked
+// infer.unsigned_input), with vpmaddubsw on the bytes as they are (no
+// + 128; accumulators start at 0); the epilogue scales them (input
 // scale times the row's weight scale), adds the bias, runs the fused steps
 // and, when the group ends in infer.quantize, rounds to int8 in registers.
 // The reduction runs over (kh, kw, c): four consecutive channels of one
@@ -46,7 +50,8 @@ CpuTileAttr selectInt8ConvTile(ConvOp conv, const CpuTarget &target);
 /// tile (`vl = 8`, whoever chose it), `infer.unsigned_input` when its
 /// activation (operand 0) is never negative: the template then reads its
 /// bytes as unsigned (vpmaddubsw without saturation). Runs while the
-/// kernel groups are still fused ops, through which nonNegative looks.
+/// kernel groups are still fused ops, through which nonNegative looks. The
+/// attribute is removed from any other op (a hand edit cannot force it).
 void markUnsignedInt8Input(Operation *op, CpuTileAttr tile);
 
 /// Builds conv_i8's kernel; `epilogue` may end with an infer.quantize to a

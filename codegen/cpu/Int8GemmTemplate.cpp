@@ -193,7 +193,7 @@ mlir::infer::buildInt8GemmKernel(Operation *op, CpuTileAttr tile,
         Value x = a[0], wp = a[1], out = a[nIn];
         grid = rowTiles * colTiles;
         grain = 1;
-        // x + 128 on the four bytes of each lane.
+        // x + 128 on the four bytes of each lane (but for an unsigned input).
         Value flip = e.i32splat(arith::ConstantOp::create(
             b, loc, b.getI32IntegerAttr(static_cast<int32_t>(0x80808080u))));
         auto rowBytes = [&](Value row, Value kk, Value mask) {

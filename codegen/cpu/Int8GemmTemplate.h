@@ -1,4 +1,4 @@
-//===- Int8GemmTemplate.h - int8 GEMM on AVX-512 VNNI -----------*- C++ -*-===//
+//===- Int8GemmTemplate.h - int8 GEMM, VNNI or AVX2 -------------*- C++ -*-===//
 //
 // Part of infer, an open inference compiler built on MLIR.
 //
@@ -6,11 +6,13 @@
 //
 // gemm_i8: Gemm and MatMul of symmetric int8 activations (one scale, rows
 // read in place) and a constant int8 weight (one scale per output column),
-// on a CPU with AVX-512 VNNI. The weight is packed at compile time as
-// [N/NR][K/4][NR][4] bytes, so each step of four along K loads NR columns
-// in NV vectors; each row's four activation bytes are broadcast and moved
-// to unsigned (x + 128) for vpdpbusd, whose accumulators start at
-// -128 * the column's weight sum. The epilogue is conv_i8's (Int8Epilogue):
+// on a CPU with AVX-512 VNNI or AVX2. The weight is packed at compile time
+// as [N/NR][K/4][NR][4] bytes, so each step of four along K loads NR
+// columns in NV vectors; each row's four activation bytes are broadcast and
+// moved to unsigned (x + 128) for vpdpbusd (AVX2: both sides widened to 16
+// bits for vpmaddwd), whose accumulators start at -128 * the column's
+// weight sum; a row never negative (infer.unsigned_input) is read as it is
+// (AVX2: vpmaddubsw), accumulators from 0. The epilogue is conv_i8's (Int8Epilogue):
 // column scale and bias, the fused steps, int8 or f32 store.
 //
 //===----------------------------------------------------------------------===//

@@ -8,7 +8,8 @@ positions that fill no whole tile, a residual add before the ReLU; batch 2.
 A depthwise convolution (fp32 dwconv, the requantization its int8 store).
 gemm_i8: a Gemm (transposed weight, bias) and a MatMul of K = 30 (a partial
 group of four) on 50 rows and 40 columns, the MatMul adding an int8
-residual.
+residual, and a MatMul of the Gemm's ReLU (an input never negative: AVX2
+reads it as unsigned bytes).
 
   qdq_products.py OUT.onnx
 """
@@ -98,10 +99,11 @@ def product(x, k, n, name, gemm, residual=None):
 rows = qdq("m", 0.03, "m_in")
 gm = product(rows, 30, 40, "gemm", True)
 mm = product(rows, 30, 40, "matmul", False, residual=gm)
+ch = product(gm, 40, 24, "chain", False)
 outs = {"pw": (b, [2, 24, 13, 13]), "dil": (d, [2, 12, 9, 9]),
         "res": (f, [2, 16, 7, 7]), "stem": (g, [2, 10, 15, 15]),
         "dw": (dw, [2, 24, 13, 13]),
-        "gemm": (gm, [50, 40]), "matmul": (mm, [50, 40])}
+        "gemm": (gm, [50, 40]), "matmul": (mm, [50, 40]), "chain": (ch, [50, 24])}
 ys = []
 for name, (t, shape) in outs.items():
     nodes.append(helper.make_node("Identity", [t], [name]))
