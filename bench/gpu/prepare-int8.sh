@@ -28,9 +28,8 @@ for d in resnet50 resnet50_b32; do
   [ -f "$EXPORTS/$d.onnx" ] || { echo "run bench/gpu/prepare-zoo.sh resnet50 '1 32' first" >&2; exit 1; }
 done
 rm -rf "$OUT" "$WORK"
-mkdir -p "$OUT/include/runtime/schema" "$OUT/models" "$OUT/fm" "$WORK"
-cp build/runtime/schema/Artifact_generated.h "$OUT/include/runtime/schema/"
-cp -r /usr/include/flatbuffers /usr/include/CLI /usr/include/nlohmann "$OUT/include/"
+bench/gpu/stage-headers.sh "$OUT"
+mkdir -p "$OUT/models" "$OUT/fm" "$WORK"
 
 # GEMMs and checks.
 "$PY" bench/gpu/export_gemm.py "$WORK/gemm"

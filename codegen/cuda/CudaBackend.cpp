@@ -114,10 +114,13 @@ FailureOr<BackendOutput> CudaBackend::emitBinaries(ModuleOp kernels,
     return failure();
   BackendOutput out;
   out.note = bins->cubinNote;
-  out.binaries.push_back({"cuda", "ptx", target->arch, {},
+  std::vector<std::string> features;
+  if (bins->gridDependencyControl)
+    features.push_back(kCudaGridDependencyFeature);
+  out.binaries.push_back({"cuda", "ptx", target->arch, features,
                           std::vector<char>(bins->ptx.begin(), bins->ptx.end())});
   if (!bins->cubin.empty())
-    out.binaries.push_back({"cuda", "cubin", target->arch, {}, std::move(bins->cubin)});
+    out.binaries.push_back({"cuda", "cubin", target->arch, features, std::move(bins->cubin)});
   out.listings.push_back({"ptx", std::move(bins->ptx)});
   if (options.keepLLVMIR)
     out.listings.push_back({"llvmir", std::move(bins->llvmIR)});

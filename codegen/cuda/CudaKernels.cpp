@@ -248,11 +248,46 @@ static LogicalResult checkLocalMemory(ModuleOp kernels, llvm::Module &module) {
   return success();
 }
 
+namespace {
+/// Programmatic dependent launch (sm_90 on): every kernel starts by waiting
+/// for the grids before it in the stream to complete and their writes to be
+/// visible (griddepcontrol.wait), then lets the next kernel launch
+/// (launch_dependents: once every block of this grid has said so, or ended).
+/// The runtime launches such kernels with programmatic stream
+/// serialization, so the next grid's launch and block scheduling overlap
+/// this one's tail; launched plainly, the wait returns at once.
+constexpr llvm::StringLiteral kGridDependencyAttr = "infer.grid_dependency";
+
+void addGridDependencyControl(ModuleOp module) {
+  for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
+    if (fn.isExternal() || !fn->hasAttr(NVVM::NVVMDialect::getKernelFuncAttrName()))
+      continue;
+    Block &entry = fn.getBody().front();
+    if (!entry.empty() && entry.front().hasAttr(kGridDependencyAttr))
+      continue; // compiled before
+    // Inline assembly that clobbers memory, as NVVM's griddepcontrol
+    // intrinsics are declared not to touch memory: no load may move above
+    // the wait.
+    OpBuilder b = OpBuilder::atBlockBegin(&entry);
+    auto control = LLVM::InlineAsmOp::create(
+        b, fn.getLoc(), TypeRange{}, ValueRange{},
+        "griddepcontrol.wait;\n\tgriddepcontrol.launch_dependents;", "~{memory}",
+        /*has_side_effects=*/true, /*is_align_stack=*/false,
+        LLVM::tailcallkind::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
+    control->setAttr(kGridDependencyAttr, b.getUnitAttr());
+  }
+}
+} // namespace
+
 FailureOr<CudaBinaries>
 mlir::infer::compileCudaKernels(ModuleOp module, const CudaTarget &target,
                                 const CodegenOptions &options,
                                 std::string &error) {
   CudaBinaries out;
+  if (target.capability >= 90) {
+    addGridDependencyControl(module);
+    out.gridDependencyControl = true;
+  }
   llvm::LLVMContext llvmContext;
   // The signature globals live in global memory (address space 1).
   std::unique_ptr<llvm::Module> llvmModule = translateKernels(

@@ -68,7 +68,15 @@ struct CudaBinaries {
   std::vector<char> cubin;
   /// Why there is no cubin (ptxas missing), for the report.
   std::string cubinNote;
+  /// Every kernel begins with griddepcontrol.wait (sm_90 on): the binaries
+  /// carry the feature kCudaGridDependencyFeature.
+  bool gridDependencyControl = false;
 };
+
+/// The binary feature saying that every kernel waits for the grids before
+/// it (griddepcontrol.wait), so the runtime may launch each with
+/// programmatic stream serialization.
+inline constexpr const char *kCudaGridDependencyFeature = "griddepcontrol";
 
 /// The passes lowering a kernel module to the LLVM and NVVM dialects:
 /// one-shot bufferization, temporaries in thread-local memory, loops, math

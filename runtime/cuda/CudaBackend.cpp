@@ -182,6 +182,15 @@ infer_status CudaProgram::load(const fb::Model &m, std::string &error,
            INFER_ERROR_TARGET;
   if (chosen)
     loaded = chosen->format()->str() + " " + chosen->arch()->str();
+  // Programmatic launches captured into CUDA graphs need CUDA 12.3.
+  int version = 0;
+  driver->cuDriverGetVersion(&version);
+  if (chosen && chosen->features() && driver->cuLaunchKernelEx && capability >= 90 &&
+      version >= 12030 && !std::getenv("INFER_CUDA_NO_PDL"))
+    for (const flatbuffers::String *f : *chosen->features())
+      gridDependency |= f->str() == "griddepcontrol";
+  if (gridDependency)
+    loaded += ", programmatic launches";
   std::string image = chosen ? std::string(reinterpret_cast<const char *>(chosen->data()->data()),
                                            chosen->data()->size())
                              : std::string();
@@ -447,10 +456,20 @@ infer_status CudaExecution::launch(uint32_t i, std::string &error) {
     r = d->cuMemcpyDtoHAsync(hostFlags + i, argValues[i][0], 1, stream);
   } else {
     const fb::Kernel *k = m.kernels()->Get(l->kernel());
-    r = d->cuLaunchKernel(program->functions[l->kernel()],
-                          static_cast<unsigned>(l->grid()), 1, 1, k->block_threads(),
-                          1, 1, k->shared_bytes(), stream, argPointers[i].data(),
-                          nullptr);
+    if (program->gridDependency) {
+      CUlaunchAttribute overlap{};
+      overlap.id = CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION;
+      overlap.value.programmaticStreamSerializationAllowed = 1;
+      CUlaunchConfig config{static_cast<unsigned>(l->grid()), 1, 1, k->block_threads(), 1,
+                            1, k->shared_bytes(), stream, &overlap, 1};
+      r = d->cuLaunchKernelEx(&config, program->functions[l->kernel()],
+                              argPointers[i].data(), nullptr);
+    } else {
+      r = d->cuLaunchKernel(program->functions[l->kernel()],
+                            static_cast<unsigned>(l->grid()), 1, 1, k->block_threads(),
+                            1, 1, k->shared_bytes(), stream, argPointers[i].data(),
+                            nullptr);
+    }
   }
   if (r != CUDA_SUCCESS) {
     std::string what = l->kind() == fb::LaunchKind::Copy    ? "copy"

@@ -48,6 +48,11 @@ public:
   CUdeviceptr constants = 0;
   /// "NVIDIA H100 80GB HBM3 (sm_90)", and what was loaded ("cubin sm_90a").
   std::string device, loaded;
+  /// The loaded code's kernels all begin with griddepcontrol.wait (binary
+  /// feature "griddepcontrol"): each is launched with programmatic stream
+  /// serialization, so its launch overlaps the tail of the kernel before.
+  /// INFER_CUDA_NO_PDL=1 launches them plainly.
+  bool gridDependency = false;
 
 private:
   CUdevice dev = 0;

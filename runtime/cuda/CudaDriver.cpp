@@ -61,6 +61,9 @@ bool loadDriver() {
   bind(driver.cuTensorMapEncodeTiled, "cuTensorMapEncodeTiled");
   bind(driver.cuTensorMapEncodeIm2col, "cuTensorMapEncodeIm2col");
   bind(driver.cuLaunchKernel, "cuLaunchKernel");
+  driver.cuLaunchKernelEx = reinterpret_cast<decltype(driver.cuLaunchKernelEx)>(
+      dlsym(lib, "cuLaunchKernelEx"));
+  bind(driver.cuDriverGetVersion, "cuDriverGetVersion");
   bind(driver.cuStreamCreate, "cuStreamCreate");
   bind(driver.cuStreamDestroy, "cuStreamDestroy_v2");
   bind(driver.cuStreamSynchronize, "cuStreamSynchronize");

@@ -52,6 +52,29 @@ constexpr int CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1;
 constexpr int CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8;
 
 /// CUtensorMap: an opaque 128-byte TMA descriptor, 64-byte aligned.
+/// cuLaunchKernelEx's configuration (cuda.h's CUlaunchConfig and
+/// CUlaunchAttribute, with the one attribute the runtime sets).
+constexpr int CU_LAUNCH_ATTRIBUTE_PROGRAMMATIC_STREAM_SERIALIZATION = 6;
+struct CUlaunchAttribute {
+  int id;
+  char pad[4];
+  /// The attribute's value (a 64-byte union in cuda.h): for programmatic
+  /// stream serialization, its first byte.
+  union {
+    char bytes[64];
+    unsigned char programmaticStreamSerializationAllowed;
+    void *align;
+  } value;
+};
+struct CUlaunchConfig {
+  unsigned gridDimX, gridDimY, gridDimZ;
+  unsigned blockDimX, blockDimY, blockDimZ;
+  unsigned sharedMemBytes;
+  CUstream hStream;
+  CUlaunchAttribute *attrs;
+  unsigned numAttrs;
+};
+
 struct alignas(64) CUtensorMap {
   unsigned long long opaque[16];
 };
@@ -90,6 +113,9 @@ struct Driver {
   CUresult (*cuLaunchKernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
                              unsigned, unsigned, unsigned, CUstream, void **,
                              void **);
+  /// Optional (null on drivers without it): launches with attributes.
+  CUresult (*cuLaunchKernelEx)(const CUlaunchConfig *, CUfunction, void **, void **);
+  CUresult (*cuDriverGetVersion)(int *);
   CUresult (*cuStreamCreate)(CUstream *, unsigned);
   CUresult (*cuStreamDestroy)(CUstream);
   CUresult (*cuStreamSynchronize)(CUstream);
