@@ -429,6 +429,49 @@ CpuTileAttr mlir::infer::selectInt8ConvTile(ConvOp conv,
   return tile;
 }
 
+namespace {
+/// Whether the int8 values of `v` are never negative: a quantized ReLU (or
+/// Clip from 0), through pooling, concatenation, sums and maxima of such
+/// values and the ops that only move values. AVX2's int8 templates then
+/// read them as unsigned bytes as they are (I8Emitter::unsignedInput).
+bool nonNegative(Value v, int depth = 8) {
+  if (depth == 0)
+    return false;
+  // Across kernel groups: a group's input is the fused op's operand, its
+  // result what the group yields.
+  if (auto arg = llvm::dyn_cast<BlockArgument>(v)) {
+    auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp());
+    return fused && nonNegative(fused.getInputs()[arg.getArgNumber()], depth - 1);
+  }
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  if (auto fused = llvm::dyn_cast<FusedOp>(def))
+    return nonNegative(fused.getBody().front().getTerminator()->getOperand(
+                           llvm::cast<OpResult>(v).getResultNumber()),
+                       depth - 1);
+  if (auto u = llvm::dyn_cast<UnaryOp>(def)) {
+    if (u.getKind() == UnaryKind::relu)
+      return true;
+    std::optional<llvm::APFloat> lo = u.getAlpha();
+    return u.getKind() == UnaryKind::clip && lo && !lo->isNegative();
+  }
+  auto all = [&](ValueRange values) {
+    return llvm::all_of(values, [&](Value x) { return nonNegative(x, depth - 1); });
+  };
+  // Max, average and Lp pooling of values never negative (padding counts
+  // as 0 where it counts) are never negative.
+  if (llvm::isa<PoolOp, GlobalPoolOp, ConcatOp>(def))
+    return all(def->getOperands());
+  if (auto bin = llvm::dyn_cast<BinaryOp>(def))
+    return (bin.getKind() == BinaryKind::add || bin.getKind() == BinaryKind::max) &&
+           all(def->getOperands());
+  if (llvm::isa<QuantizeOp, DequantizeOp, ReshapeOp, TransposeOp, SliceOp>(def))
+    return nonNegative(def->getOperand(0), depth - 1);
+  return false;
+}
+} // namespace
+
 void mlir::infer::markUnsignedInt8Input(Operation *op, CpuTileAttr tile) {
   // Set here only: one brought in by hand on an input that may be negative
   // would read its negative bytes as 128..255.

@@ -15,7 +15,6 @@
 
 #include "codegen/cpu/CpuKernels.h"
 #include "codegen/cpu/Emitter.h"
-#include "ir/InferOps.h"
 #include "ir/QuantUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -42,37 +41,6 @@ inline std::optional<SmallVector<double>> weightScales(Value w, int64_t axis,
       llvm::any_of(a.getZeroPoints(), [](int64_t z) { return z != 0; }))
     return std::nullopt;
   return SmallVector<double>(a.getScales().begin(), a.getScales().end());
-}
-
-/// Whether the int8 values of `v` are never negative: a quantized ReLU (or
-/// Clip from 0), through max pooling and the ops that only move values.
-/// AVX2's int8 templates then read them as unsigned bytes as they are
-/// (I8Emitter::unsignedInput).
-inline bool nonNegative(Value v, int depth = 8) {
-  if (depth == 0)
-    return false;
-  // Across kernel groups: a group's input is the fused op's operand, its
-  // result what the group yields.
-  if (auto arg = llvm::dyn_cast<BlockArgument>(v)) {
-    auto fused = llvm::dyn_cast_or_null<FusedOp>(arg.getOwner()->getParentOp());
-    return fused && nonNegative(fused.getInputs()[arg.getArgNumber()], depth - 1);
-  }
-  Operation *def = v.getDefiningOp();
-  if (auto fused = llvm::dyn_cast<FusedOp>(def))
-    return nonNegative(fused.getBody().front().getTerminator()->getOperand(
-                           llvm::cast<OpResult>(v).getResultNumber()),
-                       depth - 1);
-  if (auto u = llvm::dyn_cast<UnaryOp>(def)) {
-    if (u.getKind() == UnaryKind::relu)
-      return true;
-    std::optional<llvm::APFloat> lo = u.getAlpha();
-    return u.getKind() == UnaryKind::clip && lo && !lo->isNegative();
-  }
-  if (auto pool = llvm::dyn_cast<PoolOp>(def))
-    return pool.getKind() == PoolKind::max && nonNegative(pool.getInput(), depth - 1);
-  if (llvm::isa<QuantizeOp, DequantizeOp, ReshapeOp, TransposeOp, SliceOp>(def))
-    return nonNegative(def->getOperand(0), depth - 1);
-  return false;
 }
 
 /// Set by markUnsignedInt8Input on AVX2 int8 products whose input is never
