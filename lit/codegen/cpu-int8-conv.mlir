@@ -11,18 +11,18 @@
 // bytes go to vpmaddubsw as they are); one whose input may be negative is
 // not, nor is any with AVX-512 VNNI (vpdpbusd takes every input the same
 // way).
-// RUN: infer-compile %s --target=cpu:znver4 -o %t.vnni.infer --report=- | FileCheck %s --check-prefix=VNNI
-// RUN: infer-compile %s --target=cpu:skylake-avx512 -o %t.avx512.infer --report=- | FileCheck %s --check-prefix=VNNI
-// RUN: infer-compile %s --target=cpu:x86-64-v3 -o %t.avx2.infer --report=- | FileCheck %s --check-prefix=VNNI
+// RUN: infer-compile %s --target=cpu:znver4 -o %t.vnni.infer --report=- | FileCheck %s --check-prefix=INT8
+// RUN: infer-compile %s --target=cpu:skylake-avx512 -o %t.avx512.infer --report=- | FileCheck %s --check-prefix=INT8
+// RUN: infer-compile %s --target=cpu:x86-64-v3 -o %t.avx2.infer --report=- | FileCheck %s --check-prefix=INT8
 // RUN: infer-compile %s --target=cpu:sandybridge -o %t.avx.infer --report=- | FileCheck %s --check-prefix=AVX
 // RUN: infer-compile %s --target=cpu:znver4 -o %t.ir.infer --mlir-print-ir-after=infer-cpu-select-config 2>&1 | FileCheck %s --check-prefix=TILE
 // RUN: infer-compile %s --target=cpu:x86-64-v3 -o %t.ir2.infer --mlir-print-ir-after=infer-cpu-select-config 2>&1 | FileCheck %s --check-prefix=TILE2
-// VNNI: conv+add+relu+quantize+dequantize/conv_i8.pack int8
-// VNNI: conv+add+relu+quantize+dequantize/conv_i8 int8
-// VNNI: conv+relu+quantize/conv_i8 int8
-// VNNI: conv+quantize/conv_i8 int8
-// VNNI-NOT: conv_i8
-// VNNI-NOT: dequantize
+// INT8: conv+add+relu+quantize+dequantize/conv_i8.pack int8
+// INT8: conv+add+relu+quantize+dequantize/conv_i8 int8
+// INT8: conv+relu+quantize/conv_i8 int8
+// INT8: conv+quantize/conv_i8 int8
+// INT8-NOT: conv_i8
+// INT8-NOT: dequantize
 // AVX-NOT: conv_i8
 // TILE-NOT: infer.unsigned_input
 // TILE-DAG: infer.tile = #infer.cpu_tile<conv_i8, mr = 8, nv = 2, vl = 16>} : (tensor<1x16x14x14x!quant

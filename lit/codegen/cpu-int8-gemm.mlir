@@ -6,13 +6,13 @@
 // requantization in the epilogue. Not for gemm_i8: a product of two
 // activations (no constant weight), and any product on a CPU without AVX2
 // (sandybridge).
-// RUN: infer-compile %s --target=cpu:znver4 -o %t.vnni.infer --report=- | FileCheck %s --check-prefix=VNNI
-// RUN: infer-compile %s --target=cpu:skylake-avx512 -o %t.avx512.infer --report=- | FileCheck %s --check-prefix=VNNI
+// RUN: infer-compile %s --target=cpu:znver4 -o %t.vnni.infer --report=- | FileCheck %s --check-prefix=INT8
+// RUN: infer-compile %s --target=cpu:skylake-avx512 -o %t.avx512.infer --report=- | FileCheck %s --check-prefix=INT8
 // RUN: infer-compile %s --target=cpu:sandybridge -o %t.avx.infer --report=- | FileCheck %s --check-prefix=AVX
 // RUN: infer-compile %s --target=cpu:znver4 -o %t.ir.infer --mlir-print-ir-after=infer-cpu-select-config 2>&1 | FileCheck %s --check-prefix=TILE
 // RUN: infer-compile %s --target=cpu:x86-64-v3 -o %t.ir2.infer --mlir-print-ir-after=infer-cpu-select-config 2>&1 | FileCheck %s --check-prefix=TILE2
-// VNNI: matmul+relu+quantize/gemm_i8 int8
-// VNNI-NOT: gemm_i8
+// INT8: matmul+relu+quantize/gemm_i8 int8
+// INT8-NOT: gemm_i8
 // AVX-NOT: gemm_i8
 // TILE: infer.tile = #infer.cpu_tile<gemm_i8, mr = 8, nv = 1, vl = 16>} : (tensor<2x24x96x!quant
 // TILE2: infer.tile = #infer.cpu_tile<gemm_i8, mr = 4, nv = 1, vl = 8>} : (tensor<2x24x96x!quant
