@@ -115,6 +115,41 @@ struct EpilogueSpace {
 
 /// One output tile of a consumer: k tiles kBase .. kBase + kCount - 1 of
 /// the ring's sequence, then the epilogue.
+/// Brings into L2 the lines of the M x N epilogue operands (residuals) that
+/// this warpgroup's 64 rows from `row0` and bn columns from `n0` will read,
+/// a line per thread `t` (0..127) at a time, before the product: the
+/// epilogue then reads them from L2 rather than waiting on memory after the
+/// last wgmma (products of small K, whose blocks are mostly epilogue).
+void prefetchResiduals(Ir &ir, const GemmSpec &spec, ValueRange args, Value row0,
+                       Value n0, Value t) {
+  MLIRContext *ctx = ir.b.getContext();
+  unsigned eb = bytesOf(epilogueType(spec));
+  for (const GemmEpilogueOp &e : spec.epilogue) {
+    if (e.arg < 0 || e.perColumn())
+      continue;
+    int64_t bytes = e.kind == GemmEpilogueOp::Kind::ResidualInt8 ? 1 : eb;
+    int64_t lineElems = 128 / bytes;
+    int64_t perRow = ceilDiv(spec.bn, lineElems);
+    for (int64_t i = 0; i < ceilDiv(64 * perRow, 128); ++i) {
+      Value line = ir.add(t, ir.c32(128 * i));
+      Value row = ir.add(row0, ir.udiv(line, ir.c32(perRow)));
+      Value col = ir.add(n0, ir.mul(ir.urem(line, ir.c32(perRow)), ir.c32(lineElems)));
+      Value inside = ir.band(
+          ir.cmp(LLVM::ICmpPredicate::ult, line, ir.c32(64 * perRow)),
+          ir.band(ir.cmp(LLVM::ICmpPredicate::ult, row, ir.c32(spec.m)),
+                  ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n))));
+      Value at = ir.mul(ir.add(ir.mul(ir.zext64(row), ir.c64(spec.n)), ir.zext64(col)),
+                        ir.c64(bytes));
+      auto guard = scf::IfOp::create(ir.b, ir.loc, inside, false);
+      OpBuilder::InsertionGuard g(ir.b);
+      ir.b.setInsertionPointToStart(guard.thenBlock());
+      NVVM::PrefetchOp::create(
+          ir.b, ir.loc, NVVM::PrefetchCacheLevelAttr::get(ctx, NVVM::PrefetchCacheLevel::L2),
+          NVVM::CacheEvictionPriorityAttr(), ir.offset(args[e.arg], at), Value());
+    }
+  }
+}
+
 void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
                    const Sm90Consumer &self, Value m0, Value n0, Value kBase,
                    Value kCount, ValueRange args, EpilogueSpace space) {
@@ -137,6 +172,8 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   // One wgmma step takes 32 bytes of each row: k16 of 16-bit values, k8 of
   // TF32, k32 of int8.
   int64_t stepK = 32 / bytesOf(spec.elem);
+
+  prefetchResiduals(ir, spec, args, ir.add(m0, ir.mul(consumer, ir.c32(64))), n0, t);
 
   auto loop = scf::ForOp::create(b, loc, ir.c32(0), kCount, ir.c32(1),
                                  ValueRange{zero});
