@@ -430,6 +430,55 @@ CpuTileAttr mlir::infer::selectInt8ConvTile(ConvOp conv,
 }
 
 namespace {
+/// conv_i8's constant operands, packed at compile time.
+struct PackedConvWeights {
+  /// Four channels (or taps) of a row as one 32-bit group,
+  /// [M/MR][K/4][MR].
+  std::vector<uint32_t> groups;
+  /// Each row's accumulator start (-128 * its weight sum; 0 for an
+  /// unsigned input), scale (input scale times the row's weight scale) and
+  /// bias.
+  std::vector<int32_t> init;
+  std::vector<float> scale, bias;
+};
+
+FailureOr<PackedConvWeights> packConvWeights(ConvOp conv, const Shape &s, const Tiling &t,
+                                             const ConstantView &w,
+                                             ArrayRef<double> wScales, bool unsignedInput,
+                                             std::string &error) {
+  double xScale = symmetricInt8(conv.getInput()).getScale();
+  int64_t rows = t.panels * t.mr, k4 = s.k4();
+  PackedConvWeights p;
+  p.groups.assign(t.panels * k4 * t.mr, 0);
+  p.init.assign(rows, 0);
+  p.scale.assign(rows, 0.0f);
+  p.bias.assign(rows, 0.0f);
+  for (int64_t m = 0; m < s.m; ++m) {
+    int64_t sum = 0;
+    for (int64_t c = 0; c < s.c; ++c)
+      for (int64_t kh = 0; kh < s.kh; ++kh)
+        for (int64_t kw = 0; kw < s.kw; ++kw) {
+          int64_t v = w.getInt(((m * s.c + c) * s.kh + kh) * s.kw + kw);
+          sum += v;
+          auto [g, byte] = s.group(c, kh, kw);
+          uint32_t &word = p.groups[((m / t.mr) * k4 + g) * t.mr + m % t.mr];
+          word |= uint32_t(uint8_t(int8_t(v))) << (8 * byte);
+        }
+    p.init[m] = unsignedInput ? 0 : static_cast<int32_t>(-128 * sum);
+    p.scale[m] = static_cast<float>(xScale * wScales[m]);
+  }
+  if (Value b = conv.getBias()) {
+    FailureOr<ConstantView> bv = constantData(b);
+    if (failed(bv)) {
+      error = "unreadable bias";
+      return failure();
+    }
+    for (int64_t m = 0; m < s.m; ++m)
+      p.bias[m] = static_cast<float>(bv->getDouble(m));
+  }
+  return p;
+}
+
 /// Whether the int8 values of `v` are never negative: a quantized ReLU (or
 /// Clip from 0), through pooling, concatenation, sums and maxima of such
 /// values and the ops that only move values. AVX2's int8 templates then
@@ -500,40 +549,15 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
     error = "unreadable int8 weights";
     return failure();
   }
-  double xScale = symmetricInt8(conv.getInput()).getScale();
   // AVX2: an input never negative is read as unsigned bytes as it is.
   bool unsignedInput = tile.getVl() == 8 && conv->hasAttr(kUnsignedInputAttr);
 
-  // Weights as 32-bit groups of four channels, the accumulators' start
-  // (-128 * the row's weight sum; 0 for an unsigned input), the row scales
-  // and the bias.
+  FailureOr<PackedConvWeights> packed =
+      packConvWeights(conv, s, t, *w, *wScales, unsignedInput, error);
+  if (failed(packed))
+    return failure();
   int64_t rows = t.panels * t.mr, k4 = s.k4();
-  std::vector<uint32_t> wq(t.panels * k4 * t.mr, 0);
-  std::vector<int32_t> init(rows, 0);
-  std::vector<float> scale(rows, 0.0f), bias(rows, 0.0f);
-  for (int64_t m = 0; m < s.m; ++m) {
-    int64_t sum = 0;
-    for (int64_t c = 0; c < s.c; ++c)
-      for (int64_t kh = 0; kh < s.kh; ++kh)
-        for (int64_t kw = 0; kw < s.kw; ++kw) {
-          int64_t v = w->getInt(((m * s.c + c) * s.kh + kh) * s.kw + kw);
-          sum += v;
-          auto [g, byte] = s.group(c, kh, kw);
-          uint32_t &word = wq[((m / t.mr) * k4 + g) * t.mr + m % t.mr];
-          word |= uint32_t(uint8_t(int8_t(v))) << (8 * byte);
-        }
-    init[m] = unsignedInput ? 0 : static_cast<int32_t>(-128 * sum);
-    scale[m] = static_cast<float>(xScale * (*wScales)[m]);
-  }
-  if (Value b = conv.getBias()) {
-    FailureOr<ConstantView> bv = constantData(b);
-    if (failed(bv)) {
-      error = "unreadable bias";
-      return failure();
-    }
-    for (int64_t m = 0; m < s.m; ++m)
-      bias[m] = static_cast<float>(bv->getDouble(m));
-  }
+  std::vector<uint32_t> &wq = packed->groups;
 
   TemplateKernel result;
   SmallVector<Type> types;
@@ -554,9 +578,9 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
   } else {
     add({Value(), bytesOf(wq)}, MemRefType::get({t.panels, k4, t.mr}, i32));
   }
-  add({Value(), bytesOf(init)}, MemRefType::get({rows}, i32));
-  add({Value(), bytesOf(scale)}, MemRefType::get({rows}, f32));
-  add({Value(), bytesOf(bias)}, MemRefType::get({rows}, f32));
+  add({Value(), bytesOf(packed->init)}, MemRefType::get({rows}, i32));
+  add({Value(), bytesOf(packed->scale)}, MemRefType::get({rows}, f32));
+  add({Value(), bytesOf(packed->bias)}, MemRefType::get({rows}, f32));
   Int8EpilogueArgs epiArgs;
   if (failed(epiArgs.collect(epilogue, MemRefType::get({s.n, s.m, s.p()}, f32),
                              add, error)))
