@@ -42,18 +42,7 @@ $B/infer-compile "$WORK/gemm/gemmq_8192.onnx" --target=cuda:"$ARCH" -o "$OUT/mod
 $B/infer-compile "$WORK/gemm/gemm_8192.onnx" --target=cuda:"$ARCH" -o "$OUT/models/gemm_8192.infer"
 
 # ResNet-50: calibrate on the CPU, compile fp16 and int8.
-"$PY" - "$WORK/calib" <<'PYEOF'
-import os, sys
-import numpy as np
-for s in range(4):
-    d = os.path.join(sys.argv[1], f"s{s}")
-    os.makedirs(d, exist_ok=True)
-    x = np.random.default_rng(100 + s).standard_normal((32, 3, 224, 224)).astype(np.float32)
-    np.save(os.path.join(d, "input.npy"), x)
-PYEOF
-$B/infer-compile "$EXPORTS/resnet50_b32.onnx" --mark-outputs=all -o "$WORK/resnet50-marked.infer"
-$B/infer-run "$WORK/resnet50-marked.infer" --calibrate "$WORK/calib" \
-  --calibration-cache "$WORK/resnet50.cache" | tail -1
+bench/gpu/calibrate-resnet50.sh "$EXPORTS" "$WORK"
 for d in resnet50 resnet50_b32; do
   mkdir -p "$OUT/models/$d"
   cp "$EXPORTS/$d/input.npy" "$EXPORTS/$d/expected/output.npy" "$OUT/models/$d/"

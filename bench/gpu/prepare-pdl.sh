@@ -18,7 +18,7 @@ B=build/bin
 EXPORTS=build/bench-gpu
 rm -rf "$OUT" "$WORK"
 bench/gpu/stage-headers.sh "$OUT"
-mkdir -p "$OUT/models" "$WORK/calib" "$EXPORTS"
+mkdir -p "$OUT/models" "$WORK" "$EXPORTS"
 for m in resnet50 mobilenet_v2; do
   [ -f "$EXPORTS/${m}_b32.onnx" ] || "$PY" test/models/export_models.py "$EXPORTS" --models $m --batch 32
   mkdir -p "$OUT/models/${m}_b32"
@@ -26,18 +26,7 @@ for m in resnet50 mobilenet_v2; do
   $B/infer-compile "$EXPORTS/${m}_b32.onnx" --target=cuda:"$ARCH" --precision=fp16 \
     -o "$OUT/models/${m}_b32.fp16.infer"
 done
-"$PY" - "$WORK/calib" <<'PYEOF'
-import os, sys
-import numpy as np
-for s in range(4):
-    d = os.path.join(sys.argv[1], f"s{s}")
-    os.makedirs(d, exist_ok=True)
-    x = np.random.default_rng(100 + s).standard_normal((32, 3, 224, 224)).astype(np.float32)
-    np.save(os.path.join(d, "input.npy"), x)
-PYEOF
-$B/infer-compile "$EXPORTS/resnet50_b32.onnx" --mark-outputs=all -o "$WORK/resnet50-marked.infer"
-$B/infer-run "$WORK/resnet50-marked.infer" --calibrate "$WORK/calib" \
-  --calibration-cache "$WORK/resnet50.cache" | tail -1
+bench/gpu/calibrate-resnet50.sh "$EXPORTS" "$WORK"
 $B/infer-compile "$EXPORTS/resnet50_b32.onnx" --target=cuda:"$ARCH" --precision=int8 \
   --calibration-cache="$WORK/resnet50.cache" -o "$OUT/models/resnet50_b32.int8.infer"
 echo "staged in $OUT: $(du -sh "$OUT" | cut -f1); send it with bench/gpu/stage.py pack --stage $OUT"

@@ -464,7 +464,7 @@ FailureOr<PackedConvWeights> packConvWeights(ConvOp conv, const Shape &s, const 
           uint32_t &word = p.groups[((m / t.mr) * k4 + g) * t.mr + m % t.mr];
           word |= uint32_t(uint8_t(int8_t(v))) << (8 * byte);
         }
-    p.init[m] = unsignedInput ? 0 : static_cast<int32_t>(-128 * sum);
+    p.init[m] = I8Emitter::accumulatorStart(sum, unsignedInput);
     p.scale[m] = static_cast<float>(xScale * wScales[m]);
   }
   if (Value b = conv.getBias()) {
@@ -532,6 +532,10 @@ void mlir::infer::markUnsignedInt8Input(Operation *op, CpuTileAttr tile) {
     op->removeAttr(kUnsignedInputAttr);
 }
 
+bool mlir::infer::readsUnsignedInt8Input(Operation *op, CpuTileAttr tile) {
+  return tile.getVl() == 8 && op->hasAttr(kUnsignedInputAttr);
+}
+
 FailureOr<TemplateKernel>
 mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
                                  ArrayRef<EpilogueStep> epilogue,
@@ -549,8 +553,7 @@ mlir::infer::buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,
     error = "unreadable int8 weights";
     return failure();
   }
-  // AVX2: an input never negative is read as unsigned bytes as it is.
-  bool unsignedInput = tile.getVl() == 8 && conv->hasAttr(kUnsignedInputAttr);
+  bool unsignedInput = readsUnsignedInt8Input(conv, tile);
 
   FailureOr<PackedConvWeights> packed =
       packConvWeights(conv, s, t, *w, *wScales, unsignedInput, error);

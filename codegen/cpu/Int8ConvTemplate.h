@@ -54,6 +54,10 @@ CpuTileAttr selectInt8ConvTile(ConvOp conv, const CpuTarget &target);
 /// attribute is removed from any other op (a hand edit cannot force it).
 void markUnsignedInt8Input(Operation *op, CpuTileAttr tile);
 
+/// Whether conv_i8 / gemm_i8 read `op`'s activation as unsigned bytes (an
+/// AVX2 tile and the mark markUnsignedInt8Input left).
+bool readsUnsignedInt8Input(Operation *op, CpuTileAttr tile);
+
 /// Builds conv_i8's kernel; `epilogue` may end with an infer.quantize to a
 /// symmetric int8 type (the kernel then stores int8).
 FailureOr<TemplateKernel> buildInt8ConvKernel(ConvOp conv, CpuTileAttr tile,

@@ -67,8 +67,6 @@ struct I8Emitter : Emitter {
   /// sums), and each pair of products (at most 2 x 127 x 128) fits
   /// vpmaddubsw's 16 bits (cpuNarrowDotName).
   bool unsignedInput = false;
-  /// The helpers, once looked up or declared.
-  func::FuncOp callee = {}, splitCallee = {};
   VectorType bytes(int64_t n) { return VectorType::get({n}, b.getI8Type()); }
   VectorType ints() { return VectorType::get({16}, b.getI32Type()); }
   VectorType bits(int64_t n) { return VectorType::get({n}, b.getI1Type()); }
@@ -135,9 +133,9 @@ struct I8Emitter : Emitter {
         },
         [&] { return SmallVector<Value>{masked()}; })[0];
   }
-  /// Stores the lanes of `v` that `mask` selects to a panel that only this
-  /// task writes: AVX2 (no byte-masked store) merges them into the panel's
-  /// bytes and stores the whole vector.
+  /// Stores the lanes of `v` that `mask` selects to the panel: AVX2 (no
+  /// byte-masked store) merges them into the panel's bytes there and stores
+  /// the whole vector (no other task writes those bytes meanwhile).
   void storePanel(Value v, Value panel, ValueRange at, Value mask) {
     if (dotLanes == 16) {
       vector::MaskedStoreOp::create(b, loc, panel, at, mask, v, IntegerAttr());
@@ -173,32 +171,31 @@ struct I8Emitter : Emitter {
   Value dot(Value acc, Value u, Value s) {
     StringRef name = dotLanes == 8 && unsignedInput ? cpuNarrowDotName()
                                                     : cpuDotName(dotLanes);
-    if (!callee)
-      callee = module.lookupSymbol<func::FuncOp>(name);
-    if (!callee) {
-      OpBuilder mb(module.getBodyRegion());
-      callee = func::FuncOp::create(
-          mb, loc, name,
-          mb.getFunctionType({ints(), bytes(64), bytes(64)}, {ints()}));
-      callee.setPrivate();
-    }
-    return func::CallOp::create(b, loc, callee, ValueRange{acc, u, s}).getResult(0);
+    return callHelper(name, ValueRange{acc, u, s});
   }
   /// acc + the four-byte dot products of `u` (unsigned) and a signed
   /// operand split into `even` and `odd` 16-bit pairs (cpuSplitDotName;
   /// AVX2).
   Value splitDot(Value acc, Value u, Value even, Value odd) {
-    if (!splitCallee)
-      splitCallee = module.lookupSymbol<func::FuncOp>(cpuSplitDotName());
-    if (!splitCallee) {
+    return callHelper(cpuSplitDotName(), ValueRange{acc, u, even, odd});
+  }
+  /// A call of the kernel module's helper `name` (declared on first use)
+  /// returning the accumulator type.
+  Value callHelper(StringRef name, ValueRange args) {
+    auto helper = module.lookupSymbol<func::FuncOp>(name);
+    if (!helper) {
       OpBuilder mb(module.getBodyRegion());
-      splitCallee = func::FuncOp::create(
-          mb, loc, cpuSplitDotName(),
-          mb.getFunctionType({ints(), bytes(64), ints(), ints()}, {ints()}));
-      splitCallee.setPrivate();
+      helper = func::FuncOp::create(mb, loc, name,
+                                    mb.getFunctionType(TypeRange(args), {ints()}));
+      helper.setPrivate();
     }
-    return func::CallOp::create(b, loc, splitCallee, ValueRange{acc, u, even, odd})
-        .getResult(0);
+    return func::CallOp::create(b, loc, helper, args).getResult(0);
+  }
+  /// The accumulator start of a row or column whose int8 weights sum to
+  /// `weightSum`: -128 * weightSum undoes the + 128 that moved signed
+  /// activations to unsigned bytes; an unsigned input needs none.
+  static int32_t accumulatorStart(int64_t weightSum, bool unsignedInput) {
+    return unsignedInput ? 0 : static_cast<int32_t>(-128 * weightSum);
   }
   /// The 16-bit pairs of a signed four-byte group for splitDot: bytes 0
   /// and 2 (even) or 1 and 3 (odd), sign-extended.

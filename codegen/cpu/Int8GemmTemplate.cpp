@@ -6,6 +6,7 @@
 
 #include "codegen/cpu/Int8GemmTemplate.h"
 #include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/Int8ConvTemplate.h"
 #include "codegen/cpu/Int8Epilogue.h"
 
 #include "ir/ConstantView.h"
@@ -130,7 +131,7 @@ mlir::infer::buildInt8GemmKernel(Operation *op, CpuTileAttr tile,
   }
   double aScale = symmetricInt8(p.a).getScale();
   // AVX2: a left operand never negative is read as unsigned bytes as it is.
-  bool unsignedInput = tile.getVl() == 8 && op->hasAttr(kUnsignedInputAttr);
+  bool unsignedInput = readsUnsignedInt8Input(op, tile);
 
   // [N/NR][K/4][NR][4] weight bytes, the accumulators' start per column,
   // the column scales and the bias (pre-scaled by beta).
@@ -145,7 +146,7 @@ mlir::infer::buildInt8GemmKernel(Operation *op, CpuTileAttr tile,
       wq[(((col / nr) * k4 + kk / 4) * nr + col % nr) * 4 + kk % 4] =
           static_cast<int8_t>(v);
     }
-    init[col] = unsignedInput ? 0 : static_cast<int32_t>(-128 * sum);
+    init[col] = I8Emitter::accumulatorStart(sum, unsignedInput);
     scale[col] = static_cast<float>(aScale * (*wScales)[col] * p.alpha);
   }
   if (p.c && p.beta != 0) {

@@ -256,25 +256,19 @@ namespace {
 /// The runtime launches such kernels with programmatic stream
 /// serialization, so the next grid's launch and block scheduling overlap
 /// this one's tail; launched plainly, the wait returns at once.
-constexpr llvm::StringLiteral kGridDependencyAttr = "infer.grid_dependency";
-
 void addGridDependencyControl(ModuleOp module) {
   for (auto fn : module.getOps<LLVM::LLVMFuncOp>()) {
     if (fn.isExternal() || !fn->hasAttr(NVVM::NVVMDialect::getKernelFuncAttrName()))
       continue;
-    Block &entry = fn.getBody().front();
-    if (!entry.empty() && entry.front().hasAttr(kGridDependencyAttr))
-      continue; // compiled before
     // Inline assembly that clobbers memory, as NVVM's griddepcontrol
     // intrinsics are declared not to touch memory: no load may move above
     // the wait.
-    OpBuilder b = OpBuilder::atBlockBegin(&entry);
-    auto control = LLVM::InlineAsmOp::create(
+    OpBuilder b = OpBuilder::atBlockBegin(&fn.getBody().front());
+    LLVM::InlineAsmOp::create(
         b, fn.getLoc(), TypeRange{}, ValueRange{},
         "griddepcontrol.wait;\n\tgriddepcontrol.launch_dependents;", "~{memory}",
         /*has_side_effects=*/true, /*is_align_stack=*/false,
         LLVM::tailcallkind::TailCallKind::None, LLVM::AsmDialectAttr(), ArrayAttr());
-    control->setAttr(kGridDependencyAttr, b.getUnitAttr());
   }
 }
 } // namespace
