@@ -34,6 +34,13 @@
 // RUN: sed 's/mr = 8, nv = 1, vl = 16/mr = 6, nv = 1, vl = 8/' %t/gemmi8.mlir > %t/gemmi8avx2.mlir
 // RUN: not infer-compile %t/gemmi8avx2.mlir --target=cpu:x86-64-v3 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=GEMMI8AVX2
 // GEMMI8AVX2: node 'MatMul_3' (MatMul): the tile #infer.cpu_tile<gemm_i8, mr = 6, nv = 1, vl = 8> does not fit infer.matmul: 6 x 1 accumulators do not fit 16 vector registers
+// Lanes neither template width; a CPU without AVX2.
+// RUN: sed 's/mr = 8, nv = 1, vl = 16/mr = 2, nv = 1, vl = 4/' %t/gemmi8.mlir > %t/gemmi8vl4.mlir
+// RUN: not infer-compile %t/gemmi8vl4.mlir --target=cpu:x86-64-v3 -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=GEMMI8VL4
+// GEMMI8VL4: node 'MatMul_3' (MatMul): the tile #infer.cpu_tile<gemm_i8, mr = 2, nv = 1, vl = 4> does not fit infer.matmul: gemm_i8 runs its dot products on 16 lanes (AVX-512 VNNI) or 8 (AVX2)
+// RUN: sed 's/mr = 8, nv = 1, vl = 16/mr = 2, nv = 1, vl = 8/' %t/gemmi8.mlir > %t/gemmi8avx.mlir
+// RUN: not infer-compile %t/gemmi8avx.mlir --target=cpu:sandybridge -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=GEMMI8AVX
+// GEMMI8AVX: node 'MatMul_3' (MatMul): the tile #infer.cpu_tile<gemm_i8, mr = 2, nv = 1, vl = 8> does not fit infer.matmul: gemm_i8 needs AVX-512 VNNI or AVX2
 // RUN: not infer-compile %t/empty.mlir -o %t/out.infer 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: expects 'infer.tile' to be a tile configuration
 // RUN: test ! -e %t/out.infer
