@@ -290,10 +290,21 @@ static std::string tuningModuleOf(Operation *op) {
       continue;
     }
     auto t = llvm::cast<RankedTensorType>(v.getType());
-    Attribute one = llvm::isa<FloatType>(t.getElementType())
-                        ? Attribute(FloatAttr::get(t.getElementType(), 0.01))
-                        : Attribute(IntegerAttr::get(t.getElementType(), 1));
-    map.map(v, ConstantOp::create(b, op->getLoc(), DenseElementsAttr::get(t, one)));
+    Type et = t.getElementType();
+    ElementsAttr value;
+    if (llvm::isa<FloatType>(et)) {
+      value = DenseElementsAttr::get(t, Attribute(FloatAttr::get(et, 0.01)));
+    } else if (llvm::isa<IntegerType>(et)) {
+      value = DenseElementsAttr::get(t, Attribute(IntegerAttr::get(et, 1)));
+    } else {
+      // Quantized weights (int8) have no dense splat form: ones in their
+      // storage.
+      ConstantBuilder ones(t);
+      for (int64_t i = 0; i < ones.size(); ++i)
+        ones.setInt(i, 1);
+      value = ones.finish("tuning_weight");
+    }
+    map.map(v, ConstantOp::create(b, op->getLoc(), value));
   }
   Operation *clone = b.clone(*op, map);
   func::ReturnOp::create(b, op->getLoc(), clone->getResults());

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs on the GPU machine: builds the runtime (run.sh --build-only), writes
+# each artifact's outputs on infer-run's seeded input and compares every
+# artifact's with the first's (bench/gpu/compare_outputs.py), then times
+# them alternately, ROUNDS rounds of `infer-run --bench --resident`
+# (medians), and profiles each once (`--profile`, every launch) into
+# $OUT/NAME.json.
+#   CARRY=gpu-stash ROUNDS=3 bench/gpu/ab.sh A.infer B.infer...
+set -euo pipefail
+CARRY=${CARRY:-gpu-carry}
+OUT=${OUT:-build/ab}
+ROUNDS=${ROUNDS:-3}
+mkdir -p "$OUT"
+CARRY=$CARRY bench/gpu/run.sh --build-only >/dev/null
+nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
+dirs=()
+for a in "$@"; do
+  d="$OUT/out-$(basename "$a" .infer)"
+  build-gpu/bin/infer-run "$a" --output-dir "$d" >/dev/null
+  dirs+=("$d")
+done
+python3 bench/gpu/compare_outputs.py "${dirs[@]}"
+for r in $(seq "$ROUNDS"); do
+  for a in "$@"; do
+    ms=$(build-gpu/bin/infer-run "$a" --bench --resident --duration 2 | sed -n 's/.*median \([0-9.]*\).*/\1/p')
+    echo "round $r $(basename "$a" .infer) median ${ms} ms"
+  done
+done
+for a in "$@"; do
+  name=$(basename "$a" .infer)
+  build-gpu/bin/infer-run "$a" --bench --resident --profile --profile-top 200 --duration 2 \
+    --json "$OUT/$name.json" >"$OUT/$name.profile.txt"
+done
