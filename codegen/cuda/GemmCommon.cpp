@@ -102,7 +102,8 @@ static Value splatOf(OpBuilder &b, Location loc, Type type, TypedAttr value) {
 /// lanes at element `index` of C (column `col`), in the epilogue's order.
 static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
                                                ValueRange args, int64_t width,
-                                               Value index, Value col) {
+                                               Value index, Value col,
+                                               ArrayRef<Value> columns = {}) {
   OpBuilder &b = ir.b;
   auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
   Type et = epilogueType(spec);
@@ -116,9 +117,14 @@ static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
     return x;
   };
   SmallVector<Value> operands;
+  const Value *column = columns.begin();
   for (const GemmEpilogueOp &e : spec.epilogue) {
     if (e.arg < 0)
       continue;
+    if (e.perColumn() && !columns.empty()) {
+      operands.push_back(*column++);
+      continue;
+    }
     if (e.kind == GemmEpilogueOp::Kind::ResidualInt8) {
       // int8 values as fp32 times their scale, without the conversion
       // unit: x + 128 (x ^ 0x80 as unsigned) in the last bits of 1.5 *
@@ -304,8 +310,31 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
                    loadEpilogueOperands(ir, spec, args, width, index, col), index);
 }
 
+SmallVector<Value> mlir::infer::loadColumnOperands(Ir &ir, const GemmSpec &spec,
+                                                   ValueRange args, int64_t width,
+                                                   Value col) {
+  Type et = epilogueType(spec);
+  unsigned eb = bytesOf(et);
+  auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
+  Value at = ir.zext64(
+      ir.select(ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)), col, ir.c32(0)));
+  SmallVector<Value> columns;
+  for (const GemmEpilogueOp &e : spec.epilogue) {
+    if (e.arg < 0 || !e.perColumn())
+      continue;
+    Value x = LLVM::LoadOp::create(ir.b, ir.loc, vectorOf(et),
+                                   ir.offset(args[e.arg], ir.mul(at, ir.c64(eb))),
+                                   std::min<unsigned>(16, width * eb));
+    if (!et.isF32())
+      x = LLVM::FPExtOp::create(ir.b, ir.loc, vectorOf(ir.f32), x);
+    columns.push_back(x);
+  }
+  return columns;
+}
+
 void mlir::infer::storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args,
-                                   ArrayRef<GemmVector> vectors, bool guard, Value rowEnd) {
+                                   ArrayRef<GemmVector> vectors, bool guard, Value rowEnd,
+                                   ArrayRef<Value> columns) {
   // Every operand load first: a store between two loads would order them
   // (C may alias what the loads read, for all LLVM and ptxas know), and
   // each would wait out the memory latency alone.
@@ -324,7 +353,7 @@ void mlir::infer::storeGemmVectors(Ir &ir, const GemmSpec &spec, ValueRange args
       col = ir.select(inside.back(), g.col, ir.c32(0));
     }
     indices.push_back(index);
-    operands.push_back(loadEpilogueOperands(ir, spec, args, width, at, col));
+    operands.push_back(loadEpilogueOperands(ir, spec, args, width, at, col, columns));
   }
   for (auto [i, g] : llvm::enumerate(vectors)) {
     if (!guard) {
@@ -345,7 +374,7 @@ void GemmVectorBatch::add(GemmVector v) {
 }
 
 void GemmVectorBatch::flush() {
-  storeGemmVectors(ir, spec, args, pending, guard, rowEnd);
+  storeGemmVectors(ir, spec, args, pending, guard, rowEnd, columns);
   pending.clear();
 }
 
@@ -378,10 +407,12 @@ Value mlir::infer::accumulatorPair(Ir &ir, Value acc, int64_t i) {
 void mlir::infer::storeStagedTile(Ir &ir, const GemmSpec &spec, ValueRange args,
                                   Value tile, int64_t rows, int64_t cols, int64_t pitch,
                                   Value t, int64_t threads, Value row0, Value col0,
-                                  bool guard, Value rowEnd) {
+                                  bool guard, Value rowEnd, ArrayRef<Value> columns) {
   auto oct = VectorType::get({8}, ir.f32);
   int64_t octs = cols / 8;
-  GemmVectorBatch batch(ir, spec, args, guard, 8, rowEnd);
+  if (threads % octs != 0)
+    columns = {};
+  GemmVectorBatch batch(ir, spec, args, guard, 8, rowEnd, columns);
   for (int64_t it = 0; it < rows * octs / threads; ++it) {
     Value q = ir.add(t, ir.c32(it * threads));
     Value r = ir.udiv(q, ir.c32(octs));
