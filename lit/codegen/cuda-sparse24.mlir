@@ -9,9 +9,17 @@
 // reads its image through TMA's im2col mode as the dense kernel does (its
 // im2col in the group). On sm_80 the products run on mma.sp (cp.async
 // ring, K a multiple of 64: mm_k64 too; the convolution's rows gathered
-// first); its PTX assembles for sm_80.
+// first); its PTX assembles for sm_80. The bias of the gemm with trans_b
+// (kernel 1) loads before the sparse wgmma, for the 8 channels each
+// epilogue thread stores, and not again in the epilogue.
 // RUN: infer-compile %s --target=cuda:sm_90a -o %t.infer --report=- | FileCheck %s --check-prefix=REPORT
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a | FileCheck %s --check-prefix=TILE
+// RUN: infer-compile %s --target=cuda:sm_90a -o %t.hoist.infer --dump-kernels 2>&1 | sed -n '1,/SCFToControlFlowPass/p' | FileCheck %s --check-prefix=HOIST
+// HOIST-LABEL: func.func @infer_kernel_1(
+// HOIST: llvm.load {{.*}} : !llvm.ptr -> vector<8xf16>
+// HOIST: wgmma.mma_async.sp
+// HOIST-NOT: !llvm.ptr -> vector<8xf16>
+// HOIST: func.func @infer_kernel_2(
 // RUN: infer-opt %s --infer-cuda-select-config=arch=sm_90a --infer-outline-kernels=target=cuda:sm_90a | FileCheck %s --check-prefix=MAP
 // RUN: infer-translate --emit-ptx %s | FileCheck %s --check-prefix=PTX
 // RUN: infer-compile %s --target=cuda:sm_80 -o %t80.infer --report=- | FileCheck %s --check-prefix=SM80
