@@ -18,6 +18,7 @@
 
 #include "codegen/Driver.h"
 #include "runtime/include/infer_runtime.h"
+#include "runtime/io/ProgressLine.h"
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
@@ -35,6 +36,13 @@
 using namespace mlir;
 
 namespace {
+/// printf-style text (the progress lines).
+template <typename... Ts> std::string formatted(const char *format, Ts... args) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format(format, args...);
+  return text;
+}
+
 using Clock = std::chrono::steady_clock;
 
 /// The median of `v` (upper middle; 0 when empty).
@@ -207,9 +215,9 @@ constexpr size_t kEvictBytes = size_t(8) << 20;
 /// Compiles `kernel`'s module with `candidate` as its tile, in a context of
 /// its own (compiling releases the context's weights); with `keepPlan`, the
 /// result holds the plan instead of the artifact.
-FailureOr<infer::CompileResult> compileCandidate(const infer::TunableKernel &kernel,
+FailureOr<mlir::infer::CompileResult> compileCandidate(const mlir::infer::TunableKernel &kernel,
                                                  const std::string &candidate,
-                                                 const infer::CompileOptions &base,
+                                                 const mlir::infer::CompileOptions &base,
                                                  const DialectRegistry &registry, bool keepPlan,
                                                  std::string &error) {
   MLIRContext ctx(registry);
@@ -228,7 +236,7 @@ FailureOr<infer::CompileResult> compileCandidate(const infer::TunableKernel &ker
     if (op->hasAttr("infer.tile"))
       op->setAttr("infer.tile", tile);
   });
-  infer::CompileOptions options;
+  mlir::infer::CompileOptions options;
   options.target = base.target;
   // An int8 kernel's module is cut from the quantized graph: its int8
   // values are in its types already, and the rest stays fp32 as int8's
@@ -237,11 +245,11 @@ FailureOr<infer::CompileResult> compileCandidate(const infer::TunableKernel &ker
   options.optLevel = 0;
   options.sparsity = "disable";
   options.keepPlan = keepPlan;
-  return infer::compileModule(*module, options, error);
+  return mlir::infer::compileModule(*module, options, error);
 }
 
 /// A compiled artifact's bytes in one buffer.
-std::vector<uint8_t> artifactBytes(const infer::CompileResult &r) {
+std::vector<uint8_t> artifactBytes(const mlir::infer::CompileResult &r) {
   std::vector<uint8_t> bytes;
   r.artifact.forEachPart(
       [&](const uint8_t *p, size_t n) { bytes.insert(bytes.end(), p, p + n); });
@@ -249,12 +257,12 @@ std::vector<uint8_t> artifactBytes(const infer::CompileResult &r) {
 }
 
 /// Compiles one candidate into an artifact of its kernel alone.
-FailureOr<std::vector<uint8_t>> candidateArtifact(const infer::TunableKernel &kernel,
+FailureOr<std::vector<uint8_t>> candidateArtifact(const mlir::infer::TunableKernel &kernel,
                                                   const std::string &candidate,
-                                                  const infer::CompileOptions &base,
+                                                  const mlir::infer::CompileOptions &base,
                                                   const DialectRegistry &registry,
                                                   std::string &error) {
-  FailureOr<infer::CompileResult> r =
+  FailureOr<mlir::infer::CompileResult> r =
       compileCandidate(kernel, candidate, base, registry, /*keepPlan=*/false, error);
   if (failed(r))
     return failure();
@@ -265,7 +273,7 @@ FailureOr<std::vector<uint8_t>> candidateArtifact(const infer::TunableKernel &ke
 /// with `configs` (signature -> tile).
 FailureOr<std::vector<uint8_t>>
 modelArtifact(const std::function<OwningOpRef<ModuleOp>(MLIRContext &)> &importModel,
-              const DialectRegistry &registry, const infer::CompileOptions &base,
+              const DialectRegistry &registry, const mlir::infer::CompileOptions &base,
               const std::map<std::string, std::string> &configs, std::string &error) {
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
@@ -274,11 +282,11 @@ modelArtifact(const std::function<OwningOpRef<ModuleOp>(MLIRContext &)> &importM
     error = "the model does not import again";
     return failure();
   }
-  infer::CompileOptions options = base;
+  mlir::infer::CompileOptions options = base;
   options.tileConfigs = configs;
   options.tuningUse = nullptr;
   options.keepPlan = false;
-  FailureOr<infer::CompileResult> r = infer::compileModule(*copy, options, error);
+  FailureOr<mlir::infer::CompileResult> r = mlir::infer::compileModule(*copy, options, error);
   if (failed(r))
     return failure();
   return artifactBytes(*r);
@@ -290,8 +298,8 @@ modelArtifact(const std::function<OwningOpRef<ModuleOp>(MLIRContext &)> &importM
 /// threads left it: a 1x1 convolution split by positions before a
 /// depthwise one split by channels made the depthwise one 3x slower in
 /// MobileNetV2 on Zen 3, 0.029 -> 0.088 ms, while it won alone).
-std::vector<std::vector<int>> launchKernels(const infer_engine *engine,
-                                            const std::vector<infer::TunableKernel> &kernels) {
+std::vector<std::vector<int>>
+launchKernels(const infer_engine *engine, const std::vector<mlir::infer::TunableKernel> &kernels) {
   std::map<std::string, int> byNode;
   for (size_t k = 0; k < kernels.size(); ++k)
     for (const std::string &name : kernels[k].nodeNames)
@@ -360,12 +368,12 @@ std::string shortSignature(const std::string &signature) {
 /// of the launch after each (the consumer of its output, see
 /// launchKernels) is at least `minModelGain` below the heuristic's, else
 /// its entry is set back to the heuristic's tile.
-void checkInModel(const std::vector<infer::TunableKernel> &kernels,
-                  std::vector<std::pair<size_t, infer::TuningEntry>> &fresh,
+void checkInModel(const std::vector<mlir::infer::TunableKernel> &kernels,
+                  std::vector<std::pair<size_t, mlir::infer::TuningEntry>> &fresh,
                   const std::map<std::string, std::string> &known,
                   const std::function<OwningOpRef<ModuleOp>(MLIRContext &)> &importModel,
-                  double minModelGain, const infer::CompileOptions &options,
-                  const DialectRegistry &registry, int threads, infer::TuneStats &stats) {
+                  double minModelGain, const mlir::infer::CompileOptions &options,
+                  const DialectRegistry &registry, int threads, mlir::infer::TuneStats &stats) {
   std::map<std::string, std::string> heuristicConfigs = known, tunedConfigs = known;
   bool anyChanged = false;
   for (const auto &[index, e] : fresh) {
@@ -404,7 +412,7 @@ void checkInModel(const std::vector<infer::TunableKernel> &kernels,
     for (int group : groups)
       ++launchesPerRun[group];
   for (auto &[index, e] : fresh) {
-    const infer::TunableKernel &k = kernels[index];
+    const mlir::infer::TunableKernel &k = kernels[index];
     if (e.config == k.candidates.front())
       continue;
     double inHeuristic = medianOf(hMs[index]), inTuned = medianOf(tMs[index]);
@@ -413,7 +421,8 @@ void checkInModel(const std::vector<infer::TunableKernel> &kernels,
       continue;
     llvm::errs() << llvm::format(
         "infer-compile: --tune: %s for %s: %.4f ms alone against the heuristic's %.4f; "
-        "in the model (%d launch%s per run, its own and its consumers) %.4f against %.4f, not %g%% faster: the "
+        "in the model (%d launch%s per run, its own and its consumers) %.4f against %.4f, not %g%% "
+        "faster: the "
         "heuristic's tile kept\n",
         e.config.c_str(), shortSignature(k.signature).c_str(), e.ms, e.heuristicMs,
         launchesPerRun[index], launchesPerRun[index] == 1 ? "" : "es", inTuned, inHeuristic,
@@ -465,7 +474,7 @@ void checkInModel(const std::vector<infer::TunableKernel> &kernels,
     return;
   size_t back = 0;
   for (auto &[index, e] : fresh) {
-    const infer::TunableKernel &k = kernels[index];
+    const mlir::infer::TunableKernel &k = kernels[index];
     if (e.config == k.candidates.front())
       continue;
     e.config = k.candidates.front();
@@ -481,7 +490,7 @@ void checkInModel(const std::vector<infer::TunableKernel> &kernels,
 
 } // namespace
 
-LogicalResult infer::tuneModule(
+LogicalResult mlir::infer::tuneModule(
     ModuleOp module, const CompileOptions &options, const DialectRegistry &registry,
     int threads, TuningCache &cache, TuneStats &stats, std::string &error,
     const std::function<OwningOpRef<ModuleOp>(MLIRContext &)> &importModel,
@@ -511,6 +520,7 @@ LogicalResult infer::tuneModule(
     if (!known.count(k.signature))
       total += k.candidates.size();
   stats.kernels = kernels->size();
+  ::infer::ProgressLine progress(total);
   std::vector<char> evict(kEvictBytes, 1);
   // The kernels measured now and their winners alone.
   std::vector<std::pair<size_t, TuningEntry>> fresh;
@@ -549,9 +559,9 @@ LogicalResult infer::tuneModule(
       }
       double elapsed = seconds(start);
       double left = done ? elapsed / done * (total - done) : 0;
-      llvm::errs() << llvm::format(
-          "\rinfer-compile: tuning [%3zu/%zu] %-64s compiled, %4.0f s left ", done,
-          total, shortSignature(k.signature).c_str(), left);
+      progress.update(done,
+                      formatted("infer-compile: tuning [%3zu/%zu] %-64s compiled, %4.0f s left ",
+                                done, total, shortSignature(k.signature).c_str(), left));
     }
     for (int round = 0; round < kTimingRounds; ++round)
       for (size_t c = 0; c < timers.size(); ++c) {
@@ -580,10 +590,10 @@ LogicalResult infer::tuneModule(
         bestConfig = k.candidates[c];
       }
     }
-    llvm::errs() << llvm::format(
-        "\rinfer-compile: tuning [%3zu/%zu] %-64s best %8.4f ms, %4.0f s left ", done,
-        total, shortSignature(k.signature).c_str(), best,
-        done ? seconds(start) / done * (total - done) : 0.0);
+    progress.update(done,
+                    formatted("infer-compile: tuning [%3zu/%zu] %-64s best %8.4f ms, %4.0f s left ",
+                              done, total, shortSignature(k.signature).c_str(), best,
+                              done ? seconds(start) / done * (total - done) : 0.0));
     timers.clear();
     TuningEntry e;
     e.arch = *arch;
@@ -595,8 +605,7 @@ LogicalResult infer::tuneModule(
     e.device = "cpu";
     fresh.push_back({static_cast<size_t>(&k - kernels->data()), e});
   }
-  if (total)
-    llvm::errs() << "\n";
+  progress.finish();
 
   checkInModel(*kernels, fresh, known, importModel, minModelGain, options, registry, threads,
                stats);
@@ -612,7 +621,7 @@ LogicalResult infer::tuneModule(
   return success();
 }
 
-FailureOr<infer::ArtifactBytes> infer::buildTuningCandidates(ModuleOp module,
+FailureOr<mlir::infer::ArtifactBytes> mlir::infer::buildTuningCandidates(ModuleOp module,
                                                       const CompileOptions &options,
                                                       const DialectRegistry &registry,
                                                       TuneStats &stats, std::string &error) {
@@ -635,6 +644,7 @@ FailureOr<infer::ArtifactBytes> infer::buildTuningCandidates(ModuleOp module,
   for (const TunableKernel &k : *kernels)
     total += k.candidates.size();
   stats.kernels = kernels->size();
+  ::infer::ProgressLine progress(total);
   ArtifactPlan container;
   container.compiler = compilerVersion();
   container.source = source;
@@ -664,14 +674,13 @@ FailureOr<infer::ArtifactBytes> infer::buildTuningCandidates(ModuleOp module,
       c.plan = std::move(r->plan);
       container.candidates.push_back(std::move(c));
       double elapsed = seconds(start);
-      llvm::errs() << llvm::format(
-          "\rinfer-compile: candidates [%4zu/%zu] %-64s %4.0f s left ", done, total,
-          shortSignature(k.signature).c_str(), elapsed / done * (total - done));
+      progress.update(done, formatted("infer-compile: candidates [%4zu/%zu] %-64s %4.0f s left ",
+                                      done, total, shortSignature(k.signature).c_str(),
+                                      elapsed / done * (total - done)));
     }
     ++stats.tuned;
   }
-  if (total)
-    llvm::errs() << "\n";
+  progress.finish();
   std::vector<ArtifactPlan *> plans;
   for (ArtifactCandidate &c : container.candidates)
     plans.push_back(&c.plan);

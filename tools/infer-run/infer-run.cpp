@@ -22,6 +22,7 @@
 #include "runtime/include/infer_runtime.h"
 #include "runtime/io/Calibration.h"
 #include "runtime/io/HostTensor.h"
+#include "runtime/io/ProgressLine.h"
 
 #ifdef INFER_WITH_COMPILER
 #include "frontend/OnnxImporter.h"
@@ -696,6 +697,7 @@ int tuneArtifact(const Options &opt) {
   std::string referenceKernel;
   std::vector<HostTensor> reference;
   int failed = 0;
+  ::infer::ProgressLine progress(static_cast<size_t>(n));
   for (int32_t i = 0; i < n; ++i) {
     infer_candidate_info c;
     infer_engine_candidate_info(engine, i, &c);
@@ -789,10 +791,13 @@ int tuneArtifact(const Options &opt) {
       b.heuristicBest = c.heuristic != 0;
     }
     double elapsed = std::chrono::duration<double>(clock::now() - start).count();
-    std::fprintf(stderr, "\rinfer-run: tuning [%4d/%d] %-40.40s best %8.4f ms, %4.0f s left ",
-                 i + 1, n, c.nodes, b.ms, elapsed / (i + 1) * (n - i - 1));
+    char line[192];
+    std::snprintf(line, sizeof line,
+                  "infer-run: tuning [%4d/%d] %-40.40s best %8.4f ms, %4.0f s left ", i + 1, n,
+                  c.nodes, b.ms, elapsed / (i + 1) * (n - i - 1));
+    progress.update(static_cast<size_t>(i + 1), line);
   }
-  std::fprintf(stderr, "\n");
+  progress.finish();
   std::string device = infer_engine_device(engine), compiler = infer_engine_compiler(engine);
   std::string lines;
   double before = 0, after = 0;
