@@ -296,13 +296,16 @@ static std::string tuningModuleOf(Operation *op) {
       value = DenseElementsAttr::get(t, Attribute(FloatAttr::get(et, 0.01)));
     } else if (llvm::isa<IntegerType>(et)) {
       value = DenseElementsAttr::get(t, Attribute(IntegerAttr::get(et, 1)));
-    } else {
+    } else if (llvm::isa<quant::QuantizedType>(et)) {
       // Quantized weights (int8) have no dense splat form: ones in their
       // storage.
       ConstantBuilder ones(t);
       for (int64_t i = 0; i < ones.size(); ++i)
         ones.setInt(i, 1);
       value = ones.finish("tuning_weight");
+    } else {
+      // Any other element type: the weight itself.
+      value = outerValue(v).getDefiningOp<ConstantOp>().getValue();
     }
     map.map(v, ConstantOp::create(b, op->getLoc(), value));
   }

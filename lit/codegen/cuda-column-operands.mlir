@@ -1,4 +1,4 @@
-// On sm_90a a GEMM with a staged epilogue loads its per-column operands
+// Tests that on sm_90a a GEMM with a staged epilogue loads its per-column operands
 // (bias; int8: column scales and bias) before the main loop, for the 8
 // columns each epilogue thread stores, so that their latency passes under
 // the product: a block of one tile (fp16, 512 x 256) and a persistent int8

@@ -6,8 +6,9 @@
 //
 // What the tools print while tuning: on a terminal one line redrawn in
 // place; in a log or a pipe, where each redraw would pile up on one line,
-// a whole line at each tenth of the work (and at its end). Header only, no
-// LLVM, so that infer-run built with the runtime alone has it too.
+// a whole line at each tenth of the work (and the last one at its end).
+// Header only, no LLVM, so that infer-run built with the runtime alone has
+// it too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,29 +22,45 @@
 
 namespace infer {
 
+/// The progress of `total` steps of work on standard error.
 class ProgressLine {
 public:
   explicit ProgressLine(size_t total) : total(total), tty(isatty(2) == 1) {}
 
-  /// Step `done` of the total, described by `text`.
-  void update(size_t done, const std::string &text) {
+  /// Step `done` of the total, described by `text`. A line that is not a
+  /// `milestone` (an intermediate state of a step) shows on a terminal
+  /// only.
+  void update(size_t done, const std::string &text, bool milestone = true) {
     if (tty) {
       std::fprintf(stderr, "\r%s", text.c_str());
       drawn = true;
       return;
     }
+    if (!milestone)
+      return;
+    last = text;
     size_t tenth = total ? done * 10 / total : 10;
-    if (tenth > lastTenth || done == total) {
+    if (tenth > lastTenth || done >= total) {
       lastTenth = tenth;
       std::fprintf(stderr, "%s\n", text.c_str());
+      last.clear();
     }
   }
 
-  /// Ends the redrawn line (a terminal).
-  void finish() {
-    if (tty && drawn)
+  /// Before another message: ends a redrawn line.
+  void interrupt() {
+    if (drawn)
       std::fprintf(stderr, "\n");
     drawn = false;
+  }
+
+  /// At the end: ends a redrawn line, or logs the last state not logged
+  /// (the work ended early or on a step that was skipped).
+  void finish() {
+    interrupt();
+    if (!last.empty())
+      std::fprintf(stderr, "%s\n", last.c_str());
+    last.clear();
   }
 
 private:
@@ -51,6 +68,7 @@ private:
   bool tty;
   bool drawn = false;
   size_t lastTenth = 0;
+  std::string last;
 };
 
 } // namespace infer

@@ -215,11 +215,10 @@ constexpr size_t kEvictBytes = size_t(8) << 20;
 /// Compiles `kernel`'s module with `candidate` as its tile, in a context of
 /// its own (compiling releases the context's weights); with `keepPlan`, the
 /// result holds the plan instead of the artifact.
-FailureOr<mlir::infer::CompileResult> compileCandidate(const mlir::infer::TunableKernel &kernel,
-                                                 const std::string &candidate,
-                                                 const mlir::infer::CompileOptions &base,
-                                                 const DialectRegistry &registry, bool keepPlan,
-                                                 std::string &error) {
+FailureOr<mlir::infer::CompileResult>
+compileCandidate(const mlir::infer::TunableKernel &kernel, const std::string &candidate,
+                 const mlir::infer::CompileOptions &base, const DialectRegistry &registry,
+                 bool keepPlan, std::string &error) {
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
   OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(kernel.module, &ctx);
@@ -421,9 +420,8 @@ void checkInModel(const std::vector<mlir::infer::TunableKernel> &kernels,
       continue;
     llvm::errs() << llvm::format(
         "infer-compile: --tune: %s for %s: %.4f ms alone against the heuristic's %.4f; "
-        "in the model (%d launch%s per run, its own and its consumers) %.4f against %.4f, not %g%% "
-        "faster: the "
-        "heuristic's tile kept\n",
+        "in the model (%d launch%s per run, its own and its consumers) %.4f against %.4f, "
+        "not %g%% faster: the heuristic's tile kept\n",
         e.config.c_str(), shortSignature(k.signature).c_str(), e.ms, e.heuristicMs,
         launchesPerRun[index], launchesPerRun[index] == 1 ? "" : "es", inTuned, inHeuristic,
         100.0 * minModelGain);
@@ -541,8 +539,9 @@ LogicalResult mlir::infer::tuneModule(
         // A candidate must compute what the heuristic's tile computes: a
         // wrong one is dropped, and named, never cached.
         if (c > 0 && timers[0] && !timer->agreesWith(*timers[0], why)) {
-          llvm::errs() << "\ninfer-compile: warning: --tune: " << candidate << " for "
-                       << k.nodes << " dropped: " << why << "\n";
+          progress.interrupt();
+          llvm::errs() << "infer-compile: warning: --tune: " << candidate << " for " << k.nodes
+                       << " dropped: " << why << "\n";
         } else {
           timers[c] = std::move(timer);
         }
@@ -561,7 +560,8 @@ LogicalResult mlir::infer::tuneModule(
       double left = done ? elapsed / done * (total - done) : 0;
       progress.update(done,
                       formatted("infer-compile: tuning [%3zu/%zu] %-64s compiled, %4.0f s left ",
-                                done, total, shortSignature(k.signature).c_str(), left));
+                                done, total, shortSignature(k.signature).c_str(), left),
+                      /*milestone=*/false);
     }
     for (int round = 0; round < kTimingRounds; ++round)
       for (size_t c = 0; c < timers.size(); ++c) {
@@ -621,10 +621,10 @@ LogicalResult mlir::infer::tuneModule(
   return success();
 }
 
-FailureOr<mlir::infer::ArtifactBytes> mlir::infer::buildTuningCandidates(ModuleOp module,
-                                                      const CompileOptions &options,
-                                                      const DialectRegistry &registry,
-                                                      TuneStats &stats, std::string &error) {
+FailureOr<mlir::infer::ArtifactBytes>
+mlir::infer::buildTuningCandidates(ModuleOp module, const CompileOptions &options,
+                                   const DialectRegistry &registry, TuneStats &stats,
+                                   std::string &error) {
   FailureOr<std::string> arch = tuningArchOf(options.target, error);
   if (failed(arch))
     return failure();

@@ -737,8 +737,9 @@ int tuneArtifact(const Options &opt) {
           infer::Comparison cmp = infer::compareTensors(outs[k], reference[k], 0, 0);
           double tol = outs[k].dtype == DType::F32 ? 1e-3 : 1e-2;
           if (outs[k].shape != reference[k].shape || !(cmp.relL2 <= tol)) {
+            progress.interrupt();
             std::fprintf(stderr,
-                         "\ninfer-run: warning: --tune: %s for %s dropped: output %zu is %g "
+                         "infer-run: warning: --tune: %s for %s dropped: output %zu is %g "
                          "(relative L2) from the heuristic's\n",
                          c.config, c.nodes, k, cmp.relL2);
             why = "disagrees with the heuristic's tile";
