@@ -662,6 +662,8 @@ mlir::infer::buildTuningCandidates(ModuleOp module, const CompileOptions &option
                   " does not build alone: " + why;
           return failure();
         }
+        progress.update(done, formatted("infer-compile: candidates [%4zu/%zu] %s failed to build",
+                                        done, total, candidate.c_str()));
         continue;
       }
       container.target = r->target;

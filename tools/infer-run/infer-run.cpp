@@ -779,6 +779,9 @@ int tuneArtifact(const Options &opt) {
       ++failed;
       if (c.heuristic)
         return fail("the heuristic's tile of " + std::string(c.nodes) + " failed: " + why);
+      progress.update(static_cast<size_t>(i + 1),
+                      "infer-run: tuning [" + std::to_string(i + 1) + "/" + std::to_string(n) +
+                          "] " + c.config + " for " + c.nodes + " failed");
       continue;
     }
     if (c.heuristic)
