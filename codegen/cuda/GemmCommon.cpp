@@ -98,6 +98,20 @@ static Value splatOf(OpBuilder &b, Location loc, Type type, TypedAttr value) {
       b, loc, type, SplatElementsAttr::get(llvm::cast<ShapedType>(type), value));
 }
 
+/// `width` elements of an epilogue operand of `spec` (of epilogueType)
+/// from element `at` of `base`, as fp32.
+static Value loadOperandVector(Ir &ir, const GemmSpec &spec, int64_t width, Value base,
+                               Value at) {
+  Type et = epilogueType(spec);
+  unsigned eb = bytesOf(et);
+  Value x = LLVM::LoadOp::create(ir.b, ir.loc, VectorType::get({width}, et),
+                                 ir.offset(base, ir.mul(at, ir.c64(eb))),
+                                 std::min<unsigned>(16, width * eb));
+  if (!et.isF32())
+    x = LLVM::FPExtOp::create(ir.b, ir.loc, VectorType::get({width}, ir.f32), x);
+  return x;
+}
+
 /// The epilogue operands of `spec` (bias, scale, residual) for the `width`
 /// lanes at element `index` of C (column `col`), in the epilogue's order.
 static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
@@ -106,16 +120,6 @@ static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
                                                ArrayRef<Value> columns = {}) {
   OpBuilder &b = ir.b;
   auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
-  Type et = epilogueType(spec);
-  unsigned eb = bytesOf(et);
-  unsigned align = std::min<unsigned>(16, width * eb);
-  auto loadVector = [&](Value base, Value at) -> Value {
-    Value p = ir.offset(base, ir.mul(at, ir.c64(eb)));
-    Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(et), p, align);
-    if (!et.isF32())
-      x = LLVM::FPExtOp::create(b, ir.loc, vectorOf(ir.f32), x);
-    return x;
-  };
   SmallVector<Value> operands;
   const Value *column = columns.begin();
   for (const GemmEpilogueOp &e : spec.epilogue) {
@@ -159,8 +163,8 @@ static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
           b, ir.loc, x, splatOf(b, ir.loc, vectorOf(ir.f32), b.getF32FloatAttr(e.scale))));
       continue;
     }
-    operands.push_back(
-        loadVector(args[e.arg], e.perColumn() ? ir.zext64(col) : index));
+    operands.push_back(loadOperandVector(ir, spec, width, args[e.arg],
+                                         e.perColumn() ? ir.zext64(col) : index));
   }
   return operands;
 }
@@ -310,25 +314,22 @@ void mlir::infer::storeGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args,
                    loadEpilogueOperands(ir, spec, args, width, index, col), index);
 }
 
-SmallVector<Value> mlir::infer::loadColumnOperands(Ir &ir, const GemmSpec &spec,
-                                                   ValueRange args, int64_t width,
-                                                   Value col) {
-  Type et = epilogueType(spec);
-  unsigned eb = bytesOf(et);
-  auto vectorOf = [&](Type t) { return VectorType::get({width}, t); };
+SmallVector<Value> mlir::infer::loadStagedColumns(Ir &ir, const GemmSpec &spec,
+                                                  ValueRange args, int64_t cols, Value t,
+                                                  int64_t threads, Value col0) {
+  // storeStagedTile's thread t takes the 8 columns from col0 + 8 (q %
+  // octs) of rows q / octs, q = t + k threads: the same columns each time
+  // when threads is a multiple of octs.
+  int64_t octs = cols / 8;
+  SmallVector<Value> columns;
+  if (threads % octs != 0)
+    return columns;
+  Value col = ir.add(col0, ir.mul(ir.urem(t, ir.c32(octs)), ir.c32(8)));
   Value at = ir.zext64(
       ir.select(ir.cmp(LLVM::ICmpPredicate::ult, col, ir.c32(spec.n)), col, ir.c32(0)));
-  SmallVector<Value> columns;
-  for (const GemmEpilogueOp &e : spec.epilogue) {
-    if (e.arg < 0 || !e.perColumn())
-      continue;
-    Value x = LLVM::LoadOp::create(ir.b, ir.loc, vectorOf(et),
-                                   ir.offset(args[e.arg], ir.mul(at, ir.c64(eb))),
-                                   std::min<unsigned>(16, width * eb));
-    if (!et.isF32())
-      x = LLVM::FPExtOp::create(ir.b, ir.loc, vectorOf(ir.f32), x);
-    columns.push_back(x);
-  }
+  for (const GemmEpilogueOp &e : spec.epilogue)
+    if (e.arg >= 0 && e.perColumn())
+      columns.push_back(loadOperandVector(ir, spec, 8, args[e.arg], at));
   return columns;
 }
 
@@ -410,8 +411,7 @@ void mlir::infer::storeStagedTile(Ir &ir, const GemmSpec &spec, ValueRange args,
                                   bool guard, Value rowEnd, ArrayRef<Value> columns) {
   auto oct = VectorType::get({8}, ir.f32);
   int64_t octs = cols / 8;
-  if (threads % octs != 0)
-    columns = {};
+  assert((columns.empty() || threads % octs == 0) && "columns not from loadStagedColumns");
   GemmVectorBatch batch(ir, spec, args, guard, 8, rowEnd, columns);
   for (int64_t it = 0; it < rows * octs / threads; ++it) {
     Value q = ir.add(t, ir.c32(it * threads));

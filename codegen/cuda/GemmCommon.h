@@ -120,15 +120,16 @@ struct GemmVector {
   Value v, row, col;
 };
 
-/// The per-column epilogue operands of `spec` (bias, column scales), one
-/// fp32 vector of `width` lanes each from column `col` (from column 0
-/// where `col` is past N), in the epilogue's order: loaded before the
-/// product by a thread whose epilogue stores those columns only, so that
-/// their latency passes under the main loop rather than after it (a
-/// short product's epilogue waited on them: ResNet-50's stem stalled on
-/// global loads 39-43% of its samples on the H200).
-SmallVector<Value> loadColumnOperands(Ir &ir, const GemmSpec &spec, ValueRange args,
-                                      int64_t width, Value col);
+/// The per-column epilogue operands of `spec` (bias, column scales) of the
+/// 8 columns that storeStagedTile's thread `t` of `threads` stores of a
+/// tile `cols` wide from column `col0` (from column 0 past N), one fp32
+/// vector each in the epilogue's order; none when that thread's columns
+/// vary from row to row (`threads` not a multiple of cols / 8). Loaded
+/// before the product, their latency passes under the main loop rather
+/// than after it (a short product's epilogue waited on them: ResNet-50's
+/// stem stalled on global loads 39-43% of its samples on the H200).
+SmallVector<Value> loadStagedColumns(Ir &ir, const GemmSpec &spec, ValueRange args,
+                                     int64_t cols, Value t, int64_t threads, Value col0);
 
 /// storeGemmVector for each of `vectors`, with every epilogue operand
 /// loaded before the first store (so that the loads wait out the memory
@@ -184,9 +185,8 @@ Value accumulatorPair(Ir &ir, Value acc, int64_t i);
 /// vectors' operand loads in flight at once; tile element (r, c) goes to
 /// C at (row0 + r, col0 + c); with `guard`, not past C (nor at rows from
 /// `rowEnd` on, where given).
-/// With `columns` (loadColumnOperands' vectors of this thread's columns,
-/// col0 + 8 (t % (cols / 8)): `threads` a multiple of cols / 8) those
-/// operands are not loaded again.
+/// With `columns` (loadStagedColumns' for the same cols, t, threads and
+/// col0) those operands are not loaded again.
 void storeStagedTile(Ir &ir, const GemmSpec &spec, ValueRange args, Value tile,
                      int64_t rows, int64_t cols, int64_t pitch, Value t,
                      int64_t threads, Value row0, Value col0, bool guard,

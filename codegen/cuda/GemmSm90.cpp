@@ -174,19 +174,16 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   int64_t stepK = 32 / bytesOf(spec.elem);
 
   prefetchResiduals(ir, spec, args, ir.add(m0, ir.mul(consumer, ir.c32(64))), n0, t);
-  // The staged epilogue's thread stores 8 columns from n0 + 8 (t % (bn /
-  // 8)) of every row it takes: their bias and scales load now, under the
-  // main loop, where a block's epilogue would wait on them once (one tile
-  // per block) or where they are two (int8: column scales and bias).
+  // The staged epilogue's column operands load now, under the main loop,
+  // where a block's epilogue would wait on them once (one tile per block)
+  // or where they are two (int8: column scales and bias).
   // H200, ResNet-50 b32, outputs bit-identical: int8 0.825 -> 0.784 ms
   // (its stem 74 -> 62 us); fp16 blocks of one tile 0.2-2 us faster each,
   // persistent fp16 blocks (a bias alone, loaded again every tile) 0.2-1
   // us slower.
   SmallVector<Value> columns;
-  if (stagedEpilogue(spec, ring) && 128 % (spec.bn / 8) == 0 &&
-      (!space.persistent || spec.elem.isInteger(8)))
-    columns = loadColumnOperands(ir, spec, args, 8,
-                                 ir.add(n0, ir.mul(ir.urem(t, ir.c32(spec.bn / 8)), ir.c32(8))));
+  if (stagedEpilogue(spec, ring) && (!space.persistent || spec.elem.isInteger(8)))
+    columns = loadStagedColumns(ir, spec, args, spec.bn, t, 128, n0);
 
   auto loop = scf::ForOp::create(b, loc, ir.c32(0), kCount, ir.c32(1),
                                  ValueRange{zero});

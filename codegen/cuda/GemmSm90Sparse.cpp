@@ -155,14 +155,10 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Ring &ring, Value tid,
   // metadata row within each 64-channel slice and its half of each step's
   // 32 dense k.
   Value wgCh = ir.mul(consumer, ir.c32(half));
-  // The staged epilogue's thread stores channels c0 + wgCh + 8 (t % (half
-  // / 8)) of every row it takes: their bias (and scales) load now, under
-  // the main loop (a block has one tile).
-  SmallVector<Value> columns;
-  if (128 % (half / 8) == 0)
-    columns = loadColumnOperands(
-        ir, spec, args, 8,
-        ir.add(ir.add(c0, wgCh), ir.mul(ir.urem(t, ir.c32(half / 8)), ir.c32(8))));
+  // The staged epilogue's bias (and scales) load now, under the main loop
+  // (a block has one tile).
+  SmallVector<Value> columns =
+      loadStagedColumns(ir, spec, args, half, t, 128, ir.add(c0, wgCh));
   Value sliceRow = ir.add(ir.mul(warp, ir.c32(16)), ir.udiv(lane, ir.c32(4)));
   Value word = ir.urem(lane, ir.c32(2));
   auto i16 = b.getI16Type();
