@@ -45,13 +45,18 @@ print(float(np.median(ts)))
 """
 
 
-def conv_model(c, m, hw, k, stride, pad, relu, rng):
-    w = (rng.standard_normal((m, c, k, k)) * (2.0 / (c * k * k)) ** 0.5).astype(np.float32)
+def conv_model(c, m, hw, k, stride, pad, relu, rng, group=1, silu=False):
+    w = (rng.standard_normal((m, c // group, k, k))
+         * (2.0 / (c // group * k * k)) ** 0.5).astype(np.float32)
     b = (rng.standard_normal(m) * 0.1).astype(np.float32)
-    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if relu else "y"], name="conv",
-                         kernel_shape=[k, k], strides=[stride, stride], pads=[pad] * 4)]
+    nodes = [h.make_node("Conv", ["x", "w", "b"], ["c" if relu or silu else "y"], name="conv",
+                         kernel_shape=[k, k], strides=[stride, stride], pads=[pad] * 4,
+                         group=group)]
     if relu:
         nodes.append(h.make_node("Relu", ["c"], ["y"], name="relu"))
+    elif silu:
+        nodes.append(h.make_node("Sigmoid", ["c"], ["s"], name="sigmoid"))
+        nodes.append(h.make_node("Mul", ["c", "s"], ["y"], name="mul"))
     g = h.make_graph(nodes, "layer", [h.make_tensor_value_info("x", T.FLOAT, [1, c, hw[0], hw[1]])],
                      [h.make_tensor_value_info("y", T.FLOAT, None)],
                      initializer=[nh.from_array(w, "w"), nh.from_array(b, "b")])
@@ -78,6 +83,8 @@ def main():
     ap.add_argument("--stride", type=int, default=1)
     ap.add_argument("--pad", type=int, default=0)
     ap.add_argument("--relu", action="store_true")
+    ap.add_argument("--silu", action="store_true", help="x * sigmoid(x) after the layer")
+    ap.add_argument("--group", type=int, default=1, help="Conv group (C = M = group: depthwise)")
     ap.add_argument("--tile", action="append", default=[],
                     help="a tile to force, as in #infer.cpu_tile<...>")
     ap.add_argument("--threads", type=int, default=2)
@@ -93,9 +100,11 @@ def main():
     else:
         c, m, hw = int(args.shape[0]), int(args.shape[1]), args.shape[2].split("x")
         hw = (int(hw[0]), int(hw[-1]))
-        g, xshape = conv_model(c, m, hw, args.k, args.stride, args.pad, args.relu, rng)
+        g, xshape = conv_model(c, m, hw, args.k, args.stride, args.pad, args.relu, rng,
+                               args.group, args.silu)
         label = (f"Conv {c} -> {m} at {hw[0]}x{hw[1]}, {args.k}x{args.k} stride {args.stride}"
-                 f" pad {args.pad}{' + Relu' if args.relu else ''}")
+                 f" pad {args.pad}{f' group {args.group}' if args.group > 1 else ''}"
+                 f"{' + Relu' if args.relu else ''}{' + SiLU' if args.silu else ''}")
     model = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
     model.ir_version = 8
     bindir = os.path.join(args.build, "bin")

@@ -81,10 +81,11 @@ private:
 std::string kernelSignature(Operation *op);
 
 /// Counts changes of what a tile means to a template (e.g. dwconv's MR and
-/// NV, rows and vectors since revision 2) or of the candidates a kernel
-/// is measured among (the Winograd templates since revision 3): entries
-/// measured before one are another compiler version's, skipped.
-constexpr int kTemplateRevision = 3;
+/// NV, rows and vectors since revision 2; on a flattened small plane, NV
+/// vectors at a time and no rows since revision 4) or of the candidates a
+/// kernel is measured among (the Winograd templates since revision 3):
+/// entries measured before one are another compiler version's, skipped.
+constexpr int kTemplateRevision = 4;
 
 /// "infer <version> (templates <revision>, LLVM <version>)": the compiler
 /// an entry was measured with.

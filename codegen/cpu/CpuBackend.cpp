@@ -7,6 +7,7 @@
 #include "codegen/cpu/CpuBackend.h"
 #include "codegen/cpu/AttentionTemplate.h"
 #include "codegen/cpu/ContractionTemplates.h"
+#include "codegen/cpu/DepthwiseTemplate.h"
 #include "codegen/cpu/Int8ConvTemplate.h"
 #include "codegen/cpu/Int8GemmTemplate.h"
 #include "codegen/cpu/PoolTemplate.h"
@@ -90,9 +91,17 @@ std::vector<Attribute> CpuBackend::tileCandidates(Operation *op) const {
         !llvm::is_contained(out, Attribute(tile)))
       out.push_back(tile);
   };
+  // A depthwise convolution on a flattened plane takes no rows: its
+  // candidates are the vectors accumulated at a time.
+  bool flatPlane = k == CpuKernel::dwconv && llvm::isa<ConvOp>(op) &&
+                   depthwiseFlatPlane(convShape(llvm::cast<ConvOp>(op)), vl);
   for (CpuKernel kernel : kernels)
     for (int64_t nv = 1; nv <= (kernel == CpuKernel::dwconv ? 4 : regs == 32 ? 3 : 2);
          ++nv) {
+      if (flatPlane) {
+        add(kernel, 1, nv);
+        continue;
+      }
       int64_t mr = std::min<int64_t>((regs - nv - 1) / nv, 14);
       // dwconv also with half as many rows: its window's weights need
       // registers too; conv_cm too: a windowed one's tiles are parts of an

@@ -129,12 +129,116 @@ void copyRows(Emitter &e, const ConvShape &s, const DepthwisePlan &p, Value x,
   });
 }
 
+/// Whether the convolution runs over its flattened plane (buildFlatPlanes):
+/// no step reads along the columns, and every operand read in full (a
+/// residual) is shaped as the output, so that it flattens the same way.
+bool takesFlatPlane(const ConvShape &s, int64_t vl, const Epilogue &epi,
+                    Value out) {
+  if (!depthwiseFlatPlane(s, vl))
+    return false;
+  for (auto [i, step] : llvm::enumerate(epi.steps)) {
+    if (step.read == EpilogueStep::Read::PerColumn)
+      return false;
+    if (step.read == EpilogueStep::Read::Full &&
+        (!epi.operands[i] ||
+         llvm::cast<MemRefType>(epi.operands[i].getType()).getShape() !=
+             llvm::cast<MemRefType>(out.getType()).getShape()))
+      return false;
+  }
+  return true;
+}
+
+/// A small plane at stride 1 whose output is as large as its input (as a
+/// "same" padding leaves it): output position p = oh * OW + ow reads, for
+/// window tap (kh, kw), input position p + (kh * dh - ph) * W + kw * dw -
+/// pw of the same flattened plane, so each tap is one vector load per VL
+/// outputs, masked (a constant mask: the plane is unrolled) where the
+/// window leaves the input. No scratch, every lane used but the plane's
+/// last (rows of 7 or 14 outputs waste 9 or 2 of AVX-512's 16 lanes in the
+/// row tiles). A task is a channel; its vectors are accumulated `group`
+/// at a time.
+void buildFlatPlanes(Emitter &e, const ConvShape &s, int64_t group, Value x,
+                     Value w, Value bias, Value out, const Epilogue &epi,
+                     bool apart, Value begin, Value end) {
+  const int64_t vl = e.vl, plane = s.oh * s.ow, vectors = ceilDiv(plane, vl);
+  group = std::clamp<int64_t>(group, 1, vectors);
+  Value xp = flattenSpatial(e, x), op = flattenSpatial(e, out);
+  // Residuals are read where the output is stored: flattened alike.
+  Epilogue flat = epi;
+  for (auto [i, step] : llvm::enumerate(epi.steps))
+    if (step.read == EpilogueStep::Read::Full)
+      flat.operands[i] = flattenSpatial(e, epi.operands[i]);
+  e.forEach(begin, end, 1, [&](Value t) {
+    Value c = e.rem(t, e.idx(s.m)), n = e.div(t, e.idx(s.m));
+    Value b0 = bias ? e.splat(e.load(bias, {c})) : e.zeros();
+    SmallVector<Value> weights;
+    for (int64_t i = 0; i < s.kh * s.kw; ++i)
+      weights.push_back(e.splat(e.load(w, {c, e.idx(i)})));
+    for (int64_t g0 = 0; g0 < vectors; g0 += group) {
+      int64_t count = std::min(group, vectors - g0);
+      SmallVector<Value> acc(count, b0);
+      for (int64_t kh = 0; kh < s.kh; ++kh)
+        for (int64_t kw = 0; kw < s.kw; ++kw) {
+          int64_t dy = kh * s.dh - s.ph, dx = kw * s.dw - s.pw;
+          for (int64_t j = 0; j < count; ++j) {
+            int64_t p0 = (g0 + j) * vl;
+            SmallVector<bool> lanes;
+            bool any = false, all = true;
+            for (int64_t l = 0; l < vl; ++l) {
+              int64_t p = p0 + l, ih = p / s.ow + dy, iw = p % s.ow + dx;
+              bool ok = p < plane && ih >= 0 && ih < s.h && iw >= 0 && iw < s.w;
+              lanes.push_back(ok);
+              any |= ok;
+              all &= ok;
+            }
+            if (!any)
+              continue;
+            Value at = e.idx(p0 + dy * s.w + dx);
+            Value v;
+            if (all) {
+              v = e.vload(xp, {n, c, at});
+            } else {
+              Value m = arith::ConstantOp::create(
+                  e.b, e.loc, e.mvec(), DenseElementsAttr::get(e.mvec(), ArrayRef<bool>(lanes)));
+              v = e.vloadMasked(xp, {n, c, at}, m);
+            }
+            acc[j] = e.fma(weights[kh * s.kw + kw], v, acc[j]);
+          }
+        }
+      for (int64_t j = 0; j < count; ++j) {
+        int64_t p0 = (g0 + j) * vl;
+        Value col = e.idx(p0);
+        flat.store(e, acc[j], op, {n, c, col}, c, col, e.mask(e.idx(plane - p0)), apart);
+      }
+    }
+    if (apart)
+      flat.applyInPlace(e, op, {n, c}, c, e.idx(0), e.idx(plane));
+  });
+}
+
 } // namespace
+
+bool mlir::infer::depthwiseFlatPlane(const ConvShape &s, int64_t vl) {
+  return s.sh == 1 && s.sw == 1 && s.oh == s.h && s.ow == s.w &&
+         ceilDiv(s.oh * s.ow, vl) <= kDepthwiseFlatVectors;
+}
 
 void mlir::infer::buildDepthwiseConv(Emitter &e, const ConvShape &s,
                                      int64_t mr, int64_t nv, Value x, Value w,
                                      Value bias, Value out, const Epilogue &epi,
                                      Value begin, Value end, int64_t &grid) {
+  // Costly steps run over the stored block (Epilogue::appliesApart); steps
+  // along the columns would be read at the wrong place there, since that
+  // pass runs over whole rows as one range.
+  bool apart = epi.appliesApart() &&
+               llvm::none_of(epi.steps, [](const EpilogueStep &step) {
+                 return step.read == EpilogueStep::Read::PerColumn;
+               });
+  if (takesFlatPlane(s, e.vl, epi, out)) {
+    grid = s.n * s.m;
+    buildFlatPlanes(e, s, nv, x, w, bias, out, epi, apart, begin, end);
+    return;
+  }
   DepthwisePlan p = planDepthwise(s, e.vl, mr, nv);
   grid = s.n * s.m * p.blocks;
   Value scratch = memref::AllocaOp::create(
@@ -143,13 +247,6 @@ void mlir::infer::buildDepthwiseConv(Emitter &e, const ConvShape &s,
   // Rows past the output exist only in the last block, when MR does not
   // divide OH.
   bool rowTail = s.oh % p.mr != 0;
-  // Costly steps run over the stored block (Epilogue::appliesApart); steps
-  // along the columns would be read at the wrong place there, since that
-  // pass runs over whole rows as one range.
-  bool apart = epi.appliesApart() &&
-               llvm::none_of(epi.steps, [](const EpilogueStep &step) {
-                 return step.read == EpilogueStep::Read::PerColumn;
-               });
   e.forEach(begin, end, 1, [&](Value t) {
     Value blk = e.rem(t, e.idx(p.blocks));
     Value q = e.div(t, e.idx(p.blocks));
@@ -223,8 +320,7 @@ void mlir::infer::buildDepthwiseConv(Emitter &e, const ConvShape &s,
     // The costly steps over the block's rows just stored: contiguous in
     // the channel's plane.
     if (apart) {
-      Value plane = memref::CollapseShapeOp::create(
-          e.b, e.loc, out, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+      Value plane = flattenSpatial(e, out);
       Value first = e.mul(oh0, e.idx(s.ow));
       epi.applyInPlace(e, plane, {n, c}, c, first,
                        e.add(first, e.mul(rows, e.idx(s.ow))));

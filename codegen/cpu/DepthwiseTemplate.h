@@ -11,7 +11,10 @@
 // 2, so that every window column is a contiguous vector), then register
 // tiles of MR output rows x NV vectors are accumulated from plain loads of
 // the scratch, each loaded vector feeding every row of the tile whose
-// window it falls in.
+// window it falls in. Small planes at stride 1 whose output is as large as
+// the input (7x7 and 14x14 with "same" padding) run flattened instead: a
+// task is a channel, a vector is VL consecutive outputs across rows, each
+// window tap one masked load of the input plane.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,11 +31,24 @@ namespace mlir::infer {
 /// (it should stay in the L1 cache while the task runs).
 constexpr int64_t kDepthwiseScratchBytes = 24 * 1024;
 
+/// Planes of at most this many vectors, at stride 1 with the output as
+/// large as the input, run flattened: a vector of VL consecutive outputs
+/// across rows, each window tap one (masked) load, no scratch.
+constexpr int64_t kDepthwiseFlatVectors = 16;
+
+/// Whether a depthwise convolution of shape `s` runs over its flattened
+/// plane on `vl`-lane vectors (unless its epilogue reads along the columns
+/// or reads an operand shaped otherwise than the output): stride 1, the
+/// output as large as the input, at most kDepthwiseFlatVectors vectors.
+/// Its tile's MR is then unused.
+bool depthwiseFlatPlane(const ConvShape &s, int64_t vl);
+
 /// Emits the body of a dwconv kernel for tasks [begin, end): `x` is the
 /// [N, C, H, W] input, `w` the weights as [C, KH * KW], `bias` [C] or null,
 /// `out` [N, C, OH, OW]. `mr` x `nv` is the register tile (output rows x
-/// vectors of `e.vl` columns; clamped to the output). Sets `grid` to the
-/// number of tasks.
+/// vectors of `e.vl` columns; clamped to the output); a flattened plane
+/// (kDepthwiseFlatVectors) accumulates `nv` vectors at a time and takes no
+/// MR. Sets `grid` to the number of tasks.
 void buildDepthwiseConv(Emitter &e, const ConvShape &s, int64_t mr, int64_t nv,
                         Value x, Value w, Value bias, Value out,
                         const Epilogue &epi, Value begin, Value end,

@@ -208,6 +208,12 @@ struct Emitter {
   }
 };
 
+/// Flattens [N, C, H, W] into [N, C, H*W].
+inline Value flattenSpatial(Emitter &e, Value m) {
+  return memref::CollapseShapeOp::create(
+      e.b, e.loc, m, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
+}
+
 /// Lanes i of a vector with lo <= i < hi (bounds clamped to [0, vl]).
 inline Value rangeMask(Emitter &e, Value lo, Value hi) {
   Value below = e.mask(lo);

@@ -117,12 +117,12 @@ func.func @short_stem(%img: tensor<1x3x224x224xf32>) -> tensor<1x32x112x112xf32>
 
 // -----
 
-// A depthwise convolution whose rows fit one vector: one vector per row,
-// as many rows as divide the output's 7 best.
+// A depthwise convolution on a small plane at stride 1, its output as large
+// as its input: the flattened plane, 4 vectors at a time, no rows.
 // AVX512-LABEL: func.func @narrow_depthwise
-// AVX512: infer.tile = #infer.cpu_tile<dwconv, mr = 7, nv = 1, vl = 16>
+// AVX512: infer.tile = #infer.cpu_tile<dwconv, mr = 1, nv = 4, vl = 16>
 // AVX2-LABEL: func.func @narrow_depthwise
-// AVX2: infer.tile = #infer.cpu_tile<dwconv, mr = 7, nv = 1, vl = 8>
+// AVX2: infer.tile = #infer.cpu_tile<dwconv, mr = 1, nv = 4, vl = 8>
 func.func @narrow_depthwise(%x: tensor<1x96x7x7xf32>) -> tensor<1x96x7x7xf32> {
   %w = infer.constant dense<0.5> : tensor<96x1x5x5xf32>
   %y = infer.conv %x, %w strides [1, 1] pads [2, 2, 2, 2] dilations [1, 1] group 96 : (tensor<1x96x7x7xf32>, tensor<96x1x5x5xf32>) -> tensor<1x96x7x7xf32>

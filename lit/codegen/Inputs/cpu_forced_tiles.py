@@ -62,6 +62,11 @@ CASES = [
     conv("dw_12x1_narrow", 2, 2, 14, 7, (5, 5), (1, 1), (2, 2), 1, 2, "dwconv, mr = 12, nv = 1"),
     conv("dw_dilated", 2, 2, 16, 24, (3, 3), (1, 1), (2, 2), 2, 2, "dwconv, mr = 3, nv = 3", "relu"),
     conv("dw_tall", 2, 2, 130, 10, (3, 3), (2, 1), (1, 1), 1, 2, "dwconv, mr = 4, nv = 2"),
+    # dwconv on flattened planes (stride 1, output as large as the input,
+    # at most 16 vectors): groups of vectors with a shorter last group, a
+    # dilated window, a plane that ends inside a vector.
+    conv("dw_flat_dilated", 3, 3, 9, 9, (3, 3), (1, 1), (2, 2), 2, 3, "dwconv, mr = 1, nv = 3", "silu"),
+    conv("dw_flat_odd", 4, 4, 5, 11, (5, 5), (1, 1), (2, 2), 1, 4, "dwconv, mr = 1, nv = 2", "sigmoid"),
     # conv_im2col: one-row vectors (OW = 16), vectors across rows (OW =
     # 15), stride 1, and a reduction of 6 * 9 * 16 = 864 in blocks.
     conv("im2col_s2_rows", 6, 16, 32, 32, (3, 3), (2, 2), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 2", "silu"),
