@@ -117,6 +117,24 @@ func.func @short_stem(%img: tensor<1x3x224x224xf32>) -> tensor<1x32x112x112xf32>
 
 // -----
 
+// Zen 4, a short pointwise reduction at 112x112: 10 to 16 output channels
+// in one tile of all of them (16 x 1), not in 9 x 3's two tiles of 18 rows;
+// 24 output channels keep 9 x 3.
+// ZEN4-LABEL: func.func @narrow_pointwise
+// ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_pointwise, mr = 16, nv = 1, vl = 16>
+// ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_pointwise, mr = 9, nv = 3, vl = 16>
+// AVX512-LABEL: func.func @narrow_pointwise
+// AVX512: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_pointwise, mr = 14, nv = 2, vl = 16>
+func.func @narrow_pointwise(%x: tensor<1x32x112x112xf32>) -> (tensor<1x16x112x112xf32>, tensor<1x24x112x112xf32>) {
+  %w1 = infer.constant dense<0.5> : tensor<16x32x1x1xf32>
+  %a = infer.conv %x, %w1 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x32x112x112xf32>, tensor<16x32x1x1xf32>) -> tensor<1x16x112x112xf32>
+  %w2 = infer.constant dense<0.5> : tensor<24x32x1x1xf32>
+  %b = infer.conv %x, %w2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x32x112x112xf32>, tensor<24x32x1x1xf32>) -> tensor<1x24x112x112xf32>
+  return %a, %b : tensor<1x16x112x112xf32>, tensor<1x24x112x112xf32>
+}
+
+// -----
+
 // A depthwise convolution on a small plane at stride 1, its output as large
 // as its input: the flattened plane, 4 vectors at a time, no rows.
 // AVX512-LABEL: func.func @narrow_depthwise
