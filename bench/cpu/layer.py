@@ -82,8 +82,9 @@ def main():
     ap.add_argument("--k", type=int, default=1)
     ap.add_argument("--stride", type=int, default=1)
     ap.add_argument("--pad", type=int, default=0)
-    ap.add_argument("--relu", action="store_true")
-    ap.add_argument("--silu", action="store_true", help="x * sigmoid(x) after the layer")
+    act = ap.add_mutually_exclusive_group()
+    act.add_argument("--relu", action="store_true")
+    act.add_argument("--silu", action="store_true", help="x * sigmoid(x) after the layer")
     ap.add_argument("--group", type=int, default=1, help="Conv group (C = M = group: depthwise)")
     ap.add_argument("--tile", action="append", default=[],
                     help="a tile to force, as in #infer.cpu_tile<...>")

@@ -1333,12 +1333,12 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
       // window's weights: infer-compile --tune on Zen 3 (EfficientNet-B0,
       // MobileNetV2) found 2 x 4 and 2 x 2 tiles up to 2x faster than 6 x
       // 2 on 14x14 to 56x56 outputs. Rows chosen to waste the fewest on OH.
-      int64_t vectors = (s.ow + vl - 1) / vl;
-      // A flattened plane (buildDepthwiseConv): 4 vectors at a time (a
+      // A flattened plane (depthwiseFlatPlane): 4 vectors at a time (a
       // 7x7 plane of 960 channels at 3x3 in 10.1 us against 11.3 with 2).
       if (depthwiseFlatPlane(s, vl))
         return make(CpuKernel::dwconv,
                     std::min<int64_t>(4, (s.oh * s.ow + vl - 1) / vl), 1);
+      int64_t vectors = (s.ow + vl - 1) / vl;
       int64_t nv = std::min<int64_t>(4, vectors);
       int64_t most = std::min<int64_t>(s.oh, std::max<int64_t>(2, 8 / nv));
       int64_t rows = most;
@@ -1439,12 +1439,12 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
     // (MobileNetV2's 32 -> 16 at 112x112 in the model: 0.131 -> 0.089 ms
     // against 9 x 3's two tiles, 18 rows for 16).
     if (s.kh == 1 && s.kw == 1 && unitStride && noPad) {
-      if (regs == 32 && s.c <= 48 && target.halfRate512 && positions >= 56 * 56 &&
-          s.m > 9 && s.m <= 16)
-        return tileOf(CpuKernel::conv_pointwise, s.m, 1);
-      if (regs == 32 && s.c <= 48 && target.halfRate512)
+      if (regs == 32 && s.c <= 48 && target.halfRate512) {
+        if (positions >= 56 * 56 && s.m >= 10 && s.m <= 16)
+          return tileOf(CpuKernel::conv_pointwise, s.m, 1);
         return positions >= 56 * 56 ? tileOf(CpuKernel::conv_pointwise, 9, 3)
                                     : tileOf(CpuKernel::conv_pointwise, 14, 1);
+      }
       return regs == 32 && s.c <= 48 ? tileOf(CpuKernel::conv_pointwise, 14, 2)
                                      : make(CpuKernel::conv_pointwise, 2);
     }

@@ -92,16 +92,18 @@ std::vector<Attribute> CpuBackend::tileCandidates(Operation *op) const {
       out.push_back(tile);
   };
   // A depthwise convolution on a flattened plane takes no rows: its
-  // candidates are the vectors accumulated at a time.
-  bool flatPlane = k == CpuKernel::dwconv && llvm::isa<ConvOp>(op) &&
-                   depthwiseFlatPlane(convShape(llvm::cast<ConvOp>(op)), vl);
+  // candidates are the vectors accumulated at a time, up to its plane's.
+  if (k == CpuKernel::dwconv && llvm::isa<ConvOp>(op)) {
+    ConvShape s = convShape(llvm::cast<ConvOp>(op));
+    if (depthwiseFlatPlane(s, vl)) {
+      for (int64_t nv = 1; nv <= std::min<int64_t>(4, (s.oh * s.ow + vl - 1) / vl); ++nv)
+        add(k, 1, nv);
+      return out;
+    }
+  }
   for (CpuKernel kernel : kernels)
     for (int64_t nv = 1; nv <= (kernel == CpuKernel::dwconv ? 4 : regs == 32 ? 3 : 2);
          ++nv) {
-      if (flatPlane) {
-        add(kernel, 1, nv);
-        continue;
-      }
       int64_t mr = std::min<int64_t>((regs - nv - 1) / nv, 14);
       // dwconv also with half as many rows: its window's weights need
       // registers too; conv_cm too: a windowed one's tiles are parts of an

@@ -130,8 +130,12 @@ void copyRows(Emitter &e, const ConvShape &s, const DepthwisePlan &p, Value x,
 }
 
 /// Whether the convolution runs over its flattened plane (buildFlatPlanes):
-/// no step reads along the columns, and every operand read in full (a
-/// residual) is shaped as the output, so that it flattens the same way.
+/// its shape allows it, no step reads along the columns and every operand
+/// read in full (a residual) is shaped as the output, so that it flattens
+/// the same way. A depthwise convolution's epilogue is always so today
+/// (classifyEpilogue gives a convolution no per-column step, and its
+/// residuals are views shaped as its output); the check keeps another one
+/// on the row tiles, correct if slower with the flat plane's MR of 1.
 bool takesFlatPlane(const ConvShape &s, int64_t vl, const Epilogue &epi,
                     Value out) {
   if (!depthwiseFlatPlane(s, vl))
@@ -162,7 +166,7 @@ void buildFlatPlanes(Emitter &e, const ConvShape &s, int64_t group, Value x,
                      bool apart, Value begin, Value end) {
   const int64_t vl = e.vl, plane = s.oh * s.ow, vectors = ceilDiv(plane, vl);
   group = std::clamp<int64_t>(group, 1, vectors);
-  Value xp = flattenSpatial(e, x), op = flattenSpatial(e, out);
+  Value xp = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
   // Residuals are read where the output is stored: flattened alike.
   Epilogue flat = epi;
   for (auto [i, step] : llvm::enumerate(epi.steps))
@@ -194,33 +198,30 @@ void buildFlatPlanes(Emitter &e, const ConvShape &s, int64_t group, Value x,
             if (!any)
               continue;
             Value at = e.idx(p0 + dy * s.w + dx);
-            Value v;
-            if (all) {
-              v = e.vload(xp, {n, c, at});
-            } else {
-              Value m = arith::ConstantOp::create(
-                  e.b, e.loc, e.mvec(), DenseElementsAttr::get(e.mvec(), ArrayRef<bool>(lanes)));
-              v = e.vloadMasked(xp, {n, c, at}, m);
-            }
+            Value v = all ? e.vload(xp, {n, c, at})
+                    : e.vloadMasked(xp, {n, c, at}, e.constantMask(lanes));
             acc[j] = e.fma(weights[kh * s.kw + kw], v, acc[j]);
           }
         }
       for (int64_t j = 0; j < count; ++j) {
         int64_t p0 = (g0 + j) * vl;
         Value col = e.idx(p0);
-        flat.store(e, acc[j], op, {n, c, col}, c, col, e.mask(e.idx(plane - p0)), apart);
+        flat.store(e, acc[j], out3, {n, c, col}, c, col, e.mask(e.idx(plane - p0)),
+                   apart);
       }
     }
     if (apart)
-      flat.applyInPlace(e, op, {n, c}, c, e.idx(0), e.idx(plane));
+      flat.applyInPlace(e, out3, {n, c}, c, e.idx(0), e.idx(plane));
   });
 }
 
 } // namespace
 
 bool mlir::infer::depthwiseFlatPlane(const ConvShape &s, int64_t vl) {
+  int64_t vectors = ceilDiv(s.oh * s.ow, vl);
   return s.sh == 1 && s.sw == 1 && s.oh == s.h && s.ow == s.w &&
-         ceilDiv(s.oh * s.ow, vl) <= kDepthwiseFlatVectors;
+         vectors <= kDepthwiseFlatVectors &&
+         vectors * s.kh * s.kw <= kDepthwiseFlatLoads;
 }
 
 void mlir::infer::buildDepthwiseConv(Emitter &e, const ConvShape &s,

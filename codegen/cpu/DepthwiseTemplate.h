@@ -12,7 +12,8 @@
 // tiles of MR output rows x NV vectors are accumulated from plain loads of
 // the scratch, each loaded vector feeding every row of the tile whose
 // window it falls in. Small planes at stride 1 whose output is as large as
-// the input (7x7 and 14x14 with "same" padding) run flattened instead: a
+// the input (7x7 with "same" padding; 14x14 too on AVX-512's 16 lanes) run
+// flattened instead: a
 // task is a channel, a vector is VL consecutive outputs across rows, each
 // window tap one masked load of the input plane.
 //
@@ -33,13 +34,15 @@ constexpr int64_t kDepthwiseScratchBytes = 24 * 1024;
 
 /// Planes of at most this many vectors, at stride 1 with the output as
 /// large as the input, run flattened: a vector of VL consecutive outputs
-/// across rows, each window tap one (masked) load, no scratch.
+/// across rows, each window tap one (masked) load, no scratch. The plane
+/// is unrolled: at most kDepthwiseFlatLoads loads (vectors x taps; 14x14
+/// at 5x5 on 16 lanes is 325).
 constexpr int64_t kDepthwiseFlatVectors = 16;
+constexpr int64_t kDepthwiseFlatLoads = 400;
 
 /// Whether a depthwise convolution of shape `s` runs over its flattened
-/// plane on `vl`-lane vectors (unless its epilogue reads along the columns
-/// or reads an operand shaped otherwise than the output): stride 1, the
-/// output as large as the input, at most kDepthwiseFlatVectors vectors.
+/// plane on `vl`-lane vectors: stride 1, the output as large as the input,
+/// at most kDepthwiseFlatVectors vectors and kDepthwiseFlatLoads loads.
 /// Its tile's MR is then unused.
 bool depthwiseFlatPlane(const ConvShape &s, int64_t vl);
 

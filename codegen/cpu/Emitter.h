@@ -62,6 +62,11 @@ struct Emitter {
     Value n = min(max(valid, idx(0)), idx(vl));
     return vector::CreateMaskOp::create(b, loc, mvec(), ValueRange{n});
   }
+  /// The mask whose lanes are `lanes` (vl of them), a constant.
+  Value constantMask(ArrayRef<bool> lanes) {
+    return arith::ConstantOp::create(b, loc, mvec(),
+                                     DenseElementsAttr::get(mvec(), lanes));
+  }
   /// i32 lane numbers 0..vl-1 times `scale`.
   Value iota(int64_t scale) {
     SmallVector<int32_t> v;

@@ -117,20 +117,29 @@ func.func @short_stem(%img: tensor<1x3x224x224xf32>) -> tensor<1x32x112x112xf32>
 
 // -----
 
-// Zen 4, a short pointwise reduction at 112x112: 10 to 16 output channels
-// in one tile of all of them (16 x 1), not in 9 x 3's two tiles of 18 rows;
-// 24 output channels keep 9 x 3.
+// Zen 4, a short pointwise reduction at 56x56 or more: 10 to 16 output
+// channels in one tile of all of them (16 x 1, 10 x 1), not in 9 x 3's two
+// tiles of 18 rows; 9 and 24 output channels keep 9 x 3, and 16 at 28x28
+// keeps 14 x 1.
 // ZEN4-LABEL: func.func @narrow_pointwise
 // ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_pointwise, mr = 16, nv = 1, vl = 16>
 // ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_pointwise, mr = 9, nv = 3, vl = 16>
+// ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_pointwise, mr = 10, nv = 1, vl = 16>
+// ZEN4: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_pointwise, mr = 9, nv = 3, vl = 16>
+// ZEN4: infer.conv %arg1{{.*}}#infer.cpu_tile<conv_pointwise, mr = 14, nv = 1, vl = 16>
 // AVX512-LABEL: func.func @narrow_pointwise
 // AVX512: infer.conv %arg0{{.*}}#infer.cpu_tile<conv_pointwise, mr = 14, nv = 2, vl = 16>
-func.func @narrow_pointwise(%x: tensor<1x32x112x112xf32>) -> (tensor<1x16x112x112xf32>, tensor<1x24x112x112xf32>) {
+func.func @narrow_pointwise(%x: tensor<1x32x112x112xf32>, %y: tensor<1x32x28x28xf32>) -> (tensor<1x16x112x112xf32>, tensor<1x24x112x112xf32>, tensor<1x10x112x112xf32>, tensor<1x9x112x112xf32>, tensor<1x16x28x28xf32>) {
   %w1 = infer.constant dense<0.5> : tensor<16x32x1x1xf32>
   %a = infer.conv %x, %w1 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x32x112x112xf32>, tensor<16x32x1x1xf32>) -> tensor<1x16x112x112xf32>
   %w2 = infer.constant dense<0.5> : tensor<24x32x1x1xf32>
   %b = infer.conv %x, %w2 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x32x112x112xf32>, tensor<24x32x1x1xf32>) -> tensor<1x24x112x112xf32>
-  return %a, %b : tensor<1x16x112x112xf32>, tensor<1x24x112x112xf32>
+  %w3 = infer.constant dense<0.5> : tensor<10x32x1x1xf32>
+  %c = infer.conv %x, %w3 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x32x112x112xf32>, tensor<10x32x1x1xf32>) -> tensor<1x10x112x112xf32>
+  %w4 = infer.constant dense<0.5> : tensor<9x32x1x1xf32>
+  %d = infer.conv %x, %w4 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x32x112x112xf32>, tensor<9x32x1x1xf32>) -> tensor<1x9x112x112xf32>
+  %e = infer.conv %y, %w1 strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x32x28x28xf32>, tensor<16x32x1x1xf32>) -> tensor<1x16x28x28xf32>
+  return %a, %b, %c, %d, %e : tensor<1x16x112x112xf32>, tensor<1x24x112x112xf32>, tensor<1x10x112x112xf32>, tensor<1x9x112x112xf32>, tensor<1x16x28x28xf32>
 }
 
 // -----

@@ -224,9 +224,12 @@ def cases():
             "dwconv_5x5_s2_silu": (24, 15, 5, 2, 2, "silu"),
             "dwconv_5x5_7x7_residual": (8, 7, 5, 1, 2, "residual"),
             "dwconv_tall_silu": (4, 120, 3, 1, 1, "silu"),
-            # flattened planes (7x7, 14x14 at 5x5 with a residual)
+            # flattened planes (7x7; 10x10 at 5x5 with a residual: 13
+            # vectors, flat with 8 lanes too), and a 7-wide plane whose
+            # output is smaller (no padding): row tiles
             "dwconv_flat_silu": (16, 7, 3, 1, 1, "silu"),
-            "dwconv_flat_14x14_residual": (8, 14, 5, 1, 2, "residual")}.items():
+            "dwconv_flat_10x10_residual": (8, 10, 5, 1, 2, "residual"),
+            "dwconv_rows_narrow_residual": (8, 9, 3, 1, 0, "residual")}.items():
         out[name] = (conv_case(c, c, h, k, s, p, group=c, epilogue=epi),
                      f"{dw_patterns[epi]}/dwconv", 1)
     out["conv_nobias_relu"] = (conv_case(8, 16, 14, 3, 1, 1, epilogue="relu",

@@ -59,14 +59,18 @@ CASES = [
     conv("dw_1x1", 3, 3, 9, 19, (3, 3), (1, 1), (1, 1), 1, 3, "dwconv, mr = 1, nv = 1"),
     conv("dw_2x4", 3, 3, 20, 45, (3, 3), (1, 1), (1, 1), 1, 3, "dwconv, mr = 2, nv = 4", "silu"),
     conv("dw_5x2_s2", 4, 4, 31, 33, (5, 5), (2, 2), (2, 2), 1, 4, "dwconv, mr = 5, nv = 2", "sigmoid"),
-    conv("dw_12x1_narrow", 2, 2, 14, 7, (5, 5), (1, 1), (2, 2), 1, 2, "dwconv, mr = 12, nv = 1"),
+    conv("dw_12x1_narrow", 2, 2, 30, 7, (5, 5), (1, 1), (2, 2), 1, 2, "dwconv, mr = 12, nv = 1"),
     conv("dw_dilated", 2, 2, 16, 24, (3, 3), (1, 1), (2, 2), 2, 2, "dwconv, mr = 3, nv = 3", "relu"),
     conv("dw_tall", 2, 2, 130, 10, (3, 3), (2, 1), (1, 1), 1, 2, "dwconv, mr = 4, nv = 2"),
     # dwconv on flattened planes (stride 1, output as large as the input,
     # at most 16 vectors): groups of vectors with a shorter last group, a
-    # dilated window, a plane that ends inside a vector.
+    # dilated window, a plane that ends inside a vector, a batch of two
+    # planes of whole vectors stored in one pass, more vectors asked for
+    # than the plane has.
     conv("dw_flat_dilated", 3, 3, 9, 9, (3, 3), (1, 1), (2, 2), 2, 3, "dwconv, mr = 1, nv = 3", "silu"),
     conv("dw_flat_odd", 4, 4, 5, 11, (5, 5), (1, 1), (2, 2), 1, 4, "dwconv, mr = 1, nv = 2", "sigmoid"),
+    conv("dw_flat_batch", 3, 3, 8, 8, (3, 3), (1, 1), (1, 1), 1, 3, "dwconv, mr = 1, nv = 3", "relu", n=2),
+    conv("dw_flat_one_vector", 2, 2, 2, 4, (3, 3), (1, 1), (1, 1), 1, 2, "dwconv, mr = 1, nv = 3"),
     # conv_im2col: one-row vectors (OW = 16), vectors across rows (OW =
     # 15), stride 1, and a reduction of 6 * 9 * 16 = 864 in blocks.
     conv("im2col_s2_rows", 6, 16, 32, 32, (3, 3), (2, 2), (1, 1), 1, 1, "conv_im2col, mr = 6, nv = 2", "silu"),
