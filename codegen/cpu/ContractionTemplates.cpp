@@ -1333,11 +1333,10 @@ CpuTileAttr mlir::infer::selectTileConfig(Operation *op,
       // window's weights: infer-compile --tune on Zen 3 (EfficientNet-B0,
       // MobileNetV2) found 2 x 4 and 2 x 2 tiles up to 2x faster than 6 x
       // 2 on 14x14 to 56x56 outputs. Rows chosen to waste the fewest on OH.
-      // A flattened plane (depthwiseFlatPlane): 4 vectors at a time (a
+      // A flattened plane (depthwiseFlatVectors): 4 vectors at a time (a
       // 7x7 plane of 960 channels at 3x3 in 10.1 us against 11.3 with 2).
-      if (depthwiseFlatPlane(s, vl))
-        return make(CpuKernel::dwconv,
-                    std::min<int64_t>(4, (s.oh * s.ow + vl - 1) / vl), 1);
+      if (int64_t flat = depthwiseFlatVectors(s, vl))
+        return make(CpuKernel::dwconv, std::min<int64_t>(4, flat), 1);
       int64_t vectors = (s.ow + vl - 1) / vl;
       int64_t nv = std::min<int64_t>(4, vectors);
       int64_t most = std::min<int64_t>(s.oh, std::max<int64_t>(2, 8 / nv));

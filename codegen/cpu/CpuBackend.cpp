@@ -93,14 +93,12 @@ std::vector<Attribute> CpuBackend::tileCandidates(Operation *op) const {
   };
   // A depthwise convolution on a flattened plane takes no rows: its
   // candidates are the vectors accumulated at a time, up to its plane's.
-  if (k == CpuKernel::dwconv && llvm::isa<ConvOp>(op)) {
-    ConvShape s = convShape(llvm::cast<ConvOp>(op));
-    if (depthwiseFlatPlane(s, vl)) {
-      for (int64_t nv = 1; nv <= std::min<int64_t>(4, (s.oh * s.ow + vl - 1) / vl); ++nv)
+  if (auto conv = llvm::dyn_cast<ConvOp>(op); conv && k == CpuKernel::dwconv)
+    if (int64_t flat = depthwiseFlatVectors(convShape(conv), vl)) {
+      for (int64_t nv = 1; nv <= std::min<int64_t>(4, flat); ++nv)
         add(k, 1, nv);
       return out;
     }
-  }
   for (CpuKernel kernel : kernels)
     for (int64_t nv = 1; nv <= (kernel == CpuKernel::dwconv ? 4 : regs == 32 ? 3 : 2);
          ++nv) {

@@ -138,7 +138,7 @@ void copyRows(Emitter &e, const ConvShape &s, const DepthwisePlan &p, Value x,
 /// on the row tiles, correct if slower with the flat plane's MR of 1.
 bool takesFlatPlane(const ConvShape &s, int64_t vl, const Epilogue &epi,
                     Value out) {
-  if (!depthwiseFlatPlane(s, vl))
+  if (!depthwiseFlatVectors(s, vl))
     return false;
   for (auto [i, step] : llvm::enumerate(epi.steps)) {
     if (step.read == EpilogueStep::Read::PerColumn)
@@ -167,6 +167,16 @@ void buildFlatPlanes(Emitter &e, const ConvShape &s, int64_t group, Value x,
   const int64_t vl = e.vl, plane = s.oh * s.ow, vectors = ceilDiv(plane, vl);
   group = std::clamp<int64_t>(group, 1, vectors);
   Value xp = flattenSpatial(e, x), out3 = flattenSpatial(e, out);
+  // Which lanes of the vector of outputs from p0 read inside the input at
+  // the window shift (dy, dx).
+  auto tapLanes = [&](int64_t p0, int64_t dy, int64_t dx) {
+    SmallVector<bool> lanes;
+    for (int64_t p = p0; p < p0 + vl; ++p) {
+      int64_t ih = p / s.ow + dy, iw = p % s.ow + dx;
+      lanes.push_back(p < plane && ih >= 0 && ih < s.h && iw >= 0 && iw < s.w);
+    }
+    return lanes;
+  };
   // Residuals are read where the output is stored: flattened alike.
   Epilogue flat = epi;
   for (auto [i, step] : llvm::enumerate(epi.steps))
@@ -186,20 +196,13 @@ void buildFlatPlanes(Emitter &e, const ConvShape &s, int64_t group, Value x,
           int64_t dy = kh * s.dh - s.ph, dx = kw * s.dw - s.pw;
           for (int64_t j = 0; j < count; ++j) {
             int64_t p0 = (g0 + j) * vl;
-            SmallVector<bool> lanes;
-            bool any = false, all = true;
-            for (int64_t l = 0; l < vl; ++l) {
-              int64_t p = p0 + l, ih = p / s.ow + dy, iw = p % s.ow + dx;
-              bool ok = p < plane && ih >= 0 && ih < s.h && iw >= 0 && iw < s.w;
-              lanes.push_back(ok);
-              any |= ok;
-              all &= ok;
-            }
-            if (!any)
+            SmallVector<bool> lanes = tapLanes(p0, dy, dx);
+            if (llvm::none_of(lanes, [](bool l) { return l; }))
               continue;
             Value at = e.idx(p0 + dy * s.w + dx);
-            Value v = all ? e.vload(xp, {n, c, at})
-                    : e.vloadMasked(xp, {n, c, at}, e.constantMask(lanes));
+            Value v = llvm::all_of(lanes, [](bool l) { return l; })
+                          ? e.vload(xp, {n, c, at})
+                          : e.vloadMasked(xp, {n, c, at}, e.constantMask(lanes));
             acc[j] = e.fma(weights[kh * s.kw + kw], v, acc[j]);
           }
         }
@@ -217,11 +220,12 @@ void buildFlatPlanes(Emitter &e, const ConvShape &s, int64_t group, Value x,
 
 } // namespace
 
-bool mlir::infer::depthwiseFlatPlane(const ConvShape &s, int64_t vl) {
+int64_t mlir::infer::depthwiseFlatVectors(const ConvShape &s, int64_t vl) {
   int64_t vectors = ceilDiv(s.oh * s.ow, vl);
-  return s.sh == 1 && s.sw == 1 && s.oh == s.h && s.ow == s.w &&
-         vectors <= kDepthwiseFlatVectors &&
-         vectors * s.kh * s.kw <= kDepthwiseFlatLoads;
+  bool flat = s.sh == 1 && s.sw == 1 && s.oh == s.h && s.ow == s.w &&
+              vectors <= kDepthwiseFlatVectors &&
+              vectors * s.kh * s.kw <= kDepthwiseFlatLoads;
+  return flat ? vectors : 0;
 }
 
 void mlir::infer::buildDepthwiseConv(Emitter &e, const ConvShape &s,

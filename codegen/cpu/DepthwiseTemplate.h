@@ -13,9 +13,8 @@
 // the scratch, each loaded vector feeding every row of the tile whose
 // window it falls in. Small planes at stride 1 whose output is as large as
 // the input (7x7 with "same" padding; 14x14 too on AVX-512's 16 lanes) run
-// flattened instead: a
-// task is a channel, a vector is VL consecutive outputs across rows, each
-// window tap one masked load of the input plane.
+// flattened instead: a task is a channel, a vector is VL consecutive
+// outputs across rows, each window tap one masked load of the input plane.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,11 +39,11 @@ constexpr int64_t kDepthwiseScratchBytes = 24 * 1024;
 constexpr int64_t kDepthwiseFlatVectors = 16;
 constexpr int64_t kDepthwiseFlatLoads = 400;
 
-/// Whether a depthwise convolution of shape `s` runs over its flattened
-/// plane on `vl`-lane vectors: stride 1, the output as large as the input,
-/// at most kDepthwiseFlatVectors vectors and kDepthwiseFlatLoads loads.
-/// Its tile's MR is then unused.
-bool depthwiseFlatPlane(const ConvShape &s, int64_t vl);
+/// The vectors of `vl` lanes a depthwise convolution of shape `s` runs its
+/// flattened plane in, or 0 when it takes row tiles: flattened at stride 1
+/// with the output as large as the input, at most kDepthwiseFlatVectors
+/// vectors and kDepthwiseFlatLoads loads. Its tile's MR is then unused.
+int64_t depthwiseFlatVectors(const ConvShape &s, int64_t vl);
 
 /// Emits the body of a dwconv kernel for tasks [begin, end): `x` is the
 /// [N, C, H, W] input, `w` the weights as [C, KH * KW], `bias` [C] or null,
