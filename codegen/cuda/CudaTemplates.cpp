@@ -210,7 +210,7 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       // mostly idle (H200, fp16, 6272 x 640 x 160 with a residual, a
       // pruned ResNet-50's layer3 conv3 at batch 32: 147 tiles of 224
       // columns 17.2-18.4 us, 245 of 128 12.4-13.7; MobileNetV2 b32's
-      // 1568 x 576 x 96: 192 -> 128 columns, 0.595 -> 0.590 ms).
+      // 6272 x 576 x 96: 192 -> 128 columns, 0.595 -> 0.590 ms).
       if (hopper && sp.bKMajor && widest == 256) {
         auto cost = [&](int64_t w) {
           return ceilDiv(tilesM * ceilDiv(sp.n, w), kCudaSmCount) * (w + 64);

@@ -30,6 +30,7 @@ int64_t runWidth(const DepthwiseSpec &spec) {
     width /= 2;
   return width;
 }
+
 /// Input columns the windows of one thread's pixels cover.
 int64_t windowSpan(const DepthwiseSpec &spec) {
   return (spec.pixels - 1) * spec.strideW + (spec.kw - 1) * spec.dilW + 1;
@@ -166,7 +167,6 @@ FailureOr<KernelInfo> mlir::infer::addDepthwiseKernel(KernelModule &kernels,
         // every row were hoisted ahead of the arithmetic and a 7x7 window
         // spilled).
         auto rows = scf::ForOp::create(b, loc, ir.c32(0), ir.c32(spec.kh), ir.c32(1), acc);
-        OpBuilder::InsertionGuard g(b);
         b.setInsertionPointToStart(rows.getBody());
         SmallVector<Value> inner(rows.getRegionIterArgs());
         windowRow(rows.getInductionVar(), inner);
