@@ -157,13 +157,22 @@ std::vector<Attribute> CudaBackend::tileCandidates(Operation *op) const {
   // (64 rows up to 128 columns), 64 to 256 columns but not much wider than
   // the product, the heuristic's 4 stages (3 and 5 for its own tile
   // shape), and K split as the heuristic splits it, half and twice that,
-  // or not at all: a few per kernel, each measured.
+  // or not at all: a few per kernel, each measured. Where N is not whole
+  // 256s, also the widths that share it evenly between 3 to 6 tiles
+  // (whole 16 columns; 64 for a [K,N] B): a pruned layer's 640 columns in
+  // 160 or 224, not only 128 or 256 (whose last tile is half empty).
   SmallVector<int64_t> widths;
   for (int64_t bn : {int64_t(64), int64_t(128), int64_t(256),
                      static_cast<int64_t>(llvm::alignTo(sp.n, 16))})
     if (bn <= 256 && bn <= static_cast<int64_t>(llvm::alignTo(sp.n, 64)) &&
         !llvm::is_contained(widths, bn))
       widths.push_back(bn);
+  if (sp.n % 256 != 0)
+    for (int64_t j = 3; j <= 6; ++j) {
+      int64_t bn = llvm::alignTo(ceilDiv(sp.n, j), sp.bKMajor ? 16 : 64);
+      if (bn > 64 && bn < 256 && !llvm::is_contained(widths, bn))
+        widths.push_back(bn);
+    }
   SmallVector<int64_t> splits = {1, static_cast<int64_t>(heuristic.getSplitK())};
   if (heuristic.getSplitK() > 1)
     splits.append({heuristic.getSplitK() / 2, heuristic.getSplitK() * 2});
