@@ -4,18 +4,22 @@
 # artifact's with the first's (bench/gpu/compare_outputs.py), then times
 # them alternately, ROUNDS rounds of `infer-run --bench --resident`
 # (medians), and profiles each once (`--profile`, every launch) into
-# $OUT/NAME.json.
+# $OUT/NAME.json. Only those profiles go to $OUT (the device tool returns 8
+# files a call: 8 artifacts' profiles); the outputs stay in a temporary
+# folder there, and bench/gpu/ab_table.py prints the profiles here.
 #   CARRY=gpu-stash ROUNDS=3 bench/gpu/ab.sh A.infer B.infer...
 set -euo pipefail
 CARRY=${CARRY:-gpu-carry}
 OUT=${OUT:-build/ab}
 ROUNDS=${ROUNDS:-3}
 mkdir -p "$OUT"
+outputs=$(mktemp -d)
+trap 'rm -rf "$outputs"' EXIT
 CARRY=$CARRY bench/gpu/run.sh --build-only >/dev/null
 nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
 dirs=()
 for a in "$@"; do
-  d="$OUT/out-$(basename "$a" .infer)"
+  d="$outputs/$(basename "$a" .infer)"
   build-gpu/bin/infer-run "$a" --output-dir "$d" >/dev/null
   dirs+=("$d")
 done
@@ -29,5 +33,5 @@ done
 for a in "$@"; do
   name=$(basename "$a" .infer)
   build-gpu/bin/infer-run "$a" --bench --resident --profile --profile-top 200 --duration 2 \
-    --json "$OUT/$name.json" >"$OUT/$name.profile.txt"
+    --json "$OUT/$name.json" >/dev/null
 done
