@@ -13,6 +13,13 @@ CARRY=${CARRY:-gpu-carry}
 OUT=${OUT:-build/ab}
 ROUNDS=${ROUNDS:-3}
 mkdir -p "$OUT"
+# Outputs and profiles are named by the artifact's file name: two alike
+# would overwrite each other (and compare an output with itself).
+names=$(for a in "$@"; do basename "$a" .infer; done)
+if [ "$(sort <<<"$names" | uniq -d)" != "" ]; then
+  echo "ab.sh: two artifacts share a file name: $(sort <<<"$names" | uniq -d | tr '\n' ' ')" >&2
+  exit 2
+fi
 outputs=$(mktemp -d)
 trap 'rm -rf "$outputs"' EXIT
 CARRY=$CARRY bench/gpu/run.sh --build-only >/dev/null

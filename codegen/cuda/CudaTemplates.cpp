@@ -95,6 +95,35 @@ CudaGemmTileAttr sparseTile(MLIRContext *ctx, const GemmSpec &sp) {
   }
   return best;
 }
+
+/// The narrowest width the wave rule tries: below it a tile's fixed cost
+/// outweighs what a fuller last wave saves.
+constexpr int64_t kWaveNarrowest = 96;
+
+/// The width of a K-major product's tiles that wider tiles (`bn`, over
+/// 128) give way to where that costs less in waves times a block's time,
+/// which grows with the tile's width plus a fixed part (its loads of A and
+/// its latencies, taken as 64 columns' worth): the last of two waves of
+/// wide tiles runs the GPU mostly idle (H200, fp16, 6272 x 640 x 160 with a
+/// residual, a pruned ResNet-50's layer3 conv3 at batch 32: 147 tiles of
+/// 224 columns 17.2-18.4 us, 245 of 128 12.4-13.7; MobileNetV2 b32's 6272 x
+/// 576 x 96: 192 -> 128 columns, 0.595 -> 0.590 ms). Short products only
+/// (at most 16 k tiles), as measured: a long one's block time is its main
+/// loop, and more tiles than two per SM would take it to the persistent
+/// kernel, which is kept for short ones.
+int64_t waveWidth(const GemmSpec &sp, int64_t tilesM, int64_t bn) {
+  if (sm90KTiles(sp) > 16)
+    return bn;
+  auto cost = [&](int64_t w) {
+    return ceilDiv(tilesM * ceilDiv(sp.n, w), kCudaSmCount) * (w + 64);
+  };
+  for (int64_t j = ceilDiv(sp.n, bn) + 1; j <= ceilDiv(sp.n, kWaveNarrowest); ++j) {
+    int64_t w = llvm::alignTo(ceilDiv(sp.n, j), 16);
+    if (cost(w) < cost(bn))
+      bn = w;
+  }
+  return bn;
+}
 } // namespace
 
 void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
@@ -203,24 +232,8 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
           sp.n > 128 && !persistent && tilesM * ceilDiv(sp.n, 256) >= kCudaSmCount ? 256 : 128;
       int64_t bn = llvm::alignTo(ceilDiv(sp.n, ceilDiv(sp.n, widest)),
                                  hopper && sp.bKMajor ? 16 : 64);
-      // Tiles wider than 128 take narrower ones where that costs less in
-      // waves times a block's time, which grows with the tile's width plus
-      // a fixed part (its loads of A and its latencies, taken as 64
-      // columns' worth): the last of two waves of wide tiles runs the GPU
-      // mostly idle (H200, fp16, 6272 x 640 x 160 with a residual, a
-      // pruned ResNet-50's layer3 conv3 at batch 32: 147 tiles of 224
-      // columns 17.2-18.4 us, 245 of 128 12.4-13.7; MobileNetV2 b32's
-      // 6272 x 576 x 96: 192 -> 128 columns, 0.595 -> 0.590 ms).
-      if (hopper && sp.bKMajor && widest == 256) {
-        auto cost = [&](int64_t w) {
-          return ceilDiv(tilesM * ceilDiv(sp.n, w), kCudaSmCount) * (w + 64);
-        };
-        for (int64_t j = ceilDiv(sp.n, widest) + 1; j <= ceilDiv(sp.n, 96); ++j) {
-          int64_t w = llvm::alignTo(ceilDiv(sp.n, j), 16);
-          if (cost(w) < cost(bn))
-            bn = w;
-        }
-      }
+      if (hopper && sp.bKMajor && widest == 256)
+        bn = waveWidth(sp, tilesM, bn);
       // Short products (at most 8 k tiles, no window) of at most 128
       // channels and a wave of row tiles or more take tiles at most 64
       // wide, which run two blocks per SM: one's fill and epilogue under

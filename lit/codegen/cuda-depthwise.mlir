@@ -3,11 +3,8 @@
 // still fills) and 16-byte run of channels (8 halves; 2 when the channel
 // count is 58), the window's rows in a loop (per row of the 5x5 window: 5
 // input columns and 5 weight runs), the weight packed [kh][kw][C], the
-// bias and activation in the epilogue. A launch of fewer blocks than the
-// GPU has SMs whose window reads at most 18 input runs has its rows
-// unrolled, every load in flight at once (the 3x3 stride-2 one: 9 input
-// and 9 weight runs and the bias, no loop); the 5x5 one (25 runs) keeps
-// its loop. A channels-first one is moved
+// bias and activation in the epilogue (small launches have the rows
+// unrolled instead: cuda-depthwise-unroll.mlir). A channels-first one is moved
 // channels-last first (infer-conv-to-gemm in the pipeline). A grouped
 // convolution that is not depthwise and an f32 one keep the generic
 // kernel.
@@ -25,9 +22,8 @@
 // CHECK: bra.uni
 // CHECK: st.global.b32
 // CHECK: .visible .entry infer_kernel_6(
-// CHECK-NOT: bra.uni
-// CHECK-COUNT-19: ld.global.v4.b32
-// CHECK-NOT: {{ld.global.v4.b32|bra.uni}}
+// CHECK: ld.global.v4.b32
+// CHECK: fma.rn.f32
 // CHECK: max.f32
 // CHECK: st.global.v4.b32
 func.func @main(%x: tensor<2x14x14x64xf16>, %y: tensor<2x9x9x58xf16>, %z: tensor<2x8x8x16xf16>,

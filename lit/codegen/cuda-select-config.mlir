@@ -120,24 +120,34 @@ func.func @split_one_wave(%a: tensor<1568x2048xf16>) -> tensor<1568x512xf16> {
 // -----
 
 // Tests that tiles wider than 128 give way to narrower ones where that
-// costs less in waves x (width + 64): a pruned ResNet-50's layer3 conv3 at
-// batch 32 (6272 x 640: 147 tiles of 224, two waves, the second of 15
-// blocks) takes 245 tiles of 128 (still two waves); MobileNetV2 b32's
-// 6272 x 576 likewise 128 instead of 192; 8448 x 512 of a long K keeps
-// its one wave of 132 tiles 256 wide.
+// costs less in waves x (width + 64), in short products (at most 16 k
+// tiles): a pruned ResNet-50's layer3 conv3 at batch 32 (6272 x 640: 147
+// tiles of 224, two waves, the second of 15 blocks) takes 245 tiles of 128
+// (still two waves); MobileNetV2 b32's 6272 x 576 likewise 128 instead of
+// 192; 8448 x 512 of a long K keeps its one wave of 132 tiles 256 wide, and
+// so do 6272 x 640 of a long K (40 k tiles) and of a [K,N] B (not a
+// constant: 64-column boxes).
 // SM90A-LABEL: func.func @wave_widths
 // SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>
 // SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma, bm = 128, bn = 128, bk = 64, stages = 4>
 // SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>
-func.func @wave_widths(%a: tensor<6272x160xf16>, %b: tensor<6272x96xf16>, %c: tensor<8448x2048xf16>)
-    -> (tensor<6272x640xf16>, tensor<6272x576xf16>, tensor<8448x512xf16>) {
+// SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma, bm = 128, bn = 224, bk = 64, stages = 4>
+// SM90A: infer.matmul {{.*}}#infer.cuda_gemm_tile<wgmma, bm = 128, bn = 256, bk = 64, stages = 4>
+func.func @wave_widths(%a: tensor<6272x160xf16>, %b: tensor<6272x96xf16>, %c: tensor<8448x2048xf16>,
+                       %d: tensor<6272x2560xf16>, %e: tensor<160x640xf16>)
+    -> (tensor<6272x640xf16>, tensor<6272x576xf16>, tensor<8448x512xf16>, tensor<6272x640xf16>,
+        tensor<6272x640xf16>) {
   %w = infer.constant dense<0.5> : tensor<160x640xf16>
   %0 = infer.matmul %a, %w : (tensor<6272x160xf16>, tensor<160x640xf16>) -> tensor<6272x640xf16>
   %u = infer.constant dense<0.5> : tensor<96x576xf16>
   %1 = infer.matmul %b, %u : (tensor<6272x96xf16>, tensor<96x576xf16>) -> tensor<6272x576xf16>
   %v = infer.constant dense<0.5> : tensor<2048x512xf16>
   %2 = infer.matmul %c, %v : (tensor<8448x2048xf16>, tensor<2048x512xf16>) -> tensor<8448x512xf16>
-  return %0, %1, %2 : tensor<6272x640xf16>, tensor<6272x576xf16>, tensor<8448x512xf16>
+  %t = infer.constant dense<0.5> : tensor<2560x640xf16>
+  %3 = infer.matmul %d, %t : (tensor<6272x2560xf16>, tensor<2560x640xf16>) -> tensor<6272x640xf16>
+  %4 = infer.matmul %a, %e : (tensor<6272x160xf16>, tensor<160x640xf16>) -> tensor<6272x640xf16>
+  return %0, %1, %2, %3, %4 : tensor<6272x640xf16>, tensor<6272x576xf16>, tensor<8448x512xf16>,
+      tensor<6272x640xf16>, tensor<6272x640xf16>
 }
 
 // -----
