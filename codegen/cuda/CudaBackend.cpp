@@ -169,7 +169,7 @@ std::vector<Attribute> CudaBackend::tileCandidates(Operation *op) const {
       widths.push_back(bn);
   if (sp.n % 256 != 0)
     for (int64_t j = 3; j <= 6; ++j) {
-      int64_t bn = llvm::alignTo(ceilDiv(sp.n, j), sp.bKMajor ? 16 : 64);
+      int64_t bn = evenTileWidth(sp.n, j, sp.bKMajor ? 16 : 64);
       if (bn > 64 && bn < 256 && !llvm::is_contained(widths, bn))
         widths.push_back(bn);
     }

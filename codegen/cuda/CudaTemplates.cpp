@@ -118,7 +118,7 @@ int64_t waveWidth(const GemmSpec &sp, int64_t tilesM, int64_t bn) {
     return ceilDiv(tilesM * ceilDiv(sp.n, w), kCudaSmCount) * (w + 64);
   };
   for (int64_t j = ceilDiv(sp.n, bn) + 1; j <= ceilDiv(sp.n, kWaveNarrowest); ++j) {
-    int64_t w = llvm::alignTo(ceilDiv(sp.n, j), 16);
+    int64_t w = evenTileWidth(sp.n, j, 16);
     if (cost(w) < cost(bn))
       bn = w;
   }
@@ -230,8 +230,7 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
                         tilesM * ceilDiv(sp.n, 128) >= 2 * kCudaSmCount;
       int64_t widest =
           sp.n > 128 && !persistent && tilesM * ceilDiv(sp.n, 256) >= kCudaSmCount ? 256 : 128;
-      int64_t bn = llvm::alignTo(ceilDiv(sp.n, ceilDiv(sp.n, widest)),
-                                 hopper && sp.bKMajor ? 16 : 64);
+      int64_t bn = evenTileWidth(sp.n, ceilDiv(sp.n, widest), hopper && sp.bKMajor ? 16 : 64);
       if (hopper && sp.bKMajor && widest == 256)
         bn = waveWidth(sp, tilesM, bn);
       // Short products (at most 8 k tiles, no window) of at most 128
@@ -241,7 +240,7 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       // tiles, 0.033 in 64-wide ones).
       if (hopper && sp.bKMajor && !sp.im2col && sp.n > 64 && sp.n <= 128 &&
           sm90KTiles(sp) <= 8 && tilesM >= kCudaSmCount)
-        bn = llvm::alignTo(ceilDiv(sp.n, ceilDiv(sp.n, 64)), 16);
+        bn = evenTileWidth(sp.n, ceilDiv(sp.n, 64), 16);
       if (!hopper)
         bn = 128;
       int64_t tiles = tilesM * ceilDiv(sp.n, bn);

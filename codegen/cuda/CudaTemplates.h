@@ -21,11 +21,20 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <optional>
 
 namespace mlir::infer {
 
 struct CudaTarget;
+
+/// The width of `tiles` GEMM tiles sharing `n` columns evenly, in whole
+/// `multiple`s of columns (16; 64 where B is [K,N]): the heuristic's widths
+/// and the tuner's candidates.
+inline int64_t evenTileWidth(int64_t n, int64_t tiles, int64_t multiple) {
+  return llvm::alignTo((n + tiles - 1) / tiles, multiple);
+}
 
 /// Writes the tile of every op of `fn` a CUDA template takes on `target`.
 void selectCudaConfigs(func::FuncOp fn, const CudaTarget &target);

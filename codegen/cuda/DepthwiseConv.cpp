@@ -40,8 +40,9 @@ int64_t windowSpan(const DepthwiseSpec &spec) {
 /// at once: a launch of under a wave of blocks (its time is its threads'
 /// latency) whose window reads at most 18 input runs. H200, MobileNetV2
 /// fp16: at batch 1 (14 to 74 blocks) 4.4-4.7 -> 4.0-4.3 us a launch,
-/// 0.170-0.171 -> 0.164-0.166 ms; at batch 32 (294 blocks and more: more registers,
-/// fewer threads resident) 0.589 -> 0.617 ms, so those stay rolled.
+/// 0.170-0.171 -> 0.164-0.166 ms; at batch 32 (294 blocks and more: more
+/// registers, fewer threads resident) 0.589 -> 0.617 ms, so those stay
+/// rolled.
 bool unrolledRows(const DepthwiseSpec &spec, int64_t blocks) {
   return blocks < kCudaSmCount && spec.kh * windowSpan(spec) <= 18;
 }
