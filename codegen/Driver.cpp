@@ -171,10 +171,17 @@ FailureOr<CompileResult> mlir::infer::compileModule(ModuleOp module,
     return failure();
   if (options.precision != "fp32" && options.precision != "fp32-strict" &&
       options.precision != "fp16" && options.precision != "bf16" &&
-      options.precision != "int8") {
+      options.precision != "int8" && options.precision != "fp8") {
     error = "unknown precision '" + options.precision +
-            "' (supported: fp32, fp32-strict, fp16, bf16, int8)";
+            "' (supported: fp32, fp32-strict, fp16, bf16, int8, fp8)";
     return failure();
+  }
+  if (options.precision == "fp8") {
+    std::string why = backend->graphShaping(options.precision).fp8Unsupported;
+    if (!why.empty()) {
+      error = "--precision=fp8: " + why;
+      return failure();
+    }
   }
   auto funcs = module.getOps<func::FuncOp>();
   if (funcs.empty()) {

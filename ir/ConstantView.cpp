@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ir/ConstantView.h"
+#include "ir/SmallTypes.h"
 
 #include "ir/InferOps.h"
 
@@ -137,7 +138,8 @@ unsigned mlir::infer::elementBytes(ElementKind kind, Type type) {
   case ElementKind::BF16: return 2;
   case ElementKind::F32: return 4;
   case ElementKind::F64: return 8;
-  case ElementKind::Bool: return 1;
+  case ElementKind::Bool:
+  case ElementKind::Small: return 1;
   case ElementKind::Signed:
   case ElementKind::Unsigned:
     // 4-bit storage takes a byte per element.
@@ -153,12 +155,15 @@ std::optional<ConstantView> ConstantView::get(ElementsAttr attr) {
   if (!type || !type.hasStaticShape())
     return std::nullopt;
   std::optional<ElementKind> kind = elementKindOf(type.getElementType());
+  // Small floats (an fp8 weight): read as their codes, decoded by getDouble.
+  if (!kind && smallFloatOf(type.getElementType()))
+    kind = ElementKind::Small;
   if (!kind)
     return std::nullopt;
   ConstantView v;
   v.type = type;
   v.kind = *kind;
-  v.width = elementBytes(*kind, type.getElementType());
+  v.width = *kind == ElementKind::Small ? 1 : elementBytes(*kind, type.getElementType());
   v.numElements = type.getNumElements();
   if (auto resource = llvm::dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
@@ -194,6 +199,8 @@ double ConstantView::getDouble(int64_t i) const {
   }
   case ElementKind::F32: return load<float>(p);
   case ElementKind::F64: return load<double>(p);
+  case ElementKind::Small:
+    return ::infer::decodeSmallFloat(*smallFloatOf(getElementType()), load<uint8_t>(p));
   default: return static_cast<double>(getInt(i));
   }
 }

@@ -102,6 +102,7 @@ def Infer_QuantElement : Type<CPred<"::llvm::isa<::mlir::quant::UniformQuantized
 def Infer_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
 def Infer_IndexTensor : RankedTensorOf<[I32, I64]>;
 def Infer_QuantTensor : RankedTensorOf<[Infer_QuantElement]>;
+def Infer_QuantOrFp8Tensor : RankedTensorOf<[Infer_QuantElement, F8E4M3FN]>;
 def Infer_Tensor : RankedTensorOf<[AnyType]>;
 
 #endif // INFER_DIALECT_TD

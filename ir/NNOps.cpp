@@ -22,6 +22,15 @@ static LogicalResult verifyAnchorTypes(Operation *op, Value input,
                                        Value weight, Value bias,
                                        Value result) {
   Type in = elementOf(input), w = elementOf(weight);
+  // fp8 products: f8E4M3FN input and weight, an f32 result (the sum of
+  // the products, unscaled: the scales are ops of their own after it).
+  if (llvm::isa<Float8E4M3FNType>(in) || llvm::isa<Float8E4M3FNType>(w)) {
+    if (in != w || !elementOf(result).isF32() || (bias && !elementOf(bias).isF32()))
+      return op->emitOpError() << "of f8E4M3FN takes an f8E4M3FN input and weight "
+                                  "and gives f32, got "
+                               << in << ", " << w << " and " << elementOf(result);
+    return success();
+  }
   bool quant = llvm::isa<quant::QuantizedType>(in);
   if (quant != llvm::isa<quant::QuantizedType>(w))
     return op->emitOpError() << "expects input and weight both float or both "
@@ -102,7 +111,10 @@ LogicalResult ConvTransposeOp::verify() {
 
 LogicalResult MatMulOp::verify() {
   auto emit = [&] { return emitOpError(); };
-  if (!llvm::isa<quant::QuantizedType>(elementOf(getLhs())) &&
+  bool fp8 = llvm::isa<Float8E4M3FNType>(elementOf(getLhs()));
+  if (fp8 && (elementOf(getRhs()) != elementOf(getLhs()) || !elementOf(getOutput()).isF32()))
+    return emitOpError() << "of f8E4M3FN takes f8E4M3FN operands and gives f32";
+  if (!fp8 && !llvm::isa<quant::QuantizedType>(elementOf(getLhs())) &&
       failed(verifySameElementTypes(*this, {getLhs(), getRhs(), getOutput()},
                                     {"lhs", "rhs", "result"})))
     return failure();

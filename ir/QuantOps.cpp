@@ -6,12 +6,15 @@
 //
 // The float side and the quantized side must agree on shape and on the
 // expressed type; per-axis types must name a dimension with one scale per
-// element.
+// element. An f8E4M3FN side takes its scale from the op's `scale`
+// attribute (positive and finite), which a quantized type must not have.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ir/InferOps.h"
 #include "ir/VerifyUtils.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::infer;
@@ -19,8 +22,18 @@ using namespace mlir::infer::detail;
 
 /// Checks a float tensor against a quantized tensor of the same shape.
 static LogicalResult verifyQuantPair(Operation *op, Value floatValue,
-                                     Value quantValue) {
-  auto qtype = llvm::cast<quant::QuantizedType>(elementOf(quantValue));
+                                     Value quantValue, FloatAttr scale) {
+  auto qtype = llvm::dyn_cast<quant::QuantizedType>(elementOf(quantValue));
+  if (!qtype) {
+    // f8E4M3FN, scaled by the attribute.
+    if (!scale || !(scale.getValueAsDouble() > 0) || !std::isfinite(scale.getValueAsDouble()))
+      return op->emitOpError() << "of f8E4M3FN needs a positive finite `scale`";
+    return verifyShapeMatches(shapeOf(floatValue), shapeOf(quantValue), "quantized",
+                              [&] { return op->emitOpError(); });
+  }
+  if (scale)
+    return op->emitOpError() << "takes the scale of its quantized type: `scale` is "
+                                "for f8E4M3FN only";
   Type ftype = elementOf(floatValue);
   if (qtype.getExpressedType() != ftype)
     return op->emitOpError() << "expects the quantized type to express "
@@ -43,9 +56,9 @@ static LogicalResult verifyQuantPair(Operation *op, Value floatValue,
 }
 
 LogicalResult QuantizeOp::verify() {
-  return verifyQuantPair(*this, getInput(), getOutput());
+  return verifyQuantPair(*this, getInput(), getOutput(), getScaleAttr());
 }
 
 LogicalResult DequantizeOp::verify() {
-  return verifyQuantPair(*this, getOutput(), getInput());
+  return verifyQuantPair(*this, getOutput(), getInput(), getScaleAttr());
 }

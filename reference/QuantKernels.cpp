@@ -6,6 +6,8 @@
 
 #include "reference/Kernels.h"
 
+#include "ir/QuantUtils.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -31,6 +33,20 @@ LogicalResult mlir::infer::reference::runQuantize(QuantizeOp op, Inputs in,
                                                   Outputs &out,
                                                   std::string &err) {
   const Tensor &x = *in[0];
+  if (FloatAttr s = op.getScaleAttr()) {
+    // f8E4M3FN: x / scale saturated to the largest finite value, rounded
+    // to nearest even by the tensor (NaN stays NaN).
+    Tensor y(op.getOutput().getType().getElementType(), x.getShape());
+    double scale = s.getValueAsDouble();
+    for (int64_t i = 0; i < x.size(); ++i) {
+      double v = x.floats()[i] / scale;
+      if (!std::isnan(v))
+        v = std::min(std::max(v, -kFp8E4M3Max), kFp8E4M3Max);
+      y.setDouble(i, v);
+    }
+    out.push_back(std::move(y));
+    return success();
+  }
   auto q = llvm::cast<quant::QuantizedType>(
       op.getOutput().getType().getElementType());
   Tensor y(q, x.getShape());
@@ -50,6 +66,13 @@ LogicalResult mlir::infer::reference::runDequantize(DequantizeOp op, Inputs in,
                                                     Outputs &out,
                                                     std::string &err) {
   const Tensor &x = *in[0];
+  if (FloatAttr s = op.getScaleAttr()) {
+    Tensor y(op.getOutput().getType().getElementType(), x.getShape());
+    for (int64_t i = 0; i < x.size(); ++i)
+      y.setDouble(i, x.floats()[i] * s.getValueAsDouble());
+    out.push_back(std::move(y));
+    return success();
+  }
   auto q = llvm::cast<quant::QuantizedType>(x.getElementType());
   Tensor y(op.getOutput().getType().getElementType(), x.getShape());
   for (int64_t i = 0; i < x.size(); ++i) {

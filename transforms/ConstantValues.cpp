@@ -16,7 +16,10 @@ using namespace mlir::infer;
 
 bool mlir::infer::isFloatConstant(Value v) {
   auto c = v ? v.getDefiningOp<ConstantOp>() : ConstantOp();
-  return c && llvm::isa<FloatType>(c.getType().getElementType());
+  // Not the 8-bit and smaller floats (an fp8 product's weight): the
+  // rewrites of weights compute in f16 and wider.
+  return c && llvm::isa<FloatType>(c.getType().getElementType()) &&
+         c.getType().getElementType().getIntOrFloatBitWidth() >= 16;
 }
 
 std::optional<reference::Tensor> mlir::infer::floatConstant(Value v) {

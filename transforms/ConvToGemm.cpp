@@ -88,7 +88,8 @@ struct ConvToMatMul : OpRewritePattern<ConvOp> {
     // pair, zero point 0) becomes an int8 product (infer-fold-qdq): its
     // rows and pixels are laid out in bytes of int8.
     auto dq = op.getInput().getDefiningOp<DequantizeOp>();
-    bool int8 = dq && symmetricInt8(dq.getInput());
+    // (fp8 likewise: bytes of f8E4M3FN.)
+    bool int8 = dq && symmetric8(dq.getInput().getType(), dq.getScaleAttr());
     // f32 where the module lets products run as TF32 (`infer.tf32`) or in
     // int8.
     bool tf32 = et.isF32() && InferDialect::allowsTf32(op);

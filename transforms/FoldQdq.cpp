@@ -31,6 +31,7 @@
 
 #include "ir/ConstantView.h"
 #include "ir/QuantUtils.h"
+#include "ir/SmallTypes.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/IRMapping.h"
@@ -52,13 +53,13 @@ RankedTensorType tensorOf(Value v) {
   return llvm::cast<RankedTensorType>(v.getType());
 }
 
-/// The per-tensor, zero-point-0, int8 type `v` is dequantized from, with
-/// the dequantize; null otherwise.
-std::pair<DequantizeOp, quant::UniformQuantizedType> symmetricDequantize(Value v) {
+/// The per-tensor, zero-point-0 8-bit form (int8 or fp8) `v` is
+/// dequantized from, with the dequantize; null otherwise.
+std::pair<DequantizeOp, Symmetric8> symmetricDequantize(Value v) {
   auto dq = v.getDefiningOp<DequantizeOp>();
   if (!dq)
     return {};
-  quant::UniformQuantizedType q = symmetricInt8(dq.getInput());
+  Symmetric8 q = symmetric8(dq.getInput().getType(), dq.getScaleAttr());
   if (!q)
     return {};
   return {dq, q};
@@ -89,8 +90,9 @@ struct SinkDequantize : RewritePattern {
     map.map(op->getOperand(0), dq.getInput());
     Operation *moved = rewriter.clone(*op, map);
     RankedTensorType out = tensorOf(op->getResult(0));
-    moved->getResult(0).setType(out.clone(q));
-    rewriter.replaceOpWithNewOp<DequantizeOp>(op, out, moved->getResult(0));
+    moved->getResult(0).setType(out.clone(q.elem));
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, out, moved->getResult(0),
+                                              dq.getScaleAttr());
     return success();
   }
 };
@@ -162,6 +164,94 @@ Value quantizeWeight(PatternRewriter &rewriter, Location loc, Value w,
   return CastOp::create(rewriter, loc, t.clone(qt), stored, /*saturate=*/false);
 }
 
+/// The weight `w` (a float constant) in f8E4M3FN per slice of dimension
+/// `axis` (scale max|w| / 448 each, rounded to nearest even), with the
+/// scales; null when `w` is not a finite float constant.
+std::pair<Value, SmallVector<double>> quantizeWeightFp8(PatternRewriter &rewriter,
+                                                        Location loc, Value w,
+                                                        int64_t axis) {
+  auto c = w.getDefiningOp<ConstantOp>();
+  RankedTensorType t = tensorOf(w);
+  if (!c || !t.getElementType().isF32() || !t.hasStaticShape())
+    return {};
+  std::optional<ConstantView> view = ConstantView::get(c.getValue());
+  if (!view)
+    return {};
+  ArrayRef<int64_t> shape = t.getShape();
+  int64_t channels = shape[axis], inner = 1;
+  for (size_t i = axis + 1; i < shape.size(); ++i)
+    inner *= shape[i];
+  auto channelOf = [&](int64_t i) { return (i / inner) % channels; };
+  SmallVector<double> scales(channels, 0.0);
+  for (int64_t i = 0; i < view->size(); ++i) {
+    double v = std::abs(view->getDouble(i));
+    if (!std::isfinite(v))
+      return {};
+    scales[channelOf(i)] = std::max(scales[channelOf(i)], v);
+  }
+  for (double &s : scales)
+    s = s == 0 ? 1.0 : s / kFp8E4M3Max;
+  auto bytes = std::make_shared<std::vector<char>>(view->size());
+  for (int64_t i = 0; i < view->size(); ++i)
+    (*bytes)[i] = static_cast<char>(::infer::encodeSmallFloat(
+        ::infer::SmallFloat::E4M3FN,
+        static_cast<float>(view->getDouble(i) / scales[channelOf(i)]), /*saturate=*/true));
+  auto type = t.clone(rewriter.getType<Float8E4M3FNType>());
+  // Small ones dense (readable in the IR), as ConstantBuilder makes them.
+  ElementsAttr attr =
+      bytes->size() <= 16
+          ? ElementsAttr(DenseElementsAttr::getFromRawBuffer(type, *bytes))
+          : adoptWeights(type, "weight_fp8", *bytes, bytes);
+  Value stored = ConstantOp::create(rewriter, loc, attr);
+  return {stored, scales};
+}
+
+/// An fp8 product: `op` (already checked) on the f8E4M3FN activation of
+/// `dq` (scale `sx`) and its weight in f8E4M3FN per output channel, then
+/// the f32 sum times sx * sw[c] (a per-channel mul after it, in the
+/// result's layout), then a gemm's bias. Convolutions with a bias
+/// decline (their NCHW bias would need a reshape; the GPU path has made
+/// them GEMMs by now).
+LogicalResult rewriteFp8Product(PatternRewriter &rewriter, Operation *op, DequantizeOp dq,
+                                double sx, int64_t axis) {
+  auto conv = llvm::dyn_cast<ConvOp>(op);
+  auto gemm = llvm::dyn_cast<GemmOp>(op);
+  if (conv && conv.getBias())
+    return rewriter.notifyMatchFailure(op, "an fp8 convolution with a bias");
+  if (gemm && gemm.getC() && gemm.getBeta().convertToFloat() != 1.0f)
+    return rewriter.notifyMatchFailure(op, "an fp8 gemm whose bias is scaled");
+  rewriter.setInsertionPoint(op);
+  Location loc = op->getLoc();
+  auto [w, scales] = quantizeWeightFp8(rewriter, loc, op->getOperand(1), axis);
+  if (!w)
+    return rewriter.notifyMatchFailure(op, "weight not a finite float constant");
+  RankedTensorType out = tensorOf(op->getResult(0));
+  // The scale per output channel, shaped to broadcast against the result:
+  // [C, 1, 1] for an NCHW convolution, [C] for the rest.
+  SmallVector<int64_t> shape{static_cast<int64_t>(scales.size())};
+  if (conv && !conv.getChannelsLast())
+    shape.append(out.getRank() - 2, 1);
+  auto st = RankedTensorType::get(shape, rewriter.getF32Type());
+  ConstantBuilder sb(st);
+  for (size_t i = 0; i < scales.size(); ++i)
+    sb.setDouble(i, scales[i] * sx);
+  Value scale = ConstantOp::create(rewriter, loc, sb.finish("fp8_scale"));
+  Value bias = gemm ? gemm.getC() : Value();
+  rewriter.modifyOpInPlace(op, [&] {
+    op->setOperand(0, dq.getInput());
+    op->setOperand(1, w);
+    if (bias)
+      op->eraseOperand(2);
+  });
+  rewriter.setInsertionPointAfter(op);
+  auto mul = BinaryOp::create(rewriter, loc, out, BinaryKind::mul, op->getResult(0), scale);
+  Value y = mul;
+  if (bias)
+    y = BinaryOp::create(rewriter, loc, out, BinaryKind::add, y, bias);
+  rewriter.replaceAllUsesExcept(op->getResult(0), y, mul);
+  return success();
+}
+
 /// conv / matmul / gemm of a dequantized int8 activation and a float
 /// constant weight -> the same op on the int8 activation and the weight
 /// quantized per output channel; the float result is unchanged in type.
@@ -189,10 +279,12 @@ struct QuantizeProduct : RewritePattern {
     }
     auto [dq, q] = symmetricDequantize(op->getOperand(0));
     if (!dq)
-      return rewriter.notifyMatchFailure(op, "activation not dequantized int8");
-    if (!q.getExpressedType().isF32() ||
-        tensorOf(op->getResult(0)).getElementType() != q.getExpressedType())
+      return rewriter.notifyMatchFailure(op, "activation not dequantized int8 or fp8");
+    if (!tensorOf(op->getResult(0)).getElementType().isF32() ||
+        !tensorOf(dq.getOutput()).getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "not an f32 product");
+    if (q.isFp8())
+      return rewriteFp8Product(rewriter, op, dq, q.scale, axis);
     rewriter.setInsertionPoint(op);
     Value w = quantizeWeight(rewriter, op->getLoc(), op->getOperand(1), axis);
     if (!w)
@@ -211,7 +303,8 @@ struct RemoveRequantize : OpRewritePattern<QuantizeOp> {
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     auto dq = op.getInput().getDefiningOp<DequantizeOp>();
-    if (!dq || dq.getInput().getType() != op.getOutput().getType())
+    if (!dq || dq.getInput().getType() != op.getOutput().getType() ||
+        dq.getScaleAttr() != op.getScaleAttr())
       return rewriter.notifyMatchFailure(op, "not a round trip");
     rewriter.replaceOp(op, dq.getInput());
     return success();
@@ -229,15 +322,17 @@ struct HoistQuantize : OpRewritePattern<QuantizeOp> {
   LogicalResult matchAndRewrite(QuantizeOp op,
                                 PatternRewriter &rewriter) const override {
     Operation *mover = op.getInput().getDefiningOp();
-    auto q = llvm::dyn_cast<quant::UniformQuantizedType>(
-        tensorOf(op.getOutput()).getElementType());
+    bool q = llvm::isa<quant::UniformQuantizedType>(tensorOf(op.getOutput()).getElementType()) ||
+             symmetric8(op.getOutput().getType(), op.getScaleAttr()).isFp8();
     auto pool = llvm::dyn_cast_or_null<PoolOp>(mover);
     bool moves = llvm::isa_and_nonnull<ReshapeOp>(mover) ||
                  (pool && pool.getKind() == PoolKind::max && pool.getInput().hasOneUse());
     if (!moves || !q || !op.getInput().hasOneUse())
       return rewriter.notifyMatchFailure(op, "not a per-tensor quantize of a reshape or max pool");
     Value x = mover->getOperand(0);
-    Value qx = QuantizeOp::create(rewriter, op.getLoc(), tensorOf(x).clone(q), x);
+    Value qx = QuantizeOp::create(rewriter, op.getLoc(),
+                                  tensorOf(x).clone(tensorOf(op.getOutput()).getElementType()),
+                                  x, op.getScaleAttr());
     Operation *moved = rewriter.clone(*mover);
     moved->setOperand(0, qx);
     moved->getResult(0).setType(tensorOf(op.getOutput()));
@@ -265,8 +360,10 @@ struct HoistRelu : OpRewritePattern<UnaryOp> {
     Value relu = UnaryOp::create(rewriter, op.getLoc(), q.getInput().getType(),
                                  UnaryKind::relu, q.getInput(), op.getAlphaAttr(),
                                  op.getBetaAttr());
-    Value moved = QuantizeOp::create(rewriter, q.getLoc(), q.getOutput().getType(), relu);
-    rewriter.replaceOpWithNewOp<DequantizeOp>(op, op.getOutput().getType(), moved);
+    Value moved = QuantizeOp::create(rewriter, q.getLoc(), q.getOutput().getType(), relu,
+                                     q.getScaleAttr());
+    rewriter.replaceOpWithNewOp<DequantizeOp>(op, op.getOutput().getType(), moved,
+                                              dq.getScaleAttr());
     return success();
   }
 };
@@ -294,13 +391,14 @@ struct QuantizeResidual : OpRewritePattern<BinaryOp> {
         auto q = llvm::dyn_cast<QuantizeOp>(user);
         if (!q)
           continue;
-        if (!symmetricInt8(q.getOutput()))
+        if (!symmetric8(q.getOutput().getType(), q.getScaleAttr()))
           continue;
         // The quantize must come first: it may sit after the add.
         if (!q->isBeforeInBlock(op))
           continue;
         rewriter.setInsertionPoint(op);
-        Value dq = DequantizeOp::create(rewriter, q.getLoc(), tensorOf(v), q.getOutput());
+        Value dq = DequantizeOp::create(rewriter, q.getLoc(), tensorOf(v), q.getOutput(),
+                                        q.getScaleAttr());
         rewriter.modifyOpInPlace(op, [&] { op->setOperand(i, dq); });
         return success();
       }
@@ -323,7 +421,7 @@ struct RemoveStorageRoundTrip : OpRewritePattern<CastOp> {
   }
 };
 
-struct FoldQdqPass : infer::impl::InferFoldQdqBase<FoldQdqPass> {
+struct FoldQdqPass : mlir::infer::impl::InferFoldQdqBase<FoldQdqPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateFoldQdqPatterns(patterns);

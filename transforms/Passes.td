@@ -147,13 +147,15 @@ def InferEliminateZeroChannels
 }
 
 def InferQuantize : Pass<"infer-quantize", "::mlir::ModuleOp"> {
-  let summary = "Quantize product inputs to int8 with calibrated ranges";
+  let summary = "Quantize product inputs to int8 or fp8 with calibrated ranges";
   let description = [{
     Post-training int8 quantization from a calibration cache (written by
     `infer-run --calibrate`): the activation input of every `conv`,
     `matmul` and `gemm` with a constant weight gets an `infer.quantize` /
     `infer.dequantize` pair with the tensor's calibrated range: symmetric,
-    scale `amax / 127`, storage `i8<-127:127>`. This is the explicit Q/DQ
+    scale `amax / 127`, storage `i8<-127:127>`. With `precision=fp8` the
+    pair is to f8E4M3FN with scale `amax / 448` (the pair's `scale`
+    attribute; E4M3's largest value maps to the range). This is the explicit Q/DQ
     form an exporter writes; `infer-fold-qdq` then makes the products
     compute in int8. Of two products whose results a residual `add` sums
     (ResNet's downsampling blocks), the earlier one's result gets a pair
@@ -185,7 +187,7 @@ def InferQuantize : Pass<"infer-quantize", "::mlir::ModuleOp"> {
     Option<"calibrationCache", "calibration-cache", "std::string",
            /*default=*/"\"\"", "The calibration cache to read">,
     Option<"precision", "precision", "std::string", /*default=*/"\"int8\"",
-           "The quantized type (int8)">,
+           "The quantized type: int8 or fp8 (f8E4M3FN)">,
     ListOption<"keep", "keep", "std::string",
                "ONNX node names whose products stay in float">,
     Option<"maxError", "max-error", "double", /*default=*/"0.0",
@@ -226,6 +228,13 @@ def InferFoldQdq : Pass<"infer-fold-qdq"> {
 
     Activations with a zero point (onnxruntime's default asymmetric
     activations) stay in the Q/DQ form and compute in float.
+
+    The same for f8E4M3FN (`infer-quantize precision=fp8`): values move as
+    f8E4M3FN, a product takes the fp8 activation and its weight in
+    f8E4M3FN per output channel (scale `max|w| / 448`), and its f32 result
+    (the plain sum of the products) is multiplied by both scales, a
+    per-channel `mul` after it that joins its epilogue. A `gemm`'s bias
+    moves after that `mul`.
 
     ```mlir
     %d = infer.dequantize %q : tensor<4x64x!quant.uniform<i8:f32, 0.02>> -> tensor<4x64xf32>

@@ -28,8 +28,9 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
     pm.addPass(createInferReleaseWeights());
   };
   // The precision is what the user asked for: applied at every level.
-  // int8 quantizes the products it has ranges for; the rest stays fp32.
-  bool int8 = options.precision == "int8";
+  // int8 (fp8) quantizes the products it has ranges for; the rest stays
+  // fp32.
+  bool int8 = options.precision == "int8" || options.precision == "fp8";
   bool lowPrecision = options.precision != "fp32" && !int8;
   auto convertPrecision = [&] {
     if (!lowPrecision)
@@ -45,6 +46,7 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
   // ONNX tensor names.
   if (int8) {
     InferQuantizeOptions quantize;
+    quantize.precision = options.precision;
     quantize.calibrationCache = options.calibrationCache;
     quantize.keep.assign(options.keepPrecision.begin(),
                          options.keepPrecision.end());
@@ -127,11 +129,13 @@ void mlir::infer::buildGraphPipeline(OpPassManager &pm,
 }
 
 namespace {
-/// `infer-opt --quantize="int8 calibration-cache=FILE [keep=NODE,...]"`.
+/// `infer-opt --quantize="int8 calibration-cache=FILE [keep=NODE,...]"`,
+/// or "fp8 ..." for f8E4M3FN.
 struct QuantizePipelineOptions : PassPipelineOptions<QuantizePipelineOptions> {
-  Option<bool> int8{*this, "int8", llvm::cl::desc("Quantize to int8 (the only "
-                                                  "precision so far)"),
+  Option<bool> int8{*this, "int8", llvm::cl::desc("Quantize to int8 (the default)"),
                     llvm::cl::init(true)};
+  Option<bool> fp8{*this, "fp8", llvm::cl::desc("Quantize to f8E4M3FN instead"),
+                   llvm::cl::init(false)};
   Option<std::string> calibrationCache{
       *this, "calibration-cache",
       llvm::cl::desc("The calibration cache (infer-run --calibrate)")};
@@ -143,12 +147,13 @@ struct QuantizePipelineOptions : PassPipelineOptions<QuantizePipelineOptions> {
 void mlir::infer::registerGraphPipelines() {
   PassPipelineRegistration<QuantizePipelineOptions>(
       "quantize",
-      "Post-training int8: infer-quantize (calibrated Q/DQ pairs) then "
-      "infer-fold-qdq (int8 products); --quantize=\"int8 calibration-cache=F\"",
+      "Post-training int8 or fp8: infer-quantize (calibrated Q/DQ pairs) then "
+      "infer-fold-qdq (int8 / fp8 products); --quantize=\"int8 calibration-cache=F\" "
+      "or --quantize=\"fp8 calibration-cache=F\"",
       [](OpPassManager &pm, const QuantizePipelineOptions &o) {
         InferQuantizeOptions quantize;
         quantize.calibrationCache = o.calibrationCache;
-        quantize.precision = o.int8 ? "int8" : "none";
+        quantize.precision = o.fp8 ? "fp8" : o.int8 ? "int8" : "none";
         quantize.keep.assign(o.keep.begin(), o.keep.end());
         pm.addPass(createInferQuantize(quantize));
         pm.addPass(createInferFoldQdq());

@@ -8,7 +8,7 @@
 // as the explicit form: the activation input of every convolution and
 // matrix product with a constant weight gets a quantize / dequantize pair
 // with the tensor's calibrated range (symmetric int8, scale amax / 127,
-// narrow range [-127, 127]). What follows is the same as for a model
+// narrow range [-127, 127]; or f8E4M3FN, scale amax / 448). What follows is the same as for a model
 // exported with Q/DQ nodes: infer-fold-qdq turns each product whose input
 // is dequantized into an int8 product with per-channel weights.
 //
@@ -27,6 +27,7 @@
 #include "transforms/Passes.h"
 
 #include "ir/Provenance.h"
+#include "ir/QuantUtils.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -106,11 +107,12 @@ struct QuantizePass : infer::impl::InferQuantizeBase<QuantizePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (precision != "int8") {
+    if (precision != "int8" && precision != "fp8") {
       module.emitError() << "infer-quantize: precision '" << precision
-                         << "' is not int8";
+                         << "' is not int8 or fp8";
       return signalPassFailure();
     }
+    bool fp8 = precision == "fp8";
     if (calibrationCache.empty()) {
       module.emitError() << "infer-quantize needs a calibration cache "
                             "(calibration-cache=FILE, written by infer-run "
@@ -177,16 +179,24 @@ struct QuantizePass : infer::impl::InferQuantizeBase<QuantizePass> {
       Value &dq = dequantized[x];
       if (!dq) {
         auto t = llvm::cast<RankedTensorType>(x.getType());
-        auto q = quant::UniformQuantizedType::get(
-            quant::QuantizationFlags::Signed, i8, t.getElementType(),
-            it->second / 127.0, 0, -127, 127);
         if (Operation *def = x.getDefiningOp())
           b.setInsertionPointAfter(def);
         else
           b.setInsertionPointToStart(llvm::cast<BlockArgument>(x).getOwner());
         Location loc = NameLoc::get(b.getStringAttr(name));
-        Value qx = QuantizeOp::create(b, loc, t.clone(q), x);
-        dq = DequantizeOp::create(b, loc, t, qx);
+        if (fp8) {
+          // E4M3's largest finite value is the range's end.
+          FloatAttr scale = b.getF64FloatAttr(it->second / kFp8E4M3Max);
+          Value qx = QuantizeOp::create(b, loc, t.clone(b.getType<Float8E4M3FNType>()), x,
+                                        scale);
+          dq = DequantizeOp::create(b, loc, t, qx, scale);
+          return dq;
+        }
+        auto q = quant::UniformQuantizedType::get(
+            quant::QuantizationFlags::Signed, i8, t.getElementType(),
+            it->second / 127.0, 0, -127, 127);
+        Value qx = QuantizeOp::create(b, loc, t.clone(q), x, FloatAttr());
+        dq = DequantizeOp::create(b, loc, t, qx, FloatAttr());
       }
       return dq;
     };
@@ -221,8 +231,9 @@ struct QuantizePass : infer::impl::InferQuantizeBase<QuantizePass> {
       for (const std::string &n : nodeNames(op->getLoc()))
         if (kept.contains(n))
           return;
-      // Per-layer fallback: int8 costs this input too much.
-      if (maxError > 0) {
+      // Per-layer fallback: int8 costs this input too much (the cache
+      // measures int8's error; fp8 has no such column).
+      if (maxError > 0 && !fp8) {
         auto e = table->error.find(tensorName(x));
         if (e != table->error.end() && e->second > maxError) {
           char cost[64];

@@ -77,7 +77,9 @@ struct SinkThroughUnary : OpRewritePattern<UnaryOp> {
 /// tensor (elementwise, whatever the layout).
 bool isPerTensorQuantCast(Operation *op) {
   auto scalar = [](Value v) {
-    return llvm::isa<quant::UniformQuantizedType>(typeOf(v).getElementType());
+    // fp8 tensors take one scale (the op's attribute).
+    return llvm::isa<quant::UniformQuantizedType, Float8E4M3FNType>(
+        typeOf(v).getElementType());
   };
   if (auto q = llvm::dyn_cast<QuantizeOp>(op))
     return scalar(q.getOutput());

@@ -271,21 +271,22 @@ def bench_model(rt, path, args, rows):
     # fp32 artifacts run their products as TF32 (as TensorRT's default);
     # fp32-strict ones keep fp32 throughout.
     tolerance = 1e-4 if precision == "fp32-strict" else 1e-2
-    # int8 (variants int8, int8qdq, ...): the logits' cosine similarity to
-    # fp32's (at least 0.99).
+    # int8 and fp8 (variants int8, int8qdq, ...): the logits' cosine
+    # similarity to fp32's (at least 0.99).
+    quantized = precision.startswith(("int8", "fp8"))
     cosine = float(np.dot(y.ravel().astype(np.float64), expected.ravel()) /
                    max(np.linalg.norm(y) * np.linalg.norm(expected), 1e-30))
-    ok = cosine >= 0.99 if precision.startswith("int8") else err <= tolerance
+    ok = cosine >= 0.99 if quantized else err <= tolerance
     # PyTorch on the same shapes (its own random weights: time only), with
     # TF32 allowed exactly where infer uses it.
     tf32 = precision == "fp32"
     torch.backends.cuda.matmul.allow_tf32 = tf32
     torch.backends.cudnn.allow_tf32 = tf32
-    # int8 artifacts: PyTorch's peers in fp16 (our fp16 artifact is the
-    # ratio that counts).
+    # int8 and fp8 artifacts: PyTorch's peers in fp16 (our fp16 artifact is
+    # the ratio that counts).
     dtype = {"fp16": torch.float16, "bf16": torch.bfloat16,
              "int8": torch.float16}.get(
-                 "int8" if precision.startswith("int8") else precision, torch.float32)
+                 "int8" if quantized else precision, torch.float32)
     model = torch_model(name, x.shape[0]).cuda().to(dtype)
     tx = torch.from_numpy(x).cuda().to(dtype)
     peers = {"eager": model}
@@ -324,7 +325,7 @@ def bench_model(rt, path, args, rows):
     rows[-1]["cosine"] = cosine
     print(f"{name} (batch {batch}, {precision}): rel L2 vs PyTorch fp32 {err:.2e}, "
           f"cosine {cosine:.5f} ({'ok' if ok else 'MISMATCH'} at "
-          f"{'cosine 0.99' if precision.startswith('int8') else tolerance}); infer "
+          f"{'cosine 0.99' if quantized else tolerance}); infer "
           f"{med['infer_device']:.3f} ms on the device ({med['infer']:.3f} ms with host "
           f"copies, {batch / med['infer_device'] * 1e3:.0f} inferences/s); {peer_text}; "
           f"eager/infer {med['eager'] / med['infer_device']:.2f}x"

@@ -54,17 +54,18 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
                        TemplateKernel &tk, GemmSpec &spec) {
   RankedTensorType out = typeOf(chain);
   for (Operation *op : ops) {
-    // Requantization for the next int8 layer: the last step, C int8.
+    // Requantization for the next int8 (or fp8) layer: the last step, C
+    // int8 (f8E4M3FN).
     if (auto q = llvm::dyn_cast<QuantizeOp>(op)) {
-      quant::UniformQuantizedType qt = symmetricInt8(q.getOutput());
+      Symmetric8 qt = symmetric8(q.getOutput().getType(), q.getScaleAttr());
       if (q.getInput() != chain || op != ops.back() || !qt || !out.getElementType().isF32())
         return failure();
       GemmEpilogueOp e{GemmEpilogueOp::Kind::Quantize};
-      e.inv = static_cast<float>(1.0 / qt.getScale());
-      e.lo = static_cast<float>(qt.getStorageTypeMin());
-      e.hi = static_cast<float>(qt.getStorageTypeMax());
+      e.inv = static_cast<float>(1.0 / qt.scale);
+      e.lo = static_cast<float>(qt.lo());
+      e.hi = static_cast<float>(qt.hi());
       spec.epilogue.push_back(e);
-      spec.out = IntegerType::get(op->getContext(), 8);
+      spec.out = qt.isFp8() ? qt.elem : IntegerType::get(op->getContext(), 8);
       return success();
     }
     if (op->getNumResults() != 1 || op->getResult(0).getType() != out)
@@ -96,14 +97,16 @@ LogicalResult classify(Value chain, ArrayRef<Operation *> ops, int64_t n,
       if (other == chain || (bin.getLhs() != chain && bin.getRhs() != chain) ||
           typeOf(other).getElementType() != out.getElementType())
         return failure();
-      // An int8 residual dequantized in the group: read as int8.
+      // An int8 (fp8) residual dequantized in the group: read as int8
+      // (f8E4M3FN).
       if (auto dq = other.getDefiningOp<DequantizeOp>()) {
-        quant::UniformQuantizedType qt = symmetricInt8(dq.getInput());
+        Symmetric8 qt = symmetric8(dq.getInput().getType(), dq.getScaleAttr());
         if (mul || !qt || typeOf(other).getShape() != out.getShape() ||
             !out.getElementType().isF32())
           return failure();
-        GemmEpilogueOp e{GemmEpilogueOp::Kind::ResidualInt8};
-        e.scale = static_cast<float>(qt.getScale());
+        GemmEpilogueOp e{qt.isFp8() ? GemmEpilogueOp::Kind::ResidualF8
+                                    : GemmEpilogueOp::Kind::ResidualInt8};
+        e.scale = static_cast<float>(qt.scale);
         e.arg = static_cast<int>(tk.inputs.size());
         tk.inputs.push_back({dq.getInput(), {}});
         spec.epilogue.push_back(e);
@@ -230,6 +233,11 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
       g.columnScale.assign(n, static_cast<float>(ut.getScale() * qa.getScale()));
     }
     spec.elem = IntegerType::get(anchor->getContext(), 8);
+  } else if (llvm::isa<Float8E4M3FNType>(at.getElementType())) {
+    // fp8 x fp8: the fp32 sum, scaled by the steps after it.
+    if (bt.getElementType() != at.getElementType() || !ct.getElementType().isF32())
+      return std::nullopt;
+    spec.elem = at.getElementType();
   } else if (at.getElementType() != bt.getElementType() ||
              ct.getElementType() != at.getElementType()) {
     return std::nullopt;
@@ -259,7 +267,7 @@ std::optional<GemmOperands> gemmOperands(Operation *anchor) {
   // the kernel reads it as it is.
   if (!spec.bKMajor && constantOf(g.b) &&
       (spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32() ||
-       spec.elem.isInteger(8)))
+       spec.elem.isInteger(8) || llvm::isa<Float8E4M3FNType>(spec.elem)))
     spec.bKMajor = true;
   return g;
 }

@@ -38,7 +38,9 @@ struct GemmEpilogueOp {
     /// where the steps before took it into their constants.)
     Quantize,
     /// Adds an int8 M x N operand times `scale` (a quantized residual).
-    ResidualInt8
+    ResidualInt8,
+    /// Adds an f8E4M3FN M x N operand times `scale`.
+    ResidualF8
   } kind;
   /// BiasColumn, ScaleColumn, Residual: the kernel argument holding the
   /// operand (of epilogueType(spec); a bias or a scale has N elements, a
@@ -46,7 +48,10 @@ struct GemmEpilogueOp {
   int arg = -1;
   float lo = 0, hi = 0; ///< Clip and Quantize bounds
   float inv = 1;        ///< Quantize: 1 / scale
-  float scale = 1;      ///< ResidualInt8: the operand's scale
+  float scale = 1;      ///< ResidualInt8, ResidualF8: the operand's scale
+
+  /// Whether the operand is M x N bytes (a quantized residual).
+  bool byteResidual() const { return kind == Kind::ResidualInt8 || kind == Kind::ResidualF8; }
 
   /// Whether the operand has one value per column.
   bool perColumn() const {
@@ -71,7 +76,9 @@ struct GemmSpec {
   /// Element types: A and B f16, bf16 or f32 (the same; f32 runs as TF32
   /// on wgmma only), or i8 (int8 values of zero point 0, int32 sums, wgmma
   /// only; the epilogue starts with a ScaleColumn of both operands'
-  /// scales); C f16, bf16 or f32, or i8 after a Quantize step.
+  /// scales), or f8E4M3FN (fp32 sums, wgmma only; the scales are a
+  /// ScaleColumn of the graph's); C f16, bf16 or f32, or i8 / f8E4M3FN
+  /// after a Quantize step.
   Type elem, out;
   /// B is stored [N,K] (true) or [K,N] (false).
   bool bKMajor = false;
@@ -110,8 +117,10 @@ inline unsigned bytesOf(Type t) { return t.getIntOrFloatBitWidth() / 8; }
 /// The type of the epilogue's operands (bias, scale, residual): C's, or
 /// f32 when C is int8.
 inline Type epilogueType(const GemmSpec &spec) {
-  return llvm::isa<FloatType>(spec.out) ? spec.out
-                                        : Type(Float32Type::get(spec.out.getContext()));
+  // (An fp8 result is requantized from fp32 operands.)
+  return llvm::isa<FloatType>(spec.out) && spec.out.getIntOrFloatBitWidth() >= 16
+             ? spec.out
+             : Type(Float32Type::get(spec.out.getContext()));
 }
 
 /// The operands and shape of a matmul / gemm for a GEMM template, or none

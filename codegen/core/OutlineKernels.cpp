@@ -179,6 +179,8 @@ static std::string precisionOf(const KernelGroup &g, bool templated) {
   auto name = [](Type t) -> std::string {
     if (llvm::isa<quant::QuantizedType>(t))
       return "int8";
+    if (llvm::isa<Float8E4M3FNType>(t))
+      return "fp8";
     if (t.isF16())
       return "fp16";
     if (t.isBF16())
@@ -194,6 +196,8 @@ static std::string precisionOf(const KernelGroup &g, bool templated) {
     if (llvm::isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp, AttentionOp>(op)) {
       if (llvm::isa<quant::QuantizedType>(elem(op->getOperand(0))))
         return "int8";
+      if (llvm::isa<Float8E4M3FNType>(elem(op->getOperand(0))))
+        return "fp8";
       Type t = elem(op->getResult(0));
       // f32 products on tensor cores (templates) under infer.tf32.
       if (t.isF32() && templated && llvm::isa<ConvOp, MatMulOp, GemmOp>(op) &&

@@ -48,6 +48,9 @@ struct GraphShaping {
   /// Why 2:4 sparse weights stay dense on this target (empty: the target
   /// runs infer.sparse24 products on sparse kernels).
   std::string sparseDecline;
+  /// Why --precision=fp8 cannot compile for this target (empty: its
+  /// kernels take f8E4M3FN products).
+  std::string fp8Unsupported = "the target has no fp8 kernels";
 };
 
 /// The machine code of a compiled kernel module, and what the user should

@@ -26,7 +26,8 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
   // on), and f32 ones as TF32 on wgmma unless the user asked for strict
   // fp32: convolutions become GEMMs there.
   // int8: the products without a calibrated range stay f32 (TF32).
-  s.tf32 = (precision == "fp32" || precision == "int8") && target->arch == "sm_90a";
+  s.tf32 = (precision == "fp32" || precision == "int8" || precision == "fp8") &&
+           target->arch == "sm_90a";
   // The pass rewrites only what runs on tensor cores: 16-bit convolutions,
   // f32 ones under TF32, and those of int8 inputs (--precision=int8 or the
   // model's own Q/DQ pairs, whatever the precision flag).
@@ -37,6 +38,11 @@ GraphShaping CudaBackend::graphShaping(StringRef precision) const {
   // report says why.
   if (target->capability < 80)
     s.sparseDecline = "no sparse tensor cores before sm_80";
+  // fp8 products run on wgmma's e4m3 form (sm_90a).
+  s.fp8Unsupported = target->arch == "sm_90a"
+                         ? ""
+                         : "fp8 products need wgmma (--target=cuda:sm_90a); the target is " +
+                               target->arch;
   return s;
 }
 
@@ -51,7 +57,7 @@ bool CudaBackend::fusesIntoEpilogue(Operation *anchor, Operation *op) const {
            llvm::cast<RankedTensorType>(anchor->getResult(0).getType())
                .getElementType()
                .isF32() &&
-           symmetricInt8(dq.getInput());
+           symmetric8(dq.getInput().getType(), dq.getScaleAttr());
   if (!isEpilogueOp(op))
     return false;
   // The row kernels (softmax, layer norm, global pooling) take no

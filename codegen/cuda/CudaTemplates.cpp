@@ -32,6 +32,7 @@
 
 #include "ir/ConstantView.h"
 #include "ir/InferOps.h"
+#include "ir/QuantUtils.h"
 #include "transforms/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -207,7 +208,7 @@ void mlir::infer::selectCudaConfigs(func::FuncOp fn, const CudaTarget &target) {
       // (H200, ResNet-50 b32's 3x3 convolutions of 64 channels: 0.025 ms
       // against 0.034). Not 1x1 products of K = 64: their single K tile
       // took 0.056-0.064 ms in 64-byte rows against 0.040-0.050.
-      if (hopper && g->spec.elem.isInteger(8) && g->spec.im2col &&
+      if (hopper && bytesOf(g->spec.elem) == 1 && g->spec.im2col &&
           g->spec.im2col->c == 64)
         bk = 64;
       g->spec.rowBytes = hopper ? bk * bytesOf(g->spec.elem) : 128;
@@ -278,7 +279,7 @@ namespace {
 /// per output (the requantizing epilogue is the int8 kernels' cost when K
 /// is short).
 void foldRequantScale(GemmSpec &spec, TemplateKernel &tk) {
-  if (!spec.elem.isInteger(8) || spec.epilogue.size() < 2 ||
+  if (bytesOf(spec.elem) != 1 || spec.epilogue.size() < 2 ||
       spec.epilogue.front().kind != GemmEpilogueOp::Kind::ScaleColumn ||
       spec.epilogue.back().kind != GemmEpilogueOp::Kind::Quantize)
     return;
@@ -289,7 +290,7 @@ void foldRequantScale(GemmSpec &spec, TemplateKernel &tk) {
   // Every step's constant, scaled, before any is changed.
   std::vector<std::pair<int, std::vector<char>>> scaled;
   for (const GemmEpilogueOp &e : ArrayRef(spec.epilogue).drop_back()) {
-    if (e.kind == Kind::Relu || e.kind == Kind::ResidualInt8 || e.kind == Kind::Clip)
+    if (e.kind == Kind::Relu || e.byteResidual() || e.kind == Kind::Clip)
       continue;
     if (e.kind != Kind::ScaleColumn && e.kind != Kind::BiasColumn)
       return;
@@ -319,7 +320,7 @@ void foldRequantScale(GemmSpec &spec, TemplateKernel &tk) {
   for (auto &[arg, bytes] : scaled)
     tk.inputs[arg] = {Value(), std::move(bytes)};
   for (GemmEpilogueOp &e : spec.epilogue) {
-    if (e.kind == Kind::ResidualInt8)
+    if (e.byteResidual())
       e.scale = static_cast<float>(e.scale * inv);
     if (e.kind == Kind::Clip) {
       e.lo = static_cast<float>(e.lo * inv);
@@ -507,12 +508,12 @@ mlir::infer::buildCudaTemplate(const KernelGroup &group, const CudaTarget &targe
         spec->bf16 = typeOf(cast.getOutput()).getElementType().isBF16();
         source = cast.getInput();
       } else if (auto q = source.getDefiningOp<QuantizeOp>()) {
-        auto qt = llvm::cast<quant::UniformQuantizedType>(
-            typeOf(q.getOutput()).getElementType());
+        Symmetric8 qt = symmetric8(q.getOutput().getType(), q.getScaleAttr());
         spec->srcElemBytes = 4;
-        spec->quantScale = static_cast<float>(1.0 / qt.getScale());
-        spec->quantLo = static_cast<float>(qt.getStorageTypeMin());
-        spec->quantHi = static_cast<float>(qt.getStorageTypeMax());
+        spec->quantScale = static_cast<float>(1.0 / qt.scale);
+        spec->quantLo = static_cast<float>(qt.lo());
+        spec->quantHi = static_cast<float>(qt.hi());
+        spec->fp8 = qt.isFp8();
         source = q.getInput();
       }
       if (!transposeChannelsApplies(*spec)) {

@@ -46,16 +46,17 @@ void Ir::forThreadsBelow(int64_t total, int64_t blockThreads,
 }
 
 std::string mlir::infer::gemmCommonUnsupported(const GemmSpec &spec) {
-  bool int8 = spec.elem.isInteger(8);
-  if (!(spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32() || int8))
-    return "operands are not fp16, bf16, f32 or int8";
+  bool int8 = spec.elem.isInteger(8), fp8 = llvm::isa<Float8E4M3FNType>(spec.elem);
+  if (!(spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isF32() || int8 || fp8))
+    return "operands are not fp16, bf16, f32, int8 or f8E4M3FN";
   bool quantized = !spec.epilogue.empty() &&
                    spec.epilogue.back().kind == GemmEpilogueOp::Kind::Quantize;
+  bool byteOut = spec.out.isInteger(8) || llvm::isa<Float8E4M3FNType>(spec.out);
   if (!(spec.out.isF16() || spec.out.isBF16() || spec.out.isF32()) &&
-      !(spec.out.isInteger(8) && quantized))
-    return "the result is not fp16, bf16, fp32 or requantized int8";
-  if (quantized && !spec.out.isInteger(8))
-    return "a requantized result is not int8";
+      !(byteOut && quantized))
+    return "the result is not fp16, bf16, fp32 or requantized int8 / f8E4M3FN";
+  if (quantized && !byteOut)
+    return "a requantized result is not int8 or f8E4M3FN";
   if (spec.m < 1 || spec.n < 2 || spec.k < 1 || spec.m >= (int64_t(1) << 31) ||
       spec.n >= (int64_t(1) << 31) || spec.k >= (int64_t(1) << 31))
     return "sizes out of range";
@@ -88,7 +89,7 @@ void mlir::infer::epilogueArgBytes(const GemmSpec &spec,
     if (e.arg >= 0)
       argBytes[e.arg] =
           (e.perColumn() ? uint64_t(spec.n) : uint64_t(spec.m) * spec.n) *
-          (e.kind == GemmEpilogueOp::Kind::ResidualInt8 ? 1 : eb);
+          (e.byteResidual() ? 1 : eb);
   argBytes[spec.numArgs - 1] = uint64_t(spec.m) * spec.n * ob;
 }
 
@@ -127,6 +128,34 @@ static SmallVector<Value> loadEpilogueOperands(Ir &ir, const GemmSpec &spec,
       continue;
     if (e.perColumn() && !columns.empty()) {
       operands.push_back(*column++);
+      continue;
+    }
+    if (e.kind == GemmEpilogueOp::Kind::ResidualF8) {
+      // f8E4M3FN pairs to f16 pairs (cvt.rn.f16x2.e4m3x2, exact), to
+      // fp32, times the scale.
+      Value p = ir.offset(args[e.arg], index);
+      Type i8 = b.getI8Type();
+      Value x = LLVM::LoadOp::create(b, ir.loc, vectorOf(i8), p,
+                                     std::min<unsigned>(16, width));
+      auto pairType = VectorType::get({2}, i8);
+      auto halfPair = VectorType::get({2}, b.getF16Type());
+      Value r = LLVM::PoisonOp::create(b, ir.loc, vectorOf(ir.f32));
+      for (int64_t i = 0; i < width; i += 2) {
+        Value pair = LLVM::ZeroOp::create(b, ir.loc, pairType);
+        for (int64_t j = 0; j < 2 && i + j < width; ++j)
+          pair = LLVM::InsertElementOp::create(
+              b, ir.loc, pair, LLVM::ExtractElementOp::create(b, ir.loc, x, ir.c32(i + j)),
+              ir.c32(j));
+        Value h = NVVM::ConvertF8x2ToF16x2Op::create(b, ir.loc, halfPair, pair, false,
+                                                     b.getType<Float8E4M3FNType>());
+        for (int64_t j = 0; j < 2 && i + j < width; ++j) {
+          Value f = LLVM::FPExtOp::create(
+              b, ir.loc, ir.f32, LLVM::ExtractElementOp::create(b, ir.loc, h, ir.c32(j)));
+          r = LLVM::InsertElementOp::create(b, ir.loc, r, f, ir.c32(i + j));
+        }
+      }
+      operands.push_back(LLVM::FMulOp::create(
+          b, ir.loc, r, splatOf(b, ir.loc, vectorOf(ir.f32), b.getF32FloatAttr(e.scale))));
       continue;
     }
     if (e.kind == GemmEpilogueOp::Kind::ResidualInt8) {
@@ -191,12 +220,38 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
     case GemmEpilogueOp::Kind::BiasColumn:
     case GemmEpilogueOp::Kind::Residual:
     case GemmEpilogueOp::Kind::ResidualInt8:
+    case GemmEpilogueOp::Kind::ResidualF8:
       v = LLVM::FAddOp::create(b, loc, v, *operand++);
       break;
     case GemmEpilogueOp::Kind::ScaleColumn:
       v = LLVM::FMulOp::create(b, loc, v, *operand++);
       break;
     case GemmEpilogueOp::Kind::Quantize: {
+      if (llvm::isa<Float8E4M3FNType>(spec.out)) {
+        // f8E4M3FN: v / scale in pairs through cvt.rn.satfinite.e4m3x2.f32
+        // (rounded to nearest even, saturated to +-448): the pair's first
+        // value in the low byte.
+        if (e.inv != 1)
+          v = LLVM::FMulOp::create(b, loc, v, splat(e.inv));
+        Type i8 = b.getI8Type();
+        Value r = LLVM::PoisonOp::create(b, loc, vectorOf(i8));
+        auto pairType = VectorType::get({2}, i8);
+        Value zero = LLVM::ConstantOp::create(b, loc, ir.f32, b.getF32FloatAttr(0.0f));
+        for (int64_t i = 0; i < width; i += 2) {
+          Value lo = LLVM::ExtractElementOp::create(b, loc, v, ir.c32(i));
+          Value hi = i + 1 < width ? Value(LLVM::ExtractElementOp::create(b, loc, v, ir.c32(i + 1)))
+                                   : zero;
+          Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+              b, loc, pairType, hi, lo, NVVM::FPRoundingMode::RN,
+              NVVM::SaturationMode::SATFINITE, false, b.getType<Float8E4M3FNType>());
+          for (int64_t j = 0; j < 2 && i + j < width; ++j)
+            r = LLVM::InsertElementOp::create(
+                b, loc, r, LLVM::ExtractElementOp::create(b, loc, pair, ir.c32(j)),
+                ir.c32(i + j));
+        }
+        v = r;
+        break;
+      }
       // round_half_even(v / scale) within [lo, hi], as int8, without the
       // conversion unit: clamped first (the bounds are integers), then
       // added to 1.5 * 2^23, whose addition rounds to an integer (to
@@ -287,7 +342,8 @@ static void finishGemmVector(Ir &ir, const GemmSpec &spec, ValueRange args, Valu
     }
     }
   }
-  if (!spec.out.isF32() && llvm::isa<FloatType>(spec.out))
+  if (!spec.out.isF32() && llvm::isa<FloatType>(spec.out) &&
+      !llvm::isa<Float8E4M3FNType>(spec.out))
     v = LLVM::FPTruncOp::create(b, loc, vectorOf(spec.out), v);
   if (spec.elem.isF32() && spec.out.isF32() && !spec.partial) {
     // A TF32 product's result is rounded to TF32 (to nearest): the next

@@ -35,8 +35,11 @@ FailureOr<KernelInfo> addSplitKReduceKernel(KernelModule &kernels,
                                             const GemmSpec &spec, Location loc,
                                             std::string &error);
 
-/// The artifact dtype (infer::fb::DType) of a GEMM element type.
+/// The artifact dtype (infer::fb::DType) of a GEMM element type's tensor
+/// maps: f8E4M3FN as bytes (U8: TMA has no fp8 type and moves bytes alike).
 inline uint8_t gemmDtypeCode(Type t) {
+  if (llvm::isa<Float8E4M3FNType>(t))
+    t = IntegerType::get(t.getContext(), 8, IntegerType::Unsigned);
   FailureOr<uint8_t> code = artifactDType(t);
   return succeeded(code) ? *code : 0;
 }

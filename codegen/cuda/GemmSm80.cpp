@@ -167,6 +167,8 @@ std::string mlir::infer::gemmSm80Unsupported(const GemmSpec &spec) {
     return "B is not K-major";
   if (spec.elem.isF32())
     return "f32 operands (TF32) need wgmma";
+  if (llvm::isa<Float8E4M3FNType>(spec.elem))
+    return "f8E4M3FN operands need wgmma (sm_90a)";
   return "";
 }
 

@@ -127,7 +127,7 @@ void prefetchResiduals(Ir &ir, const GemmSpec &spec, ValueRange args, Value row0
   for (const GemmEpilogueOp &e : spec.epilogue) {
     if (e.arg < 0 || e.perColumn())
       continue;
-    int64_t bytes = e.kind == GemmEpilogueOp::Kind::ResidualInt8 ? 1 : eb;
+    int64_t bytes = e.byteResidual() ? 1 : eb;
     int64_t lineElems = 128 / bytes;
     int64_t perRow = ceilDiv(spec.bn, lineElems);
     for (int64_t i = 0; i < ceilDiv(64 * perRow, 128); ++i) {
@@ -165,12 +165,13 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   SmallVector<Type> fields(accCount, int8 ? ir.i32 : ir.f32);
   auto accType = LLVM::LLVMStructType::getLiteral(ctx, fields);
   Value zero = LLVM::ZeroOp::create(b, loc, accType);
-  auto wgmmaElem = spec.elem.isF16()    ? NVVM::WGMMATypes::f16
-                   : spec.elem.isBF16() ? NVVM::WGMMATypes::bf16
-                   : int8               ? NVVM::WGMMATypes::s8
-                                        : NVVM::WGMMATypes::tf32;
+  auto wgmmaElem = spec.elem.isF16()                       ? NVVM::WGMMATypes::f16
+                   : spec.elem.isBF16()                    ? NVVM::WGMMATypes::bf16
+                   : int8                                  ? NVVM::WGMMATypes::s8
+                   : llvm::isa<Float8E4M3FNType>(spec.elem) ? NVVM::WGMMATypes::e4m3
+                                                           : NVVM::WGMMATypes::tf32;
   // One wgmma step takes 32 bytes of each row: k16 of 16-bit values, k8 of
-  // TF32, k32 of int8.
+  // TF32, k32 of int8 and fp8.
   int64_t stepK = 32 / bytesOf(spec.elem);
 
   prefetchResiduals(ir, spec, args, ir.add(m0, ir.mul(consumer, ir.c32(64))), n0, t);
@@ -182,7 +183,7 @@ void buildConsumer(Ir &ir, const GemmSpec &spec, const Sm90Ring &ring,
   // persistent fp16 blocks (a bias alone, loaded again every tile) 0.2-1
   // us slower.
   SmallVector<Value> columns;
-  if (stagedEpilogue(spec, ring) && (!space.persistent || spec.elem.isInteger(8)))
+  if (stagedEpilogue(spec, ring) && (!space.persistent || bytesOf(spec.elem) == 1))
     columns = loadStagedColumns(ir, spec, args, spec.bn, t, 128, n0);
 
   auto loop = scf::ForOp::create(b, loc, ir.c32(0), kCount, ir.c32(1),
@@ -343,8 +344,8 @@ std::string mlir::infer::gemmSm90Unsupported(const GemmSpec &spec) {
   // wgmma reads TF32 and int8 operands K-major only.
   if (spec.elem.isF32() && !spec.bKMajor)
     return "B of f32 (TF32) is not K-major";
-  if (spec.elem.isInteger(8) && !spec.bKMajor)
-    return "B of int8 is not K-major";
+  if (bytesOf(spec.elem) == 1 && !spec.bKMajor)
+    return "B of int8 or fp8 is not K-major";
   // wgmma's N in whole 16 columns (the staged epilogue's 8-column
   // chunks pair up over 128 threads); [K,N] B in 64-column boxes. 64 rows
   // (one consumer warpgroup, two blocks per SM) keep at most 128 columns

@@ -27,8 +27,9 @@ int64_t runWidth(const MaxPoolSpec &spec) {
 
 std::string mlir::infer::maxPoolUnsupported(const MaxPoolSpec &spec) {
   if (!spec.elem ||
-      !(spec.elem.isF32() || spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isInteger(8)))
-    return "not f32, f16, bf16 or int8";
+      !(spec.elem.isF32() || spec.elem.isF16() || spec.elem.isBF16() || spec.elem.isInteger(8) ||
+        llvm::isa<Float8E4M3FNType>(spec.elem)))
+    return "not f32, f16, bf16, int8 or f8E4M3FN";
   if (spec.n < 1 || spec.c < 1 || spec.h < 1 || spec.w < 1 || spec.ho < 1 || spec.wo < 1 ||
       spec.kh < 1 || spec.kw < 1 || spec.kh * spec.kw > 121 || spec.strideH < 1 ||
       spec.strideW < 1 || spec.dilH < 1 || spec.dilW < 1)
@@ -38,8 +39,8 @@ std::string mlir::infer::maxPoolUnsupported(const MaxPoolSpec &spec) {
     return "tensors of 2^31 elements or more";
   if (spec.threads < 32 || spec.threads > 1024 || spec.threads % 32 != 0)
     return "a block of 32 to 1024 threads, in warps";
-  if (spec.elem.isInteger(8) && spec.c % 4 != 0)
-    return "int8 channels not in whole 4-byte words";
+  if (bytesOf(spec.elem) == 1 && spec.c % 4 != 0)
+    return "int8 or fp8 channels not in whole 4-byte words";
   return "";
 }
 
@@ -62,8 +63,14 @@ FailureOr<KernelInfo> mlir::infer::addMaxPoolKernel(KernelModule &kernels,
 
   auto build = [&](OpBuilder &b, Location loc, ValueRange args) -> LogicalResult {
     Ir ir(b, loc);
-    auto vt = VectorType::get({width}, spec.elem);
-    bool integer = spec.elem.isInteger(8);
+    // f8E4M3FN (sign and magnitude) takes the int8 path on an order-
+    // preserving code: a byte whose sign is set has its low 7 bits flipped
+    // (-m becomes -1 - m as int8; -0 is -1, below +0), four bytes a word
+    // (the sign bits moved down, times 0x7F: a mask per byte, no carries).
+    // The same flip maps the maximum back.
+    bool fp8 = llvm::isa<Float8E4M3FNType>(spec.elem);
+    auto vt = VectorType::get({width}, fp8 ? Type(ir.b.getI8Type()) : spec.elem);
+    bool integer = spec.elem.isInteger(8) || fp8;
     // int8 runs as two vectors of 16-bit lanes, each byte the high half of
     // a lane whose low half is 0: the odd bytes in place (w & 0xFF00FF00),
     // the even ones shifted up ((w << 8) & 0xFF00FF00); a signed 16-bit
@@ -75,6 +82,11 @@ FailureOr<KernelInfo> mlir::infer::addMaxPoolKernel(KernelModule &kernels,
     auto splat32 = [&](int32_t x) -> Value {
       return LLVM::ConstantOp::create(b, loc, wt,
                                       SplatElementsAttr::get(wt, b.getI32IntegerAttr(x)));
+    };
+    auto flipNegative = [&](Value w) -> Value {
+      Value signs = LLVM::AndOp::create(b, loc, LLVM::LShrOp::create(b, loc, w, splat32(7)),
+                                        splat32(0x01010101));
+      return LLVM::XOrOp::create(b, loc, w, LLVM::MulOp::create(b, loc, signs, splat32(0x7F)));
     };
     SmallVector<Value> init;
     if (integer) {
@@ -129,6 +141,8 @@ FailureOr<KernelInfo> mlir::infer::addMaxPoolKernel(KernelModule &kernels,
           }
           Value w = LLVM::BitcastOp::create(b, loc, wt,
                                             LLVM::LoadOp::create(b, loc, vt, p, width * eb));
+          if (fp8)
+            w = flipNegative(w);
           Value odd = LLVM::AndOp::create(b, loc, w, splat32(int32_t(0xFF00FF00u)));
           Value even = LLVM::AndOp::create(
               b, loc, LLVM::ShlOp::create(b, loc, w, splat32(8)), splat32(int32_t(0xFF00FF00u)));
@@ -147,7 +161,8 @@ FailureOr<KernelInfo> mlir::infer::addMaxPoolKernel(KernelModule &kernels,
         Value odd = LLVM::BitcastOp::create(b, loc, wt, rows.getResult(0));
         Value even = LLVM::LShrOp::create(
             b, loc, LLVM::BitcastOp::create(b, loc, wt, rows.getResult(1)), splat32(8));
-        result = LLVM::BitcastOp::create(b, loc, vt, LLVM::OrOp::create(b, loc, odd, even));
+        Value words = LLVM::OrOp::create(b, loc, odd, even);
+        result = LLVM::BitcastOp::create(b, loc, vt, fp8 ? flipNegative(words) : words);
       }
       Value out = ir.add(ir.mul(pixel, ir.c32(spec.c)), channel);
       LLVM::StoreOp::create(b, loc, result,

@@ -99,7 +99,7 @@ bool mlir::infer::narrowIm2col(const GemmSpec &spec) {
   // in four slabs per tap against 0.034 ms padded to 128 channels (eight
   // small TMA copies per stage cost more than the wasted half).
   return rowBytes == 16 ||
-         (spec.elem.isInteger(8) && rowBytes % 16 == 0 && rowBytes <= 48);
+         (bytesOf(spec.elem) == 1 && rowBytes % 16 == 0 && rowBytes <= 48);
 }
 
 bool mlir::infer::rowTileIm2col(const GemmSpec &spec) {

@@ -247,7 +247,8 @@ void absorbLayoutPrologues(func::FuncOp fn) {
         if (from.isF32() && (to.isF16() || to.isBF16()))
           pullIntoGroup(cast, o, "cast");
       } else if (auto q = llvm::dyn_cast<QuantizeOp>(producer)) {
-        if (typeOf(q.getInput()).getElementType().isF32() && symmetricInt8(q.getOutput()))
+        if (typeOf(q.getInput()).getElementType().isF32() &&
+            symmetric8(q.getOutput().getType(), q.getScaleAttr()))
           pullIntoGroup(q, o, "quantize");
       } else {
         continue;

@@ -465,10 +465,10 @@ std::string gemmTileMismatch(GemmSpec &spec, CudaGemmTileAttr tile,
                        : "wgmma_sp and mma_sp need a 2:4 weight (infer.sparse24)";
   // 128-byte rows, or 64-byte ones for int8 (bk 64).
   if (wgmma && tile.getBk() * bytesOf(spec.elem) != 128 &&
-      !(spec.elem.isInteger(8) && tile.getBk() == 64))
+      !(bytesOf(spec.elem) == 1 && tile.getBk() == 64))
     return "a wgmma stage reads 128-byte rows: bk " +
            std::to_string(128 / bytesOf(spec.elem)) + " for " +
-           (spec.elem.isF32() ? "f32 (TF32)" : spec.elem.isInteger(8) ? "int8 (or 64)" : "16-bit") +
+           (spec.elem.isF32() ? "f32 (TF32)" : bytesOf(spec.elem) == 1 ? "int8 and fp8 (or 64)" : "16-bit") +
            " operands";
   if (wgmma)
     spec.rowBytes = tile.getBk() * bytesOf(spec.elem);

@@ -7,6 +7,7 @@
 #include "codegen/cuda/TransposeChannels.h"
 #include "codegen/cuda/GemmCommon.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -85,7 +86,41 @@ FailureOr<KernelInfo> mlir::infer::addTransposeChannelsKernel(
       auto at = [&](Value base, Value index) {
         return ir.offset(base, ir.mul(index, ir.c64(spec.elemBytes)));
       };
-      if (spec.toChannelsLast && (srcChannels != spec.channels || srcBytes != spec.elemBytes)) {
+      if (spec.toChannelsLast && spec.fp8 && srcBytes == 4 && spec.elemBytes == 1) {
+        // fp32 to f8E4M3FN: each lane's value times 1 / scale (0 past the
+        // input's channels), then pairs through cvt.rn.satfinite.e4m3x2.f32
+        // (a conversion an instruction for two lanes).
+        Type f32 = b.getF32Type();
+        Value zero = LLVM::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(0.0f));
+        Value inv = LLVM::ConstantOp::create(b, loc, f32, b.getF32FloatAttr(spec.quantScale));
+        SmallVector<Value> xs;
+        for (int64_t i = 0; i < lanes; ++i) {
+          Value inside = ir.cmp(LLVM::ICmpPredicate::ult, ir.add(c0, ir.c64(i)),
+                                ir.c64(srcChannels));
+          auto when = scf::IfOp::create(b, loc, TypeRange{f32}, inside, true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(when.thenBlock());
+          Value x = LLVM::LoadOp::create(b, loc, f32,
+                                         ir.offset(args[0], ir.mul(source(i), ir.c64(4))));
+          scf::YieldOp::create(b, loc, ValueRange{LLVM::FMulOp::create(b, loc, x, inv)});
+          b.setInsertionPointToStart(when.elseBlock());
+          scf::YieldOp::create(b, loc, ValueRange{zero});
+          xs.push_back(when.getResult(0));
+        }
+        Value v = LLVM::PoisonOp::create(b, loc, vec);
+        auto pairType = VectorType::get({2}, elem);
+        for (int64_t i = 0; i < lanes; i += 2) {
+          Value pair = NVVM::ConvertF32x2ToF8x2Op::create(
+              b, loc, pairType, i + 1 < lanes ? xs[i + 1] : zero, xs[i],
+              NVVM::FPRoundingMode::RN, NVVM::SaturationMode::SATFINITE, false,
+              b.getType<Float8E4M3FNType>());
+          for (int64_t j = 0; j < 2 && i + j < lanes; ++j)
+            v = LLVM::InsertElementOp::create(
+                b, loc, v, LLVM::ExtractElementOp::create(b, loc, pair, ir.c32(j)),
+                ir.c32(i + j));
+        }
+        LLVM::StoreOp::create(b, loc, v, at(args[1], last), vector);
+      } else if (spec.toChannelsLast && (srcChannels != spec.channels || srcBytes != spec.elemBytes)) {
         // Channels past the input's are zeros; fp32 input rounds to the
         // 16-bit output type.
         Value v = LLVM::ZeroOp::create(b, loc, vec);

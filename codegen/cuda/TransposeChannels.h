@@ -40,6 +40,9 @@ struct TransposeChannelsSpec {
   /// `quantScale` (1 / scale), rounded to nearest even, clamped to
   /// [quantLo, quantHi].
   float quantScale = 1, quantLo = -128, quantHi = 127;
+  /// The 1-byte output is f8E4M3FN: times quantScale, rounded to nearest
+  /// even and saturated by the conversion (quantLo / quantHi unused).
+  bool fp8 = false;
 };
 
 /// Whether the kernel applies: channels in whole 8 bytes; a conversion on

@@ -83,6 +83,7 @@ Value applyStep(CoopIR &ir, const GemmEpilogueOp &e, Value v, Value operand) {
     return gelu(ir, v);
   case Kind::Quantize:
   case Kind::ResidualInt8:
+  case Kind::ResidualF8:
     break; // refused by coopGemmUnsupported
   }
   return v;

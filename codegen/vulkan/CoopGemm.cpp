@@ -179,8 +179,8 @@ std::string mlir::infer::coopGemmUnsupported(const GemmSpec &spec) {
       return "an image too large for 32-bit indices";
   }
   for (const GemmEpilogueOp &e : spec.epilogue)
-    if (e.kind == Kind::Quantize || e.kind == Kind::ResidualInt8)
-      return "the cooperative-matrix GEMM has no int8 epilogue";
+    if (e.kind == Kind::Quantize || e.byteResidual())
+      return "the cooperative-matrix GEMM has no int8 or fp8 epilogue";
   // Indices are 32-bit in the kernels.
   int64_t limit = int64_t(1) << 31;
   if (spec.m < 1 || spec.n < 1 || spec.k < 1 || spec.m * spec.k >= limit ||

@@ -1802,3 +1802,41 @@ func.func @case_tensor_name(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = infer.unary relu %x {infer.tensor_name = 3 : i64} : tensor<4xf32> -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Tests the fp8 conv check: an f8E4M3FN input needs an f8E4M3FN weight and
+// an f32 result.
+func.func @fp8_conv(%x: tensor<1x3x8x8xf8E4M3FN>, %w: tensor<4x3x3x3xf8E4M3FN>) {
+  // expected-error @+1 {{of f8E4M3FN takes an f8E4M3FN input and weight and gives f32, got 'f8E4M3FN', 'f8E4M3FN' and 'f16'}}
+  %r = infer.conv %x, %w strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x3x8x8xf8E4M3FN>, tensor<4x3x3x3xf8E4M3FN>) -> tensor<1x4x6x6xf16>
+  return
+}
+
+// -----
+
+// Tests the fp8 matmul check.
+func.func @fp8_matmul(%a: tensor<4x8xf8E4M3FN>, %b: tensor<8x2xf16>) {
+  // expected-error @+1 {{of f8E4M3FN takes f8E4M3FN operands and gives f32}}
+  %r = infer.matmul %a, %b : (tensor<4x8xf8E4M3FN>, tensor<8x2xf16>) -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+// Tests the fp8 quantize scale check: f8E4M3FN takes its scale from the
+// op's attribute.
+func.func @fp8_no_scale(%x: tensor<4xf32>) {
+  // expected-error @+1 {{of f8E4M3FN needs a positive finite `scale`}}
+  %r = infer.quantize %x : tensor<4xf32> -> tensor<4xf8E4M3FN>
+  return
+}
+
+// -----
+
+// Tests that a quantized type keeps its scale in the type.
+func.func @quant_with_scale(%q: tensor<4x!quant.uniform<i8:f32, 0.5>>) {
+  // expected-error @+1 {{takes the scale of its quantized type: `scale` is for f8E4M3FN only}}
+  %r = infer.dequantize %q {scale = 0.5 : f64} : tensor<4x!quant.uniform<i8:f32, 0.5>> -> tensor<4xf32>
+  return
+}

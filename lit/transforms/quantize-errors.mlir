@@ -22,7 +22,7 @@
 // MISSING: error: cannot read the calibration cache '{{.*}}missing.cache'
 // NONE: error: infer-quantize needs a calibration cache
 // MOSTLY: error: the calibration cache '{{.*}}quantize-mostly-other.cache' names 5 tensors, only 1 of them in this model (first missing: 'other_{{.}}'): it was made for another model
-// PRECISION: error: infer-quantize: precision 'int4' is not int8
+// PRECISION: error: infer-quantize: precision 'int4' is not int8 or fp8
 func.func @f(%x: tensor<2x8xf32> {infer.name = "x"}) -> tensor<2x4xf32> {
   %w = infer.constant dense<0.5> : tensor<8x4xf32>
   %y = infer.matmul %x, %w : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>

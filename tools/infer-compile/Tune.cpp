@@ -237,10 +237,11 @@ compileCandidate(const mlir::infer::TunableKernel &kernel, const std::string &ca
   });
   mlir::infer::CompileOptions options;
   options.target = base.target;
-  // An int8 kernel's module is cut from the quantized graph: its int8
-  // values are in its types already, and the rest stays fp32 as int8's
-  // does (no calibration to run again).
-  options.precision = base.precision == "int8" ? "fp32" : base.precision;
+  // An int8 (fp8) kernel's module is cut from the quantized graph: its
+  // int8 (fp8) values are in its types already, and the rest stays fp32
+  // as int8's does (no calibration to run again).
+  options.precision =
+      base.precision == "int8" || base.precision == "fp8" ? "fp32" : base.precision;
   options.optLevel = 0;
   options.sparsity = "disable";
   options.keepPlan = keepPlan;

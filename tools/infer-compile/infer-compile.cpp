@@ -76,17 +76,18 @@ static cl::opt<std::string>
                        "bf16 (float ops in that type, fp32 accumulation, "
                        "fp32 inputs and outputs), int8 (convolutions and "
                        "matrix products in int8 with the ranges of "
-                       "--calibration-cache, the rest fp32)"),
+                       "--calibration-cache, the rest fp32), fp8 (the same "
+                       "in f8E4M3FN with fp32 sums; cuda:sm_90a)"),
               cl::cat(category));
 static cl::opt<std::string> calibrationCache(
     "calibration-cache",
-    cl::desc("--precision=int8: the activation ranges, as infer-run "
+    cl::desc("--precision=int8 or fp8: the activation ranges, as infer-run "
              "--calibrate writes them; with --calibration-data, where the "
              "calibration writes them (a cache that exists is used as it is)"),
     cl::value_desc("file"), cl::cat(category));
 static cl::opt<std::string> calibrationData(
     "calibration-data",
-    cl::desc("--precision=int8: calibrate first on the samples in this "
+    cl::desc("--precision=int8 or fp8: calibrate first on the samples in this "
              "directory (one subdirectory per sample, NAME.npy or NAME.pb per "
              "input), running the fp32 engine for this CPU with every tensor "
              "returned (infer-run --calibrate)"),
@@ -104,7 +105,7 @@ static cl::opt<double> maxQuantError(
     cl::cat(category));
 static cl::list<std::string> keepPrecision(
     "keep-precision", cl::CommaSeparated,
-    cl::desc("--precision=int8: ONNX nodes whose products stay fp32"),
+    cl::desc("--precision=int8 or fp8: ONNX nodes whose products stay fp32"),
     cl::value_desc("nodes"), cl::cat(category));
 static cl::opt<std::string> sparsity(
     "sparsity", cl::init("enable"),
@@ -704,7 +705,7 @@ int main(int argc, char **argv) {
       for (const auto &[name, shape] : *shapes)
         options.inputShapes[name] = shape;
     // The calibration cache names ONNX tensors.
-    options.keepTensorNames = precision == "int8";
+    options.keepTensorNames = precision == "int8" || precision == "fp8";
     for (const std::string &name : markOutputs) {
       if (name == "all")
         options.markAllOutputs = true;
@@ -737,20 +738,21 @@ int main(int argc, char **argv) {
   if (!spirvPath.empty() && !StringRef(target.getValue()).starts_with("vulkan"))
     return fail("--emit-spirv needs a vulkan target (got --target=" + target + ")");
   if (precision != "fp32" && precision != "fp32-strict" && precision != "fp16" &&
-      precision != "bf16" && precision != "int8")
+      precision != "bf16" && precision != "int8" && precision != "fp8")
     return fail("--precision=" + precision +
-                " is not a precision (fp32, fp32-strict, fp16, bf16, int8)");
-  if (precision == "int8" && calibrationCache.empty() && calibrationData.empty())
-    return fail("--precision=int8 needs --calibration-data=DIR (samples to "
+                " is not a precision (fp32, fp32-strict, fp16, bf16, int8, fp8)");
+  bool quantized = precision == "int8" || precision == "fp8";
+  if (quantized && calibrationCache.empty() && calibrationData.empty())
+    return fail("--precision=" + precision + " needs --calibration-data=DIR (samples to "
                 "calibrate on) or --calibration-cache=FILE (ranges written "
                 "before: infer-run MODEL.infer --calibrate DIR "
                 "--calibration-cache FILE)");
-  if (precision != "int8" && (!calibrationCache.empty() || !keepPrecision.empty() ||
-                              !calibrationData.empty()))
+  if (!quantized && (!calibrationCache.empty() || !keepPrecision.empty() ||
+                     !calibrationData.empty()))
     return fail(std::string(!calibrationData.empty()    ? "--calibration-data"
                             : !calibrationCache.empty() ? "--calibration-cache"
                                                         : "--keep-precision") +
-                " needs --precision=int8");
+                " needs --precision=int8 or fp8");
   if (calibrator.getNumOccurrences() && calibrationData.empty())
     return fail("--calibrator needs --calibration-data");
   if (!tune && (tuneThreads.getNumOccurrences() || tuneModelGain.getNumOccurrences()))

@@ -144,6 +144,21 @@ struct LowerQuantize : OpConversionPattern<QuantizeOp> {
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (FloatAttr s = op.getScaleAttr()) {
+      // f8E4M3FN: x / scale, rounded and saturated by the cast.
+      Type ft = elementOf(op.getInput()), to = elementOf(op.getOutput());
+      double inv = 1.0 / s.getValueAsDouble();
+      Value r = buildElementwise(
+          rewriter, op.getLoc(), resultType(op.getOutput()), {adaptor.getInput()},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            Type f = b.getF32Type();
+            Value x = args[0].getType() == f ? args[0] : emitCast(b, l, args[0], ft, f, false);
+            x = arith::MulFOp::create(b, l, x, emitConstant(b, l, f, inv));
+            return emitCast(b, l, x, f, to, /*saturate=*/true);
+          });
+      rewriter.replaceOp(op, r);
+      return success();
+    }
     auto q = llvm::cast<quant::QuantizedType>(elementOf(op.getOutput()));
     Type ft = elementOf(op.getInput());
     Location loc = op.getLoc();
@@ -183,6 +198,21 @@ struct LowerDequantize : OpConversionPattern<DequantizeOp> {
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
+    if (FloatAttr s = op.getScaleAttr()) {
+      // f8E4M3FN: the value times the scale.
+      Type from = elementOf(op.getInput()), ft = elementOf(op.getOutput());
+      double scale = s.getValueAsDouble();
+      Value r = buildElementwise(
+          rewriter, op.getLoc(), resultType(op.getOutput()), {adaptor.getInput()},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            Type f = b.getF32Type();
+            Value x = emitCast(b, l, args[0], from, f, false);
+            x = arith::MulFOp::create(b, l, x, emitConstant(b, l, f, scale));
+            return emitCast(b, l, x, f, ft, false);
+          });
+      rewriter.replaceOp(op, r);
+      return success();
+    }
     auto q = llvm::cast<quant::QuantizedType>(elementOf(op.getInput()));
     Type ft = elementOf(op.getOutput());
     Location loc = op.getLoc();
