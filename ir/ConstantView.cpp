@@ -14,6 +14,7 @@
 #include "llvm/ADT/APFloat.h"
 
 #include <atomic>
+#include <cassert>
 #include <cmath>
 #include <algorithm>
 #include <cstring>
@@ -163,7 +164,7 @@ std::optional<ConstantView> ConstantView::get(ElementsAttr attr) {
   ConstantView v;
   v.type = type;
   v.kind = *kind;
-  v.width = *kind == ElementKind::Small ? 1 : elementBytes(*kind, type.getElementType());
+  v.width = elementBytes(*kind, type.getElementType());
   v.numElements = type.getNumElements();
   if (auto resource = llvm::dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
@@ -220,7 +221,7 @@ int64_t ConstantView::getInt(int64_t i) const {
     default: return load<int64_t>(p);
     }
   case ElementKind::Bool: return load<uint8_t>(p) != 0;
-  default: return static_cast<int64_t>(getDouble(i));
+  default: return saturatingInt64(getDouble(i));
   }
 }
 
@@ -256,8 +257,17 @@ void ConstantView::appendBytes(std::vector<char> &out) const {
   }
 }
 
+/// The kind a ConstantBuilder writes `type`'s elements as (small floats:
+/// their codes).
+static ElementKind builderKind(Type type) {
+  if (std::optional<ElementKind> k = elementKindOf(type))
+    return *k;
+  assert(smallFloatOf(type) && "a constant of an element type infer does not store");
+  return ElementKind::Small;
+}
+
 ConstantBuilder::ConstantBuilder(RankedTensorType type)
-    : type(type), kind(*elementKindOf(type.getElementType())),
+    : type(type), kind(builderKind(type.getElementType())),
       width(elementBytes(kind, type.getElementType())),
       numElements(type.getNumElements()),
       blob(HeapAsmResourceBlob::allocate(
@@ -302,6 +312,13 @@ void ConstantBuilder::setDouble(int64_t i, double v) {
   case ElementKind::F64:
     std::memcpy(p, &v, 8);
     return;
+  case ElementKind::Small:
+    // Rounded to nearest even; out of range is NaN (E4M3FN) or infinity,
+    // as a cast without saturation gives.
+    *p = static_cast<char>(::infer::encodeSmallFloat(*smallFloatOf(type.getElementType()),
+                                                      static_cast<float>(v),
+                                                      /*saturate=*/false));
+    return;
   default:
     setInt(i, saturatingInt64(v));
   }
@@ -309,7 +326,7 @@ void ConstantBuilder::setDouble(int64_t i, double v) {
 
 void ConstantBuilder::setInt(int64_t i, int64_t v) {
   if (kind == ElementKind::F16 || kind == ElementKind::BF16 ||
-      kind == ElementKind::F32 || kind == ElementKind::F64) {
+      kind == ElementKind::F32 || kind == ElementKind::F64 || kind == ElementKind::Small) {
     setDouble(i, static_cast<double>(v));
     return;
   }

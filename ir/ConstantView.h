@@ -28,9 +28,10 @@
 namespace mlir::infer {
 
 /// How an element is stored: its byte width and interpretation.
-/// Small: a float8 or float4 code per byte (ConstantView reads them;
-/// elementKindOf does not return it, so nothing builds or folds them
-/// element by element).
+/// Small: a float8 or float4 code per byte. ConstantView and
+/// ConstantBuilder read and write them (decoded and encoded values);
+/// elementKindOf does not return it, so the folds that ask it first leave
+/// them alone.
 enum class ElementKind { F16, BF16, F32, F64, Signed, Unsigned, Bool, Small };
 
 /// The storage kind of `type` (quantized types: their storage integer), or

@@ -233,8 +233,9 @@ LogicalResult rewriteFp8Product(PatternRewriter &rewriter, Operation *op, Dequan
     shape.append(out.getRank() - 2, 1);
   auto st = RankedTensorType::get(shape, rewriter.getF32Type());
   ConstantBuilder sb(st);
+  double alpha = gemm ? gemm.getAlpha().convertToDouble() : 1.0;
   for (size_t i = 0; i < scales.size(); ++i)
-    sb.setDouble(i, scales[i] * sx);
+    sb.setDouble(i, scales[i] * sx * alpha);
   Value scale = ConstantOp::create(rewriter, loc, sb.finish("fp8_scale"));
   Value bias = gemm ? gemm.getC() : Value();
   rewriter.modifyOpInPlace(op, [&] {
@@ -242,6 +243,9 @@ LogicalResult rewriteFp8Product(PatternRewriter &rewriter, Operation *op, Dequan
     op->setOperand(1, w);
     if (bias)
       op->eraseOperand(2);
+    // A gemm's alpha joins the scales (the GEMM templates take alpha 1).
+    if (gemm)
+      gemm.setAlphaAttr(rewriter.getF32FloatAttr(1.0f));
   });
   rewriter.setInsertionPointAfter(op);
   auto mul = BinaryOp::create(rewriter, loc, out, BinaryKind::mul, op->getResult(0), scale);
@@ -383,9 +387,20 @@ struct QuantizeResidual : OpRewritePattern<BinaryOp> {
       return rewriter.notifyMatchFailure(op, "not a residual add");
     for (unsigned i = 0; i < 2; ++i) {
       Value v = op->getOperand(i), other = op->getOperand(1 - i);
+      if (!other.hasOneUse())
+        continue;
+      // An fp8 product's scales (a mul by a constant) and a gemm's bias
+      // after them (an add of one) are its epilogue too.
       Operation *product = other.getDefiningOp();
-      if (!product || !llvm::isa<ConvOp, MatMulOp, GemmOp>(product) ||
-          !other.hasOneUse())
+      while (auto step = llvm::dyn_cast_or_null<BinaryOp>(product)) {
+        Value chain = step.getLhs().getDefiningOp<ConstantOp>() ? step.getRhs() : step.getLhs();
+        Value constant = chain == step.getLhs() ? step.getRhs() : step.getLhs();
+        if ((step.getKind() != BinaryKind::mul && step.getKind() != BinaryKind::add) ||
+            !constant.getDefiningOp<ConstantOp>() || !chain.hasOneUse())
+          break;
+        product = chain.getDefiningOp();
+      }
+      if (!product || !llvm::isa<ConvOp, MatMulOp, GemmOp>(product))
         continue;
       for (Operation *user : v.getUsers()) {
         auto q = llvm::dyn_cast<QuantizeOp>(user);

@@ -60,3 +60,27 @@ func.func @conv_bias(%x: tensor<1x16x4x4xf32> {infer.name = "x"}) -> tensor<1x16
   %c = infer.conv %x, %w, %b strides [1, 1] pads [0, 0, 0, 0] dilations [1, 1] group 1 : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>, tensor<16xf32>) -> tensor<1x16x4x4xf32>
   return %c : tensor<1x16x4x4xf32>
 }
+
+// -----
+
+// Tests a gemm's alpha joining the fp8 scales (alpha 2: the scale is
+// 2 x 2.54 / 448 x 0.5 / 448, the gemm's alpha 1), and a residual add of
+// an fp8 product (its scales' mul in between) and a value another product
+// reads quantized: the add reads the quantized value (TensorRT's quantized
+// residual input).
+// FOLD-LABEL: func.func @alpha_residual
+// FOLD-DAG: %[[S:.+]] = infer.constant dense<1.26554{{[0-9]+}}E-5> : tensor<8xf32>
+// FOLD-DAG: %[[QR:.+]] = infer.quantize %[[R:.+]] {scale = 0.028348{{[0-9]+}} : f64} : tensor<2x8xf32> -> tensor<2x8xf8E4M3FN>
+// FOLD-DAG: %[[QX:.+]] = infer.quantize %arg0
+// FOLD: %[[G:.+]] = infer.gemm %[[QX]], %{{.+}} alpha 1.000000e+00 beta 1.000000e+00 trans_b : (tensor<2x8xf8E4M3FN>, tensor<8x8xf8E4M3FN>) -> tensor<2x8xf32>
+// FOLD: %[[M:.+]] = infer.binary mul %[[G]], %[[S]]
+// FOLD: %[[D:.+]] = infer.dequantize %[[QR]] {scale = 0.028348{{[0-9]+}} : f64}
+// FOLD: infer.binary add %[[M]], %[[D]]
+func.func @alpha_residual(%x: tensor<2x8xf32> {infer.name = "x"}) -> (tensor<2x8xf32>, tensor<2x8xf32>) {
+  %w = infer.constant dense<0.5> : tensor<8x8xf32>
+  %r = infer.unary relu %x {infer.tensor_name = "relu_out"} : tensor<2x8xf32> -> tensor<2x8xf32>
+  %c = infer.gemm %r, %w alpha 1.0 beta 1.0 trans_b : (tensor<2x8xf32>, tensor<8x8xf32>) -> tensor<2x8xf32>
+  %g = infer.gemm %x, %w alpha 2.0 beta 1.0 trans_b : (tensor<2x8xf32>, tensor<8x8xf32>) -> tensor<2x8xf32>
+  %s = infer.binary add %g, %r : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %c, %s : tensor<2x8xf32>, tensor<2x8xf32>
+}

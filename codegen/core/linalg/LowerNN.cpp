@@ -18,6 +18,7 @@
 
 #include "ir/InferOps.h"
 #include "ir/ShapeInference.h"
+#include "ir/SmallTypes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -206,21 +207,34 @@ Value finalCast(OpBuilder &b, Location loc, Value v, Type from, Type to) {
   });
 }
 
+/// `v` (of logical element type `logical`) decoded to f32 when that is a
+/// float8 / float4 type (an fp8 product or max pool the templates did not
+/// take computes in f32 from the decoded values: exact); else `v`.
+Value decodeSmallFloat(OpBuilder &b, Location loc, Value v, Type logical) {
+  if (!smallFloatOf(logical))
+    return v;
+  return finalCast(b, loc, v, logical, b.getF32Type());
+}
+
 struct LowerConv : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Type et = storageType(elementOf(op.getInput()));
+    Type logical = elementOf(op.getInput());
+    bool small = smallFloatOf(logical).has_value();
+    Type et = small ? rewriter.getF32Type() : storageType(logical);
     if (!llvm::isa<FloatType>(et))
       return rewriter.notifyMatchFailure(op, "quantized convolution");
     Type acc = accumulatorOf(et);
+    Value input = decodeSmallFloat(rewriter, loc, adaptor.getInput(), logical);
+    Value weight = decodeSmallFloat(rewriter, loc, adaptor.getWeight(), elementOf(op.getWeight()));
     ArrayRef<int64_t> pads = op.getPads();
     size_t ns = op.getStrides().size();
     Value zero = emitConstant(rewriter, loc, et, 0);
     bool last = op.getChannelsLast();
-    Value x = padSpatial(rewriter, loc, adaptor.getInput(), pads.take_front(ns),
+    Value x = padSpatial(rewriter, loc, input, pads.take_front(ns),
                          pads.drop_front(ns), zero, last ? 1 : 2);
     ArrayRef<int64_t> out = shapeOf(op.getOutput());
     Value init = biasInit(rewriter, loc, adaptor.getBias(), out, acc,
@@ -228,7 +242,7 @@ struct LowerConv : OpConversionPattern<ConvOp> {
                           op.getChannelAxis());
     ArrayRef<int64_t> outSpatial =
         last ? out.drop_front(1).drop_back(1) : out.drop_front(2);
-    Value r = convolve(rewriter, loc, x, adaptor.getWeight(), op.getStrides(),
+    Value r = convolve(rewriter, loc, x, weight, op.getStrides(),
                        op.getDilations(), op.getGroup(), outSpatial, init, acc,
                        last);
     rewriter.replaceOp(op, finalCast(rewriter, loc, r, acc, et));
@@ -325,7 +339,12 @@ struct LowerPool : OpConversionPattern<PoolOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    Type et = storageType(elementOf(op.getInput()));
+    // A float8 max pool (an fp8 one the template did not take) pools the
+    // decoded values: their stored codes are sign and magnitude, which an
+    // integer maximum would misorder.
+    Type logical = elementOf(op.getInput());
+    bool small = smallFloatOf(logical).has_value();
+    Type et = small ? rewriter.getF32Type() : storageType(logical);
     Type acc = llvm::isa<FloatType>(et) ? accumulatorOf(et) : et;
     bool isFloat = llvm::isa<FloatType>(et);
     // The window arithmetic reads NC[D]HW shapes; a channels-last pool
@@ -352,7 +371,8 @@ struct LowerPool : OpConversionPattern<PoolOp> {
                          ? emitReduceInit(rewriter, loc, ReduceKind::max, et,
                                           isUnsignedElement(elementOf(op.getInput())))
                          : emitConstant(rewriter, loc, et, 0);
-    Value x = padSpatial(rewriter, loc, adaptor.getInput(), lo, hi, padValue,
+    Value x = padSpatial(rewriter, loc, decodeSmallFloat(rewriter, loc, adaptor.getInput(), logical),
+                         lo, hi, padValue,
                          last ? 1 : 2);
     auto outType = RankedTensorType::get(outShape, acc);
     Value init = filledTensor(
@@ -453,6 +473,15 @@ struct LowerPool : OpConversionPattern<PoolOp> {
                                  b, l, a[0], emitConstant(b, l, acc, 1.0 / p));
                            });
     }
+    if (small) {
+      // Back to the float8 codes (exact: the maximum is one of them).
+      auto t = llvm::cast<RankedTensorType>(r.getType()).clone(storageType(logical));
+      r = buildElementwise(rewriter, loc, t, {r}, [&](OpBuilder &b, Location l, ValueRange a) {
+        return emitCast(b, l, a[0], acc, logical, false);
+      });
+      rewriter.replaceOp(op, r);
+      return success();
+    }
     rewriter.replaceOp(op, finalCast(rewriter, loc, r, acc, et));
     return success();
   }
@@ -508,11 +537,13 @@ struct LowerMatMul : OpConversionPattern<MatMulOp> {
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Type et = storageType(elementOf(op.getLhs()));
+    Type logical = elementOf(op.getLhs());
+    Type et = smallFloatOf(logical) ? rewriter.getF32Type() : storageType(logical);
     if (llvm::isa<quant::QuantizedType>(elementOf(op.getLhs())))
       return rewriter.notifyMatchFailure(op, "quantized matmul");
     Type acc = llvm::isa<FloatType>(et) ? accumulatorOf(et) : et;
-    Value a = adaptor.getLhs(), b = adaptor.getRhs();
+    Value a = decodeSmallFloat(rewriter, loc, adaptor.getLhs(), logical),
+          b = decodeSmallFloat(rewriter, loc, adaptor.getRhs(), elementOf(op.getRhs()));
     auto at = llvm::cast<RankedTensorType>(a.getType());
     auto bt = llvm::cast<RankedTensorType>(b.getType());
     bool vecA = at.getRank() == 1, vecB = bt.getRank() == 1;
@@ -563,9 +594,12 @@ struct LowerGemm : OpConversionPattern<GemmOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    Type et = storageType(elementOf(op.getA()));
+    Type logical = elementOf(op.getA());
+    Type et = smallFloatOf(logical) ? rewriter.getF32Type() : storageType(logical);
     if (!llvm::isa<FloatType>(et))
       return rewriter.notifyMatchFailure(op, "quantized gemm");
+    Value a = decodeSmallFloat(rewriter, loc, adaptor.getA(), logical),
+          bv = decodeSmallFloat(rewriter, loc, adaptor.getB(), elementOf(op.getB()));
     Type acc = accumulatorOf(et);
     ArrayRef<int64_t> out = shapeOf(op.getOutput());
     auto outType = RankedTensorType::get(out, acc);
@@ -591,7 +625,7 @@ struct LowerGemm : OpConversionPattern<GemmOp> {
     AffineMap om = AffineMap::get(3, 0, {d(0), d(1)}, ctx);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{outType},
-        ValueRange{adaptor.getA(), adaptor.getB()}, ValueRange{init},
+        ValueRange{a, bv}, ValueRange{init},
         {am, bm, om},
         {utils::IteratorType::parallel, utils::IteratorType::parallel,
          utils::IteratorType::reduction},
